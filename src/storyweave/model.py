@@ -1,0 +1,178 @@
+"""The one data model that flows through every stage.
+
+An `Article` is read at the edge (readers), cleaned, deduplicated and assigned to an
+`Event`; events are linked into `Story` objects; each event then carries its briefing
+(summary, entities, quotes, facts, discrepancies, timeline).  A `Corpus` holds the whole
+batch and is what each pipeline stage takes and returns (like spaCy's `Doc`).
+
+Field names mirror the output contract in `render/briefings.schema.json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+DuplicateKind = Literal["exact", "near", "rewrite", "translation"]
+
+
+@dataclass
+class Article:
+    """One news report.  `text` is the cleaned text once the clean stage has run."""
+
+    id: str
+    text: str
+    source: str | None = None  # outlet name or domain
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None  # ISO 8601 date `YYYY-MM-DD` (or datetime), None if unknown
+    language: str | None = None
+    path: str | None = None  # file it was read from
+    raw_text: str = ""  # text as read, before cleaning
+    removed: list[str] = field(default_factory=list)  # noise lines taken out by `clean`
+    metadata: dict[str, Any] = field(default_factory=dict)  # unknown input fields, kept
+    duplicate_of: str | None = None
+    duplicate_kind: DuplicateKind | None = None
+    shares_wire_with: list[str] = field(default_factory=list)
+    event_id: str | None = None
+    is_new: bool = True  # False for articles loaded back from the store
+
+    @property
+    def date(self) -> str | None:
+        """Publication date as `YYYY-MM-DD`, or None."""
+        return self.published[:10] if self.published else None
+
+
+@dataclass
+class DuplicateLink:
+    """`copy` repeats `original` (or both share wire passages when kind == 'wire')."""
+
+    copy: str
+    original: str
+    kind: str  # "exact" | "near" | "rewrite" | "translation" | "wire"
+    score: float = 0.0
+    shared_sentences: list[str] = field(default_factory=list)
+    original_known: bool = True  # False when dates are missing and the direction is a guess
+
+
+@dataclass
+class SummarySentence:
+    text: str
+    article_ids: list[str]
+
+
+@dataclass
+class Entity:
+    name: str
+    type: str
+    aliases: list[str]
+    article_ids: list[str]
+    role: str | None = None  # title or role seen with the name ("Russian delegation head")
+
+
+@dataclass
+class Quote:
+    speaker: str | None
+    text: str
+    variants: list[str]
+    article_ids: list[str]
+
+
+@dataclass
+class Fact:
+    text: str
+    article_ids: list[str]
+    independent_sources: int
+
+
+@dataclass
+class DiscrepancyValue:
+    value: str
+    text: str
+    article_ids: list[str]
+    date: str | None = None
+
+
+@dataclass
+class Discrepancy:
+    subject: str
+    values: list[DiscrepancyValue]
+    note: str | None = None  # e.g. "figures from different dates: may be an update"
+
+
+@dataclass
+class TimelineEntry:
+    date: str
+    text: str
+    article_ids: list[str]
+
+
+@dataclass
+class OutletCoverage:
+    source: str
+    only_here: list[str]  # fact texts only this outlet reports
+    omits: list[str]  # widely reported fact texts this outlet does not carry
+
+
+@dataclass
+class Event:
+    """One happening, with its briefing once the analyze/brief stages have run."""
+
+    id: str
+    article_ids: list[str]
+    title: str = ""
+    date: str | None = None
+    story_id: str | None = None
+    independent_sources: int = 0
+    summary: list[SummarySentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    outlets: list[OutletCoverage] = field(default_factory=list)
+
+
+@dataclass
+class Story:
+    id: str
+    event_ids: list[str]
+    title: str = ""
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+
+@dataclass
+class ReadError:
+    """An input that could not be read: reported in one line, the batch goes on."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class Corpus:
+    """The batch every stage takes and returns."""
+
+    articles: list[Article] = field(default_factory=list)
+    duplicates: list[DuplicateLink] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    errors: list[ReadError] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # merge/split decisions of streaming runs
+
+    def by_id(self) -> dict[str, Article]:
+        return {a.id: a for a in self.articles}
+
+    def originals(self) -> list[Article]:
+        """Articles that are not a copy of another."""
+        return [a for a in self.articles if a.duplicate_of is None]
+
+
+def to_dict(obj: Any) -> Any:
+    """Dataclass (or list of them) to plain JSON-ready data."""
+    if isinstance(obj, list):
+        return [to_dict(o) for o in obj]
+    return asdict(obj)

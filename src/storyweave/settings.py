@@ -1,0 +1,12 @@
+"""Tunable settings of every stage, in one place, with the defaults that the benchmarks use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Settings:
+    summary_words: int = 120  # length of each event's summary
+    reference_date: str | None = None  # resolves dates when nothing else anchors them
+    extra: dict[str, object] = field(default_factory=dict)  # stage-specific overrides by name

@@ -1,0 +1,90 @@
+"""Shared text helpers: paragraphs, sentences with offsets, word tokens.
+
+Sentence boundaries come from spaCy's rule-based `sentencizer` (fast, no model); we only
+repair its one systematic slip on news text: an opening quote mark left dangling at the end
+of the previous sentence (`... on Monday. "` + `We will ...`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_OPEN_QUOTES = "\"'“‘«„"
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+_PARA = re.compile(r"\n\s*\n|\n")
+_DANGLING = re.compile(r"[.!?][\"'”’»]?\s+([\"'“‘«„])\s*$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence as a verbatim slice `text == source[start:end]` of its article's text."""
+
+    text: str
+    start: int
+    end: int
+    paragraph: int
+
+
+@lru_cache(maxsize=1)
+def _sentencizer():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of non-empty lines/paragraphs."""
+    spans, pos = [], 0
+    for m in _PARA.finditer(text + "\n"):
+        chunk = text[pos : m.start()]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            spans.append((pos + lead, pos + len(chunk.rstrip())))
+        pos = m.end()
+    return spans
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of `text`, each a verbatim slice with its offsets and paragraph number."""
+    nlp = _sentencizer()
+    paras = paragraphs(text)
+    out: list[Sentence] = []
+    for p_index, doc in enumerate(nlp.pipe(text[s:e] for s, e in paras)):
+        base = paras[p_index][0]
+        pieces = [(s.start_char, s.end_char) for s in doc.sents]
+        fixed: list[list[int]] = []
+        carry: int | None = None  # start of a dangling opening quote cut from the previous piece
+        for s, e in pieces:
+            if carry is not None:
+                s, carry = carry, None
+            m = _DANGLING.search(doc.text, s, e)
+            if m:
+                carry = m.start(1)
+                e = m.start(1)
+            if doc.text[s:e].strip():
+                fixed.append([s, e])
+        for s, e in fixed:
+            raw = doc.text[s:e]
+            lead = len(raw) - len(raw.lstrip())
+            body = raw.strip()
+            if body:
+                start = base + s + lead
+                out.append(Sentence(body, start, start + len(body), p_index))
+    return out
+
+
+def sentence_texts(text: str) -> list[str]:
+    return [s.text for s in split_sentences(text)]
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
