@@ -1,12 +1,109 @@
-"""Readers: paths (files or folders, searched recursively, mixed formats) -> Articles."""
+"""Readers: paths (files or folders, searched recursively, mixed formats) -> Articles.
+
+Each format has its own small module; this one finds files, picks the reader by extension
+(sniffing `.xml` for a feed root), turns every failure into a one-line `ReadError` naming
+the file, and drops duplicate ids (first one read wins).  Order is deterministic: paths in
+the order given, files inside a folder sorted by relative path.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from storyweave.model import Article, ReadError
+from storyweave.readers._common import BadInput
+from storyweave.readers.feeds import read_feed
+from storyweave.readers.html import read_html
+from storyweave.readers.jsonl import read_json, read_jsonl
+from storyweave.readers.txt import read_txt
+
+Reader = Callable[[Path], "list[Article] | tuple[list[Article], list[ReadError]]"]
+
+READERS: dict[str, Reader] = {
+    ".txt": read_txt,
+    ".text": read_txt,
+    ".html": read_html,
+    ".htm": read_html,
+    ".xhtml": read_html,
+    ".jsonl": read_jsonl,
+    ".ndjson": read_jsonl,
+    ".json": read_json,
+    ".xml": read_feed,
+    ".rss": read_feed,
+    ".atom": read_feed,
+}
 
 
-def read_paths(paths: list[str | Path]) -> tuple[list[Article], list[ReadError]]:
-    """TODO(owner): placeholder until readers land."""
-    return [], []
+def supported_extensions() -> list[str]:
+    return sorted(READERS)
+
+
+def read_paths(paths: Iterable[str | Path]) -> tuple[list[Article], list[ReadError]]:
+    """Read every article under `paths`; bad inputs become `ReadError`s and the batch goes on."""
+    articles: list[Article] = []
+    errors: list[ReadError] = []
+    first_seen: dict[str, str] = {}
+    for file, error in _files(paths):
+        if error is not None:
+            errors.append(error)
+            continue
+        new, file_errors = read_file(file)
+        errors.extend(file_errors)
+        for article in new:
+            if article.id in first_seen:
+                errors.append(
+                    ReadError(
+                        str(file),
+                        f"duplicate article id {article.id!r} (first read from {first_seen[article.id]}); kept the first",
+                    )
+                )
+                continue
+            first_seen[article.id] = str(file)
+            articles.append(article)
+    return articles, errors
+
+
+def read_file(path: Path) -> tuple[list[Article], list[ReadError]]:
+    """Articles of one file, and the errors met reading it."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        return [], [ReadError(str(path), f"unsupported file type {path.suffix or '(no extension)'!r}; "
+                                          f"expected one of {', '.join(supported_extensions())}")]
+    try:
+        result = reader(path)
+    except BadInput as exc:
+        return [], [ReadError(str(path), str(exc))]
+    except Exception as exc:  # a library failing on odd input must not stop the batch
+        return [], [ReadError(str(path), f"cannot read ({type(exc).__name__}: {exc})".replace("\n", " "))]
+    if isinstance(result, tuple):
+        return result
+    return result, []
+
+
+def _files(paths: Iterable[str | Path]) -> Iterable[tuple[Path, ReadError | None]]:
+    """Files under `paths` in a deterministic order; missing paths as errors."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                (p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path))),
+                key=lambda p: p.relative_to(path).as_posix(),
+            )
+        elif path.exists():
+            found = [path]
+        else:
+            yield path, ReadError(str(path), "no such file or folder")
+            continue
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield file, None
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)

@@ -1,0 +1,89 @@
+"""RSS and Atom feeds (feedparser): one article per entry, content stripped to paragraphs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+from storyweave.model import Article, ReadError
+from storyweave.readers._common import BadInput, html_fragment_to_text, new_article, normalize_date, sanitize_id
+
+_FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(rss|feed|RDF)[\s>]")
+
+
+def is_feed(data: bytes) -> bool:
+    """True when the XML document's root element is rss, feed (Atom) or rdf:RDF (RSS 1.0)."""
+    head = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", b"", data[:4096], flags=re.S).lstrip()
+    return bool(_FEED_ROOT.match(head))
+
+
+def read_feed(path: Path) -> tuple[list[Article], list[ReadError]]:
+    import feedparser
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"cannot read file ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise BadInput("empty file")
+    if not is_feed(data):
+        raise BadInput("XML file is not an RSS/Atom feed (root element is not rss, feed or rdf:RDF)")
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        reason = f" ({parsed.bozo_exception})" if parsed.get("bozo") else ""
+        raise BadInput(f"feed has no entries{reason}")
+    feed_title = parsed.feed.get("title")
+    feed_link = parsed.feed.get("link")
+    articles: list[Article] = []
+    errors: list[ReadError] = []
+    for index, entry in enumerate(parsed.entries, start=1):
+        try:
+            articles.append(_entry_article(entry, path, feed_title, feed_link))
+        except BadInput as exc:
+            label = entry.get("id") or entry.get("link") or entry.get("title") or ""
+            errors.append(ReadError(str(path), f"entry {index}{f' ({label})' if label else ''}: {exc}"))
+    return articles, errors
+
+
+def _entry_article(entry, path: Path, feed_title: str | None, feed_link: str | None) -> Article:
+    html = ""
+    if entry.get("content"):
+        html = max((c.get("value", "") for c in entry.content), key=len)
+    if len(entry.get("summary", "")) > len(html):
+        html = entry.get("summary", "")
+    text = html_fragment_to_text(html)
+    if not text.strip():
+        raise BadInput("entry has no content or summary text")
+    raw_id = entry.get("id") or entry.get("link")
+    if not raw_id:
+        raise BadInput("entry has neither id/guid nor link")
+    metadata: dict[str, object] = {}
+    if entry.get("id"):
+        metadata["guid"] = entry.get("id")
+    source = None
+    if entry.get("source"):  # <source url="...">Outlet</source> / Atom <source><title>
+        src = dict(entry.source)
+        metadata["source_element"] = {k: v for k, v in src.items() if isinstance(v, str)}
+        source = src.get("title") or (urlparse(src.get("href", "")).netloc or None)
+    if not source:
+        source = feed_title or (urlparse(feed_link).netloc if feed_link else None)
+    if feed_title:
+        metadata["feed_title"] = feed_title
+    for key in ("author", "tags"):
+        if entry.get(key):
+            metadata[key] = entry[key] if key == "author" else [t.get("term") for t in entry[key]]
+    raw_date = entry.get("published") or entry.get("updated") or entry.get("created")
+    published = normalize_date(raw_date) if raw_date else None
+    if published is None and (parsed := entry.get("published_parsed") or entry.get("updated_parsed")):
+        published = "%04d-%02d-%02d" % parsed[:3]
+    return new_article(
+        sanitize_id(raw_id),
+        text,
+        path,
+        source=source,
+        url=entry.get("link"),
+        title=html_fragment_to_text(entry.get("title", "")) or None,
+        published=published,
+        metadata=metadata,
+    )

@@ -1,0 +1,111 @@
+"""HTML pages: main text (trafilatura), title, date (htmldate), outlet and canonical URL."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+from storyweave.model import Article
+from storyweave.readers._common import BadInput, decode_text, html_fragment_to_text, new_article, normalize_date
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+def read_html(path: Path) -> list[Article]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"cannot read file ({exc.strerror or exc})") from exc
+    html = _decode_html(data)
+    if not html.strip():
+        raise BadInput("empty file")
+    import lxml.html
+    import trafilatura
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except Exception as exc:  # lxml: "Document is empty" and friends
+        raise BadInput(f"cannot parse HTML ({exc})") from exc
+    doc = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False
+    )
+    text = (getattr(doc, "text", None) or "") if doc is not None else ""
+    metadata: dict[str, object] = {}
+    if not text.strip():
+        # trafilatura gives up on very short pages; take the visible text of <article>/<body>.
+        body = tree.find(".//article")
+        if body is None:
+            body = tree.find(".//body")
+        text = html_fragment_to_text(lxml.html.tostring(body, encoding="unicode")) if body is not None else ""
+        metadata["extraction"] = "fallback: visible text of the page body"
+    text = "\n".join(line.strip() for line in text.split("\n") if line.strip())
+    if not text:
+        raise BadInput("no article text found in the HTML page")
+
+    url = _meta_link(tree) or (getattr(doc, "url", None) if doc is not None else None)
+    source = _site_name(tree) or (getattr(doc, "sitename", None) if doc is not None else None)
+    if not source and url:
+        source = urlparse(url).netloc.lower().removeprefix("www.") or None
+    title = (getattr(doc, "title", None) if doc is not None else None) or _tag_text(tree, ".//title")
+    published = _find_date(html, url)
+    if doc is not None:
+        for key in ("author", "description", "categories", "tags", "hostname"):
+            value = getattr(doc, key, None)
+            if value:
+                metadata[key] = value
+    return [
+        new_article(
+            path.stem, text, path, source=source, url=url, title=title, published=published, metadata=metadata
+        )
+    ]
+
+
+def _decode_html(data: bytes) -> str:
+    """UTF-8, or the charset the page declares in a <meta> tag."""
+    try:
+        return decode_text(data)
+    except BadInput:
+        m = _CHARSET.search(data[:4096])
+        if not m:
+            raise
+        try:
+            return data.decode(m.group(1).decode("ascii")).replace("\r\n", "\n")
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise BadInput(f"cannot decode as declared charset {m.group(1).decode('ascii', 'replace')}") from exc
+
+
+def _meta_link(tree) -> str | None:
+    """Canonical URL: <link rel=canonical>, else og:url."""
+    for href in tree.xpath("//link[@rel='canonical']/@href"):
+        if href.strip():
+            return href.strip()
+    for content in tree.xpath("//meta[@property='og:url' or @name='og:url']/@content"):
+        if content.strip():
+            return content.strip()
+    return None
+
+
+def _site_name(tree) -> str | None:
+    for content in tree.xpath(
+        "//meta[@property='og:site_name' or @name='og:site_name' or @name='application-name']/@content"
+    ):
+        if content.strip():
+            return content.strip()
+    return None
+
+
+def _tag_text(tree, xpath: str) -> str | None:
+    el = tree.find(xpath)
+    return el.text_content().strip() if el is not None and el.text_content().strip() else None
+
+
+def _find_date(html: str, url: str | None) -> str | None:
+    """Publication date from the page markup (htmldate, original date, no free-text guessing)."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(html, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    except Exception:  # htmldate may choke on unusual markup; a missing date is fine
+        return None
+    return normalize_date(found) if found else None

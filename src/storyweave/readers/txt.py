@@ -1,0 +1,140 @@
+"""Plain-text reports: no metadata, so infer (conservatively) title, date and agency from the text.
+
+Every inferred value is recorded in `metadata["inferred"]` with where it came from, so a
+reader of the output can see what was read and what was deduced.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from storyweave.model import Article
+from storyweave.readers._common import BadInput, new_article, normalize_date, read_text_file
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+# A date that carries a year: "March 3, 2026", "3 March 2026", "2026-03-03".
+_FULL_DATE = rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+_DASH = r"(?:—|–|--|-)"
+_PLACE = r"[A-Z][A-Z.'’-]*(?:[ -][A-Z][A-Z.'’-]*)*(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)*)?"
+# "VALMORA, March 3, 2026 (Reuters) —"  /  "VALMORA, March 3, 2026 —"
+_DATELINE_WITH_DATE = re.compile(
+    rf"^(?P<place>{_PLACE})\s*,\s*(?P<date>{_FULL_DATE})\s*(?:\((?P<agency>[A-Za-z][\w .&/-]{{0,40}})\)\s*)?{_DASH}\s*"
+)
+# "LONDON (Reuters) -"  /  "GENEVA, March 3 (AP) —" (no year: the date is not used)
+_DATELINE_AGENCY = re.compile(
+    rf"^(?P<place>{_PLACE})\s*(?:,[^()\n]{{0,40}})?\((?P<agency>[A-Za-z][\w .&/-]{{0,40}})\)\s*{_DASH}\s*"
+)
+# A line that is only a date, maybe labelled: "Published: 3 March 2026", "March 3, 2026".
+_DATE_LINE = re.compile(
+    rf"^(?:(?:Published|Posted|Date|Updated)\s*(?:on)?\s*:?\s*)?(?P<date>{_FULL_DATE})(?:\s+\d{{1,2}}:\d{{2}}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{{2,4}})?)?\s*$"
+)
+_TERMINAL = tuple(".!?:;,…\"”’'")
+_LIST_START = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s")
+
+
+def read_txt(path: Path) -> list[Article]:
+    text = read_text_file(path)
+    text, unwrapped = unwrap_hard_wrapped(text)
+    text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    if not text.strip():
+        raise BadInput("empty article (no text)")
+    fields, inferred = infer_metadata(text)
+    metadata: dict[str, object] = {}
+    if inferred:
+        metadata["inferred"] = inferred
+    if unwrapped:
+        metadata["unwrapped_lines"] = True
+    if "agency" in fields:
+        metadata["agency"] = fields.pop("agency")
+    if "dateline_place" in fields:
+        metadata["dateline_place"] = fields.pop("dateline_place")
+    return [new_article(path.stem, text, path, metadata=metadata, **fields)]
+
+
+def infer_metadata(text: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(fields, inferred): title/published/agency found in the text and where each came from."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    fields: dict[str, str] = {}
+    inferred: dict[str, str] = {}
+    if len(lines) >= 2 and looks_like_headline(lines[0]):
+        fields["title"] = lines[0]
+        inferred["title"] = "first line (short, headline-like)"
+    for index, line in enumerate(lines[:4]):
+        if index == 0 and "title" in fields:
+            continue
+        if "published" not in fields:
+            m = _DATE_LINE.match(line)
+            if m and (date := normalize_date(m.group("date"))):
+                fields["published"] = date[:10]
+                inferred["published"] = f"date line: {line!r}"
+                continue
+        m = _DATELINE_WITH_DATE.match(line)
+        if m:
+            date = normalize_date(m.group("date"))
+            if date and "published" not in fields:
+                fields["published"] = date[:10]
+                inferred["published"] = f"dateline: {m.group(0).strip()!r}"
+            _take_place_agency(m, fields, inferred)
+            break
+        m = _DATELINE_AGENCY.match(line)
+        if m:
+            _take_place_agency(m, fields, inferred)
+            break
+    return fields, inferred
+
+
+def _take_place_agency(m: re.Match, fields: dict[str, str], inferred: dict[str, str]) -> None:
+    fields["dateline_place"] = m.group("place").strip()
+    if m.group("agency"):
+        fields["agency"] = m.group("agency").strip()
+        inferred["agency"] = f"dateline: {m.group(0).strip()!r}"
+
+
+def looks_like_headline(line: str) -> bool:
+    """Conservative: short, starts upper-case, no sentence-final punctuation, not a dateline or list item."""
+    words = line.split()
+    return (
+        2 <= len(words) <= 16
+        and len(line) <= 120
+        and line[0].isupper()
+        and not line.endswith(_TERMINAL)
+        and not _DATELINE_AGENCY.match(line)
+        and not _DATELINE_WITH_DATE.match(line)
+        and not _DATE_LINE.match(line)
+        and not _LIST_START.match(line)
+        and "|" not in line
+    )
+
+
+def unwrap_hard_wrapped(text: str) -> tuple[str, bool]:
+    """Join hard-wrapped lines (e-mail/terminal style, paragraphs split by blank lines) into one line each.
+
+    Only when the whole file looks wrapped: blank-line separated blocks whose inner lines are
+    long and of similar width.  Otherwise the text is returned unchanged.
+    """
+    text = text.replace("\r\n", "\n")
+    blocks = re.split(r"\n[ \t]*\n", text)
+    inner = [line for block in blocks for line in block.strip("\n").split("\n")[:-1]]
+    if len(inner) < 3 or max((len(x) for x in text.split("\n")), default=0) > 110:
+        return text, False
+    wrapped = [line for line in inner if 45 <= len(line.rstrip()) <= 110 and not _LIST_START.match(line)]
+    if len(wrapped) < 0.8 * len(inner):
+        return text, False
+    joined = []
+    for block in blocks:
+        lines = [line.strip() for line in block.strip("\n").split("\n") if line.strip()]
+        if any(_LIST_START.match(line) for line in lines):
+            joined.append("\n".join(lines))
+        else:  # a short line (title, signature) ends its own line; long ones continue
+            out = lines[:1]
+            for prev, line in zip(lines, lines[1:]):
+                if len(prev) >= 45:
+                    out[-1] += " " + line
+                else:
+                    out.append(line)
+            joined.append("\n".join(out))
+    return "\n\n".join(b for b in joined if b), True
