@@ -30,6 +30,7 @@ class Article:
     path: str | None = None  # file it was read from
     raw_text: str = ""  # text as read, before cleaning
     removed: list[str] = field(default_factory=list)  # noise lines taken out by `clean`
+    removed_reasons: list[str] = field(default_factory=list)  # rule name of each `removed` line
     metadata: dict[str, Any] = field(default_factory=dict)  # unknown input fields, kept
     duplicate_of: str | None = None
     duplicate_kind: DuplicateKind | None = None

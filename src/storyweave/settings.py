@@ -9,4 +9,6 @@ from dataclasses import dataclass, field
 class Settings:
     summary_words: int = 120  # length of each event's summary
     reference_date: str | None = None  # resolves dates when nothing else anchors them
+    clean_min_articles: int = 3  # a non-sentence line in >= this many unrelated articles is chrome
+    clean_min_outlet_articles: int = 2  # ... or in >= this many unrelated articles of one outlet
     extra: dict[str, object] = field(default_factory=dict)  # stage-specific overrides by name
