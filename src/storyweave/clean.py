@@ -1,11 +1,410 @@
-"""Scrape-noise removal: rules plus corpus statistics; records removed lines per article."""
+"""Scrape-noise removal: named rules plus corpus statistics; records removed lines per article.
+
+Cleaning works on whole lines (one paragraph per line, as the readers produce them) of
+`article.raw_text` and never edits inside a line, so every kept sentence stays verbatim.
+A line is noise when
+
+1. a named rule of `RULES` matches it (the table below says what each rule is for), or
+2. it is one of the leading headline-like lines (the title repeated, or other teaser
+   headlines before the body), or
+3. corpus statistics say it is site chrome: the same line recurs in articles that are *not*
+   copies of each other (>= `clean_min_articles` unrelated articles in the batch, or
+   >= `clean_min_outlet_articles` unrelated articles of the same outlet).  Lines that read
+   like reporting (a sentence, a quote, a long line) are never removed on statistics alone,
+   because wire reprints and rewrites legitimately share real sentences.
+
+`article.removed` gets the noise lines verbatim and `article.removed_reasons` the rule name
+of each, so a user can always see why a line went.
+"""
 
 from __future__ import annotations
 
-from storyweave.model import Corpus
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from storyweave.model import Article, Corpus
 from storyweave.settings import Settings
+from storyweave.text import paragraphs
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named noise pattern, matched (re.search) against one stripped line."""
+
+    name: str
+    pattern: re.Pattern[str]
+    why: str
+    max_words: int = 40  # longer lines never match this rule (protects real reporting)
+    unless: re.Pattern[str] | None = None  # lines matching this are never taken by the rule
+
+
+# Attribution verbs: a line that reports what someone said is reporting, whatever it ends with.
+_REPORTED_SPEECH = re.compile(r"\b(?:said|says|told|according to|added|wrote)\b", re.IGNORECASE)
+
+
+def _rule(
+    name: str, pattern: str, why: str, max_words: int = 40, case_sensitive: bool = False, speech_ok: bool = True
+) -> Rule:
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return Rule(name, re.compile(pattern, flags), why, max_words, None if speech_ok else _REPORTED_SPEECH)
+
+
+_AGENCIES = (
+    r"(?:Getty Images|Getty|Reuters|AP Photo|AP|AFP|EPA|PA Wire|PA|Rex Features|Rex|Shutterstock|Alamy|"
+    r"Bloomberg|Xinhua|Associated Press|AP:Associated Press|Getty - Contributor|Usa Today Sports|NurPhoto|"
+    r"SIPA|Sipa|Anadolu|ANP|dpa|DPA|Corbis|Splash News|Twitter|YouTube|WireImage|Invision|TT)"
+)
+_SHARE_WORDS = (
+    r"(?:share|shares|sharing|print|email|e-mail|mail|tweet|twitter|facebook|whatsapp|linkedin|pinterest|pin|"
+    r"reddit|messenger|telegram|flipboard|copy|link|comments?|save|savesave|x|send|this|article|story|"
+    r"page|on|via|to|a|the|with|or|and|friend|url|total|follow|\d+(?:\.\d+)?k?)"
+)
+_MONTHS_DAYS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
+
+# The rule table: first match wins.  Every pattern is anchored or specific enough that it
+# cannot match an ordinary reporting sentence; `max_words` bounds the rest.  Leading
+# bullets/arrows ("► Related: ...") are ignored when matching.
+RULES: list[Rule] = [
+    _rule("no_words", r"^[\W_]+$", "separator lines without any letter or digit (___, ***, ...)"),
+    _rule(
+        "markup",
+        r"^(?://|<!--|poster=|var |window\.|document\.)|function\s*\(\)|</?(?:div|span|script|iframe|img)\b",
+        "HTML/JavaScript left over from the scrape",
+        80,
+    ),
+    _rule(
+        "media_player",
+        r"^(?:your browser (?:does not|doesn['’]t|does n['’]t|cannot) (?:support|play)|"
+        r"media playback is (?:unsupported|not supported)|this (?:video|content|media) (?:is not available|"
+        r"cannot be (?:played|displayed)|requires)|please (?:enable|turn on) javascript|javascript is disabled|"
+        r"(?:you need to |please )?enable javascript to|to (?:view|watch|play) this (?:video|content)|"
+        r"scroll (?:down |below )?for (?:the )?video|(?:play|replay|watch the|watch full) video|"
+        r"video (?:is )?loading|now playing\b|click to play|skip (?:this )?ad\b|"
+        r"(?:video|audio|watch|play|listen|replay|podcast)$)|"
+        r"rating is available when the video has been rented|this video is represented by|"
+        r"click here to (?:see|watch|view) the video",
+        "media-player notices and bare player labels",
+        25,
+    ),
+    _rule(
+        "advertisement",
+        r"^(?:photo\s+)?\(?(?:advertisement|advertising|sponsored(?: content)?|promoted(?: content)?|"
+        r"paid (?:post|content)|ad|adv|story continues below(?: advertisement)?|"
+        r"article continues below(?: advertisement)?|continue reading(?: the main story| below)?)\)?"
+        r"(?:\s*[-–—:.]?\s*continue reading(?: the main story| below)?)?\W*$",
+        "advertisement slots and 'continue reading' markers",
+        12,
+    ),
+    _rule(
+        "photo_caption",
+        r"^(?:photo|photos|image|images|picture|pictures|photograph|photography|gallery|graphic|"
+        r"illustration|view gallery|open gallery|full-size image here)s?\W*$|"
+        r"enlarge this image|toggle caption|image copyright|image caption|media caption|read caption|"
+        r"share photo|^enlarge image\b|^slideshow\b.{0,20}$|^facebook twitter pinterest\b|"
+        r"^a (?:post|photo|video) shared by\b|"
+        r"^(?:photo|picture|image|logo)\s*(?:credit)?\s*(?::|-\s*https?://)|^caption\s*:|"
+        r"^(?:\d+\s+)?(?:\+\s*)?show all\b|^\d+\s*/\s*\d+\s",
+        "photo and gallery captions, labels and counters",
+        40,
+    ),
+    _rule(
+        "photo_credit",
+        rf"^\((?:photo|image|picture|pic|credit|courtesy|photograph|video|footage)\b[^()]*\)$|"
+        rf"^\([^()]{{2,60}}\s?/\s?[^()]{{2,60}}\)$|"
+        rf"\((?:photo:?\s*|photo by\s*)?[^()]{{0,60}}\b{_AGENCIES}\b[^()]{{0,30}}\)$|"
+        rf"\([^()]{{0,60}}\b(?:photo|photograph|image|picture|credit|courtesy)s?\b[^()]{{0,60}}\)$|"
+        rf"\b(?:photo|image|photograph|photographer|picture|credit)s?\s*(?:by)?\s*:\s*[^.!?]{{2,60}}$|"
+        rf"\b(?:photo|photograph|image|picture)s? (?:by|via|courtesy of) [A-Z][^.]{{1,60}}/[^.]{{1,40}}\.?$|"
+        rf"\b(?:image|photo|picture)s? via [^.]{{1,40}}$|^[\w .,-]{{1,40}} via Getty Images\W*$|"
+        rf"^(?:source|credit)\s*:\s*[^.]{{1,40}}$|"
+        rf"^{_AGENCIES}$",
+        "photo credits: '(Getty)' / '(Photo: X/AP)' / 'Photo: X' endings, bare agency names",
+        60,
+        speech_ok=False,
+    ),
+    _rule(
+        "credit_line",
+        r"^[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,4}\s?/\s?[A-Z][\w.&'’@-]*(?:\s[\w.&'’@-]+){0,4}$|"
+        r"\s[A-Z][\w.'’-]+(?:\s[A-Z][\w.'’-]+){0,3}/(?:Getty Images|WireImage|AFP|AP|Reuters|EPA|Bloomberg)"
+        r"[^.!?]*$",
+        "photographer credit lines (Name Surname/Agency), also at the end of a caption",
+        40,
+        case_sensitive=True,
+        speech_ok=False,
+    ),
+    _rule(
+        "agency_caption",
+        rf"^(?:{_AGENCIES}|GETTY|REUTERS|AFP or licensors|Splash News)(?:\s*-\s*Getty)?\s*[:-]?\s+[A-Z][^.!?]*[^.!?\"”’'\s:]$",
+        "photo captions prefixed by the agency credit ('Getty Images The tram ...', no final period)",
+        40,
+        case_sensitive=True,
+    ),
+    _rule(
+        "copyright",
+        r"^(?:copyright|©|\(c\)\s*\d{4})|all rights reserved|"
+        r"may not be (?:published|reproduced),? broadcast|transcripts are created on a rush deadline",
+        "copyright and syndication notices",
+        90,
+    ),
+    _rule("short_link", r"^(?:short ?(?:link|url)|permalink|shortlink)\b\s*:?", "short-link lines", 15),
+    _rule(
+        "share_print",
+        rf"^(?:{_SHARE_WORDS}\W*\s*)*(?:share|print|email|tweet|facebook|whatsapp|savesave|follow)"
+        rf"(?:\W*\s*{_SHARE_WORDS})*\W*$|"
+        r"^read or share this story|^(?:click|tap) (?:here )?to (?:share|print|email|tweet)|"
+        r"^share (?:this|on|via|with)\b|share (?:it|this(?: story| article)?) with (?:a|your) friends?|"
+        r"^help spread the word",
+        "share / print / e-mail buttons",
+        15,
+    ),
+    _rule(
+        "subscribe",
+        r"^(?:sign up\b|subscribe\b|newsletter sign up|get (?:our|the) .{0,40}(?:newsletter|app|alerts)|"
+        r"join our\b|register (?:now|for free)|already a subscriber|already have an account|"
+        r"become a (?:member|subscriber)|support (?:our|independent) journalism|keep up with this story|"
+        r"subscriptions? (?:are )?(?:also )?available)|thanks? (?:you )?for subscribing|"
+        r"(?:delivered|straight) (?:to|into) your inbox|by subscribing now|sign up for (?:our )?digital access|"
+        r"subscribe for (?:just|only)|not in our deliverable area|sign up for (?:our|the) (?:free )?newsletter",
+        "subscription and newsletter sign-up prompts, paywall notices",
+        90,
+    ),
+    _rule(
+        "promo",
+        r"we pay for (?:your stories|videos)|do you have a story for|^(?:e-?mail|contact|call) us (?:at|on)\b|"
+        r"^(?:follow|like) (?:us|@\w+|\w+ on (?:twitter|facebook|instagram|x))\b|\b(?:like|follow) us on\b|"
+        r"^(?:listen|tune in|subscribe)\b.{0,80}\bpodcast|^(?:download|get|try) (?:the|our) .{0,30}\bapp\b|"
+        r"available (?:on|in) the app store|^(?:got|have) a (?:story|news tip|tip)\b|"
+        r"send us your (?:photos|images|videos?|pictures|stories|story)|"
+        r"^for more (?:\w+ )?(?:coverage|news|stories|information|content)\b.{0,60}(?:https?://|www\.)",
+        "promotion of other content: podcasts, apps, newsletters, tip lines, social accounts",
+        60,
+    ),
+    _rule(
+        "contact",
+        r"^(?:[–—-]\s*)?follow\b.{0,60}(?:\bon twitter\b|\bon facebook\b|\bon instagram\b|twitter\.com|\s@\w+)|"
+        r"^(?:contact|call|email|e-mail|reach)\b.{0,100}(?:@\w|\d{3}[-.) ]\s?\d{3}[-.]\d{4})|"
+        r"^e-?mail\s*:|can be reached at\b|^email the (?:author|reporter)\W*$|^\S+@\S+\.\w+$|"
+        r"^\d{3}[-.]\d{3}[-.]\d{4}\s+@\w+$",
+        "reporter contact lines: e-mail, phone, social handles",
+        30,
+    ),
+    _rule(
+        "related_link",
+        r"^\(?(?:read more|read also|also read|read next|read|related(?: stories| articles| coverage| content| video)?|"
+        r"more on this(?: story)?|see also|more|more from [^:|]{1,30}|recommended|most read|trending(?: now)?|"
+        r"top stories|latest(?: news)?|popular|editor['’]?s picks|you (?:may|might) also like|in other news|"
+        r"further reading|don['’]t miss|must read|watch|video|photos|listen|gallery|live|breaking|images)"
+        r"\s*(?::|\||–|—|»|›|-\s)|"
+        r"^(?:read more|read more here|related|more|click here\b.*|see more|view more|load more)\W*$|"
+        r"^(?:related|must[- ]reads?)(?:\s+\w+){0,2}\s*:?$|^more (?:video|videos|stories|news|photos|coverage)\s*:?$|"
+        r"^read more (?:about|from|on|at)\b[^.]{1,60}$|^read more (?:about|from|on|at)\b.{0,60}:$|"
+        r"\sRead more$|^\[[^\[\]]{5,200}\]$",
+        "'READ MORE:' / 'Related:' / 'WATCH:' link and video captions, [linked headlines]",
+        30,
+    ),
+    _rule("link_here", r"\bhere\s*:?\s*https?://", "'click HERE: http://...' promotion links", 20),
+    _rule(
+        "url_only",
+        r"^(?:https?://|www\.)\S+$",
+        "a bare link",
+        3,
+    ),
+    _rule(
+        "credits",
+        r"^\(?(?:additional reporting|reporting|editing|writing|compiled|produced) by\b[^.]*\)?\.?$|"
+        r"contributed to this (?:report|story|article|post)\.?$|^additional reporting\b|"
+        r"^this (?:story|article|post|report) (?:has been|was|is being|will be) updated|"
+        r"^update\s*:\s*this (?:story|article|post)|^this is a (?:breaking|developing) (?:news )?story|"
+        r"^(?:published|posted|last updated|updated|first published)(?:\s+(?:on|at))?\s*:?\s*"
+        rf"(?:\d|{_MONTHS_DAYS})[^|]*$|"
+        r"\|\s*(?:updated|published)\s*:|^\([^()]{0,60}\bpage\s*\d+\)$|^information from\s*:",
+        "bylines-at-bottom: reporting/editing credits, update and timestamp notes",
+        25,
+    ),
+    _rule(
+        "menu",
+        r"^[^.!?|›»•·>]{1,30}(?:\s(?:\||›|»|•|·|>)\s[^.!?|›»•·>]{1,30}){2,}$",
+        "menu and section fragments (Home | World | Politics)",
+        25,
+    ),
+]
+
+_TERMINAL = tuple(".!?…\"”’'")
+_QUOTES = "\"“”«»„"
+_SPACES = re.compile(r"\s+")
+_BULLETS = re.compile(r"^[►▶•·»>*–—-]+\s*")
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def clean_corpus(corpus: Corpus, settings: Settings) -> Corpus:
-    """TODO(owner): placeholder until this stage lands; returns the corpus unchanged."""
-    return corpus
+    """Recompute `text`, `removed` and `removed_reasons` of every article from its `raw_text`."""
+    min_articles = int(getattr(settings, "clean_min_articles", 3))
+    min_outlet = int(getattr(settings, "clean_min_outlet_articles", 2))
+    lines_by_article = {a.id: _lines(a) for a in corpus.articles}
+    ruled = {
+        a.id: [rule_for(line) or _top_reason(a, lines_by_article[a.id], i) for i, (_, _, line) in
+               enumerate(lines_by_article[a.id])]
+        for a in corpus.articles
+    }  # fmt: skip
+    chrome = recurring_chrome(corpus.articles, lines_by_article, ruled, min_articles, min_outlet)
+    articles = []
+    for article in corpus.articles:
+        lines = lines_by_article[article.id]
+        reasons = [r or chrome.get((article.id, _norm(line))) for r, (_, _, line) in zip(ruled[article.id], lines)]
+        articles.append(_rebuild(article, lines, reasons))
+    return replace(corpus, articles=articles)
+
+
+def rule_for(line: str) -> str | None:
+    """Name of the first rule in `RULES` that marks this line as noise, or None."""
+    line = _BULLETS.sub("", line.strip()) or line.strip()
+    n_words = len(line.split())
+    for rule in RULES:
+        if n_words <= rule.max_words and rule.pattern.search(line) and not (rule.unless and rule.unless.search(line)):
+            return rule.name
+    return None
+
+
+_SPEAKER_LABEL = re.compile(r"^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][A-Z .'’-]+)?:$")  # transcript "ARI SHAPIRO, HOST:"
+
+
+def looks_like_reporting(line: str) -> bool:
+    """A sentence, a quote, a long sentence-case line or a speaker label: never removed on statistics alone."""
+    words = _WORD.findall(line)
+    ends_like_sentence = line.rstrip().endswith(_TERMINAL)
+    lower = sum(w[0].islower() for w in words)
+    return (
+        (len(words) >= 6 and ends_like_sentence)
+        or (len(words) >= 4 and any(q in line for q in _QUOTES))
+        or (len(words) >= 10 and lower >= 0.5 * len(words))
+        or len(words) >= 20
+        or bool(_SPEAKER_LABEL.match(line.strip()))
+    )
+
+
+def _headline_like(line: str) -> bool:
+    words = line.split()
+    return 1 <= len(words) <= 16 and not line.rstrip().endswith(_TERMINAL)
+
+
+def _title_case(line: str) -> bool:
+    long_words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
+    return len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
+
+
+def _top_reason(article: Article, lines: list[tuple[int, int, str]], index: int) -> str | None:
+    """Headline-like lines before the body: the title repeated, or other headlines (teasers)."""
+    if index >= 6:
+        return None
+    for _, _, earlier in lines[:index]:
+        if not _headline_like(earlier) and rule_for(earlier) is None:
+            return None  # the body has started
+    line = lines[index][2]
+    if not _headline_like(line):
+        return None
+    if article.title and _norm(line) == _norm(article.title):
+        return "title_repeat"
+    if article.title and _title_case(line) and len(line.split()) >= 3:
+        return "top_teaser"
+    return None
+
+
+def recurring_chrome(
+    articles: list[Article],
+    lines_by_article: dict[str, list[tuple[int, int, str]]],
+    ruled: dict[str, list[str | None]],
+    min_articles: int,
+    min_outlet: int,
+) -> dict[tuple[str, str], str]:
+    """(article id, normalised line) -> reason, for lines that recur across unrelated articles.
+
+    Articles that share most of their text (wire reprints, copies, rewrites of one report)
+    count once: they are grouped by word-shingle containment before counting.
+    """
+    where: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        seen = set()
+        for (_, _, line), reason in zip(lines_by_article[article.id], ruled[article.id]):
+            key = _norm(line)
+            if reason is None and key not in seen and not looks_like_reporting(line):
+                seen.add(key)
+                where[key].append(article.id)
+    candidates = {k: ids for k, ids in where.items() if len(ids) >= min(min_articles, min_outlet)}
+    if not candidates:
+        return {}
+    source = {a.id: (a.source or "").lower() or None for a in articles}
+    shingles = {
+        a.id: _shingles(" ".join(line for (_, _, line), r in zip(lines_by_article[a.id], ruled[a.id]) if r is None))
+        for a in articles
+        if any(a.id in ids for ids in candidates.values())
+    }
+    related_cache: dict[tuple[str, str], bool] = {}
+
+    def related(x: str, y: str) -> bool:
+        key = (x, y) if x < y else (y, x)
+        if key not in related_cache:
+            a, b = shingles[x], shingles[y]
+            small = min(len(a), len(b)) or 1
+            related_cache[key] = len(a & b) / small >= 0.3
+        return related_cache[key]
+
+    out: dict[tuple[str, str], str] = {}
+    for key, ids in candidates.items():
+        families = _families(ids, related)
+        if len(families) >= min_articles:
+            reason = "recurring_line"
+        else:
+            by_outlet: dict[str, set[int]] = defaultdict(set)
+            for index, family in enumerate(families):
+                for aid in family:
+                    if source[aid]:
+                        by_outlet[source[aid]].add(index)
+            if not any(len(f) >= min_outlet for f in by_outlet.values()):
+                continue
+            reason = "recurring_outlet_line"
+        for aid in ids:
+            out[(aid, key)] = reason
+    return out
+
+
+def _families(ids: list[str], related) -> list[list[str]]:
+    """Group articles that are copies of each other (single-link)."""
+    families: list[list[str]] = []
+    for aid in ids:
+        joined = [f for f in families if any(related(aid, other) for other in f)]
+        merged = [aid] + [x for f in joined for x in f]
+        families = [f for f in families if f not in joined] + [merged]
+    return families
+
+
+def _shingles(text: str, n: int = 4) -> set[int]:
+    tokens = [w.lower() for w in _WORD.findall(text)]
+    return {hash(tuple(tokens[i : i + n])) for i in range(max(1, len(tokens) - n + 1))} if tokens else set()
+
+
+def _lines(article: Article) -> list[tuple[int, int, str]]:
+    raw = article.raw_text or article.text or ""
+    return [(s, e, raw[s:e]) for s, e in paragraphs(raw)]
+
+
+def _norm(line: str) -> str:
+    return _SPACES.sub(" ", line.strip().lower())
+
+
+def _rebuild(article: Article, lines: list[tuple[int, int, str]], reasons: list[str | None]) -> Article:
+    """Cleaned text keeps the raw separators between kept lines, so kept lines stay verbatim."""
+    raw = article.raw_text or article.text or ""
+    parts: list[str] = []
+    removed: list[str] = []
+    removed_reasons: list[str] = []
+    for index, ((start, _, line), reason) in enumerate(zip(lines, reasons)):
+        if reason:
+            removed.append(line)
+            removed_reasons.append(reason)
+            continue
+        if parts:
+            separator = raw[lines[index - 1][1] : start]
+            parts.append(separator if separator.strip() == "" and separator else "\n")
+        parts.append(line)
+    return replace(article, raw_text=raw, text="".join(parts), removed=removed, removed_reasons=removed_reasons)
