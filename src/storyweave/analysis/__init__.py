@@ -1,11 +1,165 @@
-"""Per-event analysis: entities, quotes, quantities and dates."""
+"""Per-event analysis: canonical entities, attributed quotes, figures that disagree, dated timeline.
+
+Each event's articles are parsed once (spaCy NER in one batch for the whole run).  Exact and
+near copies (`duplicate_of`, kind exact/near) are not re-read: their ids are credited to the
+article they copy.  Rewrites and translations are read, since their wording differs.
+"""
 
 from __future__ import annotations
 
-from storyweave.model import Corpus
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from storyweave.analysis import dates as dates_mod
+from storyweave.analysis.entities import EntityIndex, mentions_of, missed_surnames
+from storyweave.analysis.nlp import DocCache
+from storyweave.analysis.numbers import Figure, figure_context, extract_quantities, find_discrepancies
+from storyweave.analysis.quotes import match_quotes, quotes_of
+from storyweave.model import Article, Corpus, Event, TimelineEntry
 from storyweave.settings import Settings
+from storyweave.text import split_sentences, words
+
+__all__ = ["analyze_events"]
+
+_REREAD_KINDS = {"rewrite", "translation"}
+_DATELINE_TAIL = re.compile(r"\s*(\([A-Za-z .]+\)\s*)?[-–—/]")
+_STOPWORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "was", "were", "that", "for", "with",
+              "said", "at", "by", "it", "as", "from", "has", "have", "had", "be", "this"}
+
+
+@dataclass
+class _Read:
+    """One article the analysis reads, and the ids it speaks for (itself + its exact/near copies)."""
+
+    article: Article
+    credited: tuple[str, ...]
+    anchor: date | None = None
+    sentences: list = field(default_factory=list)
+
+
+def _root(a: Article, by_id: dict[str, Article]) -> Article:
+    seen = {a.id}
+    while a.duplicate_of and a.duplicate_of in by_id and a.duplicate_kind not in _REREAD_KINDS:
+        a = by_id[a.duplicate_of]
+        if a.id in seen:
+            break
+        seen.add(a.id)
+    return a
+
+
+def _is_english(a: Article) -> bool:
+    return not a.language or a.language.lower().startswith("en")
+
+
+def _reads_of(event: Event, by_id: dict[str, Article]) -> list[_Read]:
+    members = [by_id[i] for i in event.article_ids if i in by_id]
+    credited: dict[str, list[str]] = defaultdict(list)
+    for a in members:
+        credited[_root(a, by_id).id].append(a.id)
+    reads = []
+    for root_id, ids in credited.items():
+        root = by_id[root_id]
+        if root.text.strip() and _is_english(root):
+            reads.append(_Read(root, tuple(sorted(set(ids) | {root_id}))))
+    return reads
+
+
+def _anchors(reads: list[_Read], story_anchor: date | None, fallback: date | None) -> None:
+    """Anchor of each article: publication, dateline/stated date, else the event's, story's, setting's."""
+    for r in reads:
+        r.anchor = dates_mod.article_anchor(r.article.text, r.article.published)
+    known = Counter(r.anchor for r in reads if r.anchor)
+    event_anchor = known.most_common(1)[0][0] if known else (story_anchor or fallback)
+    for r in reads:
+        if r.anchor is None:
+            r.anchor = event_anchor
+
+
+def _is_dateline(m: dates_mod.DateMention, text: str) -> bool:
+    return m.kind == "explicit" and m.start < 80 and bool(_DATELINE_TAIL.match(text, m.end))
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in words(text) if w not in _STOPWORDS and not w.isdigit()}
+
+
+def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int) -> tuple[list[TimelineEntry], str | None]:
+    """Dated happenings (sentence + resolved date) merged across articles, and the event's main date."""
+    candidates: list[tuple[str, str, tuple[str, ...], int]] = []  # date, sentence, ids, position
+    lead_votes: Counter = Counter()
+    for r in reads:
+        text = r.article.text
+        mentions = [m for m in dates_mod.resolve_dates(text, r.anchor, start_dates)
+                    if m.date and not _is_dateline(m, text)]
+        lead_voted = False
+        for pos, sent in enumerate(r.sentences):
+            inside = [m for m in mentions if sent.start <= m.start < sent.end]
+            if not inside:
+                continue
+            d = inside[0].date
+            candidates.append((d, sent.text, r.credited, pos))
+            if pos < 3 and not lead_voted:
+                lead_votes[d] += len(r.credited)
+                lead_voted = True
+    entries: list[TimelineEntry] = []
+    words_of: list[set[str]] = []
+    for d, text, ids, _ in sorted(candidates, key=lambda c: (c[3], -len(c[2]))):
+        cw = _content(text)
+        for e, ew in zip(entries, words_of):
+            if e.date == d and cw and ew and len(cw & ew) / min(len(cw), len(ew)) >= 0.6:
+                e.article_ids = sorted(set(e.article_ids) | set(ids))
+                break
+        else:
+            entries.append(TimelineEntry(date=d, text=text, article_ids=sorted(ids)))
+            words_of.append(cw)
+    kept = sorted(entries, key=lambda e: -len(e.article_ids))[:limit]
+    kept.sort(key=lambda e: (e.date, -len(e.article_ids)))
+    main = max(lead_votes.items(), key=lambda kv: (kv[1], kv[0]))[0] if lead_votes else None
+    return kept, main
 
 
 def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
-    """TODO(owner): placeholder until this stage lands; returns the corpus unchanged."""
+    """Fill entities, quotes, discrepancies, timeline (and a missing date) of every event."""
+    by_id = corpus.by_id()
+    reads_by_event = {ev.id: _reads_of(ev, by_id) for ev in corpus.events}
+    cache = DocCache()
+    cache.prime([(r.article.id, r.article.text) for rs in reads_by_event.values() for r in rs])
+    start_dates = dates_mod.find_start_dates([a.text for a in corpus.originals() if _is_english(a)],
+                                             dates_mod.parse_iso(settings.reference_date))
+    fallback = dates_mod.parse_iso(settings.reference_date)
+    story_anchor: dict[str, date] = {}
+    for ev in corpus.events:  # an undated article falls back on its story's publication dates
+        if ev.story_id:
+            for r in reads_by_event[ev.id]:
+                d = dates_mod.parse_iso(r.article.published)
+                if d and ev.story_id not in story_anchor:
+                    story_anchor[ev.story_id] = d
+    limit = int(settings.extra.get("timeline_max", 30))  # type: ignore[arg-type]
+    for ev in corpus.events:
+        reads = reads_by_event[ev.id]
+        if not reads:
+            continue
+        _anchors(reads, story_anchor.get(ev.story_id or ""), fallback)
+        docs = {r.article.id: cache.get(r.article.id, r.article.text) for r in reads}
+        mentions = [m for r in reads for m in mentions_of(docs[r.article.id], r.article.id, r.credited)]
+        mentions += [x for r in reads for x in missed_surnames(r.article.text, r.article.id, r.credited, mentions)]
+        index = EntityIndex(mentions)
+        ev.entities = index.entities()
+        ev.quotes = match_quotes([q for r in reads for q in quotes_of(docs[r.article.id], r.article.id,
+                                                                       r.credited, index)])
+        figures = []
+        for r in reads:
+            r.sentences = split_sentences(r.article.text)
+            for sent in r.sentences:
+                for q in extract_quantities(sent.text):
+                    figures.append(Figure(q, sent.text, r.article.id, r.credited,
+                                          r.anchor.isoformat() if r.anchor else None, r.article.source,
+                                          figure_context(sent.text, q)))
+        ev.discrepancies = find_discrepancies(figures)
+        ev.timeline, main_date = _timeline(reads, start_dates, limit)
+        if ev.date is None:
+            anchors = Counter(r.anchor.isoformat() for r in reads if r.anchor)
+            ev.date = main_date or (anchors.most_common(1)[0][0] if anchors else None)
     return corpus

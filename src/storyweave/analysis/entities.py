@@ -1,0 +1,322 @@
+"""Canonical entities of an event across spellings, transliterations and surname-only mentions.
+
+spaCy NER finds the mentions; we merge them ourselves because no library knows that
+Mykhaylo/Mykhailo/Mikhailo Podolyak/Podoliak or Arakhamia/Arachamija are one person.  Each
+name token gets a transliteration key (unidecode, lowercase, kh/ch->h, y/j->i, w->v, ck->k,
+doubled letters collapsed); names match when their surname keys are (nearly) equal and their
+first names are compatible; a surname alone joins the one full name in the event that carries it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from unidecode import unidecode
+
+from storyweave.model import Entity
+
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+
+# Curated exonym / historic-name pairs: these differ by more than transliteration, so no key
+# rule can join them (Kyiv/Kiev, Kharkiv/Kharkov ...).  Keys are translit keys, values the
+# canonical key they stand for.
+EXONYMS = {
+    "kiev": "kiv",
+    "kharkov": "harkiv",
+    "odessa": "odesa",
+    "lvov": "lviv",
+    "nikolaev": "mikolaiv",
+    "nikolayev": "mikolaiv",
+    "zaporozhye": "zaporizia",
+    "zaporozhe": "zaporizia",
+    "zaporizhzhia": "zaporizia",
+    "chernigov": "hernihiv",
+    "dnepr": "dnipro",
+    "dnipropetrovsk": "dnipro",
+    "lugansk": "luhansk",
+    "rovno": "rivne",
+    "kherson": "herson",
+    "byelorussia": "belarus",
+    "belorussia": "belarus",
+    "burma": "mianmar",
+    "peking": "beiing",
+    "bombay": "mumbai",
+}
+
+TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president", "minister", "prime",
+    "gen", "general", "col", "colonel", "sen", "senator", "rep", "gov", "governor", "chancellor",
+    "sir", "lord", "lady", "king", "queen", "prince", "princess", "pope", "sheikh", "mayor",
+    "premier", "vice", "deputy", "foreign", "defence", "defense", "secretary", "ambassador",
+    "lt", "capt", "maj", "adm", "judge", "justice", "chairman", "spokesman", "spokeswoman",
+}
+
+ROLE_WORDS = {
+    "president", "minister", "adviser", "advisor", "aide", "head", "chief", "spokesman",
+    "spokeswoman", "spokesperson", "secretary", "leader", "negotiator", "ambassador", "governor",
+    "mayor", "commander", "general", "official", "chairman", "chairwoman", "chancellor", "envoy",
+    "director", "premier", "king", "queen", "prince", "senator", "lawmaker", "deputy",
+    "representative", "prosecutor", "judge", "analyst", "professor", "ceo", "founder",
+    "correspondent", "diplomat", "counsellor", "counselor", "speaker", "mp", "colonel", "captain",
+    "admiral", "marshal", "pope", "emir", "sheikh", "member", "negotiators", "officer", "editor",
+    "chair", "mediator", "presidential", "delegation",
+}
+# lower-case words allowed inside a role phrase before a name ("Russian delegation head X")
+_ROLE_FILLERS = {"of", "the", "'s", "’s", "foreign", "defence", "defense", "deputy", "senior", "top",
+                 "former", "acting", "prime", "interior", "military", "presidential", "chief",
+                 "state", "national", "security", "affairs", "economy", "finance", "health",
+                 "press", "delegation", "office", "ministry", "party", "opposition", "peace",
+                 "parliamentary", "faction", "team", "staff", "vice", "general", "lead"}
+
+_NON_NAME = re.compile(r"[^a-z0-9 ]+")
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
+def translit_key(token: str) -> str:
+    """Spelling-insensitive key of one name token (Zelenskyy/Zelenskiy/Zelensky -> zelenski)."""
+    s = re.sub(r"[^a-z]", "", unidecode(token).lower())
+    for a, b in (("shch", "sh"), ("kh", "h"), ("ch", "h"), ("ck", "k"), ("ph", "f"), ("ou", "u"),
+                 ("w", "v"), ("j", "i"), ("y", "i"), ("x", "ks"), ("q", "k")):
+        s = s.replace(a, b)
+    s = re.sub(r"(.)\1+", r"\1", s)  # doubled letters: Zelenskii -> zelenski, Arakhamiia
+    return EXONYMS.get(s, s)
+
+
+def clean_surface(text: str) -> tuple[str, list[str]]:
+    """Mention text without possessive, leading article and titles; returns (name, titles)."""
+    t = " ".join(text.split())
+    t = _POSSESSIVE.sub("", t) if re.search(r"[’']s?$", t) and len(t) > 3 else t
+    t = t.strip(" ,.;:-–—\"'“”«»()")
+    words_ = t.split()
+    titles: list[str] = []
+    if words_ and words_[0].lower() == "the":
+        words_ = words_[1:]
+    while len(words_) > 1 and words_[0].lower().rstrip(".") in TITLES:
+        titles.append(words_.pop(0))
+    return " ".join(words_), titles
+
+
+def name_keys(name: str) -> tuple[str, ...]:
+    return tuple(k for k in (translit_key(w) for w in name.replace("-", " ").split()) if k)
+
+
+@dataclass
+class Mention:
+    surface: str  # cleaned form as written
+    label: str
+    keys: tuple[str, ...]
+    article_id: str
+    credited: tuple[str, ...]
+    start: int  # char offset in the article text
+    role: str | None = None
+
+
+@dataclass
+class _Cluster:
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def full_keys(self) -> tuple[str, ...]:
+        return max((m.keys for m in self.mentions), key=len)
+
+    @property
+    def is_person(self) -> bool:
+        return any(m.label == "PERSON" for m in self.mentions)
+
+
+def _similar(a: str, b: str, threshold: float) -> bool:
+    return a == b or (min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= threshold)
+
+
+def _first_names_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if len(a) < 2 or len(b) < 2:
+        return True
+    fa, fb = a[0], b[0]
+    if len(fa) == 1 or len(fb) == 1:
+        return fa[0] == fb[0]
+    return _similar(fa, fb, 80)
+
+
+def _role_before(doc, ent) -> str | None:
+    """Title/role words right before a name: "Russian delegation head" Vladimir Medinsky."""
+    i = ent.start - 1
+    toks = []
+    while i >= 0 and len(toks) < 6:
+        tok = doc[i]
+        low = tok.text.lower()
+        if tok.is_sent_start and low in {"the", "a", "an"}:
+            break
+        if low in ROLE_WORDS or low in _ROLE_FILLERS or (tok.text[:1].isupper() and tok.is_alpha):
+            toks.append(tok)
+            i -= 1
+            continue
+        break
+    toks.reverse()
+    while toks and toks[0].text.lower() in {"of", "the", "'s", "’s"}:
+        toks.pop(0)
+    if not any(t.text.lower() in ROLE_WORDS for t in toks):
+        return None
+    return doc[toks[0].i : toks[-1].i + 1].text
+
+
+def _role_after(doc, ent) -> str | None:
+    """Appositive role: Vladimir Medinsky, "the head of the Russian delegation",."""
+    i = ent.end
+    if i >= len(doc) or doc[i].text != ",":
+        return None
+    j = i + 1
+    while j < len(doc) and j - i <= 9 and not doc[j].is_punct:
+        j += 1
+    span = doc[i + 1 : j]
+    if not len(span) or span[0].text.lower() not in {"the", "a", "an"} | ROLE_WORDS:
+        return None
+    if not any(t.text.lower() in ROLE_WORDS for t in span):
+        return None
+    text = span.text
+    return re.sub(r"^(the|a|an)\s+", "", text, flags=re.I)
+
+
+def mentions_of(doc, article_id: str, credited: tuple[str, ...]) -> list[Mention]:
+    """Entity mentions of one parsed article."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_LABELS:
+            continue
+        name, titles = clean_surface(ent.text)
+        if not name or not name[:1].isupper() or any(c.isdigit() for c in name) or len(name.split()) > 5:
+            continue
+        keys = name_keys(name)
+        if not keys:
+            continue
+        role = None
+        if ent.label_ == "PERSON":
+            role = _role_before(doc, ent) or _role_after(doc, ent)
+            if role is None and titles:
+                role = " ".join(titles)
+        out.append(Mention(name, ent.label_, keys, article_id, credited, ent.start_char, role))
+    return out
+
+
+_CAP_WORD = re.compile(r"\b[A-Z][a-z'’-]{3,}\b")
+_PLACE_KEYS = set(EXONYMS.values())
+
+
+def missed_surnames(text: str, article_id: str, credited: tuple[str, ...], mentions: list[Mention]) -> list[Mention]:
+    """Surnames NER missed ("Zelenskyy said") whose key is the surname of a full name in the event."""
+    surnames = {m.keys[-1] for m in mentions if m.label == "PERSON" and len(m.keys) > 1 and len(m.keys[-1]) >= 5}
+    if not surnames:
+        return []
+    own = [(m.start, m.start + len(m.surface) + 2) for m in mentions if m.article_id == article_id]
+    out = []
+    for w in _CAP_WORD.finditer(text):
+        clean = _POSSESSIVE.sub("", w.group())
+        key = translit_key(clean)
+        if key in surnames and not any(s <= w.start() < e for s, e in own):
+            out.append(Mention(clean, "PERSON", (key,), article_id, credited, w.start()))
+    return out
+
+
+class EntityIndex:
+    """Merged entities of one event, with look-ups from mentions and raw names to canonical names."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.clusters = _cluster(mentions)
+        self._by_pos: dict[tuple[str, int], int] = {}
+        self._by_keys: dict[tuple[str, ...], int] = {}
+        for ci, cl in enumerate(self.clusters):
+            for m in cl.mentions:
+                self._by_pos[(m.article_id, m.start)] = ci
+                self._by_keys.setdefault(m.keys, ci)
+        self.names = [_canonical(cl) for cl in self.clusters]
+
+    def canonical_at(self, article_id: str, start: int) -> str | None:
+        ci = self._by_pos.get((article_id, start))
+        return None if ci is None else self.names[ci]
+
+    def resolve(self, name: str, person_only: bool = False) -> str | None:
+        """Canonical name for a raw name ("Podoliak", "Mr Medinsky"), or None if unknown/ambiguous."""
+        clean, _ = clean_surface(name)
+        keys = name_keys(clean)
+        if not keys:
+            return None
+        ci = self._by_keys.get(keys)
+        if ci is None:
+            hits = {i for i, cl in enumerate(self.clusters)
+                    if (cl.is_person or not person_only) and _similar(cl.full_keys[-1], keys[-1], 88)
+                    and _first_names_compatible(cl.full_keys, keys)}
+            if len(hits) != 1:
+                return None
+            ci = hits.pop()
+        if person_only and not self.clusters[ci].is_person:
+            return None
+        return self.names[ci]
+
+    def entities(self) -> list[Entity]:
+        out = []
+        for cl, name in zip(self.clusters, self.names):
+            forms = Counter(m.surface for m in cl.mentions)
+            labels = Counter(m.label for m in cl.mentions)
+            rank = {"GPE": 4, "ORG": 3, "PERSON": 2}
+            label = "PERSON" if cl.is_person and len(cl.full_keys) > 1 else max(
+                labels, key=lambda lb: (labels[lb], rank.get(lb, 0)))
+            if cl.full_keys in {(k,) for k in _PLACE_KEYS}:
+                label = "GPE"  # a curated place name, whatever NER guessed
+            roles = Counter(m.role for m in cl.mentions if m.role)
+            ids = sorted({a for m in cl.mentions for a in m.credited})
+            out.append(Entity(name=name, type=label, aliases=[f for f, _ in forms.most_common()],
+                              article_ids=ids, role=roles.most_common(1)[0][0] if roles else None))
+        out.sort(key=lambda e: (-len(e.article_ids), -len(e.aliases), e.name))
+        return out
+
+
+def _canonical(cl: _Cluster) -> str:
+    """The most frequent of the longest forms (full name over surname)."""
+    longest = max(len(m.keys) for m in cl.mentions)
+    forms = Counter(m.surface for m in cl.mentions if len(m.keys) == longest)
+    return max(forms.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
+
+
+def _cluster(mentions: list[Mention]) -> list[_Cluster]:
+    by_keys: dict[tuple[str, ...], _Cluster] = defaultdict(_Cluster)
+    for m in mentions:
+        by_keys[m.keys].mentions.append(m)
+    groups = sorted(by_keys.values(), key=lambda c: (-len(c.full_keys), -len(c.mentions)))
+    merged: list[_Cluster] = []
+    # 1. multi-token names: same surname key (fuzzy) + compatible first names; others by whole key.
+    for g in (g for g in groups if len(g.full_keys) > 1):
+        keys = g.full_keys
+        target = None
+        for c in merged:
+            ck = c.full_keys
+            if g.is_person and c.is_person:
+                if _similar(ck[-1], keys[-1], 88) and _first_names_compatible(ck, keys):
+                    target = c
+                    break
+            elif _similar(" ".join(ck), " ".join(keys), 92):
+                target = c
+                break
+        if target is None:
+            merged.append(g)
+        else:
+            target.mentions.extend(g.mentions)
+    # 2. single tokens: a surname joins the one person carrying it; else match by key.
+    for g in (g for g in groups if len(g.full_keys) == 1):
+        key = g.full_keys[0]
+        persons = [c for c in merged if c.is_person and len(c.full_keys) > 1 and _similar(c.full_keys[-1], key, 88)]
+        if len(persons) == 1 and g.mentions[0].label in {"PERSON", "ORG", "GPE", "NORP"}:
+            persons[0].mentions.extend(g.mentions)
+            continue
+        if len(persons) > 1:
+            merged.append(g)
+            continue
+        label = g.mentions[0].label
+        same = [c for c in merged if len(c.full_keys) == 1 and (c.full_keys[0] == key or (
+            c.mentions[0].label == label and len(key) >= 6 and _similar(c.full_keys[0], key, 90)))]
+        if same:
+            same[0].mentions.extend(g.mentions)
+        else:
+            merged.append(g)
+    return merged
