@@ -1,0 +1,355 @@
+"""Command line: `storyweave run|add|report|brief|stages|search|runs|serve`.
+
+Errors about single inputs are printed as one plain line `path: reason` on stderr and the
+batch goes on; long work shows a rich progress bar (on a terminal only).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyweave import __version__, store
+from storyweave.model import Corpus, ReadError
+from storyweave.settings import Settings
+
+app = typer.Typer(
+    name="storyweave",
+    help="News event intelligence: many reports from many outlets -> one verified, cited briefing per event.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+_console = Console(stderr=True)
+
+DB_OPTION = typer.Option(Path(store.DEFAULT_DB), "--db", help="SQLite store (created if missing).")
+WORDS_OPTION = typer.Option(Settings().summary_words, "--words", "-w", min=10, help="Words per event summary.")
+PATHS_ARGUMENT = typer.Argument(..., help="Files or folders (searched recursively): .txt, .html, .json/.jsonl, RSS/Atom.")
+
+
+def _error(line: str) -> None:
+    """One plain line on stderr (never wrapped, so each error stays on one line)."""
+    typer.echo(line, err=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    _error(f"error: {message}")
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"storyweave {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """storyweave: duplicates, events, stories and a cited briefing per event, from news reports."""
+
+
+# ---------------------------------------------------------------------------------------------
+# ingest: read -> merge with the store -> pipeline -> save (one transaction)
+
+
+@dataclass
+class IngestOutcome:
+    corpus: Corpus
+    merge: store.MergeReport
+    errors: list[ReadError]
+    processed: bool  # False when nothing new or changed was read (stored results reused)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=_console, transient=True,
+    )
+
+
+def _run_stages(corpus: Corpus, settings: Settings) -> Corpus:
+    from storyweave.engines.local import StageError, run_pipeline
+    from storyweave.pipeline import STAGES
+
+    with _progress() as progress:
+        task = progress.add_task("pipeline", total=len(STAGES))
+
+        def report(name: str, index: int, total: int, finished: bool) -> None:
+            progress.update(task, description=f"stage {name}", completed=index + (1 if finished else 0))
+
+        try:
+            return run_pipeline(corpus, settings, progress=report).corpus
+        except StageError as exc:
+            _fail(f"{exc} (the store was not changed)")
+            raise  # unreachable: _fail exits
+
+
+def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool = False) -> IngestOutcome:
+    from storyweave.readers import read_paths
+
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    articles, errors = read_paths([str(p) for p in paths])
+    for error in errors:
+        _error(str(error))
+    if not articles:
+        _fail(f"nothing could be read from {', '.join(str(p) for p in paths)} ({len(errors)} unreadable input(s))")
+    try:
+        conn = store.connect(db)
+    except store.StoreError as exc:
+        _fail(str(exc), 2)
+    try:
+        stored = store.load_corpus(conn)
+        corpus, merge = store.merge_articles(stored, articles)
+        for error in corpus.errors:  # duplicate ids inside the batch
+            _error(str(error))
+        corpus.errors = list(errors) + corpus.errors
+        processed = bool(merge.new or merge.updated) or force
+        if processed:
+            corpus = _run_stages(corpus, Settings(summary_words=words))
+        counts = {"read": merge.read, "new": len(merge.new), "updated": len(merge.updated),
+                  "unchanged": len(merge.unchanged), "skipped": len(corpus.errors)}
+        store.save_corpus(conn, corpus, command=command, inputs=[str(p) for p in paths], counts=counts,
+                          started=started)
+    finally:
+        conn.close()
+    return IngestOutcome(corpus, merge, corpus.errors, processed)
+
+
+def _reason(error: ReadError) -> str:
+    """The kind of a reason without its specifics (line numbers, details in brackets), so that
+    alike errors are counted together: 'line 2: invalid JSON (...)' -> 'invalid JSON'."""
+    reason = re.sub(r"^(line|row|item|entry) \d+:\s*", "", error.reason.strip(), flags=re.I)
+    reason = re.sub(r"\s*[(\[].*$", "", reason).split(":", 1)[0].strip()
+    return reason or "unreadable"
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def summary_line(outcome: IngestOutcome) -> str:
+    m, c = outcome.merge, outcome.corpus
+    reasons = Counter(_reason(e) for e in outcome.errors)
+    skipped = f"skipped {len(outcome.errors)}"
+    if reasons:
+        skipped += " (" + ", ".join(f"{n} {r}" for r, n in reasons.most_common()) + ")"
+    duplicates = sum(1 for a in c.articles if a.duplicate_of)
+    return (
+        f"read {_plural(m.read, 'article')} ({len(m.new)} new, {len(m.updated)} updated, "
+        f"{len(m.unchanged)} unchanged); {skipped}; {_plural(duplicates, 'duplicate')}; "
+        f"{_plural(len(c.events), 'event')}; {_plural(len(c.stories), 'story', 'stories')}; "
+        f"{_plural(len(c.articles), 'article')} in store"
+    )
+
+
+def _write_reports(corpus: Corpus, out: Path) -> None:
+    from storyweave.render import write_reports
+    from storyweave.render.contract import to_briefings, validation_errors
+
+    problems = validation_errors(to_briefings(corpus))
+    for problem in problems:
+        _error(f"warning: briefings.json breaks the output schema at {problem}")
+    try:
+        paths = write_reports(corpus, out)
+    except OSError as exc:
+        _fail(f"{out}: cannot write reports ({exc.strerror or exc})")
+    _console.print(f"wrote {paths['json']}, {paths['markdown']}, {paths['html']}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def run(
+    paths: list[Path] = PATHS_ARGUMENT,
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md, index.html."),
+    db: Path = DB_OPTION,
+    words: int = WORDS_OPTION,
+    force: bool = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed."),
+) -> None:
+    """Read PATHS, merge them with the store, run the pipeline, save, and write the reports."""
+    outcome = _ingest(paths, db, words, command="run", force=force)
+    _write_reports(outcome.corpus, out)
+    typer.echo(summary_line(outcome))
+
+
+@app.command()
+def add(
+    paths: list[Path] = PATHS_ARGUMENT,
+    db: Path = DB_OPTION,
+    words: int = WORDS_OPTION,
+    force: bool = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed."),
+) -> None:
+    """Read PATHS and process them into the store, without writing reports."""
+    outcome = _ingest(paths, db, words, command="add", force=force)
+    typer.echo(summary_line(outcome))
+
+
+@app.command()
+def report(
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md, index.html."),
+    db: Path = DB_OPTION,
+) -> None:
+    """Write the reports from what the store holds (no reading, no processing)."""
+    if not db.exists():
+        _fail(f"{db}: no such store (run `storyweave add` or `storyweave run` first)")
+    try:
+        conn = store.connect(db)
+    except store.StoreError as exc:
+        _fail(str(exc), 2)
+    try:
+        corpus = store.load_corpus(conn)
+        last = store.runs(conn, limit=1)
+    finally:
+        conn.close()
+    if last:
+        corpus.changes = last[0].changes
+    _write_reports(corpus, out)
+    typer.echo(f"{len(corpus.articles)} articles; {len(corpus.events)} events; {len(corpus.stories)} stories")
+
+
+@app.command()
+def brief(
+    clusters: Path = typer.Argument(..., help='JSONL, one cluster a line: {"id", "documents": [text, ...], "max_words"?}'),
+    out: Path = typer.Option(..., "--out", "-o", help="JSONL output, one briefing a line."),
+    words: int = WORDS_OPTION,
+) -> None:
+    """Brief each cluster of documents (one JSON object a line) into OUT; bad lines are reported and skipped."""
+    try:
+        from storyweave.brief import brief_cluster
+    except ImportError as exc:
+        _fail(f"storyweave.brief.brief_cluster is not available in this build ({exc})", 2)
+    try:
+        lines = clusters.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"{clusters}: cannot read ({getattr(exc, 'strerror', None) or exc})")
+    done = bad = 0
+    try:
+        sink = out.open("w", encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{out}: cannot write ({exc.strerror or exc})")
+    with sink, _progress() as progress:
+        task = progress.add_task("briefing clusters", total=len(lines))
+        for number, line in enumerate(lines, 1):
+            progress.advance(task)
+            if not line.strip():
+                continue
+            record, problem = _cluster_record(line)
+            if problem is None:
+                try:
+                    result = brief_cluster(record, words)
+                    sink.write(json.dumps(result, ensure_ascii=False, default=_jsonable) + "\n")
+                    done += 1
+                    continue
+                except Exception as exc:  # one bad cluster must not stop the batch
+                    problem = f"{type(exc).__name__}: {exc}"
+            bad += 1
+            _error(f"{clusters}:{number}: {problem}")
+    typer.echo(f"briefed {done} clusters; skipped {bad} bad lines; wrote {out}")
+    if done == 0:
+        raise typer.Exit(1)
+
+
+def _cluster_record(line: str) -> tuple[dict[str, Any], str | None]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {}, f"invalid JSON ({exc.msg} at column {exc.colno})"
+    if not isinstance(record, dict):
+        return {}, "expected a JSON object"
+    if "id" not in record:
+        return record, "missing field 'id'"
+    documents = record.get("documents")
+    if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
+        return record, "'documents' must be a list of strings"
+    if not documents:
+        return record, "'documents' is empty"
+    if "max_words" in record and not (isinstance(record["max_words"], int) and record["max_words"] > 0):
+        return record, "'max_words' must be a positive integer"
+    return record, None
+
+
+def _jsonable(obj: Any) -> Any:
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return asdict(obj)
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
+@app.command()
+def stages() -> None:
+    """List the pipeline stages in the order they run."""
+    from storyweave.pipeline import STAGES
+
+    table = Table("#", "stage", "what it does", box=None, header_style="bold")
+    for index, stage in enumerate(STAGES, 1):
+        table.add_row(str(index), stage.name, stage.doc)
+    Console().print(table)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="Words or an FTS5 query (\"exact phrase\", a OR b, prefix*)."),
+    db: Path = DB_OPTION,
+    limit: int = typer.Option(20, "--limit", "-n", min=1),
+) -> None:
+    """Full-text search over the stored articles."""
+    if not db.exists():
+        _fail(f"{db}: no such store")
+    hits = store.search(db, query, limit)
+    if not hits:
+        typer.echo("no matches")
+        raise typer.Exit(1)
+    table = Table("article", "event", "outlet", "title", "match", box=None, header_style="bold")
+    for hit in hits:
+        table.add_row(hit.id, hit.event_id or "", hit.source or "", hit.title or "", hit.snippet)
+    Console().print(table)
+
+
+@app.command(name="runs")
+def list_runs(db: Path = DB_OPTION, limit: int = typer.Option(10, "--limit", "-n", min=1)) -> None:
+    """Show the most recent runs recorded in the store (counts and changes)."""
+    if not db.exists():
+        _fail(f"{db}: no such store")
+    table = Table("run", "finished", "command", "read", "new", "updated", "events", "stories", "changes",
+                  box=None, header_style="bold")
+    for r in store.runs(db, limit):
+        c = r.counts
+        table.add_row(str(r.id), r.finished[:16].replace("T", " "), r.command, *(str(c.get(k, "")) for k in
+                      ("read", "new", "updated", "events", "stories")), str(len(r.changes)))
+    Console().print(table)
+
+
+@app.command()
+def serve(
+    db: Path = DB_OPTION,
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="Port."),
+) -> None:
+    """Serve the store over a REST API and a small web page (needs fastapi + uvicorn)."""
+    try:
+        import uvicorn
+
+        from storyweave.server import create_app
+    except ImportError as exc:
+        _fail(f"the server needs fastapi and uvicorn ({exc})", 2)
+    uvicorn.run(create_app(db), host=host, port=port)
+
+
+def entry() -> None:  # pragma: no cover - console script convenience
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,98 @@
+"""Corpus -> the `briefings.json` output contract, and its validation.
+
+`to_briefings` keeps the contract field names (see `briefings.schema.json`) and adds a few
+extras (generator, counts, per-event outlet list, duplicate links, changes, read errors).
+Nested briefing objects are exported with every field the model has, so fields added to
+the model later show up without touching this file; consumers must ignore unknown fields.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from storyweave import __version__
+from storyweave.model import Article, Corpus, Event, to_dict
+
+# Article fields that stay out of the report: bulky or internal to the pipeline.
+_ARTICLE_INTERNAL = {"raw_text", "metadata"}
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The shipped JSON Schema (draft 2020-12) of briefings.json."""
+    text = resources.files("storyweave.render").joinpath("briefings.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _iso_date(value: str | None) -> str | None:
+    return value[:10] if value else None
+
+
+def article_dict(article: Article) -> dict[str, Any]:
+    data = {k: v for k, v in to_dict(article).items() if k not in _ARTICLE_INTERNAL}
+    data["published"] = article.date
+    data["published_at"] = article.published if article.published and len(article.published) > 10 else None
+    return data
+
+
+def event_dict(event: Event, articles: dict[str, Article]) -> dict[str, Any]:
+    data = to_dict(event)
+    data["date"] = _iso_date(event.date)
+    members = [articles[i] for i in event.article_ids if i in articles]
+    data["sources"] = sorted({a.source for a in members if a.source})
+    return data
+
+
+def counts(corpus: Corpus) -> dict[str, int]:
+    kinds = Counter(a.duplicate_kind or "unspecified" for a in corpus.articles if a.duplicate_of)
+    return {
+        "articles": len(corpus.articles),
+        "sources": len({a.source for a in corpus.articles if a.source}),
+        "duplicates": sum(kinds.values()),
+        **{f"duplicates_{kind}": n for kind, n in sorted(kinds.items())},
+        "events": len(corpus.events),
+        "stories": len(corpus.stories),
+        "errors": len(corpus.errors),
+    }
+
+
+def to_briefings(corpus: Corpus) -> dict[str, Any]:
+    """The whole corpus as the JSON-ready `briefings.json` document."""
+    by_id = corpus.by_id()
+    return {
+        "generator": {"name": "storyweave", "version": __version__},
+        "counts": counts(corpus),
+        "articles": [article_dict(a) for a in corpus.articles],
+        "events": [event_dict(e, by_id) for e in corpus.events],
+        "stories": [to_dict(s) for s in corpus.stories],
+        "duplicates": [to_dict(d) for d in corpus.duplicates],
+        "changes": list(corpus.changes),
+        "errors": [str(e) for e in corpus.errors],
+    }
+
+
+def validation_errors(document: dict[str, Any], limit: int = 20) -> list[str]:
+    """Schema violations as `path: message` lines (empty when the document is valid)."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema())
+    out = []
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))[:limit]:
+        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        out.append(f"{where}: {error.message}")
+    return out
+
+
+def validate(document: dict[str, Any]) -> None:
+    """Raise `jsonschema.ValidationError` if `document` breaks the output contract."""
+    import jsonschema
+
+    jsonschema.validate(document, schema(), cls=jsonschema.Draft202012Validator)
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,197 @@
+"""Corpus -> a Markdown briefing for analysts (briefings.md).
+
+One section per story, one sub-section per event: cited summary, confirmed facts, quotes,
+discrepancies, timeline, entities, outlet comparison, duplicate groups and the source list.
+Every citation is `[article-id, ...]`; all source text is escaped so that HTML or Markdown
+in an article shows as text and never as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from storyweave.model import Article, Corpus
+from storyweave.render.view import EventView, ReportView, StoryView, anchor, build
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+_SPACE = re.compile(r"\s+")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def esc(text: str | None) -> str:
+    """Source text as inert Markdown on one line (HTML and Markdown syntax shown literally)."""
+    if not text:
+        return ""
+    text = _SPACE.sub(" ", text).strip()
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _ENTITY.sub("&amp;", text)  # "&lt;" in a source must not turn into "<"
+
+
+def cite(ids: Iterable[str]) -> str:
+    ids = list(dict.fromkeys(ids))
+    return "[" + ", ".join(esc(i) for i in ids) + "]" if ids else ""
+
+
+def _plural(n: int, word: str) -> str:
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("y") and word[-2] not in "aeiou" else f"{n} {word}s"
+
+
+def _article_label(article: Article | None, ident: str) -> str:
+    if article is None:
+        return f"{esc(ident)} (not in this corpus)"
+    outlet = esc(article.source) or "unknown outlet"
+    return f"{esc(article.id)} ({outlet}{', ' + article.date if article.date else ''})"
+
+
+def render_markdown(corpus: Corpus) -> str:
+    view = build(corpus)
+    lines: list[str] = []
+    _header(view, lines)
+    for story in view.stories:
+        _story(story, view, lines)
+    _unassigned(view, lines)
+    _log(view, lines)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _header(view: ReportView, lines: list[str]) -> None:
+    c = view.counts
+    lines += [
+        "# storyweave briefing",
+        "",
+        f"{_plural(c['articles'], 'article')} from {_plural(c['sources'], 'outlet')}; "
+        f"{_plural(c['duplicates'], 'duplicate')}; {_plural(c['events'], 'event')} in "
+        f"{_plural(c['stories'], 'story')}. Every sentence below is quoted verbatim from the "
+        "cited articles `[id]`; the source list of each event gives outlet, date and title.",
+        "",
+    ]
+    if view.events:
+        lines += ["## Contents", ""]
+        for story in view.stories:
+            target = anchor("story", story.story.id) if story.story else "loose-events"
+            lines.append(f"- [{esc(story.heading)}](#{target})")
+            for ev in story.events:
+                date = f" — {ev.event.date}" if ev.event.date else ""
+                lines.append(f"  - [{esc(ev.heading)}](#{anchor('event', ev.id)}){date}")
+        lines.append("")
+
+
+def _story(story: StoryView, view: ReportView, lines: list[str]) -> None:
+    if story.story is None:
+        lines += ['<a id="loose-events"></a>', "", f"## {esc(story.heading)}", ""]
+    else:
+        s = story.story
+        lines += [f'<a id="{anchor("story", s.id)}"></a>', "", f"## Story: {esc(story.heading)}", ""]
+        lines += [f"Story `{esc(s.id)}` links {_plural(len(story.events), 'event')}.", ""]
+        if s.timeline:
+            lines += ["**Story timeline**", ""]
+            lines += [f"- **{esc(t.date)}** — {esc(t.text)} {cite(t.article_ids)}" for t in s.timeline]
+            lines.append("")
+    for ev in story.events:
+        _event(ev, view, lines)
+
+
+def _event(ev: EventView, view: ReportView, lines: list[str]) -> None:
+    e = ev.event
+    lines += [f'<a id="{anchor("event", e.id)}"></a>', "", f"### {esc(ev.heading)}", ""]
+    facts = [
+        f"event `{esc(e.id)}`",
+        f"date {e.date}" if e.date else "date unknown",
+        _plural(len(ev.articles), "article"),
+        _plural(len(ev.sources), "outlet"),
+        _plural(e.independent_sources, "independent source") if e.independent_sources else None,
+    ]
+    lines += ["*" + " · ".join(f for f in facts if f) + "*", ""]
+    if e.summary:
+        lines += ["#### Summary", ""]
+        lines += [f"- {esc(s.text)} {cite(s.article_ids)}" for s in e.summary]
+        lines.append("")
+    if e.facts:
+        lines += ["#### Confirmed facts", ""]
+        for f in e.facts:
+            lines.append(f"- {esc(f.text)} — {_plural(f.independent_sources, 'independent source')} {cite(f.article_ids)}")
+        lines.append("")
+    if e.quotes:
+        lines += ["#### Quotes", ""]
+        for q in e.quotes:
+            speaker = f"**{esc(q.speaker)}**" if q.speaker else "*unattributed*"
+            lines.append(f"- {speaker}: “{esc(q.text)}” {cite(q.article_ids)}")
+            for variant in q.variants:
+                if variant != q.text:
+                    lines.append(f"  - also reported as: “{esc(variant)}”")
+        lines.append("")
+    if e.discrepancies:
+        lines += ["#### Discrepancies between sources", ""]
+        for d in e.discrepancies:
+            versus = " vs ".join(f"**{esc(v.value)}** {cite(v.article_ids)}" for v in d.values)
+            note = f" — {esc(d.note)}" if d.note else ""
+            lines.append(f"- {esc(d.subject)}: {versus}{note}")
+            for v in d.values:
+                dated = f" ({v.date})" if v.date else ""
+                lines.append(f"  - {esc(v.value)}{dated}: “{esc(v.text)}” {cite(v.article_ids)}")
+        lines.append("")
+    if e.timeline:
+        lines += ["#### Timeline", ""]
+        lines += [f"- **{esc(t.date)}** — {esc(t.text)} {cite(t.article_ids)}" for t in e.timeline]
+        lines.append("")
+    if e.entities:
+        lines += ["#### Entities", "", "| Name | Type | Also written | Articles |", "|---|---|---|---|"]
+        for ent in e.entities:
+            aliases = ", ".join(esc(a) for a in ent.aliases if a != ent.name)
+            role = f" ({esc(ent.role)})" if ent.role else ""
+            lines.append(f"| {esc(ent.name)}{role} | {esc(ent.type)} | {aliases} | {len(set(ent.article_ids))} |")
+        lines.append("")
+    if any(o.only_here or o.omits for o in e.outlets):
+        lines += ["#### Outlet comparison", ""]
+        for o in e.outlets:
+            if not (o.only_here or o.omits):
+                continue
+            lines.append(f"- **{esc(o.source)}**")
+            lines += [f"  - only here: {esc(t)}" for t in o.only_here]
+            lines += [f"  - does not report: {esc(t)}" for t in o.omits]
+        lines.append("")
+    if ev.copies or ev.wire_groups:
+        lines += ["#### Duplicates and wire copy", ""]
+        for c in ev.copies:
+            guess = " (direction guessed: dates missing)" if not c.original_known else ""
+            lines.append(
+                f"- {_article_label(c.copy, c.copy.id)} is a **{esc(c.kind)}** copy of "
+                f"{_article_label(c.original, c.original_id)}{guess}"
+            )
+        for group in ev.wire_groups:
+            lines.append("- share wire passages: " + ", ".join(_article_label(a, a.id) for a in group))
+        lines.append("")
+    if ev.articles:
+        lines += ["#### Sources", "", "| Article | Outlet | Date | Title | Status |", "|---|---|---|---|---|"]
+        for a in ev.articles:
+            status = f"{esc(a.duplicate_kind or 'duplicate')} copy of {esc(a.duplicate_of)}" if a.duplicate_of else "original"
+            title = f"[{esc(a.title or '(untitled)')}]({a.url})" if a.url and _safe_url(a.url) else esc(a.title)
+            lines.append(f"| {esc(a.id)} | {esc(a.source)} | {a.date or ''} | {title} | {status} |")
+        lines.append("")
+
+
+def _safe_url(url: str) -> bool:
+    return url.startswith(("http://", "https://")) and not re.search(r"[\s()<>]", url)
+
+
+def _unassigned(view: ReportView, lines: list[str]) -> None:
+    if not view.unassigned:
+        return
+    lines += ["## Articles not assigned to an event", ""]
+    for a in view.unassigned:
+        lines.append(f"- {_article_label(a, a.id)}: {esc(a.title) or '(untitled)'}")
+    lines.append("")
+
+
+def _log(view: ReportView, lines: list[str]) -> None:
+    if view.changes:
+        lines += ["## Changes in this run", ""]
+        lines += [f"- {esc(c)}" for c in view.changes]
+        lines.append("")
+    if view.errors:
+        lines += ["## Inputs that could not be read", ""]
+        lines += [f"- {esc(e)}" for e in view.errors]
+        lines.append("")

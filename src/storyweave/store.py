@@ -1,0 +1,451 @@
+"""Embedded SQLite store: articles, duplicate links, events, stories and a log of runs.
+
+The store sits at the edge of the pipeline: `load_corpus` gives the stages every stored
+article (`is_new=False`) with its events and stories; `merge_articles` folds a new batch in
+(same id + same content: skipped, same id + new content: updated and recorded);
+`save_corpus` writes the processed batch back in ONE transaction, so a crash leaves the
+store exactly as it was before the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import types
+import typing
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from storyweave.model import Article, Corpus, DuplicateLink, Event, ReadError, Story, to_dict
+
+DEFAULT_DB = "storyweave.db"
+
+# Each entry migrates the schema from version i to i+1; append, never edit.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        source TEXT, url TEXT, title TEXT, published TEXT, language TEXT, path TEXT,
+        raw_text TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL DEFAULT '',
+        removed TEXT NOT NULL DEFAULT '[]',          -- JSON list of noise lines
+        metadata TEXT NOT NULL DEFAULT '{}',         -- JSON object of unknown input fields
+        duplicate_of TEXT, duplicate_kind TEXT,
+        shares_wire_with TEXT NOT NULL DEFAULT '[]', -- JSON list of article ids
+        event_id TEXT,
+        extra TEXT NOT NULL DEFAULT '{}',            -- JSON of model fields added later
+        content_hash TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX articles_event ON articles(event_id);
+    CREATE TABLE duplicate_links (
+        copy TEXT NOT NULL, original TEXT NOT NULL, kind TEXT NOT NULL,
+        data TEXT NOT NULL,                          -- JSON of the whole DuplicateLink
+        PRIMARY KEY (copy, original, kind)
+    );
+    CREATE TABLE events (id TEXT PRIMARY KEY, story_id TEXT, date TEXT, data TEXT NOT NULL);
+    CREATE TABLE stories (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started TEXT NOT NULL, finished TEXT NOT NULL,
+        command TEXT NOT NULL DEFAULT '',
+        inputs TEXT NOT NULL DEFAULT '[]',
+        counts TEXT NOT NULL DEFAULT '{}',
+        changes TEXT NOT NULL DEFAULT '[]',
+        errors TEXT NOT NULL DEFAULT '[]'
+    );
+    """,
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(id UNINDEXED, title, text, tokenize = 'unicode61');
+    INSERT INTO articles_fts (id, title, text) SELECT id, coalesce(title, ''), text FROM articles;
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Article fields with their own column; every other dataclass field goes to `extra`.
+_ARTICLE_COLUMNS = [
+    "id", "source", "url", "title", "published", "language", "path", "raw_text", "text",
+    "removed", "metadata", "duplicate_of", "duplicate_kind", "shares_wire_with", "event_id",
+]
+_JSON_COLUMNS = {"removed", "metadata", "shares_wire_with"}
+_NOT_STORED = {"is_new"}
+
+
+class StoreError(RuntimeError):
+    """The database file cannot be used (not SQLite, newer schema, ...)."""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(article: Article) -> str:
+    """Identity of an article's *input* content: what a re-read of the same file reproduces."""
+    parts = [article.raw_text or article.text, article.title, article.source, article.url, article.published]
+    blob = json.dumps(parts, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# connection, schema, transactions
+
+
+def connect(db: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed) the store and bring its schema up to date."""
+    path = Path(db)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None)  # we issue BEGIN/COMMIT ourselves
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        _migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a usable storyweave database ({exc})") from exc
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+    if not has_meta:
+        return 0
+    row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    return int(row["value"]) if row else 0
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"database schema v{version} is newer than this storyweave (v{SCHEMA_VERSION})")
+    if version == SCHEMA_VERSION:
+        return
+    with transaction(conn):
+        for index in range(version, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[index]):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES('schema_version', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (str(index + 1),),
+            )
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (execute() runs one at a time, inside our txn)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        raise StoreError(f"incomplete statement in migration: {buffer.strip()[:60]}")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+# ---------------------------------------------------------------------------------------------
+# dataclass <-> JSON
+
+
+def from_dict(cls: type, data: Any) -> Any:
+    """Rebuild a (nested) model dataclass from `to_dict` output; unknown keys are ignored and
+    missing keys take their defaults, so stored rows survive additive model changes."""
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in fields(cls):
+        if f.name in data:
+            kwargs[f.name] = _coerce(hints[f.name], data[f.name])
+        elif f.default is MISSING and f.default_factory is MISSING:  # required but absent
+            kwargs[f.name] = _empty_value(hints[f.name])
+    return cls(**kwargs)
+
+
+def _coerce(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(hint):
+            if arg is type(None):
+                continue
+            return _coerce(arg, value)
+    if origin is list:
+        (item,) = typing.get_args(hint) or (Any,)
+        return [_coerce(item, v) for v in value]
+    if isinstance(hint, type) and is_dataclass(hint) and isinstance(value, dict):
+        return from_dict(hint, value)
+    return value
+
+
+def _empty_value(hint: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if origin is list:
+        return []
+    if origin is dict:
+        return {}
+    if hint is str:
+        return ""
+    return None
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# load
+
+
+def load_corpus(db: str | Path | sqlite3.Connection) -> Corpus:
+    """Everything stored, as a Corpus whose articles are all `is_new=False`."""
+    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
+    try:
+        articles = [_row_to_article(row) for row in conn.execute("SELECT * FROM articles ORDER BY rowid")]
+        duplicates = [
+            from_dict(DuplicateLink, json.loads(row["data"]))
+            for row in conn.execute("SELECT data FROM duplicate_links ORDER BY rowid")
+        ]
+        events = [from_dict(Event, json.loads(r["data"])) for r in conn.execute("SELECT data FROM events ORDER BY rowid")]
+        stories = [from_dict(Story, json.loads(r["data"])) for r in conn.execute("SELECT data FROM stories ORDER BY rowid")]
+    finally:
+        if not isinstance(db, sqlite3.Connection):
+            conn.close()
+    return Corpus(articles=articles, duplicates=duplicates, events=events, stories=stories)
+
+
+def _row_to_article(row: sqlite3.Row) -> Article:
+    data: dict[str, Any] = json.loads(row["extra"])
+    for column in _ARTICLE_COLUMNS:
+        value = row[column]
+        data[column] = json.loads(value) if column in _JSON_COLUMNS else value
+    article = from_dict(Article, data)
+    article.is_new = False
+    return article
+
+
+def stored_hashes(conn: sqlite3.Connection) -> dict[str, str]:
+    return {row["id"]: row["content_hash"] for row in conn.execute("SELECT id, content_hash FROM articles")}
+
+
+# ---------------------------------------------------------------------------------------------
+# merge a new batch into the stored corpus
+
+
+@dataclass
+class MergeReport:
+    """What happened to each article read in this run."""
+
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    repeated: list[str] = field(default_factory=list)  # same id seen twice in this batch
+
+    @property
+    def read(self) -> int:
+        return len(self.new) + len(self.updated) + len(self.unchanged) + len(self.repeated)
+
+
+def merge_articles(stored: Corpus, batch: list[Article]) -> tuple[Corpus, MergeReport]:
+    """Fold `batch` into `stored` by article id.
+
+    same id + same content -> kept as stored (nothing added twice); same id + different
+    content -> replaced by the new version (its stored event id is kept as a hint for the
+    events stage) and recorded in `corpus.changes`; a new id -> appended with `is_new=True`.
+    Within one batch, the first article with an id wins; later ones are reported.
+    """
+    corpus = Corpus(
+        articles=list(stored.articles), duplicates=list(stored.duplicates),
+        events=list(stored.events), stories=list(stored.stories),
+        errors=list(stored.errors), changes=list(stored.changes),
+    )
+    index = {a.id: i for i, a in enumerate(corpus.articles)}
+    stored_hash = {a.id: content_hash(a) for a in stored.articles}
+    seen: set[str] = set()
+    report = MergeReport()
+    for article in batch:
+        if article.id in seen:
+            report.repeated.append(article.id)
+            corpus.errors.append(ReadError(article.path or article.id, f"duplicate id in input: {article.id}"))
+            continue
+        seen.add(article.id)
+        article.is_new = True
+        if not article.raw_text:
+            article.raw_text = article.text
+        if article.id not in index:
+            index[article.id] = len(corpus.articles)
+            corpus.articles.append(article)
+            report.new.append(article.id)
+        elif stored_hash[article.id] == content_hash(article):
+            report.unchanged.append(article.id)
+        else:
+            old = corpus.articles[index[article.id]]
+            article.event_id = article.event_id or old.event_id
+            corpus.articles[index[article.id]] = article
+            report.updated.append(article.id)
+            corpus.changes.append(f"article {article.id} updated: content changed since it was stored")
+    return corpus, report
+
+
+# ---------------------------------------------------------------------------------------------
+# save
+
+
+@dataclass
+class RunRecord:
+    id: int
+    started: str
+    finished: str
+    command: str
+    inputs: list[str]
+    counts: dict[str, Any]
+    changes: list[str]
+    errors: list[str]
+
+
+def corpus_counts(corpus: Corpus) -> dict[str, int]:
+    kinds = Counter(a.duplicate_kind for a in corpus.articles if a.duplicate_of)
+    return {
+        "articles": len(corpus.articles),
+        "duplicates": sum(kinds.values()),
+        **{f"duplicates_{k}": n for k, n in sorted(kinds.items())},
+        "events": len(corpus.events),
+        "stories": len(corpus.stories),
+    }
+
+
+def save_corpus(
+    db: str | Path | sqlite3.Connection,
+    corpus: Corpus,
+    *,
+    command: str = "",
+    inputs: list[str] | None = None,
+    counts: dict[str, Any] | None = None,
+    started: str | None = None,
+) -> int:
+    """Write the processed corpus and a run record in one transaction; returns the run id.
+
+    Articles are upserted (first_seen kept); duplicate links, events and stories are
+    recomputed over the whole corpus by every run, so they are replaced as a whole.
+    """
+    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
+    try:
+        with transaction(conn):
+            now = _now()
+            for article in corpus.articles:
+                _upsert_article(conn, article, now)
+            conn.execute("DELETE FROM duplicate_links")
+            conn.executemany(
+                "INSERT OR REPLACE INTO duplicate_links(copy, original, kind, data) VALUES (?,?,?,?)",
+                [(d.copy, d.original, d.kind, _dumps(to_dict(d))) for d in corpus.duplicates],
+            )
+            conn.execute("DELETE FROM events")
+            conn.executemany(
+                "INSERT INTO events(id, story_id, date, data) VALUES (?,?,?,?)",
+                [(e.id, e.story_id, e.date, _dumps(to_dict(e))) for e in corpus.events],
+            )
+            conn.execute("DELETE FROM stories")
+            conn.executemany(
+                "INSERT INTO stories(id, data) VALUES (?,?)", [(s.id, _dumps(to_dict(s))) for s in corpus.stories]
+            )
+            all_counts = {**corpus_counts(corpus), **(counts or {})}
+            cursor = conn.execute(
+                "INSERT INTO runs(started, finished, command, inputs, counts, changes, errors) VALUES (?,?,?,?,?,?,?)",
+                (
+                    started or now, _now(), command, _dumps(inputs or []), _dumps(all_counts),
+                    _dumps(list(corpus.changes)), _dumps([str(e) for e in corpus.errors]),
+                ),
+            )
+            return int(cursor.lastrowid)
+    finally:
+        if not isinstance(db, sqlite3.Connection):
+            conn.close()
+
+
+def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> None:
+    data = to_dict(article)
+    extra = {k: v for k, v in data.items() if k not in _ARTICLE_COLUMNS and k not in _NOT_STORED}
+    values = [_dumps(data[c]) if c in _JSON_COLUMNS else data[c] for c in _ARTICLE_COLUMNS]
+    digest = content_hash(article)
+    placeholders = ",".join("?" * (len(_ARTICLE_COLUMNS) + 4))
+    updates = ",".join(f"{c}=excluded.{c}" for c in _ARTICLE_COLUMNS[1:])
+    conn.execute(
+        f"INSERT INTO articles({','.join(_ARTICLE_COLUMNS)}, extra, content_hash, first_seen, updated) "
+        f"VALUES ({placeholders}) ON CONFLICT(id) DO UPDATE SET {updates}, extra=excluded.extra, "
+        "content_hash=excluded.content_hash, "
+        "updated=CASE WHEN articles.content_hash = excluded.content_hash THEN articles.updated ELSE excluded.updated END",
+        (*values, _dumps(extra), digest, now, now),
+    )
+    conn.execute("DELETE FROM articles_fts WHERE id = ?", (article.id,))
+    conn.execute(
+        "INSERT INTO articles_fts(id, title, text) VALUES (?,?,?)", (article.id, article.title or "", article.text)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# queries
+
+
+def runs(db: str | Path | sqlite3.Connection, limit: int = 20) -> list[RunRecord]:
+    """Most recent runs first."""
+    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
+    try:
+        rows = conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    finally:
+        if not isinstance(db, sqlite3.Connection):
+            conn.close()
+    return [
+        RunRecord(
+            r["id"], r["started"], r["finished"], r["command"], json.loads(r["inputs"]),
+            json.loads(r["counts"]), json.loads(r["changes"]), json.loads(r["errors"]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class SearchHit:
+    id: str
+    title: str
+    snippet: str
+    event_id: str | None
+    source: str | None
+
+
+def search(db: str | Path | sqlite3.Connection, query: str, limit: int = 20) -> list[SearchHit]:
+    """Full-text search (SQLite FTS5) over stored article titles and cleaned text.
+
+    A query that is not valid FTS5 syntax is searched as a plain phrase instead."""
+    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
+    sql = (
+        "SELECT f.id, f.title, snippet(articles_fts, 2, '[', ']', ' … ', 12) AS snip, a.event_id, a.source "
+        "FROM articles_fts f JOIN articles a ON a.id = f.id WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?"
+    )
+    try:
+        try:
+            rows = conn.execute(sql, (query, limit)).fetchall()
+        except sqlite3.OperationalError:
+            phrase = '"' + query.replace('"', '""') + '"'
+            rows = conn.execute(sql, (phrase, limit)).fetchall()
+    finally:
+        if not isinstance(db, sqlite3.Connection):
+            conn.close()
+    return [SearchHit(r["id"], r["title"], r["snip"], r["event_id"], r["source"]) for r in rows]
