@@ -55,6 +55,10 @@ def sanitize_id(raw: str, max_len: int = 80) -> str:
     return clean or hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
 
 
+# Languages dateparser may try (auto-detection over all of its locales is slow).
+DATE_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "ru", "uk", "pl", "tr", "ar", "zh", "ja")
+
+
 @lru_cache(maxsize=1)
 def _dateparser():
     import dateparser  # slow import: only when a non-ISO date must be parsed
@@ -93,11 +97,13 @@ def normalize_date(value: object, *, require_full: bool = True) -> str | None:
             parsed = None
         if parsed is not None:
             return parsed.isoformat()
+    if require_full and not re.search(r"\d", text):
+        return None  # no year, so no full date
     settings = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DATES_FROM": "past"}
     if require_full:
         settings["REQUIRE_PARTS"] = ["day", "month", "year"]
     try:
-        parsed = _dateparser().parse(text, settings=settings)
+        parsed = _dateparser().parse(text, languages=list(DATE_LANGUAGES), settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     if parsed is None:

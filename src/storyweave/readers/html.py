@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 from storyweave.model import Article
 from storyweave.readers._common import BadInput, decode_text, html_fragment_to_text, new_article, normalize_date
 
+MIN_WORDS = 5  # fewer words than this is not an article
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 
@@ -34,14 +35,16 @@ def read_html(path: Path) -> list[Article]:
     metadata: dict[str, object] = {}
     if not text.strip():
         # trafilatura gives up on very short pages; take the visible text of <article>/<body>.
+        for chrome in tree.xpath("//nav|//header|//footer|//aside|//form|//script|//style|//noscript"):
+            chrome.drop_tree()
         body = tree.find(".//article")
         if body is None:
             body = tree.find(".//body")
         text = html_fragment_to_text(lxml.html.tostring(body, encoding="unicode")) if body is not None else ""
         metadata["extraction"] = "fallback: visible text of the page body"
     text = "\n".join(line.strip() for line in text.split("\n") if line.strip())
-    if not text:
-        raise BadInput("no article text found in the HTML page")
+    if len(text.split()) < MIN_WORDS:  # trafilatura returns stray menu words for pages without an article
+        raise BadInput(f"no article text found in the HTML page ({len(text.split())} words)")
 
     url = _meta_link(tree) or (getattr(doc, "url", None) if doc is not None else None)
     source = _site_name(tree) or (getattr(doc, "sitename", None) if doc is not None else None)
