@@ -1,0 +1,137 @@
+"""Candidate pairs, near-linear: only candidates go on to the (more expensive) verification.
+
+* `shared_fingerprint_pairs`: inverted index over sampled shingle fingerprints (sort + run
+  scan in numpy).  Finds exact and near copies and embedded wire paragraphs; fingerprints
+  found in more than `max_df` articles (boilerplate, templates) are skipped.
+* `tfidf_pairs`: cosine top-k over pruned TF-IDF vectors of content-word stems (sparse matrix
+  product in row blocks).  Finds rewrites, which share few word shingles.
+* `anchor_pairs`: the same over language-neutral anchors (numbers, capitalised names) between
+  articles of different languages: translation candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+
+from storyweave.dedup.signatures import Fingerprints
+
+
+def shared_fingerprint_pairs(fps: Fingerprints, n_docs: int, max_df: int = 40) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, shared) for article pairs a < b sharing at least one sampled fingerprint."""
+    fp, doc = fps.fp, fps.doc
+    if len(fp) < 2:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    starts = np.flatnonzero(np.r_[True, fp[1:] != fp[:-1]])
+    sizes = np.diff(np.r_[starts, len(fp)])
+    run_size = np.repeat(sizes, sizes)
+    ok = (run_size >= 2) & (run_size <= max_df)
+    run_id = np.repeat(np.arange(len(starts)), sizes)
+    keys = []
+    max_run = int(sizes[sizes <= max_df].max()) if (sizes <= max_df).any() else 1
+    for off in range(1, max_run):
+        i = np.flatnonzero(ok[:-off] & (run_id[:-off] == run_id[off:]))
+        if not len(i):
+            break
+        a, b = doc[i], doc[i + off]
+        keys.append(np.minimum(a, b) * n_docs + np.maximum(a, b))
+    if not keys:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    uniq, counts = np.unique(np.concatenate(keys), return_counts=True)
+    return uniq // n_docs, uniq % n_docs, counts
+
+
+def term_matrix(term_lists: Sequence[Sequence[str]], top_terms: int = 60, max_df_ratio: float = 0.2) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows, each pruned to its `top_terms` heaviest terms.
+
+    Vocabulary ids come from sorted terms, so the matrix is independent of article order.
+    """
+    n = len(term_lists)
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for r, terms in enumerate(term_lists):
+        counts: dict[str, int] = {}
+        for t in terms:
+            counts[t] = counts.get(t, 0) + 1
+        for t, c in counts.items():
+            j = vocab.setdefault(t, len(vocab))
+            rows.append(r)
+            cols.append(j)
+            vals.append(c)
+    if not vals:
+        return sparse.csr_matrix((n, 1))
+    # re-number the vocabulary in sorted order (determinism)
+    names = sorted(vocab)
+    remap = np.empty(len(vocab), dtype=np.int64)
+    for new, t in enumerate(names):
+        remap[vocab[t]] = new
+    m = sparse.csr_matrix((np.log1p(np.array(vals, float)), (np.array(rows), remap[np.array(cols)])), shape=(n, len(vocab)))
+    df = np.bincount(m.indices, minlength=m.shape[1])
+    idf = np.log((1 + n) / (1 + df)) + 1.0
+    if n >= 50:
+        idf[df > max(5, max_df_ratio * n)] = 0.0  # terms in a fifth of the corpus carry no identity
+    m = m @ sparse.diags(idf)
+    m = _prune_rows(m.tocsr(), top_terms)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ m
+
+
+def _prune_rows(m: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
+    m.eliminate_zeros()
+    indptr, data = m.indptr, m.data
+    keep = np.ones(len(data), dtype=bool)
+    for r in np.flatnonzero(np.diff(indptr) > k):
+        s, e = indptr[r], indptr[r + 1]
+        row = data[s:e]
+        # ties broken by column (stable sort) so the result does not depend on insertion order
+        drop = np.argsort(-row, kind="stable")[k:]
+        keep[s + drop] = False
+    m.data = np.where(keep, data, 0.0)
+    m.eliminate_zeros()
+    return m
+
+
+def cosine_pairs(
+    left: sparse.csr_matrix,
+    right: sparse.csr_matrix | None = None,
+    threshold: float = 0.3,
+    top_k: int = 5,
+    block: int = 2000,
+) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, cosine) with cosine >= threshold, at most `top_k` per row of `left`.
+
+    With `right` None the matrix is compared with itself and only i < j pairs are returned.
+    """
+    same = right is None
+    right_t = (left if same else right).T.tocsc()
+    out: list[tuple[int, int, float]] = []
+    for s in range(0, left.shape[0], block):
+        prod = (left[s : s + block] @ right_t).tocsr()
+        prod.data[prod.data < threshold] = 0.0
+        prod.eliminate_zeros()
+        for r in range(prod.shape[0]):
+            lo, hi = prod.indptr[r], prod.indptr[r + 1]
+            if lo == hi:
+                continue
+            cols, vals = prod.indices[lo:hi], prod.data[lo:hi]
+            i = s + r
+            if same:
+                mask = cols != i
+                cols, vals = cols[mask], vals[mask]
+            order = np.lexsort((cols, -vals))[:top_k]
+            for j, v in zip(cols[order], vals[order]):
+                if same:
+                    out.append((min(i, int(j)), max(i, int(j)), float(v)))
+                else:
+                    out.append((i, int(j), float(v)))
+    if same:
+        best: dict[tuple[int, int], float] = {}
+        for a, b, v in out:
+            best[(a, b)] = max(v, best.get((a, b), 0.0))
+        out = [(a, b, v) for (a, b), v in best.items()]
+    return out

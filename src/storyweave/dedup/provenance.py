@@ -1,0 +1,183 @@
+"""Duplicate groups, who copied whom, publisher families and independent-source counts."""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Iterable
+from urllib.parse import urlparse
+
+from unidecode import unidecode
+
+from storyweave.model import Article, Corpus
+
+SEVERITY = {"exact": 0, "near": 1, "rewrite": 2, "translation": 3}
+KIND_OF = {v: k for k, v in SEVERITY.items()}
+
+
+class UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def same(self, a: int, b: int) -> bool:
+        return self.find(a) == self.find(b)
+
+
+def choose_original(members: list[Article], n_words: dict[str, int], stored_originals: set[str] = frozenset()) -> Article:
+    """Earliest publication if any member is dated; else the most complete text.
+
+    Ties keep a previously stored original (streaming stability), then the longer text, then id.
+    """
+
+    def key(a: Article) -> tuple:
+        stored_original = 0 if a.id in stored_originals else 1
+        return (0 if a.published else 1, a.published or "", stored_original, -n_words.get(a.id, 0), a.id)
+
+    return min(members, key=key)
+
+
+def direction_known(original: Article, copy: Article) -> bool:
+    """True only when both dates are known and the original is strictly earlier."""
+    return bool(original.published and copy.published and original.published < copy.published)
+
+
+def path_kinds(root: int, members: list[int], edges: dict[int, list[tuple[int, int, float]]]) -> dict[int, tuple[int, float]]:
+    """For each member: (max severity, min score) along the path from root that minimises severity."""
+    best: dict[int, tuple[int, float]] = {root: (0, 1.0)}
+    heap = [(0, -1.0, root)]
+    allowed = set(members)
+    done: set[int] = set()
+    while heap:
+        sev, neg_score, node = heapq.heappop(heap)
+        if node in done:
+            continue
+        done.add(node)
+        for nxt, e_sev, e_score in edges.get(node, ()):
+            if nxt not in allowed or nxt in done:
+                continue
+            cand = (max(sev, e_sev), min(-neg_score, e_score))
+            old = best.get(nxt)
+            if old is None or (cand[0], -cand[1]) < (old[0], -old[1]):
+                best[nxt] = cand
+                heapq.heappush(heap, (cand[0], -cand[1], nxt))
+    return best
+
+
+# --- publisher families -------------------------------------------------------------------
+
+_SUFFIX_LABELS = {
+    "com", "org", "net", "co", "gov", "ac", "edu", "info", "biz", "int", "news", "online", "go",
+}
+_HOST_PREFIXES = ("www.", "m.", "amp.", "edition.", "mobile.", "beta.", "uk.", "us.", "en.", "eu.", "money.")
+_NAME_TAIL = {"news", "online", "digital", "tv", "radio", "service", "live", "com", "network", "media", "newspaper"}
+PUBLISHER_ALIASES: dict[str, str] = {
+    "nytimes": "newyorktimes",
+    "nyt": "newyorktimes",
+    "wapo": "washingtonpost",
+    "wsj": "wallstreetjournal",
+    "ft": "financialtimes",
+    "ap": "associatedpress",
+    "apnews": "associatedpress",
+    "theguardian": "guardian",
+    "dailymail": "dailymail",
+    "mailonline": "dailymail",
+    "huffpost": "huffingtonpost",
+    "aljazeera": "aljazeera",
+}
+
+
+def publisher_family(source: str | None, url: str | None = None) -> str | None:
+    """One key per organisation: bbc.co.uk, bbc.com, 'BBC News' and 'BBC' all give 'bbc'."""
+    raw = (source or "").strip()
+    if not raw and url:
+        raw = urlparse(url if "//" in url else "//" + url).hostname or ""
+    if not raw:
+        return None
+    raw = unidecode(raw).lower()
+    if " " not in raw and "." in raw:  # a domain (maybe a URL)
+        host = urlparse(raw if "//" in raw else "//" + raw).hostname or raw
+        for p in _HOST_PREFIXES:
+            if host.startswith(p) and host.count(".") > 1:
+                host = host[len(p):]
+        labels = [x for x in host.split(".") if x]
+        while len(labels) > 1 and (labels[-1] in _SUFFIX_LABELS or len(labels[-1]) == 2):
+            labels.pop()
+        key = labels[-1] if labels else host
+        if key.endswith("news") and len(key) > 6:
+            key = key[: -len("news")]
+    else:
+        parts = [w for w in re.findall(r"[a-z0-9]+", raw)]
+        if parts and parts[0] == "the" and len(parts) > 1:
+            parts = parts[1:]
+        while len(parts) > 1 and parts[-1] in _NAME_TAIL:
+            parts.pop()
+        key = "".join(parts)
+        if key.endswith("news") and len(key) > 6:
+            key = key[: -len("news")]
+    return PUBLISHER_ALIASES.get(key, key)
+
+
+def _root(article_id: str, by_id: dict[str, Article]) -> str:
+    seen = set()
+    cur = article_id
+    while cur in by_id and by_id[cur].duplicate_of and cur not in seen:
+        seen.add(cur)
+        cur = by_id[cur].duplicate_of  # type: ignore[assignment]
+    return cur
+
+
+def independent_groups(article_ids: Iterable[str], corpus: Corpus, wire_as_one: bool = False) -> list[list[str]]:
+    """Group articles that are not independent of each other.
+
+    Copies (exact/near/rewrite/translation) collapse onto their original; originals of one
+    publisher family collapse together.  Articles that only share wire passages stay separate
+    (each adds its own reporting) unless `wire_as_one`, which is for counting support of a
+    statement that sits inside the shared wire passage.
+    """
+    ids = list(dict.fromkeys(article_ids))
+    by_id = corpus.by_id()
+    keys: dict[str, str] = {}
+    for i in ids:
+        root = _root(i, by_id)
+        art = by_id.get(root) or by_id.get(i)
+        fam = publisher_family(art.source, art.url) if art else None
+        keys[i] = "pub:" + fam if fam else "art:" + root
+    # union by shared key, and by wire sharing when asked
+    uf = UnionFind(len(ids))
+    first: dict[str, int] = {}
+    for n, i in enumerate(ids):
+        k = keys[i]
+        if k in first:
+            uf.union(first[k], n)
+        else:
+            first[k] = n
+    if wire_as_one:
+        pos = {i: n for n, i in enumerate(ids)}
+        roots_pos: dict[str, list[int]] = {}
+        for n, i in enumerate(ids):
+            roots_pos.setdefault(_root(i, by_id), []).append(n)
+        for n, i in enumerate(ids):
+            art = by_id.get(i)
+            for other in art.shares_wire_with if art else ():
+                for m in roots_pos.get(_root(other, by_id), []) + ([pos[other]] if other in pos else []):
+                    uf.union(n, m)
+    groups: dict[int, list[str]] = {}
+    for n, i in enumerate(ids):
+        groups.setdefault(uf.find(n), []).append(i)
+    return [g for _, g in sorted(groups.items())]
+
+
+def count_independent(article_ids: list[str], corpus: Corpus, wire_as_one: bool = False) -> int:
+    """Number of independent sources among `article_ids` (see `independent_groups`)."""
+    return len(independent_groups(article_ids, corpus, wire_as_one))
