@@ -1,11 +1,367 @@
-"""Cluster articles into events (batch and streaming, stable ids)."""
+"""Cluster articles into events (batch and streaming, stable ids).
+
+An event is one happening.  Articles are grouped by average-linkage agglomerative clustering
+(scipy) over a pairwise similarity that mixes three TF-IDF views of each report (body with
+bigrams, headline + lead, headline alone), damped softly by the gap between publication days.
+Copies found by the dedup stage are not clustered on their own: they join their original's event.
+
+Look-alike events of one story (two rounds of talks, two missile launches days apart) read
+alike, so a pair is *vetoed* (cannot-link, as a large distance) when the days the leads report
+differ by two days or more AND their specifics diverge: disjoint salient numbers, or disjoint
+explicit dates in the leads.
+
+Streaming: stored articles (`is_new=False`) arrive with their `event_id` and `corpus.events`
+holds the stored events.  The whole working set is re-clustered (stored pairs that were together
+get a small stickiness bonus so earlier decisions hold unless new evidence outweighs them); the
+resulting groups are mapped back onto stored ids by overlap, so ids stay stable, and every merge,
+split, growth or new event is written to `corpus.changes`.  Stores too large to re-cluster are
+narrowed first to the stored events near the new articles (centroid index, date window).
+The one-article fast path is `storyweave.event_index.EventIndex`.
+"""
 
 from __future__ import annotations
 
-from storyweave.model import Corpus
+import hashlib
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import date
+
+import numpy as np
+
+from storyweave import represent
+from storyweave.model import Article, Corpus, Event
 from storyweave.settings import Settings
 
 
+@dataclass(frozen=True)
+class EventConfig:
+    """Knobs of the event stage; override any with `Settings.extra["events.<name>"]`."""
+
+    threshold: float = 0.08  # average-linkage similarity above which groups merge
+    weight_body: float = 2.0  # TF-IDF of title + body, unigrams and bigrams
+    weight_headline: float = 1.0  # TF-IDF of title + lead
+    weight_title: float = 1.0  # TF-IDF of the title (first sentence for untitled reports)
+    half_life_days: float = 14.0  # similarity decays towards `date_floor` with this half-life
+    date_floor: float = 0.5  # share of similarity kept however far apart two reports are
+    lookalike_gap_days: int = 2  # reported days this far apart + diverging specifics: veto
+    lookalike_max_gap_days: int = 14  # beyond this, the date decay alone separates happenings
+    min_numbers: int = 3  # numbers each side needs before disjoint numbers count as diverging
+    stickiness: float = 0.05  # bonus for stored pairs already in one event (streaming)
+    max_batch: int = 6000  # above this many units, streaming narrows to candidate events
+    candidate_similarity: float = 0.35  # centroid cosine that makes a stored event a candidate
+    candidate_window_days: int = 45  # ... and at most this many days away
+
+
+def config_from(settings: Settings) -> EventConfig:
+    overrides = {
+        f.name: type(getattr(EventConfig, f.name))(settings.extra[f"events.{f.name}"])
+        for f in fields(EventConfig)
+        if f"events.{f.name}" in settings.extra
+    }
+    return replace(EventConfig(), **overrides)
+
+
+# ---------------------------------------------------------------------------- similarity
+
+
+@dataclass
+class Signals:
+    """Per-article features the similarity and the vetoes use."""
+
+    days: list[date | None]
+    happened: list[date | None]
+    numbers: list[frozenset[str]]
+    lead_dates: list[frozenset[date]]
+
+
+def signals(articles: Sequence[Article]) -> Signals:
+    days = [represent.article_day(a) for a in articles]
+    return Signals(
+        days=days,
+        happened=[represent.happening_day(a, d) for a, d in zip(articles, days)],
+        numbers=[represent.number_set(represent.full_text(a)) for a in articles],
+        lead_dates=[frozenset(represent.text_dates(represent.body_lead(a.text, 60))) for a in articles],
+    )
+
+
+def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signals | None = None) -> np.ndarray:
+    """Pairwise event similarity of `articles` (float32, diagonal 1, vetoed pairs -1)."""
+    n = len(articles)
+    if n == 0:
+        return np.zeros((0, 0), dtype=np.float32)
+    sig = sig or signals(articles)
+    views = [
+        (cfg.weight_body, represent.tfidf([represent.full_text(a) for a in articles], (1, 2))),
+        (cfg.weight_headline, represent.tfidf([represent.headline_text(a) for a in articles])),
+        (cfg.weight_title, represent.tfidf([represent.title_or_first_sentence(a) for a in articles])),
+    ]
+    total = sum(w for w, _ in views) or 1.0
+    sim = sum(w * represent.cosine_matrix(m) for w, m in views) / total
+    sim *= date_factor(sig.days, cfg)
+    sim[veto_matrix(sig, cfg)] = -1.0
+    np.fill_diagonal(sim, 1.0)
+    return sim.astype(np.float32)
+
+
+def _ordinals(days: Sequence[date | None]) -> np.ndarray:
+    return np.array([d.toordinal() if d else np.nan for d in days], dtype=np.float64)
+
+
+def date_factor(days: Sequence[date | None], cfg: EventConfig) -> np.ndarray:
+    """floor + (1-floor) * 0.5 ** (gap / half_life); 1 where a date is unknown."""
+    o = _ordinals(days)
+    gap = np.abs(o[:, None] - o[None, :])
+    factor = cfg.date_floor + (1 - cfg.date_floor) * np.power(0.5, gap / cfg.half_life_days)
+    return np.where(np.isnan(gap), 1.0, factor).astype(np.float32)
+
+
+def veto_matrix(sig: Signals, cfg: EventConfig) -> np.ndarray:
+    """True where two reports describe look-alike but different happenings."""
+    o = _ordinals(sig.happened)
+    n = len(o)
+    gap = np.abs(o[:, None] - o[None, :])
+    far = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days)  # NaN compares False
+    veto = np.zeros((n, n), dtype=bool)
+    for i, j in zip(*np.nonzero(np.triu(far, 1))):
+        a, b = sig.numbers[i], sig.numbers[j]
+        numbers_diverge = len(a) >= cfg.min_numbers and len(b) >= cfg.min_numbers and not (a & b)
+        da, db = sig.lead_dates[i], sig.lead_dates[j]
+        dates_diverge = bool(da and db) and min(abs((x - y).days) for x in da for y in db) >= cfg.lookalike_gap_days
+        if numbers_diverge or dates_diverge:
+            veto[i, j] = veto[j, i] = True
+    return veto
+
+
+VETO_PENALTY = 0.0  # distance added beyond "unrelated" (1.0) for a vetoed pair
+
+
+def agglomerate(sim: np.ndarray, threshold: float) -> list[int]:
+    """Average-linkage labels: groups whose mean pairwise similarity exceeds `threshold` merge."""
+    n = sim.shape[0]
+    if n <= 1:
+        return [0] * n
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    dist = 1.0 - sim.astype(np.float64)
+    dist[sim <= -1.0] = 1.0 + VETO_PENALTY  # veto: pulls the group average below any threshold
+    np.fill_diagonal(dist, 0.0)
+    dist = np.clip((dist + dist.T) / 2, 0.0, None)
+    tree = linkage(squareform(dist, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    return [int(x) - 1 for x in labels]
+
+
+# ---------------------------------------------------------------------------- the stage
+
+
 def cluster_events(corpus: Corpus, settings: Settings) -> Corpus:
-    """TODO(owner): placeholder until this stage lands; returns the corpus unchanged."""
+    """Fill `corpus.events` and `article.event_id`; keep stored event ids; log changes."""
+    cfg = config_from(settings)
+    articles = corpus.articles
+    if not articles:
+        corpus.events = []
+        return corpus
+    by_id = corpus.by_id()
+    root = original_roots(articles, by_id)
+    units = [a for a in articles if root[a.id] == a.id]
+    previous = stored_assignment(corpus)
+    stored_events = {e.id: e for e in corpus.events}
+
+    frozen: dict[str, list[str]] = {}  # stored events left untouched (large stores)
+    if previous and len(units) > cfg.max_batch:
+        units, frozen = narrow_to_candidates(units, previous, cfg)
+
+    sig = signals(units)
+    sim = similarity_matrix(units, cfg, sig)
+    if previous and cfg.stickiness:
+        old = [previous.get(a.id) for a in units]
+        same = np.array([[x is not None and x == y for y in old] for x in old], dtype=bool)
+        sim = np.where(same & (sim > -1), np.minimum(sim + cfg.stickiness, 1.0), sim)
+    labels = agglomerate(sim, cfg.threshold)
+
+    members: dict[int, list[str]] = defaultdict(list)
+    unit_index = {a.id: i for i, a in enumerate(units)}
+    for article in articles:
+        r = root[article.id]
+        if r in unit_index:
+            members[labels[unit_index[r]]].append(article.id)
+    groups = list(members.values())
+
+    ids, changes = assign_ids(groups, previous, by_id, stored_events)
+    events: list[Event] = []
+    for group, event_id in zip(groups, ids):
+        events.append(build_event(event_id, group, by_id, sim, unit_index, sig))
+    for event_id, article_ids in frozen.items():
+        old_event = stored_events.get(event_id)
+        kept = [i for i in article_ids if i in by_id]
+        events.append(
+            old_event
+            if old_event is not None and set(old_event.article_ids) == set(kept)
+            else Event(id=event_id, article_ids=kept, title=old_event.title if old_event else "")
+        )
+    for event in events:
+        for article_id in event.article_ids:
+            by_id[article_id].event_id = event.id
+    events.sort(key=lambda e: (e.date or "9999", e.id))
+    corpus.events = events
+    corpus.changes.extend(changes)
     return corpus
+
+
+def original_roots(articles: Sequence[Article], by_id: dict[str, Article]) -> dict[str, str]:
+    """Article id -> id of the original it (transitively) copies; itself for originals."""
+    roots: dict[str, str] = {}
+    for article in articles:
+        seen, current = {article.id}, article
+        while current.duplicate_of and current.duplicate_of in by_id and current.duplicate_of not in seen:
+            seen.add(current.duplicate_of)
+            current = by_id[current.duplicate_of]
+        roots[article.id] = current.id
+    return roots
+
+
+def stored_assignment(corpus: Corpus) -> dict[str, str]:
+    """Article id -> stored event id, from `corpus.events` and stored articles' `event_id`."""
+    present = {a.id for a in corpus.articles}
+    out: dict[str, str] = {}
+    for event in corpus.events:
+        for article_id in event.article_ids:
+            if article_id in present:
+                out[article_id] = event.id
+    for article in corpus.articles:
+        if not article.is_new and article.event_id and article.id not in out:
+            out[article.id] = article.event_id
+    return out
+
+
+def narrow_to_candidates(
+    units: list[Article], previous: dict[str, str], cfg: EventConfig
+) -> tuple[list[Article], dict[str, list[str]]]:
+    """Keep new units and stored events near them; the rest of the store stays as stored."""
+    from storyweave.event_index import EventIndex
+
+    stored = [a for a in units if previous.get(a.id)]
+    fresh = [a for a in units if not previous.get(a.id)]
+    index = EventIndex.from_articles(stored, [previous[a.id] for a in stored], window_days=cfg.candidate_window_days)
+    wanted: set[str] = set()
+    for article in fresh:
+        wanted.update(index.candidates(article, cfg.candidate_similarity))
+    keep = [a for a in stored if previous[a.id] in wanted] + fresh
+    frozen: dict[str, list[str]] = defaultdict(list)
+    for article_id, event_id in previous.items():
+        if event_id not in wanted:
+            frozen[event_id].append(article_id)
+    return keep, dict(frozen)
+
+
+def new_event_id(article_ids: Sequence[str], by_id: dict[str, Article]) -> str:
+    """"ev-" + short hash of the group's first article (earliest date, then id): deterministic."""
+    first = min(article_ids, key=lambda i: (by_id[i].date or "9999", i))
+    return "ev-" + hashlib.sha1(first.encode("utf-8")).hexdigest()[:10]
+
+
+def assign_ids(
+    groups: list[list[str]],
+    previous: dict[str, str],
+    by_id: dict[str, Article],
+    stored_events: dict[str, Event],
+) -> tuple[list[str], list[str]]:
+    """Stable ids for `groups` (stored id with the largest overlap wins) and the change log."""
+    overlaps = []
+    for g, group in enumerate(groups):
+        for old_id, count in Counter(previous[i] for i in group if i in previous).items():
+            overlaps.append((-count, old_id, g))
+    ids: list[str | None] = [None] * len(groups)
+    taken: set[str] = set()
+    for _, old_id, g in sorted(overlaps):
+        if ids[g] is None and old_id not in taken:
+            ids[g] = old_id
+            taken.add(old_id)
+    used = set(taken) | set(stored_events) | set(previous.values())
+    for g, group in enumerate(groups):
+        if ids[g] is None:
+            candidate = base = new_event_id(group, by_id)
+            suffix = 1
+            while candidate in used:
+                suffix += 1
+                candidate = f"{base}-{suffix}"
+            ids[g] = candidate
+            used.add(candidate)
+    final = [i for i in ids if i is not None]
+    return final, describe_changes(groups, final, previous)
+
+
+def describe_changes(groups: list[list[str]], ids: list[str], previous: dict[str, str]) -> list[str]:
+    """Human-readable lines for every streaming decision (empty on a first batch run)."""
+    if not previous:
+        return []
+    lines: list[str] = []
+    old_members: dict[str, set[str]] = defaultdict(set)
+    for article_id, event_id in previous.items():
+        old_members[event_id].add(article_id)
+    for group, event_id in zip(groups, ids):
+        olds = Counter(previous[i] for i in group if i in previous)
+        new = sorted(i for i in group if i not in previous)
+        for other, count in sorted(olds.items()):
+            if other != event_id:
+                lines.append(f"merged {count} article(s) of event {other} into {event_id}")
+        if not olds:
+            lines.append(f"opened event {event_id} with {len(new)} new article(s): {', '.join(new[:5])}")
+        elif new:
+            lines.append(f"added {len(new)} new article(s) to event {event_id}: {', '.join(new[:5])}")
+    final_of = {i: e for group, e in zip(groups, ids) for i in group}
+    for old_id, article_ids in sorted(old_members.items()):
+        moved = sorted(i for i in article_ids if i in final_of and final_of[i] != old_id)
+        kept = [i for i in article_ids if final_of.get(i) == old_id]
+        if moved and kept:
+            targets = sorted({final_of[i] for i in moved})
+            lines.append(f"split event {old_id}: {len(moved)} article(s) moved to {', '.join(targets)}")
+        elif moved:
+            lines.append(f"event {old_id} dissolved into {', '.join(sorted({final_of[i] for i in moved}))}")
+    return lines
+
+
+# ---------------------------------------------------------------------------- event fields
+
+
+def build_event(
+    event_id: str,
+    article_ids: list[str],
+    by_id: dict[str, Article],
+    sim: np.ndarray,
+    unit_index: dict[str, int],
+    sig: Signals,
+) -> Event:
+    ordered = sorted(article_ids, key=lambda i: (by_id[i].date or "9999", i))
+    units = [i for i in ordered if i in unit_index]
+    central = most_central(units, sim, unit_index)
+    title = represent.title_or_first_sentence(by_id[central]) if central else ""
+    days = [sig.days[unit_index[i]] for i in units if sig.days[unit_index[i]]]
+    copies_days = [represent.article_day(by_id[i]) for i in ordered if i not in unit_index]
+    return Event(id=event_id, article_ids=ordered, title=title, date=event_date(days + [d for d in copies_days if d]))
+
+
+def most_central(unit_ids: list[str], sim: np.ndarray, unit_index: dict[str, int]) -> str | None:
+    """The original whose mean similarity to the rest of its event is highest (titled ones first)."""
+    if not unit_ids:
+        return None
+    idx = [unit_index[i] for i in unit_ids]
+    block = np.clip(sim[np.ix_(idx, idx)], 0, None)
+    score = block.sum(axis=1)
+    best = max(range(len(idx)), key=lambda k: (score[k], -k))
+    return unit_ids[best]
+
+
+def event_date(days: list[date]) -> str | None:
+    """Most frequent reported day; ties go to the earliest of the tied days; None when undated."""
+    if not days:
+        return None
+    counts = Counter(days)
+    top = max(counts.values())
+    modes = sorted(d for d, c in counts.items() if c == top)
+    if top == 1 and len(days) > 2:
+        return statistics.median_low(sorted(days)).isoformat()
+    return modes[0].isoformat()

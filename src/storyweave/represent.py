@@ -191,7 +191,7 @@ def article_day(article: Article) -> date | None:
     try:  # the analysis stage's resolver, when it has landed (dateline, relative dates, ...)
         from storyweave.analysis.dates import infer_article_date  # type: ignore[import-not-found]
 
-        inferred = infer_article_date(article)
+        inferred = infer_article_date(article.text, article.published)
         if inferred:
             return date.fromisoformat(str(inferred)[:10])
     except Exception:  # noqa: BLE001 - not landed yet or failed: fall back to explicit dates

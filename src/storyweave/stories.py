@@ -1,11 +1,143 @@
-"""Link events into stories and build story timelines."""
+"""Link events into stories and build story timelines.
+
+A story is events linked over days and weeks (talks round 1 -> round 2 -> deal).  Each event
+is represented by the TF-IDF of its reports' titles and leads (one document per event); events
+are grouped by average linkage on cosine similarity damped by the gap between event dates
+(slower decay than for events), plus a bonus for shared named entities.  Ids are stable: a
+stored story keeps its id when most of its events stay together; new stories get "st-" + a
+short hash of their first event id.
+"""
 
 from __future__ import annotations
 
-from storyweave.model import Corpus
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, fields, replace
+from datetime import date
+
+import numpy as np
+
+from storyweave import represent
+from storyweave.events import agglomerate
+from storyweave.model import Article, Corpus, Event, Story, TimelineEntry
 from storyweave.settings import Settings
 
 
+@dataclass(frozen=True)
+class StoryConfig:
+    """Override with `Settings.extra["stories.<name>"]`."""
+
+    threshold: float = 0.12  # average-linkage similarity above which event groups join
+    weight_entities: float = 0.5  # weight of shared-entity Jaccard beside text cosine
+    half_life_days: float = 30.0
+    date_floor: float = 0.3
+    max_gap_days: int = 120  # events further apart than this never join directly
+
+
+def config_from(settings: Settings) -> StoryConfig:
+    overrides = {
+        f.name: type(getattr(StoryConfig, f.name))(settings.extra[f"stories.{f.name}"])
+        for f in fields(StoryConfig)
+        if f"stories.{f.name}" in settings.extra
+    }
+    return replace(StoryConfig(), **overrides)
+
+
+def event_document(event: Event, by_id: dict[str, Article]) -> str:
+    """Titles and leads of the event's originals (copies add nothing new)."""
+    parts = [event.title]
+    for article_id in event.article_ids:
+        article = by_id.get(article_id)
+        if article is not None and article.duplicate_of is None:
+            parts.append(represent.headline_text(article))
+    return "\n".join(parts)
+
+
+def story_similarity(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
+    docs = [event_document(e, by_id) for e in events]
+    text = represent.cosine_matrix(represent.tfidf(docs, (1, 2)))
+    ents = represent.jaccard_matrix([represent.entity_set(d) for d in docs])
+    sim = (text + cfg.weight_entities * ents) / (1 + cfg.weight_entities)
+    ordinals = np.array([_ordinal(e.date) for e in events], dtype=np.float64)
+    gap = np.abs(ordinals[:, None] - ordinals[None, :])
+    decay = cfg.date_floor + (1 - cfg.date_floor) * np.power(0.5, gap / cfg.half_life_days)
+    decay = np.where(np.isnan(gap), 1.0, decay)
+    sim = sim * decay
+    sim[gap > cfg.max_gap_days] = -1.0  # NaN compares False: undated events stay linkable
+    np.fill_diagonal(sim, 1.0)
+    return sim.astype(np.float32)
+
+
+def _ordinal(iso: str | None) -> float:
+    try:
+        return float(date.fromisoformat(iso[:10]).toordinal()) if iso else np.nan
+    except ValueError:
+        return np.nan
+
+
 def link_stories(corpus: Corpus, settings: Settings) -> Corpus:
-    """TODO(owner): placeholder until this stage lands; returns the corpus unchanged."""
+    """Fill `corpus.stories` and `event.story_id`; keep stored story ids; log changes."""
+    cfg = config_from(settings)
+    events = corpus.events
+    if not events:
+        corpus.stories = []
+        return corpus
+    by_id = corpus.by_id()
+    labels = agglomerate(story_similarity(events, by_id, cfg), cfg.threshold)
+    groups: dict[int, list[Event]] = defaultdict(list)
+    for event, label in zip(events, labels):
+        groups[label].append(event)
+    ordered = sorted(groups.values(), key=lambda g: min((e.date or "9999", e.id) for e in g))
+
+    previous = {e.id: e.story_id for e in events if e.story_id}
+    for story in corpus.stories:
+        for event_id in story.event_ids:
+            previous.setdefault(event_id, story.id)
+    ids = _stable_ids(ordered, previous)
+    stories = []
+    for group, story_id in zip(ordered, ids):
+        for event in group:
+            if previous and event.story_id != story_id:
+                old = f" (was {event.story_id})" if event.story_id else ""
+                corpus.changes.append(f"event {event.id} linked to story {story_id}{old}")
+            event.story_id = story_id
+        stories.append(build_story(story_id, group))
+    corpus.stories = stories
     return corpus
+
+
+def _stable_ids(groups: list[list[Event]], previous: dict[str, str]) -> list[str]:
+    overlaps = sorted(
+        (-count, old, g)
+        for g, group in enumerate(groups)
+        for old, count in Counter(previous[e.id] for e in group if e.id in previous).items()
+    )
+    ids: list[str | None] = [None] * len(groups)
+    taken: set[str] = set()
+    for _, old, g in overlaps:
+        if ids[g] is None and old not in taken:
+            ids[g], _ = old, taken.add(old)
+    used = taken | set(previous.values())
+    for g, group in enumerate(groups):
+        if ids[g] is None:
+            first = min(group, key=lambda e: (e.date or "9999", e.id))
+            candidate = base = "st-" + hashlib.sha1(first.id.encode("utf-8")).hexdigest()[:10]
+            n = 1
+            while candidate in used:
+                n += 1
+                candidate = f"{base}-{n}"
+            ids[g] = candidate
+            used.add(candidate)
+    return [i for i in ids if i is not None]
+
+
+def build_story(story_id: str, events: list[Event]) -> Story:
+    """Title of its largest event (earliest on ties); timeline = the events' timelines merged."""
+    events = sorted(events, key=lambda e: (e.date or "9999", e.id))
+    lead = max(events, key=lambda e: (len(e.article_ids), -events.index(e)))
+    entries: list[TimelineEntry] = []
+    for event in events:
+        entries.append(TimelineEntry(date=event.date or "", text=event.title, article_ids=list(event.article_ids)))
+        entries.extend(t for t in event.timeline if (t.date, t.text) != (event.date or "", event.title))
+    entries.sort(key=lambda t: (t.date or "9999", t.text))
+    return Story(id=story_id, event_ids=[e.id for e in events], title=lead.title, timeline=entries)

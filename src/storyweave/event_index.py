@@ -1,0 +1,112 @@
+"""Fast incremental event assignment: an index of event centroids with a date filter.
+
+For adding one article to a large store (100k articles) without re-clustering: the article's
+static embedding (title + lead) is compared with the centroids of the events whose last
+report falls within `window_days`; it joins the best one above `threshold` or opens a new
+event.  A numpy matrix of centroid sums grows by doubling; no corpus-dependent fitting, so a
+vector never changes once computed.  The batch/streaming stage (`events.cluster_events`) stays
+the reference for quality and repairs these quick decisions on its next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from storyweave import represent
+from storyweave.model import Article
+
+UNDATED = -(10**9)  # ordinal used for undated events/articles: matched with every date
+
+
+class EventIndex:
+    def __init__(self, dims: int, window_days: int = 7, threshold: float = 0.6, mean: np.ndarray | None = None):
+        self.window_days = window_days
+        self.threshold = threshold
+        self.mean = np.zeros(dims, dtype=np.float32) if mean is None else mean.astype(np.float32)
+        self.ids: list[str] = []
+        self._row: dict[str, int] = {}
+        self._sums = np.zeros((1024, dims), dtype=np.float32)
+        self._last = np.zeros(1024, dtype=np.int64)
+        self._size = 0
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_articles(
+        cls, articles: Sequence[Article], event_ids: Sequence[str], window_days: int = 7, threshold: float = 0.6
+    ) -> EventIndex:
+        """Index stored `articles` already assigned to `event_ids`."""
+        vectors = represent.embed([represent.headline_text(a) for a in articles]) if articles else None
+        dims = vectors.shape[1] if vectors is not None else 256
+        mean = vectors.mean(axis=0) if vectors is not None and len(vectors) > 1 else None
+        index = cls(dims, window_days, threshold, mean)
+        if vectors is not None:
+            centred = index._centre(vectors)
+            days = [_ordinal(a) for a in articles]
+            for event_id, vector, day in zip(event_ids, centred, days):
+                index._add_to(event_id, vector, day)
+        return index
+
+    def __len__(self) -> int:
+        return self._size
+
+    # ------------------------------------------------------------------ queries
+    def vector(self, article: Article) -> np.ndarray:
+        return self._centre(represent.embed([represent.headline_text(article)]))[0]
+
+    def scores(self, vector: np.ndarray, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, cosine) of events within the date window of `day`."""
+        last = self._last[: self._size]
+        if day == UNDATED:
+            rows = np.arange(self._size)
+        else:
+            rows = np.flatnonzero((np.abs(last - day) <= self.window_days) | (last == UNDATED))
+        if rows.size == 0:
+            return rows, np.zeros(0, dtype=np.float32)
+        sums = self._sums[rows]
+        norms = np.linalg.norm(sums, axis=1)
+        norms[norms == 0] = 1.0
+        return rows, (sums @ vector) / norms
+
+    def candidates(self, article: Article, min_similarity: float) -> list[str]:
+        rows, cos = self.scores(self.vector(article), _ordinal(article))
+        return [self.ids[r] for r in rows[cos >= min_similarity]]
+
+    def add(self, article: Article, new_id: str | None = None) -> tuple[str, bool]:
+        """Assign `article`; returns (event id, True when a new event was opened)."""
+        vector, day = self.vector(article), _ordinal(article)
+        rows, cos = self.scores(vector, day)
+        if cos.size and cos.max() >= self.threshold:
+            event_id = self.ids[int(rows[int(cos.argmax())])]
+            self._add_to(event_id, vector, day)
+            return event_id, False
+        event_id = new_id or f"ev-new-{self._size}"
+        self._add_to(event_id, vector, day)
+        return event_id, True
+
+    # ------------------------------------------------------------------ internals
+    def _centre(self, vectors: np.ndarray) -> np.ndarray:
+        centred = vectors - self.mean
+        norms = np.linalg.norm(centred, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return (centred / norms).astype(np.float32)
+
+    def _add_to(self, event_id: str, vector: np.ndarray, day: int) -> None:
+        row = self._row.get(event_id)
+        if row is None:
+            if self._size == len(self._sums):
+                self._sums = np.vstack([self._sums, np.zeros_like(self._sums)])
+                self._last = np.concatenate([self._last, np.zeros_like(self._last)])
+            row = self._row[event_id] = self._size
+            self.ids.append(event_id)
+            self._size += 1
+            self._last[row] = day
+        self._sums[row] += vector
+        if day != UNDATED:
+            self._last[row] = max(self._last[row], day) if self._last[row] != UNDATED else day
+
+
+def _ordinal(article: Article) -> int:
+    day = represent.article_day(article)
+    return day.toordinal() if day else UNDATED
