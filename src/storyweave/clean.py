@@ -230,6 +230,10 @@ RULES: list[Rule] = [
     ),
 ]
 
+# Two articles sharing >= this fraction of the smaller one's word 4-grams are copies of one
+# report (wire reprint, rewrite): a line they share is counted once, not as site chrome.
+COPY_CONTAINMENT = 0.3
+
 _TERMINAL = tuple(".!?…\"”’'")
 _QUOTES = "\"“”«»„"
 _SPACES = re.compile(r"\s+")
@@ -346,7 +350,7 @@ def recurring_chrome(
         if key not in related_cache:
             a, b = shingles[x], shingles[y]
             small = min(len(a), len(b)) or 1
-            related_cache[key] = len(a & b) / small >= 0.3
+            related_cache[key] = len(a & b) / small >= COPY_CONTAINMENT
         return related_cache[key]
 
     out: dict[tuple[str, str], str] = {}

@@ -1,0 +1,214 @@
+"""Clean stage: named rules, leading headlines, corpus-statistics chrome; real reporting stays."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storyweave.clean import RULES, clean_corpus, looks_like_reporting, rule_for
+from storyweave.model import Article, Corpus
+from storyweave.settings import Settings
+
+NOISE = [
+    ("Your browser doesn't support HTML5 video", "media_player"),
+    ("Media playback is unsupported on your device", "media_player"),
+    ("Scroll down for video", "media_player"),
+    ("Advertisement", "advertisement"),
+    ("Advertisement Continue reading the main story", "advertisement"),
+    ("Photo", "photo_caption"),
+    ("Image copyright Getty Images Image caption Rescue teams worked through the night", "photo_caption"),
+    ("Enlarge this image toggle caption Oliver Berg/EPA /Landov", "photo_caption"),
+    ("The river burst its banks on Tuesday (Photo: Ana Lind/Reuters)", "photo_credit"),
+    ("Rescuers search the rubble (Getty Images)", "photo_credit"),
+    ("David Becker/Getty Images", "credit_line"),
+    ("Getty Images Residents wade through the flooded main street", "agency_caption"),
+    ("Copyright 2026 The Associated Press. All rights reserved.", "copyright"),
+    ("Short link: https://dp.example/x7Yq", "short_link"),
+    ("Share this article", "share_print"),
+    ("Share on Facebook Twitter Email", "share_print"),
+    ("Print", "share_print"),
+    ("Sign up for our daily newsletter", "subscribe"),
+    ("Subscribe to our podcast for the week's top stories", "subscribe"),
+    ("Listen to our daily podcast on Apple Podcasts", "promo"),
+    ("Download the Daily Planet app for breaking news alerts", "promo"),
+    ("WATCH: Drone footage shows the flooded valley", "related_link"),
+    ("READ MORE: Minister resigns over budget row", "related_link"),
+    ("Related: How the valley flooded in 1998", "related_link"),
+    ("[Floods: what we know so far]", "related_link"),
+    ("Home | World | Politics | Business", "menu"),
+    ("(Reporting by Ana Lind; Editing by Tom Brandt)", "credits"),
+    ("Follow Ana Lind on Twitter: @analind", "contact"),
+    ("___", "no_words"),
+]
+
+REAL = [
+    "Heavy rain caused the river to burst its banks on Tuesday, forcing 2,000 people from their homes.",
+    "Investors will watch the central bank closely when it meets next week, analysts said.",
+    "Shares in the company fell 5 percent after the announcement.",
+    "Residents were told to share shelters with neighbours until the water receded, the mayor said.",
+    "Police said they would print leaflets in three languages.",
+    "The agency said the video was filmed on Monday near the border.",
+    "Related companies were also fined by the regulator.",
+    "More than 40 people were injured, hospital officials said.",
+    "Photographs of the suspects were not released amid the ongoing investigation.",
+    "Subscribers to the service will receive refunds, the company said.",
+    '"We will not give up," she told reporters in Valmora.',
+    "Reuters reported that the talks had stalled.",
+    "The newspaper reported:",
+    "He said the photo, credited to the Reuters news agency, was taken in 2019 (Reuters).".replace(" (Reuters)", ""),
+]
+
+
+@pytest.mark.parametrize("line,rule", NOISE)
+def test_noise_rules(line, rule):
+    assert rule_for(line) == rule
+
+
+@pytest.mark.parametrize("line", REAL)
+def test_real_reporting_is_not_matched(line):
+    assert rule_for(line) is None
+
+
+def test_rules_are_named_and_explained():
+    names = [r.name for r in RULES]
+    assert len(names) == len(set(names))
+    assert all(r.why and r.pattern.pattern for r in RULES)
+
+
+def article(id, lines, source=None, title=None):
+    text = "\n".join(lines)
+    return Article(id=id, text=text, raw_text=text, source=source, title=title)
+
+
+def test_clean_corpus_removes_noise_keeps_reporting_verbatim():
+    a = article(
+        "a1",
+        [
+            "Floods hit Valmora",
+            "Home | World | Politics",
+            "VALMORA, March 3, 2026 — Heavy rain caused the river to burst its banks on Tuesday.",
+            "Advertisement",
+            '"We have never seen anything like this," said mayor Ana Ruiz.',
+            "READ MORE: Minister resigns over budget row",
+            "Rescue teams worked through the night, officials said.",
+            "Short link: https://dp.example/x7Yq",
+        ],
+        title="Floods hit Valmora",
+    )
+    [out] = clean_corpus(Corpus(articles=[a]), Settings()).articles
+    assert out.removed == [
+        "Floods hit Valmora",
+        "Home | World | Politics",
+        "Advertisement",
+        "READ MORE: Minister resigns over budget row",
+        "Short link: https://dp.example/x7Yq",
+    ]
+    assert out.removed_reasons == ["title_repeat", "menu", "advertisement", "related_link", "short_link"]
+    assert out.text.split("\n") == [
+        "VALMORA, March 3, 2026 — Heavy rain caused the river to burst its banks on Tuesday.",
+        '"We have never seen anything like this," said mayor Ana Ruiz.',
+        "Rescue teams worked through the night, officials said.",
+    ]
+    assert out.raw_text == a.raw_text  # raw text untouched
+    assert a.removed == []  # pure: input not modified
+
+
+def test_teaser_headlines_at_the_top_go_but_not_inside_the_body():
+    a = article(
+        "t1",
+        [
+            "Minister Resigns Over Budget Row",
+            "Floods hit Valmora",
+            "Heavy rain caused the river to burst its banks on Tuesday, forcing 2,000 people from their homes.",
+            "Looking Ahead To The Rebuild",
+            "Officials said rebuilding would take years.",
+        ],
+        title="Floods hit Valmora",
+    )
+    [out] = clean_corpus(Corpus(articles=[a]), Settings()).articles
+    assert out.removed == ["Minister Resigns Over Budget Row", "Floods hit Valmora"]
+    assert "Looking Ahead To The Rebuild" in out.text  # a subhead in the body stays
+
+
+def test_paragraph_separators_are_kept():
+    raw = "Heavy rain fell on Tuesday across the valley.\n\nAdvertisement\n\nRescue teams worked all night."
+    a = Article(id="p", text=raw, raw_text=raw)
+    [out] = clean_corpus(Corpus(articles=[a]), Settings()).articles
+    assert out.text == "Heavy rain fell on Tuesday across the valley.\n\nRescue teams worked all night."
+
+
+def _unrelated_bodies():
+    return [
+        ["The council approved the new budget on Monday after a long debate about school funding.",
+         "Teachers welcomed the decision but said more money was needed for buildings."],
+        ["A fire destroyed a warehouse near the port overnight, the fire brigade said.",
+         "No one was injured, but traffic on the coastal road was diverted for hours."],
+        ["The national football team lost two goals to one in a friendly against its neighbours.",
+         "The coach said he would test younger players before the autumn qualifiers."],
+        ["Scientists reported a new species of frog in the mountain forests of the north.",
+         "The frog is smaller than a coin and was found after three years of surveys."],
+    ]
+
+
+def test_recurring_chrome_across_unrelated_articles_is_removed():
+    chrome = "Today's coverage from our correspondents around the world"
+    arts = [article(f"u{i}", body + [chrome]) for i, body in enumerate(_unrelated_bodies())]
+    out = clean_corpus(Corpus(articles=arts), Settings()).articles
+    for a in out:
+        assert a.removed == [chrome] and a.removed_reasons == ["recurring_line"]
+
+
+def test_recurring_outlet_chrome_needs_same_source():
+    chrome = "Play Time Management"
+    bodies = _unrelated_bodies()
+    same = [article("s0", bodies[0] + [chrome], source="dp.example"),
+            article("s1", bodies[1] + [chrome], source="dp.example")]
+    other = [article("o0", bodies[0] + [chrome], source="a.example"),
+             article("o1", bodies[2] + [chrome], source="b.example")]
+    assert all(a.removed == [chrome] for a in clean_corpus(Corpus(articles=same), Settings()).articles)
+    assert all(a.removed == [] for a in clean_corpus(Corpus(articles=other), Settings()).articles)
+
+
+def test_wire_copies_sharing_lines_are_not_chrome():
+    """Three reprints of one wire story share short lines: they are copies, not site chrome."""
+    wire = [
+        "Erie has issued a snow emergency",
+        "The storm brought 34 inches of snow on Christmas Day, an all-time record for the city.",
+        "Officials urged people to avoid travel and to check on elderly neighbours.",
+        "Another 24 inches fell overnight, the weather service said.",
+    ]
+    arts = [article(f"w{i}", wire + extra, source=src) for i, (src, extra) in enumerate(
+        [("a.example", []), ("b.example", ["Local schools were closed."]), ("c.example", [])])]
+    out = clean_corpus(Corpus(articles=arts), Settings()).articles
+    assert all(a.removed == [] for a in out)
+
+
+def test_recurring_real_sentence_in_rewrites_is_kept():
+    quote = '"People were screaming," said Ana Ruiz, a witness.'
+    arts = [article(f"r{i}", body + [quote]) for i, body in enumerate(_unrelated_bodies())]
+    out = clean_corpus(Corpus(articles=arts), Settings()).articles
+    assert all(quote in a.text for a in out)
+    assert looks_like_reporting(quote)
+
+
+GOLD = Path(__file__).resolve().parent.parent / "examples" / "corpus" / "gold.json"
+
+
+@pytest.mark.skipif(not GOLD.exists(), reason="examples/corpus/gold.json not written yet")
+def test_example_corpus_gold_noise_removed_and_keep_lines_kept():
+    from storyweave.readers import read_paths
+
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    articles, _ = read_paths([GOLD.parent])
+    cleaned = {a.id: a for a in clean_corpus(Corpus(articles=articles), Settings()).articles}
+    missing_noise = [
+        (aid, line) for aid, lines in gold.get("noise", {}).items() for line in lines
+        if aid in cleaned and line.strip() not in [r.strip() for r in cleaned[aid].removed]
+    ]
+    lost_keep = [
+        (aid, line) for aid, lines in gold.get("keep", {}).items() for line in lines
+        if aid in cleaned and line not in cleaned[aid].text
+    ]
+    assert not missing_noise, f"gold noise lines not removed: {missing_noise[:5]}"
+    assert not lost_keep, f"gold keep lines removed: {lost_keep[:5]}"
+    assert all(aid in cleaned for aid in gold.get("noise", {})), "gold noise ids missing from the corpus"
