@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from storyweave import __version__
-from storyweave.model import Article, Corpus, Event, to_dict
+from storyweave.model import Article, Corpus, Event, Story, to_dict
 
 # Article fields that stay out of the report: bulky or internal to the pipeline.
 _ARTICLE_INTERNAL = {"raw_text", "metadata"}
@@ -32,6 +32,17 @@ def _iso_date(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
+def _timeline(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Undated entries carry `date: null` (never an empty string)."""
+    return [{**entry, "date": entry.get("date") or None} for entry in entries]
+
+
+def story_dict(story: Story) -> dict[str, Any]:
+    data = to_dict(story)
+    data["timeline"] = _timeline(data["timeline"])
+    return data
+
+
 def article_dict(article: Article) -> dict[str, Any]:
     data = {k: v for k, v in to_dict(article).items() if k not in _ARTICLE_INTERNAL}
     data["published"] = article.date
@@ -42,6 +53,7 @@ def article_dict(article: Article) -> dict[str, Any]:
 def event_dict(event: Event, articles: dict[str, Article]) -> dict[str, Any]:
     data = to_dict(event)
     data["date"] = _iso_date(event.date)
+    data["timeline"] = _timeline(data["timeline"])
     members = [articles[i] for i in event.article_ids if i in articles]
     data["sources"] = sorted({a.source for a in members if a.source})
     return data
@@ -68,7 +80,7 @@ def to_briefings(corpus: Corpus) -> dict[str, Any]:
         "counts": counts(corpus),
         "articles": [article_dict(a) for a in corpus.articles],
         "events": [event_dict(e, by_id) for e in corpus.events],
-        "stories": [to_dict(s) for s in corpus.stories],
+        "stories": [story_dict(s) for s in corpus.stories],
         "duplicates": [to_dict(d) for d in corpus.duplicates],
         "changes": list(corpus.changes),
         "errors": [str(e) for e in corpus.errors],

@@ -88,7 +88,7 @@ def _story(story: StoryView, view: ReportView, lines: list[str]) -> None:
         lines += [f"Story `{esc(s.id)}` links {_plural(len(story.events), 'event')}.", ""]
         if s.timeline:
             lines += ["**Story timeline**", ""]
-            lines += [f"- **{esc(t.date)}** — {esc(t.text)} {cite(t.article_ids)}" for t in s.timeline]
+            lines += [f"- **{esc(t.date) or 'undated'}** — {esc(t.text)} {cite(t.article_ids)}" for t in s.timeline]
             lines.append("")
     for ev in story.events:
         _event(ev, view, lines)
@@ -135,7 +135,7 @@ def _event(ev: EventView, view: ReportView, lines: list[str]) -> None:
         lines.append("")
     if e.timeline:
         lines += ["#### Timeline", ""]
-        lines += [f"- **{esc(t.date)}** — {esc(t.text)} {cite(t.article_ids)}" for t in e.timeline]
+        lines += [f"- **{esc(t.date) or 'undated'}** — {esc(t.text)} {cite(t.article_ids)}" for t in e.timeline]
         lines.append("")
     if e.entities:
         lines += ["#### Entities", "", "| Name | Type | Also written | Articles |", "|---|---|---|---|"]

@@ -1,0 +1,40 @@
+"""briefings.md: cited summary and sections; source text cannot inject HTML or Markdown."""
+
+from __future__ import annotations
+
+from storyweave.model import Corpus
+from storyweave.render.markdown import esc, render_markdown
+
+
+def test_summary_bullets_carry_citations(corpus):
+    md = render_markdown(corpus)
+    assert "- A magnitude 6.1 earthquake struck Valdoria on Monday. [a1, a2]" in md
+    assert "## Story: Valdoria earthquake" in md
+    assert md.index("### Earthquake in Valdoria") < md.index("### Rescuers reach Brenn")
+
+
+def test_every_briefing_section_is_rendered(corpus):
+    md = render_markdown(corpus)
+    for heading in ("#### Summary", "#### Confirmed facts", "#### Quotes", "#### Discrepancies between sources",
+                    "#### Timeline", "#### Entities", "#### Outlet comparison", "#### Duplicates and wire copy",
+                    "#### Sources", "## Changes in this run", "## Inputs that could not be read",
+                    "## Articles not assigned to an event"):
+        assert heading in md, heading
+    assert "**1.7 million** [a1] vs **1.5 million** [a2, a3]" in md
+    assert "**Mayor Ana Varga**: “We need help now” [a1, a2]" in md
+    assert "also reported as: “We need help immediately”" in md
+    assert "2 independent sources [a1, a2]" in md
+    assert "a3 (Evening \\<News\\>, 2024-03-05) is a **near** copy of a2 (Wire Times, 2024-03-04)" in md
+    assert "| Valdoria | GPE | Valdorija | 3 |" in md
+
+
+def test_html_in_article_text_is_escaped(corpus):
+    md = render_markdown(corpus)
+    assert "<script>" not in md and "<b>" not in md and "<i>" not in md
+    assert "\\<script\\>alert" in md
+    assert esc("a | b *c* [x](y) &lt;") == "a \\| b \\*c\\* \\[x\\](y) &amp;lt;"
+
+
+def test_empty_corpus_renders():
+    md = render_markdown(Corpus())
+    assert md.startswith("# storyweave briefing") and "0 articles" in md
