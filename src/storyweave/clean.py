@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from storyweave.model import Article, Corpus
 from storyweave.settings import Settings
@@ -260,6 +261,7 @@ def clean_corpus(corpus: Corpus, settings: Settings) -> Corpus:
     return replace(corpus, articles=articles)
 
 
+@lru_cache(maxsize=200_000)
 def rule_for(line: str) -> str | None:
     """Name of the first rule in `RULES` that marks this line as noise, or None."""
     line = _BULLETS.sub("", line.strip()) or line.strip()
