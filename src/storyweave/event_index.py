@@ -48,6 +48,17 @@ class EventIndex:
                 index._add_to(event_id, vector, day)
         return index
 
+    @classmethod
+    def from_vectors(
+        cls, vectors: np.ndarray, days: Sequence[int], event_ids: Sequence[str], mean: np.ndarray,
+        window_days: int = 7, threshold: float = 0.6,
+    ) -> EventIndex:
+        """Index precomputed (uncentred) embeddings, e.g. vectors kept in a store."""
+        index = cls(vectors.shape[1], window_days, threshold, mean)
+        for event_id, vector, day in zip(event_ids, index._centre(vectors), days):
+            index._add_to(event_id, vector, int(day))
+        return index
+
     def __len__(self) -> int:
         return self._size
 
