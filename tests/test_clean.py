@@ -39,6 +39,7 @@ NOISE = [
     ("(Reporting by Ana Lind; Editing by Tom Brandt)", "credits"),
     ("Follow Ana Lind on Twitter: @analind", "contact"),
     ("___", "no_words"),
+    ("By Jane Doe and John Roe, Daily Planet", "byline"),
 ]
 
 REAL = [
@@ -55,6 +56,8 @@ REAL = [
     '"We will not give up," she told reporters in Valmora.',
     "Reuters reported that the talks had stalled.",
     "The newspaper reported:",
+    "By Tuesday, the water had receded from most streets.",
+    "By Monday, officials said",
     "He said the photo, credited to the Reuters news agency, was taken in 2019 (Reuters).".replace(" (Reuters)", ""),
 ]
 

@@ -224,6 +224,14 @@ RULES: list[Rule] = [
         25,
     ),
     _rule(
+        "byline",
+        r"^(?:By|BY) [A-Z][\w.'’-]+(?: (?:[A-Z][\w.'’-]+|and|de|van|von|da|di|al|bin|el))*"
+        r"(?:\s*(?:,|\||–|-|and)\s*(?:[A-Z][\w.'’&-]*\s?)+)*$",
+        "bylines ('By Jane Doe, Daily Planet')",
+        14,
+        case_sensitive=True,
+    ),
+    _rule(
         "menu",
         r"^[^.!?|›»•·>]{1,30}(?:\s(?:\||›|»|•|·|>)\s[^.!?|›»•·>]{1,30}){2,}$",
         "menu and section fragments (Home | World | Politics)",

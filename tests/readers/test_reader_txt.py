@@ -98,3 +98,20 @@ def test_unwrapped_short_lines_stay(tmp_path):
     text = "Short line one.\nShort line two.\nShort line three.\n"
     [a], _ = read_paths([write(tmp_path, "short.txt", text)])
     assert a.text == text.strip()
+
+
+def test_windows_1252_text_is_read_and_noted(tmp_path):
+    path = tmp_path / "legacy.txt"
+    path.write_bytes("Caf\u00e9 owners in the old town said the \u201cflood\u201d cost them a week.\n".encode("cp1252"))
+    [a], errors = read_paths([path])
+    assert errors == []
+    assert a.text.startswith("Caf\u00e9 owners") and "\u201cflood\u201d" in a.text
+    assert a.metadata["encoding"] == "cp1252"
+
+
+def test_binary_garbage_is_an_error(tmp_path):
+    path = tmp_path / "garbage.txt"
+    path.write_bytes(bytes(range(256)) * 8)
+    articles, errors = read_paths([path])
+    assert articles == [] and len(errors) == 1
+    assert "UTF-8" in errors[0].reason or "binary" in errors[0].reason

@@ -23,23 +23,53 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read_text_file(path: Path) -> str:
-    """File content as text: UTF-8 (BOM tolerated), newlines normalised to `\\n`."""
+    """File content as text (see `decode_text`), newlines normalised to `\\n`."""
+    return read_text_file_with_encoding(path)[0]
+
+
+def read_text_file_with_encoding(path: Path) -> tuple[str, str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise BadInput(f"cannot read file ({exc.strerror or exc})") from exc
-    return decode_text(data)
+    return decode_text_with_encoding(data)
 
 
 def decode_text(data: bytes) -> str:
-    """Decode UTF-8 bytes or raise `BadInput` (non-UTF-8 or binary data)."""
+    return decode_text_with_encoding(data)[0]
+
+
+def decode_text_with_encoding(data: bytes) -> tuple[str, str]:
+    """(text, encoding): UTF-8 (BOM tolerated), else clean Windows-1252 text; binary data -> `BadInput`.
+
+    Windows-1252 is accepted only when every byte decodes and the result reads as text
+    (letters, digits, spaces, punctuation), which garbage and other binary data do not.
+    """
+    encoding = "utf-8"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BadInput(f"not valid UTF-8 text (bad byte 0x{data[exc.start]:02x} at offset {exc.start})") from exc
+        text = _legacy_text(data)
+        if text is None:
+            raise BadInput(
+                f"not valid UTF-8 text (bad byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            ) from exc
+        encoding = "cp1252"
     if text and len(_CONTROL.findall(text[:4096])) > max(2, len(text[:4096]) // 200):
         raise BadInput("looks like binary data, not text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def _legacy_text(data: bytes) -> str | None:
+    if b"\x00" in data or _CONTROL.search(data[:4096].decode("latin-1")):
+        return None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    sample = text[:4096]
+    readable = sum(ch.isalnum() or ch.isspace() or ch in ".,;:!?'\"()-–—’“”‘%&/€$£" for ch in sample)
+    return text if sample and readable >= 0.95 * len(sample) else None
 
 
 def sanitize_id(raw: str, max_len: int = 80) -> str:
