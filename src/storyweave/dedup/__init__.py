@@ -34,7 +34,7 @@ from storyweave.dedup.provenance import (
     publisher_family,
 )
 from storyweave.dedup.signatures import fingerprints, stems, text_key, tokens
-from storyweave.dedup.verify import Doc, Verdict, classify, make_doc
+from storyweave.dedup.verify import Doc, Verdict, anchors, classify, make_doc
 from storyweave.model import Article, Corpus, DuplicateLink
 from storyweave.settings import Settings
 from storyweave.text import split_sentences
@@ -45,11 +45,12 @@ __all__ = ["find_duplicates", "count_independent", "independent_groups", "publis
 @dataclass
 class DedupParams:
     near_containment: float = 0.7  # sampled-shingle containment that makes a near copy unverified
-    min_shared: int = 2  # shared fingerprints before a pair is verified
+    min_shared: int = 5  # shared fingerprints (~20 shared shingles) before a pair is verified
+    min_stem_containment: float = 0.6  # cheap pre-filter of rewrite candidates (shorter's stems in other)
     rewrite_threshold: float = 0.4  # TF-IDF cosine for a rewrite candidate
     anchor_threshold: float = 0.3  # anchor cosine for a translation candidate
-    top_k: int = 5
-    min_coverage: float = 0.6  # aligned share of the shorter text's sentences
+    top_k: int = 3
+    min_coverage: float = 0.7  # aligned share of the shorter text's sentences
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> "DedupParams":
@@ -130,11 +131,15 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
             verify(i, j)
 
     # 3. rewrites: content-word TF-IDF neighbours
-    matrix = term_matrix([stems(t) for t in toks])
+    stem_lists = [stems(t) for t in toks]
+    stem_sets = [frozenset(x) for x in stem_lists]
+    matrix = term_matrix(stem_lists)
     for i, j, cos in sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.top_k), key=lambda t: (-t[2], t[0], t[1])):
         if uf.same(i, j) or (i, j) in wire or not same_lang(i, j):
             continue
-        verify(i, j)
+        short = min(len(stem_sets[i]), len(stem_sets[j])) or 1
+        if len(stem_sets[i] & stem_sets[j]) / short >= p.min_stem_containment:
+            verify(i, j)
 
     # 4. translations: anchors (numbers, names) between languages
     lang_rows: dict[str, list[int]] = {}
@@ -142,7 +147,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
         if lang and toks[i]:
             lang_rows.setdefault(lang, []).append(i)
     if len(lang_rows) > 1:
-        amatrix = term_matrix([sorted(_doc_anchors(docs, i)) if langs[i] else [] for i in range(n)])
+        amatrix = term_matrix([_anchor_list(texts[i]) if langs[i] else [] for i in range(n)])
         names = sorted(lang_rows)
         for x, lx in enumerate(names):
             for ly in names[x + 1:]:
@@ -194,11 +199,9 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     return corpus
 
 
-def _doc_anchors(docs: _Docs, i: int) -> list[str]:
-    out: list[str] = []
-    for u in docs[i].units:
-        out.extend(u.anchors)
-    return out
+def _anchor_list(text: str) -> list[str]:
+    """Anchors (numbers, names) of a whole text, for cross-language candidates."""
+    return [w for line in text.split("\n") for w in anchors(line)]
 
 
 def _wire_link(a: Article, b: Article, v: Verdict, da: Doc, db: Doc) -> DuplicateLink:
