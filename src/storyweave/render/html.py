@@ -47,6 +47,19 @@ def _tooltip(articles: dict[str, Article]):
     return tip
 
 
+def _citation_label(articles: dict[str, Article]):
+    """Short ids are shown as they are; long ones (hashes) as outlet + id prefix, with the full
+    id in the link target and tooltip."""
+
+    def label(ident: str) -> str:
+        if len(ident) <= 20:
+            return ident
+        a = articles.get(ident)
+        return f"{a.source} {ident[:6]}…" if a and a.source else f"{ident[:10]}…"
+
+    return label
+
+
 def render_html(corpus: Corpus, title: str = "storyweave briefing", plots: bool = True) -> str:
     view = build(corpus)
     template = _environment().get_template("report.html.j2")
@@ -56,6 +69,7 @@ def render_html(corpus: Corpus, title: str = "storyweave briefing", plots: bool 
         plots=all_plots(view) if plots else {},
         articles=list(view.articles.values()),
         art_tip=_tooltip(view.articles),
+        cite_label=_citation_label(view.articles),
     )
 
 

@@ -71,15 +71,21 @@ def _header(view: ReportView, lines: list[str]) -> None:
     if view.events:
         lines += ["## Contents", ""]
         for story in view.stories:
-            target = anchor("story", story.story.id) if story.story else "loose-events"
-            lines.append(f"- [{esc(story.heading)}](#{target})")
+            indent = ""
+            if not story.single:
+                target = anchor("story", story.story.id) if story.story else "loose-events"
+                lines.append(f"- [{esc(story.heading)}](#{target})")
+                indent = "  "
             for ev in story.events:
                 date = f" — {ev.event.date}" if ev.event.date else ""
-                lines.append(f"  - [{esc(ev.heading)}](#{anchor('event', ev.id)}){date}")
+                lines.append(f"{indent}- [{esc(ev.heading)}](#{anchor('event', ev.id)}){date}")
         lines.append("")
 
 
 def _story(story: StoryView, view: ReportView, lines: list[str]) -> None:
+    if story.single:
+        _event(story.events[0], view, lines, level="##")
+        return
     if story.story is None:
         lines += ['<a id="loose-events"></a>', "", f"## {esc(story.heading)}", ""]
     else:
@@ -94,11 +100,12 @@ def _story(story: StoryView, view: ReportView, lines: list[str]) -> None:
         _event(ev, view, lines)
 
 
-def _event(ev: EventView, view: ReportView, lines: list[str]) -> None:
+def _event(ev: EventView, view: ReportView, lines: list[str], level: str = "###") -> None:
     e = ev.event
-    lines += [f'<a id="{anchor("event", e.id)}"></a>', "", f"### {esc(ev.heading)}", ""]
+    lines += [f'<a id="{anchor("event", e.id)}"></a>', "", f"{level} {esc(ev.heading)}", ""]
     facts = [
         f"event `{esc(e.id)}`",
+        f"story `{esc(e.story_id)}`" if e.story_id else None,
         f"date {e.date}" if e.date else "date unknown",
         _plural(len(ev.articles), "article"),
         _plural(len(ev.sources), "outlet"),

@@ -65,7 +65,7 @@ def articles_per_day(view: ReportView) -> str | None:
     ax.set_xticks(range(0, len(days), step), [days[i] for i in range(0, len(days), step)], rotation=45, ha="right")
     ax.set_ylabel("articles")
     ax.set_title("Articles per day, by event", loc="left")
-    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _svg(fig)
 
 
@@ -78,7 +78,7 @@ def sources_per_event(view: ReportView) -> str | None:
     events.reverse()  # largest on top
     labels = [_short(f"{ev.id}: {ev.heading}") for ev in events]
     height = 0.27
-    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(events) + 1.2))
+    fig, ax = plt.subplots(figsize=(6.5, 0.3 * len(events) + 1.2))
     rows = range(len(events))
     series = [
         ("articles", [len(ev.articles) for ev in events], _PALETTE[0]),

@@ -64,6 +64,11 @@ class StoryView:
             return "Events not linked to a story"
         return self.story.title or self.story.id
 
+    @property
+    def single(self) -> bool:
+        """A story of one event: shown as that event alone (a story heading would repeat it)."""
+        return self.story is not None and len(self.events) == 1
+
 
 @dataclass
 class ReportView:
