@@ -10,10 +10,8 @@ import json
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -23,6 +21,9 @@ from rich.table import Table
 from storyweave import __version__, store
 from storyweave.model import Corpus, ReadError
 from storyweave.settings import Settings
+
+if TYPE_CHECKING:
+    from storyweave.engines.local import IngestResult
 
 app = typer.Typer(
     name="storyweave",
@@ -65,14 +66,6 @@ def main(
 # ingest: read -> merge with the store -> pipeline -> save (one transaction)
 
 
-@dataclass
-class IngestOutcome:
-    corpus: Corpus
-    merge: store.MergeReport
-    errors: list[ReadError]
-    processed: bool  # False when nothing new or changed was read (stored results reused)
-
-
 def _progress() -> Progress:
     return Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -80,27 +73,11 @@ def _progress() -> Progress:
     )
 
 
-def _run_stages(corpus: Corpus, settings: Settings) -> Corpus:
-    from storyweave.engines.local import StageError, run_pipeline
+def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool = False) -> IngestResult:
+    from storyweave.engines.local import StageError, ingest  # imported here: `--help` stays fast
     from storyweave.pipeline import STAGES
-
-    with _progress() as progress:
-        task = progress.add_task("pipeline", total=len(STAGES))
-
-        def report(name: str, index: int, total: int, finished: bool) -> None:
-            progress.update(task, description=f"stage {name}", completed=index + (1 if finished else 0))
-
-        try:
-            return run_pipeline(corpus, settings, progress=report).corpus
-        except StageError as exc:
-            _fail(f"{exc} (the store was not changed)")
-            raise  # unreachable: _fail exits
-
-
-def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool = False) -> IngestOutcome:
     from storyweave.readers import read_paths
 
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     articles, errors = read_paths([str(p) for p in paths])
     for error in errors:
         _error(str(error))
@@ -111,21 +88,21 @@ def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool =
     except store.StoreError as exc:
         _fail(str(exc), 2)
     try:
-        stored = store.load_corpus(conn)
-        corpus, merge = store.merge_articles(stored, articles)
-        for error in corpus.errors:  # duplicate ids inside the batch
-            _error(str(error))
-        corpus.errors = list(errors) + corpus.errors
-        processed = bool(merge.new or merge.updated) or force
-        if processed:
-            corpus = _run_stages(corpus, Settings(summary_words=words))
-        counts = {"read": merge.read, "new": len(merge.new), "updated": len(merge.updated),
-                  "unchanged": len(merge.unchanged), "skipped": len(corpus.errors)}
-        store.save_corpus(conn, corpus, command=command, inputs=[str(p) for p in paths], counts=counts,
-                          started=started)
+        with _progress() as progress:
+            task = progress.add_task("pipeline", total=len(STAGES))
+
+            def report(name: str, index: int, total: int, finished: bool) -> None:
+                progress.update(task, description=f"stage {name}", total=total, completed=index + finished)
+
+            result = ingest(conn, articles, errors, Settings(summary_words=words), command=command,
+                            inputs=[str(p) for p in paths], force=force, progress=report)
+    except StageError as exc:
+        _fail(f"{exc} (the store was not changed)")
     finally:
         conn.close()
-    return IngestOutcome(corpus, merge, corpus.errors, processed)
+    for error in result.corpus.errors[len(errors):]:  # e.g. the same id twice in the batch
+        _error(str(error))
+    return result
 
 
 def _reason(error: ReadError) -> str:
@@ -140,10 +117,10 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
-def summary_line(outcome: IngestOutcome) -> str:
+def summary_line(outcome: IngestResult) -> str:
     m, c = outcome.merge, outcome.corpus
-    reasons = Counter(_reason(e) for e in outcome.errors)
-    skipped = f"skipped {len(outcome.errors)}"
+    reasons = Counter(_reason(e) for e in c.errors)
+    skipped = f"skipped {len(c.errors)}"
     if reasons:
         skipped += " (" + ", ".join(f"{n} {r}" for r, n in reasons.most_common()) + ")"
     duplicates = sum(1 for a in c.articles if a.duplicate_of)

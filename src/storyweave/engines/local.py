@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from storyweave.model import Corpus
+from storyweave.store import MergeReport
 from storyweave.pipeline import STAGES, Stage
 from storyweave.settings import Settings
 
@@ -59,3 +60,47 @@ def run_pipeline(
         if progress:
             progress(stage.name, index, len(stages), True)
     return RunResult(corpus, seconds)
+
+
+@dataclass
+class IngestResult:
+    """A batch folded into the store: the processed corpus and what happened to each article."""
+
+    corpus: Corpus
+    merge: MergeReport
+    processed: bool  # False when nothing was new or changed (stored results reused, stages not run)
+    run_id: int | None = None
+
+
+def ingest(
+    conn,
+    articles: list,
+    errors: list | None = None,
+    settings: Settings | None = None,
+    *,
+    command: str = "",
+    inputs: list[str] | None = None,
+    force: bool = False,
+    progress: ProgressFn | None = None,
+) -> IngestResult:
+    """Merge `articles` into the store behind `conn`, run the stages, save: one transaction.
+
+    When no article is new or changed the stages are skipped (unless `force`): the stored
+    events and stories are the result, so a re-run on the same input changes nothing.
+    A failing stage raises `StageError` before anything is written.
+    """
+    from datetime import datetime, timezone
+
+    from storyweave import store
+
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    stored = store.load_corpus(conn)
+    corpus, merge = store.merge_articles(stored, articles)
+    corpus.errors = list(errors or []) + corpus.errors
+    processed = bool(merge.new or merge.updated) or force
+    if processed:
+        corpus = run_pipeline(corpus, settings, progress=progress).corpus
+    counts = {"read": merge.read, "new": len(merge.new), "updated": len(merge.updated),
+              "unchanged": len(merge.unchanged), "skipped": len(corpus.errors)}
+    run_id = store.save_corpus(conn, corpus, command=command, inputs=inputs or [], counts=counts, started=started)
+    return IngestResult(corpus, merge, processed, run_id)
