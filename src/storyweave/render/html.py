@@ -60,12 +60,14 @@ def _citation_label(articles: dict[str, Article]):
     return label
 
 
-def render_html(corpus: Corpus, title: str = "storyweave briefing", plots: bool = True) -> str:
+def render_html(corpus: Corpus, title: str = "storyweave briefing", plots: bool = True, add_form: bool = False) -> str:
+    """The report page; `add_form` adds the server's "add an article" form (POST /articles)."""
     view = build(corpus)
     template = _environment().get_template("report.html.j2")
     return template.render(
         view=view,
         title=title,
+        add_form=add_form,
         plots=all_plots(view) if plots else {},
         articles=list(view.articles.values()),
         art_tip=_tooltip(view.articles),
