@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from storyweave.model import Article, Corpus
+from storyweave.readers.txt import is_dateline
 from storyweave.settings import Settings
 from storyweave.text import paragraphs
 
@@ -174,6 +175,7 @@ RULES: list[Rule] = [
         "promo",
         r"we pay for (?:your stories|videos)|do you have a story for|^(?:e-?mail|contact|call) us (?:at|on)\b|"
         r"^(?:follow|like) (?:us|@\w+|\w+ on (?:twitter|facebook|instagram|x))\b|\b(?:like|follow) us on\b|"
+        r"\bsupport (?:our|independent|quality) journalism\b|\bfunded by (?:readers|listeners|viewers) like you\b|"
         r"^(?:listen|tune in|subscribe)\b.{0,80}\bpodcast|^(?:download|get|try) (?:the|our) .{0,30}\bapp\b|"
         r"available (?:on|in) the app store|^(?:got|have) a (?:story|news tip|tip)\b|"
         r"send us your (?:photos|images|videos?|pictures|stories|story)|"
@@ -242,6 +244,8 @@ RULES: list[Rule] = [
 # Two articles sharing >= this fraction of the smaller one's word 4-grams are copies of one
 # report (wire reprint, rewrite): a line they share is counted once, not as site chrome.
 COPY_CONTAINMENT = 0.3
+# Sentences recurring as the first/last EDGE_LINES kept lines of unrelated articles are boilerplate.
+EDGE_LINES = 2
 
 _TERMINAL = tuple(".!?…\"”’'")
 _QUOTES = "\"“”«»„"
@@ -308,20 +312,31 @@ def _title_case(line: str) -> bool:
 
 
 def _top_reason(article: Article, lines: list[tuple[int, int, str]], index: int) -> str | None:
-    """Headline-like lines before the body: the title repeated, or other headlines (teasers)."""
-    if index >= 6:
+    """Headline-like lines before the body: the title repeated, or other headlines (teasers).
+
+    Before a dateline every headline-like line is a headline or teaser; otherwise only
+    Title-Case lines that differ from the known title are taken (a standfirst stays).
+    """
+    if index >= 8:
         return None
     for _, _, earlier in lines[:index]:
-        if not _headline_like(earlier) and rule_for(earlier) is None:
+        if _is_body(earlier):
             return None  # the body has started
     line = lines[index][2]
     if not _headline_like(line):
         return None
     if article.title and _norm(line) == _norm(article.title):
         return "title_repeat"
+    body = next((later for _, _, later in lines[index + 1 :] if _is_body(later)), None)
+    if body is not None and is_dateline(body):
+        return "top_teaser"
     if article.title and _title_case(line) and len(line.split()) >= 3:
         return "top_teaser"
     return None
+
+
+def _is_body(line: str) -> bool:
+    return not _headline_like(line) and rule_for(line) is None
 
 
 def recurring_chrome(
@@ -337,21 +352,39 @@ def recurring_chrome(
     count once: they are grouped by word-shingle containment before counting.
     """
     where: dict[str, list[str]] = defaultdict(list)
+    edge_sentences: set[str] = set()  # sentence-like lines seen only at the top/bottom edge
+    in_body: set[str] = set()  # sentence-like lines seen inside some article's body
     for article in articles:
         seen = set()
-        for (_, _, line), reason in zip(lines_by_article[article.id], ruled[article.id]):
+        kept = [(i, line) for i, ((_, _, line), reason) in enumerate(zip(lines_by_article[article.id],
+                                                                           ruled[article.id])) if reason is None]
+        edges = {i for i, _ in kept[:EDGE_LINES] + kept[-EDGE_LINES:]}
+        for i, line in kept:
             key = _norm(line)
-            if reason is None and key not in seen and not looks_like_reporting(line):
-                seen.add(key)
+            if key in seen:
+                continue
+            seen.add(key)
+            if looks_like_reporting(line):
+                if i in edges and _could_be_boilerplate(line):
+                    edge_sentences.add(key)
+                    where[key].append(article.id)
+                else:
+                    in_body.add(key)
+            else:
                 where[key].append(article.id)
-    candidates = {k: ids for k, ids in where.items() if len(ids) >= min(min_articles, min_outlet)}
+    edge_sentences -= in_body
+    candidates = {
+        k: ids for k, ids in where.items()
+        if k not in in_body and len(ids) >= (min_articles if k in edge_sentences else min(min_articles, min_outlet))
+    }  # fmt: skip
     if not candidates:
         return {}
     source = {a.id: (a.source or "").lower() or None for a in articles}
+    involved = {aid for ids in candidates.values() for aid in ids}
     shingles = {
         a.id: _shingles(" ".join(line for (_, _, line), r in zip(lines_by_article[a.id], ruled[a.id]) if r is None))
         for a in articles
-        if any(a.id in ids for ids in candidates.values())
+        if a.id in involved
     }
     related_cache: dict[tuple[str, str], bool] = {}
 
@@ -366,7 +399,12 @@ def recurring_chrome(
     out: dict[tuple[str, str], str] = {}
     for key, ids in candidates.items():
         families = _families(ids, related)
-        if len(families) >= min_articles:
+        if key in edge_sentences:
+            # A full sentence needs >= min_articles unrelated articles, in the corpus or one outlet.
+            if len(families) < min_articles:
+                continue
+            reason = "recurring_edge_line"
+        elif len(families) >= min_articles:
             reason = "recurring_line"
         else:
             by_outlet: dict[str, set[int]] = defaultdict(set)
@@ -380,6 +418,11 @@ def recurring_chrome(
         for aid in ids:
             out[(aid, key)] = reason
     return out
+
+
+def _could_be_boilerplate(line: str) -> bool:
+    """A sentence that may be site boilerplate: no figures, no quote, no attribution verb."""
+    return not re.search(r"\d", line) and not any(q in line for q in _QUOTES) and not _REPORTED_SPEECH.search(line)
 
 
 def _families(ids: list[str], related) -> list[list[str]]:

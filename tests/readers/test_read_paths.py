@@ -20,6 +20,7 @@ def make_folder(root):
     (root / "b" / "notes.pdf").write_bytes(b"%PDF-1.4")
     (root / "b" / "garbage.txt").write_bytes(b"\xff\xfe\x00\x01binary\x00\x00")
     (root / "empty.txt").write_text("  \n\n", encoding="utf-8")
+    (root / "README.md").write_text("# about this folder", encoding="utf-8")
     (root / ".hidden").mkdir()
     (root / ".hidden" / "skip.txt").write_text("hidden", encoding="utf-8")
 
@@ -36,6 +37,14 @@ def test_mixed_folder_recursion_and_errors(tmp_path):
     assert "empty" in by_file["empty.txt"]
     assert by_file["missing.txt"] == "no such file or folder"
     assert all("\n" not in str(e) for e in errors)
+    assert "README.md" not in by_file  # documentation next to the data is skipped silently
+
+
+def test_unknown_extension_given_explicitly_is_an_error(tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text("# notes", encoding="utf-8")
+    articles, errors = read_paths([path])
+    assert articles == [] and "unsupported file type '.md'" in errors[0].reason
 
 
 def test_order_is_deterministic_and_a_file_given_twice_is_read_once(tmp_path):

@@ -90,7 +90,10 @@ def _files(paths: Iterable[str | Path]) -> Iterable[tuple[Path, ReadError | None
         path = Path(raw)
         if path.is_dir():
             found = sorted(
-                (p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path))),
+                (
+                    p for p in path.rglob("*")
+                    if p.is_file() and not _hidden(p.relative_to(path)) and not _documentation(p)
+                ),
                 key=lambda p: p.relative_to(path).as_posix(),
             )
         elif path.exists():
@@ -103,6 +106,14 @@ def _files(paths: Iterable[str | Path]) -> Iterable[tuple[Path, ReadError | None
             if key not in seen:
                 seen.add(key)
                 yield file, None
+
+
+_DOC_NAMES = ("readme", "license", "licence", "notice", "changelog", "authors", "copying")
+
+
+def _documentation(path: Path) -> bool:
+    """README/LICENSE-style companion files: skipped silently inside folders (not article data)."""
+    return path.stem.lower() in _DOC_NAMES and path.suffix.lower() not in READERS
 
 
 def _hidden(relative: Path) -> bool:

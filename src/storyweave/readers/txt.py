@@ -96,13 +96,22 @@ def _take_place_agency(m: re.Match, fields: dict[str, str], inferred: dict[str, 
         inferred["agency"] = f"dateline: {m.group(0).strip()!r}"
 
 
+def is_dateline(line: str) -> bool:
+    """True when `line` opens with a news dateline ("VALMORA, March 3, 2026 —", "LONDON (Reuters) -")."""
+    return bool(_DATELINE_WITH_DATE.match(line) or _DATELINE_AGENCY.match(line))
+
+
 def looks_like_headline(line: str) -> bool:
-    """Conservative: short, starts upper-case, no sentence-final punctuation, not a dateline or list item."""
+    """Conservative: short, starts upper-case or with a number, no sentence-final punctuation,
+    not a dateline, list item or scrape-noise line."""
+    from storyweave.clean import rule_for  # late import: clean uses is_dateline from here
+
     words = line.split()
     return (
         2 <= len(words) <= 16
         and len(line) <= 120
-        and line[0].isupper()
+        and (line[0].isupper() or line[0].isdigit())
+        and rule_for(line) is None
         and not line.endswith(_TERMINAL)
         and not _DATELINE_AGENCY.match(line)
         and not _DATELINE_WITH_DATE.match(line)
