@@ -86,6 +86,25 @@ def report(name: str, corpus: Corpus, sample: int, show_all: bool) -> list[str]:
     return out
 
 
+def gold_check(corpus_dir: Path) -> list[str]:
+    """Noise recall and keep retention against examples/corpus/gold.json (all stages before: readers)."""
+    from storyweave.readers import read_paths
+
+    gold = json.loads((corpus_dir / "gold.json").read_text(encoding="utf-8"))
+    articles, _ = read_paths([corpus_dir])
+    out = [f"## examples/corpus gold ({len(articles)} articles)", "", "| setting | noise lines gone | keep lines kept |",
+           "|---|---:|---:|"]
+    for label, settings in [("rules + corpus statistics", Settings()),
+                            ("baseline: rules only", Settings(clean_min_articles=10**9, clean_min_outlet_articles=10**9))]:
+        cleaned = {a.id: a for a in clean_corpus(Corpus(articles=articles), settings).articles}
+        noise = [(aid, x) for aid, xs in gold.get("noise", {}).items() for x in xs]
+        keep = [(aid, x) for aid, xs in gold.get("keep", {}).items() for x in xs]
+        gone = sum(1 for aid, x in noise if x.strip() not in [y.strip() for y in cleaned[aid].text.split("\n")])
+        kept = sum(1 for aid, x in keep if x in cleaned[aid].text)
+        out.append(f"| {label} | {gone}/{len(noise)} | {kept}/{len(keep)} |")
+    return out + [""]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sample", type=int, default=3, help="example lines per rule")
@@ -102,6 +121,9 @@ def main() -> int:
     lines.append("")
     lines += report("news_cluster", news_cluster(root), args.sample, args.all)
     lines += report("multinews_dev documents", multinews(root), args.sample, args.all)
+    examples = Path(__file__).resolve().parent.parent / "examples" / "corpus"
+    if (examples / "gold.json").exists():
+        lines += gold_check(examples)
     text = "\n".join(lines)
     print(text)
     if args.out:

@@ -221,3 +221,15 @@ def test_example_corpus_gold_noise_removed_and_keep_lines_kept():
     assert not missing_noise, f"gold noise lines not removed: {missing_noise[:5]}"
     assert not lost_keep, f"gold keep lines removed: {lost_keep[:5]}"
     assert all(aid in cleaned for aid in gold.get("noise", {})), "gold noise ids missing from the corpus"
+
+
+def test_boilerplate_sentence_at_the_bottom_of_unrelated_articles_is_removed():
+    tagline = "The Harbour Gazette is owned by the people who write it."
+    assert rule_for(tagline) is None  # only corpus statistics can tell
+    arts = [article(f"g{i}", body + [tagline]) for i, body in enumerate(_unrelated_bodies()[:3])]
+    out = clean_corpus(Corpus(articles=arts), Settings()).articles
+    assert all(a.removed == [tagline] and a.removed_reasons == ["recurring_edge_line"] for a in out)
+    # the same sentence inside the body of one article is reporting there: kept everywhere
+    arts[0] = article("g0", [_unrelated_bodies()[0][0], tagline, _unrelated_bodies()[0][1]])
+    out = clean_corpus(Corpus(articles=arts), Settings()).articles
+    assert all(tagline in a.text for a in out)
