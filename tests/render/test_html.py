@@ -52,3 +52,13 @@ def test_write_reports_writes_three_files(corpus, tmp_path):
 def test_empty_corpus_renders():
     html = render_html(Corpus())
     assert "<svg" not in html and "0</b>articles" in html
+
+
+def test_hash_ids_get_short_citation_labels(corpus):
+    long_id = "3f94467f3893d1dc56675530cdb8a1896d632c817b6da32401fefb08"
+    corpus.articles[3].id = long_id
+    corpus.events[1].article_ids = [long_id]
+    corpus.events[1].summary[0].article_ids = [long_id]
+    html = render_html(corpus, plots=False)
+    assert f'href="#art-{long_id}"' in html and ">Daily Post 3f9446…</a>" in html
+    assert ">a1</a>" in html  # readable ids stay as they are

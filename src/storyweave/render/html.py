@@ -47,12 +47,15 @@ def _tooltip(articles: dict[str, Article]):
     return tip
 
 
+_HASH_LIKE = re.compile(r"[0-9a-fA-F-]{20,}")
+
+
 def _citation_label(articles: dict[str, Article]):
-    """Short ids are shown as they are; long ones (hashes) as outlet + id prefix, with the full
-    id in the link target and tooltip."""
+    """Readable ids are shown as they are; hash-like or very long ones as outlet + id prefix,
+    with the full id in the link target and tooltip."""
 
     def label(ident: str) -> str:
-        if len(ident) <= 20:
+        if len(ident) <= 40 and not _HASH_LIKE.fullmatch(ident):
             return ident
         a = articles.get(ident)
         return f"{a.source} {ident[:6]}…" if a and a.source else f"{ident[:10]}…"
