@@ -230,6 +230,7 @@ def test_boilerplate_sentence_at_the_bottom_of_unrelated_articles_is_removed():
     out = clean_corpus(Corpus(articles=arts), Settings()).articles
     assert all(a.removed == [tagline] and a.removed_reasons == ["recurring_edge_line"] for a in out)
     # the same sentence inside the body of one article is reporting there: kept everywhere
-    arts[0] = article("g0", [_unrelated_bodies()[0][0], tagline, _unrelated_bodies()[0][1]])
+    long_body = _unrelated_bodies()[0] + _unrelated_bodies()[3]
+    arts[0] = article("g0", long_body[:2] + [tagline] + long_body[2:])
     out = clean_corpus(Corpus(articles=arts), Settings()).articles
     assert all(tagline in a.text for a in out)
