@@ -398,41 +398,44 @@ def recurring_chrome(
 
     out: dict[tuple[str, str], str] = {}
     for key, ids in candidates.items():
-        families = _families(ids, related)
-        if key in edge_sentences:
-            # A full sentence needs >= min_articles unrelated articles, in the corpus or one outlet.
-            if len(families) < min_articles:
-                continue
-            reason = "recurring_edge_line"
-        elif len(families) >= min_articles:
-            reason = "recurring_line"
-        else:
-            by_outlet: dict[str, set[int]] = defaultdict(set)
-            for index, family in enumerate(families):
-                for aid in family:
-                    if source[aid]:
-                        by_outlet[source[aid]].add(index)
-            if not any(len(f) >= min_outlet for f in by_outlet.values()):
-                continue
+        if unrelated_count(ids, related, min_articles) >= min_articles:
+            # a full sentence only counts at the edges (see above), a short line anywhere
+            reason = "recurring_edge_line" if key in edge_sentences else "recurring_line"
+        elif key not in edge_sentences and _any_outlet_reaches(ids, source, related, min_outlet):
             reason = "recurring_outlet_line"
+        else:
+            continue
         for aid in ids:
             out[(aid, key)] = reason
     return out
 
 
+def unrelated_count(ids: list[str], related, enough: int) -> int:
+    """How many of `ids` are not copies of one another (greedy leaders), counting up to `enough`.
+
+    Each article is compared with the leaders found so far only, so a line shared by
+    thousands of articles costs at most `enough` comparisons per article.
+    """
+    leaders: list[str] = []
+    for aid in ids:
+        if not any(related(aid, leader) for leader in leaders):
+            leaders.append(aid)
+            if len(leaders) >= enough:
+                break
+    return len(leaders)
+
+
+def _any_outlet_reaches(ids: list[str], source: dict[str, str | None], related, enough: int) -> bool:
+    by_outlet: dict[str, list[str]] = defaultdict(list)
+    for aid in ids:
+        if source[aid]:
+            by_outlet[source[aid]].append(aid)
+    return any(len(v) >= enough and unrelated_count(v, related, enough) >= enough for v in by_outlet.values())
+
+
 def _could_be_boilerplate(line: str) -> bool:
     """A sentence that may be site boilerplate: no figures, no quote, no attribution verb."""
     return not re.search(r"\d", line) and not any(q in line for q in _QUOTES) and not _REPORTED_SPEECH.search(line)
-
-
-def _families(ids: list[str], related) -> list[list[str]]:
-    """Group articles that are copies of each other (single-link)."""
-    families: list[list[str]] = []
-    for aid in ids:
-        joined = [f for f in families if any(related(aid, other) for other in f)]
-        merged = [aid] + [x for f in joined for x in f]
-        families = [f for f in families if f not in joined] + [merged]
-    return families
 
 
 def _shingles(text: str, n: int = 4) -> set[int]:
