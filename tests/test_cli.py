@@ -186,7 +186,12 @@ def test_brief_command_with_the_real_briefer(runner, tmp_path):
     out = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["brief", str(clusters), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+    briefs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [b["id"] for b in briefs] == ["c1", "c2"]
+    for b in briefs:  # every summary sentence is verbatim from (at least) one document it cites
+        assert b["summary"]
+        for sentence in b["summary"]:
+            assert any(sentence["text"] in docs[int(i)] for i in sentence["article_ids"])
 
 
 def test_stages_and_help(runner):
