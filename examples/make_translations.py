@@ -1,7 +1,7 @@
 """Build the two machine-translated articles of the example corpus (offline).
 
-* `txt/harbour_post/hp-displaced-rewrite.txt`: English -> Portuguese -> English round trip of
-  Meridian Daily's `md-0312-displaced` (a "rewrite": same facts and order, other words).
+* `txt/harbour_post/hp-displaced-roundtrip.txt`: English -> Portuguese -> English round trip of
+  Meridian Daily's `md-0312-displaced` (same facts and order; the round trip keeps most sentences close to the original, so it is a "near" copy).
 * `jsonl/correio_atlantico.jsonl`: Portuguese translation of the Valmora Herald's
   `vh-2026-03-20-prisoner-exchange` (a "translation").
 
@@ -56,7 +56,7 @@ def main() -> None:
 
     source = _meridian_record("md-0312-displaced")
     paragraphs = [round_trip(p) for p in source["text"].split("\n\n")]
-    out = CORPUS / "txt" / "harbour_post" / "hp-displaced-rewrite.txt"
+    out = CORPUS / "txt" / "harbour_post" / "hp-displaced-roundtrip.txt"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(round_trip(source["title"]) + "\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
 
