@@ -40,6 +40,9 @@ NOISE = [
     ("Follow Ana Lind on Twitter: @analind", "contact"),
     ("___", "no_words"),
     ("By Jane Doe and John Roe, Daily Planet", "byline"),
+    ("More info: http://dailyplanet.example/floods", "link_line"),
+    ("Bassem Mroue can be reached on twitter at http://twitter.com/bmroue", "contact"),
+    ("Dravenia Today is funded by readers like you. Support independent journalism at dt.example.", "promo"),
 ]
 
 REAL = [
@@ -73,6 +76,10 @@ def test_real_reporting_is_not_matched(line):
 
 
 def test_rules_are_named_and_explained():
+    from storyweave.clean import rules_markdown
+
+    table = rules_markdown()
+    assert all(f"`{r.name}`" in table for r in RULES)
     names = [r.name for r in RULES]
     assert len(names) == len(set(names))
     assert all(r.why and r.pattern.pattern for r in RULES)

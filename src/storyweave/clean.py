@@ -156,6 +156,7 @@ RULES: list[Rule] = [
         rf"(?:\W*\s*{_SHARE_WORDS})*\W*$|"
         r"^read or share this story|^(?:click|tap) (?:here )?to (?:share|print|email|tweet)|"
         r"^share (?:this|on|via|with)\b|share (?:it|this(?: story| article)?) with (?:a|your) friends?|"
+        r"a friend wanted you to see this|"
         r"^help spread the word",
         "share / print / e-mail buttons",
         15,
@@ -187,7 +188,8 @@ RULES: list[Rule] = [
         "contact",
         r"^(?:[–—-]\s*)?follow\b.{0,60}(?:\bon twitter\b|\bon facebook\b|\bon instagram\b|twitter\.com|\s@\w+)|"
         r"^(?:contact|call|email|e-mail|reach)\b.{0,100}(?:@\w|\d{3}[-.) ]\s?\d{3}[-.]\d{4})|"
-        r"^e-?mail\s*:|can be reached at\b|^email the (?:author|reporter)\W*$|^\S+@\S+\.\w+$|"
+        r"^e-?mail\s*:|can be reached (?:at|on)\b|^email the (?:author|reporter)\W*$|^\S+@\S+\.\w+$|"
+        r"^reach\b.{0,60}\b(?:twitter|facebook|https?://)|\bfollow (?:[\w.]+ ){1,3}on (?:twitter|facebook|instagram)\b|"
         r"^\d{3}[-.]\d{3}[-.]\d{4}\s+@\w+$",
         "reporter contact lines: e-mail, phone, social handles",
         30,
@@ -201,12 +203,18 @@ RULES: list[Rule] = [
         r"\s*(?::|\||–|—|»|›|-\s)|"
         r"^(?:read more|read more here|related|more|click here\b.*|see more|view more|load more)\W*$|"
         r"^(?:related|must[- ]reads?)(?:\s+\w+){0,2}\s*:?$|^more (?:video|videos|stories|news|photos|coverage)\s*:?$|"
-        r"^read more (?:about|from|on|at)\b[^.]{1,60}$|^read more (?:about|from|on|at)\b.{0,60}:$|"
+        r"^read more (?:about|from|on|at)\b.{1,60}[^.]$|"
         r"\sRead more$|^\[[^\[\]]{5,200}\]$",
         "'READ MORE:' / 'Related:' / 'WATCH:' link and video captions, [linked headlines]",
         30,
     ),
     _rule("link_here", r"\bhere\s*:?\s*https?://", "'click HERE: http://...' promotion links", 20),
+    _rule(
+        "link_line",
+        r"^[^.!?]{1,60}?(?::|➜|\s-|–|—)\s*(?:https?://|www\.)\S+\s*\**$",
+        "a label and a link ('More info: http://...', 'SpaceX: http://...')",
+        12,
+    ),
     _rule(
         "url_only",
         r"^(?:https?://|www\.)\S+$",
@@ -468,3 +476,22 @@ def _rebuild(article: Article, lines: list[tuple[int, int, str]], reasons: list[
             parts.append(separator if separator.strip() == "" and separator else "\n")
         parts.append(line)
     return replace(article, raw_text=raw, text="".join(parts), removed=removed, removed_reasons=removed_reasons)
+
+
+def rules_markdown() -> str:
+    """The rule table as Markdown (name, what it removes, longest line it may take)."""
+    rows = ["| rule | removes | max words |", "|---|---|---:|"]
+    rows += [f"| `{r.name}` | {r.why} | {r.max_words} |" for r in RULES]
+    rows += [
+        "| `title_repeat` | the article's title repeated as its first line | 16 |",
+        "| `top_teaser` | other headlines above the body (before a dateline, or Title Case) | 16 |",
+        "| `recurring_line` | a non-sentence line in >= `clean_min_articles` unrelated articles | - |",
+        "| `recurring_outlet_line` | ... or in >= `clean_min_outlet_articles` unrelated articles of one outlet | - |",
+        "| `recurring_edge_line` | a first/last sentence (no figures, quotes or 'said') in >= "
+        "`clean_min_articles` unrelated articles | - |",
+    ]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":  # python -m storyweave.clean: print the rule table
+    print(rules_markdown())
