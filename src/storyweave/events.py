@@ -45,6 +45,8 @@ class EventConfig:
     weight_title: float = 1.0  # TF-IDF of the title (first sentence for untitled reports)
     half_life_days: float = 14.0  # similarity decays towards `date_floor` with this half-life
     date_floor: float = 0.5  # share of similarity kept however far apart two reports are
+    veto_gap_days: int = 3  # reports of days this far apart are different happenings ...
+    same_report_similarity: float = 0.6  # ... unless their texts are this close (a late re-run)
     lookalike_gap_days: int = 2  # reported days this far apart + diverging specifics: veto
     lookalike_max_gap_days: int = 14  # beyond this, the date decay alone separates happenings
     min_numbers: int = 3  # numbers each side needs before disjoint numbers count as diverging
@@ -99,8 +101,9 @@ def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signal
     ]
     total = sum(w for w, _ in views) or 1.0
     sim = sum(w * represent.cosine_matrix(m) for w, m in views) / total
+    veto = veto_matrix(sig, cfg, sim)
     sim *= date_factor(sig.days, cfg)
-    sim[veto_matrix(sig, cfg)] = -1.0
+    sim[veto] = -1.0
     np.fill_diagonal(sim, 1.0)
     return sim.astype(np.float32)
 
@@ -117,14 +120,15 @@ def date_factor(days: Sequence[date | None], cfg: EventConfig) -> np.ndarray:
     return np.where(np.isnan(gap), 1.0, factor).astype(np.float32)
 
 
-def veto_matrix(sig: Signals, cfg: EventConfig) -> np.ndarray:
-    """True where two reports describe look-alike but different happenings."""
+def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndarray:
+    """True where two reports describe different happenings: the days they report lie
+    `veto_gap_days` apart (and the texts are not near-copies), or look-alike reports a few days
+    apart whose specifics (salient numbers, explicit dates in the lead) diverge."""
     o = _ordinals(sig.happened)
-    n = len(o)
     gap = np.abs(o[:, None] - o[None, :])
-    far = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days)  # NaN compares False
-    veto = np.zeros((n, n), dtype=bool)
-    for i, j in zip(*np.nonzero(np.triu(far, 1))):
+    veto = (gap >= cfg.veto_gap_days) & (text_sim < cfg.same_report_similarity)  # NaN compares False
+    near = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days) & ~veto
+    for i, j in zip(*np.nonzero(np.triu(near, 1))):
         a, b = sig.numbers[i], sig.numbers[j]
         numbers_diverge = len(a) >= cfg.min_numbers and len(b) >= cfg.min_numbers and not (a & b)
         da, db = sig.lead_dates[i], sig.lead_dates[j]

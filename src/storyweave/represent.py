@@ -55,17 +55,23 @@ def body_lead(text: str, words: int = LEAD_WORDS) -> str:
 
 
 def title_or_first_sentence(article: Article, limit: int = 120) -> str:
-    """The article's headline; for untitled articles its first sentence trimmed to `limit` chars."""
+    """The article's headline; for untitled articles the first sentence of its first real
+    paragraph (a line of 12+ words ending a sentence: short lines above it are often teasers
+    or navigation), without a "CITY, Month D, YYYY —" dateline, trimmed to `limit` chars."""
     if article.title and article.title.strip():
         return article.title.strip()
-    first = next((line.strip() for line in article.text.splitlines() if line.strip()), "")
-    match = re.search(r"(?<=[.!?])\s", first)
+    lines = [line.strip() for line in article.text.splitlines() if line.strip()]
+    first = next((ln for ln in lines if len(ln.split()) >= 12 and ln[-1] in ".!?\"'”’"), lines[0] if lines else "")
+    first = _DATELINE.sub("", first, count=1)
+    match = re.search(r"(?<=[.!?])\s+(?=[A-Z\"“])", first)
     if match and match.start() > 20:
         first = first[: match.start()]
-    first = re.sub(r"^[A-Z][A-Z .,'-]{2,40}\s*[—–-]+\s*", "", first)  # drop a "SEOUL, South Korea —" dateline
     if len(first) > limit:
         first = first[:limit].rsplit(" ", 1)[0] + "…"
     return first
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},(?:[^—–\n]{0,40})?\s*[—–-]+\s*")
 
 
 def full_text(article: Article) -> str:

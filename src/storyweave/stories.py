@@ -1,11 +1,12 @@
 """Link events into stories and build story timelines.
 
-A story is events linked over days and weeks (talks round 1 -> round 2 -> deal).  Each event
-is represented by the TF-IDF of its reports' titles and leads (one document per event); events
-are grouped by average linkage on cosine similarity damped by the gap between event dates
-(slower decay than for events), plus a bonus for shared named entities.  Ids are stable: a
-stored story keeps its id when most of its events stay together; new stories get "st-" + a
-short hash of their first event id.
+A story is events linked over days and weeks (talks round 1 -> round 2 -> deal).  Stories
+continue the event stage's clustering one level up: the same article similarity (TF-IDF
+views, soft date decay) but *without* the vetoes that keep separate happenings apart; two
+events' similarity is the mean similarity of their originals, and events are grouped by
+average linkage.  Very large batches fall back to one TF-IDF document per event (titles and
+leads) plus shared named entities.  Ids are stable: a stored story keeps its id when most of
+its events stay together; new stories get "st-" + a short hash of their first event id.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from storyweave.settings import Settings
 class StoryConfig:
     """Override with `Settings.extra["stories.<name>"]`."""
 
-    threshold: float = 0.12  # average-linkage similarity above which event groups join
+    threshold: float = 0.08  # average-linkage similarity above which event groups join
+    max_articles: int = 6000  # above this many originals, use one document per event
+    weight_key_entities: float = 0.1  # bonus x Jaccard of the events' key entities
     weight_entities: float = 0.5  # weight of shared-entity Jaccard beside text cosine
     half_life_days: float = 30.0
     date_floor: float = 0.3
@@ -51,6 +54,38 @@ def event_document(event: Event, by_id: dict[str, Article]) -> str:
         if article is not None and article.duplicate_of is None:
             parts.append(represent.headline_text(article))
     return "\n".join(parts)
+
+
+def article_level_similarity(events: list[Event], by_id: dict[str, Article], settings: Settings) -> np.ndarray | None:
+    """Mean article similarity between events (the event stage's similarity, vetoes off)."""
+    from storyweave.events import config_from as event_config
+    from storyweave.events import similarity_matrix
+
+    members = [[i for i in e.article_ids if i in by_id and by_id[i].duplicate_of not in by_id] for e in events]
+    members = [m or [i for i in e.article_ids if i in by_id][:1] for m, e in zip(members, events)]
+    articles = [by_id[i] for m in members for i in m]
+    if not articles:
+        return None
+    cfg = replace(event_config(settings), veto_gap_days=10**9, lookalike_gap_days=10**9)
+    sim = similarity_matrix(articles, cfg)
+    owner = np.repeat(np.arange(len(events)), [len(m) for m in members])
+    onehot = np.zeros((len(events), len(articles)), dtype=np.float32)
+    onehot[owner, np.arange(len(articles))] = 1.0
+    sums = onehot @ sim @ onehot.T
+    sizes = onehot.sum(axis=1)
+    out = sums / np.outer(sizes, sizes)
+    np.fill_diagonal(out, 1.0)
+    return out
+
+
+def key_entities(event: Event, by_id: dict[str, Article]) -> frozenset[str]:
+    """Names written in at least half (and 2+) of the event's originals; all names of the
+    title and lead for one-report events."""
+    originals = [by_id[i] for i in event.article_ids if i in by_id and by_id[i].duplicate_of is None]
+    if len(originals) <= 1:
+        return represent.entity_set(represent.headline_text(originals[0])) if originals else frozenset()
+    counts = Counter(name for a in originals for name in represent.entity_set(represent.full_text(a)))
+    return frozenset(n for n, c in counts.items() if c >= max(2, len(originals) / 2))
 
 
 def story_similarity(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
@@ -83,7 +118,13 @@ def link_stories(corpus: Corpus, settings: Settings) -> Corpus:
         corpus.stories = []
         return corpus
     by_id = corpus.by_id()
-    labels = agglomerate(story_similarity(events, by_id, cfg), cfg.threshold)
+    originals = sum(1 for a in corpus.articles if a.duplicate_of is None)
+    sim = article_level_similarity(events, by_id, settings) if originals <= cfg.max_articles else None
+    if sim is None:
+        sim = story_similarity(events, by_id, cfg)
+    elif cfg.weight_key_entities:
+        sim = sim + cfg.weight_key_entities * represent.jaccard_matrix([key_entities(e, by_id) for e in events])
+    labels = agglomerate(sim, cfg.threshold)
     groups: dict[int, list[Event]] = defaultdict(list)
     for event, label in zip(events, labels):
         groups[label].append(event)
