@@ -41,6 +41,11 @@ NOISE = [
     ("___", "no_words"),
     ("By Jane Doe and John Roe, Daily Planet", "byline"),
     ("More info: http://dailyplanet.example/floods", "link_line"),
+    ("Leia também: Negociações em Valmora terminam sem acordo", "related_link"),
+    ("Lire aussi : les négociations reprennent", "related_link"),
+    ("Publicidade", "advertisement"),
+    ("Compartilhe", "share_print"),
+    ("Abonnez-vous à notre newsletter", "subscribe"),
     ("Bassem Mroue can be reached on twitter at http://twitter.com/bmroue", "contact"),
     ("Dravenia Today is funded by readers like you. Support independent journalism at dt.example.", "promo"),
 ]
@@ -61,6 +66,8 @@ REAL = [
     "The newspaper reported:",
     "By Tuesday, the water had receded from most streets.",
     "By Monday, officials said",
+    "Dravenia e Kastelia trocaram 212 prisioneiros de guerra na sexta-feira, disse o ministério.",
+    "Lire la presse étrangère est devenu difficile, selon les journalistes.",
     "He said the photo, credited to the Reuters news agency, was taken in 2019 (Reuters).".replace(" (Reuters)", ""),
 ]
 

@@ -92,7 +92,8 @@ RULES: list[Rule] = [
     _rule(
         "advertisement",
         r"^(?:photo\s+)?\(?(?:advertisement|advertising|sponsored(?: content)?|promoted(?: content)?|"
-        r"paid (?:post|content)|ad|adv|story continues below(?: advertisement)?|"
+        r"paid (?:post|content)|ad|adv|story continues below(?: advertisement)?|publicidade|publicité|"
+        r"publicidad|pubblicità|anzeige|werbung|реклама|"
         r"article continues below(?: advertisement)?|continue reading(?: the main story| below)?)\)?"
         r"(?:\s*[-–—:.]?\s*continue reading(?: the main story| below)?)?\W*$",
         "advertisement slots and 'continue reading' markers",
@@ -154,6 +155,7 @@ RULES: list[Rule] = [
         "share_print",
         rf"^(?:{_SHARE_WORDS}\W*\s*)*(?:share|print|email|tweet|facebook|whatsapp|savesave|follow)"
         rf"(?:\W*\s*{_SHARE_WORDS})*\W*$|"
+        r"^(?:compartilhe|compartilhar|partager|partagez|teilen|compartir|comparte|condividi|поделиться)\W*$|"
         r"^read or share this story|^(?:click|tap) (?:here )?to (?:share|print|email|tweet)|"
         r"^share (?:this|on|via|with)\b|share (?:it|this(?: story| article)?) with (?:a|your) friends?|"
         r"a friend wanted you to see this|"
@@ -168,7 +170,9 @@ RULES: list[Rule] = [
         r"become a (?:member|subscriber)|support (?:our|independent) journalism|keep up with this story|"
         r"subscriptions? (?:are )?(?:also )?available)|thanks? (?:you )?for subscribing|"
         r"(?:delivered|straight) (?:to|into) your inbox|by subscribing now|sign up for (?:our )?digital access|"
-        r"subscribe for (?:just|only)|not in our deliverable area|sign up for (?:our|the) (?:free )?newsletter",
+        r"subscribe for (?:just|only)|not in our deliverable area|sign up for (?:our|the) (?:free )?newsletter|"
+        r"^(?:assine|inscreva-se|abonnez-vous|inscrivez-vous|abonnieren sie|jetzt abonnieren|suscríbete|"
+        r"suscribete|iscriviti|подпишитесь)\b",
         "subscription and newsletter sign-up prompts, paywall notices",
         90,
     ),
@@ -199,7 +203,10 @@ RULES: list[Rule] = [
         r"^\(?(?:read more|read also|also read|read next|read|related(?: stories| articles| coverage| content| video)?|"
         r"more on this(?: story)?|see also|more|more from [^:|]{1,30}|recommended|most read|trending(?: now)?|"
         r"top stories|latest(?: news)?|popular|editor['’]?s picks|you (?:may|might) also like|in other news|"
-        r"further reading|don['’]t miss|must read|watch|video|photos|listen|gallery|live|breaking|images)"
+        r"further reading|don['’]t miss|must read|watch|video|photos|listen|gallery|live|breaking|images|"
+        r"leia (?:mais|também)|veja (?:mais|também)|lire (?:aussi|la suite)|à lire aussi|a lire aussi|"
+        r"lesen sie (?:auch|mehr)|mehr zum thema|lee (?:también|más)|leer más|ver también|leggi anche|"
+        r"читайте также)"
         r"\s*(?::|\||–|—|»|›|-\s)|"
         r"^(?:read more|read more here|related|more|click here\b.*|see more|view more|load more)\W*$|"
         r"^(?:related|must[- ]reads?)(?:\s+\w+){0,2}\s*:?$|^more (?:video|videos|stories|news|photos|coverage)\s*:?$|"
