@@ -197,7 +197,10 @@ def cluster_events(corpus: Corpus, settings: Settings) -> Corpus:
     ids, changes = assign_ids(groups, previous, by_id, stored_events)
     events: list[Event] = []
     for group, event_id in zip(groups, ids):
-        events.append(build_event(event_id, group, by_id, sim, unit_index, sig))
+        event = build_event(event_id, group, by_id, sim, unit_index, sig)
+        if event_id in stored_events:  # the stories stage decides whether it still holds
+            event.story_id = stored_events[event_id].story_id
+        events.append(event)
     for event_id, article_ids in frozen.items():
         old_event = stored_events.get(event_id)
         kept = [i for i in article_ids if i in by_id]
@@ -216,15 +219,32 @@ def cluster_events(corpus: Corpus, settings: Settings) -> Corpus:
 
 
 def original_roots(articles: Sequence[Article], by_id: dict[str, Article]) -> dict[str, str]:
-    """Article id -> id of the original it (transitively) copies; itself for originals."""
+    """Article id -> id of the original it (transitively) copies; itself for originals.
+
+    A copy whose headline shares no content word with its original's headline (both titled,
+    not a translation) is clustered on its own: the texts matched, but e.g. a scraper stored
+    the same placeholder page ("Chat with us in Facebook Messenger...") under two stories."""
     roots: dict[str, str] = {}
     for article in articles:
         seen, current = {article.id}, article
         while current.duplicate_of and current.duplicate_of in by_id and current.duplicate_of not in seen:
-            seen.add(current.duplicate_of)
-            current = by_id[current.duplicate_of]
+            original = by_id[current.duplicate_of]
+            if current.duplicate_kind != "translation" and _headlines_disjoint(current, original):
+                break
+            seen.add(original.id)
+            current = original
         roots[article.id] = current.id
     return roots
+
+
+def _headlines_disjoint(a: Article, b: Article) -> bool:
+    if not (a.title and b.title):
+        return False
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = lambda t: {w.lower() for w in represent.words_of(t)} - ENGLISH_STOP_WORDS  # noqa: E731
+    wa, wb = words(a.title), words(b.title)
+    return bool(wa and wb) and not (wa & wb)
 
 
 def stored_assignment(corpus: Corpus) -> dict[str, str]:
@@ -341,7 +361,8 @@ def build_event(
 ) -> Event:
     ordered = sorted(article_ids, key=lambda i: (by_id[i].date or "9999", i))
     units = [i for i in ordered if i in unit_index]
-    central = most_central(units, sim, unit_index)
+    titled = [i for i in units if by_id[i].title and by_id[i].title.strip()]
+    central = most_central(titled or units, sim, unit_index)
     title = represent.title_or_first_sentence(by_id[central]) if central else ""
     days = [sig.days[unit_index[i]] for i in units if sig.days[unit_index[i]]]
     copies_days = [represent.article_day(by_id[i]) for i in ordered if i not in unit_index]
@@ -349,7 +370,7 @@ def build_event(
 
 
 def most_central(unit_ids: list[str], sim: np.ndarray, unit_index: dict[str, int]) -> str | None:
-    """The original whose mean similarity to the rest of its event is highest (titled ones first)."""
+    """The original whose summed similarity to the others of its event is highest."""
     if not unit_ids:
         return None
     idx = [unit_index[i] for i in unit_ids]

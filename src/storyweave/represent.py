@@ -74,6 +74,10 @@ def title_or_first_sentence(article: Article, limit: int = 120) -> str:
 _DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},(?:[^—–\n]{0,40})?\s*[—–-]+\s*")
 
 
+def words_of(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
 def full_text(article: Article) -> str:
     return f"{article.title or ''}\n{article.text}"
 

@@ -138,9 +138,10 @@ def link_stories(corpus: Corpus, settings: Settings) -> Corpus:
     stories = []
     for group, story_id in zip(ordered, ids):
         for event in group:
-            if previous and event.story_id != story_id:
-                old = f" (was {event.story_id})" if event.story_id else ""
-                corpus.changes.append(f"event {event.id} linked to story {story_id}{old}")
+            old = previous.get(event.id)
+            if previous and old != story_id:
+                was = f" (was in {old})" if old else ""
+                corpus.changes.append(f"event {event.id} linked to story {story_id}{was}")
             event.story_id = story_id
         stories.append(build_story(story_id, group))
     corpus.stories = stories
