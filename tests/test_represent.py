@@ -1,0 +1,68 @@
+"""Representations: shipped static model, entity/number/date signals, similarity helpers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from storyweave import represent
+from storyweave.model import Article
+
+
+def test_shipped_static_model_loads_offline_and_ranks_paraphrases_first():
+    if represent.static_model() is None:
+        pytest.skip("models/minilm-static-256 not built (scripts/build_static_model.py)")
+    vectors = represent.embed([
+        "Dockworkers strike at the port, halting ships",
+        "Port workers walk out and ships stop loading",
+        "The central bank raised interest rates by half a point",
+    ])
+    assert vectors.shape == (3, 256)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    sims = vectors @ vectors.T
+    assert sims[0, 1] > sims[0, 2]
+    notice = (represent.MODEL_DIR / "NOTICE").read_text()
+    assert "all-MiniLM-L6-v2" in notice and "Apache" in notice
+    assert sum(p.stat().st_size for p in represent.MODEL_DIR.iterdir()) < 17_000_000
+
+
+def test_embed_falls_back_to_lsa_without_the_model(monkeypatch):
+    monkeypatch.setattr(represent, "static_model", lambda: None)
+    vectors = represent.embed(["strike at the port", "port strike continues", "rates rise at the bank"])
+    assert vectors.shape[0] == 3
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_number_set_normalises_and_skips_small_numbers_and_years():
+    numbers = represent.number_set("In 2024, 1,200 people fled; 1.7 million in total, up 56 percent; 3 died.")
+    assert numbers == {"1200", "1.7 million", "56 percent"}
+
+
+def test_entity_set_finds_names_not_sentence_openers():
+    names = represent.entity_set("The talks in Genova were led by Hanna Lind. On Monday, Velland agreed.")
+    assert {"genova", "hanna lind", "velland"} <= names
+    assert not names & {"the", "on monday", "monday"}
+
+
+def test_text_dates_and_article_day():
+    assert represent.text_dates("LINDGARD, March 7, 2026 — and on 9 March 2026 and 2026-03-10") == [
+        date(2026, 3, 7), date(2026, 3, 9), date(2026, 3, 10)]
+    undated = Article(id="t", text="LINDGARD, March 7, 2026 — The river rose four metres overnight.")
+    assert represent.article_day(undated) == date(2026, 3, 7)
+    assert represent.article_day(Article(id="p", text="x", published="2026-03-08T10:00:00")) == date(2026, 3, 8)
+
+
+def test_happening_day_resolves_weekday_in_lead():
+    article = Article(id="a", text="Talks ended on Saturday without a deal.")
+    assert represent.happening_day(article, date(2026, 3, 8)) == date(2026, 3, 7)  # 8 March 2026 is a Sunday
+    assert represent.happening_day(Article(id="b", text="Nothing dated."), date(2026, 3, 8)) == date(2026, 3, 8)
+
+
+def test_jaccard_and_cosine_matrices():
+    jac = represent.jaccard_matrix([frozenset({"a", "b"}), frozenset({"b", "c"}), frozenset()])
+    assert jac[0, 1] == pytest.approx(1 / 3) and jac[0, 2] == 0.0
+    tfidf = represent.tfidf(["port strike", "port strike ends", "bank rates"])
+    cos = represent.cosine_matrix(tfidf)
+    assert cos[0, 1] > cos[0, 2] and cos[0, 0] == pytest.approx(1.0)

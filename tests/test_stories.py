@@ -1,0 +1,77 @@
+"""Stories: events of one story linked over weeks, unrelated events apart, stable ids, timelines."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from storyweave import events, stories
+from storyweave.model import Article, Corpus
+from storyweave.settings import Settings
+
+
+def art(id: str, day: str, title: str, text: str) -> Article:
+    return Article(id=id, text=text, raw_text=text, title=title, published=day, source=id.split("-")[0])
+
+
+STRIKE = [
+    art("a-strike1", "2025-03-02", "Dockworkers strike at Saltmere port",
+        "Dockworkers at the port of Saltmere walked off the job on Sunday over 12-hour shifts, union leader "
+        "Viktor Halloran said. Ships queued outside the harbour."),
+    art("b-strike1", "2025-03-02", "Saltmere port paralysed by dock strike",
+        "The port of Saltmere was paralysed on Sunday as dockworkers struck over 12-hour shifts. Union "
+        "leader Viktor Halloran said the walkout would last until the port authority negotiates."),
+    art("a-strike2", "2025-03-16", "Wage deal ends Saltmere dock strike",
+        "The Saltmere dock strike ended on Sunday after the port authority and the union of Viktor Halloran "
+        "agreed a 7 percent wage rise and shorter shifts. Dockworkers return on Monday."),
+    art("b-strike2", "2025-03-16", "Saltmere dockworkers accept 7 percent deal",
+        "Dockworkers in Saltmere voted on Sunday to accept a 7 percent pay rise, ending their strike. Union "
+        "leader Viktor Halloran called the port authority's offer a victory for the dockworkers."),
+]
+FLOOD = [
+    art("a-flood", "2025-03-09", "River Brenna floods Lindgard",
+        "The river Brenna burst its banks in Lindgard on Sunday, flooding 900 homes. Mayor Pieter Vanek "
+        "said two people died and rescue boats reached stranded residents."),
+    art("b-flood", "2025-03-09", "Lindgard under water as Brenna rises",
+        "Floodwater from the Brenna covered Lindgard on Sunday; 900 homes were flooded and two residents "
+        "died, Mayor Pieter Vanek said, as boats rescued families from rooftops."),
+]
+
+
+def run(articles: list[Article], corpus: Corpus | None = None) -> Corpus:
+    corpus = corpus or Corpus(articles=[replace(a) for a in articles])
+    return stories.link_stories(events.cluster_events(corpus, Settings()), Settings())
+
+
+def test_events_of_one_story_link_and_unrelated_events_stay_apart():
+    corpus = run(STRIKE + FLOOD)
+    assert len(corpus.events) == 3  # strike begins, strike ends, flood
+    story_of = {e.id: e.story_id for e in corpus.events}
+    article_story = {a.id: story_of[a.event_id] for a in corpus.articles}
+    assert article_story["a-strike1"] == article_story["b-strike2"]
+    assert article_story["a-flood"] != article_story["a-strike1"]
+    assert len(corpus.stories) == 2
+
+
+def test_story_timeline_has_one_dated_entry_per_event_in_date_order():
+    corpus = run(STRIKE + FLOOD)
+    strike = next(s for s in corpus.stories if len(s.event_ids) == 2)
+    assert [t.date for t in strike.timeline] == ["2025-03-02", "2025-03-16"]
+    assert set(strike.timeline[0].article_ids) == {"a-strike1", "b-strike1"}
+    assert strike.title in {a.title for a in STRIKE}
+    assert strike.id.startswith("st-")
+
+
+def test_story_ids_stable_when_a_later_event_joins():
+    first = run(STRIKE[:2] + FLOOD)
+    old_story = {a.id: next(e.story_id for e in first.events if e.id == a.event_id) for a in first.articles}
+    batch = Corpus(
+        articles=[replace(a, is_new=False) for a in first.articles] + [replace(a) for a in STRIKE[2:]],
+        events=first.events,
+        stories=first.stories,
+    )
+    second = run([], batch)
+    story_of = {e.id: e.story_id for e in second.events}
+    new_story = {a.id: story_of[a.event_id] for a in second.articles}
+    assert all(new_story[i] == old_story[i] for i in old_story)
+    assert new_story["a-strike2"] == old_story["a-strike1"]
+    assert any("linked to story" in c and old_story["a-strike1"] in c for c in second.changes)
