@@ -1,8 +1,8 @@
 """Per-event analysis: canonical entities, attributed quotes, figures that disagree, dated timeline.
 
-Each event's articles are parsed once (spaCy NER in one batch for the whole run).  Exact and
-near copies (`duplicate_of`, kind exact/near) are not re-read: their ids are credited to the
-article they copy.  Rewrites and translations are read, since their wording differs.
+Each event's articles are parsed once (spaCy NER in one batch for the whole run).  Exact
+copies (`duplicate_of`, kind exact) are not re-read: their ids are credited to the article they
+copy.  Near copies, rewrites and translations are read, since their wording differs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from storyweave.analysis import dates as dates_mod
-from storyweave.analysis.entities import EntityIndex, mentions_of, missed_surnames
+from storyweave.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
 from storyweave.analysis.nlp import DocCache
 from storyweave.analysis.numbers import Figure, figure_context, extract_quantities, find_discrepancies
 from storyweave.analysis.quotes import match_quotes, quotes_of
@@ -21,9 +21,9 @@ from storyweave.model import Article, Corpus, Event, TimelineEntry
 from storyweave.settings import Settings
 from storyweave.text import split_sentences, words
 
-__all__ = ["analyze_events"]
+__all__ = ["analyze_events", "article_dates"]
 
-_REREAD_KINDS = {"rewrite", "translation"}
+_REREAD_KINDS = {"near", "rewrite", "translation"}  # wording differs: read them too
 _DATELINE_TAIL = re.compile(r"\s*(\([A-Za-z .]+\)\s*)?[-–—/]")
 _STOPWORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "was", "were", "that", "for", "with",
               "said", "at", "by", "it", "as", "from", "has", "have", "had", "be", "this"}
@@ -120,28 +120,54 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int) -> tu
     return kept, main
 
 
+@dataclass
+class _RunContext:
+    start_dates: dict[str, str]
+    fallback: date | None
+    story_anchor: dict[str, date]
+
+
+def _run_context(corpus: Corpus, settings: Settings) -> _RunContext:
+    """Corpus-wide date anchors: start dates ('the strike began on March 2'), story dates, setting."""
+    by_id = corpus.by_id()
+    fallback = dates_mod.parse_iso(settings.reference_date)
+    start_dates = dates_mod.find_start_dates([(a.text, dates_mod.article_anchor(a.text, a.published) or fallback)
+                                              for a in corpus.originals() if _is_english(a)])
+    story_anchor: dict[str, date] = {}
+    for ev in corpus.events:  # an undated article falls back on its story's publication dates
+        if ev.story_id and ev.story_id not in story_anchor:
+            pubs = sorted(d for d in (dates_mod.parse_iso(by_id[i].published) for i in ev.article_ids if i in by_id) if d)
+            if pubs:
+                story_anchor[ev.story_id] = pubs[0]
+    return _RunContext(start_dates, fallback, story_anchor)
+
+
+def article_dates(corpus: Corpus, settings: Settings) -> dict[str, list[dates_mod.DateMention]]:
+    """Resolved date expressions of every English article in an event, as analyze_events reads them."""
+    ctx = _run_context(corpus, settings)
+    by_id = corpus.by_id()
+    out: dict[str, list[dates_mod.DateMention]] = {}
+    for ev in corpus.events:
+        reads = [_Read(by_id[i], (i,)) for i in ev.article_ids if i in by_id and _is_english(by_id[i])]
+        _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
+        for r in reads:
+            out[r.article.id] = dates_mod.resolve_dates(r.article.text, r.anchor, ctx.start_dates)
+    return out
+
+
 def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
     """Fill entities, quotes, discrepancies, timeline (and a missing date) of every event."""
     by_id = corpus.by_id()
     reads_by_event = {ev.id: _reads_of(ev, by_id) for ev in corpus.events}
     cache = DocCache()
     cache.prime([(r.article.id, r.article.text) for rs in reads_by_event.values() for r in rs])
-    start_dates = dates_mod.find_start_dates([a.text for a in corpus.originals() if _is_english(a)],
-                                             dates_mod.parse_iso(settings.reference_date))
-    fallback = dates_mod.parse_iso(settings.reference_date)
-    story_anchor: dict[str, date] = {}
-    for ev in corpus.events:  # an undated article falls back on its story's publication dates
-        if ev.story_id:
-            for r in reads_by_event[ev.id]:
-                d = dates_mod.parse_iso(r.article.published)
-                if d and ev.story_id not in story_anchor:
-                    story_anchor[ev.story_id] = d
+    ctx = _run_context(corpus, settings)
     limit = int(settings.extra.get("timeline_max", 30))  # type: ignore[arg-type]
     for ev in corpus.events:
         reads = reads_by_event[ev.id]
         if not reads:
             continue
-        _anchors(reads, story_anchor.get(ev.story_id or ""), fallback)
+        _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
         docs = {r.article.id: cache.get(r.article.id, r.article.text) for r in reads}
         mentions = [m for r in reads for m in mentions_of(docs[r.article.id], r.article.id, r.credited)]
         mentions += [x for r in reads for x in missed_surnames(r.article.text, r.article.id, r.credited, mentions)]
@@ -158,8 +184,9 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
                                           r.anchor.isoformat() if r.anchor else None, r.article.source,
                                           figure_context(sent.text, q)))
         ev.discrepancies = find_discrepancies(figures)
-        ev.timeline, main_date = _timeline(reads, start_dates, limit)
+        ev.timeline, main_date = _timeline(reads, ctx.start_dates, limit)
         if ev.date is None:
             anchors = Counter(r.anchor.isoformat() for r in reads if r.anchor)
             ev.date = main_date or (anchors.most_common(1)[0][0] if anchors else None)
+    link_across_events(corpus.events)
     return corpus

@@ -60,7 +60,8 @@ _RELATIVE = re.compile(
 )
 _FUTURE = re.compile(r"\b(will|shall|is due|are due|due to|scheduled|plans? to|planned|set to|expected to|"
                      r"to be held|is to|are to|going to|would meet|upcoming|next)\b", re.I)
-_PAST_VERB_BEFORE = re.compile(r"\b(said|told|announced|reported|stated|added|wrote|tweeted|was|were|had|did)\s+$", re.I)
+_PAST_VERB_BEFORE = re.compile(r"\b(said|told|announced|reported|stated|added|wrote|tweeted|was|were|had|did|"
+                               r"set up|\w+ed(?: up| down| out)?)\s+(?:on\s+)?$", re.I)
 _START_VERBS = re.compile(r"\b(began|begun|started|launched|invaded|broke out|erupted|opened|since|start|beginning)\b", re.I)
 
 
@@ -168,16 +169,14 @@ def infer_article_date(text: str, published: str | None = None) -> str | None:
     return _iso(max(d for _, d in stated)) if stated else None
 
 
-def find_start_dates(texts: list[str], anchor: date | None = None) -> dict[str, str]:
-    """Start dates stated in the texts: 'the invasion began on February 24' -> {'invasion': ...}."""
-    from storyweave.text import split_sentences
-
+def find_start_dates(texts: list[tuple[str, date | None]]) -> dict[str, str]:
+    """Start dates stated in (text, anchor) pairs: 'the strike began on March 2' -> {'strike': ...}."""
     votes: dict[str, Counter] = {}
-    for text in texts:
+    for text, anchor in texts:
         if not _START_VERBS.search(text):
             continue
-        for sent in split_sentences(text):
-            s = sent.text
+        # a rough scan window, never shown: text.split_sentences is not needed for a vote
+        for s in re.split(r"(?<=[.!?])\s+|\n+", text):
             if not _START_VERBS.search(s):
                 continue
             nouns = {n for n in _START_NOUNS if re.search(rf"\b{n}\b", s, re.I)}
@@ -203,10 +202,12 @@ def _weekday_date(m: re.Match, text: str, anchor: date) -> date:
     before = text[max(0, m.start() - 60) : m.start()]
     clause_before = re.split(r"[.;!?]", before)[-1]
     after = re.split(r"[.;!?]", text[m.end() : m.end() + 40])[0]
+    # a future cue after the weekday counts only when the weekday opens its clause ("On Thursday, X will")
+    opens_clause = not re.search(r"[A-Za-z]{3,}", re.sub(r"\b(on|and|but|then)\b", "", clause_before, flags=re.I))
     future = direction in {"next", "this coming"} or (
         direction not in {"last", "this past"}
         and not _PAST_VERB_BEFORE.search(clause_before)
-        and bool(_FUTURE.search(clause_before) or _FUTURE.search(after))
+        and bool(_FUTURE.search(clause_before) or (opens_clause and _FUTURE.search(after)))
     )
     if future:
         ahead = (target - anchor.weekday()) % 7 or 7

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
+from storyweave.analysis.nlp import ents_of
 from storyweave.model import Entity
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
@@ -182,9 +183,9 @@ def _role_after(doc, ent) -> str | None:
 def mentions_of(doc, article_id: str, credited: tuple[str, ...]) -> list[Mention]:
     """Entity mentions of one parsed article."""
     out = []
-    for ent in doc.ents:
-        if ent.label_ not in ENTITY_LABELS:
-            continue
+    for ent in ents_of(doc):
+        if ent.label_ not in ENTITY_LABELS or "\n" in ent.text:
+            continue  # a span across lines is a headline/byline run-on ("Elon Musk\nMusk")
         name, titles = clean_surface(ent.text)
         if not name or not name[:1].isupper() or any(c.isdigit() for c in name) or len(name.split()) > 5:
             continue
@@ -200,6 +201,7 @@ def mentions_of(doc, article_id: str, credited: tuple[str, ...]) -> list[Mention
     return out
 
 
+_CAP_SEQ = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:for|of|the|and)?\s*[A-Z][a-z]+){1,4}")
 _CAP_WORD = re.compile(r"\b[A-Z][a-z'’-]{3,}\b")
 _PLACE_KEYS = set(EXONYMS.values())
 
@@ -207,10 +209,15 @@ _PLACE_KEYS = set(EXONYMS.values())
 def missed_surnames(text: str, article_id: str, credited: tuple[str, ...], mentions: list[Mention]) -> list[Mention]:
     """Surnames NER missed ("Zelenskyy said") whose key is the surname of a full name in the event."""
     surnames = {m.keys[-1] for m in mentions if m.label == "PERSON" and len(m.keys) > 1 and len(m.keys[-1]) >= 5}
-    if not surnames:
-        return []
+    orgs = {frozenset(set(m.keys) - _LINK_WORDS): m.label for m in mentions
+            if m.label != "PERSON" and len(set(m.keys) - _LINK_WORDS) >= 2}
     own = [(m.start, m.start + len(m.surface) + 2) for m in mentions if m.article_id == article_id]
     out = []
+    for w in _CAP_SEQ.finditer(text):  # reordered organisation names: Refugee Affairs Commission
+        keys = name_keys(w.group())
+        label = orgs.get(frozenset(set(keys) - _LINK_WORDS))
+        if label and not any(s <= w.start() < e for s, e in own):
+            out.append(Mention(w.group(), label, keys, article_id, credited, w.start()))
     for w in _CAP_WORD.finditer(text):
         clean = _POSSESSIVE.sub("", w.group())
         key = translit_key(clean)
@@ -279,6 +286,54 @@ def _canonical(cl: _Cluster) -> str:
     return max(forms.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
 
 
+_LINK_WORDS = {"for", "of", "the", "and", "on", "de"}
+
+
+def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Same name words in another order: Commission for Refugee Affairs / Refugee Affairs Commission."""
+    wa, wb = set(a) - _LINK_WORDS, set(b) - _LINK_WORDS
+    return len(wa) >= 2 and wa == wb
+
+
+def link_across_events(events: list) -> None:
+    """Give an entity the same canonical name in every event (Olexandr/Aleksandr Marchenko).
+
+    The event's own clusters are kept; only names change, and only where the corpus-level
+    match is unambiguous (the same rules as within an event, over every event's aliases).
+    """
+    mentions: list[Mention] = []
+    owner: dict[tuple[str, int], Entity] = {}
+    for ev in events:
+        for ent in ev.entities:
+            for form in dict.fromkeys([ent.name, *ent.aliases]):
+                keys = name_keys(form)
+                if not keys:
+                    continue
+                pos = len(mentions)
+                label = "PERSON" if ent.type == "PERSON" else ent.type
+                mentions.append(Mention(form, label, keys, ev.id, tuple(ent.article_ids), pos))
+                if form == ent.name:
+                    owner[(ev.id, pos)] = ent
+    if not owner:
+        return
+    for cl in _cluster(mentions):
+        entities = [owner[(m.article_id, m.start)] for m in cl.mentions if (m.article_id, m.start) in owner]
+        if len({id(e) for e in entities}) < 2:
+            continue
+        support = Counter()
+        longest = max(len(m.keys) for m in cl.mentions)
+        for e in entities:
+            if len(name_keys(e.name)) == longest:
+                support[e.name] += len(e.article_ids)
+        if not support:
+            continue
+        name = max(support.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
+        for e in entities:
+            if e.name != name and name not in e.aliases:
+                e.aliases.append(name)
+            e.name = name
+
+
 def _cluster(mentions: list[Mention]) -> list[_Cluster]:
     by_keys: dict[tuple[str, ...], _Cluster] = defaultdict(_Cluster)
     for m in mentions:
@@ -291,11 +346,11 @@ def _cluster(mentions: list[Mention]) -> list[_Cluster]:
         target = None
         for c in merged:
             ck = c.full_keys
-            if g.is_person and c.is_person:
+            if g.is_person or c.is_person:
                 if _similar(ck[-1], keys[-1], 88) and _first_names_compatible(ck, keys):
                     target = c
                     break
-            elif _similar(" ".join(ck), " ".join(keys), 92):
+            elif _similar(" ".join(ck), " ".join(keys), 92) or _same_words(ck, keys):
                 target = c
                 break
         if target is None:

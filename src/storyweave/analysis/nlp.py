@@ -46,3 +46,11 @@ class DocCache:
         if key not in self._docs:
             self.prime([(key, text)])
         return self._docs[key]
+
+
+def ents_of(doc) -> list:
+    """doc.ents, computed once per doc (each access of `doc.ents` walks every token)."""
+    cached = doc.user_data.get("storyweave_ents")
+    if cached is None:
+        cached = doc.user_data["storyweave_ents"] = list(doc.ents)
+    return cached

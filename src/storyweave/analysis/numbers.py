@@ -156,6 +156,24 @@ def _subject_before(prefix: str) -> str | None:
     return m.group(1) or "deaths"
 
 
+_NOT_NAMES = {"at", "about", "some", "nearly", "almost", "over", "around", "only", "just", "all", "the",
+              "up", "by", "to", "from", "with", "and", "of", "in", "on", "for", "than", "after", "before",
+              "another", "roughly", "approximately", "exactly", "more", "fewer", "less", "those", "these",
+              "its", "their", "his", "her", "our", "some", "estimated", "when", "while", "since", "but"}
+
+
+def _after_name(sentence: str, pos: int) -> bool:
+    """Is the figure at `pos` glued to a capitalised word mid-sentence (a name like 'Falcon 9')?"""
+    m = re.search(r"(\S+)\s+(\S+)\s$|(?:^|\s)(\S+)\s$", sentence[:pos])
+    if not m:
+        return False
+    prev = m.group(2) or m.group(3)
+    prev2 = m.group(1)
+    if not prev or not prev[0].isupper() or not prev.isalpha() or prev.lower() in _NOT_NAMES:
+        return False
+    return prev2 is None or not re.search(r"[.!?:\"“”]$", prev2)
+
+
 def extract_quantities(sentence_text: str) -> list[Quantity]:
     """Figures of one sentence with value, unit and counted noun; dates, years, ages, times skipped."""
     out: list[Quantity] = []
@@ -165,6 +183,8 @@ def extract_quantities(sentence_text: str) -> list[Quantity]:
             continue
         if _is_date_or_year(sentence_text, m):
             continue
+        if not m.group("cur") and not m.group("scale") and _after_name(sentence_text, m.start("num")):
+            continue  # model or series number: Boeing 747, Falcon 9, Apollo 11, Article 5
         window = sentence_text[max(0, m.start() - 12) : m.end() + 12]
         if _AGE.search(window):
             continue
@@ -211,10 +231,22 @@ class Figure:
     context: set[str] = field(default_factory=set)
 
 
-def figure_context(sentence: str, q: Quantity) -> set[str]:
-    """Content words of the sentence around the figure (without the figure itself)."""
-    rest = sentence[: q.start] + " " + sentence[q.end :]
-    return {lemma(w) for w in re.findall(r"[A-Za-z]{3,}", rest) if w.lower() not in _CONTEXT_STOP}
+_GENERIC = {"people", "more", "than", "least", "some", "about", "around", "over", "nearly", "almost", "said",
+            "says", "according", "officials", "official", "total", "number", "including", "also", "were",
+            "have", "been", "from", "their", "with", "this", "that", "there", "they", "which", "after"}
+
+
+def _stem(word: str) -> str:
+    """Five-letter prefix: flooded/flooding/floods -> 'flood', displaced/displacement -> 'displ'."""
+    return word.lower()[:5]
+
+
+def figure_context(sentence: str, q: Quantity, window: int = 70) -> set[str]:
+    """Stems of the content words near the figure (the figure and its counted noun left out)."""
+    rest = sentence[max(0, q.start - window) : q.start] + " " + sentence[q.end : q.end + window]
+    return {_stem(w) for w in re.findall(r"[A-Za-z]{4,}", rest)
+            if w.lower() not in _CONTEXT_STOP and w.lower() not in _GENERIC
+            and lemma(w) != q.lemma}
 
 
 def _capitalised(sentence: str) -> set[str]:
@@ -227,14 +259,16 @@ def _same_subject(a: Figure, b: Figure) -> bool:
     lo, hi = sorted((a.quantity.value, b.quantity.value))
     if lo <= 0 or hi / lo > 2.0:
         return False  # an order of magnitude apart: different things counted
-    inter = len(a.context & b.context)
-    union = len(a.context | b.context) or 1
-    if inter / union < 0.2 or inter < 2:
-        return False
+    if not a.context & b.context:
+        return False  # nothing around the two figures in common: likely different things counted
     ca, cb = _capitalised(a.sentence), _capitalised(b.sentence)
     if ca and cb and not (ca & cb):
         return False  # figures about different places / actors
     return True
+
+
+_HEDGE = re.compile(r"\b(at least|more than|more-than|over|nearly|almost|about|around|some|up to|roughly|"
+                    r"approximately|fewer than|less than|at most)\s*$", re.I)
 
 
 def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
@@ -247,10 +281,8 @@ def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
     out: list[Discrepancy] = []
     for lem, figs in by_lemma.items():
         # one article giving several values for the thing is an update story, not a conflict
-        per_article: dict[str, set[float]] = defaultdict(set)
-        for f in figs:
-            per_article[f.article_id].add(f.quantity.value)
-        figs = [f for f in figs if len(per_article[f.article_id]) == 1]
+        figs = [f for f in figs if not any(g.article_id == f.article_id and g.quantity.value != f.quantity.value
+                                           and _same_subject(f, g) for g in figs)]
         groups: list[list[Figure]] = []
         for f in figs:
             for g in groups:
@@ -274,10 +306,13 @@ def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
                 dv.append(DiscrepancyValue(value=fs[0].quantity.text, text=fs[0].sentence, article_ids=ids,
                                            date=fs[0].date))
             dates = {v.date for v in dv if v.date}
-            note = None
+            notes = []
             if len(dates) > 1:
-                note = (f"figures reported on different dates ({', '.join(sorted(dates))}): "
-                        "the later figure may be an update rather than a contradiction")
+                notes.append(f"figures reported on different dates ({', '.join(sorted(dates))}): "
+                             "the later figure may be an update rather than a contradiction")
+            if any(_HEDGE.search(f.sentence[max(0, f.quantity.start - 14) : f.quantity.start]) for f in g):
+                notes.append("some figures are bounds or estimates ('at least', 'more than', 'about')")
+            note = "; ".join(notes) or None
             noun = g[0].quantity.noun or lem
             out.append(Discrepancy(subject=noun, values=dv, note=note))
     return out

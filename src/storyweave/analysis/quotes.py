@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from storyweave.analysis.entities import EntityIndex
+from storyweave.analysis.nlp import ents_of
 from storyweave.model import Quote
 from storyweave.text import paragraphs
 
@@ -103,7 +104,7 @@ class QuoteRecord:
 
 
 def _ents_in(doc, start: int, end: int):
-    return [e for e in doc.ents if e.start_char >= start and e.end_char <= end and e.label_ in _SPEAKER_LABELS]
+    return [e for e in ents_of(doc) if e.start_char >= start and e.end_char <= end and e.label_ in _SPEAKER_LABELS]
 
 
 def _resolve_ent(ent, article_id: str, index: EntityIndex) -> str:
@@ -121,7 +122,7 @@ def _cap_name_near(text: str, start: int, end: int, index: EntityIndex) -> str |
 
 def _last_person_before(doc, pos: int, article_id: str, index: EntityIndex, quotes: list[QuoteSpan]) -> str | None:
     inside = [(q.start, q.end) for q in quotes]
-    for ent in reversed([e for e in doc.ents if e.end_char <= pos and e.label_ == "PERSON"]):
+    for ent in reversed([e for e in ents_of(doc) if e.end_char <= pos and e.label_ == "PERSON"]):
         if any(s <= ent.start_char < e for s, e in inside):
             continue
         return _resolve_ent(ent, article_id, index)
@@ -144,6 +145,10 @@ def attribute(doc, q: QuoteSpan, article_id: str, index: EntityIndex, quotes: li
     l_start += cut
     left = text[l_start : q.start - 1]
 
+    # “...,” X, the union leader, said ...
+    lead = [e for e in _ents_in(doc, close, r_end) if e.label_ == "PERSON" and e.start_char - close <= 4]
+    if lead and _VERB.search(text, lead[0].end_char, r_end):
+        return _resolve_ent(lead[0], article_id, index)
     # “...,” said X / “...,” X said / “...,” he said / “...,” X told reporters
     vr = _VERB.search(right)
     if vr and vr.start() <= 60:
@@ -179,17 +184,17 @@ def _speaker_near(doc, ctx_start: int, v_start: int, v_end: int, ctx_end: int, a
     """Subject of a speech verb: the name just before it, else just after it, else he/she."""
     text = doc.text
     before = _ents_in(doc, max(ctx_start, v_start - 80), v_start)
-    if before and not text[before[-1].end_char : v_start].count(","):
-        return _resolve_ent(before[-1], article_id, index)
+    if before:
+        gap_text = text[before[-1].end_char : v_start]
+        near = "," not in gap_text and re.fullmatch(r"(?:['’]s\b)?[\s\w]{0,30}", gap_text) is not None
+        if near and (before[-1].label_ == "PERSON" or re.fullmatch(r"\s*(?:has\s+|also\s+|had\s+)?", gap_text)):
+            return _resolve_ent(before[-1], article_id, index)
     gap = text[max(ctx_start, v_start - 12) : v_start]
     if _PRONOUN.search(gap):
         return _last_person_before(doc, ctx_start, article_id, index, quotes)
-    after = _ents_in(doc, v_end, min(ctx_end, v_end + 90))
-    persons = [e for e in after if e.label_ == "PERSON"] or after
-    if persons:
-        return _resolve_ent(persons[0], article_id, index)
-    if before:
-        return _resolve_ent(before[-1], article_id, index)
+    after = [e for e in _ents_in(doc, v_end, min(ctx_end, v_end + 90)) if e.label_ == "PERSON"]
+    if after:
+        return _resolve_ent(after[0], article_id, index)
     return _cap_name_near(text, max(ctx_start, v_start - 40), min(ctx_end, v_end + 60), index)
 
 
@@ -233,6 +238,28 @@ def _char_cosines(texts: list[str]):
     return (m @ m.T).toarray()
 
 
+def _same_statement(si: str | None, sj: str | None, c: float, sem: float, wi: set[str], wj: set[str]) -> bool:
+    """c: char n-gram TF-IDF cosine; sem: static-embedding cosine (0 when no model is shipped)."""
+    k, small = _containment(wi, wj), min(len(wi), len(wj))
+    if si and sj and si == sj:
+        return sem >= 0.75 or c >= 0.5 or (k >= 0.6 and small >= 3 and c >= 0.3)
+    if si and sj:
+        return c >= 0.9  # one statement credited to two names: keep only near-identical wording
+    return sem >= 0.9 or c >= 0.75 or (k >= 0.8 and small >= 4 and c >= 0.5)
+
+
+def _embedding_cosines(texts: list[str]):
+    """Static-embedding cosines (teammate's shipped model2vec model), or None when it is absent."""
+    try:
+        from storyweave.represent import embed, static_model
+    except ImportError:
+        return None
+    if static_model() is None:
+        return None
+    v = embed(texts)
+    return v @ v.T
+
+
 def match_quotes(records: list[QuoteRecord]) -> list[Quote]:
     """Group the event's quote records into statements (same speaker + similar words)."""
     # identical text in one article (headline + body) counts once
@@ -245,30 +272,29 @@ def match_quotes(records: list[QuoteRecord]) -> list[Quote]:
     if not recs:
         return []
     cos = _char_cosines([r.text for r in recs])
+    sem = _embedding_cosines([r.text for r in recs]) if len(recs) > 1 else None
     words = [_content(r.text) for r in recs]
-    parent = list(range(len(recs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(recs)):
-        for j in range(i + 1, len(recs)):
-            si, sj = recs[i].speaker, recs[j].speaker
-            c, k = cos[i][j], _containment(words[i], words[j])
-            if si and sj and si == sj:
-                same = c >= 0.45 or (k >= 0.6 and min(len(words[i]), len(words[j])) >= 3)
-            elif si and sj:
-                same = c >= 0.9
-            else:
-                same = c >= 0.7 or (k >= 0.8 and min(len(words[i]), len(words[j])) >= 4)
-            if same:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[QuoteRecord]] = {}
-    for i, r in enumerate(recs):
-        groups.setdefault(find(i), []).append(r)
+    n = len(recs)
+    same = [[False] * n for _ in range(n)]
+    for i in range(n):
+        same[i][i] = True
+        for j in range(i + 1, n):
+            same[i][j] = same[j][i] = _same_statement(recs[i].speaker, recs[j].speaker, cos[i][j],
+                                                         float(sem[i][j]) if sem is not None else 0.0, words[i], words[j])
+    # average-linkage merging: a group joins another only if most of their pairs match (no chaining)
+    group_of = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    for i, j in sorted(((i, j) for i in range(n) for j in range(i + 1, n) if same[i][j]), key=lambda p: -cos[p[0]][p[1]]):
+        gi, gj = group_of[i], group_of[j]
+        if gi == gj:
+            continue
+        pairs = [same[a][b] for a in members[gi] for b in members[gj]]
+        if sum(pairs) * 2 < len(pairs):
+            continue
+        for k in members[gj]:
+            group_of[k] = gi
+        members[gi].extend(members.pop(gj))
+    groups = {g: [recs[k] for k in ks] for g, ks in members.items()}
     out = []
     for g in groups.values():
         speakers = Counter(r.speaker for r in g if r.speaker)
