@@ -17,6 +17,7 @@ import typing
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -169,7 +170,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def from_dict(cls: type, data: Any) -> Any:
     """Rebuild a (nested) model dataclass from `to_dict` output; unknown keys are ignored and
     missing keys take their defaults, so stored rows survive additive model changes."""
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     kwargs = {}
     for f in fields(cls):
         if f.name in data:
@@ -177,6 +178,11 @@ def from_dict(cls: type, data: Any) -> Any:
         elif f.default is MISSING and f.default_factory is MISSING:  # required but absent
             kwargs[f.name] = _empty_value(hints[f.name])
     return cls(**kwargs)
+
+
+@lru_cache(maxsize=None)
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
 
 
 def _coerce(hint: Any, value: Any) -> Any:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from datetime import date, timedelta
 
-from storyweave.render.view import UNDATED, ReportView
+from storyweave.render.view import ReportView
 
-MAX_EVENTS = 25  # bars beyond this are folded into "other events"
+MAX_EVENTS = 25  # events beyond this are left out of the coverage chart
+MAX_BARS = 60  # more distinct days than this: articles are counted per week
 _PALETTE = ["#1f6f8b", "#e07a1f", "#3a9d5d", "#c0392b", "#7d5ba6", "#8c6d31", "#d35d9c", "#5f6b6d",
             "#1aa2b8", "#b5a300"]
 
@@ -42,12 +44,22 @@ def _short(text: str, n: int = 48) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _week(day: str) -> str:
+    """Monday of the ISO week of `day` (YYYY-MM-DD), as YYYY-MM-DD."""
+    d = date.fromisoformat(day)
+    return (d - timedelta(days=d.weekday())).isoformat()
+
+
 def articles_per_day(view: ReportView) -> str | None:
-    """Stacked bars: articles published per day, one colour per (largest) event."""
-    dated = [(ev, day, n) for ev in view.events for day, n in ev.per_day.items() if day != UNDATED]
+    """Stacked bars: articles published per day (per week over long spans), one colour per
+    (largest) event."""
+    dated = [(ev, day, n) for ev in view.events for day, n in ev.per_day.items() if _is_day(day)]
     if not dated:
         return None
     plt = _pyplot()
+    unit = "day"
+    if len({day for _, day, _ in dated}) > MAX_BARS:
+        dated, unit = [(ev, _week(day), n) for ev, day, n in dated], "week"
     days = sorted({day for _, day, _ in dated})
     biggest = sorted(view.events, key=lambda ev: -len(ev.articles))[: len(_PALETTE) - 1]
     keep = {ev.id for ev in biggest}
@@ -55,7 +67,7 @@ def articles_per_day(view: ReportView) -> str | None:
     for ev, day, n in dated:
         label = _short(f"{ev.id}: {ev.heading}", 40) if ev.id in keep else "other events"
         series.setdefault(label, Counter())[day] += n
-    fig, ax = plt.subplots(figsize=(max(5.0, min(12.0, 0.35 * len(days) + 3)), 3.2))
+    fig, ax = plt.subplots(figsize=(max(5.0, min(12.0, 0.12 * len(days) + 4)), 3.2))
     bottom = [0] * len(days)
     for i, (label, per_day) in enumerate(series.items()):
         heights = [per_day.get(d, 0) for d in days]
@@ -64,9 +76,18 @@ def articles_per_day(view: ReportView) -> str | None:
     step = max(1, len(days) // 12)
     ax.set_xticks(range(0, len(days), step), [days[i] for i in range(0, len(days), step)], rotation=45, ha="right")
     ax.set_ylabel("articles")
-    ax.set_title("Articles per day, by event", loc="left")
+    title = "Articles per day, by event" if unit == "day" else "Articles per week (from Monday), by event"
+    ax.set_title(title, loc="left")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _svg(fig)
+
+
+def _is_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def sources_per_event(view: ReportView) -> str | None:
