@@ -248,3 +248,11 @@ def test_boilerplate_sentence_at_the_bottom_of_unrelated_articles_is_removed():
     arts[0] = article("g0", long_body[:2] + [tagline] + long_body[2:])
     out = clean_corpus(Corpus(articles=arts), Settings()).articles
     assert all(tagline in a.text for a in out)
+
+
+def test_lines_dropped_by_html_extraction_are_listed_as_removed():
+    a = article("h", ["Heavy rain fell on Tuesday across the valley."])
+    a.metadata["extraction_dropped"] = ["By Ana Lind", "Print"]
+    [out] = clean_corpus(Corpus(articles=[a]), Settings()).articles
+    assert out.text == "Heavy rain fell on Tuesday across the valley."
+    assert list(zip(out.removed, out.removed_reasons)) == [("By Ana Lind", "html_extraction"), ("Print", "html_extraction")]

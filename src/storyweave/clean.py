@@ -482,6 +482,9 @@ def _rebuild(article: Article, lines: list[tuple[int, int, str]], reasons: list[
             separator = raw[lines[index - 1][1] : start]
             parts.append(separator if separator.strip() == "" and separator else "\n")
         parts.append(line)
+    for line in article.metadata.get("extraction_dropped") or []:  # left out by the HTML extractor
+        removed.append(line)
+        removed_reasons.append("html_extraction")
     return replace(article, raw_text=raw, text="".join(parts), removed=removed, removed_reasons=removed_reasons)
 
 
@@ -490,6 +493,7 @@ def rules_markdown() -> str:
     rows = ["| rule | removes | max words |", "|---|---|---:|"]
     rows += [f"| `{r.name}` | {r.why} | {r.max_words} |" for r in RULES]
     rows += [
+        "| `html_extraction` | lines of the page's <article> that trafilatura left out (recorded by the reader) | - |",
         "| `title_repeat` | the article's title repeated as its first line | 16 |",
         "| `top_teaser` | other headlines above the body (before a dateline, or Title Case) | 16 |",
         "| `recurring_line` | a non-sentence line in >= `clean_min_articles` unrelated articles | - |",

@@ -16,6 +16,7 @@ PAGE = """<!DOCTYPE html>
 <p>Heavy rain caused the river to burst its banks on Tuesday, forcing 2,000 people from their homes, officials said.</p>
 <p>"We have never seen anything like this," said mayor Ana Ruiz, who visited the shelters on Wednesday morning.</p>
 <p>Rescue teams worked through the night to reach villages cut off by the water, the regional government said.</p>
+<p>Print</p>
 </article></main>
 <footer><p>Copyright 2026 Daily Planet. All rights reserved.</p><a href="/privacy">Privacy policy</a></footer>
 </body></html>
@@ -37,6 +38,11 @@ def test_html_text_and_metadata(tmp_path):
     assert any(line.startswith("Rescue teams worked") for line in lines)  # one paragraph per line
     assert "Privacy policy" not in a.text and "Politics" not in a.text
     assert a.raw_text == a.text
+    # what the extractor left out of <article> is recorded, so the clean stage can show it
+    dropped = a.metadata.get("extraction_dropped", [])
+    assert "Print" not in lines
+    assert "Print" in dropped
+    assert all(line not in lines for line in dropped)
 
 
 def test_html_without_site_name_uses_domain(tmp_path):

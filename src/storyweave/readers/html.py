@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 from storyweave.model import Article
 from storyweave.readers._common import BadInput, decode_text, html_fragment_to_text, new_article, normalize_date
 
+_SPACES = re.compile(r"\s+")
 MIN_WORDS = 5  # fewer words than this is not an article
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
@@ -43,6 +44,9 @@ def read_html(path: Path) -> list[Article]:
         text = html_fragment_to_text(lxml.html.tostring(body, encoding="unicode")) if body is not None else ""
         metadata["extraction"] = "fallback: visible text of the page body"
     text = "\n".join(line.strip() for line in text.split("\n") if line.strip())
+    dropped = _dropped_by_extraction(tree, text) if "extraction" not in metadata else []
+    if dropped:
+        metadata["extraction_dropped"] = dropped
     if len(text.split()) < MIN_WORDS:  # trafilatura returns stray menu words for pages without an article
         raise BadInput(f"no article text found in the HTML page ({len(text.split())} words)")
 
@@ -62,6 +66,24 @@ def read_html(path: Path) -> list[Article]:
             path.stem, text, path, source=source, url=url, title=title, published=published, metadata=metadata
         )
     ]
+
+
+def _dropped_by_extraction(tree, text: str) -> list[str]:
+    """Lines of the page's <article> (or <main>) that trafilatura left out, verbatim.
+
+    Kept in metadata so the clean stage can list them in `article.removed` (reason
+    `html_extraction`): every line taken out of an article stays visible to the user.
+    """
+    import lxml.html
+
+    container = tree.find(".//article")
+    if container is None:
+        container = tree.find(".//main")
+    if container is None:
+        return []
+    kept = _SPACES.sub(" ", text).lower()
+    lines = html_fragment_to_text(lxml.html.tostring(container, encoding="unicode")).split("\n")
+    return [line for line in lines if line.strip() and _SPACES.sub(" ", line.strip()).lower() not in kept]
 
 
 def _decode_html(data: bytes) -> str:
