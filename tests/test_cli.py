@@ -57,8 +57,9 @@ def _counts(db) -> dict[str, int]:
 
 def test_run_reports_bad_file_in_one_line_and_processes_the_rest(runner, inputs, tmp_path):
     out, db = tmp_path / "out", tmp_path / "s.db"
-    result = runner.invoke(app, ["run", str(inputs), "--out", str(out), "--db", str(db), "--words", "60"])
+    result = runner.invoke(app, ["run", str(inputs), "--out", str(out), "--db", str(db), "--words", "60", "-v"])
     assert result.exit_code == 0, result.output
+    assert all(f"stage {stage.name}: " in result.stderr for stage in STAGES)
     errors = [line for line in result.stderr.splitlines() if "broken.txt" in line]
     assert len(errors) == 1 and errors[0].startswith(str(inputs / "broken.txt") + ": ")
     summary = result.stdout.strip().splitlines()[-1]

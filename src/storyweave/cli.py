@@ -73,7 +73,11 @@ def _progress() -> Progress:
     )
 
 
-def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool = False) -> IngestResult:
+VERBOSE_OPTION = typer.Option(False, "--verbose", "-v", help="Show the time each stage took.")
+
+
+def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool = False,
+            verbose: bool = False) -> IngestResult:
     from storyweave.engines.local import StageError, ingest  # imported here: `--help` stays fast
     from storyweave.pipeline import STAGES
     from storyweave.readers import read_paths
@@ -102,6 +106,11 @@ def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool =
         conn.close()
     for error in result.corpus.errors[len(errors):]:  # e.g. the same id twice in the batch
         _error(str(error))
+    if verbose:
+        if not result.processed:
+            _error("nothing new or changed: stages not run (use --force to re-run them)")
+        for name, seconds in result.seconds.items():
+            _error(f"stage {name}: {seconds:.2f}s")
     return result
 
 
@@ -153,9 +162,10 @@ def run(
     db: Path = DB_OPTION,
     words: int = WORDS_OPTION,
     force: bool = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed."),
+    verbose: bool = VERBOSE_OPTION,
 ) -> None:
     """Read PATHS, merge them with the store, run the pipeline, save, and write the reports."""
-    outcome = _ingest(paths, db, words, command="run", force=force)
+    outcome = _ingest(paths, db, words, command="run", force=force, verbose=verbose)
     _write_reports(outcome.corpus, out)
     typer.echo(summary_line(outcome))
 
@@ -166,9 +176,10 @@ def add(
     db: Path = DB_OPTION,
     words: int = WORDS_OPTION,
     force: bool = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed."),
+    verbose: bool = VERBOSE_OPTION,
 ) -> None:
     """Read PATHS and process them into the store, without writing reports."""
-    outcome = _ingest(paths, db, words, command="add", force=force)
+    outcome = _ingest(paths, db, words, command="add", force=force, verbose=verbose)
     typer.echo(summary_line(outcome))
 
 

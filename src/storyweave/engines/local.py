@@ -70,6 +70,7 @@ class IngestResult:
     merge: MergeReport
     processed: bool  # False when nothing was new or changed (stored results reused, stages not run)
     run_id: int | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
 
 
 def ingest(
@@ -98,9 +99,12 @@ def ingest(
     corpus, merge = store.merge_articles(stored, articles)
     corpus.errors = list(errors or []) + corpus.errors
     processed = bool(merge.new or merge.updated) or force
+    seconds: dict[str, float] = {}
     if processed:
-        corpus = run_pipeline(corpus, settings, progress=progress).corpus
+        run = run_pipeline(corpus, settings, progress=progress)
+        corpus, seconds = run.corpus, run.seconds
     counts = {"read": merge.read, "new": len(merge.new), "updated": len(merge.updated),
-              "unchanged": len(merge.unchanged), "skipped": len(corpus.errors)}
+              "unchanged": len(merge.unchanged), "skipped": len(corpus.errors),
+              "seconds": {name: round(t, 3) for name, t in seconds.items()}}
     run_id = store.save_corpus(conn, corpus, command=command, inputs=inputs or [], counts=counts, started=started)
-    return IngestResult(corpus, merge, processed, run_id)
+    return IngestResult(corpus, merge, processed, run_id, seconds)
