@@ -21,6 +21,7 @@ def make_folder(root):
     (root / "b" / "garbage.txt").write_bytes(b"\xff\xfe\x00\x01binary\x00\x00")
     (root / "empty.txt").write_text("  \n\n", encoding="utf-8")
     (root / "README.md").write_text("# about this folder", encoding="utf-8")
+    (root / "gold.json").write_text('{"articles": {"a": {"event": "E1"}}}', encoding="utf-8")
     (root / ".hidden").mkdir()
     (root / ".hidden" / "skip.txt").write_text("hidden", encoding="utf-8")
 
@@ -37,7 +38,7 @@ def test_mixed_folder_recursion_and_errors(tmp_path):
     assert "empty" in by_file["empty.txt"]
     assert by_file["missing.txt"] == "no such file or folder"
     assert all("\n" not in str(e) for e in errors)
-    assert "README.md" not in by_file  # documentation next to the data is skipped silently
+    assert "README.md" not in by_file and "gold.json" not in by_file  # docs and labels: skipped
 
 
 def test_unknown_extension_given_explicitly_is_an_error(tmp_path):

@@ -2,8 +2,9 @@
 
 Each format has its own small module; this one finds files, picks the reader by extension
 (sniffing `.xml` for a feed root), turns every failure into a one-line `ReadError` naming
-the file, and drops duplicate ids (first one read wins).  Order is deterministic: paths in
-the order given, files inside a folder sorted by relative path.
+the file, and drops duplicate ids (first one read wins).  Inside folders, README/LICENSE-style
+files and `gold.json` label files are skipped silently; named explicitly, they are errors.
+Order is deterministic: paths in the order given, files inside a folder sorted by relative path.
 """
 
 from __future__ import annotations
@@ -111,9 +112,13 @@ def _files(paths: Iterable[str | Path]) -> Iterable[tuple[Path, ReadError | None
 _DOC_NAMES = ("readme", "license", "licence", "notice", "changelog", "authors", "copying")
 
 
+_LABEL_FILES = ("gold.json",)  # storyweave's own gold-label format (see examples/corpus)
+
+
 def _documentation(path: Path) -> bool:
-    """README/LICENSE-style companion files: skipped silently inside folders (not article data)."""
-    return path.stem.lower() in _DOC_NAMES and path.suffix.lower() not in READERS
+    """README/LICENSE-style files and gold-label files: skipped silently inside folders (not article data)."""
+    name = path.name.lower()
+    return (path.stem.lower() in _DOC_NAMES and path.suffix.lower() not in READERS) or name in _LABEL_FILES
 
 
 def _hidden(relative: Path) -> bool:
