@@ -51,7 +51,7 @@ _TIME_NOUNS = {"year", "month", "week", "day", "hour", "minute", "second", "deca
 _IRREGULAR = {"people": "people", "persons": "people", "person": "people", "children": "child",
               "men": "man", "women": "woman", "casualties": "casualty", "lives": "life",
               "aircraft": "aircraft", "troops": "troop", "police": "police", "data": "data"}
-_AGE = re.compile(r"(aged?|age of|years? old|-year-old)", re.I)
+_AGE = re.compile(r"\baged?\b|\bage of\b|\byears? old\b|-year-old", re.I)
 
 
 @dataclass

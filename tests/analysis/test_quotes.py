@@ -1,0 +1,55 @@
+from storyweave.analysis.quotes import find_quotes
+
+
+def _quote(event, fragment):
+    return next(q for q in event.quotes if any(fragment in v for v in q.variants))
+
+
+def test_every_quote_style_is_found():
+    text = ("“Curly quotes work here,” she said. \"Straight quotes work too,\" he said.\n"
+            "«Guillemets are also quotes here», wrote Ivan. „German quotes work as well“, sagte er.\n"
+            "He called it 'a single-quoted statement of four words', adding Ukraine's view didn't change.")
+    found = [q.text for q in find_quotes(text)]
+    assert found == ["Curly quotes work here", "Straight quotes work too", "Guillemets are also quotes here",
+                     "German quotes work as well", "a single-quoted statement of four words"]
+    for q in find_quotes(text):
+        assert text[q.start:q.end] == q.text  # verbatim slice
+
+
+def test_scare_quotes_and_apostrophes_are_not_quotes():
+    assert find_quotes('Moscow calls it a "special operation". It\'s the government\'s plan.') == []
+
+
+def test_speaker_after_before_and_pronoun(small_event):
+    assert _quote(small_event, "coming days").speaker == "Vladimir Medinsky"  # “...,” Medinsky said
+    assert _quote(small_event, "our land").speaker == "Volodymyr Zelenskiy"  # He said: “...”
+    assert _quote(small_event, "expectations").speaker.endswith(("Podolyak", "Podoliak"))
+
+
+def test_reworded_quote_matched_across_outlets(small_event):
+    q = _quote(small_event, "did not come true")
+    assert any("were not fulfilled" in v for v in q.variants)
+    assert set(q.article_ids) == {"wire", "paper", "reprint"}
+    assert q.text in q.variants
+    assert q.text in small_event_texts()
+
+
+def small_event_texts() -> str:
+    from tests.analysis.conftest import PAPER, WIRE
+
+    return WIRE + PAPER
+
+
+def test_different_statements_stay_apart(small_event):
+    assert _quote(small_event, "coming days") is not _quote(small_event, "expectations")
+
+
+def test_gold_quotes_attributed_and_matched(example_corpus, gold):
+    quotes = [q for ev in example_corpus.events for q in ev.quotes]
+    for gq in gold["quotes"]:
+        holders = [next((q for q in quotes if any(v.rstrip(".") == x.rstrip(".") for x in q.variants)), None)
+                   for v in gq["variants"]]
+        assert all(h is not None for h in holders), gq["variants"]
+        assert len({id(h) for h in holders}) == 1, f"variants of {gq['speaker']} split"
+        assert holders[0].speaker == gq["speaker"]
+        assert set(gq["article_ids"]) <= set(holders[0].article_ids)
