@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import sys
 from collections import Counter
 from pathlib import Path
@@ -102,6 +103,8 @@ def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool =
                             inputs=[str(p) for p in paths], force=force, progress=report)
     except StageError as exc:
         _fail(f"{exc} (the store was not changed)")
+    except sqlite3.Error as exc:
+        _fail(f"{db}: {exc} (the store was not changed)", 2)
     finally:
         conn.close()
     for error in result.corpus.errors[len(errors):]:  # e.g. the same id twice in the batch
