@@ -69,8 +69,10 @@ def report(name: str, corpus: Corpus, sample: int, show_all: bool) -> list[str]:
     touched = sum(1 for a in cleaned.articles if a.removed)
     out.append(f"## {name}: {len(corpus.articles)} articles, {lines_total} non-empty lines")
     out.append("")
-    out.append(f"- removed lines: **{removed}** ({removed / max(lines_total, 1):.1%} of lines) in {touched} articles; "
-               f"words {words_in} -> {words_out} ({1 - words_out / max(words_in, 1):.1%} removed)")
+    out.append(
+        f"- removed lines: **{removed}** ({removed / max(lines_total, 1):.1%} of lines) in {touched} articles; "
+        f"words {words_in} -> {words_out} ({1 - words_out / max(words_in, 1):.1%} removed)"
+    )
     out.append(f"- baseline, rules only (no corpus statistics): {base} lines")
     out.append(f"- time: {seconds:.2f} s")
     out.append("")
@@ -92,14 +94,22 @@ def gold_check(corpus_dir: Path) -> list[str]:
 
     gold = json.loads((corpus_dir / "gold.json").read_text(encoding="utf-8"))
     articles, _ = read_paths([corpus_dir])
-    out = [f"## examples/corpus gold ({len(articles)} articles)", "", "| setting | noise lines gone | keep lines kept |",
-           "|---|---:|---:|"]
-    for label, settings in [("rules + corpus statistics", Settings()),
-                            ("baseline: rules only", Settings(clean_min_articles=10**9, clean_min_outlet_articles=10**9))]:
+    out = [
+        f"## examples/corpus gold ({len(articles)} articles)",
+        "",
+        "| setting | noise lines gone | keep lines kept |",
+        "|---|---:|---:|",
+    ]
+    for label, settings in [
+        ("rules + corpus statistics", Settings()),
+        ("baseline: rules only", Settings(clean_min_articles=10**9, clean_min_outlet_articles=10**9)),
+    ]:
         cleaned = {a.id: a for a in clean_corpus(Corpus(articles=articles), settings).articles}
         noise = [(aid, x) for aid, xs in gold.get("noise", {}).items() for x in xs]
         keep = [(aid, x) for aid, xs in gold.get("keep", {}).items() for x in xs]
-        gone = sum(1 for aid, x in noise if x.strip() not in [y.strip() for y in cleaned[aid].text.split("\n")])
+        gone = sum(
+            1 for aid, x in noise if x.strip() not in [y.strip() for y in cleaned[aid].text.split("\n")]
+        )
         kept = sum(1 for aid, x in keep if x in cleaned[aid].text)
         out.append(f"| {label} | {gone}/{len(noise)} | {kept}/{len(keep)} |")
     return out + [""]
@@ -116,8 +126,10 @@ def main() -> int:
         print("benchmark data not found: set STORYWEAVE_BENCH_DATA or place it in ../shared/benchmarks")
         return 1
     lines = ["# Clean stage: what is removed", ""]
-    lines.append(f"Command: `python benchmarks/clean_report.py --out benchmarks/results/clean.md`  ")
-    lines.append(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs (shared), Python {platform.python_version()}")
+    lines.append("Command: `python benchmarks/clean_report.py --out benchmarks/results/clean.md`  ")
+    lines.append(
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs (shared), Python {platform.python_version()}"
+    )
     lines.append("")
     lines += report("news_cluster", news_cluster(root), args.sample, args.all)
     lines += report("multinews_dev documents", multinews(root), args.sample, args.all)

@@ -68,7 +68,9 @@ REAL = [
     "By Monday, officials said",
     "Dravenia e Kastelia trocaram 212 prisioneiros de guerra na sexta-feira, disse o ministério.",
     "Lire la presse étrangère est devenu difficile, selon les journalistes.",
-    "He said the photo, credited to the Reuters news agency, was taken in 2019 (Reuters).".replace(" (Reuters)", ""),
+    "He said the photo, credited to the Reuters news agency, was taken in 2019 (Reuters).".replace(
+        " (Reuters)", ""
+    ),
 ]
 
 
@@ -156,14 +158,22 @@ def test_paragraph_separators_are_kept():
 
 def _unrelated_bodies():
     return [
-        ["The council approved the new budget on Monday after a long debate about school funding.",
-         "Teachers welcomed the decision but said more money was needed for buildings."],
-        ["A fire destroyed a warehouse near the port overnight, the fire brigade said.",
-         "No one was injured, but traffic on the coastal road was diverted for hours."],
-        ["The national football team lost two goals to one in a friendly against its neighbours.",
-         "The coach said he would test younger players before the autumn qualifiers."],
-        ["Scientists reported a new species of frog in the mountain forests of the north.",
-         "The frog is smaller than a coin and was found after three years of surveys."],
+        [
+            "The council approved the new budget on Monday after a long debate about school funding.",
+            "Teachers welcomed the decision but said more money was needed for buildings.",
+        ],
+        [
+            "A fire destroyed a warehouse near the port overnight, the fire brigade said.",
+            "No one was injured, but traffic on the coastal road was diverted for hours.",
+        ],
+        [
+            "The national football team lost two goals to one in a friendly against its neighbours.",
+            "The coach said he would test younger players before the autumn qualifiers.",
+        ],
+        [
+            "Scientists reported a new species of frog in the mountain forests of the north.",
+            "The frog is smaller than a coin and was found after three years of surveys.",
+        ],
     ]
 
 
@@ -178,10 +188,14 @@ def test_recurring_chrome_across_unrelated_articles_is_removed():
 def test_recurring_outlet_chrome_needs_same_source():
     chrome = "Play Time Management"
     bodies = _unrelated_bodies()
-    same = [article("s0", bodies[0] + [chrome], source="dp.example"),
-            article("s1", bodies[1] + [chrome], source="dp.example")]
-    other = [article("o0", bodies[0] + [chrome], source="a.example"),
-             article("o1", bodies[2] + [chrome], source="b.example")]
+    same = [
+        article("s0", bodies[0] + [chrome], source="dp.example"),
+        article("s1", bodies[1] + [chrome], source="dp.example"),
+    ]
+    other = [
+        article("o0", bodies[0] + [chrome], source="a.example"),
+        article("o1", bodies[2] + [chrome], source="b.example"),
+    ]
     assert all(a.removed == [chrome] for a in clean_corpus(Corpus(articles=same), Settings()).articles)
     assert all(a.removed == [] for a in clean_corpus(Corpus(articles=other), Settings()).articles)
 
@@ -194,8 +208,12 @@ def test_wire_copies_sharing_lines_are_not_chrome():
         "Officials urged people to avoid travel and to check on elderly neighbours.",
         "Another 24 inches fell overnight, the weather service said.",
     ]
-    arts = [article(f"w{i}", wire + extra, source=src) for i, (src, extra) in enumerate(
-        [("a.example", []), ("b.example", ["Local schools were closed."]), ("c.example", [])])]
+    arts = [
+        article(f"w{i}", wire + extra, source=src)
+        for i, (src, extra) in enumerate(
+            [("a.example", []), ("b.example", ["Local schools were closed."]), ("c.example", [])]
+        )
+    ]
     out = clean_corpus(Corpus(articles=arts), Settings()).articles
     assert all(a.removed == [] for a in out)
 
@@ -221,15 +239,22 @@ def test_example_corpus_gold_noise_removed_and_keep_lines_kept():
     # A noise line must not survive as a line of the cleaned text; if the reader kept it in
     # raw_text (trafilatura already drops some page chrome), the cleaner must list it in `removed`.
     missing_noise = [
-        (aid, line) for aid, lines in gold.get("noise", {}).items() for line in lines
-        if aid in cleaned and (
+        (aid, line)
+        for aid, lines in gold.get("noise", {}).items()
+        for line in lines
+        if aid in cleaned
+        and (
             line.strip() in [x.strip() for x in cleaned[aid].text.split("\n")]
-            or (line.strip() in [x.strip() for x in cleaned[aid].raw_text.split("\n")]
-                and line.strip() not in [r.strip() for r in cleaned[aid].removed])
+            or (
+                line.strip() in [x.strip() for x in cleaned[aid].raw_text.split("\n")]
+                and line.strip() not in [r.strip() for r in cleaned[aid].removed]
+            )
         )
     ]
     lost_keep = [
-        (aid, line) for aid, lines in gold.get("keep", {}).items() for line in lines
+        (aid, line)
+        for aid, lines in gold.get("keep", {}).items()
+        for line in lines
         if aid in cleaned and line not in cleaned[aid].text
     ]
     assert not missing_noise, f"gold noise lines not removed: {missing_noise[:5]}"
@@ -255,4 +280,7 @@ def test_lines_dropped_by_html_extraction_are_listed_as_removed():
     a.metadata["extraction_dropped"] = ["By Ana Lind", "Print"]
     [out] = clean_corpus(Corpus(articles=[a]), Settings()).articles
     assert out.text == "Heavy rain fell on Tuesday across the valley."
-    assert list(zip(out.removed, out.removed_reasons)) == [("By Ana Lind", "html_extraction"), ("Print", "html_extraction")]
+    assert list(zip(out.removed, out.removed_reasons)) == [
+        ("By Ana Lind", "html_extraction"),
+        ("Print", "html_extraction"),
+    ]

@@ -6,8 +6,12 @@ from storyweave.settings import Settings
 
 
 def test_common_languages():
-    assert detect_language("Heavy rain caused the river to burst its banks on Tuesday, officials said.") == "en"
-    assert detect_language("De fortes pluies ont fait déborder la rivière mardi, selon les autorités.") == "fr"
+    assert (
+        detect_language("Heavy rain caused the river to burst its banks on Tuesday, officials said.") == "en"
+    )
+    assert (
+        detect_language("De fortes pluies ont fait déborder la rivière mardi, selon les autorités.") == "fr"
+    )
     assert detect_language("Starke Regenfälle ließen den Fluss am Dienstag über die Ufer treten.") == "de"
     assert detect_language("Las fuertes lluvias hicieron que el río se desbordara el martes.") == "es"
     assert detect_language("Сильные дожди вызвали наводнение во вторник, сообщили власти.") == "ru"

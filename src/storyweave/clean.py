@@ -46,7 +46,12 @@ _REPORTED_SPEECH = re.compile(r"\b(?:said|says|told|according to|added|wrote)\b"
 
 
 def _rule(
-    name: str, pattern: str, why: str, max_words: int = 40, case_sensitive: bool = False, speech_ok: bool = True
+    name: str,
+    pattern: str,
+    why: str,
+    max_words: int = 40,
+    case_sensitive: bool = False,
+    speech_ok: bool = True,
 ) -> Rule:
     flags = 0 if case_sensitive else re.IGNORECASE
     return Rule(name, re.compile(pattern, flags), why, max_words, None if speech_ok else _REPORTED_SPEECH)
@@ -263,7 +268,7 @@ COPY_CONTAINMENT = 0.3
 EDGE_LINES = 2
 
 _TERMINAL = tuple(".!?…\"”’'")
-_QUOTES = "\"“”«»„"
+_QUOTES = '"“”«»„'
 _SPACES = re.compile(r"\s+")
 _BULLETS = re.compile(r"^[►▶•·»>*–—-]+\s*")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -283,7 +288,9 @@ def clean_corpus(corpus: Corpus, settings: Settings) -> Corpus:
     articles = []
     for article in corpus.articles:
         lines = lines_by_article[article.id]
-        reasons = [r or chrome.get((article.id, _norm(line))) for r, (_, _, line) in zip(ruled[article.id], lines)]
+        reasons = [
+            r or chrome.get((article.id, _norm(line))) for r, (_, _, line) in zip(ruled[article.id], lines)
+        ]
         articles.append(_rebuild(article, lines, reasons))
     return replace(corpus, articles=articles)
 
@@ -294,16 +301,26 @@ def rule_for(line: str) -> str | None:
     line = _BULLETS.sub("", line.strip()) or line.strip()
     n_words = len(line.split())
     for rule in RULES:
-        if n_words <= rule.max_words and rule.pattern.search(line) and not (rule.unless and rule.unless.search(line)):
+        if (
+            n_words <= rule.max_words
+            and rule.pattern.search(line)
+            and not (rule.unless and rule.unless.search(line))
+        ):
             return rule.name
     return None
 
 
-_SPEAKER_LABEL = re.compile(r"^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][A-Z .'’-]+)?:$")  # transcript "ARI SHAPIRO, HOST:"
+_SPEAKER_LABEL = re.compile(
+    r"^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][A-Z .'’-]+)?:$"
+)  # transcript "ARI SHAPIRO, HOST:"
 
 
 def looks_like_reporting(line: str) -> bool:
-    """A sentence, a quote, a long sentence-case line or a speaker label: never removed on statistics alone."""
+    """A sentence, a quote, a long sentence-case line or a speaker label.
+
+    Such lines are never removed on statistics alone, except boilerplate sentences at an
+    article's edge (see `recurring_chrome`).
+    """
     words = _WORD.findall(line)
     ends_like_sentence = line.rstrip().endswith(_TERMINAL)
     lower = sum(w[0].islower() for w in words)
@@ -371,8 +388,11 @@ def recurring_chrome(
     in_body: set[str] = set()  # sentence-like lines seen inside some article's body
     for article in articles:
         seen = set()
-        kept = [(i, line) for i, ((_, _, line), reason) in enumerate(zip(lines_by_article[article.id],
-                                                                           ruled[article.id])) if reason is None]
+        kept = [
+            (i, line)
+            for i, ((_, _, line), reason) in enumerate(zip(lines_by_article[article.id], ruled[article.id]))
+            if reason is None
+        ]
         edges = {i for i, _ in kept[:EDGE_LINES] + kept[-EDGE_LINES:]}
         for i, line in kept:
             key = _norm(line)
@@ -390,14 +410,17 @@ def recurring_chrome(
     edge_sentences -= in_body
     candidates = {
         k: ids for k, ids in where.items()
-        if k not in in_body and len(ids) >= (min_articles if k in edge_sentences else min(min_articles, min_outlet))
+        if k not in in_body
+        and len(ids) >= (min_articles if k in edge_sentences else min(min_articles, min_outlet))
     }  # fmt: skip
     if not candidates:
         return {}
     source = {a.id: (a.source or "").lower() or None for a in articles}
     involved = {aid for ids in candidates.values() for aid in ids}
     shingles = {
-        a.id: _shingles(" ".join(line for (_, _, line), r in zip(lines_by_article[a.id], ruled[a.id]) if r is None))
+        a.id: _shingles(
+            " ".join(line for (_, _, line), r in zip(lines_by_article[a.id], ruled[a.id]) if r is None)
+        )
         for a in articles
         if a.id in involved
     }
@@ -450,7 +473,11 @@ def _any_outlet_reaches(ids: list[str], source: dict[str, str | None], related, 
 
 def _could_be_boilerplate(line: str) -> bool:
     """A sentence that may be site boilerplate: no figures, no quote, no attribution verb."""
-    return not re.search(r"\d", line) and not any(q in line for q in _QUOTES) and not _REPORTED_SPEECH.search(line)
+    return (
+        not re.search(r"\d", line)
+        and not any(q in line for q in _QUOTES)
+        and not _REPORTED_SPEECH.search(line)
+    )
 
 
 def _shingles(text: str, n: int = 4) -> set[int]:
@@ -485,7 +512,9 @@ def _rebuild(article: Article, lines: list[tuple[int, int, str]], reasons: list[
     for line in article.metadata.get("extraction_dropped") or []:  # left out by the HTML extractor
         removed.append(line)
         removed_reasons.append("html_extraction")
-    return replace(article, raw_text=raw, text="".join(parts), removed=removed, removed_reasons=removed_reasons)
+    return replace(
+        article, raw_text=raw, text="".join(parts), removed=removed, removed_reasons=removed_reasons
+    )
 
 
 def rules_markdown() -> str:
@@ -493,11 +522,13 @@ def rules_markdown() -> str:
     rows = ["| rule | removes | max words |", "|---|---|---:|"]
     rows += [f"| `{r.name}` | {r.why} | {r.max_words} |" for r in RULES]
     rows += [
-        "| `html_extraction` | lines of the page's <article> that trafilatura left out (recorded by the reader) | - |",
+        "| `html_extraction` | lines of the page's <article> that trafilatura left out "
+        "(recorded by the reader) | - |",
         "| `title_repeat` | the article's title repeated as its first line | 16 |",
         "| `top_teaser` | other headlines above the body (before a dateline, or Title Case) | 16 |",
         "| `recurring_line` | a non-sentence line in >= `clean_min_articles` unrelated articles | - |",
-        "| `recurring_outlet_line` | ... or in >= `clean_min_outlet_articles` unrelated articles of one outlet | - |",
+        "| `recurring_outlet_line` | ... or in >= `clean_min_outlet_articles` unrelated articles "
+        "of one outlet | - |",
         "| `recurring_edge_line` | a first/last sentence (no figures, quotes or 'said') in >= "
         "`clean_min_articles` unrelated articles | - |",
     ]

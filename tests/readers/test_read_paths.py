@@ -9,7 +9,10 @@ def make_folder(root):
     (root / "b" / "deep").mkdir(parents=True)
     (root / "a.txt").write_text("First report text about the floods.\nSecond line.\n", encoding="utf-8")
     (root / "b" / "c.jsonl").write_text(
-        json.dumps({"id": "j1", "text": "From JSON lines."}) + "\n" + json.dumps({"id": "a", "text": "dup id"}) + "\n",
+        json.dumps({"id": "j1", "text": "From JSON lines."})
+        + "\n"
+        + json.dumps({"id": "a", "text": "dup id"})
+        + "\n",
         encoding="utf-8",
     )
     (root / "b" / "deep" / "d.html").write_text(

@@ -64,7 +64,9 @@ def test_html_in_declared_latin1(tmp_path):
 
 def test_html_without_text_is_an_error(tmp_path):
     path = tmp_path / "empty.html"
-    path.write_text("<html><head><title>x</title></head><body><nav>Home</nav></body></html>", encoding="utf-8")
+    path.write_text(
+        "<html><head><title>x</title></head><body><nav>Home</nav></body></html>", encoding="utf-8"
+    )
     articles, errors = read_paths([path])
     assert articles == []
     assert len(errors) == 1 and errors[0].path == str(path)

@@ -8,14 +8,29 @@ from storyweave.readers import read_paths
 def test_jsonl_bad_line_unknown_field_and_date_normalisation(tmp_path):
     path = tmp_path / "dump.jsonl"
     rows = [
-        json.dumps({"id": "a1", "url": "https://x.example/a1", "source": "Wire", "title": "T1",
-                    "published": "March 3, 2026", "text": "First article text.", "section": "world"}),
+        json.dumps(
+            {
+                "id": "a1",
+                "url": "https://x.example/a1",
+                "source": "Wire",
+                "title": "T1",
+                "published": "March 3, 2026",
+                "text": "First article text.",
+                "section": "world",
+            }
+        ),
         "{not json",
         json.dumps({"id": "a2", "title": "no text here"}),
         "",
         json.dumps({"id": "a3", "text": "   "}),
-        json.dumps({"id": "a4", "text": "Fourth.", "published": "2026-03-04T08:15:00+01:00",
-                    "source": {"id": "dp", "name": "Daily Planet"}}),
+        json.dumps(
+            {
+                "id": "a4",
+                "text": "Fourth.",
+                "published": "2026-03-04T08:15:00+01:00",
+                "source": {"id": "dp", "name": "Daily Planet"},
+            }
+        ),
     ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     articles, errors = read_paths([path])
@@ -23,7 +38,12 @@ def test_jsonl_bad_line_unknown_field_and_date_normalisation(tmp_path):
     a1, a4 = articles
     assert a1.published == "2026-03-03"
     assert a1.metadata == {"section": "world"}
-    assert (a1.source, a1.url, a1.title, a1.text) == ("Wire", "https://x.example/a1", "T1", "First article text.")
+    assert (a1.source, a1.url, a1.title, a1.text) == (
+        "Wire",
+        "https://x.example/a1",
+        "T1",
+        "First article text.",
+    )
     assert a4.published == "2026-03-04T08:15:00+01:00"
     assert a4.source == "Daily Planet"
     reasons = [e.reason for e in errors]
@@ -56,7 +76,9 @@ def test_json_object_without_text_is_reported(tmp_path):
 
 def test_unparseable_date_is_kept_in_metadata(tmp_path):
     path = tmp_path / "d.jsonl"
-    path.write_text(json.dumps({"id": "d1", "text": "x y z.", "published": "sometime soon"}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"id": "d1", "text": "x y z.", "published": "sometime soon"}) + "\n", encoding="utf-8"
+    )
     [a], _ = read_paths([path])
     assert a.published is None
     assert a.metadata["unparsed_published"] == "sometime soon"

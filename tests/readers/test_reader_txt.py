@@ -49,7 +49,9 @@ def test_agency_dateline_without_year_gives_no_date(tmp_path):
 
 
 def test_london_reuters_dateline(tmp_path):
-    path = write(tmp_path, "fx.txt", "LONDON (Reuters) - Sterling rose against the dollar on Monday.\nMore text.\n")
+    path = write(
+        tmp_path, "fx.txt", "LONDON (Reuters) - Sterling rose against the dollar on Monday.\nMore text.\n"
+    )
     [a], _ = read_paths([path])
     assert a.metadata["agency"] == "Reuters"
     assert a.published is None
@@ -102,7 +104,9 @@ def test_unwrapped_short_lines_stay(tmp_path):
 
 def test_windows_1252_text_is_read_and_noted(tmp_path):
     path = tmp_path / "legacy.txt"
-    path.write_bytes("Caf\u00e9 owners in the old town said the \u201cflood\u201d cost them a week.\n".encode("cp1252"))
+    path.write_bytes(
+        "Caf\u00e9 owners in the old town said the \u201cflood\u201d cost them a week.\n".encode("cp1252")
+    )
     [a], errors = read_paths([path])
     assert errors == []
     assert a.text.startswith("Caf\u00e9 owners") and "\u201cflood\u201d" in a.text

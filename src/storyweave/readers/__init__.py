@@ -56,7 +56,8 @@ def read_paths(paths: Iterable[str | Path]) -> tuple[list[Article], list[ReadErr
                 errors.append(
                     ReadError(
                         str(file),
-                        f"duplicate article id {article.id!r} (first read from {first_seen[article.id]}); kept the first",
+                        f"duplicate article id {article.id!r} (first read from {first_seen[article.id]}); "
+                        "kept the first",
                     )
                 )
                 continue
@@ -69,8 +70,13 @@ def read_file(path: Path) -> tuple[list[Article], list[ReadError]]:
     """Articles of one file, and the errors met reading it."""
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        return [], [ReadError(str(path), f"unsupported file type {path.suffix or '(no extension)'!r}; "
-                                          f"expected one of {', '.join(supported_extensions())}")]
+        return [], [
+            ReadError(
+                str(path),
+                f"unsupported file type {path.suffix or '(no extension)'!r}; "
+                f"expected one of {', '.join(supported_extensions())}",
+            )
+        ]
     try:
         result = reader(path)
     except BadInput as exc:
@@ -92,7 +98,8 @@ def _files(paths: Iterable[str | Path]) -> Iterable[tuple[Path, ReadError | None
         if path.is_dir():
             found = sorted(
                 (
-                    p for p in path.rglob("*")
+                    p
+                    for p in path.rglob("*")
                     if p.is_file() and not _hidden(p.relative_to(path)) and not _documentation(p)
                 ),
                 key=lambda p: p.relative_to(path).as_posix(),

@@ -7,7 +7,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from storyweave.model import Article, ReadError
-from storyweave.readers._common import BadInput, html_fragment_to_text, new_article, normalize_date, sanitize_id
+from storyweave.readers._common import (
+    BadInput,
+    html_fragment_to_text,
+    new_article,
+    normalize_date,
+    sanitize_id,
+)
 
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(rss|feed|RDF)[\s>]")
 

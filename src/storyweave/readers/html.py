@@ -7,7 +7,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from storyweave.model import Article
-from storyweave.readers._common import BadInput, decode_text, html_fragment_to_text, new_article, normalize_date
+from storyweave.readers._common import (
+    BadInput,
+    decode_text,
+    html_fragment_to_text,
+    new_article,
+    normalize_date,
+)
 
 _SPACES = re.compile(r"\s+")
 MIN_WORDS = 5  # fewer words than this is not an article
@@ -97,7 +103,9 @@ def _decode_html(data: bytes) -> str:
         try:
             return data.decode(m.group(1).decode("ascii")).replace("\r\n", "\n")
         except (LookupError, UnicodeDecodeError) as exc:
-            raise BadInput(f"cannot decode as declared charset {m.group(1).decode('ascii', 'replace')}") from exc
+            raise BadInput(
+                f"cannot decode as declared charset {m.group(1).decode('ascii', 'replace')}"
+            ) from exc
 
 
 def _meta_link(tree) -> str | None:

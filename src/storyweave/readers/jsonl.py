@@ -34,7 +34,9 @@ def read_jsonl(path: Path) -> tuple[list[Article], list[ReadError]]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            errors.append(ReadError(str(path), f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})"))
+            errors.append(
+                ReadError(str(path), f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})")
+            )
             continue
         try:
             articles.append(article_from_object(obj, path, default_id=f"{path.stem}-{number}"))
