@@ -69,16 +69,18 @@ def _header(view: ReportView, lines: list[str]) -> None:
         "",
     ]
     if view.events:
-        lines += ["## Contents", ""]
+        lines += ["## Events at a glance", "",
+                  "| Date | Event | Story | Articles | Outlets | Independent sources | Discrepancies |",
+                  "|---|---|---|---|---|---|---|"]
         for story in view.stories:
-            indent = ""
-            if not story.single:
-                target = anchor("story", story.story.id) if story.story else "loose-events"
-                lines.append(f"- [{esc(story.heading)}](#{target})")
-                indent = "  "
+            story_name = esc(story.heading) if story.story else ""
             for ev in story.events:
-                date = f" — {ev.event.date}" if ev.event.date else ""
-                lines.append(f"{indent}- [{esc(ev.heading)}](#{anchor('event', ev.id)}){date}")
+                e = ev.event
+                lines.append(
+                    f"| {e.date or ''} | [{esc(ev.heading)}](#{anchor('event', ev.id)}) | {story_name} | "
+                    f"{len(ev.articles)} | {len(ev.sources)} | {e.independent_sources or ''} | "
+                    f"{len(e.discrepancies) or ''} |"
+                )
         lines.append("")
 
 
