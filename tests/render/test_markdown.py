@@ -38,3 +38,17 @@ def test_html_in_article_text_is_escaped(corpus):
 def test_empty_corpus_renders():
     md = render_markdown(Corpus())
     assert md.startswith("# storyweave briefing") and "0 articles" in md
+
+
+def test_events_at_a_glance_table(corpus):
+    md = render_markdown(corpus)
+    assert "| 2024-03-04 | [Earthquake in Valdoria](#event-e1) | Valdoria earthquake | 3 | 3 | 2 | 1 |" in md
+    assert "| 2024-03-06 | [Rescuers reach Brenn](#event-e2) | Valdoria earthquake | 1 | 1 | 1 |  |" in md
+
+
+def test_single_event_story_is_shown_as_the_event(corpus):
+    corpus.stories[0].event_ids = ["E1"]
+    corpus.events[1].story_id = None
+    md = render_markdown(corpus)
+    assert "## Story:" not in md and "## Earthquake in Valdoria" in md
+    assert "## Events not linked to a story" in md and "### Rescuers reach Brenn" in md
