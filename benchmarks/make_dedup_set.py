@@ -87,8 +87,37 @@ def _sent_keys(d: dict) -> set[str]:
     return out
 
 
+def _sentences(d: dict) -> list[str]:
+    out = []
+    for p in d["paragraphs"]:
+        out += [" ".join(re.findall(r"\w+", s.lower())) for s in re.split(r"(?<=[.!?])\s+", p)]
+    return [s for s in out if s.count(" ") >= 7]
+
+
+def near_verbatim_overlaps(docs: list[dict]) -> set[tuple[str, str]]:
+    """Same-event base pairs with >= 2 sentences of >= 8 words at rapidfuzz ratio >= 90
+    (lightly edited agency copy in the source data)."""
+    from rapidfuzz import fuzz, process
+
+    by_event: dict[str, list[dict]] = defaultdict(list)
+    for d in docs:
+        by_event[d["event"]].append(d)
+    sents = {d["id"]: _sentences(d) for d in docs}
+    out = set()
+    for ds in by_event.values():
+        for a, b in itertools.combinations(ds, 2):
+            sa, sb = sents[a["id"]], sents[b["id"]]
+            if not sa or not sb:
+                continue
+            m = process.cdist(sa, sb, scorer=fuzz.ratio, score_cutoff=90)
+            if int((m.max(axis=1) >= 90).sum()) >= 2:
+                out.add(tuple(sorted((a["id"], b["id"]))))
+    return out
+
+
 def natural_overlaps(docs: list[dict]) -> list[tuple[str, str]]:
-    """Base pairs sharing >= 2 verbatim sentences: unlabelled real copies, excluded from scoring."""
+    """Base pairs sharing >= 2 verbatim or near-verbatim sentences: unlabelled real copies in the
+    source data, excluded from scoring (neither positive nor negative)."""
     index: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(docs):
         for k in _sent_keys(d):
@@ -98,7 +127,8 @@ def natural_overlaps(docs: list[dict]) -> list[tuple[str, str]]:
         if len(ids) <= 50:
             for a, b in itertools.combinations(ids, 2):
                 shared[(a, b)] += 1
-    return sorted((docs[a]["id"], docs[b]["id"]) for (a, b), n in shared.items() if n >= 2)
+    exact = {tuple(sorted((docs[a]["id"], docs[b]["id"]))) for (a, b), n in shared.items() if n >= 2}
+    return sorted(exact | near_verbatim_overlaps(docs))
 
 
 def _later(published: str | None, rnd: random.Random) -> str | None:
@@ -138,13 +168,17 @@ def make_near(paras: list[str], rnd: random.Random) -> list[str]:
     return out
 
 
+def _mt_key(d: dict) -> str:
+    return d["id"] + ":" + hashlib.md5("\n".join(d["paragraphs"][:8]).encode()).hexdigest()[:10]
+
+
 def translate_round_trip(items: list[dict], cache_path: Path) -> dict[str, dict]:
     cache: dict[str, dict] = {}
     if cache_path.exists():
         for line in open(cache_path, encoding="utf-8"):
             r = json.loads(line)
-            cache[r["id"]] = r
-    todo = [d for d in items if d["id"] not in cache]
+            cache[r.get("key", r["id"])] = r
+    todo = [d for d in items if _mt_key(d) not in cache]
     if todo:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -156,8 +190,8 @@ def translate_round_trip(items: list[dict], cache_path: Path) -> dict[str, dict]
                 src = d["paragraphs"][:8]
                 pt = list(ex.map(lambda p: tr.translate(p, "en-pt"), src))
                 en = list(ex.map(lambda p: tr.translate(p, "pt-en"), pt))
-                r = {"id": d["id"], "pt": pt, "en": en}
-                cache[d["id"]] = r
+                r = {"id": d["id"], "key": _mt_key(d), "pt": pt, "en": en}
+                cache[r["key"]] = r
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
                 fh.flush()
                 if n % 10 == 0:
@@ -188,19 +222,7 @@ def main() -> None:
                              text="\n\n".join(paras), language=language, event=orig["event"],
                              topic=orig["topic"], gold_original=orig["id"], gold_kind=kind, gold_wire=[])
 
-    pool = [d for d in docs if len(d["paragraphs"]) >= 4]
-    for n in range(N_EXACT):
-        d = rnd.choice(pool)
-        add_copy(d, "exact", list(d["paragraphs"]), n)
-    for n in range(N_NEAR):
-        d = rnd.choice(pool)
-        add_copy(d, "near", make_near(d["paragraphs"], rnd), n)
-    mt_docs = rnd.sample(pool, N_MT)
-    cache = translate_round_trip(mt_docs, DATA_OUT / "mt_cache.jsonl")
-    for n, d in enumerate(mt_docs):
-        add_copy(d, "rewrite", cache[d["id"]]["en"], n)
-        add_copy(d, "translation", cache[d["id"]]["pt"], n, language="pt")
-    # wire: host article of the same event embeds 2-4 consecutive paragraphs of the wire story
+    # wire first: host article of the same event embeds 2-4 consecutive paragraphs of the wire story
     events = sorted(e for e, ds in by_event.items() if len(ds) >= 2)
     used: set[str] = set()
     n = 0
@@ -217,12 +239,25 @@ def main() -> None:
         host = list(b["paragraphs"])
         pos = rnd.randrange(1, len(host) + 1)
         host[pos:pos] = block
+        b["paragraphs"] = host  # copies made later carry the embedded passage too
         art = articles[b["id"]]
         art["text"] = "\n\n".join(host)
         art["gold_wire"].append(a["id"])
         articles[a["id"]]["gold_wire"].append(b["id"])
         used |= {a["id"], b["id"]}
         n += 1
+    pool = [d for d in docs if len(d["paragraphs"]) >= 4]
+    for n in range(N_EXACT):
+        d = rnd.choice(pool)
+        add_copy(d, "exact", list(d["paragraphs"]), n)
+    for n in range(N_NEAR):
+        d = rnd.choice(pool)
+        add_copy(d, "near", make_near(d["paragraphs"], rnd), n)
+    mt_docs = rnd.sample(pool, N_MT)
+    cache = translate_round_trip(mt_docs, DATA_OUT / "mt_cache.jsonl")
+    for n, d in enumerate(mt_docs):
+        add_copy(d, "rewrite", cache[_mt_key(d)]["en"], n)
+        add_copy(d, "translation", cache[_mt_key(d)]["pt"], n, language="pt")
     out = {"articles": list(articles.values()), "excluded_pairs": [list(p) for p in excluded]}
     DATA_OUT.mkdir(parents=True, exist_ok=True)
     (DATA_OUT / "dedup_set.json").write_text(json.dumps(out, ensure_ascii=False))

@@ -19,9 +19,12 @@ rewrite_threshold, anchor_threshold, top_k, min_coverage.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from storyweave.dedup.candidates import cosine_pairs, shared_fingerprint_pairs, term_matrix
+import numpy as np
+
+from storyweave.dedup.candidates import cosine_pairs, shared_fingerprint_pairs, tfidf
 from storyweave.dedup.provenance import (
     KIND_OF,
     SEVERITY,
@@ -33,8 +36,8 @@ from storyweave.dedup.provenance import (
     path_kinds,
     publisher_family,
 )
-from storyweave.dedup.signatures import fingerprints, stems, text_key, tokens
-from storyweave.dedup.verify import Doc, Verdict, anchors, classify, make_doc
+from storyweave.dedup.signatures import analyse
+from storyweave.dedup.verify import Doc, Verdict, classify, make_doc, shared_verbatim
 from storyweave.model import Article, Corpus, DuplicateLink
 from storyweave.settings import Settings
 from storyweave.text import split_sentences
@@ -45,10 +48,11 @@ __all__ = ["find_duplicates", "count_independent", "independent_groups", "publis
 @dataclass
 class DedupParams:
     near_containment: float = 0.7  # sampled-shingle containment that makes a near copy unverified
+    verify_containment: float = 0.25  # below this only wire passages are looked for
     min_shared: int = 5  # shared fingerprints (~20 shared shingles) before a pair is verified
     min_stem_containment: float = 0.6  # cheap pre-filter of rewrite candidates (shorter's stems in other)
     rewrite_threshold: float = 0.4  # TF-IDF cosine for a rewrite candidate
-    anchor_threshold: float = 0.3  # anchor cosine for a translation candidate
+    anchor_threshold: float = 0.2  # anchor cosine for a translation candidate
     top_k: int = 3
     min_coverage: float = 0.7  # aligned share of the shorter text's sentences
 
@@ -58,12 +62,27 @@ class DedupParams:
         return cls(**{k: v for k, v in dict(extra).items() if k in cls.__dataclass_fields__})
 
 
+LAST_TIMINGS: dict[str, float] = {}  # seconds per step of the last run (for benchmarks)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.t = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self.t
+        self.t = now
+
+
 class _Docs:
     """Comparison units built lazily: only articles in candidate pairs pay for them."""
 
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
         self.cache: dict[int, Doc] = {}
+        self.feature_ids: dict[str, int] = {}
 
     def __getitem__(self, i: int) -> Doc:
         d = self.cache.get(i)
@@ -81,8 +100,10 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     for a in arts:
         a.duplicate_of, a.duplicate_kind, a.shares_wire_with = None, None, []
     texts = [a.text or a.raw_text or "" for a in arts]
-    toks = [tokens(t) for t in texts]
-    keys = [text_key(t) if t else None for t in toks]
+    clock = _Clock()
+    sig = analyse(texts)
+    clock("signatures")
+    keys = sig.exact_keys
     langs = [(a.language or "").split("-")[0].lower() or None for a in arts]
     docs = _Docs(texts)
     uf = UnionFind(n)
@@ -97,8 +118,12 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     def same_lang(i: int, j: int) -> bool:
         return langs[i] is None or langs[j] is None or langs[i] == langs[j]
 
+    counts: dict[str, int] = {}
+
     def verify(i: int, j: int) -> None:
-        v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage)
+        v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage,
+                     feature_ids=docs.feature_ids)
+        counts[v.kind or "none"] = counts.get(v.kind or "none", 0) + 1
         if v.kind in SEVERITY:
             link(i, j, v.kind, v.score)
         elif v.kind == "wire":
@@ -107,15 +132,16 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     # 1. exact copies
     first_of: dict[str, int] = {}
     for i, k in enumerate(keys):
-        if k is None or not toks[i]:
+        if k is None:
             continue
         if k in first_of:
             link(first_of[k], i, "exact", 1.0)
         else:
             first_of[k] = i
 
+    clock("exact")
     # 2. shared shingle fingerprints: near copies and wire passages
-    fps = fingerprints(toks)
+    fps = sig.fingerprints
     a_idx, b_idx, shared = shared_fingerprint_pairs(fps, n)
     denom = [min(fps.per_doc[a], fps.per_doc[b]) for a, b in zip(a_idx.tolist(), b_idx.tolist())]
     fp_pairs = sorted(
@@ -127,38 +153,46 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
             continue
         if containment >= p.near_containment and min(fps.per_doc[i], fps.per_doc[j]) >= 8:
             link(i, j, "near", containment)
-        else:
+        elif containment >= p.verify_containment:
             verify(i, j)
+        else:  # little shared text: only wire passages are possible, a cheap exact-unit check
+            shared_units = shared_verbatim(docs[i], docs[j])
+            if len(shared_units) >= 2:
+                wire[(i, j)] = Verdict("wire", containment, None, shared_units)
 
+    clock("near/wire candidates+verify")
     # 3. rewrites: content-word TF-IDF neighbours
-    stem_lists = [stems(t) for t in toks]
-    stem_sets = [frozenset(x) for x in stem_lists]
-    matrix = term_matrix(stem_lists)
+    stem_counts = sig.stems
+    matrix = tfidf(stem_counts)
     for i, j, cos in sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.top_k), key=lambda t: (-t[2], t[0], t[1])):
         if uf.same(i, j) or (i, j) in wire or not same_lang(i, j):
             continue
-        short = min(len(stem_sets[i]), len(stem_sets[j])) or 1
-        if len(stem_sets[i] & stem_sets[j]) / short >= p.min_stem_containment:
+        si = stem_counts.indices[stem_counts.indptr[i] : stem_counts.indptr[i + 1]]
+        sj = stem_counts.indices[stem_counts.indptr[j] : stem_counts.indptr[j + 1]]
+        shared_stems = len(np.intersect1d(si, sj, assume_unique=True))
+        if shared_stems / (min(len(si), len(sj)) or 1) >= p.min_stem_containment:
             verify(i, j)
 
+    clock("rewrite candidates+verify")
     # 4. translations: anchors (numbers, names) between languages
     lang_rows: dict[str, list[int]] = {}
     for i, lang in enumerate(langs):
-        if lang and toks[i]:
+        if lang and sig.n_words[i]:
             lang_rows.setdefault(lang, []).append(i)
     if len(lang_rows) > 1:
-        amatrix = term_matrix([_anchor_list(texts[i]) if langs[i] else [] for i in range(n)])
+        amatrix = tfidf(sig.anchors)
         names = sorted(lang_rows)
         for x, lx in enumerate(names):
             for ly in names[x + 1:]:
                 rx, ry = lang_rows[lx], lang_rows[ly]
-                for i, j, cos in cosine_pairs(amatrix[rx], amatrix[ry], threshold=p.anchor_threshold, top_k=p.top_k):
+                for i, j, cos in cosine_pairs(amatrix[rx], amatrix[ry], threshold=p.anchor_threshold, top_k=5):
                     gi, gj = rx[i], ry[j]
                     if not uf.same(gi, gj):
                         verify(min(gi, gj), max(gi, gj))
 
+    clock("translation")
     # 5. provenance
-    n_words = {a.id: len(t) for a, t in zip(arts, toks)}
+    n_words = {a.id: int(w) for a, w in zip(arts, sig.n_words)}
     comps: dict[int, list[int]] = {}
     for i in range(n):
         comps.setdefault(uf.find(i), []).append(i)
@@ -181,6 +215,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
             arts[m].duplicate_of, arts[m].duplicate_kind = orig.id, kind  # type: ignore[assignment]
             links.append(DuplicateLink(arts[m].id, orig.id, kind, round(score, 3), [], direction_known(orig, arts[m])))
 
+    clock("provenance")
     # 6. wire passages between different groups
     for (i, j), v in sorted(wire.items()):
         a, b = arts[i], arts[j]
@@ -196,28 +231,25 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
         a.shares_wire_with.sort()
     links.sort(key=lambda l: (l.original, l.copy, l.kind))
     corpus.duplicates = links
+    clock("wire links")
+    LAST_TIMINGS.clear()
+    LAST_TIMINGS.update(clock.laps)
+    LAST_TIMINGS["verified_pairs"] = float(sum(counts.values()))
+    LAST_TIMINGS["docs_split"] = float(len(docs.cache))
     return corpus
-
-
-def _anchor_list(text: str) -> list[str]:
-    """Anchors (numbers, names) of a whole text, for cross-language candidates."""
-    return [w for line in text.split("\n") for w in anchors(line)]
 
 
 def _wire_link(a: Article, b: Article, v: Verdict, da: Doc, db: Doc) -> DuplicateLink:
     """Wire link: the source is the earlier article, else the one the shared text dominates."""
-    al = v.alignment
-    pairs = al.verbatim if al else []
-    shared_units = [da.units[x].text for x, _ in pairs]
     if direction_known(a, b):
         orig, copy, known = a, b, True
     elif direction_known(b, a):
         orig, copy, known = b, a, True
     else:
-        frac_a = len(pairs) / max(1, len(da.units))
-        frac_b = len(pairs) / max(1, len(db.units))
+        frac_a = len(v.shared) / max(1, len(da.units))
+        frac_b = len(v.shared) / max(1, len(db.units))
         orig, copy, known = (a, b, False) if (frac_a, b.id) >= (frac_b, a.id) else (b, a, False)
-    return DuplicateLink(copy.id, orig.id, "wire", round(v.score, 3), _verbatim_sentences(shared_units), known)
+    return DuplicateLink(copy.id, orig.id, "wire", round(v.score, 3), _verbatim_sentences(v.shared), known)
 
 
 def _verbatim_sentences(units: list[str]) -> list[str]:

@@ -45,40 +45,22 @@ def shared_fingerprint_pairs(fps: Fingerprints, n_docs: int, max_df: int = 40) -
     return uniq // n_docs, uniq % n_docs, counts
 
 
-def term_matrix(term_lists: Sequence[Sequence[str]], top_terms: int = 60, max_df_ratio: float = 0.2) -> sparse.csr_matrix:
-    """L2-normalised TF-IDF rows, each pruned to its `top_terms` heaviest terms.
-
-    Vocabulary ids come from sorted terms, so the matrix is independent of article order.
-    """
-    n = len(term_lists)
-    vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    for r, terms in enumerate(term_lists):
-        counts: dict[str, int] = {}
-        for t in terms:
-            counts[t] = counts.get(t, 0) + 1
-        for t, c in counts.items():
-            j = vocab.setdefault(t, len(vocab))
-            rows.append(r)
-            cols.append(j)
-            vals.append(c)
-    if not vals:
-        return sparse.csr_matrix((n, 1))
-    # re-number the vocabulary in sorted order (determinism)
-    names = sorted(vocab)
-    remap = np.empty(len(vocab), dtype=np.int64)
-    for new, t in enumerate(names):
-        remap[vocab[t]] = new
-    m = sparse.csr_matrix((np.log1p(np.array(vals, float)), (np.array(rows), remap[np.array(cols)])), shape=(n, len(vocab)))
+def tfidf(counts: sparse.csr_matrix, top_terms: int = 60, max_df_ratio: float = 0.2) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows of an article x term count matrix, each pruned to its
+    `top_terms` heaviest terms (keeps the similarity product sparse at 100k articles)."""
+    n = counts.shape[0]
+    m = counts.tocsr(copy=True).astype(np.float64)
+    m.sum_duplicates()
+    m.data = np.log1p(m.data)
     df = np.bincount(m.indices, minlength=m.shape[1])
     idf = np.log((1 + n) / (1 + df)) + 1.0
     if n >= 50:
         idf[df > max(5, max_df_ratio * n)] = 0.0  # terms in a fifth of the corpus carry no identity
-    m = m @ sparse.diags(idf)
-    m = _prune_rows(m.tocsr(), top_terms)
+    m = (m @ sparse.diags(idf)).tocsr()
+    m = _prune_rows(m, top_terms)
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms) @ m
+    return (sparse.diags(1.0 / norms) @ m).tocsr()
 
 
 def _prune_rows(m: sparse.csr_matrix, k: int) -> sparse.csr_matrix:

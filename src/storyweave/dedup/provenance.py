@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from datetime import datetime, timezone
 import re
 from collections.abc import Iterable
 from urllib.parse import urlparse
@@ -42,14 +43,35 @@ def choose_original(members: list[Article], n_words: dict[str, int], stored_orig
 
     def key(a: Article) -> tuple:
         stored_original = 0 if a.id in stored_originals else 1
-        return (0 if a.published else 1, a.published or "", stored_original, -n_words.get(a.id, 0), a.id)
+        day, clock = instant(a.published)
+        return (0 if day else 1, day or "", 0 if clock else 1, clock or "", stored_original, -n_words.get(a.id, 0), a.id)
 
     return min(members, key=key)
 
 
+def instant(published: str | None) -> tuple[str | None, str | None]:
+    """(YYYY-MM-DD, HH:MM:SS in UTC or None when only the day is known)."""
+    if not published:
+        return None, None
+    try:
+        dt = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return published[:10], None
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc)
+    has_time = "T" in published or " " in published.strip()
+    return dt.date().isoformat(), dt.strftime("%H:%M:%S") if has_time else None
+
+
 def direction_known(original: Article, copy: Article) -> bool:
-    """True only when both dates are known and the original is strictly earlier."""
-    return bool(original.published and copy.published and original.published < copy.published)
+    """True only when the original is provably earlier: an earlier day, or the same day with
+    both times known and the original's earlier.  A day without a time proves nothing that day."""
+    (od, ot), (cd, ct) = instant(original.published), instant(copy.published)
+    if not od or not cd:
+        return False
+    if od != cd:
+        return od < cd
+    return bool(ot and ct and ot < ct)
 
 
 def path_kinds(root: int, members: list[int], edges: dict[int, list[tuple[int, int, float]]]) -> dict[int, tuple[int, float]]:

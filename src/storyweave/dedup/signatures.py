@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 SHINGLE = 5  # words per shingle
@@ -62,20 +63,86 @@ class Fingerprints:
     per_doc: np.ndarray  # number of distinct sampled fingerprints of each article
 
 
+@dataclass
+class CorpusSignatures:
+    """Everything the candidate search needs, from one tokenisation pass over the corpus.
+
+    Per-token Python work is one dict look-up; everything derived from a word (hash, stem,
+    anchor) is computed once per distinct word and spread to all its occurrences with numpy.
+    """
+
+    n_words: np.ndarray  # words per article
+    exact_keys: list[bytes | None]  # equal iff the word sequences are equal
+    fingerprints: Fingerprints
+    stems: "sparse.csr_matrix"  # article x stem counts (columns in sorted-stem order)
+    anchors: "sparse.csr_matrix"  # article x anchor counts (numbers, capitalised names)
+    stem_ids: dict[str, int]  # lower-cased word -> stem column, -1 for stop words
+
+
+def analyse(texts: list[str]) -> CorpusSignatures:
+    from scipy import sparse
+    from unidecode import unidecode
+
+    n_docs = len(texts)
+    vocab: dict[str, int] = {}
+    ids: list[int] = []
+    lengths = np.zeros(n_docs, dtype=np.int64)
+    for d, text in enumerate(texts):
+        toks = _WORD.findall(text)
+        lengths[d] = len(toks)
+        ids.extend([vocab.setdefault(t, len(vocab)) for t in toks])
+    flat_ids = np.array(ids, dtype=np.int64)
+    words = list(vocab)
+    lower = [w.lower() for w in words]
+    # stems and anchors of each distinct word, as sorted column ids
+    stem_str = [(lw[:STEM] if (len(lw) > 2 or lw.isdigit()) and lw not in STOPWORDS else None) for lw in lower]
+    anchor_str = [
+        (unidecode(lw) if (w[0].isdigit() or (w[0].isupper() and lw not in STOPWORDS)) else None)
+        for w, lw in zip(words, lower)
+    ]
+    stem_cols = {t: i for i, t in enumerate(sorted({t for t in stem_str if t}))}
+    anchor_cols = {t: i for i, t in enumerate(sorted({t for t in anchor_str if t}))}
+    stem_of = np.array([stem_cols[t] if t else -1 for t in stem_str], dtype=np.int64)
+    anchor_of = np.array([anchor_cols[t] if t else -1 for t in anchor_str], dtype=np.int64)
+    hash_of = np.fromiter((token_hash(lw) for lw in lower), dtype=np.uint64, count=len(lower))
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    flat_hash = hash_of[flat_ids] if len(flat_ids) else np.zeros(0, np.uint64)
+    bounds = np.r_[0, np.cumsum(lengths)]
+    exact_keys = [flat_hash[bounds[d] : bounds[d + 1]].tobytes() if lengths[d] else None for d in range(n_docs)]
+
+    def counts(col_of: np.ndarray, n_cols: int) -> sparse.csr_matrix:
+        cols = col_of[flat_ids] if len(flat_ids) else np.zeros(0, np.int64)
+        keep = cols >= 0
+        data = np.ones(int(keep.sum()), dtype=np.float64)
+        return sparse.csr_matrix((data, (doc_of[keep], cols[keep])), shape=(n_docs, max(1, n_cols)))
+
+    stem_ids: dict[str, int] = {}
+    for lw, c in zip(lower, stem_of.tolist()):
+        stem_ids[lw] = c
+    return CorpusSignatures(
+        n_words=lengths,
+        exact_keys=exact_keys,
+        fingerprints=_fingerprints(flat_hash, doc_of, n_docs),
+        stems=counts(stem_of, len(stem_cols)),
+        anchors=counts(anchor_of, len(anchor_cols)),
+        stem_ids=stem_ids,
+    )
+
+
 def fingerprints(token_lists: list[list[str]]) -> Fingerprints:
+    """Fingerprints of pre-tokenised texts (see `_fingerprints`)."""
+    lengths = np.array([len(t) for t in token_lists], dtype=np.int64)
+    flat = np.fromiter((token_hash(t) for toks in token_lists for t in toks), dtype=np.uint64, count=int(lengths.sum()))
+    return _fingerprints(flat, np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths), len(token_lists))
+
+
+def _fingerprints(flat: np.ndarray, doc_of: np.ndarray, n_docs: int) -> Fingerprints:
     """Hash every `SHINGLE`-word shingle and keep a consistent 1/`SAMPLE_MOD` sample.
 
     A shingle kept in one article is kept in every article that has it, so shared sampled
     fingerprints estimate shared text (containment), which is what trimmed copies and embedded
     wire paragraphs need (Jaccard, as in MinHash, punishes them for the length difference).
     """
-    n_docs = len(token_lists)
-    lengths = np.array([len(t) for t in token_lists], dtype=np.int64)
-    vocab: dict[str, int] = {}
-    ids = [vocab.setdefault(t, len(vocab)) for toks in token_lists for t in toks]
-    vocab_hash = np.fromiter((token_hash(t) for t in vocab), dtype=np.uint64, count=len(vocab))
-    flat = vocab_hash[np.array(ids, dtype=np.int64)] if ids else np.zeros(0, np.uint64)
-    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
     if len(flat) < SHINGLE:
         return Fingerprints(np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(n_docs, np.int64))
     m = len(flat) - SHINGLE + 1
@@ -95,10 +162,3 @@ def fingerprints(token_lists: list[list[str]]) -> Fingerprints:
         first[1:] = (fp[1:] != fp[:-1]) | (doc[1:] != doc[:-1])
         fp, doc = fp[first], doc[first]
     return Fingerprints(fp, doc, np.bincount(doc, minlength=n_docs))
-
-
-def token_hash_cache_size() -> int:
-    return len(_TOKEN_HASH)
-
-
-__all__ = ["Fingerprints", "fingerprints", "stems", "text_key", "token_hash", "tokens", "STOPWORDS", "_MASK64"]

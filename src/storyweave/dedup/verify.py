@@ -19,38 +19,89 @@ from dataclasses import dataclass, field
 
 from unidecode import unidecode
 
+import numpy as np
+from scipy import sparse
+
 from storyweave.dedup.signatures import STOPWORDS, stems, text_key, tokens
 
 _UNIT_SPLIT = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9])|\n+")
 _CAP = re.compile(r"\b[A-ZÀ-Ý][\w'’-]*\w|\b\d[\d.,]*\d|\b\d\b")
 _BOILERPLATE = re.compile(
     r"newsletter|subscribe|cookie|click here|sign up|all rights reserved|continue reading|copyright|"
-    r"advertisement|follow us|share this|read more|terms of use|email us|transcript|\S+@\S+\.\w+|www\.|©",
+    r"advertisement|follow us|share this|read more|terms of use|email us|transcript|\w@\w|www\.|©",
     re.IGNORECASE,
 )
 MIN_UNIT_STEMS = 4  # units with fewer content words (datelines, captions) are not compared
+COGNATE_PREFIX, COGNATE_MIN = 5, 6
+CROSS_UNIT_SCORE, CROSS_COVERAGE = 0.25, 0.47  # calibrated on the EN/PT benchmark (see benchmarks/)
 VERBATIM_MIN_WORDS = 8  # shortest unit that counts as a shared wire sentence
 
 
 class Unit:
-    """One comparison unit; its anchors are computed only if a cross-language check asks."""
+    """One comparison unit; stems and anchors are computed only when a comparison needs them."""
 
-    __slots__ = ("text", "key", "stems", "n_words", "_anchors")
+    __slots__ = ("text", "key", "n_words", "_stems", "_anchors")
 
-    def __init__(self, text: str, key: str, stems: frozenset[str], n_words: int) -> None:
-        self.text, self.key, self.stems, self.n_words = text, key, stems, n_words
+    def __init__(self, text: str, key: str, n_words: int) -> None:
+        self.text, self.key, self.n_words = text, key, n_words
+        self._stems: frozenset[str] | None = None
         self._anchors: frozenset[str] | None = None
 
     @property
+    def stems(self) -> frozenset[str]:
+        if self._stems is None:
+            self._stems = frozenset(stems(self.key.split(" ")))
+        return self._stems
+
+    @property
     def anchors(self) -> frozenset[str]:
+        """Cross-language features of the unit (see `cross_features`)."""
         if self._anchors is None:
-            self._anchors = anchors(self.text)
+            self._anchors = cross_features(self.text)
         return self._anchors
 
 
-@dataclass
 class Doc:
-    units: list[Unit]  # comparable units only, in text order
+    """Units of one text, in order; comparable units and their stem matrix are built lazily."""
+
+    def __init__(self, units: list[Unit]) -> None:
+        self.units = units
+        self._comparable: list[Unit] | None = None
+        self._matrix: sparse.csr_matrix | None = None
+        self._verbatim: dict[str, Unit] | None = None
+
+    @property
+    def comparable(self) -> list[Unit]:
+        """Units with enough content words to be compared (datelines, captions dropped)."""
+        if self._comparable is None:
+            self._comparable = [u for u in self.units if len(u.stems) >= MIN_UNIT_STEMS]
+        return self._comparable
+
+    @property
+    def verbatim_keys(self) -> dict[str, Unit]:
+        """Units long enough to count as a shared wire sentence, by exact-text key."""
+        if self._verbatim is None:
+            self._verbatim = {}
+            for u in self.units:
+                if u.n_words >= VERBATIM_MIN_WORDS and u.key not in self._verbatim:
+                    self._verbatim[u.key] = u
+        return self._verbatim
+
+    def matrix(self, feature_ids: dict[str, int]) -> sparse.csr_matrix:
+        """Binary unit x stem matrix; `feature_ids` is shared by all docs compared together."""
+        if self._matrix is None:
+            rows, cols = [], []
+            for i, u in enumerate(self.comparable):
+                for t in u.stems:
+                    rows.append(i)
+                    cols.append(feature_ids.setdefault(t, len(feature_ids)))
+            self._matrix = sparse.csr_matrix(
+                (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(self.comparable), len(feature_ids))
+            )
+        return self._matrix
+
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
 
 def make_doc(text: str) -> Doc:
@@ -59,12 +110,16 @@ def make_doc(text: str) -> Doc:
         raw = raw.strip()
         if not raw:
             continue
-        toks = tokens(raw)
-        st = frozenset(stems(toks))
-        if len(st) < MIN_UNIT_STEMS:
-            continue
-        units.append(Unit(raw, text_key(toks), st, len(toks)))
+        toks = _WORD.findall(raw.lower())
+        if len(toks) >= MIN_UNIT_STEMS:
+            units.append(Unit(raw, " ".join(toks), len(toks)))
     return Doc(units)
+
+
+def shared_verbatim(a: Doc, b: Doc) -> list[str]:
+    """Texts (as in `a`) of the long units that occur verbatim in both docs."""
+    vb = b.verbatim_keys
+    return [u.text for k, u in a.verbatim_keys.items() if k in vb and not _BOILERPLATE.search(u.text)]
 
 
 def anchors(text: str) -> frozenset[str]:
@@ -76,9 +131,19 @@ def anchors(text: str) -> frozenset[str]:
         if i == 0 and first is not None and w == first.group(0) and not w[0].isdigit():
             continue
         w = unidecode(w).lower().replace(",", "").replace(".", "")
+        if w.endswith("'s"):
+            w = w[:-2]
         if w and w not in STOPWORDS:
             out.add(w)
     return frozenset(out)
+
+
+def cross_features(text: str) -> frozenset[str]:
+    """Features that survive translation between Latin-script languages: anchors (numbers,
+    names) plus cognate prefixes of long words (internacional/international -> ~inter)."""
+    cognates = {"~" + unidecode(w)[:COGNATE_PREFIX] for w in _WORD.findall(text.lower())
+                if len(w) >= COGNATE_MIN and not w.isdigit()}
+    return anchors(text) | cognates
 
 
 @dataclass
@@ -104,55 +169,78 @@ def _lis_len(seq: list[int]) -> int:
     return len(tails)
 
 
-def align(a: Doc, b: Doc, min_score: float = 0.45, use_anchors: bool = False) -> Alignment:
-    """Align the shorter doc's units to the other's (best Dice match each, then in-order count)."""
-    a_short = len(a.units) <= len(b.units)
+def align(a: Doc, b: Doc, min_score: float = 0.45, use_anchors: bool = False,
+          feature_ids: dict[str, int] | None = None) -> Alignment:
+    """Align the shorter doc's units to the other's (best Dice match each, then in-order count).
+
+    Overlaps of all unit pairs come from one small dense matrix product over the pair's own
+    feature vocabulary (numpy), not from nested Python loops.
+    """
+    a_short = len(a.comparable) <= len(b.comparable)
     s_doc, l_doc = (a, b) if a_short else (b, a)
-    feat = (lambda u: u.anchors) if use_anchors else (lambda u: u.stems)
-    index: dict[str, list[int]] = {}
-    for j, u in enumerate(l_doc.units):
-        for t in feat(u):
-            index.setdefault(t, []).append(j)
-    by_key: dict[str, int] = {}
-    for j, u in enumerate(l_doc.units):
-        by_key.setdefault(u.key, j)
-    matched: list[tuple[int, int, float]] = []
+    l_units = l_doc.comparable
+    s_units = [u for u in s_doc.comparable if not use_anchors or len(u.anchors) >= 2]
+    n_short = len(s_units)
+    if not n_short or not l_units:
+        return Alignment(0.0, n_short, len(l_units), 0, 0, [], 0.0, a_short)
+    if use_anchors:
+        col: dict[str, int] = {}
+        ms = _binary([u.anchors for u in s_units], col)
+        ml = _binary([u.anchors for u in l_units], col)
+        ms = np.pad(ms, ((0, 0), (0, len(col) - ms.shape[1])))
+        ov = ms @ ml.T
+    else:
+        ids = {} if feature_ids is None else feature_ids
+        sm, lm = s_doc.matrix(ids), l_doc.matrix(ids)
+        width = len(ids)
+        sm.resize((sm.shape[0], width))
+        lm.resize((lm.shape[0], width))
+        ov = (sm @ lm.T).toarray()
+    size_s = np.array([len(u.anchors if use_anchors else u.stems) for u in s_units], dtype=np.float32)
+    size_l = np.array([len(u.anchors if use_anchors else u.stems) for u in l_units], dtype=np.float32)
+    dice = 2.0 * ov / np.maximum(size_s[:, None] + size_l[None, :], 1.0)
+    if not use_anchors:
+        first_l: dict[str, int] = {}
+        for j, u in enumerate(l_units):
+            first_l.setdefault(u.key, j)
+        for i, u in enumerate(s_units):
+            j = first_l.get(u.key)
+            if j is not None:
+                dice[i, :] = np.minimum(dice[i, :], 0.999)
+                dice[i, j] = 1.0
+    best_j = dice.argmax(axis=1)
+    best = dice[np.arange(n_short), best_j]
+    keep = best >= min_score
+    matched_j = best_j[keep].tolist()
+    scores = best[keep]
     verbatim: list[tuple[int, int]] = []
-    eligible = 0
-    for i, u in enumerate(s_doc.units):
-        fu = feat(u)
-        if use_anchors and len(fu) < 2:
-            continue
-        eligible += 1
-        if not use_anchors and u.key in by_key:
-            j = by_key[u.key]
-            matched.append((i, j, 1.0))
+    if not use_anchors:
+        for i in np.flatnonzero(best >= 1.0).tolist():
+            u = s_units[i]
             if u.n_words >= VERBATIM_MIN_WORDS and not _BOILERPLATE.search(u.text):
-                verbatim.append((i, j) if a_short else (j, i))
-            continue
-        overlap: dict[int, int] = {}
-        for t in fu:
-            for j in index.get(t, ()):
-                overlap[j] = overlap.get(j, 0) + 1
-        best_j, best = -1, 0.0
-        for j, ov in overlap.items():
-            d = 2.0 * ov / (len(fu) + len(feat(l_doc.units[j])))
-            if d > best or (d == best and j < best_j):
-                best_j, best = j, d
-        if best >= min_score:
-            matched.append((i, best_j, best))
-    in_order = _lis_len([j for _, j, _ in matched])
-    n_short = eligible
+                verbatim.append((i, int(best_j[i])) if a_short else (int(best_j[i]), i))
+    in_order = _lis_len(matched_j)
     return Alignment(
-        cov_short=in_order / n_short if n_short else 0.0,
+        cov_short=in_order / n_short,
         n_short=n_short,
-        n_long=len(l_doc.units),
+        n_long=len(l_units),
         n_aligned=in_order,
-        near_verbatim=sum(1 for _, _, s in matched if s >= 0.8),
+        near_verbatim=int(min(in_order, (scores >= 0.8).sum())),
         verbatim=verbatim,
-        score=sum(s for _, _, s in matched) / len(matched) if matched else 0.0,
+        score=float(scores.mean()) if len(scores) else 0.0,
         a_is_short=a_short,
     )
+
+
+def _binary(feats: list[frozenset[str]], col: dict[str, int]) -> np.ndarray:
+    rows, cols = [], []
+    for i, f in enumerate(feats):
+        for t in f:
+            rows.append(i)
+            cols.append(col.setdefault(t, len(col)))
+    m = np.zeros((len(feats), len(col)), dtype=np.float32)
+    m[rows, cols] = 1.0
+    return m
 
 
 @dataclass
@@ -160,19 +248,22 @@ class Verdict:
     kind: str | None  # "near" | "rewrite" | "translation" | "wire" | None
     score: float
     alignment: Alignment | None = None
+    shared: list[str] = field(default_factory=list)  # verbatim shared units (wire), text as in `a`
 
 
-def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.6) -> Verdict:
+def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7,
+             feature_ids: dict[str, int] | None = None) -> Verdict:
     """Decide what links two texts (exact copies are found before, by text key)."""
     if cross_language:
-        al = align(a, b, min_score=0.5, use_anchors=True)
-        if al.n_short >= 2 and al.cov_short >= 0.5 and al.n_aligned >= min(3, al.n_short):
+        al = align(a, b, min_score=CROSS_UNIT_SCORE, use_anchors=True)
+        if al.n_short >= 2 and al.cov_short >= CROSS_COVERAGE and al.n_aligned >= min(3, al.n_short):
             return Verdict("translation", al.cov_short, al)
         return Verdict(None, al.cov_short, al)
-    al = align(a, b)
+    al = align(a, b, feature_ids=feature_ids)
     if al.n_short and al.cov_short >= min_cov and al.n_aligned >= min(3, al.n_short):
         near = al.near_verbatim >= 0.6 * al.n_aligned
         return Verdict("near" if near else "rewrite", al.cov_short, al)
-    if len(al.verbatim) >= 2:
-        return Verdict("wire", len(al.verbatim) / max(1, al.n_short), al)
+    shared = shared_verbatim(a, b)
+    if len(shared) >= 2:
+        return Verdict("wire", len(shared) / max(1, al.n_short), al, shared)
     return Verdict(None, al.cov_short, al)
