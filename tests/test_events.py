@@ -131,7 +131,7 @@ def test_streaming_merge_pass_repairs_an_earlier_split():
     repaired = events.cluster_events(Corpus(articles=articles, events=stored_events), Settings())
     event_of = {a.id: a.event_id for a in repaired.articles}
     assert event_of["r1-a"] == event_of["r1-b"] == event_of["r1-c"] == "ev-left"
-    assert any("merged 1 article(s) of event ev-right into ev-left" in c for c in repaired.changes)
+    assert "merged event ev-right (1 article(s)) into ev-left" in repaired.changes
 
 
 def test_untitled_text_gets_first_sentence_title_and_inferred_date():

@@ -323,28 +323,31 @@ def describe_changes(groups: list[list[str]], ids: list[str], previous: dict[str
     if not previous:
         return []
     lines: list[str] = []
-    old_members: dict[str, set[str]] = defaultdict(set)
-    for article_id, event_id in previous.items():
-        old_members[event_id].add(article_id)
     for group, event_id in zip(groups, ids):
-        olds = Counter(previous[i] for i in group if i in previous)
         new = sorted(i for i in group if i not in previous)
-        for other, count in sorted(olds.items()):
-            if other != event_id:
-                lines.append(f"merged {count} article(s) of event {other} into {event_id}")
-        if not olds:
-            lines.append(f"opened event {event_id} with {len(new)} new article(s): {', '.join(new[:5])}")
-        elif new:
-            lines.append(f"added {len(new)} new article(s) to event {event_id}: {', '.join(new[:5])}")
+        if not new:
+            continue
+        shown = ", ".join(new[:5]) + (", ..." if len(new) > 5 else "")
+        if any(i in previous for i in group):
+            lines.append(f"added {len(new)} new article(s) to event {event_id}: {shown}")
+        else:
+            lines.append(f"opened event {event_id} with {len(new)} new article(s): {shown}")
     final_of = {i: e for group, e in zip(groups, ids) for i in group}
+    old_members: dict[str, list[str]] = defaultdict(list)
+    for article_id, event_id in previous.items():
+        if article_id in final_of:
+            old_members[event_id].append(article_id)
     for old_id, article_ids in sorted(old_members.items()):
-        moved = sorted(i for i in article_ids if i in final_of and final_of[i] != old_id)
-        kept = [i for i in article_ids if final_of.get(i) == old_id]
-        if moved and kept:
-            targets = sorted({final_of[i] for i in moved})
-            lines.append(f"split event {old_id}: {len(moved)} article(s) moved to {', '.join(targets)}")
-        elif moved:
-            lines.append(f"event {old_id} dissolved into {', '.join(sorted({final_of[i] for i in moved}))}")
+        moved: dict[str, list[str]] = defaultdict(list)
+        for i in sorted(article_ids):
+            if final_of[i] != old_id:
+                moved[final_of[i]].append(i)
+        kept = len(article_ids) - sum(len(v) for v in moved.values())
+        for target, items in sorted(moved.items()):
+            if kept:
+                lines.append(f"split: moved {len(items)} article(s) from event {old_id} to {target}: {', '.join(items[:5])}")
+            else:
+                lines.append(f"merged event {old_id} ({len(items)} article(s)) into {target}")
     return lines
 
 
