@@ -182,3 +182,29 @@ def test_example_corpus_events_and_stories_match_gold():
     gold_date = {frozenset(i for i, g in gold["articles"].items() if g["event"] == n): v["date"] for n, v in gold["events"].items()}
     for event in corpus.events:
         assert event.date == gold_date[frozenset(event.article_ids)]
+
+
+def test_large_store_narrows_to_candidate_events_and_keeps_the_rest():
+    first = run(ROUND_ONE + FIRE)
+    fire_event = next(e for e in first.events if "fire-a" in e.article_ids)
+    late = replace(ROUND_ONE[0], id="r1-late", published="2025-05-06")
+    batch = Corpus(articles=stored(first) + [replace(a) for a in ROUND_TWO] + [late], events=first.events)
+    out = events.cluster_events(batch, Settings(extra={"events.max_batch": 3}))  # force the large-store path
+    event_of = {a.id: a.event_id for a in out.articles}
+    assert event_of["r1-late"] == event_of["r1-a"]
+    assert event_of["r2-a"] == event_of["r2-b"] != event_of["r1-a"]
+    assert next(e for e in out.events if e.id == fire_event.id) is fire_event  # untouched, not re-clustered
+
+
+def test_streaming_split_pass_moves_a_wrongly_stored_article_out():
+    first = run(ROUND_ONE + FIRE)
+    talks = next(e for e in first.events if "r1-a" in e.article_ids)
+    fire = next(e for e in first.events if "fire-a" in e.article_ids)
+    wrong = {"fire-b": talks.id}  # an earlier decision put a fire report into the talks event
+    articles = [replace(a, is_new=False, event_id=wrong.get(a.id, a.event_id)) for a in first.articles]
+    stored_events = [replace(talks, article_ids=talks.article_ids + ["fire-b"]), replace(fire, article_ids=["fire-a"])]
+    repaired = events.cluster_events(Corpus(articles=articles, events=stored_events), Settings())
+    event_of = {a.id: a.event_id for a in repaired.articles}
+    assert event_of["fire-b"] == event_of["fire-a"] == fire.id
+    assert event_of["r1-a"] == talks.id
+    assert f"split: moved 1 article(s) from event {talks.id} to {fire.id}: fire-b" in repaired.changes
