@@ -138,7 +138,8 @@ def main() -> int:
                   "| held-out half | tuned R1/R2/RLsum | defaults R1/R2/RLsum | LEAD R1/R2/RLsum |",
                   "|---|---|---|---|"]
         for label, tuned, default, lead_s in two_fold(clusters, scorer, refs):
-            lines.append(f"| {label} | {fmt(tuned)} | {fmt(default)} | {fmt(lead_s)} |")
+            slash = lambda d: " / ".join(f"{d[m]:.2f}" for m in METRICS)  # noqa: E731
+            lines.append(f"| {label} | {slash(tuned)} | {slash(default)} | {slash(lead_s)} |")
     lines += ["", f"Command: `python benchmarks/summary_bench.py{' --two-fold' if args.two_fold else ''}"
               f"{f' --limit {args.limit}' if args.limit else ''}`",
               f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores (shared), Python "

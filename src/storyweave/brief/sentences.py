@@ -101,8 +101,9 @@ class Candidate:
     numbers: frozenset[str] = field(default_factory=frozenset)
 
 
-def candidates(texts: list[tuple[str, str]]) -> list[Candidate]:
-    """Clean sentences of each (article_id, text), in article order."""
+def candidates(texts: list[tuple[str, str]], max_per_article: int | None = None) -> list[Candidate]:
+    """Clean sentences of each (article_id, text), in article order (the first
+    `max_per_article` of each when given)."""
     out: list[Candidate] = []
     for doc_index, (article_id, text) in enumerate(texts):
         index = 0
@@ -110,6 +111,8 @@ def candidates(texts: list[tuple[str, str]]) -> list[Candidate]:
             body = sent.text
             if junk_reason(body):
                 continue
+            if max_per_article is not None and index >= max_per_article:
+                break
             nums = frozenset(re.findall(r"\d[\d,.]*\d|\d", body))
             out.append(Candidate(article_id, doc_index, index, body, count_words(body), nums))
             index += 1

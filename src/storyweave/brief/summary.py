@@ -42,9 +42,10 @@ class EventSentences:
     n_docs: int
 
 
-def analyse(texts: list[tuple[str, str]], same_content: float = SummaryParams.same_content) -> EventSentences:
+def analyse(texts: list[tuple[str, str]], same_content: float = SummaryParams.same_content,
+            max_per_article: int | None = None) -> EventSentences:
     """Split, filter, vectorise and group the sentences of (article_id, text) pairs."""
-    cands = candidates(texts)
+    cands = candidates(texts, max_per_article)
     n_docs = len({aid for aid, _ in texts})
     if not cands:
         return EventSentences([], np.zeros((0, 0)), np.zeros(0), np.zeros(0), [], n_docs)

@@ -1,0 +1,89 @@
+"""Facts: claims carried by two or more independent sources, with the count.
+
+Sentences of different articles are linked when they say the same thing: TF-IDF cosine at
+least `link` (aligned paraphrase), or at least `link_anchored` when they also share a number
+(the shared figure anchors a looser paraphrase).  Two sentences whose numbers are all
+different are never linked: "1.7 million" vs "1.5 million" is a discrepancy, not one fact.
+Independent sources are counted by `storyweave.dedup.count_independent` with wire copies
+counted once, so a wire story reprinted by five outlets confirms nothing by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from storyweave.brief.summary import EventSentences
+from storyweave.model import Fact
+
+LINK = 0.5
+LINK_ANCHORED = 0.3
+
+
+def _linked(es: EventSentences, i: int, j: int, link: float, link_anchored: float) -> bool:
+    a, b = es.cands[i], es.cands[j]
+    if a.article_id == b.article_id:
+        return False
+    if a.numbers and b.numbers and not (a.numbers & b.numbers):
+        return False
+    s = es.sim[i, j]
+    return s >= link or (s >= link_anchored and bool(a.numbers & b.numbers))
+
+
+def claim_groups(es: EventSentences, link: float = LINK, link_anchored: float = LINK_ANCHORED) -> list[list[int]]:
+    """Groups of candidate indices that carry the same claim (singletons included)."""
+    n = len(es.cands)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if n:
+        rows, cols = np.nonzero(np.triu(es.sim >= min(link, link_anchored), k=1))
+        for i, j in zip(rows.tolist(), cols.tolist()):
+            if _linked(es, i, j, link, link_anchored):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def representative(es: EventSentences, members: list[int], preferred: set[str] | None = None) -> int:
+    """Best-worded member: from an original article when possible, most central, earliest."""
+    def key(m: int) -> tuple:
+        c = es.cands[m]
+        return (preferred is None or c.article_id in preferred, es.centrality[m], -c.index, -c.doc_index)
+
+    return max(members, key=key)
+
+
+def extract_facts(
+    es: EventSentences,
+    count_sources: Callable[[list[str]], int],
+    preferred: set[str] | None = None,
+    min_sources: int = 2,
+    limit: int = 25,
+) -> tuple[list[Fact], list[tuple[list[int], list[str]]]]:
+    """Facts confirmed by >= `min_sources` independent sources, most confirmed first.
+
+    Also returns every claim group as (members, article_ids) for the outlet comparison.
+    """
+    facts: list[tuple[float, Fact]] = []
+    groups = []
+    for members in claim_groups(es):
+        ids = list(dict.fromkeys(es.cands[m].article_id for m in members))
+        groups.append((members, ids))
+        if len(ids) < min_sources:
+            continue
+        sources = count_sources(ids)
+        if sources < min_sources:
+            continue
+        rep = representative(es, members, preferred)
+        facts.append(((sources, float(es.centrality[rep])), Fact(es.cands[rep].text, ids, sources)))
+    facts.sort(key=lambda x: x[0], reverse=True)
+    return [f for _, f in facts[:limit]], groups

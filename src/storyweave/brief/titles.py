@@ -1,0 +1,36 @@
+"""Event title fallback: the headline most representative of the event's articles."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from storyweave.model import Article, SummarySentence
+from storyweave.text import words
+
+
+def best_title(articles: list[Article], summary: list[SummarySentence]) -> str:
+    """The article headline sharing the most content words with the other headlines and the
+    summary (originals preferred over copies); the first summary sentence when no article has
+    a headline; "" when there is nothing at all."""
+    titled = [a for a in articles if a.title and a.title.strip()]
+    originals = [a for a in titled if a.duplicate_of is None] or titled
+    if not originals:
+        return summary[0].text if summary else ""
+    vocab = Counter()
+    for a in titled:
+        vocab.update(set(_content(a.title)))
+    for s in summary:
+        vocab.update(set(_content(s.text)))
+
+    def score(a: Article) -> tuple[float, int]:
+        toks = set(_content(a.title))
+        shared = sum(vocab[t] - 1 for t in toks)  # -1: a headline does not support itself
+        return (shared / (len(toks) ** 0.5) if toks else 0.0, -len(a.title))
+
+    return max(originals, key=score).title.strip()
+
+
+def _content(text: str) -> list[str]:
+    from storyweave.brief.sentences import _STOP
+
+    return [w for w in words(text) if w not in _STOP and len(w) > 2]

@@ -1,0 +1,166 @@
+"""Brief stage: cited extractive summary, facts, outlet comparison, title, brief_cluster."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyweave.brief import brief_cluster, build_briefings
+from storyweave.brief.sentences import junk_reason
+from storyweave.model import Article, Corpus, Event
+from storyweave.settings import Settings
+from storyweave.text import count_words, split_sentences
+
+LEAD = ("Dockworkers at the port of Saltmere walked off the job on Monday, halting the loading of "
+        "ships at the country's largest container terminal in a dispute over pay.")
+UNION = "About 3,400 members of the dockworkers' union joined the strike, the union said on Monday."
+OFFER = "The port authority has offered a pay rise of 4 percent, which the union rejected as too low."
+SHIPS = "More than 20 container ships were waiting off the coast by Monday evening, harbour officials said."
+MAYOR = "The mayor of Saltmere called on both sides to return to the negotiating table within a week."
+FARM = "Farmers in the north said grain exports bound for the port would be stuck on the quays for days."
+
+
+def _article(aid: str, source: str | None, *sentences: str, **kw) -> Article:
+    text = "\n\n".join(sentences)
+    return Article(id=aid, text=text, raw_text=text, source=source, **kw)
+
+
+def _corpus(*articles: Article, title: str = "") -> Corpus:
+    return Corpus(articles=list(articles), events=[Event(id="e1", article_ids=[a.id for a in articles],
+                                                         title=title)])
+
+
+def _brief(corpus: Corpus, words: int = 120) -> Event:
+    return build_briefings(corpus, Settings(summary_words=words)).events[0]
+
+
+def test_every_summary_sentence_is_verbatim_in_each_cited_article_or_a_near_copy():
+    a = _article("a", "Coast Times", LEAD, UNION, OFFER, MAYOR)
+    b = _article("b", "Harbour Post", "Dockworkers at the port of Saltmere walked off the job on Monday, halting "
+                 "the loading of ships at the country's biggest container terminal in a dispute over pay.",
+                 SHIPS, FARM)
+    event = _brief(_corpus(a, b))
+    assert event.summary
+    texts = {"a": a.text, "b": b.text}
+    for s in event.summary:
+        assert any(s.text in texts[i] for i in s.article_ids)
+        assert s.text in {x.text for i in s.article_ids for x in split_sentences(texts[i])}
+
+
+def test_budget_is_never_exceeded_and_is_used():
+    arts = [_article("a", "X", LEAD, UNION, OFFER, MAYOR), _article("b", "Y", SHIPS, FARM, OFFER)]
+    for words in (10, 25, 40, 60, 200):
+        event = _brief(_corpus(*arts), words)
+        used = sum(count_words(s.text) for s in event.summary)
+        assert used <= words
+        if 25 <= words <= 60:
+            assert used >= words - 15  # fills the budget with whole sentences
+    roomy = _brief(_corpus(*arts), 200).summary
+    assert len(roomy) == 6  # every distinct sentence fits, the repeated OFFER only once
+    assert _brief(_corpus(*arts), 5).summary == []  # no sentence is that short
+
+
+def test_near_identical_sentences_become_one_summary_sentence_citing_both():
+    reworded = LEAD.replace("largest", "biggest").replace("on Monday", "on Monday morning")
+    event = _brief(_corpus(_article("a", "X", LEAD, UNION), _article("b", "Y", reworded, SHIPS)), 200)
+    lead_like = [s for s in event.summary if "walked off the job" in s.text]
+    assert len(lead_like) == 1
+    assert sorted(lead_like[0].article_ids) == ["a", "b"]
+    others = [s for s in event.summary if s is not lead_like[0]]
+    assert all(len(s.article_ids) == 1 for s in others)
+
+
+@pytest.mark.parametrize("junk", [
+    "Advertisement",
+    "Photo: Dockworkers gather outside the port gates on Monday morning in Saltmere.",
+    "Read more: the full story of the Saltmere strike is available on our website today.",
+    "Follow us on Twitter for the latest updates about the strike and the port.",
+    "Visit https://example.com/strike for the full coverage of the strike in Saltmere.",
+    "SALTMERE STRIKE ENTERS ITS SECOND WEEK AS TALKS STALL AT CITY HALL.",
+    "Dockworkers Strike Paralyses The Busiest Port Of The Whole Country",
+    "By Anna Lindqvist and Peter Holm",
+    "Sign up for our newsletter to get the morning briefing in your inbox every day.",
+])
+def test_scrape_noise_never_enters_the_summary(junk):
+    assert junk_reason(junk) is not None
+    event = _brief(_corpus(_article("a", "X", junk, LEAD, UNION), _article("b", "Y", junk, OFFER)), 300)
+    assert junk not in [s.text for s in event.summary]
+    assert all(junk_reason(s.text) is None for s in event.summary)
+
+
+def test_real_sentences_are_not_junk():
+    for s in (LEAD, UNION, OFFER, SHIPS, MAYOR, FARM):
+        assert junk_reason(s) is None, s
+
+
+def test_facts_count_independent_sources_and_wire_copies_count_once():
+    wire = _article("w1", "Continental Press", LEAD, UNION, OFFER)
+    reprint = _article("w2", "Meridian Daily", LEAD, UNION, OFFER, duplicate_of="w1", duplicate_kind="near")
+    own = _article("o1", "Northern Ledger",
+                   "About 3,400 members of the dockworkers' union joined the strike on Monday, union officials said.",
+                   MAYOR)
+    event = _brief(_corpus(wire, reprint, own))
+    by_text = {f.text: f for f in event.facts}
+    union_fact = next(f for f in event.facts if "3,400" in f.text)
+    assert set(union_fact.article_ids) == {"w1", "w2", "o1"}
+    assert union_fact.independent_sources == 2  # the wire story and its reprint are one source
+    # the pay offer is carried only by the wire story and its reprint: not a confirmed fact
+    assert not any("4 percent" in t for t in by_text)
+    assert event.independent_sources == 2
+
+
+def test_conflicting_figures_are_not_merged_into_one_fact():
+    a = _article("a", "X", "Some 1.7 million people have been displaced by the fighting, the commission said.")
+    b = _article("b", "Y", "Some 1.5 million people have been displaced by the fighting, the commission said.")
+    event = _brief(_corpus(a, b))
+    assert event.facts == []
+
+
+def test_outlet_comparison_only_here_and_omits():
+    x = _article("x", "Coast Times", LEAD, UNION, MAYOR)
+    y = _article("y", "Harbour Post", LEAD, UNION, SHIPS)
+    z = _article("z", None, LEAD, FARM)
+    event = _brief(_corpus(x, y, z))
+    outlets = {o.source: o for o in event.outlets}
+    assert set(outlets) == {"Coast Times", "Harbour Post", "unknown"}
+    assert MAYOR in outlets["Coast Times"].only_here
+    assert SHIPS in outlets["Harbour Post"].only_here
+    assert FARM in outlets["unknown"].only_here
+    assert LEAD not in outlets["Coast Times"].only_here
+    assert any("3,400" in t for t in outlets["unknown"].omits)
+    assert not any("3,400" in t for t in outlets["Coast Times"].omits)
+
+
+def test_single_outlet_event_has_no_outlet_comparison():
+    event = _brief(_corpus(_article("a", "X", LEAD, UNION), _article("b", "X", OFFER, SHIPS)))
+    assert event.outlets == []
+
+
+def test_title_is_kept_or_filled_with_the_most_representative_headline():
+    a = _article("a", "X", LEAD, UNION, title="Saltmere dockworkers strike over pay")
+    b = _article("b", "Y", LEAD, SHIPS, title="Dockworkers strike at Saltmere port")
+    c = _article("c", "Z", LEAD, FARM, title="Farm news roundup")
+    assert _brief(_corpus(a, b, c)).title in {a.title, b.title}
+    assert _brief(_corpus(a, b, c, title="Given title")).title == "Given title"
+    untitled = _brief(_corpus(_article("d", "X", LEAD, UNION)))
+    assert untitled.title == untitled.summary[0].text
+
+
+def test_empty_and_noise_only_events_do_not_fail():
+    event = _brief(_corpus(_article("a", "X", "Advertisement", "Photo"), _article("b", None, "")))
+    assert event.summary == [] and event.facts == []
+    assert build_briefings(Corpus(), Settings()).events == []
+
+
+def test_brief_cluster_contract():
+    docs = ["\n\n".join([LEAD, UNION, OFFER]), "\n\n".join([SHIPS, MAYOR, FARM])]
+    out = brief_cluster({"id": "c7", "documents": docs, "max_words": 40}, 120)
+    assert out["id"] == "c7"
+    assert 0 < out["words"] <= 40
+    assert out["words"] == sum(count_words(s["text"]) for s in out["summary"])
+    for s in out["summary"]:
+        assert s["article_ids"] and set(s["article_ids"]) <= {"0", "1"}
+        assert all(s["text"] in docs[int(i)] for i in s["article_ids"])
+    longer = brief_cluster({"id": "c8", "documents": docs}, 200)
+    assert longer["words"] > 40 and longer["words"] <= 200
+    with pytest.raises(ValueError):
+        brief_cluster({"id": "bad", "documents": "not a list"}, 100)
