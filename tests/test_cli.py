@@ -147,6 +147,21 @@ def test_search_and_runs_commands(runner, inputs, tmp_path):
     assert history.exit_code == 0 and "add" in history.stdout
 
 
+def test_events_and_show_commands(runner, inputs, tmp_path):
+    db = tmp_path / "s.db"
+    assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 0
+    corpus = store.load_corpus(db)
+    event = next(e for e in corpus.events if "quake-post" in e.article_ids)
+    listed = runner.invoke(app, ["events", "--db", str(db)])
+    assert listed.exit_code == 0 and all(e.id in listed.stdout for e in corpus.events)
+    shown = runner.invoke(app, ["show", event.id, "--db", str(db)])
+    assert shown.exit_code == 0 and shown.stdout.startswith("# ") and "quake-post" in shown.stdout
+    as_json = json.loads(runner.invoke(app, ["show", event.id, "--json", "--db", str(db)]).stdout)
+    assert as_json["id"] == event.id and "quake-post" in as_json["article_ids"]
+    missing = runner.invoke(app, ["show", "no-such-event", "--db", str(db)])
+    assert missing.exit_code == 1 and "no event 'no-such-event'" in missing.stderr
+
+
 def test_brief_command_reports_bad_lines_and_goes_on(runner, tmp_path, monkeypatch):
     import storyweave.brief as brief_module
 
@@ -199,6 +214,7 @@ def test_stages_and_help(runner):
     listed = runner.invoke(app, ["stages"])
     assert listed.exit_code == 0
     assert all(stage.name in listed.stdout for stage in STAGES)
-    for command in ([], ["run"], ["add"], ["report"], ["brief"], ["search"], ["runs"]):
+    for command in ([], ["run"], ["add"], ["report"], ["brief"], ["search"], ["runs"], ["events"], ["show"],
+                    ["stages"], ["serve"]):
         shown = runner.invoke(app, [*command, "--help"])
         assert shown.exit_code == 0 and "Usage" in shown.stdout

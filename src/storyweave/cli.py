@@ -296,8 +296,7 @@ def search(
     limit: int = typer.Option(20, "--limit", "-n", min=1),
 ) -> None:
     """Full-text search over the stored articles."""
-    if not db.exists():
-        _fail(f"{db}: no such store")
+    _load_store(db) if not db.exists() else None
     hits = store.search(db, query, limit)
     if not hits:
         typer.echo("no matches")
@@ -306,6 +305,61 @@ def search(
     for hit in hits:
         table.add_row(hit.id, hit.event_id or "", hit.source or "", hit.title or "", hit.snippet)
     Console().print(table)
+
+
+def _load_store(db: Path) -> Corpus:
+    if not db.exists():
+        _fail(f"{db}: no such store")
+    try:
+        return store.load_corpus(db)
+    except (store.StoreError, sqlite3.Error) as exc:
+        _fail(f"{db}: {exc}", 2)
+        raise  # unreachable
+
+
+@app.command(name="events")
+def list_events(db: Path = DB_OPTION) -> None:
+    """List the stored events (date, title, story, articles, outlets, independent sources)."""
+    corpus = _load_store(db)
+    by_id = corpus.by_id()
+    console = Console()
+    id_w = max((len(e.id) for e in corpus.events), default=5)
+    story_w = max((len(e.story_id or "") for e in corpus.events), default=5)
+    title_w = max(12, console.width - (id_w + 10 + story_w + 4 + 4 + 5) - 2 * 7)
+    table = Table(box=None, header_style="bold")
+    table.add_column("event", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("title", no_wrap=True, max_width=title_w, overflow="ellipsis")
+    table.add_column("story", no_wrap=True)
+    for name in ("arts", "outl", "indep"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for e in sorted(corpus.events, key=lambda e: (e.date or "9999", e.id)):
+        outlets = {by_id[i].source for i in e.article_ids if i in by_id and by_id[i].source}
+        title = e.title if len(e.title) <= title_w else e.title[: title_w - 1] + "…"
+        table.add_row(e.id, e.date or "", title, e.story_id or "", str(len(e.article_ids)), str(len(outlets)),
+                      str(e.independent_sources or ""))
+    console.print(table)
+
+
+@app.command()
+def show(
+    event_id: str = typer.Argument(..., help="Event id (see `storyweave events`)."),
+    db: Path = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print the event as contract JSON instead of Markdown."),
+) -> None:
+    """Print one event's briefing (Markdown, or JSON with --json)."""
+    from storyweave.render.contract import event_dict
+    from storyweave.render.markdown import render_event_markdown
+
+    corpus = _load_store(db)
+    if as_json:
+        event = next((e for e in corpus.events if e.id == event_id), None)
+        text = json.dumps(event_dict(event, corpus.by_id()), ensure_ascii=False, indent=2) if event else None
+    else:
+        text = render_event_markdown(corpus, event_id)
+    if text is None:
+        _fail(f"no event {event_id!r} in {db} (see `storyweave events`)")
+    typer.echo(text)
 
 
 @app.command(name="runs")

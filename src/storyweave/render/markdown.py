@@ -204,3 +204,14 @@ def _log(view: ReportView, lines: list[str]) -> None:
         lines += ["## Inputs that could not be read", ""]
         lines += [f"- {esc(e)}" for e in view.errors]
         lines.append("")
+
+
+def render_event_markdown(corpus: Corpus, event_id: str) -> str | None:
+    """The Markdown section of one event (None if there is no such event)."""
+    view = build(corpus)
+    for ev in view.events:
+        if ev.id == event_id:
+            lines: list[str] = []
+            _event(ev, view, lines, level="#")
+            return "\n".join(line for line in lines if not line.startswith("<a id=")).strip() + "\n"
+    return None
