@@ -140,6 +140,8 @@ def evaluate(rows: list[dict], pred_group: dict[str, str], pred_kind: dict[str, 
         for r in rows:
             if r["gold_kind"] and r["id"] in pred_links:
                 orig, is_known = pred_links[r["id"]]
+                if frozenset((by[orig]["base"], r["base"])) in excluded and orig != r["gold_original"]:
+                    continue  # merged with an unlabelled natural copy: direction not scorable
                 if not is_known:
                     unknown += 1
                     continue

@@ -54,6 +54,7 @@ class DedupParams:
     rewrite_threshold: float = 0.4  # TF-IDF cosine for a rewrite candidate
     anchor_threshold: float = 0.2  # anchor cosine for a translation candidate
     top_k: int = 3
+    translation_margin: float = 0.1  # translation links within this of the article's best match
     min_coverage: float = 0.7  # aligned share of the shorter text's sentences
 
     @classmethod
@@ -182,13 +183,25 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     if len(lang_rows) > 1:
         amatrix = tfidf(sig.anchors)
         names = sorted(lang_rows)
+        found: list[tuple[int, int, float]] = []
         for x, lx in enumerate(names):
             for ly in names[x + 1:]:
                 rx, ry = lang_rows[lx], lang_rows[ly]
                 for i, j, cos in cosine_pairs(amatrix[rx], amatrix[ry], threshold=p.anchor_threshold, top_k=5):
-                    gi, gj = rx[i], ry[j]
-                    if not uf.same(gi, gj):
-                        verify(min(gi, gj), max(gi, gj))
+                    gi, gj = min(rx[i], ry[j]), max(rx[i], ry[j])
+                    v = classify(docs[gi], docs[gj], cross_language=True)
+                    counts["translation-check"] = counts.get("translation-check", 0) + 1
+                    if v.kind == "translation":
+                        found.append((gi, gj, v.score))
+        # cross-language evidence is weaker: keep only each article's best matches, so a
+        # translation cannot bridge two different reports of its event into one group
+        best: dict[int, float] = {}
+        for gi, gj, score in found:
+            best[gi] = max(best.get(gi, 0.0), score)
+            best[gj] = max(best.get(gj, 0.0), score)
+        for gi, gj, score in sorted(found, key=lambda t: (-t[2], t[0], t[1])):
+            if score >= best[gi] - p.translation_margin and score >= best[gj] - p.translation_margin:
+                link(gi, gj, "translation", score)
 
     clock("translation")
     # 5. provenance

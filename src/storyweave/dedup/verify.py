@@ -37,15 +37,27 @@ CROSS_UNIT_SCORE, CROSS_COVERAGE = 0.25, 0.47  # calibrated on the EN/PT benchma
 VERBATIM_MIN_WORDS = 8  # shortest unit that counts as a shared wire sentence
 
 
+_QUOTED = re.compile(r"[“\"«„](.+?)[”\"»“]|(?:^|(?<=\s))[‘'](.+?)[’'](?=[\s,.;:!?]|$)")
+
+
 class Unit:
     """One comparison unit; stems and anchors are computed only when a comparison needs them."""
 
-    __slots__ = ("text", "key", "n_words", "_stems", "_anchors")
+    __slots__ = ("text", "key", "n_words", "_stems", "_anchors", "_quote")
 
     def __init__(self, text: str, key: str, n_words: int) -> None:
         self.text, self.key, self.n_words = text, key, n_words
         self._stems: frozenset[str] | None = None
         self._anchors: frozenset[str] | None = None
+        self._quote: bool | None = None
+
+    @property
+    def is_quote(self) -> bool:
+        """Mostly quoted speech: independent reports of one event quote the same words."""
+        if self._quote is None:  # set by make_doc from paragraph-level quote spans
+            quoted = sum(len(m.group(0)) for m in _QUOTED.finditer(self.text))
+            self._quote = quoted >= 0.5 * len(self.text)
+        return self._quote
 
     @property
     def stems(self) -> frozenset[str]:
@@ -72,9 +84,12 @@ class Doc:
 
     @property
     def comparable(self) -> list[Unit]:
-        """Units with enough content words to be compared (datelines, captions dropped)."""
+        """Units with enough content words to be compared (datelines, captions dropped), and
+        not mostly quotation (unless the text is almost all quotes)."""
         if self._comparable is None:
-            self._comparable = [u for u in self.units if len(u.stems) >= MIN_UNIT_STEMS]
+            units = [u for u in self.units if len(u.stems) >= MIN_UNIT_STEMS]
+            own = [u for u in units if not u.is_quote]
+            self._comparable = own if len(own) >= 3 else units
         return self._comparable
 
     @property
@@ -105,14 +120,30 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
 
 def make_doc(text: str) -> Doc:
+    """Units of `text` (verbatim slices); quotation is marked per paragraph, so a quote that
+    runs over several sentences marks all of them."""
     units: list[Unit] = []
-    for raw in _UNIT_SPLIT.split(text):
-        raw = raw.strip()
-        if not raw:
+    for para in text.split("\n"):
+        if not para.strip():
             continue
-        toks = _WORD.findall(raw.lower())
-        if len(toks) >= MIN_UNIT_STEMS:
-            units.append(Unit(raw, " ".join(toks), len(toks)))
+        quoted = [m.span() for m in _QUOTED.finditer(para)]
+        start = 0
+        bounds = [(m.start() + len(m.group(0)) - len(m.group(0).lstrip("\"'”’»)")), m.end())
+                  for m in _UNIT_SPLIT.finditer(para)] + [(len(para), len(para))]
+        for cut, nxt in bounds:
+            raw = para[start:cut]
+            lead = len(raw) - len(raw.lstrip())
+            s0, s1 = start + lead, start + len(raw.rstrip())
+            start = nxt
+            if s1 <= s0:
+                continue
+            toks = _WORD.findall(para[s0:s1].lower())
+            if len(toks) < MIN_UNIT_STEMS:
+                continue
+            inside = sum(max(0, min(s1, qe) - max(s0, qs)) for qs, qe in quoted)
+            unit = Unit(para[s0:s1], " ".join(toks), len(toks))
+            unit._quote = inside >= 0.5 * (s1 - s0)
+            units.append(unit)
     return Doc(units)
 
 
@@ -260,7 +291,9 @@ def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7,
             return Verdict("translation", al.cov_short, al)
         return Verdict(None, al.cov_short, al)
     al = align(a, b, feature_ids=feature_ids)
-    if al.n_short and al.cov_short >= min_cov and al.n_aligned >= min(3, al.n_short):
+    # short texts (a headline, a dateline and two sentences) need every unit aligned
+    enough = al.n_aligned >= 4 or (al.n_short >= 2 and al.n_aligned == al.n_short)
+    if al.n_short and al.cov_short >= min_cov and enough:
         near = al.near_verbatim >= 0.6 * al.n_aligned
         return Verdict("near" if near else "rewrite", al.cov_short, al)
     shared = shared_verbatim(a, b)
