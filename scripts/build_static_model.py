@@ -56,7 +56,7 @@ def main() -> None:
     if args.out.exists():
         shutil.rmtree(args.out)
     model.save_pretrained(str(args.out))
-    (args.out / "NOTICE").write_text(NOTICE)
+    finalize(args.out)
     license_src = Path(teacher) / "LICENSE"
     if license_src.exists():
         shutil.copy(license_src, args.out / "LICENSE")
@@ -65,6 +65,36 @@ def main() -> None:
         write_apache_license(args.out / "LICENSE")
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     print(f"wrote {args.out} ({size / 1e6:.1f} MB)")
+
+
+CARD = """---
+base_model: sentence-transformers/all-MiniLM-L6-v2
+library_name: model2vec
+license: apache-2.0
+tags: [embeddings, static-embeddings, model2vec]
+---
+
+# minilm-static-256
+
+Static token embeddings distilled with model2vec from sentence-transformers/all-MiniLM-L6-v2
+(Apache-2.0): 256 dimensions (PCA), float16. Shipped inside storyweave and loaded from this
+folder only: `model2vec.StaticModel.from_pretrained(<this folder>)`. See NOTICE and LICENSE.
+Rebuild with `scripts/build_static_model.py`.
+"""
+
+
+def finalize(out: Path) -> None:
+    """Licence files, an accurate model card, and no build-machine paths in the config."""
+    import json
+
+    (out / "NOTICE").write_text(NOTICE)
+    (out / "README.md").write_text(CARD)
+    config_path = out / "config.json"
+    config = json.loads(config_path.read_text())
+    config["tokenizer_name"] = "sentence-transformers/all-MiniLM-L6-v2"  # the tokenizer itself is tokenizer.json here
+    config_path.write_text(json.dumps(config, indent=4) + "\n")
+    for path in out.iterdir():
+        path.chmod(0o644)
 
 
 def write_apache_license(path: Path) -> None:
