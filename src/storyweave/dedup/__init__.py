@@ -187,7 +187,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
         for x, lx in enumerate(names):
             for ly in names[x + 1:]:
                 rx, ry = lang_rows[lx], lang_rows[ly]
-                for i, j, cos in cosine_pairs(amatrix[rx], amatrix[ry], threshold=p.anchor_threshold, top_k=5):
+                for i, j, cos in cosine_pairs(amatrix[rx], amatrix[ry], threshold=p.anchor_threshold, top_k=p.top_k):
                     gi, gj = min(rx[i], ry[j]), max(rx[i], ry[j])
                     v = classify(docs[gi], docs[gj], cross_language=True)
                     counts["translation-check"] = counts.get("translation-check", 0) + 1

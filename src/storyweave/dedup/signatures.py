@@ -84,15 +84,16 @@ def analyse(texts: list[str]) -> CorpusSignatures:
     from unidecode import unidecode
 
     n_docs = len(texts)
-    vocab: dict[str, int] = {}
-    ids: list[int] = []
+    all_toks: list[str] = []
     lengths = np.zeros(n_docs, dtype=np.int64)
     for d, text in enumerate(texts):
         toks = _WORD.findall(text)
         lengths[d] = len(toks)
-        ids.extend([vocab.setdefault(t, len(vocab)) for t in toks])
-    flat_ids = np.array(ids, dtype=np.int64)
-    words = list(vocab)
+        all_toks.extend(toks)
+    # C-level passes only: distinct words in first-seen order, then their ids
+    words = list(dict.fromkeys(all_toks))
+    vocab = {w: i for i, w in enumerate(words)}
+    flat_ids = np.fromiter(map(vocab.__getitem__, all_toks), dtype=np.int64, count=len(all_toks))
     lower = [w.lower() for w in words]
     # stems and anchors of each distinct word, as sorted column ids
     stem_str = [(lw[:STEM] if (len(lw) > 2 or lw.isdigit()) and lw not in STOPWORDS else None) for lw in lower]

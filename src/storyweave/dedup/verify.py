@@ -155,13 +155,17 @@ def shared_verbatim(a: Doc, b: Doc) -> list[str]:
 
 def anchors(text: str) -> frozenset[str]:
     """Language-neutral anchors of a unit: numbers and capitalised names (not the first word)."""
+    return _anchors_ascii(unidecode(text))
+
+
+def _anchors_ascii(text: str) -> frozenset[str]:
     found = _CAP.findall(text)
     first = _CAP.match(text.lstrip("\"'“‘«( "))
     out = set()
     for i, w in enumerate(found):
         if i == 0 and first is not None and w == first.group(0) and not w[0].isdigit():
             continue
-        w = unidecode(w).lower().replace(",", "").replace(".", "")
+        w = w.lower().replace(",", "").replace(".", "")
         if w.endswith("'s"):
             w = w[:-2]
         if w and w not in STOPWORDS:
@@ -172,9 +176,10 @@ def anchors(text: str) -> frozenset[str]:
 def cross_features(text: str) -> frozenset[str]:
     """Features that survive translation between Latin-script languages: anchors (numbers,
     names) plus cognate prefixes of long words (internacional/international -> ~inter)."""
-    cognates = {"~" + unidecode(w)[:COGNATE_PREFIX] for w in _WORD.findall(text.lower())
+    ascii_text = unidecode(text)
+    cognates = {"~" + w[:COGNATE_PREFIX] for w in _WORD.findall(ascii_text.lower())
                 if len(w) >= COGNATE_MIN and not w.isdigit()}
-    return anchors(text) | cognates
+    return _anchors_ascii(ascii_text) | cognates
 
 
 @dataclass
