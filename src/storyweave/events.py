@@ -94,18 +94,44 @@ def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signal
     if n == 0:
         return np.zeros((0, 0), dtype=np.float32)
     sig = sig or signals(articles)
+    sim = text_similarity(articles, cfg)
+    veto = veto_matrix(sig, cfg, sim)
+    sim *= date_factor(sig.days, cfg)
+    sim[veto] = -1.0
+    np.fill_diagonal(sim, 1.0)
+    return sim.astype(np.float32)
+
+
+_TEXT_CACHE: dict[str, object] = {}  # the last matrix: the stories stage reuses the events stage's
+
+
+def _fingerprint(article: Article) -> tuple:
+    return (article.id, article.title, hash(article.text))
+
+
+def text_similarity(articles: Sequence[Article], cfg: EventConfig) -> np.ndarray:
+    """Weighted cosine of three TF-IDF views (title+body 1-2 grams, title+lead, title).
+
+    Memoised for the last article set (pure: same texts and weights -> same matrix), so the
+    stories stage, which needs the same matrix for a subset, does not refit TF-IDF."""
+    weights = (cfg.weight_body, cfg.weight_headline, cfg.weight_title)
+    cached = _TEXT_CACHE.get("entry")
+    if cached is not None:
+        cached_weights, position, fingerprints, matrix = cached  # type: ignore[misc]
+        idx = [position.get(a.id) for a in articles]
+        if cached_weights == weights and all(
+            i is not None and fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles)
+        ):
+            return matrix[np.ix_(idx, idx)].copy()
     views = [
         (cfg.weight_body, represent.tfidf([represent.full_text(a) for a in articles], (1, 2))),
         (cfg.weight_headline, represent.tfidf([represent.headline_text(a) for a in articles])),
         (cfg.weight_title, represent.tfidf([represent.title_or_first_sentence(a) for a in articles])),
     ]
     total = sum(w for w, _ in views) or 1.0
-    sim = sum(w * represent.cosine_matrix(m) for w, m in views) / total
-    veto = veto_matrix(sig, cfg, sim)
-    sim *= date_factor(sig.days, cfg)
-    sim[veto] = -1.0
-    np.fill_diagonal(sim, 1.0)
-    return sim.astype(np.float32)
+    sim = (sum(w * represent.cosine_matrix(m) for w, m in views) / total).astype(np.float32)
+    _TEXT_CACHE["entry"] = (weights, {a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], sim)
+    return sim.copy()
 
 
 def _ordinals(days: Sequence[date | None]) -> np.ndarray:
@@ -128,6 +154,7 @@ def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndar
     gap = np.abs(o[:, None] - o[None, :])
     veto = (gap >= cfg.veto_gap_days) & (text_sim < cfg.same_report_similarity)  # NaN compares False
     near = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days) & ~veto
+    near &= text_sim > cfg.threshold  # a veto only matters where the texts would otherwise merge
     for i, j in zip(*np.nonzero(np.triu(near, 1))):
         a, b = sig.numbers[i], sig.numbers[j]
         numbers_diverge = len(a) >= cfg.min_numbers and len(b) >= cfg.min_numbers and not (a & b)
