@@ -75,3 +75,14 @@ def test_story_ids_stable_when_a_later_event_joins():
     assert all(new_story[i] == old_story[i] for i in old_story)
     assert new_story["a-strike2"] == old_story["a-strike1"]
     assert any("linked to story" in c and old_story["a-strike1"] in c for c in second.changes)
+
+
+def test_refresh_timelines_merges_event_timelines_by_date():
+    from storyweave.model import TimelineEntry
+
+    corpus = run(STRIKE + FLOOD)
+    strike = next(s for s in corpus.stories if len(s.event_ids) == 2)
+    later = next(e for e in corpus.events if e.id == strike.event_ids[1])
+    later.timeline = [TimelineEntry(date="2025-03-10", text="Talks resumed on Monday.", article_ids=["a-strike2"])]
+    stories.refresh_timelines(corpus)
+    assert [t.date for t in strike.timeline] == ["2025-03-02", "2025-03-10", "2025-03-16"]

@@ -183,3 +183,14 @@ def build_story(story_id: str, events: list[Event]) -> Story:
         entries.extend(t for t in event.timeline if (t.date, t.text) != (event.date or "", event.title))
     entries.sort(key=lambda t: (t.date or "9999", t.text))
     return Story(id=story_id, event_ids=[e.id for e in events], title=lead.title, timeline=entries)
+
+
+def refresh_timelines(corpus: Corpus) -> Corpus:
+    """Rebuild story timelines from the events' own timelines once the analyze stage has
+    filled them (stories run before analyze, so at that point each event has one entry)."""
+    by_event = {e.id: e for e in corpus.events}
+    for story in corpus.stories:
+        members = [by_event[i] for i in story.event_ids if i in by_event]
+        if members:
+            story.timeline = build_story(story.id, members).timeline
+    return corpus
