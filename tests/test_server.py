@@ -39,6 +39,11 @@ def test_add_then_read_back(client):
     assert isinstance(client.get("/stories").json(), list)
     assert [h["id"] for h in client.get("/search", params={"q": "Valdoria"}).json()] != []
 
+    from storyweave.render.contract import validate
+
+    validate(client.get("/briefings.json").json())
+    assert client.get("/runs").json()[0]["counts"]["new"] == 2
+
     page = client.get("/")
     assert page.status_code == 200 and 'id="add-form"' in page.text
     assert "Quake <b>hits</b>" not in page.text and "Quake &lt;b&gt;hits&lt;/b&gt;" in page.text

@@ -83,7 +83,8 @@ def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool =
     from storyweave.pipeline import STAGES
     from storyweave.readers import read_paths
 
-    articles, errors = read_paths([str(p) for p in paths])
+    with _console.status("reading inputs…"):
+        articles, errors = read_paths([str(p) for p in paths])
     for error in errors:
         _error(str(error))
     if not articles:

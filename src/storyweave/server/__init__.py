@@ -6,6 +6,8 @@ GET  /events/{id}      one event's full briefing (contract fields) and its artic
 GET  /stories          stories with their event ids and timeline
 GET  /articles/{id}    one article (contract fields)
 GET  /search?q=        full-text search over stored articles
+GET  /briefings.json   the whole store as the briefings.json output contract
+GET  /runs             the run log (counts and changes of each run)
 POST /articles         add one article or a list: merged by id, stages run, store saved
 
 Writes are serialised with a lock (one pipeline run at a time); reads open their own
@@ -103,6 +105,16 @@ def create_app(db: str | Path = store.DEFAULT_DB, settings: Settings | None = No
     @app.get("/search", summary="Full-text search")
     def search(q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=200)):
         return [hit.__dict__ for hit in store.search(db_path, q, limit)]
+
+    @app.get("/briefings.json", summary="Everything, as the briefings.json contract")
+    def briefings():
+        from storyweave.render.contract import to_briefings
+
+        return to_briefings(load())
+
+    @app.get("/runs", summary="Run log, most recent first")
+    def runs(limit: int = Query(20, ge=1, le=500)):
+        return [r.__dict__ for r in store.runs(db_path, limit)]
 
     @app.post("/articles", status_code=200, summary="Add articles (one object or a list)")
     def add_articles(payload: ArticleIn | list[ArticleIn] = Body(...)):
