@@ -26,7 +26,7 @@ from pathlib import Path
 
 from rouge_score import rouge_scorer
 
-from storyweave.brief import brief_cluster
+from storyweave.brief import _clean_documents, brief_cluster
 from storyweave.brief.summary import SummaryParams, analyse, summarize
 from storyweave.text import count_words, split_sentences
 
@@ -69,7 +69,8 @@ def two_fold(clusters: list[dict], scorer, refs: list[str]) -> list[tuple[str, d
     """Tune the three weights on one half, score the other; returns per fold the result rows."""
     grid = [replace(SummaryParams(), position_weight=p, support_weight=s, mmr_weight=m)
             for p, s, m in itertools.product((0.5, 0.8, 1.2), (1.0, 1.5, 2.0), (1.0, 2.0))]
-    analysed = [analyse([(str(i), d) for i, d in enumerate(c["documents"])]) for c in clusters]
+    analysed = [analyse([(str(i), d) for i, d in enumerate(_clean_documents(c["documents"]))])
+                for c in clusters]
     budgets = [count_words(c["summary"]) for c in clusters]
 
     def score(params: SummaryParams, idx: list[int]) -> dict[str, float]:

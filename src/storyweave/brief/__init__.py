@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import fields, replace
 
-from storyweave.brief.facts import extract_facts
+from storyweave.brief.facts import extract_facts, sentence_embeddings
 from storyweave.brief.outlets import UNKNOWN, compare_outlets
 from storyweave.brief.summary import EventSentences, SummaryParams, analyse, summarize
 from storyweave.brief.titles import best_title
@@ -39,7 +39,8 @@ def brief_cluster(record: dict, default_words: int) -> dict:
     if not isinstance(docs, list):
         raise ValueError("'documents' must be a list of texts")
     max_words = int(record.get("max_words") or default_words)
-    texts = [(str(i), d if isinstance(d, str) else "") for i, d in enumerate(docs)]
+    texts = list(enumerate(_clean_documents([d if isinstance(d, str) else "" for d in docs])))
+    texts = [(str(i), t) for i, t in texts]
     es = analyse(texts)
     summary = summarize(es, max_words)
     return {
@@ -47,6 +48,14 @@ def brief_cluster(record: dict, default_words: int) -> dict:
         "summary": [{"text": s.text, "article_ids": s.article_ids} for s in summary],
         "words": sum(count_words(s.text) for s in summary),
     }
+
+
+def _clean_documents(docs: list[str]) -> list[str]:
+    """Scrape noise removed by the clean stage (whole lines only, so sentences stay verbatim)."""
+    from storyweave.clean import clean_corpus
+
+    corpus = Corpus(articles=[Article(id=str(i), text=d, raw_text=d) for i, d in enumerate(docs)])
+    return [a.text for a in clean_corpus(corpus, Settings()).articles]
 
 
 def _params(settings: Settings) -> tuple[SummaryParams, dict]:
@@ -93,7 +102,8 @@ def brief_event(event: Event, corpus: Corpus, settings: Settings) -> Event:
     count = _count_independent()
     summary = summarize(es, settings.summary_words, params, preferred)
     facts, groups = extract_facts(es, lambda ids: count(ids, corpus, wire_as_one=True), preferred,
-                                  limit=int(extra.get("max_facts", 25)))
+                                  limit=int(extra.get("max_facts", 25)),
+                                  dense=sentence_embeddings([c.text for c in es.cands]))
     outlet_of = {a.id: a.source or UNKNOWN for a in readable}
     outlets = compare_outlets(es, groups, facts, outlet_of, preferred, int(extra.get("max_only_here", 5)))
     title = event.title or best_title(articles, summary)

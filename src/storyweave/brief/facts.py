@@ -4,12 +4,15 @@ Sentences of different articles are linked when they say the same thing: TF-IDF 
 least `link` (aligned paraphrase), or at least `link_anchored` when they also share a number
 (the shared figure anchors a looser paraphrase).  Two sentences whose numbers are all
 different are never linked: "1.7 million" vs "1.5 million" is a discrepancy, not one fact.
-Independent sources are counted by `storyweave.dedup.count_independent` with wire copies
+When the shipped static sentence embeddings are available (`storyweave.represent`), a looser
+paraphrase is also linked at embedding cosine >= `LINK_DENSE` if the two sentences share a
+number or two names (capitalised words past the first).  Independent sources are counted by `storyweave.dedup.count_independent` with wire copies
 counted once, so a wire story reprinted by five outlets confirms nothing by itself.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -19,19 +22,45 @@ from storyweave.model import Fact
 
 LINK = 0.5
 LINK_ANCHORED = 0.3
+LINK_DENSE = 0.78
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][a-z]\w+)")
 
 
-def _linked(es: EventSentences, i: int, j: int, link: float, link_anchored: float) -> bool:
+def _names(text: str) -> set[str]:
+    return {m.group(1) for m in _NAME.finditer(text)}
+
+
+def sentence_embeddings(texts: list[str]) -> np.ndarray | None:
+    """Cosine matrix of the shipped static embeddings, or None when the model is absent."""
+    try:
+        from storyweave.represent import static_model
+
+        model = static_model()
+    except Exception:  # represent/model missing: TF-IDF links only
+        return None
+    if model is None or not texts:
+        return None
+    vectors = np.asarray(model.encode(texts), dtype=np.float64)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return vectors @ vectors.T
+
+
+def _linked(es: EventSentences, i: int, j: int, dense: np.ndarray | None) -> bool:
     a, b = es.cands[i], es.cands[j]
     if a.article_id == b.article_id:
         return False
     if a.numbers and b.numbers and not (a.numbers & b.numbers):
         return False
     s = es.sim[i, j]
-    return s >= link or (s >= link_anchored and bool(a.numbers & b.numbers))
+    shared_number = bool(a.numbers & b.numbers)
+    if s >= LINK or (s >= LINK_ANCHORED and shared_number):
+        return True
+    if dense is not None and dense[i, j] >= LINK_DENSE:
+        return shared_number or len(_names(a.text) & _names(b.text)) >= 2
+    return False
 
 
-def claim_groups(es: EventSentences, link: float = LINK, link_anchored: float = LINK_ANCHORED) -> list[list[int]]:
+def claim_groups(es: EventSentences, dense: np.ndarray | None = None) -> list[list[int]]:
     """Groups of candidate indices that carry the same claim (singletons included)."""
     n = len(es.cands)
     parent = list(range(n))
@@ -43,9 +72,12 @@ def claim_groups(es: EventSentences, link: float = LINK, link_anchored: float = 
         return i
 
     if n:
-        rows, cols = np.nonzero(np.triu(es.sim >= min(link, link_anchored), k=1))
+        near = es.sim >= LINK_ANCHORED
+        if dense is not None:
+            near |= dense >= LINK_DENSE
+        rows, cols = np.nonzero(np.triu(near, k=1))
         for i, j in zip(rows.tolist(), cols.tolist()):
-            if _linked(es, i, j, link, link_anchored):
+            if _linked(es, i, j, dense):
                 parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
@@ -68,6 +100,7 @@ def extract_facts(
     preferred: set[str] | None = None,
     min_sources: int = 2,
     limit: int = 25,
+    dense: np.ndarray | None = None,
 ) -> tuple[list[Fact], list[tuple[list[int], list[str]]]]:
     """Facts confirmed by >= `min_sources` independent sources, most confirmed first.
 
@@ -75,7 +108,7 @@ def extract_facts(
     """
     facts: list[tuple[float, Fact]] = []
     groups = []
-    for members in claim_groups(es):
+    for members in claim_groups(es, dense):
         ids = list(dict.fromkeys(es.cands[m].article_id for m in members))
         groups.append((members, ids))
         if len(ids) < min_sources:

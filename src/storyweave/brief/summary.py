@@ -19,9 +19,9 @@ from storyweave.model import SummarySentence
 
 @dataclass(frozen=True)
 class SummaryParams:
-    position_weight: float = 0.8  # weight of the lead prior 1 / (1 + index / position_scale)
+    position_weight: float = 0.5  # weight of the lead prior 1 / (1 + index / position_scale)
     position_scale: float = 3.0
-    support_weight: float = 1.5  # weight of mean best-match similarity in the other articles
+    support_weight: float = 1.0  # weight of mean best-match similarity in the other articles
     redundancy: float = 0.4  # skip a sentence this similar to one already chosen
     same_content: float = 0.65  # cosine at which two sentences count as the same content
     min_words: int = 6  # shorter sentences are rarely informative on their own
