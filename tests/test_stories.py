@@ -86,3 +86,20 @@ def test_refresh_timelines_merges_event_timelines_by_date():
     later.timeline = [TimelineEntry(date="2025-03-10", text="Talks resumed on Monday.", article_ids=["a-strike2"])]
     stories.refresh_timelines(corpus)
     assert [t.date for t in strike.timeline] == ["2025-03-02", "2025-03-10", "2025-03-16"]
+
+
+def test_large_store_relinks_only_events_near_new_ones():
+    first = run(STRIKE[:2] + FLOOD)
+    flood = next(e for e in first.events if "a-flood" in e.article_ids)
+    late = [replace(a, published="2025-09-16") for a in STRIKE[2:]]  # far from the flood's date
+    batch = Corpus(
+        articles=[replace(a, is_new=False) for a in first.articles] + late,
+        events=first.events,
+        stories=first.stories,
+    )
+    settings = Settings(extra={"stories.max_events": 1, "stories.max_gap_days": 30})
+    out = stories.link_stories(events.cluster_events(batch, Settings()), settings)
+    flood_after = next(e for e in out.events if e.id == flood.id)
+    assert flood_after.story_id == flood.story_id
+    assert {e.story_id for e in out.events} == {s.id for s in out.stories}
+    assert sum(len(s.event_ids) for s in out.stories) == len(out.events)

@@ -30,6 +30,7 @@ class StoryConfig:
 
     threshold: float = 0.08  # average-linkage similarity above which event groups join
     max_articles: int = 6000  # above this many originals, use one document per event
+    max_events: int = 3000  # above this many events, streaming re-links only those near new ones
     weight_key_entities: float = 0.1  # bonus x Jaccard of the events' key entities
     weight_entities: float = 0.5  # weight of shared-entity Jaccard beside text cosine
     half_life_days: float = 30.0
@@ -118,34 +119,64 @@ def link_stories(corpus: Corpus, settings: Settings) -> Corpus:
         corpus.stories = []
         return corpus
     by_id = corpus.by_id()
-    originals = sum(1 for a in corpus.articles if a.duplicate_of is None)
-    sim = article_level_similarity(events, by_id, settings) if originals <= cfg.max_articles else None
-    if sim is None:
-        sim = story_similarity(events, by_id, cfg)
-    elif cfg.weight_key_entities:
-        sim = sim + cfg.weight_key_entities * represent.jaccard_matrix([key_entities(e, by_id) for e in events])
-    labels = agglomerate(sim, cfg.threshold)
-    groups: dict[int, list[Event]] = defaultdict(list)
-    for event, label in zip(events, labels):
-        groups[label].append(event)
-    ordered = sorted(groups.values(), key=lambda g: min((e.date or "9999", e.id) for e in g))
-
     previous = {e.id: e.story_id for e in events if e.story_id}
     for story in corpus.stories:
         for event_id in story.event_ids:
             previous.setdefault(event_id, story.id)
-    ids = _stable_ids(ordered, previous)
-    stories = []
-    for group, story_id in zip(ordered, ids):
+
+    active, frozen = _working_set(corpus, previous, cfg)
+    originals = sum(1 for e in active for i in e.article_ids if i in by_id and by_id[i].duplicate_of is None)
+    sim = article_level_similarity(active, by_id, settings) if originals <= cfg.max_articles else None
+    if sim is None:
+        sim = story_similarity(active, by_id, cfg)
+    elif cfg.weight_key_entities:
+        sim = sim + cfg.weight_key_entities * represent.jaccard_matrix([key_entities(e, by_id) for e in active])
+    labels = agglomerate(sim, cfg.threshold)
+    groups: dict[int, list[Event]] = defaultdict(list)
+    for event, label in zip(active, labels):
+        groups[label].append(event)
+    ordered = sorted(groups.values(), key=lambda g: min((e.date or "9999", e.id) for e in g))
+
+    members: dict[str, list[Event]] = defaultdict(list)
+    for group, story_id in zip(ordered, _stable_ids(ordered, previous)):
         for event in group:
             old = previous.get(event.id)
             if previous and old != story_id:
                 was = f" (was in {old})" if old else ""
                 corpus.changes.append(f"event {event.id} linked to story {story_id}{was}")
             event.story_id = story_id
-        stories.append(build_story(story_id, group))
-    corpus.stories = stories
+            members[story_id].append(event)
+    for event in frozen:  # far from anything new: keeps its stored story
+        members[previous[event.id]].append(event)
+    corpus.stories = sorted(
+        (build_story(story_id, group) for story_id, group in members.items()),
+        key=lambda s: (s.timeline[0].date if s.timeline and s.timeline[0].date else "9999", s.id),
+    )
     return corpus
+
+
+def _working_set(corpus: Corpus, previous: dict[str, str], cfg: StoryConfig) -> tuple[list[Event], list[Event]]:
+    """All events; for stores with more than `max_events`, only events with new articles or no
+    story yet, and stored events within `max_gap_days` of them (the rest keep their story)."""
+    events = corpus.events
+    if len(events) <= cfg.max_events or not previous:
+        return list(events), []
+    new_articles = {a.id for a in corpus.articles if a.is_new}
+    touched = [e for e in events if e.id not in previous or any(i in new_articles for i in e.article_ids)]
+    days = np.array([_ordinal(e.date) for e in touched])
+    days = days[~np.isnan(days)]
+    touched_ids = {e.id for e in touched}
+    active, frozen = [], []
+    for event in events:
+        day = _ordinal(event.date)
+        near = bool(days.size) and not np.isnan(day) and np.abs(days - day).min() <= cfg.max_gap_days
+        (active if event.id in touched_ids or near else frozen).append(event)
+    if len(active) > cfg.max_events:  # keep the most recent neighbours
+        rest = sorted((e for e in active if e.id not in touched_ids), key=lambda e: e.date or "", reverse=True)
+        extra = rest[: max(0, cfg.max_events - len(touched))]
+        frozen += rest[len(extra):]
+        active = touched + extra
+    return active, frozen
 
 
 def _stable_ids(groups: list[list[Event]], previous: dict[str, str]) -> list[str]:
