@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from unidecode import unidecode
@@ -97,6 +97,8 @@ def clean_surface(text: str) -> tuple[str, list[str]]:
         words_ = words_[1:]
     while len(words_) > 1 and words_[0].lower().rstrip(".") in TITLES:
         titles.append(words_.pop(0))
+    while len(words_) > 1 and words_[-1].lower() in {"and", "of", "the", "for", "in", "on"}:
+        words_.pop()
     return " ".join(words_), titles
 
 
@@ -115,21 +117,29 @@ class Mention:
     role: str | None = None
 
 
-@dataclass
 class _Cluster:
-    mentions: list[Mention] = field(default_factory=list)
+    """Mentions of one entity; `full_keys` (longest name) and `is_person` kept up to date on add."""
 
-    @property
-    def full_keys(self) -> tuple[str, ...]:
-        return max((m.keys for m in self.mentions), key=len)
+    def __init__(self) -> None:
+        self.mentions: list[Mention] = []
+        self.full_keys: tuple[str, ...] = ()
+        self.is_person = False
 
-    @property
-    def is_person(self) -> bool:
-        return any(m.label == "PERSON" for m in self.mentions)
+    def add(self, mentions: list[Mention]) -> None:
+        self.mentions.extend(mentions)
+        for m in mentions:
+            if len(m.keys) > len(self.full_keys):
+                self.full_keys = m.keys
+            self.is_person = self.is_person or m.label == "PERSON"
 
 
 def _similar(a: str, b: str, threshold: float) -> bool:
     return a == b or (min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= threshold)
+
+
+def _surname_match(a: str, b: str) -> bool:
+    """Surname keys equal, or near-equal when both are long (Cazeneuve/Cazaneuve, not Nato/Naito)."""
+    return a == b or (min(len(a), len(b)) >= 7 and fuzz.ratio(a, b) >= 88)
 
 
 def _first_names_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -252,7 +262,7 @@ class EntityIndex:
         ci = self._by_keys.get(keys)
         if ci is None:
             hits = {i for i, cl in enumerate(self.clusters)
-                    if (cl.is_person or not person_only) and _similar(cl.full_keys[-1], keys[-1], 88)
+                    if (cl.is_person or not person_only) and _surname_match(cl.full_keys[-1], keys[-1])
                     and _first_names_compatible(cl.full_keys, keys)}
             if len(hits) != 1:
                 return None
@@ -307,8 +317,8 @@ def link_across_events(events: list) -> None:
         for ent in ev.entities:
             for form in dict.fromkeys([ent.name, *ent.aliases]):
                 keys = name_keys(form)
-                if not keys:
-                    continue
+                if len(keys) < 2:
+                    continue  # single words link within an event only, where context is shared
                 pos = len(mentions)
                 label = "PERSON" if ent.type == "PERSON" else ent.type
                 mentions.append(Mention(form, label, keys, ev.id, tuple(ent.article_ids), pos))
@@ -335,43 +345,61 @@ def link_across_events(events: list) -> None:
 
 
 def _cluster(mentions: list[Mention]) -> list[_Cluster]:
-    by_keys: dict[tuple[str, ...], _Cluster] = defaultdict(_Cluster)
+    by_keys: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
     for m in mentions:
-        by_keys[m.keys].mentions.append(m)
-    groups = sorted(by_keys.values(), key=lambda c: (-len(c.full_keys), -len(c.mentions)))
+        by_keys[m.keys].append(m)
+    groups = []
+    for ms in by_keys.values():
+        g = _Cluster()
+        g.add(ms)
+        groups.append(g)
+    groups.sort(key=lambda c: (-len(c.full_keys), -len(c.mentions)))
     merged: list[_Cluster] = []
-    # 1. multi-token names: same surname key (fuzzy) + compatible first names; others by whole key.
+    by_initial: dict[str, list[_Cluster]] = defaultdict(list)  # merged clusters by first letter of surname
+    by_words: dict[frozenset, _Cluster] = {}
+
+    def _new(g: _Cluster) -> None:
+        merged.append(g)
+        by_initial[g.full_keys[-1][:1]].append(g)
+        if len(g.full_keys) > 1:
+            by_words.setdefault(frozenset(set(g.full_keys) - _LINK_WORDS), g)
+
+    # 1. multi-token names: same surname key (fuzzy when long) + compatible first names;
+    #    other names by the same words (any order) or a near-identical spelling with the same label.
     for g in (g for g in groups if len(g.full_keys) > 1):
         keys = g.full_keys
         target = None
-        for c in merged:
+        words_key = frozenset(set(keys) - _LINK_WORDS)
+        for c in by_initial.get(keys[-1][:1], []):
+            if len(c.full_keys) < 2:
+                continue
             ck = c.full_keys
             if g.is_person or c.is_person:
-                if _similar(ck[-1], keys[-1], 88) and _first_names_compatible(ck, keys):
+                if _surname_match(ck[-1], keys[-1]) and _first_names_compatible(ck, keys):
                     target = c
                     break
-            elif _similar(" ".join(ck), " ".join(keys), 92) or _same_words(ck, keys):
+            elif g.mentions[0].label == c.mentions[0].label and _similar(" ".join(ck), " ".join(keys), 92):
                 target = c
                 break
+        if target is None and not g.is_person and len(words_key) >= 2:
+            cand = by_words.get(words_key)
+            target = cand if cand is not None and not cand.is_person else None
         if target is None:
-            merged.append(g)
+            _new(g)
         else:
-            target.mentions.extend(g.mentions)
+            target.add(g.mentions)
     # 2. single tokens: a surname joins the one person carrying it; else match by key.
+    singles: dict[str, _Cluster] = {}
     for g in (g for g in groups if len(g.full_keys) == 1):
         key = g.full_keys[0]
-        persons = [c for c in merged if c.is_person and len(c.full_keys) > 1 and _similar(c.full_keys[-1], key, 88)]
-        if len(persons) == 1 and g.mentions[0].label in {"PERSON", "ORG", "GPE", "NORP"}:
-            persons[0].mentions.extend(g.mentions)
-            continue
-        if len(persons) > 1:
-            merged.append(g)
-            continue
         label = g.mentions[0].label
-        same = [c for c in merged if len(c.full_keys) == 1 and (c.full_keys[0] == key or (
-            c.mentions[0].label == label and len(key) >= 6 and _similar(c.full_keys[0], key, 90)))]
-        if same:
-            same[0].mentions.extend(g.mentions)
-        else:
+        persons = [c for c in by_initial.get(key[:1], []) if c.is_person and len(c.full_keys) > 1 and (
+            c.full_keys[-1] == key or (label == "PERSON" and _surname_match(c.full_keys[-1], key)))]
+        if len(persons) == 1:
+            persons[0].add(g.mentions)
+        elif len(persons) > 1 or key not in singles:
             merged.append(g)
+            singles.setdefault(key, g)
+        else:
+            singles[key].add(g.mentions)
     return merged
