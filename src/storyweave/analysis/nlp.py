@@ -54,3 +54,11 @@ def ents_of(doc) -> list:
     if cached is None:
         cached = doc.user_data["storyweave_ents"] = list(doc.ents)
     return cached
+
+
+def text_of(doc) -> str:
+    """doc.text, built once per doc (the property re-joins every token on each access)."""
+    cached = doc.user_data.get("storyweave_text")
+    if cached is None:
+        cached = doc.user_data["storyweave_text"] = doc.text
+    return cached

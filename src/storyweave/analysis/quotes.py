@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from storyweave.analysis.entities import EntityIndex
-from storyweave.analysis.nlp import ents_of
+from storyweave.analysis.nlp import ents_of, text_of
 from storyweave.model import Quote
 from storyweave.text import paragraphs
 
@@ -131,7 +131,7 @@ def _last_person_before(doc, pos: int, article_id: str, index: EntityIndex, quot
 
 def attribute(doc, q: QuoteSpan, article_id: str, index: EntityIndex, quotes: list[QuoteSpan]) -> str | None:
     """Speaker of quote `q` from the words around it, or None."""
-    text = doc.text
+    text = text_of(doc)
     tail = re.match(r"[,;:.!?]*[”\"»“’'›«]?", text[q.end : q.para_end])
     close = q.end + (tail.end() if tail else 0)
     # right side: to the end of the sentence the quote closes
@@ -182,7 +182,7 @@ def attribute(doc, q: QuoteSpan, article_id: str, index: EntityIndex, quotes: li
 def _speaker_near(doc, ctx_start: int, v_start: int, v_end: int, ctx_end: int, article_id: str,
                   index: EntityIndex, quotes: list[QuoteSpan]) -> str | None:
     """Subject of a speech verb: the name just before it, else just after it, else he/she."""
-    text = doc.text
+    text = text_of(doc)
     before = _ents_in(doc, max(ctx_start, v_start - 80), v_start)
     if before:
         gap_text = text[before[-1].end_char : v_start]
@@ -200,14 +200,14 @@ def _speaker_near(doc, ctx_start: int, v_start: int, v_end: int, ctx_end: int, a
 
 def quotes_of(doc, article_id: str, credited: tuple[str, ...], index: EntityIndex) -> list[QuoteRecord]:
     """Attributed quotes of one article; an unattributed quote right after one continues its speaker."""
-    spans = find_quotes(doc.text)
+    spans = find_quotes(text_of(doc))
     out: list[QuoteRecord] = []
     prev: QuoteRecord | None = None
     prev_para = None
     for q in spans:
         speaker = attribute(doc, q, article_id, index, spans)
         if speaker is None and prev is not None and prev.speaker and prev_para is not None:
-            gap = doc.text[prev_para : q.para_start]
+            gap = text_of(doc)[prev_para : q.para_start]
             if q.para_start == prev_para or not re.search(r"[A-Za-z]", gap.split("\n")[-1] if gap else ""):
                 speaker = prev.speaker
         rec = QuoteRecord(q.text, speaker, article_id, credited, q.start)
