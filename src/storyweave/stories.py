@@ -28,13 +28,13 @@ from storyweave.settings import Settings
 class StoryConfig:
     """Override with `Settings.extra["stories.<name>"]`."""
 
-    threshold: float = 0.08  # average-linkage similarity above which event groups join
+    threshold: float = 0.09  # average-linkage similarity above which event groups join
     max_articles: int = 6000  # above this many originals, use one document per event
     max_events: int = 3000  # above this many events, streaming re-links only those near new ones
     weight_key_entities: float = 0.1  # bonus x Jaccard of the events' key entities
     weight_entities: float = 0.5  # weight of shared-entity Jaccard beside text cosine
-    half_life_days: float = 30.0
-    date_floor: float = 0.3
+    half_life_days: float = 30.0  # stories decay slower than events (14 days)
+    date_floor: float = 0.5
     max_gap_days: int = 120  # events further apart than this never join directly
 
 
@@ -67,7 +67,11 @@ def article_level_similarity(events: list[Event], by_id: dict[str, Article], set
     articles = [by_id[i] for m in members for i in m]
     if not articles:
         return None
-    cfg = replace(event_config(settings), veto_gap_days=10**9, lookalike_gap_days=10**9)
+    story = config_from(settings)
+    cfg = replace(
+        event_config(settings), veto_gap_days=10**9, lookalike_gap_days=10**9,
+        half_life_days=story.half_life_days, date_floor=story.date_floor,
+    )
     sim = similarity_matrix(articles, cfg)
     owner = np.repeat(np.arange(len(events)), [len(m) for m in members])
     onehot = np.zeros((len(events), len(articles)), dtype=np.float32)
