@@ -49,10 +49,13 @@ def bench_dir() -> Path | None:
 # ---------------------------------------------------------------------------- metrics
 
 
+def pairs(counts) -> int:
+    return sum(c * (c - 1) // 2 for c in counts)
+
+
 def pairwise(pred: list, gold: list) -> tuple[float, float, float]:
     """Pairwise precision, recall, F1 from the contingency table."""
     both = Counter(zip(pred, gold))
-    pairs = lambda counts: sum(c * (c - 1) // 2 for c in counts)  # noqa: E731
     tp, p_pairs, g_pairs = pairs(both.values()), pairs(Counter(pred).values()), pairs(Counter(gold).values())
     precision = tp / p_pairs if p_pairs else 1.0
     recall = tp / g_pairs if g_pairs else 1.0
@@ -295,12 +298,12 @@ def main() -> None:
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores shared with other jobs, Python {platform.python_version()}.",
         f"Input: {'raw text' if args.raw else f'clean + language + dedup stages first ({prep_s:.1f}s; {copies} copies found, they follow their original)'}.",
         "",
-        "Granularity note: storyweave *events* are single happenings (reports of days "
+        ("Granularity note: storyweave *events* are single happenings (reports of days "
         f"{cfg.veto_gap_days}+ apart are vetoed, look-alike rounds kept apart); its *stories* link events "
         f"over weeks. `gold_event` here is coarser: {same_gold_gap:.0%} of its same-event article pairs are "
         f"{cfg.veto_gap_days}+ days apart (up to 4 years: 'panama_papers', 'north_Korea_hokkaido_missile' = "
         "several launches), i.e. story-level for its 'legacy' half. So stories are the level to compare "
-        "with the baseline; events are shown too.",
+        "with the baseline; events are shown too."),
         "",
         "## Against `gold_event` (one fixed configuration, defaults of EventConfig/StoryConfig)",
         "",
@@ -313,16 +316,16 @@ def main() -> None:
         row("storyweave events with the day/look-alike vetoes off (ablation)", scores(no_veto, gold)),
         row(f"baseline: TF-IDF + average linkage, threshold {base_t} tuned on the answers", scores(base_labels, gold)),
         "",
-        "Streaming vs batch events (same corpus; pairwise agreement, batch as reference): "
+        ("Streaming vs batch events (same corpus; pairwise agreement, batch as reference): "
         f"F1 {pairwise(stream_pred, pred)[2]:.3f}. Fast path (`EventIndex`, one article at a time, "
         f"static MiniLM title+lead, cos ≥ {FAST_THRESHOLD}, ±{FAST_WINDOW} days) vs batch events: "
         f"F1 {pairwise(fast_pred, pred)[2]:.3f} ({len(set(fast_pred))} events vs {len(set(pred))}); "
-        f"vs gold_event F1 {pairwise(fast_pred, gold)[2]:.3f}.",
+        f"vs gold_event F1 {pairwise(fast_pred, gold)[2]:.3f}."),
         "",
         "## 2-fold check (gold events split in two halves, seed 7)",
         "",
-        "Threshold tuned on one half, scored on the other, beside the fixed defaults "
-        f"(events.threshold {cfg.threshold}, stories.threshold {scfg.threshold}).",
+        ("Threshold tuned on one half, scored on the other, beside the fixed defaults "
+        f"(events.threshold {cfg.threshold}, stories.threshold {scfg.threshold})."),
         "",
         "| level | tuned on → scored on | tuned threshold | F1 tuned | B3 tuned | F1 fixed | B3 fixed |",
         "|---|---|---|---|---|---|---|",
@@ -350,9 +353,9 @@ def main() -> None:
             "",
             "## Add one article to a store of 100k (fast path)",
             "",
-            f"{lat['stored']} stored articles (corpus replicated with dates shifted back), {lat['events_indexed']} "
+            (f"{lat['stored']} stored articles (corpus replicated with dates shifted back), {lat['events_indexed']} "
             f"event centroids, index built in {lat['build_s']:.1f}s. Per add (embed title+lead, date-window "
-            f"filter, centroid cosine, update): **p50 {lat['p50_ms']:.2f} ms, p95 {lat['p95_ms']:.2f} ms**.",
+            f"filter, centroid cosine, update): **p50 {lat['p50_ms']:.2f} ms, p95 {lat['p95_ms']:.2f} ms**."),
         ]
     text = "\n".join(lines) + "\n"
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -269,8 +269,7 @@ def _headlines_disjoint(a: Article, b: Article) -> bool:
         return False
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    words = lambda t: {w.lower() for w in represent.words_of(t)} - ENGLISH_STOP_WORDS  # noqa: E731
-    wa, wb = words(a.title), words(b.title)
+    wa, wb = ({w.lower() for w in represent.words_of(t)} - ENGLISH_STOP_WORDS for t in (a.title, b.title))
     return bool(wa and wb) and not (wa & wb)
 
 

@@ -198,14 +198,17 @@ def article_day(article: Article) -> date | None:
             return date.fromisoformat(article.date)
         except ValueError:
             pass
-    try:  # the analysis stage's resolver, when it has landed (dateline, relative dates, ...)
-        from storyweave.analysis.dates import infer_article_date  # type: ignore[import-not-found]
-
-        inferred = infer_article_date(article.text, article.published)
-        if inferred:
-            return date.fromisoformat(str(inferred)[:10])
-    except Exception:  # noqa: BLE001 - not landed yet or failed: fall back to explicit dates
-        pass
+    try:  # the analysis stage's resolver (dateline, year-less dates), when it has landed
+        from storyweave.analysis.dates import infer_article_date
+    except ImportError:
+        infer_article_date = None
+    if infer_article_date is not None:
+        try:
+            inferred = infer_article_date(article.text, article.published)
+            if inferred:
+                return date.fromisoformat(str(inferred)[:10])
+        except (ValueError, TypeError, AttributeError):
+            pass  # a malformed date: fall back to the explicit dates below
     head = body_lead(article.text, 60)
     dates = text_dates(head) or text_dates(article.text)
     return max(dates) if dates else None
