@@ -43,6 +43,7 @@ class EventConfig:
     weight_body: float = 2.0  # TF-IDF of title + body, unigrams and bigrams
     weight_headline: float = 1.0  # TF-IDF of title + lead
     weight_title: float = 1.0  # TF-IDF of the title (first sentence for untitled reports)
+    weight_embedding: float = 0.0  # static MiniLM of title + lead, centred (off: no gain measured)
     half_life_days: float = 14.0  # similarity decays towards `date_floor` with this half-life
     date_floor: float = 0.5  # share of similarity kept however far apart two reports are
     veto_gap_days: int = 3  # reports of days this far apart are different happenings ...
@@ -114,7 +115,7 @@ def text_similarity(articles: Sequence[Article], cfg: EventConfig) -> np.ndarray
 
     Memoised for the last article set (pure: same texts and weights -> same matrix), so the
     stories stage, which needs the same matrix for a subset, does not refit TF-IDF."""
-    weights = (cfg.weight_body, cfg.weight_headline, cfg.weight_title)
+    weights = (cfg.weight_body, cfg.weight_headline, cfg.weight_title, cfg.weight_embedding)
     cached = _TEXT_CACHE.get("entry")
     if cached is not None:
         cached_weights, position, fingerprints, matrix = cached  # type: ignore[misc]
@@ -128,6 +129,11 @@ def text_similarity(articles: Sequence[Article], cfg: EventConfig) -> np.ndarray
         (cfg.weight_headline, represent.tfidf([represent.headline_text(a) for a in articles])),
         (cfg.weight_title, represent.tfidf([represent.title_or_first_sentence(a) for a in articles])),
     ]
+    if cfg.weight_embedding:
+        vectors = represent.embed([represent.headline_text(a) for a in articles])
+        vectors = vectors - vectors.mean(axis=0) if len(articles) > 1 else vectors
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        views.append((cfg.weight_embedding, vectors / np.where(norms == 0, 1.0, norms)))
     total = sum(w for w, _ in views) or 1.0
     sim = (sum(w * represent.cosine_matrix(m) for w, m in views) / total).astype(np.float32)
     _TEXT_CACHE["entry"] = (weights, {a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], sim)
