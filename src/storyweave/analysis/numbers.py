@@ -48,6 +48,15 @@ _NOUN_STOP = {
 _SKIP_BEFORE_NOUN = {"more", "than", "other", "additional", "further", "new", "about",
                      "some", "extra", "own"}
 _TIME_NOUNS = {"year", "month", "week", "day", "hour", "minute", "second", "decade", "century"}
+# measures and scores, not counts of what happened: different figures are different things measured
+_MEASURE_NOUNS = _TIME_NOUNS | {
+    "mile", "kilometer", "kilometre", "km", "foot", "feet", "meter", "metre", "ton", "tonne", "lb", "pound",
+    "kg", "kilogram", "inch", "yard", "degree", "mph", "kph", "knot", "acre", "hectare", "point", "lap",
+    "game", "season", "goal", "run", "inning", "round", "set", "match", "time", "current", "former", "gram",
+    "litre", "liter", "gallon", "barrel", "calorie", "storey", "story", "floor", "page", "word", "line", "version",
+}
+MIN_VALUE = 10  # small counts ("two missiles", "three gorillas") mostly name different things
+MAX_DAYS_APART = 3  # figures reported further apart describe different moments of a long story
 _IRREGULAR = {"people": "people", "persons": "people", "person": "people", "children": "child",
               "men": "man", "women": "woman", "casualties": "casualty", "lives": "life",
               "aircraft": "aircraft", "troops": "troop", "police": "police", "data": "data"}
@@ -137,8 +146,8 @@ def _counted_noun(sentence: str, end: int, allow_of: bool = False) -> tuple[str 
             break  # a verb: 'refugees arrived'
 
         head, pos = w, end + t.end()
-        if _is_plural(w) and w[0].islower():
-            break
+        if (_is_plural(w) and w[0].islower()) or lemma(w) in _MEASURE_NOUNS:
+            break  # '11 hour flight' measures hours; it does not count flights
     return head, pos
 
 
@@ -253,17 +262,54 @@ def _capitalised(sentence: str) -> set[str]:
     return {w for w in re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b", sentence)}
 
 
+def _days_apart(a: str | None, b: str | None) -> int:
+    from datetime import date
+
+    if not a or not b:
+        return 0
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return 0
+
+
 def _same_subject(a: Figure, b: Figure) -> bool:
     if a.quantity.lemma != b.quantity.lemma or a.quantity.unit != b.quantity.unit:
         return False
     lo, hi = sorted((a.quantity.value, b.quantity.value))
     if lo <= 0 or hi / lo > 2.0:
-        return False  # an order of magnitude apart: different things counted
+        return False  # far apart: different things counted
+    if _days_apart(a.date, b.date) > MAX_DAYS_APART:
+        return False
     if not a.context & b.context:
         return False  # nothing around the two figures in common: likely different things counted
     ca, cb = _capitalised(a.sentence), _capitalised(b.sentence)
     if ca and cb and not (ca & cb):
         return False  # figures about different places / actors
+    return True
+
+
+_LOWER_BOUND = re.compile(r"\b(at least|more than|more-than|over|upwards of|in excess of)\s*$", re.I)
+_UPPER_BOUND = re.compile(r"\b(up to|fewer than|less than|at most|under|as many as)\s*$", re.I)
+
+
+def _bound(f: Figure) -> str | None:
+    before = f.sentence[max(0, f.quantity.start - 16) : f.quantity.start]
+    return "lower" if _LOWER_BOUND.search(before) else "upper" if _UPPER_BOUND.search(before) else None
+
+
+def _conflict(a: Figure, b: Figure) -> bool:
+    """Different values that cannot both hold: 'more than 200' and '276' agree."""
+    if a.quantity.value == b.quantity.value:
+        return False
+    lo, hi = (a, b) if a.quantity.value < b.quantity.value else (b, a)
+    hedged = any(_HEDGE.search(f.sentence[max(0, f.quantity.start - 14) : f.quantity.start]) for f in (a, b))
+    if hedged and hi.quantity.value <= lo.quantity.value * 1.05:
+        return False  # 'over 50' vs 'more than 51': the same estimate
+    if _bound(lo) == "lower" and _bound(hi) is None:
+        return False
+    if _bound(hi) == "upper" and _bound(lo) is None:
+        return False
     return True
 
 
@@ -274,7 +320,7 @@ _HEDGE = re.compile(r"\b(at least|more than|more-than|over|nearly|almost|about|a
 def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
     """Same counted thing + close context + different values across non-copy articles."""
     usable = [f for f in figures if f.quantity.lemma and f.quantity.unit != "percent"
-              and f.quantity.lemma not in _TIME_NOUNS and f.quantity.value >= 2]
+              and f.quantity.lemma not in _MEASURE_NOUNS and f.quantity.value >= MIN_VALUE]
     by_lemma: dict[str, list[Figure]] = defaultdict(list)
     for f in usable:
         by_lemma[f.quantity.lemma].append(f)
@@ -284,9 +330,9 @@ def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
         figs = [f for f in figs if not any(g.article_id == f.article_id and g.quantity.value != f.quantity.value
                                            and _same_subject(f, g) for g in figs)]
         groups: list[list[Figure]] = []
-        for f in figs:
+        for f in figs:  # complete linkage: a figure joins a group only if it matches every member
             for g in groups:
-                if any(_same_subject(f, h) for h in g):
+                if all(_same_subject(f, h) for h in g):
                     g.append(f)
                     break
             else:
@@ -298,6 +344,8 @@ def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
             if len(values) < 2:
                 continue
             if len({f.article_id for f in g}) < 2:
+                continue
+            if not any(_conflict(x, y) and x.article_id != y.article_id for x in g for y in g):
                 continue
             dv = []
             for value, fs in sorted(values.items()):
