@@ -106,6 +106,10 @@ def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signal
 _TEXT_CACHE: dict[str, object] = {}  # the last matrix: the stories stage reuses the events stage's
 
 
+def release_text_cache() -> None:
+    _TEXT_CACHE.clear()
+
+
 def _fingerprint(article: Article) -> tuple:
     return (article.id, article.title, hash(article.text))
 

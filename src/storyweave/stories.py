@@ -19,7 +19,7 @@ from datetime import date
 import numpy as np
 
 from storyweave import represent
-from storyweave.events import agglomerate
+from storyweave.events import agglomerate, release_text_cache
 from storyweave.model import Article, Corpus, Event, Story, TimelineEntry
 from storyweave.settings import Settings
 
@@ -136,6 +136,7 @@ def link_stories(corpus: Corpus, settings: Settings) -> Corpus:
     elif cfg.weight_key_entities:
         sim = sim + cfg.weight_key_entities * represent.jaccard_matrix([key_entities(e, by_id) for e in active])
     labels = agglomerate(sim, cfg.threshold)
+    release_text_cache()  # the events stage's matrix is no longer needed: free its memory
     groups: dict[int, list[Event]] = defaultdict(list)
     for event, label in zip(active, labels):
         groups[label].append(event)
