@@ -210,6 +210,12 @@ def test_brief_command_with_the_real_briefer(runner, tmp_path):
             assert any(sentence["text"] in docs[int(i)] for i in sentence["article_ids"])
 
 
+def test_schema_command_prints_the_contract_schema(runner):
+    shown = runner.invoke(app, ["schema"])
+    assert shown.exit_code == 0
+    assert json.loads(shown.stdout)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
 def test_stages_and_help(runner):
     listed = runner.invoke(app, ["stages"])
     assert listed.exit_code == 0

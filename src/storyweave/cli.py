@@ -291,6 +291,14 @@ def stages() -> None:
 
 
 @app.command()
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of briefings.json."""
+    from storyweave.render.contract import schema as contract_schema
+
+    typer.echo(json.dumps(contract_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command()
 def search(
     query: str = typer.Argument(..., help="Words or an FTS5 query (\"exact phrase\", a OR b, prefix*)."),
     db: Path = DB_OPTION,
