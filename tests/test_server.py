@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi", reason="server extra (fastapi) not installed")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from storyweave.server import create_app  # noqa: E402
+from storyweave.server import create_app
 
 QUAKE = ("A magnitude 6.1 earthquake struck the mountain town of Valdoria on Monday, officials said. "
          "At least 1.7 million people lost power across the region.")

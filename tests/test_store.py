@@ -9,8 +9,17 @@ import pytest
 
 from storyweave import store
 from storyweave.model import (
-    Article, Corpus, Discrepancy, DiscrepancyValue, DuplicateLink, Entity, Event, Quote, Story,
-    SummarySentence, TimelineEntry,
+    Article,
+    Corpus,
+    Discrepancy,
+    DiscrepancyValue,
+    DuplicateLink,
+    Entity,
+    Event,
+    Quote,
+    Story,
+    SummarySentence,
+    TimelineEntry,
 )
 
 

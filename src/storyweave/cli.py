@@ -121,7 +121,7 @@ def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool =
 def _reason(error: ReadError) -> str:
     """The kind of a reason without its specifics (line numbers, details in brackets), so that
     alike errors are counted together: 'line 2: invalid JSON (...)' -> 'invalid JSON'."""
-    reason = re.sub(r"^(line|row|item|entry) \d+:\s*", "", error.reason.strip(), flags=re.I)
+    reason = re.sub(r"^(line|row|item|entry) \d+:\s*", "", error.reason.strip(), flags=re.IGNORECASE)
     reason = re.sub(r"\s*[(\[].*$", "", reason).split(":", 1)[0].strip()
     return reason or "unreadable"
 

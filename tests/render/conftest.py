@@ -5,8 +5,20 @@ from __future__ import annotations
 import pytest
 
 from storyweave.model import (
-    Article, Corpus, Discrepancy, DiscrepancyValue, DuplicateLink, Entity, Event, Fact, OutletCoverage,
-    Quote, ReadError, Story, SummarySentence, TimelineEntry,
+    Article,
+    Corpus,
+    Discrepancy,
+    DiscrepancyValue,
+    DuplicateLink,
+    Entity,
+    Event,
+    Fact,
+    OutletCoverage,
+    Quote,
+    ReadError,
+    Story,
+    SummarySentence,
+    TimelineEntry,
 )
 
 QUAKE_1 = "A magnitude 6.1 earthquake struck Valdoria on Monday. At least 1.7 million people lost power."

@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 
 from storyweave.model import Corpus
-from storyweave.store import MergeReport
 from storyweave.pipeline import STAGES, Stage
 from storyweave.settings import Settings
+from storyweave.store import MergeReport
 
 # progress(stage_name, index_of_stage, number_of_stages, finished)
 ProgressFn = Callable[[str, int, int, bool], None]
@@ -90,11 +91,11 @@ def ingest(
     events and stories are the result, so a re-run on the same input changes nothing.
     A failing stage raises `StageError` before anything is written.
     """
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from storyweave import store
 
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     stored = store.load_corpus(conn)
     corpus, merge = store.merge_articles(stored, articles)
     corpus.errors = list(errors or []) + corpus.errors

@@ -37,7 +37,7 @@ def _svg(fig) -> str:
     _pyplot().close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
-    return re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    return re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
 
 
 def _short(text: str, n: int = 48) -> str:
