@@ -55,6 +55,7 @@ class DedupParams:
     anchor_threshold: float = 0.2  # anchor cosine for a translation candidate
     top_k: int = 3
     translation_margin: float = 0.1  # translation links within this of the article's best match
+    kinds: tuple[str, ...] = ("exact", "near", "rewrite", "translation", "wire")  # what to look for
     min_coverage: float = 0.7  # aligned share of the shorter text's sentences
 
     @classmethod
@@ -156,7 +157,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
             link(i, j, "near", containment)
         elif containment >= p.verify_containment:
             verify(i, j)
-        else:  # little shared text: only wire passages are possible, a cheap exact-unit check
+        elif "wire" in p.kinds:  # little shared text: only wire passages are possible, a cheap exact-unit check
             shared_units = shared_verbatim(docs[i], docs[j])
             if len(shared_units) >= 2:
                 wire[(i, j)] = Verdict("wire", containment, None, shared_units)
@@ -164,8 +165,8 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     clock("near/wire candidates+verify")
     # 3. rewrites: content-word TF-IDF neighbours
     stem_counts = sig.stems
-    matrix = tfidf(stem_counts)
-    for i, j, cos in sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.top_k), key=lambda t: (-t[2], t[0], t[1])):
+    matrix = tfidf(stem_counts) if "rewrite" in p.kinds else None
+    for i, j, cos in [] if matrix is None else sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.top_k), key=lambda t: (-t[2], t[0], t[1])):
         if uf.same(i, j) or (i, j) in wire or not same_lang(i, j):
             continue
         si = stem_counts.indices[stem_counts.indptr[i] : stem_counts.indptr[i + 1]]
@@ -180,7 +181,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     for i, lang in enumerate(langs):
         if lang and sig.n_words[i]:
             lang_rows.setdefault(lang, []).append(i)
-    if len(lang_rows) > 1:
+    if len(lang_rows) > 1 and "translation" in p.kinds:
         amatrix = tfidf(sig.anchors)
         names = sorted(lang_rows)
         found: list[tuple[int, int, float]] = []

@@ -18,6 +18,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 SHINGLE = 5  # words per shingle
 SAMPLE_MOD = 4  # keep shingles whose mixed hash is 0 mod SAMPLE_MOD (Broder's mod-m sampling)
 STEM = 6  # crude stemming: word prefix of this length
+CHUNK = 5000  # articles tokenised at a time
+MIN_CONTENT_WORDS = 2  # content words a shingle needs to be fingerprinted
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 _TOKEN_HASH: dict[str, int] = {}
@@ -84,21 +86,27 @@ def analyse(texts: list[str]) -> CorpusSignatures:
     from unidecode import unidecode
 
     n_docs = len(texts)
-    all_toks: list[str] = []
     lengths = np.zeros(n_docs, dtype=np.int64)
-    for d, text in enumerate(texts):
-        toks = _WORD.findall(text)
-        lengths[d] = len(toks)
-        all_toks.extend(toks)
-    # C-level passes only: distinct words in first-seen order, then their ids
-    words = list(dict.fromkeys(all_toks))
-    vocab = {w: i for i, w in enumerate(words)}
-    flat_ids = np.fromiter(map(vocab.__getitem__, all_toks), dtype=np.int64, count=len(all_toks))
+    vocab: dict[str, int] = {}
+    id_chunks: list[np.ndarray] = []
+    for lo in range(0, n_docs, CHUNK):  # chunks bound the memory held by token strings
+        chunk_toks: list[str] = []
+        for d in range(lo, min(n_docs, lo + CHUNK)):
+            toks = _WORD.findall(texts[d])
+            lengths[d] = len(toks)
+            chunk_toks.extend(toks)
+        # C-level passes only: new distinct words in first-seen order, then ids of all tokens
+        for w in dict.fromkeys(chunk_toks):
+            if w not in vocab:
+                vocab[w] = len(vocab)
+        id_chunks.append(np.fromiter(map(vocab.__getitem__, chunk_toks), dtype=np.int64, count=len(chunk_toks)))
+    flat_ids = np.concatenate(id_chunks) if id_chunks else np.zeros(0, np.int64)
+    words = list(vocab)
     lower = [w.lower() for w in words]
     # stems and anchors of each distinct word, as sorted column ids
     stem_str = [(lw[:STEM] if (len(lw) > 2 or lw.isdigit()) and lw not in STOPWORDS else None) for lw in lower]
     anchor_str = [
-        (unidecode(lw) if (w[0].isdigit() or (w[0].isupper() and lw not in STOPWORDS)) else None)
+        ((lw if lw.isascii() else unidecode(lw)) if (w[0].isdigit() or (w[0].isupper() and lw not in STOPWORDS)) else None)
         for w, lw in zip(words, lower)
     ]
     stem_cols = {t: i for i, t in enumerate(sorted({t for t in stem_str if t}))}
@@ -120,10 +128,12 @@ def analyse(texts: list[str]) -> CorpusSignatures:
     stem_ids: dict[str, int] = {}
     for lw, c in zip(lower, stem_of.tolist()):
         stem_ids[lw] = c
+    content = np.array([t is not None and not t.isdigit() for t in stem_str], dtype=np.int64)
+    flat_content = content[flat_ids] if len(flat_ids) else np.zeros(0, np.int64)
     return CorpusSignatures(
         n_words=lengths,
         exact_keys=exact_keys,
-        fingerprints=_fingerprints(flat_hash, doc_of, n_docs),
+        fingerprints=_fingerprints(flat_hash, doc_of, n_docs, flat_content),
         stems=counts(stem_of, len(stem_cols)),
         anchors=counts(anchor_of, len(anchor_cols)),
         stem_ids=stem_ids,
@@ -137,10 +147,11 @@ def fingerprints(token_lists: list[list[str]]) -> Fingerprints:
     return _fingerprints(flat, np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths), len(token_lists))
 
 
-def _fingerprints(flat: np.ndarray, doc_of: np.ndarray, n_docs: int) -> Fingerprints:
+def _fingerprints(flat: np.ndarray, doc_of: np.ndarray, n_docs: int, content: np.ndarray | None = None) -> Fingerprints:
     """Hash every `SHINGLE`-word shingle and keep a consistent 1/`SAMPLE_MOD` sample.
 
-    A shingle kept in one article is kept in every article that has it, so shared sampled
+    Only shingles with `MIN_CONTENT_WORDS` content words count.  A shingle kept in one article
+    is kept in every article that has it, so shared sampled
     fingerprints estimate shared text (containment), which is what trimmed copies and embedded
     wire paragraphs need (Jaccard, as in MinHash, punishes them for the length difference).
     """
@@ -154,6 +165,9 @@ def _fingerprints(flat: np.ndarray, doc_of: np.ndarray, n_docs: int) -> Fingerpr
         sh = (sh ^ (sh >> np.uint64(31))) * _MIX
         sh ^= sh >> np.uint64(29)
     valid = doc_of[:m] == doc_of[SHINGLE - 1 :]
+    if content is not None:  # shingles of function words only ("one of the most of") identify nothing
+        c = np.r_[0, np.cumsum(content)]
+        valid &= (c[SHINGLE:] - c[:m]) >= MIN_CONTENT_WORDS
     keep = valid & ((sh % np.uint64(SAMPLE_MOD)) == 0)
     fp, doc = sh[keep], doc_of[:m][keep]
     order = np.lexsort((doc, fp))
