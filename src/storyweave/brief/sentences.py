@@ -29,7 +29,8 @@ _JUNK_START = re.compile(
 _JUNK_ANYWHERE = re.compile(
     r"(https?://|www\.|\.com/|pic\.twitter|@\w{2,}|©|\(c\) \d{4}|all rights reserved|"
     r"click here|cookies?\b.*\b(accept|browser|policy)|javascript|"
-    r"sign up for|subscribe to|newsletter|follow us on)",
+    r"sign up for|subscribe to|newsletter|follow us on|"
+    r"internet archive|wayback machine|crawl data|this crawl)",  # web-archive notices
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^\W*(by|from|updated|posted|published)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\W*$|"
