@@ -16,13 +16,14 @@ from storyweave.analysis import dates as dates_mod
 from storyweave.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
 from storyweave.analysis.nlp import DocCache
 from storyweave.analysis.numbers import Figure, figure_context, extract_quantities, find_discrepancies
-from storyweave.analysis.quotes import match_quotes, quotes_of
+from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
 from storyweave.model import Article, Corpus, Event, TimelineEntry
 from storyweave.settings import Settings
 from storyweave.text import split_sentences, words
 
 __all__ = ["analyze_events", "article_dates"]
 
+TIMELINE_SAME_HAPPENING = 0.8  # static-embedding cosine of two same-date sentences telling one happening
 _REREAD_KINDS = {"near", "rewrite", "translation"}  # wording differs: read them too
 _DATELINE_TAIL = re.compile(r"\s*(\([A-Za-z .]+\)\s*)?[-–—/]")
 _STOPWORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "was", "were", "that", "for", "with",
@@ -105,15 +106,22 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int) -> tu
                 lead_voted = True
     entries: list[TimelineEntry] = []
     words_of: list[set[str]] = []
-    for d, text, ids, _ in sorted(candidates, key=lambda c: (c[3], -len(c[2]))):
+    rows: list[int] = []  # row of each entry's sentence in `vectors`
+    ordered = sorted(candidates, key=lambda c: (c[3], -len(c[2])))
+    vectors = embedding_matrix([c[1] for c in ordered])
+    for k, (d, text, ids, _) in enumerate(ordered):
         cw = _content(text)
-        for e, ew in zip(entries, words_of):
-            if e.date == d and cw and ew and len(cw & ew) / min(len(cw), len(ew)) >= 0.6:
+        for e, ew, row in zip(entries, words_of, rows):
+            if e.date != d:
+                continue
+            overlap = bool(cw and ew) and len(cw & ew) / min(len(cw), len(ew)) >= 0.6
+            if overlap or (vectors is not None and float(vectors[k] @ vectors[row]) >= TIMELINE_SAME_HAPPENING):
                 e.article_ids = sorted(set(e.article_ids) | set(ids))
                 break
         else:
             entries.append(TimelineEntry(date=d, text=text, article_ids=sorted(ids)))
             words_of.append(cw)
+            rows.append(k)
     kept = sorted(entries, key=lambda e: -len(e.article_ids))[:limit]
     kept.sort(key=lambda e: (e.date, -len(e.article_ids)))
     main = max(lead_votes.items(), key=lambda kv: (kv[1], kv[0]))[0] if lead_votes else None

@@ -89,6 +89,7 @@ def translit_key(token: str) -> str:
 def clean_surface(text: str) -> tuple[str, list[str]]:
     """Mention text without possessive, leading article and titles; returns (name, titles)."""
     t = " ".join(text.split())
+    t = re.split(r"[’']s\s", t)[0]  # "Abe’s Twitter" names Abe
     t = _POSSESSIVE.sub("", t) if re.search(r"[’']s?$", t) and len(t) > 3 else t
     t = t.strip(" ,.;:-–—\"'“”«»()")
     words_ = t.split()

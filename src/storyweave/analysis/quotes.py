@@ -248,16 +248,22 @@ def _same_statement(si: str | None, sj: str | None, c: float, sem: float, wi: se
     return sem >= 0.9 or c >= 0.75 or (k >= 0.8 and small >= 4 and c >= 0.5)
 
 
-def _embedding_cosines(texts: list[str]):
-    """Static-embedding cosines (teammate's shipped model2vec model), or None when it is absent."""
+def embedding_matrix(texts: list[str]):
+    """L2-normalised static embeddings (the project's shipped model2vec model), None when it is absent."""
+    if not texts:
+        return None
     try:
         from storyweave.represent import embed, static_model
     except ImportError:
         return None
     if static_model() is None:
         return None
-    v = embed(texts)
-    return v @ v.T
+    return embed(texts)
+
+
+def _embedding_cosines(texts: list[str]):
+    v = embedding_matrix(texts)
+    return None if v is None else v @ v.T
 
 
 def match_quotes(records: list[QuoteRecord]) -> list[Quote]:
