@@ -1,0 +1,66 @@
+"""Optional abstractive wording: generated sentences are kept only when the cited sources support them."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from storyweave.brief.abstractive import abstractive_summary, check_sentence, openai_compatible
+from storyweave.model import Event, SummarySentence
+from storyweave.text import count_words
+
+S1 = SummarySentence("Dockworkers at the port of Saltmere walked off the job on Monday in a dispute over pay.", ["a", "b"])
+S2 = SummarySentence("About 3,400 members of the dockworkers' union joined the strike, the union said.", ["c"])
+EVENT = Event(id="e1", article_ids=["a", "b", "c"], summary=[S1, S2])
+
+
+def test_supported_rewording_is_kept_with_the_citations_of_its_sources():
+    answer = ("Saltmere dockworkers walked off the job on Monday over pay, and about 3,400 union members "
+              "joined the strike [1,2]. The mayor resigned over the strike [1]. "
+              "About 5,000 dockworkers joined the strike [2]. Dockworkers went on strike.")
+    out = abstractive_summary(EVENT, lambda prompt: answer, max_words=100)
+    assert [s.text for s in out] == ["Saltmere dockworkers walked off the job on Monday over pay, and about 3,400 "
+                                     "union members joined the strike."]
+    assert out[0].article_ids == ["a", "b", "c"]
+
+
+def test_check_sentence_reasons():
+    assert check_sentence("The union said 3,400 members joined the strike.", [S2.text])[0]
+    assert not check_sentence("The union said 4,000 members joined the strike.", [S2.text])[0]
+    assert not check_sentence("Minister Halloran said members joined the strike.", [S2.text])[0]
+    assert not check_sentence("Members joined the strike.", [])[0]
+
+
+def test_budget_is_kept():
+    answer = " ".join([S1.text.rstrip(".") + " [1]."] * 5)
+    out = abstractive_summary(EVENT, lambda prompt: answer, max_words=40)
+    assert sum(count_words(s.text) for s in out) <= 40 and out
+
+
+def test_openai_compatible_client_against_a_local_fake_server():
+    seen = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            seen.update(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            body = json.dumps({"choices": [{"message": {"content": "Dockworkers walked off the job [1]."}}]})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        complete = openai_compatible(f"http://127.0.0.1:{server.server_port}/v1", "tiny")
+        out = abstractive_summary(EVENT, complete)
+    finally:
+        server.shutdown()
+    assert seen["model"] == "tiny" and "[1] Dockworkers" in seen["messages"][0]["content"]
+    assert [s.text for s in out] == ["Dockworkers walked off the job."]
+    assert out[0].article_ids == ["a", "b"]
