@@ -5,8 +5,9 @@ least `link` (aligned paraphrase), or at least `link_anchored` when they also sh
 (the shared figure anchors a looser paraphrase).  Two sentences whose numbers are all
 different are never linked: "1.7 million" vs "1.5 million" is a discrepancy, not one fact.
 When the shipped static sentence embeddings are available (`storyweave.represent`), a looser
-paraphrase is also linked at embedding cosine >= `LINK_DENSE` if the two sentences share a
-number or two names (capitalised words past the first).  Independent sources are counted by `storyweave.dedup.count_independent` with wire copies
+paraphrase is also linked at embedding cosine >= `LINK_DENSE_ANCHORED` when the two sentences
+share a quantity (a number outside dates), or >= `LINK_DENSE` when they share two names
+(capitalised words past the first).  Independent sources are counted by `storyweave.dedup.count_independent` with wire copies
 counted once, so a wire story reprinted by five outlets confirms nothing by itself.
 """
 
@@ -23,6 +24,17 @@ from storyweave.model import Fact
 LINK = 0.5
 LINK_ANCHORED = 0.3
 LINK_DENSE = 0.78
+LINK_DENSE_ANCHORED = 0.6  # embedding cosine enough when a quantity (not a date) is shared
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
+                   rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?|\b(?:19|20)\d\d\b", re.IGNORECASE)
+_QUANTITY = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def quantities(text: str) -> frozenset[str]:
+    """Numbers of `text` that are not part of a date (datelines share dates, not facts)."""
+    return frozenset(_QUANTITY.findall(_DATE.sub(" ", text)))
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][a-z]\w+)")
 
 
@@ -45,18 +57,20 @@ def sentence_embeddings(texts: list[str]) -> np.ndarray | None:
     return vectors @ vectors.T
 
 
-def _linked(es: EventSentences, i: int, j: int, dense: np.ndarray | None) -> bool:
+def _linked(es: EventSentences, i: int, j: int, dense: np.ndarray | None, qty: list[frozenset[str]]) -> bool:
     a, b = es.cands[i], es.cands[j]
     if a.article_id == b.article_id:
         return False
-    if a.numbers and b.numbers and not (a.numbers & b.numbers):
+    if qty[i] and qty[j] and not (qty[i] & qty[j]):
         return False
     s = es.sim[i, j]
-    shared_number = bool(a.numbers & b.numbers)
+    shared_number = bool(qty[i] & qty[j])
     if s >= LINK or (s >= LINK_ANCHORED and shared_number):
         return True
+    if dense is not None and shared_number and dense[i, j] >= LINK_DENSE_ANCHORED:
+        return True
     if dense is not None and dense[i, j] >= LINK_DENSE:
-        return shared_number or len(_names(a.text) & _names(b.text)) >= 2
+        return len(_names(a.text) & _names(b.text)) >= 2
     return False
 
 
@@ -72,12 +86,13 @@ def claim_groups(es: EventSentences, dense: np.ndarray | None = None) -> list[li
         return i
 
     if n:
+        qty = [quantities(c.text) for c in es.cands]
         near = es.sim >= LINK_ANCHORED
         if dense is not None:
-            near |= dense >= LINK_DENSE
+            near |= dense >= LINK_DENSE_ANCHORED
         rows, cols = np.nonzero(np.triu(near, k=1))
         for i, j in zip(rows.tolist(), cols.tolist()):
-            if _linked(es, i, j, dense):
+            if _linked(es, i, j, dense, qty):
                 parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
