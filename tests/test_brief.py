@@ -164,3 +164,19 @@ def test_brief_cluster_contract():
     assert longer["words"] > 40 and longer["words"] <= 200
     with pytest.raises(ValueError):
         brief_cluster({"id": "bad", "documents": "not a list"}, 100)
+
+
+def test_paraphrases_sharing_a_quantity_are_one_fact_but_shared_datelines_are_not():
+    from storyweave.represent import static_model
+
+    if static_model() is None:
+        pytest.skip("static embedding model not shipped in this build")
+    x = _article("x", "Coast Times",
+                 "SALTMERE, March 9, 2026 — The strike has left more than 40 container ships waiting off the coast.",
+                 "SALTMERE, March 9, 2026 — Police closed the main square before the march set off.")
+    y = _article("y", "Harbour Post",
+                 "More than 40 ships are now waiting outside the port, according to the harbour master's office.",
+                 "SALTMERE, March 9, 2026 — Shopkeepers boarded up their windows along the route.")
+    event = _brief(_corpus(x, y))
+    assert len(event.facts) == 1
+    assert "40" in event.facts[0].text and sorted(event.facts[0].article_ids) == ["x", "y"]
