@@ -8,7 +8,7 @@ dates, years, ages, clock times or parts of names, nor which noun a figure count
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from storyweave.model import Discrepancy, DiscrepancyValue
@@ -317,6 +317,17 @@ _HEDGE = re.compile(r"\b(at least|more than|more-than|over|nearly|almost|about|a
                     r"approximately|fewer than|less than|at most)\s*$", re.I)
 
 
+def _subject(group: list[Figure], lem: str) -> str:
+    """Counted noun plus the word around the figures that all reports share: 'people (displaced)'."""
+    noun = group[0].quantity.noun or lem
+    counts = Counter(stem for f in group for stem in f.context)
+    shared = {stem for stem, n in counts.items() if n * 2 >= len(group) and n >= 2}
+    f = group[0]
+    words_near = [(abs(m.start() - f.quantity.start), m.group()) for m in re.finditer(r"[A-Za-z]{4,}", f.sentence)
+                  if _stem(m.group()) in shared and m.group()[0].islower()]
+    return f"{noun} ({min(words_near)[1]})" if words_near else noun
+
+
 def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
     """Same counted thing + close context + different values across non-copy articles."""
     usable = [f for f in figures if f.quantity.lemma and f.quantity.unit != "percent"
@@ -361,6 +372,5 @@ def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
             if any(_HEDGE.search(f.sentence[max(0, f.quantity.start - 14) : f.quantity.start]) for f in g):
                 notes.append("some figures are bounds or estimates ('at least', 'more than', 'about')")
             note = "; ".join(notes) or None
-            noun = g[0].quantity.noun or lem
-            out.append(Discrepancy(subject=noun, values=dv, note=note))
+            out.append(Discrepancy(subject=_subject(g, lem), values=dv, note=note))
     return out
