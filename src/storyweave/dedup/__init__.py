@@ -128,7 +128,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
         counts[v.kind or "none"] = counts.get(v.kind or "none", 0) + 1
         if v.kind in SEVERITY:
             link(i, j, v.kind, v.score)
-        elif v.kind == "wire":
+        elif v.kind == "wire" and "wire" in p.kinds:
             wire[(i, j)] = v
 
     # 1. exact copies
@@ -145,11 +145,12 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     # 2. shared shingle fingerprints: near copies and wire passages
     fps = sig.fingerprints
     a_idx, b_idx, shared = shared_fingerprint_pairs(fps, n)
-    denom = [min(fps.per_doc[a], fps.per_doc[b]) for a, b in zip(a_idx.tolist(), b_idx.tolist())]
-    fp_pairs = sorted(
-        ((s / d if d else 0.0, int(a), int(b), int(s)) for a, b, s, d in zip(a_idx, b_idx, shared, denom)),
-        key=lambda t: (-t[0], t[1], t[2]),
-    )
+    keep = shared >= p.min_shared  # filter in numpy: pairs sharing a few common phrases are many
+    a_idx, b_idx, shared = a_idx[keep], b_idx[keep], shared[keep]
+    denom = np.minimum(fps.per_doc[a_idx], fps.per_doc[b_idx])
+    cont = np.where(denom > 0, shared / np.maximum(denom, 1), 0.0)
+    order = np.lexsort((b_idx, a_idx, -cont))
+    fp_pairs = zip(cont[order].tolist(), a_idx[order].tolist(), b_idx[order].tolist(), shared[order].tolist())
     for containment, i, j, s in fp_pairs:
         if s < p.min_shared or uf.same(i, j) or not same_lang(i, j):
             continue
