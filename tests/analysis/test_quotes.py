@@ -53,3 +53,16 @@ def test_gold_quotes_attributed_and_matched(example_corpus, gold):
         assert len({id(h) for h in holders}) == 1, f"variants of {gq['speaker']} split"
         assert holders[0].speaker == gq["speaker"]
         assert set(gq["article_ids"]) <= set(holders[0].article_ids)
+
+
+def test_role_only_attribution_resolves_to_the_person_with_that_role():
+    from storyweave.analysis.entities import EntityIndex, mentions_of
+    from storyweave.analysis.nlp import get_nlp
+    from storyweave.analysis.quotes import quotes_of
+
+    text = ("Union leader Viktor Halloran addressed the crowd outside city hall on Monday.\n"
+            "\"We will not go back to work for promises,\" the union leader said.")
+    doc = get_nlp()(text)
+    index = EntityIndex(mentions_of(doc, "a", ("a",)))
+    (q,) = quotes_of(doc, "a", ("a",), index)
+    assert q.speaker == "Viktor Halloran"

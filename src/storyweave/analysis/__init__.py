@@ -163,38 +163,56 @@ def article_dates(corpus: Corpus, settings: Settings) -> dict[str, list[dates_mo
     return out
 
 
+def _event_batches(events: list[Event], reads_by_event: dict[str, list[_Read]], size: int) -> list[list[Event]]:
+    """Events in runs of about `size` articles: parsed together, then their Docs are dropped."""
+    batches: list[list[Event]] = [[]]
+    count = 0
+    for ev in events:
+        if count >= size and batches[-1]:
+            batches.append([])
+            count = 0
+        batches[-1].append(ev)
+        count += len(reads_by_event[ev.id])
+    return batches
+
+
 def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
     """Fill entities, quotes, discrepancies, timeline (and a missing date) of every event."""
     by_id = corpus.by_id()
     reads_by_event = {ev.id: _reads_of(ev, by_id) for ev in corpus.events}
-    cache = DocCache()
-    cache.prime([(r.article.id, r.article.text) for rs in reads_by_event.values() for r in rs])
     ctx = _run_context(corpus, settings)
     limit = int(settings.extra.get("timeline_max", 30))  # type: ignore[arg-type]
-    for ev in corpus.events:
-        reads = reads_by_event[ev.id]
-        if not reads:
-            continue
-        _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
-        docs = {r.article.id: cache.get(r.article.id, r.article.text) for r in reads}
-        mentions = [m for r in reads for m in mentions_of(docs[r.article.id], r.article.id, r.credited)]
-        mentions += [x for r in reads for x in missed_surnames(r.article.text, r.article.id, r.credited, mentions)]
-        index = EntityIndex(mentions)
-        ev.entities = index.entities()
-        ev.quotes = match_quotes([q for r in reads for q in quotes_of(docs[r.article.id], r.article.id,
-                                                                       r.credited, index)])
-        figures = []
-        for r in reads:
-            r.sentences = split_sentences(r.article.text)
-            for sent in r.sentences:
-                for q in extract_quantities(sent.text):
-                    figures.append(Figure(q, sent.text, r.article.id, r.credited,
-                                          r.anchor.isoformat() if r.anchor else None, r.article.source,
-                                          figure_context(sent.text, q)))
-        ev.discrepancies = find_discrepancies(figures)
-        ev.timeline, main_date = _timeline(reads, ctx.start_dates, limit)
-        if ev.date is None:
-            anchors = Counter(r.anchor.isoformat() for r in reads if r.anchor)
-            ev.date = main_date or (anchors.most_common(1)[0][0] if anchors else None)
+    batch_size = int(settings.extra.get("analysis_batch_articles", 256))  # type: ignore[arg-type]
+    for batch in _event_batches(corpus.events, reads_by_event, batch_size):
+        cache = DocCache()  # one nlp.pipe pass per batch keeps memory flat on large corpora
+        cache.prime([(r.article.id, r.article.text) for ev in batch for r in reads_by_event[ev.id]])
+        for ev in batch:
+            _analyze_event(ev, reads_by_event[ev.id], cache, ctx, limit)
     link_across_events(corpus.events)
     return corpus
+
+
+def _analyze_event(ev: Event, reads: list[_Read], cache: DocCache, ctx: _RunContext, limit: int) -> None:
+    if not reads:
+        return
+    _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
+    docs = {r.article.id: cache.get(r.article.id, r.article.text) for r in reads}
+    mentions = [m for r in reads for m in mentions_of(docs[r.article.id], r.article.id, r.credited)]
+    mentions += [x for r in reads for x in missed_surnames(r.article.text, r.article.id, r.credited, mentions)]
+    index = EntityIndex(mentions)
+    ev.entities = index.entities()
+    ev.quotes = match_quotes([q for r in reads for q in quotes_of(docs[r.article.id], r.article.id,
+                                                                   r.credited, index)])
+    figures = []
+    for r in reads:
+        r.sentences = split_sentences(r.article.text)
+        for sent in r.sentences:
+            for q in extract_quantities(sent.text):
+                figures.append(Figure(q, sent.text, r.article.id, r.credited,
+                                      r.anchor.isoformat() if r.anchor else None, r.article.source,
+                                      figure_context(sent.text, q)))
+    ev.discrepancies = find_discrepancies(figures)
+    ev.timeline, main_date = _timeline(reads, ctx.start_dates, limit)
+    if ev.date is None:
+        anchors = Counter(r.anchor.isoformat() for r in reads if r.anchor)
+        ev.date = main_date or (anchors.most_common(1)[0][0] if anchors else None)

@@ -272,6 +272,15 @@ class EntityIndex:
             return None
         return self.names[ci]
 
+    def by_role(self, phrase: str) -> str | None:
+        """The one person whose role shares the role word of `phrase` ("the union leader"), else None."""
+        wanted = {w for w in re.findall(r"[a-z]+", phrase.lower()) if w in ROLE_WORDS}
+        if not wanted:
+            return None
+        hits = {self.names[i] for i, cl in enumerate(self.clusters) if cl.is_person and any(
+            m.role and wanted & set(re.findall(r"[a-z]+", m.role.lower())) for m in cl.mentions)}
+        return hits.pop() if len(hits) == 1 else None
+
     def entities(self) -> list[Entity]:
         out = []
         for cl, name in zip(self.clusters, self.names):

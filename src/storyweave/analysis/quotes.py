@@ -195,7 +195,14 @@ def _speaker_near(doc, ctx_start: int, v_start: int, v_end: int, ctx_end: int, a
     after = [e for e in _ents_in(doc, v_end, min(ctx_end, v_end + 90)) if e.label_ == "PERSON"]
     if after:
         return _resolve_ent(after[0], article_id, index)
-    return _cap_name_near(text, max(ctx_start, v_start - 40), min(ctx_end, v_end + 60), index)
+    name = _cap_name_near(text, max(ctx_start, v_start - 40), min(ctx_end, v_end + 60), index)
+    if name:
+        return name
+    # "the union leader said": the one person of the event seen with that role
+    role = re.search(r"\bthe\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)\s*$", text[max(ctx_start, v_start - 50) : v_start])
+    if role is None:
+        role = re.match(r"\s*the\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", text[v_end : min(ctx_end, v_end + 50)])
+    return index.by_role(role.group(1)) if role else None
 
 
 def quotes_of(doc, article_id: str, credited: tuple[str, ...], index: EntityIndex) -> list[QuoteRecord]:
