@@ -66,3 +66,31 @@ def test_role_only_attribution_resolves_to_the_person_with_that_role():
     index = EntityIndex(mentions_of(doc, "a", ("a",)))
     (q,) = quotes_of(doc, "a", ("a",), index)
     assert q.speaker == "Viktor Halloran"
+
+
+def _speakers(text):
+    from storyweave.analysis.entities import EntityIndex, mentions_of, missed_surnames
+    from storyweave.analysis.nlp import get_nlp
+    from storyweave.analysis.quotes import quotes_of
+
+    doc = get_nlp()(text)
+    mentions = mentions_of(doc, "a", ("a",))
+    index = EntityIndex(mentions + missed_surnames(text, "a", ("a",), mentions))
+    return [q.speaker for q in quotes_of(doc, "a", ("a",), index)]
+
+
+def test_according_to_prefers_the_person_over_the_institution():
+    assert _speakers("“The situation is very difficult,” according to Kremlin spokesman Dmitry Peskov.") == [
+        "Dmitry Peskov"]
+
+
+def test_the_institution_said_resolves_to_its_full_name():
+    text = ("The Commission for Refugee Affairs published its report on Thursday. \"This is the largest "
+            "displacement on the continent in a generation,\" the commission said in a statement.")
+    assert _speakers(text) == ["Commission for Refugee Affairs"]
+
+
+def test_said_and_added_after_consecutive_quotes():
+    text = ("French President Emmanuel Macron spoke in Paris. \"Nobody wants a war in Europe,\" Macron told "
+            "reporters. \"We must keep talking to Moscow,\" he added.")
+    assert _speakers(text) == ["Emmanuel Macron", "Emmanuel Macron"]

@@ -281,6 +281,16 @@ class EntityIndex:
             m.role and wanted & set(re.findall(r"[a-z]+", m.role.lower())) for m in cl.mentions)}
         return hits.pop() if len(hits) == 1 else None
 
+    def by_institution(self, phrase: str) -> str | None:
+        """'the commission' -> the one organisation of the event with that word in its name."""
+        words_ = re.findall(r"[a-z]+", phrase.lower())
+        if not words_ or len(words_[-1]) < 5:
+            return None
+        key = translit_key(words_[-1])
+        hits = {self.names[i] for i, cl in enumerate(self.clusters)
+                if not cl.is_person and len(cl.full_keys) > 1 and key in cl.full_keys}
+        return hits.pop() if len(hits) == 1 else None
+
     def entities(self) -> list[Entity]:
         out = []
         for cl, name in zip(self.clusters, self.names):

@@ -107,6 +107,11 @@ def _ents_in(doc, start: int, end: int):
     return [e for e in ents_of(doc) if e.start_char >= start and e.end_char <= end and e.label_ in _SPEAKER_LABELS]
 
 
+def _persons_first(ents: list) -> list:
+    """'according to Kremlin spokesman Dmitry Peskov': the person, not the institution."""
+    return [e for e in ents if e.label_ == "PERSON"] or ents
+
+
 def _resolve_ent(ent, article_id: str, index: EntityIndex) -> str:
     return index.canonical_at(article_id, ent.start_char) or index.resolve(ent.text) or ent.text
 
@@ -157,7 +162,7 @@ def attribute(doc, q: QuoteSpan, article_id: str, index: EntityIndex, quotes: li
             return speaker
     ar = _ACCORDING.search(right)
     if ar and ar.start() <= 40:
-        ents = _ents_in(doc, close + ar.end(), r_end)
+        ents = _persons_first(_ents_in(doc, close + ar.end(), r_end))
         if ents:
             return _resolve_ent(ents[0], article_id, index)
     # X said: “...” / according to X, “...”
@@ -169,7 +174,7 @@ def attribute(doc, q: QuoteSpan, article_id: str, index: EntityIndex, quotes: li
             return speaker
     al = list(_ACCORDING.finditer(left))
     if al:
-        ents = _ents_in(doc, l_start + al[-1].end(), q.start)
+        ents = _persons_first(_ents_in(doc, l_start + al[-1].end(), q.start))
         if ents:
             return _resolve_ent(ents[0], article_id, index)
     if left.rstrip().endswith(":"):
@@ -202,7 +207,9 @@ def _speaker_near(doc, ctx_start: int, v_start: int, v_end: int, ctx_end: int, a
     role = re.search(r"\bthe\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)\s*$", text[max(ctx_start, v_start - 50) : v_start])
     if role is None:
         role = re.match(r"\s*the\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", text[v_end : min(ctx_end, v_end + 50)])
-    return index.by_role(role.group(1)) if role else None
+    if role is None:
+        return None
+    return index.by_role(role.group(1)) or index.by_institution(role.group(1))
 
 
 def quotes_of(doc, article_id: str, credited: tuple[str, ...], index: EntityIndex) -> list[QuoteRecord]:
