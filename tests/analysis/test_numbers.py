@@ -68,3 +68,9 @@ def test_gold_discrepancies(example_corpus, gold):
     for gd in gold["discrepancies"]:
         assert any(set(gd["values"]) <= values for values in found), gd["subject"]
     assert len(found) <= 2 * len(gold["discrepancies"])  # precision: few reports beyond gold
+
+
+def test_abbreviated_scales_and_numbered_names():
+    qs = extract_quantities("The EU pledged $1.5bn and €300m, while 1.7m people fled past No. 10 and a 5m wall.")
+    assert [(q.text, q.value, q.unit) for q in qs] == [
+        ("$1.5bn", 1.5e9, "USD"), ("€300m", 3e8, "EUR"), ("1.7m", 1.7e6, None)]

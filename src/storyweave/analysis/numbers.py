@@ -32,7 +32,8 @@ _CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "E
 _WORDNUM = "|".join(sorted((k for k in _SMALL if k not in {"a", "an", "half"}), key=len, reverse=True))
 _NUM = re.compile(
     r"(?P<cur>US\$|[$€£¥₴₽])?\s?"
-    r"(?P<num>(?<![\w.,/:-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,/:-]|\.\d)|(?<![\w.,/:-])\d+(?:\.\d+)?(?![\w/:-]|[.,]\d)"
+    r"(?P<num>(?<![\w.,/:-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=(?:bn|mn|m|k)\b|[^\w,/:-]|$)(?!\.\d)"
+    r"|(?<![\w.,/:-])\d+(?:\.\d+)?(?=(?:bn|mn|m|k)\b|[^\w/:-]|$)(?![.,]\d)"
     rf"|\b(?:{_WORDNUM})(?:[- ](?:{_WORDNUM}))?\b|\b(?:a|an|half a)\b(?=\s+(?:dozen|hundred|thousand|million|billion)\b))"
     r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|dozen|mn|bn|m|k)\b)?"
     r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b))?",
@@ -178,6 +179,8 @@ def _after_name(sentence: str, pos: int) -> bool:
         return False
     prev = m.group(2) or m.group(3)
     prev2 = m.group(1)
+    if prev and prev.lower() in {"no.", "#", "number"}:
+        return True  # "No. 10 Downing Street"
     if not prev or not prev[0].isupper() or not prev.isalpha() or prev.lower() in _NOT_NAMES:
         return False
     return prev2 is None or not re.search(r"[.!?:\"“”]$", prev2)
@@ -198,8 +201,7 @@ def extract_quantities(sentence_text: str) -> list[Quantity]:
         if _AGE.search(window):
             continue
         scale = m.group("scale")
-        if scale and scale.lower() in {"m", "k"} and not m.group("cur"):
-            continue  # "5 m" is more often metres
+        glued_m = scale and scale.lower() in {"m", "k"} and not m.group("cur")
         value = parse_number(num, scale)
         if value is None:
             continue
@@ -209,6 +211,8 @@ def extract_quantities(sentence_text: str) -> list[Quantity]:
         elif m.group("cur"):
             unit = _CURRENCY_SIGNS.get(m.group("cur").lower(), "money")
         noun, noun_end = _counted_noun(sentence_text, m.end(), bool(scale or m.group("cur")))
+        if glued_m and (noun is None or lemma(noun) in _MEASURE_NOUNS or not _is_plural(noun)):
+            continue  # "5 m" / "100m sprint": metres, not millions
         if noun and noun.lower() in _CURRENCY_WORDS:
             unit, noun = _CURRENCY_WORDS[noun.lower()], None
         if noun and noun[0].isupper():
