@@ -42,7 +42,7 @@ def brief_cluster(record: dict, default_words: int) -> dict:
     texts = list(enumerate(_clean_documents([d if isinstance(d, str) else "" for d in docs])))
     texts = [(str(i), t) for i, t in texts]
     es = analyse(texts)
-    summary = summarize(es, max_words)
+    summary = summarize(es, max_words, dense=sentence_embeddings([c.text for c in es.cands]))
     return {
         "id": record.get("id"),
         "summary": [{"text": s.text, "article_ids": s.article_ids} for s in summary],
@@ -100,10 +100,10 @@ def brief_event(event: Event, corpus: Corpus, settings: Settings) -> Event:
                                  max_per_article=per_article)
     preferred = {a.id for a in readable if a.duplicate_of is None} or None
     count = _count_independent()
-    summary = summarize(es, settings.summary_words, params, preferred)
+    dense = sentence_embeddings([c.text for c in es.cands])
+    summary = summarize(es, settings.summary_words, params, preferred, dense)
     facts, groups = extract_facts(es, lambda ids: count(ids, corpus, wire_as_one=True), preferred,
-                                  limit=int(extra.get("max_facts", 25)),
-                                  dense=sentence_embeddings([c.text for c in es.cands]))
+                                  limit=int(extra.get("max_facts", 25)), dense=dense)
     outlet_of = {a.id: a.source or UNKNOWN for a in readable}
     outlets = compare_outlets(es, groups, facts, outlet_of, preferred, int(extra.get("max_only_here", 5)))
     title = event.title or best_title(articles, summary)

@@ -27,6 +27,7 @@ class SummaryParams:
     min_words: int = 6  # shorter sentences are rarely informative on their own
     max_words: int = 80
     mmr_weight: float = 2.0  # maximal marginal relevance: score - weight * similarity to chosen
+    paraphrase: float = 0.8  # skip a sentence whose embedding cosine to a chosen one reaches this
     check_verb: bool = True
 
 
@@ -98,11 +99,12 @@ def unit_scores(es: EventSentences, params: SummaryParams) -> tuple[np.ndarray, 
 
 
 def summarize(es: EventSentences, max_words: int, params: SummaryParams = SummaryParams(),
-              preferred: set[str] | None = None) -> list[SummarySentence]:
+              preferred: set[str] | None = None, dense: np.ndarray | None = None) -> list[SummarySentence]:
     """Pick whole sentences within `max_words`, order them for reading, cite all carriers.
 
     `preferred`: article ids whose wording is preferred for a unit's representative (originals
-    rather than copies); any member may still be cited.
+    rather than copies); any member may still be cited.  `dense`: candidate x candidate
+    embedding cosine, when available, to drop paraphrases TF-IDF does not see as redundant.
     """
     if not es.cands or max_words <= 0:
         return []
@@ -117,12 +119,15 @@ def summarize(es: EventSentences, max_words: int, params: SummaryParams = Summar
     used = 0
     rep_idx = reps.astype(int)
     max_sim = np.zeros(len(es.units))  # similarity of each unit to the closest chosen one
+    max_dense = np.zeros(len(es.units))
     open_units = np.ones(len(es.units), dtype=bool)
     lengths = np.array([es.cands[r].n_words for r in rep_idx])
     open_units &= (lengths >= params.min_words) & (lengths <= params.max_words)
     while True:
         open_units &= lengths <= max_words - used
         open_units &= max_sim < params.redundancy
+        if dense is not None:
+            open_units &= max_dense < params.paraphrase
         if not open_units.any():
             break
         mmr = np.where(open_units, scores - params.mmr_weight * max_sim, -np.inf)
@@ -133,6 +138,8 @@ def summarize(es: EventSentences, max_words: int, params: SummaryParams = Summar
         chosen.append(u)
         used += int(lengths[u])
         max_sim = np.maximum(max_sim, es.sim[rep_idx, rep_idx[u]])
+        if dense is not None:
+            max_dense = np.maximum(max_dense, dense[rep_idx, rep_idx[u]])
     chosen.sort(key=lambda u: (min(es.cands[m].index for m in es.units[u].members),
                                es.cands[int(reps[u])].doc_index))
     return [SummarySentence(es.cands[int(reps[u])].text, list(es.units[u].article_ids)) for u in chosen]
