@@ -42,7 +42,7 @@ def test_openai_compatible_client_against_a_local_fake_server():
     seen = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             seen.update(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             body = json.dumps({"choices": [{"message": {"content": "Dockworkers walked off the job [1]."}}]})
             self.send_response(200)

@@ -24,7 +24,7 @@ from storyweave.model import Article, Corpus, Event
 from storyweave.settings import Settings
 from storyweave.text import count_words
 
-__all__ = ["build_briefings", "brief_cluster", "brief_event", "SummaryParams"]
+__all__ = ["SummaryParams", "brief_cluster", "brief_event", "build_briefings"]
 
 MAX_CANDIDATE_SENTENCES = 3000  # keeps the sentence similarity matrix small on huge events
 

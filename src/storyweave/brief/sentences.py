@@ -36,7 +36,6 @@ _JUNK_ANYWHERE = re.compile(
 _BYLINE = re.compile(r"^\W*(by|from|updated|posted|published)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\W*$|"
                      r"^\W*(by|updated|posted|published)\b.{0,40}\b(\d{4}|am|pm|et|gmt|utc)\b", re.IGNORECASE)
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]*$|[\"”’]$")
-_NUMBER = re.compile(r"\d")
 
 MIN_WORDS = 6
 MAX_WORDS = 80
