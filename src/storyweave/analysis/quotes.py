@@ -134,9 +134,8 @@ def _last_person_before(doc, pos: int, article_id: str, index: EntityIndex, quot
     return None
 
 
-def attribute(doc, q: QuoteSpan, article_id: str, index: EntityIndex, quotes: list[QuoteSpan]) -> str | None:
-    """Speaker of quote `q` from the words around it, or None."""
-    text = text_of(doc)
+def _contexts(text: str, q: QuoteSpan) -> tuple[int, int, str, int, str]:
+    """(close, right end, right text, left start, left text) around quote `q` within its sentence."""
     tail = re.match(r"[,;:.!?]*[”\"»“’'›«]?", text[q.end : q.para_end])
     close = q.end + (tail.end() if tail else 0)
     # right side: to the end of the sentence the quote closes
@@ -149,6 +148,20 @@ def attribute(doc, q: QuoteSpan, article_id: str, index: EntityIndex, quotes: li
     cut = max((mm.end() for mm in re.finditer(r"[.!?][\"'”’»]?\s", left_text)), default=0)
     l_start += cut
     left = text[l_start : q.start - 1]
+    return close, r_end, right, l_start, left
+
+
+def has_cue(text: str, q: QuoteSpan) -> bool:
+    """Is there an attribution cue (speech verb, 'according to', colon) around the quote?"""
+    _, _, right, _, left = _contexts(text, q)
+    return bool(_VERB.search(right[:60]) or _ACCORDING.search(right[:40]) or _VERB.search(left)
+                or _ACCORDING.search(left) or left.rstrip().endswith(":"))
+
+
+def attribute(doc, q: QuoteSpan, article_id: str, index: EntityIndex, quotes: list[QuoteSpan]) -> str | None:
+    """Speaker of quote `q` from the words around it, or None."""
+    text = text_of(doc)
+    close, r_end, right, l_start, left = _contexts(text, q)
 
     # “...,” X, the union leader, said ...
     lead = [e for e in _ents_in(doc, close, r_end) if e.label_ == "PERSON" and e.start_char - close <= 4]
@@ -177,8 +190,8 @@ def attribute(doc, q: QuoteSpan, article_id: str, index: EntityIndex, quotes: li
         ents = _persons_first(_ents_in(doc, l_start + al[-1].end(), q.start))
         if ents:
             return _resolve_ent(ents[0], article_id, index)
-    if left.rstrip().endswith(":"):
-        ents = _ents_in(doc, l_start, q.start)
+    if left.rstrip().endswith(":"):  # "Halloran told the crowd: “...”" with no verb match above
+        ents = [e for e in _ents_in(doc, l_start, q.start) if e.label_ == "PERSON"]
         if ents:
             return _resolve_ent(ents[-1], article_id, index)
     return None
@@ -192,7 +205,9 @@ def _speaker_near(doc, ctx_start: int, v_start: int, v_end: int, ctx_end: int, a
     if before:
         gap_text = text[before[-1].end_char : v_start]
         near = "," not in gap_text and re.fullmatch(r"(?:['’]s\b)?[\s\w]{0,30}", gap_text) is not None
-        if near and (before[-1].label_ == "PERSON" or re.fullmatch(r"\s*(?:has\s+|also\s+|had\s+)?", gap_text)):
+        appositive = re.fullmatch(r",\s*(?:the|a|an|who)\s[^,;:.]{1,60},\s*(?:\w+\s+)?", gap_text) is not None
+        if appositive or (near and (before[-1].label_ == "PERSON"
+                                    or re.fullmatch(r"\s*(?:has\s+|also\s+|had\s+)?", gap_text))):
             return _resolve_ent(before[-1], article_id, index)
     gap = text[max(ctx_start, v_start - 12) : v_start]
     if _PRONOUN.search(gap):
@@ -216,17 +231,22 @@ def quotes_of(doc, article_id: str, credited: tuple[str, ...], index: EntityInde
     """Attributed quotes of one article; an unattributed quote right after one continues its speaker."""
     spans = find_quotes(text_of(doc))
     out: list[QuoteRecord] = []
+    text = text_of(doc)
     prev: QuoteRecord | None = None
-    prev_para = None
+    prev_span: QuoteSpan | None = None
     for q in spans:
         speaker = attribute(doc, q, article_id, index, spans)
-        if speaker is None and prev is not None and prev.speaker and prev_para is not None:
-            gap = text_of(doc)[prev_para : q.para_start]
-            if q.para_start == prev_para or not re.search(r"[A-Za-z]", gap.split("\n")[-1] if gap else ""):
+        if speaker is None and prev is not None and prev.speaker and prev_span is not None and not has_cue(text, q):
+            between = text[prev_span.end : q.start]
+            consecutive = q.para_start == prev_span.para_start and not re.search(r"[A-Za-z]{2,}", between)
+            # a paragraph that opens with a quote continues the previous paragraph's speaker
+            next_para = (q.para_start != prev_span.para_start and q.start - 1 == q.para_start
+                         and not re.search(r"\S", text[prev_span.para_end : q.para_start]))
+            if consecutive or next_para:
                 speaker = prev.speaker
         rec = QuoteRecord(q.text, speaker, article_id, credited, q.start)
         out.append(rec)
-        prev, prev_para = rec, q.para_start
+        prev, prev_span = rec, q
     return out
 
 
