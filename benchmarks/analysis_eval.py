@@ -26,14 +26,14 @@ from unidecode import unidecode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from storyweave import clean, language  # noqa: E402
-from storyweave.analysis import analyze_events, article_dates  # noqa: E402
-from storyweave.analysis.dates import article_anchor  # noqa: E402
-from storyweave.analysis.numbers import extract_quantities  # noqa: E402
-from storyweave.model import Corpus, Event  # noqa: E402
-from storyweave.readers import read_paths  # noqa: E402
-from storyweave.settings import Settings  # noqa: E402
-from storyweave.text import split_sentences  # noqa: E402
+from storyweave import clean, language
+from storyweave.analysis import analyze_events, article_dates
+from storyweave.analysis.dates import article_anchor
+from storyweave.analysis.numbers import extract_quantities
+from storyweave.model import Corpus, Event
+from storyweave.readers import read_paths
+from storyweave.settings import Settings
+from storyweave.text import split_sentences
 
 CORPUS = ROOT / "examples" / "corpus"
 
@@ -287,10 +287,11 @@ def render(res: dict, args) -> str:
                      f"{sp['timeline_entries']} timeline entries | | |")
     lines += ["", "Discrepancies reported beyond gold: " + ("; ".join(d["unmatched_predictions"]) or "none"),
               "", "Dates wrong: " + ("; ".join(t["wrong"]) or "none"), "",
-              f"Command: `python benchmarks/analysis_eval.py{' --pipeline' if args.pipeline else ''}"
-              f"{' --speed' if args.speed else ''} --out benchmarks/results/analysis.md`", "",
-              f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other jobs, Python {platform.python_version()}, "
-              "spaCy en_core_web_sm (NER only). Wall times vary with the other jobs on the machine.", "", NOTES]
+              (f"Command: `python benchmarks/analysis_eval.py{' --pipeline' if args.pipeline else ''}"
+               f"{' --speed' if args.speed else ''} --out benchmarks/results/analysis.md`"), "",
+              (f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other jobs, "
+               f"Python {platform.python_version()}, spaCy en_core_web_sm (NER only). "
+               "Wall times vary with the other jobs on the machine."), "", NOTES]
     return "\n".join(lines)
 
 

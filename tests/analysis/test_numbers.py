@@ -1,6 +1,12 @@
 import pytest
 
-from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies, parse_number
+from storyweave.analysis.numbers import (
+    Figure,
+    extract_quantities,
+    figure_context,
+    find_discrepancies,
+    parse_number,
+)
 
 
 @pytest.mark.parametrize("num,scale,value", [("1.7", "million", 1_700_000), ("1,500", None, 1500),

@@ -15,7 +15,7 @@ from datetime import date
 from storyweave.analysis import dates as dates_mod
 from storyweave.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
 from storyweave.analysis.nlp import DocCache
-from storyweave.analysis.numbers import Figure, figure_context, extract_quantities, find_discrepancies
+from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
 from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
 from storyweave.model import Article, Corpus, Event, TimelineEntry
 from storyweave.settings import Settings

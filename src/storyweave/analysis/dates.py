@@ -59,10 +59,10 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _FUTURE = re.compile(r"\b(will|shall|is due|are due|due to|scheduled|plans? to|planned|set to|expected to|"
-                     r"to be held|is to|are to|going to|would meet|upcoming|next)\b", re.I)
+                     r"to be held|is to|are to|going to|would meet|upcoming|next)\b", re.IGNORECASE)
 _PAST_VERB_BEFORE = re.compile(r"\b(said|told|announced|reported|stated|added|wrote|tweeted|was|were|had|did|"
-                               r"set up|\w+ed(?: up| down| out)?)\s+(?:on\s+)?$", re.I)
-_START_VERBS = re.compile(r"\b(began|begun|started|launched|invaded|broke out|erupted|opened|since|start|beginning)\b", re.I)
+                               r"set up|\w+ed(?: up| down| out)?)\s+(?:on\s+)?$", re.IGNORECASE)
+_START_VERBS = re.compile(r"\b(began|begun|started|launched|invaded|broke out|erupted|opened|since|start|beginning)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -179,8 +179,8 @@ def find_start_dates(texts: list[tuple[str, date | None]]) -> dict[str, str]:
         for s in re.split(r"(?<=[.!?])\s+|\n+", text):
             if not _START_VERBS.search(s):
                 continue
-            nouns = {n for n in _START_NOUNS if re.search(rf"\b{n}\b", s, re.I)}
-            if re.search(r"\binvaded\b", s, re.I):
+            nouns = {n for n in _START_NOUNS if re.search(rf"\b{n}\b", s, re.IGNORECASE)}
+            if re.search(r"\binvaded\b", s, re.IGNORECASE):
                 nouns.add("invasion")
             if not nouns:
                 continue
@@ -203,7 +203,7 @@ def _weekday_date(m: re.Match, text: str, anchor: date) -> date:
     clause_before = re.split(r"[.;!?]", before)[-1]
     after = re.split(r"[.;!?]", text[m.end() : m.end() + 40])[0]
     # a future cue after the weekday counts only when the weekday opens its clause ("On Thursday, X will")
-    opens_clause = not re.search(r"[A-Za-z]{3,}", re.sub(r"\b(on|and|but|then)\b", "", clause_before, flags=re.I))
+    opens_clause = not re.search(r"[A-Za-z]{3,}", re.sub(r"\b(on|and|but|then)\b", "", clause_before, flags=re.IGNORECASE))
     future = direction in {"next", "this coming"} or (
         direction not in {"last", "this past"}
         and not _PAST_VERB_BEFORE.search(clause_before)

@@ -188,7 +188,7 @@ def _role_after(doc, ent) -> str | None:
     if not any(t.text.lower() in ROLE_WORDS for t in span):
         return None
     text = span.text
-    return re.sub(r"^(the|a|an)\s+", "", text, flags=re.I)
+    return re.sub(r"^(the|a|an)\s+", "", text, flags=re.IGNORECASE)
 
 
 def mentions_of(doc, article_id: str, credited: tuple[str, ...]) -> list[Mention]:

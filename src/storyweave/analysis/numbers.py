@@ -61,7 +61,7 @@ MAX_DAYS_APART = 3  # figures reported further apart describe different moments 
 _IRREGULAR = {"people": "people", "persons": "people", "person": "people", "children": "child",
               "men": "man", "women": "woman", "casualties": "casualty", "lives": "life",
               "aircraft": "aircraft", "troops": "troop", "police": "police", "data": "data"}
-_AGE = re.compile(r"\baged?\b|\bage of\b|\byears? old\b|-year-old", re.I)
+_AGE = re.compile(r"\baged?\b|\bage of\b|\byears? old\b|-year-old", re.IGNORECASE)
 
 
 @dataclass
@@ -154,7 +154,7 @@ def _counted_noun(sentence: str, end: int, allow_of: bool = False) -> tuple[str 
 
 _SUBJECT_BEFORE = re.compile(
     r"\b(?:number|total|tally|count|toll) of (?:[a-z]+ ){0,2}?([a-z]+)\b(?=[^.;,]{0,50}$)"
-    r"|\b(death) toll\b(?=[^.;,]{0,50}$)", re.I)
+    r"|\b(death) toll\b(?=[^.;,]{0,50}$)", re.IGNORECASE)
 
 
 def _subject_before(prefix: str) -> str | None:
@@ -169,7 +169,7 @@ def _subject_before(prefix: str) -> str | None:
 _NOT_NAMES = {"at", "about", "some", "nearly", "almost", "over", "around", "only", "just", "all", "the",
               "up", "by", "to", "from", "with", "and", "of", "in", "on", "for", "than", "after", "before",
               "another", "roughly", "approximately", "exactly", "more", "fewer", "less", "those", "these",
-              "its", "their", "his", "her", "our", "some", "estimated", "when", "while", "since", "but"}
+              "its", "their", "his", "her", "our", "estimated", "when", "while", "since", "but"}
 
 
 def _after_name(sentence: str, pos: int) -> bool:
@@ -210,7 +210,7 @@ def extract_quantities(sentence_text: str) -> list[Quantity]:
             unit = "percent"
         elif m.group("cur"):
             unit = _CURRENCY_SIGNS.get(m.group("cur").lower(), "money")
-        noun, noun_end = _counted_noun(sentence_text, m.end(), bool(scale or m.group("cur")))
+        noun, _ = _counted_noun(sentence_text, m.end(), bool(scale or m.group("cur")))
         if glued_m and (noun is None or lemma(noun) in _MEASURE_NOUNS or not _is_plural(noun)):
             continue  # "5 m" / "100m sprint": metres, not millions
         if noun and noun.lower() in _CURRENCY_WORDS:
@@ -293,8 +293,8 @@ def _same_subject(a: Figure, b: Figure) -> bool:
     return True
 
 
-_LOWER_BOUND = re.compile(r"\b(at least|more than|more-than|over|upwards of|in excess of)\s*$", re.I)
-_UPPER_BOUND = re.compile(r"\b(up to|fewer than|less than|at most|under|as many as)\s*$", re.I)
+_LOWER_BOUND = re.compile(r"\b(at least|more than|more-than|over|upwards of|in excess of)\s*$", re.IGNORECASE)
+_UPPER_BOUND = re.compile(r"\b(up to|fewer than|less than|at most|under|as many as)\s*$", re.IGNORECASE)
 
 
 def _bound(f: Figure) -> str | None:
@@ -318,7 +318,7 @@ def _conflict(a: Figure, b: Figure) -> bool:
 
 
 _HEDGE = re.compile(r"\b(at least|more than|more-than|over|nearly|almost|about|around|some|up to|roughly|"
-                    r"approximately|fewer than|less than|at most)\s*$", re.I)
+                    r"approximately|fewer than|less than|at most)\s*$", re.IGNORECASE)
 
 
 def _subject(group: list[Figure], lem: str) -> str:

@@ -27,9 +27,9 @@ SPEECH_VERBS = (
     "concluded|confirmed|quipped|responded|answered|assured|vowed|complained|conceded|suggested|"
     "observed|pointed out|went on|was quoted as saying|quoted .{1,40}? as saying"
 )
-_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b", re.I)
-_ACCORDING = re.compile(r"\baccording to\b", re.I)
-_PRONOUN = re.compile(r"\b(he|she)\b", re.I)
+_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b", re.IGNORECASE)
+_ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(he|she)\b", re.IGNORECASE)
 _STOP = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "are", "was", "were", "be", "that", "this",
          "it", "for", "with", "as", "at", "by", "we", "i", "you", "they", "our", "us", "will", "have", "has"}
 _SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -324,7 +324,8 @@ def match_quotes(records: list[QuoteRecord]) -> list[Quote]:
     # average-linkage merging: a group joins another only if most of their pairs match (no chaining)
     group_of = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    for i, j in sorted(((i, j) for i in range(n) for j in range(i + 1, n) if same[i][j]), key=lambda p: -cos[p[0]][p[1]]):
+    linked = [(x, y) for x in range(n) for y in range(x + 1, n) if same[x][y]]
+    for i, j in sorted(linked, key=lambda p: -cos[p[0]][p[1]]):
         gi, gj = group_of[i], group_of[j]
         if gi == gj:
             continue
