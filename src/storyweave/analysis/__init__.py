@@ -93,7 +93,7 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int) -> tu
     for r in reads:
         text = r.article.text
         mentions = [m for m in dates_mod.resolve_dates(text, r.anchor, start_dates)
-                    if m.date and not _is_dateline(m, text)]
+                    if m.date and m.kind != "week" and not _is_dateline(m, text)]  # 'last week' is no day
         lead_voted = False
         for pos, sent in enumerate(r.sentences):
             inside = [m for m in mentions if sent.start <= m.start < sent.end]

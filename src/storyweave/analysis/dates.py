@@ -73,7 +73,7 @@ class DateMention:
     start: int
     end: int
     date: str | None
-    kind: str  # "explicit" | "relative" | "weekday" | "dayof"
+    kind: str  # "explicit" | "relative" | "weekday" | "dayof" | "week" (a week, not a day: "last week")
 
 
 def _iso(d: date) -> str:
@@ -243,8 +243,10 @@ def resolve_dates(text: str, anchor: date | None, start_dates: dict[str, str] | 
             d = anchor + timedelta(days=1)
         elif m.group("ago"):
             n = int(m.group("n")) if m.group("n").isdigit() else _SMALL_NUMS[m.group("n").lower()]
+            kind = "week" if m.group("unit").lower().startswith("week") else kind
             d = anchor - timedelta(days=n * (7 if m.group("unit").lower().startswith("week") else 1))
         elif m.group("week"):
+            kind = "week"
             wdir = m.group("wdir").lower()
             d = anchor - timedelta(days=7) if wdir == "last" else anchor + timedelta(days=7) if wdir == "next" else None
         elif m.group("wd"):
