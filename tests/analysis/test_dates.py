@@ -63,3 +63,18 @@ def test_gold_dates(example_corpus, gold):
     assert right / len(gold["dates"]) >= 0.9
     for ev in example_corpus.events:
         assert ev.date == gold["events"][ev.id]["date"], ev.id
+
+
+def test_odd_inputs_do_not_break_the_stage():
+    from storyweave.analysis import analyze_events
+    from storyweave.model import Article, Corpus, Event
+    from storyweave.settings import Settings
+
+    articles = [Article(id="empty", text=""), Article(id="pt", text="Olá mundo, isto é um teste.", language="pt"),
+                Article(id="bad", text="On Monday, officials said \"this is four words\".", published="not-a-date")]
+    corpus = Corpus(articles=articles, events=[Event(id="e", article_ids=["missing", "empty", "pt", "bad"]),
+                                               Event(id="f", article_ids=[])])
+    ev, empty = analyze_events(corpus, Settings(reference_date="2024-01-10")).events
+    assert ev.date == "2024-01-08"  # the Monday before the reference date, as nothing else dates it
+    assert [q.article_ids for q in ev.quotes] == [["bad"]]
+    assert empty.date is None and empty.timeline == []
