@@ -276,7 +276,8 @@ def _same_statement(si: str | None, sj: str | None, c: float, sem: float, wi: se
     """c: char n-gram TF-IDF cosine; sem: static-embedding cosine (0 when no model is shipped)."""
     k, small = _containment(wi, wj), min(len(wi), len(wj))
     if si and sj and si == sj:
-        return sem >= 0.75 or c >= 0.5 or (k >= 0.6 and small >= 3 and c >= 0.3)
+        # meaning alone is not enough: one speaker's different statements on one topic embed close
+        return (sem >= 0.75 and k >= 0.3) or c >= 0.5 or (k >= 0.6 and small >= 3 and c >= 0.3)
     if si and sj:
         return c >= 0.9  # one statement credited to two names: keep only near-identical wording
     return sem >= 0.9 or c >= 0.75 or (k >= 0.8 and small >= 4 and c >= 0.5)
