@@ -27,6 +27,7 @@ from pathlib import Path
 from rouge_score import rouge_scorer
 
 from storyweave.brief import _clean_documents, brief_cluster
+from storyweave.brief.facts import sentence_embeddings
 from storyweave.brief.summary import SummaryParams, analyse, summarize
 from storyweave.text import count_words, split_sentences
 
@@ -85,10 +86,11 @@ def two_fold(clusters: list[dict], scorer, refs: list[str]) -> list[tuple[str, d
             for p, s, m in itertools.product((0.5, 0.8, 1.2), (1.0, 1.5, 2.0), (1.0, 2.0))]
     analysed = [analyse([(str(i), d) for i, d in enumerate(_clean_documents(c["documents"]))])
                 for c in clusters]
+    dense = [sentence_embeddings([c.text for c in es.cands]) for es in analysed]
     budgets = [count_words(c["summary"]) for c in clusters]
 
     def score(params: SummaryParams, idx: list[int]) -> dict[str, float]:
-        outs = [[s.text for s in summarize(analysed[i], budgets[i], params)] for i in idx]
+        outs = [[s.text for s in summarize(analysed[i], budgets[i], params, dense=dense[i])] for i in idx]
         return mean_scores(scorer, [refs[i] for i in idx], outs)
 
     halves = [list(range(0, len(clusters), 2)), list(range(1, len(clusters), 2))]
@@ -136,7 +138,7 @@ def main() -> int:
     s_lead = {m: statistics.mean(v) for m, v in c_lead.items()}
     won, lost, p5 = gain_spread(c_ours["rouge1"], c_lead["rouge1"])
 
-    fmt = lambda d: " | ".join(f"{d[m]:.2f}" for m in METRICS)  # noqa: E731
+    fmt = lambda d: " | ".join(f"{d[m]:.2f}" for m in METRICS)
     lines = [
         "# Summary benchmark (Multi-News dev)",
         "",
@@ -158,7 +160,7 @@ def main() -> int:
                   "| held-out half | tuned R1/R2/RLsum | defaults R1/R2/RLsum | LEAD R1/R2/RLsum |",
                   "|---|---|---|---|"]
         for label, tuned, default, lead_s in two_fold(clusters, scorer, refs):
-            slash = lambda d: " / ".join(f"{d[m]:.2f}" for m in METRICS)  # noqa: E731
+            slash = lambda d: " / ".join(f"{d[m]:.2f}" for m in METRICS)
             lines.append(f"| {label} | {slash(tuned)} | {slash(default)} | {slash(lead_s)} |")
     lines += ["", f"Command: `python benchmarks/summary_bench.py{' --two-fold' if args.two_fold else ''}"
               f"{f' --limit {args.limit}' if args.limit else ''}`",
