@@ -21,18 +21,17 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import numpy as np
 from datasketch import MinHash, MinHashLSH
 from sklearn.metrics import adjusted_rand_score
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from storyweave.dedup import find_duplicates  # noqa: E402
-from storyweave.dedup.provenance import UnionFind  # noqa: E402
-from storyweave.dedup.signatures import tokens  # noqa: E402
-from storyweave.model import Article, Corpus  # noqa: E402
-from storyweave.settings import Settings  # noqa: E402
+from storyweave.dedup import find_duplicates
+from storyweave.dedup.provenance import UnionFind
+from storyweave.dedup.signatures import tokens
+from storyweave.model import Article, Corpus
+from storyweave.settings import Settings
 
 SET_PATH = ROOT / "benchmarks" / "data" / "dedup_set.json"
 KINDS = ["exact", "near", "rewrite", "translation"]

@@ -42,7 +42,7 @@ from storyweave.model import Article, Corpus, DuplicateLink
 from storyweave.settings import Settings
 from storyweave.text import split_sentences
 
-__all__ = ["find_duplicates", "count_independent", "independent_groups", "publisher_family", "DedupParams"]
+__all__ = ["DedupParams", "count_independent", "find_duplicates", "independent_groups", "publisher_family"]
 
 
 @dataclass
@@ -59,7 +59,7 @@ class DedupParams:
     min_coverage: float = 0.7  # aligned share of the shorter text's sentences
 
     @classmethod
-    def from_settings(cls, settings: Settings | None) -> "DedupParams":
+    def from_settings(cls, settings: Settings | None) -> DedupParams:
         extra = (settings.extra.get("dedup") if settings else None) or {}
         return cls(**{k: v for k, v in dict(extra).items() if k in cls.__dataclass_fields__})
 
@@ -132,7 +132,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
             wire[(i, j)] = v
 
     # 1. exact copies
-    first_of: dict[str, int] = {}
+    first_of: dict[bytes, int] = {}
     for i, k in enumerate(keys):
         if k is None:
             continue

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import heapq
-from datetime import datetime, timezone
 import re
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 from unidecode import unidecode
@@ -58,7 +58,7 @@ def instant(published: str | None) -> tuple[str | None, str | None]:
     except ValueError:
         return published[:10], None
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc)
+        dt = dt.astimezone(UTC)
     has_time = "T" in published or " " in published.strip()
     return dt.date().isoformat(), dt.strftime("%H:%M:%S") if has_time else None
 

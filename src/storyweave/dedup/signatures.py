@@ -76,8 +76,8 @@ class CorpusSignatures:
     n_words: np.ndarray  # words per article
     exact_keys: list[bytes | None]  # equal iff the word sequences are equal
     fingerprints: Fingerprints
-    stems: "sparse.csr_matrix"  # article x stem counts (columns in sorted-stem order)
-    anchors: "sparse.csr_matrix"  # article x anchor counts (numbers, capitalised names)
+    stems: sparse.csr_matrix  # article x stem counts (columns in sorted-stem order)
+    anchors: sparse.csr_matrix  # article x anchor counts (numbers, capitalised names)
     stem_ids: dict[str, int]  # lower-cased word -> stem column, -1 for stop words
 
 

@@ -17,12 +17,11 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from unidecode import unidecode
-
 import numpy as np
 from scipy import sparse
+from unidecode import unidecode
 
-from storyweave.dedup.signatures import STOPWORDS, stems, text_key, tokens
+from storyweave.dedup.signatures import STOPWORDS, stems
 
 _UNIT_SPLIT = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9])|\n+")
 _CAP = re.compile(r"\b[A-ZÀ-Ý][\w'’-]*\w|\b\d[\d.,]*\d|\b\d\b")
@@ -43,7 +42,7 @@ _QUOTED = re.compile(r"[“\"«„](.+?)[”\"»“]|(?:^|(?<=\s))[‘'](.+?)[�
 class Unit:
     """One comparison unit; stems and anchors are computed only when a comparison needs them."""
 
-    __slots__ = ("text", "key", "n_words", "_stems", "_anchors", "_quote")
+    __slots__ = ("_anchors", "_quote", "_stems", "key", "n_words", "text")
 
     def __init__(self, text: str, key: str, n_words: int) -> None:
         self.text, self.key, self.n_words = text, key, n_words
@@ -166,8 +165,7 @@ def _anchors_ascii(text: str) -> frozenset[str]:
         if i == 0 and first is not None and w == first.group(0) and not w[0].isdigit():
             continue
         w = w.lower().replace(",", "").replace(".", "")
-        if w.endswith("'s"):
-            w = w[:-2]
+        w = w.removesuffix("'s")
         if w and w not in STOPWORDS:
             out.add(w)
     return frozenset(out)
