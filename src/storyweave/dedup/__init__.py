@@ -165,8 +165,8 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
 
     clock("near/wire candidates+verify")
     # 3. rewrites: content-word TF-IDF neighbours
-    stem_counts = sig.stems
-    matrix = tfidf(stem_counts) if "rewrite" in p.kinds else None
+    stem_counts = sig.stems if "rewrite" in p.kinds else None
+    matrix = tfidf(stem_counts) if stem_counts is not None else None
     for i, j, cos in [] if matrix is None else sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.top_k), key=lambda t: (-t[2], t[0], t[1])):
         if uf.same(i, j) or (i, j) in wire or not same_lang(i, j):
             continue

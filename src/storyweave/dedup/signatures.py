@@ -65,26 +65,58 @@ class Fingerprints:
     per_doc: np.ndarray  # number of distinct sampled fingerprints of each article
 
 
-@dataclass
 class CorpusSignatures:
     """Everything the candidate search needs, from one tokenisation pass over the corpus.
 
-    Per-token Python work is one dict look-up; everything derived from a word (hash, stem,
-    anchor) is computed once per distinct word and spread to all its occurrences with numpy.
+    Per-token Python work is C-level; everything derived from a word (hash, stem, anchor) is
+    computed once per distinct word and spread to all its occurrences with numpy.  The stem and
+    anchor matrices are built on first use only (not at all when rewrites/translations are off).
     """
 
-    n_words: np.ndarray  # words per article
-    exact_keys: list[bytes | None]  # equal iff the word sequences are equal
-    fingerprints: Fingerprints
-    stems: sparse.csr_matrix  # article x stem counts (columns in sorted-stem order)
-    anchors: sparse.csr_matrix  # article x anchor counts (numbers, capitalised names)
-    stem_ids: dict[str, int]  # lower-cased word -> stem column, -1 for stop words
+    def __init__(self, n_words: np.ndarray, exact_keys: list[bytes | None], fingerprints: Fingerprints,
+                 words: list[str], lower: list[str], flat_ids: np.ndarray, doc_of: np.ndarray) -> None:
+        self.n_words = n_words  # words per article
+        self.exact_keys = exact_keys  # equal iff the word sequences are equal
+        self.fingerprints = fingerprints
+        self._words, self._lower, self._flat_ids, self._doc_of = words, lower, flat_ids, doc_of
+        self._stems: sparse.csr_matrix | None = None
+        self._anchors: sparse.csr_matrix | None = None
+
+    @property
+    def stems(self) -> sparse.csr_matrix:
+        """Article x content-stem counts (columns in sorted-stem order)."""
+        if self._stems is None:
+            self._stems = self._counts([_stem(lw) for lw in self._lower])
+        return self._stems
+
+    @property
+    def anchors(self) -> sparse.csr_matrix:
+        """Article x anchor counts (numbers, capitalised names; ASCII-folded)."""
+        if self._anchors is None:
+            from unidecode import unidecode
+
+            self._anchors = self._counts([
+                ((lw if lw.isascii() else unidecode(lw)) if (w[0].isdigit() or (w[0].isupper() and lw not in STOPWORDS))
+                 else None)
+                for w, lw in zip(self._words, self._lower)
+            ])
+        return self._anchors
+
+    def _counts(self, term_of_word: list[str | None]) -> sparse.csr_matrix:
+        cols_of = {t: i for i, t in enumerate(sorted({t for t in term_of_word if t}))}
+        col_of = np.array([cols_of[t] if t else -1 for t in term_of_word], dtype=np.int64)
+        n_docs = len(self.n_words)
+        cols = col_of[self._flat_ids] if len(self._flat_ids) else np.zeros(0, np.int64)
+        keep = cols >= 0
+        data = np.ones(int(keep.sum()), dtype=np.float64)
+        return sparse.csr_matrix((data, (self._doc_of[keep], cols[keep])), shape=(n_docs, max(1, len(cols_of))))
+
+
+def _stem(lw: str) -> str | None:
+    return lw[:STEM] if (len(lw) > 2 or lw.isdigit()) and lw not in STOPWORDS else None
 
 
 def analyse(texts: list[str]) -> CorpusSignatures:
-    from scipy import sparse
-    from unidecode import unidecode
-
     n_docs = len(texts)
     lengths = np.zeros(n_docs, dtype=np.int64)
     vocab: dict[str, int] = {}
@@ -103,41 +135,16 @@ def analyse(texts: list[str]) -> CorpusSignatures:
     flat_ids = np.concatenate(id_chunks) if id_chunks else np.zeros(0, np.int64)
     words = list(vocab)
     lower = [w.lower() for w in words]
-    # stems and anchors of each distinct word, as sorted column ids
-    stem_str = [(lw[:STEM] if (len(lw) > 2 or lw.isdigit()) and lw not in STOPWORDS else None) for lw in lower]
-    anchor_str = [
-        ((lw if lw.isascii() else unidecode(lw)) if (w[0].isdigit() or (w[0].isupper() and lw not in STOPWORDS)) else None)
-        for w, lw in zip(words, lower)
-    ]
-    stem_cols = {t: i for i, t in enumerate(sorted({t for t in stem_str if t}))}
-    anchor_cols = {t: i for i, t in enumerate(sorted({t for t in anchor_str if t}))}
-    stem_of = np.array([stem_cols[t] if t else -1 for t in stem_str], dtype=np.int64)
-    anchor_of = np.array([anchor_cols[t] if t else -1 for t in anchor_str], dtype=np.int64)
     hash_of = np.fromiter((token_hash(lw) for lw in lower), dtype=np.uint64, count=len(lower))
     doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
     flat_hash = hash_of[flat_ids] if len(flat_ids) else np.zeros(0, np.uint64)
     bounds = np.r_[0, np.cumsum(lengths)]
     exact_keys = [flat_hash[bounds[d] : bounds[d + 1]].tobytes() if lengths[d] else None for d in range(n_docs)]
-
-    def counts(col_of: np.ndarray, n_cols: int) -> sparse.csr_matrix:
-        cols = col_of[flat_ids] if len(flat_ids) else np.zeros(0, np.int64)
-        keep = cols >= 0
-        data = np.ones(int(keep.sum()), dtype=np.float64)
-        return sparse.csr_matrix((data, (doc_of[keep], cols[keep])), shape=(n_docs, max(1, n_cols)))
-
-    stem_ids: dict[str, int] = {}
-    for lw, c in zip(lower, stem_of.tolist()):
-        stem_ids[lw] = c
-    content = np.array([t is not None and not t.isdigit() for t in stem_str], dtype=np.int64)
+    # content words: not a stop word, not a number, more than two letters
+    content = np.array([not (lw in STOPWORDS or len(lw) <= 2 or lw.isdigit()) for lw in lower], dtype=np.int64)
     flat_content = content[flat_ids] if len(flat_ids) else np.zeros(0, np.int64)
-    return CorpusSignatures(
-        n_words=lengths,
-        exact_keys=exact_keys,
-        fingerprints=_fingerprints(flat_hash, doc_of, n_docs, flat_content),
-        stems=counts(stem_of, len(stem_cols)),
-        anchors=counts(anchor_of, len(anchor_cols)),
-        stem_ids=stem_ids,
-    )
+    return CorpusSignatures(lengths, exact_keys, _fingerprints(flat_hash, doc_of, n_docs, flat_content),
+                            words, lower, flat_ids, doc_of)
 
 
 def fingerprints(token_lists: list[list[str]]) -> Fingerprints:
