@@ -94,3 +94,18 @@ def test_said_and_added_after_consecutive_quotes():
     text = ("French President Emmanuel Macron spoke in Paris. \"Nobody wants a war in Europe,\" Macron told "
             "reporters. \"We must keep talking to Moscow,\" he added.")
     assert _speakers(text) == ["Emmanuel Macron", "Emmanuel Macron"]
+
+
+def test_quote_after_an_attribution_clause_continues_the_speaker(example_corpus):
+    # '"...two hard winters," he said. "Now they are being asked to work longer for less."'
+    quotes = [q for ev in example_corpus.events for q in ev.quotes]
+    follow_on = next(q for q in quotes if any("work longer for less" in v for v in q.variants))
+    assert follow_on.speaker == "Viktor Halloran"
+
+
+def test_a_new_attribution_is_not_a_continuation():
+    from storyweave.analysis.quotes import _ATTRIBUTION_ONLY
+
+    assert _ATTRIBUTION_ONLY.fullmatch('," he said. "') is not None
+    assert _ATTRIBUTION_ONLY.fullmatch("said the minister, who") is None
+    assert _ATTRIBUTION_ONLY.fullmatch("But the union") is None

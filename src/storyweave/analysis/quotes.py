@@ -227,6 +227,11 @@ def _speaker_near(doc, ctx_start: int, v_start: int, v_end: int, ctx_end: int, a
     return index.by_role(role.group(1)) or index.by_institution(role.group(1))
 
 
+_ATTRIBUTION_ONLY = re.compile(
+    r"[^\w]*(?:[\w.'’-]+\s+){0,3}(?:said|says|added|adds|told\s+\w+|continued|went on|explained|"
+    r"stressed|insisted|noted|wrote|tweeted)[^\w]*", re.IGNORECASE)
+
+
 def quotes_of(doc, article_id: str, credited: tuple[str, ...], index: EntityIndex) -> list[QuoteRecord]:
     """Attributed quotes of one article; an unattributed quote right after one continues its speaker."""
     spans = find_quotes(text_of(doc))
@@ -238,7 +243,10 @@ def quotes_of(doc, article_id: str, credited: tuple[str, ...], index: EntityInde
         speaker = attribute(doc, q, article_id, index, spans)
         if speaker is None and prev is not None and prev.speaker and prev_span is not None and not has_cue(text, q):
             between = text[prev_span.end : q.start]
-            consecutive = q.para_start == prev_span.para_start and not re.search(r"[A-Za-z]{2,}", between)
+            # nothing but punctuation, or only the previous quote's own short attribution clause
+            # ('"...winters," he said. "Now they..."'): the same speaker goes on
+            consecutive = q.para_start == prev_span.para_start and (
+                not re.search(r"[A-Za-z]{2,}", between) or _ATTRIBUTION_ONLY.fullmatch(between.strip()) is not None)
             # a paragraph that opens with a quote continues the previous paragraph's speaker
             next_para = (q.para_start != prev_span.para_start and q.start - 1 == q.para_start
                          and not re.search(r"\S", text[prev_span.para_end : q.para_start]))
