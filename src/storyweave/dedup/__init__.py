@@ -84,12 +84,16 @@ class _Docs:
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
         self.cache: dict[int, Doc] = {}
+        self.by_text: dict[str, Doc] = {}  # exact copies share one Doc
         self.feature_ids: dict[str, int] = {}
 
     def __getitem__(self, i: int) -> Doc:
         d = self.cache.get(i)
         if d is None:
-            d = self.cache[i] = make_doc(self.texts[i])
+            d = self.by_text.get(self.texts[i])
+            if d is None:
+                d = self.by_text[self.texts[i]] = make_doc(self.texts[i])
+            self.cache[i] = d
         return d
 
 
@@ -103,7 +107,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
         a.duplicate_of, a.duplicate_kind, a.shares_wire_with = None, None, []
     texts = [a.text or a.raw_text or "" for a in arts]
     clock = _Clock()
-    sig = analyse(texts)
+    sig = analyse(texts, words=bool({"rewrite", "translation"} & set(p.kinds)))
     clock("signatures")
     keys = sig.exact_keys
     langs = [(a.language or "").split("-")[0].lower() or None for a in arts]
@@ -158,10 +162,15 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
             link(i, j, "near", containment)
         elif containment >= p.verify_containment:
             verify(i, j)
-        elif "wire" in p.kinds:  # little shared text: only wire passages are possible, a cheap exact-unit check
+    # wire passages: pairs sharing >= 2 long sentences (hash index), confirmed on the text
+    if "wire" in p.kinds:
+        ua, ub, us = shared_fingerprint_pairs(sig.units, n)
+        for i, j, s in zip(ua.tolist(), ub.tolist(), us.tolist()):
+            if s < 2 or (i, j) in wire or uf.same(i, j) or not same_lang(i, j):
+                continue
             shared_units = shared_verbatim(docs[i], docs[j])
             if len(shared_units) >= 2:
-                wire[(i, j)] = Verdict("wire", containment, None, shared_units)
+                wire[(i, j)] = Verdict("wire", s / max(1, min(sig.units.per_doc[i], sig.units.per_doc[j])), None, shared_units)
 
     clock("near/wire candidates+verify")
     # 3. rewrites: content-word TF-IDF neighbours

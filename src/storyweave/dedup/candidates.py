@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from storyweave.dedup.signatures import Fingerprints
+from storyweave.dedup.signatures import Fingerprints, unique_sorted
 
 
 def shared_fingerprint_pairs(fps: Fingerprints, n_docs: int, max_df: int = 40) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -39,7 +39,7 @@ def shared_fingerprint_pairs(fps: Fingerprints, n_docs: int, max_df: int = 40) -
     if not keys:
         empty = np.zeros(0, np.int64)
         return empty, empty, empty
-    uniq, counts = np.unique(np.concatenate(keys), return_counts=True)
+    uniq, counts = unique_sorted(np.concatenate(keys))
     return uniq // n_docs, uniq % n_docs, counts
 
 

@@ -1,8 +1,13 @@
-"""Per-article signatures: word tokens, stable token hashes, sampled shingle fingerprints, content stems.
+"""Per-article signatures from one vectorised pass: token hashes, sampled shingle fingerprints,
+exact-text keys, long-sentence hashes and (optionally) article x stem / anchor counts.
 
-All hashes are stable across runs and machines (blake2b of the token, never Python's salted
-`hash`), so the stage is deterministic.  Shingle hashing and fingerprint sampling are vectorised
-with numpy over the whole corpus at once: no per-shingle Python loop.
+Tokenisation is done on UTF-8 bytes with numpy, a chunk of articles (~1 MB of text) at a time:
+word bytes by a 256-entry table, token boundaries from a diff, token hashes from unaligned 8-byte
+loads.  We hand-write this because every library route builds one Python string per token
+(`re.findall`, scikit-learn's vectorisers, spaCy, per-token `xxhash`/`rensa` calls): that costs
+~1 ms an article, more than the whole stage may spend.  Python work is done once per distinct
+word (stems, anchors), never per token.  All hashes are fixed functions of the bytes (never
+Python's salted `hash`), so the stage is deterministic across runs and machines.
 """
 
 from __future__ import annotations
@@ -18,42 +23,113 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 SHINGLE = 5  # words per shingle
 SAMPLE_MOD = 4  # keep shingles whose mixed hash is 0 mod SAMPLE_MOD (Broder's mod-m sampling)
 STEM = 6  # crude stemming: word prefix of this length
-CHUNK = 5000  # articles tokenised at a time
+CHUNK_BYTES = 1 << 20  # text tokenised at a time (keeps the numpy working set small)
 MIN_CONTENT_WORDS = 2  # content words a shingle needs to be fingerprinted
+UNIT_MIN_WORDS = 8  # sentences this long are hashed for the wire-passage index
+STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "also", "just"}
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
-_TOKEN_HASH: dict[str, int] = {}
-_MASK64 = (1 << 64) - 1
+_U64 = np.uint64
 _MULTS = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD],
     dtype=np.uint64,
 )
-_MIX = np.uint64(0xBF58476D1CE4E5B9)
-STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "also", "just"}
+_MIX = _U64(0xBF58476D1CE4E5B9)
+_K1, _K2, _K3 = _U64(0x9E3779B97F4A7C15), _U64(0xC2B2AE3D27D4EB4F), _U64(0x27D4EB2F165667C5)
+_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+_LONG_TOKEN = 24  # longer tokens (rare: URLs, chains of hyphens) are hashed with blake2b
+
+# byte classes: 1 word byte, 2 joiner inside a word (- '), 4 newline, 8 sentence end (. ! ?), 16 space
+_CLASS = np.zeros(256, dtype=np.uint8)
+for _c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_":
+    _CLASS[_c] = 1
+_CLASS[0x80:] = 1  # non-ASCII letters; punctuation sequences are cleared below
+_CLASS[ord("-")] = _CLASS[ord("'")] = 2
+_CLASS[ord("\n")] = 4 | 16
+_CLASS[ord(".")] = _CLASS[ord("!")] = _CLASS[ord("?")] = 8
+_CLASS[ord(" ")] = _CLASS[ord("\t")] = _CLASS[ord("\r")] = 16
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[ord("0") : ord("9") + 1] = True
+_UPPER_START = np.zeros(256, dtype=bool)  # a capital or a digit opens a sentence
+_UPPER_START[ord("A") : ord("Z") + 1] = True
+_UPPER_START[ord("0") : ord("9") + 1] = True
+_LOWER_ASCII = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens (the same notion of word as `storyweave.text.words`)."""
-    return _WORD.findall(text.lower())
+def _fmix(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser (a bijection that spreads every input bit)."""
+    h = h ^ (h >> _U64(33))
+    h = h * _U64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> _U64(33))
+    h = h * _U64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> _U64(33))
 
 
-def token_hash(tok: str) -> int:
-    h = _TOKEN_HASH.get(tok)
-    if h is None:
-        h = int.from_bytes(hashlib.blake2b(tok.encode("utf-8"), digest_size=8).digest(), "little")
-        if len(_TOKEN_HASH) < 5_000_000:
-            _TOKEN_HASH[tok] = h
+def _hash_spans(buf: np.ndarray, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Hash of each byte span buf[s:e] (buf padded with >= 16 zero bytes at the end).
+
+    Spans of <= 24 bytes are read whole as three (possibly overlapping) 8-byte words, so the
+    hash is a function of exactly the span's bytes and its length.
+    """
+    n = len(s)
+    if not n:
+        return np.zeros(0, np.uint64)
+    view = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))  # unaligned loads
+    length = (e - s).astype(np.int64)
+    with np.errstate(over="ignore"):
+        tail = length.astype(np.uint64) * _K2  # the length, and below the words past the first 8 bytes
+        over8 = np.flatnonzero(length > 8)  # few: most words are short, so gather only for these
+        tail[over8] += view[e[over8] - 8] * _K3
+        over16 = over8[length[over8] > 16]
+        tail[over16] ^= _fmix(view[s[over16] + 8])
+        h = _fmix((view[s] & _MASKS[np.minimum(length, 8)]) * _K1 ^ _fmix(tail))
+    for i in np.flatnonzero(length > _LONG_TOKEN).tolist():
+        h[i] = int.from_bytes(hashlib.blake2b(buf[s[i] : e[i]].tobytes(), digest_size=8).digest(), "little")
     return h
 
 
-def text_key(toks: list[str]) -> str:
-    """Key of the exact text (case, spacing and punctuation ignored)."""
-    return " ".join(toks)
+def token_hashes(words: list[str]) -> np.ndarray:
+    """Hashes of single lower-cased words, the same as the corpus pass gives them."""
+    data = [w.encode("utf-8") for w in words]
+    lengths = np.array([len(d) for d in data], dtype=np.int64)
+    ends = np.cumsum(lengths + 1) - 1
+    buf = np.frombuffer(b"\n".join(data) + b"\n" + bytes(16), dtype=np.uint8)
+    return _hash_spans(buf, ends - lengths, ends)
+
+
+def _stop_table() -> tuple[int, np.ndarray]:
+    """Direct-address table of the stop-word hashes: the smallest width with no two in one slot."""
+    hashes = token_hashes(sorted(STOPWORDS))
+    for bits in range(12, 25):
+        slots = hashes >> _U64(64 - bits)
+        if len(np.unique(slots)) == len(hashes):
+            table = np.zeros(1 << bits, dtype=np.uint64)
+            table[slots.astype(np.int64)] = hashes
+            return bits, table
+    raise AssertionError("stop-word hashes collide")
+
+
+_STOP_BITS, _STOP_TABLE = _stop_table()
+
+
+def _is_stop(h: np.ndarray) -> np.ndarray:
+    return _STOP_TABLE[(h >> _U64(64 - _STOP_BITS)).astype(np.int64)] == h
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens by regex (the same notion of word as `storyweave.text.words`);
+    for small inputs and the benchmark baseline, not used by the corpus pass."""
+    return _WORD.findall(text.lower())
+
+
+def stem(lw: str) -> str | None:
+    """Content-word stem of a lower-cased word (stop words and one/two-letter words: None)."""
+    return lw[:STEM] if (len(lw) > 2 or lw.isdigit()) and lw not in STOPWORDS else None
 
 
 def stems(toks: list[str]) -> list[str]:
-    """Content-word stems (stop words and one-letter tokens dropped; numbers kept)."""
-    return [t[:STEM] for t in toks if (len(t) > 2 or t.isdigit()) and t not in STOPWORDS]
+    """Content-word stems (stop words and one/two-letter tokens dropped; numbers kept)."""
+    return [s for s in map(stem, toks) if s]
 
 
 @dataclass
@@ -65,122 +141,237 @@ class Fingerprints:
     per_doc: np.ndarray  # number of distinct sampled fingerprints of each article
 
 
-class CorpusSignatures:
-    """Everything the candidate search needs, from one tokenisation pass over the corpus.
+@dataclass
+class _Chunk:
+    """What one chunk of articles contributes (all doc numbers are corpus-wide)."""
 
-    Per-token Python work is C-level; everything derived from a word (hash, stem, anchor) is
-    computed once per distinct word and spread to all its occurrences with numpy.  The stem and
-    anchor matrices are built on first use only (not at all when rewrites/translations are off).
+    n_words: np.ndarray
+    exact_keys: list[bytes | None]
+    fp: np.ndarray
+    fp_doc: np.ndarray
+    unit: np.ndarray  # hashes of long sentences
+    unit_doc: np.ndarray
+    stems: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (doc, column, count) cells
+    anchors: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+
+def _tokenise_chunk(texts: list[str], first_doc: int, with_words: bool, fold_cache: dict[int, int]) -> _Chunk:
+    n_docs = len(texts)
+    raw, low = [], []
+    for t in texts:
+        t = t.replace("’", "'")  # the typographic apostrophe joins words like ' does
+        b = t.encode("utf-8")
+        lb = t.lower().encode("utf-8")
+        raw.append(b)
+        low.append(lb if len(lb) == len(b) else b.translate(_LOWER_ASCII))  # rare: lower() changed the length
+    sizes = np.fromiter(map(len, raw), dtype=np.int64, count=n_docs)
+    orig = np.frombuffer(b"\n".join(raw) + b"\n" + bytes(16), dtype=np.uint8)
+    buf = np.frombuffer(b"\n".join(low) + b"\n" + bytes(16), dtype=np.uint8)
+    doc_start = np.r_[0, np.cumsum(sizes + 1)[:-1]]
+    cls = _CLASS[buf]
+    # punctuation of Latin-1 (C2 xx) and General Punctuation (E2 xx xx: dashes, quotes, ...) is not a word
+    lead = np.flatnonzero(buf[:-16] == 0xC2)
+    cls[lead] = cls[lead + 1] = 0
+    lead = np.flatnonzero(buf[:-16] == 0xE2)
+    cls[lead] = cls[lead + 1] = cls[lead + 2] = 0
+    word = cls == 1
+    word[1:-1] |= (cls[1:-1] == 2) & word[:-2] & word[2:]  # don't, well-known
+    edges = np.diff(word.view(np.int8), prepend=np.int8(0))
+    s = np.flatnonzero(edges == 1)
+    e = np.flatnonzero(edges == -1)
+    n_tok = len(s)
+    n_words = np.diff(np.r_[np.searchsorted(s, doc_start), n_tok]).astype(np.int64)
+    tok_doc = np.repeat(np.arange(n_docs, dtype=np.int64), n_words)
+    h = _hash_spans(buf, s, e)
+    bounds = np.r_[0, np.cumsum(n_words)]
+    exact_keys = [h[bounds[d] : bounds[d + 1]].tobytes() if n_words[d] else None for d in range(n_docs)]
+    length = e - s
+    digit = _DIGIT[buf[s]] & _DIGIT[buf[e - 1]]
+    stop = _is_stop(h)
+    content = (length > 2) & ~digit & ~stop
+    fp, fp_doc = _sample_shingles(h, tok_doc, content)
+    unit, unit_doc = _long_units(buf, orig, cls, s, h, tok_doc, doc_start)
+    chunk = _Chunk(n_words, exact_keys, fp, fp_doc + first_doc, unit, unit_doc + first_doc)
+    if with_words and n_tok:
+        # content stems: the first STEM bytes of the word, hashed into HASH_COLUMNS columns
+        is_stem = ((length > 2) | digit) & ~stop
+        st = np.flatnonzero(is_stem)
+        stem_h = _hash_spans(buf, s[st], np.minimum(e[st], s[st] + STEM))
+        chunk.stems = _cells(tok_doc[st], stem_h, first_doc)
+        # anchors: numbers, and capitalised words that are not stop words (ASCII-folded)
+        first_b = orig[s]
+        cap = _UPPER_START[first_b] | ((first_b == 0xC3) & (orig[s + 1] >= 0x80) & (orig[s + 1] <= 0x9E))
+        an = np.flatnonzero(_DIGIT[buf[s]] | (cap & ~stop))
+        anchor_h = h[an].copy()
+        high = np.flatnonzero(buf[:-16] >= 0x80)  # non-ASCII bytes are few: find the words holding them
+        holder = np.searchsorted(s[an], high, side="right") - 1
+        holder = np.unique(holder[(holder >= 0) & (high < e[an][np.maximum(holder, 0)])])
+        for k in holder.tolist():
+            hv = int(anchor_h[k])
+            folded = fold_cache.get(hv)
+            if folded is None:
+                from unidecode import unidecode
+
+                text = buf[s[an[k]] : e[an[k]]].tobytes().decode("utf-8", "replace")
+                folded = fold_cache[hv] = int(token_hashes([unidecode(text).lower()])[0])
+            anchor_h[k] = folded
+        chunk.anchors = _cells(tok_doc[an], anchor_h, first_doc)
+    return chunk
+
+
+HASH_BITS = 22  # columns of the stem / anchor matrices (the hashing trick, as in HashingVectorizer)
+
+
+def _cells(doc: np.ndarray, term: np.ndarray, first_doc: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(doc, column, count) of each distinct (doc, hashed term), sorted by doc then column."""
+    col = (term >> _U64(64 - HASH_BITS)).astype(np.int64)
+    key, counts = unique_sorted((doc << HASH_BITS) | col)
+    return (key >> HASH_BITS) + first_doc, key & ((1 << HASH_BITS) - 1), counts
+
+
+def _long_units(buf: np.ndarray, orig: np.ndarray, cls: np.ndarray, s: np.ndarray, h: np.ndarray,
+                tok_doc: np.ndarray, doc_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of the sentences of >= UNIT_MIN_WORDS words (for the wire-passage index).
+
+    A sentence starts after a newline, or after . ! ? followed by a space (closing quotes may sit
+    between) when the next word is capitalised or a number; the same cut as `verify.make_doc`.
     """
+    n_tok = len(s)
+    if not n_tok:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    brk = np.zeros(n_tok, dtype=bool)
+    brk[np.searchsorted(s, doc_start)[np.searchsorted(s, doc_start) < n_tok]] = True
+    nl = np.flatnonzero(buf == 10)
+    after = np.searchsorted(s, nl)
+    brk[after[after < n_tok]] = True
+    end = np.flatnonzero((cls & 8) > 0)
+    end = end[cls[end + 1] != 1]  # 3.5 and U.S.A do not end a sentence
+    space = ((cls[end + 1] | cls[end + 2] | cls[end + 3] | cls[end + 4]) & 16) > 0
+    after = np.searchsorted(s, end[space])
+    after = after[after < n_tok]
+    brk[after[_UPPER_START[orig[s[after]]]]] = True
+    brk[0] = True
+    start = np.flatnonzero(brk)
+    ulen = np.diff(np.r_[start, n_tok])
+    pos_in = np.arange(n_tok) - np.repeat(start, ulen)
+    with np.errstate(over="ignore"):
+        mixed = _fmix(h + pos_in.astype(np.uint64) * _K3)  # order matters within a sentence
+        uh = np.bitwise_xor.reduceat(mixed, start)
+        keep = ulen >= UNIT_MIN_WORDS
+        return _fmix(uh[keep] ^ ulen[keep].astype(np.uint64)), tok_doc[start[keep]]
+
+
+def _sample_shingles(h: np.ndarray, tok_doc: np.ndarray, content: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hash every `SHINGLE`-word shingle with `MIN_CONTENT_WORDS` content words; keep a
+    consistent 1/`SAMPLE_MOD` sample (unsorted, may repeat within an article).
+
+    A shingle kept in one article is kept in every article that has it, so shared sampled
+    fingerprints estimate shared text (containment), which is what trimmed copies and embedded
+    wire paragraphs need (Jaccard, as in MinHash, punishes them for the length difference).
+    """
+    if len(h) < SHINGLE:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    m = len(h) - SHINGLE + 1
+    with np.errstate(over="ignore"):
+        sh = h[:m] * _MULTS[0]
+        for k in range(1, SHINGLE):
+            sh ^= h[k : k + m] * _MULTS[k]
+        sh = (sh ^ (sh >> _U64(31))) * _MIX
+        sh ^= sh >> _U64(29)
+    valid = tok_doc[:m] == tok_doc[SHINGLE - 1 :]
+    c = np.r_[0, np.cumsum(content)]
+    valid &= (c[SHINGLE:] - c[:m]) >= MIN_CONTENT_WORDS  # shingles of function words identify nothing
+    keep = valid & ((sh % _U64(SAMPLE_MOD)) == 0)
+    return sh[keep], tok_doc[:m][keep]
+
+
+def unique_sorted(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of `x`, sorted, and how often each occurs (np.sort + run scan: numpy 2's
+    `np.unique` is many times slower than a plain sort on these arrays)."""
+    x = np.sort(x)
+    if not len(x):
+        return x, np.zeros(0, np.int64)
+    run = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
+    return x[run], np.diff(np.r_[run, len(x)])
+
+
+def _sorted_unique_pairs(fp: np.ndarray, doc: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """(fp, doc) pairs sorted by fp then doc, duplicates removed.
+
+    One sort of a packed key (fingerprint's high bits | doc) instead of a two-key lexsort; the
+    fingerprint keeps 64 - log2(n_docs) bits, plenty for candidate search.
+    """
+    bits = max(1, int(n_docs).bit_length())
+    key = unique_sorted((fp & ~_U64((1 << bits) - 1)) | doc.astype(np.uint64))[0]
+    return key & ~_U64((1 << bits) - 1), (key & _U64((1 << bits) - 1)).astype(np.int64)
+
+
+def _csr(cells: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n_docs: int) -> sparse.csr_matrix:
+    """Article x hashed-term counts from per-chunk cells (chunks in doc order, cells sorted)."""
+    doc = np.concatenate([c[0] for c in cells]) if cells else np.zeros(0, np.int64)
+    col = np.concatenate([c[1] for c in cells]) if cells else np.zeros(0, np.int64)
+    cnt = np.concatenate([c[2] for c in cells]) if cells else np.zeros(0, np.int64)
+    indptr = np.r_[0, np.cumsum(np.bincount(doc, minlength=n_docs))]
+    return sparse.csr_matrix((cnt.astype(np.float64), col.astype(np.int32), indptr), shape=(n_docs, 1 << HASH_BITS))
+
+
+class CorpusSignatures:
+    """Everything the candidate search needs, from one tokenisation pass over the corpus."""
 
     def __init__(self, n_words: np.ndarray, exact_keys: list[bytes | None], fingerprints: Fingerprints,
-                 words: list[str], lower: list[str], flat_ids: np.ndarray, doc_of: np.ndarray) -> None:
+                 units: Fingerprints, stems: sparse.csr_matrix | None = None,
+                 anchors: sparse.csr_matrix | None = None) -> None:
         self.n_words = n_words  # words per article
         self.exact_keys = exact_keys  # equal iff the word sequences are equal
-        self.fingerprints = fingerprints
-        self._words, self._lower, self._flat_ids, self._doc_of = words, lower, flat_ids, doc_of
-        self._stems: sparse.csr_matrix | None = None
-        self._anchors: sparse.csr_matrix | None = None
+        self.fingerprints = fingerprints  # sampled 5-word shingles
+        self.units = units  # hashes of sentences of >= UNIT_MIN_WORDS words
+        self._stems = stems
+        self._anchors = anchors
 
     @property
     def stems(self) -> sparse.csr_matrix:
-        """Article x content-stem counts (columns in sorted-stem order)."""
+        """Article x content-stem counts (hashed columns)."""
         if self._stems is None:
-            self._stems = self._counts([_stem(lw) for lw in self._lower])
+            raise ValueError("signatures were computed without words (analyse(..., words=True))")
         return self._stems
 
     @property
     def anchors(self) -> sparse.csr_matrix:
-        """Article x anchor counts (numbers, capitalised names; ASCII-folded)."""
+        """Article x anchor counts: numbers, and capitalised words that are not stop words
+        (ASCII-folded; hashed columns)."""
         if self._anchors is None:
-            from unidecode import unidecode
-
-            self._anchors = self._counts([
-                ((lw if lw.isascii() else unidecode(lw)) if (w[0].isdigit() or (w[0].isupper() and lw not in STOPWORDS))
-                 else None)
-                for w, lw in zip(self._words, self._lower)
-            ])
+            raise ValueError("signatures were computed without words (analyse(..., words=True))")
         return self._anchors
 
-    def _counts(self, term_of_word: list[str | None]) -> sparse.csr_matrix:
-        cols_of = {t: i for i, t in enumerate(sorted({t for t in term_of_word if t}))}
-        col_of = np.array([cols_of[t] if t else -1 for t in term_of_word], dtype=np.int64)
-        n_docs = len(self.n_words)
-        cols = col_of[self._flat_ids] if len(self._flat_ids) else np.zeros(0, np.int64)
-        keep = cols >= 0
-        data = np.ones(int(keep.sum()), dtype=np.float64)
-        return sparse.csr_matrix((data, (self._doc_of[keep], cols[keep])), shape=(n_docs, max(1, len(cols_of))))
 
-
-def _stem(lw: str) -> str | None:
-    return lw[:STEM] if (len(lw) > 2 or lw.isdigit()) and lw not in STOPWORDS else None
-
-
-def analyse(texts: list[str]) -> CorpusSignatures:
+def analyse(texts: list[str], words: bool = True) -> CorpusSignatures:
+    """One pass over all texts; `words=False` skips the stem and anchor matrices."""
     n_docs = len(texts)
-    lengths = np.zeros(n_docs, dtype=np.int64)
-    vocab: dict[str, int] = {}
-    id_chunks: list[np.ndarray] = []
-    for lo in range(0, n_docs, CHUNK):  # chunks bound the memory held by token strings
-        chunk_toks: list[str] = []
-        for d in range(lo, min(n_docs, lo + CHUNK)):
-            toks = _WORD.findall(texts[d])
-            lengths[d] = len(toks)
-            chunk_toks.extend(toks)
-        # C-level passes only: new distinct words in first-seen order, then ids of all tokens
-        for w in dict.fromkeys(chunk_toks):
-            if w not in vocab:
-                vocab[w] = len(vocab)
-        id_chunks.append(np.fromiter(map(vocab.__getitem__, chunk_toks), dtype=np.int64, count=len(chunk_toks)))
-    flat_ids = np.concatenate(id_chunks) if id_chunks else np.zeros(0, np.int64)
-    words = list(vocab)
-    lower = [w.lower() for w in words]
-    hash_of = np.fromiter((token_hash(lw) for lw in lower), dtype=np.uint64, count=len(lower))
-    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-    flat_hash = hash_of[flat_ids] if len(flat_ids) else np.zeros(0, np.uint64)
-    bounds = np.r_[0, np.cumsum(lengths)]
-    exact_keys = [flat_hash[bounds[d] : bounds[d + 1]].tobytes() if lengths[d] else None for d in range(n_docs)]
-    # content words: not a stop word, not a number, more than two letters
-    content = np.array([not (lw in STOPWORDS or len(lw) <= 2 or lw.isdigit()) for lw in lower], dtype=np.int64)
-    flat_content = content[flat_ids] if len(flat_ids) else np.zeros(0, np.int64)
-    return CorpusSignatures(lengths, exact_keys, _fingerprints(flat_hash, doc_of, n_docs, flat_content),
-                            words, lower, flat_ids, doc_of)
+    chunks: list[_Chunk] = []
+    fold_cache: dict[int, int] = {}  # word hash -> hash of its ASCII folding (non-ASCII anchors only)
+    lo = 0
+    while lo < n_docs:
+        hi, size = lo, 0
+        while hi < n_docs and (hi == lo or size < CHUNK_BYTES):
+            size += len(texts[hi])
+            hi += 1
+        chunks.append(_tokenise_chunk(texts[lo:hi], lo, words, fold_cache))
+        lo = hi
+    return _merge(chunks, n_docs, words)
 
 
-def fingerprints(token_lists: list[list[str]]) -> Fingerprints:
-    """Fingerprints of pre-tokenised texts (see `_fingerprints`)."""
-    lengths = np.array([len(t) for t in token_lists], dtype=np.int64)
-    flat = np.fromiter((token_hash(t) for toks in token_lists for t in toks), dtype=np.uint64, count=int(lengths.sum()))
-    return _fingerprints(flat, np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths), len(token_lists))
+def _merge(chunks: list[_Chunk], n_docs: int, words: bool) -> CorpusSignatures:
+    def cat(name: str, dtype: type) -> np.ndarray:
+        return np.concatenate([getattr(c, name) for c in chunks]) if chunks else np.zeros(0, dtype)
 
-
-def _fingerprints(flat: np.ndarray, doc_of: np.ndarray, n_docs: int, content: np.ndarray | None = None) -> Fingerprints:
-    """Hash every `SHINGLE`-word shingle and keep a consistent 1/`SAMPLE_MOD` sample.
-
-    Only shingles with `MIN_CONTENT_WORDS` content words count.  A shingle kept in one article
-    is kept in every article that has it, so shared sampled
-    fingerprints estimate shared text (containment), which is what trimmed copies and embedded
-    wire paragraphs need (Jaccard, as in MinHash, punishes them for the length difference).
-    """
-    if len(flat) < SHINGLE:
-        return Fingerprints(np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(n_docs, np.int64))
-    m = len(flat) - SHINGLE + 1
-    with np.errstate(over="ignore"):
-        sh = np.zeros(m, dtype=np.uint64)
-        for k in range(SHINGLE):
-            sh ^= flat[k : k + m] * _MULTS[k]
-        sh = (sh ^ (sh >> np.uint64(31))) * _MIX
-        sh ^= sh >> np.uint64(29)
-    valid = doc_of[:m] == doc_of[SHINGLE - 1 :]
-    if content is not None:  # shingles of function words only ("one of the most of") identify nothing
-        c = np.r_[0, np.cumsum(content)]
-        valid &= (c[SHINGLE:] - c[:m]) >= MIN_CONTENT_WORDS
-    keep = valid & ((sh % np.uint64(SAMPLE_MOD)) == 0)
-    fp, doc = sh[keep], doc_of[:m][keep]
-    order = np.lexsort((doc, fp))
-    fp, doc = fp[order], doc[order]
-    if len(fp):
-        first = np.ones(len(fp), dtype=bool)
-        first[1:] = (fp[1:] != fp[:-1]) | (doc[1:] != doc[:-1])
-        fp, doc = fp[first], doc[first]
-    return Fingerprints(fp, doc, np.bincount(doc, minlength=n_docs))
+    n_words = cat("n_words", np.int64)
+    exact_keys = [k for c in chunks for k in c.exact_keys]
+    fp, doc = _sorted_unique_pairs(cat("fp", np.uint64), cat("fp_doc", np.int64), n_docs)
+    fps = Fingerprints(fp, doc, np.bincount(doc, minlength=n_docs))
+    uh, ud = _sorted_unique_pairs(cat("unit", np.uint64), cat("unit_doc", np.int64), n_docs)
+    units = Fingerprints(uh, ud, np.bincount(ud, minlength=n_docs))
+    if not words:
+        return CorpusSignatures(n_words, exact_keys, fps, units)
+    stems_m = _csr([c.stems for c in chunks if c.stems is not None], n_docs)
+    anchors_m = _csr([c.anchors for c in chunks if c.anchors is not None], n_docs)
+    return CorpusSignatures(n_words, exact_keys, fps, units, stems_m, anchors_m)
