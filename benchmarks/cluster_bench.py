@@ -20,6 +20,7 @@ dedup stages first (copies join their original's event) unless --raw.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import platform
@@ -125,28 +126,76 @@ def baseline_labels(corpus: Corpus, gold: list, thresholds: np.ndarray) -> tuple
     return best[1], best[2]
 
 
-def two_fold(corpus: Corpus, gold_of: dict[str, str], level: str, thresholds: np.ndarray) -> list[dict]:
-    """Tune `level`.threshold ("events" or "stories") on one half of the gold events, score the
-    other half; beside it the fixed configuration on the same half."""
+def two_fold(corpus: Corpus, gold_of: dict[str, str], level: str, grid: list[dict]) -> list[dict]:
+    """Tune `level` ("events" or "stories") over `grid` (settings overrides) on one half of the
+    gold events, score the other half; beside it the fixed configuration on the same half.
+    Stories reuse one events run per half (the story knobs do not change events)."""
     events = sorted(set(gold_of.values()))
     order = np.random.default_rng(7).permutation(len(events))
     half = {events[i]: k % 2 for k, i in enumerate(order)}
     folds = [[a.id for a in corpus.articles if half[gold_of[a.id]] == k] for k in (0, 1)]
 
-    def predict(part: Corpus, threshold: float | None) -> list[str]:
-        extra = {} if threshold is None else {f"{level}.threshold": float(threshold)}
-        return labels(run_pipeline(part, extra), level)
+    def predict(part: Corpus, extra: dict) -> list[str]:
+        if level == "events":
+            return labels(run_pipeline(part, extra), level)
+        return labels(stories.link_stories(copy.deepcopy(part), Settings(extra=extra)), level)
 
     rows = []
     for tune, test in ((0, 1), (1, 0)):
         tune_corpus, test_corpus = fresh(corpus, folds[tune]), fresh(corpus, folds[test])
+        if level == "stories":
+            tune_corpus, test_corpus = (ev.cluster_events(c, Settings()) for c in (tune_corpus, test_corpus))
         tune_gold = [gold_of[a.id] for a in tune_corpus.articles]
-        tuned = max(thresholds, key=lambda t: pairwise(predict(tune_corpus, t), tune_gold)[2])
+        tuned = max(grid, key=lambda g: pairwise(predict(tune_corpus, g), tune_gold)[2])
         test_gold = [gold_of[a.id] for a in test_corpus.articles]
-        rows.append({"level": level, "tune": tune, "test": test, "threshold": float(tuned),
+        rows.append({"level": level, "tune": tune, "test": test, "tuned_config": tuned,
                      "tuned": scores(predict(test_corpus, tuned), test_gold),
-                     "fixed": scores(predict(test_corpus, None), test_gold)})
+                     "fixed": scores(predict(test_corpus, {}), test_gold)})
     return rows
+
+
+def example_corpus_exact(extra: dict) -> str:
+    """Whether events and stories of examples/corpus come out exactly as its gold."""
+    from storyweave.readers import read_paths
+
+    folder = ROOT / "examples" / "corpus"
+    gold = json.loads((folder / "gold.json").read_text())
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in {"gold.json", "README.md"})
+    corpus = run_pipeline(preprocess(Corpus(articles=read_paths(files)[0])), extra)
+
+    def partition(key: str, plural: str, label_of: dict[str, str]) -> bool:
+        got = {frozenset(i for i in gold["articles"] if label_of[i] == x) for x in set(label_of.values())}
+        want = {frozenset(i for i, g in gold["articles"].items() if g[key] == x) for x in gold[plural]}
+        return got - {frozenset()} == want
+
+    event_of = {a.id: a.event_id for a in corpus.articles}
+    story_of = {e.id: e.story_id for e in corpus.events}
+    ok_events = partition("event", "events", event_of)
+    ok_stories = partition("story", "stories", {i: story_of[e] for i, e in event_of.items()})
+    return f"events {'exact' if ok_events else 'WRONG'}, stories {'exact' if ok_stories else 'WRONG'}"
+
+
+def confusions(pred: list, gold: list, top: int = 10) -> tuple[list[str], list[str]]:
+    """Gold events merged into one predicted group (wrong pairs) and gold events split (missed
+    pairs), largest first."""
+    both = Counter(zip(pred, gold))
+    merged: list[tuple[int, str]] = []
+    by_pred: dict = defaultdict(list)
+    for (p, g), n in both.items():
+        by_pred[p].append((n, g))
+    for members in by_pred.values():
+        members.sort(reverse=True)
+        for (n1, g1), (n2, g2) in ((a, b) for k, a in enumerate(members) for b in members[k + 1:]):
+            merged.append((n1 * n2, f"{n1 * n2} wrong pairs: `{g1}` ({n1}) + `{g2}` ({n2})"))
+    split: list[tuple[int, str]] = []
+    by_gold: dict = defaultdict(list)
+    for (p, g), n in both.items():
+        by_gold[g].append(n)
+    for g, sizes in by_gold.items():
+        if len(sizes) > 1:
+            missed = pairs([sum(sizes)]) - pairs(sizes)
+            split.append((missed, f"{missed} missed pairs: `{g}` in {len(sizes)} groups of {sorted(sizes, reverse=True)}"))
+    return [t for _, t in sorted(merged, reverse=True)[:top]], [t for _, t in sorted(split, reverse=True)[:top]]
 
 
 def run_pipeline(corpus: Corpus, extra: dict | None = None) -> Corpus:
@@ -196,6 +245,10 @@ def fast_path(corpus: Corpus) -> dict[str, str]:
         assigned[article.id] = index.add(article, new_id=f"ev-{article.id}")[0]
     return assigned
 
+
+# Story weights tuned on news_cluster alone (ablation): title as heavy as body, no key-name bonus.
+# They merge fewer gold events here but split the example corpus's war story (see the report).
+NEWS_ONLY = {"stories.weight_title": 1.0, "stories.weight_key_entities": 0.0, "stories.threshold": 0.095}
 
 FAST_WINDOW = ev.EventConfig().veto_gap_days - 1  # reports further apart are other happenings
 FAST_THRESHOLD = 0.45
@@ -275,12 +328,21 @@ def main() -> None:
     batch_s = time.perf_counter() - t
     pred, story_pred = labels(batch, "events"), labels(batch, "stories")
     with_embedding = labels(run_pipeline(corpus, {"events.weight_embedding": 1.0}), "stories")
+    news_only = labels(run_pipeline(corpus, NEWS_ONLY), "stories")
     no_veto = labels(run_pipeline(corpus, {"events.veto_gap_days": 10**9, "events.lookalike_gap_days": 10**9}), "events")
+    example_fixed, example_news_only = example_corpus_exact({}), example_corpus_exact(NEWS_ONLY)
 
     thresholds = np.round(np.arange(0.02, 0.60, 0.01), 2)
     base_labels, base_t = baseline_labels(corpus, gold, thresholds)
-    grid = np.round(np.arange(0.02, 0.21, 0.01), 2)
-    folds = two_fold(corpus, gold_of, "events", grid) + two_fold(corpus, gold_of, "stories", grid)
+    event_grid = [{"events.threshold": float(t)} for t in np.round(np.arange(0.05, 0.205, 0.01), 3)]
+    story_grid = [
+        {"stories.threshold": float(t), "stories.weight_title": w, "stories.weight_key_entities": k}
+        for t in np.round(np.arange(0.07, 0.1301, 0.0025), 4) for w in (0.25, 1.0) for k in (0.0, 0.1)
+    ]
+    folds = two_fold(corpus, gold_of, "events", event_grid) + two_fold(corpus, gold_of, "stories", story_grid)
+    for f in folds:
+        f["example"] = example_corpus_exact(f["tuned_config"])
+    merged, split = confusions(story_pred, gold)
     streamed, stream_s = streaming(corpus)
     stream_events = {a.id: a.event_id for a in streamed.articles}
     stream_story_of = {e.id: e.story_id for e in streamed.events}
@@ -299,12 +361,15 @@ def main() -> None:
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores shared with other jobs, Python {platform.python_version()}.",
         f"Input: {'raw text' if args.raw else f'clean + language + dedup stages first ({prep_s:.1f}s; {copies} copies found, they follow their original)'}.",
         "",
-        ("Granularity note: storyweave *events* are single happenings (reports of days "
-        f"{cfg.veto_gap_days}+ apart are vetoed, look-alike rounds kept apart); its *stories* link events "
-        f"over weeks. `gold_event` here is coarser: {same_gold_gap:.0%} of its same-event article pairs are "
-        f"{cfg.veto_gap_days}+ days apart (up to 4 years: 'panama_papers', 'north_Korea_hokkaido_missile' = "
-        "several launches), i.e. story-level for its 'legacy' half. So stories are the level to compare "
-        "with the baseline; events are shown too."),
+        ("**Which level matches `gold_event`: stories.** storyweave *events* are single happenings "
+        f"(reports whose days lie {cfg.veto_gap_days}+ apart are vetoed, look-alike rounds kept apart); its "
+        "*stories* link events over weeks. `gold_event` is coarser than a happening: "
+        f"{same_gold_gap:.0%} of its same-event article pairs are {cfg.veto_gap_days}+ days apart (up to 4 "
+        "years: 'panama_papers', 'north_Korea_hokkaido_missile' = several launches and their aftermath), so "
+        "events can reach its precision but not its recall, by design. Stories are the level compared with the "
+        "baseline. `gold_event` is still finer than a story in places (it keeps apart e.g. the Tesla-Roadster "
+        "announcement and the Falcon Heavy launch that carried it, or the 2016 Cologne assaults and the 2017 "
+        "Berlin safe zone they prompted), see the error list below."),
         "",
         "## Against `gold_event` (one fixed configuration, defaults of EventConfig/StoryConfig)",
         "",
@@ -312,31 +377,51 @@ def main() -> None:
         "|---|---|---|---|---|---|---|",
         row(f"**storyweave stories** (batch, events+stories {batch_s:.1f}s)", scores(story_pred, gold)),
         row("storyweave stories, streaming: date order in 10 batches", scores(stream_story, gold)),
-        row("storyweave stories + static MiniLM view (events.weight_embedding=1, ablation)",
-            scores(with_embedding, gold)),
         row("storyweave events (single happenings)", scores(pred, gold)),
         row(f"storyweave events, streaming: date order in 10 batches ({stream_s:.1f}s)", scores(stream_pred, gold)),
-        row("storyweave events with the day/look-alike vetoes off (ablation)", scores(no_veto, gold)),
         row(f"baseline: TF-IDF + average linkage, threshold {base_t} tuned on the answers", scores(base_labels, gold)),
+        row("ablation: stories with story weights tuned on this set alone (title weight 1, no key-name "
+            "bonus, threshold 0.095)", scores(news_only, gold)),
+        row("ablation: stories + static MiniLM view in the event similarity (events.weight_embedding=1)",
+            scores(with_embedding, gold)),
+        row("ablation: events with the day/look-alike vetoes off", scores(no_veto, gold)),
         "",
-        ("Streaming vs batch events (same corpus; pairwise agreement, batch as reference): "
-        f"F1 {pairwise(stream_pred, pred)[2]:.3f}. Fast path (`EventIndex`, one article at a time, "
+        (f"Example corpus (`examples/corpus`, 9 events in 3 stories) with the fixed configuration: {example_fixed}; "
+        f"with the 'tuned on this set alone' story weights: {example_news_only}."),
+        "",
+        ("Streaming vs batch (same corpus; pairwise agreement, batch as reference): events "
+        f"F1 {pairwise(stream_pred, pred)[2]:.3f}, stories F1 {pairwise(stream_story, story_pred)[2]:.3f}. "
+        f"Fast path (`EventIndex`, one article at a time, "
         f"static MiniLM title+lead, cos ≥ {FAST_THRESHOLD}, ±{FAST_WINDOW} days) vs batch events: "
         f"F1 {pairwise(fast_pred, pred)[2]:.3f} ({len(set(fast_pred))} events vs {len(set(pred))}); "
         f"vs gold_event F1 {pairwise(fast_pred, gold)[2]:.3f}."),
         "",
         "## 2-fold check (gold events split in two halves, seed 7)",
         "",
-        ("Threshold tuned on one half, scored on the other, beside the fixed defaults "
-        f"(events.threshold {cfg.threshold}, stories.threshold {scfg.threshold})."),
+        ("Configuration tuned on one half (events: threshold; stories: threshold x title weight {0.25, 1} x "
+        "key-name bonus {0, 0.1}), scored on the other half, beside the fixed defaults on the same half "
+        f"(events.threshold {cfg.threshold}; stories.threshold {scfg.threshold}, title weight "
+        f"{scfg.weight_title}, key-name bonus {scfg.weight_key_entities}). The last column says whether the "
+        "tuned configuration keeps the example corpus exact."),
         "",
-        "| level | tuned on → scored on | tuned threshold | F1 tuned | B3 tuned | F1 fixed | B3 fixed |",
-        "|---|---|---|---|---|---|---|",
+        "| level | tuned on → scored on | tuned configuration | F1 tuned | B3 tuned | F1 fixed | B3 fixed | example corpus with tuned |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for f in folds:
-        lines.append(f"| {f['level']} | half {f['tune']} → half {f['test']} | {f['threshold']} | {f['tuned']['F1']:.3f} | "
-                     f"{f['tuned']['B3']:.3f} | {f['fixed']['F1']:.3f} | {f['fixed']['B3']:.3f} |")
+        tuned = ", ".join(f"{k.split('.', 1)[1]}={v:g}" for k, v in f["tuned_config"].items())
+        lines.append(f"| {f['level']} | half {f['tune']} → half {f['test']} | {tuned} | {f['tuned']['F1']:.3f} | "
+                     f"{f['tuned']['B3']:.3f} | {f['fixed']['F1']:.3f} | {f['fixed']['B3']:.3f} | {f['example']} |")
     lines += [
+        "",
+        "## Where the stories differ from `gold_event` (fixed configuration, batch)",
+        "",
+        "Gold events merged into one story:",
+        "",
+        *[f"- {m}" for m in merged],
+        "",
+        "Gold events split over several stories:",
+        "",
+        *[f"- {m}" for m in split],
         "",
         "## Stories against `gold_topic`",
         "",

@@ -39,7 +39,7 @@ from storyweave.settings import Settings
 class EventConfig:
     """Knobs of the event stage; override any with `Settings.extra["events.<name>"]`."""
 
-    threshold: float = 0.08  # average-linkage similarity above which groups merge
+    threshold: float = 0.11  # average-linkage similarity above which groups merge
     weight_body: float = 2.0  # TF-IDF of title + body, unigrams and bigrams
     weight_headline: float = 1.0  # TF-IDF of title + lead
     weight_title: float = 1.0  # TF-IDF of the title (first sentence for untitled reports)
@@ -103,45 +103,66 @@ def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signal
     return sim.astype(np.float32)
 
 
-_TEXT_CACHE: dict[str, object] = {}  # the last matrix: the stories stage reuses the events stage's
+_VIEW_CACHE: dict[str, tuple[dict[str, int], list[tuple], np.ndarray]] = {}  # per view, last article set
 
 
 def release_text_cache() -> None:
-    _TEXT_CACHE.clear()
+    """Drop the memoised view matrices (the stories stage calls this once it is done)."""
+    _VIEW_CACHE.clear()
 
 
 def _fingerprint(article: Article) -> tuple:
     return (article.id, article.title, hash(article.text))
 
 
-def text_similarity(articles: Sequence[Article], cfg: EventConfig) -> np.ndarray:
-    """Weighted cosine of three TF-IDF views (title+body 1-2 grams, title+lead, title).
-
-    Memoised for the last article set (pure: same texts and weights -> same matrix), so the
-    stories stage, which needs the same matrix for a subset, does not refit TF-IDF."""
-    weights = (cfg.weight_body, cfg.weight_headline, cfg.weight_title, cfg.weight_embedding)
-    cached = _TEXT_CACHE.get("entry")
+def view_similarity(articles: Sequence[Article], view: str) -> np.ndarray:
+    """Cosine matrix of one view: "body" (title + body, TF-IDF 1-2 grams), "headline" (title +
+    lead), "title" (title, else first sentence), "names" (TF-IDF of the capitalised names in title +
+    body) or "embedding" (static MiniLM of title + lead,
+    centred).  The returned matrix may be the cached one: do not modify it.  Memoised per view for the last article set (pure: same texts -> same matrix), so
+    the stories stage, which needs views of a subset of the same articles, does not refit."""
+    cached = _VIEW_CACHE.get(view)
     if cached is not None:
-        cached_weights, position, fingerprints, matrix = cached  # type: ignore[misc]
+        position, fingerprints, matrix = cached
         idx = [position.get(a.id) for a in articles]
-        if cached_weights == weights and all(
-            i is not None and fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles)
-        ):
-            return matrix[np.ix_(idx, idx)].copy()
-    views = [
-        (cfg.weight_body, represent.tfidf([represent.full_text(a) for a in articles], (1, 2))),
-        (cfg.weight_headline, represent.tfidf([represent.headline_text(a) for a in articles])),
-        (cfg.weight_title, represent.tfidf([represent.title_or_first_sentence(a) for a in articles])),
-    ]
-    if cfg.weight_embedding:
+        if all(i is not None and fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles)):
+            return matrix[np.ix_(idx, idx)]
+    if view == "body":
+        matrix = represent.cosine_matrix(represent.tfidf([represent.full_text(a) for a in articles], (1, 2)))
+    elif view == "headline":
+        matrix = represent.cosine_matrix(represent.tfidf([represent.headline_text(a) for a in articles]))
+    elif view == "title":
+        matrix = represent.cosine_matrix(represent.tfidf([represent.title_or_first_sentence(a) for a in articles]))
+    elif view == "names":
+        names = [" ".join(n.replace(" ", "_") for n in represent.entity_set(represent.full_text(a))) for a in articles]
+        matrix = represent.cosine_matrix(represent.tfidf(names, token_pattern=r"\S+"))
+    elif view == "embedding":
         vectors = represent.embed([represent.headline_text(a) for a in articles])
         vectors = vectors - vectors.mean(axis=0) if len(articles) > 1 else vectors
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        views.append((cfg.weight_embedding, vectors / np.where(norms == 0, 1.0, norms)))
-    total = sum(w for w, _ in views) or 1.0
-    sim = (sum(w * represent.cosine_matrix(m) for w, m in views) / total).astype(np.float32)
-    _TEXT_CACHE["entry"] = (weights, {a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], sim)
-    return sim.copy()
+        vectors = vectors / np.where(norms == 0, 1.0, norms)
+        matrix = represent.cosine_matrix(vectors)
+    else:
+        raise ValueError(f"unknown view {view!r}")
+    _VIEW_CACHE[view] = ({a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], matrix)
+    return matrix
+
+
+def weighted_views(articles: Sequence[Article], weights: dict[str, float]) -> np.ndarray:
+    """Weighted mean of the view cosines named in `weights` (float32; zero weights skipped)."""
+    used = {view: w for view, w in weights.items() if w}
+    total = sum(used.values()) or 1.0
+    sim = np.zeros((len(articles), len(articles)), dtype=np.float32)
+    for view, w in used.items():
+        sim += (w / total) * view_similarity(articles, view)
+    return sim
+
+
+def text_similarity(articles: Sequence[Article], cfg: EventConfig) -> np.ndarray:
+    """Weighted cosine of the event stage's views (title+body 1-2 grams, title+lead, title,
+    optionally the static embedding)."""
+    return weighted_views(articles, {"body": cfg.weight_body, "headline": cfg.weight_headline,
+                                     "title": cfg.weight_title, "embedding": cfg.weight_embedding})
 
 
 def _ordinals(days: Sequence[date | None]) -> np.ndarray:
@@ -178,8 +199,12 @@ def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndar
 VETO_PENALTY = 0.0  # distance added beyond "unrelated" (1.0) for a vetoed pair
 
 
-def agglomerate(sim: np.ndarray, threshold: float) -> list[int]:
-    """Average-linkage labels: groups whose mean pairwise similarity exceeds `threshold` merge."""
+def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None = None) -> list[int]:
+    """Average-linkage labels: groups whose mean pairwise similarity exceeds `threshold` merge.
+
+    `groups` (one label per row) are must-links: rows of one group join first, so the linkage
+    then runs over whole groups with every row weighing the same (the stories stage passes the
+    events, so a large event counts by its reports, not as one point)."""
     n = sim.shape[0]
     if n <= 1:
         return [0] * n
@@ -188,6 +213,9 @@ def agglomerate(sim: np.ndarray, threshold: float) -> list[int]:
 
     dist = 1.0 - sim.astype(np.float64)
     dist[sim <= -1.0] = 1.0 + VETO_PENALTY  # veto: pulls the group average below any threshold
+    if groups is not None:
+        g = np.asarray(groups)
+        dist[g[:, None] == g[None, :]] = 0.0
     np.fill_diagonal(dist, 0.0)
     dist = np.clip((dist + dist.T) / 2, 0.0, None)
     tree = linkage(squareform(dist, checks=False), method="average")
@@ -216,7 +244,7 @@ def cluster_events(corpus: Corpus, settings: Settings) -> Corpus:
         units, frozen = narrow_to_candidates(units, previous, cfg)
 
     sig = signals(units)
-    sim = similarity_matrix(units, cfg, sig)
+    sim = similarity_matrix(clustering_view(units, placeholder_bodies(articles, by_id)), cfg, sig)
     if previous and cfg.stickiness:
         old = [previous.get(a.id) for a in units]
         same = np.array([[x is not None and x == y for y in old] for x in old], dtype=bool)
@@ -272,6 +300,23 @@ def original_roots(articles: Sequence[Article], by_id: dict[str, Article]) -> di
             current = original
         roots[article.id] = current.id
     return roots
+
+
+def placeholder_bodies(articles: Sequence[Article], by_id: dict[str, Article]) -> set[str]:
+    """Ids of reports whose body is a copy (not a translation) of a report under a headline
+    sharing no content word: the body is a scraper's placeholder, not news, on both sides."""
+    out: set[str] = set()
+    for article in articles:
+        original = by_id.get(article.duplicate_of or "")
+        if original is not None and article.duplicate_kind != "translation" and _headlines_disjoint(article, original):
+            out.update((article.id, original.id))
+    return out
+
+
+def clustering_view(articles: Sequence[Article], placeholders: set[str]) -> list[Article]:
+    """`articles` as the similarity sees them: reports with a placeholder body keep only their
+    title (their text would otherwise tie unrelated stories together)."""
+    return [replace(a, text="") if a.id in placeholders and a.title else a for a in articles]
 
 
 def _headlines_disjoint(a: Article, b: Article) -> bool:

@@ -87,14 +87,14 @@ def headline_text(article: Article) -> str:
     return f"{article.title or ''}\n{body_lead(article.text)}"
 
 
-def tfidf(texts: Sequence[str], ngrams: tuple[int, int] = (1, 1)) -> sparse.csr_matrix:
-    """L2-normalised TF-IDF rows (sublinear tf, English stop words), fitted on `texts` itself."""
+def tfidf(texts: Sequence[str], ngrams: tuple[int, int] = (1, 1), token_pattern: str | None = None) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows (sublinear tf, English stop words), fitted on `texts` itself.
+    `token_pattern` replaces the default word tokens (e.g. r"\\S+" for pre-joined names)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     min_df = 2 if ngrams[1] > 1 and len(texts) > 20 else 1
-    vectorizer = TfidfVectorizer(
-        sublinear_tf=True, stop_words="english", ngram_range=ngrams, min_df=min_df, dtype=np.float32
-    )
+    options = {"token_pattern": token_pattern, "lowercase": False, "stop_words": None} if token_pattern else {"stop_words": "english"}
+    vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=ngrams, min_df=min_df, dtype=np.float32, **options)
     try:
         return vectorizer.fit_transform(texts).tocsr()
     except ValueError:  # empty vocabulary (all texts empty or stop words only)

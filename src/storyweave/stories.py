@@ -1,12 +1,16 @@
 """Link events into stories and build story timelines.
 
 A story is events linked over days and weeks (talks round 1 -> round 2 -> deal).  Stories
-continue the event stage's clustering one level up: the same article similarity (TF-IDF
-views, soft date decay) but *without* the vetoes that keep separate happenings apart; two
-events' similarity is the mean similarity of their originals, and events are grouped by
-average linkage.  Very large batches fall back to one TF-IDF document per event (titles and
-leads) plus shared named entities.  Ids are stable: a stored story keeps its id when most of
-its events stay together; new stories get "st-" + a short hash of their first event id.
+continue the event stage's clustering one level up, over the same reports (originals only):
+average linkage in which each event is a must-link group, so two groups join when the mean
+similarity of their reports exceeds the threshold and a large event weighs by its reports.
+The similarity is the event stage's TF-IDF views with story weights (mostly body: headlines of
+one story change wording), a slower date decay, no vetoes (events of one story are different
+happenings), plus a bonus for key names shared by events of the same weeks.  Reports whose
+body is a scraper placeholder count by their title only.  Very large batches fall back to one
+TF-IDF document per event (titles and leads) plus shared named entities.  Ids are stable: a
+stored story keeps its id when most of its events stay together; new stories get "st-" + a
+short hash of their first event id.
 """
 
 from __future__ import annotations
@@ -28,14 +32,19 @@ from storyweave.settings import Settings
 class StoryConfig:
     """Override with `Settings.extra["stories.<name>"]`."""
 
-    threshold: float = 0.09  # average-linkage similarity above which event groups join
+    threshold: float = 0.0975  # average-linkage similarity (over reports) above which event groups join
+    weight_body: float = 1.0  # TF-IDF of title + body, unigrams and bigrams
+    weight_headline: float = 0.0  # TF-IDF of title + lead
+    weight_title: float = 0.25  # TF-IDF of the title (headlines of one story change wording)
+    weight_names: float = 0.0  # TF-IDF of the capitalised names in the text (off: no gain measured)
+    weight_key_entities: float = 0.1  # bonus x Jaccard of the events' key entities ...
+    key_entities_half_life_days: float = 7.0  # ... halved every this many days between the events
+    half_life_days: float = 30.0  # stories decay slower than events (14 days)
+    date_floor: float = 0.6  # share of similarity kept however far apart (long-running stories)
     max_articles: int = 6000  # above this many originals, use one document per event
     max_events: int = 3000  # above this many events, streaming re-links only those near new ones
-    weight_key_entities: float = 0.1  # bonus x Jaccard of the events' key entities
-    weight_entities: float = 0.5  # weight of shared-entity Jaccard beside text cosine
-    half_life_days: float = 30.0  # stories decay slower than events (14 days)
-    date_floor: float = 0.5
-    max_gap_days: int = 120  # events further apart than this never join directly
+    weight_entities: float = 0.5  # weight of shared-entity Jaccard beside text cosine (large batches)
+    max_gap_days: int = 120  # large batches: events further apart than this never join directly
 
 
 def config_from(settings: Settings) -> StoryConfig:
@@ -57,30 +66,39 @@ def event_document(event: Event, by_id: dict[str, Article]) -> str:
     return "\n".join(parts)
 
 
-def article_level_similarity(events: list[Event], by_id: dict[str, Article], settings: Settings) -> np.ndarray | None:
-    """Mean article similarity between events (the event stage's similarity, vetoes off)."""
-    from storyweave.events import config_from as event_config
-    from storyweave.events import similarity_matrix
+def story_units(events: list[Event], by_id: dict[str, Article]) -> tuple[list[Article], list[int]]:
+    """The originals of `events` (copies add nothing; an all-copies event keeps one report) and,
+    per original, the index of its event."""
+    articles: list[Article] = []
+    owner: list[int] = []
+    for k, event in enumerate(events):
+        present = [i for i in event.article_ids if i in by_id]
+        originals = [i for i in present if by_id[i].duplicate_of not in by_id] or present[:1]
+        articles += [by_id[i] for i in originals]
+        owner += [k] * len(originals)
+    return articles, owner
 
-    members = [[i for i in e.article_ids if i in by_id and by_id[i].duplicate_of not in by_id] for e in events]
-    members = [m or [i for i in e.article_ids if i in by_id][:1] for m, e in zip(members, events)]
-    articles = [by_id[i] for m in members for i in m]
-    if not articles:
-        return None
-    story = config_from(settings)
-    cfg = replace(
-        event_config(settings), veto_gap_days=10**9, lookalike_gap_days=10**9,
-        half_life_days=story.half_life_days, date_floor=story.date_floor,
-    )
-    sim = similarity_matrix(articles, cfg)
-    owner = np.repeat(np.arange(len(events)), [len(m) for m in members])
-    onehot = np.zeros((len(events), len(articles)), dtype=np.float32)
-    onehot[owner, np.arange(len(articles))] = 1.0
-    sums = onehot @ sim @ onehot.T
-    sizes = onehot.sum(axis=1)
-    out = sums / np.outer(sizes, sizes)
-    np.fill_diagonal(out, 1.0)
-    return out
+
+def article_level_similarity(articles: list[Article], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
+    """Story similarity of reports: the event stage's TF-IDF views with the story weights (title
+    and body: a story keeps its subject, its headlines change wording), damped by the date gap
+    with the story half-life; no vetoes (events of one story are different happenings)."""
+    from storyweave.events import clustering_view, placeholder_bodies, weighted_views
+
+    view = clustering_view(articles, placeholder_bodies(list(by_id.values()), by_id))
+    sim = weighted_views(view, {"body": cfg.weight_body, "headline": cfg.weight_headline, "title": cfg.weight_title,
+                                 "names": cfg.weight_names})
+    ordinals = np.array([_ordinal(a.date) if a.date else _day_ordinal(a) for a in articles], dtype=np.float64)
+    gap = np.abs(ordinals[:, None] - ordinals[None, :])
+    decay = cfg.date_floor + (1 - cfg.date_floor) * np.power(0.5, gap / cfg.half_life_days)
+    sim *= np.where(np.isnan(gap), 1.0, decay).astype(np.float32)
+    np.fill_diagonal(sim, 1.0)
+    return sim
+
+
+def _day_ordinal(article: Article) -> float:
+    day = represent.article_day(article)
+    return float(day.toordinal()) if day else np.nan
 
 
 def key_entities(event: Event, by_id: dict[str, Article]) -> frozenset[str]:
@@ -91,6 +109,16 @@ def key_entities(event: Event, by_id: dict[str, Article]) -> frozenset[str]:
         return represent.entity_set(represent.headline_text(originals[0])) if originals else frozenset()
     counts = Counter(name for a in originals for name in represent.entity_set(represent.full_text(a)))
     return frozenset(n for n, c in counts.items() if c >= max(2, len(originals) / 2))
+
+
+def key_entity_bonus(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
+    """weight x Jaccard of the events' key entities x 0.5 ** (gap / half-life): the same names
+    in the news the same weeks tie events of one story; months apart they mark a topic."""
+    keys = represent.jaccard_matrix([key_entities(e, by_id) for e in events])
+    ordinals = np.array([_ordinal(e.date) for e in events], dtype=np.float64)
+    gap = np.abs(ordinals[:, None] - ordinals[None, :])
+    decay = np.where(np.isnan(gap), 1.0, np.power(0.5, gap / cfg.key_entities_half_life_days))
+    return (cfg.weight_key_entities * keys * decay).astype(np.float32)
 
 
 def story_similarity(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
@@ -129,14 +157,19 @@ def link_stories(corpus: Corpus, settings: Settings) -> Corpus:
             previous.setdefault(event_id, story.id)
 
     active, frozen = _working_set(corpus, previous, cfg)
-    originals = sum(1 for e in active for i in e.article_ids if i in by_id and by_id[i].duplicate_of is None)
-    sim = article_level_similarity(active, by_id, settings) if originals <= cfg.max_articles else None
-    if sim is None:
-        sim = story_similarity(active, by_id, cfg)
-    elif cfg.weight_key_entities:
-        sim = sim + cfg.weight_key_entities * represent.jaccard_matrix([key_entities(e, by_id) for e in active])
-    labels = agglomerate(sim, cfg.threshold)
-    release_text_cache()  # the events stage's matrix is no longer needed: free its memory
+    units, owner = story_units(active, by_id)
+    if units and len(units) <= cfg.max_articles:
+        sim = article_level_similarity(units, by_id, cfg)
+        if cfg.weight_key_entities:
+            sim += key_entity_bonus(active, by_id, cfg)[np.ix_(owner, owner)]
+        unit_labels = agglomerate(sim, cfg.threshold, groups=owner)
+        votes: dict[int, Counter] = defaultdict(Counter)
+        for k, label in zip(owner, unit_labels):
+            votes[k][label] += 1
+        labels = [votes[k].most_common(1)[0][0] if votes[k] else -1 - k for k in range(len(active))]
+    else:
+        labels = agglomerate(story_similarity(active, by_id, cfg), cfg.threshold)
+    release_text_cache()  # the events stage's matrices are no longer needed: free their memory
     groups: dict[int, list[Event]] = defaultdict(list)
     for event, label in zip(active, labels):
         groups[label].append(event)
