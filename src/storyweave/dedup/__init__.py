@@ -20,6 +20,7 @@ rewrite_threshold, anchor_threshold, top_k, min_coverage.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +38,7 @@ from storyweave.dedup.provenance import (
     publisher_family,
 )
 from storyweave.dedup.signatures import analyse
-from storyweave.dedup.verify import Doc, Verdict, classify, make_doc, shared_verbatim
+from storyweave.dedup.verify import Doc, Verdict, build_docs, classify, shared_verbatim
 from storyweave.model import Article, Corpus, DuplicateLink
 from storyweave.settings import Settings
 from storyweave.text import split_sentences
@@ -79,21 +80,27 @@ class _Clock:
 
 
 class _Docs:
-    """Comparison units built lazily: only articles in candidate pairs pay for them."""
+    """Comparison units built only for articles in candidate pairs, a batch at a time."""
 
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
         self.cache: dict[int, Doc] = {}
         self.by_text: dict[str, Doc] = {}  # exact copies share one Doc
-        self.feature_ids: dict[str, int] = {}
+
+    def prefetch(self, indices: Iterable[int]) -> None:
+        """Build the Docs of `indices` not built yet, in one vectorised batch."""
+        todo = sorted({i for i in indices if i not in self.cache})
+        new_texts = list(dict.fromkeys(self.texts[i] for i in todo if self.texts[i] not in self.by_text))
+        for t, d in zip(new_texts, build_docs(new_texts) if new_texts else []):
+            self.by_text[t] = d
+        for i in todo:
+            self.cache[i] = self.by_text[self.texts[i]]
 
     def __getitem__(self, i: int) -> Doc:
         d = self.cache.get(i)
         if d is None:
-            d = self.by_text.get(self.texts[i])
-            if d is None:
-                d = self.by_text[self.texts[i]] = make_doc(self.texts[i])
-            self.cache[i] = d
+            self.prefetch([i])
+            d = self.cache[i]
         return d
 
 
@@ -127,8 +134,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     counts: dict[str, int] = {}
 
     def verify(i: int, j: int) -> None:
-        v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage,
-                     feature_ids=docs.feature_ids)
+        v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage)
         counts[v.kind or "none"] = counts.get(v.kind or "none", 0) + 1
         if v.kind in SEVERITY:
             link(i, j, v.kind, v.score)
@@ -154,7 +160,8 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     denom = np.minimum(fps.per_doc[a_idx], fps.per_doc[b_idx])
     cont = np.where(denom > 0, shared / np.maximum(denom, 1), 0.0)
     order = np.lexsort((b_idx, a_idx, -cont))
-    fp_pairs = zip(cont[order].tolist(), a_idx[order].tolist(), b_idx[order].tolist(), shared[order].tolist())
+    fp_pairs = list(zip(cont[order].tolist(), a_idx[order].tolist(), b_idx[order].tolist(), shared[order].tolist()))
+    docs.prefetch(x for c, i, j, _ in fp_pairs if c >= p.verify_containment for x in (i, j))
     for containment, i, j, s in fp_pairs:
         if s < p.min_shared or uf.same(i, j) or not same_lang(i, j):
             continue
@@ -165,6 +172,9 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     # wire passages: pairs sharing >= 2 long sentences (hash index), confirmed on the text
     if "wire" in p.kinds:
         ua, ub, us = shared_fingerprint_pairs(sig.units, n)
+        two = us >= 2
+        ua, ub, us = ua[two], ub[two], us[two]
+        docs.prefetch(np.r_[ua, ub].tolist())
         for i, j, s in zip(ua.tolist(), ub.tolist(), us.tolist()):
             if s < 2 or (i, j) in wire or uf.same(i, j) or not same_lang(i, j):
                 continue
@@ -176,6 +186,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     # 3. rewrites: content-word TF-IDF neighbours
     stem_counts = sig.stems if "rewrite" in p.kinds else None
     matrix = tfidf(stem_counts) if stem_counts is not None else None
+    rewrite_pairs = []
     for i, j, cos in [] if matrix is None else sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.top_k), key=lambda t: (-t[2], t[0], t[1])):
         if uf.same(i, j) or (i, j) in wire or not same_lang(i, j):
             continue
@@ -183,6 +194,10 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
         sj = stem_counts.indices[stem_counts.indptr[j] : stem_counts.indptr[j + 1]]
         shared_stems = len(np.intersect1d(si, sj, assume_unique=True))
         if shared_stems / (min(len(si), len(sj)) or 1) >= p.min_stem_containment:
+            rewrite_pairs.append((i, j))
+    docs.prefetch(x for pair in rewrite_pairs for x in pair)
+    for i, j in rewrite_pairs:
+        if not uf.same(i, j):
             verify(i, j)
 
     clock("rewrite candidates+verify")
@@ -198,7 +213,9 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
         for x, lx in enumerate(names):
             for ly in names[x + 1:]:
                 rx, ry = lang_rows[lx], lang_rows[ly]
-                for i, j, cos in cosine_pairs(amatrix[rx], amatrix[ry], threshold=p.anchor_threshold, top_k=p.top_k):
+                cands = cosine_pairs(amatrix[rx], amatrix[ry], threshold=p.anchor_threshold, top_k=p.top_k)
+                docs.prefetch(x for i, j, _ in cands for x in (rx[i], ry[j]))
+                for i, j, cos in cands:
                     gi, gj = min(rx[i], ry[j]), max(rx[i], ry[j])
                     v = classify(docs[gi], docs[gj], cross_language=True)
                     counts["translation-check"] = counts.get("translation-check", 0) + 1
@@ -270,8 +287,8 @@ def _wire_link(a: Article, b: Article, v: Verdict, da: Doc, db: Doc) -> Duplicat
     elif direction_known(b, a):
         orig, copy, known = b, a, True
     else:
-        frac_a = len(v.shared) / max(1, len(da.units))
-        frac_b = len(v.shared) / max(1, len(db.units))
+        frac_a = len(v.shared) / max(1, da.n_units)
+        frac_b = len(v.shared) / max(1, db.n_units)
         orig, copy, known = (a, b, False) if (frac_a, b.id) >= (frac_b, a.id) else (b, a, False)
     return DuplicateLink(copy.id, orig.id, "wire", round(v.score, 3), _verbatim_sentences(v.shared), known)
 

@@ -155,11 +155,29 @@ class _Chunk:
     anchors: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
-def _tokenise_chunk(texts: list[str], first_doc: int, with_words: bool, fold_cache: dict[int, int]) -> _Chunk:
+@dataclass
+class Scan:
+    """Tokens of a batch of texts joined by newlines: byte buffers, token spans and hashes."""
+
+    buf: np.ndarray  # lower-cased UTF-8 bytes (padded)
+    orig: np.ndarray  # the same bytes before lower-casing
+    cls: np.ndarray  # byte classes (see _CLASS)
+    doc_start: np.ndarray  # byte offset of each text
+    s: np.ndarray  # token start / end byte offsets
+    e: np.ndarray
+    h: np.ndarray  # token hashes
+    tok_doc: np.ndarray  # text of each token
+    n_words: np.ndarray  # tokens per text
+    digit: np.ndarray  # token is a number
+    stop: np.ndarray  # token is a stop word
+
+
+def scan(texts: list[str]) -> Scan:
+    """Tokenise a batch of texts in one vectorised pass."""
     n_docs = len(texts)
     raw, low = [], []
     for t in texts:
-        t = t.replace("’", "'")  # the typographic apostrophe joins words like ' does
+        t = t.replace("’", "'")  # the typographic apostrophe joins words like ' does (same length in chars)
         b = t.encode("utf-8")
         lb = t.lower().encode("utf-8")
         raw.append(b)
@@ -167,7 +185,7 @@ def _tokenise_chunk(texts: list[str], first_doc: int, with_words: bool, fold_cac
     sizes = np.fromiter(map(len, raw), dtype=np.int64, count=n_docs)
     orig = np.frombuffer(b"\n".join(raw) + b"\n" + bytes(16), dtype=np.uint8)
     buf = np.frombuffer(b"\n".join(low) + b"\n" + bytes(16), dtype=np.uint8)
-    doc_start = np.r_[0, np.cumsum(sizes + 1)[:-1]]
+    doc_start = np.r_[0, np.cumsum(sizes + 1)[:-1]].astype(np.int64)
     cls = _CLASS[buf]
     # punctuation of Latin-1 (C2 xx) and General Punctuation (E2 xx xx: dashes, quotes, ...) is not a word
     lead = np.flatnonzero(buf[:-16] == 0xC2)
@@ -179,18 +197,45 @@ def _tokenise_chunk(texts: list[str], first_doc: int, with_words: bool, fold_cac
     edges = np.diff(word.view(np.int8), prepend=np.int8(0))
     s = np.flatnonzero(edges == 1)
     e = np.flatnonzero(edges == -1)
-    n_tok = len(s)
-    n_words = np.diff(np.r_[np.searchsorted(s, doc_start), n_tok]).astype(np.int64)
+    n_words = np.diff(np.r_[np.searchsorted(s, doc_start), len(s)]).astype(np.int64)
     tok_doc = np.repeat(np.arange(n_docs, dtype=np.int64), n_words)
     h = _hash_spans(buf, s, e)
+    digit = _DIGIT[buf[s]] & _DIGIT[buf[e - 1]]
+    return Scan(buf, orig, cls, doc_start, s, e, h, tok_doc, n_words, digit, _is_stop(h))
+
+
+def unit_starts(sc: Scan) -> np.ndarray:
+    """Token index where each sentence unit starts: after a newline, or after . ! ? followed by a
+    space (closing quotes may sit between) when the next word is capitalised or a number (the cut
+    of a simple sentence regex; 3.5 and U.S.A do not end a sentence)."""
+    s, buf, cls = sc.s, sc.buf, sc.cls
+    n_tok = len(s)
+    brk = np.zeros(n_tok, dtype=bool)
+    if not n_tok:
+        return np.zeros(0, np.int64)
+    after = np.searchsorted(s, np.flatnonzero(buf == 10))
+    brk[after[after < n_tok]] = True
+    end = np.flatnonzero((cls & 8) > 0)
+    end = end[cls[end + 1] != 1]
+    space = ((cls[end + 1] | cls[end + 2] | cls[end + 3] | cls[end + 4]) & 16) > 0
+    after = np.searchsorted(s, end[space])
+    after = after[after < n_tok]
+    brk[after[_UPPER_START[sc.orig[s[after]]]]] = True
+    brk[0] = True
+    brk[np.r_[0, np.cumsum(sc.n_words)[:-1]][sc.n_words > 0]] = True  # every text starts a unit
+    return np.flatnonzero(brk)
+
+
+def _tokenise_chunk(texts: list[str], first_doc: int, with_words: bool, fold_cache: dict[int, int]) -> _Chunk:
+    sc = scan(texts)
+    buf, orig, s, e, h, tok_doc, n_words, digit, stop = sc.buf, sc.orig, sc.s, sc.e, sc.h, sc.tok_doc, sc.n_words, sc.digit, sc.stop
+    n_docs, n_tok = len(texts), len(s)
     bounds = np.r_[0, np.cumsum(n_words)]
     exact_keys = [h[bounds[d] : bounds[d + 1]].tobytes() if n_words[d] else None for d in range(n_docs)]
     length = e - s
-    digit = _DIGIT[buf[s]] & _DIGIT[buf[e - 1]]
-    stop = _is_stop(h)
     content = (length > 2) & ~digit & ~stop
     fp, fp_doc = _sample_shingles(h, tok_doc, content)
-    unit, unit_doc = _long_units(buf, orig, cls, s, h, tok_doc, doc_start)
+    unit, unit_doc = _long_units(sc)
     chunk = _Chunk(n_words, exact_keys, fp, fp_doc + first_doc, unit, unit_doc + first_doc)
     if with_words and n_tok:
         # content stems: the first STEM bytes of the word, hashed into HASH_COLUMNS columns
@@ -229,36 +274,24 @@ def _cells(doc: np.ndarray, term: np.ndarray, first_doc: int) -> tuple[np.ndarra
     return (key >> HASH_BITS) + first_doc, key & ((1 << HASH_BITS) - 1), counts
 
 
-def _long_units(buf: np.ndarray, orig: np.ndarray, cls: np.ndarray, s: np.ndarray, h: np.ndarray,
-                tok_doc: np.ndarray, doc_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes of the sentences of >= UNIT_MIN_WORDS words (for the wire-passage index).
-
-    A sentence starts after a newline, or after . ! ? followed by a space (closing quotes may sit
-    between) when the next word is capitalised or a number; the same cut as `verify.make_doc`.
-    """
-    n_tok = len(s)
-    if not n_tok:
-        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    brk = np.zeros(n_tok, dtype=bool)
-    brk[np.searchsorted(s, doc_start)[np.searchsorted(s, doc_start) < n_tok]] = True
-    nl = np.flatnonzero(buf == 10)
-    after = np.searchsorted(s, nl)
-    brk[after[after < n_tok]] = True
-    end = np.flatnonzero((cls & 8) > 0)
-    end = end[cls[end + 1] != 1]  # 3.5 and U.S.A do not end a sentence
-    space = ((cls[end + 1] | cls[end + 2] | cls[end + 3] | cls[end + 4]) & 16) > 0
-    after = np.searchsorted(s, end[space])
-    after = after[after < n_tok]
-    brk[after[_UPPER_START[orig[s[after]]]]] = True
-    brk[0] = True
-    start = np.flatnonzero(brk)
-    ulen = np.diff(np.r_[start, n_tok])
-    pos_in = np.arange(n_tok) - np.repeat(start, ulen)
+def unit_hashes(h: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Order-sensitive hash of each unit's token sequence, and the unit lengths in tokens."""
+    ulen = np.diff(np.r_[start, len(h)])
+    pos_in = np.arange(len(h)) - np.repeat(start, ulen)
     with np.errstate(over="ignore"):
-        mixed = _fmix(h + pos_in.astype(np.uint64) * _K3)  # order matters within a sentence
-        uh = np.bitwise_xor.reduceat(mixed, start)
-        keep = ulen >= UNIT_MIN_WORDS
-        return _fmix(uh[keep] ^ ulen[keep].astype(np.uint64)), tok_doc[start[keep]]
+        mixed = _fmix(h + pos_in.astype(np.uint64) * _K3)
+        uh = np.bitwise_xor.reduceat(mixed, start) if len(start) else np.zeros(0, np.uint64)
+        return _fmix(uh ^ ulen.astype(np.uint64)), ulen
+
+
+def _long_units(sc: Scan) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of the sentence units of >= UNIT_MIN_WORDS words (for the wire-passage index)."""
+    if not len(sc.s):
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    start = unit_starts(sc)
+    uh, ulen = unit_hashes(sc.h, start)
+    keep = ulen >= UNIT_MIN_WORDS
+    return uh[keep], sc.tok_doc[start[keep]]
 
 
 def _sample_shingles(h: np.ndarray, tok_doc: np.ndarray, content: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

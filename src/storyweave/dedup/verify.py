@@ -5,10 +5,11 @@ of the other with high content-word overlap (Dice over word-prefix stems, number
 Two different reports of one event share names, numbers and a quote or two, but not the
 sequence of most of their sentences: that is the hard negative this test is built for.
 
-Comparison units come from a cheap regex split (sentence ends and line breaks).  They are only
-used for scoring, because `storyweave.text.split_sentences` (spaCy) costs ~5 ms an article and
-verification must stay fast at 100k articles; every sentence *reported* (wire passages) is
-re-cut with `split_sentences` so that it is a verbatim slice of the article text.
+Units, their stems, cross-language features and quotation marks come from the same vectorised
+byte-level pass as the signatures (`signatures.scan`), for a whole batch of texts at once
+(`build_docs`); one pair's unit x unit overlaps are a join of two sorted feature arrays in
+numpy.  Units are only used for scoring: every sentence *reported* (wire passages) is a
+verbatim slice of the article text, re-cut by the caller with the shared sentence splitter.
 """
 
 from __future__ import annotations
@@ -18,166 +19,238 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
-from unidecode import unidecode
 
-from storyweave.dedup.signatures import STOPWORDS, stems
+from storyweave.dedup.signatures import STEM, Scan, _hash_spans, scan, token_hashes, unit_hashes, unit_starts
 
-_UNIT_SPLIT = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9])|\n+")
-_CAP = re.compile(r"\b[A-ZÀ-Ý][\w'’-]*\w|\b\d[\d.,]*\d|\b\d\b")
 _BOILERPLATE = re.compile(
     r"newsletter|subscribe|cookie|click here|sign up|all rights reserved|continue reading|copyright|"
     r"advertisement|follow us|share this|read more|terms of use|email us|transcript|\w@\w|www\.|©",
     re.IGNORECASE,
 )
-MIN_UNIT_STEMS = 4  # units with fewer content words (datelines, captions) are not compared
+MIN_UNIT_WORDS = 4  # shorter units (datelines, captions) are not units
+MIN_UNIT_STEMS = 4  # units with fewer distinct content stems are not compared
 COGNATE_PREFIX, COGNATE_MIN = 5, 6
 CROSS_UNIT_SCORE, CROSS_COVERAGE = 0.25, 0.47  # calibrated on the EN/PT benchmark (see benchmarks/)
 VERBATIM_MIN_WORDS = 8  # shortest unit that counts as a shared wire sentence
+_COGNATE_SALT = np.uint64(0x5BD1E9955BD1E995)
+_UNIT_BITS = 12  # comparable units per doc kept (4095; longer texts are cut there)
+_DOC_BITS = 20  # texts per build_docs batch; features keep the remaining 32 bits
+_FOLD: dict[int, tuple[int, int, int]] = {}  # word hash -> (folded hash, folded cognate hash, folded length)
 
 
-_QUOTED = re.compile(r"[“\"«„](.+?)[”\"»“]|(?:^|(?<=\s))[‘'](.+?)[’'](?=[\s,.;:!?]|$)")
+@dataclass
+class _Features:
+    """Sorted feature hashes of the comparable units of one doc, with the unit of each."""
 
-
-class Unit:
-    """One comparison unit; stems and anchors are computed only when a comparison needs them."""
-
-    __slots__ = ("_anchors", "_quote", "_stems", "key", "n_words", "text")
-
-    def __init__(self, text: str, key: str, n_words: int) -> None:
-        self.text, self.key, self.n_words = text, key, n_words
-        self._stems: frozenset[str] | None = None
-        self._anchors: frozenset[str] | None = None
-        self._quote: bool | None = None
-
-    @property
-    def is_quote(self) -> bool:
-        """Mostly quoted speech: independent reports of one event quote the same words."""
-        if self._quote is None:  # set by make_doc from paragraph-level quote spans
-            quoted = sum(len(m.group(0)) for m in _QUOTED.finditer(self.text))
-            self._quote = quoted >= 0.5 * len(self.text)
-        return self._quote
-
-    @property
-    def stems(self) -> frozenset[str]:
-        if self._stems is None:
-            self._stems = frozenset(stems(self.key.split(" ")))
-        return self._stems
-
-    @property
-    def anchors(self) -> frozenset[str]:
-        """Cross-language features of the unit (see `cross_features`)."""
-        if self._anchors is None:
-            self._anchors = cross_features(self.text)
-        return self._anchors
+    feat: np.ndarray  # uint64, sorted
+    unit: np.ndarray  # int64: index into the doc's comparable units
+    size: np.ndarray  # distinct features of each comparable unit
 
 
 class Doc:
-    """Units of one text, in order; comparable units and their stem matrix are built lazily."""
+    """Units of one text, in order: keys (exact token sequence), word counts, text spans, and
+    the features of the comparable units (enough content words, not mostly quotation)."""
 
-    def __init__(self, units: list[Unit]) -> None:
-        self.units = units
-        self._comparable: list[Unit] | None = None
-        self._matrix: sparse.csr_matrix | None = None
-        self._verbatim: dict[str, Unit] | None = None
+    __slots__ = ("comparable", "cross", "keys", "mono", "n_words", "spans", "text", "_verbatim")
 
-    @property
-    def comparable(self) -> list[Unit]:
-        """Units with enough content words to be compared (datelines, captions dropped), and
-        not mostly quotation (unless the text is almost all quotes)."""
-        if self._comparable is None:
-            units = [u for u in self.units if len(u.stems) >= MIN_UNIT_STEMS]
-            own = [u for u in units if not u.is_quote]
-            self._comparable = own if len(own) >= 3 else units
-        return self._comparable
+    def __init__(self, text: str, keys: np.ndarray, n_words: np.ndarray, spans: np.ndarray,
+                 comparable: np.ndarray, mono: _Features, cross: _Features) -> None:
+        self.text = text
+        self.keys, self.n_words, self.spans = keys, n_words, spans
+        self.comparable = comparable  # unit indices
+        self.mono, self.cross = mono, cross
+        self._verbatim: dict[int, int] | None = None
 
     @property
-    def verbatim_keys(self) -> dict[str, Unit]:
-        """Units long enough to count as a shared wire sentence, by exact-text key."""
+    def n_units(self) -> int:
+        return len(self.keys)
+
+    def unit_text(self, i: int) -> str:
+        return self.text[int(self.spans[i, 0]) : int(self.spans[i, 1])]
+
+    @property
+    def verbatim_keys(self) -> dict[int, int]:
+        """Units long enough to count as a shared wire sentence: key -> first unit."""
         if self._verbatim is None:
             self._verbatim = {}
-            for u in self.units:
-                if u.n_words >= VERBATIM_MIN_WORDS and u.key not in self._verbatim:
-                    self._verbatim[u.key] = u
+            for i in np.flatnonzero(self.n_words >= VERBATIM_MIN_WORDS).tolist():
+                self._verbatim.setdefault(int(self.keys[i]), i)
         return self._verbatim
-
-    def matrix(self, feature_ids: dict[str, int]) -> sparse.csr_matrix:
-        """Binary unit x stem matrix; `feature_ids` is shared by all docs compared together."""
-        if self._matrix is None:
-            rows, cols = [], []
-            for i, u in enumerate(self.comparable):
-                for t in u.stems:
-                    rows.append(i)
-                    cols.append(feature_ids.setdefault(t, len(feature_ids)))
-            self._matrix = sparse.csr_matrix(
-                (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(self.comparable), len(feature_ids))
-            )
-        return self._matrix
-
-
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
 
 def make_doc(text: str) -> Doc:
-    """Units of `text` (verbatim slices); quotation is marked per paragraph, so a quote that
-    runs over several sentences marks all of them."""
-    units: list[Unit] = []
-    for para in text.split("\n"):
-        if not para.strip():
-            continue
-        quoted = [m.span() for m in _QUOTED.finditer(para)]
-        start = 0
-        bounds = [(m.start() + len(m.group(0)) - len(m.group(0).lstrip("\"'”’»)")), m.end())
-                  for m in _UNIT_SPLIT.finditer(para)] + [(len(para), len(para))]
-        for cut, nxt in bounds:
-            raw = para[start:cut]
-            lead = len(raw) - len(raw.lstrip())
-            s0, s1 = start + lead, start + len(raw.rstrip())
-            start = nxt
-            if s1 <= s0:
-                continue
-            toks = _WORD.findall(para[s0:s1].lower())
-            if len(toks) < MIN_UNIT_STEMS:
-                continue
-            inside = sum(max(0, min(s1, qe) - max(s0, qs)) for qs, qe in quoted)
-            unit = Unit(para[s0:s1], " ".join(toks), len(toks))
-            unit._quote = inside >= 0.5 * (s1 - s0)
-            units.append(unit)
-    return Doc(units)
+    """Units of one text (see `build_docs`)."""
+    return build_docs([text])[0]
+
+
+def _quote_marks(orig: np.ndarray) -> np.ndarray:
+    """Byte positions of double quotation marks: " “ ” „ « »."""
+    b = orig[:-16]
+    pos = [np.flatnonzero(b == 0x22)]
+    e2 = np.flatnonzero(b == 0xE2)
+    pos.append(e2[(orig[e2 + 1] == 0x80) & ((orig[e2 + 2] == 0x9C) | (orig[e2 + 2] == 0x9D) | (orig[e2 + 2] == 0x9E))])
+    c2 = np.flatnonzero(b == 0xC2)
+    pos.append(c2[(orig[c2 + 1] == 0xAB) | (orig[c2 + 1] == 0xBB)])
+    return np.sort(np.concatenate(pos))
+
+
+def _inside_quotes(sc: Scan) -> np.ndarray:
+    """Token lies inside a quotation: an odd number of quote marks before it in its paragraph."""
+    q = _quote_marks(sc.orig)
+    nl = np.r_[-1, np.flatnonzero(sc.buf == 10)]
+    para_start = nl[np.searchsorted(nl, sc.s) - 1]
+    return ((np.searchsorted(q, sc.s) - np.searchsorted(q, para_start)) % 2) == 1
+
+
+def _char_offsets(sc: Scan, byte_pos: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """Character offsets (within each text) of byte offsets into the joined buffer."""
+    cont = np.flatnonzero((sc.orig[:-16] & 0xC0) == 0x80)  # UTF-8 continuation bytes
+    start = sc.doc_start[doc]
+    return (byte_pos - start) - (np.searchsorted(cont, byte_pos) - np.searchsorted(cont, start))
+
+
+def _folded(sc: Scan, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(hash, cognate-prefix hash, byte length) of tokens `idx`, ASCII-folded and without a
+    possessive 's (Python work only for words with non-ASCII letters, once per distinct word)."""
+    s, e, buf = sc.s[idx], sc.e[idx].copy(), sc.buf
+    poss = (e - s > 3) & (buf[e - 2] == ord("'")) & (buf[e - 1] == ord("s"))
+    e[poss] -= 2
+    h = _hash_spans(buf, s, e)
+    length = e - s
+    cog = _hash_spans(buf, s, np.minimum(e, s + COGNATE_PREFIX)) ^ _COGNATE_SALT
+    high = np.flatnonzero(buf[:-16] >= 0x80)
+    holder = np.searchsorted(s, high, side="right") - 1
+    holder = np.unique(holder[(holder >= 0) & (high < e[np.maximum(holder, 0)])])
+    for k in holder.tolist():
+        key = int(h[k])
+        got = _FOLD.get(key)
+        if got is None:
+            from unidecode import unidecode
+
+            word = unidecode(buf[s[k] : e[k]].tobytes().decode("utf-8", "replace")).lower()
+            fh, fc = token_hashes([word, word[:COGNATE_PREFIX]])
+            got = (int(fh), int(fc ^ _COGNATE_SALT), len(word))
+            if len(_FOLD) < 1_000_000:
+                _FOLD[key] = got
+        h[k], cog[k], length[k] = got
+    return h, cog, length
+
+
+def _features(doc_of: np.ndarray, unit_of: np.ndarray, feat: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct (unit, feature) entries as (doc, unit, feature), sorted by doc then feature."""
+    doc_bits, feat_bits = _DOC_BITS, 64 - _DOC_BITS - _UNIT_BITS  # fixed: docs of different batches compare
+    assert n_docs <= 1 << doc_bits
+    keep = unit_of < (1 << _UNIT_BITS)
+    key = ((doc_of[keep].astype(np.uint64) << np.uint64(64 - doc_bits))
+           | ((feat[keep] >> np.uint64(64 - feat_bits)) << np.uint64(_UNIT_BITS))
+           | unit_of[keep].astype(np.uint64))
+    key = np.sort(key)
+    key = _dedup_sorted(key) if len(key) else key
+    d = (key >> np.uint64(64 - doc_bits)).astype(np.int64)
+    u = (key & np.uint64((1 << _UNIT_BITS) - 1)).astype(np.int64)
+    f = (key >> np.uint64(_UNIT_BITS)) & np.uint64((1 << feat_bits) - 1)
+    return d, u, f
+
+
+def _dedup_sorted(x: np.ndarray) -> np.ndarray:
+    return x[np.r_[True, x[1:] != x[:-1]]]
+
+
+def build_docs(texts: list[str]) -> list[Doc]:
+    """`Doc`s of a batch of texts from one vectorised pass."""
+    if len(texts) > 1 << 16:
+        return [d for k in range(0, len(texts), 1 << 16) for d in build_docs(texts[k : k + (1 << 16)])]
+    n_docs = len(texts)
+    sc = scan(texts)
+    n_tok = len(sc.s)
+    if not n_tok:
+        empty = np.zeros(0, np.int64)
+        feats = _Features(np.zeros(0, np.uint64), empty, empty)
+        return [Doc(t, np.zeros(0, np.uint64), empty, np.zeros((0, 2), np.int64), empty, feats, feats) for t in texts]
+    start = unit_starts(sc)
+    keys, ulen = unit_hashes(sc.h, start)
+    unit_doc = sc.tok_doc[start]
+    unit_of_tok = np.repeat(np.arange(len(start)), ulen)
+    is_unit = ulen >= MIN_UNIT_WORDS
+    # quotation: independent reports of one event quote the same words
+    inside = _inside_quotes(sc)
+    quote = np.add.reduceat(inside.astype(np.int64), start) >= 0.5 * ulen
+    # content stems per unit: prefix of STEM bytes of words that are not stop words
+    length = sc.e - sc.s
+    st = np.flatnonzero(((length > 2) | sc.digit) & ~sc.stop & is_unit[unit_of_tok])
+    stem_h = _hash_spans(sc.buf, sc.s[st], np.minimum(sc.e[st], sc.s[st] + STEM))
+    ukey = np.sort((unit_of_tok[st].astype(np.uint64) << np.uint64(40)) | (stem_h >> np.uint64(24)))
+    ukey = _dedup_sorted(ukey) if len(ukey) else ukey
+    n_stems = np.bincount((ukey >> np.uint64(40)).astype(np.int64), minlength=len(start))
+    # comparable units: enough stems and not mostly quotation (unless the text is almost all quotes)
+    enough = is_unit & (n_stems >= MIN_UNIT_STEMS)
+    own = enough & ~quote
+    own_per_doc = np.bincount(unit_doc[own], minlength=n_docs)
+    comparable = np.where(own_per_doc[unit_doc] >= 3, own, enough)
+    # unit numbering inside each doc: all units (>= MIN_UNIT_WORDS words) and comparable ones
+    unit_rank = np.cumsum(is_unit) - 1  # index among units, global
+    comp_rank = np.cumsum(comparable) - 1
+    units_before = np.r_[0, np.cumsum(np.bincount(unit_doc[is_unit], minlength=n_docs))][:-1]
+    comp_before = np.r_[0, np.cumsum(np.bincount(unit_doc[comparable], minlength=n_docs))][:-1]
+    # mono features of comparable units
+    sel = comparable[unit_of_tok[st]]
+    tok_unit = unit_of_tok[st][sel]
+    md, mu, mf = _features(unit_doc[tok_unit], comp_rank[tok_unit] - comp_before[unit_doc[tok_unit]], stem_h[sel], n_docs)
+    # cross-language features: numbers and capitalised names (not a unit's first word), and
+    # cognate prefixes of long words (internacional / international -> inter), all ASCII-folded
+    first_tok = np.zeros(n_tok, dtype=bool)
+    first_tok[start] = True
+    cap = sc.orig[sc.s]
+    cap = ((cap >= ord("A")) & (cap <= ord("Z"))) | ((cap == 0xC3) & (sc.orig[sc.s + 1] >= 0x80) & (sc.orig[sc.s + 1] <= 0x9E))
+    cand = np.flatnonzero(comparable[unit_of_tok])
+    fh, fcog, flen = _folded(sc, cand)
+    is_anchor = (sc.digit[cand] | (cap[cand] & ~first_tok[cand])) & ~sc.stop[cand]
+    is_cog = (flen >= COGNATE_MIN) & ~sc.digit[cand]
+    ctok = np.r_[cand[is_anchor], cand[is_cog]]
+    cfeat = np.r_[fh[is_anchor], fcog[is_cog]]
+    cu = unit_of_tok[ctok]
+    cd, cuu, cf = _features(unit_doc[cu], comp_rank[cu] - comp_before[unit_doc[cu]], cfeat, n_docs)
+    # unit spans as character offsets; a unit runs to the next space (keeps its closing punctuation)
+    last_tok = np.r_[start[1:], n_tok] - 1
+    ws = np.flatnonzero((sc.cls[:-16] & 16) > 0)
+    b0 = sc.s[start]
+    nxt = ws[np.minimum(np.searchsorted(ws, sc.e[last_tok]), len(ws) - 1)] if len(ws) else sc.e[last_tok]
+    b1 = np.where(nxt >= sc.e[last_tok], nxt, sc.e[last_tok])
+    nxt_tok = np.r_[sc.s[1:], len(sc.buf)][last_tok]
+    b1 = np.minimum(b1, nxt_tok)
+    c0 = _char_offsets(sc, b0, unit_doc)
+    c1 = _char_offsets(sc, b1, unit_doc)
+    # split everything per doc
+    m_bounds = np.searchsorted(md, np.arange(n_docs + 1))
+    c_bounds = np.searchsorted(cd, np.arange(n_docs + 1))
+    n_comp = np.bincount(unit_doc[comparable], minlength=n_docs)
+    comp_units = unit_rank[comparable]  # index among the doc's units, after subtracting units_before
+    cb = np.r_[0, np.cumsum(n_comp)]
+    ub = np.r_[0, np.cumsum(np.bincount(unit_doc[is_unit], minlength=n_docs))]
+    keys_u, words_u = keys[is_unit], ulen[is_unit]
+    spans_u = np.c_[c0[is_unit], c1[is_unit]]
+    mono_size = np.bincount(comp_before[md] + mu, minlength=int(cb[-1])) if len(md) else np.zeros(int(cb[-1]), np.int64)
+    cross_size = np.bincount(comp_before[cd] + cuu, minlength=int(cb[-1])) if len(cd) else np.zeros(int(cb[-1]), np.int64)
+    docs = []
+    for d in range(n_docs):
+        m0, m1, x0, x1, k0, k1, u0, u1 = (int(m_bounds[d]), int(m_bounds[d + 1]), int(c_bounds[d]), int(c_bounds[d + 1]),
+                                          int(cb[d]), int(cb[d + 1]), int(ub[d]), int(ub[d + 1]))
+        docs.append(Doc(texts[d], keys_u[u0:u1], words_u[u0:u1], spans_u[u0:u1], comp_units[k0:k1] - units_before[d],
+                        _Features(mf[m0:m1], mu[m0:m1], mono_size[k0:k1]),
+                        _Features(cf[x0:x1], cuu[x0:x1], cross_size[k0:k1])))
+    return docs
 
 
 def shared_verbatim(a: Doc, b: Doc) -> list[str]:
     """Texts (as in `a`) of the long units that occur verbatim in both docs."""
     vb = b.verbatim_keys
-    return [u.text for k, u in a.verbatim_keys.items() if k in vb and not _BOILERPLATE.search(u.text)]
-
-
-def anchors(text: str) -> frozenset[str]:
-    """Language-neutral anchors of a unit: numbers and capitalised names (not the first word)."""
-    return _anchors_ascii(unidecode(text))
-
-
-def _anchors_ascii(text: str) -> frozenset[str]:
-    found = _CAP.findall(text)
-    first = _CAP.match(text.lstrip("\"'“‘«( "))
-    out = set()
-    for i, w in enumerate(found):
-        if i == 0 and first is not None and w == first.group(0) and not w[0].isdigit():
-            continue
-        w = w.lower().replace(",", "").replace(".", "")
-        w = w.removesuffix("'s")
-        if w and w not in STOPWORDS:
-            out.add(w)
-    return frozenset(out)
-
-
-def cross_features(text: str) -> frozenset[str]:
-    """Features that survive translation between Latin-script languages: anchors (numbers,
-    names) plus cognate prefixes of long words (internacional/international -> ~inter)."""
-    ascii_text = unidecode(text)
-    cognates = {"~" + w[:COGNATE_PREFIX] for w in _WORD.findall(ascii_text.lower())
-                if len(w) >= COGNATE_MIN and not w.isdigit()}
-    return _anchors_ascii(ascii_text) | cognates
+    out = []
+    for k, i in a.verbatim_keys.items():
+        if k in vb:
+            t = a.unit_text(i)
+            if not _BOILERPLATE.search(t):
+                out.append(t)
+    return out
 
 
 @dataclass
@@ -203,42 +276,40 @@ def _lis_len(seq: list[int]) -> int:
     return len(tails)
 
 
-def align(a: Doc, b: Doc, min_score: float = 0.45, use_anchors: bool = False,
-          feature_ids: dict[str, int] | None = None) -> Alignment:
-    """Align the shorter doc's units to the other's (best Dice match each, then in-order count).
+def _overlap(fs: _Features, fl: _Features, ns: int, nl: int) -> np.ndarray:
+    """Shared features of every (short unit, long unit): a join of two sorted feature arrays."""
+    lo = np.searchsorted(fl.feat, fs.feat, "left")
+    cnt = np.searchsorted(fl.feat, fs.feat, "right") - lo
+    sel = np.flatnonzero(cnt)
+    if not len(sel):
+        return np.zeros((ns, nl), dtype=np.float32)
+    c = cnt[sel]
+    rows = np.repeat(fs.unit[sel], c)
+    pos = np.repeat(lo[sel] - np.r_[0, np.cumsum(c)[:-1]], c) + np.arange(int(c.sum()))
+    cols = fl.unit[pos]
+    return np.bincount(rows * nl + cols, minlength=ns * nl).reshape(ns, nl).astype(np.float32)
 
-    Overlaps of all unit pairs come from one small dense matrix product over the pair's own
-    feature vocabulary (numpy), not from nested Python loops.
-    """
+
+def align(a: Doc, b: Doc, min_score: float = 0.45, use_anchors: bool = False) -> Alignment:
+    """Align the shorter doc's units to the other's (best Dice match each, then in-order count)."""
     a_short = len(a.comparable) <= len(b.comparable)
     s_doc, l_doc = (a, b) if a_short else (b, a)
-    l_units = l_doc.comparable
-    s_units = [u for u in s_doc.comparable if not use_anchors or len(u.anchors) >= 2]
-    n_short = len(s_units)
-    if not n_short or not l_units:
-        return Alignment(0.0, n_short, len(l_units), 0, 0, [], 0.0, a_short)
-    if use_anchors:
-        col: dict[str, int] = {}
-        ms = _binary([u.anchors for u in s_units], col)
-        ml = _binary([u.anchors for u in l_units], col)
-        ms = np.pad(ms, ((0, 0), (0, len(col) - ms.shape[1])))
-        ov = ms @ ml.T
-    else:
-        ids = {} if feature_ids is None else feature_ids
-        sm, lm = s_doc.matrix(ids), l_doc.matrix(ids)
-        width = len(ids)
-        sm.resize((sm.shape[0], width))
-        lm.resize((lm.shape[0], width))
-        ov = (sm @ lm.T).toarray()
-    size_s = np.array([len(u.anchors if use_anchors else u.stems) for u in s_units], dtype=np.float32)
-    size_l = np.array([len(u.anchors if use_anchors else u.stems) for u in l_units], dtype=np.float32)
-    dice = 2.0 * ov / np.maximum(size_s[:, None] + size_l[None, :], 1.0)
+    fs, fl = (s_doc.cross, l_doc.cross) if use_anchors else (s_doc.mono, l_doc.mono)
+    ns, nl = len(s_doc.comparable), len(l_doc.comparable)
+    rows = np.flatnonzero(fs.size >= 2) if use_anchors else np.arange(ns)
+    n_short = len(rows)
+    if not n_short or not nl:
+        return Alignment(0.0, n_short, nl, 0, 0, [], 0.0, a_short)
+    ov = _overlap(fs, fl, ns, nl)[rows]
+    dice = 2.0 * ov / np.maximum(fs.size[rows, None] + fl.size[None, :], 1.0).astype(np.float32)
+    s_keys = s_doc.keys[s_doc.comparable][rows]
     if not use_anchors:
-        first_l: dict[str, int] = {}
-        for j, u in enumerate(l_units):
-            first_l.setdefault(u.key, j)
-        for i, u in enumerate(s_units):
-            j = first_l.get(u.key)
+        l_keys = l_doc.keys[l_doc.comparable]
+        first_l: dict[int, int] = {}
+        for j, k in enumerate(l_keys.tolist()):
+            first_l.setdefault(k, j)
+        for i, k in enumerate(s_keys.tolist()):
+            j = first_l.get(k)
             if j is not None:
                 dice[i, :] = np.minimum(dice[i, :], 0.999)
                 dice[i, j] = 1.0
@@ -249,32 +320,23 @@ def align(a: Doc, b: Doc, min_score: float = 0.45, use_anchors: bool = False,
     scores = best[keep]
     verbatim: list[tuple[int, int]] = []
     if not use_anchors:
+        s_units = s_doc.comparable[rows]
         for i in np.flatnonzero(best >= 1.0).tolist():
-            u = s_units[i]
-            if u.n_words >= VERBATIM_MIN_WORDS and not _BOILERPLATE.search(u.text):
-                verbatim.append((i, int(best_j[i])) if a_short else (int(best_j[i]), i))
+            u = int(s_units[i])
+            if s_doc.n_words[u] >= VERBATIM_MIN_WORDS and not _BOILERPLATE.search(s_doc.unit_text(u)):
+                lu = int(l_doc.comparable[best_j[i]])
+                verbatim.append((u, lu) if a_short else (lu, u))
     in_order = _lis_len(matched_j)
     return Alignment(
         cov_short=in_order / n_short,
         n_short=n_short,
-        n_long=len(l_units),
+        n_long=nl,
         n_aligned=in_order,
         near_verbatim=int(min(in_order, (scores >= 0.8).sum())),
         verbatim=verbatim,
         score=float(scores.mean()) if len(scores) else 0.0,
         a_is_short=a_short,
     )
-
-
-def _binary(feats: list[frozenset[str]], col: dict[str, int]) -> np.ndarray:
-    rows, cols = [], []
-    for i, f in enumerate(feats):
-        for t in f:
-            rows.append(i)
-            cols.append(col.setdefault(t, len(col)))
-    m = np.zeros((len(feats), len(col)), dtype=np.float32)
-    m[rows, cols] = 1.0
-    return m
 
 
 @dataclass
@@ -285,15 +347,14 @@ class Verdict:
     shared: list[str] = field(default_factory=list)  # verbatim shared units (wire), text as in `a`
 
 
-def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7,
-             feature_ids: dict[str, int] | None = None) -> Verdict:
+def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7) -> Verdict:
     """Decide what links two texts (exact copies are found before, by text key)."""
     if cross_language:
         al = align(a, b, min_score=CROSS_UNIT_SCORE, use_anchors=True)
         if al.n_short >= 2 and al.cov_short >= CROSS_COVERAGE and al.n_aligned >= min(3, al.n_short):
             return Verdict("translation", al.cov_short, al)
         return Verdict(None, al.cov_short, al)
-    al = align(a, b, feature_ids=feature_ids)
+    al = align(a, b)
     # short texts (a headline, a dateline and two sentences) need every unit aligned
     enough = al.n_aligned >= 4 or (al.n_short >= 2 and al.n_aligned == al.n_short)
     if al.n_short and al.cov_short >= min_cov and enough:
