@@ -55,20 +55,21 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     for p_index, doc in enumerate(nlp.pipe(text[s:e] for s, e in paras)):
         base = paras[p_index][0]
+        para = doc.text  # Doc.text re-joins every token on each access: read it once per paragraph
         pieces = [(s.start_char, s.end_char) for s in doc.sents]
         fixed: list[list[int]] = []
         carry: int | None = None  # start of a dangling opening quote cut from the previous piece
         for s, e in pieces:
             if carry is not None:
                 s, carry = carry, None
-            m = _DANGLING.search(doc.text, s, e)
+            m = _DANGLING.search(para, s, e)
             if m:
                 carry = m.start(1)
                 e = m.start(1)
-            if doc.text[s:e].strip():
+            if para[s:e].strip():
                 fixed.append([s, e])
         for s, e in fixed:
-            raw = doc.text[s:e]
+            raw = para[s:e]
             lead = len(raw) - len(raw.lstrip())
             body = raw.strip()
             if body:
