@@ -36,6 +36,19 @@ _JUNK_ANYWHERE = re.compile(
 _BYLINE = re.compile(r"^\W*(by|from|updated|posted|published)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\W*$|"
                      r"^\W*(by|updated|posted|published)\b.{0,40}\b(\d{4}|am|pm|et|gmt|utc)\b", re.IGNORECASE)
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]*$|[\"”’]$")
+# Web-archive and embed notices, photo captions: whole-sentence furniture found anywhere.
+_NOTICE = re.compile(
+    r"\bcrawls? (of|are part|with)\b|\bcrawler software|\bheritrix\b|no more 404|"
+    r"\byour tweets?\b|\btweet location|\bcustom domain|\bunsubscribe\b|"
+    r"\bin this (undated |handout |file )?(\w+, )?(\w+\.? \d{1,2}, \d{4},? )?(file )?(photo|image|picture|photograph)\b|"
+    r"\bAP Photo\b|\bphoto (by|courtesy of|provided by|released by)\b|\bgetty images\b",
+    re.IGNORECASE,
+)
+# Addressed to the reader outside a quote ("You can ...", "Your donation ..."): site copy, not reporting.
+_READER = re.compile(r"^(you|your)\b", re.IGNORECASE)
+# The splitter cut after an abbreviation ("... reached No." + "1 in 2007"): only half a sentence.
+_CUT_AT_ABBREVIATION = re.compile(
+    r"\b(No|St|Ave|Blvd|Rd|Sgt|Lt|Capt|Col|Gen|Gov|Sen|Rep|Dr|Mr|Mrs|Ms|Jr|Sr|Inc|Corp|Co|Ltd|Ft|Mt|Dept|vs)\.$")
 
 MIN_WORDS = 6
 MAX_WORDS = 80
@@ -55,6 +68,12 @@ def junk_reason(text: str) -> str | None:
         return "scrape furniture"
     if _BYLINE.search(text):
         return "byline"
+    if _NOTICE.search(text):
+        return "site notice or photo caption"
+    if _READER.search(text):
+        return "addresses the reader (site copy)"
+    if _CUT_AT_ABBREVIATION.search(text):
+        return "cut at an abbreviation (half a sentence)"
     if not _ENDS_LIKE_SENTENCE.search(text):
         return "no sentence ending (headline or caption)"
     toks = text.split()

@@ -1,33 +1,44 @@
 """Cited, redundancy-aware extractive summary of one event.
 
 Scoring is unsupervised and has few knobs (tuned on Multi-News dev, checked 2-fold):
-centrality (TF-IDF cosine to the event centroid), a lead-position prior (news puts the
-essentials first), and cross-article support (how much of the sentence the other articles
-also carry).  Selection is greedy with an MMR-style redundancy cut and fills the word budget
-with whole verbatim sentences: a sentence that does not fit is skipped, never truncated.
+centrality (TF-IDF cosine to the event centroid, plus the static embeddings' cosine to their
+centroid when given), a lead-position prior (news puts the essentials first), cross-article
+support (how much of the sentence the other articles also carry, sentence by sentence, and
+how many of the other articles use its content words), and a small bonus for a quotation
+(summaries of news quote the people involved).  Selection is greedy with an MMR-style
+redundancy cut and fills the word budget with whole verbatim sentences: a sentence that does
+not fit is skipped, never truncated, and a last pass swaps one chosen sentence for a longer
+(or for two) about as good ones when that uses more of the budget.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyweave.brief.sentences import Candidate, Unit, candidates, group_units, has_verb, vectorize
+from storyweave.brief.sentences import _STOP, Candidate, Unit, candidates, group_units, has_verb, vectorize
+from storyweave.text import words
 from storyweave.model import SummarySentence
 
 
 @dataclass(frozen=True)
 class SummaryParams:
-    position_weight: float = 0.5  # weight of the lead prior 1 / (1 + index / position_scale)
-    position_scale: float = 3.0
+    centrality_weight: float = 1.0  # TF-IDF cosine to the event centroid
+    dense_weight: float = 0.5  # static-embedding cosine to the event centroid (when embeddings given)
+    position_weight: float = 0.75  # weight of the lead prior 1 / (1 + index / position_scale)
+    position_scale: float = 4.0
     support_weight: float = 1.0  # weight of mean best-match similarity in the other articles
+    spread_weight: float = 0.5  # weight of the share of other articles using the sentence's content words
+    quote_weight: float = 0.1  # bonus for a sentence carrying a quotation
     redundancy: float = 0.4  # skip a sentence this similar to one already chosen
     same_content: float = 0.65  # cosine at which two sentences count as the same content
     min_words: int = 6  # shorter sentences are rarely informative on their own
     max_words: int = 80
     mmr_weight: float = 2.0  # maximal marginal relevance: score - weight * similarity to chosen
     paraphrase: float = 0.8  # skip a sentence whose embedding cosine to a chosen one reaches this
+    fill_tolerance: float = 0.0  # a swap that fills more budget may lose this much score per sentence
     check_verb: bool = True
 
 
@@ -41,6 +52,8 @@ class EventSentences:
     support: np.ndarray
     units: list[Unit]
     n_docs: int
+    spread: np.ndarray = field(default_factory=lambda: np.zeros(0))  # see _spread
+    quote: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 1.0 where the sentence quotes
 
 
 def analyse(texts: list[tuple[str, str]], same_content: float = SummaryParams.same_content,
@@ -55,7 +68,32 @@ def analyse(texts: list[tuple[str, str]], same_content: float = SummaryParams.sa
     centrality = _centrality(cands, X)
     support = _support(cands, sim)
     units = group_units(cands, sim, same_content)
-    return EventSentences(cands, sim, centrality, support, units, n_docs)
+    quote = np.array([1.0 if _QUOTE.search(c.text) else 0.0 for c in cands])
+    return EventSentences(cands, sim, centrality, support, units, n_docs, _spread(cands), quote)
+
+
+_QUOTE = re.compile(r"[\"“”]")
+
+
+def _spread(cands: list[Candidate]) -> np.ndarray:
+    """Per sentence: mean over its content words of the share of the *other* articles that
+    use the word somewhere (0 with a single article)."""
+    docs = sorted({c.doc_index for c in cands})
+    if len(docs) < 2:
+        return np.zeros(len(cands))
+    bags = [{w for w in words(c.text) if w not in _STOP and not w.isdigit()} for c in cands]
+    per_doc: dict[int, set[str]] = {d: set() for d in docs}
+    for c, bag in zip(cands, bags):
+        per_doc[c.doc_index] |= bag
+    df: dict[str, int] = {}
+    for bag in per_doc.values():
+        for w in bag:
+            df[w] = df.get(w, 0) + 1
+    out = np.zeros(len(cands))
+    for k, bag in enumerate(bags):
+        if bag:
+            out[k] = sum(df[w] - 1 for w in bag) / len(bag) / (len(docs) - 1)
+    return out
 
 
 def _centrality(cands: list[Candidate], X) -> np.ndarray:
@@ -82,13 +120,32 @@ def _support(cands: list[Candidate], sim: np.ndarray) -> np.ndarray:
     return best.sum(axis=1) / (len(docs) - 1)
 
 
-def unit_scores(es: EventSentences, params: SummaryParams) -> tuple[np.ndarray, np.ndarray]:
+def _dense_centrality(dense: np.ndarray) -> np.ndarray:
+    """Cosine of each sentence embedding to the mean embedding, from the cosine matrix alone."""
+    total = float(dense.mean())
+    return dense.mean(axis=1) / np.sqrt(total) if total > 0 else np.zeros(len(dense))
+
+
+def candidate_scores(es: EventSentences, params: SummaryParams, dense: np.ndarray | None = None) -> np.ndarray:
+    """Salience of each candidate sentence (higher is better)."""
+    n = len(es.cands)
+    index = np.array([c.index for c in es.cands])
+    score = (params.centrality_weight * es.centrality
+             + params.position_weight / (1.0 + index / params.position_scale)
+             + params.support_weight * es.support)
+    if len(es.spread) == n:
+        score = score + params.spread_weight * es.spread
+    if len(es.quote) == n:
+        score = score + params.quote_weight * es.quote
+    if dense is not None and dense.shape == (n, n):
+        score = score + params.dense_weight * _dense_centrality(dense)
+    return score
+
+
+def unit_scores(es: EventSentences, params: SummaryParams,
+                dense: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(score of each unit, index of its representative candidate)."""
-    cand_score = (
-        es.centrality
-        + params.position_weight / (1.0 + np.array([c.index for c in es.cands]) / params.position_scale)
-        + params.support_weight * es.support
-    )
+    cand_score = candidate_scores(es, params, dense)
     scores = np.zeros(len(es.units))
     reps = np.zeros(len(es.units), dtype=int)
     for u, unit in enumerate(es.units):
@@ -108,7 +165,9 @@ def summarize(es: EventSentences, max_words: int, params: SummaryParams = Summar
     """
     if not es.cands or max_words <= 0:
         return []
-    scores, reps = unit_scores(es, params)
+    if dense is not None and dense.shape != (len(es.cands), len(es.cands)):
+        dense = None
+    scores, reps = unit_scores(es, params, dense)
     if preferred:
         for u, unit in enumerate(es.units):
             if es.cands[reps[u]].article_id not in preferred:
@@ -120,9 +179,13 @@ def summarize(es: EventSentences, max_words: int, params: SummaryParams = Summar
     rep_idx = reps.astype(int)
     max_sim = np.zeros(len(es.units))  # similarity of each unit to the closest chosen one
     max_dense = np.zeros(len(es.units))
-    open_units = np.ones(len(es.units), dtype=bool)
     lengths = np.array([es.cands[r].n_words for r in rep_idx])
-    open_units &= (lengths >= params.min_words) & (lengths <= params.max_words)
+    fits = (lengths >= params.min_words) & (lengths <= params.max_words)
+    open_units = fits.copy()
+
+    def verb_ok(u: int) -> bool:
+        return not params.check_verb or has_verb(es.cands[rep_idx[u]].text)
+
     while True:
         open_units &= lengths <= max_words - used
         open_units &= max_sim < params.redundancy
@@ -133,13 +196,56 @@ def summarize(es: EventSentences, max_words: int, params: SummaryParams = Summar
         mmr = np.where(open_units, scores - params.mmr_weight * max_sim, -np.inf)
         u = int(np.argmax(mmr))
         open_units[u] = False
-        if params.check_verb and not has_verb(es.cands[rep_idx[u]].text):
+        if not verb_ok(u):
+            fits[u] = False
             continue
         chosen.append(u)
         used += int(lengths[u])
         max_sim = np.maximum(max_sim, es.sim[rep_idx, rep_idx[u]])
         if dense is not None:
             max_dense = np.maximum(max_dense, dense[rep_idx, rep_idx[u]])
+    chosen = _fill(es, chosen, scores, rep_idx, lengths, fits, max_words, params, dense, verb_ok)
     chosen.sort(key=lambda u: (min(es.cands[m].index for m in es.units[u].members),
                                es.cands[int(reps[u])].doc_index))
     return [SummarySentence(es.cands[int(reps[u])].text, list(es.units[u].article_ids)) for u in chosen]
+
+
+def _fill(es: EventSentences, chosen: list[int], scores: np.ndarray, rep_idx: np.ndarray, lengths: np.ndarray,
+          fits: np.ndarray, max_words: int, params: SummaryParams, dense: np.ndarray | None,
+          verb_ok) -> list[int]:
+    """Use more of the budget: swap one chosen unit for one longer unit, or for two units,
+    each scoring at most `fill_tolerance` below it and not redundant with the rest."""
+    chosen = list(chosen)
+    used = int(lengths[chosen].sum()) if chosen else 0
+    while chosen and used < max_words:
+        best: tuple | None = None  # (words gained, score sum, removed, added)
+        for r in chosen:
+            rest = [c for c in chosen if c != r]
+            ok = fits.copy()
+            ok[chosen] = False
+            if rest:
+                ok &= es.sim[np.ix_(rep_idx, rep_idx[rest])].max(axis=1) < params.redundancy
+                if dense is not None:
+                    ok &= dense[np.ix_(rep_idx, rep_idx[rest])].max(axis=1) < params.paraphrase
+            room = max_words - used + int(lengths[r])
+            ok &= (scores >= scores[r] - params.fill_tolerance) & (lengths <= room)
+            pool = [int(u) for u in np.nonzero(ok)[0]]
+            options = [((u,), int(lengths[u])) for u in pool if lengths[u] > lengths[r]]
+            top = sorted(pool, key=lambda u: -scores[u])[:15]
+            for a_i, a in enumerate(top):
+                for b in top[a_i + 1:]:
+                    total = int(lengths[a] + lengths[b])
+                    if lengths[r] < total <= room and es.sim[rep_idx[a], rep_idx[b]] < params.redundancy and (
+                            dense is None or dense[rep_idx[a], rep_idx[b]] < params.paraphrase):
+                        options.append(((a, b), total))
+            for added, total in options:
+                key = (total - int(lengths[r]), float(sum(scores[list(added)])), r, added)
+                if best is None or key[:2] > best[:2]:
+                    if all(verb_ok(u) for u in added):
+                        best = key
+        if best is None:
+            break
+        gained, _, r, added = best
+        chosen = [c for c in chosen if c != r] + list(added)
+        used += gained
+    return chosen
