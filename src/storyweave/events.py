@@ -2,8 +2,10 @@
 
 An event is one happening.  Articles are grouped by average-linkage agglomerative clustering
 (scipy) over a pairwise similarity that mixes three TF-IDF views of each report (body with
-bigrams, headline + lead, headline alone), damped softly by the gap between publication days.
+bigrams, headline + lead, headline alone; each view memoised for the stories stage), damped softly by the gap between publication days.
 Copies found by the dedup stage are not clustered on their own: they join their original's event.
+A report whose body the dedup stage found under an unrelated headline (a scraper placeholder
+such as "Chat with us in Facebook Messenger") is compared by its title only.
 
 Look-alike events of one story (two rounds of talks, two missile launches days apart) read
 alike, so a pair is *vetoed* (cannot-link, as a large distance) when the days the leads report
@@ -11,10 +13,11 @@ differ by two days or more AND their specifics diverge: disjoint salient numbers
 explicit dates in the leads.
 
 Streaming: stored articles (`is_new=False`) arrive with their `event_id` and `corpus.events`
-holds the stored events.  The whole working set is re-clustered (stored pairs that were together
-get a small stickiness bonus so earlier decisions hold unless new evidence outweighs them); the
-resulting groups are mapped back onto stored ids by overlap, so ids stay stable, and every merge,
-split, growth or new event is written to `corpus.changes`.  Stores too large to re-cluster are
+holds the stored events.  The whole working set is re-clustered (an optional stickiness bonus
+for stored pairs that were together is off by default: the clustering is deterministic, and on
+news_cluster the bonus kept early wrong merges made on a small working set); the resulting
+groups are mapped back onto stored ids by overlap, so ids stay stable, and every merge, split,
+growth or new event is written to `corpus.changes`.  Stores too large to re-cluster are
 narrowed first to the stored events near the new articles (centroid index, date window).
 The one-article fast path is `storyweave.event_index.EventIndex`.
 """
@@ -51,7 +54,7 @@ class EventConfig:
     lookalike_gap_days: int = 2  # reported days this far apart + diverging specifics: veto
     lookalike_max_gap_days: int = 14  # beyond this, the date decay alone separates happenings
     min_numbers: int = 3  # numbers each side needs before disjoint numbers count as diverging
-    stickiness: float = 0.05  # bonus for stored pairs already in one event (streaming)
+    stickiness: float = 0.0  # bonus for stored pairs already in one event (streaming; 0.05 cost precision)
     max_batch: int = 6000  # above this many units, streaming narrows to candidate events
     candidate_similarity: float = 0.35  # centroid cosine that makes a stored event a candidate
     candidate_window_days: int = 45  # ... and at most this many days away
