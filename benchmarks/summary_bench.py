@@ -6,7 +6,7 @@ Each cluster is summarised by `storyweave.brief.brief_cluster` at the reference 
 length in words; LEAD takes the documents' sentences in turn (doc1 s1, doc2 s1, ..., doc1 s2,
 ...) and skips a sentence that would overflow the same budget.  ROUGE-1/2/Lsum F1 with
 rouge-score (use_stemmer=True; Lsum over newline-separated sentences).  `--two-fold` tunes a
-small grid of the summary's weights on one half and scores the other half, both ways, to show
+small grid of the summary's weights (lead prior, cross-article spread, MMR) on one half and scores the other half, both ways, to show
 the defaults are not over-fitted.  Data: ../shared/benchmarks/multinews_dev/clusters.jsonl
 relative to the project root, or $STORYWEAVE_BENCH_DATA/multinews_dev/clusters.jsonl.
 """
@@ -82,8 +82,8 @@ def gain_spread(ours: list[float], base: list[float], rounds: int = 1000) -> tup
 
 def two_fold(clusters: list[dict], scorer, refs: list[str]) -> list[tuple[str, dict, dict, dict]]:
     """Tune the three weights on one half, score the other; returns per fold the result rows."""
-    grid = [replace(SummaryParams(), position_weight=p, support_weight=s, mmr_weight=m)
-            for p, s, m in itertools.product((0.5, 0.8, 1.2), (1.0, 1.5, 2.0), (1.0, 2.0))]
+    grid = [replace(SummaryParams(), position_weight=p, spread_weight=s, mmr_weight=m)
+            for p, s, m in itertools.product((0.5, 0.75, 1.0), (0.25, 0.5, 1.0), (2.0, 3.0))]
     analysed = [analyse([(str(i), d) for i, d in enumerate(_clean_documents(c["documents"]))])
                 for c in clusters]
     dense = [sentence_embeddings([c.text for c in es.cands]) for es in analysed]
@@ -103,7 +103,7 @@ def two_fold(clusters: list[dict], scorer, refs: list[str]) -> list[tuple[str, d
         default = score(SummaryParams(), test)
         lead_scores = mean_scores(scorer, [refs[i] for i in test],
                                   [lead(clusters[i]["documents"], budgets[i]) for i in test])
-        label = f"fold {k + 1}: pos={best.position_weight} sup={best.support_weight} mmr={best.mmr_weight}"
+        label = f"fold {k + 1}: pos={best.position_weight} spread={best.spread_weight} mmr={best.mmr_weight}"
         rows.append((label, tuned, default, lead_scores))
     return rows
 
@@ -163,6 +163,7 @@ def main() -> int:
             slash = lambda d: " / ".join(f"{d[m]:.2f}" for m in METRICS)
             lines.append(f"| {label} | {slash(tuned)} | {slash(default)} | {slash(lead_s)} |")
     lines += ["", f"Command: `python benchmarks/summary_bench.py{' --two-fold' if args.two_fold else ''}"
+              f"{' --write' if args.write else ''}"
               f"{f' --limit {args.limit}' if args.limit else ''}`",
               f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores (shared), Python "
               f"{platform.python_version()}, no GPU, no network."]

@@ -79,6 +79,10 @@ def test_near_identical_sentences_become_one_summary_sentence_citing_both():
     "Dockworkers Strike Paralyses The Busiest Port Of The Whole Country",
     "By Anna Lindqvist and Peter Holm",
     "Sign up for our newsletter to get the morning briefing in your inbox every day.",
+    "You can add location information to your Tweets, such as your city, from the web.",
+    "These crawls are part of an effort to archive pages as they are created and referenced.",
+    "FILE - In this May 20, 2017 file photo, dockworkers march through the centre of Saltmere.",
+    "The union leader said the strike would go on until the talks reached the No.",
 ])
 def test_scrape_noise_never_enters_the_summary(junk):
     assert junk_reason(junk) is not None
@@ -180,3 +184,22 @@ def test_paraphrases_sharing_a_quantity_are_one_fact_but_shared_datelines_are_no
     event = _brief(_corpus(x, y))
     assert len(event.facts) == 1
     assert "40" in event.facts[0].text and sorted(event.facts[0].article_ids) == ["x", "y"]
+
+
+def test_summary_prefers_widely_carried_content_and_fills_the_budget_with_whole_sentences():
+    from storyweave.brief.summary import SummaryParams, analyse, summarize
+
+    texts = [("a", "\n\n".join([LEAD, UNION, OFFER, MAYOR])), ("b", "\n\n".join([SHIPS, OFFER, FARM])),
+             ("c", "\n\n".join([UNION.replace("joined", "took part in"), FARM]))]
+    es = analyse(texts)
+    assert len(es.spread) == len(es.cands) and len(es.quote) == len(es.cands)
+    assert es.spread.max() <= 1.0 and es.spread.min() >= 0.0
+    for budget in (30, 45, 70):
+        summary = summarize(es, budget)
+        used = sum(count_words(s.text) for s in summary)
+        assert used <= budget
+        # the swap pass may only ever use more of the budget than plain greedy selection
+        plain = summarize(es, budget, SummaryParams(fill_tolerance=-1e9))
+        assert used >= sum(count_words(s.text) for s in plain)
+    top = summarize(es, 20)  # room for one sentence: one that several articles carry
+    assert len(top) == 1 and len(top[0].article_ids) >= 2
