@@ -19,6 +19,7 @@ rewrite_threshold, anchor_threshold, top_k, min_coverage.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ class DedupParams:
     rewrite_threshold: float = 0.4  # TF-IDF cosine for a rewrite candidate
     anchor_threshold: float = 0.2  # anchor cosine for a translation candidate
     top_k: int = 3
+    translation_pool: int = 10  # anchor neighbours looked at per article (checked: top_k groups)
     translation_margin: float = 0.1  # translation links within this of the article's best match
     kinds: tuple[str, ...] = ("exact", "near", "rewrite", "translation", "wire")  # what to look for
     min_coverage: float = 0.7  # aligned share of the shorter text's sentences
@@ -161,7 +163,9 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     cont = np.where(denom > 0, shared / np.maximum(denom, 1), 0.0)
     order = np.lexsort((b_idx, a_idx, -cont))
     fp_pairs = list(zip(cont[order].tolist(), a_idx[order].tolist(), b_idx[order].tolist(), shared[order].tolist()))
-    docs.prefetch(x for c, i, j, _ in fp_pairs if c >= p.verify_containment for x in (i, j))
+    docs.prefetch(x for c, i, j, sh in fp_pairs
+                  if p.verify_containment <= c and (c < p.near_containment or min(fps.per_doc[i], fps.per_doc[j]) < 8)
+                  and not uf.same(i, j) and same_lang(i, j) for x in (i, j))
     for containment, i, j, s in fp_pairs:
         if s < p.min_shared or uf.same(i, j) or not same_lang(i, j):
             continue
@@ -172,12 +176,10 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     # wire passages: pairs sharing >= 2 long sentences (hash index), confirmed on the text
     if "wire" in p.kinds:
         ua, ub, us = shared_fingerprint_pairs(sig.units, n)
-        two = us >= 2
-        ua, ub, us = ua[two], ub[two], us[two]
-        docs.prefetch(np.r_[ua, ub].tolist())
-        for i, j, s in zip(ua.tolist(), ub.tolist(), us.tolist()):
-            if s < 2 or (i, j) in wire or uf.same(i, j) or not same_lang(i, j):
-                continue
+        unit_pairs = [(i, j, s) for i, j, s in zip(ua.tolist(), ub.tolist(), us.tolist())
+                      if s >= 2 and (i, j) not in wire and not uf.same(i, j) and same_lang(i, j)]
+        docs.prefetch(x for i, j, _ in unit_pairs for x in (i, j))
+        for i, j, s in unit_pairs:
             shared_units = shared_verbatim(docs[i], docs[j])
             if len(shared_units) >= 2:
                 wire[(i, j)] = Verdict("wire", s / max(1, min(sig.units.per_doc[i], sig.units.per_doc[j])), None, shared_units)
@@ -212,15 +214,32 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
         found: list[tuple[int, int, float]] = []
         for x, lx in enumerate(names):
             for ly in names[x + 1:]:
-                rx, ry = lang_rows[lx], lang_rows[ly]
-                cands = cosine_pairs(amatrix[rx], amatrix[ry], threshold=p.anchor_threshold, top_k=p.top_k)
-                docs.prefetch(x for i, j, _ in cands for x in (rx[i], ry[j]))
-                for i, j, cos in cands:
-                    gi, gj = min(rx[i], ry[j]), max(rx[i], ry[j])
-                    v = classify(docs[gi], docs[gj], cross_language=True)
-                    counts["translation-check"] = counts.get("translation-check", 0) + 1
-                    if v.kind == "translation":
-                        found.append((gi, gj, v.score))
+                # query from the smaller language side; per query article, check the best
+                # candidate of each duplicate group (its copies add nothing), up to top_k groups
+                q, c = (lang_rows[lx], lang_rows[ly]) if len(lang_rows[lx]) <= len(lang_rows[ly]) else (lang_rows[ly], lang_rows[lx])
+                pool: dict[int, list[tuple[float, int]]] = {}
+                for i, j, cos in cosine_pairs(amatrix[q], amatrix[c], threshold=p.anchor_threshold, top_k=p.translation_pool):
+                    pool.setdefault(i, []).append((-cos, j))
+                queue = {i: sorted(cands) for i, cands in pool.items()}
+                seen: dict[int, set[int]] = {i: set() for i in queue}
+                for _ in range(p.top_k):
+                    step: list[tuple[int, int]] = []
+                    for i, cands in sorted(queue.items()):
+                        while cands:
+                            _, j = cands.pop(0)
+                            root = uf.find(c[j])
+                            if root not in seen[i]:
+                                seen[i].add(root)
+                                step.append((i, j))
+                                break
+                    docs.prefetch(x for i, j in step for x in (q[i], c[j]))
+                    for i, j in step:
+                        gi, gj = min(q[i], c[j]), max(q[i], c[j])
+                        v = classify(docs[gi], docs[gj], cross_language=True)
+                        counts["translation-check"] = counts.get("translation-check", 0) + 1
+                        if v.kind == "translation":
+                            found.append((gi, gj, v.score))
+                    queue = {i: cands for i, cands in queue.items() if cands}
         # cross-language evidence is weaker: keep only each article's best matches, so a
         # translation cannot bridge two different reports of its event into one group
         best: dict[int, float] = {}
@@ -258,6 +277,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
 
     clock("provenance")
     # 6. wire passages between different groups
+    sentence_cache: dict[str, list[str]] = {}
     for (i, j), v in sorted(wire.items()):
         a, b = arts[i], arts[j]
         fam_a, fam_b = publisher_family(a.source, a.url), publisher_family(b.source, b.url)
@@ -267,7 +287,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
             a.shares_wire_with.append(b.id)
         if a.id not in b.shares_wire_with:
             b.shares_wire_with.append(a.id)
-        links.append(_wire_link(a, b, v, docs[i], docs[j]))
+        links.append(_wire_link(a, b, v, docs[i], docs[j], sentence_cache))
     for a in arts:
         a.shares_wire_with.sort()
     links.sort(key=lambda l: (l.original, l.copy, l.kind))
@@ -280,7 +300,7 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     return corpus
 
 
-def _wire_link(a: Article, b: Article, v: Verdict, da: Doc, db: Doc) -> DuplicateLink:
+def _wire_link(a: Article, b: Article, v: Verdict, da: Doc, db: Doc, cache: dict[str, list[str]]) -> DuplicateLink:
     """Wire link: the source is the earlier article, else the one the shared text dominates."""
     if direction_known(a, b):
         orig, copy, known = a, b, True
@@ -290,14 +310,29 @@ def _wire_link(a: Article, b: Article, v: Verdict, da: Doc, db: Doc) -> Duplicat
         frac_a = len(v.shared) / max(1, da.n_units)
         frac_b = len(v.shared) / max(1, db.n_units)
         orig, copy, known = (a, b, False) if (frac_a, b.id) >= (frac_b, a.id) else (b, a, False)
-    return DuplicateLink(copy.id, orig.id, "wire", round(v.score, 3), _verbatim_sentences(v.shared), known)
+    return DuplicateLink(copy.id, orig.id, "wire", round(v.score, 3), _verbatim_sentences(v.shared, cache), known)
 
 
-def _verbatim_sentences(units: list[str]) -> list[str]:
+# a possible sentence end inside a unit: . ! ? (not a decimal point), or any character outside
+# Latin letters and common punctuation (the splitter knows other scripts' stops)
+_INNER_END = re.compile(r"[.!?…](?!\d)|[^\x00-\x7f\u00a0-\u024f\u2010-\u201f]")
+_TRAILING = ".!?…\"'”’»)] \t"
+
+
+def _verbatim_sentences(units: list[str], cache: dict[str, list[str]]) -> list[str]:
     """The shared passages as sentences: each unit (a verbatim slice of the article) re-cut by
     the shared splitter, so boundaries match the rest of the pipeline; only these short passages
-    are split, not whole articles."""
+    are split, not whole articles.  A unit with no sentence punctuation before its end is one
+    sentence as it is (the splitter only cuts after . ! ? and the like), so it skips spaCy."""
     out: list[str] = []
     for u in units:
-        out.extend(s.text for s in split_sentences(u))
+        got = cache.get(u)
+        if got is None:
+            body = u.strip()
+            if "\n" not in body and not _INNER_END.search(body.rstrip(_TRAILING)):
+                got = [body] if body else []
+            else:
+                got = [s.text for s in split_sentences(u)]
+            cache[u] = got
+        out.extend(got)
     return out

@@ -45,20 +45,27 @@ def shared_fingerprint_pairs(fps: Fingerprints, n_docs: int, max_df: int = 40) -
 
 def tfidf(counts: sparse.csr_matrix, top_terms: int = 60, max_df_ratio: float = 0.2) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows of an article x term count matrix, each pruned to its
-    `top_terms` heaviest terms (keeps the similarity product sparse at 100k articles)."""
+    `top_terms` heaviest terms (keeps the similarity product sparse at 100k articles).
+
+    Columns are renumbered to the terms present first (the input may use hashed columns).
+    """
     n = counts.shape[0]
     m = counts.tocsr(copy=True).astype(np.float64)
     m.sum_duplicates()
+    present = unique_sorted(m.indices)[0]
+    m = sparse.csr_matrix((m.data, np.searchsorted(present, m.indices).astype(np.int32), m.indptr),
+                          shape=(n, max(1, len(present))))
     m.data = np.log1p(m.data)
     df = np.bincount(m.indices, minlength=m.shape[1])
     idf = np.log((1 + n) / (1 + df)) + 1.0
     if n >= 50:
         idf[df > max(5, max_df_ratio * n)] = 0.0  # terms in a fifth of the corpus carry no identity
-    m = (m @ sparse.diags(idf)).tocsr()
+    m.data *= idf[m.indices]
     m = _prune_rows(m, top_terms)
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return (sparse.diags(1.0 / norms) @ m).tocsr()
+    m.data /= np.repeat(norms, np.diff(m.indptr))
+    return m
 
 
 def _prune_rows(m: sparse.csr_matrix, k: int) -> sparse.csr_matrix:

@@ -122,6 +122,33 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+_FOLD: dict[int, tuple[int, int, int]] = {}  # word hash -> (folded hash, folded prefix hash, folded length)
+FOLD_PREFIX = 5  # cognate prefix length (internacional / international -> inter)
+
+
+def fold_non_ascii(buf: np.ndarray, s: np.ndarray, e: np.ndarray, h: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """ASCII folding (unidecode) of the tokens spans [s, e) that hold non-ASCII bytes: their
+    indices, and the hash, prefix hash and byte length of the folded word.  Python work once per
+    distinct word (cached), hashing in one batch."""
+    high = np.flatnonzero(buf[:-16] >= 0x80)  # non-ASCII bytes are few: find the tokens holding them
+    holder = np.searchsorted(s, high, side="right") - 1
+    holder = np.unique(holder[(holder >= 0) & (high < e[np.maximum(holder, 0)])])
+    keys = h[holder].tolist()
+    missing = {k: i for k, i in zip(keys, holder.tolist()) if k not in _FOLD}
+    if missing:
+        from unidecode import unidecode
+
+        words = [unidecode(buf[s[i] : e[i]].tobytes().decode("utf-8", "replace")).lower() for i in missing.values()]
+        hashed = token_hashes(words + [w[:FOLD_PREFIX] for w in words]).tolist()
+        for n, (k, w) in enumerate(zip(missing, words)):
+            if len(_FOLD) < 2_000_000:
+                _FOLD[k] = (hashed[n], hashed[len(words) + n], len(w))
+    got = [_FOLD.get(k) or (0, 0, 0) for k in keys]
+    out = np.array(got, dtype=np.uint64).reshape(-1, 3)
+    return holder, out[:, 0], out[:, 1], out[:, 2].astype(np.int64)
+
+
 def stem(lw: str) -> str | None:
     """Content-word stem of a lower-cased word (stop words and one/two-letter words: None)."""
     return lw[:STEM] if (len(lw) > 2 or lw.isdigit()) and lw not in STOPWORDS else None
@@ -226,7 +253,7 @@ def unit_starts(sc: Scan) -> np.ndarray:
     return np.flatnonzero(brk)
 
 
-def _tokenise_chunk(texts: list[str], first_doc: int, with_words: bool, fold_cache: dict[int, int]) -> _Chunk:
+def _tokenise_chunk(texts: list[str], first_doc: int, with_words: bool) -> _Chunk:
     sc = scan(texts)
     buf, orig, s, e, h, tok_doc, n_words, digit, stop = sc.buf, sc.orig, sc.s, sc.e, sc.h, sc.tok_doc, sc.n_words, sc.digit, sc.stop
     n_docs, n_tok = len(texts), len(s)
@@ -248,18 +275,8 @@ def _tokenise_chunk(texts: list[str], first_doc: int, with_words: bool, fold_cac
         cap = _UPPER_START[first_b] | ((first_b == 0xC3) & (orig[s + 1] >= 0x80) & (orig[s + 1] <= 0x9E))
         an = np.flatnonzero(_DIGIT[buf[s]] | (cap & ~stop))
         anchor_h = h[an].copy()
-        high = np.flatnonzero(buf[:-16] >= 0x80)  # non-ASCII bytes are few: find the words holding them
-        holder = np.searchsorted(s[an], high, side="right") - 1
-        holder = np.unique(holder[(holder >= 0) & (high < e[an][np.maximum(holder, 0)])])
-        for k in holder.tolist():
-            hv = int(anchor_h[k])
-            folded = fold_cache.get(hv)
-            if folded is None:
-                from unidecode import unidecode
-
-                text = buf[s[an[k]] : e[an[k]]].tobytes().decode("utf-8", "replace")
-                folded = fold_cache[hv] = int(token_hashes([unidecode(text).lower()])[0])
-            anchor_h[k] = folded
+        k, fh, _, _ = fold_non_ascii(buf, s[an], e[an], anchor_h)
+        anchor_h[k] = fh
         chunk.anchors = _cells(tok_doc[an], anchor_h, first_doc)
     return chunk
 
@@ -381,14 +398,13 @@ def analyse(texts: list[str], words: bool = True) -> CorpusSignatures:
     """One pass over all texts; `words=False` skips the stem and anchor matrices."""
     n_docs = len(texts)
     chunks: list[_Chunk] = []
-    fold_cache: dict[int, int] = {}  # word hash -> hash of its ASCII folding (non-ASCII anchors only)
     lo = 0
     while lo < n_docs:
         hi, size = lo, 0
         while hi < n_docs and (hi == lo or size < CHUNK_BYTES):
             size += len(texts[hi])
             hi += 1
-        chunks.append(_tokenise_chunk(texts[lo:hi], lo, words, fold_cache))
+        chunks.append(_tokenise_chunk(texts[lo:hi], lo, words))
         lo = hi
     return _merge(chunks, n_docs, words)
 

@@ -20,7 +20,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyweave.dedup.signatures import STEM, Scan, _hash_spans, scan, token_hashes, unit_hashes, unit_starts
+from storyweave.dedup.signatures import (
+    FOLD_PREFIX,
+    STEM,
+    Scan,
+    _hash_spans,
+    fold_non_ascii,
+    scan,
+    unit_hashes,
+    unit_starts,
+)
 
 _BOILERPLATE = re.compile(
     r"newsletter|subscribe|cookie|click here|sign up|all rights reserved|continue reading|copyright|"
@@ -29,13 +38,12 @@ _BOILERPLATE = re.compile(
 )
 MIN_UNIT_WORDS = 4  # shorter units (datelines, captions) are not units
 MIN_UNIT_STEMS = 4  # units with fewer distinct content stems are not compared
-COGNATE_PREFIX, COGNATE_MIN = 5, 6
+COGNATE_PREFIX, COGNATE_MIN = FOLD_PREFIX, 6
 CROSS_UNIT_SCORE, CROSS_COVERAGE = 0.25, 0.47  # calibrated on the EN/PT benchmark (see benchmarks/)
 VERBATIM_MIN_WORDS = 8  # shortest unit that counts as a shared wire sentence
 _COGNATE_SALT = np.uint64(0x5BD1E9955BD1E995)
 _UNIT_BITS = 12  # comparable units per doc kept (4095; longer texts are cut there)
 _DOC_BITS = 20  # texts per build_docs batch; features keep the remaining 32 bits
-_FOLD: dict[int, tuple[int, int, int]] = {}  # word hash -> (folded hash, folded cognate hash, folded length)
 
 
 @dataclass
@@ -111,29 +119,16 @@ def _char_offsets(sc: Scan, byte_pos: np.ndarray, doc: np.ndarray) -> np.ndarray
 
 def _folded(sc: Scan, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(hash, cognate-prefix hash, byte length) of tokens `idx`, ASCII-folded and without a
-    possessive 's (Python work only for words with non-ASCII letters, once per distinct word)."""
+    possessive 's."""
     s, e, buf = sc.s[idx], sc.e[idx].copy(), sc.buf
     poss = (e - s > 3) & (buf[e - 2] == ord("'")) & (buf[e - 1] == ord("s"))
     e[poss] -= 2
     h = _hash_spans(buf, s, e)
     length = e - s
-    cog = _hash_spans(buf, s, np.minimum(e, s + COGNATE_PREFIX)) ^ _COGNATE_SALT
-    high = np.flatnonzero(buf[:-16] >= 0x80)
-    holder = np.searchsorted(s, high, side="right") - 1
-    holder = np.unique(holder[(holder >= 0) & (high < e[np.maximum(holder, 0)])])
-    for k in holder.tolist():
-        key = int(h[k])
-        got = _FOLD.get(key)
-        if got is None:
-            from unidecode import unidecode
-
-            word = unidecode(buf[s[k] : e[k]].tobytes().decode("utf-8", "replace")).lower()
-            fh, fc = token_hashes([word, word[:COGNATE_PREFIX]])
-            got = (int(fh), int(fc ^ _COGNATE_SALT), len(word))
-            if len(_FOLD) < 1_000_000:
-                _FOLD[key] = got
-        h[k], cog[k], length[k] = got
-    return h, cog, length
+    cog = _hash_spans(buf, s, np.minimum(e, s + COGNATE_PREFIX))
+    k, fh, fc, fl = fold_non_ascii(buf, s, e, h)
+    h[k], cog[k], length[k] = fh, fc, fl
+    return h, cog ^ _COGNATE_SALT, length
 
 
 def _features(doc_of: np.ndarray, unit_of: np.ndarray, feat: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
