@@ -208,3 +208,53 @@ def test_streaming_split_pass_moves_a_wrongly_stored_article_out():
     assert event_of["fire-b"] == event_of["fire-a"] == fire.id
     assert event_of["r1-a"] == talks.id
     assert f"split: moved 1 article(s) from event {talks.id} to {fire.id}: fire-b" in repaired.changes
+
+
+FIRE_FOLLOW_UP = art(
+    "fire-later", "2025-05-09", "Faulty wiring blamed for Brightloom textile factory fire",
+    "PORT ALMA — Investigators said faulty wiring started the fire that destroyed the Brightloom textile "
+    "factory in Port Alma. The fire service report found that alarms sounded late; all 45 workers got out "
+    "and two were treated for smoke.", "herald")
+
+
+def test_close_follow_up_days_later_joins_its_happening_but_not_without_the_rule():
+    corpus = run(ROUND_ONE + ROUND_TWO + FIRE + [FIRE_FOLLOW_UP])
+    event_of = {a.id: a.event_id for a in corpus.articles}
+    assert event_of["fire-later"] == event_of["fire-a"]  # four days later, the same happening
+    assert event_of["r2-a"] != event_of["r1-a"]  # look-alike rounds still apart
+    strict = events.cluster_events(
+        Corpus(articles=[replace(a) for a in ROUND_ONE + ROUND_TWO + FIRE + [FIRE_FOLLOW_UP]]),
+        Settings(extra={"events.follow_up_similarity": 1.0}),
+    )
+    strict_of = {a.id: a.event_id for a in strict.articles}
+    assert strict_of["fire-later"] != strict_of["fire-a"]  # the day-gap veto alone keeps it apart
+
+
+def test_placeholder_body_under_unrelated_headlines_is_compared_by_title():
+    placeholder = "Chat with us in Facebook Messenger. Find out what's happening in the world as it unfolds."
+    talks = art("ph-talks", "2025-05-05", "Ostravia and Velland open peace talks in Genova", placeholder, "tv")
+    fire = art("ph-fire", "2025-05-05", "Brightloom textile factory fire in Port Alma", placeholder, "tv",
+               duplicate_of="ph-talks", duplicate_kind="exact")
+    by_id = {a.id: a for a in [talks, fire]}
+    assert events.placeholder_bodies([talks, fire], by_id) == {"ph-talks", "ph-fire"}
+    corpus = run(ROUND_ONE + FIRE + [talks, fire])
+    event_of = {a.id: a.event_id for a in corpus.articles}
+    assert event_of["ph-talks"] == event_of["r1-a"]
+    assert event_of["ph-fire"] == event_of["fire-a"]
+
+
+def test_agglomerate_keeps_must_link_groups_whole_and_weighs_rows():
+    import numpy as np
+
+    # rows 0-2: one group whose members barely resemble each other; row 3 resembles row 0 only
+    sim = np.array([
+        [1.0, 0.0, 0.0, 0.9],
+        [0.0, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 0.0],
+        [0.9, 0.0, 0.0, 1.0],
+    ])
+    free = events.agglomerate(sim, 0.5)
+    assert free[0] == free[3] and len(set(free)) == 3
+    grouped = events.agglomerate(sim, 0.5, groups=[0, 0, 0, 1])
+    assert grouped[0] == grouped[1] == grouped[2] != grouped[3]  # mean 0.3 over the group's rows < 0.5
+    assert len(set(events.agglomerate(sim, 0.25, groups=[0, 0, 0, 1]))) == 1  # 0.3 > 0.25

@@ -103,3 +103,52 @@ def test_large_store_relinks_only_events_near_new_ones():
     assert flood_after.story_id == flood.story_id
     assert {e.story_id for e in out.events} == {s.id for s in out.stories}
     assert sum(len(s.event_ids) for s in out.stories) == len(out.events)
+
+
+def test_key_name_bonus_fades_with_the_gap_between_events():
+    from storyweave.model import Event
+
+    def event(id: str, day: str, names: str) -> tuple[Event, list[Article]]:
+        arts = [art(f"{s}-{id}", day, f"{names} meet", f"{names} met on Sunday. {names} talked.") for s in "ab"]
+        return Event(id=id, article_ids=[a.id for a in arts], date=day), arts
+
+    first, a1 = event("e1", "2025-03-02", "Viktor Halloran and Pieter Vanek")
+    near, a2 = event("e2", "2025-03-05", "Viktor Halloran and Pieter Vanek")
+    far, a3 = event("e3", "2025-06-05", "Viktor Halloran and Pieter Vanek")
+    by_id = {a.id: a for a in a1 + a2 + a3}
+    bonus = stories.key_entity_bonus([first, near, far], by_id, stories.StoryConfig())
+    assert bonus[0, 1] > 10 * bonus[0, 2] > 0
+    assert bonus[0, 1] <= stories.StoryConfig().weight_key_entities
+
+
+def test_story_units_are_originals_with_their_event():
+    corpus = events.cluster_events(Corpus(articles=[replace(a) for a in STRIKE + FLOOD]), Settings())
+    copy = replace(STRIKE[0], id="c-strike1", duplicate_of="a-strike1", duplicate_kind="exact")
+    corpus.events[0].article_ids.append(copy.id)
+    by_id = {a.id: a for a in corpus.articles + [copy]}
+    units, owner = stories.story_units(corpus.events, by_id)
+    assert "c-strike1" not in {a.id for a in units}
+    assert sorted(a.id for a in units) == sorted(a.id for a in STRIKE + FLOOD)
+    assert all(a.id in corpus.events[k].article_ids for a, k in zip(units, owner))
+
+
+def test_streaming_in_date_order_gives_the_batch_stories():
+    ordered = sorted(STRIKE + FLOOD, key=lambda a: (a.published, a.id))
+    batch = run(ordered)
+    stored: list[Article] = []
+    corpus = Corpus(articles=[])
+    for chunk in (ordered[:2], ordered[2:4], ordered[4:]):
+        corpus = Corpus(articles=stored + [replace(a) for a in chunk], events=corpus.events, stories=corpus.stories)
+        corpus = stories.link_stories(events.cluster_events(corpus, Settings()), Settings())
+        stored = [replace(a, is_new=False) for a in corpus.articles]
+
+    def partition(c: Corpus) -> set[frozenset[str]]:
+        story_of = {e.id: e.story_id for e in c.events}
+        out: dict[str, set[str]] = {}
+        for a in c.articles:
+            out.setdefault(story_of[a.event_id], set()).add(a.id)
+        return {frozenset(v) for v in out.values()}
+
+    assert partition(corpus) == partition(batch)
+    first_story = next(e.story_id for e in corpus.events if "a-strike1" in e.article_ids)
+    assert first_story == next(e.story_id for e in batch.events if "a-strike1" in e.article_ids)

@@ -7,10 +7,11 @@ Copies found by the dedup stage are not clustered on their own: they join their 
 A report whose body the dedup stage found under an unrelated headline (a scraper placeholder
 such as "Chat with us in Facebook Messenger") is compared by its title only.
 
+Reports whose leads give days three or more apart are *vetoed* (cannot-link, as a large
+distance), unless their texts are near-copies or close follow-ups less than a week apart.
 Look-alike events of one story (two rounds of talks, two missile launches days apart) read
-alike, so a pair is *vetoed* (cannot-link, as a large distance) when the days the leads report
-differ by two days or more AND their specifics diverge: disjoint salient numbers, or disjoint
-explicit dates in the leads.
+alike, so a pair is also vetoed when the days the leads report differ by two days or more AND
+their specifics diverge: disjoint salient numbers, or disjoint explicit dates in the leads.
 
 Streaming: stored articles (`is_new=False`) arrive with their `event_id` and `corpus.events`
 holds the stored events.  The whole working set is re-clustered (an optional stickiness bonus
@@ -51,6 +52,8 @@ class EventConfig:
     date_floor: float = 0.5  # share of similarity kept however far apart two reports are
     veto_gap_days: int = 3  # reports of days this far apart are different happenings ...
     same_report_similarity: float = 0.6  # ... unless their texts are this close (a late re-run)
+    follow_up_days: int = 7  # ... or they lie fewer days apart than this and their texts are ...
+    follow_up_similarity: float = 0.3  # ... this close (a follow-up report; the look-alike check still applies)
     lookalike_gap_days: int = 2  # reported days this far apart + diverging specifics: veto
     lookalike_max_gap_days: int = 14  # beyond this, the date decay alone separates happenings
     min_numbers: int = 3  # numbers each side needs before disjoint numbers count as diverging
@@ -182,11 +185,13 @@ def date_factor(days: Sequence[date | None], cfg: EventConfig) -> np.ndarray:
 
 def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndarray:
     """True where two reports describe different happenings: the days they report lie
-    `veto_gap_days` apart (and the texts are not near-copies), or look-alike reports a few days
-    apart whose specifics (salient numbers, explicit dates in the lead) diverge."""
+    `veto_gap_days` apart (unless the texts are near-copies, or close follow-ups fewer than
+    `follow_up_days` apart), or look-alike reports a few days apart whose specifics (salient
+    numbers, explicit dates in the lead) diverge."""
     o = _ordinals(sig.happened)
     gap = np.abs(o[:, None] - o[None, :])
     veto = (gap >= cfg.veto_gap_days) & (text_sim < cfg.same_report_similarity)  # NaN compares False
+    veto &= ~((gap < cfg.follow_up_days) & (text_sim >= cfg.follow_up_similarity))  # follow-ups: look-alike check
     near = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days) & ~veto
     near &= text_sim > cfg.threshold  # a veto only matters where the texts would otherwise merge
     for i, j in zip(*np.nonzero(np.triu(near, 1))):
