@@ -163,9 +163,11 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     cont = np.where(denom > 0, shared / np.maximum(denom, 1), 0.0)
     order = np.lexsort((b_idx, a_idx, -cont))
     fp_pairs = list(zip(cont[order].tolist(), a_idx[order].tolist(), b_idx[order].tolist(), shared[order].tolist()))
+    clock("near: fingerprint pairs")
     docs.prefetch(x for c, i, j, sh in fp_pairs
                   if p.verify_containment <= c and (c < p.near_containment or min(fps.per_doc[i], fps.per_doc[j]) < 8)
                   and not uf.same(i, j) and same_lang(i, j) for x in (i, j))
+    clock("near: units")
     for containment, i, j, s in fp_pairs:
         if s < p.min_shared or uf.same(i, j) or not same_lang(i, j):
             continue
@@ -173,18 +175,21 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
             link(i, j, "near", containment)
         elif containment >= p.verify_containment:
             verify(i, j)
+    clock("near: verify")
     # wire passages: pairs sharing >= 2 long sentences (hash index), confirmed on the text
     if "wire" in p.kinds:
         ua, ub, us = shared_fingerprint_pairs(sig.units, n)
         unit_pairs = [(i, j, s) for i, j, s in zip(ua.tolist(), ub.tolist(), us.tolist())
                       if s >= 2 and (i, j) not in wire and not uf.same(i, j) and same_lang(i, j)]
+        clock("wire: sentence pairs")
         docs.prefetch(x for i, j, _ in unit_pairs for x in (i, j))
+        clock("wire: units")
         for i, j, s in unit_pairs:
             shared_units = shared_verbatim(docs[i], docs[j])
             if len(shared_units) >= 2:
                 wire[(i, j)] = Verdict("wire", s / max(1, min(sig.units.per_doc[i], sig.units.per_doc[j])), None, shared_units)
 
-    clock("near/wire candidates+verify")
+    clock("wire: check")
     # 3. rewrites: content-word TF-IDF neighbours
     stem_counts = sig.stems if "rewrite" in p.kinds else None
     matrix = tfidf(stem_counts) if stem_counts is not None else None
@@ -197,12 +202,14 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
         shared_stems = len(np.intersect1d(si, sj, assume_unique=True))
         if shared_stems / (min(len(si), len(sj)) or 1) >= p.min_stem_containment:
             rewrite_pairs.append((i, j))
+    clock("rewrite: candidates")
     docs.prefetch(x for pair in rewrite_pairs for x in pair)
+    clock("rewrite: units")
     for i, j in rewrite_pairs:
         if not uf.same(i, j):
             verify(i, j)
 
-    clock("rewrite candidates+verify")
+    clock("rewrite: verify")
     # 4. translations: anchors (numbers, names) between languages
     lang_rows: dict[str, list[int]] = {}
     for i, lang in enumerate(langs):

@@ -52,9 +52,10 @@ def tfidf(counts: sparse.csr_matrix, top_terms: int = 60, max_df_ratio: float = 
     n = counts.shape[0]
     m = counts.tocsr(copy=True).astype(np.float64)
     m.sum_duplicates()
-    present = unique_sorted(m.indices)[0]
-    m = sparse.csr_matrix((m.data, np.searchsorted(present, m.indices).astype(np.int32), m.indptr),
-                          shape=(n, max(1, len(present))))
+    present = np.zeros(m.shape[1] + 1, dtype=bool)
+    present[m.indices] = True
+    new_col = np.cumsum(present, dtype=np.int64).astype(np.int32) - 1  # a lookup table, not a search
+    m = sparse.csr_matrix((m.data, new_col[m.indices], m.indptr), shape=(n, max(1, int(present.sum()))))
     m.data = np.log1p(m.data)
     df = np.bincount(m.indices, minlength=m.shape[1])
     idf = np.log((1 + n) / (1 + df)) + 1.0

@@ -102,12 +102,24 @@ def _quote_marks(orig: np.ndarray) -> np.ndarray:
     return np.sort(np.concatenate(pos))
 
 
-def _inside_quotes(sc: Scan) -> np.ndarray:
-    """Token lies inside a quotation: an odd number of quote marks before it in its paragraph."""
+def _quoted_bytes(sc: Scan, b0: np.ndarray, b1: np.ndarray) -> np.ndarray:
+    """Bytes of each span [b0, b1) inside quotation marks (marks paired within a paragraph)."""
     q = _quote_marks(sc.orig)
-    nl = np.r_[-1, np.flatnonzero(sc.buf == 10)]
-    para_start = nl[np.searchsorted(nl, sc.s) - 1]
-    return ((np.searchsorted(q, sc.s) - np.searchsorted(q, para_start)) % 2) == 1
+    nl = np.flatnonzero(sc.buf == 10)
+    para = np.searchsorted(nl, q)
+    rank = np.arange(len(q)) - np.searchsorted(para, para)  # position of the mark in its paragraph
+    opens = np.flatnonzero((rank % 2 == 0) & np.r_[para[1:] == para[:-1], False])
+    qs, qe = q[opens], q[opens + 1]
+    cum = np.r_[0, np.cumsum(qe - qs)]
+
+    def before(x: np.ndarray) -> np.ndarray:  # quoted bytes before position x
+        k = np.searchsorted(qs, x, side="right") - 1
+        inside = np.where(k >= 0, np.clip(x - qs[np.maximum(k, 0)], 0, (qe - qs)[np.maximum(k, 0)] if len(qs) else 0), 0)
+        return cum[np.maximum(k, 0)] * (k >= 0) + inside
+
+    if not len(qs):
+        return np.zeros(len(b0), np.int64)
+    return before(b1) - before(b0)
 
 
 def _char_offsets(sc: Scan, byte_pos: np.ndarray, doc: np.ndarray) -> np.ndarray:
@@ -117,18 +129,30 @@ def _char_offsets(sc: Scan, byte_pos: np.ndarray, doc: np.ndarray) -> np.ndarray
     return (byte_pos - start) - (np.searchsorted(cont, byte_pos) - np.searchsorted(cont, start))
 
 
-def _folded(sc: Scan, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(hash, cognate-prefix hash, byte length) of tokens `idx`, ASCII-folded and without a
-    possessive 's."""
-    s, e, buf = sc.s[idx], sc.e[idx].copy(), sc.buf
-    poss = (e - s > 3) & (buf[e - 2] == ord("'")) & (buf[e - 1] == ord("s"))
-    e[poss] -= 2
-    h = _hash_spans(buf, s, e)
-    length = e - s
-    cog = _hash_spans(buf, s, np.minimum(e, s + COGNATE_PREFIX))
-    k, fh, fc, fl = fold_non_ascii(buf, s, e, h)
-    h[k], cog[k], length[k] = fh, fc, fl
-    return h, cog ^ _COGNATE_SALT, length
+def _cross_features(sc: Scan, idx: np.ndarray, unit_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cross-language features of tokens `idx` (all in comparable units): the token indices and
+    feature hashes of numbers and capitalised names (not a unit's first word; without a
+    possessive 's) and of the cognate prefixes of long words, all ASCII-folded."""
+    s, e, buf = sc.s, sc.e, sc.buf
+    first_tok = np.zeros(len(s), dtype=bool)
+    first_tok[unit_start] = True
+    c0 = sc.orig[s[idx]]
+    cap = ((c0 >= ord("A")) & (c0 <= ord("Z"))) | ((c0 == 0xC3) & (sc.orig[s[idx] + 1] >= 0x80) & (sc.orig[s[idx] + 1] <= 0x9E))
+    an = idx[(sc.digit[idx] | (cap & ~first_tok[idx])) & ~sc.stop[idx]]
+    ae = e[an].copy()
+    poss = (ae - s[an] > 3) & (buf[ae - 2] == ord("'")) & (buf[ae - 1] == ord("s"))
+    ae[poss] -= 2
+    ah = sc.h[an].copy()
+    ah[poss] = _hash_spans(buf, s[an][poss], ae[poss])
+    k, fh, _, _ = fold_non_ascii(buf, s[an], ae, ah)
+    ah[k] = fh
+    co = idx[(e[idx] - s[idx] >= COGNATE_MIN) & ~sc.digit[idx]]
+    ch = _hash_spans(buf, s[co], s[co] + COGNATE_PREFIX)
+    k, _, fc, fl = fold_non_ascii(buf, s[co], e[co], sc.h[co])
+    ch[k] = fc
+    long_enough = np.ones(len(co), dtype=bool)
+    long_enough[k] = fl >= COGNATE_MIN
+    return np.r_[an, co[long_enough]], np.r_[ah, (ch ^ _COGNATE_SALT)[long_enough]]
 
 
 def _features(doc_of: np.ndarray, unit_of: np.ndarray, feat: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -167,9 +191,16 @@ def build_docs(texts: list[str]) -> list[Doc]:
     unit_doc = sc.tok_doc[start]
     unit_of_tok = np.repeat(np.arange(len(start)), ulen)
     is_unit = ulen >= MIN_UNIT_WORDS
+    # unit spans as character offsets; a unit runs to the next space (keeps its closing punctuation)
+    last_tok = np.r_[start[1:], n_tok] - 1
+    ws = np.flatnonzero((sc.cls[:-16] & 16) > 0)
+    b0 = sc.s[start]
+    nxt = ws[np.minimum(np.searchsorted(ws, sc.e[last_tok]), len(ws) - 1)] if len(ws) else sc.e[last_tok]
+    b1 = np.where(nxt >= sc.e[last_tok], nxt, sc.e[last_tok])
+    nxt_tok = np.r_[sc.s[1:], len(sc.buf)][last_tok]
+    b1 = np.minimum(b1, nxt_tok)
     # quotation: independent reports of one event quote the same words
-    inside = _inside_quotes(sc)
-    quote = np.add.reduceat(inside.astype(np.int64), start) >= 0.5 * ulen
+    quote = _quoted_bytes(sc, b0, b1) >= 0.5 * (b1 - b0)
     # content stems per unit: prefix of STEM bytes of words that are not stop words
     length = sc.e - sc.s
     st = np.flatnonzero(((length > 2) | sc.digit) & ~sc.stop & is_unit[unit_of_tok])
@@ -193,26 +224,9 @@ def build_docs(texts: list[str]) -> list[Doc]:
     md, mu, mf = _features(unit_doc[tok_unit], comp_rank[tok_unit] - comp_before[unit_doc[tok_unit]], stem_h[sel], n_docs)
     # cross-language features: numbers and capitalised names (not a unit's first word), and
     # cognate prefixes of long words (internacional / international -> inter), all ASCII-folded
-    first_tok = np.zeros(n_tok, dtype=bool)
-    first_tok[start] = True
-    cap = sc.orig[sc.s]
-    cap = ((cap >= ord("A")) & (cap <= ord("Z"))) | ((cap == 0xC3) & (sc.orig[sc.s + 1] >= 0x80) & (sc.orig[sc.s + 1] <= 0x9E))
-    cand = np.flatnonzero(comparable[unit_of_tok])
-    fh, fcog, flen = _folded(sc, cand)
-    is_anchor = (sc.digit[cand] | (cap[cand] & ~first_tok[cand])) & ~sc.stop[cand]
-    is_cog = (flen >= COGNATE_MIN) & ~sc.digit[cand]
-    ctok = np.r_[cand[is_anchor], cand[is_cog]]
-    cfeat = np.r_[fh[is_anchor], fcog[is_cog]]
+    ctok, cfeat = _cross_features(sc, np.flatnonzero(comparable[unit_of_tok]), start)
     cu = unit_of_tok[ctok]
     cd, cuu, cf = _features(unit_doc[cu], comp_rank[cu] - comp_before[unit_doc[cu]], cfeat, n_docs)
-    # unit spans as character offsets; a unit runs to the next space (keeps its closing punctuation)
-    last_tok = np.r_[start[1:], n_tok] - 1
-    ws = np.flatnonzero((sc.cls[:-16] & 16) > 0)
-    b0 = sc.s[start]
-    nxt = ws[np.minimum(np.searchsorted(ws, sc.e[last_tok]), len(ws) - 1)] if len(ws) else sc.e[last_tok]
-    b1 = np.where(nxt >= sc.e[last_tok], nxt, sc.e[last_tok])
-    nxt_tok = np.r_[sc.s[1:], len(sc.buf)][last_tok]
-    b1 = np.minimum(b1, nxt_tok)
     c0 = _char_offsets(sc, b0, unit_doc)
     c1 = _char_offsets(sc, b1, unit_doc)
     # split everything per doc
