@@ -163,6 +163,9 @@ class Corpus:
     stories: list[Story] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)  # merge/split decisions of streaming runs
+    # derived results reused across runs, by kind then key (e.g. "article": one parse per text
+    # hash); loaded and saved by the store at the edge, read and refreshed by the stages
+    cache: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Article]:
         return {a.id: a for a in self.articles}

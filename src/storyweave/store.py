@@ -4,7 +4,9 @@ The store sits at the edge of the pipeline: `load_corpus` gives the stages every
 article (`is_new=False`) with its events and stories; `merge_articles` folds a new batch in
 (same id + same content: skipped, same id + new content: updated and recorded);
 `save_corpus` writes the processed batch back in ONE transaction, so a crash leaves the
-store exactly as it was before the run.
+store exactly as it was before the run.  `Corpus.cache` (per-article parses, per-event
+analyses and briefings keyed by content signatures) is loaded and saved here too, so that the
+stages, which never touch the disk, can skip work whose inputs did not change.
 """
 
 from __future__ import annotations
@@ -67,6 +69,13 @@ MIGRATIONS: list[str] = [
     """
     CREATE VIRTUAL TABLE articles_fts USING fts5(id UNINDEXED, title, text, tokenize = 'unicode61');
     INSERT INTO articles_fts (id, title, text) SELECT id, coalesce(title, ''), text FROM articles;
+    """,
+    """
+    CREATE TABLE cache (                              -- Corpus.cache: derived results reused by later runs
+        kind TEXT NOT NULL, key TEXT NOT NULL,
+        data TEXT NOT NULL,                          -- JSON
+        PRIMARY KEY (kind, key)
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -234,10 +243,13 @@ def load_corpus(db: str | Path | sqlite3.Connection) -> Corpus:
         ]
         events = [from_dict(Event, json.loads(r["data"])) for r in conn.execute("SELECT data FROM events ORDER BY rowid")]
         stories = [from_dict(Story, json.loads(r["data"])) for r in conn.execute("SELECT data FROM stories ORDER BY rowid")]
+        cache: dict[str, dict[str, Any]] = {}
+        for row in conn.execute("SELECT kind, key, data FROM cache"):
+            cache.setdefault(row["kind"], {})[row["key"]] = json.loads(row["data"])
     finally:
         if not isinstance(db, sqlite3.Connection):
             conn.close()
-    return Corpus(articles=articles, duplicates=duplicates, events=events, stories=stories)
+    return Corpus(articles=articles, duplicates=duplicates, events=events, stories=stories, cache=cache)
 
 
 def _row_to_article(row: sqlite3.Row) -> Article:
@@ -284,6 +296,7 @@ def merge_articles(stored: Corpus, batch: list[Article]) -> tuple[Corpus, MergeR
         articles=list(stored.articles), duplicates=list(stored.duplicates),
         events=list(stored.events), stories=list(stored.stories),
         errors=list(stored.errors), changes=list(stored.changes),
+        cache={kind: dict(entries) for kind, entries in stored.cache.items()},
     )
     index = {a.id: i for i, a in enumerate(corpus.articles)}
     stored_hash = {a.id: content_hash(a) for a in stored.articles}
@@ -352,7 +365,8 @@ def save_corpus(
     """Write the processed corpus and a run record in one transaction; returns the run id.
 
     Articles are upserted (first_seen kept); duplicate links, events and stories are
-    recomputed over the whole corpus by every run, so they are replaced as a whole.
+    recomputed over the whole corpus by every run, so they are replaced as a whole; cached
+    derived results (`corpus.cache`) are synced per kind (unused entries dropped, new added).
     """
     conn = db if isinstance(db, sqlite3.Connection) else connect(db)
     try:
@@ -374,6 +388,7 @@ def save_corpus(
             conn.executemany(
                 "INSERT INTO stories(id, data) VALUES (?,?)", [(s.id, _dumps(to_dict(s))) for s in corpus.stories]
             )
+            _save_cache(conn, corpus.cache)
             all_counts = {**corpus_counts(corpus), **(counts or {})}
             cursor = conn.execute(
                 "INSERT INTO runs(started, finished, command, inputs, counts, changes, errors) VALUES (?,?,?,?,?,?,?)",
@@ -386,6 +401,16 @@ def save_corpus(
     finally:
         if not isinstance(db, sqlite3.Connection):
             conn.close()
+
+
+def _save_cache(conn: sqlite3.Connection, cache: dict[str, dict[str, Any]]) -> None:
+    """Make the stored entries of each kind in `cache` equal to it: entries the run no longer
+    uses are dropped, new ones added (an entry's data never changes under its key)."""
+    for kind, entries in cache.items():
+        stored = {row["key"] for row in conn.execute("SELECT key FROM cache WHERE kind = ?", (kind,))}
+        conn.executemany("DELETE FROM cache WHERE kind = ? AND key = ?", [(kind, k) for k in stored - entries.keys()])
+        conn.executemany("INSERT OR REPLACE INTO cache(kind, key, data) VALUES (?,?,?)",
+                         [(kind, k, _dumps(v)) for k, v in entries.items() if k not in stored])
 
 
 def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> None:

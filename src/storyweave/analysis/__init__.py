@@ -1,8 +1,13 @@
 """Per-event analysis: canonical entities, attributed quotes, figures that disagree, dated timeline.
 
-Each event's articles are parsed once (spaCy NER in one batch for the whole run).  Exact
-copies (`duplicate_of`, kind exact) are not re-read: their ids are credited to the article they
-copy.  Near copies, rewrites and translations are read, since their wording differs.
+Each article text is parsed once (spaCy NER, one batched stream for the whole run) and the
+parse is kept in `Corpus.cache["article"]` by text hash, so later runs parse only new or
+changed texts.  An event's own analysis (before entity names are linked across events) is kept
+in `Corpus.cache["event_analysis"]` under a signature of everything it reads (its articles'
+texts, dates, outlets and copy structure, the anchors, the settings, the code), so an event
+whose articles did not change is not analysed again.  Exact copies (`duplicate_of`, kind
+exact) are not re-read: their ids are credited to the article they copy.  Near copies,
+rewrites and translations are read, since their wording differs.
 """
 
 from __future__ import annotations
@@ -14,14 +19,16 @@ from datetime import date
 
 from storyweave.analysis import dates as dates_mod
 from storyweave.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
-from storyweave.analysis.nlp import DocCache
+from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
 from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
 from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
-from storyweave.model import Article, Corpus, Event, TimelineEntry
+from storyweave.model import Article, Corpus, Discrepancy, Entity, Event, Quote, TimelineEntry, to_dict
 from storyweave.settings import Settings
-from storyweave.text import split_sentences, words
+from storyweave.text import words
 
 __all__ = ["analyze_events", "article_dates"]
+
+EVENT_ANALYSIS = "event_analysis"  # Corpus.cache kind: an event's analysis by its signature
 
 TIMELINE_SAME_HAPPENING = 0.8  # static-embedding cosine of two same-date sentences telling one happening
 _REREAD_KINDS = {"near", "rewrite", "translation"}  # wording differs: read them too
@@ -163,40 +170,67 @@ def article_dates(corpus: Corpus, settings: Settings) -> dict[str, list[dates_mo
     return out
 
 
-def _event_batches(events: list[Event], reads_by_event: dict[str, list[_Read]], size: int) -> list[list[Event]]:
-    """Events in runs of about `size` articles: parsed together, then their Docs are dropped."""
-    batches: list[list[Event]] = [[]]
-    count = 0
-    for ev in events:
-        if count >= size and batches[-1]:
-            batches.append([])
-            count = 0
-        batches[-1].append(ev)
-        count += len(reads_by_event[ev.id])
-    return batches
+def _event_signature(ev: Event, reads: list[_Read], ctx: _RunContext, limit: int) -> str:
+    """Everything `_analyze_event` reads, hashed: the same signature gives the same analysis."""
+    return fingerprint(EVENT_ANALYSIS) + ":" + digest(
+        ev.date, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback, sorted(ctx.start_dates.items()), limit,
+        [(r.article.id, text_key(r.article.text), r.article.published, r.article.source, r.credited) for r in reads],
+    )
+
+
+def _event_record(ev: Event) -> dict:
+    return {"date": ev.date, "entities": to_dict(ev.entities), "quotes": to_dict(ev.quotes),
+            "discrepancies": to_dict(ev.discrepancies), "timeline": to_dict(ev.timeline)}
+
+
+def _apply_record(ev: Event, record: dict) -> None:
+    from storyweave.store import from_dict  # the store's JSON -> dataclass reader (no I/O)
+
+    ev.date = record["date"]
+    ev.entities = [from_dict(Entity, x) for x in record["entities"]]
+    ev.quotes = [from_dict(Quote, x) for x in record["quotes"]]
+    ev.discrepancies = [from_dict(Discrepancy, x) for x in record["discrepancies"]]
+    ev.timeline = [from_dict(TimelineEntry, x) for x in record["timeline"]]
 
 
 def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
-    """Fill entities, quotes, discrepancies, timeline (and a missing date) of every event."""
+    """Fill entities, quotes, discrepancies, timeline (and a missing date) of every event.
+
+    Parses and event analyses found in `corpus.cache` are reused; the returned corpus carries
+    the cache entries of its current articles and events only (an empty cache: all recomputed).
+    """
     by_id = corpus.by_id()
     reads_by_event = {ev.id: _reads_of(ev, by_id) for ev in corpus.events}
     ctx = _run_context(corpus, settings)
     limit = int(settings.extra.get("timeline_max", 30))  # type: ignore[arg-type]
-    batch_size = int(settings.extra.get("analysis_batch_articles", 256))  # type: ignore[arg-type]
-    for batch in _event_batches(corpus.events, reads_by_event, batch_size):
-        cache = DocCache()  # one nlp.pipe pass per batch keeps memory flat on large corpora
-        cache.prime([(r.article.id, r.article.text) for ev in batch for r in reads_by_event[ev.id]])
-        for ev in batch:
-            _analyze_event(ev, reads_by_event[ev.id], cache, ctx, limit)
+    articles = dict(corpus.cache.get(ARTICLE, {}))
+    analyses = dict(corpus.cache.get(EVENT_ANALYSIS, {}))
+    signature = {ev.id: _event_signature(ev, reads_by_event[ev.id], ctx, limit)
+                 for ev in corpus.events if reads_by_event[ev.id]}
+    todo = [ev for ev in corpus.events if ev.id in signature and signature[ev.id] not in analyses]
+    parse_missing((r.article.text for ev in todo for r in reads_by_event[ev.id]), articles)
+    for ev in corpus.events:
+        if ev.id not in signature:
+            continue  # nothing readable (e.g. only non-English reports): fields left as they are
+        record = analyses.get(signature[ev.id])
+        if record is None:
+            _analyze_event(ev, reads_by_event[ev.id], articles, ctx, limit)
+            analyses[signature[ev.id]] = _event_record(ev)  # before names are linked across events
+        else:
+            _apply_record(ev, record)
     link_across_events(corpus.events)
+    keep = {text_key(r.article.text) for reads in reads_by_event.values() for r in reads}
+    corpus.cache = {**corpus.cache,
+                    ARTICLE: {k: v for k, v in articles.items() if k in keep},
+                    EVENT_ANALYSIS: {sig: analyses[sig] for sig in signature.values()}}
     return corpus
 
 
-def _analyze_event(ev: Event, reads: list[_Read], cache: DocCache, ctx: _RunContext, limit: int) -> None:
+def _analyze_event(ev: Event, reads: list[_Read], cache: dict, ctx: _RunContext, limit: int) -> None:
     if not reads:
         return
     _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
-    docs = {r.article.id: cache.get(r.article.id, r.article.text) for r in reads}
+    docs = {r.article.id: parsed(r.article.text, cache) for r in reads}
     mentions = [m for r in reads for m in mentions_of(docs[r.article.id], r.article.id, r.credited)]
     mentions += [x for r in reads for x in missed_surnames(r.article.text, r.article.id, r.credited, mentions)]
     index = EntityIndex(mentions)
@@ -205,7 +239,7 @@ def _analyze_event(ev: Event, reads: list[_Read], cache: DocCache, ctx: _RunCont
                                                                    r.credited, index)])
     figures = []
     for r in reads:
-        r.sentences = split_sentences(r.article.text)
+        r.sentences = docs[r.article.id].sentences
         for sent in r.sentences:
             for q in extract_quantities(sent.text):
                 figures.append(Figure(q, sent.text, r.article.id, r.credited,

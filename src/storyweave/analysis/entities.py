@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from unidecode import unidecode
 
 from storyweave.analysis.nlp import ents_of
+from storyweave.analysis.parsed import ParsedText
 from storyweave.model import Entity
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
@@ -191,8 +192,13 @@ def _role_after(doc, ent) -> str | None:
     return re.sub(r"^(the|a|an)\s+", "", text, flags=re.IGNORECASE)
 
 
+def person_role(doc, ent) -> str | None:
+    """Role words written with a person's name, before it or as an appositive after it."""
+    return _role_before(doc, ent) or _role_after(doc, ent)
+
+
 def mentions_of(doc, article_id: str, credited: tuple[str, ...]) -> list[Mention]:
-    """Entity mentions of one parsed article."""
+    """Entity mentions of one parsed article (a spaCy Doc or its cached `ParsedText`)."""
     out = []
     for ent in ents_of(doc):
         if ent.label_ not in ENTITY_LABELS or "\n" in ent.text:
@@ -205,7 +211,7 @@ def mentions_of(doc, article_id: str, credited: tuple[str, ...]) -> list[Mention
             continue
         role = None
         if ent.label_ == "PERSON":
-            role = _role_before(doc, ent) or _role_after(doc, ent)
+            role = ent.role if isinstance(doc, ParsedText) else person_role(doc, ent)
             if role is None and titles:
                 role = " ".join(titles)
         out.append(Mention(name, ent.label_, keys, article_id, credited, ent.start_char, role))

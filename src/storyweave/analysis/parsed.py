@@ -1,0 +1,136 @@
+"""What the analysis derives from one article's text alone, in a form that can be cached.
+
+Parsing (spaCy NER) is the one expensive step of the analyze stage, and its result depends on
+nothing but the text: `ParsedText` keeps what the later rules read from a spaCy Doc (entity
+spans with their label and, for persons, the role words around them) plus the sentence split.
+It is stored in `Corpus.cache["article"]` under `text_key(text)`, so a re-run or a streaming
+batch parses only new or changed texts.  The store loads and saves that cache at the edge; the
+stage itself never touches the disk.
+
+Cache keys carry a fingerprint of the code and model that made the entry (`fingerprint`), so
+an upgrade never reuses results computed by older rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from storyweave.text import Sentence, split_sentences
+
+ARTICLE = "article"  # Corpus.cache kind: ParsedText records by text_key
+FORMAT = 1  # bump when the record layout changes
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+# modules whose code decides each kind of cached result (besides this file)
+_SOURCES = {
+    ARTICLE: ["analysis/*.py", "text.py"],
+    "event_analysis": ["analysis/*.py", "text.py", "represent.py", "model.py"],
+    "event_brief": ["brief/*.py", "text.py", "represent.py", "dedup/*.py", "model.py", "analysis/parsed.py"],
+}
+
+
+@lru_cache(maxsize=None)
+def fingerprint(kind: str) -> str:
+    """Short hash of the source code (and spaCy model) that produce cached results of `kind`."""
+    h = hashlib.sha1(f"{kind}\0{FORMAT}".encode())
+    for pattern in _SOURCES.get(kind, ["**/*.py"]):
+        for path in sorted(_PACKAGE.glob(pattern)):
+            h.update(path.relative_to(_PACKAGE).as_posix().encode())
+            h.update(path.read_bytes())
+    if kind == ARTICLE:
+        h.update(_model_version().encode())
+    return h.hexdigest()[:12]
+
+
+def _model_version() -> str:
+    try:
+        import spacy
+        from spacy.util import get_model_meta, get_package_path
+
+        from storyweave.analysis.nlp import MODEL
+
+        meta = get_model_meta(get_package_path(MODEL))
+        return f"{spacy.__version__}/{MODEL}/{meta.get('version', '')}"
+    except Exception:  # model missing: parsing will fail loudly elsewhere
+        return "no-model"
+
+
+def digest(*parts: Any) -> str:
+    """Stable hash of JSON-like parts (strings, numbers, None, nested tuples/lists)."""
+    h = hashlib.sha1()
+    for part in parts:
+        h.update(repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def text_key(text: str) -> str:
+    """Cache key of one article text's parse."""
+    return fingerprint(ARTICLE) + ":" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Ent:
+    """An entity span, with the attributes of a spaCy `Span` that the analysis reads."""
+
+    text: str
+    label_: str
+    start_char: int
+    end_char: int
+    role: str | None = None  # title/role words next to a PERSON ("Russian delegation head")
+
+
+@dataclass
+class ParsedText:
+    """One text's entity spans and sentences (stands in for a spaCy Doc in the analysis rules)."""
+
+    text: str
+    ents: list[Ent] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "ents": [[e.start_char, e.end_char, e.label_, e.role] for e in self.ents],
+            "sentences": [[s.start, s.end, s.paragraph] for s in self.sentences],
+        }
+
+    @classmethod
+    def from_record(cls, text: str, record: dict[str, Any]) -> ParsedText:
+        ents = [Ent(text[s:e], label, s, e, role) for s, e, label, role in record["ents"]]
+        sentences = [Sentence(text[s:e], s, e, p) for s, e, p in record["sentences"]]
+        return cls(text, ents, sentences)
+
+
+def from_doc(doc, text: str) -> ParsedText:
+    """The cacheable part of a spaCy Doc of `text` (roles read from the Doc's tokens now)."""
+    from storyweave.analysis.entities import person_role
+
+    ents = [Ent(e.text, e.label_, e.start_char, e.end_char, person_role(doc, e) if e.label_ == "PERSON" else None)
+            for e in doc.ents]
+    return ParsedText(text, ents, split_sentences(text))
+
+
+def parse_missing(texts: Iterable[str], cache: dict[str, Any], batch_size: int = 16) -> int:
+    """Parse every text whose record is not in `cache` yet (one batched `nlp.pipe` stream, Docs
+    dropped as soon as their record is made) and add the records; returns how many were parsed."""
+    todo = list(dict.fromkeys(t for t in texts if text_key(t) not in cache))
+    if not todo:
+        return 0
+    from storyweave.analysis.nlp import get_nlp
+
+    for text, doc in zip(todo, get_nlp().pipe(todo, batch_size=batch_size)):
+        cache[text_key(text)] = from_doc(doc, text).to_record()
+    return len(todo)
+
+
+def parsed(text: str, cache: dict[str, Any]) -> ParsedText:
+    """The ParsedText of `text` from `cache` (parsed now if missing)."""
+    key = text_key(text)
+    if key not in cache:
+        parse_missing([text], cache)
+    return ParsedText.from_record(text, cache[key])
