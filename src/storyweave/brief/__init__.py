@@ -9,6 +9,11 @@ empty.  Optional overrides in `settings.extra["brief"]`: any `SummaryParams` fie
 
 `brief_cluster(record, default_words)` is the core of `storyweave brief`: one line of
 documents treated as one known event.
+
+An event's briefing is kept in `Corpus.cache["event_brief"]` under a signature of everything
+`brief_event` reads (its articles' text, title, date, language, outlet and copy/wire
+structure, the event's title, the settings, the code), so a later run re-briefs only events
+whose inputs changed.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from storyweave.brief.facts import extract_facts, sentence_embeddings
 from storyweave.brief.outlets import UNKNOWN, compare_outlets
 from storyweave.brief.summary import EventSentences, SummaryParams, analyse, summarize
 from storyweave.brief.titles import best_title
-from storyweave.model import Article, Corpus, Event
+from storyweave.analysis.parsed import digest, fingerprint, text_key
+from storyweave.model import Article, Corpus, Event, Fact, OutletCoverage, SummarySentence, to_dict
 from storyweave.settings import Settings
 from storyweave.text import count_words
 
@@ -111,7 +117,64 @@ def brief_event(event: Event, corpus: Corpus, settings: Settings) -> Event:
                    independent_sources=count(event.article_ids, corpus) if articles else 0)
 
 
+EVENT_BRIEF = "event_brief"  # Corpus.cache kind: an event's briefing fields by its signature
+_BRIEF_FIELDS = {"summary": SummarySentence, "facts": Fact, "outlets": OutletCoverage}
+
+
+def _root_id(article_id: str, by_id: dict[str, Article]) -> str:
+    """The article a chain of copies leads back to (as the independent-source count follows it)."""
+    seen: set[str] = set()
+    cur = article_id
+    while cur in by_id and by_id[cur].duplicate_of and cur not in seen:
+        seen.add(cur)
+        cur = by_id[cur].duplicate_of  # type: ignore[assignment]
+    return cur
+
+
+def _brief_signature(event: Event, by_id: dict[str, Article], settings: Settings) -> str:
+    """Everything `brief_event` reads for `event`, hashed: the same signature, the same briefing."""
+    rows = []
+    for i in event.article_ids:
+        a = by_id.get(i)
+        if a is None:
+            rows.append((i,))
+            continue
+        root = by_id.get(_root_id(i, by_id))
+        wire = sorted((o, _root_id(o, by_id)) for o in a.shares_wire_with)
+        rows.append((i, text_key(a.text), a.title, a.published, a.language, a.source, a.url, a.duplicate_of,
+                     a.duplicate_kind, root.id if root else None, root.source if root else None,
+                     root.url if root else None, wire))
+    extra = settings.extra.get("brief", {}) or {}
+    return fingerprint(EVENT_BRIEF) + ":" + digest(event.title, settings.summary_words, sorted(extra.items()), rows)
+
+
+def _brief_record(event: Event) -> dict:
+    return {"title": event.title, "independent_sources": event.independent_sources,
+            **{name: to_dict(getattr(event, name)) for name in _BRIEF_FIELDS}}
+
+
+def _from_record(event: Event, record: dict) -> Event:
+    from storyweave.store import from_dict  # the store's JSON -> dataclass reader (no I/O)
+
+    return replace(event, title=record["title"], independent_sources=record["independent_sources"],
+                   **{name: [from_dict(cls, x) for x in record[name]] for name, cls in _BRIEF_FIELDS.items()})
+
+
 def build_briefings(corpus: Corpus, settings: Settings) -> Corpus:
-    """Fill summary, facts, outlets, title and independent_sources of every event."""
-    events = [brief_event(e, corpus, settings) for e in corpus.events]
-    return replace(corpus, events=events)
+    """Fill summary, facts, outlets, title and independent_sources of every event (events
+    whose signature is in `corpus.cache["event_brief"]` take the cached briefing)."""
+    by_id = corpus.by_id()
+    cached = corpus.cache.get(EVENT_BRIEF, {})
+    fresh: dict[str, dict] = {}
+    events = []
+    for e in corpus.events:
+        sig = _brief_signature(e, by_id, settings)
+        record = cached.get(sig) or fresh.get(sig)
+        if record is None:
+            e = brief_event(e, corpus, settings)
+            record = _brief_record(e)
+        else:
+            e = _from_record(e, record)
+        fresh[sig] = record
+        events.append(e)
+    return replace(corpus, events=events, cache={**corpus.cache, EVENT_BRIEF: fresh})
