@@ -24,6 +24,11 @@ class Stage:
     doc: str
 
 
+def _story_timelines(corpus: Corpus, settings: Settings) -> Corpus:
+    """Stories are linked before the events are analysed: rebuild their timelines now."""
+    return stories.refresh_timelines(corpus)
+
+
 STAGES: list[Stage] = [
     Stage("clean", clean.clean_corpus, "strip scrape noise (rules + corpus statistics)"),
     Stage("language", language.detect_languages, "language id of each article"),
@@ -32,6 +37,7 @@ STAGES: list[Stage] = [
     Stage("stories", stories.link_stories, "link events into stories"),
     Stage("analyze", analysis.analyze_events, "entities, quotes, quantities, dates per event"),
     Stage("brief", brief.build_briefings, "cited summary, facts, discrepancies, timeline"),
+    Stage("timelines", _story_timelines, "each story's timeline merged from its events' timelines"),
 ]
 
 
