@@ -75,10 +75,12 @@ def _progress() -> Progress:
 
 
 VERBOSE_OPTION = typer.Option(False, "--verbose", "-v", help="Show the time each stage took.")
+FRESH_OPTION = typer.Option(False, "--fresh", help="Re-run every stage without the stored cache of per-article "
+                            "parses and per-event results (implies --force).")
 
 
 def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool = False,
-            verbose: bool = False) -> IngestResult:
+            verbose: bool = False, fresh: bool = False) -> IngestResult:
     from storyweave.engines.local import StageError, ingest  # imported here: `--help` stays fast
     from storyweave.pipeline import STAGES
     from storyweave.readers import read_paths
@@ -101,7 +103,7 @@ def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool =
                 progress.update(task, description=f"stage {name}", total=total, completed=index + finished)
 
             result = ingest(conn, articles, errors, Settings(summary_words=words), command=command,
-                            inputs=[str(p) for p in paths], force=force, progress=report)
+                            inputs=[str(p) for p in paths], force=force, fresh=fresh, progress=report)
     except StageError as exc:
         _fail(f"{exc} (the store was not changed)")
     except sqlite3.Error as exc:
@@ -167,9 +169,10 @@ def run(
     words: int = WORDS_OPTION,
     force: bool = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed."),
     verbose: bool = VERBOSE_OPTION,
+    fresh: bool = FRESH_OPTION,
 ) -> None:
     """Read PATHS, merge them with the store, run the pipeline, save, and write the reports."""
-    outcome = _ingest(paths, db, words, command="run", force=force, verbose=verbose)
+    outcome = _ingest(paths, db, words, command="run", force=force, verbose=verbose, fresh=fresh)
     _write_reports(outcome.corpus, out)
     typer.echo(summary_line(outcome))
 
@@ -181,9 +184,10 @@ def add(
     words: int = WORDS_OPTION,
     force: bool = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed."),
     verbose: bool = VERBOSE_OPTION,
+    fresh: bool = FRESH_OPTION,
 ) -> None:
     """Read PATHS and process them into the store, without writing reports."""
-    outcome = _ingest(paths, db, words, command="add", force=force, verbose=verbose)
+    outcome = _ingest(paths, db, words, command="add", force=force, verbose=verbose, fresh=fresh)
     typer.echo(summary_line(outcome))
 
 

@@ -83,12 +83,15 @@ def ingest(
     command: str = "",
     inputs: list[str] | None = None,
     force: bool = False,
+    fresh: bool = False,
     progress: ProgressFn | None = None,
 ) -> IngestResult:
     """Merge `articles` into the store behind `conn`, run the stages, save: one transaction.
 
     When no article is new or changed the stages are skipped (unless `force`): the stored
     events and stories are the result, so a re-run on the same input changes nothing.
+    Stages reuse the stored cache of per-article parses and per-event results whose inputs did
+    not change; `fresh` drops it first (everything recomputed, implies `force`).
     A failing stage raises `StageError` before anything is written.
     """
     from datetime import datetime
@@ -99,7 +102,9 @@ def ingest(
     stored = store.load_corpus(conn)
     corpus, merge = store.merge_articles(stored, articles)
     corpus.errors = list(errors or []) + corpus.errors
-    processed = bool(merge.new or merge.updated) or force
+    if fresh:
+        corpus.cache = {}
+    processed = bool(merge.new or merge.updated) or force or fresh
     seconds: dict[str, float] = {}
     if processed:
         run = run_pipeline(corpus, settings, progress=progress)

@@ -1,0 +1,146 @@
+"""Incremental runs: per-article parses and per-event results cached in the store, story timelines.
+
+The cache lives in `Corpus.cache` (loaded and saved by the store); a re-run or a streaming
+batch must parse only new or changed texts, reuse the analysis and briefing of events whose
+inputs did not change, and give exactly what a run from scratch gives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyweave import pipeline, store
+from storyweave.analysis import nlp
+from storyweave.analysis.parsed import ARTICLE, text_key
+from storyweave.engines.local import ingest
+from storyweave.model import Corpus, to_dict
+from storyweave.readers import read_paths
+
+CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+
+
+def _articles():
+    articles, _ = read_paths([CORPUS])
+    return sorted(articles, key=lambda a: a.id)
+
+
+@pytest.fixture
+def parse_count(monkeypatch) -> list[int]:
+    """Counts the texts given to spaCy (one entry per parsed text)."""
+    real = nlp.get_nlp()
+    seen: list[int] = []
+
+    class Counting:
+        pipe_names = real.pipe_names
+
+        def pipe(self, texts, **kw):
+            texts = list(texts)
+            seen.extend(len(t) for t in texts)
+            return real.pipe(texts, **kw)
+
+        def __call__(self, text):
+            seen.append(len(text))
+            return real(text)
+
+    monkeypatch.setattr(nlp, "get_nlp", lambda: Counting())
+    return seen
+
+
+def _results(corpus: Corpus) -> tuple:
+    events = sorted((to_dict(e) for e in corpus.events), key=lambda e: e["id"])
+    stories = sorted((to_dict(s) for s in corpus.stories), key=lambda s: s["id"])
+    return events, stories
+
+
+def test_story_timelines_hold_their_events_dated_entries():
+    corpus = pipeline.run(Corpus(articles=_articles()))
+    events = {e.id: e for e in corpus.events}
+    dated = 0
+    for story in corpus.stories:
+        entries = {(t.date, t.text) for t in story.timeline}
+        for event_id in story.event_ids:
+            for t in events[event_id].timeline:
+                assert (t.date, t.text) in entries, (story.id, event_id, t.text)
+                dated += 1
+        assert [t.date or "9999" for t in story.timeline] == sorted(t.date or "9999" for t in story.timeline)
+    assert dated > len(corpus.events)  # the analyze stage's dated entries, not only one per event
+
+
+def test_rerun_reuses_the_cache_and_equals_a_fresh_run(tmp_path, parse_count, monkeypatch):
+    conn = store.connect(tmp_path / "s.db")
+    first = ingest(conn, _articles())
+    texts = {text_key(a.text) for a in first.corpus.articles if a.text.strip()}
+    assert 0 < len(parse_count) <= len(texts)
+    assert set(store.load_corpus(conn).cache[ARTICLE]) <= texts
+
+    parse_count.clear()
+    import storyweave.brief as brief
+
+    def no_brief(*args, **kw):
+        raise AssertionError("an unchanged event was briefed again")
+
+    with monkeypatch.context() as m:
+        m.setattr(brief, "brief_event", no_brief)
+        forced = ingest(conn, _articles(), force=True)
+    assert parse_count == []  # nothing parsed again
+    assert _results(forced.corpus) == _results(first.corpus)
+
+    fresh = ingest(conn, _articles(), fresh=True)
+    assert len(parse_count) == len(store.load_corpus(conn).cache[ARTICLE])
+    assert _results(fresh.corpus) == _results(first.corpus)
+    rows = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "events", "stories")}
+    assert rows == {"articles": len(first.corpus.articles), "events": len(first.corpus.events),
+                    "stories": len(first.corpus.stories)}
+    conn.close()
+
+
+def test_streaming_batch_parses_only_new_texts_and_loses_nothing(tmp_path, parse_count):
+    articles = _articles()
+    split = len(articles) - 4
+    conn = store.connect(tmp_path / "s.db")
+    head = ingest(conn, articles[:split])
+    before = set(store.load_corpus(conn).cache[ARTICLE])
+    parse_count.clear()
+    tail = ingest(conn, _articles()[split:])
+    after = store.load_corpus(conn)
+    new_keys = set(after.cache[ARTICLE]) - before
+    assert len(parse_count) == len(new_keys) <= 4 + len(after.articles) // 4  # cleaning may change a few old texts
+    assert len(parse_count) < len(after.cache[ARTICLE])
+    assert sorted(a.id for a in after.articles) == sorted(a.id for a in articles)  # nothing lost or doubled
+    assert len({e.id for e in after.events}) == len(after.events)
+    assert sorted(i for e in after.events for i in e.article_ids) == sorted(a.id for a in articles)
+    # an event whose reports did not change keeps its analysis and briefing
+    old = {e.id: e for e in head.corpus.events}
+    for event in tail.corpus.events:
+        if event.id in old and event.article_ids == old[event.id].article_ids:
+            assert event.quotes == old[event.id].quotes and event.summary == old[event.id].summary
+    conn.close()
+
+
+def test_changed_article_is_parsed_again_and_its_old_parse_dropped(tmp_path, parse_count):
+    conn = store.connect(tmp_path / "s.db")
+    articles = _articles()
+    stored = ingest(conn, articles).corpus
+    target = next(a for a in stored.articles if a.duplicate_of is None and a.language == "en" and len(a.text) > 200
+                  and not any(b.duplicate_of == a.id for b in stored.articles))
+    old_key = text_key(target.text)
+    parse_count.clear()
+    changed = _articles()
+    edited = next(a for a in changed if a.id == target.id)
+    edited.text = edited.raw_text = edited.text.replace(".", ". Officials later confirmed the account.", 1)
+    result = ingest(conn, changed)
+    assert result.merge.updated == [target.id]
+    assert len(parse_count) == 1
+    cache = store.load_corpus(conn).cache[ARTICLE]
+    assert old_key not in cache and text_key(result.corpus.by_id()[target.id].text) in cache
+    conn.close()
+
+
+def test_store_cache_round_trip_drops_unused_entries(tmp_path):
+    db = tmp_path / "s.db"
+    store.save_corpus(db, Corpus(cache={"k": {"a": {"x": 1}, "b": [1, 2]}, "other": {"z": "keep"}}))
+    assert store.load_corpus(db).cache == {"k": {"a": {"x": 1}, "b": [1, 2]}, "other": {"z": "keep"}}
+    store.save_corpus(db, Corpus(cache={"k": {"b": [1, 2], "c": None}}))
+    assert store.load_corpus(db).cache == {"k": {"b": [1, 2], "c": None}, "other": {"z": "keep"}}
