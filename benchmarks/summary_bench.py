@@ -83,7 +83,7 @@ def gain_spread(ours: list[float], base: list[float], rounds: int = 1000) -> tup
 def two_fold(clusters: list[dict], scorer, refs: list[str]) -> list[tuple[str, dict, dict, dict]]:
     """Tune the three weights on one half, score the other; returns per fold the result rows."""
     grid = [replace(SummaryParams(), position_weight=p, spread_weight=s, mmr_weight=m)
-            for p, s, m in itertools.product((0.5, 0.75, 1.0), (0.25, 0.5, 1.0), (2.0, 3.0))]
+            for p, s, m in itertools.product((0.25, 0.5, 1.0), (0.25, 0.75, 1.25), (1.5, 2.5, 3.5))]
     analysed = [analyse([(str(i), d) for i, d in enumerate(_clean_documents(c["documents"]))])
                 for c in clusters]
     dense = [sentence_embeddings([c.text for c in es.cands]) for es in analysed]

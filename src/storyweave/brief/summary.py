@@ -27,18 +27,18 @@ from storyweave.model import SummarySentence
 class SummaryParams:
     centrality_weight: float = 1.0  # TF-IDF cosine to the event centroid
     dense_weight: float = 0.5  # static-embedding cosine to the event centroid (when embeddings given)
-    position_weight: float = 0.75  # weight of the lead prior 1 / (1 + index / position_scale)
+    position_weight: float = 0.5  # weight of the lead prior 1 / (1 + index / position_scale)
     position_scale: float = 4.0
-    support_weight: float = 1.0  # weight of mean best-match similarity in the other articles
-    spread_weight: float = 0.5  # weight of the share of other articles using the sentence's content words
-    quote_weight: float = 0.1  # bonus for a sentence carrying a quotation
+    support_weight: float = 0.5  # weight of mean best-match similarity in the other articles
+    spread_weight: float = 0.75  # weight of the share of other articles using the sentence's content words
+    quote_weight: float = 0.2  # bonus for a sentence carrying a quotation
     redundancy: float = 0.4  # skip a sentence this similar to one already chosen
     same_content: float = 0.65  # cosine at which two sentences count as the same content
     min_words: int = 6  # shorter sentences are rarely informative on their own
     max_words: int = 80
-    mmr_weight: float = 2.0  # maximal marginal relevance: score - weight * similarity to chosen
-    paraphrase: float = 0.8  # skip a sentence whose embedding cosine to a chosen one reaches this
-    fill_tolerance: float = 0.0  # a swap that fills more budget may lose this much score per sentence
+    mmr_weight: float = 2.5  # maximal marginal relevance: score - weight * similarity to chosen
+    paraphrase: float = 0.85  # skip a sentence whose embedding cosine to a chosen one reaches this
+    fill_tolerance: float = 0.0  # a budget-filling swap may lose this much MMR value per sentence
     check_verb: bool = True
 
 
@@ -214,7 +214,7 @@ def _fill(es: EventSentences, chosen: list[int], scores: np.ndarray, rep_idx: np
           fits: np.ndarray, max_words: int, params: SummaryParams, dense: np.ndarray | None,
           verb_ok) -> list[int]:
     """Use more of the budget: swap one chosen unit for one longer unit, or for two units,
-    each scoring at most `fill_tolerance` below it and not redundant with the rest."""
+    whose MMR value against the units kept is at most `fill_tolerance` below its own."""
     chosen = list(chosen)
     used = int(lengths[chosen].sum()) if chosen else 0
     while chosen and used < max_words:
@@ -223,23 +223,28 @@ def _fill(es: EventSentences, chosen: list[int], scores: np.ndarray, rep_idx: np
             rest = [c for c in chosen if c != r]
             ok = fits.copy()
             ok[chosen] = False
+            near = np.zeros(len(scores))  # similarity to the closest unit kept
             if rest:
-                ok &= es.sim[np.ix_(rep_idx, rep_idx[rest])].max(axis=1) < params.redundancy
+                near = es.sim[np.ix_(rep_idx, rep_idx[rest])].max(axis=1)
+                ok &= near < params.redundancy
                 if dense is not None:
                     ok &= dense[np.ix_(rep_idx, rep_idx[rest])].max(axis=1) < params.paraphrase
+            value = scores - params.mmr_weight * near  # what the greedy step would have seen
             room = max_words - used + int(lengths[r])
-            ok &= (scores >= scores[r] - params.fill_tolerance) & (lengths <= room)
+            ok &= (value >= value[r] - params.fill_tolerance) & (lengths <= room)
             pool = [int(u) for u in np.nonzero(ok)[0]]
             options = [((u,), int(lengths[u])) for u in pool if lengths[u] > lengths[r]]
-            top = sorted(pool, key=lambda u: -scores[u])[:15]
+            top = sorted(pool, key=lambda u: -value[u])[:15]
             for a_i, a in enumerate(top):
                 for b in top[a_i + 1:]:
                     total = int(lengths[a] + lengths[b])
-                    if lengths[r] < total <= room and es.sim[rep_idx[a], rep_idx[b]] < params.redundancy and (
+                    pair_sim = es.sim[rep_idx[a], rep_idx[b]]
+                    if lengths[r] < total <= room and pair_sim < params.redundancy and (
+                            value[b] - params.mmr_weight * pair_sim >= value[r] - params.fill_tolerance) and (
                             dense is None or dense[rep_idx[a], rep_idx[b]] < params.paraphrase):
                         options.append(((a, b), total))
             for added, total in options:
-                key = (total - int(lengths[r]), float(sum(scores[list(added)])), r, added)
+                key = (total - int(lengths[r]), float(sum(value[list(added)])), r, added)
                 if best is None or key[:2] > best[:2]:
                     if all(verb_ok(u) for u in added):
                         best = key
