@@ -67,6 +67,12 @@ def pairwise(pred: list, gold: list) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+def pair_counts(pred: list, gold: list) -> tuple[int, int, int]:
+    """Right, wrong and missed same-group pairs."""
+    tp = pairs(Counter(zip(pred, gold)).values())
+    return tp, pairs(Counter(pred).values()) - tp, pairs(Counter(gold).values()) - tp
+
+
 def bcubed(pred: list, gold: list) -> float:
     both = Counter(zip(pred, gold))
     p_size, g_size = Counter(pred), Counter(gold)
@@ -347,6 +353,9 @@ def main() -> None:
     for f in folds:
         f["example"] = example_corpus_exact(f["tuned_config"])
     merged, split = confusions(story_pred, gold)
+    fixed_s, news_s = scores(story_pred, gold), scores(news_only, gold)
+    tp, fp, fn = pair_counts(story_pred, gold)
+    _, news_fp, news_fn = pair_counts(news_only, gold)
     streamed, stream_s = streaming(corpus)
     stream_events = {a.id: a.event_id for a in streamed.articles}
     stream_story_of = {e.id: e.story_id for e in streamed.events}
@@ -408,7 +417,9 @@ def main() -> None:
         "key-name bonus {0, 0.1}), scored on the other half, beside the fixed defaults on the same half "
         f"(events.threshold {cfg.threshold}; stories.threshold {scfg.threshold}, title weight "
         f"{scfg.weight_title}, key-name bonus {scfg.weight_key_entities}). The last column says whether the "
-        "tuned configuration keeps the example corpus exact."),
+        "tuned configuration keeps the example corpus exact. The defaults were chosen on the whole set under "
+        "the example-corpus constraint, so 'F1 fixed' is not a clean hold-out figure; what the table shows is "
+        "that tuning on one half does not beat them on the other (a half-tuned threshold can sit on a cliff)."),
         "",
         "| level | tuned on → scored on | tuned configuration | F1 tuned | B3 tuned | F1 fixed | B3 fixed | example corpus with tuned |",
         "|---|---|---|---|---|---|---|---|",
@@ -428,6 +439,29 @@ def main() -> None:
         "Gold events split over several stories:",
         "",
         *[f"- {m}" for m in split],
+        "",
+        "## How far from the 0.96 target, and why",
+        "",
+        (f"Fixed configuration: stories pairwise F1 {fixed_s['F1']:.3f}, {0.96 - fixed_s['F1']:.3f} short of 0.96 "
+        f"({tp} right pairs, {fp} wrong, {fn} missed; before this round of work, at commit 7af8242: stories "
+        "F1 0.912 with P 0.881 / R 0.944, events F1 0.708 with P 0.947 / R 0.566). Story weights tuned on this set alone reach "
+        f"{news_s['F1']:.3f} (wrong pairs {news_fp}, missed {news_fn}) but then the example corpus's war story "
+        "splits: its refugee-figures event shares no headline words with the talks and the prisoner exchange, "
+        "only the war's names and body vocabulary. The same kind of link, names and words of the same weeks, "
+        "is what joins gold events here that `gold_event` keeps apart (Israel/West Bank: a teenager's "
+        "indictment and settlement funding; Erie, Pa.: a $284 billion electric bill and a snowfall record), "
+        "so no weighting found keeps the example exact and removes those merges: the fixed configuration "
+        "keeps the example exact (body-led story similarity, title weight 0.25, key-name bonus fading over "
+        "a week)."),
+        "",
+        ("Merges that remain are stories in the newsroom sense that `gold_event` cuts finer: the Tesla Roadster "
+        "announcement and the Falcon Heavy launch that carried it (texts on both sides name the car, the "
+        "rocket and Mars; the largest single error), the 2016 Cologne assaults and the 2017 Berlin safe zone "
+        "they prompted, two NFL head coaches leaving around New Year. Splits are mostly reports whose text is "
+        "not the gold event's news: a March 2017 United 'leggings' story labelled with the Chrissy Teigen "
+        "flight, a Paradise Papers (Appleby) report under panama_papers, an NPR search-results page under the "
+        "Costa Rica crash, 'ABC News'/'World news - RT' site pages under the Angola satellite, a show blurb "
+        "naming Equifax once. Ids, titles or dates of this set are nowhere in the code."),
         "",
         "## Stories against `gold_topic`",
         "",
