@@ -19,9 +19,13 @@ rewrite_threshold, anchor_threshold, top_k, min_coverage.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +64,8 @@ class DedupParams:
     translation_margin: float = 0.1  # translation links within this of the article's best match
     kinds: tuple[str, ...] = ("exact", "near", "rewrite", "translation", "wire")  # what to look for
     min_coverage: float = 0.7  # aligned share of the shorter text's sentences
+    workers: int = 1  # processes for the tokenisation passes (1: in process); only for large batches
+    parallel_min_articles: int = 3000
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> DedupParams:
@@ -84,8 +90,9 @@ class _Clock:
 class _Docs:
     """Comparison units built only for articles in candidate pairs, a batch at a time."""
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: list[str], pool: Executor | None = None) -> None:
         self.texts = texts
+        self.pool = pool
         self.cache: dict[int, Doc] = {}
         self.by_text: dict[str, Doc] = {}  # exact copies share one Doc
 
@@ -93,7 +100,7 @@ class _Docs:
         """Build the Docs of `indices` not built yet, in one vectorised batch."""
         todo = sorted({i for i in indices if i not in self.cache})
         new_texts = list(dict.fromkeys(self.texts[i] for i in todo if self.texts[i] not in self.by_text))
-        for t, d in zip(new_texts, build_docs(new_texts) if new_texts else []):
+        for t, d in zip(new_texts, build_docs(new_texts, self.pool) if new_texts else []):
             self.by_text[t] = d
         for i in todo:
             self.cache[i] = self.by_text[self.texts[i]]
@@ -106,9 +113,27 @@ class _Docs:
         return d
 
 
+@contextmanager
+def _pool(workers: int, n_articles: int, min_articles: int) -> Iterator[Executor | None]:
+    """A process pool for the vectorised passes over large batches (forked: workers start in
+    milliseconds and need no re-import).  The passes are pure functions of their input, so the
+    result does not depend on the pool."""
+    workers = min(workers, os.cpu_count() or 1)
+    if workers < 2 or n_articles < min_articles or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as ex:
+        yield ex
+
+
 def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
     """Fill duplicate_of / duplicate_kind / shares_wire_with and `corpus.duplicates`."""
     p = DedupParams.from_settings(settings)
+    with _pool(p.workers, len(corpus.articles), p.parallel_min_articles) as pool:
+        return _find_duplicates(corpus, p, pool)
+
+
+def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> Corpus:
     arts = corpus.articles
     n = len(arts)
     stored_originals = {a.id for a in arts if not a.is_new and a.duplicate_of is None}
@@ -116,11 +141,11 @@ def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
         a.duplicate_of, a.duplicate_kind, a.shares_wire_with = None, None, []
     texts = [a.text or a.raw_text or "" for a in arts]
     clock = _Clock()
-    sig = analyse(texts, words=bool({"rewrite", "translation"} & set(p.kinds)))
+    sig = analyse(texts, words=bool({"rewrite", "translation"} & set(p.kinds)), pool=pool)
     clock("signatures")
     keys = sig.exact_keys
     langs = [(a.language or "").split("-")[0].lower() or None for a in arts]
-    docs = _Docs(texts)
+    docs = _Docs(texts, pool)
     uf = UnionFind(n)
     edges: dict[int, list[tuple[int, int, float]]] = {}
     wire: dict[tuple[int, int], Verdict] = {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,7 +60,7 @@ class Doc:
     """Units of one text, in order: keys (exact token sequence), word counts, text spans, and
     the features of the comparable units (enough content words, not mostly quotation)."""
 
-    __slots__ = ("comparable", "cross", "keys", "mono", "n_words", "spans", "text", "_verbatim")
+    __slots__ = ("_verbatim", "comparable", "cross", "keys", "mono", "n_words", "spans", "text")
 
     def __init__(self, text: str, keys: np.ndarray, n_words: np.ndarray, spans: np.ndarray,
                  comparable: np.ndarray, mono: _Features, cross: _Features) -> None:
@@ -175,10 +176,30 @@ def _dedup_sorted(x: np.ndarray) -> np.ndarray:
     return x[np.r_[True, x[1:] != x[:-1]]]
 
 
-def build_docs(texts: list[str]) -> list[Doc]:
-    """`Doc`s of a batch of texts from one vectorised pass."""
-    if len(texts) > 1 << 16:
-        return [d for k in range(0, len(texts), 1 << 16) for d in build_docs(texts[k : k + (1 << 16)])]
+def build_docs(texts: list[str], pool: Executor | None = None) -> list[Doc]:
+    """`Doc`s of a batch of texts from one vectorised pass (split over a process `pool` if given)."""
+    size = 1 << 16
+    if pool is not None and len(texts) >= 200:
+        size = min(size, -(-len(texts) // 4))  # a few parts, so both workers stay busy
+    if len(texts) > size:
+        parts = [texts[k : k + size] for k in range(0, len(texts), size)]
+        got = list(pool.map(_build_without_text, parts)) if pool is not None else [_build(t) for t in parts]
+        docs = [d for part in got for d in part]
+        for d, t in zip(docs, texts):
+            d.text = t
+        return docs
+    return _build(texts)
+
+
+def _build_without_text(texts: list[str]) -> list[Doc]:
+    """Worker side: the parent has the texts, so they are not sent back."""
+    docs = _build(texts)
+    for d in docs:
+        d.text = ""
+    return docs
+
+
+def _build(texts: list[str]) -> list[Doc]:
     n_docs = len(texts)
     sc = scan(texts)
     n_tok = len(sc.s)
