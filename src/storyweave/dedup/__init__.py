@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storyweave.dedup.candidates import cosine_pairs, shared_fingerprint_pairs, tfidf
+from storyweave.dedup.candidates import cosine_pairs, shared_fingerprint_pairs, shared_share, tfidf
 from storyweave.dedup.provenance import (
     KIND_OF,
     SEVERITY,
@@ -219,14 +219,14 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     stem_counts = sig.stems if "rewrite" in p.kinds else None
     matrix = tfidf(stem_counts) if stem_counts is not None else None
     rewrite_pairs = []
-    for i, j, cos in [] if matrix is None else sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.top_k), key=lambda t: (-t[2], t[0], t[1])):
-        if uf.same(i, j) or (i, j) in wire or not same_lang(i, j):
-            continue
-        si = stem_counts.indices[stem_counts.indptr[i] : stem_counts.indptr[i + 1]]
-        sj = stem_counts.indices[stem_counts.indptr[j] : stem_counts.indptr[j + 1]]
-        shared_stems = len(np.intersect1d(si, sj, assume_unique=True))
-        if shared_stems / (min(len(si), len(sj)) or 1) >= p.min_stem_containment:
-            rewrite_pairs.append((i, j))
+    if matrix is not None:
+        cands = sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.top_k), key=lambda t: (-t[2], t[0], t[1]))
+        ci = np.array([c[0] for c in cands], dtype=np.int64)
+        cj = np.array([c[1] for c in cands], dtype=np.int64)
+        share = shared_share(stem_counts, ci, cj) if len(cands) else np.zeros(0)
+        for i, j, ok in zip(ci.tolist(), cj.tolist(), (share >= p.min_stem_containment).tolist()):
+            if ok and not uf.same(i, j) and (i, j) not in wire and same_lang(i, j):
+                rewrite_pairs.append((i, j))
     clock("rewrite: candidates")
     docs.prefetch(x for pair in rewrite_pairs for x in pair)
     clock("rewrite: units")

@@ -91,35 +91,50 @@ def cosine_pairs(
     top_k: int = 5,
     block: int = 2000,
 ) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, cosine) with cosine >= threshold, at most `top_k` per row of `left`.
+    """Pairs (i, j, cosine) with cosine >= threshold, at most `top_k` per row of `left`
+    (ties broken by column), in (i, j) order.
 
     With `right` None the matrix is compared with itself and only i < j pairs are returned.
+    Top-k selection is vectorised per block of rows (one lexsort), not a loop over rows.
     """
     same = right is None
     right_t = (left if same else right).T.tocsc()
-    out: list[tuple[int, int, float]] = []
+    got_i, got_j, got_v = [], [], []
     for s in range(0, left.shape[0], block):
         prod = (left[s : s + block] @ right_t).tocsr()
         prod.data[prod.data < threshold] = 0.0
         prod.eliminate_zeros()
-        for r in range(prod.shape[0]):
-            lo, hi = prod.indptr[r], prod.indptr[r + 1]
-            if lo == hi:
-                continue
-            cols, vals = prod.indices[lo:hi], prod.data[lo:hi]
-            i = s + r
-            if same:
-                mask = cols != i
-                cols, vals = cols[mask], vals[mask]
-            order = np.lexsort((cols, -vals))[:top_k]
-            for j, v in zip(cols[order], vals[order]):
-                if same:
-                    out.append((min(i, int(j)), max(i, int(j)), float(v)))
-                else:
-                    out.append((i, int(j), float(v)))
-    if same:
-        best: dict[tuple[int, int], float] = {}
-        for a, b, v in out:
-            best[(a, b)] = max(v, best.get((a, b), 0.0))
-        out = [(a, b, v) for (a, b), v in best.items()]
-    return out
+        rows = np.repeat(np.arange(prod.shape[0], dtype=np.int64) + s, np.diff(prod.indptr))
+        cols, vals = prod.indices.astype(np.int64), prod.data
+        if same:
+            off = cols != rows
+            rows, cols, vals = rows[off], cols[off], vals[off]
+        order = np.lexsort((cols, -vals, rows))
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+        top = rank < top_k
+        got_i.append(rows[top])
+        got_j.append(cols[top])
+        got_v.append(vals[top])
+    i = np.concatenate(got_i) if got_i else np.zeros(0, np.int64)
+    j = np.concatenate(got_j) if got_j else np.zeros(0, np.int64)
+    v = np.concatenate(got_v) if got_v else np.zeros(0)
+    if same:  # each unordered pair once, with its best cosine
+        i, j = np.minimum(i, j), np.maximum(i, j)
+        order = np.lexsort((-v, j, i))
+        i, j, v = i[order], j[order], v[order]
+        first = np.r_[True, (i[1:] != i[:-1]) | (j[1:] != j[:-1])] if len(i) else np.zeros(0, bool)
+        i, j, v = i[first], j[first], v[first]
+    else:
+        order = np.lexsort((j, i))
+        i, j, v = i[order], j[order], v[order]
+    return list(zip(i.tolist(), j.tolist(), v.tolist()))
+
+
+def shared_share(counts: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """For pairs (i, j): terms present in both rows / terms of the smaller row."""
+    b = counts.copy()
+    b.data = np.ones_like(b.data)
+    shared = np.asarray(b[i].multiply(b[j]).sum(axis=1)).ravel()
+    n_terms = np.diff(b.indptr)
+    return shared / np.maximum(np.minimum(n_terms[i], n_terms[j]), 1)
