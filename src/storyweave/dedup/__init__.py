@@ -160,9 +160,10 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
 
     counts: dict[str, int] = {}
 
-    def verify(i: int, j: int) -> None:
+    def verify(i: int, j: int, step: str) -> None:
         v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage)
-        counts[v.kind or "none"] = counts.get(v.kind or "none", 0) + 1
+        key = f"{step}->{v.kind or 'none'}"
+        counts[key] = counts.get(key, 0) + 1
         if v.kind in SEVERITY:
             link(i, j, v.kind, v.score)
         elif v.kind == "wire" and "wire" in p.kinds:
@@ -199,22 +200,16 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
         if containment >= p.near_containment and min(fps.per_doc[i], fps.per_doc[j]) >= 8:
             link(i, j, "near", containment)
         elif containment >= p.verify_containment:
-            verify(i, j)
+            verify(i, j, "near")
     clock("near: verify")
-    # wire passages: pairs sharing >= 2 long sentences (hash index), confirmed on the text
+    # wire passage candidates: pairs sharing >= 2 long sentences (hash index); confirmed on the
+    # text at the end, only between different groups
+    sentence_pairs: list[tuple[int, int, int]] = []
     if "wire" in p.kinds:
         ua, ub, us = shared_fingerprint_pairs(sig.units, n)
-        unit_pairs = [(i, j, s) for i, j, s in zip(ua.tolist(), ub.tolist(), us.tolist())
-                      if s >= 2 and (i, j) not in wire and not uf.same(i, j) and same_lang(i, j)]
-        clock("wire: sentence pairs")
-        docs.prefetch(x for i, j, _ in unit_pairs for x in (i, j))
-        clock("wire: units")
-        for i, j, s in unit_pairs:
-            shared_units = shared_verbatim(docs[i], docs[j])
-            if len(shared_units) >= 2:
-                wire[(i, j)] = Verdict("wire", s / max(1, min(sig.units.per_doc[i], sig.units.per_doc[j])), None, shared_units)
-
-    clock("wire: check")
+        two = us >= 2
+        sentence_pairs = list(zip(ua[two].tolist(), ub[two].tolist(), us[two].tolist()))
+    clock("wire: sentence pairs")
     # 3. rewrites: content-word TF-IDF neighbours
     stem_counts = sig.stems if "rewrite" in p.kinds else None
     matrix = tfidf(stem_counts) if stem_counts is not None else None
@@ -232,7 +227,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     clock("rewrite: units")
     for i, j in rewrite_pairs:
         if not uf.same(i, j):
-            verify(i, j)
+            verify(i, j, "rewrite")
 
     clock("rewrite: verify")
     # 4. translations: anchors (numbers, names) between languages
@@ -309,12 +304,29 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
 
     clock("provenance")
     # 6. wire passages between different groups
+    families: dict[int, str | None] = {}
+
+    def family(i: int) -> str | None:
+        if i not in families:
+            families[i] = publisher_family(arts[i].source, arts[i].url)
+        return families[i]
+
+    def other_outlets(i: int, j: int) -> bool:
+        """Different groups and publisher families: an outlet repeating its own boilerplate
+        or earlier text is not wire copy."""
+        return not uf.same(i, j) and (family(i) is None or family(i) != family(j))
+
+    todo = [(i, j, k) for i, j, k in sentence_pairs if (i, j) not in wire and same_lang(i, j) and other_outlets(i, j)]
+    docs.prefetch(x for i, j, _ in todo for x in (i, j))
+    for i, j, k in todo:
+        shared_units = shared_verbatim(docs[i], docs[j])
+        if len(shared_units) >= 2:
+            wire[(i, j)] = Verdict("wire", k / max(1, min(sig.units.per_doc[i], sig.units.per_doc[j])), None, shared_units)
     sentence_cache: dict[str, list[str]] = {}
     for (i, j), v in sorted(wire.items()):
         a, b = arts[i], arts[j]
-        fam_a, fam_b = publisher_family(a.source, a.url), publisher_family(b.source, b.url)
-        if uf.same(i, j) or (fam_a is not None and fam_a == fam_b):
-            continue  # an outlet repeating its own boilerplate or earlier text is not wire copy
+        if not other_outlets(i, j):
+            continue
         if b.id not in a.shares_wire_with:
             a.shares_wire_with.append(b.id)
         if a.id not in b.shares_wire_with:
@@ -328,6 +340,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     LAST_TIMINGS.clear()
     LAST_TIMINGS.update(clock.laps)
     LAST_TIMINGS["verified_pairs"] = float(sum(counts.values()))
+    LAST_TIMINGS.update({"n " + k: float(v) for k, v in counts.items()})
     LAST_TIMINGS["docs_split"] = float(len(docs.cache))
     return corpus
 
