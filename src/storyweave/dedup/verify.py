@@ -290,7 +290,6 @@ class Alignment:
     n_long: int
     n_aligned: int
     near_verbatim: int  # aligned units with score >= 0.8
-    verbatim: list[tuple[int, int]] = field(default_factory=list)  # (unit in a, unit in b) identical
     score: float = 0.0  # mean score of the aligned units
     a_is_short: bool = True
 
@@ -329,33 +328,23 @@ def align(a: Doc, b: Doc, min_score: float = 0.45, use_anchors: bool = False) ->
     rows = np.flatnonzero(fs.size >= 2) if use_anchors else np.arange(ns)
     n_short = len(rows)
     if not n_short or not nl:
-        return Alignment(0.0, n_short, nl, 0, 0, [], 0.0, a_short)
+        return Alignment(0.0, n_short, nl, 0, 0, 0.0, a_short)
     ov = _overlap(fs, fl, ns, nl)[rows]
     dice = 2.0 * ov / np.maximum(fs.size[rows, None] + fl.size[None, :], 1.0).astype(np.float32)
-    s_keys = s_doc.keys[s_doc.comparable][rows]
-    if not use_anchors:
+    if not use_anchors:  # an identical unit is the match, whatever the stem overlap says
+        s_keys = s_doc.keys[s_doc.comparable]
         l_keys = l_doc.keys[l_doc.comparable]
-        first_l: dict[int, int] = {}
-        for j, k in enumerate(l_keys.tolist()):
-            first_l.setdefault(k, j)
-        for i, k in enumerate(s_keys.tolist()):
-            j = first_l.get(k)
-            if j is not None:
-                dice[i, :] = np.minimum(dice[i, :], 0.999)
-                dice[i, j] = 1.0
+        order = np.argsort(l_keys, kind="stable")
+        pos = np.minimum(np.searchsorted(l_keys[order], s_keys), nl - 1)
+        hit = np.flatnonzero(l_keys[order][pos] == s_keys)
+        if len(hit):
+            dice[hit] = np.minimum(dice[hit], 0.999)
+            dice[hit, order[pos[hit]]] = 1.0
     best_j = dice.argmax(axis=1)
     best = dice[np.arange(n_short), best_j]
     keep = best >= min_score
     matched_j = best_j[keep].tolist()
     scores = best[keep]
-    verbatim: list[tuple[int, int]] = []
-    if not use_anchors:
-        s_units = s_doc.comparable[rows]
-        for i in np.flatnonzero(best >= 1.0).tolist():
-            u = int(s_units[i])
-            if s_doc.n_words[u] >= VERBATIM_MIN_WORDS and not _BOILERPLATE.search(s_doc.unit_text(u)):
-                lu = int(l_doc.comparable[best_j[i]])
-                verbatim.append((u, lu) if a_short else (lu, u))
     in_order = _lis_len(matched_j)
     return Alignment(
         cov_short=in_order / n_short,
@@ -363,7 +352,6 @@ def align(a: Doc, b: Doc, min_score: float = 0.45, use_anchors: bool = False) ->
         n_long=nl,
         n_aligned=in_order,
         near_verbatim=int(min(in_order, (scores >= 0.8).sum())),
-        verbatim=verbatim,
         score=float(scores.mean()) if len(scores) else 0.0,
         a_is_short=a_short,
     )
