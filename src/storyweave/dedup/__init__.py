@@ -53,7 +53,8 @@ __all__ = ["DedupParams", "count_independent", "find_duplicates", "independent_g
 
 @dataclass
 class DedupParams:
-    near_containment: float = 0.7  # sampled-shingle containment that makes a near copy unverified
+    near_containment: float = 0.7  # sampled-shingle containment that makes a near copy unverified ...
+    near_longer: float = 0.3  # ... when the shared text is also this share of the longer text
     verify_containment: float = 0.25  # below this only wire passages are looked for
     min_shared: int = 5  # shared fingerprints (~20 shared shingles) before a pair is verified
     min_stem_containment: float = 0.6  # cheap pre-filter of rewrite candidates (shorter's stems in other)
@@ -190,14 +191,22 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     order = np.lexsort((b_idx, a_idx, -cont))
     fp_pairs = list(zip(cont[order].tolist(), a_idx[order].tolist(), b_idx[order].tolist(), shared[order].tolist()))
     clock("near: fingerprint pairs")
+
+    def instant_near(containment: float, i: int, j: int, shared_fps: int) -> bool:
+        """Most of the shorter text is in the longer, and the longer is not mostly other text:
+        a text quoting or embedding a long passage of another (a wire passage, a transcript in an
+        op-ed) contains most of it too, and goes to sentence alignment instead."""
+        return (containment >= p.near_containment and min(fps.per_doc[i], fps.per_doc[j]) >= 8
+                and shared_fps >= p.near_longer * max(fps.per_doc[i], fps.per_doc[j]))
+
     docs.prefetch(x for c, i, j, sh in fp_pairs
-                  if p.verify_containment <= c and (c < p.near_containment or min(fps.per_doc[i], fps.per_doc[j]) < 8)
+                  if p.verify_containment <= c and not instant_near(c, i, j, sh)
                   and not uf.same(i, j) and same_lang(i, j) for x in (i, j))
     clock("near: units")
     for containment, i, j, s in fp_pairs:
         if s < p.min_shared or uf.same(i, j) or not same_lang(i, j):
             continue
-        if containment >= p.near_containment and min(fps.per_doc[i], fps.per_doc[j]) >= 8:
+        if instant_near(containment, i, j, s):
             link(i, j, "near", containment)
         elif containment >= p.verify_containment:
             verify(i, j, "near")
