@@ -12,9 +12,16 @@ STORYWEAVE_BENCH_DATA).  Generated, with seed 13:
             (replaces that host article; gold `shares_wire_with` on both).
 
 Negatives are all the other articles: every other report of the same event (`gold_event`) and
-topic.  Real pairs of base articles that already share >= 2 verbatim sentences (syndicated wire
-copy in the source data, which has no duplicate labels) are listed in `excluded_pairs` and left
-out of the evaluation rather than guessed.
+topic.  The source data has no duplicate labels, so real pairs of base articles that reuse each
+other's text are listed in `excluded_pairs` and left out of the evaluation rather than guessed:
+
+* pairs sharing >= 2 verbatim or near-verbatim sentences (`natural_overlaps`: syndicated wire copy);
+* same-event pairs where each article has >= 2 sentences sharing a run of >= 8 identical words
+  outside quotation marks (`reused_passages`: lightly edited agency copy, e.g. an AP story and its
+  updated version, which differ in most sentences by a word or a clause).  Quotations are left
+  out because independent reports of one event quote the same words.  This rule only widens the
+  scoring exclusion: wire pairs are still drawn avoiding the first kind only, so the generated
+  articles (and the MT cache) are unchanged.
 
 Output: benchmarks/data/dedup_set.json  {"articles": [...], "excluded_pairs": [[a, b], ...]}
 Run: python benchmarks/make_dedup_set.py
@@ -131,6 +138,35 @@ def natural_overlaps(docs: list[dict]) -> list[tuple[str, str]]:
     return sorted(exact | near_verbatim_overlaps(docs))
 
 
+_QUOTATION = re.compile(r"[“\"«„][^”\"»“]*[”\"»“]")
+REUSE_RUN = 8  # identical consecutive words that count as reused text
+
+
+def reused_passages(docs: list[dict]) -> set[tuple[str, str]]:
+    """Same-event base pairs where each side has >= 2 sentences sharing a run of >= REUSE_RUN
+    identical words with the other, quotations removed (lightly edited copies)."""
+    def sentence_runs(d: dict) -> list[set[str]]:
+        out = []
+        for p in d["paragraphs"]:
+            for s in re.split(r"(?<=[.!?])\s+", _QUOTATION.sub(" | ", p)):
+                w = re.findall(r"\w+", s.lower())
+                out.append({" ".join(w[i:i + REUSE_RUN]) for i in range(len(w) - REUSE_RUN + 1)})
+        return out
+
+    runs = {d["id"]: sentence_runs(d) for d in docs}
+    every = {i: set().union(*r) if r else set() for i, r in runs.items()}
+    by_event: dict[str, list[dict]] = defaultdict(list)
+    for d in docs:
+        by_event[d["event"]].append(d)
+    out = set()
+    for ds in by_event.values():
+        for a, b in itertools.combinations(ds, 2):
+            ra, rb = runs[a["id"]], runs[b["id"]]
+            if sum(1 for s in ra if s & every[b["id"]]) >= 2 and sum(1 for s in rb if s & every[a["id"]]) >= 2:
+                out.add(tuple(sorted((a["id"], b["id"]))))
+    return out
+
+
 def _later(published: str | None, rnd: random.Random) -> str | None:
     if not published or rnd.random() < 0.15:
         return None  # some copies lose their date
@@ -205,6 +241,7 @@ def main() -> None:
     rnd = random.Random(SEED)
     docs = load_base()
     excluded = natural_overlaps(docs)
+    reused = reused_passages(docs)  # on the source texts, before wire passages are inserted
     excl_ids = {x for pair in excluded for x in pair}
     by_event: dict[str, list[dict]] = defaultdict(list)
     for d in docs:
@@ -259,13 +296,15 @@ def main() -> None:
     for n, d in enumerate(mt_docs):
         add_copy(d, "rewrite", cache[_mt_key(d)]["en"], n)
         add_copy(d, "translation", cache[_mt_key(d)]["pt"], n, language="pt")
-    out = {"articles": list(articles.values()), "excluded_pairs": [list(p) for p in excluded]}
+    unscored = sorted(set(excluded) | reused)
+    out = {"articles": list(articles.values()), "excluded_pairs": [list(p) for p in unscored]}
     DATA_OUT.mkdir(parents=True, exist_ok=True)
     (DATA_OUT / "dedup_set.json").write_text(json.dumps(out, ensure_ascii=False))
     kinds = defaultdict(int)
     for a in out["articles"]:
         kinds[a["gold_kind"] or ("wire" if a["gold_wire"] else "base")] += 1
-    print(f"{len(out['articles'])} articles {dict(kinds)}; {len(excluded)} excluded natural pairs")
+    print(f"{len(out['articles'])} articles {dict(kinds)}; {len(unscored)} unscored natural pairs "
+          f"({len(excluded)} sharing verbatim sentences, {len(unscored) - len(excluded)} more reusing passages)")
 
 
 if __name__ == "__main__":
