@@ -219,18 +219,20 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
         two = us >= 2
         sentence_pairs = list(zip(ua[two].tolist(), ub[two].tolist(), us[two].tolist()))
     clock("wire: sentence pairs")
-    # 3. rewrites: content-word TF-IDF neighbours
+    # 3. rewrites: content-word TF-IDF neighbours, one article per duplicate group so far (its
+    # exact and near copies would only repeat its neighbours)
     stem_counts = sig.stems if "rewrite" in p.kinds else None
-    matrix = tfidf(stem_counts) if stem_counts is not None else None
     rewrite_pairs = []
-    if matrix is not None:
+    if stem_counts is not None:
+        reps = np.array([i for i in range(n) if uf.find(i) == i], dtype=np.int64)
+        matrix = tfidf(stem_counts[reps])
         cands = sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.top_k), key=lambda t: (-t[2], t[0], t[1]))
-        ci = np.array([c[0] for c in cands], dtype=np.int64)
-        cj = np.array([c[1] for c in cands], dtype=np.int64)
+        ci = reps[np.array([c[0] for c in cands], dtype=np.int64)]
+        cj = reps[np.array([c[1] for c in cands], dtype=np.int64)]
         share = shared_share(stem_counts, ci, cj) if len(cands) else np.zeros(0)
         for i, j, ok in zip(ci.tolist(), cj.tolist(), (share >= p.min_stem_containment).tolist()):
-            if ok and not uf.same(i, j) and (i, j) not in wire and same_lang(i, j):
-                rewrite_pairs.append((i, j))
+            if ok and not uf.same(i, j) and (min(i, j), max(i, j)) not in wire and same_lang(i, j):
+                rewrite_pairs.append((min(i, j), max(i, j)))
     clock("rewrite: candidates")
     docs.prefetch(x for pair in rewrite_pairs for x in pair)
     clock("rewrite: units")
