@@ -203,3 +203,13 @@ def test_summary_prefers_widely_carried_content_and_fills_the_budget_with_whole_
         assert used >= sum(count_words(s.text) for s in plain)
     top = summarize(es, 20)  # room for one sentence: one that several articles carry
     assert len(top) == 1 and len(top[0].article_ids) >= 2
+
+
+def test_a_sentence_quoted_inside_a_longer_one_cites_that_article_too():
+    longer = ("Speaking to reporters outside the crowded town hall late on Tuesday night, after a long day of "
+              "meetings with shipping firms, farmers and the local chamber of commerce, a spokesman repeated "
+              "the plea: " + MAYOR)
+    docs = ["\n\n".join([LEAD, MAYOR, UNION]), "\n\n".join([SHIPS, longer, FARM])]
+    out = brief_cluster({"id": "q", "documents": docs, "max_words": 200}, 200)
+    mayor = [s for s in out["summary"] if s["text"] == MAYOR]
+    assert mayor and sorted(mayor[0]["article_ids"]) == ["0", "1"]

@@ -30,7 +30,7 @@ class SummaryParams:
     position_weight: float = 0.5  # weight of the lead prior 1 / (1 + index / position_scale)
     position_scale: float = 4.0
     support_weight: float = 0.5  # weight of mean best-match similarity in the other articles
-    spread_weight: float = 0.75  # weight of the share of other articles using the sentence's content words
+    spread_weight: float = 1.0  # weight of the share of other articles using the sentence's content words
     quote_weight: float = 0.2  # bonus for a sentence carrying a quotation
     redundancy: float = 0.4  # skip a sentence this similar to one already chosen
     same_content: float = 0.65  # cosine at which two sentences count as the same content
@@ -207,7 +207,17 @@ def summarize(es: EventSentences, max_words: int, params: SummaryParams = Summar
     chosen = _fill(es, chosen, scores, rep_idx, lengths, fits, max_words, params, dense, verb_ok)
     chosen.sort(key=lambda u: (min(es.cands[m].index for m in es.units[u].members),
                                es.cands[int(reps[u])].doc_index))
-    return [SummarySentence(es.cands[int(reps[u])].text, list(es.units[u].article_ids)) for u in chosen]
+    return [SummarySentence(es.cands[int(reps[u])].text, _carriers(es, u, int(reps[u]))) for u in chosen]
+
+
+def _carriers(es: EventSentences, u: int, rep: int) -> list[str]:
+    """Articles of the unit, plus any other article quoting the sentence inside a longer one."""
+    ids = list(es.units[u].article_ids)
+    text = es.cands[rep].text
+    for c in es.cands:
+        if c.article_id not in ids and text in c.text:
+            ids.append(c.article_id)
+    return ids
 
 
 def _fill(es: EventSentences, chosen: list[int], scores: np.ndarray, rep_idx: np.ndarray, lengths: np.ndarray,
