@@ -77,7 +77,7 @@ def _hash_spans(buf: np.ndarray, s: np.ndarray, e: np.ndarray) -> np.ndarray:
     if not n:
         return np.zeros(0, np.uint64)
     view = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))  # unaligned loads
-    length = (e - s).astype(np.int64)
+    length = e - s
     with np.errstate(over="ignore"):
         h = (view[s] & _MASKS[np.minimum(length, 8)]) * _K1 + length.astype(np.uint64) * _K2
         over8 = np.flatnonzero(length > 8)  # few: most words are short, so gather only for these

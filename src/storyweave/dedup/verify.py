@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyweave.dedup.signatures import (
+    CHUNK_BYTES,
     FOLD_PREFIX,
     STEM,
     Scan,
@@ -177,18 +178,22 @@ def _dedup_sorted(x: np.ndarray) -> np.ndarray:
 
 
 def build_docs(texts: list[str], pool: Executor | None = None) -> list[Doc]:
-    """`Doc`s of a batch of texts from one vectorised pass (split over a process `pool` if given)."""
-    size = 1 << 16
-    if pool is not None and len(texts) >= 200:
-        size = min(size, -(-len(texts) // 4))  # a few parts, so both workers stay busy
-    if len(texts) > size:
-        parts = [texts[k : k + size] for k in range(0, len(texts), size)]
-        got = list(pool.map(_build_without_text, parts)) if pool is not None else [_build(t) for t in parts]
-        docs = [d for part in got for d in part]
+    """`Doc`s of a batch of texts, ~1 MB of text per vectorised pass (a small working set is
+    much faster than one huge pass); the passes go to a process `pool` if given."""
+    parts, lo = [], 0
+    while lo < len(texts):
+        hi, size = lo, 0
+        while hi < len(texts) and (hi == lo or size < CHUNK_BYTES):
+            size += len(texts[hi])
+            hi += 1
+        parts.append(texts[lo:hi])
+        lo = hi
+    if pool is not None and len(parts) > 1:
+        docs = [d for part in pool.map(_build_without_text, parts) for d in part]
         for d, t in zip(docs, texts):
             d.text = t
         return docs
-    return _build(texts)
+    return [d for part in parts for d in _build(part)]
 
 
 def _build_without_text(texts: list[str]) -> list[Doc]:
