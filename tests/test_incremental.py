@@ -76,7 +76,7 @@ def test_rerun_reuses_the_cache_and_equals_a_fresh_run(tmp_path, parse_count, mo
     assert set(store.load_corpus(conn).cache[ARTICLE]) <= texts
 
     parse_count.clear()
-    import storyweave.brief as brief
+    from storyweave import brief
 
     def no_brief(*args, **kw):
         raise AssertionError("an unchanged event was briefed again")

@@ -19,8 +19,8 @@ from datetime import date
 
 from storyweave.analysis import dates as dates_mod
 from storyweave.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
-from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
 from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
+from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
 from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
 from storyweave.model import Article, Corpus, Discrepancy, Entity, Event, Quote, TimelineEntry, to_dict
 from storyweave.settings import Settings

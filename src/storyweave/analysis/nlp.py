@@ -1,4 +1,4 @@
-"""Cached spaCy pipeline (NER only) and one-pass processing of a run's articles.
+"""Cached spaCy pipeline (NER only) and uniform access to entity spans and text.
 
 Only the named-entity recogniser runs: the tagger, lemmatizer and parser would more than
 double the cost on 2 shared cores, and speakers, counted nouns and dates are found with rules
@@ -9,7 +9,6 @@ running it only cost time (same entities without it, about a third less CPU).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import lru_cache
 
 from storyweave.analysis.parsed import ParsedText
@@ -30,30 +29,6 @@ def get_nlp():
     if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
         nlp.remove_pipe("tok2vec")  # nobody left reads its output
     return nlp
-
-
-def parse_texts(texts: Iterable[str], batch_size: int = 16) -> list:
-    """spaCy Docs for `texts`, in order, in one batched `nlp.pipe` pass."""
-    nlp = get_nlp()
-    return list(nlp.pipe(texts, batch_size=batch_size))
-
-
-class DocCache:
-    """Parses each distinct text once per run (articles are keyed by id)."""
-
-    def __init__(self) -> None:
-        self._docs: dict[str, object] = {}
-
-    def prime(self, items: list[tuple[str, str]]) -> None:
-        """Parse every (key, text) not yet seen, in one batch."""
-        todo = [(k, t) for k, t in items if k not in self._docs]
-        for (key, _), doc in zip(todo, parse_texts(t for _, t in todo)):
-            self._docs[key] = doc
-
-    def get(self, key: str, text: str):
-        if key not in self._docs:
-            self.prime([(key, text)])
-        return self._docs[key]
 
 
 def ents_of(doc) -> list:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ _SOURCES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def fingerprint(kind: str) -> str:
     """Short hash of the source code (and spaCy model) that produce cached results of `kind`."""
     h = hashlib.sha1(f"{kind}\0{FORMAT}".encode())
@@ -56,7 +56,7 @@ def _model_version() -> str:
 
         meta = get_model_meta(get_package_path(MODEL))
         return f"{spacy.__version__}/{MODEL}/{meta.get('version', '')}"
-    except Exception:  # model missing: parsing will fail loudly elsewhere
+    except (ImportError, OSError):  # model missing: parsing will fail loudly elsewhere
         return "no-model"
 
 

@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import fields, replace
 
+from storyweave.analysis.parsed import digest, fingerprint, text_key
 from storyweave.brief.facts import extract_facts, sentence_embeddings
 from storyweave.brief.outlets import UNKNOWN, compare_outlets
 from storyweave.brief.summary import EventSentences, SummaryParams, analyse, summarize
 from storyweave.brief.titles import best_title
-from storyweave.analysis.parsed import digest, fingerprint, text_key
 from storyweave.model import Article, Corpus, Event, Fact, OutletCoverage, SummarySentence, to_dict
 from storyweave.settings import Settings
 from storyweave.text import count_words
