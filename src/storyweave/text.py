@@ -49,7 +49,14 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of `text`, each a verbatim slice with its offsets and paragraph number."""
+    """Sentences of `text`, each a verbatim slice with its offsets and paragraph number.
+
+    Memoised (the analyze and brief stages, and dedup, split the same articles in one run)."""
+    return list(_split_sentences(text))
+
+
+@lru_cache(maxsize=4096)
+def _split_sentences(text: str) -> tuple[Sentence, ...]:
     nlp = _sentencizer()
     paras = paragraphs(text)
     out: list[Sentence] = []
@@ -75,7 +82,7 @@ def split_sentences(text: str) -> list[Sentence]:
             if body:
                 start = base + s + lead
                 out.append(Sentence(body, start, start + len(body), p_index))
-    return out
+    return tuple(out)
 
 
 def sentence_texts(text: str) -> list[str]:
