@@ -60,7 +60,8 @@ class DedupParams:
     min_stem_containment: float = 0.6  # cheap pre-filter of rewrite candidates (shorter's stems in other)
     rewrite_threshold: float = 0.4  # TF-IDF cosine for a rewrite candidate
     anchor_threshold: float = 0.2  # anchor cosine for a translation candidate
-    top_k: int = 3
+    top_k: int = 3  # translation candidates: duplicate groups checked per article
+    rewrite_top_k: int = 1  # rewrite candidates: TF-IDF neighbours per group representative
     translation_pool: int = 10  # anchor neighbours looked at per article (checked: top_k groups)
     translation_margin: float = 0.1  # translation links within this of the article's best match
     kinds: tuple[str, ...] = ("exact", "near", "rewrite", "translation", "wire")  # what to look for
@@ -226,7 +227,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     if stem_counts is not None:
         reps = np.array([i for i in range(n) if uf.find(i) == i], dtype=np.int64)
         matrix = tfidf(stem_counts[reps])
-        cands = sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.top_k), key=lambda t: (-t[2], t[0], t[1]))
+        cands = sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.rewrite_top_k), key=lambda t: (-t[2], t[0], t[1]))
         ci = reps[np.array([c[0] for c in cands], dtype=np.int64)]
         cj = reps[np.array([c[1] for c in cands], dtype=np.int64)]
         share = shared_share(stem_counts, ci, cj) if len(cands) else np.zeros(0)

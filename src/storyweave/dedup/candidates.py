@@ -43,7 +43,7 @@ def shared_fingerprint_pairs(fps: Fingerprints, n_docs: int, max_df: int = 40) -
     return uniq // n_docs, uniq % n_docs, counts
 
 
-def tfidf(counts: sparse.csr_matrix, top_terms: int = 60, max_df_ratio: float = 0.2) -> sparse.csr_matrix:
+def tfidf(counts: sparse.csr_matrix, top_terms: int = 60, max_df_ratio: float = 0.2, max_df: int = 1000) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows of an article x term count matrix, each pruned to its
     `top_terms` heaviest terms (keeps the similarity product sparse at 100k articles).
 
@@ -60,7 +60,9 @@ def tfidf(counts: sparse.csr_matrix, top_terms: int = 60, max_df_ratio: float = 
     df = np.bincount(m.indices, minlength=m.shape[1])
     idf = np.log((1 + n) / (1 + df)) + 1.0
     if n >= 50:
-        idf[df > max(5, max_df_ratio * n)] = 0.0  # terms in a fifth of the corpus carry no identity
+        # terms in a fifth of the corpus, or in more than `max_df` articles, carry no identity;
+        # the absolute cap also keeps the similarity product near-linear (a term's cost is df^2)
+        idf[df > max(5, min(max_df_ratio * n, max_df))] = 0.0
     m.data *= idf[m.indices]
     m = _prune_rows(m, top_terms)
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
