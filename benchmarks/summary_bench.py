@@ -32,6 +32,7 @@ from storyweave.brief.summary import SummaryParams, analyse, summarize
 from storyweave.text import count_words, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
+NOTES_MARK = "<!-- notes: kept by --write -->"
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 
 
@@ -205,7 +206,11 @@ def main() -> int:
     text = "\n".join(lines) + "\n"
     print(text)
     if args.write:
-        (ROOT / "benchmarks" / "results" / "summary.md").write_text(text, encoding="utf-8")
+        out = ROOT / "benchmarks" / "results" / "summary.md"
+        old = out.read_text(encoding="utf-8") if out.exists() else ""
+        if NOTES_MARK in old:  # hand-written notes below the marker are kept
+            text += "\n" + old[old.index(NOTES_MARK):]
+        out.write_text(text, encoding="utf-8")
     return 0
 
 
