@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from unidecode import unidecode
@@ -77,6 +78,7 @@ _NON_NAME = re.compile(r"[^a-z0-9 ]+")
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 
+@lru_cache(maxsize=65536)  # the same name tokens recur in every article and event
 def translit_key(token: str) -> str:
     """Spelling-insensitive key of one name token (Zelenskyy/Zelenskiy/Zelensky -> zelenski)."""
     s = re.sub(r"[^a-z]", "", unidecode(token).lower())
