@@ -172,18 +172,18 @@ def main() -> int:
     lines = [
         "# Summary benchmark (Multi-News dev)",
         "",
-        f"{len(clusters)} clusters, budget = reference summary length in words; "
-        f"ROUGE F1 (rouge-score, stemmer; Lsum on newline-split sentences).",
+        (f"{len(clusters)} clusters, budget = reference summary length in words; "
+        f"ROUGE F1 (rouge-score, stemmer; Lsum on newline-split sentences)."),
         "",
         "| system | ROUGE-1 | ROUGE-2 | ROUGE-Lsum |",
         "|---|---|---|---|",
         f"| LEAD (round-robin first sentences) | {fmt(s_lead)} |",
         f"| storyweave brief_cluster | {fmt(s_ours)} |",
         "",
-        f"ROUGE-1 gain over LEAD: {s_ours['rouge1'] - s_lead['rouge1']:+.2f}; summaries over budget: {over}; "
-        f"summarising took {seconds:.1f} s ({1000 * seconds / max(1, len(clusters)):.0f} ms/cluster).",
-        f"Per cluster (ROUGE-1): better than LEAD on {won}, worse on {lost}; bootstrap 5th percentile "
-        f"of the mean gain: {p5:+.2f} points.",
+        (f"ROUGE-1 gain over LEAD: {s_ours['rouge1'] - s_lead['rouge1']:+.2f}; summaries over budget: {over}; "
+        f"summarising took {seconds:.1f} s ({1000 * seconds / max(1, len(clusters)):.0f} ms/cluster)."),
+        (f"Per cluster (ROUGE-1): better than LEAD on {won}, worse on {lost}; bootstrap 5th percentile "
+        f"of the mean gain: {p5:+.2f} points."),
     ]
     if args.two_fold:
         lines += ["", "## 2-fold check (tune weights on one half, score the other half)", "",
@@ -197,12 +197,12 @@ def main() -> int:
                   "| variant | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | R1 gain over LEAD |", "|---|---|---|---|---|"]
         for label, sc in ablation(clusters, scorer, refs):
             lines.append(f"| {label} | {fmt(sc)} | {sc['rouge1'] - s_lead['rouge1']:+.2f} |")
-    lines += ["", f"Command: `python benchmarks/summary_bench.py{' --two-fold' if args.two_fold else ''}"
-              f"{' --ablation' if args.ablation else ''}"
-              f"{' --write' if args.write else ''}"
-              f"{f' --limit {args.limit}' if args.limit else ''}`",
-              f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores (shared), Python "
-              f"{platform.python_version()}, no GPU, no network."]
+    flags = "".join(f" {f}" for f, on in (("--two-fold", args.two_fold), ("--ablation", args.ablation),
+                                           ("--write", args.write)) if on)
+    flags += f" --limit {args.limit}" if args.limit else ""
+    lines += ["", f"Command: `python benchmarks/summary_bench.py{flags}`",
+              (f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores (shared), "
+              f"Python {platform.python_version()}, no GPU, no network.")]
     text = "\n".join(lines) + "\n"
     print(text)
     if args.write:

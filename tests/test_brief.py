@@ -189,7 +189,7 @@ def test_paraphrases_sharing_a_quantity_are_one_fact_but_shared_datelines_are_no
 def test_summary_prefers_widely_carried_content_and_fills_the_budget_with_whole_sentences():
     from storyweave.brief.summary import SummaryParams, analyse, summarize
 
-    texts = [("a", "\n\n".join([LEAD, UNION, OFFER, MAYOR])), ("b", "\n\n".join([SHIPS, OFFER, FARM])),
+    texts = [("a", f"{LEAD}\n\n{UNION}\n\n{OFFER}\n\n{MAYOR}"), ("b", f"{SHIPS}\n\n{OFFER}\n\n{FARM}"),
              ("c", "\n\n".join([UNION.replace("joined", "took part in"), FARM]))]
     es = analyse(texts)
     assert len(es.spread) == len(es.cands) and len(es.quote) == len(es.cands)
@@ -209,7 +209,7 @@ def test_a_sentence_quoted_inside_a_longer_one_cites_that_article_too():
     longer = ("Speaking to reporters outside the crowded town hall late on Tuesday night, after a long day of "
               "meetings with shipping firms, farmers and the local chamber of commerce, a spokesman repeated "
               "the plea: " + MAYOR)
-    docs = ["\n\n".join([LEAD, MAYOR, UNION]), "\n\n".join([SHIPS, longer, FARM])]
+    docs = [f"{LEAD}\n\n{MAYOR}\n\n{UNION}", f"{SHIPS}\n\n{longer}\n\n{FARM}"]
     out = brief_cluster({"id": "q", "documents": docs, "max_words": 200}, 200)
     mayor = [s for s in out["summary"] if s["text"] == MAYOR]
     assert mayor and sorted(mayor[0]["article_ids"]) == ["0", "1"]

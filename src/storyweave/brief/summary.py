@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyweave.brief.sentences import _STOP, Candidate, Unit, candidates, group_units, has_verb, vectorize
-from storyweave.text import words
 from storyweave.model import SummarySentence
+from storyweave.text import words
 
 
 @dataclass(frozen=True)
@@ -255,9 +255,8 @@ def _fill(es: EventSentences, chosen: list[int], scores: np.ndarray, rep_idx: np
                         options.append(((a, b), total))
             for added, total in options:
                 key = (total - int(lengths[r]), float(sum(value[list(added)])), r, added)
-                if best is None or key[:2] > best[:2]:
-                    if all(verb_ok(u) for u in added):
-                        best = key
+                if (best is None or key[:2] > best[:2]) and all(verb_ok(u) for u in added):
+                    best = key
         if best is None:
             break
         gained, _, r, added = best
