@@ -293,6 +293,7 @@ def main() -> None:
         "| storyweave exact+near only: s | articles/s | pair F1 | speed-up |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    curve: list[tuple[int, float, float, float]] = []
     run_storyweave(rows[:50])  # warm-up: imports
     split_sentences("Warm up. The sentencizer loads once.")  # spaCy sentencizer load (wire passages)
     for n in args.sizes:
@@ -308,7 +309,15 @@ def main() -> None:
                      f"{fmt(rd['overall']['f1'])} | {t_d / t_o:.1f}x | {t_q:.1f} | {n / t_q:.0f} | "
                      f"{fmt(rq['overall']['f1'])} | {t_d / t_q:.1f}x |")
         print(lines[-1], flush=True)
+        curve.append((n, t_o, t_d, t_q))
         del big, big_en
+    if len(curve) > 1:
+        def trend(k: int) -> str:
+            ts = [c[k] for c in curve]
+            steps = ", ".join(f"x{b / a:.1f}" for a, b in zip(ts, ts[1:]))
+            return " -> ".join(f"{t:.1f} s" for t in ts) + f" ({steps} per step of N)"
+        lines += ["", "Time vs N (" + " -> ".join(str(c[0]) for c in curve) + "): storyweave " + trend(1)
+                  + "; datasketch " + trend(2) + "; storyweave exact+near only " + trend(3) + "."]
     lines += ["", f"Labelled-set run time: storyweave {t_ours:.1f}s, datasketch (th={best}) {t_ds_best:.1f}s.", ""]
     Path(args.out).write_text("\n".join(lines))
     print("\n".join(lines))

@@ -1,20 +1,25 @@
 """Duplicates, rewrites, translations and shared wire passages; provenance and independent sources.
 
-Stage `find_duplicates(corpus, settings)`:
+Stage `find_duplicates(corpus, settings)`, near-linear in the number of articles:
 
+0. one vectorised byte-level pass over all texts (`signatures.analyse`): token hashes, exact-text
+   keys, sampled 5-word-shingle fingerprints, hashes of long sentences, stem / anchor counts;
 1. exact copies: same word sequence (case, spacing, punctuation ignored);
-2. near copies and wire passages: sampled 5-word-shingle fingerprints in an inverted index
-   (`candidates.shared_fingerprint_pairs`); high containment is a near copy at once, the rest
-   is verified by sentence alignment;
-3. rewrites: TF-IDF cosine top-k over content-word stems, verified by in-order sentence
-   alignment (`verify.classify`);
+2. near copies: fingerprints in an inverted index (`candidates.shared_fingerprint_pairs`); when
+   most of the shorter text is in the longer and the longer is not mostly other text, a near
+   copy at once; the rest is verified by in-order sentence alignment (`verify.classify`);
+3. rewrites: TF-IDF cosine neighbours over content-word stems, one article per duplicate group,
+   verified by sentence alignment;
 4. translations: cosine over numbers and names between articles whose `language` differs,
-   verified by in-order alignment of the same anchors;
+   checked per duplicate group and verified by in-order alignment of language-neutral features;
 5. provenance: groups = connected components of copy links; original = earliest dated member,
-   else the most complete text; `original_known` only when both dates are known.
+   else the most complete text; `original_known` only when both dates are known;
+6. wire passages: pairs sharing >= 2 long sentences (hash index), confirmed on the text, between
+   different groups and publisher families.
 
-Settings overrides (all optional) via `settings.extra["dedup"]`: near_containment,
-rewrite_threshold, anchor_threshold, top_k, min_coverage.
+Sentence units for verification are built only for articles in candidate pairs, in vectorised
+batches (`verify.build_docs`).  Settings overrides (all optional) via
+`settings.extra["dedup"]`: any `DedupParams` field.
 """
 
 from __future__ import annotations
@@ -66,8 +71,10 @@ class DedupParams:
     translation_margin: float = 0.1  # translation links within this of the article's best match
     kinds: tuple[str, ...] = ("exact", "near", "rewrite", "translation", "wire")  # what to look for
     min_coverage: float = 0.7  # aligned share of the shorter text's sentences
-    workers: int = 1  # processes for the tokenisation passes (1: in process); only for large batches
-    parallel_min_articles: int = 3000
+    # processes for the vectorised passes (forked pool, same result); 1 by default because on a
+    # shared 2-core machine a second process gave no gain in measurements (see benchmarks/results)
+    workers: int = 1
+    parallel_min_articles: int = 3000  # smaller batches always run in process
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> DedupParams:
