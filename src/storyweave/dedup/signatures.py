@@ -207,26 +207,33 @@ def scan(texts: list[str]) -> Scan:
     # one C-level pass per step over the whole batch: join, encode, lower-case by byte table
     joined = "\n\x00\n".join(t.replace("\x00", " ") if "\x00" in t else t for t in texts)
     raw = joined.replace("’", "'").encode("utf-8")  # the typographic apostrophe joins words like '
-    orig = np.frombuffer(raw + b"\n" + bytes(16), dtype=np.uint8)
-    low = np.frombuffer(raw.translate(_LOWER_ASCII) + b"\n" + bytes(16), dtype=np.uint8).copy()
+    n = len(raw)
+
+    def padded(data: bytes, last: int) -> np.ndarray:  # text bytes, a final newline, 16 zero bytes
+        out = np.zeros(n + 17, dtype=np.uint8)
+        out[:n] = np.frombuffer(data, dtype=np.uint8)
+        out[n] = last
+        return out
+
+    orig = padded(raw, 10)
+    low = padded(raw.translate(_LOWER_ASCII), 10)
     # Latin-1 capitals (C3 80-9E but not the multiplication sign) lower-case by +0x20 on their
     # second byte; other scripts keep their case (a rare miss costs a missed match, not an error)
-    c3 = np.flatnonzero(low[:-17] == 0xC3) + 1
+    c3 = np.flatnonzero(low[:n] == 0xC3) + 1
     c3 = c3[(low[c3] >= 0x80) & (low[c3] <= 0x9E) & (low[c3] != 0x97)]
     low[c3] += 0x20
     buf = low
-    doc_start = np.r_[0, np.flatnonzero(orig[:-17] == 0) + 2].astype(np.int64)
-    cls = np.frombuffer((raw + b"\n").translate(_CLASS_TABLE) + bytes(16), dtype=np.uint8).copy()
+    doc_start = np.r_[0, np.flatnonzero(orig[:n] == 0) + 2].astype(np.int64)
+    cls = padded(raw.translate(_CLASS_TABLE), _CLASS[10])
     # punctuation of Latin-1 (C2 xx) and General Punctuation (E2 xx xx: dashes, quotes, ...) is not a word
-    lead = np.flatnonzero(buf[:-16] == 0xC2)
+    lead = np.flatnonzero(buf[:n] == 0xC2)
     cls[lead] = cls[lead + 1] = 0
-    lead = np.flatnonzero(buf[:-16] == 0xE2)
+    lead = np.flatnonzero(buf[:n] == 0xE2)
     cls[lead] = cls[lead + 1] = cls[lead + 2] = 0
     word = cls == 1
     word[1:-1] |= (cls[1:-1] == 2) & word[:-2] & word[2:]  # don't, well-known
-    edges = np.diff(word.view(np.int8), prepend=np.int8(0))
-    s = np.flatnonzero(edges == 1)
-    e = np.flatnonzero(edges == -1)
+    edges = np.flatnonzero(np.diff(word.view(np.int8), prepend=np.int8(0)))  # starts and ends alternate
+    s, e = edges[0::2], edges[1::2]
     n_words = np.diff(np.r_[np.searchsorted(s, doc_start), len(s)]).astype(np.int64)
     tok_doc = np.repeat(np.arange(n_docs, dtype=np.int64), n_words)
     h = _hash_spans(buf, s, e)
