@@ -250,12 +250,14 @@ def main() -> None:
         + (" --sizes " + " ".join(map(str, args.sizes)) if args.sizes != [1000, 10000] else "") + "`",
         "",
         f"Machine: {platform.machine()} {platform.processor() or ''}, Python {platform.python_version()}, "
-        "2 cores shared with other jobs (timings are wall clock, single process).",
+        "2 cores shared with other jobs (timings are wall clock, single process, both systems in the same run).",
         "",
         f"Labelled set: {len(rows)} articles ({n_en} English) from news_cluster + multinews_dev real articles: "
         + ", ".join(f"{k} {sum(r['gold_kind'] == k for r in rows)}" for k in KINDS)
         + f", wire hosts {sum(bool(r['gold_wire']) for r in rows) // 2} pairs; "
-        f"{len(excluded)} base pairs that already share >= 2 verbatim sentences in the source data are not scored.",
+        f"{len(excluded)} pairs of source articles that already reuse each other's text (>= 2 verbatim or "
+        "near-verbatim sentences, or same event with >= 2 sentences on each side sharing an 8-word run outside "
+        "quotations) are not scored (see make_dedup_set.py).",
         "",
         "## Quality (English articles; pair-level P/R/F1 within duplicate groups)",
         "",

@@ -65,7 +65,7 @@ class DedupParams:
     min_stem_containment: float = 0.6  # cheap pre-filter of rewrite candidates (shorter's stems in other)
     rewrite_threshold: float = 0.4  # TF-IDF cosine for a rewrite candidate
     anchor_threshold: float = 0.2  # anchor cosine for a translation candidate
-    top_k: int = 3  # translation candidates: duplicate groups checked per article
+    top_k: int = 2  # translation candidates: duplicate groups checked per article
     rewrite_top_k: int = 1  # rewrite candidates: TF-IDF neighbours per group representative
     translation_pool: int = 10  # anchor neighbours looked at per article (checked: top_k groups)
     translation_margin: float = 0.1  # translation links within this of the article's best match
