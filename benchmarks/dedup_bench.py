@@ -246,18 +246,18 @@ def main() -> None:
     lines += [
         "# Duplicate detection benchmark (`storyweave.dedup`)",
         "",
-        "Command: `python benchmarks/make_dedup_set.py && python benchmarks/dedup_bench.py"
-        + (" --sizes " + " ".join(map(str, args.sizes)) if args.sizes != [1000, 10000] else "") + "`",
+        ("Command: `python benchmarks/make_dedup_set.py && python benchmarks/dedup_bench.py"
+         + (" --sizes " + " ".join(map(str, args.sizes)) if args.sizes != [1000, 10000] else "") + "`"),
         "",
-        f"Machine: {platform.machine()} {platform.processor() or ''}, Python {platform.python_version()}, "
-        "2 cores shared with other jobs (timings are wall clock, single process, both systems in the same run).",
+        (f"Machine: {platform.machine()} {platform.processor() or ''}, Python {platform.python_version()}, "
+         "2 cores shared with other jobs (timings are wall clock, single process, both systems in the same run)."),
         "",
-        f"Labelled set: {len(rows)} articles ({n_en} English) from news_cluster + multinews_dev real articles: "
-        + ", ".join(f"{k} {sum(r['gold_kind'] == k for r in rows)}" for k in KINDS)
-        + f", wire hosts {sum(bool(r['gold_wire']) for r in rows) // 2} pairs; "
-        f"{len(excluded)} pairs of source articles that already reuse each other's text (>= 2 verbatim or "
-        "near-verbatim sentences, or same event with >= 2 sentences on each side sharing an 8-word run outside "
-        "quotations) are not scored (see make_dedup_set.py).",
+        (f"Labelled set: {len(rows)} articles ({n_en} English) from news_cluster + multinews_dev real articles: "
+         + ", ".join(f"{k} {sum(r['gold_kind'] == k for r in rows)}" for k in KINDS)
+         + f", wire hosts {sum(bool(r['gold_wire']) for r in rows) // 2} pairs; "
+         f"{len(excluded)} pairs of source articles that already reuse each other's text (>= 2 verbatim or "
+         "near-verbatim sentences, or same event with >= 2 sentences on each side sharing an 8-word run outside "
+         "quotations) are not scored (see make_dedup_set.py)."),
         "",
         "## Quality (English articles; pair-level P/R/F1 within duplicate groups)",
         "",
@@ -282,17 +282,17 @@ def main() -> None:
     tr, ov = res_all["translation"], res_all["overall"]
     lines += [
         "",
-        f"Cross-lingual (Portuguese intermediates, language='pt'): translation P {fmt(tr['p'])} R {fmt(tr['r'])} "
-        f"F1 {fmt(tr['f1'])}; overall with them F1 {fmt(ov['f1'])} (P {fmt(ov['p'])} R {fmt(ov['r'])}).",
+        (f"Cross-lingual (Portuguese intermediates, language='pt'): translation P {fmt(tr['p'])} R {fmt(tr['r'])} "
+         f"F1 {fmt(tr['f1'])}; overall with them F1 {fmt(ov['f1'])} (P {fmt(ov['p'])} R {fmt(ov['r'])})."),
         "",
-        "datasketch thresholds tried (MinHash 128 perm over the same word 5-shingles, MinHashLSH, groups = "
-        "connected components): " + ", ".join(
-            f"{th}: F1 {fmt(r['overall']['f1'])}" for th, (r, _) in ds_results.items()),
+        ("datasketch thresholds tried (MinHash 128 perm over the same word 5-shingles, MinHashLSH, groups = "
+         "connected components): " + ", ".join(
+             f"{th}: F1 {fmt(r['overall']['f1'])}" for th, (r, _) in ds_results.items())),
         "",
         "## Speed (whole duplicate stage, replicated + perturbed set: each replicate gets its own vocabulary)",
         "",
-        f"| N articles | storyweave s | articles/s | pair F1 | datasketch (th={best}) s | articles/s | pair F1 | speed-up "
-        "| storyweave exact+near only: s | articles/s | pair F1 | speed-up |",
+        (f"| N articles | storyweave s | articles/s | pair F1 | datasketch (th={best}) s | articles/s | pair F1 | speed-up "
+         "| storyweave exact+near only: s | articles/s | pair F1 | speed-up |"),
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     curve: list[tuple[int, float, float, float]] = []
@@ -316,7 +316,7 @@ def main() -> None:
     if len(curve) > 1:
         def trend(k: int) -> str:
             ts = [c[k] for c in curve]
-            steps = ", ".join(f"x{b / a:.1f}" for a, b in zip(ts, ts[1:]))
+            steps = ", ".join(f"x{b / a:.1f}" for a, b in itertools.pairwise(ts))
             return " -> ".join(f"{t:.1f} s" for t in ts) + f" ({steps} per step of N)"
         lines += ["", "Time vs N (" + " -> ".join(str(c[0]) for c in curve) + "): storyweave " + trend(1)
                   + "; datasketch " + trend(2) + "; storyweave exact+near only " + trend(3) + "."]

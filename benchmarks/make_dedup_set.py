@@ -199,7 +199,7 @@ def make_near(paras: list[str], rnd: random.Random) -> list[str]:
     if "head" in ops:
         out.insert(0, "UPDATED " + rnd.choice(["10:42 GMT", "3 hours ago", "Monday"]))
     # scrape noise lines are always injected ("noise" in ops only counts towards the op budget)
-    if True:  # noqa: SIM108 - kept as a block so the seeded random sequence is unchanged
+    if True:  # kept as a block so the seeded random sequence is unchanged
         for _ in range(rnd.randint(1, 4)):
             out.insert(rnd.randrange(len(out) + 1), rnd.choice(NOISE_LINES))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_dedup import HOST_MORE, HOST_OWN, NEAR, OTHER_REPORT, REWRITE, WIRE
 
 from storyweave.dedup import _verbatim_sentences, find_duplicates
 from storyweave.dedup.signatures import analyse, token_hashes, tokens
@@ -11,8 +12,6 @@ from storyweave.dedup.verify import build_docs, make_doc
 from storyweave.model import Article, Corpus
 from storyweave.settings import Settings
 from storyweave.text import split_sentences
-
-from test_dedup import HOST_MORE, HOST_OWN, NEAR, OTHER_REPORT, REWRITE, WIRE
 
 TRICKY = (
     "Don’t stop — “We’re here,” he said. L’État-major met at the École in Zürich; 4,200 people,\n"
