@@ -54,7 +54,7 @@ def instant(published: str | None) -> tuple[str | None, str | None]:
     if not published:
         return None, None
     try:
-        dt = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
+        dt = datetime.fromisoformat(published.strip())  # Python >= 3.11 reads a trailing Z
     except ValueError:
         return published[:10], None
     if dt.tzinfo is not None:
