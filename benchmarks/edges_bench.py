@@ -3,10 +3,12 @@
 Measures (one process, one temporary store):
   1. read + first ingest of all articles: time per stage and time to save;
   2. rendering: briefings.json (+ schema validation), briefings.md, index.html;
-  3. a second run on the same input (nothing new: stages skipped) vs. a forced re-run (the
-     baseline: what re-processing everything costs), with store row counts before/after and the
-     share of event ids kept by the forced re-run;
-  4. streaming: the last 10% of the articles added to a store holding the first 90%;
+  3. a second run on the same input (nothing new: stages skipped), a forced re-run (stages run,
+     cached per-article parses and per-event results reused) and the baseline of a forced re-run
+     without the cache (`--fresh`: what re-processing everything costs), with store row counts
+     and the share of event ids kept;
+  4. streaming: the last 10% of the articles added to a store holding the first 90%, with the
+     cache (only new texts parsed, unchanged events reused) and, as the baseline, without it;
   5. persistence: SQLite save+load vs. the naive baseline of dumping/loading briefings.json.
 
 Usage:  python benchmarks/edges_bench.py [--limit N] [--out benchmarks/results/edges.md]
@@ -27,6 +29,7 @@ from pathlib import Path
 
 from storyweave import store
 from storyweave.engines.local import ingest
+from storyweave.model import to_dict
 from storyweave.readers import read_paths
 from storyweave.render.contract import to_briefings, validation_errors
 from storyweave.render.html import render_html
@@ -44,16 +47,30 @@ def data_file() -> Path:
     return path
 
 
+CPU: dict[str, float] = {}  # CPU seconds of the last timed() call, by label
+
+
 def timed(fn, *args, **kw):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = fn(*args, **kw)
+    CPU["last"] = time.process_time() - cpu
     return result, time.perf_counter() - start
+
+
+def cache_keys(conn, kind: str = "article") -> set[str]:
+    return {r[0] for r in conn.execute("SELECT key FROM cache WHERE kind = ?", (kind,))}
 
 
 def rows(db: Path) -> dict[str, int]:
     with sqlite3.connect(db) as conn:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in ("articles", "events", "stories", "duplicate_links")}
+
+
+def _results(corpus) -> tuple:
+    """Events and stories as plain data, in id order (to compare two runs)."""
+    events = sorted((to_dict(e) for e in corpus.events), key=lambda e: e["id"])
+    return events, sorted((to_dict(s) for s in corpus.stories), key=lambda s: s["id"])
 
 
 def main() -> None:
@@ -77,6 +94,7 @@ def main() -> None:
     db = work / "bench.db"
     conn = store.connect(db)
     first, t_first = timed(ingest, conn, articles, errors, settings, command="bench")
+    c_first = CPU["last"]
     t_stages = sum(first.seconds.values())
     rows_first = rows(db)
 
@@ -93,9 +111,16 @@ def main() -> None:
     rows_again = rows(db)
     forced_articles, _ = read_paths([source])
     forced, t_forced = timed(ingest, conn, forced_articles, [], settings, command="bench-forced", force=True)
+    c_forced = CPU["last"]
+    rows_forced = rows(db)
+    fresh_articles, _ = read_paths([source])
+    fresh, t_fresh = timed(ingest, conn, fresh_articles, [], settings, command="bench-fresh", fresh=True)
+    c_fresh = CPU["last"]
     before_ids = {e.id for e in first.corpus.events}
     after_ids = {e.id for e in forced.corpus.events}
     kept = len(before_ids & after_ids) / max(1, len(before_ids))
+    fresh_ids = {e.id for e in fresh.corpus.events}
+    same_as_fresh = _results(forced.corpus) == _results(fresh.corpus)
     conn.close()
 
     # 4. streaming: 90% then 10%
@@ -104,9 +129,25 @@ def main() -> None:
     sconn = store.connect(sdb)
     batch1, _ = read_paths([source])
     _, t_s1 = timed(ingest, sconn, batch1[:split], [], settings, command="stream-90")
+    c_s1 = CPU["last"]
+    kinds = ("article", "event_analysis", "event_brief")
+    keys_before = {k: cache_keys(sconn, k) for k in kinds}
     batch2, _ = read_paths([source])
     stream, t_s2 = timed(ingest, sconn, batch2[split:], [], settings, command="stream-10")
+    c_s2 = CPU["last"]
+    redone = {k: len(cache_keys(sconn, k) - keys_before[k]) for k in kinds}
+    parsed_now = redone["article"]
     sconn.close()
+    # baseline: the same two batches, the second one without the cache (everything recomputed)
+    bdb = work / "stream-baseline.db"
+    bconn = store.connect(bdb)
+    batch1, _ = read_paths([source])
+    ingest(bconn, batch1[:split], [], settings, command="stream-90")
+    batch2, _ = read_paths([source])
+    stream_base, t_b2 = timed(ingest, bconn, batch2[split:], [], settings, command="stream-10-fresh", fresh=True)
+    c_b2 = CPU["last"]
+    bconn.close()
+    stream_same = _results(stream.corpus) == _results(stream_base.corpus)
 
     # 5. persistence vs json baseline
     copy_db = work / "copy.db"
@@ -117,21 +158,26 @@ def main() -> None:
     _, t_jload = timed(lambda: json.loads(jpath.read_text(encoding="utf-8")))
 
     stage_rows = "\n".join(f"| stage `{k}` | {v:.2f} |" for k, v in first.seconds.items())
+    stream_stages = " · ".join(f"{k} {v:.2f}" for k, v in stream.seconds.items())
+    base_stages = " · ".join(f"{k} {v:.2f}" for k, v in stream_base.seconds.items())
+    forced_stages = " · ".join(f"{k} {v:.2f}" for k, v in forced.seconds.items())
     report = f"""# Edges: store, re-runs, reports
 
 Command: `python benchmarks/edges_bench.py{' --limit ' + str(args.limit) if args.limit else ''}`  
-Machine: {platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs), Python {platform.python_version()}  
+Machine: {platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs: wall times vary with their load,
+CPU seconds of this process are given beside them), Python {platform.python_version()}  
 Data: news_cluster, {n} articles read ({len(errors)} unreadable) from one JSONL file.
 
-## First run (all new)
+## First run (all new, empty store)
 
 | step | seconds |
 |---|---:|
 | read (readers) | {t_read:.2f} |
 {stage_rows}
 | save to SQLite (one transaction) | {t_first - t_stages:.2f} |
-| **ingest total** | **{t_first:.2f}** |
+| **ingest total** | **{t_first:.2f}** wall, {c_first:.2f} CPU |
 
+Throughput: {n / t_first:.1f} articles/s wall ({n / c_first:.1f} articles per CPU second).
 Result: {rows_first['articles']} articles, {rows_first['events']} events, {rows_first['stories']} stories,
 {rows_first['duplicate_links']} duplicate links.
 
@@ -146,30 +192,38 @@ Result: {rows_first['articles']} articles, {rows_first['events']} events, {rows_
 
 ## Re-running on the same input
 
-| run | seconds | new | updated | unchanged | store rows after (articles/events/stories/links) |
-|---|---:|---:|---:|---:|---|
-| first run | {t_first:.2f} | {len(first.merge.new)} | {len(first.merge.updated)} | {len(first.merge.unchanged)} | {'/'.join(str(v) for v in rows_first.values())} |
-| second run (stages skipped) | {t_again:.2f} | {len(again.merge.new)} | {len(again.merge.updated)} | {len(again.merge.unchanged)} | {'/'.join(str(v) for v in rows_again.values())} |
-| baseline: forced re-run | {t_forced:.2f} | {len(forced.merge.new)} | {len(forced.merge.updated)} | {len(forced.merge.unchanged)} | {'/'.join(str(v) for v in rows(db).values())} |
+| run | seconds (wall) | CPU | new | updated | unchanged | store rows after (articles/events/stories/links) |
+|---|---:|---:|---:|---:|---:|---|
+| first run | {t_first:.2f} | {c_first:.2f} | {len(first.merge.new)} | {len(first.merge.updated)} | {len(first.merge.unchanged)} | {'/'.join(str(v) for v in rows_first.values())} |
+| second run (nothing new: stages skipped) | {t_again:.2f} | | {len(again.merge.new)} | {len(again.merge.updated)} | {len(again.merge.unchanged)} | {'/'.join(str(v) for v in rows_again.values())} |
+| forced re-run (`--force`: stages run, cache reused) | {t_forced:.2f} | {c_forced:.2f} | {len(forced.merge.new)} | {len(forced.merge.updated)} | {len(forced.merge.unchanged)} | {'/'.join(str(v) for v in rows_forced.values())} |
+| baseline: forced re-run without cache (`--fresh`) | {t_fresh:.2f} | {c_fresh:.2f} | {len(fresh.merge.new)} | {len(fresh.merge.updated)} | {len(fresh.merge.unchanged)} | {'/'.join(str(v) for v in rows(db).values())} |
 
-Forced re-run keeps {kept:.1%} of event ids ({len(before_ids & after_ids)}/{len(before_ids)}); it reports
-{len(forced.corpus.changes)} change lines.
+Forced re-run stages: {forced_stages} s. It keeps {kept:.1%} of event ids ({len(before_ids & after_ids)}/{len(before_ids)})
+and reports {len(forced.corpus.changes)} change lines; the `--fresh` re-run keeps
+{len(before_ids & fresh_ids)}/{len(before_ids)}. Cached and fresh re-runs give identical events and stories: {same_as_fresh}.
 
 ## Streaming
 
-| batch | articles | seconds |
-|---|---:|---:|
-| first 90% into an empty store | {split} | {t_s1:.2f} |
-| last 10% into that store | {n - split} | {t_s2:.2f} |
+| batch | articles | seconds (wall) | CPU |
+|---|---:|---:|---:|
+| first 90% into an empty store | {split} | {t_s1:.2f} | {c_s1:.2f} |
+| last 10% into that store (cache: new texts parsed, unchanged events reused) | {n - split} | {t_s2:.2f} | {c_s2:.2f} |
+| baseline: the same last 10% with the cache dropped (`--fresh`) | {n - split} | {t_b2:.2f} | {c_b2:.2f} |
 
+Last 10% with cache, per stage: {stream_stages} s; {parsed_now} texts parsed (new articles, and stored
+articles whose cleaned text changed); {redone['event_analysis']} of {len(stream.corpus.events)} events analysed
+and {redone['event_brief']} briefed again (new events, events that gained or lost reports or whose reports'
+cleaned text changed), the others taken from the cache. Without cache: {base_stages} s.
 The 10% batch produced {len(stream.corpus.changes)} change lines; the store then holds
-{len(stream.corpus.articles)} articles and {len(stream.corpus.events)} events.
+{len(stream.corpus.articles)} articles and {len(stream.corpus.events)} events. Cached and uncached results
+identical: {stream_same}.
 
 ## Persistence vs. a JSON file (baseline)
 
 | | save | load |
 |---|---:|---:|
-| SQLite store (articles incl. raw text, FTS index, events, stories, links, run log) | {t_save:.2f} | {t_load:.2f} |
+| SQLite store (articles incl. raw text, FTS index, events, stories, links, cache, run log) | {t_save:.2f} | {t_load:.2f} |
 | baseline: briefings.json dump/parse (no raw text, no index, not queryable) | {t_jdump:.2f} | {t_jload:.2f} |
 """
     args.out.parent.mkdir(parents=True, exist_ok=True)
