@@ -204,7 +204,7 @@ def report(
     except store.StoreError as exc:
         _fail(str(exc), 2)
     try:
-        corpus = store.load_corpus(conn)
+        corpus = store.load_corpus(conn, with_cache=False)
         last = store.runs(conn, limit=1)
     finally:
         conn.close()
@@ -324,7 +324,7 @@ def _load_store(db: Path) -> Corpus:
     if not db.exists():
         _fail(f"{db}: no such store")
     try:
-        return store.load_corpus(db)
+        return store.load_corpus(db, with_cache=False)
     except (store.StoreError, sqlite3.Error) as exc:
         _fail(f"{db}: {exc}", 2)
         raise  # unreachable

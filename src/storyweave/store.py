@@ -232,8 +232,9 @@ def _dumps(value: Any) -> str:
 # load
 
 
-def load_corpus(db: str | Path | sqlite3.Connection) -> Corpus:
-    """Everything stored, as a Corpus whose articles are all `is_new=False`."""
+def load_corpus(db: str | Path | sqlite3.Connection, *, with_cache: bool = True) -> Corpus:
+    """Everything stored, as a Corpus whose articles are all `is_new=False` (without the
+    cache of derived results when `with_cache` is False: reports and queries do not need it)."""
     conn = db if isinstance(db, sqlite3.Connection) else connect(db)
     try:
         articles = [_row_to_article(row) for row in conn.execute("SELECT * FROM articles ORDER BY rowid")]
@@ -244,7 +245,7 @@ def load_corpus(db: str | Path | sqlite3.Connection) -> Corpus:
         events = [from_dict(Event, json.loads(r["data"])) for r in conn.execute("SELECT data FROM events ORDER BY rowid")]
         stories = [from_dict(Story, json.loads(r["data"])) for r in conn.execute("SELECT data FROM stories ORDER BY rowid")]
         cache: dict[str, dict[str, Any]] = {}
-        for row in conn.execute("SELECT kind, key, data FROM cache"):
+        for row in conn.execute("SELECT kind, key, data FROM cache") if with_cache else ():
             cache.setdefault(row["kind"], {})[row["key"]] = json.loads(row["data"])
     finally:
         if not isinstance(db, sqlite3.Connection):
