@@ -244,13 +244,19 @@ def load_corpus(db: str | Path | sqlite3.Connection, *, with_cache: bool = True)
         ]
         events = [from_dict(Event, json.loads(r["data"])) for r in conn.execute("SELECT data FROM events ORDER BY rowid")]
         stories = [from_dict(Story, json.loads(r["data"])) for r in conn.execute("SELECT data FROM stories ORDER BY rowid")]
-        cache: dict[str, dict[str, Any]] = {}
-        for row in conn.execute("SELECT kind, key, data FROM cache") if with_cache else ():
-            cache.setdefault(row["kind"], {})[row["key"]] = json.loads(row["data"])
+        cache = load_cache(conn) if with_cache else {}
     finally:
         if not isinstance(db, sqlite3.Connection):
             conn.close()
     return Corpus(articles=articles, duplicates=duplicates, events=events, stories=stories, cache=cache)
+
+
+def load_cache(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """The stored `Corpus.cache`: derived results by kind, then key."""
+    cache: dict[str, dict[str, Any]] = {}
+    for row in conn.execute("SELECT kind, key, data FROM cache"):
+        cache.setdefault(row["kind"], {})[row["key"]] = json.loads(row["data"])
+    return cache
 
 
 def _row_to_article(row: sqlite3.Row) -> Article:

@@ -99,12 +99,12 @@ def ingest(
     from storyweave import store
 
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    stored = store.load_corpus(conn)
+    stored = store.load_corpus(conn, with_cache=False)
     corpus, merge = store.merge_articles(stored, articles)
     corpus.errors = list(errors or []) + corpus.errors
-    if fresh:
-        corpus.cache = {}
     processed = bool(merge.new or merge.updated) or force or fresh
+    if processed and not fresh:
+        corpus.cache = store.load_cache(conn)  # only when the stages run (a kind left out is kept as stored)
     seconds: dict[str, float] = {}
     if processed:
         run = run_pipeline(corpus, settings, progress=progress)
