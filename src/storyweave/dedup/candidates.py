@@ -43,7 +43,7 @@ def shared_fingerprint_pairs(fps: Fingerprints, n_docs: int, max_df: int = 40) -
     return uniq // n_docs, uniq % n_docs, counts
 
 
-def tfidf(counts: sparse.csr_matrix, top_terms: int = 60, max_df_ratio: float = 0.2, max_df: int = 1000) -> sparse.csr_matrix:
+def tfidf(counts: sparse.csr_matrix, top_terms: int = 60, max_df_ratio: float = 0.2, max_df: int = 200) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows of an article x term count matrix, each pruned to its
     `top_terms` heaviest terms (keeps the similarity product sparse at 100k articles).
 
