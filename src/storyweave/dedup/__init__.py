@@ -63,7 +63,7 @@ class DedupParams:
     near_longer: float = 0.3  # ... when the shared text is also this share of the longer text
     verify_containment: float = 0.25  # below this only wire passages are looked for
     min_shared: int = 5  # shared fingerprints (~20 shared shingles) before a pair is verified
-    min_stem_containment: float = 0.65  # cheap pre-filter of rewrite candidates (shorter's stems in other)
+    min_stem_containment: float = 0.6  # cheap pre-filter of rewrite candidates (shorter's stems in other)
     rewrite_threshold: float = 0.4  # TF-IDF cosine for a rewrite candidate
     anchor_threshold: float = 0.2  # anchor cosine for a translation candidate
     top_k: int = 2  # translation candidates: duplicate groups checked per article
