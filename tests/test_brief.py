@@ -213,3 +213,13 @@ def test_a_sentence_quoted_inside_a_longer_one_cites_that_article_too():
     out = brief_cluster({"id": "q", "documents": docs, "max_words": 200}, 200)
     mayor = [s for s in out["summary"] if s["text"] == MAYOR]
     assert mayor and sorted(mayor[0]["article_ids"]) == ["0", "1"]
+
+
+def test_quotes_without_a_named_speaker_stay_out_of_summaries():
+    from storyweave.brief.sentences import junk_reason
+
+    assert junk_reason('"We have fruit, machinery and chemicals sitting on the quay," he said.')
+    assert junk_reason('"Now they are being asked to work longer for less."')
+    assert junk_reason('"Our members have carried this port through two hard winters," Halloran said.') is None
+    assert junk_reason('Union leader Viktor Halloran said the walkout had "total support" on the docks.') is None
+    assert junk_reason("Just fill in your contact details in the form below to join our mailing list today.")

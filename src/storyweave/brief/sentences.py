@@ -41,11 +41,34 @@ _NOTICE = re.compile(
     r"\bcrawls? (of|are part|with)\b|\bcrawler software|\bheritrix\b|no more 404|"
     r"\byour tweets?\b|\btweet location|\bcustom domain|\bunsubscribe\b|"
     r"\bin this (undated |handout |file )?(\w+, )?(\w+\.? \d{1,2}, \d{4},? )?(file )?(photo|image|picture|photograph)\b|"
-    r"\bAP Photo\b|\bphoto (by|courtesy of|provided by|released by)\b|\bgetty images\b",
+    r"\bAP Photo\b|\bphoto (by|courtesy of|provided by|released by)\b|\bgetty images\b|"
+    r"\bmailing list\b|\bthe form below\b|\bkeep up to date with\b",
     re.IGNORECASE,
 )
 # Addressed to the reader outside a quote ("You can ...", "Your donation ..."): site copy, not reporting.
 _READER = re.compile(r"^(you|your)\b", re.IGNORECASE)
+# A quotation whose speaker is only a pronoun or missing ('"We have fruit ...," he said.'): it
+# reads as a dangling fragment once lifted out of its article, so it is left to the quotes section.
+_DOUBLE_QUOTES = re.compile(r"[\"“”„«»]")
+_QUOTED_SPAN = re.compile(r"[\"“„«][^\"“”„«»]*[\"”»]")
+_BARE_ATTRIBUTION = re.compile(
+    r"^\W*((he|she|they|it|we|i)\s+(said|says|added|adds|continued|told \w+|wrote|tweeted|asked)|"
+    r"(said|says|added|adds|continued|asked)\s+(he|she|they))?\W*$", re.IGNORECASE)
+
+
+def _dangling_quote(text: str) -> bool:
+    """True for a sentence that opens with a quotation and names no speaker outside it.
+
+    Halves of a quotation cut by the sentence splitter are kept: dropping them cost 0.55 ROUGE-1
+    on Multi-News dev (they often carry the named speaker); this rule costs 0.36 and keeps
+    '"...," he said.' fragments out of briefings.
+    """
+    marks = _DOUBLE_QUOTES.findall(text)
+    if not marks or len(marks) % 2 or not _DOUBLE_QUOTES.match(text.lstrip()):
+        return False
+    return _BARE_ATTRIBUTION.match(_QUOTED_SPAN.sub(" ", text)) is not None
+
+
 # The splitter cut after an abbreviation ("... reached No." + "1 in 2007"): only half a sentence.
 _CUT_AT_ABBREVIATION = re.compile(
     r"\b(No|St|Ave|Blvd|Rd|Sgt|Lt|Capt|Col|Gen|Gov|Sen|Rep|Dr|Mr|Mrs|Ms|Jr|Sr|Inc|Corp|Co|Ltd|Ft|Mt|Dept|vs)\.$")
@@ -72,6 +95,8 @@ def junk_reason(text: str) -> str | None:
         return "site notice or photo caption"
     if _READER.search(text):
         return "addresses the reader (site copy)"
+    if _dangling_quote(text):
+        return "quotation without a named speaker (needs its article's context)"
     if _CUT_AT_ABBREVIATION.search(text):
         return "cut at an abbreviation (half a sentence)"
     if not _ENDS_LIKE_SENTENCE.search(text):
