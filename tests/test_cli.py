@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -224,3 +225,51 @@ def test_stages_and_help(runner):
                     ["stages"], ["serve"]):
         shown = runner.invoke(app, [*command, "--help"])
         assert shown.exit_code == 0 and "Usage" in shown.stdout
+
+
+def test_optional_llm_rewording_keeps_only_supported_sentences(runner, inputs, tmp_path):
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class FakeLLM(BaseHTTPRequestHandler):
+        def do_POST(self):
+            prompt = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["messages"][0]["content"]
+            first = re.search(r"^\[1\] (.*)$", prompt, re.MULTILINE).group(1)
+            answer = f"{first.rstrip('.')} [1]. The president resigned in protest [1]."  # second one is invented
+            body = json.dumps({"choices": [{"message": {"content": answer}}]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), FakeLLM)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        out = tmp_path / "out"
+        result = runner.invoke(app, ["run", str(inputs), "--out", str(out), "--db", str(tmp_path / "s.db"),
+                                     "--llm-endpoint", f"http://127.0.0.1:{server.server_port}/v1"])
+    finally:
+        server.shutdown()
+    assert result.exit_code == 0, result.output
+    events = json.loads((out / "briefings.json").read_text())["events"]
+    reworded = [e for e in events if e["reworded_summary"]]
+    assert reworded
+    for e in reworded:
+        assert [s["text"].rstrip(".") for s in e["reworded_summary"]] == [e["summary"][0]["text"].rstrip(".")]
+        assert e["reworded_summary"][0]["article_ids"] == e["summary"][0]["article_ids"]
+        assert "president resigned" not in json.dumps(e["reworded_summary"])
+    assert "Reworded summary" in (out / "briefings.md").read_text()
+    assert "Reworded summary" in (out / "index.html").read_text()
+
+
+def test_unreachable_llm_endpoint_is_one_line_and_extractive_stays(runner, inputs, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(inputs), "--out", str(out), "--db", str(tmp_path / "s.db"),
+                                 "--llm-endpoint", "http://127.0.0.1:9/v1"])
+    assert result.exit_code == 0
+    assert "rewording stopped" in result.output
+    events = json.loads((out / "briefings.json").read_text())["events"]
+    assert all(e["summary"] for e in events) and not any(e["reworded_summary"] for e in events)

@@ -147,9 +147,37 @@ def summary_line(outcome: IngestResult) -> str:
     )
 
 
-def _write_reports(corpus: Corpus, out: Path) -> None:
+LLM_ENDPOINT_OPTION = typer.Option(
+    None, "--llm-endpoint", envvar="STORYWEAVE_LLM_ENDPOINT",
+    help="Optional OpenAI-compatible endpoint (e.g. http://localhost:8080/v1) to reword each event summary; "
+         "sentences the sources do not support are dropped. API key from $OPENAI_API_KEY. Off by default.")
+LLM_MODEL_OPTION = typer.Option("default", "--llm-model", envvar="STORYWEAVE_LLM_MODEL",
+                                help="Model name sent to --llm-endpoint.")
+
+
+def _reword(corpus: Corpus, endpoint: str, model: str, words: int) -> None:
+    """Optional abstractive pass at the edge: stops at the first endpoint failure, extractive stays."""
+    from storyweave.brief.abstractive import abstractive_summary, openai_compatible
+
+    complete = openai_compatible(endpoint, model)
+    done = 0
+    for event in corpus.events:
+        try:
+            event.reworded_summary = abstractive_summary(event, complete, max_words=words)
+        except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+            _error(f"{endpoint}: rewording stopped ({type(exc).__name__}: {exc}); extractive summaries kept")
+            return
+        done += 1
+    _console.print(f"reworded {done} event summaries via {endpoint}", highlight=False)
+
+
+def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, llm_model: str = "default",
+                   words: int = 120) -> None:
     from storyweave.render import write_reports
     from storyweave.render.contract import to_briefings, validation_errors
+
+    if llm_endpoint:
+        _reword(corpus, llm_endpoint, llm_model, words)
 
     problems = validation_errors(to_briefings(corpus))
     for problem in problems:
@@ -170,10 +198,12 @@ def run(
     force: bool = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed."),
     verbose: bool = VERBOSE_OPTION,
     fresh: bool = FRESH_OPTION,
+    llm_endpoint: str | None = LLM_ENDPOINT_OPTION,
+    llm_model: str = LLM_MODEL_OPTION,
 ) -> None:
     """Read PATHS, merge them with the store, run the pipeline, save, and write the reports."""
     outcome = _ingest(paths, db, words, command="run", force=force, verbose=verbose, fresh=fresh)
-    _write_reports(outcome.corpus, out)
+    _write_reports(outcome.corpus, out, llm_endpoint, llm_model, words)
     typer.echo(summary_line(outcome))
 
 
@@ -195,6 +225,9 @@ def add(
 def report(
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md, index.html."),
     db: Path = DB_OPTION,
+    words: int = WORDS_OPTION,
+    llm_endpoint: str | None = LLM_ENDPOINT_OPTION,
+    llm_model: str = LLM_MODEL_OPTION,
 ) -> None:
     """Write the reports from what the store holds (no reading, no processing)."""
     if not db.exists():
@@ -210,7 +243,7 @@ def report(
         conn.close()
     if last:
         corpus.changes = last[0].changes
-    _write_reports(corpus, out)
+    _write_reports(corpus, out, llm_endpoint, llm_model, words)
     typer.echo(f"{len(corpus.articles)} articles; {len(corpus.events)} events; {len(corpus.stories)} stories")
 
 

@@ -132,6 +132,9 @@ class Event:
     discrepancies: list[Discrepancy] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     outlets: list[OutletCoverage] = field(default_factory=list)
+    # optional LLM rewording of `summary`, made at the edge when the user configures an endpoint;
+    # every sentence was checked against the extractive sentences it cites (brief/abstractive.py)
+    reworded_summary: list[SummarySentence] = field(default_factory=list)
 
 
 @dataclass

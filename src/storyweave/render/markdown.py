@@ -118,6 +118,10 @@ def _event(ev: EventView, view: ReportView, lines: list[str], level: str = "###"
         lines += ["#### Summary", ""]
         lines += [f"- {esc(s.text)} {cite(s.article_ids)}" for s in e.summary]
         lines.append("")
+    if e.reworded_summary:
+        lines += ["#### Reworded summary (LLM; each sentence checked against the sentences it cites)", ""]
+        lines += [f"- {esc(s.text)} {cite(s.article_ids)}" for s in e.reworded_summary]
+        lines.append("")
     if e.facts:
         lines += ["#### Confirmed facts", ""]
         for f in e.facts:
