@@ -273,3 +273,10 @@ def test_unreachable_llm_endpoint_is_one_line_and_extractive_stays(runner, input
     assert "rewording stopped" in result.output
     events = json.loads((out / "briefings.json").read_text())["events"]
     assert all(e["summary"] for e in events) and not any(e["reworded_summary"] for e in events)
+
+
+def test_unknown_engine_is_a_one_line_error(runner, inputs, tmp_path):
+    result = runner.invoke(app, ["add", str(inputs), "--db", str(tmp_path / "s.db"), "--engine", "spark"])
+    assert result.exit_code == 2
+    assert "unknown engine 'spark'" in result.output
+    assert not (tmp_path / "s.db").exists() or _counts(tmp_path / "s.db")["articles"] == 0

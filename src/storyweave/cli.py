@@ -79,12 +79,33 @@ FRESH_OPTION = typer.Option(False, "--fresh", help="Re-run every stage without t
                             "parses and per-event results (implies --force).")
 
 
+ENGINE_OPTION = typer.Option("local", "--engine", help="Where the stages run: 'local' (this process) or 'ray' "
+                             "(per-article parsing spread over Ray workers; needs `pip install storyweave[ray]`).")
+RAY_ADDRESS_OPTION = typer.Option(None, "--ray-address", help="Ray cluster to join (default: start a local one).")
+
+
+def _runner(engine: str, ray_address: str | None):
+    if engine == "local":
+        return None
+    if engine != "ray":
+        _fail(f"--engine: unknown engine '{engine}' (choose local or ray)", 2)
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        _fail("--engine ray: Ray is not installed (pip install 'storyweave[ray]')", 2)
+    from storyweave.engines.ray import make_runner
+
+    return make_runner(ray_address)
+
+
 def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool = False,
-            verbose: bool = False, fresh: bool = False) -> IngestResult:
+            verbose: bool = False, fresh: bool = False, engine: str = "local",
+            ray_address: str | None = None) -> IngestResult:
     from storyweave.engines.local import StageError, ingest  # imported here: `--help` stays fast
     from storyweave.pipeline import STAGES
     from storyweave.readers import read_paths
 
+    runner = _runner(engine, ray_address)
     with _console.status("reading inputs…"):
         articles, errors = read_paths([str(p) for p in paths])
     for error in errors:
@@ -103,7 +124,8 @@ def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool =
                 progress.update(task, description=f"stage {name}", total=total, completed=index + finished)
 
             result = ingest(conn, articles, errors, Settings(summary_words=words), command=command,
-                            inputs=[str(p) for p in paths], force=force, fresh=fresh, progress=report)
+                            inputs=[str(p) for p in paths], force=force, fresh=fresh, progress=report,
+                            runner=runner)
     except StageError as exc:
         _fail(f"{exc} (the store was not changed)")
     except sqlite3.Error as exc:
@@ -200,9 +222,12 @@ def run(
     fresh: bool = FRESH_OPTION,
     llm_endpoint: str | None = LLM_ENDPOINT_OPTION,
     llm_model: str = LLM_MODEL_OPTION,
+    engine: str = ENGINE_OPTION,
+    ray_address: str | None = RAY_ADDRESS_OPTION,
 ) -> None:
     """Read PATHS, merge them with the store, run the pipeline, save, and write the reports."""
-    outcome = _ingest(paths, db, words, command="run", force=force, verbose=verbose, fresh=fresh)
+    outcome = _ingest(paths, db, words, command="run", force=force, verbose=verbose, fresh=fresh,
+                      engine=engine, ray_address=ray_address)
     _write_reports(outcome.corpus, out, llm_endpoint, llm_model, words)
     typer.echo(summary_line(outcome))
 
@@ -215,9 +240,12 @@ def add(
     force: bool = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed."),
     verbose: bool = VERBOSE_OPTION,
     fresh: bool = FRESH_OPTION,
+    engine: str = ENGINE_OPTION,
+    ray_address: str | None = RAY_ADDRESS_OPTION,
 ) -> None:
     """Read PATHS and process them into the store, without writing reports."""
-    outcome = _ingest(paths, db, words, command="add", force=force, verbose=verbose, fresh=fresh)
+    outcome = _ingest(paths, db, words, command="add", force=force, verbose=verbose, fresh=fresh,
+                      engine=engine, ray_address=ray_address)
     typer.echo(summary_line(outcome))
 
 

@@ -2,7 +2,7 @@
 
 Each stage is a pure function `(Corpus, Settings) -> Corpus` over the whole batch: no file,
 database or network I/O inside (readers, store and renderers live at the edges).  Engines
-(`engines/local.py`, `engines/ray.py`) decide *where* a stage runs, not *what* it does.
+(`engines/local.py`, `engines/ray.py`) decide *where* work runs, not *what* a stage does.
 """
 
 from __future__ import annotations

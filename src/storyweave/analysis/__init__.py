@@ -226,6 +226,22 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
     return corpus
 
 
+def texts_to_parse(corpus: Corpus, settings: Settings) -> list[str]:
+    """The texts `analyze_events` would parse now (events without a cached analysis, texts
+    without a cached parse): an engine may parse them ahead, in parallel, into `corpus.cache`."""
+    by_id = corpus.by_id()
+    ctx = _run_context(corpus, settings)
+    limit = int(settings.extra.get("timeline_max", 30))  # type: ignore[arg-type]
+    analyses = corpus.cache.get(EVENT_ANALYSIS, {})
+    parsed_already = corpus.cache.get(ARTICLE, {})
+    texts: list[str] = []
+    for ev in corpus.events:
+        reads = _reads_of(ev, by_id)
+        if reads and _event_signature(ev, reads, ctx, limit) not in analyses:
+            texts += [r.article.text for r in reads if text_key(r.article.text) not in parsed_already]
+    return list(dict.fromkeys(texts))
+
+
 def _analyze_event(ev: Event, reads: list[_Read], cache: dict, ctx: _RunContext, limit: int) -> None:
     if not reads:
         return

@@ -41,8 +41,13 @@ def run_pipeline(
     *,
     stages: Sequence[Stage] | None = None,
     progress: ProgressFn | None = None,
+    before_stage: Callable[[Stage, Corpus, Settings], None] | None = None,
 ) -> RunResult:
-    """Apply every stage in order; a failing stage raises `StageError` (nothing is saved)."""
+    """Apply every stage in order; a failing stage raises `StageError` (nothing is saved).
+
+    `before_stage` lets another engine do work ahead of a stage (e.g. `engines/ray.py` parses
+    the texts of the analyze stage in parallel into `corpus.cache`); the stages stay the same.
+    """
     settings = settings or Settings()
     stages = list(STAGES if stages is None else stages)
     seconds: dict[str, float] = {}
@@ -51,6 +56,8 @@ def run_pipeline(
             progress(stage.name, index, len(stages), False)
         start = time.perf_counter()
         try:
+            if before_stage:
+                before_stage(stage, corpus, settings)
             result = stage.fn(corpus, settings)
         except Exception as exc:  # re-raised with the stage name for a clear message
             raise StageError(stage.name, exc) from exc
@@ -85,6 +92,7 @@ def ingest(
     force: bool = False,
     fresh: bool = False,
     progress: ProgressFn | None = None,
+    runner: Callable[..., RunResult] | None = None,
 ) -> IngestResult:
     """Merge `articles` into the store behind `conn`, run the stages, save: one transaction.
 
@@ -107,7 +115,7 @@ def ingest(
         corpus.cache = store.load_cache(conn)  # only when the stages run (a kind left out is kept as stored)
     seconds: dict[str, float] = {}
     if processed:
-        run = run_pipeline(corpus, settings, progress=progress)
+        run = (runner or run_pipeline)(corpus, settings, progress=progress)
         corpus, seconds = run.corpus, run.seconds
     counts = {"read": merge.read, "new": len(merge.new), "updated": len(merge.updated),
               "unchanged": len(merge.unchanged), "skipped": len(corpus.errors),
