@@ -223,3 +223,18 @@ def test_quotes_without_a_named_speaker_stay_out_of_summaries():
     assert junk_reason('"Our members have carried this port through two hard winters," Halloran said.') is None
     assert junk_reason('Union leader Viktor Halloran said the walkout had "total support" on the docks.') is None
     assert junk_reason("Just fill in your contact details in the form below to join our mailing list today.")
+
+
+def test_a_quotation_cut_by_the_splitter_is_one_verbatim_candidate():
+    from storyweave.brief.sentences import whole_quotations
+    from storyweave.text import split_sentences
+
+    text = ('Witnesses spoke. "It happened immediately after the fireworks. We ran. But then, people were '
+            'still running," said Anna Marx. Police arrived.')
+    got = whole_quotations(split_sentences(text), text)
+    assert [s.text for s in got] == ["Witnesses spoke.", '"It happened immediately after the fireworks. We ran. '
+                                     'But then, people were still running," said Anna Marx.', "Police arrived."]
+    assert all(text[s.start:s.end] == s.text for s in got)
+    unclosed = 'He said: "this never closes. At all. Not here. Nor here. Nor there.'
+    assert [s.text for s in whole_quotations(split_sentences(unclosed), unclosed)] == \
+        [s.text for s in split_sentences(unclosed)]

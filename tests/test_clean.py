@@ -284,3 +284,16 @@ def test_lines_dropped_by_html_extraction_are_listed_as_removed():
         ("By Ana Lind", "html_extraction"),
         ("Print", "html_extraction"),
     ]
+
+
+def test_flattened_photo_gallery_line_is_removed_however_long():
+    from storyweave.clean import clean_corpus
+    from storyweave.model import Article, Corpus
+    from storyweave.settings import Settings
+
+    gallery = " ".join(f"Photo {i}: people gather on the promenade in the city. Hide Caption {i} of 30"
+                       for i in range(1, 31))
+    body = "The mayor said the promenade would reopen on Monday after the attack."
+    article = Article(id="g", text=f"{body}\n{gallery}\n{body} Officials agreed.")
+    cleaned = clean_corpus(Corpus(articles=[article]), Settings()).articles[0]
+    assert "Hide Caption" not in cleaned.text and body in cleaned.text

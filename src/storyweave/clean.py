@@ -105,6 +105,12 @@ RULES: list[Rule] = [
         12,
     ),
     _rule(
+        "gallery",
+        r"\bhide caption\s+\d+\s+of\s+\d+",
+        "photo-gallery text flattened into one line ('... Hide Caption 3 of 25'), however long",
+        100_000,
+    ),
+    _rule(
         "photo_caption",
         r"^(?:photo|photos|image|images|picture|pictures|photograph|photography|gallery|graphic|"
         r"illustration|view gallery|open gallery|full-size image here)s?\W*$|"

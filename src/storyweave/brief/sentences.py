@@ -15,7 +15,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from storyweave.text import count_words, split_sentences, words
+from storyweave.text import Sentence, count_words, split_sentences, words
 
 # Lines that are scrape furniture rather than reporting (checked at the start of a sentence).
 _JUNK_START = re.compile(
@@ -42,7 +42,7 @@ _NOTICE = re.compile(
     r"\byour tweets?\b|\btweet location|\bcustom domain|\bunsubscribe\b|"
     r"\bin this (undated |handout |file )?(\w+, )?(\w+\.? \d{1,2}, \d{4},? )?(file )?(photo|image|picture|photograph)\b|"
     r"\bAP Photo\b|\bphoto (by|courtesy of|provided by|released by)\b|\bgetty images\b|"
-    r"\bmailing list\b|\bthe form below\b|\bkeep up to date with\b",
+    r"\bmailing list\b|\bthe form below\b|\bkeep up to date with\b|\bhide caption\b",
     re.IGNORECASE,
 )
 # Addressed to the reader outside a quote ("You can ...", "Your donation ..."): site copy, not reporting.
@@ -145,13 +145,36 @@ class Candidate:
     numbers: frozenset[str] = field(default_factory=frozenset)
 
 
+def whole_quotations(sentences: list[Sentence], text: str, max_join: int = 4) -> list[Sentence]:
+    """Rejoin a quotation the splitter cut into sentences ('"It happened after the fireworks.' +
+    'But then, people were still running."') into one verbatim slice of `text`, so a summary
+    never shows half a quotation; a quotation still open after `max_join` sentences is left as is."""
+    out: list[Sentence] = []
+    i = 0
+    while i < len(sentences):
+        first = sentences[i]
+        j, marks = i, len(_DOUBLE_QUOTES.findall(first.text))
+        while marks % 2 and j + 1 < len(sentences) and j - i + 1 < max_join \
+                and sentences[j + 1].paragraph == first.paragraph:
+            j += 1
+            marks += len(_DOUBLE_QUOTES.findall(sentences[j].text))
+        if j > i and marks % 2 == 0:
+            end = sentences[j].end
+            out.append(Sentence(text[first.start:end], first.start, end, first.paragraph))
+            i = j + 1
+        else:
+            out.append(first)
+            i += 1
+    return out
+
+
 def candidates(texts: list[tuple[str, str]], max_per_article: int | None = None) -> list[Candidate]:
     """Clean sentences of each (article_id, text), in article order (the first
     `max_per_article` of each when given)."""
     out: list[Candidate] = []
     for doc_index, (article_id, text) in enumerate(texts):
         index = 0
-        for sent in split_sentences(text or ""):
+        for sent in whole_quotations(split_sentences(text or ""), text or ""):
             body = sent.text
             if junk_reason(body):
                 continue
