@@ -30,7 +30,7 @@ class SummaryParams:
     position_weight: float = 0.5  # weight of the lead prior 1 / (1 + index / position_scale)
     position_scale: float = 4.0
     support_weight: float = 0.5  # weight of mean best-match similarity in the other articles
-    spread_weight: float = 1.0  # weight of the share of other articles using the sentence's content words
+    spread_weight: float = 0.5  # weight of the share of other articles using the sentence's content words
     quote_weight: float = 0.2  # bonus for a sentence carrying a quotation
     redundancy: float = 0.4  # skip a sentence this similar to one already chosen
     same_content: float = 0.65  # cosine at which two sentences count as the same content
