@@ -89,4 +89,4 @@ def test_multinews_briefs_are_cited_verbatim_within_budget_and_beat_lead():
         ours.append(scorer.score(rec["summary"], "\n".join(s["text"] for s in out["summary"]))["rouge1"].fmeasure)
         lead.append(scorer.score(rec["summary"], "\n".join(_lead(rec["documents"], budget)))["rouge1"].fmeasure)
     gain = 100 * (sum(ours) - sum(lead)) / len(records)
-    assert gain >= 1.5, gain  # +4.2 on all 250 clusters
+    assert gain >= 1.5, gain  # +4.0 on all 250 clusters
