@@ -57,9 +57,10 @@ def _counts(db) -> dict[str, int]:
 
 
 def test_run_reports_bad_file_in_one_line_and_processes_the_rest(runner, inputs, tmp_path):
+    # `inputs` holds one unreadable file (broken.txt): every run over it exits 3 (done, one input skipped)
     out, db = tmp_path / "out", tmp_path / "s.db"
     result = runner.invoke(app, ["run", str(inputs), "--out", str(out), "--db", str(db), "--words", "60", "-v"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # done, but one input skipped
     assert all(f"stage {stage.name}: " in result.stderr for stage in STAGES)
     errors = [line for line in result.stderr.splitlines() if "broken.txt" in line]
     assert len(errors) == 1 and errors[0].startswith(str(inputs / "broken.txt") + ": ")
@@ -77,10 +78,10 @@ def test_second_run_on_same_input_adds_nothing(runner, inputs, tmp_path):
     db = tmp_path / "s.db"
     args = ["run", str(inputs), "--out", str(tmp_path / "out"), "--db", str(db)]
     first = runner.invoke(app, args)
-    assert first.exit_code == 0, first.output
+    assert first.exit_code == 3, first.output
     counts = _counts(db)
     second = runner.invoke(app, args)
-    assert second.exit_code == 0, second.output
+    assert second.exit_code == 3, second.output
     assert "(0 new, 0 updated, 3 unchanged)" in second.stdout
     assert _counts(db) == counts
     assert counts["articles"] == 3 and counts["articles_fts"] == 3
@@ -90,10 +91,10 @@ def test_second_run_on_same_input_adds_nothing(runner, inputs, tmp_path):
 
 def test_changed_file_is_updated_and_recorded(runner, inputs, tmp_path):
     db = tmp_path / "s.db"
-    assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 0
+    assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 3
     (inputs / "cup.txt").write_text(FOOTBALL + "\nThe captain lifted the trophy.\n", encoding="utf-8")
     result = runner.invoke(app, ["add", str(inputs), "--db", str(db)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output
     assert "(0 new, 1 updated, 2 unchanged)" in result.stdout
     assert "trophy" in store.load_corpus(db).by_id()["cup"].raw_text
     assert any("cup" in change for change in store.runs(db, 1)[0].changes)
@@ -113,7 +114,7 @@ def test_nothing_readable_is_a_clear_failure(runner, tmp_path):
 def test_failing_stage_leaves_store_unchanged(runner, inputs, tmp_path, monkeypatch):
     db = tmp_path / "s.db"
     (inputs / "cup.txt").unlink()
-    assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 0
+    assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 3
     before = _counts(db), store.load_corpus(db)
     (inputs / "cup.txt").write_text(FOOTBALL, encoding="utf-8")
 
@@ -130,7 +131,7 @@ def test_failing_stage_leaves_store_unchanged(runner, inputs, tmp_path, monkeypa
 
 def test_report_renders_from_the_store(runner, inputs, tmp_path):
     db, out = tmp_path / "s.db", tmp_path / "report"
-    assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 0
+    assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 3
     result = runner.invoke(app, ["report", "--out", str(out), "--db", str(db)])
     assert result.exit_code == 0, result.output
     doc = json.loads((out / "briefings.json").read_text(encoding="utf-8"))
@@ -140,7 +141,7 @@ def test_report_renders_from_the_store(runner, inputs, tmp_path):
 
 def test_search_and_runs_commands(runner, inputs, tmp_path):
     db = tmp_path / "s.db"
-    assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 0
+    assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 3
     found = runner.invoke(app, ["search", "Valdoria", "--db", str(db)])
     assert found.exit_code == 0 and "quake-post" in found.stdout and "cup" not in found.stdout
     assert runner.invoke(app, ["search", "zeppelin", "--db", str(db)]).exit_code == 1
@@ -150,7 +151,7 @@ def test_search_and_runs_commands(runner, inputs, tmp_path):
 
 def test_events_and_show_commands(runner, inputs, tmp_path):
     db = tmp_path / "s.db"
-    assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 0
+    assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 3
     corpus = store.load_corpus(db)
     event = next(e for e in corpus.events if "quake-post" in e.article_ids)
     listed = runner.invoke(app, ["events", "--db", str(db)])
@@ -184,7 +185,7 @@ def test_brief_command_reports_bad_lines_and_goes_on(runner, tmp_path, monkeypat
     )
     out = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["brief", str(clusters), "--out", str(out), "--words", "10"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # done, but bad lines skipped
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert lines == [{"id": "c1", "summary": "one two"}, {"id": "c3", "summary": "alpha beta gamma"}]
     errors = result.stderr.strip().splitlines()
@@ -253,7 +254,7 @@ def test_optional_llm_rewording_keeps_only_supported_sentences(runner, inputs, t
                                      "--llm-endpoint", f"http://127.0.0.1:{server.server_port}/v1"])
     finally:
         server.shutdown()
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output
     events = json.loads((out / "briefings.json").read_text())["events"]
     reworded = [e for e in events if e["reworded_summary"]]
     assert reworded
@@ -269,7 +270,7 @@ def test_unreachable_llm_endpoint_is_one_line_and_extractive_stays(runner, input
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(inputs), "--out", str(out), "--db", str(tmp_path / "s.db"),
                                  "--llm-endpoint", "http://127.0.0.1:9/v1"])
-    assert result.exit_code == 0
+    assert result.exit_code == 3
     assert "rewording stopped" in result.output
     events = json.loads((out / "briefings.json").read_text())["events"]
     assert all(e["summary"] for e in events) and not any(e["reworded_summary"] for e in events)

@@ -2,6 +2,11 @@
 
 Errors about single inputs are printed as one plain line `path: reason` on stderr and the
 batch goes on; long work shows a rich progress bar (on a terminal only).
+
+Exit codes (README "Exit codes"): 0 every input processed; 3 done, but some inputs were
+skipped or some articles failed (each named on stderr); 1 nothing could be processed;
+2 usage error (bad option or argument, unusable store file); a store still busy after
+--lock-timeout is exit 1.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ _console = Console(stderr=True)
 
 DB_OPTION = typer.Option(Path(store.DEFAULT_DB), "--db", help="SQLite store (created if missing).")
 WORDS_OPTION = typer.Option(Settings().summary_words, "--words", "-w", min=10, help="Words per event summary.")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+LOCK_TIMEOUT_OPTION = typer.Option(60.0, "--lock-timeout", min=0.0,
+                                   help="Seconds to wait for another storyweave process writing the same store.")
 PATHS_ARGUMENT = typer.Argument(..., help="Files or folders (searched recursively): .txt, .html, .json/.jsonl, RSS/Atom.")
 
 
@@ -100,38 +108,24 @@ def _runner(engine: str, ray_address: str | None):
 
 def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool = False,
             verbose: bool = False, fresh: bool = False, engine: str = "local",
-            ray_address: str | None = None) -> IngestResult:
-    from storyweave.engines.local import StageError, ingest  # imported here: `--help` stays fast
-    from storyweave.pipeline import STAGES
-    from storyweave.readers import read_paths
+            ray_address: str | None = None, lock_timeout: float = 60.0) -> IngestResult:
+    from storyweave.readers import read_paths  # imported here: `--help` stays fast
 
     runner = _runner(engine, ray_address)
+    settings = Settings(summary_words=words)
     with _console.status("reading inputs…"):
-        articles, errors = read_paths([str(p) for p in paths])
+        articles, errors = read_paths([str(p) for p in paths], max_bytes=settings.max_file_mb * 2**20)
     for error in errors:
         _error(str(error))
     if not articles:
         _fail(f"nothing could be read from {', '.join(str(p) for p in paths)} ({len(errors)} unreadable input(s))")
+    on_wait = lambda: _error(  # noqa: E731
+        f"waiting for another storyweave process writing {db} (up to {lock_timeout:g} s, --lock-timeout)…")
     try:
-        conn = store.connect(db)
-    except store.StoreError as exc:
-        _fail(str(exc), 2)
-    try:
-        with _progress() as progress:
-            task = progress.add_task("pipeline", total=len(STAGES))
-
-            def report(name: str, index: int, total: int, finished: bool) -> None:
-                progress.update(task, description=f"stage {name}", total=total, completed=index + finished)
-
-            result = ingest(conn, articles, errors, Settings(summary_words=words), command=command,
-                            inputs=[str(p) for p in paths], force=force, fresh=fresh, progress=report,
-                            runner=runner)
-    except StageError as exc:
-        _fail(f"{exc} (the store was not changed)")
-    except sqlite3.Error as exc:
-        _fail(f"{db}: {exc} (the store was not changed)", 2)
-    finally:
-        conn.close()
+        with store.write_lock(db, lock_timeout, on_wait=on_wait):
+            result = _ingest_locked(db, articles, errors, settings, command, paths, force, fresh, runner)
+    except store.StoreBusy as exc:
+        _fail(str(exc), EXIT_FAILED)
     for error in result.corpus.errors[len(errors):]:  # e.g. the same id twice in the batch
         _error(str(error))
     if verbose:
@@ -142,11 +136,44 @@ def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool =
     return result
 
 
+def _ingest_locked(db: Path, articles: list, errors: list[ReadError], settings: Settings, command: str,
+                   paths: list[Path], force: bool, fresh: bool, runner) -> IngestResult:
+    """Open the store and fold the batch in (the caller holds the store's write lock)."""
+    from storyweave.engines.local import StageError, ingest
+    from storyweave.pipeline import STAGES
+
+    try:
+        conn = store.connect(db)
+    except store.StoreError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    try:
+        with _progress() as progress:
+            task = progress.add_task("pipeline", total=len(STAGES))
+
+            def report(name: str, index: int, total: int, finished: bool) -> None:
+                progress.update(task, description=f"stage {name}", total=total, completed=index + finished)
+
+            return ingest(conn, articles, errors, settings, command=command,
+                          inputs=[str(p) for p in paths], force=force, fresh=fresh, progress=report,
+                          runner=runner)
+    except StageError as exc:
+        _fail(f"{exc} (the store was not changed)")
+    except sqlite3.Error as exc:
+        _fail(f"{db}: {exc} (the store was not changed)", EXIT_USAGE)
+    finally:
+        conn.close()
+    raise AssertionError("unreachable")
+
+
 def _reason(error: ReadError) -> str:
-    """The kind of a reason without its specifics (line numbers, details in brackets), so that
-    alike errors are counted together: 'line 2: invalid JSON (...)' -> 'invalid JSON'."""
-    reason = re.sub(r"^(line|row|item|entry) \d+:\s*", "", error.reason.strip(), flags=re.IGNORECASE)
-    reason = re.sub(r"\s*[(\[].*$", "", reason).split(":", 1)[0].strip()
+    """The kind of a reason without its specifics (line numbers, labels, details in brackets), so
+    that alike errors are counted together: 'entry 3 (guid): invalid JSON (...)' -> 'invalid JSON'."""
+    reason = error.reason.strip()
+    if re.match(r"^article '.*' failed: ", reason):
+        stage = re.search(r"stage '([^']+)'", reason)
+        return f"failed in stage {stage.group(1)}" if stage else "failed"
+    reason = re.sub(r"^(line|row|item|entry) \d+(?: \([^)]*\))?:\s*", "", reason, flags=re.IGNORECASE)
+    reason = re.sub(r"\s*[(\[].*$", "", reason).split(";", 1)[0].split(":", 1)[0].strip()
     return reason or "unreadable"
 
 
@@ -159,7 +186,7 @@ def summary_line(outcome: IngestResult) -> str:
     reasons = Counter(_reason(e) for e in c.errors)
     skipped = f"skipped {len(c.errors)}"
     if reasons:
-        skipped += " (" + ", ".join(f"{n} {r}" for r, n in reasons.most_common()) + ")"
+        skipped += " (" + ", ".join(f"{n} {r}" for r, n in reasons.most_common()) + "; each listed above)"
     duplicates = sum(1 for a in c.articles if a.duplicate_of)
     return (
         f"read {_plural(m.read, 'article')} ({len(m.new)} new, {len(m.updated)} updated, "
@@ -224,12 +251,14 @@ def run(
     llm_model: str = LLM_MODEL_OPTION,
     engine: str = ENGINE_OPTION,
     ray_address: str | None = RAY_ADDRESS_OPTION,
+    lock_timeout: float = LOCK_TIMEOUT_OPTION,
 ) -> None:
     """Read PATHS, merge them with the store, run the pipeline, save, and write the reports."""
     outcome = _ingest(paths, db, words, command="run", force=force, verbose=verbose, fresh=fresh,
-                      engine=engine, ray_address=ray_address)
+                      engine=engine, ray_address=ray_address, lock_timeout=lock_timeout)
     _write_reports(outcome.corpus, out, llm_endpoint, llm_model, words)
     typer.echo(summary_line(outcome))
+    _exit_for(outcome)
 
 
 @app.command()
@@ -242,11 +271,19 @@ def add(
     fresh: bool = FRESH_OPTION,
     engine: str = ENGINE_OPTION,
     ray_address: str | None = RAY_ADDRESS_OPTION,
+    lock_timeout: float = LOCK_TIMEOUT_OPTION,
 ) -> None:
     """Read PATHS and process them into the store, without writing reports."""
     outcome = _ingest(paths, db, words, command="add", force=force, verbose=verbose, fresh=fresh,
-                      engine=engine, ray_address=ray_address)
+                      engine=engine, ray_address=ray_address, lock_timeout=lock_timeout)
     typer.echo(summary_line(outcome))
+    _exit_for(outcome)
+
+
+def _exit_for(outcome: IngestResult) -> None:
+    """Exit 3 when some input was skipped or some article failed (each was named on stderr)."""
+    if outcome.corpus.errors:
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 @app.command()
@@ -314,7 +351,9 @@ def brief(
             _error(f"{clusters}:{number}: {problem}")
     typer.echo(f"briefed {done} clusters; skipped {bad} bad lines; wrote {out}")
     if done == 0:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
+    if bad:
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def _cluster_record(line: str) -> tuple[dict[str, Any], str | None]:
@@ -441,13 +480,19 @@ def list_runs(db: Path = DB_OPTION, limit: int = typer.Option(10, "--limit", "-n
     """Show the most recent runs recorded in the store (counts and changes)."""
     if not db.exists():
         _fail(f"{db}: no such store")
-    table = Table("run", "finished", "command", "read", "new", "updated", "events", "stories", "changes",
+    table = Table("run", "finished", "command", "read", "new", "updated", "failed", "events", "stories", "changes",
                   box=None, header_style="bold")
-    for r in store.runs(db, limit):
+    records = store.runs(db, limit)
+    for r in records:
         c = r.counts
         table.add_row(str(r.id), r.finished[:16].replace("T", " "), r.command, *(str(c.get(k, "")) for k in
-                      ("read", "new", "updated", "events", "stories")), str(len(r.changes)))
+                      ("read", "new", "updated", "failed", "events", "stories")), str(len(r.changes)))
     Console().print(table)
+    failed = store.failed_articles(db)
+    if failed:  # still failed now (a later run that read them again may have fixed others)
+        typer.echo(f"{_plural(len(failed), 'article')} stored as failed (retried when read again):")
+        for article in failed:
+            typer.echo(f"  {article.path or article.id}: {article.id}: {article.failure}")
 
 
 @app.command()
@@ -463,7 +508,12 @@ def serve(
         from storyweave.server import create_app
     except ImportError as exc:
         _fail(f"the server needs fastapi and uvicorn ({exc})", 2)
-    uvicorn.run(create_app(db), host=host, port=port)
+    try:
+        store.check(db)
+        app_ = create_app(db)
+    except (store.StoreError, sqlite3.Error) as exc:
+        _fail(f"{db}: cannot serve this store ({exc})".replace("\n", " "), EXIT_FAILED)
+    uvicorn.run(app_, host=host, port=port)
 
 
 def entry() -> None:  # pragma: no cover - console script convenience

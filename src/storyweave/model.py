@@ -37,6 +37,12 @@ class Article:
     shares_wire_with: list[str] = field(default_factory=list)
     event_id: str | None = None
     is_new: bool = True  # False for articles loaded back from the store
+    # what the user should know about how this article was read or analysed (analysis limit, ...)
+    notes: list[str] = field(default_factory=list)
+    # "failed" when a stage raised on this article: it is kept out of the batch, stored with
+    # `failure` ("stage 'x': reason") and retried by the next run that reads it again
+    status: Literal["ok", "failed"] = "ok"
+    failure: str | None = None
 
     @property
     def date(self) -> str | None:
@@ -156,6 +162,13 @@ class ReadError:
         return f"{self.path}: {self.reason}"
 
 
+def failure_error(article: Article) -> ReadError:
+    """The one-line error that names a failed article (its file, id, stage and reason)."""
+    return ReadError(article.path or article.id,
+                     f"article {article.id!r} failed: {article.failure or 'unknown reason'}; "
+                     "stored as failed, retried by the next run that reads it")
+
+
 @dataclass
 class Corpus:
     """The batch every stage takes and returns."""
@@ -166,6 +179,8 @@ class Corpus:
     stories: list[Story] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)  # merge/split decisions of streaming runs
+    # articles a stage failed on (status "failed"): outside the batch's results, stored as failed
+    failed: list[Article] = field(default_factory=list)
     # derived results reused across runs, by kind then key (e.g. "article": one parse per text
     # hash); loaded and saved by the store at the edge, read and refreshed by the stages
     cache: dict[str, dict[str, Any]] = field(default_factory=dict)

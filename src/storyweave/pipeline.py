@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from storyweave import analysis, brief, clean, dedup, events, language, stories
+from storyweave import analysis, brief, clean, dedup, events, language, limits, stories
 from storyweave.model import Corpus
 from storyweave.settings import Settings
 
@@ -31,6 +31,7 @@ def _story_timelines(corpus: Corpus, settings: Settings) -> Corpus:
 
 STAGES: list[Stage] = [
     Stage("clean", clean.clean_corpus, "strip scrape noise (rules + corpus statistics)"),
+    Stage("limit", limits.limit_articles, "analyse at most max_article_chars of each article (full text kept)"),
     Stage("language", language.detect_languages, "language id of each article"),
     Stage("dedup", dedup.find_duplicates, "exact/near/rewrite/translation copies, wire passages"),
     Stage("events", events.cluster_events, "group articles into events, keep stored ids"),

@@ -14,12 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 import types
 import typing
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -91,6 +92,74 @@ _NOT_STORED = {"is_new"}
 
 class StoreError(RuntimeError):
     """The database file cannot be used (not SQLite, newer schema, ...)."""
+
+
+class StoreBusy(StoreError):
+    """Another process kept the store's write lock longer than the caller would wait."""
+
+
+@contextmanager
+def write_lock(db: str | Path, timeout: float = 60.0, on_wait: Callable[[], None] | None = None,
+               poll: float = 0.1) -> Iterator[None]:
+    """Hold the store's write lock (an advisory `flock` on `<db>.lock`) for a whole ingest.
+
+    SQLite serialises single transactions, but two runs that both load the store, run the
+    stages and save would each replace the events/stories of the other: a run holds this lock
+    from loading to saving.  A waiting caller gets `on_wait()` once, then `StoreBusy` after
+    `timeout` seconds.  The OS drops the lock when its process dies (even on SIGKILL), so a
+    crashed run never blocks the next one.
+    """
+    import fcntl
+
+    path = Path(f"{db}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+b")
+    try:
+        deadline = time.monotonic() + max(0.0, timeout)
+        waited = False
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waited and on_wait:
+                    on_wait()
+                waited = True
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(f"{db}: another storyweave process is still writing this store "
+                                    f"after {timeout:g} s; try again later or raise --lock-timeout") from None
+                time.sleep(poll)
+        yield
+    finally:
+        handle.close()  # closing the file releases the lock
+
+
+def check(db: str | Path) -> None:
+    """Raise `StoreError` (one line) when `db` is not a usable, intact storyweave store."""
+    path = Path(db)
+    if not path.exists():
+        raise StoreError(f"{path}: no such store")
+    conn = connect(path)
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: damaged database ({exc})") from exc
+    finally:
+        conn.close()
+    if rows != ["ok"]:
+        raise StoreError(f"{path}: damaged database ({'; '.join(map(str, rows[:3]))})")
+
+
+def failed_articles(db: str | Path | sqlite3.Connection) -> list[Article]:
+    """Articles stored as failed (a stage raised on them), oldest first."""
+    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
+    try:
+        rows = conn.execute("SELECT * FROM articles WHERE json_extract(extra, '$.status') = 'failed' "
+                            "ORDER BY rowid").fetchall()
+    finally:
+        if not isinstance(db, sqlite3.Connection):
+            conn.close()
+    return [_row_to_article(r) for r in rows]
 
 
 def _now() -> str:
@@ -237,7 +306,9 @@ def load_corpus(db: str | Path | sqlite3.Connection, *, with_cache: bool = True)
     cache of derived results when `with_cache` is False: reports and queries do not need it)."""
     conn = db if isinstance(db, sqlite3.Connection) else connect(db)
     try:
-        articles = [_row_to_article(row) for row in conn.execute("SELECT * FROM articles ORDER BY rowid")]
+        rows = [_row_to_article(row) for row in conn.execute("SELECT * FROM articles ORDER BY rowid")]
+        articles = [a for a in rows if a.status != "failed"]
+        failed = [a for a in rows if a.status == "failed"]  # kept out of the batch; retried when read again
         duplicates = [
             from_dict(DuplicateLink, json.loads(row["data"]))
             for row in conn.execute("SELECT data FROM duplicate_links ORDER BY rowid")
@@ -248,7 +319,8 @@ def load_corpus(db: str | Path | sqlite3.Connection, *, with_cache: bool = True)
     finally:
         if not isinstance(db, sqlite3.Connection):
             conn.close()
-    return Corpus(articles=articles, duplicates=duplicates, events=events, stories=stories, cache=cache)
+    return Corpus(articles=articles, duplicates=duplicates, events=events, stories=stories, cache=cache,
+                  failed=failed)
 
 
 def load_cache(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
@@ -285,10 +357,19 @@ class MergeReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     repeated: list[str] = field(default_factory=list)  # same id seen twice in this batch
+    retried: list[str] = field(default_factory=list)  # stored as failed by an earlier run, tried again
 
     @property
     def read(self) -> int:
-        return len(self.new) + len(self.updated) + len(self.unchanged) + len(self.repeated)
+        return len(self.new) + len(self.updated) + len(self.unchanged) + len(self.repeated) + len(self.retried)
+
+
+def _normalized(article: Article) -> Article:
+    """Every article entering the store has its strings normalised (no lone surrogates or control
+    characters), whichever way it came in (readers, REST, Python API)."""
+    from storyweave.readers._common import normalize_article
+
+    return normalize_article(article)
 
 
 def merge_articles(stored: Corpus, batch: list[Article]) -> tuple[Corpus, MergeReport]:
@@ -304,12 +385,14 @@ def merge_articles(stored: Corpus, batch: list[Article]) -> tuple[Corpus, MergeR
         events=list(stored.events), stories=list(stored.stories),
         errors=list(stored.errors), changes=list(stored.changes),
         cache={kind: dict(entries) for kind, entries in stored.cache.items()},
+        failed=list(stored.failed),
     )
+    failed_ids = {a.id for a in corpus.failed}
     index = {a.id: i for i, a in enumerate(corpus.articles)}
     stored_hash = {a.id: content_hash(a) for a in stored.articles}
     seen: set[str] = set()
     report = MergeReport()
-    for article in batch:
+    for article in map(_normalized, batch):
         if article.id in seen:
             report.repeated.append(article.id)
             corpus.errors.append(ReadError(article.path or article.id, f"duplicate id in input: {article.id}"))
@@ -318,7 +401,13 @@ def merge_articles(stored: Corpus, batch: list[Article]) -> tuple[Corpus, MergeR
         article.is_new = True
         if not article.raw_text:
             article.raw_text = article.text
-        if article.id not in index:
+        if article.id in failed_ids:  # failed in an earlier run: retried with the batch
+            corpus.failed = [a for a in corpus.failed if a.id != article.id]
+            article.status, article.failure = "ok", None
+            index[article.id] = len(corpus.articles)
+            corpus.articles.append(article)
+            report.retried.append(article.id)
+        elif article.id not in index:
             index[article.id] = len(corpus.articles)
             corpus.articles.append(article)
             report.new.append(article.id)
@@ -381,6 +470,8 @@ def save_corpus(
             now = _now()
             for article in corpus.articles:
                 _upsert_article(conn, article, now)
+            for article in corpus.failed:
+                _upsert_article(conn, replace(article, status="failed"), now)
             conn.execute("DELETE FROM duplicate_links")
             conn.executemany(
                 "INSERT OR REPLACE INTO duplicate_links(copy, original, kind, data) VALUES (?,?,?,?)",
@@ -435,6 +526,8 @@ def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> Non
         (*values, _dumps(extra), digest, now, now),
     )
     conn.execute("DELETE FROM articles_fts WHERE id = ?", (article.id,))
+    if article.status == "failed":
+        return  # not searchable: it has no results
     conn.execute(
         "INSERT INTO articles_fts(id, title, text) VALUES (?,?,?)", (article.id, article.title or "", article.text)
     )

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC
 
-from storyweave.model import Corpus
+from storyweave.model import Article, Corpus, failure_error
 from storyweave.pipeline import STAGES, Stage
 from storyweave.settings import Settings
 from storyweave.store import MergeReport
@@ -43,7 +43,11 @@ def run_pipeline(
     progress: ProgressFn | None = None,
     before_stage: Callable[[Stage, Corpus, Settings], None] | None = None,
 ) -> RunResult:
-    """Apply every stage in order; a failing stage raises `StageError` (nothing is saved).
+    """Apply every stage in order.
+
+    When a stage raises, the articles it fails on are found (`isolate_failures`), marked
+    `failed` and moved to `corpus.failed`, and the stage goes on without them; only when the
+    stage fails without any new article (a bug, not an input) does this raise `StageError`.
 
     `before_stage` lets another engine do work ahead of a stage (e.g. `engines/ray.py` parses
     the texts of the analyze stage in parallel into `corpus.cache`); the stages stay the same.
@@ -58,16 +62,117 @@ def run_pipeline(
         try:
             if before_stage:
                 before_stage(stage, corpus, settings)
-            result = stage.fn(corpus, settings)
-        except Exception as exc:  # re-raised with the stage name for a clear message
-            raise StageError(stage.name, exc) from exc
-        if not isinstance(result, Corpus):
-            raise StageError(stage.name, TypeError(f"returned {type(result).__name__}, expected Corpus"))
+            result = _checked(stage, stage.fn(corpus, settings))
+        except Exception as exc:  # find the culprit articles; re-raised with the stage name if none
+            result = isolate_failures(stage, corpus, settings, exc)
         corpus = result
         seconds[stage.name] = time.perf_counter() - start
         if progress:
             progress(stage.name, index, len(stages), True)
     return RunResult(corpus, seconds)
+
+
+def _checked(stage: Stage, result: object) -> Corpus:
+    if not isinstance(result, Corpus):
+        raise StageError(stage.name, TypeError(f"returned {type(result).__name__}, expected Corpus"))
+    return result
+
+
+def isolate_failures(stage: Stage, corpus: Corpus, settings: Settings, exc: Exception) -> Corpus:
+    """The stage's result without the articles it fails on, which are moved to `corpus.failed`.
+
+    The stage is re-run on the batch bisected (stored articles always kept: they passed every
+    stage before): a half that runs is clean, a failing half is split again, down to single
+    articles.  Costs about 2·k·log2(n) extra stage runs for k culprits among n new articles,
+    and only when a stage fails.  Raises `StageError` when the stage fails without any new
+    article, or when no subset explains the failure.
+    """
+    if isinstance(exc, StageError):
+        raise exc
+    suspects = [a.id for a in corpus.articles if a.is_new]
+    outcomes: dict[frozenset[str], Corpus | Exception] = {}
+
+    def attempt(keep: list[str]) -> Corpus | Exception:
+        key = frozenset(keep)
+        if key not in outcomes:
+            drop = set(suspects) - key
+            try:
+                outcomes[key] = _checked(stage, stage.fn(without(corpus, drop), settings))
+            except StageError:
+                raise
+            except Exception as error:  # noqa: BLE001 - any failure is the signal we search for
+                outcomes[key] = error
+        return outcomes[key]
+
+    def culprits(group: list[str]) -> tuple[list[str], Exception | None]:
+        outcome = attempt(group)
+        if isinstance(outcome, Corpus):
+            return [], None
+        if len(group) == 1:
+            return group, outcome
+        half = len(group) // 2
+        left, left_error = culprits(group[:half])
+        right, right_error = culprits(group[half:])
+        if not left and not right:  # only the two halves together fail: no single article to blame
+            return group, outcome
+        return left + right, left_error or right_error
+
+    if not suspects or not isinstance(attempt([]), Corpus):
+        raise StageError(stage.name, exc) from exc
+    found, _ = culprits(suspects)
+    keep = [i for i in suspects if i not in set(found)]
+    result = attempt(keep)
+    if not isinstance(result, Corpus) or not found:
+        raise StageError(stage.name, exc) from exc
+    reasons = {i: _failure_reason(stage, attempt([i]) if len(found) > 1 else exc) for i in found}
+    by_id = corpus.by_id()
+    failed = [_as_failed(by_id[i], reasons[i]) for i in found]
+    return replace(result, failed=[*result.failed, *failed],
+                   errors=[*result.errors, *(failure_error(a) for a in failed)])
+
+
+def _failure_reason(stage: Stage, outcome: Corpus | Exception) -> str:
+    if isinstance(outcome, Exception):
+        message = " ".join(str(outcome).split())[:300]
+        return f"stage '{stage.name}' raised {type(outcome).__name__}: {message}"
+    return f"stage '{stage.name}' failed only together with other new articles"
+
+
+def _as_failed(article: Article, reason: str) -> Article:
+    """The article as stored when it failed: its input kept, no pipeline results."""
+    return replace(article, status="failed", failure=reason, text=article.raw_text or article.text,
+                   removed=[], removed_reasons=[], duplicate_of=None, duplicate_kind=None,
+                   shares_wire_with=[], event_id=None)
+
+
+def without(corpus: Corpus, ids: set[str]) -> Corpus:
+    """`corpus` with the articles `ids` taken out, and every reference to them (duplicate links,
+    copies of them, event members, then empty events and stories)."""
+    if not ids:
+        return corpus
+    articles = []
+    for a in corpus.articles:
+        if a.id in ids:
+            continue
+        if a.duplicate_of in ids or set(a.shares_wire_with) & ids:
+            orphan = a.duplicate_of in ids
+            a = replace(a, duplicate_of=None if orphan else a.duplicate_of,
+                        duplicate_kind=None if orphan else a.duplicate_kind,
+                        shares_wire_with=[x for x in a.shares_wire_with if x not in ids])
+        articles.append(a)
+    duplicates = [d for d in corpus.duplicates if d.copy not in ids and d.original not in ids]
+    events = []
+    for e in corpus.events:
+        members = [i for i in e.article_ids if i not in ids]
+        if members:
+            events.append(e if len(members) == len(e.article_ids) else replace(e, article_ids=members))
+    event_ids = {e.id for e in events}
+    stories = []
+    for s in corpus.stories:
+        kept = [i for i in s.event_ids if i in event_ids]
+        if kept:
+            stories.append(s if len(kept) == len(s.event_ids) else replace(s, event_ids=kept))
+    return replace(corpus, articles=articles, duplicates=duplicates, events=events, stories=stories)
 
 
 @dataclass
@@ -110,7 +215,8 @@ def ingest(
     stored = store.load_corpus(conn, with_cache=False)
     corpus, merge = store.merge_articles(stored, articles)
     corpus.errors = list(errors or []) + corpus.errors
-    processed = bool(merge.new or merge.updated) or force or fresh
+    processed = bool(merge.new or merge.updated or merge.retried) or force or fresh
+    failed_before = {a.id for a in corpus.failed}
     if processed and not fresh:
         corpus.cache = store.load_cache(conn)  # only when the stages run (a kind left out is kept as stored)
     seconds: dict[str, float] = {}
@@ -119,6 +225,7 @@ def ingest(
         corpus, seconds = run.corpus, run.seconds
     counts = {"read": merge.read, "new": len(merge.new), "updated": len(merge.updated),
               "unchanged": len(merge.unchanged), "skipped": len(corpus.errors),
+              "retried": len(merge.retried), "failed": sum(a.id not in failed_before for a in corpus.failed),
               "seconds": {name: round(t, 3) for name, t in seconds.items()}}
     run_id = store.save_corpus(conn, corpus, command=command, inputs=inputs or [], counts=counts, started=started)
     return IngestResult(corpus, merge, processed, run_id, seconds)

@@ -9,11 +9,14 @@ Order is deterministic: paths in the order given, files inside a folder sorted b
 
 from __future__ import annotations
 
+import errno
+import stat
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 from storyweave.model import Article, ReadError
-from storyweave.readers._common import BadInput
+from storyweave.readers._common import FILE_LIMIT, BadInput
 from storyweave.readers.feeds import read_feed
 from storyweave.readers.html import read_html
 from storyweave.readers.jsonl import read_json, read_jsonl
@@ -33,6 +36,7 @@ READERS: dict[str, Reader] = {
     ".xml": read_feed,
     ".rss": read_feed,
     ".atom": read_feed,
+    ".rdf": read_feed,
 }
 
 
@@ -40,8 +44,26 @@ def supported_extensions() -> list[str]:
     return sorted(READERS)
 
 
-def read_paths(paths: Iterable[str | Path]) -> tuple[list[Article], list[ReadError]]:
-    """Read every article under `paths`; bad inputs become `ReadError`s and the batch goes on."""
+def read_paths(
+    paths: Iterable[str | Path], *, max_bytes: int | None = None
+) -> tuple[list[Article], list[ReadError]]:
+    """Read every article under `paths`; bad inputs become `ReadError`s and the batch goes on.
+
+    Files larger than `max_bytes` (default `readers._common.MAX_FILE_BYTES`) are reported, not read."""
+    with _file_limit(max_bytes):
+        return _read_paths(paths)
+
+
+@contextmanager
+def _file_limit(max_bytes: int | None):
+    token = FILE_LIMIT.set(max_bytes)
+    try:
+        yield
+    finally:
+        FILE_LIMIT.reset(token)
+
+
+def _read_paths(paths: Iterable[str | Path]) -> tuple[list[Article], list[ReadError]]:
     articles: list[Article] = []
     errors: list[ReadError] = []
     first_seen: dict[str, str] = {}
@@ -89,7 +111,8 @@ def read_file(path: Path) -> tuple[list[Article], list[ReadError]]:
 
 
 def _files(paths: Iterable[str | Path]) -> Iterable[tuple[Path, ReadError | None]]:
-    """Files under `paths` in a deterministic order; missing paths as errors."""
+    """Files under `paths` in a deterministic order; missing paths, broken or looping links and
+    special files (FIFOs, devices, sockets) as errors (never opened, so nothing blocks)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     seen: set[Path] = set()
@@ -99,21 +122,44 @@ def _files(paths: Iterable[str | Path]) -> Iterable[tuple[Path, ReadError | None
             found = sorted(
                 (
                     p
-                    for p in path.rglob("*")
-                    if p.is_file() and not _hidden(p.relative_to(path)) and not _documentation(p)
+                    for p in path.rglob("*")  # does not descend into symlinked folders: no loops
+                    if not _hidden(p.relative_to(path)) and not _documentation(p) and not p.is_dir()
                 ),
                 key=lambda p: p.relative_to(path).as_posix(),
             )
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             found = [path]
         else:
             yield path, ReadError(str(path), "no such file or folder")
             continue
         for file in found:
+            problem = _not_a_file(file)
+            if problem:
+                yield file, ReadError(str(file), problem)
+                continue
             key = file.resolve()
             if key not in seen:
                 seen.add(key)
                 yield file, None
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a file (without opening it), or None for a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            if exc.errno == errno.ELOOP:
+                return "symbolic link loop; not read"
+            return "broken symbolic link (its target does not exist); not read"
+        return f"cannot read file ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISFIFO, "a FIFO/named pipe"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return f"not a regular file ({name}); not read"
+    return "not a regular file; not read"
 
 
 _DOC_NAMES = ("readme", "license", "licence", "notice", "changelog", "authors", "copying")

@@ -4,22 +4,58 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
+from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+from storyweave.errors import InputError
 from storyweave.model import Article
+from storyweave.normalize import decode_bytes_detail, normalize_text, normalize_value
 
 
-class BadInput(Exception):
-    """A whole file cannot be read; the message is the one-line reason."""
+class BadInput(InputError):
+    """A whole file (or one record of it) cannot be read; the message is the one-line reason."""
 
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-# Control characters other than tab/newline/carriage return: a sign of binary data.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Largest input file read (bytes): bigger files are reported, never loaded (bounded memory).
+# `read_paths(max_bytes=...)` and `Settings.max_file_mb` override it.
+MAX_FILE_BYTES = 64 * 2**20
+FILE_LIMIT: ContextVar[int | None] = ContextVar("storyweave_file_limit", default=None)  # set by read_paths
+
+
+def read_file_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file, refusing FIFOs, devices, sockets and files over `max_bytes`."""
+    limit = max_bytes if max_bytes is not None else FILE_LIMIT.get() or MAX_FILE_BYTES
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise BadInput(f"cannot read file ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise BadInput(f"not a regular file ({_file_kind(info.st_mode)}); not read")
+    if info.st_size > limit:
+        raise BadInput(f"file too large ({info.st_size / 2**20:.1f} MB > limit {limit / 2**20:.0f} MB); not read")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise BadInput(f"cannot read file ({exc.strerror or exc})") from exc
+    if len(data) > limit:  # grew while we looked
+        raise BadInput(f"file too large (> limit {limit / 2**20:.0f} MB); not read")
+    return data
+
+
+def _file_kind(mode: int) -> str:  # noqa: D103
+    for test, name in ((stat.S_ISFIFO, "a FIFO/named pipe"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "special file"
 
 
 def read_text_file(path: Path) -> str:
@@ -28,11 +64,14 @@ def read_text_file(path: Path) -> str:
 
 
 def read_text_file_with_encoding(path: Path) -> tuple[str, str]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"cannot read file ({exc.strerror or exc})") from exc
-    return decode_text_with_encoding(data)
+    """(text, encoding) of a text file (see `decode_text_with_encoding`)."""
+    return decode_text_with_encoding(read_file_bytes(path))
+
+
+def read_text_file_detail(path: Path) -> tuple[str, dict[str, str]]:
+    """(text, metadata to keep): the encoding note of `encoding_metadata` when not plain UTF-8."""
+    text, encoding, note = decode_text_detail(read_file_bytes(path))
+    return text, encoding_metadata(encoding, note)
 
 
 def decode_text(data: bytes) -> str:
@@ -40,36 +79,26 @@ def decode_text(data: bytes) -> str:
 
 
 def decode_text_with_encoding(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 (BOM tolerated), else clean Windows-1252 text; binary data -> `BadInput`.
+    """(text, encoding): see `storyweave.normalize.decode_bytes`; binary data -> `BadInput`."""
+    text, encoding, _ = decode_text_detail(data)
+    return text, encoding
 
-    Windows-1252 is accepted only when every byte decodes and the result reads as text
-    (letters, digits, spaces, punctuation), which garbage and other binary data do not.
-    """
-    encoding = "utf-8"
+
+def decode_text_detail(data: bytes) -> tuple[str, str, str | None]:
+    """(text, encoding, note): see `storyweave.normalize.decode_bytes_detail`; binary -> `BadInput`."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        text = _legacy_text(data)
-        if text is None:
-            raise BadInput(
-                f"not valid UTF-8 text (bad byte 0x{data[exc.start]:02x} at offset {exc.start})"
-            ) from exc
-        encoding = "cp1252"
-    if text and len(_CONTROL.findall(text[:4096])) > max(2, len(text[:4096]) // 200):
-        raise BadInput("looks like binary data, not text")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+        return decode_bytes_detail(data)
+    except InputError as exc:
+        raise BadInput(str(exc)) from exc
 
 
-def _legacy_text(data: bytes) -> str | None:
-    if b"\x00" in data or _CONTROL.search(data[:4096].decode("latin-1")):
-        return None
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
-    sample = text[:4096]
-    readable = sum(ch.isalnum() or ch.isspace() or ch in ".,;:!?'\"()-–—’“”‘%&/€$£" for ch in sample)
-    return text if sample and readable >= 0.95 * len(sample) else None
+def encoding_metadata(encoding: str, note: str | None = None) -> dict[str, str]:
+    """What to keep in an article's metadata about its decoding: `encoding` when not UTF-8,
+    `encoding_note` when something was detected, guessed or replaced; empty for clean UTF-8."""
+    out = {} if encoding == "utf-8" else {"encoding": encoding}
+    if note:
+        out["encoding_note"] = note
+    return out
 
 
 def sanitize_id(raw: str, max_len: int = 80) -> str:
@@ -189,5 +218,17 @@ def html_fragment_to_text(fragment: str) -> str:
 
 
 def new_article(id: str, text: str, path: Path, **fields) -> Article:
-    """An Article as readers hand it on: `raw_text == text`, `is_new=True`."""
-    return Article(id=id, text=text, raw_text=text, path=str(path), is_new=True, **fields)
+    """An Article as readers hand it on: `raw_text == text`, `is_new=True`, every string
+    normalised (`storyweave.normalize`: no lone surrogates or control characters)."""
+    return normalize_article(Article(id=id, text=text, raw_text=text, path=str(path), is_new=True, **fields))
+
+
+def normalize_article(article: Article) -> Article:
+    """Normalise (in place) every string field and the metadata of `article`; returns it."""
+    for name in ("id", "text", "raw_text", "source", "url", "title", "published", "language"):
+        value = getattr(article, name)
+        if isinstance(value, str):
+            setattr(article, name, normalize_text(value))
+    if article.metadata:
+        article.metadata = normalize_value(article.metadata)
+    return article

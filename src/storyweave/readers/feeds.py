@@ -1,4 +1,4 @@
-"""RSS and Atom feeds (feedparser): one article per entry, content stripped to paragraphs."""
+"""RSS 2.0, RSS 1.0 (RDF) and Atom feeds (feedparser): one article per entry, content stripped to paragraphs."""
 
 from __future__ import annotations
 
@@ -12,33 +12,36 @@ from storyweave.readers._common import (
     html_fragment_to_text,
     new_article,
     normalize_date,
+    read_file_bytes,
     sanitize_id,
 )
 
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(rss|feed|RDF)[\s>]")
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 def is_feed(data: bytes) -> bool:
     """True when the XML document's root element is rss, feed (Atom) or rdf:RDF (RSS 1.0)."""
-    head = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", b"", data[:4096], flags=re.S).lstrip()
+    head = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>", b"", data[:65536], flags=re.S)
+    head = head.lstrip()
     return bool(_FEED_ROOT.match(head))
 
 
 def read_feed(path: Path) -> tuple[list[Article], list[ReadError]]:
     import feedparser
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"cannot read file ({exc.strerror or exc})") from exc
+    data = read_file_bytes(path)
     if not data.strip():
         raise BadInput("empty file")
     if not is_feed(data):
         raise BadInput("XML file is not an RSS/Atom feed (root element is not rss, feed or rdf:RDF)")
+    # feedparser never fetches external entities and refuses DTDs in strict mode; its loose
+    # fallback leaves entity references as text, so nothing is fetched or expanded.  We say so.
+    entities = _ENTITY_DECLARATION.search(data[:65536]) is not None
     parsed = feedparser.parse(data)
+    problem = _feed_problem(parsed, entities)
     if not parsed.entries:
-        reason = f" ({parsed.bozo_exception})" if parsed.get("bozo") else ""
-        raise BadInput(f"feed has no entries{reason}")
+        raise BadInput(f"feed has no entries{f' ({problem})' if problem else ''}")
     feed_title = parsed.feed.get("title")
     feed_link = parsed.feed.get("link")
     articles: list[Article] = []
@@ -49,7 +52,23 @@ def read_feed(path: Path) -> tuple[list[Article], list[ReadError]]:
         except BadInput as exc:
             label = entry.get("id") or entry.get("link") or entry.get("title") or ""
             errors.append(ReadError(str(path), f"entry {index}{f' ({label})' if label else ''}: {exc}"))
+    if problem:
+        errors.insert(0, ReadError(str(path), f"{problem}; kept the {len(articles)} readable entries"))
     return articles, errors
+
+
+def _feed_problem(parsed, entities: bool) -> str | None:
+    """One line on what is wrong with the feed's XML (a truncated or malformed file, declared
+    entities), or None when it parsed cleanly (encoding-override notices are not problems)."""
+    from xml.sax import SAXParseException
+
+    if entities:
+        return "DOCTYPE declares entities: ignored (never fetched or expanded)"
+    exc = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if isinstance(exc, SAXParseException):
+        return (f"malformed or truncated XML ({exc.getMessage()} at line {exc.getLineNumber()}, "
+                f"column {exc.getColumnNumber()})")
+    return None
 
 
 def _entry_article(entry, path: Path, feed_title: str | None, feed_link: str | None) -> Article:

@@ -9,23 +9,25 @@ from urllib.parse import urlparse
 from storyweave.model import Article
 from storyweave.readers._common import (
     BadInput,
-    decode_text,
+    decode_text_detail,
+    encoding_metadata,
     html_fragment_to_text,
     new_article,
     normalize_date,
+    read_file_bytes,
 )
+from storyweave.normalize import normalize_text
 
 _SPACES = re.compile(r"\s+")
 MIN_WORDS = 5  # fewer words than this is not an article
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.-]+)["']""", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def read_html(path: Path) -> list[Article]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"cannot read file ({exc.strerror or exc})") from exc
-    html = _decode_html(data)
+    html, encoding, note = _decode_html(read_file_bytes(path))
+    html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input that declares an encoding
     if not html.strip():
         raise BadInput("empty file")
     import lxml.html
@@ -39,7 +41,7 @@ def read_html(path: Path) -> list[Article]:
         html, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False
     )
     text = (getattr(doc, "text", None) or "") if doc is not None else ""
-    metadata: dict[str, object] = {}
+    metadata: dict[str, object] = dict(encoding_metadata(encoding, note))
     if not text.strip():
         # trafilatura gives up on very short pages; take the visible text of <article>/<body>.
         for chrome in tree.xpath("//nav|//header|//footer|//aside|//form|//script|//style|//noscript"):
@@ -92,20 +94,22 @@ def _dropped_by_extraction(tree, text: str) -> list[str]:
     return [line for line in lines if line.strip() and _SPACES.sub(" ", line.strip()).lower() not in kept]
 
 
-def _decode_html(data: bytes) -> str:
-    """UTF-8, or the charset the page declares in a <meta> tag."""
+def _decode_html(data: bytes) -> tuple[str, str, str | None]:
+    """(text, encoding, note): a BOM, else UTF-8, else the charset the page declares
+    (`<meta charset>` or `<?xml encoding?>`), else the shared fallbacks of `decode_text`."""
     try:
-        return decode_text(data)
-    except BadInput:
-        m = _CHARSET.search(data[:4096])
-        if not m:
-            raise
+        data.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError:
+        utf8 = False
+    m = _CHARSET.search(data[:4096]) or _XML_ENCODING.search(data[:200])
+    if not utf8 and m and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        declared = m.group(1).decode("ascii", "replace")
         try:
-            return data.decode(m.group(1).decode("ascii")).replace("\r\n", "\n")
-        except (LookupError, UnicodeDecodeError) as exc:
-            raise BadInput(
-                f"cannot decode as declared charset {m.group(1).decode('ascii', 'replace')}"
-            ) from exc
+            return normalize_text(data.decode(declared)), declared, "declared by the page"
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration: fall back to detection
+    return decode_text_detail(data)
 
 
 def _meta_link(tree) -> str | None:

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from storyweave.model import Article, ReadError
-from storyweave.readers._common import BadInput, new_article, normalize_date, read_text_file
+from storyweave.readers._common import BadInput, new_article, normalize_date, read_text_file_detail
 
 # Article field -> accepted input keys, first match wins.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -28,7 +28,8 @@ def read_jsonl(path: Path) -> tuple[list[Article], list[ReadError]]:
     """Each non-blank line is one JSON object; bad lines are reported with their number."""
     articles: list[Article] = []
     errors: list[ReadError] = []
-    for number, line in enumerate(read_text_file(path).split("\n"), start=1):
+    text, decoding = read_text_file_detail(path)
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -38,8 +39,12 @@ def read_jsonl(path: Path) -> tuple[list[Article], list[ReadError]]:
                 ReadError(str(path), f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})")
             )
             continue
+        except (RecursionError, ValueError) as exc:  # nesting bombs, integers too long to convert
+            errors.append(ReadError(str(path), f"line {number}: unusable JSON ({_json_problem(exc)})"))
+            continue
         try:
-            articles.append(article_from_object(obj, path, default_id=f"{path.stem}-{number}"))
+            articles.append(_with_metadata(article_from_object(obj, path, default_id=f"{path.stem}-{number}"),
+                                           decoding))
         except BadInput as exc:
             errors.append(ReadError(str(path), f"line {number}: {exc}"))
     if not articles and not errors:
@@ -49,7 +54,7 @@ def read_jsonl(path: Path) -> tuple[list[Article], list[ReadError]]:
 
 def read_json(path: Path) -> tuple[list[Article], list[ReadError]]:
     """A JSON file holding one article object or a list of them (or, leniently, JSON Lines)."""
-    text = read_text_file(path)
+    text, decoding = read_text_file_detail(path)
     if not text.strip():
         raise BadInput("empty file")
     try:
@@ -58,6 +63,8 @@ def read_json(path: Path) -> tuple[list[Article], list[ReadError]]:
         if text.lstrip().startswith("{") and "\n{" in text:  # JSON Lines saved as .json
             return read_jsonl(path)
         raise BadInput(f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from exc
+    except (RecursionError, ValueError) as exc:
+        raise BadInput(f"unusable JSON ({_json_problem(exc)})") from exc
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     items = data if isinstance(data, list) else [data]
@@ -66,12 +73,25 @@ def read_json(path: Path) -> tuple[list[Article], list[ReadError]]:
     for index, obj in enumerate(items):
         where = f"item {index}: " if isinstance(data, list) else ""
         try:
-            articles.append(article_from_object(obj, path, default_id=f"{path.stem}-{index}"))
+            articles.append(_with_metadata(article_from_object(obj, path, default_id=f"{path.stem}-{index}"),
+                                           decoding))
         except BadInput as exc:
             errors.append(ReadError(str(path), f"{where}{exc}"))
     if not items:
         raise BadInput("empty JSON list (no articles)")
     return articles, errors
+
+
+def _json_problem(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split("\n")[0][:120]
+
+
+def _with_metadata(article: Article, extra: dict[str, str]) -> Article:
+    if extra:
+        article.metadata.update(extra)
+    return article
 
 
 def article_from_object(obj: object, path: Path, default_id: str) -> Article:
@@ -100,10 +120,14 @@ def article_from_object(obj: object, path: Path, default_id: str) -> Article:
     raw_published = taken.get("published")
     published = normalize_date(raw_published)
     metadata = {k: v for k, v in obj.items() if k not in used_keys}
+    article_id = taken.get("id", default_id)
+    if isinstance(article_id, bool) or not isinstance(article_id, (str, int)):
+        metadata["unusable_id"] = repr(article_id)[:200]  # a list/object/boolean is no id
+        article_id = default_id
     if raw_published is not None and published is None:
         metadata["unparsed_published"] = raw_published
     return new_article(
-        str(taken.get("id", default_id)),
+        str(article_id),
         text,
         path,
         source=_str_or_none(source),

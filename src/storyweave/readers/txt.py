@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from storyweave.model import Article
-from storyweave.readers._common import BadInput, new_article, normalize_date, read_text_file_with_encoding
+from storyweave.readers._common import BadInput, new_article, normalize_date, read_text_file_detail
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -37,7 +37,7 @@ _LIST_START = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s")
 
 
 def read_txt(path: Path) -> list[Article]:
-    text, encoding = read_text_file_with_encoding(path)
+    text, decoding = read_text_file_detail(path)
     text, unwrapped = unwrap_hard_wrapped(text)
     text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
     if not text.strip():
@@ -46,8 +46,7 @@ def read_txt(path: Path) -> list[Article]:
     metadata: dict[str, object] = {}
     if inferred:
         metadata["inferred"] = inferred
-    if encoding != "utf-8":
-        metadata["encoding"] = encoding
+    metadata.update(decoding)
     if unwrapped:
         metadata["unwrapped_lines"] = True
     if "agency" in fields:

@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from storyweave import __version__
-from storyweave.model import Article, Corpus, Event, Story, to_dict
+from storyweave.model import Article, Corpus, Event, Story, failure_error, to_dict
 
 # Article fields that stay out of the report: bulky or internal to the pipeline.
 _ARTICLE_INTERNAL = {"raw_text", "metadata"}
@@ -69,6 +69,7 @@ def counts(corpus: Corpus) -> dict[str, int]:
         "events": len(corpus.events),
         "stories": len(corpus.stories),
         "errors": len(corpus.errors),
+        "failed": len(corpus.failed),
     }
 
 
@@ -83,8 +84,17 @@ def to_briefings(corpus: Corpus) -> dict[str, Any]:
         "stories": [story_dict(s) for s in corpus.stories],
         "duplicates": [to_dict(d) for d in corpus.duplicates],
         "changes": list(corpus.changes),
-        "errors": [str(e) for e in corpus.errors],
+        "errors": error_lines(corpus),
     }
+
+
+def error_lines(corpus: Corpus) -> list[str]:
+    """Read errors, then every failed article (stored as failed by this or an earlier run) that
+    the run's errors do not already name: one `path: reason` line each."""
+    lines = [str(e) for e in corpus.errors]
+    named = set(lines)
+    lines += [line for line in (str(failure_error(a)) for a in corpus.failed) if line not in named]
+    return lines
 
 
 def validation_errors(document: dict[str, Any], limit: int = 20) -> list[str]:
