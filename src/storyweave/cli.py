@@ -43,6 +43,8 @@ _console = Console(stderr=True)
 DB_OPTION = typer.Option(Path(store.DEFAULT_DB), "--db", help="SQLite store (created if missing).")
 WORDS_OPTION = typer.Option(Settings().summary_words, "--words", "-w", min=10, help="Words per event summary.")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+MAX_CHARS_OPTION = typer.Option(Settings().max_article_chars, "--max-article-chars", min=1000,
+                                help="Longer articles are analysed on their first part only (full text stored).")
 LOCK_TIMEOUT_OPTION = typer.Option(60.0, "--lock-timeout", min=0.0,
                                    help="Seconds to wait for another storyweave process writing the same store.")
 PATHS_ARGUMENT = typer.Argument(..., help="Files or folders (searched recursively): .txt, .html, .json/.jsonl, RSS/Atom.")
@@ -108,11 +110,14 @@ def _runner(engine: str, ray_address: str | None):
 
 def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool = False,
             verbose: bool = False, fresh: bool = False, engine: str = "local",
-            ray_address: str | None = None, lock_timeout: float = 60.0) -> IngestResult:
+            ray_address: str | None = None, lock_timeout: float = 60.0,
+            max_article_chars: int | None = None) -> IngestResult:
     from storyweave.readers import read_paths  # imported here: `--help` stays fast
 
     runner = _runner(engine, ray_address)
     settings = Settings(summary_words=words)
+    if max_article_chars:
+        settings.max_article_chars = max_article_chars
     with _console.status("reading inputs…"):
         articles, errors = read_paths([str(p) for p in paths], max_bytes=settings.max_file_mb * 2**20)
     for error in errors:
@@ -174,6 +179,7 @@ def _reason(error: ReadError) -> str:
         return f"failed in stage {stage.group(1)}" if stage else "failed"
     reason = re.sub(r"^(line|row|item|entry) \d+(?: \([^)]*\))?:\s*", "", reason, flags=re.IGNORECASE)
     reason = re.sub(r"\s*[(\[].*$", "", reason).split(";", 1)[0].split(":", 1)[0].strip()
+    reason = re.sub(r"(?<=\w) '[^']*'", "", reason)  # "duplicate article id 'x'" -> "duplicate article id"
     return reason or "unreadable"
 
 
@@ -186,7 +192,10 @@ def summary_line(outcome: IngestResult) -> str:
     reasons = Counter(_reason(e) for e in c.errors)
     skipped = f"skipped {len(c.errors)}"
     if reasons:
-        skipped += " (" + ", ".join(f"{n} {r}" for r, n in reasons.most_common()) + "; each listed above)"
+        kinds = [f"{n} {r}" for r, n in reasons.most_common(5)]
+        if len(reasons) > 5:
+            kinds.append(f"{sum(n for _, n in reasons.most_common()[5:])} other")
+        skipped += " (" + ", ".join(kinds) + "; each listed above)"
     duplicates = sum(1 for a in c.articles if a.duplicate_of)
     return (
         f"read {_plural(m.read, 'article')} ({len(m.new)} new, {len(m.updated)} updated, "
@@ -252,10 +261,12 @@ def run(
     engine: str = ENGINE_OPTION,
     ray_address: str | None = RAY_ADDRESS_OPTION,
     lock_timeout: float = LOCK_TIMEOUT_OPTION,
+    max_article_chars: int = MAX_CHARS_OPTION,
 ) -> None:
     """Read PATHS, merge them with the store, run the pipeline, save, and write the reports."""
     outcome = _ingest(paths, db, words, command="run", force=force, verbose=verbose, fresh=fresh,
-                      engine=engine, ray_address=ray_address, lock_timeout=lock_timeout)
+                      engine=engine, ray_address=ray_address, lock_timeout=lock_timeout,
+                      max_article_chars=max_article_chars)
     _write_reports(outcome.corpus, out, llm_endpoint, llm_model, words)
     typer.echo(summary_line(outcome))
     _exit_for(outcome)
@@ -272,10 +283,12 @@ def add(
     engine: str = ENGINE_OPTION,
     ray_address: str | None = RAY_ADDRESS_OPTION,
     lock_timeout: float = LOCK_TIMEOUT_OPTION,
+    max_article_chars: int = MAX_CHARS_OPTION,
 ) -> None:
     """Read PATHS and process them into the store, without writing reports."""
     outcome = _ingest(paths, db, words, command="add", force=force, verbose=verbose, fresh=fresh,
-                      engine=engine, ray_address=ray_address, lock_timeout=lock_timeout)
+                      engine=engine, ray_address=ray_address, lock_timeout=lock_timeout,
+                      max_article_chars=max_article_chars)
     typer.echo(summary_line(outcome))
     _exit_for(outcome)
 

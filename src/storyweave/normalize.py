@@ -130,7 +130,7 @@ def binary_kind(data: bytes) -> str | None:
     if _utf16_without_bom(head):
         return None
     controls = len(_BINARY_CONTROL.findall(head.decode("latin-1")))
-    if controls > max(2, len(head) // 200):
+    if controls > max(8, len(head) // 50):  # text may carry a few stray controls; binary has ~10%
         return f"{controls} control bytes in the first {len(head)} bytes"
     return None
 

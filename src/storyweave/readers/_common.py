@@ -229,6 +229,8 @@ def normalize_article(article: Article) -> Article:
         value = getattr(article, name)
         if isinstance(value, str):
             setattr(article, name, normalize_text(value))
+    if "\n" in article.id or "\t" in article.id:  # an id is one line
+        article.id = re.sub(r"[\t\n]+", " ", article.id)
     if article.metadata:
         article.metadata = normalize_value(article.metadata)
     return article

@@ -55,6 +55,9 @@ def read_html(path: Path) -> list[Article]:
     dropped = _dropped_by_extraction(tree, text) if "extraction" not in metadata else []
     if dropped:
         metadata["extraction_dropped"] = dropped
+    if len(text.split()) < MIN_WORDS and _parser_dropped_content(html, tree):
+        text = _stripped_text(html)
+        metadata["extraction"] = "fallback: tags stripped (too deeply nested or broken for the HTML parser)"
     if len(text.split()) < MIN_WORDS:  # trafilatura returns stray menu words for pages without an article
         raise BadInput(f"no article text found in the HTML page ({len(text.split())} words)")
 
@@ -92,6 +95,27 @@ def _dropped_by_extraction(tree, text: str) -> list[str]:
     kept = _SPACES.sub(" ", text).lower()
     lines = html_fragment_to_text(lxml.html.tostring(container, encoding="unicode")).split("\n")
     return [line for line in lines if line.strip() and _SPACES.sub(" ", line.strip()).lower() not in kept]
+
+
+def _parser_dropped_content(html: str, tree) -> bool:
+    """True when libxml2 kept far fewer elements than the page has tags: it stops nesting at
+    256 levels and drops what lies deeper (a 10,000-level page loses its whole text)."""
+    return html.count("<") > 2 * sum(1 for _ in tree.iter()) + 100
+
+
+_INVISIBLE = re.compile(
+    r"<(head|script|style|noscript|template|nav|header|footer|aside|form)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I
+)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _stripped_text(html: str) -> str:
+    """Visible text by tag stripping (last resort, when the parser could not walk the page);
+    a hand-written regex because every HTML library here sits on the same depth-limited parser."""
+    import html as html_lib
+
+    text = html_lib.unescape(_TAG.sub("\n", _INVISIBLE.sub("\n", html)))
+    return "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
 
 
 def _decode_html(data: bytes) -> tuple[str, str, str | None]:
