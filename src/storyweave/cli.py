@@ -199,7 +199,7 @@ def summary_line(outcome: IngestResult) -> str:
     duplicates = sum(1 for a in c.articles if a.duplicate_of)
     return (
         f"read {_plural(m.read, 'article')} ({len(m.new)} new, {len(m.updated)} updated, "
-        f"{len(m.unchanged)} unchanged); {skipped}; {_plural(duplicates, 'duplicate')}; "
+        f"{len(m.unchanged)} unchanged{f', {len(m.retried)} retried' if m.retried else ''}); {skipped}; {_plural(duplicates, 'duplicate')}; "
         f"{_plural(len(c.events), 'event')}; {_plural(len(c.stories), 'story', 'stories')}; "
         f"{_plural(len(c.articles), 'article')} in store"
     )
