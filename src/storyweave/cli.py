@@ -25,6 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from storyweave import __version__, store
+from storyweave.faults import checkpoint
 from storyweave.model import Corpus, ReadError
 from storyweave.settings import Settings
 
@@ -120,6 +121,7 @@ def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool =
         settings.max_article_chars = max_article_chars
     with _console.status("reading inputs…"):
         articles, errors = read_paths([str(p) for p in paths], max_bytes=settings.max_file_mb * 2**20)
+    checkpoint("read")
     for error in errors:
         _error(str(error))
     if not articles:
@@ -240,6 +242,7 @@ def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, l
     problems = validation_errors(to_briefings(corpus))
     for problem in problems:
         _error(f"warning: briefings.json breaks the output schema at {problem}")
+    checkpoint("reports")
     try:
         paths = write_reports(corpus, out)
     except OSError as exc:

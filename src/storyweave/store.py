@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from storyweave.faults import checkpoint
 from storyweave.model import Article, Corpus, DuplicateLink, Event, ReadError, Story, to_dict
 
 DEFAULT_DB = "storyweave.db"
@@ -467,9 +468,12 @@ def save_corpus(
     conn = db if isinstance(db, sqlite3.Connection) else connect(db)
     try:
         with transaction(conn):
+            checkpoint("save:begin")
             now = _now()
-            for article in corpus.articles:
+            for index, article in enumerate(corpus.articles):
                 _upsert_article(conn, article, now)
+                if index == len(corpus.articles) // 2:
+                    checkpoint("save:articles")
             for article in corpus.failed:
                 _upsert_article(conn, replace(article, status="failed"), now)
             conn.execute("DELETE FROM duplicate_links")
@@ -486,6 +490,7 @@ def save_corpus(
             conn.executemany(
                 "INSERT INTO stories(id, data) VALUES (?,?)", [(s.id, _dumps(to_dict(s))) for s in corpus.stories]
             )
+            checkpoint("save:cache")
             _save_cache(conn, corpus.cache)
             all_counts = {**corpus_counts(corpus), **(counts or {})}
             cursor = conn.execute(
@@ -495,7 +500,10 @@ def save_corpus(
                     _dumps(list(corpus.changes)), _dumps([str(e) for e in corpus.errors]),
                 ),
             )
-            return int(cursor.lastrowid)
+            checkpoint("save:commit")
+            run_id = int(cursor.lastrowid)
+        checkpoint("save:done")
+        return run_id
     finally:
         if not isinstance(db, sqlite3.Connection):
             conn.close()

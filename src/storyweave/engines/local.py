@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC
 
+from storyweave.faults import checkpoint
 from storyweave.model import Article, Corpus, failure_error
 from storyweave.pipeline import STAGES, Stage
 from storyweave.settings import Settings
@@ -59,6 +60,7 @@ def run_pipeline(
         if progress:
             progress(stage.name, index, len(stages), False)
         start = time.perf_counter()
+        checkpoint(f"stage:{stage.name}")
         try:
             if before_stage:
                 before_stage(stage, corpus, settings)
@@ -213,6 +215,7 @@ def ingest(
 
     started = datetime.now(UTC).isoformat(timespec="seconds")
     stored = store.load_corpus(conn, with_cache=False)
+    checkpoint("ingest:loaded")
     corpus, merge = store.merge_articles(stored, articles)
     corpus.errors = list(errors or []) + corpus.errors
     processed = bool(merge.new or merge.updated or merge.retried) or force or fresh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from storyweave.model import Corpus
@@ -16,7 +17,14 @@ def write_reports(corpus: Corpus, out_dir: str | Path, *, plots: bool = True) ->
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / "briefings.json", "markdown": out / "briefings.md", "html": out / "index.html"}
-    paths["json"].write_text(dumps(to_briefings(corpus)), encoding="utf-8")
-    paths["markdown"].write_text(render_markdown(corpus), encoding="utf-8")
-    paths["html"].write_text(render_html(corpus, plots=plots), encoding="utf-8")
+    _write_atomic(paths["json"], dumps(to_briefings(corpus)))
+    _write_atomic(paths["markdown"], render_markdown(corpus))
+    _write_atomic(paths["html"], render_html(corpus, plots=plots))
     return paths
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and a rename: a crash never leaves a half-written report."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
