@@ -95,7 +95,10 @@ def parse_number(num: str, scale: str | None = None) -> float | None:
     """'1.7' + 'million' -> 1700000, '1,500' -> 1500, 'two' + 'dozen' -> 24, 'twenty-five' -> 25."""
     s = num.lower().strip()
     if s[:1].isdigit():
-        value = float(s.replace(",", ""))
+        try:
+            value = float(s.replace(",", ""))
+        except ValueError:  # "1.2.3", "0b": not a number (found by fuzzing, tests/reliability/test_fuzz.py)
+            return None
     else:
         parts = re.split(r"[- ]", s)
         if parts[:2] == ["half", "a"]:
