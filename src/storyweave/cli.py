@@ -525,7 +525,8 @@ def serve(
     except ImportError as exc:
         _fail(f"the server needs fastapi and uvicorn ({exc})", 2)
     try:
-        store.check(db)
+        if db.exists():  # a new store is created by create_app; an existing one must be intact
+            store.check(db)
         app_ = create_app(db)
     except (store.StoreError, sqlite3.Error) as exc:
         _fail(f"{db}: cannot serve this store ({exc})".replace("\n", " "), EXIT_FAILED)
