@@ -123,9 +123,45 @@ def parse_missing(texts: Iterable[str], cache: dict[str, Any], batch_size: int =
         return 0
     from storyweave.analysis.nlp import get_nlp
 
-    for text, doc in zip(todo, get_nlp().pipe(todo, batch_size=batch_size)):
+    short = [t for t in todo if len(t) <= PIECE_CHARS]
+    for text, doc in zip(short, get_nlp().pipe(short, batch_size=batch_size)):
         cache[text_key(text)] = from_doc(doc, text).to_record()
+    for text in todo:
+        if len(text) > PIECE_CHARS:
+            cache[text_key(text)] = _parse_long(text).to_record()
     return len(todo)
+
+
+# spaCy's memory grows fast with a Doc's length (about 700 MB for one 200,000-character text):
+# longer texts are parsed in pieces cut at paragraph (else sentence, else space) breaks, one
+# piece at a time, and their entity spans shifted back into place (reliability, issue 9).
+PIECE_CHARS = 20_000
+
+
+def _parse_long(text: str) -> ParsedText:
+    from storyweave.analysis.nlp import get_nlp
+
+    ents: list[Ent] = []
+    for offset, piece in _pieces(text, PIECE_CHARS):
+        part = from_doc(get_nlp()(piece), piece)
+        ents += [Ent(e.text, e.label_, e.start_char + offset, e.end_char + offset, e.role) for e in part.ents]
+    return ParsedText(text, ents, split_sentences(text))
+
+
+def _pieces(text: str, size: int) -> Iterable[tuple[int, str]]:
+    """(offset, piece) cuts of `text`, each at most `size` characters, ending at a break."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            window = text[start:end]
+            for mark in ("\n", ". ", " "):
+                at = window.rfind(mark)
+                if at > size // 2:
+                    end = start + at + len(mark)
+                    break
+        yield start, text[start:end]
+        start = end
 
 
 def parsed(text: str, cache: dict[str, Any]) -> ParsedText:
