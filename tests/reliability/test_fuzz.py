@@ -9,7 +9,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from storyweave.analysis.dates import explicit_dates, parse_iso, resolve_dates
@@ -23,7 +23,8 @@ from storyweave.readers._common import BadInput, normalize_date
 from storyweave.readers.jsonl import article_from_object
 from storyweave.settings import Settings
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every CI run (no flaky failures); raise max_examples locally to search
+FAST = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 _json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
                      lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
@@ -66,8 +67,10 @@ def test_decoding_any_bytes_gives_text_or_input_error(data):
     assert encoding
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(_file_bytes, st.sampled_from(sorted(READERS)))
+@example(b'{"text": "\\u001b"}', ".json")  # found by this test: text of control characters only
+@example(b"\xff\xfe<\x00r\x00s\x00s\x00>\x00", ".rss")
 def test_every_reader_takes_any_bytes_without_raising(data, suffix):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"input{suffix}"
@@ -118,7 +121,7 @@ def test_quantity_extraction_never_raises(sentence):
         assert q is not None
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(min_size=1, max_size=400), min_size=1, max_size=5))
 def test_cleaning_any_texts_keeps_only_lines_of_the_input(texts):
     corpus = Corpus(articles=[Article(id=str(i), text=t, raw_text=t) for i, t in enumerate(texts)])

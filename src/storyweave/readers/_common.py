@@ -220,7 +220,10 @@ def html_fragment_to_text(fragment: str) -> str:
 def new_article(id: str, text: str, path: Path, **fields) -> Article:
     """An Article as readers hand it on: `raw_text == text`, `is_new=True`, every string
     normalised (`storyweave.normalize`: no lone surrogates or control characters)."""
-    return normalize_article(Article(id=id, text=text, raw_text=text, path=str(path), is_new=True, **fields))
+    article = normalize_article(Article(id=id, text=text, raw_text=text, path=str(path), is_new=True, **fields))
+    if not article.text.strip():  # e.g. only control characters (found by fuzzing)
+        raise BadInput("empty article text (nothing left after removing control characters)")
+    return article
 
 
 def normalize_article(article: Article) -> Article:
