@@ -102,25 +102,87 @@ _START_VERBS = re.compile(r"\b(began|begun|started|launched|invaded|broke out|er
                           re.IGNORECASE)
 
 # --- tense of a clause (general English grammar) ---------------------------------------------
-# future: modal/periphrastic future and scheduling phrases
-_FUTURE_CUES = re.compile(
-    r"\b(?:will|would|shall|'ll|won't|wo|going\s+to|(?:is|are|am|was|were)\s+(?:due|set|scheduled|expected|slated)"
-    r"|(?:is|are|am)\s+to|plans?\s+to|planned\s+to|plan\s+to|intends?\s+to|expects?\s+to|hopes?\s+to|scheduled"
-    r"|upcoming|next|due\s+to|to\s+be\s+held|by\s+(?=\w+day\b))\b",
-    re.IGNORECASE)
-# past: common irregular past forms (English grammar reference lists) and auxiliaries
+# future: modal/periphrastic future and scheduling words ("is due", "expected to", "plans to")
+_MODALS_FUTURE = {"will", "would", "shall", "'ll", "wo", "won't", "wouldn't"}
+_SCHEDULE = {"scheduled", "expected", "due", "slated", "set", "planned", "plans", "plan", "intends", "hopes",
+             "expects", "upcoming", "next", "going", "aims", "ahead", "payable"}
+_BE_PRESENT = {"is", "are", "am", "'s", "'re"}
+_HAVE_PRESENT = {"has", "have", "'ve"}
+_AUX = _BE_PRESENT | _HAVE_PRESENT | {"was", "were", "had", "be", "been", "being", "get", "got", "'d"} | _MODALS_FUTURE
+# common irregular past forms (English grammar reference lists of irregular verbs)
 _IRREGULAR_PAST = {
     "said", "told", "was", "were", "had", "did", "made", "came", "went", "took", "gave", "got", "met", "left",
     "held", "began", "fell", "rose", "won", "lost", "sold", "bought", "paid", "sent", "spent", "kept", "brought",
-    "thought", "saw", "found", "knew", "led", "ran", "set", "put", "cut", "hit", "shot", "struck", "spoke",
-    "wrote", "broke", "chose", "drove", "flew", "grew", "threw", "became", "felt", "heard", "meant", "stood",
-    "understood", "sought", "caught", "taught", "fought", "built", "lent", "dealt", "swore", "woke", "froze",
-    "stole", "hung", "slid", "sank", "shook", "overtook", "withdrew", "forecast", "quit", "bid", "read",
-    "ago", "yesterday", "earlier",
+    "thought", "saw", "found", "knew", "led", "ran", "spoke", "wrote", "broke", "chose", "drove", "flew", "grew",
+    "threw", "became", "felt", "heard", "meant", "stood", "understood", "sought", "caught", "taught", "fought",
+    "built", "lent", "dealt", "swore", "woke", "froze", "stole", "hung", "slid", "sank", "shook", "overtook",
+    "withdrew", "ago", "yesterday", "earlier", "didn't", "wasn't", "weren't", "hadn't",
 }
-_PRESENT_PROGRESSIVE_FUTURE = re.compile(r"\b(?:is|are|am)\s+\w+ing\b", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r"[.;!?:\n]|,\s+(?:and|but|while|when|after|before|as|which|who)\b|\b(?:and|but)\s+")
-_WORD = re.compile(r"[A-Za-z']+")
+# words ending in -ed that are no past forms
+_NOT_PAST_ED = {"need", "speed", "seed", "feed", "proceed", "exceed", "succeed", "indeed", "red", "bed", "hundred",
+                "shed", "breed", "weed", "greed", "creed", "naked", "wicked", "sacred", "kindred", "bled"}
+# after "to", words that show it is a preposition, not an infinitive marker
+_NOT_VERB_AFTER_TO = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these",
+                      "those", "some", "any", "all", "be", "about", "around", "nearly", "almost", "date", "day",
+                      "him", "them", "us", "me", "it", "what", "where", "when", "one", "two", "three", "four",
+                      "five", "six", "seven", "eight", "nine", "ten", "record", "new", "more", "less", "just"}
+_CLAUSE_BREAK = re.compile(r"[.;!?:\n]|,\s+(?:and|but|while|when|after|before|as|which|who|although)\b|``|''|\"")
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'[a-z]+")
+
+
+def _word_tense(words: list[str], i: int) -> str | None:
+    """Tense cue of words[i] in its context, or None."""
+    w = words[i].lower()
+    prev = words[i - 1].lower() if i else ""
+    if w in _MODALS_FUTURE:
+        return "future"
+    if w in _SCHEDULE and (w not in {"set", "due", "expected", "scheduled", "slated", "planned", "going"}
+                           or prev in _AUX or (i + 1 < len(words) and words[i + 1].lower() in {"to", "for"})):
+        return "future"
+    if w == "to" and i + 1 < len(words):
+        nxt = words[i + 1]
+        if nxt.islower() and nxt not in _NOT_VERB_AFTER_TO and not nxt.endswith(("ing", "ed", "s")) and i:
+            return "future"  # "agreed to meet Tuesday": an infinitive looks ahead of its clause
+        return None
+    if w in _BE_PRESENT and i + 1 < len(words) and words[i + 1].lower() == "to":
+        return "future"  # "the president is to visit"
+    is_past_form = w in _IRREGULAR_PAST or (len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED)
+    if is_past_form and prev in _AUX:  # a participle takes its auxiliary's tense
+        if prev in _MODALS_FUTURE or prev in {"be", "been", "being"} and i > 1 and words[i - 2].lower() in _MODALS_FUTURE:
+            return "future"
+        return "past" if prev in {"was", "were", "had", "got", "has", "have", "'ve", "been"} else None
+    return "past" if is_past_form else None
+
+
+def _clause_before(text: str, start: int, width: int = 100) -> str:
+    before = text[max(0, start - width):start]
+    return _CLAUSE_BREAK.split(before)[-1]
+
+
+def _clause_after(text: str, end: int, width: int = 80) -> str:
+    return _CLAUSE_BREAK.split(text[end:end + width])[0]
+
+
+def _clause_tense(text: str, start: int, end: int) -> str | None:
+    """'future', 'past' or None (no cue) for the clause around text[start:end].
+
+    The nearest tense cue before the expression decides ("said it would open Tuesday": 'would';
+    "talks that began Monday": 'began'); an expression that opens its clause ("On Monday, the
+    talks will...") reads the words after it, up to the first cue.
+    """
+    before = _WORD.findall(_clause_before(text, start))
+    for i in range(len(before) - 1, -1, -1):
+        tense = _word_tense(before, i)
+        if tense:
+            return tense
+    if len([w for w in before if w.lower() not in {"on", "and", "but", "then", "late", "early", "by", "in"}]) > 1:
+        return None  # words before it but no cue: do not read past the expression
+    after = _WORD.findall(_clause_after(text, end))
+    for i in range(len(after)):
+        tense = _word_tense(after, i)
+        if tense:
+            return tense
+    return None
 
 
 @dataclass
@@ -190,51 +252,6 @@ def _spelled_year(s: str) -> int | None:
     return 2000 + rest if rest is not None and rest < 100 else None
 
 
-# --- tense ---------------------------------------------------------------------------------------
-
-
-def _clause_before(text: str, start: int, width: int = 90) -> str:
-    before = text[max(0, start - width):start]
-    parts = _CLAUSE_BREAK.split(before)
-    return parts[-1] if parts else before
-
-
-def _clause_after(text: str, end: int, width: int = 60) -> str:
-    return _CLAUSE_BREAK.split(text[end:end + width])[0]
-
-
-def _past_word(w: str) -> bool:
-    lw = w.lower()
-    return lw in _IRREGULAR_PAST or (len(lw) > 4 and lw.endswith("ed") and lw not in {"need", "speed", "seed", "feed",
-                                                                                        "proceed", "exceed", "succeed"})
-
-
-def _clause_tense(text: str, start: int, end: int) -> str | None:
-    """'future', 'past' or None (no cue) for the clause around text[start:end].
-
-    The nearest cue before the expression decides ("said it would open Tuesday": 'would');
-    an expression opening its clause ("On Monday, the talks will...") reads the words after it.
-    """
-    before = _clause_before(text, start)
-    future = [m.end() for m in _FUTURE_CUES.finditer(before)]
-    past = [m.end() for m in _WORD.finditer(before) if _past_word(m.group())]
-    if future or past:
-        last_future = max(future, default=-1)
-        last_past = max(past, default=-1)
-        # "was expected to", "were due": the future cue wins when it is the nearer one
-        return "future" if last_future >= last_past else "past"
-    after = _clause_after(text, end)
-    future_a = _FUTURE_CUES.search(after)
-    past_a = next((m for m in _WORD.finditer(after) if _past_word(m.group())), None)
-    if future_a and (past_a is None or future_a.start() < past_a.start()):
-        return "future"
-    if past_a:
-        return "past"
-    if _PRESENT_PROGRESSIVE_FUTURE.search(before) or _PRESENT_PROGRESSIVE_FUTURE.search(after):
-        return "future"  # "talks are resuming Tuesday": the present progressive of arrangements
-    return None
-
-
 # --- explicit dates ------------------------------------------------------------------------------
 
 
@@ -248,7 +265,9 @@ def _year_for(month: int, day: int | None, anchor: date, tense: str | None) -> i
     if tense == "future" and here < now and anchor.month - month > 1:
         return y + 1  # "in January" said in November, in the future
     if tense is None and month - anchor.month > 6:
-        return y - 1
+        return y - 1  # no tense: the nearest such month
+    if tense is None and anchor.month - month > 8:
+        return y + 1  # "in January" read in November
     return y
 
 
@@ -266,8 +285,9 @@ def _explicit_date(m: re.Match, anchor: date | None, tense: str | None = None) -
     d = _safe_date(anchor.year, month, day)
     if d and d > anchor + timedelta(days=90) and tense != "future":
         d = _safe_date(anchor.year - 1, month, day)  # "on December 30" read in January
-    elif d and d < anchor - timedelta(days=180) and tense == "future":
-        d = _safe_date(anchor.year + 1, month, day)
+    elif d and (d < anchor - timedelta(days=180) and tense == "future"
+                or d < anchor - timedelta(days=270) and tense is None):
+        d = _safe_date(anchor.year + 1, month, day)  # "payable Jan. 2" read in November
     return d, False
 
 
@@ -391,11 +411,18 @@ def _relative(m: re.Match, text: str, anchor: date | None,
     if m.group("week"):
         return None, "week", "week"
     if m.group("wd"):
-        if not m.group("wd")[0].isupper():
+        if not m.group("wd")[0].isupper() or re.match(r"s\b|'s\s+(?:edition|issue|paper)", text[m.end():]):
+            return None  # "Mondays", "Tuesday nights": habitual
+        if re.search(r"\b(?:each|every|most|some|other)\s+$", text[max(0, m.start() - 8):m.start()], re.IGNORECASE):
             return None
         return (_iso(_weekday_date(m, text, anchor)) if anchor else None), "day", "weekday"
     if anchor is None:
         return (None, "day", "relative")
+    word = m.group(0)
+    if (m.group("today") or m.group("tomorrow")) and re.search(r"\bof\s+$", text[max(0, m.start() - 4):m.start()]):
+        return None  # "the people of tomorrow", "the world of today": no day
+    if word[0].isupper() and re.search(r"[A-Za-z,]\s*$", text[max(0, m.start() - 3):m.start()]):
+        return None  # capitalised inside a sentence: a name ("... Today" programme, "Yesterday" song)
     if m.group("today"):
         return _iso(anchor), "day", "relative"
     if m.group("yesterday"):
@@ -431,7 +458,8 @@ def _month_value(m: re.Match, text: str, anchor: date | None) -> str | None:
     if anchor is None:
         return None
     if direction in {"last", "this past"}:
-        y = anchor.year if month < anchor.month else anchor.year - 1
+        # "last February" said in March is a year back: the month just past would be "last month"
+        y = anchor.year if month < anchor.month - 1 else anchor.year - 1
     elif direction in {"next", "this coming"}:
         y = anchor.year if month > anchor.month else anchor.year + 1
     elif direction == "this":
@@ -506,7 +534,20 @@ def resolve_dates(text: str, published: date | str | None,
         if y:
             add(m.start(), m.end(), f"{y:04d}", "year", "year")
     mentions.sort(key=lambda x: x.start)
-    return mentions
+    return _merge_weekday_dates(mentions, text)
+
+
+def _merge_weekday_dates(mentions: list[DateMention], text: str) -> list[DateMention]:
+    """'this coming Sunday, March eighth' is one expression: the stated date's value wins."""
+    out: list[DateMention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (prev and prev.kind == "weekday" and m.kind == "explicit" and m.granularity == "day"
+                and re.fullmatch(r",?\s*(?:the\s+)?", text[prev.end:m.start])):
+            out[-1] = DateMention(text[prev.start:m.end], prev.start, m.end, m.date, "explicit", "day")
+            continue
+        out.append(m)
+    return out
 
 
 def date_refs(text: str, published: date | str | None,
