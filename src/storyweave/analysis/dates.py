@@ -5,11 +5,13 @@ its ISO `date` at its own granularity ("2022-03-07" day, "2022-03" month, "2022"
 `published` is the report's date (a `date`, an ISO string, or None: then only expressions that
 state their year are resolved).
 
-Why this is hand-written: dateparser's `search_dates` (a dependency) finds few of these
-expressions in running text and resolves relative ones without tense (0.23 value F1 on TimeBank
-against 0.9 here, see BENCHMARKS.md "Dates (TimeBank)"); the maintained temporal taggers
-(HeidelTime, SUTime) are Java programs, and the pure-Python ones on PyPI are alpha releases
-without tense.  What is ours follows the TimeML conventions (TimeML 1.2 / TIMEX3 guidelines):
+Why this is hand-written: dateparser's `search_dates` (a dependency) finds many non-dates and
+resolves relative expressions without tense (0.34 value F1 on TimeBank against 0.89 here, see
+BENCHMARKS.md "Dates (TimeBank)"); HeidelTime and SUTime are Java programs (HeidelTime is
+scored as a reference in the same benchmark); Microsoft's recognizers-text-date-time (pure
+Python, last release a 2019 alpha that needs an old `emoji`) returns both the past and the next
+"Tuesday" and leaves "June" without a year, i.e. exactly the decisions made here.
+What is ours follows the TimeML conventions (TimeML 1.2 / TIMEX3 guidelines):
 - an expression is resolved at its own granularity: "last year" -> "2021", "in June" -> "2022-06",
   "this month" -> "2022-03", "Monday" -> a day;
 - a weekday or a year-less month is placed by the tense of its clause: "would open Tuesday" is
@@ -18,7 +20,9 @@ without tense.  What is ours follows the TimeML conventions (TimeML 1.2 / TIMEX3
   Tense comes from auxiliaries and verb forms near the expression (`_clause_tense`), general
   English grammar: will/would/shall/'ll/going to/is to/expected to mark the future; -ed forms and
   the common irregular past forms the past; with no cue the past wins (news report what happened).
-Weeks, quarters, seasons and "now"-like words are not resolved (no day, month or year).
+Weeks, quarters, seasons, decades ("the 1990s") and "now"-like words get no value (the output
+contract has day, month and year only).  `date_refs` keeps the mentions the output lists;
+`start_dates` (from `find_start_dates`) resolves "the eighth day of the strike".
 """
 
 from __future__ import annotations
