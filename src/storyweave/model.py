@@ -17,6 +17,18 @@ DuplicateKind = Literal["exact", "near", "rewrite", "translation"]
 
 
 @dataclass
+class DateRef:
+    """A date expression of an article: `text` at `start:end` of `Article.text`, resolved to `value`
+    (ISO `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, as fine as the expression says: `granularity`)."""
+
+    text: str
+    start: int
+    end: int
+    value: str
+    granularity: str  # "day" | "month" | "year"
+
+
+@dataclass
 class Article:
     """One news report.  `text` is the cleaned text once the clean stage has run."""
 
@@ -36,6 +48,7 @@ class Article:
     duplicate_kind: DuplicateKind | None = None
     shares_wire_with: list[str] = field(default_factory=list)
     event_id: str | None = None
+    dates: list[DateRef] = field(default_factory=list)  # resolved date expressions, text order (analyze)
     is_new: bool = True  # False for articles loaded back from the store
     # what the user should know about how this article was read or analysed (analysis limit, ...)
     notes: list[str] = field(default_factory=list)

@@ -22,7 +22,7 @@ from storyweave.analysis.entities import EntityIndex, link_across_events, mentio
 from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
 from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
 from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
-from storyweave.model import Article, Corpus, Discrepancy, Entity, Event, Quote, TimelineEntry, to_dict
+from storyweave.model import Article, Corpus, DateRef, Discrepancy, Entity, Event, Quote, TimelineEntry, to_dict
 from storyweave.settings import Settings
 from storyweave.text import words
 
@@ -89,6 +89,15 @@ def _is_dateline(m: dates_mod.DateMention, text: str) -> bool:
     return m.kind == "explicit" and m.start < 80 and bool(_DATELINE_TAIL.match(text, m.end))
 
 
+# a photo caption dates the picture, not the happening: "FILE - In this March 3, 2020 file photo, ..."
+_PHOTO_CAPTION = re.compile(r"\bfile\s+(?:photo|picture|image)\b|^\s*FILE\s*[-–—:]|\(\s*[A-Za-z]*\s*Photo\b"
+                            r"|\bPhoto\s*/|\bphoto\s+(?:taken|dated)\b", re.IGNORECASE)
+
+
+def _is_photo_caption(sentence: str) -> bool:
+    return bool(_PHOTO_CAPTION.search(sentence))
+
+
 def _content(text: str) -> set[str]:
     return {w for w in words(text) if w not in _STOPWORDS and not w.isdigit()}
 
@@ -100,11 +109,11 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int) -> tu
     for r in reads:
         text = r.article.text
         mentions = [m for m in dates_mod.resolve_dates(text, r.anchor, start_dates)
-                    if m.date and m.kind != "week" and not _is_dateline(m, text)]  # 'last week' is no day
+                    if m.date and m.granularity == "day" and not _is_dateline(m, text)]  # 'last year' is no day
         lead_voted = False
         for pos, sent in enumerate(r.sentences):
             inside = [m for m in mentions if sent.start <= m.start < sent.end]
-            if not inside:
+            if not inside or _is_photo_caption(sent.text):
                 continue
             d = inside[0].date
             candidates.append((d, sent.text, r.credited, pos))
@@ -170,6 +179,26 @@ def article_dates(corpus: Corpus, settings: Settings) -> dict[str, list[dates_mo
     return out
 
 
+def fill_article_dates(corpus: Corpus, ctx: _RunContext) -> None:
+    """`Article.dates` of every article (copies too, each on its own text): the resolved date
+    expressions at day, month or year granularity, read against the article's own date, else its
+    event's, story's or the setting's reference date.  Non-English texts get none."""
+    by_id = corpus.by_id()
+    event_anchor: dict[str, date | None] = {}
+    for ev in corpus.events:
+        reads = [_Read(by_id[i], (i,)) for i in ev.article_ids if i in by_id]
+        _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
+        for r in reads:
+            event_anchor[r.article.id] = r.anchor
+    for a in corpus.articles:
+        if not _is_english(a) or not a.text:
+            a.dates = []
+            continue
+        anchor = event_anchor.get(a.id) or dates_mod.article_anchor(a.text, a.published) or ctx.fallback
+        a.dates = [DateRef(m.phrase, m.start, m.end, m.date, m.granularity)
+                   for m in dates_mod.date_refs(a.text, anchor, ctx.start_dates) if m.date]
+
+
 def _event_signature(ev: Event, reads: list[_Read], ctx: _RunContext, limit: int) -> str:
     """Everything `_analyze_event` reads, hashed: the same signature gives the same analysis."""
     return fingerprint(EVENT_ANALYSIS) + ":" + digest(
@@ -219,6 +248,7 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
         else:
             _apply_record(ev, record)
     link_across_events(corpus.events)
+    fill_article_dates(corpus, ctx)
     keep = {text_key(r.article.text) for reads in reads_by_event.values() for r in reads}
     corpus.cache = {**corpus.cache,
                     ARTICLE: {k: v for k, v in articles.items() if k in keep},
