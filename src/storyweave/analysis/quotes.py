@@ -20,7 +20,7 @@ from storyweave.analysis.nlp import ents_of, text_of
 from storyweave.model import Quote
 from storyweave.text import paragraphs, split_sentences
 
-_CLOSERS = {"“": "”", "«": "»", "„": "“”", "‘": "’", '"': '"', "'": "'", "”": "”", "‹": "›", "»": "«"}
+_CLOSERS = {"“": "”\"", "«": "»", "„": "“”", "‘": "’", '"': '"', "'": "'", "”": "”", "‹": "›", "»": "«"}
 _STOP = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "are", "was", "were", "be", "that", "this",
          "it", "for", "with", "as", "at", "by", "we", "i", "you", "they", "our", "us", "will", "have", "has"}
 MIN_WORDS = 4
@@ -130,7 +130,7 @@ _SAY_WORDS = sorted({f for v in _REGULAR_SAY.split() for f in _forms(v)}
                     | set(re.findall(r"(?:went|goes|going|go|point|points|pointed|pointing) (?:on|out)|[a-z]+",
                                      _IRREGULAR_SAY)), key=len, reverse=True)
 _SAY_WORDS = [w for w in _SAY_WORDS if w not in {"on", "out", "go", "point", "points", "pointed", "pointing"}]
-_VERB = re.compile(r"\b(?:%s)\b" % "|".join(f"[{w[0]}{w[0].upper()}]{re.escape(w[1:])}" for w in _SAY_WORDS))
+_VERB = re.compile(r"(?<![\w-])(?:%s)\b(?!-)" % "|".join(f"[{w[0]}{w[0].upper()}]{re.escape(w[1:])}" for w in _SAY_WORDS))
 SPEECH_VERBS = "|".join(_SAY_WORDS)
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 # Nouns naming a statement ("Trump's claim that “...”"): the nominal forms of the verbs above.
@@ -157,6 +157,7 @@ _BETWEEN = {"also", "later", "then", "has", "had", "have", "once", "again", "pre
             "himself", "herself", "themselves", "itself", "too", "even", "first", "last", "soon", "never",
             "always", "ultimately", "reportedly", "repeatedly", "has been", "was", "is", "later"}
 _PRONOUNS = {"he", "she"}
+_PREPOSITIONS = {"of", "for", "at", "in", "from", "with", "by", "to", "on", "about", "against"}
 _CONNECTORS = {"but", "and", "so", "yet", "then", "still", "also", "however", "now", "later", "meanwhile",
                "instead", "or", "while", "when", "as", "though", "although", "because", "since", "if"}
 _LABELS_SPEAKING = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LOC"}
@@ -238,18 +239,22 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
         return i
 
     i = skip_between(i)
-    for _ in range(2):  # appositives: ", the head of X," / ", who ...,"
-        if i < 1 or toks[i].text != ",":
-            break
-        j = next((k for k in range(i - 1, max(-1, i - 25), -1) if toks[k].text == ","), None)
-        if j is None or j + 1 >= i:
-            break
-        first = toks[j + 1].text
-        if not (first[:1].islower() or first.lower() in ROLE_WORDS):
-            break
-        i = j - 1
-        if i >= 0 and toks[i].text.startswith("("):
-            i -= 1
+    if i >= 1 and toks[i].text == ",":  # appositives: ", the head of X," / ", who ...," / ", 25,"
+        commas = [k for k in range(i - 1, max(-1, i - 40), -1) if toks[k].text == ","][:3]
+        for c in commas:
+            firsts = [toks[k + 1].text for k in [c] + [x for x in commas if c < x < i]]
+            if not all(f[:1].islower() or f[:1].isdigit() or f.lower() in ROLE_WORDS
+                       or re.fullmatch(r"[RDI]-[A-Z][\w.\-]*", f) for f in firsts):
+                break
+            k = c - 1
+            if k >= 0 and toks[k].text.startswith("("):
+                k -= 1
+            if k >= 0 and (toks[k].cap or toks[k].text.lower() in _PRONOUNS):
+                head = _name_back(toks, k) if toks[k].cap else k
+                if head is not None and head > 0 and toks[head - 1].text in _PREPOSITIONS:
+                    continue  # ", the attorney general of Oklahoma,": a name inside the appositive
+                i = k
+                break
     if i < 0:
         return None
     t = toks[i]
@@ -279,6 +284,8 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
         return None
     if whole:  # only a descriptor may come first: "Tulsa police Chief X said", "White House press secretary X"
         lead = [x for x in toks[:first] if x.text not in ",;"]
+        if first > 0 and toks[first - 1].text == ",":
+            lead = []  # "..." is held accountable, Warren said.
         if len(lead) > 6 or any(not re.fullmatch(r"[\w’'/\-]+|[’']s", x.text) or _VERB.fullmatch(x.text)
                                 or (x.text.lower() in _STOPS and x.text.lower() not in {"the", "of", "for"})
                                 for x in lead):
@@ -301,10 +308,15 @@ def _name_after(text: str, p: int, hi: int) -> _Cand | None:
             k += 1
         if k > 1 and toks[k - 1].text[:1].islower():
             return _Cand("desc", toks[0].start, toks[k - 1].end, text[toks[1].start : toks[k - 1].end])
-    end = _name_fwd(toks, 0)
+    start = 0
+    while start < len(toks) and start < 4 and (toks[start].text.lower() == "the" or (
+            not toks[start].cap and re.fullmatch(r"[a-z0-9/\-]+", toks[start].text)
+            and toks[start].text not in _STOPS)):
+        start += 1  # "said the Rev. X", "said 9/11 widow X"
+    end = _name_fwd(toks, start)
     if end is None:
         return None
-    first = next(k for k in range(end) if toks[k].cap and toks[k].text.lower() not in _STOPS
+    first = next(k for k in range(start, end) if toks[k].cap and toks[k].text.lower() not in _STOPS
                  or re.fullmatch(_ABBREV, toks[k].text))
     k = end  # "according to Kremlin spokesman Dmitry Peskov": the name after the descriptor
     while k < len(toks) and k < end + 3 and toks[k].text[:1].islower() and toks[k].text.isalpha() \
