@@ -141,7 +141,7 @@ _STATEMENT_NOUNS = ("claim|claims|statement|statements|remark|remarks|comment|co
 
 # Tokens: parentheticals "(D-N.C.)", initials "G.K.", abbreviated titles "Sen.", words, punctuation.
 # Abbreviated titles are the usual English (AP style) abbreviations of titles and ranks.
-_ABBREV = r"(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rep|Reps|Sen|Sens|Gov|Lt|Gen|Col|Maj|Capt|Cmdr|Adm|Sgt|Cpl|Rev|Jr|Sr|St|Atty|Supt|Insp|Det|Amb|Hon|Pres|Sec|Msgr|Fr)\."
+_ABBREV = r"(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rep|Reps|Sen|Sens|Gov|Lt|Gen|Col|Maj|Capt|Cmdr|Adm|Sgt|Cpl|Rev|Jr|Sr|St|Atty|Supt|Insp|Det|Amb|Hon|Pres|Sec|Msgr|Fr|Del|Cong|Sup)\."
 _TOK = re.compile(rf"\([^()\n]{{1,30}}\)|{_ABBREV}|(?:[A-Z]\.){{1,3}}(?![\w])|[\w’'\-]+|[^\w\s]")
 _TITLE_EXPAND = {"gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
                  "lt": "lieutenant", "pres": "president", "sec": "secretary", "atty": "attorney",
@@ -152,7 +152,7 @@ _PARTICLES = {"de", "del", "della", "der", "den", "van", "von", "da", "di", "du"
 _NAME_SUFFIX = {"Jr.", "Sr.", "II", "III", "IV", "Jr", "Sr"}
 # Words that may stand between a subject and its verb: auxiliaries and common adverbs (any -ly
 # adverb is accepted too).
-_BETWEEN = {"also", "later", "then", "has", "had", "have", "once", "again", "previously", "recently", "simply",
+_BETWEEN = {"also", "later", "then", "now", "again", "first", "has", "had", "have", "once", "again", "previously", "recently", "simply",
             "just", "further", "finally", "still", "often", "would", "will", "did", "does", "both", "all",
             "himself", "herself", "themselves", "itself", "too", "even", "first", "last", "soon", "never",
             "always", "ultimately", "reportedly", "repeatedly", "has been", "was", "is", "later"}
@@ -239,6 +239,10 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
         return i
 
     i = skip_between(i)
+    if i >= 2 and toks[i].text == "," and toks[i - 1].cap:  # "Her campaign manager, Robby Mook, suggested"
+        head = _name_back(toks, i - 1)
+        if head is not None and head > 0 and toks[head - 1].text == ",":
+            return _Cand("name", toks[head].start, toks[i - 1].end, text[toks[head].start : toks[i - 1].end])
     if i >= 1 and toks[i].text == ",":  # appositives: ", the head of X," / ", who ...," / ", 25,"
         commas = [k for k in range(i - 1, max(-1, i - 40), -1) if toks[k].text == ","][:3]
         for c in commas:
@@ -380,7 +384,13 @@ class _Article:
         if ents:
             best = max(ents, key=lambda x: x.end_char - x.start_char)
             return self.index.canonical_at(self.article_id, best.start_char) or name
-        return self.index.resolve(name) or name
+        # no entity there: a name the event knows, or a word this article capitalises mid-sentence
+        # too (a proper noun); "Wait", "Speaking", "Transcript" opening a sentence are no one
+        known = self.index.resolve(name)
+        if known:
+            return known
+        last = re.escape(name.split()[-1])
+        return name if re.search(rf"(?<=[a-z,;] ){last}\b", self.text) else None
 
     def antecedent(self, pos: int) -> str | None:
         """He/she: the last person named before `pos` outside quotations."""
@@ -407,22 +417,18 @@ class _Article:
         return self.index.by_role(phrase) or self.index.by_institution(phrase)
 
 
-def _sentence_subject(art: _Article, lo: int, hi: int) -> str | None:
-    """The subject opening the clause [lo, hi): "In July, Gingrich dismissed X as “...”"."""
-    toks = _tokens(art.text, lo, hi)
-    i = 0
-    comma = next((k for k, t in enumerate(toks[:12]) if t.text == ","), None)
-    if comma is not None and not any(t.cap and t.text.lower() not in _STOPS for t in toks[:comma]
-                                     if art.ents_in(t.start, t.end) and any(
-                                         x.label_ == "PERSON" for x in art.ents_in(t.start, t.end))):
-        if toks[0].text.lower() in {"in", "on", "at", "after", "before", "during", "earlier", "later", "last",
-                                    "since", "when", "while", "following", "as", "but", "and", "yet"}:
-            i = comma + 1
+_INTRO = {"in", "on", "at", "after", "before", "during", "earlier", "later", "last", "since", "when", "while",
+          "following", "as", "but", "and", "yet", "asked", "speaking", "according", "with", "for", "from",
+          "despite", "like", "unlike", "to", "by", "over", "under", "once", "if", "although", "though"}
+
+
+def _subject_at(art: _Article, toks: list[_Tok], i: int, person_only: bool) -> str | None:
+    """The name (or he/she) at token `i` when a verb or an appositive follows it."""
     while i < len(toks) and toks[i].text.lower() in _CONNECTORS:
         i += 1
     if i >= len(toks):
         return None
-    if toks[i].text.lower() in _PRONOUNS:
+    if toks[i].text.lower() in _PRONOUNS and i + 1 < len(toks) and toks[i + 1].text[:1].islower():
         return art.antecedent(toks[i].start)
     end = _name_fwd(toks, i)
     if end is not None and re.search(r"[’']s$", toks[end - 1].text):
@@ -437,7 +443,26 @@ def _sentence_subject(art: _Article, lo: int, hi: int) -> str | None:
     nxt = toks[end]
     if not (nxt.text[:1].islower() or nxt.text == "," or nxt.text.startswith("(")):
         return None
+    if person_only and any(x.label_ in {"GPE", "LOC", "DATE", "TIME", "NORP", "FAC"}
+                           for x in art.ents_in(toks[i].start, toks[end - 1].end)):
+        return None  # "..., New Hampshire, Trump said": a place in the introduction
     return art.name(toks[i].start, toks[end - 1].end)
+
+
+def _sentence_subject(art: _Article, lo: int, hi: int) -> str | None:
+    """The subject opening the clause [lo, hi): "Gingrich dismissed X as “...”", after an
+    introductory phrase ("In July, ..." / "Speaking at a rally in Salem, New Hampshire, Trump ...")."""
+    toks = [t for t in _tokens(art.text, lo, hi) if not art.quoted(t.start)]
+    if not toks:
+        return None
+    first = toks[0].text.lower()
+    if first not in _INTRO and not first.endswith("ing"):
+        return _subject_at(art, toks, 0, person_only=False)
+    for k in [k for k, t in enumerate(toks[:40]) if t.text == ","]:
+        who = _subject_at(art, toks, k + 1, person_only=True)
+        if who:
+            return who
+    return None
 
 
 _POSSESSIVE_CLAIM = re.compile(rf"([A-Z][\w.\-]*(?:\s+[A-Z][\w.’'\-]*){{0,3}})[’']s\s+(?:[a-z\-]+\s+){{0,2}}"
@@ -451,7 +476,7 @@ def _right_side(art: _Article, q: QuoteSpan) -> tuple[int, int]:
     close = q.end + (tail.end() if tail else 0)
     si = art.sentence_at(max(q.start, close - 1))
     r_end = art.sents[si].end if si < len(art.sents) else q.para_end
-    if r_end <= close + 1 and q.text[-1:] in "?!…-—" and si + 1 < len(art.sents):
+    if r_end <= close + 1 and q.text.rstrip("’'”\"")[-1:] in "?!…-—" and si + 1 < len(art.sents):
         r_end = art.sents[si + 1].end  # “...?” Vitter demanded.
     r_end = min(r_end, q.para_end, close + 220)
     nxt = next((s.start - 1 for s in art.spans if close <= s.start - 1 < r_end), None)
@@ -521,25 +546,37 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
         if before.endswith(":"):
             si = art.sentence_at(len(before) - 1)
             lo, open_pos = art.sents[si].start if art.sents else 0, len(before)
-    verbs = [x for x in _VERB.finditer(text, lo, open_pos) if not art.quoted(x.start())]
+    sent_lo = min(lo, art.sentence_start(q.start)) if lo < open_pos else lo
+    verbs = _verbs(art, sent_lo, open_pos)
     if verbs:
         cue = True
         v = verbs[-1]
-        if v.group().endswith("ing"):  # ..., saying “...”: the subject of the clause's verb
-            finite = [x for x in verbs if not x.group().endswith("ing")]
-            cand = _subject_before(text, lo, finite[-1].start()) if finite else None
+        finite = [x for x in verbs if not x.group().endswith("ing")]
+        if v.group().endswith("ing") and finite:  # X said ..., adding “...”: the finite verb's subject
+            v = finite[-1]
+        if not v.group().endswith("ing"):
+            cand = _subject_before(text, sent_lo, v.start())
             who = art.resolve(cand, open_pos) if cand else None
-            who = who or _sentence_subject(art, lo, v.start()) or _sentence_subject(art, art.sentence_start(q.start), v.start())
             if who:
                 return who, True
-        cand = _subject_before(text, lo, v.start())
-        if cand:
-            who = art.resolve(cand, open_pos)
+            cand = _name_after(text, v.end(), open_pos)  # “...,” said Rep. X, adding “...” / Said Ellis: “...”
+            if cand and cand.kind == "name" and re.match(r"[\s(]*(?:\([^)]*\))?\s*[,:]|\s*$",
+                                                         text[cand.end : open_pos]):
+                return art.resolve(cand, open_pos), True
+        if v.group().endswith("ing") and not re.search(r",\s*$", text[sent_lo : v.start()]):
+            cand = _subject_before(text, sent_lo, v.start())  # "footage of Hillary Clinton asking “...”"
+            who = art.resolve(cand, open_pos) if cand else None
             if who:
                 return who, True
-        cand = _name_after(text, v.end(), open_pos)  # said Caddell: “...”
-        if cand and cand.kind == "name":
-            return art.resolve(cand, open_pos), True
+        who = _sentence_subject(art, sent_lo, v.start())  # X, in Kentucky, ... and now said “...”
+        if who:
+            return who, True
+    colon = re.search(r"([A-Z][\w.’'\-]*(?:\s+(?:and\s+)?[A-Z][\w.’'\-]*){0,4})\s*(?:\([^)]*\))?:\s*$",
+                      text[lo:open_pos])
+    if colon:  # "Pollster Jane Doe: “...”"
+        who = art.name(lo + colon.start(1), lo + colon.end(1))
+        if who:
+            return who, True
     a = list(_ACCORDING.finditer(text, lo, open_pos))
     if a:
         cue = True
@@ -560,6 +597,21 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
     return None, cue
 
 
+def _verbs(art: _Article, lo: int, hi: int) -> list[re.Match]:
+    """Reporting verbs in [lo, hi) outside quotations, without the nouns spelled alike ("his
+    comments", "Ginsburg’s remarks", "the claims")."""
+    out = []
+    for m in _VERB.finditer(art.text, lo, hi):
+        if art.quoted(m.start()):
+            continue
+        before = art.text[max(lo, m.start() - 12) : m.start()]
+        if re.search(r"(?:\b(?:the|a|an|his|her|their|its|our|my|your|this|that|these|those|whose)|[’']s?)\s+$",
+                     before, re.IGNORECASE):
+            continue
+        out.append(m)
+    return out
+
+
 def _previous_sentence_speaker(art: _Article, q: QuoteSpan) -> str | None:
     """A quote opening a sentence after "..., Schiff said." in the same paragraph: that speaker."""
     si = art.sentence_at(q.start)
@@ -568,7 +620,7 @@ def _previous_sentence_speaker(art: _Article, q: QuoteSpan) -> str | None:
     prev = art.sents[si - 1]
     if prev.paragraph != art.sents[si].paragraph or any(prev.start <= s.start < prev.end for s in art.spans):
         return None
-    verbs = [x for x in _VERB.finditer(art.text, prev.start, prev.end) if not x.group().endswith("ing")]
+    verbs = [x for x in _verbs(art, prev.start, prev.end) if not x.group().endswith("ing")]
     if not verbs:
         return None
     cand = _subject_before(art.text, prev.start, verbs[-1].start())
