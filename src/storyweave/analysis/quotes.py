@@ -120,7 +120,7 @@ _REGULAR_SAY = (
     "pledge proclaim protest reason recount reiterate repeat retort scoff sneer tout wonder lament plead "
     "marvel agree disagree call dub label brand insist hint muse chide blast slam accuse maintain opine "
     "concur allege assert affirm attest interject interrupt mention inform reveal disclose inquire "
-    "complain scold recall praise"
+    "complain scold recall praise press beam gush laugh sigh groan chuckle"
 )
 _IRREGULAR_SAY = ("stated say says said saying tell tells told telling write writes wrote written writing "
                   "admit admits admitted admitting quip quips quipped quipping snap snaps snapped "
@@ -157,9 +157,15 @@ _BETWEEN = {"also", "later", "then", "now", "again", "first", "has", "had", "hav
             "himself", "herself", "themselves", "itself", "too", "even", "first", "last", "soon", "never",
             "always", "ultimately", "reportedly", "repeatedly", "has been", "was", "is", "later"}
 _PRONOUNS = {"he", "she"}
-_PREPOSITIONS = {"of", "for", "at", "in", "from", "with", "by", "to", "on", "about", "against"}
 _CONNECTORS = {"but", "and", "so", "yet", "then", "still", "also", "however", "now", "later", "meanwhile",
                "instead", "or", "while", "when", "as", "though", "although", "because", "since", "if"}
+_PREPOSITIONS = {"of", "for", "at", "in", "from", "with", "by", "to", "on", "about", "against"}
+# Words that open or link clauses (conjunctions, pronouns, auxiliaries, prepositions): a subject's
+# descriptor ("former presidential candidate X said") never contains them.
+_CLAUSE_WORDS = _PREPOSITIONS | _CONNECTORS | {
+    "is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "he", "she",
+    "they", "it", "we", "i", "you", "that", "which", "who", "whom", "would", "will", "can", "could", "should",
+    "may", "might", "must", "not", "there", "into", "through", "than", "what", "where", "how", "why", "about"}
 _LABELS_SPEAKING = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LOC"}
 
 
@@ -291,7 +297,7 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
         if first > 0 and toks[first - 1].text == ",":
             lead = []  # "..." is held accountable, Warren said.
         if len(lead) > 6 or any(not re.fullmatch(r"[\w’'/\-]+|[’']s", x.text) or _VERB.fullmatch(x.text)
-                                or (x.text.lower() in _STOPS and x.text.lower() not in {"the", "of", "for"})
+                                or (x.text.lower() in _CLAUSE_WORDS and x.text.lower() not in {"the", "of", "for"})
                                 for x in lead):
             return None
     return cand
@@ -315,8 +321,8 @@ def _name_after(text: str, p: int, hi: int) -> _Cand | None:
     start = 0
     while start < len(toks) and start < 4 and (toks[start].text.lower() == "the" or (
             not toks[start].cap and re.fullmatch(r"[a-z0-9/\-]+", toks[start].text)
-            and toks[start].text not in _STOPS)):
-        start += 1  # "said the Rev. X", "said 9/11 widow X"
+            and toks[start].text not in _CLAUSE_WORDS)):
+        start += 1  # "said the Rev. X", "said 9/11 widow X", "added his campaign manager X"
     end = _name_fwd(toks, start)
     if end is None:
         return None
@@ -373,7 +379,9 @@ class _Article:
             return self.index.canonical_at(self.article_id, p.start_char) or self.index.resolve(p.text) or \
                 clean_surface(p.text)[0] or None
         if ents and all(x.label_ not in _LABELS_SPEAKING for x in ents):
-            return None  # a nationality or group adjective, a number, a date
+            # a nationality or group adjective, a number, a date; unless the event knows a person of
+            # that name ("Cuban said" after "Mark Cuban")
+            return self.index.resolve(clean_surface(self.text[s:e])[0], person_only=True)
         raw = self.text[s:e]
         name, _ = clean_surface(raw)
         if not name or name.lower() in _STOPS:
