@@ -200,6 +200,8 @@ def _name_back(toks: list[_Tok], i: int) -> int | None:
     """Index of the first token of the capitalised name ending at token `i`, or None."""
     j = i
     while j >= 0 and (toks[j].cap or (toks[j].text.lower() in _PARTICLES and j < i and toks[j + 1].cap)):
+        if j < i and re.search(r"[’']s$", toks[j].text):
+            break  # "Commentary’s Noah Rothman": the name after the possessive
         j -= 1
     j += 1
     while j <= i and (toks[j].text.lower() in _STOPS and not re.fullmatch(_ABBREV, toks[j].text)
@@ -228,6 +230,7 @@ class _Cand:
     start: int
     end: int
     text: str
+    subject: bool = False  # written right before its reporting verb ("Renteria told"): a name for sure
 
 
 def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | None:
@@ -283,7 +286,7 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
                 break
             i, first = k, head
             t = toks[i]
-        cand = _Cand("name", toks[first].start, t.end, text[toks[first].start : t.end])
+        cand = _Cand("name", toks[first].start, t.end, text[toks[first].start : t.end], subject=i == len(toks) - 1)
     elif t.text[:1].islower() and t.text.isalpha():
         k = next((k for k in range(i - 1, max(-1, i - 6), -1) if toks[k].text.lower() == "the"), None)
         if k is None or any(not (x.text.isalpha() or x.text == "-") for x in toks[k:i + 1]):
@@ -329,7 +332,8 @@ def _name_after(text: str, p: int, hi: int) -> _Cand | None:
     first = next(k for k in range(start, end) if toks[k].cap and toks[k].text.lower() not in _STOPS
                  or re.fullmatch(_ABBREV, toks[k].text))
     k = end  # "according to Kremlin spokesman Dmitry Peskov": the name after the descriptor
-    while k < len(toks) and k < end + 3 and toks[k].text[:1].islower() and toks[k].text.isalpha() \
+    reach = 5 if re.search(r"[’']s$", toks[end - 1].text) else 3
+    while k < len(toks) and k < end + reach and toks[k].text[:1].islower() and toks[k].text.isalpha() \
             and toks[k].text not in _STOPS:
         k += 1
     if k > end and k < len(toks):
@@ -367,9 +371,9 @@ class _Article:
             return self.antecedent(cand.start)
         if cand.kind == "desc":
             return self.describe(cand.text, pos)
-        return self.name(cand.start, cand.end)
+        return self.name(cand.start, cand.end, cand.subject)
 
-    def name(self, s: int, e: int) -> str | None:
+    def name(self, s: int, e: int, subject: bool = False) -> str | None:
         """Canonical speaker for the name written at [s, e): its PERSON, else the institution
         (an outlet or body speaking for itself), never a nationality/group adjective."""
         ents = self.ents_in(s, e)
@@ -398,7 +402,7 @@ class _Article:
         if known:
             return known
         last = re.escape(name.split()[-1])
-        return name if re.search(rf"(?<=[a-z,;] ){last}\b", self.text) else None
+        return name if subject or re.search(rf"(?<=[a-z,;] ){last}\b", self.text) else None
 
     def antecedent(self, pos: int) -> str | None:
         """He/she: the last person named before `pos` outside quotations."""
