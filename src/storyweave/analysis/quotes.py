@@ -334,7 +334,7 @@ def _name_after(text: str, p: int, hi: int) -> _Cand | None:
     k = end  # "according to Kremlin spokesman Dmitry Peskov": the name after the descriptor
     reach = 5 if re.search(r"[’']s$", toks[end - 1].text) else 3
     while k < len(toks) and k < end + reach and toks[k].text[:1].islower() and toks[k].text.isalpha() \
-            and toks[k].text not in _STOPS:
+            and toks[k].text not in _CLAUSE_WORDS:
         k += 1
     if k > end and k < len(toks):
         later = _name_fwd(toks, k)
@@ -358,7 +358,16 @@ class _Article:
         return max(0, bisect_right(self.starts, pos) - 1)
 
     def sentence_start(self, pos: int) -> int:
-        return self.sents[self.sentence_at(pos)].start if self.sents else 0
+        """Start of the sentence holding `pos`, across the sentencizer's false stops: after an
+        abbreviation ("Lt. | Gen. X") or after a closing quote mark with no full stop before it."""
+        if not self.sents:
+            return 0
+        si = self.sentence_at(pos)
+        while si > 0 and self.sents[si - 1].paragraph == self.sents[si].paragraph and (
+                re.search(rf"(?:\b{_ABBREV}|\b[A-Z]\.)$", self.sents[si - 1].text)
+                or not re.search(r"[.!?…:;][\"'”’»)\]]*$", self.sents[si - 1].text)):
+            si -= 1
+        return self.sents[si].start
 
     def ents_in(self, s: int, e: int) -> list:
         return [x for x in self.ents if x.start_char < e and x.end_char > s]
@@ -395,6 +404,8 @@ class _Article:
             return person
         if ents:
             best = max(ents, key=lambda x: x.end_char - x.start_char)
+            if best.start_char < s:  # "Commentary’s Noah Rothman" tagged as one organisation: the name
+                return self.index.resolve(name, person_only=True) or name
             return self.index.canonical_at(self.article_id, best.start_char) or name
         # no entity there: a name the event knows, or a word this article capitalises mid-sentence
         # too (a proper noun); "Wait", "Speaking", "Transcript" opening a sentence are no one
@@ -496,13 +507,7 @@ def _right_side(art: _Article, q: QuoteSpan) -> tuple[int, int]:
 
 
 def _left_start(art: _Article, q: QuoteSpan) -> int:
-    si = art.sentence_at(q.start)
-    lo = art.sents[si].start if art.sents else q.para_start
-    while si > 0 and re.search(rf"(?:\b{_ABBREV}|\b[A-Z]\.)$", art.sents[si - 1].text) and \
-            art.sents[si - 1].paragraph == art.sents[si].paragraph:
-        si -= 1
-        lo = art.sents[si].start
-    lo = max(lo, q.para_start)
+    lo = max(art.sentence_start(q.start), q.para_start)
     prev = [s.end for s in art.spans if q.para_start <= s.end < q.start]
     if prev:
         close = prev[-1] + 1
