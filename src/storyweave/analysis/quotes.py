@@ -20,7 +20,7 @@ from storyweave.analysis.nlp import ents_of, text_of
 from storyweave.model import Quote
 from storyweave.text import paragraphs, split_sentences
 
-_CLOSERS = {"“": "”\"", "«": "»", "„": "“”", "‘": "’", '"': '"', "'": "'", "”": "”", "‹": "›", "»": "«"}
+_CLOSERS = {"“": "”\"", "«": "»", "„": "“”", "‘": "’", '"': '"”', "'": "'", "”": "”", "‹": "›", "»": "«"}
 _STOP = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "are", "was", "were", "be", "that", "this",
          "it", "for", "with", "as", "at", "by", "we", "i", "you", "they", "our", "us", "will", "have", "has"}
 MIN_WORDS = 4
@@ -78,8 +78,8 @@ def _closing(text: str, i: int, pe: int) -> int | None:
         nxt = text[j + 1] if j + 1 < len(text) else " "
         if c in "'’" and (nxt.isalpha() or text[j - 1].isspace()):
             continue  # Ukraine's, don't
-        if text[j - 1].isspace() and c == '"':
-            continue
+        if text[j - 1].isspace() and c == '"' and text[j - 2 : j - 1] not in ("'", "’"):
+            continue  # an opening mark, unless it closes a nested quote: ...,' " Sanders said
         return j
     return None
 
@@ -286,7 +286,7 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
                 break
             i, first = k, head
             t = toks[i]
-        cand = _Cand("name", toks[first].start, t.end, text[toks[first].start : t.end], subject=i == len(toks) - 1)
+        cand = _Cand("name", toks[first].start, t.end, text[toks[first].start : t.end], subject=True)
     elif t.text[:1].islower() and t.text.isalpha():
         k = next((k for k in range(i - 1, max(-1, i - 6), -1) if toks[k].text.lower() == "the"), None)
         if k is None or any(not (x.text.isalpha() or x.text == "-") for x in toks[k:i + 1]):
@@ -441,7 +441,7 @@ class _Article:
 
 
 _INTRO = {"in", "on", "at", "after", "before", "during", "earlier", "later", "last", "since", "when", "while",
-          "following", "as", "but", "and", "yet", "asked", "speaking", "according", "with", "for", "from",
+          "following", "as", "here", "there", "today", "asked", "speaking", "according", "with", "for", "from",
           "despite", "like", "unlike", "to", "by", "over", "under", "once", "if", "although", "though"}
 
 
@@ -556,6 +556,11 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
                 return who, True
             cue = True
             break
+        if re.search(r",\s*$", text[p : v.start()]):  # “...” for Clinton, said Kunin.
+            cand = _name_after(text, v.end(), r_end)
+            who = art.resolve(cand, close) if cand else None
+            if who:
+                return who, True
     # left side: X said: “...” / X said the plan would “...” / according to X, “...”
     lo = _left_start(art, q)
     if lo >= open_pos and q.start - 1 <= q.para_start:  # a quote opening its paragraph after "X continued:"
