@@ -413,7 +413,12 @@ class _Article:
         if known:
             return known
         last = re.escape(name.split()[-1])
-        return name if subject or re.search(rf"(?<=[a-z,;] ){last}\b", self.text) else None
+        if re.search(rf"(?<=[a-z,;] ){last}\b", self.text):
+            return name
+        # the subject of a reporting verb is a name, unless it is a capitalised plural opening the
+        # sentence ("Critics called it ...": a group, not someone named)
+        opening = s == self.sentence_start(s)
+        return name if subject and not (opening and " " not in name and name.endswith("s")) else None
 
     def antecedent(self, pos: int) -> str | None:
         """He/she: the last person named before `pos` outside quotations."""
