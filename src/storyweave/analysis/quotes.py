@@ -73,6 +73,8 @@ def _closing(text: str, i: int, pe: int) -> int | None:
     closers = _CLOSERS[text[i]]
     for j in range(i + 1, pe):
         c = text[j]
+        if c == "“" == text[i] and text[j - 1] in ",.?!" and (j + 1 >= len(text) or text[j + 1].isspace()):
+            return j  # “It's unusual,“ said X: a closing mark typed as an opening one
         if c not in closers:
             continue
         nxt = text[j + 1] if j + 1 < len(text) else " "
@@ -394,7 +396,12 @@ class _Article:
         if ents and all(x.label_ not in _LABELS_SPEAKING for x in ents):
             # a nationality or group adjective, a number, a date; unless the event knows a person of
             # that name ("Cuban said" after "Mark Cuban")
-            return self.index.resolve(clean_surface(self.text[s:e])[0], person_only=True)
+            known = self.index.resolve(clean_surface(self.text[s:e])[0], person_only=True)
+            word = self.text[s:e]
+            if known or not (subject and re.fullmatch(r"[A-Z][a-z]+", word) and not word.endswith("s")
+                             and all(x.label_ == "NORP" for x in ents)):
+                return known
+            return word  # "Smbatyan added": a surname the recogniser took for a nationality
         raw = self.text[s:e]
         name, _ = clean_surface(raw)
         if not name or name.lower() in _STOPS:
@@ -484,8 +491,10 @@ def _sentence_subject(art: _Article, lo: int, hi: int) -> str | None:
     if not toks:
         return None
     first = toks[0].text.lower()
-    if first not in _INTRO and not first.endswith("ing"):
-        return _subject_at(art, toks, 0, person_only=False)
+    if first not in _INTRO and not first.endswith(("ing", "ly")):
+        who = _subject_at(art, toks, 0, person_only=False)
+        if who:
+            return who
     for k in [k for k, t in enumerate(toks[:40]) if t.text == ","]:
         who = _subject_at(art, toks, k + 1, person_only=True)
         if who:
@@ -645,8 +654,10 @@ def _previous_sentence_speaker(art: _Article, q: QuoteSpan) -> str | None:
     if si == 0 or not art.sents or art.sents[si].start < q.start - 2:
         return None
     prev = art.sents[si - 1]
-    if prev.paragraph != art.sents[si].paragraph or any(prev.start <= s.start < prev.end for s in art.spans):
-        return None
+    opens_paragraph = q.start - 1 <= q.para_start
+    if (prev.paragraph != art.sents[si].paragraph and not opens_paragraph) or \
+            any(prev.start <= s.start < prev.end for s in art.spans):
+        return None  # "Howard continued his remarks." then a paragraph that is one quotation
     verbs = [x for x in _verbs(art, prev.start, prev.end) if not x.group().endswith("ing")]
     if not verbs:
         return None
