@@ -3,7 +3,8 @@
 Runs `storyweave run` on the PolNeAR dev split (84 articles) and train split (840) and scores
 `briefings.json` with the shared scorer (`../shared/scoring/score_quotes.py`): quotations found,
 speaker right on those found (named sources), end to end (found and right / all named gold).
-The rules were tuned on dev; train is the held-out check.  The baseline is another source tree
+The rules were tuned on dev and on the even-numbered half of train ("train A", articles 0, 2, 4, ...);
+the odd-numbered half ("train B") is the held-out check, scored from the same train run.  The baseline is another source tree
 (by default a checkout of main at /work/main) run the same way in the same run.  Also measured:
 dev as bare text (each article's text alone in a .txt file, no title/date/outlet), and CPU
 seconds (user+sys of the `storyweave run` process) per 100 articles.
@@ -47,7 +48,8 @@ def run_storyweave(src: Path, inputs: Path, out: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(src)}
     before = _cpu_children()
     subprocess.run([sys.executable, "-m", "storyweave.cli", "run", str(inputs), "--out", str(out / "out"),
-                    "--db", str(out / "run.db")], env=env, check=True, stdout=subprocess.DEVNULL)
+                    "--db", str(out / "run.db")], env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     return _cpu_children() - before
 
 
@@ -61,6 +63,17 @@ def score(gold: Path, briefings: Path) -> dict:
                        ("end_to_end", "end-to-end ")):
         figures[key] = float(line.split(label)[1].split()[0].rstrip(","))
     return figures
+
+
+def half(gold: Path, parity: int, folder: Path) -> Path:
+    """Train A (parity 0: articles 0, 2, 4, ...) or train B (parity 1) as a gold file of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"train_{'AB'[parity]}.jsonl"
+    with gold.open() as f, out.open("w") as g:
+        for i, line in enumerate(f):
+            if i % 2 == parity:
+                g.write(line)
+    return out
 
 
 def bare_copy(gold: Path, folder: Path) -> Path:
@@ -103,6 +116,12 @@ def main() -> int:
                 fig = score(gold, out / "out" / "briefings.json")
                 rows.append((label, name, n, fig, cpu, time.time() - t0))
                 print(f"{label:16s} {name:16s} {fig['line']}  cpu {cpu:.0f}s", flush=True)
+                if split == "train":  # the same run scored on each half
+                    for parity, tag in ((0, "train A (tuned on)"), (1, "train B (held out)")):
+                        sub = half(gold, parity, work)
+                        fig_h = score(sub, out / "out" / "briefings.json")
+                        rows.append((tag, name, sum(1 for _ in sub.open()), fig_h, None, 0.0))
+                        print(f"{tag:16s} {name:16s} {fig_h['line']}", flush=True)
     lines = [
         "# Quotes on PolNeAR (end to end through briefings.json)",
         "",
@@ -118,7 +137,8 @@ def main() -> int:
     ]
     for label, name, n, fig, cpu, _ in rows:
         lines.append(f"| {label} | {name} | {n} | {fig['found']} | {fig['named_found']:.3f} | "
-                     f"{fig['right_on_found']:.3f} | {fig['end_to_end']:.3f} | {100 * cpu / n:.1f} |")
+                     f"{fig['right_on_found']:.3f} | {fig['end_to_end']:.3f} | "
+                     f"{'' if cpu is None else f'{100 * cpu / n:.1f}'} |")
     Path(a.out).write_text("\n".join(lines) + "\n")
     print(f"wrote {a.out}")
     return 0
