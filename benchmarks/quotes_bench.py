@@ -129,7 +129,8 @@ def main() -> int:
         f"(machine: {os.cpu_count()} cores shared with other jobs, {platform.python_version()}).",
         "Scorer: `../shared/scoring/score_quotes.py GOLD briefings.json` (a gold quotation is found when a quote "
         "of an event citing its article shares >= 60 % of content words; speaker right when the surnames agree; "
-        "`speaker: null` is wrong). Rules tuned on dev; train is held out. Baseline: main's code, same run.",
+        "`speaker: null` is wrong). Rules tuned on dev and train A (even-numbered train articles); train B "
+        "(odd-numbered) is held out. Baseline: main's code, same run.",
         "",
         "| split | code | articles | quotations found | named: found | named: speaker right on found | "
         "named: end to end | CPU s / 100 articles (whole run) |",
