@@ -149,11 +149,11 @@ def test_speaker_from_the_reporting_clause(text, speakers):
 # Shapes the earlier rules already read; kept so the new ones do not break them.
 @pytest.mark.parametrize("text, speakers", [
     ("“Honest work deserves honest pay,” Harbor police Chief Daniel Okafor said Monday.", ["Daniel Okafor"]),
-    ("“It is a fragile peace,” Ingrid Solberg, the foreign minister of Norway, one of the mediators, said on "
+    ("“It is a fragile peace,” Ingrid Solberg, the foreign minister of Eldoria, one of the mediators, said on "
      "Tuesday.", ["Ingrid Solberg"]),
-    ("Indiana Gov. Mark Delaney signed the bill on Friday.\n“This law protects working families,” the governor said.",
+    ("Westmarch Gov. Mark Delaney signed the bill on Friday.\n“This law protects working families,” the governor said.",
      ["Mark Delaney"]),
-    ("Senator Ruth Abernathy spoke to voters in Dayton on Monday.\n“We can win this state in November,” she told "
+    ("Senator Ruth Abernathy spoke to voters in Millbrook on Monday.\n“We can win this state in November,” she told "
      "Reuters.", ["Ruth Abernathy"]),
     ("“Absolutely shameful from start to finish,” Daniel Brooks, a writer for the magazine, said on Twitter.",
      ["Daniel Brooks"]),
