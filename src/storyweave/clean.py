@@ -281,7 +281,11 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def clean_corpus(corpus: Corpus, settings: Settings) -> Corpus:
-    """Recompute `text`, `removed` and `removed_reasons` of every article from its `raw_text`."""
+    """Recompute `text`, `removed` and `removed_reasons` of every article from its `raw_text`.
+
+    A title the plain-text reader inferred from the first line is dropped again when that
+    line turns out to be noise (a rule or site chrome recurring across unrelated reports,
+    e.g. an embed's "Tweet with a location"): the events stage then makes one from the text."""
     min_articles = int(getattr(settings, "clean_min_articles", 3))
     min_outlet = int(getattr(settings, "clean_min_outlet_articles", 2))
     lines_by_article = {a.id: _lines(a) for a in corpus.articles}
@@ -290,15 +294,33 @@ def clean_corpus(corpus: Corpus, settings: Settings) -> Corpus:
                enumerate(lines_by_article[a.id])]
         for a in corpus.articles
     }  # fmt: skip
-    chrome = recurring_chrome(corpus.articles, lines_by_article, ruled, min_articles, min_outlet)
+    # an inferred title line stays a chrome candidate: site chrome can look like a headline
+    candidates = {
+        aid: [None if r == "title_repeat" and _title_inferred(by_id) else r for r in reasons]
+        for aid, reasons, by_id in ((a.id, ruled[a.id], a) for a in corpus.articles)
+    }
+    chrome = recurring_chrome(corpus.articles, lines_by_article, candidates, min_articles, min_outlet)
     articles = []
     for article in corpus.articles:
         lines = lines_by_article[article.id]
         reasons = [
-            r or chrome.get((article.id, _norm(line))) for r, (_, _, line) in zip(ruled[article.id], lines)
+            (chrome.get((article.id, _norm(line))) if r == "title_repeat" and _title_inferred(article) else r)
+            or r or chrome.get((article.id, _norm(line)))
+            for r, (_, _, line) in zip(ruled[article.id], lines)
         ]
-        articles.append(_rebuild(article, lines, reasons))
+        cleaned = _rebuild(article, lines, reasons)
+        if _title_inferred(article) and any(
+            why not in (None, "title_repeat") and _norm(line) == _norm(article.title or "")
+            for why, (_, _, line) in zip(reasons, lines)
+        ):
+            inferred = {k: v for k, v in article.metadata["inferred"].items() if k != "title"}
+            cleaned = replace(cleaned, title=None, metadata={**article.metadata, "inferred": inferred})
+        articles.append(cleaned)
     return replace(corpus, articles=articles)
+
+
+def _title_inferred(article: Article) -> bool:
+    return bool(article.title) and "title" in (article.metadata.get("inferred") or {})
 
 
 @lru_cache(maxsize=200_000)

@@ -34,7 +34,7 @@ from datetime import date
 
 import numpy as np
 
-from storyweave import represent
+from storyweave import headline, represent
 from storyweave.model import Article, Corpus, Event
 from storyweave.settings import Settings
 
@@ -455,7 +455,7 @@ def build_event(
     units = [i for i in ordered if i in unit_index]
     titled = [i for i in units if by_id[i].title and by_id[i].title.strip()]
     central = most_central(titled or units, sim, unit_index)
-    title = represent.title_or_first_sentence(by_id[central]) if central else ""
+    title = headline.title_of(by_id[central]) if central else ""
     days = [sig.days[unit_index[i]] for i in units if sig.days[unit_index[i]]]
     copies_days = [represent.article_day(by_id[i]) for i in ordered if i not in unit_index]
     return Event(id=event_id, article_ids=ordered, title=title, date=event_date(days + [d for d in copies_days if d]))

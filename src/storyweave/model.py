@@ -37,6 +37,8 @@ class Article:
     shares_wire_with: list[str] = field(default_factory=list)
     event_id: str | None = None
     is_new: bool = True  # False for articles loaded back from the store
+    source_inferred: bool = False  # True when `source` was read off a credit line of bare text
+    credits: list[str] = field(default_factory=list)  # organisations the text credits ("(Reuters)", "— AFP")
 
     @property
     def date(self) -> str | None:
