@@ -184,8 +184,11 @@ def _lead_sentences(text: str) -> tuple[str, list[str]]:
     lines = [text[s:e] for s, e in spans]
     if not lines:
         return "", []
+    from storyweave.clean import rule_for  # noise lines (menus, captions) never lead
+
     first = next(
-        (i for i, ln in enumerate(lines) if len(ln.split()) >= 12 and ln.rstrip()[-1] in ".!?\"'”’"), 0
+        (i for i, ln in enumerate(lines) if len(ln.split()) >= 12 and ln.rstrip()[-1] in ".!?\"'”’"),
+        next((i for i, ln in enumerate(lines) if len(ln.split()) >= MIN_WORDS and rule_for(ln) is None), 0),
     )
     sentences = []
     for ln in lines[first : first + 3]:
