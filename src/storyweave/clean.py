@@ -159,7 +159,7 @@ RULES: list[Rule] = [
         # "X Images"/"X - Contributor" credit ("Agency Images The tram ...", "Agency - Contributor Jane ...")
         rf"^(?!{_UI_WORDS}\b)(?:[A-Z]{{2,}}(?:[ /][A-Z]{{2,}})?|[A-Z][a-z]+ (?i:{_PICTURE})|"
         rf"[A-Z][\w.&]*(?: [A-Z][\w.&]*)? - Contributor|"
-        rf"[A-Z]{{2,}}:[A-Z][\w.&]*(?: [A-Z][\w.&]*){{0,2}})\s+(?:[A-Z][\w'’.-]*\s+){{1,3}}[a-z][^.!?]*[^.!?\"”’'\s:]$",
+        rf"[A-Z]{{2,}}:[A-Z][\w.&]*(?: [A-Z][\w.&]*){{0,2}})\s+(?:[A-Z](?:[a-z'’.-][\w'’.-]*)?\s+){{1,3}}[a-z][^.!?]*[^.!?\"”’'\s:]$",
         "photo captions prefixed by the picture credit ('AGENCY The tram ...', no final period)",
         40,
         case_sensitive=True,

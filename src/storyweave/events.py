@@ -455,10 +455,16 @@ def build_event(
     units = [i for i in ordered if i in unit_index]
     titled = [i for i in units if by_id[i].title and by_id[i].title.strip()]
     central = most_central(titled or units, sim, unit_index)
-    title = headline.title_of(by_id[central]) if central else ""
+    title = _title(central, units, by_id) if central else ""
     days = [sig.days[unit_index[i]] for i in units if sig.days[unit_index[i]]]
     copies_days = [represent.article_day(by_id[i]) for i in ordered if i not in unit_index]
     return Event(id=event_id, article_ids=ordered, title=title, date=event_date(days + [d for d in copies_days if d]))
+
+
+def _title(central: str, units: list[str], by_id: dict[str, Article]) -> str:
+    """The central report's title or headline; the next reports' when its text gives none."""
+    candidates = [central] + [u for u in units if u != central][:5]
+    return next((t for t in (headline.title_of(by_id[i]) for i in candidates) if t), "")
 
 
 def most_central(unit_ids: list[str], sim: np.ndarray, unit_index: dict[str, int]) -> str | None:

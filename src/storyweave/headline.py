@@ -56,13 +56,13 @@ _REQUIRED = {"nsubj", "nsubjpass", "dobj", "pobj", "pcomp", "ccomp", "xcomp", "a
              "aux", "oprd", "dative", "compound", "det", "poss", "case", "neg", "prt"}
 # The first tokens of a dateline that the text reader did not strip: "CITY, State —", "CITY (Agency) —".
 _DATELINE = re.compile(
-    r"^(?:\([A-Za-z][\w .&/-]{0,30}\)\s*(?:[—–-]+\s*)?|"
+    r"^(?:(?:UPDATED?|Updated?)\s*[|:–—-]\s*|\([A-Za-z][\w .&/-]{0,30}\)\s*(?:[—–-]+\s*)?|"
     r"[A-Z][A-Za-z.'’ -]{1,40}(?:,[^—–\n]{0,40})?\s*(?:\([^()]{1,30}\)\s*)?(?:—|–|--|\s-\s)\s*)"
 )
 _INITIAL_END = re.compile(r"(?:^|\s)(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr)\.$")
 # General English closed-class words (articles, prepositions, conjunctions, auxiliaries, pronouns
 # that need a continuation): a title never ends with one.
-_CLOSED_WORDS = set(
+CLOSED_WORDS = _CLOSED_WORDS = set(
     """a an the this that these those of in on at by for from to with without into onto over under about
     after before as than and or but nor so if because while although though since until unless whether
     is are was were be been being has have had do does did will would shall should can could may might
@@ -98,6 +98,8 @@ def headline_from_text(text: str) -> str:
         return ""
     if fits(lead):
         return _finish(lead)
+    if len(lead.split()) < MIN_WORDS:
+        return ""
     doc = _parser()(lead)
     keep = compress(doc)
     short = _render(doc, keep)
@@ -112,7 +114,8 @@ def headline_from_text(text: str) -> str:
         shorter = _render(other, compress(other))
         if fits(shorter, whole_sentence=False) and _has_verb(shorter):
             return _finish(shorter)
-    return _finish(boundary_cut(doc, keep) or boundary_cut(doc, keep, strict=False) or word_cut(short or lead))
+    title = _finish(boundary_cut(doc, keep) or boundary_cut(doc, keep, strict=False) or word_cut(short or lead))
+    return title if len(title.split()) >= MIN_WORDS else ""  # nothing headline-like: let the caller choose
 
 
 def word_cut(text: str) -> str:
@@ -137,6 +140,7 @@ def fits(sentence: str, whole_sentence: bool = True) -> bool:
         len(_finish(s)) <= MAX_CHARS
         and len(s.split()) >= MIN_WORDS
         and (s.endswith(_TERMINAL) or not whole_sentence)
+        and not s.endswith(("...", "…"))
         and not _INITIAL_END.search(s)
         and not _LEADING_CONNECTOR.match(s)
         and _last_word(s) not in _CLOSED_WORDS
@@ -319,7 +323,8 @@ def boundary_cut(doc, keep: set[int], strict: bool = True) -> str:
     best = ""
     for k, i in enumerate(order):
         token = doc[i]
-        if token.tag_ in _NO_END_TAGS or token.is_punct or token.is_space or root is None or i < root.i:
+        if (token.tag_ in _NO_END_TAGS or token.is_punct or token.is_space or root is None or i < root.i
+                or token.lower_ in _CLOSED_WORDS):
             continue
         nxt = doc[order[k + 1]] if k + 1 < len(order) else None
         if nxt is not None and nxt.i == i + 1 and not token.whitespace_ and not nxt.is_punct:

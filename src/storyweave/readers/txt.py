@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from storyweave.headline import CLOSED_WORDS
 from storyweave.model import Article
 from storyweave.readers._common import BadInput, new_article, normalize_date, read_text_file_with_encoding
 from storyweave.readers.credits import infer_credits
@@ -137,8 +138,14 @@ def looks_like_headline(line: str, rest: str | None = None) -> bool:
         and not _DATE_LINE.match(line)
         and not _LIST_START.match(line)
         and "|" not in line
+        and _last_word(line) not in CLOSED_WORDS
         and (rest is None or _shares_content(line, rest))
     )
+
+
+def _last_word(line: str) -> str:
+    found = re.findall(r"[\w'’-]+", line.lower())
+    return found[-1] if found else ""
 
 
 HEADLINE_MAX_CHARS = 90
