@@ -94,6 +94,8 @@ REAL = [
     "Floods: What You Need To Know (So Far)",
     "NASA Picks Valmora Team For Next Moon Mission",
     "Many of those who left, the mayor said, have not returned.",
+    "Oh, right, this also settles the question for Valmora",
+    "Erionite",  # one item of a list of substances stays
     "The mayor met the head of the North Atlantic Treaty Organization in Valmora.",
 ]
 

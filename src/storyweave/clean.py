@@ -134,6 +134,9 @@ RULES: list[Rule] = [
         # acronym, a picture word or "Name/Agency" in the brackets
         rf"[^.!?\"”’'\s]\s*\((?:photo:?\s*|photo by\s*)?(?-i:[A-Z][\w.&'’-]*|{_CREDIT_NAME}\s?/\s?{_CREDIT_NAME}|"
         rf"(?:[A-Z][\w.&'’-]*\s)*[A-Z]{{2,}}[\w.&'’-]*(?:\s[A-Z][\w.&'’-]*)*|[A-Z][\w.&'’-]*\s(?i:{_PICTURE}))\)$|"
+        # a bracketed credit after a finished caption sentence: "... 2017. (Jane Doe/Agency)", "... (Agency Name)"
+        rf"(?:[.!?…]|\.\.\.)[\"”’']?\s*\((?-i:{_CREDIT_NAME}(?:\s?/\s?{_CREDIT_NAME}(?:\s(?:via|for)\s{_CREDIT_NAME})?)?)\)"
+        rf"(?:\s*\((?-i:{_CREDIT_NAME})\))?$|"
         rf"\([^()]{{0,60}}\b(?:photo|photograph|image|picture|credit|courtesy)s?\b[^()]{{0,60}}\)$|"
         rf"\b(?:photo|image|photograph|photographer|picture|credit)s?\s*(?:by)?\s*:\s*[^.!?]{{2,60}}$|"
         rf"\b(?:photo|photograph|image|picture)s? (?:by|via|courtesy of) [A-Z][^.]{{1,60}}/[^.]{{1,40}}\.?$|"
@@ -163,14 +166,14 @@ RULES: list[Rule] = [
         "photo captions prefixed by the picture credit ('AGENCY The tram ...', no final period)",
         40,
         case_sensitive=True,
-        # a Title Case line is a headline, not a caption: 3+ capitalised words after a lower-case one
-        unless=r"\b[a-z][\w'’-]*\b.*(?:\b[A-Z][\w'’-]*\b.*){3,}",
+        # a Title Case line (no three lower-case words in a row) is a headline, not a caption
+        unless=r"^(?!.*\b[a-z][\w'’-]*\s+[a-z][\w'’-]*\s+[a-z][\w'’-]*\b)",
     ),
     _rule(
         "position_caption",
         # photo captions name people by their place in the picture: "Jane Doe, left, and John Roe,
         # second right, pose before the talks", "Jane Doe (center) ..."
-        r"[A-Z][\w.'’-]*[a-z],\s(?:second |third |far )?(?:from )?(?:left|right|center|centre)\s*,|"
+        r"[A-Z][a-z][\w.'’-]*[a-z],\s(?:second |third |far )?(?:from )?(?:left|right|center|centre)\s*,|"
         r"[A-Z][\w.'’-]*[a-z]\s\((?:second |third |far )?(?:from )?(?:left|right|center|centre|front|back|top|bottom)"
         r"(?:,[^()]{0,20})?\)|"
         r"\(\d(?:st|nd|rd|th) row[^()]{0,30}\)",
