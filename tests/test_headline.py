@@ -56,3 +56,11 @@ def test_menu_first_line_is_not_the_headline_but_the_lead_is_used():
 def test_an_article_title_wins_and_empty_text_gives_empty():
     assert title_of(Article(id="a", text="Body text here.", title="Floods in Valmora")) == "Floods in Valmora"
     assert headline_from_text("") == ""
+
+
+def test_noun_phrase_lead_is_cut_at_a_phrase_boundary_not_emptied():
+    text = ("Reports, lectures, maps, photographs and other informational resources regarding the long "
+            "history of the Valmora river valley.")
+    title = headline_from_text(text)
+    assert complete(title), title
+    assert title.startswith("Reports, lectures, maps")

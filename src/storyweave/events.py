@@ -464,7 +464,10 @@ def build_event(
 def _title(central: str, units: list[str], by_id: dict[str, Article]) -> str:
     """The central report's title or headline; the next reports' when its text gives none."""
     candidates = [central] + [u for u in units if u != central][:5]
-    return next((t for t in (headline.title_of(by_id[i]) for i in candidates) if t), "")
+    title = next((t for t in (headline.title_of(by_id[i]) for i in candidates) if t), "")
+    if not title and not any(by_id[i].text.strip() for i in candidates):
+        title = f"Report with no readable text ({central})"  # every line was scrape noise
+    return title
 
 
 def most_central(unit_ids: list[str], sim: np.ndarray, unit_index: dict[str, int]) -> str | None:

@@ -114,7 +114,11 @@ def headline_from_text(text: str) -> str:
         shorter = _render(other, compress(other))
         if fits(shorter, whole_sentence=False) and _has_verb(shorter):
             return _finish(shorter)
-    title = _finish(boundary_cut(doc, keep) or boundary_cut(doc, keep, strict=False) or word_cut(short or lead))
+    whole = set(range(len(doc)))  # compression may have gone too far: cut the whole sentence instead
+    title = _finish(
+        boundary_cut(doc, keep) or boundary_cut(doc, whole) or boundary_cut(doc, keep, strict=False)
+        or boundary_cut(doc, whole, strict=False) or word_cut(short or lead)
+    )
     return title if len(title.split()) >= MIN_WORDS else ""  # nothing headline-like: let the caller choose
 
 
