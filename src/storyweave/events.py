@@ -37,6 +37,7 @@ import numpy as np
 from storyweave import headline, represent
 from storyweave.model import Article, Corpus, Event
 from storyweave.settings import Settings
+from storyweave.text import split_sentences
 
 
 @dataclass(frozen=True)
@@ -465,6 +466,10 @@ def _title(central: str, units: list[str], by_id: dict[str, Article]) -> str:
     """The central report's title or headline; the next reports' when its text gives none."""
     candidates = [central] + [u for u in units if u != central][:5]
     title = next((t for t in (headline.title_of(by_id[i]) for i in candidates) if t), "")
+    for sentence in split_sentences(by_id[central].text)[:10] if not title else []:
+        title = headline.headline_from_text(sentence.text)  # the lead gave none: a later sentence
+        if title:
+            break
     if not title and not any(by_id[i].text.strip() for i in candidates):
         title = f"Report with no readable text ({central})"  # every line was scrape noise
     return title
