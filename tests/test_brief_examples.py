@@ -83,7 +83,8 @@ def test_every_event_gets_a_title_sources_and_outlet_comparison(briefed):
     for event in briefed.events:
         assert event.title
         assert 1 <= event.independent_sources <= len(event.article_ids)
-        outlets = {by_id[i].source or "unknown" for i in event.article_ids}
+        # a report that names no outlet is one unknown outlet of its own
+        outlets = {by_id[i].source or f"unknown ({i})" for i in event.article_ids}
         if len(outlets) >= 2:
             assert {o.source for o in event.outlets} <= outlets
             assert any(o.only_here for o in event.outlets)

@@ -48,6 +48,25 @@ NOISE = [
     ("Abonnez-vous à notre newsletter", "subscribe"),
     ("Bassem Mroue can be reached on twitter at http://twitter.com/bmroue", "contact"),
     ("Dravenia Today is funded by readers like you. Support independent journalism at dt.example.", "promo"),
+    # credits and captions recognised by their shape, not by a list of agencies
+    ("NEWSDESK Residents wade through the flooded main street", "agency_caption"),
+    ("Valdor Images Rescuers carry a woman from the rubble", "agency_caption"),
+    ("Rescuers search the rubble in Valmora (Kastel)", "photo_credit"),
+    ("Rescuers search the rubble in Valmora (Ana Lind/Kastel)", "photo_credit"),
+    ("The dam before the flood Ana Lind/Kastel Wire", "credit_line"),
+    ("Photos: Valmora floods A rescuer wades through water Caption 4 of 12", "gallery"),
+    ("Ana Ruiz, left, and Tom Brandt, second right, pose before the talks in Valmora", "position_caption"),
+    ("Mayor Ana Ruiz (center) greets volunteers in Valmora on Tuesday", "position_caption"),
+    ("FILE - In this March 3, 2025, file photo, the dam is seen from the river bank.", "file_photo"),
+    ("In this photo released by the city council, volunteers fill sandbags.", "file_photo"),
+    ("The river is higher than ever pic.twitter.com/AbC123xyz", "tweet"),
+    ("The river is higher than ever — Ana Lind (@analind) March 3, 2026", "tweet"),
+    ("CLOSE Volunteers fill sandbags as the river rises. Ana Lind", "ui_caption"),
+    ("Follow our live blog for the latest on the floods", "live_promo"),
+    ("Live updates: Valmora floods", "live_promo"),
+    ("Just fill in your details below to join our mailing list", "subscribe"),
+    ("By Ana Lind, City Desk / Published March 3, 2026", "byline"),
+    ("This story is updated at the bottom with a response from the mayor", "credits"),
 ]
 
 REAL = [
@@ -71,6 +90,13 @@ REAL = [
     "He said the photo, credited to the Reuters news agency, was taken in 2019 (Reuters).".replace(
         " (Reuters)", ""
     ),
+    # look like the new caption/credit rules but are reporting or headlines
+    "Floods: What You Need To Know (So Far)",
+    "NASA Picks Valmora Team For Next Moon Mission",
+    "Many of those who left, the mayor said, have not returned.",
+    "Oh, right, this also settles the question for Valmora",
+    "Erionite",  # one item of a list of substances stays
+    "The mayor met the head of the North Atlantic Treaty Organization in Valmora.",
 ]
 
 
@@ -297,3 +323,28 @@ def test_flattened_photo_gallery_line_is_removed_however_long():
     article = Article(id="g", text=f"{body}\n{gallery}\n{body} Officials agreed.")
     cleaned = clean_corpus(Corpus(articles=[article]), Settings()).articles[0]
     assert "Hide Caption" not in cleaned.text and body in cleaned.text
+
+
+def test_inferred_title_that_is_site_chrome_is_dropped():
+    """A first line the txt reader took for a headline but that recurs across unrelated
+    reports (an embed's interface text) is removed, and the article loses that title."""
+    bodies = [
+        "The river burst its banks on Tuesday, forcing 2,000 people from their homes in Valmora.",
+        "Shares in the mining company fell 5 percent after the announcement on Monday in Kastel.",
+        "The council approved the new budget after a long debate about school funding in Dravenia.",
+    ]
+    chrome = "Add a location to your posts today"
+    articles = [
+        Article(id=f"a{i}", text=f"{chrome}\n{b}", raw_text=f"{chrome}\n{b}", title=chrome,
+                metadata={"inferred": {"title": "first line"}})
+        for i, b in enumerate(bodies)
+    ]
+    cleaned = clean_corpus(Corpus(articles=articles), Settings()).articles
+    assert all(a.title is None and chrome not in a.text for a in cleaned)
+    assert all("title" not in a.metadata["inferred"] for a in cleaned)
+    # a real inferred headline (one article) stays the title
+    one = Article(id="h", text=f"Floods force thousands from homes\n{bodies[0]}",
+                  raw_text=f"Floods force thousands from homes\n{bodies[0]}",
+                  title="Floods force thousands from homes", metadata={"inferred": {"title": "first line"}})
+    kept = clean_corpus(Corpus(articles=[one]), Settings()).articles[0]
+    assert kept.title == "Floods force thousands from homes"

@@ -139,7 +139,8 @@ def test_untitled_text_gets_first_sentence_title_and_inferred_date():
                     "between Ostravia and Velland ended without a ceasefire. Talks lasted 14 hours.")
     corpus = run([plain])
     event = corpus.events[0]
-    assert event.title == "The second round of peace talks between Ostravia and Velland ended without a ceasefire."
+    # headline style: the lead sentence (<= 90 characters) without its final period
+    assert event.title == "The second round of peace talks between Ostravia and Velland ended without a ceasefire"
     assert event.date == "2025-05-09"
 
 

@@ -52,16 +52,21 @@ def _rule(
     max_words: int = 40,
     case_sensitive: bool = False,
     speech_ok: bool = True,
+    unless: str | None = None,
 ) -> Rule:
     flags = 0 if case_sensitive else re.IGNORECASE
+    if unless:
+        return Rule(name, re.compile(pattern, flags), why, max_words, re.compile(unless))
     return Rule(name, re.compile(pattern, flags), why, max_words, None if speech_ok else _REPORTED_SPEECH)
 
 
-_AGENCIES = (
-    r"(?:Getty Images|Getty|Reuters|AP Photo|AP|AFP|EPA|PA Wire|PA|Rex Features|Rex|Shutterstock|Alamy|"
-    r"Bloomberg|Xinhua|Associated Press|AP:Associated Press|Getty - Contributor|Usa Today Sports|NurPhoto|"
-    r"SIPA|Sipa|Anadolu|ANP|dpa|DPA|Corbis|Splash News|Twitter|YouTube|WireImage|Invision|TT)"
-)
+# A credit name, by its shape only (no list of agencies): one to four capitalised words or an
+# acronym, maybe "Name/Agency" or "Agency - Contributor"; e.g. "(Jane Doe/Agency)", "AGENCY".
+_CREDIT_NAME = r"(?:[A-Z][\w.&'’-]*(?:[ /:-]{1,3}[A-Z][\w.&'’-]*){0,4})"
+# Capitalised interface labels that can open a line like a credit does (general English).
+_UI_WORDS = r"(?:READ|WATCH|MORE|RELATED|VIDEO|LIVE|BREAKING|UPDATE|UPDATED|LISTEN|PHOTOS?|CLOSE|PLAY|NEW|EXCLUSIVE|SEE|ALSO)"
+# Words that name a picture and its credit in a caption (general English).
+_PICTURE = r"(?:photo|photos|photograph|image|images|picture|pictures|pic|video|footage|illustration|graphic)"
 _SHARE_WORDS = (
     r"(?:share|shares|sharing|print|email|e-mail|mail|tweet|twitter|facebook|whatsapp|linkedin|pinterest|pin|"
     r"reddit|messenger|telegram|flipboard|copy|link|comments?|save|savesave|x|send|this|article|story|"
@@ -89,7 +94,6 @@ RULES: list[Rule] = [
         r"scroll (?:down |below )?for (?:the )?video|(?:play|replay|watch the|watch full) video|"
         r"video (?:is )?loading|now playing\b|click to play|skip (?:this )?ad\b|"
         r"(?:video|audio|watch|play|listen|replay|podcast)$)|"
-        r"rating is available when the video has been rented|this video is represented by|"
         r"click here to (?:see|watch|view) the video",
         "media-player notices and bare player labels",
         25,
@@ -106,8 +110,8 @@ RULES: list[Rule] = [
     ),
     _rule(
         "gallery",
-        r"\bhide caption\s+\d+\s+of\s+\d+",
-        "photo-gallery text flattened into one line ('... Hide Caption 3 of 25'), however long",
+        rf"\b(?:caption|{_PICTURE}|slide)\s+\d+\s+of\s+\d+\b",
+        "photo-gallery text flattened into one line (a 'caption/photo N of M' counter), however long",
         100_000,
     ),
     _rule(
@@ -126,13 +130,19 @@ RULES: list[Rule] = [
         "photo_credit",
         rf"^\((?:photo|image|picture|pic|credit|courtesy|photograph|video|footage)\b[^()]*\)$|"
         rf"^\([^()]{{2,60}}\s?/\s?[^()]{{2,60}}\)$|"
-        rf"\((?:photo:?\s*|photo by\s*)?[^()]{{0,60}}\b{_AGENCIES}\b[^()]{{0,30}}\)$|"
+        # "... (Agency)" ending a caption (no sentence end before it): one capitalised word, an
+        # acronym, a picture word or "Name/Agency" in the brackets
+        rf"[^.!?\"”’'\s]\s*\((?:photo:?\s*|photo by\s*)?(?-i:[A-Z][\w.&'’-]*|{_CREDIT_NAME}\s?/\s?{_CREDIT_NAME}|"
+        rf"(?:[A-Z][\w.&'’-]*\s)*[A-Z]{{2,}}[\w.&'’-]*(?:\s[A-Z][\w.&'’-]*)*|[A-Z][\w.&'’-]*\s(?i:{_PICTURE}))\)$|"
+        # a bracketed credit after a finished caption sentence: "... 2017. (Jane Doe/Agency)", "... (Agency Name)"
+        rf"(?:[.!?…]|\.\.\.)[\"”’']?\s*\((?-i:{_CREDIT_NAME}(?:\s?/\s?{_CREDIT_NAME}(?:\s(?:via|for)\s{_CREDIT_NAME})?)?)\)"
+        rf"(?:\s*\((?-i:{_CREDIT_NAME})\))?$|"
         rf"\([^()]{{0,60}}\b(?:photo|photograph|image|picture|credit|courtesy)s?\b[^()]{{0,60}}\)$|"
         rf"\b(?:photo|image|photograph|photographer|picture|credit)s?\s*(?:by)?\s*:\s*[^.!?]{{2,60}}$|"
         rf"\b(?:photo|photograph|image|picture)s? (?:by|via|courtesy of) [A-Z][^.]{{1,60}}/[^.]{{1,40}}\.?$|"
         rf"\b(?:image|photo|picture)s? via [^.]{{1,40}}$|^[\w .,-]{{1,40}} via Getty Images\W*$|"
         rf"^(?:source|credit)\s*:\s*[^.]{{1,40}}$|"
-        rf"^{_AGENCIES}$",
+        rf"^(?-i:[A-Z]{{2,}}(?:[ /][A-Z]{{2,}}){{0,2}}|[A-Z][a-z]+ (?i:{_PICTURE}))$",  # "AGENCY", "Agency Images"
         "photo credits: '(Getty)' / '(Photo: X/AP)' / 'Photo: X' endings, bare agency names",
         60,
         speech_ok=False,
@@ -140,8 +150,7 @@ RULES: list[Rule] = [
     _rule(
         "credit_line",
         r"^[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,4}\s?/\s?[A-Z][\w.&'’@-]*(?:\s[\w.&'’@-]+){0,4}$|"
-        r"\s[A-Z][\w.'’-]+(?:\s[A-Z][\w.'’-]+){0,3}/(?:Getty Images|WireImage|AFP|AP|Reuters|EPA|Bloomberg)"
-        r"[^.!?]*$",
+        r"\s[A-Z][\w.'’-]+(?:\s[A-Z][\w.'’-]+){0,3}\s?/\s?[A-Z][\w&'’-]*(?:\s[A-Z][\w&'’-]*){0,2}$",
         "photographer credit lines (Name Surname/Agency), also at the end of a caption",
         40,
         case_sensitive=True,
@@ -149,15 +158,64 @@ RULES: list[Rule] = [
     ),
     _rule(
         "agency_caption",
-        rf"^(?:{_AGENCIES}|GETTY|REUTERS|AFP or licensors|Splash News)(?:\s*-\s*Getty)?\s*[:-]?\s+[A-Z][^.!?]*[^.!?\"”’'\s:]$",
-        "photo captions prefixed by the agency credit ('Getty Images The tram ...', no final period)",
+        # a caption led by its credit, no final period: an acronym ("AGENCY A missile ..."), a
+        # "X Images"/"X - Contributor" credit ("Agency Images The tram ...", "Agency - Contributor Jane ...")
+        rf"^(?!{_UI_WORDS}\b)(?:[A-Z]{{2,}}(?:[ /][A-Z]{{2,}})?|[A-Z][a-z]+ (?i:{_PICTURE})|"
+        rf"[A-Z][\w.&]*(?: [A-Z][\w.&]*)? - Contributor|"
+        rf"[A-Z]{{2,}}:[A-Z][\w.&]*(?: [A-Z][\w.&]*){{0,2}})\s+(?:[A-Z](?:[a-z'’.-][\w'’.-]*)?\s+){{1,3}}[a-z][^.!?]*[^.!?\"”’'\s:]$",
+        "photo captions prefixed by the picture credit ('AGENCY The tram ...', no final period)",
         40,
         case_sensitive=True,
+        # a Title Case line (no three lower-case words in a row) is a headline, not a caption
+        unless=r"^(?!.*\b[a-z][\w'’-]*\s+[a-z][\w'’-]*\s+[a-z][\w'’-]*\b)",
+    ),
+    _rule(
+        "position_caption",
+        # photo captions name people by their place in the picture: "Jane Doe, left, and John Roe,
+        # second right, pose before the talks", "Jane Doe (center) ..."
+        r"[A-Z][a-z][\w.'’-]*[a-z],\s(?:second |third |far )?(?:from )?(?:left|right|center|centre)\s*,|"
+        r"[A-Z][\w.'’-]*[a-z]\s\((?:second |third |far )?(?:from )?(?:left|right|center|centre|front|back|top|bottom)"
+        r"(?:,[^()]{0,20})?\)|"
+        r"\(\d(?:st|nd|rd|th) row[^()]{0,30}\)",
+        "photo captions that place people in the picture ('X, left, Y, second right, ... pose')",
+        80,
+        case_sensitive=True,
+        speech_ok=False,
+    ),
+    _rule(
+        "file_photo",
+        # wire photo captions: "FILE - In this ... file photo, ...", "FILE PHOTO: ...", "In this ... photo, ..."
+        r"^(?:FILE|File)(?:\s+PHOTO)?\s*[-–—:]\s|^In this [^.]{0,80}\b(?:file )?(?:photo|image|picture)\b(?: provided| released| made available| taken)?",
+        "'FILE -' and 'In this ... photo' captions",
+        90,
+        case_sensitive=True,
+    ),
+    _rule(
+        "tweet",
+        # an embedded tweet as scraped: "... pic.twitter.com/x — Jane Doe (@handle) March 3, 2018"
+        rf"pic\.twitter\.com/\w+|\(@\w{{1,15}}\)\s*(?:{_MONTHS_DAYS})[\s\d,]{{2,12}}\d{{4}}\s*$|https?://t\.co/\w+\s*[—–-]",
+        "embedded tweets: the 'pic.twitter.com' link or the '— Name (@handle) date' signature",
+        80,
+    ),
+    _rule(
+        "ui_caption",
+        # a video player's button text glued to the caption: "CLOSE Four shops begin ... Jane Doe"
+        r"^(?:CLOSE|PLAY|REPLAY|EXPAND|COLLAPSE|MUTE)\s+[A-Z]",
+        "video captions led by player button text",
+        60,
+        case_sensitive=True,
+    ),
+    _rule(
+        "live_promo",
+        r"^(?:follow|read|get|see|watch)\s(?:our|the)\s(?:live\s(?:blog|updates|coverage)|latest updates)\b|"
+        r"^live(?:\supdates|\sblog|\scoverage)\s*:|\bfollow (?:our|the) live (?:blog|coverage|updates)\b",
+        "live-blog promotions ('Follow our live blog', 'Live updates: ...')",
+        30,
     ),
     _rule(
         "copyright",
         r"^(?:copyright|©|\(c\)\s*\d{4})|all rights reserved|"
-        r"may not be (?:published|reproduced),? broadcast|transcripts are created on a rush deadline",
+        r"may not be (?:published|reproduced),? broadcast",
         "copyright and syndication notices",
         90,
     ),
@@ -182,6 +240,7 @@ RULES: list[Rule] = [
         r"subscriptions? (?:are )?(?:also )?available)|thanks? (?:you )?for subscribing|"
         r"(?:delivered|straight) (?:to|into) your inbox|by subscribing now|sign up for (?:our )?digital access|"
         r"subscribe for (?:just|only)|not in our deliverable area|sign up for (?:our|the) (?:free )?newsletter|"
+        r"\b(?:join|subscribe to|sign up (?:for|to)) (?:our|the) (?:mailing list|newsletters?|e-?mail list)\b|"
         r"^(?:assine|inscreva-se|abonnez-vous|inscrivez-vous|abonnieren sie|jetzt abonnieren|suscríbete|"
         r"suscribete|iscriviti|подпишитесь)\b",
         "subscription and newsletter sign-up prompts, paywall notices",
@@ -243,7 +302,7 @@ RULES: list[Rule] = [
         "credits",
         r"^\(?(?:additional reporting|reporting|editing|writing|compiled|produced) by\b[^.]*\)?\.?$|"
         r"contributed to this (?:report|story|article|post)\.?$|^additional reporting\b|"
-        r"^this (?:story|article|post|report) (?:has been|was|is being|will be) updated|"
+        r"^this (?:story|article|post|report) (?:has been|was|is being|will be|is) updated|"
         r"^update\s*:\s*this (?:story|article|post)|^this is a (?:breaking|developing) (?:news )?story|"
         r"^(?:published|posted|last updated|updated|first published)(?:\s+(?:on|at))?\s*:?\s*"
         rf"(?:\d|{_MONTHS_DAYS})[^|]*$|"
@@ -254,8 +313,9 @@ RULES: list[Rule] = [
     _rule(
         "byline",
         r"^(?:By|BY) [A-Z][\w.'’-]+(?: (?:[A-Z][\w.'’-]+|and|de|van|von|da|di|al|bin|el))*"
-        r"(?:\s*(?:,|\||–|-|and)\s*(?:[A-Z][\w.'’&-]*\s?)+)*$",
-        "bylines ('By Jane Doe, Daily Planet')",
+        r"(?:\s*(?:,|\||–|-|and)\s*(?:[A-Z][\w.'’&-]*\s?)+)*$|"
+        r"^(?:By|BY)\s+[A-Z][^.!?]{2,80}?\s[/|–-]\s(?:Published|Updated|Posted)\b",
+        "bylines ('By Jane Doe, Daily Planet', 'By Jane Doe, Desk / Published March 3, 2017')",
         14,
         case_sensitive=True,
     ),
@@ -281,7 +341,11 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def clean_corpus(corpus: Corpus, settings: Settings) -> Corpus:
-    """Recompute `text`, `removed` and `removed_reasons` of every article from its `raw_text`."""
+    """Recompute `text`, `removed` and `removed_reasons` of every article from its `raw_text`.
+
+    A title the plain-text reader inferred from the first line is dropped again when that
+    line turns out to be noise (a rule or site chrome recurring across unrelated reports,
+    e.g. an embed's "Tweet with a location"): the events stage then makes one from the text."""
     min_articles = int(getattr(settings, "clean_min_articles", 3))
     min_outlet = int(getattr(settings, "clean_min_outlet_articles", 2))
     lines_by_article = {a.id: _lines(a) for a in corpus.articles}
@@ -290,15 +354,33 @@ def clean_corpus(corpus: Corpus, settings: Settings) -> Corpus:
                enumerate(lines_by_article[a.id])]
         for a in corpus.articles
     }  # fmt: skip
-    chrome = recurring_chrome(corpus.articles, lines_by_article, ruled, min_articles, min_outlet)
+    # an inferred title line stays a chrome candidate: site chrome can look like a headline
+    candidates = {
+        aid: [None if r == "title_repeat" and _title_inferred(by_id) else r for r in reasons]
+        for aid, reasons, by_id in ((a.id, ruled[a.id], a) for a in corpus.articles)
+    }
+    chrome = recurring_chrome(corpus.articles, lines_by_article, candidates, min_articles, min_outlet)
     articles = []
     for article in corpus.articles:
         lines = lines_by_article[article.id]
         reasons = [
-            r or chrome.get((article.id, _norm(line))) for r, (_, _, line) in zip(ruled[article.id], lines)
+            (chrome.get((article.id, _norm(line))) if r == "title_repeat" and _title_inferred(article) else r)
+            or r or chrome.get((article.id, _norm(line)))
+            for r, (_, _, line) in zip(ruled[article.id], lines)
         ]
-        articles.append(_rebuild(article, lines, reasons))
+        cleaned = _rebuild(article, lines, reasons)
+        if _title_inferred(article) and any(
+            why not in (None, "title_repeat") and _norm(line) == _norm(article.title or "")
+            for why, (_, _, line) in zip(reasons, lines)
+        ):
+            inferred = {k: v for k, v in article.metadata["inferred"].items() if k != "title"}
+            cleaned = replace(cleaned, title=None, metadata={**article.metadata, "inferred": inferred})
+        articles.append(cleaned)
     return replace(corpus, articles=articles)
+
+
+def _title_inferred(article: Article) -> bool:
+    return bool(article.title) and "title" in (article.metadata.get("inferred") or {})
 
 
 @lru_cache(maxsize=200_000)

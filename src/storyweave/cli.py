@@ -463,7 +463,8 @@ def list_events(db: Path = DB_OPTION) -> None:
     for name in ("arts", "outl", "indep"):
         table.add_column(name, justify="right", no_wrap=True)
     for e in sorted(corpus.events, key=lambda e: (e.date or "9999", e.id)):
-        outlets = {by_id[i].source for i in e.article_ids if i in by_id and by_id[i].source}
+        members = [by_id[i] for i in e.article_ids if i in by_id]
+        outlets = {a.source for a in members if a.source} | {("?", a.id) for a in members if not a.source}
         title = e.title if len(e.title) <= title_w else e.title[: title_w - 1] + "…"
         table.add_row(e.id, e.date or "", title, e.story_id or "", str(len(e.article_ids)), str(len(outlets)),
                       str(e.independent_sources or ""))

@@ -34,9 +34,10 @@ from datetime import date
 
 import numpy as np
 
-from storyweave import represent
+from storyweave import headline, represent
 from storyweave.model import Article, Corpus, Event
 from storyweave.settings import Settings
+from storyweave.text import split_sentences
 
 
 @dataclass(frozen=True)
@@ -455,10 +456,23 @@ def build_event(
     units = [i for i in ordered if i in unit_index]
     titled = [i for i in units if by_id[i].title and by_id[i].title.strip()]
     central = most_central(titled or units, sim, unit_index)
-    title = represent.title_or_first_sentence(by_id[central]) if central else ""
+    title = _title(central, units, by_id) if central else ""
     days = [sig.days[unit_index[i]] for i in units if sig.days[unit_index[i]]]
     copies_days = [represent.article_day(by_id[i]) for i in ordered if i not in unit_index]
     return Event(id=event_id, article_ids=ordered, title=title, date=event_date(days + [d for d in copies_days if d]))
+
+
+def _title(central: str, units: list[str], by_id: dict[str, Article]) -> str:
+    """The central report's title or headline; the next reports' when its text gives none."""
+    candidates = [central] + [u for u in units if u != central][:5]
+    title = next((t for t in (headline.title_of(by_id[i]) for i in candidates) if t), "")
+    for sentence in split_sentences(by_id[central].text)[:10] if not title else []:
+        title = headline.headline_from_text(sentence.text)  # the lead gave none: a later sentence
+        if title:
+            break
+    if not title and not any(by_id[i].text.strip() for i in candidates):
+        title = f"Report with no readable text ({central})"  # every line was scrape noise
+    return title
 
 
 def most_central(unit_ids: list[str], sim: np.ndarray, unit_index: dict[str, int]) -> str | None:

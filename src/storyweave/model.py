@@ -56,6 +56,8 @@ class Article:
     # `failure` ("stage 'x': reason") and retried by the next run that reads it again
     status: Literal["ok", "failed"] = "ok"
     failure: str | None = None
+    source_inferred: bool = False  # True when `source` was read off a credit line of bare text
+    credits: list[str] = field(default_factory=list)  # organisations the text credits ("(Reuters)", "— AFP")
 
     @property
     def date(self) -> str | None:

@@ -28,8 +28,10 @@ def test_dateline_with_full_date_gives_date_agency_and_title(tmp_path):
     assert a.title == "Floods force thousands from homes in Valmora"
     assert a.metadata["agency"] == "Reuters"
     assert a.metadata["dateline_place"] == "VALMORA"
-    assert set(a.metadata["inferred"]) == {"title", "published", "agency"}
-    assert a.source is None and a.url is None
+    assert set(a.metadata["inferred"]) == {"title", "published", "agency", "source"}
+    # the dateline credit names the report's origin: publisher inferred, agency credited
+    assert a.source == "Reuters" and a.source_inferred and a.credits == ["Reuters"]
+    assert a.url is None
     assert a.raw_text == a.text and a.is_new and a.path == str(path)
     assert "Heavy rain caused the river" in a.text
 

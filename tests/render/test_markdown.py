@@ -52,3 +52,20 @@ def test_single_event_story_is_shown_as_the_event(corpus):
     md = render_markdown(corpus)
     assert "## Story:" not in md and "## Earthquake in Valdoria" in md
     assert "## Events not linked to a story" in md and "### Rescuers reach Brenn" in md
+
+
+def test_reports_that_name_no_outlet_count_as_one_outlet_each():
+    """Bare reports (no source) are never '0 outlets': each is one unknown outlet of its own."""
+    from storyweave.model import Article, Event
+    from storyweave.render.contract import counts, to_briefings
+
+    articles = [Article(id="b1", text="The river rose."), Article(id="b2", text="The river fell."),
+                Article(id="n1", text="The river rose.", source="Valnews")]
+    corpus = Corpus(articles=articles, events=[Event(id="e1", article_ids=["b1", "b2", "n1"], title="River")])
+    assert counts(corpus)["sources"] == 3 and counts(corpus)["unknown_outlets"] == 2
+    assert to_briefings(corpus)["events"][0]["unknown_outlets"] == 2
+    md = render_markdown(corpus)
+    assert "0 outlets" not in md
+    assert "3 articles from 3 outlets (2 unnamed)" in md
+    assert "| [River](#event-e1) |  | 3 | 3 |" in md
+    assert "3 articles · 3 outlets (2 unnamed)" in md

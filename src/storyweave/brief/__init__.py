@@ -110,7 +110,7 @@ def brief_event(event: Event, corpus: Corpus, settings: Settings) -> Event:
     summary = summarize(es, settings.summary_words, params, preferred, dense)
     facts, groups = extract_facts(es, lambda ids: count(ids, corpus, wire_as_one=True), preferred,
                                   limit=int(extra.get("max_facts", 25)), dense=dense)
-    outlet_of = {a.id: a.source or UNKNOWN for a in readable}
+    outlet_of = {a.id: a.source or f"{UNKNOWN} ({a.id})" for a in readable}  # each unnamed report: an outlet of its own
     outlets = compare_outlets(es, groups, facts, outlet_of, preferred, int(extra.get("max_only_here", 5)))
     title = event.title or best_title(articles, summary)
     return replace(event, summary=summary, facts=facts, outlets=outlets, title=title,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from storyweave.headline import headline_from_text
 from storyweave.model import Article, SummarySentence
 from storyweave.text import words
 
@@ -15,7 +16,7 @@ def best_title(articles: list[Article], summary: list[SummarySentence]) -> str:
     titled = [a for a in articles if a.title and a.title.strip()]
     originals = [a for a in titled if a.duplicate_of is None] or titled
     if not originals:
-        return summary[0].text if summary else ""
+        return headline_from_text("\n".join(s.text for s in summary[:3])) if summary else ""
     vocab = Counter()
     for a in titled:
         vocab.update(set(_content(a.title)))

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
+from storyweave.headline import CLOSED_WORDS
 from storyweave.model import Article
 from storyweave.readers._common import BadInput, new_article, normalize_date, read_text_file_detail
+from storyweave.readers.credits import infer_credits
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -56,12 +59,20 @@ def read_txt(path: Path) -> list[Article]:
     return [new_article(path.stem, text, path, metadata=metadata, **fields)]
 
 
-def infer_metadata(text: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(fields, inferred): title/published/agency found in the text and where each came from."""
+def infer_metadata(text: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """(fields, inferred): title/published/agency/source/credits found in the text and where
+    each came from (publisher and credits: `readers.credits.infer_credits`)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    fields: dict[str, str] = {}
+    fields: dict[str, Any] = {}
     inferred: dict[str, str] = {}
-    if len(lines) >= 2 and looks_like_headline(lines[0]):
+    source, credits, evidence = infer_credits(lines)
+    if source:
+        fields["source"] = source
+        fields["source_inferred"] = True
+        inferred["source"] = f"credit line: {evidence!r}"
+    if credits:
+        fields["credits"] = credits
+    if len(lines) >= 2 and looks_like_headline(lines[0], "\n".join(lines[1:])) and not lines[1][:1].islower():
         fields["title"] = lines[0]
         inferred["title"] = "first line (short, headline-like)"
     for index, line in enumerate(lines[:4]):
@@ -100,24 +111,67 @@ def is_dateline(line: str) -> bool:
     return bool(_DATELINE_WITH_DATE.match(line) or _DATELINE_AGENCY.match(line))
 
 
-def looks_like_headline(line: str) -> bool:
-    """Conservative: short, starts upper-case or with a number, no sentence-final punctuation,
-    not a dateline, list item or scrape-noise line."""
+def looks_like_headline(line: str, rest: str | None = None) -> bool:
+    """Conservative: a line that reads as a headline.
+
+    Short (<= 90 characters, 4-16 words), starts upper-case or with a number, no
+    sentence-final punctuation and no sentence break inside, not all capitals, not a
+    dateline, date, list item, label ("UPDATE:"), menu crumb (">>", "|"), markup, or a
+    scrape-noise line (caption, byline, credit: see `clean.rule_for`).  With `rest` (the
+    text below it), a headline also shares a third of its content words (and at least one)
+    with that text: a menu line or a site slogan does not."""
     from storyweave.clean import rule_for  # late import: clean uses is_dateline from here
 
     words = line.split()
     return (
-        2 <= len(words) <= 16
-        and len(line) <= 120
-        and (line[0].isupper() or line[0].isdigit())
+        _HEADLINE_WORDS[0] <= len(words) <= _HEADLINE_WORDS[1]
+        and len(line) <= HEADLINE_MAX_CHARS
+        and (line[0].isupper() or line[0].isdigit() or line[0] in "'‘\"“")
         and rule_for(line) is None
         and not line.endswith(_TERMINAL)
+        and not line.isupper()
+        and not _INNER_SENTENCE_END.search(line)
+        and not _NOT_A_HEADLINE.search(line)
         and not _DATELINE_AGENCY.match(line)
         and not _DATELINE_WITH_DATE.match(line)
         and not _DATE_LINE.match(line)
         and not _LIST_START.match(line)
         and "|" not in line
+        and _last_word(line) not in CLOSED_WORDS
+        and (rest is None or _shares_content(line, rest))
     )
+
+
+def _last_word(line: str) -> str:
+    found = re.findall(r"[\w'’-]+", line.lower())
+    return found[-1] if found else ""
+
+
+HEADLINE_MAX_CHARS = 90
+_HEADLINE_WORDS = (4, 16)
+# A sentence ends inside the line ("... marijuana. Jason Bean"); not after an initial ("U.S. Fast").
+_INNER_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.!?]\s+[A-Z]")
+_NOT_A_HEADLINE = re.compile(
+    r"^[A-Z]{2,}(?:\s[A-Z]{2,})*\s*:|"  # a label: "UPDATE: ...", "WARNING: ..."
+    r">>|<<|[{}<>]|"  # breadcrumbs, template or markup
+    r"\b\d{1,2}:\d{2}\b|"  # a time stamp
+    r"^(?:he|she|it|they|this|these|those|we|i|you)\b|"  # opens with a pronoun: a sentence, not a headline
+    r"\b(?:the|a|an|of|to|and|or|but|with|for|in|on|at|by|is|was|are|were|has|have|had|will|would)$",
+    re.IGNORECASE,
+)
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _shares_content(line: str, rest: str) -> bool:
+    """At least a third of the line's content words (4+ letters, not stop words; compared on
+    their first 5 letters so "forcing" meets "force"), and at least one, occur below it."""
+    from spacy.lang.en.stop_words import STOP_WORDS  # spaCy's English stop-word list
+
+    words = {w.lower()[:5] for w in _CONTENT_WORD.findall(line) if w.lower() not in STOP_WORDS}
+    if not words:
+        return False
+    body = {w.lower()[:5] for w in _CONTENT_WORD.findall(rest[:20_000])}
+    return len(words & body) >= max(1, len(words) / 3)
 
 
 def unwrap_hard_wrapped(text: str) -> tuple[str, bool]:

@@ -56,14 +56,22 @@ def event_dict(event: Event, articles: dict[str, Article]) -> dict[str, Any]:
     data["timeline"] = _timeline(data["timeline"])
     members = [articles[i] for i in event.article_ids if i in articles]
     data["sources"] = sorted({a.source for a in members if a.source})
+    data["unknown_outlets"] = sum(1 for a in members if not a.source)
     return data
+
+
+def outlet_count(articles: list[Article]) -> int:
+    """Outlets among `articles`: each named outlet once, and each report that names no outlet
+    as one unknown outlet of its own (a bare report is never "0 outlets")."""
+    return len({a.source for a in articles if a.source}) + sum(1 for a in articles if not a.source)
 
 
 def counts(corpus: Corpus) -> dict[str, int]:
     kinds = Counter(a.duplicate_kind or "unspecified" for a in corpus.articles if a.duplicate_of)
     return {
         "articles": len(corpus.articles),
-        "sources": len({a.source for a in corpus.articles if a.source}),
+        "sources": outlet_count(corpus.articles),
+        "unknown_outlets": sum(1 for a in corpus.articles if not a.source),
         "duplicates": sum(kinds.values()),
         **{f"duplicates_{kind}": n for kind, n in sorted(kinds.items())},
         "events": len(corpus.events),

@@ -57,12 +57,18 @@ def render_markdown(corpus: Corpus) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _outlets(total: int, unknown: int) -> str:
+    """'3 outlets', or '3 outlets (2 unnamed)' when some reports name no outlet (each of
+    those counts as one outlet of its own)."""
+    return _plural(total, "outlet") + (f" ({unknown} unnamed)" if unknown else "")
+
+
 def _header(view: ReportView, lines: list[str]) -> None:
     c = view.counts
     lines += [
         "# storyweave briefing",
         "",
-        f"{_plural(c['articles'], 'article')} from {_plural(c['sources'], 'outlet')}; "
+        f"{_plural(c['articles'], 'article')} from {_outlets(c['sources'], c.get('unknown_outlets', 0))}; "
         f"{_plural(c['duplicates'], 'duplicate')}; {_plural(c['events'], 'event')} in "
         f"{_plural(c['stories'], 'story')}. Every sentence below is quoted verbatim from the "
         "cited articles `[id]`; the source list of each event gives outlet, date and title.",
@@ -78,7 +84,7 @@ def _header(view: ReportView, lines: list[str]) -> None:
                 e = ev.event
                 lines.append(
                     f"| {e.date or ''} | [{esc(ev.heading)}](#{anchor('event', ev.id)}) | {story_name} | "
-                    f"{len(ev.articles)} | {len(ev.sources)} | {e.independent_sources or ''} | "
+                    f"{len(ev.articles)} | {ev.outlet_count} | {e.independent_sources or ''} | "
                     f"{len(e.discrepancies) or ''} |"
                 )
         lines.append("")
@@ -110,7 +116,7 @@ def _event(ev: EventView, view: ReportView, lines: list[str], level: str = "###"
         f"story `{esc(e.story_id)}`" if e.story_id else None,
         f"date {e.date}" if e.date else "date unknown",
         _plural(len(ev.articles), "article"),
-        _plural(len(ev.sources), "outlet"),
+        _outlets(ev.outlet_count, ev.unknown_outlets),
         _plural(e.independent_sources, "independent source") if e.independent_sources else None,
     ]
     lines += ["*" + " · ".join(f for f in facts if f) + "*", ""]

@@ -103,7 +103,7 @@ def sources_per_event(view: ReportView) -> str | None:
     rows = range(len(events))
     series = [
         ("articles", [len(ev.articles) for ev in events], _PALETTE[0]),
-        ("outlets", [len(ev.sources) for ev in events], _PALETTE[1]),
+        ("outlets", [ev.outlet_count for ev in events], _PALETTE[1]),
         ("independent sources", [ev.event.independent_sources for ev in events], _PALETTE[2]),
     ]
     for offset, (label, values, colour) in zip((height, 0, -height), series):

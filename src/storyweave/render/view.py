@@ -43,10 +43,16 @@ class EventView:
     per_day: dict[str, int]  # YYYY-MM-DD (or 'undated') -> article count
     copies: list[CopyLine]
     wire_groups: list[list[Article]]  # articles sharing wire passages
+    unknown_outlets: int = 0  # reports that name no outlet: each counts as one outlet of its own
 
     @property
     def id(self) -> str:
         return self.event.id
+
+    @property
+    def outlet_count(self) -> int:
+        """Named outlets plus one unknown outlet per report that names none."""
+        return len(self.sources) + self.unknown_outlets
 
     @property
     def heading(self) -> str:
@@ -139,6 +145,7 @@ def event_view(event: Event, by_id: dict[str, Article], links: list[DuplicateLin
         per_day=dict(sorted(per_day.items())),
         copies=_copies(members, by_id, links),
         wire_groups=_wire_groups(members, by_id),
+        unknown_outlets=sum(1 for a in members if not a.source),
     )
 
 

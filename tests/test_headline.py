@@ -1,0 +1,66 @@
+"""Headlines for bare text: short, complete phrases made from the lead (spaCy parse)."""
+
+import re
+
+from storyweave.headline import MAX_CHARS, headline_from_text, title_of
+from storyweave.model import Article
+
+# general English closed-class words a complete phrase never ends with
+CLOSED = {"a", "an", "the", "of", "in", "on", "at", "by", "for", "to", "with", "and", "or", "but", "that", "was", "is"}
+
+
+def complete(title: str) -> bool:
+    last = re.findall(r"[\w'’-]+", title.lower())[-1]
+    return (
+        0 < len(title) <= MAX_CHARS
+        and last not in CLOSED
+        and not re.search(r"\b[A-Z]\.$", title)
+        and not title.endswith(("…", ",", ":"))
+        and title[0].isupper()
+    )
+
+
+def test_short_lead_sentence_is_the_headline():
+    text = "VALMORA, March 3 — The river burst its banks on Tuesday.\n\nMore than 2,000 people left their homes."
+    assert headline_from_text(text) == "The river burst its banks on Tuesday"
+
+
+def test_long_lead_is_compressed_keeping_subject_verb_object():
+    text = (
+        "The mayor of Valmora, who was elected last year after a long campaign against corruption, "
+        "announced a new flood defence plan on Tuesday, saying that the river had burst its banks three "
+        "times in the past decade, police said.\n\nThe plan costs 2 million euros."
+    )
+    title = headline_from_text(text)
+    assert complete(title), title
+    assert title.startswith("The mayor of Valmora") and "announced a new flood defence plan" in title
+    assert "who was elected" not in title
+
+
+def test_sentence_split_at_an_initial_is_never_cut_there():
+    text = (
+        "The former director, James B. Comey, told senators on Thursday that the White House had "
+        "defamed him and the agency he led for years, in a hearing that lasted nearly three hours.\n\n"
+        "He spoke for three hours."
+    )
+    title = headline_from_text(text)
+    assert complete(title), title
+    assert not title.endswith("B")
+
+
+def test_menu_first_line_is_not_the_headline_but_the_lead_is_used():
+    text = "Home | World | Politics\n\nThe council approved the budget on Monday after a long debate.\n\nIt takes effect in April."
+    assert headline_from_text(text) == "The council approved the budget on Monday after a long debate"
+
+
+def test_an_article_title_wins_and_empty_text_gives_empty():
+    assert title_of(Article(id="a", text="Body text here.", title="Floods in Valmora")) == "Floods in Valmora"
+    assert headline_from_text("") == ""
+
+
+def test_noun_phrase_lead_is_cut_at_a_phrase_boundary_not_emptied():
+    text = ("Reports, lectures, maps, photographs and other informational resources regarding the long "
+            "history of the Valmora river valley.")
+    title = headline_from_text(text)
+    assert complete(title), title
+    assert title.startswith("Reports, lectures, maps")
