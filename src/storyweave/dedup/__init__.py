@@ -14,8 +14,10 @@ Stage `find_duplicates(corpus, settings)`, near-linear in the number of articles
    checked per duplicate group and verified by in-order alignment of language-neutral features;
 5. provenance: groups = connected components of copy links; original = earliest dated member,
    else the most complete text; `original_known` only when both dates are known;
-6. wire passages: pairs sharing >= 2 long sentences (hash index), confirmed on the text, between
-   different groups and publisher families.
+6. wire passages: pairs sharing >= 2 long sentences (hash index) or shingle fingerprints, confirmed
+   on the text (`verify.shared_passages`: sentences verbatim or lightly edited, split into
+   narrative and quotation; wire copy needs >= 2 narrative sentences, or >= 2 quotations plus a
+   narrative sentence), between different groups and publisher families.
 
 Sentence units for verification are built only for articles in candidate pairs, in vectorised
 batches (`verify.build_docs`).  Settings overrides (all optional) via
@@ -49,7 +51,7 @@ from storyweave.dedup.provenance import (
     publisher_family,
 )
 from storyweave.dedup.signatures import analyse
-from storyweave.dedup.verify import Doc, Verdict, build_docs, classify, shared_verbatim
+from storyweave.dedup.verify import Doc, Verdict, build_docs, classify, shared_passages, shares_wire
 from storyweave.model import Article, Corpus, DuplicateLink
 from storyweave.settings import Settings
 from storyweave.text import split_sentences
@@ -76,6 +78,10 @@ class DedupParams:
     # shared 2-core machine a second process gave no gain in measurements (see benchmarks/results)
     workers: int = 1
     parallel_min_articles: int = 3000  # smaller batches always run in process
+    # wire copy: shared narrative sentences alone, or several shared quotations plus narrative
+    wire_min_narrative: int = 2
+    wire_min_with_quotes: int = 1
+    wire_min_quotes: int = 2
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> DedupParams:
@@ -345,12 +351,20 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
         or earlier text is not wire copy."""
         return not uf.same(i, j) and (family(i) is None or family(i) != family(j))
 
-    todo = [(i, j, k) for i, j, k in sentence_pairs if (i, j) not in wire and same_lang(i, j) and other_outlets(i, j)]
-    docs.prefetch(x for i, j, _ in todo for x in (i, j))
-    for i, j, k in todo:
-        shared_units = shared_verbatim(docs[i], docs[j])
-        if len(shared_units) >= 2:
-            wire[(i, j)] = Verdict("wire", k / max(1, min(sig.units.per_doc[i], sig.units.per_doc[j])), None, shared_units)
+    # candidates: pairs sharing >= 2 long sentences verbatim, and pairs sharing shingle
+    # fingerprints (lightly edited sentences and quotations hash differently but share shingles)
+    cand: dict[tuple[int, int], int] = {(i, j): k for i, j, k in sentence_pairs}
+    if "wire" in p.kinds:
+        for _c, i, j, _s in fp_pairs:
+            cand.setdefault((min(i, j), max(i, j)), 0)
+    todo = [(i, j) for (i, j) in sorted(cand) if (i, j) not in wire and same_lang(i, j) and other_outlets(i, j)]
+    docs.prefetch(x for i, j in todo for x in (i, j))
+    for i, j in todo:
+        narrative, quotes = shared_passages(docs[i], docs[j])
+        if shares_wire(narrative, quotes, p.wire_min_narrative, p.wire_min_with_quotes, p.wire_min_quotes):
+            shared_units = narrative + quotes
+            wire[(i, j)] = Verdict("wire", len(shared_units) / max(1, min(sig.units.per_doc[i], sig.units.per_doc[j])),
+                                   None, shared_units)
     sentence_cache: dict[str, list[str]] = {}
     for (i, j), v in sorted(wire.items()):
         a, b = arts[i], arts[j]

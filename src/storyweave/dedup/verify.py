@@ -383,7 +383,72 @@ def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7)
     if al.n_short and al.cov_short >= min_cov and enough:
         near = al.near_verbatim >= 0.6 * al.n_aligned
         return Verdict("near" if near else "rewrite", al.cov_short, al)
-    shared = shared_verbatim(a, b)
-    if len(shared) >= 2:
+    narrative, quotes = shared_passages(a, b)
+    if shares_wire(narrative, quotes):
+        shared = narrative + quotes
         return Verdict("wire", len(shared) / max(1, al.n_short), al, shared)
     return Verdict(None, al.cov_short, al)
+
+
+# --- wire copy through quotations and narrative ----------------------------------------------
+
+NEAR_VERBATIM = 90  # rapidfuzz ratio (0-100) of two units that are one sentence lightly edited
+_QUOTE_PAIR = re.compile(r"[\"“„«]([^\"“”„«»\n]*)[\"”»]")
+_SPACE = re.compile(r"\s+")
+
+
+def _quoted_chars(text: str) -> np.ndarray:
+    """Per character of `text`: inside a quotation (marks paired within a line/paragraph)."""
+    inside = np.zeros(len(text) + 1, np.int32)
+    for m in _QUOTE_PAIR.finditer(text):
+        inside[m.start()] += 1
+        inside[m.end()] -= 1
+    return np.cumsum(inside)[: len(text)] > 0
+
+
+def passages(doc: Doc) -> list[tuple[str, str, bool]]:
+    """The long units of a doc (>= VERBATIM_MIN_WORDS words, not boilerplate): (text as written,
+    normalised text, mostly quoted)."""
+    quoted = _quoted_chars(doc.text)
+    out = []
+    for i in np.flatnonzero(doc.n_words >= VERBATIM_MIN_WORDS).tolist():
+        s, e = int(doc.spans[i, 0]), int(doc.spans[i, 1])
+        t = doc.text[s:e]
+        if _BOILERPLATE.search(t):
+            continue
+        out.append((t, _SPACE.sub(" ", t.lower()).strip(" \"'“”‘’«»"), bool(quoted[s:e].mean() >= 0.5) if e > s else False))
+    return out
+
+
+def shared_passages(a: Doc, b: Doc, min_ratio: float = NEAR_VERBATIM) -> tuple[list[str], list[str]]:
+    """Units of `a` found verbatim or lightly edited in `b` (rapidfuzz ratio >= `min_ratio`),
+    split into narrative and quotation: two outlets carrying one agency report share both;
+    two outlets quoting one press conference share only the quotations.
+
+    Hand-written pairing over units; the string similarity itself is rapidfuzz's (C++)."""
+    from rapidfuzz import fuzz, process
+
+    pa, pb = passages(a), passages(b)
+    if not pa or not pb:
+        return [], []
+    b_norm = [n for _t, n, _q in pb]
+    b_exact = {n: k for k, n in enumerate(b_norm)}
+    narrative, quotes, used = [], [], set()
+    for text, norm, is_quote in pa:
+        k = b_exact.get(norm)
+        if k is None:
+            hit = process.extractOne(norm, b_norm, scorer=fuzz.ratio, score_cutoff=min_ratio)
+            k = hit[2] if hit else None
+        if k is None or k in used:
+            continue
+        used.add(k)
+        (quotes if is_quote or pb[k][2] else narrative).append(text)
+    return narrative, quotes
+
+
+def shares_wire(narrative: list[str], quotes: list[str], min_narrative: int = 2, min_with_quotes: int = 1,
+                min_quotes: int = 2) -> bool:
+    """Wire copy: >= `min_narrative` shared narrative sentences, or several shared quotations
+    (>= `min_quotes`) plus at least `min_with_quotes` shared narrative sentence.  Quotations alone
+    never suffice: independent reports of one press conference quote the same words."""
+    return len(narrative) >= min_narrative or (len(narrative) >= min_with_quotes and len(quotes) >= min_quotes)
