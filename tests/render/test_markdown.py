@@ -52,3 +52,15 @@ def test_single_event_story_is_shown_as_the_event(corpus):
     md = render_markdown(corpus)
     assert "## Story:" not in md and "## Earthquake in Valdoria" in md
     assert "## Events not linked to a story" in md and "### Rescuers reach Brenn" in md
+
+
+def test_wire_copy_lists_the_passages_shared(corpus):
+    from dataclasses import replace
+
+    from storyweave.model import DuplicateLink
+    from storyweave.render.html import render_html
+
+    passage = "Rescue teams reached the town of Brenn on Wednesday after a night of aftershocks."
+    c = replace(corpus, duplicates=[*corpus.duplicates[:1], DuplicateLink("a3", "a2", "wire", 0.5, [passage])])
+    assert f"a2 and a3 share 1 passage(s), e.g.: “{passage}”" in render_markdown(c)
+    assert passage in render_html(c)

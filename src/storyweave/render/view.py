@@ -43,6 +43,8 @@ class EventView:
     per_day: dict[str, int]  # YYYY-MM-DD (or 'undated') -> article count
     copies: list[CopyLine]
     wire_groups: list[list[Article]]  # articles sharing wire passages
+    # (article id, article id, the passages they share as written) for each wire link in the event
+    wire_passages: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -127,6 +129,13 @@ def _wire_groups(members: list[Article], by_id: dict[str, Article]) -> list[list
     return [sorted(g, key=lambda a: (a.date or "", a.id)) for g in groups.values() if len(g) > 1]
 
 
+def _wire_passages(members: list[Article], links: list[DuplicateLink]) -> list[tuple[str, str, list[str]]]:
+    """The passages each pair of the event's members shares as wire copy (from the wire links)."""
+    ids = {a.id for a in members}
+    return [(l.original, l.copy, list(l.shared_sentences)) for l in links
+            if l.kind == "wire" and l.copy in ids and l.original in ids and l.shared_sentences]
+
+
 def event_view(event: Event, by_id: dict[str, Article], links: list[DuplicateLink]) -> EventView:
     members = [by_id[i] for i in event.article_ids if i in by_id]
     outlets = Counter(a.source for a in members if a.source)
@@ -139,6 +148,7 @@ def event_view(event: Event, by_id: dict[str, Article], links: list[DuplicateLin
         per_day=dict(sorted(per_day.items())),
         copies=_copies(members, by_id, links),
         wire_groups=_wire_groups(members, by_id),
+        wire_passages=_wire_passages(members, links),
     )
 
 
