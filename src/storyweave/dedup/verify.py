@@ -395,6 +395,7 @@ def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7)
 NEAR_VERBATIM = 90  # rapidfuzz ratio (0-100) of two units that are one sentence lightly edited
 _QUOTE_PAIR = re.compile(r"[\"“„«]([^\"“”„«»\n]*)[\"”»]")
 _SPACE = re.compile(r"\s+")
+_POST_SIGNATURE = re.compile(r"\(@\w+\)|pic\.twitter\.com/|https?://t\.co/")
 
 
 def _quoted_chars(text: str) -> np.ndarray:
@@ -416,7 +417,12 @@ def passages(doc: Doc) -> list[tuple[str, str, bool]]:
         t = doc.text[s:e]
         if _BOILERPLATE.search(t):
             continue
-        out.append((t, _SPACE.sub(" ", t.lower()).strip(" \"'“”‘’«»"), bool(quoted[s:e].mean() >= 0.5) if e > s else False))
+        is_quote = bool(quoted[s:e].mean() >= 0.5) if e > s else False
+        # an embedded social-media post is a quotation too: its signature '(@handle)' or link
+        # follows within the next two lines
+        after = "\n".join(doc.text[e : e + 300].split("\n")[:3])
+        is_quote = is_quote or bool(_POST_SIGNATURE.search(after))
+        out.append((t, _SPACE.sub(" ", t.lower()).strip(" \"'“”‘’«»"), is_quote))
     return out
 
 
