@@ -101,3 +101,9 @@ def test_places_merge_and_are_typed_as_places_and_credits_are_not_entities():
     assert by_alias["Kiev"] is by_alias["Kyiv"] and by_alias["Odessa"] is by_alias["Odesa"]
     assert {e.type for e in entities} == {"GPE"}
     assert by_alias["Odesa"].article_ids == ["a", "b"]
+
+
+def test_interface_lines_are_not_entities():
+    doc = _parsed("Talks resumed in Geneva on Monday.\nFacebook Twitter Email\nThe delegations met for three hours.",
+                  [("Geneva", "GPE"), ("Facebook", "ORG")])
+    assert [m.surface for m in mentions_of(doc, "a", ("a",))] == ["Geneva"]

@@ -111,12 +111,19 @@ _CREDIT_WORDS = {"images", "image", "photo", "photos", "pictures", "picture", "p
 
 
 def is_credit(text: str, start: int, end: int) -> bool:
-    """Is the span at text[start:end] a photo credit rather than an entity?"""
+    """Is the span at text[start:end] a photo credit or interface text rather than an entity?
+    Interface text: a short line after the first (<= 3 words, no sentence punctuation) such as
+    'Facebook Twitter Email' or 'Share on Facebook' among the paragraphs."""
     span = text[start:end]
     if "/" in span or text[end : end + 1] == "/" or text[max(0, start - 1) : start] == "/":
         return True
     last = span.split()[-1].lower() if span.split() else ""
-    return last in _CREDIT_WORDS
+    if last in _CREDIT_WORDS:
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
+    return line_start > 0 and len(line.split()) <= 3 and not re.search(r"[.!?:;,\"“”]", line)
 
 
 @dataclass
