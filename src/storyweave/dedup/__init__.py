@@ -16,8 +16,9 @@ Stage `find_duplicates(corpus, settings)`, near-linear in the number of articles
    else the most complete text; `original_known` only when both dates are known;
 6. wire passages: pairs sharing >= 2 long sentences (hash index) or shingle fingerprints, confirmed
    on the text (`verify.shared_passages`: sentences verbatim or lightly edited, split into
-   narrative and quotation; wire copy needs >= 2 narrative sentences, or >= 2 quotations plus a
-   narrative sentence), between different groups and publisher families.
+   narrative and quotation; wire copy needs >= 2 narrative sentences, or a narrative sentence
+   plus a quotation, or >= 6 quotations: a few shared quotations alone are one press
+   conference quoted twice), between different groups and publisher families.
 
 Sentence units for verification are built only for articles in candidate pairs, in vectorised
 batches (`verify.build_docs`).  Settings overrides (all optional) via
@@ -78,10 +79,12 @@ class DedupParams:
     # shared 2-core machine a second process gave no gain in measurements (see benchmarks/results)
     workers: int = 1
     parallel_min_articles: int = 3000  # smaller batches always run in process
-    # wire copy: shared narrative sentences alone, or several shared quotations plus narrative
+    # wire copy: shared narrative sentences alone, or shared quotations plus narrative, or a long
+    # run of shared quotations (see verify.shares_wire)
     wire_min_narrative: int = 2
     wire_min_with_quotes: int = 1
-    wire_min_quotes: int = 2
+    wire_min_quotes: int = 1
+    wire_min_quotes_alone: int = 6
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> DedupParams:
@@ -361,7 +364,8 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     docs.prefetch(x for i, j in todo for x in (i, j))
     for i, j in todo:
         narrative, quotes = shared_passages(docs[i], docs[j])
-        if shares_wire(narrative, quotes, p.wire_min_narrative, p.wire_min_with_quotes, p.wire_min_quotes):
+        if shares_wire(narrative, quotes, p.wire_min_narrative, p.wire_min_with_quotes, p.wire_min_quotes,
+                       p.wire_min_quotes_alone):
             shared_units = narrative + quotes
             wire[(i, j)] = Verdict("wire", len(shared_units) / max(1, min(sig.units.per_doc[i], sig.units.per_doc[j])),
                                    None, shared_units)

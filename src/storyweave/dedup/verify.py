@@ -453,8 +453,10 @@ def shared_passages(a: Doc, b: Doc, min_ratio: float = NEAR_VERBATIM) -> tuple[l
 
 
 def shares_wire(narrative: list[str], quotes: list[str], min_narrative: int = 2, min_with_quotes: int = 1,
-                min_quotes: int = 2) -> bool:
-    """Wire copy: >= `min_narrative` shared narrative sentences, or several shared quotations
-    (>= `min_quotes`) plus at least `min_with_quotes` shared narrative sentence.  Quotations alone
-    never suffice: independent reports of one press conference quote the same words."""
-    return len(narrative) >= min_narrative or (len(narrative) >= min_with_quotes and len(quotes) >= min_quotes)
+                min_quotes: int = 1, min_quotes_alone: int = 6) -> bool:
+    """Wire copy: >= `min_narrative` shared narrative sentences, or `min_with_quotes` shared
+    narrative sentence(s) plus >= `min_quotes` shared quotations.  A few shared quotations alone
+    never suffice (independent reports of one press conference quote the same words); a long run
+    of them (>= `min_quotes_alone`, e.g. a reprinted set of review quotes) does."""
+    return (len(narrative) >= min_narrative or (len(narrative) >= min_with_quotes and len(quotes) >= min_quotes)
+            or len(quotes) >= min_quotes_alone)
