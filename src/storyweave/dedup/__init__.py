@@ -188,8 +188,11 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
 
     counts: dict[str, int] = {}
 
+    passage_cache: dict[int, list] = {}  # each article's wire-comparable passages, built once
+
     def verify(i: int, j: int, step: str) -> None:
-        v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage)
+        v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage,
+                     passage_cache=passage_cache)
         key = f"{step}->{v.kind or 'none'}"
         counts[key] = counts.get(key, 0) + 1
         if v.kind in SEVERITY:
@@ -358,12 +361,13 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     # fingerprints (lightly edited sentences and quotations hash differently but share shingles)
     cand: dict[tuple[int, int], int] = {(i, j): k for i, j, k in sentence_pairs}
     if "wire" in p.kinds:
-        for _c, i, j, _s in fp_pairs:
-            cand.setdefault((min(i, j), max(i, j)), 0)
+        for c, i, j, _s in fp_pairs:
+            if c < p.verify_containment:  # pairs above it were verified (wire included) in step 2
+                cand.setdefault((min(i, j), max(i, j)), 0)
     todo = [(i, j) for (i, j) in sorted(cand) if (i, j) not in wire and same_lang(i, j) and other_outlets(i, j)]
     docs.prefetch(x for i, j in todo for x in (i, j))
     for i, j in todo:
-        narrative, quotes = shared_passages(docs[i], docs[j])
+        narrative, quotes = shared_passages(docs[i], docs[j], cache=passage_cache)
         if shares_wire(narrative, quotes, p.wire_min_narrative, p.wire_min_with_quotes, p.wire_min_quotes,
                        p.wire_min_quotes_alone):
             shared_units = narrative + quotes
