@@ -393,6 +393,7 @@ def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7,
 
 # --- wire copy through quotations and narrative ----------------------------------------------
 
+FOOTER_UNITS = 2  # shared sentences among the last this many of both texts alone are a sign-off
 NEAR_VERBATIM = 90  # rapidfuzz ratio (0-100) of two units that are one sentence lightly edited
 _QUOTE_PAIR = re.compile(r"[\"“„«]([^\"“”„«»\n]*)[\"”»]")
 _SPACE = re.compile(r"\s+")
@@ -455,12 +456,19 @@ def shared_passages(a: Doc, b: Doc, min_ratio: float = NEAR_VERBATIM,
                            dtype=np.uint8, workers=1)
     best = scores.argmax(axis=1)
     hit = scores[np.arange(len(pa)), best] >= min_ratio
-    narrative, quotes, used = [], [], set()
-    for (text, _norm, is_quote), k, ok in zip(pa, best.tolist(), hit.tolist()):
+    narrative, quotes, used, footer = [], [], set(), []
+    for i, ((text, _norm, is_quote), k, ok) in enumerate(zip(pa, best.tolist(), hit.tolist())):
         if not ok or k in used or _BOILERPLATE.search(text):
             continue
         used.add(k)
-        (quotes if is_quote or pb[k][2] else narrative).append(text)
+        if is_quote or pb[k][2]:
+            quotes.append(text)
+        elif i >= len(pa) - FOOTER_UNITS and k >= len(pb) - FOOTER_UNITS:
+            footer.append(text)  # the last lines of both texts: an outlet's sign-off, not wire copy
+        else:
+            narrative.append(text)
+    if narrative:
+        narrative += footer
     return narrative, quotes
 
 
