@@ -14,7 +14,8 @@ Stage `find_duplicates(corpus, settings)`, near-linear in the number of articles
    checked per duplicate group and verified by in-order alignment of language-neutral features;
 5. provenance: groups = connected components of copy links; original = earliest dated member,
    else the most complete text; `original_known` only when both dates are known;
-6. wire passages: pairs sharing a long sentence verbatim (hash index), confirmed on the text (`verify.shared_passages`: sentences verbatim or lightly edited, split into
+6. wire passages: pairs sharing >= 2 long sentences verbatim (hash index), and pairs the
+   near-copy step verified (shared fingerprints: lightly edited copies), confirmed on the text (`verify.shared_passages`: sentences verbatim or lightly edited, split into
    narrative and quotation; wire copy needs >= 2 narrative sentences, or a narrative sentence
    plus a quotation, or >= 6 quotations: a few shared quotations alone are one press
    conference quoted twice), between different groups and publisher families.
@@ -240,12 +241,12 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
         elif containment >= p.verify_containment:
             verify(i, j, "near")
     clock("near: verify")
-    # wire passage candidates: pairs sharing a long sentence (hash index); confirmed on the text
-    # at the end, only between different groups
+    # wire passage candidates: pairs sharing >= 2 long sentences (hash index); confirmed on the
+    # text at the end, only between different groups
     sentence_pairs: list[tuple[int, int, int]] = []
     if "wire" in p.kinds:
         ua, ub, us = shared_fingerprint_pairs(sig.units, n)
-        one = us >= 1  # lightly edited copies keep at least one long sentence verbatim
+        one = us >= 2  # fewer shared verbatim sentences: checked in step 2 when fingerprints are shared
         sentence_pairs = list(zip(ua[one].tolist(), ub[one].tolist(), us[one].tolist()))
     clock("wire: sentence pairs")
     # 3. rewrites: content-word TF-IDF neighbours, one article per duplicate group so far (its
@@ -356,8 +357,8 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
         or earlier text is not wire copy."""
         return not uf.same(i, j) and (family(i) is None or family(i) != family(j))
 
-    # candidates: pairs sharing a long sentence verbatim (the others of a lightly edited copy are
-    # matched on the text by `shared_passages`)
+    # candidates: pairs sharing long sentences verbatim (the other sentences of a lightly edited
+    # copy are matched on the text by `shared_passages`)
     cand: dict[tuple[int, int], int] = {(min(i, j), max(i, j)): k for i, j, k in sentence_pairs}
     todo = [(i, j) for (i, j) in sorted(cand) if (i, j) not in wire and same_lang(i, j) and other_outlets(i, j)]
     docs.prefetch(x for i, j in todo for x in (i, j))
