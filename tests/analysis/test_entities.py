@@ -1,4 +1,7 @@
-from storyweave.analysis.entities import clean_surface, name_keys, translit_key
+import pytest
+
+from storyweave.analysis.entities import EntityIndex, clean_surface, mentions_of, name_keys, place_of, translit_key
+from storyweave.analysis.parsed import Ent, ParsedText
 
 
 def _entity(event, form):
@@ -10,7 +13,6 @@ def test_translit_keys_join_spellings():
     assert len({translit_key(w) for w in ["Mykhaylo", "Mykhailo", "Mikhailo"]}) == 1
     assert translit_key("Podolyak") == translit_key("Podoliak")
     assert translit_key("Arakhamia") == translit_key("Arachamija")
-    assert translit_key("Kyiv") == translit_key("Kiev")  # curated exonym pair
     assert translit_key("Medinsky") != translit_key("Podolyak")
 
 
@@ -59,3 +61,49 @@ def test_gold_alias_groups(example_corpus, gold):
     for name, forms in groups.items():  # no two gold entities merged
         assert len({g["canonical"] for g in gold["entities"] if set(g["aliases"]) & forms}) <= 1, name
     assert canonicals
+
+
+@pytest.mark.parametrize("a,b", [("Kiev", "Kyiv"), ("Lugansk", "Luhansk"), ("Odessa", "Odesa"), ("Nikolaev", "Mykolaiv"),
+                                 ("Kharkov", "Kharkiv")])
+def test_gazetteer_joins_exonyms_whatever_ner_called_them(a, b):
+    place = place_of(b, "GPE", [])
+    assert place is not None
+    assert place_of(a, "GPE", []) == place_of(a, "ORG", []) == place_of(a, "PERSON", []) == place
+
+
+def test_spelling_keys_alone_do_not_join_exonyms():
+    assert translit_key("Kiev") != translit_key("Kyiv")  # the gazetteer joins them, not a key rule
+    assert translit_key("Nikolaev") != translit_key("Mykolaiv")
+
+
+def test_gazetteer_skips_codes_titled_people_and_non_places():
+    assert place_of("IEV", "GPE", []) is None  # an airport code among GeoNames' alternate names
+    assert place_of("Jordan", "PERSON", ["President"]) is None
+    assert place_of("Michael Jordan", "PERSON", []) is None
+    assert place_of("Reuters", "ORG", []) is None
+
+
+def _parsed(text, spans):
+    ents = [Ent(text[s:e], label, s, e) for s, e, label in
+            ((text.index(form), text.index(form) + len(form), label) for form, label in spans)]
+    return ParsedText(text, ents, [])
+
+
+def test_places_merge_and_are_typed_as_places_and_credits_are_not_entities():
+    a = _parsed("Shelling hit Kiev and Odessa overnight. Getty Images\nRescuers in Kyiv. Steve Parsons/PA",
+                [("Kiev", "ORG"), ("Odessa", "PERSON"), ("Getty Images", "ORG"), ("Kyiv", "GPE"),
+                 ("Steve Parsons", "PERSON")])
+    b = _parsed("Officials in Odesa said the port was hit. REUTERS/Jane Doe", [("Odesa", "GPE"), ("REUTERS/Jane Doe", "ORG")])
+    mentions = mentions_of(a, "a", ("a",)) + mentions_of(b, "b", ("b",))
+    entities = EntityIndex(mentions).entities()
+    by_alias = {alias: e for e in entities for alias in e.aliases}
+    assert set(by_alias) == {"Kiev", "Kyiv", "Odessa", "Odesa"}
+    assert by_alias["Kiev"] is by_alias["Kyiv"] and by_alias["Odessa"] is by_alias["Odesa"]
+    assert {e.type for e in entities} == {"GPE"}
+    assert by_alias["Odesa"].article_ids == ["a", "b"]
+
+
+def test_interface_lines_are_not_entities():
+    doc = _parsed("Talks resumed in Geneva on Monday.\nFacebook Twitter Email\nThe delegations met for three hours.",
+                  [("Geneva", "GPE"), ("Facebook", "ORG")])
+    assert [m.surface for m in mentions_of(doc, "a", ("a",))] == ["Geneva"]

@@ -80,3 +80,51 @@ def test_abbreviated_scales_and_numbered_names():
     qs = extract_quantities("The EU pledged $1.5bn and €300m, while 1.7m people fled past No. 10 and a 5m wall.")
     assert [(q.text, q.value, q.unit) for q in qs] == [
         ("$1.5bn", 1.5e9, "USD"), ("€300m", 3e8, "EUR"), ("1.7m", 1.7e6, None)]
+
+
+def test_same_quantity_counted_with_other_nouns_and_verbs():
+    # the case: one counts 'Ukrainians' who 'have fled', the other 'people' who 'flee'
+    figs = _figures([
+        ("a", "More than 1.7 million Ukrainians have fled the country since the invasion.", None),
+        ("b", "More than 1.5 million people flee the war, aid agencies say.", None),
+    ])
+    (d,) = find_discrepancies(figs)
+    assert [v.value for v in d.values] == ["1.5 million", "1.7 million"]
+    assert [v.article_ids for v in d.values] == [["b"], ["a"]]
+    assert "fled" in d.subject or "flee" in d.subject
+
+
+def test_killed_and_dead_are_one_quantity_but_injured_is_another():
+    figs = _figures([("a", "The attack left more than 70 people dead, officials said.", None),
+                     ("b", "At least 84 people were killed by the driver.", None),
+                     ("c", "Some 100 people were injured in the crash.", None)])
+    (d,) = find_discrepancies(figs)
+    assert {v.value for v in d.values} == {"70", "84"}
+
+
+def test_parts_rates_and_past_figures_are_not_compared():
+    figs = _figures([
+        ("a", "The crash killed 12 people, including 10 tourists, officials said.", None),
+        ("b", "The crash killed 10 tourists and two pilots.", None),  # a part of the total
+        ("c", "Its offer of $82 a share was rejected.", None),
+        ("d", "The first offer of $70 a share came in November.", None),  # prices per share
+        ("e", "Eight months ago militants killed 130 people in another city.", None),  # another happening
+    ])
+    assert find_discrepancies(figs) == []
+
+
+def test_bounds_within_rounding_agree_but_different_bounds_disagree():
+    agree = _figures([("a", "More than 270 girls were kidnapped from the school.", None),
+                      ("b", "In all 276 girls were kidnapped from the school.", None)])
+    assert find_discrepancies(agree) == []
+    differ = _figures([("a", "More than 270 girls were kidnapped from the school.", None),
+                       ("b", "More than 200 girls were kidnapped from the school.", None)])
+    assert len(find_discrepancies(differ)) == 1
+
+
+def test_currencies_come_from_iso_4217_names_and_signs():
+    units = {q.text: q.unit for q in extract_quantities(
+        "They paid 500 Swiss francs, 300 rupees, ₴200, ₹900, 40 hryvnias and 12 euros.")}
+    assert units["300"] == "INR" and units["₴200"] == "UAH" and units["₹900"] == "INR"
+    assert units["40"] == "UAH" and units["12"] == "EUR"
+    assert units["500"] == "franc"  # a word several currencies share stays a unit of its own

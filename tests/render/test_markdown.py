@@ -69,3 +69,13 @@ def test_reports_that_name_no_outlet_count_as_one_outlet_each():
     assert "3 articles from 3 outlets (2 unnamed)" in md
     assert "| [River](#event-e1) |  | 3 | 3 |" in md
     assert "3 articles · 3 outlets (2 unnamed)" in md
+def test_wire_copy_lists_the_passages_shared(corpus):
+    from dataclasses import replace
+
+    from storyweave.model import DuplicateLink
+    from storyweave.render.html import render_html
+
+    passage = "Rescue teams reached the town of Brenn on Wednesday after a night of aftershocks."
+    c = replace(corpus, duplicates=[*corpus.duplicates[:1], DuplicateLink("a3", "a2", "wire", 0.5, [passage])])
+    assert f"a2 and a3 share 1 passage(s), e.g.: “{passage}”" in render_markdown(c)
+    assert passage in render_html(c)

@@ -17,37 +17,11 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-from storyweave.analysis.nlp import ents_of
+from storyweave.analysis.nlp import ents_of, text_of
 from storyweave.analysis.parsed import ParsedText
 from storyweave.model import Entity
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
-
-# Curated exonym / historic-name pairs: these differ by more than transliteration, so no key
-# rule can join them (Kyiv/Kiev, Kharkiv/Kharkov ...).  Keys are translit keys, values the
-# canonical key they stand for.
-EXONYMS = {
-    "kiev": "kiv",
-    "kharkov": "harkiv",
-    "odessa": "odesa",
-    "lvov": "lviv",
-    "nikolaev": "mikolaiv",
-    "nikolayev": "mikolaiv",
-    "zaporozhye": "zaporizia",
-    "zaporozhe": "zaporizia",
-    "zaporizhzhia": "zaporizia",
-    "chernigov": "hernihiv",
-    "dnepr": "dnipro",
-    "dnipropetrovsk": "dnipro",
-    "lugansk": "luhansk",
-    "rovno": "rivne",
-    "kherson": "herson",
-    "byelorussia": "belarus",
-    "belorussia": "belarus",
-    "burma": "mianmar",
-    "peking": "beiing",
-    "bombay": "mumbai",
-}
 
 TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president", "minister", "prime",
@@ -85,8 +59,7 @@ def translit_key(token: str) -> str:
     for a, b in (("shch", "sh"), ("kh", "h"), ("ch", "h"), ("ck", "k"), ("ph", "f"), ("ou", "u"),
                  ("w", "v"), ("j", "i"), ("y", "i"), ("x", "ks"), ("q", "k")):
         s = s.replace(a, b)
-    s = re.sub(r"(.)\1+", r"\1", s)  # doubled letters: Zelenskii -> zelenski, Arakhamiia
-    return EXONYMS.get(s, s)
+    return re.sub(r"(.)\1+", r"\1", s)  # doubled letters: Zelenskii -> zelenski, Arakhamiia
 
 
 def clean_surface(text: str) -> tuple[str, list[str]]:
@@ -108,6 +81,49 @@ def clean_surface(text: str) -> tuple[str, list[str]]:
 
 def name_keys(name: str) -> tuple[str, ...]:
     return tuple(k for k in (translit_key(w) for w in name.replace("-", " ").split()) if k)
+
+
+def _gazetteer_key(name: str) -> str:
+    return " ".join(name_keys(name))
+
+
+PLACE_PREFIX = "geonames:"
+MIN_PERSON_PLACE_POPULATION = 200_000  # a lone 'PERSON' span this big a place is the place
+
+
+def place_of(name: str, label: str, titles: list[str]) -> str | None:
+    """GeoNames id of a mention that names a place (gazetteer: `analysis.gazetteer`), else None.
+    NER's GPE/LOC/FAC/ORG spans are looked up as they are; a PERSON span only when it is one
+    word without a title and names a city of MIN_PERSON_PLACE_POPULATION or a country."""
+    from storyweave.analysis.gazetteer import lookup
+
+    if label in {"NORP", "EVENT"} or (label == "PERSON" and (titles or " " in name)):
+        return None
+    hit = lookup(name, _gazetteer_key)
+    if hit is None or (label == "PERSON" and hit[1] < MIN_PERSON_PLACE_POPULATION):
+        return None
+    return hit[0]
+
+
+# photo credits: 'Steve Parsons/PA', 'REUTERS/Name' (a slash joins photographer and agency) and
+# names ending in an English word for pictures ('Getty Images', 'AFP Photo')
+_CREDIT_WORDS = {"images", "image", "photo", "photos", "pictures", "picture", "photography"}
+
+
+def is_credit(text: str, start: int, end: int) -> bool:
+    """Is the span at text[start:end] a photo credit or interface text rather than an entity?
+    Interface text: a short line after the first (<= 3 words, no sentence punctuation) such as
+    'Facebook Twitter Email' or 'Share on Facebook' among the paragraphs."""
+    span = text[start:end]
+    if "/" in span or text[end : end + 1] == "/" or text[max(0, start - 1) : start] == "/":
+        return True
+    last = span.split()[-1].lower() if span.split() else ""
+    if last in _CREDIT_WORDS:
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
+    return line_start > 0 and len(line.split()) <= 3 and not re.search(r"[.!?:;,\"“”]", line)
 
 
 @dataclass
@@ -202,14 +218,22 @@ def person_role(doc, ent) -> str | None:
 def mentions_of(doc, article_id: str, credited: tuple[str, ...]) -> list[Mention]:
     """Entity mentions of one parsed article (a spaCy Doc or its cached `ParsedText`)."""
     out = []
+    text = text_of(doc)
     for ent in ents_of(doc):
         if ent.label_ not in ENTITY_LABELS or "\n" in ent.text:
             continue  # a span across lines is a headline/byline run-on ("Elon Musk\nMusk")
         name, titles = clean_surface(ent.text)
         if not name or not name[:1].isupper() or any(c.isdigit() for c in name) or len(name.split()) > 5:
             continue
+        if is_credit(text, ent.start_char, ent.end_char):
+            continue
         keys = name_keys(name)
         if not keys:
+            continue
+        label = ent.label_
+        place = place_of(name, label, titles)
+        if place is not None:
+            out.append(Mention(name, "GPE", (PLACE_PREFIX + place,), article_id, credited, ent.start_char))
             continue
         role = None
         if ent.label_ == "PERSON":
@@ -222,7 +246,6 @@ def mentions_of(doc, article_id: str, credited: tuple[str, ...]) -> list[Mention
 
 _CAP_SEQ = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:for|of|the|and)?\s*[A-Z][a-z]+){1,4}")
 _CAP_WORD = re.compile(r"\b[A-Z][a-z'’-]{3,}\b")
-_PLACE_KEYS = set(EXONYMS.values())
 
 
 def missed_surnames(text: str, article_id: str, credited: tuple[str, ...], mentions: list[Mention]) -> list[Mention]:
@@ -307,8 +330,8 @@ class EntityIndex:
             rank = {"GPE": 4, "ORG": 3, "PERSON": 2}
             label = "PERSON" if cl.is_person and len(cl.full_keys) > 1 else max(
                 labels, key=lambda lb: (labels[lb], rank.get(lb, 0)))
-            if cl.full_keys in {(k,) for k in _PLACE_KEYS}:
-                label = "GPE"  # a curated place name, whatever NER guessed
+            if len(cl.full_keys) == 1 and cl.full_keys[0].startswith(PLACE_PREFIX):
+                label = "GPE"  # a gazetteer place, whatever NER guessed
             roles = Counter(m.role for m in cl.mentions if m.role)
             ids = sorted({a for m in cl.mentions for a in m.credited})
             out.append(Entity(name=name, type=label, aliases=[f for f, _ in forms.most_common()],

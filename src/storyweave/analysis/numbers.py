@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import numpy as np
+
+from storyweave.analysis.lexicon import currency_signs, currency_words, is_verb_form, lemma_of
 from storyweave.model import Discrepancy, DiscrepancyValue
 
 _SMALL = {
@@ -25,20 +29,25 @@ _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
           "k": 1_000}
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "us$": "USD", "¥": "JPY", "₴": "UAH", "₽": "RUB"}
-_CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
-                   "hryvnias": "UAH", "hryvnia": "UAH", "rubles": "RUB", "roubles": "RUB", "yuan": "CNY",
-                   "yen": "JPY"}
 _WORDNUM = "|".join(sorted((k for k in _SMALL if k not in {"a", "an", "half"}), key=len, reverse=True))
-_NUM = re.compile(
-    r"(?P<cur>US\$|[$€£¥₴₽])?\s?"
-    r"(?P<num>(?<![\w.,/:-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=(?:bn|mn|m|k)\b|[^\w,/:-]|$)(?!\.\d)"
-    r"|(?<![\w.,/:-])\d+(?:\.\d+)?(?=(?:bn|mn|m|k)\b|[^\w/:-]|$)(?![.,]\d)"
-    rf"|\b(?:{_WORDNUM})(?:[- ](?:{_WORDNUM}))?\b|\b(?:a|an|half a)\b(?=\s+(?:dozen|hundred|thousand|million|billion)\b))"
-    r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|dozen|mn|bn|m|k)\b)?"
-    r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b))?",
-    re.IGNORECASE,
-)
+
+
+@lru_cache(maxsize=1)
+def _num_re() -> re.Pattern:
+    """Figures with an optional currency sign (Babel's ISO 4217 signs, `lexicon.currency_signs`),
+    a scale word and a percent sign."""
+    signs = "".join(re.escape(c) for c in currency_signs())
+    return re.compile(
+        rf"(?P<cur>US\$|[{signs}])?\s?"
+        r"(?P<num>(?<![\w.,/:-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=(?:bn|mn|m|k)\b|[^\w,/:-]|$)(?!\.\d)"
+        r"|(?<![\w.,/:-])\d+(?:\.\d+)?(?=(?:bn|mn|m|k)\b|[^\w/:-]|$)(?![.,]\d)"
+        rf"|\b(?:{_WORDNUM})(?:[- ](?:{_WORDNUM}))?\b|\b(?:a|an|half a)\b(?=\s+(?:dozen|hundred|thousand|million|billion)\b))"
+        r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|dozen|mn|bn|m|k)\b)?"
+        r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b))?",
+        re.IGNORECASE,
+    )
+
+
 _NOUN_STOP = {
     "have", "has", "had", "were", "was", "are", "is", "be", "been", "will", "would", "could", "in",
     "on", "at", "from", "to", "who", "that", "which", "and", "or", "but", "for", "by", "with", "as",
@@ -75,6 +84,9 @@ class Quantity:
     unit: str | None = None  # "percent", currency code, or None for a count
     noun: str | None = None  # counted noun as written ("refugees")
     lemma: str | None = None  # its singular form ("refugee")
+    predicate: str | None = None  # what happened to what is counted, as written ("fled", "killing")
+    predicate_lemma: str | None = None  # its lemma ("flee", "kill")
+    part: bool = False  # '12 more people', '128 other politicians': an increment or a subset, not a total
 
 
 def lemma(word: str) -> str:
@@ -192,7 +204,7 @@ def _after_name(sentence: str, pos: int) -> bool:
 def extract_quantities(sentence_text: str) -> list[Quantity]:
     """Figures of one sentence with value, unit and counted noun; dates, years, ages, times skipped."""
     out: list[Quantity] = []
-    for m in _NUM.finditer(sentence_text):
+    for m in _num_re().finditer(sentence_text):
         num = m.group("num")
         if not num or not num.strip():
             continue
@@ -212,12 +224,13 @@ def extract_quantities(sentence_text: str) -> list[Quantity]:
         if m.group("pct"):
             unit = "percent"
         elif m.group("cur"):
-            unit = _CURRENCY_SIGNS.get(m.group("cur").lower(), "money")
-        noun, _ = _counted_noun(sentence_text, m.end(), bool(scale or m.group("cur")))
+            cur = m.group("cur")
+            unit = "USD" if cur.lower() == "us$" else currency_signs().get(cur, "money")
+        noun, noun_end = _counted_noun(sentence_text, m.end(), bool(scale or m.group("cur")))
         if glued_m and (noun is None or lemma(noun) in _MEASURE_NOUNS or not _is_plural(noun)):
             continue  # "5 m" / "100m sprint": metres, not millions
-        if noun and noun.lower() in _CURRENCY_WORDS:
-            unit, noun = _CURRENCY_WORDS[noun.lower()], None
+        if noun and noun.lower() in currency_words():
+            unit, noun = currency_words()[noun.lower()], None
         if noun and noun[0].isupper():
             noun = None  # '24 Ukraine...' : a name follows, not a counted noun
         if noun is None and unit is None:
@@ -226,9 +239,97 @@ def extract_quantities(sentence_text: str) -> list[Quantity]:
             continue  # "one of", "a" alone: not a figure
         start = m.start("cur") if m.group("cur") else m.start("num")
         text = sentence_text[start : m.end()].rstrip()
+        pred = predicate(sentence_text, start, noun_end)
+        part = _is_part(sentence_text, start, m.end(), noun_end)
+        if (re.search(r"\beach\b|\bapiece\b", sentence_text[max(0, start - 40) : start], re.IGNORECASE)
+                or _RATE.match(sentence_text, m.end()) or _RATE.match(sentence_text, noun_end)):
+            unit = "rate"  # '$70 a share', 'each person will receive $1.84 million': per unit, not a total
         out.append(Quantity(text, value, start, start + len(text), unit, noun,
-                            lemma(noun) if noun else None))
+                            lemma(noun) if noun else None, pred,
+                            (lemma_of(pred) or pred.lower()) if pred else None, part))
     return out
+
+
+# English auxiliaries, modals and sentence adverbs that stand between a counted noun and its verb
+# ("people have reportedly fled"); general English grammar, not data.
+_AUX = {"have", "has", "had", "having", "were", "was", "are", "is", "be", "been", "being", "will", "would",
+        "could", "may", "might", "must", "should", "can", "reportedly", "already", "also", "now", "still",
+        "since", "so", "far", "all", "who", "that", "which", "not", "just", "either", "both", "each",
+        "officially", "confirmed", "believed", "thought", "feared", "estimated", "said", "to", "been"}
+# words between a verb and the figure it governs ("killing at least 84", "injuring another 40")
+_BEFORE_FIGURE = {"at", "least", "most", "more", "than", "over", "about", "some", "nearly", "almost", "around",
+                  "another", "the", "a", "an", "estimated", "up", "to", "as", "many", "roughly", "approximately",
+                  "only", "just", "fewer", "less", "close", "all", "of", "its", "their", "his", "her", "our"}
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[^\sA-Za-z]")
+
+
+def _verb_like(word: str) -> bool:
+    return word[:1].islower() and word.isalpha() and is_verb_form(word)
+
+
+_RATE = re.compile(r"(?:-|\s+)(?:a|an|per)(?:-|\s+)[a-z]+\b(?!\s+(?:of|ago|after|before|earlier|later)\b)")
+# a sentence that places its figures in the past ('eight months ago', 'last year'): another happening
+_PAST = re.compile(r"\b(?:ago|last (?:year|month)|(?:a|one|two|three) (?:years?|months?) (?:earlier|before))\b",
+                   re.IGNORECASE)
+
+
+def _is_part(sentence: str, start: int, end: int, noun_end: int) -> bool:
+    """A figure that is an increment or a part of a total, by its grammar: '12 more people',
+    '128 other politicians', 'including 10 children', '10 citizens and two pilots' (one term of a
+    sum), '$140 billion for defense and $20 billion ...'."""
+    if re.match(r"\s+(?:more|other|additional|further|extra)\b", sentence[end:], re.IGNORECASE):
+        return True
+    if re.search(r"\b(?:including|among them|of them|of whom)\s+(?:at least\s+|some\s+|about\s+)?$",
+                 sentence[max(0, start - 30) : start], re.IGNORECASE):
+        return True
+    m = re.match(rf"([^;:!?]{{0,40}}?)\s(?:and|plus)\s+(?:\$|€|£)?(?:\d|(?:{_WORDNUM})\b)", sentence[end : end + 60],
+                 re.IGNORECASE)
+    # 'killed, and 527 were injured' joins two clauses (a verb between), not two terms of a sum
+    return bool(m) and not any(_verb_like(w) for w in re.findall(r"[A-Za-z]+", m.group(1)))
+
+
+def predicate(sentence: str, start: int, noun_end: int) -> str | None:
+    """The word saying what happened to what a figure counts, by position: the first verb (or a
+    verb-derived adjective: 'dead' is not, 'injured' is) after the counted noun past auxiliaries
+    and an ', including …,' aside ('1.7 million Ukrainians have fled' -> 'fled'), else the verb
+    just before the figure past hedges ('killing at least 84 people' -> 'killing').  'dead' is the
+    one adjective taken: the usual way to say 'killed' with a figure ('left 70 people dead')."""
+    tokens = [t.group() for t in _TOKEN.finditer(sentence[noun_end:])][:12]
+    i = 0
+    if tokens[:2] and tokens[0] == "," and tokens[1].lower() in {"including", "among"}:
+        i = next((k + 1 for k in range(2, len(tokens)) if tokens[k] == ","), len(tokens))
+    first = i
+    if i + 1 < len(tokens) and tokens[i] in {"and", "or"} and _is_plural(tokens[i + 1]):
+        i += 2  # 'girls and women kidnapped'
+    while i < len(tokens) and tokens[i].lower() in _AUX:
+        i += 1
+    if i < len(tokens) and (_verb_like(tokens[i]) or tokens[i].lower() == "dead"):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if nxt.lower() == "dead" or (nxt.lower().endswith("ed") and _verb_like(nxt)):
+            return nxt  # 'were reported killed', 'are feared dead': the second word says what happened
+        return tokens[i]
+    if i > first and i < len(tokens) and tokens[i].lower() == "in":
+        # a state: 'are in custody', 'were in critical condition' (adjectives skipped, by the tables)
+        for w in tokens[i + 1 : i + 4]:
+            if not w.isalpha() or not w[0].islower():
+                break
+            if lemma_of(w, "adj") != w.lower():
+                return w
+    if i > first:
+        return None  # the figure is the subject of its own clause ('say 13 people are in custody')
+    before = [t.group() for t in _TOKEN.finditer(sentence[max(0, start - 60) : start])]
+    for k in range(len(before) - 1, max(-1, len(before) - 6), -1):
+        w = before[k]
+        if w.lower() in _BEFORE_FIGURE:
+            continue
+        if k > 0 and before[k - 1].lower() in _NOUN_BEFORE:
+            return None  # 'on lap 28', 'the block 5': a noun naming the figure, not a verb
+        return w if _verb_like(w) and w.lower() not in _AUX else None
+    return None
+
+
+# prepositions and determiners: the word after them is a noun ('on lap 28'), not a verb
+_NOUN_BEFORE = {"on", "in", "at", "of", "the", "a", "an", "for", "with", "from", "into", "its", "their", "this", "that"}
 
 
 # ---- discrepancies -------------------------------------------------------------------------
@@ -280,77 +381,177 @@ def _days_apart(a: str | None, b: str | None) -> int:
         return 0
 
 
-def _same_subject(a: Figure, b: Figure) -> bool:
-    if a.quantity.lemma != b.quantity.lemma or a.quantity.unit != b.quantity.unit:
+# Thresholds on static-embedding cosines (tuned 2-fold on benchmarks/data/number_pairs.jsonl,
+# see benchmarks/number_pairs.py): two predicates ('killed'/'died', 'fled'/'flee') name one
+# happening at PREDICATE_SIM; two different counted nouns ('girls'/'schoolgirls') one thing at NOUN_SIM.
+PREDICATE_SIM = 0.45
+NOUN_SIM = 0.6
+MIN_SHARED_CONTEXT = 2  # content stems near both figures when neither says what happened
+DROP_UPDATES = False
+MAX_RATIO = 2.0  # values further apart than this are different things counted
+# the generic count nouns of English for humans: any more specific noun ('refugees', 'Ukrainians',
+# 'civilians') can count the same people, so the predicate decides
+_GENERIC_NOUNS = {"people", None}
+
+
+@lru_cache(maxsize=4096)
+def _word_vector(word: str) -> np.ndarray | None:
+    from storyweave.represent import static_model
+
+    model = static_model()
+    if model is None:
+        return None
+    v = np.asarray(model.encode([word])[0], dtype=np.float64)
+    n = np.linalg.norm(v)
+    return v / n if n else None
+
+
+def word_similarity(a: str, b: str) -> float:
+    """1 for the same word, else the cosine of the shipped static embeddings (0 without them)."""
+    if a == b:
+        return 1.0
+    va, vb = _word_vector(a), _word_vector(b)
+    return float(va @ vb) if va is not None and vb is not None else 0.0
+
+
+def _predicate_similarity(qa: Quantity, qb: Quantity) -> float:
+    """Best of the lemmas' and the written forms' similarity ('dead' ~ 'killed' as written)."""
+    sims = [word_similarity(qa.predicate_lemma or "", qb.predicate_lemma or "")]
+    if qa.predicate and qb.predicate:
+        sims.append(word_similarity(qa.predicate.lower(), qb.predicate.lower()))
+    return max(sims)
+
+
+def same_quantity(a: Figure, b: Figure, predicate_sim: float | None = None, noun_sim: float | None = None) -> bool:
+    """Do two figures count the same thing, however worded?  Units must agree and values be
+    within MAX_RATIO; different specific nouns must be near synonyms; when both name what happened
+    ('fled' / 'flee', 'killed' / 'died') that decides; otherwise the same noun and shared context
+    words are needed.  Figures next to disjoint sets of names are about different places/actors."""
+    predicate_sim = PREDICATE_SIM if predicate_sim is None else predicate_sim
+    noun_sim = NOUN_SIM if noun_sim is None else noun_sim
+    qa, qb = a.quantity, b.quantity
+    if qa.unit != qb.unit:
         return False
-    lo, hi = sorted((a.quantity.value, b.quantity.value))
-    if lo <= 0 or hi / lo > 2.0:
-        return False  # far apart: different things counted
+    lo, hi = sorted((qa.value, qb.value))
+    if lo <= 0 or hi / lo > MAX_RATIO:
+        return False
     if _days_apart(a.date, b.date) > MAX_DAYS_APART:
         return False
-    if not a.context & b.context:
-        return False  # nothing around the two figures in common: likely different things counted
     ca, cb = _capitalised(a.sentence), _capitalised(b.sentence)
     if ca and cb and not (ca & cb):
-        return False  # figures about different places / actors
-    return True
+        return False
+    na, nb = qa.lemma, qb.lemma
+    if na != nb and na not in _GENERIC_NOUNS and nb not in _GENERIC_NOUNS and word_similarity(na, nb) < noun_sim:
+        return False
+    pa, pb = qa.predicate_lemma, qb.predicate_lemma
+    if pa and pb:
+        return _predicate_similarity(qa, qb) >= predicate_sim
+    if pa or pb:
+        return False  # one says what happened, the other does not: nothing shows it is the same count
+    return na is not None and na == nb and len(a.context & b.context) >= MIN_SHARED_CONTEXT
+
+
+def _same_subject(a: Figure, b: Figure) -> bool:
+    return same_quantity(a, b)
 
 
 _LOWER_BOUND = re.compile(r"\b(at least|more than|more-than|over|upwards of|in excess of)\s*$", re.IGNORECASE)
 _UPPER_BOUND = re.compile(r"\b(up to|fewer than|less than|at most|under|as many as)\s*$", re.IGNORECASE)
+_APPROX = re.compile(r"\b(nearly|almost|about|around|some|roughly|approximately|close to|an estimated|"
+                     r"estimated)\s*$", re.IGNORECASE)
+ROUNDING = 0.10  # a bound or estimate within 10% of an exact figure is that figure rounded
 
 
 def _bound(f: Figure) -> str | None:
     before = f.sentence[max(0, f.quantity.start - 16) : f.quantity.start]
-    return "lower" if _LOWER_BOUND.search(before) else "upper" if _UPPER_BOUND.search(before) else None
+    if _LOWER_BOUND.search(before):
+        return "lower"
+    if _UPPER_BOUND.search(before):
+        return "upper"
+    return "approx" if _APPROX.search(before) else None
+
+
+def values_disagree(a: Figure, b: Figure) -> bool:
+    """Do two figures for the same thing disagree?  Decision (documented in BENCHMARKS.md): two
+    reports giving different figures disagree, bounds included ('more than 1.5 million' vs
+    '1.7 million' or 'more than 1.7 million': the reader should see both), unless one is the
+    other rounded: a lower bound at most ROUNDING below an exact figure ('more than 270' / '276'),
+    an upper bound at most ROUNDING above it, or an estimate within ROUNDING of it."""
+    va, vb = a.quantity.value, b.quantity.value
+    if va == vb:
+        return False
+    lo, hi = (a, b) if va < vb else (b, a)
+    close = hi.quantity.value <= lo.quantity.value * (1 + ROUNDING)
+    kinds = {_bound(lo), _bound(hi)}
+    if close and (_bound(lo) == "lower" and _bound(hi) != "lower" or _bound(hi) == "upper" and _bound(lo) != "upper"
+                  or "approx" in kinds):
+        return False
+    return True
 
 
 def _conflict(a: Figure, b: Figure) -> bool:
-    """Different values that cannot both hold: 'more than 200' and '276' agree."""
-    if a.quantity.value == b.quantity.value:
-        return False
-    lo, hi = (a, b) if a.quantity.value < b.quantity.value else (b, a)
-    hedged = any(_HEDGE.search(f.sentence[max(0, f.quantity.start - 14) : f.quantity.start]) for f in (a, b))
-    if hedged and hi.quantity.value <= lo.quantity.value * 1.05:
-        return False  # 'over 50' vs 'more than 51': the same estimate
-    if _bound(lo) == "lower" and _bound(hi) is None:
-        return False
-    if _bound(hi) == "upper" and _bound(lo) is None:
-        return False
-    return True
+    return values_disagree(a, b)
 
 
 _HEDGE = re.compile(r"\b(at least|more than|more-than|over|nearly|almost|about|around|some|up to|roughly|"
                     r"approximately|fewer than|less than|at most)\s*$", re.IGNORECASE)
 
 
-def _subject(group: list[Figure], lem: str) -> str:
-    """Counted noun plus the word around the figures that all reports share: 'people (displaced)'."""
-    noun = group[0].quantity.noun or lem
-    counts = Counter(stem for f in group for stem in f.context)
-    shared = {stem for stem, n in counts.items() if n * 2 >= len(group) and n >= 2}
-    f = group[0]
-    words_near = [(abs(m.start() - f.quantity.start), m.group()) for m in re.finditer(r"[A-Za-z]{4,}", f.sentence)
-                  if _stem(m.group()) in shared and m.group()[0].islower()]
-    return f"{noun} ({min(words_near)[1]})" if words_near else noun
+def _subject(group: list[Figure]) -> str:
+    """What the figures count, in the reports' words: the commonest counted noun and the commonest
+    word for what happened, 'people (fled)'; a figure without a noun is named by its predicate."""
+    nouns = Counter(f.quantity.noun.lower() for f in group if f.quantity.noun)
+    preds = Counter(f.quantity.predicate.lower() for f in group if f.quantity.predicate)
+    noun = nouns.most_common(1)[0][0] if nouns else None
+    pred = preds.most_common(1)[0][0] if preds else None
+    if noun and pred:
+        return f"{noun} ({pred})"
+    return noun or pred or "figure"
+
+
+def _usable(f: Figure) -> bool:
+    """A figure worth comparing: a total of something (not a percentage, rate, increment or subset;
+    not a measure), big enough, with a counted noun or a predicate.  A count ("unit" None) needs
+    a plural noun: a singular one makes the figure an identifier or a modifier ('the 3000 block')."""
+    q = f.quantity
+    if _PAST.search(f.sentence):
+        return False
+    if q.part or (q.unit is None and q.noun and not _is_plural(q.noun) and q.value != 1):
+        return False
+    return (q.unit not in {"percent", "rate"} and q.value >= MIN_VALUE and (q.lemma is None or q.lemma not in _MEASURE_NOUNS)
+            and bool(q.lemma or q.predicate_lemma))
+
+
+def discrepant(a: Figure, b: Figure) -> bool:
+    """One pair of figures of different articles: same quantity, values that disagree."""
+    return a.article_id != b.article_id and _usable(a) and _usable(b) and same_quantity(a, b) and values_disagree(a, b)
+
+
+def _both_known(a: Figure, b: Figure, known: dict[tuple[str, str], set[float]]) -> bool:
+    """Does the sentence of one figure state the other's value too ('killed 12 people, including
+    10 US citizens')?  Then the other figure is a part or a total it knows, not a contradiction."""
+    return (a.quantity.value in known.get((b.article_id, b.sentence), set())
+            or b.quantity.value in known.get((a.article_id, a.sentence), set()))
 
 
 def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
-    """Same counted thing + close context + different values across non-copy articles."""
-    usable = [f for f in figures if f.quantity.lemma and f.quantity.unit != "percent"
-              and f.quantity.lemma not in _MEASURE_NOUNS and f.quantity.value >= MIN_VALUE]
-    by_lemma: dict[str, list[Figure]] = defaultdict(list)
-    for f in usable:
-        by_lemma[f.quantity.lemma].append(f)
+    """Same counted thing (however worded) + different values across non-copy articles."""
+    usable = [f for f in figures if _usable(f)]
+    known: dict[tuple[str, str], set[float]] = defaultdict(set)  # the values each sentence states
+    for f in figures:
+        known[(f.article_id, f.sentence)].add(f.quantity.value)
+    # one article giving several values for the thing is an update story, not a conflict
+    figs = [f for f in usable if not DROP_UPDATES or not any(
+        g.article_id == f.article_id and g.quantity.value != f.quantity.value and same_quantity(f, g) for g in usable)]
+    by_unit: dict[str | None, list[Figure]] = defaultdict(list)
+    for f in figs:
+        by_unit[f.quantity.unit].append(f)
     out: list[Discrepancy] = []
-    for lem, figs in by_lemma.items():
-        # one article giving several values for the thing is an update story, not a conflict
-        figs = [f for f in figs if not any(g.article_id == f.article_id and g.quantity.value != f.quantity.value
-                                           and _same_subject(f, g) for g in figs)]
+    for unit_figs in by_unit.values():
         groups: list[list[Figure]] = []
-        for f in figs:  # complete linkage: a figure joins a group only if it matches every member
+        for f in unit_figs:  # complete linkage: a figure joins a group only if it matches every member
             for g in groups:
-                if all(_same_subject(f, h) for h in g):
+                if all(same_quantity(f, h) for h in g):
                     g.append(f)
                     break
             else:
@@ -363,7 +564,13 @@ def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
                 continue
             if len({f.article_id for f in g}) < 2:
                 continue
-            if not any(_conflict(x, y) and x.article_id != y.article_id for x in g for y in g):
+            # keep the figures that disagree with a figure of another report (that does not state both)
+            g = [x for x in g if any(_conflict(x, y) and x.article_id != y.article_id and not _both_known(x, y, known)
+                                     for y in g)]
+            values = defaultdict(list)
+            for f in g:
+                values[f.quantity.value].append(f)
+            if len(values) < 2:
                 continue
             dv = []
             for value, fs in sorted(values.items()):
@@ -379,5 +586,5 @@ def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
             if any(_HEDGE.search(f.sentence[max(0, f.quantity.start - 14) : f.quantity.start]) for f in g):
                 notes.append("some figures are bounds or estimates ('at least', 'more than', 'about')")
             note = "; ".join(notes) or None
-            out.append(Discrepancy(subject=_subject(g, lem), values=dv, note=note))
+            out.append(Discrepancy(subject=_subject(g), values=dv, note=note))
     return out

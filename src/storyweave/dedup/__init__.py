@@ -14,8 +14,11 @@ Stage `find_duplicates(corpus, settings)`, near-linear in the number of articles
    checked per duplicate group and verified by in-order alignment of language-neutral features;
 5. provenance: groups = connected components of copy links; original = earliest dated member,
    else the most complete text; `original_known` only when both dates are known;
-6. wire passages: pairs sharing >= 2 long sentences (hash index), confirmed on the text, between
-   different groups and publisher families.
+6. wire passages: pairs sharing >= 2 long sentences verbatim (hash index), and pairs the
+   near-copy step verified (shared fingerprints: lightly edited copies), confirmed on the text (`verify.shared_passages`: sentences verbatim or lightly edited, split into
+   narrative and quotation; wire copy needs >= 2 narrative sentences, or a narrative sentence
+   plus a quotation, or >= 6 quotations: a few shared quotations alone are one press
+   conference quoted twice), between different groups and publisher families.
 
 Sentence units for verification are built only for articles in candidate pairs, in vectorised
 batches (`verify.build_docs`).  Settings overrides (all optional) via
@@ -49,7 +52,7 @@ from storyweave.dedup.provenance import (
     publisher_family,
 )
 from storyweave.dedup.signatures import analyse
-from storyweave.dedup.verify import Doc, Verdict, build_docs, classify, shared_verbatim
+from storyweave.dedup.verify import Doc, Verdict, build_docs, classify, shared_passages, shares_wire
 from storyweave.model import Article, Corpus, DuplicateLink
 from storyweave.settings import Settings
 from storyweave.text import split_sentences
@@ -76,6 +79,12 @@ class DedupParams:
     # shared 2-core machine a second process gave no gain in measurements (see benchmarks/results)
     workers: int = 1
     parallel_min_articles: int = 3000  # smaller batches always run in process
+    # wire copy: shared narrative sentences alone, or shared quotations plus narrative, or a long
+    # run of shared quotations (see verify.shares_wire)
+    wire_min_narrative: int = 2
+    wire_min_with_quotes: int = 1
+    wire_min_quotes: int = 1
+    wire_min_quotes_alone: int = 6
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> DedupParams:
@@ -179,8 +188,11 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
 
     counts: dict[str, int] = {}
 
+    passage_cache: dict[int, list] = {}  # each article's wire-comparable passages, built once
+
     def verify(i: int, j: int, step: str) -> None:
-        v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage)
+        v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage,
+                     passage_cache=passage_cache)
         key = f"{step}->{v.kind or 'none'}"
         counts[key] = counts.get(key, 0) + 1
         if v.kind in SEVERITY:
@@ -234,8 +246,8 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     sentence_pairs: list[tuple[int, int, int]] = []
     if "wire" in p.kinds:
         ua, ub, us = shared_fingerprint_pairs(sig.units, n)
-        two = us >= 2
-        sentence_pairs = list(zip(ua[two].tolist(), ub[two].tolist(), us[two].tolist()))
+        one = us >= 2  # fewer shared verbatim sentences: checked in step 2 when fingerprints are shared
+        sentence_pairs = list(zip(ua[one].tolist(), ub[one].tolist(), us[one].tolist()))
     clock("wire: sentence pairs")
     # 3. rewrites: content-word TF-IDF neighbours, one article per duplicate group so far (its
     # exact and near copies would only repeat its neighbours)
@@ -345,12 +357,18 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
         or earlier text is not wire copy."""
         return not uf.same(i, j) and (family(i) is None or family(i) != family(j))
 
-    todo = [(i, j, k) for i, j, k in sentence_pairs if (i, j) not in wire and same_lang(i, j) and other_outlets(i, j)]
-    docs.prefetch(x for i, j, _ in todo for x in (i, j))
-    for i, j, k in todo:
-        shared_units = shared_verbatim(docs[i], docs[j])
-        if len(shared_units) >= 2:
-            wire[(i, j)] = Verdict("wire", k / max(1, min(sig.units.per_doc[i], sig.units.per_doc[j])), None, shared_units)
+    # candidates: pairs sharing long sentences verbatim (the other sentences of a lightly edited
+    # copy are matched on the text by `shared_passages`)
+    cand: dict[tuple[int, int], int] = {(min(i, j), max(i, j)): k for i, j, k in sentence_pairs}
+    todo = [(i, j) for (i, j) in sorted(cand) if (i, j) not in wire and same_lang(i, j) and other_outlets(i, j)]
+    docs.prefetch(x for i, j in todo for x in (i, j))
+    for i, j in todo:
+        narrative, quotes = shared_passages(docs[i], docs[j], cache=passage_cache)
+        if shares_wire(narrative, quotes, p.wire_min_narrative, p.wire_min_with_quotes, p.wire_min_quotes,
+                       p.wire_min_quotes_alone):
+            shared_units = narrative + quotes
+            wire[(i, j)] = Verdict("wire", len(shared_units) / max(1, min(sig.units.per_doc[i], sig.units.per_doc[j])),
+                                   None, shared_units)
     sentence_cache: dict[str, list[str]] = {}
     for (i, j), v in sorted(wire.items()):
         a, b = arts[i], arts[j]

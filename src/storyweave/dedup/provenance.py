@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from datetime import UTC, datetime
 from urllib.parse import urlparse
 
@@ -98,29 +99,38 @@ def path_kinds(root: int, members: list[int], edges: dict[int, list[tuple[int, i
 
 # --- publisher families -------------------------------------------------------------------
 
-_SUFFIX_LABELS = {
-    "com", "org", "net", "co", "gov", "ac", "edu", "info", "biz", "int", "news", "online", "go",
-}
-_HOST_PREFIXES = ("www.", "m.", "amp.", "edition.", "mobile.", "beta.", "uk.", "us.", "en.", "eu.", "money.")
+# words that end an outlet's name without naming it ('BBC News', 'Sky Online'): general English
 _NAME_TAIL = {"news", "online", "digital", "tv", "radio", "service", "live", "com", "network", "media", "newspaper"}
-PUBLISHER_ALIASES: dict[str, str] = {
-    "nytimes": "newyorktimes",
-    "nyt": "newyorktimes",
-    "wapo": "washingtonpost",
-    "wsj": "wallstreetjournal",
-    "ft": "financialtimes",
-    "ap": "associatedpress",
-    "apnews": "associatedpress",
-    "theguardian": "guardian",
-    "dailymail": "dailymail",
-    "mailonline": "dailymail",
-    "huffpost": "huffingtonpost",
-    "aljazeera": "aljazeera",
-}
+
+
+@lru_cache(maxsize=1)
+def _domains():
+    """tldextract with its bundled Public Suffix List snapshot (offline, never fetched); private
+    suffixes included, so blogs on one hosting domain are different publishers."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+
+def _registered_label(host: str) -> str:
+    """'www.bbc.co.uk' -> 'bbc', 'edition.cnn.com' -> 'cnn' (the label before the public suffix)."""
+    ext = _domains()(host)
+    return ext.domain or host
+
+
+def _trim(key: str) -> str:
+    """Drop a leading article and a trailing 'news' glued into one word ('theguardian',
+    'foxnews'), as names are written without them."""
+    if key.startswith("the") and len(key) > 6:
+        key = key[3:]
+    if key.endswith("news") and len(key) > 6:
+        key = key[: -len("news")]
+    return key
 
 
 def publisher_family(source: str | None, url: str | None = None) -> str | None:
-    """One key per organisation: bbc.co.uk, bbc.com, 'BBC News' and 'BBC' all give 'bbc'."""
+    """One key per organisation, by rule, with no list of outlets: bbc.co.uk, www.bbc.com,
+    'BBC News' and 'BBC' all give 'bbc'; theguardian.com and 'The Guardian' give 'guardian'."""
     raw = (source or "").strip()
     if not raw and url:
         raw = urlparse(url if "//" in url else "//" + url).hostname or ""
@@ -129,25 +139,13 @@ def publisher_family(source: str | None, url: str | None = None) -> str | None:
     raw = unidecode(raw).lower()
     if " " not in raw and "." in raw:  # a domain (maybe a URL)
         host = urlparse(raw if "//" in raw else "//" + raw).hostname or raw
-        for p in _HOST_PREFIXES:
-            if host.startswith(p) and host.count(".") > 1:
-                host = host[len(p):]
-        labels = [x for x in host.split(".") if x]
-        while len(labels) > 1 and (labels[-1] in _SUFFIX_LABELS or len(labels[-1]) == 2):
-            labels.pop()
-        key = labels[-1] if labels else host
-        if key.endswith("news") and len(key) > 6:
-            key = key[: -len("news")]
-    else:
-        parts = [w for w in re.findall(r"[a-z0-9]+", raw)]
-        if parts and parts[0] == "the" and len(parts) > 1:
-            parts = parts[1:]
-        while len(parts) > 1 and parts[-1] in _NAME_TAIL:
-            parts.pop()
-        key = "".join(parts)
-        if key.endswith("news") and len(key) > 6:
-            key = key[: -len("news")]
-    return PUBLISHER_ALIASES.get(key, key)
+        return _trim(re.sub(r"[^a-z0-9]", "", _registered_label(host))) or host
+    parts = re.findall(r"[a-z0-9]+", raw)
+    if parts and parts[0] == "the" and len(parts) > 1:
+        parts = parts[1:]
+    while len(parts) > 1 and parts[-1] in _NAME_TAIL:
+        parts.pop()
+    return _trim("".join(parts))
 
 
 def _root(article_id: str, by_id: dict[str, Article]) -> str:
@@ -159,13 +157,18 @@ def _root(article_id: str, by_id: dict[str, Article]) -> str:
     return cur
 
 
+WIRE_MOSTLY = 0.5  # share of the shorter report's sentences in the wire copy both carry
+
+
 def independent_groups(article_ids: Iterable[str], corpus: Corpus, wire_as_one: bool = False) -> list[list[str]]:
     """Group articles that are not independent of each other.
 
     Copies (exact/near/rewrite/translation) collapse onto their original; originals of one
-    publisher family collapse together.  Articles that only share wire passages stay separate
-    (each adds its own reporting) unless `wire_as_one`, which is for counting support of a
-    statement that sits inside the shared wire passage.
+    publisher family collapse together; two reports whose shared wire copy is most of the
+    shorter one (link score >= WIRE_MOSTLY: one agency report carried twice, trimmed and lightly
+    edited) count once.  Articles that only share a wire passage stay separate (each adds its
+    own reporting) unless `wire_as_one`, which is for counting support of a statement that sits
+    inside the shared wire passage.
     """
     ids = list(dict.fromkeys(article_ids))
     by_id = corpus.by_id()
@@ -184,6 +187,10 @@ def independent_groups(article_ids: Iterable[str], corpus: Corpus, wire_as_one: 
             uf.union(first[k], n)
         else:
             first[k] = n
+    pos_of = {i: n for n, i in enumerate(ids)}
+    for link in corpus.duplicates:
+        if link.kind == "wire" and link.score >= WIRE_MOSTLY and link.copy in pos_of and link.original in pos_of:
+            uf.union(pos_of[link.copy], pos_of[link.original])
     if wire_as_one:
         pos = {i: n for n, i in enumerate(ids)}
         roots_pos: dict[str, list[int]] = {}

@@ -370,7 +370,8 @@ class Verdict:
     shared: list[str] = field(default_factory=list)  # verbatim shared units (wire), text as in `a`
 
 
-def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7) -> Verdict:
+def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7,
+             passage_cache: dict[int, list[tuple[str, str, bool]]] | None = None) -> Verdict:
     """Decide what links two texts (exact copies are found before, by text key)."""
     if cross_language:
         al = align(a, b, min_score=CROSS_UNIT_SCORE, use_anchors=True)
@@ -383,7 +384,99 @@ def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7)
     if al.n_short and al.cov_short >= min_cov and enough:
         near = al.near_verbatim >= 0.6 * al.n_aligned
         return Verdict("near" if near else "rewrite", al.cov_short, al)
-    shared = shared_verbatim(a, b)
-    if len(shared) >= 2:
+    narrative, quotes = shared_passages(a, b, cache=passage_cache)
+    if shares_wire(narrative, quotes):
+        shared = narrative + quotes
         return Verdict("wire", len(shared) / max(1, al.n_short), al, shared)
     return Verdict(None, al.cov_short, al)
+
+
+# --- wire copy through quotations and narrative ----------------------------------------------
+
+FOOTER_UNITS = 2  # shared sentences among the last this many of both texts alone are a sign-off
+NEAR_VERBATIM = 90  # rapidfuzz ratio (0-100) of two units that are one sentence lightly edited
+_QUOTE_PAIR = re.compile(r"[\"“„«]([^\"“”„«»\n]*)[\"”»]")
+_SPACE = re.compile(r"\s+")
+_POST_SIGNATURE = re.compile(r"\(@\w+\)|pic\.twitter\.com/|https?://t\.co/")
+
+
+def _quoted_prefix(text: str) -> np.ndarray:
+    """Cumulative count of characters inside quotations (marks paired within a line/paragraph):
+    the quoted share of text[s:e] is (c[e] - c[s]) / (e - s)."""
+    inside = np.zeros(len(text) + 1, np.int32)
+    for m in _QUOTE_PAIR.finditer(text):
+        inside[m.start()] += 1
+        inside[m.end()] -= 1
+    return np.r_[0, np.cumsum(np.cumsum(inside)[: len(text)] > 0)]
+
+
+def passages(doc: Doc) -> list[tuple[str, str, bool]]:
+    """The long units of a doc (>= VERBATIM_MIN_WORDS words): (text as written, normalised text,
+    mostly quoted).  An embedded social-media post is a quotation too: its signature '(@handle)'
+    or link follows within the next two lines."""
+    text = doc.text
+    quoted = _quoted_prefix(text)
+    posts = [m.start() for m in _POST_SIGNATURE.finditer(text)]
+    out = []
+    for i in np.flatnonzero(doc.n_words >= VERBATIM_MIN_WORDS).tolist():
+        s, e = int(doc.spans[i, 0]), int(doc.spans[i, 1])
+        if e <= s:
+            continue
+        t = text[s:e]
+        is_quote = (quoted[e] - quoted[s]) >= 0.5 * (e - s)
+        if not is_quote and posts:
+            k = bisect_left(posts, e)
+            if k < len(posts) and posts[k] - e < 300 and text.count("\n", e, posts[k]) <= 2:
+                is_quote = True
+        out.append((t, _SPACE.sub(" ", t.lower()).strip(" \"'“”‘’«»"), bool(is_quote)))
+    return out
+
+
+def shared_passages(a: Doc, b: Doc, min_ratio: float = NEAR_VERBATIM,
+                    cache: dict[int, list[tuple[str, str, bool]]] | None = None) -> tuple[list[str], list[str]]:
+    """Units of `a` found verbatim or lightly edited in `b` (rapidfuzz ratio >= `min_ratio`),
+    split into narrative and quotation: two outlets carrying one agency report share both;
+    two outlets quoting one press conference share only the quotations.
+
+    Hand-written pairing over units; the string similarity itself is rapidfuzz's (C++).  `cache`
+    (optional, keyed by `id(doc)`; valid while the docs are alive) holds each doc's passages."""
+    from rapidfuzz import fuzz, process
+
+    if cache is None:
+        pa, pb = passages(a), passages(b)
+    else:  # one article meets many candidates: its passages are built once (keyed by the Doc)
+        pa = cache[id(a)] if id(a) in cache else cache.setdefault(id(a), passages(a))
+        pb = cache[id(b)] if id(b) in cache else cache.setdefault(id(b), passages(b))
+    if not pa or not pb:
+        return [], []
+    b_norm = [n for _t, n, _q in pb]
+    # one C++ pass over all unit pairs (rapidfuzz cdist; below the cutoff a score is 0), then the
+    # best match of each unit of `a`, each unit of `b` used once
+    scores = process.cdist([n for _t, n, _q in pa], b_norm, scorer=fuzz.ratio, score_cutoff=min_ratio,
+                           dtype=np.uint8, workers=1)
+    best = scores.argmax(axis=1)
+    hit = scores[np.arange(len(pa)), best] >= min_ratio
+    narrative, quotes, used, footer = [], [], set(), []
+    for i, ((text, _norm, is_quote), k, ok) in enumerate(zip(pa, best.tolist(), hit.tolist())):
+        if not ok or k in used or _BOILERPLATE.search(text):
+            continue
+        used.add(k)
+        if is_quote or pb[k][2]:
+            quotes.append(text)
+        elif i >= len(pa) - FOOTER_UNITS and k >= len(pb) - FOOTER_UNITS:
+            footer.append(text)  # the last lines of both texts: an outlet's sign-off, not wire copy
+        else:
+            narrative.append(text)
+    if narrative:
+        narrative += footer
+    return narrative, quotes
+
+
+def shares_wire(narrative: list[str], quotes: list[str], min_narrative: int = 2, min_with_quotes: int = 1,
+                min_quotes: int = 1, min_quotes_alone: int = 6) -> bool:
+    """Wire copy: >= `min_narrative` shared narrative sentences, or `min_with_quotes` shared
+    narrative sentence(s) plus >= `min_quotes` shared quotations.  A few shared quotations alone
+    never suffice (independent reports of one press conference quote the same words); a long run
+    of them (>= `min_quotes_alone`, e.g. a reprinted set of review quotes) does."""
+    return (len(narrative) >= min_narrative or (len(narrative) >= min_with_quotes and len(quotes) >= min_quotes)
+            or len(quotes) >= min_quotes_alone)

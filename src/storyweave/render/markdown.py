@@ -39,6 +39,12 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word[:-1]}ies" if word.endswith("y") and word[-2] not in "aeiou" else f"{n} {word}s"
 
 
+def _short(text: str, limit: int = 160) -> str:
+    """A shared passage cut for display (the full passages are in briefings.json)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _article_label(article: Article | None, ident: str) -> str:
     if article is None:
         return f"{esc(ident)} (not in this corpus)"
@@ -182,6 +188,9 @@ def _event(ev: EventView, view: ReportView, lines: list[str], level: str = "###"
             )
         for group in ev.wire_groups:
             lines.append("- share wire passages: " + ", ".join(_article_label(a, a.id) for a in group))
+        for a_id, b_id, passages in ev.wire_passages:
+            lines.append(f"  - {esc(a_id)} and {esc(b_id)} share {len(passages)} passage(s), e.g.: "
+                         + " / ".join(f"“{esc(_short(t))}”" for t in passages[:3]))
         lines.append("")
     if ev.articles:
         lines += ["#### Sources", "", "| Article | Outlet | Date | Title | Status |", "|---|---|---|---|---|"]

@@ -44,6 +44,8 @@ class EventView:
     copies: list[CopyLine]
     wire_groups: list[list[Article]]  # articles sharing wire passages
     unknown_outlets: int = 0  # reports that name no outlet: each counts as one outlet of its own
+    # (article id, article id, the passages they share as written) for each wire link in the event
+    wire_passages: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -133,6 +135,13 @@ def _wire_groups(members: list[Article], by_id: dict[str, Article]) -> list[list
     return [sorted(g, key=lambda a: (a.date or "", a.id)) for g in groups.values() if len(g) > 1]
 
 
+def _wire_passages(members: list[Article], links: list[DuplicateLink]) -> list[tuple[str, str, list[str]]]:
+    """The passages each pair of the event's members shares as wire copy (from the wire links)."""
+    ids = {a.id for a in members}
+    return [(l.original, l.copy, list(l.shared_sentences)) for l in links
+            if l.kind == "wire" and l.copy in ids and l.original in ids and l.shared_sentences]
+
+
 def event_view(event: Event, by_id: dict[str, Article], links: list[DuplicateLink]) -> EventView:
     members = [by_id[i] for i in event.article_ids if i in by_id]
     outlets = Counter(a.source for a in members if a.source)
@@ -146,6 +155,7 @@ def event_view(event: Event, by_id: dict[str, Article], links: list[DuplicateLin
         copies=_copies(members, by_id, links),
         wire_groups=_wire_groups(members, by_id),
         unknown_outlets=sum(1 for a in members if not a.source),
+        wire_passages=_wire_passages(members, links),
     )
 
 
