@@ -34,7 +34,7 @@ from datetime import date
 
 import numpy as np
 
-from storyweave import represent
+from storyweave import report_date, represent
 from storyweave.model import Article, Corpus, Event
 from storyweave.settings import Settings
 
@@ -61,6 +61,12 @@ class EventConfig:
     max_batch: int = 6000  # above this many units, streaming narrows to candidate events
     candidate_similarity: float = 0.35  # centroid cosine that makes a stored event a candidate
     candidate_window_days: int = 45  # ... and at most this many days away
+    undated_factor: float = 0.9  # similarity kept for a pair with a date unknown (no date evidence; 2-fold tuned)
+    undated_specifics: bool = False  # undated pairs: diverging specifics veto too (no day gap needed)
+    names_jaccard: float = -1.0  # names diverge: body-name Jaccard below this and disjoint lead names
+    lead_names_numbers: bool = False  # leads with disjoint names and disjoint counts: different happenings
+    placeholder_copies: int = 5  # a short text carried verbatim by this many reports or more ...
+    placeholder_words: int = 150  # ... (fewer words than this) is a scraper placeholder, not news
 
 
 def config_from(settings: Settings) -> EventConfig:
@@ -83,6 +89,10 @@ class Signals:
     happened: list[date | None]
     numbers: list[frozenset[str]]
     lead_dates: list[frozenset[date]]
+    ordinals: list[frozenset[tuple[str, int]]] = None  # type: ignore[assignment]
+    lead_names: list[frozenset[str]] = None  # type: ignore[assignment]
+    names: list[frozenset[str]] = None  # type: ignore[assignment]
+    lead_numbers: list[frozenset[str]] = None  # type: ignore[assignment]
 
 
 def signals(articles: Sequence[Article]) -> Signals:
@@ -92,6 +102,10 @@ def signals(articles: Sequence[Article]) -> Signals:
         happened=[represent.happening_day(a, d) for a, d in zip(articles, days)],
         numbers=[represent.number_set(represent.full_text(a)) for a in articles],
         lead_dates=[frozenset(represent.text_dates(represent.body_lead(a.text, 60))) for a in articles],
+        ordinals=[represent.ordinal_set(represent.title_or_first_sentence(a, limit=400)) for a in articles],
+        lead_names=[represent.entity_set(represent.title_or_first_sentence(a, limit=400)) for a in articles],
+        names=[represent.entity_set(represent.full_text(a)) for a in articles],
+        lead_numbers=[represent.number_set(represent.title_or_first_sentence(a, limit=400), small=True) for a in articles],
     )
 
 
@@ -104,6 +118,9 @@ def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signal
     sim = text_similarity(articles, cfg)
     veto = veto_matrix(sig, cfg, sim)
     sim *= date_factor(sig.days, cfg)
+    if cfg.undated_factor != 1.0:
+        undated = np.array([d is None for d in sig.days], dtype=bool)
+        sim[undated[:, None] | undated[None, :]] *= cfg.undated_factor
     sim[veto] = -1.0
     np.fill_diagonal(sim, 1.0)
     return sim.astype(np.float32)
@@ -195,13 +212,39 @@ def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndar
     near = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days) & ~veto
     near &= text_sim > cfg.threshold  # a veto only matters where the texts would otherwise merge
     for i, j in zip(*np.nonzero(np.triu(near, 1))):
-        a, b = sig.numbers[i], sig.numbers[j]
-        numbers_diverge = len(a) >= cfg.min_numbers and len(b) >= cfg.min_numbers and not (a & b)
-        da, db = sig.lead_dates[i], sig.lead_dates[j]
-        dates_diverge = bool(da and db) and min(abs((x - y).days) for x in da for y in db) >= cfg.lookalike_gap_days
-        if numbers_diverge or dates_diverge:
+        if specifics_diverge(sig, cfg, i, j):
+            veto[i, j] = veto[j, i] = True
+    # Without a day on both sides nothing above applies: look-alike happenings (two rounds of
+    # talks, two quakes in different places) are told apart by their specifics alone.
+    undated = np.isnan(gap) & (text_sim > cfg.threshold * cfg.undated_factor)
+    for i, j in zip(*np.nonzero(np.triu(undated, 1))):
+        if specifics_diverge(sig, cfg, i, j, numbers=cfg.undated_specifics):
             veto[i, j] = veto[j, i] = True
     return veto
+
+
+def specifics_diverge(sig: Signals, cfg: EventConfig, i: int, j: int, numbers: bool = True) -> bool:
+    """Two look-alike reports tell of different happenings: their leads number different
+    rounds/phases of one thing ("second round" / "third round"), their leads name disjoint
+    places and people and their bodies share few names (`names_jaccard`), (with `numbers`) they
+    give disjoint salient numbers, or their leads give explicit dates days apart."""
+    oa, ob = sig.ordinals[i], sig.ordinals[j]
+    if oa and ob and {n for n, _ in oa} & {n for n, _ in ob} and not (oa & ob):
+        return True
+    la, lb = sig.lead_names[i], sig.lead_names[j]
+    if cfg.names_jaccard > 0 and la and lb and not (la & lb):
+        na, nb = sig.names[i], sig.names[j]
+        if len(na & nb) / max(len(na | nb), 1) < cfg.names_jaccard:
+            return True
+    ca, cb = sig.lead_numbers[i], sig.lead_numbers[j]
+    if cfg.lead_names_numbers and la and lb and not (la & lb) and ca and cb and not (ca & cb):
+        return True  # other places/people and other counts in the leads: another happening
+    if numbers:
+        a, b = sig.numbers[i], sig.numbers[j]
+        if len(a) >= cfg.min_numbers and len(b) >= cfg.min_numbers and not (a & b):
+            return True
+    da, db = sig.lead_dates[i], sig.lead_dates[j]
+    return bool(da and db) and min(abs((x - y).days) for x in da for y in db) >= cfg.lookalike_gap_days
 
 
 VETO_PENALTY = 0.0  # distance added beyond "unrelated" (1.0) for a vetoed pair
@@ -241,8 +284,11 @@ def cluster_events(corpus: Corpus, settings: Settings) -> Corpus:
     if not articles:
         corpus.events = []
         return corpus
+    report_date.fill_report_dates(articles)
     by_id = corpus.by_id()
     root = original_roots(articles, by_id)
+    repeated = repeated_placeholders(articles, root, by_id, cfg)
+    root.update({i: i for i in repeated})
     units = [a for a in articles if root[a.id] == a.id]
     previous = stored_assignment(corpus)
     stored_events = {e.id: e for e in corpus.events}
@@ -252,7 +298,12 @@ def cluster_events(corpus: Corpus, settings: Settings) -> Corpus:
         units, frozen = narrow_to_candidates(units, previous, cfg)
 
     sig = signals(units)
-    sim = similarity_matrix(clustering_view(units, placeholder_bodies(articles, by_id)), cfg, sig)
+    placeholders = placeholder_bodies(articles, by_id) | repeated
+    sim = similarity_matrix(clustering_view(units, placeholders), cfg, sig)
+    alone = np.array([a.id in repeated and not (a.title and a.title.strip()) for a in units], dtype=bool)
+    if alone.any():  # an untitled placeholder has nothing to cluster on: it stays alone
+        sim[alone, :] = sim[:, alone] = -1.0
+        np.fill_diagonal(sim, 1.0)
     if previous and cfg.stickiness:
         old = [previous.get(a.id) for a in units]
         same = np.array([[x is not None and x == y for y in old] for x in old], dtype=bool)
@@ -308,6 +359,23 @@ def original_roots(articles: Sequence[Article], by_id: dict[str, Article]) -> di
             current = original
         roots[article.id] = current.id
     return roots
+
+
+def repeated_placeholders(
+    articles: Sequence[Article], root: dict[str, str], by_id: dict[str, Article], cfg: EventConfig
+) -> set[str]:
+    """Ids of reports in a copy group of `placeholder_copies`+ whose text is short (fewer than
+    `placeholder_words` words): one page a scraper stored under many stories (an archive notice,
+    a sign-in wall, a "Tweet with a location" box), not one happening reported many times.
+    Measured on Multi-News dev (bare): such groups joined up to 14 unrelated clusters."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        groups[root[article.id]].append(article.id)
+    out: set[str] = set()
+    for original, members in groups.items():
+        if len(members) >= cfg.placeholder_copies and len(by_id[original].text.split()) < cfg.placeholder_words:
+            out.update(members)
+    return out
 
 
 def placeholder_bodies(articles: Sequence[Article], by_id: dict[str, Article]) -> set[str]:

@@ -151,8 +151,44 @@ def entity_set(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def number_set(text: str) -> frozenset[str]:
-    """Salient numbers ('12', '1.7 million', '56 percent'), normalised; skips 0-9 and years."""
+# Ordinal words of general English (first to twentieth) and "2nd"-style numerals.
+_ORDINAL_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+).split()
+_ORDINAL = re.compile(
+    r"\b(" + "|".join(_ORDINAL_WORDS) + r"|\d{1,2}(?:st|nd|rd|th))[\s-]+(?:straight\s+|consecutive\s+|annual\s+)?([a-z]{3,})\b",
+    re.IGNORECASE,
+)
+
+
+_NOT_PHASES = {"time", "times", "half", "quarter", "place", "largest", "biggest", "most", "highest", "lowest"}
+
+
+def ordinal_set(text: str) -> frozenset[tuple[str, int]]:
+    """(noun, rank) of the ordinals in `text`: "the third round of talks" -> {("round", 3)}.
+    Look-alike happenings of one matter are often told apart only by this."""
+    out = set()
+    for match in _ORDINAL.finditer(text):
+        word, noun = match.group(1).lower(), match.group(2).lower()
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        if noun in ENGLISH_STOP_WORDS:
+            continue
+        if noun in _NOT_PHASES:  # "first time", "first half", "second this year": no phase
+            continue
+        rank = int(word[:-2]) if word[0].isdigit() else _ORDINAL_WORDS.index(word) + 1
+        out.add((noun.rstrip("s"), rank))
+    return frozenset(out)
+
+
+_NUMBER_WORDS = "one two three four five six seven eight nine".split()  # general English
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def number_set(text: str, small: bool = False) -> frozenset[str]:
+    """Salient numbers ('12', '1.7 million', '56 percent'), normalised; skips years, and 0-9
+    unless `small` (then "three" and "3" both count as '3': the counts of a lead)."""
     out = set()
     for match in _NUMBER.finditer(text):
         digits, scale = match.group(1).replace(",", ""), (match.group(2) or "").lower()
@@ -160,10 +196,12 @@ def number_set(text: str) -> frozenset[str]:
             value = float(digits)
         except ValueError:
             continue
-        if not scale and (value < 10 or (1900 <= value <= 2100 and "." not in digits)):
+        if not scale and ((value < 10 and not small) or (1900 <= value <= 2100 and "." not in digits)):
             continue
         scale = {"%": "percent", "bn": "billion", "m": "million"}.get(scale, scale)
         out.add(f"{value:g} {scale}".strip())
+    if small:
+        out.update(str(_NUMBER_WORDS.index(m.group(1).lower()) + 1) for m in _NUMBER_WORD.finditer(text))
     return frozenset(out)
 
 
