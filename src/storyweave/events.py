@@ -26,6 +26,7 @@ The one-article fast path is `storyweave.event_index.EventIndex`.
 from __future__ import annotations
 
 import hashlib
+import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -63,8 +64,10 @@ class EventConfig:
     candidate_window_days: int = 45  # ... and at most this many days away
     undated_factor: float = 0.9  # similarity kept for a pair with a date unknown (no date evidence; 2-fold tuned)
     undated_specifics: bool = False  # undated pairs: diverging specifics veto too (no day gap needed)
-    names_jaccard: float = -1.0  # names diverge: body-name Jaccard below this and disjoint lead names
-    lead_names_numbers: bool = False  # leads with disjoint names and disjoint counts: different happenings
+    disjoint_names: bool = True  # look-alikes naming no place/person in common are different happenings ...
+    min_names: int = 1  # ... when each names at least this many (name words, possessives dropped)
+    body_dates: bool = True  # cluster on report dates inferred from far down the text too
+    weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)
     placeholder_copies: int = 5  # a short text carried verbatim by this many reports or more ...
     placeholder_words: int = 150  # ... (fewer words than this) is a scraper placeholder, not news
 
@@ -92,21 +95,35 @@ class Signals:
     ordinals: list[frozenset[tuple[str, int]]] = None  # type: ignore[assignment]
     lead_names: list[frozenset[str]] = None  # type: ignore[assignment]
     names: list[frozenset[str]] = None  # type: ignore[assignment]
-    lead_numbers: list[frozenset[str]] = None  # type: ignore[assignment]
+    lead_weekdays: list[str | None] = None  # type: ignore[assignment]
 
 
-def signals(articles: Sequence[Article]) -> Signals:
-    days = [represent.article_day(a) for a in articles]
+def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Signals:
+    trust_body = cfg.body_dates if cfg else True
+    days = [None if not trust_body and weak_inferred_date(a) else represent.article_day(a) for a in articles]
     return Signals(
         days=days,
         happened=[represent.happening_day(a, d) for a, d in zip(articles, days)],
         numbers=[represent.number_set(represent.full_text(a)) for a in articles],
         lead_dates=[frozenset(represent.text_dates(represent.body_lead(a.text, 60))) for a in articles],
         ordinals=[represent.ordinal_set(represent.title_or_first_sentence(a, limit=400)) for a in articles],
-        lead_names=[represent.entity_set(represent.title_or_first_sentence(a, limit=400)) for a in articles],
-        names=[represent.entity_set(represent.full_text(a)) for a in articles],
-        lead_numbers=[represent.number_set(represent.title_or_first_sentence(a, limit=400), small=True) for a in articles],
+        lead_names=[name_words(represent.proper_names(represent.title_or_first_sentence(a, limit=400))) for a in articles],
+        names=[name_words(represent.proper_names(represent.full_text(a))) for a in articles],
+        lead_weekdays=[represent.lead_weekday(a) for a in articles],
     )
+
+
+def name_words(names: frozenset[str]) -> frozenset[str]:
+    """The words of `names` without possessives ("meredith kercher", "kercher's" share "kercher"):
+    names are compared word by word, so a shorter or longer form of one name still meets."""
+    return frozenset(w for n in names for w in re.sub(r"['’]s\b", "", n).split() if len(w) > 2)
+
+
+def weak_inferred_date(article: Article) -> bool:
+    """The report's date was inferred from a date far down its text (`report_date` "body"):
+    about half of these are a past day the report recalls, not the day it was written."""
+    how = str((article.metadata.get("inferred") or {}).get("published", ""))
+    return article.published_inferred and how.endswith("body")
 
 
 def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signals | None = None) -> np.ndarray:
@@ -114,7 +131,7 @@ def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signal
     n = len(articles)
     if n == 0:
         return np.zeros((0, 0), dtype=np.float32)
-    sig = sig or signals(articles)
+    sig = sig or signals(articles, cfg)
     sim = text_similarity(articles, cfg)
     veto = veto_matrix(sig, cfg, sim)
     sim *= date_factor(sig.days, cfg)
@@ -224,21 +241,20 @@ def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndar
 
 
 def specifics_diverge(sig: Signals, cfg: EventConfig, i: int, j: int, numbers: bool = True) -> bool:
-    """Two look-alike reports tell of different happenings: their leads number different
-    rounds/phases of one thing ("second round" / "third round"), their leads name disjoint
-    places and people and their bodies share few names (`names_jaccard`), (with `numbers`) they
-    give disjoint salient numbers, or their leads give explicit dates days apart."""
+    """Two look-alike reports tell of different happenings: their first sentences number
+    different rounds/phases of one thing ("second round" / "third round"), they name no place or
+    person in common (`disjoint_names`), (with `numbers`) they give disjoint salient numbers, or
+    their leads give explicit dates days apart."""
     oa, ob = sig.ordinals[i], sig.ordinals[j]
     if oa and ob and {n for n, _ in oa} & {n for n, _ in ob} and not (oa & ob):
         return True
     la, lb = sig.lead_names[i], sig.lead_names[j]
-    if cfg.names_jaccard > 0 and la and lb and not (la & lb):
-        na, nb = sig.names[i], sig.names[j]
-        if len(na & nb) / max(len(na | nb), 1) < cfg.names_jaccard:
-            return True
-    ca, cb = sig.lead_numbers[i], sig.lead_numbers[j]
-    if cfg.lead_names_numbers and la and lb and not (la & lb) and ca and cb and not (ca & cb):
-        return True  # other places/people and other counts in the leads: another happening
+    na, nb = sig.names[i], sig.names[j]
+    if cfg.disjoint_names and la and lb and min(len(na), len(nb)) >= cfg.min_names and not (na & nb):
+        return True  # not one place, person or organisation in common: another happening
+    wa, wb = sig.lead_weekdays[i], sig.lead_weekdays[j]
+    if cfg.weekday_veto and wa and wb and wa != wb:
+        return True  # the first sentences put the happening on different weekdays
     if numbers:
         a, b = sig.numbers[i], sig.numbers[j]
         if len(a) >= cfg.min_numbers and len(b) >= cfg.min_numbers and not (a & b):
@@ -297,7 +313,7 @@ def cluster_events(corpus: Corpus, settings: Settings) -> Corpus:
     if previous and len(units) > cfg.max_batch:
         units, frozen = narrow_to_candidates(units, previous, cfg)
 
-    sig = signals(units)
+    sig = signals(units, cfg)
     placeholders = placeholder_bodies(articles, by_id) | repeated
     sim = similarity_matrix(clustering_view(units, placeholders), cfg, sig)
     alone = np.array([a.id in repeated and not (a.title and a.title.strip()) for a in units], dtype=bool)
@@ -524,9 +540,10 @@ def build_event(
     titled = [i for i in units if by_id[i].title and by_id[i].title.strip()]
     central = most_central(titled or units, sim, unit_index)
     title = represent.title_or_first_sentence(by_id[central]) if central else ""
-    days = [sig.days[unit_index[i]] for i in units if sig.days[unit_index[i]]]
-    copies_days = [represent.article_day(by_id[i]) for i in ordered if i not in unit_index]
-    return Event(id=event_id, article_ids=ordered, title=title, date=event_date(days + [d for d in copies_days if d]))
+    days = [(sig.days[unit_index[i]], weak_inferred_date(by_id[i])) for i in units if sig.days[unit_index[i]]]
+    days += [(represent.article_day(by_id[i]), weak_inferred_date(by_id[i])) for i in ordered if i not in unit_index]
+    strong = [d for d, weak in days if d and not weak]  # a date recalled far down a text only when nothing better
+    return Event(id=event_id, article_ids=ordered, title=title, date=event_date(strong or [d for d, _ in days if d]))
 
 
 def most_central(unit_ids: list[str], sim: np.ndarray, unit_index: dict[str, int]) -> str | None:

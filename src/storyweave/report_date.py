@@ -43,6 +43,7 @@ _DATELINE = re.compile(r"^[A-Z][A-Za-z .'’-]{1,40},\s*(?=\S)")
 # File-photo captions: their date is the photo's, not the report's.
 _CAPTION = re.compile(r"\bfile\b\s*[-–—]|\bfile photo\b|\bphoto\b.{0,20}\bfile\b", re.IGNORECASE)
 
+LEAD_CHARS = 600  # a date this near the top is more likely the report's own
 HEADER_LINES = 6  # lines at the top where a labelled date or a dateline counts as the report's own
 max_ahead_days = 14  # a date this far after every other stated date is a schedule, not "today"
 
@@ -52,21 +53,33 @@ class Mention:
     offset: int
     day: date
     had_year: bool
+    weekday: bool = False  # written beside its weekday ("Tuesday, Dec. 26, 2017")
 
 
 def report_date(text: str) -> date | None:
     """The date a report was written, read from its text; None when it states none."""
+    found = report_date_how(text)
+    return found[0] if found else None
+
+
+def report_date_how(text: str) -> tuple[date, str] | None:
+    """(date, where it came from): "header" (a labelled date or a dated dateline), "lead" (the
+    latest date, written in the first `LEAD_CHARS` characters or beside a weekday) or "body"
+    (the latest date, written further down: measured right about half the time, as it is often
+    a past day the report recalls)."""
     header = _header_date(text)
     if header is not None:
-        return header
+        return header, "header"
     mentions = [m for m in date_mentions(text) if not _in_caption(text, m.offset)]
     if not mentions:
         return None
-    days = sorted(m.day for m in mentions)
+    mentions.sort(key=lambda m: m.day)
     # drop dates far ahead of the others (a schedule, a deadline, a forecast)
-    while len(days) > 1 and (days[-1] - days[-2]).days > max_ahead_days:
-        days.pop()
-    return days[-1]
+    while len(mentions) > 1 and (mentions[-1].day - mentions[-2].day).days > max_ahead_days:
+        mentions.pop()
+    latest = mentions[-1].day
+    near_top = any(m.day == latest and (m.offset < LEAD_CHARS or m.weekday) for m in mentions)
+    return latest, "lead" if near_top else "body"
 
 
 def _header_date(text: str) -> date | None:
@@ -108,7 +121,7 @@ def date_mentions(text: str) -> list[Mention]:
         if year is not None:
             d = _safe(year, month, day)
             if d:
-                out.append(Mention(offset, d, True))
+                out.append(Mention(offset, d, True, bool(weekday)))
                 last_year = year
             continue
         if not weekday:  # "Feb. 6" alone: its year is a guess (measured: mostly wrong), skip it
@@ -126,7 +139,7 @@ def date_mentions(text: str) -> list[Mention]:
             guess = max(years)
         d = _safe(guess, month, day) if guess else None
         if d:
-            out.append(Mention(offset, d, False))
+            out.append(Mention(offset, d, False, True))
     return out
 
 
@@ -160,7 +173,8 @@ def fill_report_dates(articles: list) -> None:
             if "published" in (article.metadata.get("inferred") or {}):
                 article.published_inferred = True
             continue
-        day = report_date(article.text)
-        if day is not None:
-            article.published = day.isoformat()
+        found = report_date_how(article.text)
+        if found is not None:
+            article.published = found[0].isoformat()
             article.published_inferred = True
+            article.metadata.setdefault("inferred", {})["published"] = f"report_date: {found[1]}"

@@ -182,13 +182,25 @@ def ordinal_set(text: str) -> frozenset[tuple[str, int]]:
     return frozenset(out)
 
 
-_NUMBER_WORDS = "one two three four five six seven eight nine".split()  # general English
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?]['\"’”]?\s+|\n\s*)$")
 
 
-def number_set(text: str, small: bool = False) -> frozenset[str]:
-    """Salient numbers ('12', '1.7 million', '56 percent'), normalised; skips years, and 0-9
-    unless `small` (then "three" and "3" both count as '3': the counts of a lead)."""
+def proper_names(text: str) -> frozenset[str]:
+    """`entity_set` without one-word matches that open a sentence ("Rescuers searched ..."):
+    a capitalised word mid-sentence is a name, a sentence's first word often is not."""
+    found = set()
+    for match in _CAP_SEQ.finditer(text):
+        words = [w for w in match.group(0).split() if w.lower().strip(".") not in _NOT_NAMES]
+        if not words or (len(words) == 1 and _SENTENCE_START.search(text[max(0, match.start() - 3): match.start()])):
+            continue
+        name = " ".join(words).lower().strip(".'’")
+        if len(name) > 2:
+            found.add(name)
+    return frozenset(found)
+
+
+def number_set(text: str) -> frozenset[str]:
+    """Salient numbers ('12', '1.7 million', '56 percent'), normalised; skips 0-9 and years."""
     out = set()
     for match in _NUMBER.finditer(text):
         digits, scale = match.group(1).replace(",", ""), (match.group(2) or "").lower()
@@ -196,12 +208,10 @@ def number_set(text: str, small: bool = False) -> frozenset[str]:
             value = float(digits)
         except ValueError:
             continue
-        if not scale and ((value < 10 and not small) or (1900 <= value <= 2100 and "." not in digits)):
+        if not scale and (value < 10 or (1900 <= value <= 2100 and "." not in digits)):
             continue
         scale = {"%": "percent", "bn": "billion", "m": "million"}.get(scale, scale)
         out.add(f"{value:g} {scale}".strip())
-    if small:
-        out.update(str(_NUMBER_WORDS.index(m.group(1).lower()) + 1) for m in _NUMBER_WORD.finditer(text))
     return frozenset(out)
 
 
@@ -299,3 +309,10 @@ def jaccard_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(union > 0, inter / union, 0.0)
     return out.astype(np.float32)
+
+
+def lead_weekday(article: Article) -> str | None:
+    """The first weekday named in the report's first sentence ("... on Thursday"), lower-case."""
+    match = _WEEKDAY_RE.search(title_or_first_sentence(article, limit=400))
+    word = match.group(1).lower() if match else None
+    return word if word in _WEEKDAYS else None
