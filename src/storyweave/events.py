@@ -13,6 +13,15 @@ Look-alike events of one story (two rounds of talks, two missile launches days a
 alike, so a pair is also vetoed when the days the leads report differ by two days or more AND
 their specifics diverge: disjoint salient numbers, or disjoint explicit dates in the leads.
 
+Bare text (no title, date or outlet): a report without `published` first gets the date its text
+states (`report_date`: dateline, "Updated:" line, latest stated date; `published_inferred`).
+A pair with a day still unknown has no date evidence, so its similarity counts `undated_factor`
+(0.9) of its value; and look-alikes are told apart by their specifics alone, with no day gap
+needed: first sentences numbering different rounds/phases ("second round" / "third round"),
+or no place or person named in common.  A short text carried verbatim by five or more reports
+(an archive notice, a "Tweet with a location" box stored for many stories) is a placeholder:
+it stays alone instead of joining everything it was stored under.
+
 Streaming: stored articles (`is_new=False`) arrive with their `event_id` and `corpus.events`
 holds the stored events.  The whole working set is re-clustered (an optional stickiness bonus
 for stored pairs that were together is off by default: the clustering is deterministic, and on
