@@ -239,6 +239,41 @@ def tfidf_baseline(texts: list[str], gold: list[str]) -> dict:
     return {"threshold": best, "all": pairwise(sweep[best], gold), "tuned": tuned, "held_out": held_out}
 
 
+# ---------------------------------------------------------------------------- halves
+
+
+def halves_worker(inp: str, gold_path: str, fold: str) -> None:
+    """(Run with the code tree under test on PYTHONPATH.)  Cluster ONE half of a bare input on its
+    own (clean, language, dedup, events, stories in process; no analyze/brief) and print JSON."""
+    from storyweave import clean, dedup, events, language, stories
+    from storyweave.model import Corpus
+    from storyweave.readers import read_paths
+    from storyweave.settings import Settings
+
+    gold = gold_of(Path(gold_path))
+    files = [p for p in sorted(Path(inp).glob("*.txt")) if fold_of(str(gold[p.stem])) == fold]
+    articles, _ = read_paths(files)
+    corpus, settings = Corpus(articles=articles), Settings()
+    for stage in (clean.clean_corpus, language.detect_languages, dedup.find_duplicates, events.cluster_events,
+                  stories.link_stories):
+        corpus = stage(corpus, settings)
+    ids = [a.id for a in corpus.articles]
+    event_of = {a: e.id for e in corpus.events for a in e.article_ids}
+    story_of = {a: e.story_id for e in corpus.events for a in e.article_ids}
+    print(json.dumps({level: pairwise([pred.get(i, i) for i in ids], [gold[i] for i in ids])
+                      for level, pred in (("event", event_of), ("story", story_of))}))
+
+
+def halves(code: str, inp: Path, gold: Path) -> dict:
+    out = {}
+    for fold in "AB":
+        res = subprocess.run([sys.executable, __file__, "--halves-worker", str(inp), str(gold), fold],
+                             env={**os.environ, "PYTHONPATH": f"{code}{os.pathsep}{Path(__file__).parent}"},
+                             capture_output=True, text=True, check=True)
+        out[fold] = json.loads(res.stdout.strip().splitlines()[-1])
+    return out
+
+
 # ---------------------------------------------------------------------------- report
 
 
@@ -247,12 +282,16 @@ def fmt(prf: tuple[float, float, float]) -> str:
 
 
 def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--halves-worker":
+        halves_worker(*sys.argv[2:])
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("--code", nargs="+", default=[str(ROOT / "src")], help="code trees (src folders) to compare")
     ap.add_argument("--names", nargs="+", default=None, help="a label per --code")
     ap.add_argument("--work", default="/tmp/bare-events")
     ap.add_argument("--only", nargs="+", default=None, help="subset of: news_meta news_bare mn_bare news_nopub")
     ap.add_argument("--out", default=None, help="write the Markdown report here")
+    ap.add_argument("--halves", action="store_true", help="only: cluster each half of the bare inputs on its own")
     args = ap.parse_args()
     work = Path(args.work)
     inputs = prepare(work)
@@ -262,7 +301,17 @@ def main() -> None:
              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n",
              "Pairwise P/R/F1 from `score_clusters.py`; folds A/B = gold clusters split by a hash of their id.\n"]
     wanted = args.only or list(inputs)
-    for name, code in zip(names, args.code):
+    if args.halves:
+        lines.append("\n## Each half clustered on its own (clean, dedup, events, stories in process)\n")
+        lines.append("| code | input | half | event | story |")
+        lines.append("|---|---|---|---|---|")
+        for name, code in zip(names, args.code):
+            for key in ("news_bare", "mn_bare"):
+                for fold, res in halves(code, *inputs[key]).items():
+                    lines.append(f"| {name} | {key} | {fold} | {fmt(res['event'])} | {fmt(res['story'])} |")
+                    print(lines[-1], flush=True)
+        wanted = []
+    for name, code in zip(names, args.code) if wanted else ():
         lines.append(f"\n## {name} (`PYTHONPATH={code}`)\n")
         lines.append("| input | level | all | fold A | fold B | CPU s |")
         lines.append("|---|---|---|---|---|---|")
@@ -287,12 +336,13 @@ def main() -> None:
                              f"all reports {a[0]}/{sum(a)} (wrong {a[1]}) | "
                              f"{fa[0]}/{sum(fa)} | {fb[0]}/{sum(fb)} | |")
             print("\n".join(lines[-3:]), flush=True)
-    lines.append("\n## Baseline: TF-IDF + average linkage (threshold tuned on the answers)\n")
-    lines.append("| input | tuned on all | threshold | held-out fold A (tuned on B) | held-out fold B (tuned on A) |")
-    lines.append("|---|---|---|---|---|")
+    if not args.halves:
+        lines.append("\n## Baseline: TF-IDF + average linkage (threshold tuned on the answers)\n")
+        lines.append("| input | tuned on all | threshold | held-out fold A (tuned on B) | held-out fold B (tuned on A) |")
+        lines.append("|---|---|---|---|---|")
     news = [json.loads(line) for line in open(bench_dir() / "news_cluster" / "articles.jsonl", encoding="utf-8")]
     mn_gold = gold_of(inputs["mn_bare"][1])
-    for key, texts, gold in (
+    for key, texts, gold in () if args.halves else (
         ("news_bare", [r["text"] for r in news], [r["gold_event"] for r in news]),
         ("mn_bare", [(inputs["mn_bare"][0] / f"{i}.txt").read_text(encoding="utf-8") for i in mn_gold], list(mn_gold.values())),
     ):
