@@ -17,8 +17,11 @@ reports that state their own date whose inferred `published` lies within +-1 day
 the real date; reports giving only "Tuesday" or "Feb. 6" do not state their year (also reported:
 year-less dates counted, with the real year).  Baseline: TF-IDF + average linkage over the bare text, threshold tuned
 on the answers (best pairwise F1), and its 2-fold version (tuned on one half, scored on the other).
-Every figure is also given on two halves (fold A/B: clusters or gold events split by a hash of
-their id) so a gain can be checked on a split it was not tuned on.
+Every figure is also given on two halves (fold A/B: gold clusters/events split by a hash of
+their id; in the main table, the pairs among that half's articles within the full run).
+`--halves` clusters each half of the two bare inputs ON ITS OWN (clean, language, dedup, events,
+stories in process) for every code tree: the held-out check of the knobs chosen on half A
+(`events.undated_factor`, `stories.undated_factor`), see benchmarks/results/bare.md.
 """
 
 from __future__ import annotations
