@@ -109,7 +109,8 @@ class Signals:
 
 def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Signals:
     trust_body = cfg.body_dates if cfg else True
-    days = [None if not trust_body and weak_inferred_date(a) else represent.article_day(a) for a in articles]
+    days = [None if (not trust_body and weak_inferred_date(a)) or _from_removed_lines(a) else represent.article_day(a)
+            for a in articles]
     return Signals(
         days=days,
         happened=[represent.happening_day(a, d) for a, d in zip(articles, days)],
@@ -128,11 +129,20 @@ def name_words(names: frozenset[str]) -> frozenset[str]:
     return frozenset(w for n in names for w in re.sub(r"['’]s\b", "", n).split() if len(w) > 2)
 
 
+def _inferred_how(article: Article) -> str:
+    return str((article.metadata.get("inferred") or {}).get("published", "")) if article.published_inferred else ""
+
+
 def weak_inferred_date(article: Article) -> bool:
-    """The report's date was inferred from a date far down its text (`report_date` "body"):
-    about half of these are a past day the report recalls, not the day it was written."""
-    how = str((article.metadata.get("inferred") or {}).get("published", ""))
-    return article.published_inferred and how.endswith("body")
+    """The report's date was inferred from a date far down its text (`report_date` "body"), or
+    only from lines the cleaner removed: about half of these are a past day the report recalls."""
+    return _inferred_how(article).endswith(("body", "removed lines"))
+
+
+def _from_removed_lines(article: Article) -> bool:
+    """Dated only by a line the cleaner removed (a caption): shown as `published`, but the
+    clustering does not lean on it (measured: it moved news_cluster/Multi-News figures both ways)."""
+    return _inferred_how(article).endswith("removed lines")
 
 
 def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signals | None = None) -> np.ndarray:

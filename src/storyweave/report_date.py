@@ -173,7 +173,11 @@ def fill_report_dates(articles: list) -> None:
             if "published" in (article.metadata.get("inferred") or {}):
                 article.published_inferred = True
             continue
-        found = report_date_how(article.text)
+        header = _header_date(article.raw_text) if article.raw_text else None  # cleaning drops "Updated:" lines
+        found = (header, "header") if header else report_date_how(article.text)
+        if found is None and article.raw_text:  # a date only in lines the cleaner removed: a weak clue
+            found = report_date_how(article.raw_text)
+            found = (found[0], "removed lines") if found else None
         if found is not None:
             article.published = found[0].isoformat()
             article.published_inferred = True
