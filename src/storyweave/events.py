@@ -19,7 +19,7 @@ A pair with a day still unknown has no date evidence, so its similarity counts `
 (0.9) of its value; and look-alikes are told apart by their specifics alone, with no day gap
 needed: first sentences numbering different rounds/phases ("second round" / "third round"),
 or no place or person named in common.  A short text carried verbatim by five or more reports
-(an archive notice, a "Tweet with a location" box stored for many stories) is a placeholder:
+(an archive notice or a sign-in box stored for many stories) is a placeholder:
 it stays alone instead of joining everything it was stored under.
 
 Streaming: stored articles (`is_new=False`) arrive with their `event_id` and `corpus.events`
@@ -401,7 +401,7 @@ def repeated_placeholders(
 ) -> set[str]:
     """Ids of reports in a copy group of `placeholder_copies`+ whose text is short (fewer than
     `placeholder_words` words): one page a scraper stored under many stories (an archive notice,
-    a sign-in wall, a "Tweet with a location" box), not one happening reported many times.
+    a sign-in wall), not one happening reported many times.
     Measured on Multi-News dev (bare): such groups joined up to 14 unrelated clusters."""
     groups: dict[str, list[str]] = defaultdict(list)
     for article in articles:
