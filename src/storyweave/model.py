@@ -38,6 +38,7 @@ class Article:
     url: str | None = None
     title: str | None = None
     published: str | None = None  # ISO 8601 date `YYYY-MM-DD` (or datetime), None if unknown
+    published_inferred: bool = False  # True when `published` was read from the text (no date given)
     language: str | None = None
     path: str | None = None  # file it was read from
     raw_text: str = ""  # text as read, before cleaning

@@ -151,6 +151,54 @@ def entity_set(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# Ordinal words of general English (first to twentieth) and "2nd"-style numerals.
+_ORDINAL_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+).split()
+_ORDINAL = re.compile(
+    r"\b(" + "|".join(_ORDINAL_WORDS) + r"|\d{1,2}(?:st|nd|rd|th))[\s-]+(?:straight\s+|consecutive\s+|annual\s+)?([a-z]{3,})\b",
+    re.IGNORECASE,
+)
+
+
+_NOT_PHASES = {"time", "times", "half", "quarter", "place", "largest", "biggest", "most", "highest", "lowest"}
+
+
+def ordinal_set(text: str) -> frozenset[tuple[str, int]]:
+    """(noun, rank) of the ordinals in `text`: "the third round of talks" -> {("round", 3)}.
+    Look-alike happenings of one matter are often told apart only by this."""
+    out = set()
+    for match in _ORDINAL.finditer(text):
+        word, noun = match.group(1).lower(), match.group(2).lower()
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        if noun in ENGLISH_STOP_WORDS:
+            continue
+        if noun in _NOT_PHASES:  # "first time", "first half", "second this year": no phase
+            continue
+        rank = int(word[:-2]) if word[0].isdigit() else _ORDINAL_WORDS.index(word) + 1
+        out.add((noun.rstrip("s"), rank))
+    return frozenset(out)
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?]['\"’”]?\s+|\n\s*)$")
+
+
+def proper_names(text: str) -> frozenset[str]:
+    """`entity_set` without one-word matches that open a sentence ("Rescuers searched ..."):
+    a capitalised word mid-sentence is a name, a sentence's first word often is not."""
+    found = set()
+    for match in _CAP_SEQ.finditer(text):
+        words = [w for w in match.group(0).split() if w.lower().strip(".") not in _NOT_NAMES]
+        if not words or (len(words) == 1 and _SENTENCE_START.search(text[max(0, match.start() - 3): match.start()])):
+            continue
+        name = " ".join(words).lower().strip(".'’")
+        if len(name) > 2:
+            found.add(name)
+    return frozenset(found)
+
+
 def number_set(text: str) -> frozenset[str]:
     """Salient numbers ('12', '1.7 million', '56 percent'), normalised; skips 0-9 and years."""
     out = set()
@@ -261,3 +309,10 @@ def jaccard_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(union > 0, inter / union, 0.0)
     return out.astype(np.float32)
+
+
+def lead_weekday(article: Article) -> str | None:
+    """The first weekday named in the report's first sentence ("... on Thursday"), lower-case."""
+    match = _WEEKDAY_RE.search(title_or_first_sentence(article, limit=400))
+    word = match.group(1).lower() if match else None
+    return word if word in _WEEKDAYS else None

@@ -7,7 +7,11 @@ similarity of their reports exceeds the threshold and a large event weighs by it
 The similarity is the event stage's TF-IDF views with story weights (mostly body: headlines of
 one story change wording), a slower date decay, no vetoes (events of one story are different
 happenings), plus a bonus for key names shared by events of the same weeks.  Reports whose
-body is a scraper placeholder count by their title only.  Very large batches fall back to one
+body is a scraper placeholder count by their title only.  A report without a date takes its
+event's day; one whose event is undated too counts `undated_factor` (0.9) of its similarity (no
+date evidence that the matter is still the same).  An optional rule (`shared_names`, off: it
+raised Multi-News story precision but cost news_cluster story F1) keeps undated events that
+share too few names apart.  Very large batches fall back to one
 TF-IDF document per event (titles and leads) plus shared named entities.  Ids are stable: a
 stored story keeps its id when most of its events stay together; new stories get "st-" + a
 short hash of their first event id.
@@ -45,6 +49,9 @@ class StoryConfig:
     max_events: int = 3000  # above this many events, streaming re-links only those near new ones
     weight_entities: float = 0.5  # weight of shared-entity Jaccard beside text cosine (large batches)
     max_gap_days: int = 120  # large batches: events further apart than this never join directly
+    undated_factor: float = 0.9  # similarity kept for reports with a date unknown (no date evidence; 2-fold tuned)
+    shared_names: float = -1.0  # events whose names (`story_names`) overlap below this Jaccard never join ...
+    names_undated_only: bool = True  # ... when one of them is undated
 
 
 def config_from(settings: Settings) -> StoryConfig:
@@ -79,7 +86,8 @@ def story_units(events: list[Event], by_id: dict[str, Article]) -> tuple[list[Ar
     return articles, owner
 
 
-def article_level_similarity(articles: list[Article], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
+def article_level_similarity(articles: list[Article], by_id: dict[str, Article], cfg: StoryConfig,
+                             event_days: list[str | None] | None = None) -> np.ndarray:
     """Story similarity of reports: the event stage's TF-IDF views with the story weights (title
     and body: a story keeps its subject, its headlines change wording), damped by the date gap
     with the story half-life; no vetoes (events of one story are different happenings)."""
@@ -88,10 +96,12 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
     view = clustering_view(articles, placeholder_bodies(list(by_id.values()), by_id))
     sim = weighted_views(view, {"body": cfg.weight_body, "headline": cfg.weight_headline, "title": cfg.weight_title,
                                  "names": cfg.weight_names})
-    ordinals = np.array([_ordinal(a.date) if a.date else _day_ordinal(a) for a in articles], dtype=np.float64)
+    event_days = event_days or [None] * len(articles)
+    ordinals = np.array([_ordinal(a.date) if a.date else _ordinal(d) if d else _day_ordinal(a)
+                         for a, d in zip(articles, event_days)], dtype=np.float64)
     gap = np.abs(ordinals[:, None] - ordinals[None, :])
     decay = cfg.date_floor + (1 - cfg.date_floor) * np.power(0.5, gap / cfg.half_life_days)
-    sim *= np.where(np.isnan(gap), 1.0, decay).astype(np.float32)
+    sim *= np.where(np.isnan(gap), cfg.undated_factor, decay).astype(np.float32)
     np.fill_diagonal(sim, 1.0)
     return sim
 
@@ -109,6 +119,16 @@ def key_entities(event: Event, by_id: dict[str, Article]) -> frozenset[str]:
         return represent.entity_set(represent.headline_text(originals[0])) if originals else frozenset()
     counts = Counter(name for a in originals for name in represent.entity_set(represent.full_text(a)))
     return frozenset(n for n, c in counts.items() if c >= max(2, len(originals) / 2))
+
+
+def story_names(event: Event, by_id: dict[str, Article]) -> frozenset[str]:
+    """The names an event's reports share (in 2+ of its originals and at least a third of them);
+    every name of its title and lead when it has one report.  The participants of a matter."""
+    originals = [by_id[i] for i in event.article_ids if i in by_id and by_id[i].duplicate_of is None]
+    if len(originals) <= 1:
+        return represent.entity_set(represent.headline_text(originals[0])) if originals else frozenset()
+    counts = Counter(name for a in originals for name in represent.entity_set(represent.full_text(a)))
+    return frozenset(n for n, c in counts.items() if c >= max(2, len(originals) / 3))
 
 
 def key_entity_bonus(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
@@ -159,9 +179,16 @@ def link_stories(corpus: Corpus, settings: Settings) -> Corpus:
     active, frozen = _working_set(corpus, previous, cfg)
     units, owner = story_units(active, by_id)
     if units and len(units) <= cfg.max_articles:
-        sim = article_level_similarity(units, by_id, cfg)
+        sim = article_level_similarity(units, by_id, cfg, [active[k].date for k in owner])  # undated: its event's day
         if cfg.weight_key_entities:
             sim += key_entity_bonus(active, by_id, cfg)[np.ix_(owner, owner)]
+        if cfg.shared_names > 0:  # one matter: the same participants, not only the same theme
+            apart = represent.jaccard_matrix([story_names(e, by_id) for e in active]) < cfg.shared_names
+            if cfg.names_undated_only:  # dated events are kept apart by their days already
+                undated = np.array([not e.date for e in active], dtype=bool)
+                apart &= undated[:, None] | undated[None, :]
+            own = np.asarray(owner)
+            sim[apart[np.ix_(own, own)] & (own[:, None] != own[None, :])] = -1.0
         unit_labels = agglomerate(sim, cfg.threshold, groups=owner)
         votes: dict[int, Counter] = defaultdict(Counter)
         for k, label in zip(owner, unit_labels):

@@ -1,0 +1,184 @@
+"""A report's own date from its text, for reports read without a `published` date.
+
+`report_date(text)` -> `datetime.date | None`.  In order:
+1. a labelled header date in the first lines ("Updated: 10:34 AM ET, Thu January 25, 2018",
+   "Published 3 March 2026", "Posted: Jan 25, 2018") or a dated dateline
+   ("KYIV, March 1, 2022 (Reuters) -");
+2. else the latest calendar date the text writes (a report is written on or after the days it
+   tells of); a year-less date counts only with a weekday beside it ("Thursday, Jan. 17"), which
+   gives its year: the year near the text's own years whose calendar matches.  Dates in file-photo captions ("FILE - In this
+   Thursday, Jan. 17, 2013, file photo ...") and dates that lie in the future of every other
+   stated date by more than `max_ahead_days` (schedules, deadlines) are skipped.
+Hand-written because no library resolves "the date of this document" (dateparser and
+htmldate parse one expression or an HTML page; a bare text has neither); month and weekday names
+are general English.  The interface is one function so a fuller resolver can replace it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS = "january february march april may june july august september october november december".split()
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+def _names(words: list[str]) -> str:
+    """Title-case and upper-case forms, full and 3-letter ("May", "MAY", "Jan.", "JAN"): case
+    matters, or "may 10 people" would read as a date."""
+    forms = [f for w in words for f in (w.title(), w.upper())]
+    return "|".join(forms + [f[:3] + r"\.?" for f in forms] + ["Sept\\.?", "SEPT\\.?"])
+
+
+_MONTH = r"(?P<month>" + _names(_MONTHS) + ")"
+_WEEKDAY = r"(?:(?P<weekday>" + _names(_WEEKDAYS) + r"),?\s+)?"
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
+_MDY = re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b{_YEAR}")
+_DMY = re.compile(rf"\b{_WEEKDAY}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b{_YEAR}")
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
+_YEAR_WORD = re.compile(r"\b((?:19|20)\d\d)\b")
+# A header label before a date: "Updated:", "Published", "Posted on", "Last modified:".
+_LABEL = re.compile(r"\b(?:updated|published|posted|last modified|last updated|date)\b\s*(?:on)?\s*:?", re.IGNORECASE)
+# A dateline: "PLACE, <date> (Agency) -" / "PLACE, <date> -" at the start of a line.
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .'’-]{1,40},\s*(?=\S)")
+# File-photo captions: their date is the photo's, not the report's.
+_CAPTION = re.compile(r"\bfile\b\s*[-–—]|\bfile photo\b|\bphoto\b.{0,20}\bfile\b", re.IGNORECASE)
+
+LEAD_CHARS = 600  # a date this near the top is more likely the report's own
+HEADER_LINES = 6  # lines at the top where a labelled date or a dateline counts as the report's own
+max_ahead_days = 14  # a date this far after every other stated date is a schedule, not "today"
+
+
+@dataclass(frozen=True)
+class Mention:
+    offset: int
+    day: date
+    had_year: bool
+    weekday: bool = False  # written beside its weekday ("Tuesday, Dec. 26, 2017")
+
+
+def report_date(text: str) -> date | None:
+    """The date a report was written, read from its text; None when it states none."""
+    found = report_date_how(text)
+    return found[0] if found else None
+
+
+def report_date_how(text: str) -> tuple[date, str] | None:
+    """(date, where it came from): "header" (a labelled date or a dated dateline), "lead" (the
+    latest date, written in the first `LEAD_CHARS` characters or beside a weekday) or "body"
+    (the latest date, written further down: measured right about half the time, as it is often
+    a past day the report recalls)."""
+    header = _header_date(text)
+    if header is not None:
+        return header, "header"
+    mentions = [m for m in date_mentions(text) if not _in_caption(text, m.offset)]
+    if not mentions:
+        return None
+    mentions.sort(key=lambda m: m.day)
+    # drop dates far ahead of the others (a schedule, a deadline, a forecast)
+    while len(mentions) > 1 and (mentions[-1].day - mentions[-2].day).days > max_ahead_days:
+        mentions.pop()
+    latest = mentions[-1].day
+    near_top = any(m.day == latest and (m.offset < LEAD_CHARS or m.weekday) for m in mentions)
+    return latest, "lead" if near_top else "body"
+
+
+def _header_date(text: str) -> date | None:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:HEADER_LINES]
+    for line in lines:
+        label = _LABEL.search(line)
+        dateline = _DATELINE.match(line)
+        if not (label or dateline):
+            continue
+        start = label.end() if label else dateline.end()
+        found = [m for m in date_mentions(line) if m.offset >= start - 1 and m.offset <= start + 40]
+        found = [m for m in found if m.had_year] or ([] if dateline and not label else found)
+        if found:
+            return found[0].day
+    return None
+
+
+def _in_caption(text: str, offset: int) -> bool:
+    """The date sits in a file-photo caption: "FILE - In this <date> file photo" (the caption
+    word comes before the date or within a few words after it)."""
+    start = max(text.rfind("\n", 0, offset), text.rfind(". ", 0, offset), 0)
+    return bool(_CAPTION.search(text[start: offset + 40]))
+
+
+def date_mentions(text: str) -> list[Mention]:
+    """Every calendar date written in `text`, year-less ones given a year (see module doc)."""
+    raw: list[tuple[int, int, int, int | None, str | None]] = []  # offset, month, day, year, weekday
+    for pattern in (_MDY, _DMY):
+        for m in pattern.finditer(text):
+            raw.append((m.start(), _month(m.group("month")), int(m.group("day")),
+                        int(m.group("year")) if m.group("year") else None, m.group("weekday")))
+    for m in _ISO.finditer(text):
+        raw.append((m.start(), int(m.group("month")), int(m.group("day")), int(m.group("year")), None))
+    raw.sort()
+    years = [int(y) for y in _YEAR_WORD.findall(text)]
+    out: list[Mention] = []
+    last_year: int | None = None
+    for offset, month, day, year, weekday in raw:
+        if year is not None:
+            d = _safe(year, month, day)
+            if d:
+                out.append(Mention(offset, d, True, bool(weekday)))
+                last_year = year
+            continue
+        if not weekday:  # "Feb. 6" alone: its year is a guess (measured: mostly wrong), skip it
+            continue
+        guess = last_year
+        if weekday:
+            wanted = _weekday(weekday)
+            near = [y for y in range((last_year or max(years, default=0) or 2000) - 6,
+                                     (last_year or max(years, default=0) or 2000) + 2)
+                    if (d := _safe(y, month, day)) and d.weekday() == wanted]
+            if near:
+                anchor = last_year or max(years, default=near[-1])
+                guess = min(near, key=lambda y: (abs(y - anchor), -y))
+        if guess is None and years:
+            guess = max(years)
+        d = _safe(guess, month, day) if guess else None
+        if d:
+            out.append(Mention(offset, d, False, True))
+    return out
+
+
+def _month(name: str) -> int:
+    name = name.lower().rstrip(".")
+    return next(i + 1 for i, m in enumerate(_MONTHS) if m.startswith(name[:3]))
+
+
+def _weekday(name: str) -> int:
+    name = name.lower().rstrip(".")[:3]
+    return next(i for i, w in enumerate(_WEEKDAYS) if w.startswith(name))
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def weekday_before(anchor: date, weekday: int) -> date:
+    """The last `weekday` (0 = Monday) on or before `anchor`."""
+    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+
+
+def fill_report_dates(articles: list) -> None:
+    """Give every undated article the date its text states (`published`, `published_inferred`);
+    a date a reader already inferred from the text (`metadata["inferred"]`) is marked too."""
+    for article in articles:
+        if article.published:
+            if "published" in (article.metadata.get("inferred") or {}):
+                article.published_inferred = True
+            continue
+        header = _header_date(article.raw_text) if article.raw_text else None  # cleaning drops "Updated:" lines
+        found = (header, "header") if header else report_date_how(article.text)
+        if found is None and article.raw_text:  # a date only in lines the cleaner removed: a weak clue
+            found = report_date_how(article.raw_text)
+            found = (found[0], "removed lines") if found else None
+        if found is not None:
+            article.published = found[0].isoformat()
+            article.published_inferred = True
+            article.metadata.setdefault("inferred", {})["published"] = f"report_date: {found[1]}"
