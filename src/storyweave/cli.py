@@ -452,18 +452,35 @@ def list_runs(db: Path = DB_OPTION, limit: int = typer.Option(10, "--limit", "-n
 
 @app.command()
 def serve(
-    db: Path = DB_OPTION,
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    db: Path = typer.Option(Path(store.DEFAULT_DB), "--db", help="SQLite store (must exist unless --create)."),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on (default: this machine only)."),
     port: int = typer.Option(8000, help="Port."),
+    create: bool = typer.Option(False, "--create", help="Create an empty store if --db does not exist."),
+    token_file: Path | None = typer.Option(None, "--token-file", help="File holding the token that write "
+                                           "requests must send (default: $STORYWEAVE_TOKEN; none: writes get 403)."),
+    max_body: int = typer.Option(20 * 1024 * 1024, "--max-body", min=1, help="Largest request body in bytes (413 above)."),
 ) -> None:
-    """Serve the store over a REST API and a small web page (needs fastapi + uvicorn)."""
+    """Serve the store: web pages at / and a REST API at /api/v1 (docs at /docs)."""
     try:
         import uvicorn
 
-        from storyweave.server import create_app
+        from storyweave.server import create_app, read_token_file
     except ImportError as exc:
         _fail(f"the server needs fastapi and uvicorn ({exc})", 2)
-    uvicorn.run(create_app(db), host=host, port=port)
+    kwargs: dict[str, Any] = {}
+    if token_file is not None:
+        try:
+            kwargs["token"] = read_token_file(token_file)
+        except ValueError as exc:
+            _fail(str(exc), 2)
+    try:
+        application = create_app(db, create=create, max_body=max_body, **kwargs)
+    except FileNotFoundError as exc:
+        _fail(str(exc), 2)
+    except (store.StoreError, sqlite3.Error) as exc:
+        _fail(f"{db}: not a usable storyweave store ({str(exc).splitlines()[0]})" if str(db) not in str(exc)
+              else str(exc).splitlines()[0], 2)
+    uvicorn.run(application, host=host, port=port)
 
 
 def entry() -> None:  # pragma: no cover - console script convenience
