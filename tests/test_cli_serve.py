@@ -33,3 +33,12 @@ def test_unreadable_token_file_is_one_line(runner, tmp_path):
     db = tmp_path / "s.db"
     result = runner.invoke(app, ["serve", "--db", str(db), "--create", "--token-file", str(tmp_path / "nope")])
     assert result.exit_code == 2 and "cannot read the token file" in result.output
+
+
+def test_binds_to_loopback_by_default(runner):
+    import click
+    import typer.main
+
+    command = typer.main.get_command(app).commands["serve"]
+    host = next(p for p in command.params if isinstance(p, click.Option) and p.name == "host")
+    assert host.default == "127.0.0.1"
