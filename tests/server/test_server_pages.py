@@ -79,3 +79,20 @@ def test_missing_pages_are_html_404(served):
         response = client.get(path)
         assert response.status_code == 404 and "text/html" in response.headers["content-type"]
         assert "nope" in response.text
+
+
+def test_story_timeline_plot_places_events_by_date():
+    from storyweave.server.pages import timeline_plot
+    from storyweave.store import EventRow
+
+    def row(ident, day, n):
+        return EventRow(ident, f"t {ident}", day, "s", n, 1, 0, 1, 0)
+
+    plot = timeline_plot([row("a", "2024-01-01", 1), row("b", "2024-01-11", 4), row("c", None, 9),
+                          row("d", "2024-01-06", 2)])
+    xs = {b["row"].id: b["x"] for b in plot["bars"]}
+    heights = {b["row"].id: b["h"] for b in plot["bars"]}
+    assert set(xs) == {"a", "b", "d"} and xs["a"] < xs["d"] < xs["b"]
+    assert abs((xs["d"] - xs["a"]) - (xs["b"] - xs["d"])) < 1  # 5 days each side
+    assert heights["b"] > heights["d"] > heights["a"] and (plot["low"], plot["high"]) == ("2024-01-01", "2024-01-11")
+    assert timeline_plot([row("a", "2024-01-01", 1)]) is None

@@ -128,6 +128,30 @@ def _quotes_by_speaker(quotes) -> list[tuple[str | None, list]]:
     return sorted(named, key=lambda kv: -len(kv[1])) + [(k, v) for k, v in groups.items() if not k]
 
 
+def timeline_plot(rows: list[store.EventRow], width: int = 900, height: int = 150) -> dict[str, Any] | None:
+    """Positions for the story page's inline SVG: one bar per dated event on a date axis, its
+    height the event's article count. Hand-written (a few rectangles): matplotlib would cost
+    more to import per request than the page itself."""
+    from datetime import date
+
+    dated = []
+    for r in rows:
+        try:
+            dated.append((date.fromisoformat(r.date[:10]), r))
+        except (TypeError, ValueError):
+            continue
+    if len(dated) < 2:
+        return None
+    low, high = min(d for d, _ in dated), max(d for d, _ in dated)
+    span, most, pad, base = max(1, (high - low).days), max(r.articles for _, r in dated) or 1, 40, height - 28
+    bars = [{"x": round(pad + (d - low).days / span * (width - 2 * pad) - 4, 1), "w": 8,
+             "h": round(8 + (base - 20) * r.articles / most, 1), "row": r} for d, r in dated]
+    for bar in bars:
+        bar["y"] = round(base - bar["h"], 1)
+    return {"width": width, "height": height, "base": base, "bars": bars, "low": low.isoformat(),
+            "high": high.isoformat(), "pad": pad}
+
+
 def _tip(a) -> str:
     return " — ".join(x for x in (a.source, a.date, a.title) if x)
 
@@ -160,7 +184,7 @@ def install(app: FastAPI) -> None:
             raise HTTPException(404, f"no story {story_id!r}")
         rows = store.event_rows(c, s.event_ids)
         rows.sort(key=lambda r: (r.date is None, "" if r.date is None else _neg(r.date), r.id))
-        return render("story", page_title=s.title or s.id, story=s, events=rows)
+        return render("story", page_title=s.title or s.id, story=s, events=rows, plot=timeline_plot(rows))
 
     @app.get("/events/{event_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def event(request: Request, event_id: str):
