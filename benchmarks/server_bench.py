@@ -251,7 +251,8 @@ def _start_server(db: Path, port: int, env: dict[str, str], token_file: Path | N
     cmd = [sys.executable, "-m", "storyweave.cli", "serve", "--db", str(db), "--host", LOOPBACK, "--port", str(port)]
     if token_file:
         cmd += ["--token-file", str(token_file)]
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = (db.parent / "server.log").open("ab")  # uvicorn's access log, as a deployment would keep it
+    return subprocess.Popen(cmd, env=env, stdout=log, stderr=log)
 
 
 def _cpu(pid: int) -> float:

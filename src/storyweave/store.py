@@ -87,6 +87,36 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
     CREATE INDEX IF NOT EXISTS duplicate_links_original ON duplicate_links(original);
     """,
+    # a listing row per event, kept by triggers in step with `events` (whatever writes it), so that
+    # a page of events reads a few small rows instead of parsing each event's whole briefing JSON
+    """
+    CREATE TABLE event_summaries (
+        id TEXT PRIMARY KEY, story_id TEXT, date TEXT, title TEXT NOT NULL DEFAULT '',
+        articles INTEGER NOT NULL DEFAULT 0, independent_sources INTEGER NOT NULL DEFAULT 0,
+        discrepancies INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX event_summaries_order ON event_summaries((date IS NULL), date DESC, id);
+    CREATE INDEX event_summaries_story ON event_summaries(story_id);
+    CREATE TRIGGER events_summary_insert AFTER INSERT ON events BEGIN
+        INSERT OR REPLACE INTO event_summaries VALUES (new.id, new.story_id, substr(new.date, 1, 10),
+            coalesce(json_extract(new.data, '$.title'), ''), coalesce(json_array_length(new.data, '$.article_ids'), 0),
+            coalesce(json_extract(new.data, '$.independent_sources'), 0),
+            coalesce(json_array_length(new.data, '$.discrepancies'), 0));
+    END;
+    CREATE TRIGGER events_summary_update AFTER UPDATE ON events BEGIN
+        DELETE FROM event_summaries WHERE id = old.id;
+        INSERT OR REPLACE INTO event_summaries VALUES (new.id, new.story_id, substr(new.date, 1, 10),
+            coalesce(json_extract(new.data, '$.title'), ''), coalesce(json_array_length(new.data, '$.article_ids'), 0),
+            coalesce(json_extract(new.data, '$.independent_sources'), 0),
+            coalesce(json_array_length(new.data, '$.discrepancies'), 0));
+    END;
+    CREATE TRIGGER events_summary_delete AFTER DELETE ON events BEGIN
+        DELETE FROM event_summaries WHERE id = old.id;
+    END;
+    INSERT INTO event_summaries SELECT id, story_id, substr(date, 1, 10), coalesce(json_extract(data, '$.title'), ''),
+        coalesce(json_array_length(data, '$.article_ids'), 0), coalesce(json_extract(data, '$.independent_sources'), 0),
+        coalesce(json_array_length(data, '$.discrepancies'), 0) FROM events;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -540,22 +570,15 @@ def _in(ids: list[str]) -> str:
 
 def count_events(conn: sqlite3.Connection, story_id: str | None = None) -> int:
     if story_id is None:
-        return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
-    return int(conn.execute("SELECT count(*) FROM events WHERE story_id = ?", (story_id,)).fetchone()[0])
+        return int(conn.execute("SELECT count(*) FROM event_summaries").fetchone()[0])
+    return int(conn.execute("SELECT count(*) FROM event_summaries WHERE story_id = ?", (story_id,)).fetchone()[0])
 
 
 def event_rows(conn: sqlite3.Connection, ids: list[str]) -> list[EventRow]:
     """Listing rows for the given event ids (in that order; unknown ids left out)."""
     if not ids:
         return []
-    rows = {
-        r["id"]: r for r in conn.execute(
-            "SELECT id, story_id, date, coalesce(json_extract(data, '$.title'), '') AS title, "
-            "json_array_length(data, '$.article_ids') AS n_articles, "
-            "coalesce(json_extract(data, '$.independent_sources'), 0) AS indep, "
-            "coalesce(json_array_length(data, '$.discrepancies'), 0) AS n_disc "
-            f"FROM events WHERE id IN ({_in(ids)})", ids)
-    }
+    rows = {r["id"]: r for r in conn.execute(f"SELECT * FROM event_summaries WHERE id IN ({_in(ids)})", ids)}
     outlets: dict[str, tuple[int, int]] = {
         r["event_id"]: (r["outlets"], r["unknown"]) for r in conn.execute(
             "SELECT event_id, count(DISTINCT source) AS outlets, sum(source IS NULL OR source = '') AS unknown "
@@ -567,9 +590,8 @@ def event_rows(conn: sqlite3.Connection, ids: list[str]) -> list[EventRow]:
         if r is None:
             continue
         n_outlets, unknown = outlets.get(ident, (0, 0))
-        out.append(EventRow(r["id"], r["title"], (r["date"] or None) and r["date"][:10], r["story_id"],
-                            int(r["n_articles"] or 0), int(n_outlets), int(unknown or 0), int(r["indep"]),
-                            int(r["n_disc"])))
+        out.append(EventRow(r["id"], r["title"], r["date"] or None, r["story_id"], int(r["articles"]),
+                            int(n_outlets), int(unknown or 0), int(r["independent_sources"]), int(r["discrepancies"])))
     return out
 
 
@@ -578,8 +600,21 @@ def list_events(conn: sqlite3.Connection, limit: int = 50, offset: int = 0,
     """A page of events, newest first and undated last (`count_events` gives the total)."""
     where, args = ("WHERE e.story_id = ?", [story_id]) if story_id is not None else ("", [])
     ids = [r[0] for r in conn.execute(
-        f"SELECT e.id FROM events e {where} ORDER BY {_EVENT_ORDER} LIMIT ? OFFSET ?", (*args, limit, offset))]
+        f"SELECT e.id FROM event_summaries e {where} ORDER BY {_EVENT_ORDER} LIMIT ? OFFSET ?",
+        (*args, limit, offset))]
     return event_rows(conn, ids)
+
+
+def get_event_data(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:
+    """One event as stored (the `to_dict` of its `Event`, with defaults for fields added to the
+    model since it was saved), without building the dataclasses."""
+    row = conn.execute("SELECT data FROM events WHERE id = ?", (event_id,)).fetchone()
+    return {**_event_defaults(), **json.loads(row["data"])} if row else None
+
+
+@cache
+def _event_defaults() -> dict[str, Any]:
+    return to_dict(Event(id="", article_ids=[]))
 
 
 def get_event(conn: sqlite3.Connection, event_id: str) -> Event | None:
@@ -621,8 +656,8 @@ def list_stories(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> 
     rows = conn.execute(
         "SELECT s.id, coalesce(json_extract(s.data, '$.title'), '') AS title, "
         "json_array_length(s.data, '$.event_ids') AS n_events, "
-        "(SELECT min(substr(e.date, 1, 10)) FROM events e WHERE e.story_id = s.id) AS first, "
-        "(SELECT max(substr(e.date, 1, 10)) FROM events e WHERE e.story_id = s.id) AS last "
+        "(SELECT min(e.date) FROM event_summaries e WHERE e.story_id = s.id) AS first, "
+        "(SELECT max(e.date) FROM event_summaries e WHERE e.story_id = s.id) AS last "
         "FROM stories s ORDER BY (last IS NULL), last DESC, s.id LIMIT ? OFFSET ?", (limit, offset))
     return [StoryRow(r["id"], r["title"], int(r["n_events"] or 0), r["first"], r["last"]) for r in rows]
 
@@ -682,6 +717,17 @@ class ArticleFilter:
         return (" AND ".join(clauses) or "1"), args
 
 
+def article_rows(conn: sqlite3.Connection, ids: list[str]) -> dict[str, ArticleRow]:
+    """Listing rows (no text) of the given article ids, by id."""
+    unique = list(dict.fromkeys(ids))
+    out: dict[str, ArticleRow] = {}
+    for start in range(0, len(unique), 500):
+        chunk = unique[start:start + 500]
+        for r in conn.execute(f"SELECT {_ARTICLE_ROW} FROM articles a WHERE a.id IN ({_in(chunk)})", chunk):
+            out[r["id"]] = _article_row(r)
+    return out
+
+
 def list_articles(conn: sqlite3.Connection, filters: ArticleFilter | None = None, limit: int = 50,
                   offset: int = 0) -> tuple[int, list[ArticleRow]]:
     """(total, a page of articles) matching `filters`, newest first, undated last."""
@@ -710,7 +756,7 @@ def list_outlets(conn: sqlite3.Connection) -> list[OutletRow]:
 
 def outlet_events(conn: sqlite3.Connection, source: str, limit: int = 50, offset: int = 0) -> tuple[int, list[EventRow]]:
     """(total, a page of) the events an outlet reported, newest first."""
-    base = ("FROM events e WHERE e.id IN (SELECT DISTINCT event_id FROM articles WHERE source = ? "
+    base = ("FROM event_summaries e WHERE e.id IN (SELECT DISTINCT event_id FROM articles WHERE source = ? "
             "AND event_id IS NOT NULL)")
     total = conn.execute(f"SELECT count(*) {base}", (source,)).fetchone()[0]
     ids = [r[0] for r in conn.execute(f"SELECT e.id {base} ORDER BY {_EVENT_ORDER} LIMIT ? OFFSET ?",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 pytest.importorskip("fastapi", reason="server extra (fastapi) not installed")
@@ -125,3 +127,30 @@ def test_store_must_exist_and_be_a_store(tmp_path):
     bad.write_bytes(b"not a database at all" * 100)
     with pytest.raises(store.StoreError):
         create_app(bad)
+
+
+def test_event_fast_path_equals_the_contract_function(served):
+    """The API builds an event from its stored JSON; it must equal contract.event_dict."""
+    client, app = served
+    from storyweave.render.contract import event_dict
+    from storyweave.server.api import contract_event_data
+
+    conn = app.state.readers.get()
+    for row in store.list_events(conn, 50, 0):
+        event = store.get_event(conn, row.id)
+        members = store.get_articles(conn, event.article_ids)
+        expected = event_dict(event, members)
+        got = client.get(f"/api/v1/events/{row.id}").json()
+        assert {k: v for k, v in got.items() if k != "articles"} == expected
+        fast = contract_event_data(store.get_event_data(conn, row.id))
+        assert fast == {k: v for k, v in expected.items() if k != "sources"}
+
+
+def test_event_summaries_follow_the_events_table(served):
+    _, app = served
+    conn = app.state.readers.get()
+    stored = {r["id"]: json.loads(r["data"]) for r in conn.execute("SELECT id, data FROM events")}
+    rows = store.list_events(conn, 500, 0)
+    assert {r.id for r in rows} == set(stored)
+    for r in rows:
+        assert (r.title, r.articles) == (stored[r.id]["title"], len(stored[r.id]["article_ids"]))

@@ -82,6 +82,9 @@ class Readers:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = store.connect(self.db)
+            conn.execute("PRAGMA query_only = 1")  # readers never write
+            conn.execute("PRAGMA cache_size = -65536")  # 64 MB page cache per reader
+            conn.execute("PRAGMA mmap_size = 268435456")  # read through the OS page cache
             conn.set_trace_callback(self._trace)
             self._local.conn = conn
         return conn
@@ -151,7 +154,7 @@ def create_app(
     # outermost first: the body limit acts before anything reads the body; ETags are computed
     # on the uncompressed body, then gzip compresses it
     app.add_middleware(ETagMiddleware)
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body)
     return app
 

@@ -9,12 +9,12 @@ import sqlite3
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import TypeAdapter, ValidationError
 
 from storyweave import store
 from storyweave.model import Article as ArticleModel
-from storyweave.render.contract import article_dict, event_dict, story_dict
+from storyweave.render.contract import article_dict, story_dict
 from storyweave.server import models as m
 
 PREFIX = "/api/v1"
@@ -23,16 +23,24 @@ NOT_FOUND = {404: {"model": m.Error, "description": "No such object."}}
 
 
 def db(request: Request) -> sqlite3.Connection:
+    """This thread's read connection (called inside each endpoint, on the thread that uses it)."""
     return request.app.state.readers.get()
 
-
-Conn = Annotated[sqlite3.Connection, Depends(db)]
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 
 
-def event_summary(row: store.EventRow) -> m.EventSummary:
-    return m.EventSummary(**row.__dict__, url=f"{PREFIX}/events/{row.id}")
+def event_summary(row: store.EventRow) -> dict[str, Any]:
+    return {**row.__dict__, "url": f"{PREFIX}/events/{row.id}"}
+
+
+def fast_json(data: Any) -> Response:
+    """The hot GET endpoints answer with their JSON directly: the data is the contract's own
+    (contract.event_dict / article_dict, whose models tests/server check against the schema),
+    so re-validating it through pydantic on every request would only cost time. The declared
+    `response_model` still documents the response in /openapi.json."""
+    return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                    media_type="application/json")
 
 
 def article_summary(row: store.ArticleRow) -> m.ArticleSummary:
@@ -47,49 +55,63 @@ def filters(
     date_to: Annotated[str | None, Query(alias="to", pattern=r"^\d{4}-\d{2}-\d{2}$",
                                          description="Published on or before (YYYY-MM-DD).")] = None,
     entity: Annotated[str | None, Query(description="Only articles that mention this entity.")] = None,
-    conn: sqlite3.Connection = Depends(db),
-) -> store.ArticleFilter:
-    ids = None
+) -> tuple[store.ArticleFilter, str | None]:
+    return store.ArticleFilter(date_from, date_to, outlet or None, language or None), entity or None
+
+
+def resolve(conn: sqlite3.Connection, flt: tuple[store.ArticleFilter, str | None]) -> store.ArticleFilter:
+    """The filter with the entity turned into the ids of the articles that mention it."""
+    article_filter, entity = flt
     if entity:
-        ids = sorted({i for mention in store.entity_mentions(conn, entity) for i in mention.article_ids})
-    return store.ArticleFilter(date_from, date_to, outlet or None, language or None, ids)
+        article_filter.article_ids = sorted({i for m in store.entity_mentions(conn, entity) for i in m.article_ids})
+    return article_filter
 
 
-Filters = Annotated[store.ArticleFilter, Depends(filters)]
+Filters = Annotated[tuple[store.ArticleFilter, str | None], Depends(filters)]
 
 
 @router.get("/events", response_model=m.Page[m.EventSummary], summary="List events, newest first")
-def list_events(conn: Conn, limit: Limit = 50, offset: Offset = 0, story_id: str | None = None):
+async def list_events(request: Request, limit: Limit = 50, offset: Offset = 0, story_id: str | None = None):
+    conn = db(request)
+    # async: a few ms of SQLite on the event loop beats a thread-pool hop per request
     rows = store.list_events(conn, limit, offset, story_id)
-    return m.Page[m.EventSummary](total=store.count_events(conn, story_id), limit=limit, offset=offset,
-                                  items=[event_summary(r) for r in rows])
+    return fast_json({"total": store.count_events(conn, story_id), "limit": limit, "offset": offset,
+                      "items": [event_summary(r) for r in rows]})
 
 
 @router.get("/events/{event_id:path}", response_model=m.EventDetail, responses=NOT_FOUND,
             summary="One event's briefing with its articles")
-def get_event(event_id: str, conn: Conn):
-    event = store.get_event(conn, event_id)
-    if event is None:
+async def get_event(event_id: str, request: Request):
+    conn = db(request)
+    data = store.get_event_data(conn, event_id)
+    if data is None:
         raise HTTPException(404, f"no event {event_id!r}")
-    members = store.get_articles(conn, event.article_ids)
-    data = event_dict(event, members)
-    data["articles"] = [
-        m.ArticleSummary(id=a.id, title=a.title, source=a.source, published=a.date, language=a.language,
-                         event_id=a.event_id, duplicate_of=a.duplicate_of)
-        for a in (members[i] for i in event.article_ids if i in members)
-    ]
-    return data
+    rows = store.article_rows(conn, data["article_ids"])  # no article text: the listing fields only
+    data = contract_event_data(data)
+    data["sources"] = sorted({r.source for r in rows.values() if r.source})
+    data["articles"] = [rows[i].__dict__ for i in data["article_ids"] if i in rows]
+    return fast_json(data)
+
+
+def contract_event_data(data: dict[str, Any]) -> dict[str, Any]:
+    """`contract.event_dict` on the stored JSON of an event (same output, without rebuilding the
+    dataclasses): ISO date, undated timeline entries as null."""
+    from storyweave.render.contract import _iso_date, _timeline
+
+    return {**data, "date": _iso_date(data.get("date")), "timeline": _timeline(data.get("timeline") or [])}
 
 
 @router.get("/stories", response_model=m.Page[m.StorySummary], summary="List stories, latest first")
-def list_stories(conn: Conn, limit: Limit = 50, offset: Offset = 0):
+def list_stories(request: Request, limit: Limit = 50, offset: Offset = 0):
+    conn = db(request)
     rows = store.list_stories(conn, limit, offset)
     return m.Page[m.StorySummary](total=store.count_stories(conn), limit=limit, offset=offset,
                                   items=[m.StorySummary(**r.__dict__) for r in rows])
 
 
 @router.get("/stories/{story_id:path}", response_model=m.Story, responses=NOT_FOUND, summary="One story")
-def get_story(story_id: str, conn: Conn):
+def get_story(story_id: str, request: Request):
+    conn = db(request)
     story = store.get_story(conn, story_id)
     if story is None:
         raise HTTPException(404, f"no story {story_id!r}")
@@ -97,34 +119,39 @@ def get_story(story_id: str, conn: Conn):
 
 
 @router.get("/articles", response_model=m.Page[m.ArticleSummary], summary="List articles, newest first")
-def list_articles(conn: Conn, flt: Filters, limit: Limit = 50, offset: Offset = 0):
-    total, rows = store.list_articles(conn, flt, limit, offset)
+def list_articles(request: Request, flt: Filters, limit: Limit = 50, offset: Offset = 0):
+    conn = db(request)
+    total, rows = store.list_articles(conn, resolve(conn, flt), limit, offset)
     return m.Page[m.ArticleSummary](total=total, limit=limit, offset=offset, items=[article_summary(r) for r in rows])
 
 
 @router.get("/articles/{article_id:path}", response_model=m.Article, responses=NOT_FOUND, summary="One article")
-def get_article(article_id: str, conn: Conn):
+async def get_article(article_id: str, request: Request):
+    conn = db(request)
     article = store.get_article(conn, article_id)
     if article is None:
         raise HTTPException(404, f"no article {article_id!r}")
-    return article_dict(article)
+    return fast_json(article_dict(article))
 
 
 @router.get("/search", response_model=m.Page[m.SearchHit], summary="Full-text search (FTS5) with filters")
-def search(conn: Conn, flt: Filters, q: Annotated[str, Query(min_length=1, description="Words or an FTS5 query.")],
+def search(request: Request, flt: Filters, q: Annotated[str, Query(min_length=1, description="Words or an FTS5 query.")],
            limit: Limit = 20, offset: Offset = 0):
-    total, hits = store.search_articles(conn, q, flt, limit, offset)
+    conn = db(request)
+    total, hits = store.search_articles(conn, q, resolve(conn, flt), limit, offset)
     return m.Page[m.SearchHit](total=total, limit=limit, offset=offset, items=[m.SearchHit(**h.__dict__) for h in hits])
 
 
 @router.get("/outlets", response_model=list[dict[str, Any]], summary="Known outlets, most articles first")
-def outlets(conn: Conn):
+def outlets(request: Request):
+    conn = db(request)
     return [o.__dict__ for o in store.list_outlets(conn)]
 
 
 @router.get("/entities/{name:path}", response_model=list[dict[str, Any]], responses=NOT_FOUND,
             summary="The events an entity (name or alias) appears in")
-def entity(name: str, conn: Conn):
+def entity(name: str, request: Request):
+    conn = db(request)
     mentions = store.entity_mentions(conn, name)
     if not mentions:
         raise HTTPException(404, f"no entity {name!r}")
@@ -132,13 +159,15 @@ def entity(name: str, conn: Conn):
 
 
 @router.get("/runs", response_model=list[m.Run], summary="Run log, most recent first")
-def runs(conn: Conn, limit: Annotated[int, Query(ge=1, le=500)] = 20):
+def runs(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 20):
+    conn = db(request)
     return [r.__dict__ for r in store.runs(conn, limit)]
 
 
 @router.get("/briefings.json", response_model=m.Briefings,
             summary="Everything, as the briefings.json contract (reads the whole store)")
-def briefings(conn: Conn):
+def briefings(request: Request):
+    conn = db(request)
     from storyweave.render.contract import to_briefings
 
     return to_briefings(store.load_corpus(conn, with_cache=False))
