@@ -113,7 +113,7 @@ def create_app(
 
     from storyweave import __version__
     from storyweave.server import api, pages
-    from storyweave.server.jobs import JobQueue
+    from storyweave.server.jobs import JobQueue, in_worker_process
     from storyweave.server.middleware import BodyLimitMiddleware, ETagMiddleware
 
     db_path = Path(db)
@@ -124,23 +124,7 @@ def create_app(
     settings = settings or Settings()
 
     def work(articles):
-        from storyweave.engines.local import StageError, ingest
-
-        conn = store.connect(db_path)
-        try:
-            result = ingest(conn, articles, settings=settings, command="api", inputs=["api"])
-        except StageError as exc:
-            raise RuntimeError(f"{exc}; nothing was stored") from exc
-        finally:
-            conn.close()
-        by_id = result.corpus.by_id()
-        return {
-            "run_id": result.run_id,
-            "new": result.merge.new, "updated": result.merge.updated, "unchanged": result.merge.unchanged,
-            "repeated": result.merge.repeated,
-            "events": {a.id: by_id[a.id].event_id for a in articles if a.id in by_id},
-            "changes": result.corpus.changes,
-        }
+        return in_worker_process(str(db_path), settings, articles)
 
     app = FastAPI(title="storyweave", version=__version__, docs_url=None, redoc_url=None,
                   description="Events, stories and cited briefings from news reports. JSON API under `/api/v1`; "
