@@ -381,7 +381,9 @@ def write_results(work: Path, sections: dict[str, list[dict]], store_counts: dic
     for title, rows in sections.items():
         lines += [f"## {title}", "", "| requests | kind | n | errors | p50 ms | p99 ms | max ms |", "|---|---|---|---|---|---|---|"]
         for r in rows:
-            lines.append(f"| {r['rate']}/s × {r['seconds']} s, ingest {r['ingest']} | {r['kind']} | {r['requests']} | "
+            what = (f"{r['rate']}/s × {r['seconds']} s, ingest {r['ingest']}" if r["seconds"]
+                    else "one at a time, no ingest")
+            lines.append(f"| {what} | {r['kind']} | {r['requests']} | "
                          f"{r['errors']} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} |")
         extra = {k: rows[0][k] for k in ("elapsed_s", "server_cpu_s", "server_cpu_ms_per_request", "generator_cpu_s",
                                          "load_average_1min_at_end", "ingest_still_running_at_end") if k in rows[0]}
