@@ -36,9 +36,8 @@ def test_unreadable_token_file_is_one_line(runner, tmp_path):
 
 
 def test_binds_to_loopback_by_default(runner):
-    import click
     import typer.main
 
     command = typer.main.get_command(app).commands["serve"]
-    host = next(p for p in command.params if isinstance(p, click.Option) and p.name == "host")
+    host = next(p for p in command.params if p.name == "host")
     assert host.default == "127.0.0.1"

@@ -134,7 +134,7 @@ def test_add_form_with_token_posts_and_links_the_event(page, base_url):
     # test_server_security.py); the form posts, polls the job and links the article's event
     page.goto(base_url + "/")
     assert page.locator("#add-form").count() == 1
-    from conftest import TOKEN
+    from serverdata import TOKEN
 
     page.fill('#add-form input[name="id"]', "b1")
     page.fill('#add-form input[name="token"]', TOKEN)
