@@ -37,7 +37,7 @@ app = typer.Typer(
     help="News event intelligence: many reports from many outlets -> one verified, cited briefing per event.",
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,  # help text is shown literally: `pip install storyweave[ray]` keeps its brackets
 )
 _console = Console(stderr=True)
 
@@ -48,7 +48,8 @@ MAX_CHARS_OPTION = typer.Option(Settings().max_article_chars, "--max-article-cha
                                 help="Longer articles are analysed on their first part only (full text stored).")
 LOCK_TIMEOUT_OPTION = typer.Option(60.0, "--lock-timeout", min=0.0,
                                    help="Seconds to wait for another storyweave process writing the same store.")
-PATHS_ARGUMENT = typer.Argument(..., help="Files or folders (searched recursively): .txt, .html, .json/.jsonl, RSS/Atom.")
+PATHS_ARGUMENT = typer.Argument(..., help="Files or folders (searched recursively): .txt, .html, .json/.jsonl, RSS/Atom; "
+                                "`-` reads JSON Lines articles from stdin.")
 
 
 def _error(line: str) -> None:
@@ -70,8 +71,76 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no messages on stderr (errors still "
+                               "shown); data on stdout is unchanged."),
 ) -> None:
     """storyweave: duplicates, events, stories and a cited briefing per event, from news reports."""
+    _console.quiet = quiet
+    _STATE["quiet"] = quiet
+
+
+# ---------------------------------------------------------------------------------------------
+# output of listings: data on stdout in the chosen format, messages on stderr
+
+_STATE: dict[str, Any] = {"quiet": False}
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+FORMAT_OPTION = typer.Option("table", "--format", "-f", help="Output format: table, json, jsonl, csv or tsv "
+                             "(tables show full ids and texts when stdout is not a terminal).")
+JSON_OPTION = typer.Option(False, "--json", help="Same as --format json.")
+
+
+def _message(line: str) -> None:
+    """A message for people (not data): stderr, silenced by --quiet."""
+    if not _STATE["quiet"]:
+        typer.echo(line, err=True)
+
+
+def _output_format(fmt: str, as_json: bool) -> str:
+    fmt = "json" if as_json else fmt.lower()
+    if fmt not in FORMATS:
+        _fail(f"--format: unknown format '{fmt}' (choose {', '.join(FORMATS)})", 2)
+    return fmt
+
+
+def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, headers: list[str] | None = None,
+          truncate: dict[str, int] | None = None) -> None:
+    """Print `rows` (dicts with `columns`) to stdout as a table, JSON, JSON Lines, CSV or TSV.
+
+    Tables are Rich tables with markup off (data such as `[satellite]` is shown as it is); on a
+    terminal, the columns in `truncate` are cut to fit, elsewhere nothing is cut."""
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt in ("csv", "tsv"):
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        sys.stdout.write(buffer.getvalue())
+    else:
+        from rich.text import Text
+
+        console = Console(markup=False, highlight=False, emoji=False)
+        tty = console.is_terminal
+        if not tty:
+            console = Console(markup=False, highlight=False, emoji=False, width=1_000_000, soft_wrap=True)
+        table = Table(*(headers or columns), box=None, header_style="bold")
+        for row in rows:
+            cells = []
+            for c in columns:
+                text = " ".join(("" if row.get(c) is None else str(row.get(c))).split("\n"))
+                limit = (truncate or {}).get(c)
+                if tty and limit and len(text) > limit:
+                    text = text[: limit - 1] + "…"
+                cells.append(Text(text))
+            table.add_row(*cells)
+        console.print(table)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,7 +189,11 @@ def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool =
     if max_article_chars:
         settings.max_article_chars = max_article_chars
     with _console.status("reading inputs…"):
-        articles, errors = read_paths([str(p) for p in paths], max_bytes=settings.max_file_mb * 2**20)
+        files = [str(p) for p in paths if str(p) != "-"]
+        articles, errors = read_paths(files, max_bytes=settings.max_file_mb * 2**20) if files else ([], [])
+    if len(files) < len(paths):  # `-`: JSON Lines articles on stdin
+        more, bad = _read_stdin_jsonl()
+        articles, errors = articles + more, errors + bad
     checkpoint("read")
     for error in errors:
         _error(str(error))
@@ -170,6 +243,25 @@ def _ingest_locked(db: Path, articles: list, errors: list[ReadError], settings: 
     finally:
         conn.close()
     raise AssertionError("unreachable")
+
+
+def _read_stdin_jsonl() -> tuple[list, list[ReadError]]:
+    """Articles from JSON Lines on stdin (one object a line, the fields of a .jsonl file); bad
+    lines are reported as `-:LINE: reason` and skipped."""
+    from storyweave.readers._common import BadInput
+    from storyweave.readers.jsonl import article_from_object
+
+    articles, errors = [], []
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            articles.append(article_from_object(json.loads(line), Path("-"), default_id=f"stdin-{number}"))
+        except json.JSONDecodeError as exc:
+            errors.append(ReadError("-", f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})"))
+        except BadInput as exc:
+            errors.append(ReadError("-", f"line {number}: {exc}"))
+    return articles, errors
 
 
 def _reason(error: ReadError) -> str:
@@ -400,14 +492,13 @@ def _jsonable(obj: Any) -> Any:
 
 
 @app.command()
-def stages() -> None:
+def stages(fmt: str = FORMAT_OPTION, as_json: bool = JSON_OPTION) -> None:
     """List the pipeline stages in the order they run."""
     from storyweave.pipeline import STAGES
 
-    table = Table("#", "stage", "what it does", box=None, header_style="bold")
-    for index, stage in enumerate(STAGES, 1):
-        table.add_row(str(index), stage.name, stage.doc)
-    Console().print(table)
+    fmt = _output_format(fmt, as_json)
+    rows = [{"index": i, "name": stage.name, "doc": stage.doc} for i, stage in enumerate(STAGES, 1)]
+    _emit(rows, ["index", "name", "doc"], fmt, headers=["#", "stage", "what it does"])
 
 
 @app.command()
@@ -423,17 +514,22 @@ def search(
     query: str = typer.Argument(..., help="Words or an FTS5 query (\"exact phrase\", a OR b, prefix*)."),
     db: Path = DB_OPTION,
     limit: int = typer.Option(20, "--limit", "-n", min=1),
+    fmt: str = FORMAT_OPTION,
+    as_json: bool = JSON_OPTION,
 ) -> None:
-    """Full-text search over the stored articles."""
+    """Full-text search over the stored articles (matched words in [brackets]); exit 1 when nothing matches."""
+    fmt = _output_format(fmt, as_json)
     _load_store(db) if not db.exists() else None
     hits = store.search(db, query, limit)
-    if not hits:
-        typer.echo("no matches")
+    rows = [{"id": h.id, "event_id": h.event_id, "source": h.source, "title": h.title, "snippet": h.snippet}
+            for h in hits]
+    if not hits and fmt == "table":
+        _message("no matches")
         raise typer.Exit(1)
-    table = Table("article", "event", "outlet", "title", "match", box=None, header_style="bold")
-    for hit in hits:
-        table.add_row(hit.id, hit.event_id or "", hit.source or "", hit.title or "", hit.snippet)
-    Console().print(table)
+    _emit(rows, ["id", "event_id", "source", "title", "snippet"], fmt,
+          headers=["article", "event", "outlet", "title", "match"], truncate={"title": 40})
+    if not hits:
+        raise typer.Exit(1)
 
 
 def _load_store(db: Path) -> Corpus:
@@ -447,28 +543,33 @@ def _load_store(db: Path) -> Corpus:
 
 
 @app.command(name="events")
-def list_events(db: Path = DB_OPTION) -> None:
-    """List the stored events (date, title, story, articles, outlets, independent sources)."""
-    corpus = _load_store(db)
-    by_id = corpus.by_id()
-    console = Console()
-    id_w = max((len(e.id) for e in corpus.events), default=5)
-    story_w = max((len(e.story_id or "") for e in corpus.events), default=5)
-    title_w = max(12, console.width - (id_w + 10 + story_w + 4 + 4 + 5) - 2 * 7)
-    table = Table(box=None, header_style="bold")
-    table.add_column("event", no_wrap=True)
-    table.add_column("date", no_wrap=True)
-    table.add_column("title", no_wrap=True, max_width=title_w, overflow="ellipsis")
-    table.add_column("story", no_wrap=True)
-    for name in ("arts", "outl", "indep"):
-        table.add_column(name, justify="right", no_wrap=True)
-    for e in sorted(corpus.events, key=lambda e: (e.date or "9999", e.id)):
-        members = [by_id[i] for i in e.article_ids if i in by_id]
-        outlets = {a.source for a in members if a.source} | {("?", a.id) for a in members if not a.source}
-        title = e.title if len(e.title) <= title_w else e.title[: title_w - 1] + "…"
-        table.add_row(e.id, e.date or "", title, e.story_id or "", str(len(e.article_ids)), str(len(outlets)),
-                      str(e.independent_sources or ""))
-    console.print(table)
+def list_events(
+    db: Path = DB_OPTION,
+    fmt: str = FORMAT_OPTION,
+    as_json: bool = JSON_OPTION,
+    limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most this many events."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many events first."),
+) -> None:
+    """List the stored events, newest first, undated last (date, title, story, articles, known
+    outlets, articles of unknown outlet, independent sources)."""
+    fmt = _output_format(fmt, as_json)
+    if not db.exists():
+        _fail(f"{db}: no such store")
+    try:
+        conn = store.connect(db)
+        try:
+            total = store.count_events(conn)
+            rows = store.list_events(conn, limit or max(total, 1), offset)
+        finally:
+            conn.close()
+    except (store.StoreError, sqlite3.Error) as exc:
+        _fail(f"{db}: {exc}", 2)
+    data = [{"id": r.id, "date": r.date, "title": r.title, "story_id": r.story_id, "articles": r.articles,
+             "outlets": r.outlets, "unknown_outlet_articles": r.unknown_outlet_articles,
+             "independent_sources": r.independent_sources, "discrepancies": r.discrepancies} for r in rows]
+    _emit(data, ["id", "date", "title", "story_id", "articles", "outlets", "unknown_outlet_articles",
+                 "independent_sources"], fmt,
+          headers=["event", "date", "title", "story", "arts", "outl", "unkn", "indep"], truncate={"title": 60})
 
 
 @app.command()
@@ -493,20 +594,23 @@ def show(
 
 
 @app.command(name="runs")
-def list_runs(db: Path = DB_OPTION, limit: int = typer.Option(10, "--limit", "-n", min=1)) -> None:
+def list_runs(db: Path = DB_OPTION, limit: int = typer.Option(10, "--limit", "-n", min=1),
+              fmt: str = FORMAT_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Show the most recent runs recorded in the store (counts and changes)."""
+    fmt = _output_format(fmt, as_json)
     if not db.exists():
         _fail(f"{db}: no such store")
-    table = Table("run", "finished", "command", "read", "new", "updated", "failed", "events", "stories", "changes",
-                  box=None, header_style="bold")
     records = store.runs(db, limit)
-    for r in records:
-        c = r.counts
-        table.add_row(str(r.id), r.finished[:16].replace("T", " "), r.command, *(str(c.get(k, "")) for k in
-                      ("read", "new", "updated", "failed", "events", "stories")), str(len(r.changes)))
-    Console().print(table)
+    if fmt in ("json", "jsonl"):
+        _emit([r.__dict__ for r in records], [], fmt)
+        return
+    rows = [{"id": r.id, "finished": r.finished if fmt != "table" else r.finished[:16].replace("T", " "),
+             "command": r.command, **{k: r.counts.get(k, "") for k in ("read", "new", "updated", "failed", "events", "stories")},
+             "changes": len(r.changes)} for r in records]
+    _emit(rows, ["id", "finished", "command", "read", "new", "updated", "failed", "events", "stories", "changes"], fmt,
+          headers=["run", "finished", "command", "read", "new", "updated", "failed", "events", "stories", "changes"])
     failed = store.failed_articles(db)
-    if failed:  # still failed now (a later run that read them again may have fixed others)
+    if failed and fmt == "table":  # still failed now (a later run that read them again may have fixed others)
         typer.echo(f"{_plural(len(failed), 'article')} stored as failed (retried when read again):")
         for article in failed:
             typer.echo(f"  {article.path or article.id}: {article.id}: {article.failure}")
@@ -514,24 +618,37 @@ def list_runs(db: Path = DB_OPTION, limit: int = typer.Option(10, "--limit", "-n
 
 @app.command()
 def serve(
-    db: Path = DB_OPTION,
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    db: Path = typer.Option(Path(store.DEFAULT_DB), "--db", help="SQLite store (must exist unless --create)."),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on (default: this machine only)."),
     port: int = typer.Option(8000, help="Port."),
+    create: bool = typer.Option(False, "--create", help="Create an empty store if --db does not exist."),
+    token_file: Path | None = typer.Option(None, "--token-file", help="File holding the token that write "
+                                           "requests must send (default: $STORYWEAVE_TOKEN; none: writes get 403)."),
+    max_body: int = typer.Option(20 * 1024 * 1024, "--max-body", min=1, help="Largest request body in bytes (413 above)."),
 ) -> None:
-    """Serve the store over a REST API and a small web page (needs fastapi + uvicorn)."""
+    """Serve the store: web pages at / and a REST API at /api/v1 (docs at /docs)."""
     try:
         import uvicorn
 
-        from storyweave.server import create_app
+        from storyweave.server import create_app, read_token_file
     except ImportError as exc:
         _fail(f"the server needs fastapi and uvicorn ({exc})", 2)
+    kwargs: dict[str, Any] = {}
+    if token_file is not None:
+        try:
+            kwargs["token"] = read_token_file(token_file)
+        except ValueError as exc:
+            _fail(str(exc), 2)
     try:
-        if db.exists():  # a new store is created by create_app; an existing one must be intact
+        if db.exists():  # an existing store must be intact
             store.check(db)
-        app_ = create_app(db)
+        application = create_app(db, create=create, max_body=max_body, **kwargs)
+    except FileNotFoundError as exc:
+        _fail(str(exc), 2)
     except (store.StoreError, sqlite3.Error) as exc:
-        _fail(f"{db}: cannot serve this store ({exc})".replace("\n", " "), EXIT_FAILED)
-    uvicorn.run(app_, host=host, port=port)
+        _fail(f"{db}: not a usable storyweave store ({str(exc).splitlines()[0]})" if str(db) not in str(exc)
+              else str(exc).splitlines()[0], 2)
+    uvicorn.run(application, host=host, port=port)
 
 
 def entry() -> None:  # pragma: no cover - console script convenience

@@ -10,7 +10,7 @@ Field names mirror the output contract in `render/briefings.schema.json`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 DuplicateKind = Literal["exact", "near", "rewrite", "translation"]
@@ -64,6 +64,30 @@ class Article:
     def date(self) -> str | None:
         """Publication date as `YYYY-MM-DD`, or None."""
         return self.published[:10] if self.published else None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """An article from a plain dict (e.g. one line of a JSON Lines file).
+
+        Keys that are `Article` fields are used as they are; every other key goes to
+        `metadata` (merged with a given `metadata` dict). `id` and `text` are required;
+        `raw_text` defaults to `text`.
+
+        >>> a = Article.from_dict({"id": "a1", "text": "Rain in Oslo.", "source": "Post", "section": "weather"})
+        >>> a.source, a.metadata
+        ('Post', {'section': 'weather'})
+        """
+        if not isinstance(data, dict):
+            raise TypeError(f"Article.from_dict expects a dict, got {type(data).__name__}")
+        names = {f.name for f in fields(cls)} - {"is_new"}
+        missing = [k for k in ("id", "text") if not isinstance(data.get(k), str) or not data.get(k)]
+        if missing:
+            raise ValueError(f"article {data.get('id', '?')!r}: missing or empty {', '.join(missing)}")
+        known = {k: v for k, v in data.items() if k in names}
+        extra = {k: v for k, v in data.items() if k not in names and k != "is_new"}
+        known["metadata"] = {**dict(known.get("metadata") or {}), **extra}
+        known.setdefault("raw_text", known["text"])
+        return cls(**known)
 
 
 @dataclass

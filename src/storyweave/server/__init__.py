@@ -1,144 +1,146 @@
-"""REST API and a small web UI over the store (FastAPI).
+"""REST API (`/api/v1`) and web UI (`/`) over the store (FastAPI).
 
-GET  /                 the HTML report of everything stored, with a form to add an article
-GET  /events           event list (id, title, date, story, counts); ?story_id= ?q= filter
-GET  /events/{id}      one event's full briefing (contract fields) and its articles
-GET  /stories          stories with their event ids and timeline
-GET  /articles/{id}    one article (contract fields)
-GET  /search?q=        full-text search over stored articles
-GET  /briefings.json   the whole store as the briefings.json output contract
-GET  /runs             the run log (counts and changes of each run)
-POST /articles         add one article or a list: merged by id, stages run, store saved
+Every request opens (per worker thread, once) its own SQLite connection and runs the SQL its
+answer needs (`store.list_events`, `store.get_event`, ...): nothing loads the whole store,
+except the explicit export `GET /api/v1/briefings.json`.
 
-Writes are serialised with a lock (one pipeline run at a time); reads open their own
-SQLite connection per request.
+    GET  /api/v1/events?limit&offset&story_id   page of events (newest first, undated last)
+    GET  /api/v1/events/{id}                    one event's briefing and its articles
+    GET  /api/v1/stories, /stories/{id}         stories
+    GET  /api/v1/articles?..., /articles/{id}   articles (filters: outlet, language, date range)
+    GET  /api/v1/search?q=...                   full-text search (FTS5) with the same filters
+    GET  /api/v1/outlets, /entities/{name}      outlets; the events an entity appears in
+    GET  /api/v1/runs                           the run log
+    POST /api/v1/articles                       token; 202 and a job URL, processed in the background
+    GET  /api/v1/jobs/{id}                      job status and result
+    GET  /docs, /openapi.json                   API docs (Swagger UI from locally installed files)
+
+Security: writes need the token (`STORYWEAVE_TOKEN` or `--token-file`, compared in constant
+time) and answer 403 when none is configured; request bodies over `max_body` bytes get 413
+before they are read; all article text is escaped by jinja2's autoescaping; ids only ever
+reach SQL as bound parameters, never a file path.
 """
 
 from __future__ import annotations
 
+import hmac
+import os
+import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import Body, FastAPI, HTTPException, Query
-from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
-
-from storyweave import __version__, store
-from storyweave.model import Article, Corpus
-from storyweave.render.contract import article_dict, event_dict, story_dict
+from storyweave import store
+from storyweave.server.middleware import DEFAULT_MAX_BODY
 from storyweave.settings import Settings
 
-
-class ArticleIn(BaseModel):
-    """An article posted to the API (the same fields a JSON input file may carry)."""
-
-    id: str = Field(min_length=1, max_length=500)
-    text: str = Field(min_length=1)
-    source: str | None = None
-    url: str | None = None
-    title: str | None = None
-    published: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}")
-    language: str | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
-
-    def to_article(self) -> Article:
-        return Article(id=self.id, text=self.text, raw_text=self.text, source=self.source, url=self.url,
-                       title=self.title, published=self.published, language=self.language,
-                       metadata=dict(self.metadata), path="api")
+TOKEN_ENV = "STORYWEAVE_TOKEN"
+_FROM_ENV: Any = object()
 
 
-def create_app(db: str | Path = store.DEFAULT_DB, settings: Settings | None = None) -> FastAPI:
+class TokenCheck:
+    """The write token, compared in constant time (hmac.compare_digest)."""
+
+    def __init__(self, token: str | None) -> None:
+        self.token = token.strip() if token and token.strip() else None
+
+    @property
+    def enabled(self) -> bool:
+        return self.token is not None
+
+    def matches(self, given: str | None) -> bool:
+        if self.token is None or not given:
+            return False
+        return hmac.compare_digest(given.strip().encode("utf-8"), self.token.encode("utf-8"))
+
+
+def read_token_file(path: str | Path) -> str:
+    """The token in `path` (first line); ValueError with a one-line reason if unusable."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read the token file ({getattr(exc, 'strerror', None) or exc})") from exc
+    token = text.strip().splitlines()[0].strip() if text.strip() else ""
+    if not token:
+        raise ValueError(f"{path}: the token file is empty")
+    return token
+
+
+class Readers:
+    """One read connection per worker thread, opened on first use.
+
+    `on_statement`, when set, is called with every SQL statement the readers run (tests count
+    the work a request does with it)."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self._local = threading.local()
+        self.on_statement: Callable[[str], None] | None = None
+
+    def get(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = store.connect(self.db)
+            conn.execute("PRAGMA query_only = 1")  # readers never write
+            conn.execute("PRAGMA cache_size = -65536")  # 64 MB page cache per reader
+            conn.execute("PRAGMA mmap_size = 268435456")  # read through the OS page cache
+            conn.set_trace_callback(self._trace)
+            self._local.conn = conn
+        return conn
+
+    def _trace(self, statement: str) -> None:
+        if self.on_statement is not None:
+            self.on_statement(statement)
+
+
+def create_app(
+    db: str | Path = store.DEFAULT_DB,
+    settings: Settings | None = None,
+    *,
+    token: str | None = _FROM_ENV,
+    create: bool = False,
+    max_body: int = DEFAULT_MAX_BODY,
+):
+    """The FastAPI app over the store at `db`.
+
+    `create=False` refuses a store that does not exist (FileNotFoundError) instead of making
+    an empty one; a file that is not a usable store raises `store.StoreError`. `token`
+    defaults to $STORYWEAVE_TOKEN; without one, write endpoints answer 403.
+    """
+    from fastapi import FastAPI
+    from fastapi.middleware.gzip import GZipMiddleware
+
+    from storyweave import __version__
+    from storyweave.server import api, pages
+    from storyweave.server.jobs import JobQueue, in_worker_process
+    from storyweave.server.middleware import BodyLimitMiddleware, ETagMiddleware
+
     db_path = Path(db)
+    if not create and not db_path.exists():
+        raise FileNotFoundError(f"{db_path}: no such store (use --create to make an empty one)")
     store.connect(db_path).close()  # create / migrate once, fail early on a bad file
-    write_lock = threading.Lock()
-    app = FastAPI(title="storyweave", version=__version__,
-                  description="Events, stories and cited briefings from news reports.")
+    check = TokenCheck(os.environ.get(TOKEN_ENV) if token is _FROM_ENV else token)
+    settings = settings or Settings()
 
-    def load() -> Corpus:
-        return store.load_corpus(db_path)
+    def work(articles):
+        return in_worker_process(str(db_path), settings, articles)
 
-    def event_summary(e, by_id) -> dict[str, Any]:
-        members = [by_id[i] for i in e.article_ids if i in by_id]
-        return {"id": e.id, "title": e.title, "date": e.date, "story_id": e.story_id,
-                "articles": len(e.article_ids), "independent_sources": e.independent_sources,
-                "sources": sorted({a.source for a in members if a.source})}
-
-    @app.get("/", response_class=HTMLResponse, summary="HTML report of the store")
-    def index() -> str:
-        from storyweave.render.html import render_html
-
-        return render_html(load(), title="storyweave: stored events", add_form=True)
-
-    @app.get("/events", summary="List events")
-    def list_events(story_id: str | None = None, q: str | None = Query(None, description="text in the title")):
-        corpus = load()
-        by_id = corpus.by_id()
-        events = [e for e in corpus.events
-                  if (story_id is None or e.story_id == story_id) and (not q or q.lower() in (e.title or "").lower())]
-        return [event_summary(e, by_id) for e in events]
-
-    @app.get("/events/{event_id}", summary="One event's briefing")
-    def get_event(event_id: str):
-        corpus = load()
-        by_id = corpus.by_id()
-        for e in corpus.events:
-            if e.id == event_id:
-                data = event_dict(e, by_id)
-                data["articles"] = [
-                    {k: v for k, v in article_dict(by_id[i]).items() if k != "text"} for i in e.article_ids if i in by_id
-                ]
-                return data
-        raise HTTPException(404, f"no event {event_id!r}")
-
-    @app.get("/stories", summary="List stories")
-    def list_stories():
-        return [story_dict(s) for s in load().stories]
-
-    @app.get("/articles/{article_id}", summary="One article")
-    def get_article(article_id: str):
-        article = load().by_id().get(article_id)
-        if article is None:
-            raise HTTPException(404, f"no article {article_id!r}")
-        return article_dict(article)
-
-    @app.get("/search", summary="Full-text search")
-    def search(q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=200)):
-        return [hit.__dict__ for hit in store.search(db_path, q, limit)]
-
-    @app.get("/briefings.json", summary="Everything, as the briefings.json contract")
-    def briefings():
-        from storyweave.render.contract import to_briefings
-
-        return to_briefings(load())
-
-    @app.get("/runs", summary="Run log, most recent first")
-    def runs(limit: int = Query(20, ge=1, le=500)):
-        return [r.__dict__ for r in store.runs(db_path, limit)]
-
-    @app.post("/articles", status_code=200, summary="Add articles (one object or a list)")
-    def add_articles(payload: ArticleIn | list[ArticleIn] = Body(...)):
-        from storyweave.engines.local import StageError, ingest
-
-        items = payload if isinstance(payload, list) else [payload]
-        if not items:
-            raise HTTPException(422, "no articles given")
-        with write_lock:
-            conn = store.connect(db_path)
-            try:
-                result = ingest(conn, [i.to_article() for i in items], settings=settings or Settings(),
-                                command="api", inputs=["api"])
-            except StageError as exc:
-                raise HTTPException(500, f"{exc}; nothing was stored") from exc
-            finally:
-                conn.close()
-        by_id = result.corpus.by_id()
-        return {
-            "run_id": result.run_id,
-            "new": result.merge.new, "updated": result.merge.updated, "unchanged": result.merge.unchanged,
-            "repeated": result.merge.repeated,
-            "events": {i.id: by_id[i.id].event_id for i in items if i.id in by_id},
-            "changes": result.corpus.changes,
-        }
-
+    app = FastAPI(title="storyweave", version=__version__, docs_url=None, redoc_url=None,
+                  description="Events, stories and cited briefings from news reports. JSON API under `/api/v1`; "
+                              "web pages at `/`.")
+    app.state.readers = Readers(db_path)
+    app.state.token = check
+    app.state.jobs = JobQueue(work)
+    app.state.db = db_path
+    app.include_router(api.router)
+    pages.install(app)
+    # outermost first: the body limit acts before anything reads the body; ETags are computed
+    # on the uncompressed body, then gzip compresses it
+    app.add_middleware(ETagMiddleware)
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body)
     return app
+
+
+__all__ = ["TOKEN_ENV", "create_app", "read_token_file"]

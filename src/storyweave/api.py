@@ -1,0 +1,144 @@
+"""The Python API: `storyweave.run(...)` from records, articles or paths to briefings.
+
+    >>> import storyweave
+    >>> result = storyweave.run([{"id": "a1", "text": "..."}, {"id": "a2", "text": "..."}])  # doctest: +SKIP
+    >>> [e.title for e in result.events]                                                    # doctest: +SKIP
+    >>> result.to_json()                                                                    # doctest: +SKIP
+
+Without `db` everything happens in memory (nothing is written); with `db` the batch is merged
+into that store like `storyweave add` (stable ids, cached work reused).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from storyweave.model import Article, Corpus, DuplicateLink, Event, ReadError, Story
+
+if TYPE_CHECKING:
+    from storyweave.settings import Settings
+
+Record = Mapping[str, Any] | Article | str | Path
+
+
+@dataclass
+class Result:
+    """What a run produced: the processed corpus and the errors of unreadable inputs."""
+
+    corpus: Corpus
+    errors: list[ReadError] = field(default_factory=list)
+    run_id: int | None = None  # the store's run id when `db` was given
+
+    @property
+    def events(self) -> list[Event]:
+        """Events, each with its cited briefing (summary, facts, quotes, discrepancies...)."""
+        return self.corpus.events
+
+    @property
+    def stories(self) -> list[Story]:
+        return self.corpus.stories
+
+    @property
+    def articles(self) -> list[Article]:
+        return self.corpus.articles
+
+    @property
+    def duplicates(self) -> list[DuplicateLink]:
+        return self.corpus.duplicates
+
+    def event(self, event_id: str) -> Event | None:
+        return next((e for e in self.corpus.events if e.id == event_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `briefings.json` document (see `storyweave schema`)."""
+        from storyweave.render.contract import to_briefings
+
+        return to_briefings(self.corpus)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The `briefings.json` document as a JSON string."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def write(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write briefings.json, briefings.md and index.html into `out_dir`."""
+        from storyweave.render import write_reports
+
+        return write_reports(self.corpus, out_dir)
+
+
+def _articles(inputs: Record | Iterable[Record]) -> tuple[list[Article], list[ReadError]]:
+    if isinstance(inputs, (str, Path, Mapping, Article)):
+        inputs = [inputs]
+    articles: list[Article] = []
+    errors: list[ReadError] = []
+    paths: list[str] = []
+    for number, item in enumerate(inputs):
+        if isinstance(item, Article):
+            articles.append(item)
+        elif isinstance(item, Mapping):
+            try:
+                articles.append(Article.from_dict(dict(item)))
+            except (ValueError, TypeError) as exc:
+                errors.append(ReadError(f"record {number}", str(exc)))
+        elif isinstance(item, (str, Path)):
+            paths.append(str(item))
+        else:
+            errors.append(ReadError(f"record {number}", f"expected a dict, an Article or a path, got {type(item).__name__}"))
+    if paths:
+        from storyweave.readers import read_paths
+
+        read, bad = read_paths(paths)
+        articles += read
+        errors += bad
+    return articles, errors
+
+
+def run(
+    records_or_paths: Record | Iterable[Record],
+    *,
+    db: str | Path | None = None,
+    settings: Settings | None = None,
+    words: int | None = None,
+) -> Result:
+    """Process articles into events, stories and cited briefings.
+
+    `records_or_paths`: dicts (`id`, `text` and optionally `source`, `title`, `published`,
+    `url`, `language`; other keys are kept as metadata), `Article` objects, or paths of files
+    and folders in any format the CLI reads, mixed freely. Bad records and unreadable files
+    are reported in `Result.errors`; the rest goes on. `words`: summary length per event.
+
+    >>> result = storyweave.run(["examples/corpus"])         # doctest: +SKIP
+    >>> print(result.events[0].title, result.events[0].summary[0].text)  # doctest: +SKIP
+    """
+    from storyweave.settings import Settings
+
+    settings = settings or Settings()
+    if words is not None:
+        from dataclasses import replace
+
+        settings = replace(settings, summary_words=words)
+    articles, errors = _articles(records_or_paths)
+    if db is None:
+        from storyweave import store
+        from storyweave.engines.local import run_pipeline
+
+        corpus, _ = store.merge_articles(Corpus(), articles)  # same id twice: first kept, reported
+        corpus.errors = errors + corpus.errors
+        corpus = run_pipeline(corpus, settings).corpus
+        return Result(corpus, list(corpus.errors))
+    from storyweave import store
+    from storyweave.engines.local import ingest
+
+    conn = store.connect(db)
+    try:
+        outcome = ingest(conn, articles, errors, settings, command="python", inputs=["python"])
+    finally:
+        conn.close()
+    return Result(outcome.corpus, list(outcome.corpus.errors), outcome.run_id)
+
+
+__all__ = ["Result", "run"]

@@ -1,0 +1,141 @@
+"""Background ingest: posted batches run through the pipeline in order, off the request path.
+
+`POST /api/v1/articles` only validates and queues (202 + job URL). One dispatcher thread hands
+each batch to `run_ingest` in ONE separate worker process (shared by every app of this Python
+process, started on the first job, models kept loaded between jobs): the pipeline is CPU-bound
+Python, and in the server's own process it would hold the GIL against the requests being served
+(measured: p99 875 ms at 50 requests/s with the ingest in a thread, see BENCHMARKS.md). Runs never
+overlap (SQLite has one writer anyway); the last `keep` jobs stay queryable.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from storyweave.model import Article
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+_POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ProcessPoolExecutor:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:  # spawn: never fork a process that runs threads (the server's)
+            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return _POOL
+
+
+def in_worker_process(db: str, settings: Any, articles: list[Article]) -> dict[str, Any]:
+    """`run_ingest` in the shared worker process; a crashed worker is replaced for the next job."""
+    global _POOL
+    try:
+        return _pool().submit(run_ingest, db, settings, articles).result()
+    except BrokenProcessPool:
+        with _POOL_LOCK:
+            _POOL = None
+        raise RuntimeError("the ingest worker process died; nothing was stored") from None
+
+
+def run_ingest(db: str, settings: Any, articles: list[Article]) -> dict[str, Any]:
+    """Merge `articles` into the store at `db`, run the stages, save (like `storyweave add`)."""
+    from storyweave import store
+    from storyweave.engines.local import StageError, ingest
+
+    conn = store.connect(db)
+    try:
+        result = ingest(conn, articles, settings=settings, command="api", inputs=["api"])
+    except StageError as exc:
+        raise RuntimeError(f"{exc}; nothing was stored") from None
+    finally:
+        conn.close()
+    by_id = result.corpus.by_id()
+    return {
+        "run_id": result.run_id,
+        "new": result.merge.new, "updated": result.merge.updated, "unchanged": result.merge.unchanged,
+        "repeated": result.merge.repeated,
+        "events": {a.id: by_id[a.id].event_id for a in articles if a.id in by_id},
+        "changes": result.corpus.changes,
+    }
+
+
+@dataclass
+class JobState:
+    id: str
+    articles: list[Article]
+    count: int = 0  # articles submitted
+    status: str = "queued"  # queued | running | done | failed
+    submitted: str = field(default_factory=_now)
+    finished: str | None = None
+    error: str | None = None
+    result: dict[str, Any] | None = None
+
+
+class JobQueue:
+    """A FIFO of ingest jobs worked off by one daemon thread."""
+
+    def __init__(self, work: Callable[[list[Article]], dict[str, Any]], keep: int = 1000) -> None:
+        self._work = work
+        self._keep = keep
+        self._jobs: OrderedDict[str, JobState] = OrderedDict()
+        self._lock = threading.Lock()
+        self._queue: queue.Queue[JobState] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="storyweave-ingest", daemon=True)
+        self._thread.start()
+
+    def submit(self, articles: list[Article]) -> JobState:
+        job = JobState(id=uuid.uuid4().hex[:16], articles=articles, count=len(articles))
+        with self._lock:
+            self._jobs[job.id] = job
+            while len(self._jobs) > self._keep:
+                oldest = next(iter(self._jobs))
+                if self._jobs[oldest].status in ("queued", "running"):
+                    break
+                del self._jobs[oldest]
+        self._queue.put(job)
+        return job
+
+    def get(self, job_id: str) -> JobState | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until every queued job is finished (tests, shutdown); False on timeout."""
+        done = threading.Event()
+
+        def waiter() -> None:
+            self._queue.join()
+            done.set()
+
+        threading.Thread(target=waiter, daemon=True).start()
+        return done.wait(timeout)
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            job.status = "running"
+            try:
+                job.result = self._work(job.articles)
+                job.status = "done"
+            except Exception as exc:  # reported on the job; the worker goes on with the next one
+                job.error = f"{type(exc).__name__}: {exc}"
+                job.status = "failed"
+            finally:
+                job.finished = _now()
+                job.articles = []  # free the texts
+                self._queue.task_done()
