@@ -52,18 +52,26 @@ def in_worker_process(db: str, settings: Any, articles: list[Article]) -> dict[s
         raise RuntimeError("the ingest worker process died; nothing was stored") from None
 
 
+LOCK_TIMEOUT = 600.0  # seconds a job waits for another process writing the same store
+
+
 def run_ingest(db: str, settings: Any, articles: list[Article]) -> dict[str, Any]:
     """Merge `articles` into the store at `db`, run the stages, save (like `storyweave add`)."""
     from storyweave import store
     from storyweave.engines.local import StageError, ingest
 
-    conn = store.connect(db)
     try:
-        result = ingest(conn, articles, settings=settings, command="api", inputs=["api"])
+        # the same lock as `storyweave add`: a CLI run and this job never interleave their saves
+        with store.write_lock(db, timeout=LOCK_TIMEOUT):
+            conn = store.connect(db)
+            try:
+                result = ingest(conn, articles, settings=settings, command="api", inputs=["api"])
+            finally:
+                conn.close()
     except StageError as exc:
         raise RuntimeError(f"{exc}; nothing was stored") from None
-    finally:
-        conn.close()
+    except store.StoreBusy as exc:
+        raise RuntimeError(f"{exc}; nothing was stored") from None
     by_id = result.corpus.by_id()
     return {
         "run_id": result.run_id,
@@ -71,6 +79,7 @@ def run_ingest(db: str, settings: Any, articles: list[Article]) -> dict[str, Any
         "repeated": result.merge.repeated,
         "events": {a.id: by_id[a.id].event_id for a in articles if a.id in by_id},
         "changes": result.corpus.changes,
+        "failed": {a.id: a.failure for a in result.corpus.failed},
     }
 
 
