@@ -410,6 +410,33 @@ def save_corpus(
             conn.close()
 
 
+def save_run(
+    db: str | Path | sqlite3.Connection,
+    corpus: Corpus,
+    *,
+    command: str = "",
+    inputs: list[str] | None = None,
+    counts: dict[str, Any] | None = None,
+    started: str | None = None,
+) -> int:
+    """Record a run that changed nothing (every article read was stored unchanged): only the run
+    record is written, the stored articles, links, events, stories and cache stay as they are
+    (`save_corpus` would rewrite every article and its full-text row)."""
+    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
+    try:
+        with transaction(conn):
+            all_counts = {**corpus_counts(corpus), **(counts or {})}
+            cursor = conn.execute(
+                "INSERT INTO runs(started, finished, command, inputs, counts, changes, errors) VALUES (?,?,?,?,?,?,?)",
+                (started or _now(), _now(), command, _dumps(inputs or []), _dumps(all_counts), _dumps(list(corpus.changes)),
+                 _dumps([str(e) for e in corpus.errors])),
+            )
+            return int(cursor.lastrowid)
+    finally:
+        if not isinstance(db, sqlite3.Connection):
+            conn.close()
+
+
 def _save_cache(conn: sqlite3.Connection, cache: dict[str, dict[str, Any]]) -> None:
     """Make the stored entries of each kind in `cache` equal to it: entries the run no longer
     uses are dropped, new ones added (an entry's data never changes under its key)."""

@@ -208,7 +208,8 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
     signature = {ev.id: _event_signature(ev, reads_by_event[ev.id], ctx, limit)
                  for ev in corpus.events if reads_by_event[ev.id]}
     todo = [ev for ev in corpus.events if ev.id in signature and signature[ev.id] not in analyses]
-    parse_missing((r.article.text for ev in todo for r in reads_by_event[ev.id]), articles)
+    parse_missing((r.article.text for ev in todo for r in reads_by_event[ev.id]), articles,
+                  processes=parse_processes(settings))
     for ev in corpus.events:
         if ev.id not in signature:
             continue  # nothing readable (e.g. only non-English reports): fields left as they are
@@ -224,6 +225,17 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
                     ARTICLE: {k: v for k, v in articles.items() if k in keep},
                     EVENT_ANALYSIS: {sig: analyses[sig] for sig in signature.values()}}
     return corpus
+
+
+def parse_processes(settings: Settings) -> int:
+    """Worker processes for the spaCy parses: `settings.extra["parse_processes"]`, else
+    $STORYWEAVE_PROCESSES, else every core this process may use."""
+    import os
+
+    value = settings.extra.get("parse_processes") or os.environ.get("STORYWEAVE_PROCESSES")
+    if value:
+        return max(1, int(value))  # type: ignore[arg-type]
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def texts_to_parse(corpus: Corpus, settings: Settings) -> list[str]:

@@ -115,17 +115,55 @@ def from_doc(doc, text: str) -> ParsedText:
     return ParsedText(text, ents, split_sentences(text))
 
 
-def parse_missing(texts: Iterable[str], cache: dict[str, Any], batch_size: int = 16) -> int:
-    """Parse every text whose record is not in `cache` yet (one batched `nlp.pipe` stream, Docs
-    dropped as soon as their record is made) and add the records; returns how many were parsed."""
+def parse_missing(texts: Iterable[str], cache: dict[str, Any], batch_size: int = 64, processes: int = 1) -> int:
+    """Parse every text whose record is not in `cache` yet and add the records; returns how many
+    were parsed.  One batched `nlp.pipe` stream (Docs dropped as soon as their record is made),
+    or, with `processes` > 1 and enough texts, that many forked workers sharing the loaded model
+    (see `_parse_parallel`).  The records do not depend on how they were computed."""
     todo = list(dict.fromkeys(t for t in texts if text_key(t) not in cache))
     if not todo:
         return 0
+    processes = min(processes, len(todo) // MIN_TEXTS_PER_PROCESS)
+    records = _parse_parallel(todo, batch_size, processes) if processes > 1 else _parse_records(todo, batch_size)
+    for text, record in zip(todo, records):
+        cache[text_key(text)] = record
+    return len(todo)
+
+
+MIN_TEXTS_PER_PROCESS = 16  # fewer texts than this per worker: parse in this process (no fork)
+
+
+def _parse_records(texts: list[str], batch_size: int = 64) -> list[dict[str, Any]]:
     from storyweave.analysis.nlp import get_nlp
 
-    for text, doc in zip(todo, get_nlp().pipe(todo, batch_size=batch_size)):
-        cache[text_key(text)] = from_doc(doc, text).to_record()
-    return len(todo)
+    return [from_doc(doc, text).to_record() for text, doc in zip(texts, get_nlp().pipe(texts, batch_size=batch_size))]
+
+
+def _parse_parallel(texts: list[str], batch_size: int, processes: int) -> list[dict[str, Any]]:
+    """`_parse_records` spread over `processes` forked workers, in order.
+
+    spaCy's own `nlp.pipe(n_process=...)` pickles the pipeline into each worker and sends Docs
+    back (slower than parsing here for NER-only records); forking after the model is loaded
+    shares it copy-on-write and only the small records travel back.  Without `fork` (Windows,
+    macOS default) the texts are parsed in this process.
+    """
+    import multiprocessing as mp
+
+    from storyweave.analysis import entities  # noqa: F401  (imported before the fork, used by from_doc)
+    from storyweave.analysis.nlp import get_nlp
+
+    if "fork" not in mp.get_all_start_methods():
+        return _parse_records(texts, batch_size)
+    get_nlp()
+    # chunks of ~8 texts, longest first, so both workers stay busy until the end
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    chunks = [order[i:i + 8] for i in range(0, len(order), 8)]
+    out: list[dict[str, Any] | None] = [None] * len(texts)
+    with mp.get_context("fork").Pool(processes) as pool:
+        for chunk, records in zip(chunks, pool.imap(_parse_records, [[texts[i] for i in c] for c in chunks])):
+            for i, record in zip(chunk, records):
+                out[i] = record
+    return out  # type: ignore[return-value]
 
 
 def parsed(text: str, cache: dict[str, Any]) -> ParsedText:

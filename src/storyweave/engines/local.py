@@ -120,5 +120,6 @@ def ingest(
     counts = {"read": merge.read, "new": len(merge.new), "updated": len(merge.updated),
               "unchanged": len(merge.unchanged), "skipped": len(corpus.errors),
               "seconds": {name: round(t, 3) for name, t in seconds.items()}}
-    run_id = store.save_corpus(conn, corpus, command=command, inputs=inputs or [], counts=counts, started=started)
+    save = store.save_corpus if processed else store.save_run  # nothing changed: only the run is recorded
+    run_id = save(conn, corpus, command=command, inputs=inputs or [], counts=counts, started=started)
     return IngestResult(corpus, merge, processed, run_id, seconds)
