@@ -379,8 +379,10 @@ def save_corpus(
     try:
         with transaction(conn):
             now = _now()
+            stored = _stored_rows(conn)
             for article in corpus.articles:
-                _upsert_article(conn, article, now)
+                if stored.get(article.id) != _article_row(article):  # unchanged rows are not rewritten
+                    _upsert_article(conn, article, now)
             conn.execute("DELETE FROM duplicate_links")
             conn.executemany(
                 "INSERT OR REPLACE INTO duplicate_links(copy, original, kind, data) VALUES (?,?,?,?)",
@@ -447,11 +449,22 @@ def _save_cache(conn: sqlite3.Connection, cache: dict[str, dict[str, Any]]) -> N
                          [(kind, k, _dumps(v)) for k, v in entries.items() if k not in stored])
 
 
-def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> None:
+def _stored_rows(conn: sqlite3.Connection) -> dict[str, tuple]:
+    """Each stored article's row as `_article_row` makes it: what an upsert would write."""
+    columns = ",".join(_ARTICLE_COLUMNS)
+    return {row[0]: tuple(row) for row in conn.execute(f"SELECT {columns}, extra, content_hash FROM articles")}
+
+
+def _article_row(article: Article) -> tuple:
+    """The `articles` row of `article` (every column but first_seen/updated)."""
     data = to_dict(article)
     extra = {k: v for k, v in data.items() if k not in _ARTICLE_COLUMNS and k not in _NOT_STORED}
     values = [_dumps(data[c]) if c in _JSON_COLUMNS else data[c] for c in _ARTICLE_COLUMNS]
-    digest = content_hash(article)
+    return (*values, _dumps(extra), content_hash(article))
+
+
+def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> None:
+    row = _article_row(article)
     placeholders = ",".join("?" * (len(_ARTICLE_COLUMNS) + 4))
     updates = ",".join(f"{c}=excluded.{c}" for c in _ARTICLE_COLUMNS[1:])
     conn.execute(
@@ -459,7 +472,7 @@ def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> Non
         f"VALUES ({placeholders}) ON CONFLICT(id) DO UPDATE SET {updates}, extra=excluded.extra, "
         "content_hash=excluded.content_hash, "
         "updated=CASE WHEN articles.content_hash = excluded.content_hash THEN articles.updated ELSE excluded.updated END",
-        (*values, _dumps(extra), digest, now, now),
+        (*row, now, now),
     )
     conn.execute("DELETE FROM articles_fts WHERE id = ?", (article.id,))
     conn.execute(
