@@ -208,8 +208,8 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
     signature = {ev.id: _event_signature(ev, reads_by_event[ev.id], ctx, limit)
                  for ev in corpus.events if reads_by_event[ev.id]}
     todo = [ev for ev in corpus.events if ev.id in signature and signature[ev.id] not in analyses]
-    parse_missing((r.article.text for ev in todo for r in reads_by_event[ev.id]), articles,
-                  processes=parse_processes(settings))
+    parsed_now = parse_missing((r.article.text for ev in todo for r in reads_by_event[ev.id]), articles,
+                               processes=parse_processes(settings))
     for ev in corpus.events:  # the briefs read the same sentences: the splits come with the parses
         for r in reads_by_event[ev.id]:
             record = articles.get(text_key(r.article.text))
@@ -229,6 +229,7 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
     corpus.cache = {**corpus.cache,
                     ARTICLE: {k: v for k, v in articles.items() if k in keep},
                     EVENT_ANALYSIS: {sig: analyses[sig] for sig in signature.values()}}
+    corpus.work = {**corpus.work, "parse": parsed_now, "analyze": len(todo)}
     return corpus
 
 

@@ -29,6 +29,7 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 # modules whose code decides each kind of cached result (besides this file)
 _SOURCES = {
     ARTICLE: ["analysis/*.py", "text.py"],
+    "language": ["language.py"],
     "event_analysis": ["analysis/*.py", "text.py", "represent.py", "model.py"],
     "event_brief": ["brief/*.py", "text.py", "represent.py", "dedup/*.py", "model.py", "analysis/parsed.py"],
 }

@@ -167,14 +167,17 @@ def build_briefings(corpus: Corpus, settings: Settings) -> Corpus:
     cached = corpus.cache.get(EVENT_BRIEF, {})
     fresh: dict[str, dict] = {}
     events = []
+    briefed = 0
     for e in corpus.events:
         sig = _brief_signature(e, by_id, settings)
         record = cached.get(sig) or fresh.get(sig)
         if record is None:
             e = brief_event(e, corpus, settings)
             record = _brief_record(e)
+            briefed += 1
         else:
             e = _from_record(e, record)
         fresh[sig] = record
         events.append(e)
-    return replace(corpus, events=events, cache={**corpus.cache, EVENT_BRIEF: fresh})
+    return replace(corpus, events=events, cache={**corpus.cache, EVENT_BRIEF: fresh},
+                   work={**corpus.work, "brief": briefed})
