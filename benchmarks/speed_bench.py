@@ -120,9 +120,12 @@ def _timed_runner(cpu_by_stage: dict[str, float], counts: dict[str, object]):
 
     def wrap(stage):
         def fn(corpus, settings):
-            start = cpu_all()
+            start, children = cpu_all(), cpu(resource.RUSAGE_CHILDREN)
             result = stage.fn(corpus, settings)
             cpu_by_stage[stage.name] = round(cpu_by_stage.get(stage.name, 0.0) + cpu_all() - start, 2)
+            in_children = cpu(resource.RUSAGE_CHILDREN) - children
+            if in_children > 0.005:  # CPU of worker processes (runs in parallel with the other workers)
+                counts.setdefault("stage_children_cpu", {})[stage.name] = round(in_children, 2)
             return result
         return Stage(stage.name, fn, stage.doc)
 
@@ -161,7 +164,11 @@ def worker_run(data: Path, db: Path, out: Path) -> dict:
     render_cpu = cpu_all() - t0
     return {"articles": len(articles), "events": len(result.corpus.events), "read_cpu": round(read_cpu, 2),
             "stage_cpu": stages, "save_cpu": round(ingest_cpu - sum(stages.values()), 2),
-            "render_cpu": round(render_cpu, 2), "total_cpu": round(cpu_all(), 2), "peak_mb": round(peak_mb()),
+            "render_cpu": round(render_cpu, 2), "total_cpu": round(cpu_all(), 2),
+            "self_cpu": round(cpu(resource.RUSAGE_SELF), 2), "children_cpu": round(cpu(resource.RUSAGE_CHILDREN), 2),
+            "peak_mb": round(peak_mb()),
+            "peak_self_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "peak_child_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
             **counts}
 
 
@@ -317,7 +324,102 @@ def bench_tree(label: str, src: str, rows: set[str], data: Path, add_store: int,
     return res
 
 
+# ---------------------------------------------------------------------------------------------
+# py-spy profile summary (`py-spy record -f raw --subprocesses -- python benchmarks/speed_bench.py ...`)
+
+_STAGE_OF = {"clean_corpus": "clean", "detect_languages": "language", "find_duplicates": "dedup",
+             "cluster_events": "events", "link_stories": "stories", "analyze_events": "analyze",
+             "build_briefings": "brief", "_story_timelines": "timelines", "read_paths": "read",
+             "save_corpus": "save", "save_run": "save", "load_corpus": "load", "_write_reports": "render",
+             "_parse_records": "analyze (parse workers)"}
+
+
+def summarize_profile(path: Path, process: str = "worker run", top: int = 25) -> str:
+    """Markdown summary of a py-spy raw (collapsed) profile: samples per stage, top functions by
+    own samples and top storyweave functions by inclusive samples (processes whose command line
+    contains `process`, forked parse workers included)."""
+    from collections import Counter
+
+    stages: Counter = Counter()
+    own: Counter = Counter()
+    inclusive: Counter = Counter()
+    total = 0
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit() or process not in stack.split(";", 1)[0]:
+            continue
+        n = int(count)
+        frames = stack.split(";")[1:]
+        total += n
+        names = [f.split(" (", 1)[0] for f in frames]
+        stage = next((_STAGE_OF[x] for x in reversed(names) if x in _STAGE_OF), "other (imports, setup)")
+        stages[stage] += n
+        if frames:
+            own[frames[-1]] += n
+        for frame in set(frames):
+            if "storyweave/" in frame:
+                inclusive[frame] += n
+    if not total:
+        return f"(no samples for '{process}' in {path})"
+    pct = lambda n: f"{100 * n / total:.1f} %"  # noqa: E731
+    out = [f"{total} samples (10 Hz, all processes of the run)", "", "| part | share |", "|---|---|"]
+    out += [f"| {k} | {pct(v)} |" for k, v in stages.most_common()]
+    out += ["", "| top own time | share |", "|---|---|"]
+    out += [f"| `{k}` | {pct(v)} |" for k, v in own.most_common(top)]
+    out += ["", "| top storyweave functions (inclusive) | share |", "|---|---|"]
+    out += [f"| `{k}` | {pct(v)} |" for k, v in inclusive.most_common(top)]
+    return "\n".join(out)
+
+
+def _fmt_tree(label: str, res: dict) -> list[str]:
+    run = res.get("run", {})
+    n = run.get("articles", 0)
+    rows = []
+    if run:
+        total = run["total_cpu"]
+        self_cpu, children = run.get("self_cpu", total), run.get("children_cpu", 0.0)
+        projected = n / (self_cpu + children / 2) if self_cpu else 0
+        rows.append(f"| {label} | run, fresh store, {n} articles | {total:.0f} CPU-s: **{n / total:.1f} articles/CPU-s**; "
+                    f"projected on 2 dedicated cores **{projected:.1f} articles/s** "
+                    f"({self_cpu:.0f} CPU-s in the main process + {children:.0f} CPU-s in parse workers / 2) | "
+                    f"{run.get('peak_self_mb', run.get('peak_mb'))} MB main process"
+                    + (f" + {run['peak_child_mb']} MB largest worker" if run.get("peak_child_mb") else "") + " |")
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in run["stage_cpu"].items())
+        rows.append(f"| {label} | CPU-s per part | read {run['read_cpu']:.1f}, {stages}, save {run['save_cpu']:.1f}, "
+                    f"render {run['render_cpu']:.1f}"
+                    + (f" (of which in workers: {run['stage_children_cpu']})" if run.get("stage_children_cpu") else "")
+                    + " | |")
+        q = run.get("quality", {})
+        rows.append(f"| {label} | quality of that output | " + "; ".join(f"{k}: {v}" for k, v in q.items()) + " | |")
+    if "rerun_cpu" in res:
+        rows.append(f"| {label} | unchanged re-run (`storyweave run` again, same input and store) | {res['rerun_cpu']} CPU-s | |")
+    if "cli" in res:
+        rows.append(f"| {label} | CLI start | " + ", ".join(f"`{k}` {v} CPU-s" for k, v in res["cli"].items()) + " | |")
+    if "add" in res:
+        warm = res["add"]["warm"]
+        rows.append(f"| {label} | `add` of 1 article to a store of {warm[0]['articles'] - 1} (warm, Python API) | "
+                    + ", ".join(f"{w['cpu']} CPU-s" for w in warm) + f"; cold CLI call {res.get('add_cold_cli_cpu')} CPU-s | "
+                    f"{res['add'].get('peak_mb')} MB |")
+        rows.append(f"| {label} | work of that add | {warm[0].get('work')} | |")
+        rows.append(f"| {label} | filling that store (copies added to the run's store) | {res['add_fill']} | |")
+    return rows
+
+
+def report(results: list[tuple[str, dict]]) -> str:
+    out = ["| tree | row | figure | peak RSS |", "|---|---|---|---|"]
+    for label, res in results:
+        out += _fmt_tree(label, res)
+    return "\n".join(out)
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "report":  # report LABEL=RESULT.json ... (tree "candidate" of each)
+        pairs = [arg.split("=", 1) for arg in sys.argv[2:]]
+        print(report([(label, json.loads(Path(f).read_text())["candidate"]) for label, f in pairs]))
+        return
+    if len(sys.argv) > 2 and sys.argv[1] == "summarize":  # summarize PROFILE.folded
+        print(summarize_profile(Path(sys.argv[2])))
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "worker":
         kind, args = sys.argv[2], [Path(a) for a in sys.argv[3:]]
         fn = {"run": worker_run, "add": worker_add, "fill": worker_fill, "profile": worker_profile}[kind]

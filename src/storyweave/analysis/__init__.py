@@ -234,14 +234,10 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
 
 
 def parse_processes(settings: Settings) -> int:
-    """Worker processes for the spaCy parses: `settings.extra["parse_processes"]`, else
-    $STORYWEAVE_PROCESSES, else every core this process may use."""
-    import os
+    """Worker processes for the spaCy parses (see `storyweave.parallel.default_processes`)."""
+    from storyweave.parallel import default_processes
 
-    value = settings.extra.get("parse_processes") or os.environ.get("STORYWEAVE_PROCESSES")
-    if value:
-        return max(1, int(value))  # type: ignore[arg-type]
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return default_processes(settings.extra)
 
 
 def texts_to_parse(corpus: Corpus, settings: Settings) -> list[str]:

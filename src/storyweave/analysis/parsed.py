@@ -141,30 +141,19 @@ def _parse_records(texts: list[str], batch_size: int = 64) -> list[dict[str, Any
 
 
 def _parse_parallel(texts: list[str], batch_size: int, processes: int) -> list[dict[str, Any]]:
-    """`_parse_records` spread over `processes` forked workers, in order.
-
-    spaCy's own `nlp.pipe(n_process=...)` pickles the pipeline into each worker and sends Docs
-    back (slower than parsing here for NER-only records); forking after the model is loaded
-    shares it copy-on-write and only the small records travel back.  Without `fork` (Windows,
-    macOS default) the texts are parsed in this process.
-    """
-    import multiprocessing as mp
-
+    """`_parse_records` spread over `processes` forked workers sharing the loaded model (see
+    `storyweave.parallel`), in chunks of 8 texts, longest first.  spaCy's own
+    `nlp.pipe(n_process=...)` pickles the pipeline into each worker and sends Docs back, which
+    costs more than parsing here for NER-only records."""
     from storyweave.analysis import entities  # noqa: F401  (imported before the fork, used by from_doc)
     from storyweave.analysis.nlp import get_nlp
+    from storyweave.parallel import fork_map
 
-    if "fork" not in mp.get_all_start_methods():
-        return _parse_records(texts, batch_size)
     get_nlp()
-    # chunks of ~8 texts, longest first, so both workers stay busy until the end
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    chunks = [order[i:i + 8] for i in range(0, len(order), 8)]
-    out: list[dict[str, Any] | None] = [None] * len(texts)
-    with mp.get_context("fork").Pool(processes) as pool:
-        for chunk, records in zip(chunks, pool.imap(_parse_records, [[texts[i] for i in c] for c in chunks])):
-            for i, record in zip(chunk, records):
-                out[i] = record
-    return out  # type: ignore[return-value]
+    chunks = [texts[i:i + 8] for i in range(0, len(texts), 8)]
+    done = fork_map(lambda chunk: _parse_records(chunk, batch_size), chunks, processes, min_items=1, chunk=1,
+                    weight=lambda chunk: sum(map(len, chunk)))
+    return [record for records in done for record in records]
 
 
 def parsed(text: str, cache: dict[str, Any]) -> ParsedText:
