@@ -22,6 +22,9 @@ Usage:
   python benchmarks/speed_bench.py [--baseline /work/main/src] [--rows run,rerun,add,cli]
                                    [--add-store 10000] [--limit N] [--out benchmarks/results/speed.md]
   python benchmarks/speed_bench.py profile --src SRC [--limit N]   # cProfile of one fresh run
+  python benchmarks/speed_bench.py ner                           # spaCy NER CPU cost alone
+  python benchmarks/speed_bench.py summarize PROFILE.folded      # py-spy raw profile -> tables
+  python benchmarks/speed_bench.py report NAME=RESULT.json ...   # result JSON -> Markdown table
 Data: ../shared/benchmarks/ from the project root, or $STORYWEAVE_BENCH_DATA.
 """
 
@@ -412,10 +415,32 @@ def report(results: list[tuple[str, dict]]) -> str:
     return "\n".join(out)
 
 
+def ner_rate(n: int = 120) -> dict:
+    """CPU cost of the analyze stage's spaCy pipeline alone on `n` shared articles (seeded sample)."""
+    from storyweave.analysis.nlp import get_nlp
+
+    records = shared_records()
+    random.Random(1).shuffle(records)
+    texts = [r["text"] for r in records[:n]]
+    nlp = get_nlp()
+    list(nlp.pipe(texts[:5]))
+    start = cpu()
+    docs = list(nlp.pipe(texts, batch_size=64))
+    used = cpu() - start
+    chars = sum(map(len, texts))
+    return {"pipes": nlp.pipe_names, "texts": n, "chars": chars, "cpu": round(used, 2),
+            "kchars_per_cpu_s": round(chars / used / 1000, 1), "tokens": sum(map(len, docs)),
+            "shared_sets_chars": sum(len(r["text"]) for r in records),
+            "projected_cpu_s_all_shared": round(sum(len(r["text"]) for r in records) / (chars / used))}
+
+
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "report":  # report LABEL=RESULT.json ... (tree "candidate" of each)
         pairs = [arg.split("=", 1) for arg in sys.argv[2:]]
         print(report([(label, json.loads(Path(f).read_text())["candidate"]) for label, f in pairs]))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "ner":  # NER throughput alone
+        print(json.dumps(ner_rate()))
         return
     if len(sys.argv) > 2 and sys.argv[1] == "summarize":  # summarize PROFILE.folded
         print(summarize_profile(Path(sys.argv[2])))
