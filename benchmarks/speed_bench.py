@@ -293,7 +293,7 @@ def bench_tree(label: str, src: str, rows: set[str], data: Path, add_store: int,
         print(f"[{label}] run: {json.dumps(run)}", file=sys.stderr)
         if "rerun" in rows:
             proc, used, _ = child(src, sys.executable, "-m", "storyweave.cli", "run", str(data), "--db", str(db),
-                                  "--out", str(tmp / "out2"))
+                                  "--out", str(out))  # same folder, as a user re-running would
             res["rerun_cpu"] = round(used, 2) if proc.returncode == 0 else f"failed: {proc.stderr[-300:]}"
             print(f"[{label}] rerun: {res['rerun_cpu']}", file=sys.stderr)
     if "cli" in rows:
@@ -349,10 +349,12 @@ def summarize_profile(path: Path, process: str = "worker run", top: int = 25) ->
     total = 0
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
-        if not count.isdigit() or process not in stack.split(";", 1)[0]:
+        parts = stack.split(";")
+        procs = [f for f in parts if f.startswith("process ")]  # parent processes first, then the sampled one
+        if not count.isdigit() or not any(process in f for f in procs):
             continue
         n = int(count)
-        frames = stack.split(";")[1:]
+        frames = [f for f in parts if not f.startswith("process ")]
         total += n
         names = [f.split(" (", 1)[0] for f in frames]
         stage = next((_STAGE_OF[x] for x in reversed(names) if x in _STAGE_OF), "other (imports, setup)")
