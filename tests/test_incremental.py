@@ -45,6 +45,7 @@ def parse_count(monkeypatch) -> list[int]:
             return real(text)
 
     monkeypatch.setattr(nlp, "get_nlp", lambda: Counting())
+    monkeypatch.setenv("STORYWEAVE_PROCESSES", "1")  # parse here, where the counting pipeline is
     return seen
 
 

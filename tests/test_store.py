@@ -129,6 +129,8 @@ def test_failed_save_rolls_back_everything(db, monkeypatch):
     before = store.load_corpus(db)
     grown = _processed(_batch() + [_article("a4", "A fourth report.")])
     grown.events = []
+    for a in grown.articles[:3]:
+        a.event_id = "E9"  # changed, so written (unchanged rows are skipped)
     calls = {"n": 0}
     real_upsert = store._upsert_article
 
@@ -146,6 +148,20 @@ def test_failed_save_rolls_back_everything(db, monkeypatch):
     assert after.articles == before.articles
     assert after.events == before.events
     assert len(store.runs(db)) == 1
+
+
+def test_unchanged_articles_are_not_rewritten(db, monkeypatch):
+    store.save_corpus(db, _processed(_batch()))
+    written = []
+    real_upsert = store._upsert_article
+    monkeypatch.setattr(store, "_upsert_article", lambda conn, a, now: written.append(a.id) or real_upsert(conn, a, now))
+    grown = _processed(_batch() + [_article("a4", "A fourth report.")])
+    grown.articles[2].event_id = "E7"
+    store.save_corpus(db, grown)
+    assert written == ["a3", "a4"]
+    loaded = {a.id: a for a in store.load_corpus(db).articles}
+    assert loaded["a3"].event_id == "E7" and loaded["a4"].text == "A fourth report."
+    assert [h.id for h in store.search(db, "fourth")] == ["a4"]
 
 
 def test_new_database_has_current_schema_and_old_one_is_migrated(db):

@@ -325,18 +325,19 @@ def _reword(corpus: Corpus, endpoint: str, model: str, words: int) -> None:
 
 def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, llm_model: str = "default",
                    words: int = 120) -> None:
-    from storyweave.render import write_reports
-    from storyweave.render.contract import to_briefings, validation_errors
+    from storyweave.render import check_document, write_reports
+    from storyweave.render.contract import to_briefings
 
     if llm_endpoint:
         _reword(corpus, llm_endpoint, llm_model, words)
 
-    problems = validation_errors(to_briefings(corpus))
+    document = to_briefings(corpus)
+    problems = check_document(document, out)  # not re-validated when `out` holds the same content
     for problem in problems:
         _error(f"warning: briefings.json breaks the output schema at {problem}")
     checkpoint("reports")
     try:
-        paths = write_reports(corpus, out)
+        paths = write_reports(corpus, out, document=document)
     except OSError as exc:
         _fail(f"{out}: cannot write reports ({exc.strerror or exc})")
     _console.print(f"wrote {paths['json']}, {paths['markdown']}, {paths['html']}", highlight=False, soft_wrap=True)

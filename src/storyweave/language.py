@@ -6,6 +6,7 @@ library never tries to download its large model (no network at run time).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from functools import lru_cache
 
@@ -40,10 +41,31 @@ def detect_language(text: str) -> str | None:
     return code.split("-")[0].split("_")[0] or None
 
 
+LANGUAGE = "language"  # Corpus.cache kind: detected language (or None) by text hash
+
+
 def detect_languages(corpus: Corpus, settings: Settings) -> Corpus:
-    """Set `article.language` from the (cleaned) text; keep a declared language when the text is too short."""
+    """Set `article.language` from the (cleaned) text; keep a declared language when the text is too short.
+
+    Detections are kept in `corpus.cache["language"]` by text hash: a text seen in an earlier
+    run (an unchanged stored article) is not detected again."""
+    from storyweave.analysis.parsed import fingerprint
+
+    known = corpus.cache.get(LANGUAGE, {})
+    prefix = fingerprint(LANGUAGE) + ":"
+    seen: dict[str, str | None] = {}
     articles: list[Article] = []
+    detected = 0
     for article in corpus.articles:
-        found = detect_language(article.text or article.raw_text)
+        text = article.text or article.raw_text
+        key = prefix + hashlib.sha1((text or "").encode("utf-8", "surrogatepass")).hexdigest()
+        if key in seen:
+            found = seen[key]
+        elif key in known:
+            found = seen[key] = known[key]
+        else:
+            found = seen[key] = detect_language(text)
+            detected += 1
         articles.append(replace(article, language=found or article.language))
-    return replace(corpus, articles=articles)
+    return replace(corpus, articles=articles, cache={**corpus.cache, LANGUAGE: seen},
+                   work={**corpus.work, "language": detected})

@@ -224,6 +224,9 @@ class Corpus:
     # derived results reused across runs, by kind then key (e.g. "article": one parse per text
     # hash); loaded and saved by the store at the edge, read and refreshed by the stages
     cache: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # per-article work done by the stages in this run, by unit ("language": articles detected,
+    # "parse": texts parsed, "analyze"/"brief": events computed): cached results are not counted
+    work: dict[str, int] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Article]:
         return {a.id: a for a in self.articles}

@@ -7,14 +7,27 @@ database or network I/O inside (readers, store and renderers live at the edges).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from storyweave import analysis, brief, clean, dedup, events, language, limits, stories
-from storyweave.model import Corpus
-from storyweave.settings import Settings
+if TYPE_CHECKING:  # the stage modules are imported when a stage first runs: `storyweave stages` stays fast
+    from storyweave.model import Corpus
+    from storyweave.settings import Settings
 
-StageFn = Callable[[Corpus, Settings], Corpus]
+StageFn = Callable[["Corpus", "Settings"], "Corpus"]
+
+
+def _lazy(module: str, name: str) -> StageFn:
+    """`storyweave.<module>.<name>`, imported on the first call (listing the stages imports no
+    stage module, hence no spaCy/scikit-learn); looked up on every call, so patching it works."""
+
+    def fn(corpus: Corpus, settings: Settings) -> Corpus:
+        return getattr(importlib.import_module(f"storyweave.{module}"), name)(corpus, settings)
+
+    fn.__name__ = fn.__qualname__ = f"{module}.{name}"
+    return fn
 
 
 @dataclass(frozen=True)
@@ -26,18 +39,20 @@ class Stage:
 
 def _story_timelines(corpus: Corpus, settings: Settings) -> Corpus:
     """Stories are linked before the events are analysed: rebuild their timelines now."""
+    from storyweave import stories
+
     return stories.refresh_timelines(corpus)
 
 
 STAGES: list[Stage] = [
-    Stage("clean", clean.clean_corpus, "strip scrape noise (rules + corpus statistics)"),
-    Stage("limit", limits.limit_articles, "analyse at most max_article_chars of each article (full text kept)"),
-    Stage("language", language.detect_languages, "language id of each article"),
-    Stage("dedup", dedup.find_duplicates, "exact/near/rewrite/translation copies, wire passages"),
-    Stage("events", events.cluster_events, "group articles into events, keep stored ids"),
-    Stage("stories", stories.link_stories, "link events into stories"),
-    Stage("analyze", analysis.analyze_events, "entities, quotes, quantities, dates per event"),
-    Stage("brief", brief.build_briefings, "cited summary, facts, discrepancies, timeline"),
+    Stage("clean", _lazy("clean", "clean_corpus"), "strip scrape noise (rules + corpus statistics)"),
+    Stage("limit", _lazy("limits", "limit_articles"), "analyse at most max_article_chars of each article (full text kept)"),
+    Stage("language", _lazy("language", "detect_languages"), "language id of each article"),
+    Stage("dedup", _lazy("dedup", "find_duplicates"), "exact/near/rewrite/translation copies, wire passages"),
+    Stage("events", _lazy("events", "cluster_events"), "group articles into events, keep stored ids"),
+    Stage("stories", _lazy("stories", "link_stories"), "link events into stories"),
+    Stage("analyze", _lazy("analysis", "analyze_events"), "entities, quotes, quantities, dates per event"),
+    Stage("brief", _lazy("brief", "build_briefings"), "cited summary, facts, discrepancies, timeline"),
     Stage("timelines", _story_timelines, "each story's timeline merged from its events' timelines"),
 ]
 
@@ -48,7 +63,10 @@ def stage_names() -> list[str]:
 
 def run(corpus: Corpus, settings: Settings | None = None, progress: Callable[[str], None] | None = None) -> Corpus:
     """Run every stage in order on `corpus` (in-process)."""
-    settings = settings or Settings()
+    if settings is None:
+        from storyweave.settings import Settings
+
+        settings = Settings()
     for stage in STAGES:
         if progress:
             progress(stage.name)

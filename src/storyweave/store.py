@@ -291,19 +291,50 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def from_dict(cls: type, data: Any) -> Any:
     """Rebuild a (nested) model dataclass from `to_dict` output; unknown keys are ignored and
     missing keys take their defaults, so stored rows survive additive model changes."""
-    hints = _hints(cls)
     kwargs = {}
-    for f in fields(cls):
-        if f.name in data:
-            kwargs[f.name] = _coerce(hints[f.name], data[f.name])
-        elif f.default is MISSING and f.default_factory is MISSING:  # required but absent
-            kwargs[f.name] = _empty_value(hints[f.name])
+    for name, convert, hint, required in _fields_of(cls):
+        if name in data:
+            kwargs[name] = convert(data[name])
+        elif required:  # required but absent
+            kwargs[name] = _empty_value(hint)
     return cls(**kwargs)
 
 
 @cache
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
+
+
+@cache
+def _fields_of(cls: type) -> tuple[tuple[str, Any, Any, bool], ...]:
+    """(name, converter, type hint, required) of each field: the type hints are read once per
+    class, not once per value (loading a large store spent most of its time in `typing`)."""
+    hints = _hints(cls)
+    return tuple((f.name, _converter(hints[f.name]), hints[f.name],
+                  f.default is MISSING and f.default_factory is MISSING) for f in fields(cls))
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@cache
+def _converter(hint: Any):
+    """`lambda value: _coerce(hint, value)`, with the type inspection done once per hint."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(hint):
+            if arg is not type(None):
+                return _converter(arg)
+    if origin is list:
+        (item,) = typing.get_args(hint) or (Any,)
+        each = _converter(item)
+        if each is _identity:
+            return lambda value: None if value is None else list(value)
+        return lambda value: None if value is None else [each(v) for v in value]
+    if isinstance(hint, type) and is_dataclass(hint):
+        return lambda value: from_dict(hint, value) if isinstance(value, dict) else value
+    return _identity
 
 
 def _coerce(hint: Any, value: Any) -> Any:
@@ -510,8 +541,10 @@ def save_corpus(
         with transaction(conn):
             checkpoint("save:begin")
             now = _now()
+            stored = _stored_rows(conn)
             for index, article in enumerate(corpus.articles):
-                _upsert_article(conn, article, now)
+                if stored.get(article.id) != _article_row(article):  # unchanged rows are not rewritten
+                    _upsert_article(conn, article, now)
                 if index == len(corpus.articles) // 2:
                     checkpoint("save:articles")
             for article in corpus.failed:
@@ -549,6 +582,33 @@ def save_corpus(
             conn.close()
 
 
+def save_run(
+    db: str | Path | sqlite3.Connection,
+    corpus: Corpus,
+    *,
+    command: str = "",
+    inputs: list[str] | None = None,
+    counts: dict[str, Any] | None = None,
+    started: str | None = None,
+) -> int:
+    """Record a run that changed nothing (every article read was stored unchanged): only the run
+    record is written, the stored articles, links, events, stories and cache stay as they are
+    (`save_corpus` would rewrite every article and its full-text row)."""
+    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
+    try:
+        with transaction(conn):
+            all_counts = {**corpus_counts(corpus), **(counts or {})}
+            cursor = conn.execute(
+                "INSERT INTO runs(started, finished, command, inputs, counts, changes, errors) VALUES (?,?,?,?,?,?,?)",
+                (started or _now(), _now(), command, _dumps(inputs or []), _dumps(all_counts), _dumps(list(corpus.changes)),
+                 _dumps([str(e) for e in corpus.errors])),
+            )
+            return int(cursor.lastrowid)
+    finally:
+        if not isinstance(db, sqlite3.Connection):
+            conn.close()
+
+
 def _save_cache(conn: sqlite3.Connection, cache: dict[str, dict[str, Any]]) -> None:
     """Make the stored entries of each kind in `cache` equal to it: entries the run no longer
     uses are dropped, new ones added (an entry's data never changes under its key)."""
@@ -559,11 +619,22 @@ def _save_cache(conn: sqlite3.Connection, cache: dict[str, dict[str, Any]]) -> N
                          [(kind, k, _dumps(v)) for k, v in entries.items() if k not in stored])
 
 
-def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> None:
+def _stored_rows(conn: sqlite3.Connection) -> dict[str, tuple]:
+    """Each stored article's row as `_article_row` makes it: what an upsert would write."""
+    columns = ",".join(_ARTICLE_COLUMNS)
+    return {row[0]: tuple(row) for row in conn.execute(f"SELECT {columns}, extra, content_hash FROM articles")}
+
+
+def _article_row(article: Article) -> tuple:
+    """The `articles` row of `article` (every column but first_seen/updated)."""
     data = to_dict(article)
     extra = {k: v for k, v in data.items() if k not in _ARTICLE_COLUMNS and k not in _NOT_STORED}
     values = [_dumps(data[c]) if c in _JSON_COLUMNS else data[c] for c in _ARTICLE_COLUMNS]
-    digest = content_hash(article)
+    return (*values, _dumps(extra), content_hash(article))
+
+
+def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> None:
+    row = _article_row(article)
     placeholders = ",".join("?" * (len(_ARTICLE_COLUMNS) + 4))
     updates = ",".join(f"{c}=excluded.{c}" for c in _ARTICLE_COLUMNS[1:])
     conn.execute(
@@ -571,7 +642,7 @@ def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> Non
         f"VALUES ({placeholders}) ON CONFLICT(id) DO UPDATE SET {updates}, extra=excluded.extra, "
         "content_hash=excluded.content_hash, "
         "updated=CASE WHEN articles.content_hash = excluded.content_hash THEN articles.updated ELSE excluded.updated END",
-        (*values, _dumps(extra), digest, now, now),
+        (*row, now, now),
     )
     conn.execute("DELETE FROM articles_fts WHERE id = ?", (article.id,))
     if article.status == "failed":
@@ -784,7 +855,7 @@ class ArticleRow:
 _ARTICLE_ROW = "a.id, a.title, a.source, substr(a.published, 1, 10) AS published, a.language, a.event_id, a.duplicate_of"
 
 
-def _article_row(r: sqlite3.Row) -> ArticleRow:
+def _article_listing_row(r: sqlite3.Row) -> ArticleRow:
     return ArticleRow(r["id"], r["title"], r["source"], r["published"], r["language"], r["event_id"], r["duplicate_of"])
 
 
@@ -825,7 +896,7 @@ def article_rows(conn: sqlite3.Connection, ids: list[str]) -> dict[str, ArticleR
     for start in range(0, len(unique), 500):
         chunk = unique[start:start + 500]
         for r in conn.execute(f"SELECT {_ARTICLE_ROW} FROM articles a WHERE a.id IN ({_in(chunk)})", chunk):
-            out[r["id"]] = _article_row(r)
+            out[r["id"]] = _article_listing_row(r)
     return out
 
 
@@ -837,7 +908,7 @@ def list_articles(conn: sqlite3.Connection, filters: ArticleFilter | None = None
     rows = conn.execute(
         f"SELECT {_ARTICLE_ROW} FROM articles a WHERE {where} "
         "ORDER BY (a.published IS NULL), a.published DESC, a.id LIMIT ? OFFSET ?", (*args, limit, offset))
-    return int(total), [_article_row(r) for r in rows]
+    return int(total), [_article_listing_row(r) for r in rows]
 
 
 @dataclass

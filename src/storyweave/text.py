@@ -52,7 +52,20 @@ def split_sentences(text: str) -> list[Sentence]:
     """Sentences of `text`, each a verbatim slice with its offsets and paragraph number.
 
     Memoised (the analyze and brief stages, and dedup, split the same articles in one run)."""
-    return list(_split_sentences(text))
+    known = _KNOWN.get(text)
+    return list(known) if known is not None else list(_split_sentences(text))
+
+
+_KNOWN: dict[str, tuple[Sentence, ...]] = {}  # splits made elsewhere (cached parses, worker processes)
+_KNOWN_MAX = 50_000
+
+
+def remember_sentences(text: str, spans: list[tuple[int, int, int]]) -> None:
+    """Record the split of `text` made earlier by `split_sentences` (e.g. in a worker process, or
+    stored with a cached parse) as `(start, end, paragraph)` spans, so it is not split again."""
+    if len(_KNOWN) >= _KNOWN_MAX:
+        _KNOWN.clear()
+    _KNOWN[text] = tuple(Sentence(text[s:e], s, e, p) for s, e, p in spans)
 
 
 @lru_cache(maxsize=4096)

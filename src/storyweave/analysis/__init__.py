@@ -24,7 +24,7 @@ from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missi
 from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
 from storyweave.model import Article, Corpus, DateRef, Discrepancy, Entity, Event, Quote, TimelineEntry, to_dict
 from storyweave.settings import Settings
-from storyweave.text import words
+from storyweave.text import remember_sentences, words
 
 __all__ = ["analyze_events", "article_dates"]
 
@@ -237,7 +237,13 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
     signature = {ev.id: _event_signature(ev, reads_by_event[ev.id], ctx, limit)
                  for ev in corpus.events if reads_by_event[ev.id]}
     todo = [ev for ev in corpus.events if ev.id in signature and signature[ev.id] not in analyses]
-    parse_missing((r.article.text for ev in todo for r in reads_by_event[ev.id]), articles)
+    parsed_now = parse_missing((r.article.text for ev in todo for r in reads_by_event[ev.id]), articles,
+                               processes=parse_processes(settings))
+    for ev in corpus.events:  # the briefs read the same sentences: the splits come with the parses
+        for r in reads_by_event[ev.id]:
+            record = articles.get(text_key(r.article.text))
+            if record is not None:
+                remember_sentences(r.article.text, record["sentences"])
     for ev in corpus.events:
         if ev.id not in signature:
             continue  # nothing readable (e.g. only non-English reports): fields left as they are
@@ -253,7 +259,15 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
     corpus.cache = {**corpus.cache,
                     ARTICLE: {k: v for k, v in articles.items() if k in keep},
                     EVENT_ANALYSIS: {sig: analyses[sig] for sig in signature.values()}}
+    corpus.work = {**corpus.work, "parse": parsed_now, "analyze": len(todo)}
     return corpus
+
+
+def parse_processes(settings: Settings) -> int:
+    """Worker processes for the spaCy parses (see `storyweave.parallel.default_processes`)."""
+    from storyweave.parallel import default_processes
+
+    return default_processes(settings.extra)
 
 
 def texts_to_parse(corpus: Corpus, settings: Settings) -> list[str]:

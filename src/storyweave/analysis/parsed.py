@@ -29,6 +29,7 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 # modules whose code decides each kind of cached result (besides this file)
 _SOURCES = {
     ARTICLE: ["analysis/*.py", "text.py"],
+    "language": ["language.py"],
     "event_analysis": ["analysis/*.py", "text.py", "represent.py", "model.py"],
     "event_brief": ["brief/*.py", "text.py", "represent.py", "dedup/*.py", "model.py", "analysis/parsed.py"],
 }
@@ -115,21 +116,46 @@ def from_doc(doc, text: str) -> ParsedText:
     return ParsedText(text, ents, split_sentences(text))
 
 
-def parse_missing(texts: Iterable[str], cache: dict[str, Any], batch_size: int = 16) -> int:
-    """Parse every text whose record is not in `cache` yet (one batched `nlp.pipe` stream, Docs
-    dropped as soon as their record is made) and add the records; returns how many were parsed."""
+def parse_missing(texts: Iterable[str], cache: dict[str, Any], batch_size: int = 64, processes: int = 1) -> int:
+    """Parse every text whose record is not in `cache` yet and add the records; returns how many
+    were parsed.  One batched `nlp.pipe` stream (Docs dropped as soon as their record is made),
+    or, with `processes` > 1 and enough texts, that many forked workers sharing the loaded model
+    (see `_parse_parallel`).  The records do not depend on how they were computed."""
     todo = list(dict.fromkeys(t for t in texts if text_key(t) not in cache))
     if not todo:
         return 0
+    processes = min(processes, len(todo) // MIN_TEXTS_PER_PROCESS)
+    records = _parse_parallel(todo, batch_size, processes) if processes > 1 else _parse_records(todo, batch_size)
+    for text, record in zip(todo, records):
+        cache[text_key(text)] = record
+    return len(todo)
+
+
+MIN_TEXTS_PER_PROCESS = 16  # fewer texts than this per worker: parse in this process (no fork)
+
+
+def _parse_records(texts: list[str], batch_size: int = 64) -> list[dict[str, Any]]:
     from storyweave.analysis.nlp import get_nlp
 
-    short = [t for t in todo if len(t) <= PIECE_CHARS]
-    for text, doc in zip(short, get_nlp().pipe(short, batch_size=batch_size)):
-        cache[text_key(text)] = from_doc(doc, text).to_record()
-    for text in todo:
-        if len(text) > PIECE_CHARS:
-            cache[text_key(text)] = _parse_long(text).to_record()
-    return len(todo)
+    short = [t for t in texts if len(t) <= PIECE_CHARS]  # longer ones: in pieces (`_parse_long`)
+    records = {text: from_doc(doc, text).to_record() for text, doc in zip(short, get_nlp().pipe(short, batch_size=batch_size))}
+    return [records[t] if t in records else _parse_long(t).to_record() for t in texts]
+
+
+def _parse_parallel(texts: list[str], batch_size: int, processes: int) -> list[dict[str, Any]]:
+    """`_parse_records` spread over `processes` forked workers sharing the loaded model (see
+    `storyweave.parallel`), in chunks of 8 texts, longest first.  spaCy's own
+    `nlp.pipe(n_process=...)` pickles the pipeline into each worker and sends Docs back, which
+    costs more than parsing here for NER-only records."""
+    from storyweave.analysis import entities  # noqa: F401  (imported before the fork, used by from_doc)
+    from storyweave.analysis.nlp import get_nlp
+    from storyweave.parallel import fork_map
+
+    get_nlp()
+    chunks = [texts[i:i + 8] for i in range(0, len(texts), 8)]
+    done = fork_map(lambda chunk: _parse_records(chunk, batch_size), chunks, processes, min_items=1, chunk=1,
+                    weight=lambda chunk: sum(map(len, chunk)))
+    return [record for records in done for record in records]
 
 
 # spaCy's memory grows with a Doc's length (about 3 KB per character: ~150 MB for 50,000

@@ -163,18 +163,25 @@ def _from_record(event: Event, record: dict) -> Event:
 def build_briefings(corpus: Corpus, settings: Settings) -> Corpus:
     """Fill summary, facts, outlets, title and independent_sources of every event (events
     whose signature is in `corpus.cache["event_brief"]` take the cached briefing)."""
+    from storyweave.parallel import default_processes, fork_map
+
     by_id = corpus.by_id()
     cached = corpus.cache.get(EVENT_BRIEF, {})
+    signatures = [_brief_signature(e, by_id, settings) for e in corpus.events]
+    todo: dict[str, Event] = {}  # one event per signature that is not cached
+    for e, sig in zip(corpus.events, signatures):
+        if sig not in cached and sig not in todo:
+            todo[sig] = e
+    # events are briefed independently: over forked workers when there are many (same records)
+    records = fork_map(lambda e: _brief_record(brief_event(e, corpus, settings)), list(todo.values()),
+                       default_processes(settings.extra), weight=lambda e: len(e.article_ids))
+    computed = dict(zip(todo, records))
     fresh: dict[str, dict] = {}
     events = []
-    for e in corpus.events:
-        sig = _brief_signature(e, by_id, settings)
-        record = cached.get(sig) or fresh.get(sig)
-        if record is None:
-            e = brief_event(e, corpus, settings)
-            record = _brief_record(e)
-        else:
-            e = _from_record(e, record)
+    for e, sig in zip(corpus.events, signatures):
+        record = cached.get(sig) or computed[sig]
+        events.append(_from_record(e, record))
         fresh[sig] = record
-        events.append(e)
-    return replace(corpus, events=events, cache={**corpus.cache, EVENT_BRIEF: fresh})
+    briefed = len(todo)
+    return replace(corpus, events=events, cache={**corpus.cache, EVENT_BRIEF: fresh},
+                   work={**corpus.work, "brief": briefed})

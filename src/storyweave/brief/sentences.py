@@ -84,8 +84,8 @@ def junk_reason(text: str) -> str | None:
         return "too short"
     if n > MAX_WORDS:
         return "too long (run-on scrape)"
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.5:
+    letters = list(filter(str.isalpha, text))  # map/filter over str methods: no Python-level loop per character
+    if letters and sum(map(str.isupper, letters)) / len(letters) > 0.5:
         return "all caps"
     if _JUNK_START.search(text) or _JUNK_ANYWHERE.search(text):
         return "scrape furniture"

@@ -34,6 +34,9 @@ class StageError(RuntimeError):
 class RunResult:
     corpus: Corpus
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
+    # per-article work of this run (`Corpus.work`: articles language-detected, texts parsed, events
+    # analysed/briefed) plus "<stage>_input": how many articles each stage was given
+    work: dict[str, int] = field(default_factory=dict)
 
 
 def run_pipeline(
@@ -56,7 +59,10 @@ def run_pipeline(
     settings = settings or Settings()
     stages = list(STAGES if stages is None else stages)
     seconds: dict[str, float] = {}
+    inputs: dict[str, int] = {}
+    corpus.work = {}
     for index, stage in enumerate(stages):
+        inputs[f"{stage.name}_input"] = len(corpus.articles)
         if progress:
             progress(stage.name, index, len(stages), False)
         start = time.perf_counter()
@@ -71,7 +77,7 @@ def run_pipeline(
         seconds[stage.name] = time.perf_counter() - start
         if progress:
             progress(stage.name, index, len(stages), True)
-    return RunResult(corpus, seconds)
+    return RunResult(corpus, seconds, {**inputs, **corpus.work})
 
 
 def _checked(stage: Stage, result: object) -> Corpus:
@@ -186,6 +192,7 @@ class IngestResult:
     processed: bool  # False when nothing was new or changed (stored results reused, stages not run)
     run_id: int | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
+    work: dict[str, int] = field(default_factory=dict)  # RunResult.work (empty when the stages did not run)
 
 
 def ingest(
@@ -223,12 +230,14 @@ def ingest(
     if processed and not fresh:
         corpus.cache = store.load_cache(conn)  # only when the stages run (a kind left out is kept as stored)
     seconds: dict[str, float] = {}
+    work: dict[str, int] = {}
     if processed:
         run = (runner or run_pipeline)(corpus, settings, progress=progress)
-        corpus, seconds = run.corpus, run.seconds
+        corpus, seconds, work = run.corpus, run.seconds, getattr(run, "work", {})
     counts = {"read": merge.read, "new": len(merge.new), "updated": len(merge.updated),
               "unchanged": len(merge.unchanged), "skipped": len(corpus.errors),
               "retried": len(merge.retried), "failed": sum(a.id not in failed_before for a in corpus.failed),
               "seconds": {name: round(t, 3) for name, t in seconds.items()}}
-    run_id = store.save_corpus(conn, corpus, command=command, inputs=inputs or [], counts=counts, started=started)
-    return IngestResult(corpus, merge, processed, run_id, seconds)
+    save = store.save_corpus if processed else store.save_run  # nothing changed: only the run is recorded
+    run_id = save(conn, corpus, command=command, inputs=inputs or [], counts=counts, started=started)
+    return IngestResult(corpus, merge, processed, run_id, seconds, work)

@@ -8,18 +8,99 @@ from pathlib import Path
 from storyweave.model import Corpus
 
 
-def write_reports(corpus: Corpus, out_dir: str | Path, *, plots: bool = True) -> dict[str, Path]:
-    """Write briefings.json, briefings.md and index.html into `out_dir`; returns name -> path."""
+STAMP = ".storyweave-render.json"  # in the report folder: what the last write validated and drew
+
+
+_LAST_KEY: list = [None, ""]  # the last document hashed and its key (checked, then written: hashed once)
+
+
+def _stamp_key(document: dict) -> str:
+    """Hash of the report content that validation and charts depend on: the document without what
+    only says how this run went (the run log `changes`/`errors`, plain strings, and each article's
+    boolean `is_new`), plus the renderer code and the schema."""
+    if _LAST_KEY[0] is document:
+        return _LAST_KEY[1]
+    import hashlib
+    import json
+
+    h = hashlib.sha1()
+    for path in sorted(Path(__file__).resolve().parent.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".json", ".j2"}:
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    body = {k: v for k, v in document.items() if k not in ("changes", "errors", "articles")}
+    body["articles"] = [{k: v for k, v in a.items() if k != "is_new"} for a in document.get("articles", [])]
+    h.update(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
+    _LAST_KEY[:] = [document, h.hexdigest()]
+    return _LAST_KEY[1]
+
+
+def _read_stamp(out: Path, key: str) -> dict:
+    import json
+
+    try:
+        stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stamp if isinstance(stamp, dict) and stamp.get("key") == key else {}
+
+
+def _write_stamp(out: Path, key: str, **parts) -> None:
+    import json
+
+    stamp = {**_read_stamp(out, key), **parts, "key": key}
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / STAMP).write_text(json.dumps(stamp, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass  # only a speed-up: the next write validates and draws again
+
+
+def check_document(document: dict, out_dir: str | Path) -> list[str]:
+    """`validation_errors(document)`, skipped when the last report written to `out_dir` had the
+    same content (only the run log, plain strings, is validated again): an unchanged re-run does
+    not re-validate the whole output."""
+    from storyweave.render.contract import schema, validation_errors
+
+    out = Path(out_dir)
+    key = _stamp_key(document)
+    stamp = _read_stamp(out, key)
+    if "problems" in stamp:
+        log = {k: document.get(k, []) for k in ("changes", "errors")}
+        sub = {"type": "object", "properties": {k: schema().get("properties", {}).get(k, {}) for k in log},
+               **({"$defs": schema()["$defs"]} if "$defs" in schema() else {})}
+        import jsonschema
+
+        extra = [f"{'/'.join(str(p) for p in e.absolute_path)}: {e.message}"
+                 for e in jsonschema.Draft202012Validator(sub).iter_errors(log)]
+        return list(stamp["problems"]) + extra
+    problems = validation_errors(document)
+    _write_stamp(out, key, problems=problems)
+    return problems
+
+
+def write_reports(corpus: Corpus, out_dir: str | Path, *, plots: bool = True,
+                  document: dict | None = None) -> dict[str, Path]:
+    """Write briefings.json, briefings.md and index.html into `out_dir`; returns name -> path.
+
+    The charts (matplotlib, the slow part) are reused from the last write into `out_dir` when
+    the report content is the same (`STAMP`); `document` is `to_briefings(corpus)` if already made."""
     from storyweave.render.contract import dumps, to_briefings
     from storyweave.render.html import render_html
     from storyweave.render.markdown import render_markdown
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    document = to_briefings(corpus) if document is None else document
+    key = _stamp_key(document)
+    svgs = _read_stamp(out, key).get("plots") if plots else None
     paths = {"json": out / "briefings.json", "markdown": out / "briefings.md", "html": out / "index.html"}
-    _write_atomic(paths["json"], dumps(to_briefings(corpus)))
+    _write_atomic(paths["json"], dumps(document))
     _write_atomic(paths["markdown"], render_markdown(corpus))
-    _write_atomic(paths["html"], render_html(corpus, plots=plots))
+    drawn: dict[str, str] = {}
+    _write_atomic(paths["html"], render_html(corpus, plots=plots, svgs=svgs, drawn=drawn))
+    if plots and svgs is None:
+        _write_stamp(out, key, plots=drawn)
     return paths
 
 

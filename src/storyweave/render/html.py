@@ -63,15 +63,21 @@ def _citation_label(articles: dict[str, Article]):
     return label
 
 
-def render_html(corpus: Corpus, title: str = "storyweave briefing", plots: bool = True, add_form: bool = False) -> str:
-    """The report page; `add_form` adds the server's "add an article" form (POST /articles)."""
+def render_html(corpus: Corpus, title: str = "storyweave briefing", plots: bool = True, add_form: bool = False,
+                svgs: dict[str, str] | None = None, drawn: dict[str, str] | None = None) -> str:
+    """The report page; `add_form` adds the server's "add an article" form (POST /articles).
+    `svgs`: charts drawn earlier for the same content (not redrawn); `drawn` receives the charts drawn now."""
     view = build(corpus)
+    if plots and svgs is None:
+        svgs = all_plots(view)
+        if drawn is not None:
+            drawn.update(svgs)
     template = _environment().get_template("report.html.j2")
     return template.render(
         view=view,
         title=title,
         add_form=add_form,
-        plots=all_plots(view) if plots else {},
+        plots=svgs if plots else {},
         articles=list(view.articles.values()),
         art_tip=_tooltip(view.articles),
         cite_label=_citation_label(view.articles),

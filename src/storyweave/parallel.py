@@ -1,0 +1,57 @@
+"""Spread independent per-item work of a stage over forked worker processes.
+
+Stages stay pure functions over the batch; this only decides *where* a map over independent
+items runs.  Workers are forked after the parent has loaded its models and built the batch, so
+both are shared copy-on-write and only the (small, picklable) results travel back.  Where
+`fork` is not available (Windows, macOS default) or there is too little work, the map runs in
+this process.  Results are in input order and do not depend on how they were computed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_JOB: list[Any] = [None]  # (fn, items) of the running map, inherited by the forked workers
+
+
+def _run_chunk(indices: list[int]) -> list[Any]:
+    fn, items = _JOB[0]
+    return [fn(items[i]) for i in indices]
+
+
+def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int, *, min_items: int = 16,
+             chunk: int = 8, weight: Callable[[T], float] | None = None) -> list[R]:
+    """`[fn(x) for x in items]`, over `processes` forked workers when there are at least
+    `min_items` items per worker; chunks of `chunk` items, heaviest first (`weight`), so that
+    the workers finish together."""
+    processes = min(processes, len(items) // max(1, min_items))
+    if processes <= 1 or "fork" not in mp.get_all_start_methods():
+        return [fn(x) for x in items]
+    order = sorted(range(len(items)), key=lambda i: -weight(items[i])) if weight else list(range(len(items)))
+    chunks = [order[i:i + chunk] for i in range(0, len(order), chunk)]
+    out: list[Any] = [None] * len(items)
+    _JOB[0] = (fn, items)
+    try:
+        with mp.get_context("fork").Pool(processes) as pool:
+            for indices, results in zip(chunks, pool.imap(_run_chunk, chunks)):
+                for i, result in zip(indices, results):
+                    out[i] = result
+    finally:
+        _JOB[0] = None
+    return out
+
+
+def default_processes(settings_extra: dict[str, Any] | None = None) -> int:
+    """Worker processes: `settings.extra["parse_processes"]`, else $STORYWEAVE_PROCESSES, else
+    every core this process may use."""
+    import os
+
+    value = (settings_extra or {}).get("parse_processes") or os.environ.get("STORYWEAVE_PROCESSES")
+    if value:
+        return max(1, int(value))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -1,0 +1,68 @@
+"""Writing the same report twice into one folder neither re-validates it nor redraws its charts
+(counted by patching the two slow steps, not timed); any content change does both again."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from storyweave.render import check_document, write_reports
+from storyweave.render.contract import to_briefings
+
+html = importlib.import_module("storyweave.render.html")
+contract = importlib.import_module("storyweave.render.contract")
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    calls = {"plots": 0, "validate": 0}
+    real_plots, real_validate = html.all_plots, contract.validation_errors
+
+    def plots(view):
+        calls["plots"] += 1
+        return real_plots(view)
+
+    def validate(document, *a, **k):
+        calls["validate"] += 1
+        return real_validate(document, *a, **k)
+
+    monkeypatch.setattr(html, "all_plots", plots)
+    monkeypatch.setattr(contract, "validation_errors", validate)
+    return calls
+
+
+def _write(corpus, out):
+    document = to_briefings(corpus)
+    problems = check_document(document, out)
+    paths = write_reports(corpus, out, document=document)
+    return problems, {name: path.read_text(encoding="utf-8") for name, path in paths.items()}
+
+
+def test_unchanged_report_is_not_revalidated_or_redrawn(corpus, counted, tmp_path):
+    first = _write(corpus, tmp_path)
+    assert counted == {"plots": 1, "validate": 1}
+    assert "<svg" in first[1]["html"]
+    corpus.changes = ["nothing new"]  # only the run log differs
+    second = _write(corpus, tmp_path)
+    assert counted == {"plots": 1, "validate": 1}
+    assert second[0] == first[0] == []
+    assert second[1]["html"].count("<svg") == first[1]["html"].count("<svg")
+    assert "nothing new" in second[1]["markdown"] and "nothing new" in second[1]["html"]
+
+
+def test_changed_content_is_validated_and_drawn_again(corpus, counted, tmp_path):
+    _write(corpus, tmp_path)
+    corpus.events[0].title = "Earthquake in Valdoria, day two"
+    _, files = _write(corpus, tmp_path)
+    assert counted == {"plots": 2, "validate": 2}
+    assert "day two" in files["html"]
+    _write(corpus, tmp_path / "elsewhere")  # another folder has no stamp
+    assert counted == {"plots": 3, "validate": 3}
+
+
+def test_a_bad_run_log_is_still_reported(corpus, tmp_path):
+    _write(corpus, tmp_path)
+    document = to_briefings(corpus)
+    document["changes"] = [42]
+    assert any(p.startswith("changes/0") for p in check_document(document, tmp_path))

@@ -1,0 +1,51 @@
+"""`storyweave --help`, `stages` and `events` import none of the heavy libraries (counted in
+sys.modules of a fresh interpreter, not timed): they are loaded only by the commands that run
+stages, render reports or serve."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ["spacy", "thinc", "sklearn", "scipy", "numpy", "matplotlib", "fastapi", "uvicorn", "ray", "model2vec",
+         "dateparser", "jsonschema", "trafilatura"]
+
+SCRIPT = """
+import json, sys
+from typer.testing import CliRunner
+from storyweave import store
+from storyweave.cli import app
+from storyweave.pipeline import STAGES, stage_names
+store.connect(sys.argv[1]).close()
+runner = CliRunner()
+codes = [runner.invoke(app, args).exit_code for args in (["--help"], ["stages"], ["events", "--db", sys.argv[1]])]
+print(json.dumps({"codes": codes, "stages": stage_names(), "heavy": sorted(m for m in HEAVY if m in sys.modules)}))
+"""
+
+
+def _run(tmp_path: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    proc = subprocess.run([sys.executable, "-c", f"HEAVY = {HEAVY!r}\n{SCRIPT}", str(tmp_path / "s.db")],
+                          capture_output=True, text=True, env=env, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_listing_commands_import_no_heavy_library(tmp_path):
+    result = _run(tmp_path)
+    assert result["codes"] == [0, 0, 0]
+    assert result["stages"][0] == "clean" and "analyze" in result["stages"]
+    assert result["heavy"] == []
+
+
+def test_a_stage_still_imports_its_module_when_it_runs():
+    from storyweave.model import Article, Corpus
+    from storyweave.pipeline import STAGES
+    from storyweave.settings import Settings
+
+    clean = next(s for s in STAGES if s.name == "clean")
+    corpus = clean.fn(Corpus(articles=[Article(id="a", text="One sentence here.\n\nAnother one there.")]), Settings())
+    assert isinstance(corpus, Corpus) and corpus.articles[0].id == "a"
+    assert "storyweave.clean" in sys.modules
