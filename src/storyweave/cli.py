@@ -48,7 +48,7 @@ MAX_CHARS_OPTION = typer.Option(Settings().max_article_chars, "--max-article-cha
                                 help="Longer articles are analysed on their first part only (full text stored).")
 LOCK_TIMEOUT_OPTION = typer.Option(60.0, "--lock-timeout", min=0.0,
                                    help="Seconds to wait for another storyweave process writing the same store.")
-PATHS_ARGUMENT = typer.Argument(..., help="Files or folders (searched recursively): .txt, .html, .json/.jsonl, RSS/Atom; "
+PATHS_ARGUMENT = typer.Argument(..., metavar="PATHS", help="Files or folders (searched recursively): .txt, .html, .json/.jsonl, RSS/Atom; "
                                 "`-` reads JSON Lines articles from stdin.")
 
 
