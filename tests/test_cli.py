@@ -263,7 +263,7 @@ def test_optional_llm_rewording_keeps_only_supported_sentences(runner, inputs, t
         assert e["reworded_summary"][0]["article_ids"] == e["summary"][0]["article_ids"]
         assert "president resigned" not in json.dumps(e["reworded_summary"])
     assert "Reworded summary" in (out / "briefings.md").read_text()
-    assert "Reworded summary" in (out / "index.html").read_text()
+    assert any("Reworded (LLM" in page.read_text() for page in (out / "events").glob("*.html"))
 
 
 def test_unreachable_llm_endpoint_is_one_line_and_extractive_stays(runner, inputs, tmp_path):
