@@ -75,7 +75,7 @@ def test_hostile_content_is_neither_expanded_fetched_nor_written(bad_run):
     assert {p.name for p in root.iterdir()} <= {"in", "out", "s.db", "s.db-wal", "s.db-shm", "s.db.lock"}
     assert sorted(p.name for p in out.iterdir()) == [
         ".storyweave-render.json", "articles", "briefings.json", "briefings.md", "entities", "events", "index.html",
-        "outlets", "outlets.html", "run.html", "stories", "stories.html"]
+        "outlets", "outlets.html", "run.html", "stories", "stories.html", "style.css"]
     # a page per stored article, the hostile ids among them, each inside its folder
     written = [p for p in out.rglob("*") if p.is_file()]
     assert all(len(p.resolve().relative_to(out.resolve()).parts) <= 2 for p in written)

@@ -30,7 +30,7 @@ def test_a_page_per_object_and_every_link_resolves(corpus, tmp_path):
         for ident in idents:
             assert (out / kind / f"{file_name(ident)}.html").is_file(), (kind, ident)
     assert {p.name for p in out.iterdir() if p.is_file()} >= {"index.html", "stories.html", "outlets.html", "run.html",
-                                                              "briefings.json", "briefings.md"}
+                                                              "style.css", "briefings.json", "briefings.md"}
     assert dead_links(out) == []
 
 
@@ -65,9 +65,10 @@ def test_self_contained_with_inline_svg_charts(corpus, tmp_path):
     home = (out / "index.html").read_text(encoding="utf-8")
     assert home.count("<svg") == 3
     assert 'id="plot-articles_per_day"' in home and 'id="plot-sources_per_event"' in home
-    for page in pages(out):  # nothing fetched: no src, no stylesheet link, no absolute link
+    for page in pages(out):  # nothing fetched: no src, no absolute link, only the local style sheet
         html = page.read_text(encoding="utf-8")
-        assert not [r for r in refs(html) if r[1] != "href" or r[0] != "a"], page
+        prefix = "../" if page.parent != out else ""
+        assert [r for r in refs(html) if r[1] != "href" or r[0] != "a"] == [("link", "href", f"{prefix}style.css")]
         assert 'href="/' not in html and "<form" not in html, page
 
 

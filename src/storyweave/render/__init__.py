@@ -26,7 +26,7 @@ def _stamp_key(document: dict) -> str:
 
     h = hashlib.sha1()
     for path in sorted(Path(__file__).resolve().parent.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".json", ".j2"}:
+        if path.is_file() and path.suffix in {".py", ".json", ".j2", ".css"}:
             h.update(path.name.encode())
             h.update(path.read_bytes())
     body = {k: v for k, v in document.items() if k not in ("changes", "errors", "articles")}

@@ -3,6 +3,7 @@
     index.html                 stories and events (newest first, undated last), charts, a filter box
     stories.html, outlets.html all stories; all outlets
     run.html                   the last run's changes and unreadable inputs
+    style.css                  the pages' style sheet (the server inlines the same file)
     stories/<name>.html        one page per story, event, article, entity and outlet, from the
     events/<name>.html         same page functions (`render/web.py`) and templates
     articles/<name>.html       (`templates/web/`) the server uses
@@ -10,7 +11,7 @@
     outlets/<name>.html
 
 Links are relative (`../events/x.html`), so the folder works from file:// offline; nothing is
-fetched (CSS and the filter script are inline, charts are inline SVG). There is no full-text
+fetched (one local style sheet, the filter script inline, charts inline SVG). There is no full-text
 search page: the home page's filter box hides the stories and events whose text lacks the words.
 The page data is read with the server's SQL queries from an in-memory store of the corpus.
 All source text goes through jinja2 autoescaping; the only unescaped markup is the SVG that
@@ -33,7 +34,8 @@ from storyweave.render.plots import all_plots
 from storyweave.render.view import build
 
 KINDS = ("stories", "events", "articles", "entities", "outlets")  # one folder of pages each
-TOP = {"home": "index.html", "stories": "stories.html", "outlets": "outlets.html", "run": "run.html"}
+TOP = {"home": "index.html", "stories": "stories.html", "outlets": "outlets.html", "run": "run.html",
+       "css": "style.css"}
 _PLAIN = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,78}[a-z0-9])?")
 _RESERVED = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?")  # Windows device names
 
@@ -94,6 +96,8 @@ def write_site(corpus: Corpus, out: Path, write: Callable[[Path, str], None], *,
         write(path, html)
         written.append(rel)
 
+    write(out / TOP["css"], env.loader.get_source(env, "web/style.css")[0])
+    written.append(TOP["css"])
     if plots and svgs is None:
         svgs = all_plots(build(corpus))
         if drawn is not None:
