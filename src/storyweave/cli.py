@@ -340,13 +340,15 @@ def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, l
         paths = write_reports(corpus, out, document=document)
     except OSError as exc:
         _fail(f"{out}: cannot write reports ({exc.strerror or exc})")
-    _console.print(f"wrote {paths['json']}, {paths['markdown']}, {paths['html']}", highlight=False, soft_wrap=True)
+    _console.print(f"wrote {paths['json']}, {paths['markdown']}, {paths['html']} (and its pages)", highlight=False,
+                   soft_wrap=True)
 
 
 @app.command()
 def run(
     paths: list[Path] = PATHS_ARGUMENT,
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md, index.html."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md and the HTML pages (open index.html; "
+                              "a page per story, event, article, entity and outlet, linked offline)."),
     db: Path = DB_OPTION,
     words: int = WORDS_OPTION,
     force: bool = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed."),
@@ -397,7 +399,8 @@ def _exit_for(outcome: IngestResult) -> None:
 
 @app.command()
 def report(
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md, index.html."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md and the HTML pages (open index.html; "
+                              "a page per story, event, article, entity and outlet, linked offline)."),
     db: Path = DB_OPTION,
     words: int = WORDS_OPTION,
     llm_endpoint: str | None = LLM_ENDPOINT_OPTION,
