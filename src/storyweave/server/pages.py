@@ -28,22 +28,18 @@ from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyweave import store
-from storyweave.render.web import (  # noqa: F401 - the page contexts and helpers, shared with the static report
-    MARKS as _MARKS,
+from storyweave.render.web import (  # the pages' data, shared with the static report (render/html.py)
+    MARKS,
     Pager,
     article_page,
-    cite_label as _cite_label,
     entity_page,
     event_page,
     make_environment,
-    neg as _neg,
     outlet_page,
     outlets_page,
-    quotes_by_speaker as _quotes_by_speaker,
-    snippet_parts as _snippet_parts,
     story_page,
-    timeline_plot,
-    totals as _totals,
+    timeline_plot,  # noqa: F401 - still importable from here
+    totals,
 )
 
 PAGE = 50
@@ -95,7 +91,7 @@ def install(app: FastAPI) -> None:
     def home(request: Request, offset: int = Query(0, ge=0)):
         c = conn(request)
         total = store.count_events(c)
-        return render("home", page_title="Events", totals=_totals(c), stories=store.list_stories(c, 8, 0),
+        return render("home", page_title="Events", totals=totals(c), stories=store.list_stories(c, 8, 0),
                       events=store.list_events(c, PAGE, offset), page=pager(request, total, offset),
                       writes_enabled=request.app.state.token.enabled)
 
@@ -152,7 +148,7 @@ def install(app: FastAPI) -> None:
         searched = bool(q.strip() or outlet or language or entity.strip() or date_from or date_to) and not error
         hits, rows, total = None, [], 0
         if searched and q.strip():
-            total, hits = store.search_articles(c, q.strip(), f, PAGE, offset, marks=_MARKS)
+            total, hits = store.search_articles(c, q.strip(), f, PAGE, offset, marks=MARKS)
         elif searched:
             total, rows = store.list_articles(c, f, PAGE, offset)
         languages = [r[0] for r in c.execute("SELECT DISTINCT language FROM articles WHERE language IS NOT NULL "
