@@ -171,9 +171,10 @@ PLAIN_PROGRESS_SECONDS = 5.0  # stderr not a terminal: a plain progress line at 
 
 class _StageProgress:
     """The pipeline's progress on stderr: the stage (m of n) and, inside the stages that report
-    it (`storyweave.progress`), the items done ("analyze: 120/383 articles"). A Rich bar on a
+    it (`storyweave.progress`), the items done ("analyze 120/383 articles"). A Rich bar on a
     terminal; otherwise a plain line every `PLAIN_PROGRESS_SECONDS` (logs of long runs show
-    where they are); nothing with --quiet."""
+    where they are; no ": " in it, so it never reads as an error line `path: reason`);
+    nothing with --quiet."""
 
     def __init__(self, bar: Progress, stages: int) -> None:
         self.bar, self.stages, self.name = bar, stages, ""
@@ -187,12 +188,12 @@ class _StageProgress:
         self.bar.update(self.stage_task, description=f"stage {name}", total=total, completed=index + finished)
         self.bar.update(self.item_task, visible=False)
         if not finished:
-            self._line(f"stage {name} ({index + 1}/{total})")
+            self._line(f"stage {name} {index + 1}/{total}")
 
     def items(self, done: int, total: int, unit: str) -> None:
         self.bar.update(self.item_task, description=f"{self.name}: {unit}", total=max(total, 1), completed=done,
                         visible=total > 0)
-        self._line(f"{self.name}: {done}/{total} {unit}")
+        self._line(f"{self.name} {done}/{total} {unit}")
 
     def _line(self, text: str) -> None:
         now = time.monotonic()
