@@ -263,7 +263,7 @@ def test_optional_llm_rewording_keeps_only_supported_sentences(runner, inputs, t
         assert e["reworded_summary"][0]["article_ids"] == e["summary"][0]["article_ids"]
         assert "president resigned" not in json.dumps(e["reworded_summary"])
     assert "Reworded summary" in (out / "briefings.md").read_text()
-    assert "Reworded summary" in (out / "index.html").read_text()
+    assert any("Reworded (LLM" in page.read_text() for page in (out / "events").glob("*.html"))
 
 
 def test_unreachable_llm_endpoint_is_one_line_and_extractive_stays(runner, inputs, tmp_path):
@@ -281,3 +281,26 @@ def test_unknown_engine_is_a_one_line_error(runner, inputs, tmp_path):
     assert result.exit_code == 2
     assert "unknown engine 'spark'" in result.output
     assert not (tmp_path / "s.db").exists() or _counts(tmp_path / "s.db")["articles"] == 0
+
+
+def _progress_lines(stderr: str, stage: str, unit: str) -> list[tuple[int, int]]:
+    return [(int(m[1]), int(m[2])) for m in re.finditer(rf"^{stage} (\d+)/(\d+) {unit}$", stderr, re.MULTILINE)]
+
+
+def test_progress_counts_articles_and_events_in_plain_lines_when_not_a_terminal(runner, inputs, tmp_path, monkeypatch):
+    from storyweave import cli
+
+    monkeypatch.setattr(cli, "PLAIN_PROGRESS_SECONDS", 0.0)  # every update a line (the default: every 5 s)
+    args = ["run", str(inputs), "--out", str(tmp_path / "out"), "--db", str(tmp_path / "s.db")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3, result.output
+    parsed = _progress_lines(result.stderr, "analyze", "articles")
+    events = len(json.loads((tmp_path / "out" / "briefings.json").read_text())["events"])
+    assert parsed[0] == (0, 3) and parsed[-1] == (3, 3)  # the three readable articles, one at a time
+    assert [d for d, _ in parsed] == sorted(d for d, _ in parsed)
+    assert _progress_lines(result.stderr, "brief", "events")[-1] == (events, events)
+    assert "stage clean 1/" in result.stderr
+    assert not [line for line in result.stderr.splitlines() if ": " in line and "broken.txt" not in line]
+    quiet = runner.invoke(app, ["--quiet", *args, "--force", "--fresh"])
+    assert quiet.exit_code == 3 and not _progress_lines(quiet.stderr, "analyze", "articles")
+    assert "stage " not in quiet.stderr and "broken.txt" in quiet.stderr  # errors still shown

@@ -64,7 +64,7 @@ class Result:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write briefings.json, briefings.md and index.html into `out_dir`."""
+        """Write briefings.json, briefings.md and the HTML pages (open index.html) into `out_dir`."""
         from storyweave.render import write_reports
 
         return write_reports(self.corpus, out_dir)

@@ -15,6 +15,7 @@ import json
 import re
 import sqlite3
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from storyweave import __version__, store
+from storyweave import progress as item_progress
 from storyweave.faults import checkpoint
 from storyweave.model import Corpus, ReadError
 from storyweave.settings import Settings
@@ -164,6 +166,42 @@ ENGINE_OPTION = typer.Option("local", "--engine", help="Where the stages run: 'l
 RAY_ADDRESS_OPTION = typer.Option(None, "--ray-address", help="Ray cluster to join (default: start a local one).")
 
 
+PLAIN_PROGRESS_SECONDS = 5.0  # stderr not a terminal: a plain progress line at most this often
+
+
+class _StageProgress:
+    """The pipeline's progress on stderr: the stage (m of n) and, inside the stages that report
+    it (`storyweave.progress`), the items done ("analyze 120/383 articles"). A Rich bar on a
+    terminal; otherwise a plain line every `PLAIN_PROGRESS_SECONDS` (logs of long runs show
+    where they are; no ": " in it, so it never reads as an error line `path: reason`);
+    nothing with --quiet."""
+
+    def __init__(self, bar: Progress, stages: int) -> None:
+        self.bar, self.stages, self.name = bar, stages, ""
+        self.plain = not _console.is_terminal
+        self.last = time.monotonic()
+        self.stage_task = bar.add_task("pipeline", total=stages)
+        self.item_task = bar.add_task("", total=1, visible=False)
+
+    def stage(self, name: str, index: int, total: int, finished: bool) -> None:
+        self.name = name
+        self.bar.update(self.stage_task, description=f"stage {name}", total=total, completed=index + finished)
+        self.bar.update(self.item_task, visible=False)
+        if not finished:
+            self._line(f"stage {name} {index + 1}/{total}")
+
+    def items(self, done: int, total: int, unit: str) -> None:
+        self.bar.update(self.item_task, description=f"{self.name}: {unit}", total=max(total, 1), completed=done,
+                        visible=total > 0)
+        self._line(f"{self.name} {done}/{total} {unit}")
+
+    def _line(self, text: str) -> None:
+        now = time.monotonic()
+        if self.plain and now - self.last >= PLAIN_PROGRESS_SECONDS:
+            self.last = now
+            _message(text)
+
+
 def _runner(engine: str, ray_address: str | None):
     if engine == "local":
         return None
@@ -227,15 +265,12 @@ def _ingest_locked(db: Path, articles: list, errors: list[ReadError], settings: 
     except store.StoreError as exc:
         _fail(str(exc), EXIT_USAGE)
     try:
-        with _progress() as progress:
-            task = progress.add_task("pipeline", total=len(STAGES))
-
-            def report(name: str, index: int, total: int, finished: bool) -> None:
-                progress.update(task, description=f"stage {name}", total=total, completed=index + finished)
-
-            return ingest(conn, articles, errors, settings, command=command,
-                          inputs=[str(p) for p in paths], force=force, fresh=fresh, progress=report,
-                          runner=runner)
+        with _progress() as bar:
+            shown = _StageProgress(bar, len(STAGES))
+            with item_progress.reporting(shown.items):
+                return ingest(conn, articles, errors, settings, command=command,
+                              inputs=[str(p) for p in paths], force=force, fresh=fresh, progress=shown.stage,
+                              runner=runner)
     except StageError as exc:
         _fail(f"{exc} (the store was not changed)")
     except sqlite3.Error as exc:
@@ -340,13 +375,15 @@ def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, l
         paths = write_reports(corpus, out, document=document)
     except OSError as exc:
         _fail(f"{out}: cannot write reports ({exc.strerror or exc})")
-    _console.print(f"wrote {paths['json']}, {paths['markdown']}, {paths['html']}", highlight=False, soft_wrap=True)
+    _console.print(f"wrote {paths['json']}, {paths['markdown']}, {paths['html']} (and its pages)", highlight=False,
+                   soft_wrap=True)
 
 
 @app.command()
 def run(
     paths: list[Path] = PATHS_ARGUMENT,
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md, index.html."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md and the HTML pages (open index.html; "
+                              "a page per story, event, article, entity and outlet, linked offline)."),
     db: Path = DB_OPTION,
     words: int = WORDS_OPTION,
     force: bool = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed."),
@@ -397,7 +434,8 @@ def _exit_for(outcome: IngestResult) -> None:
 
 @app.command()
 def report(
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md, index.html."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md and the HTML pages (open index.html; "
+                              "a page per story, event, article, entity and outlet, linked offline)."),
     db: Path = DB_OPTION,
     words: int = WORDS_OPTION,
     llm_endpoint: str | None = LLM_ENDPOINT_OPTION,

@@ -20,18 +20,28 @@ _JOB: list[Any] = [None]  # (fn, items) of the running map, inherited by the for
 
 
 def _run_chunk(indices: list[int]) -> list[Any]:
+    from storyweave import progress
+
+    progress.silence()  # the parent reports the items as their results come back
     fn, items = _JOB[0]
     return [fn(items[i]) for i in indices]
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int, *, min_items: int = 16,
-             chunk: int = 8, weight: Callable[[T], float] | None = None) -> list[R]:
+             chunk: int = 8, weight: Callable[[T], float] | None = None,
+             done: Callable[[T], None] | None = None) -> list[R]:
     """`[fn(x) for x in items]`, over `processes` forked workers when there are at least
     `min_items` items per worker; chunks of `chunk` items, heaviest first (`weight`), so that
-    the workers finish together."""
+    the workers finish together. `done(x)` is called here (in this process) as each item's
+    result is in: for progress reports."""
     processes = min(processes, len(items) // max(1, min_items))
     if processes <= 1 or "fork" not in mp.get_all_start_methods():
-        return [fn(x) for x in items]
+        results = []
+        for x in items:
+            results.append(fn(x))
+            if done:
+                done(x)
+        return results
     order = sorted(range(len(items)), key=lambda i: -weight(items[i])) if weight else list(range(len(items)))
     chunks = [order[i:i + chunk] for i in range(0, len(order), chunk)]
     out: list[Any] = [None] * len(items)
@@ -41,6 +51,8 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int, *, min_it
             for indices, results in zip(chunks, pool.imap(_run_chunk, chunks)):
                 for i, result in zip(indices, results):
                     out[i] = result
+                    if done:
+                        done(items[i])
     finally:
         _JOB[0] = None
     return out

@@ -965,6 +965,22 @@ def entity_mentions(conn: sqlite3.Connection, name: str, limit: int = 500) -> li
     return out
 
 
+def entity_index(conn: sqlite3.Connection) -> dict[str, list[EntityMention]]:
+    """`entity_mentions` of every name and alias at once (one scan of the events, in the same
+    order): what the static report needs to write a page per entity."""
+    index: dict[str, list[EntityMention]] = {}
+    rows = conn.execute("SELECT e.id AS event_id, j.value AS ent FROM events e, json_each(e.data, '$.entities') j "
+                        "ORDER BY (e.date IS NULL), e.date DESC, e.id")
+    for r in rows:
+        ent = json.loads(r["ent"])
+        name = ent.get("name", "")
+        aliases = ent.get("aliases", [])
+        for key in dict.fromkeys([name, *aliases]):
+            index.setdefault(key, []).append(EntityMention(r["event_id"], name or key, ent.get("type", ""), aliases,
+                                                           ent.get("article_ids", []), ent.get("role")))
+    return index
+
+
 def search_articles(conn: sqlite3.Connection, query: str, filters: ArticleFilter | None = None,
                     limit: int = 20, offset: int = 0, marks: tuple[str, str] = ("[", "]"),
                     ) -> tuple[int, list[SearchHit]]:

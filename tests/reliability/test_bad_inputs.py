@@ -73,6 +73,12 @@ def test_hostile_content_is_neither_expanded_fetched_nor_written(bad_run):
     assert corpus["cp1252"].metadata["encoding"] == "cp1252"
     assert "\x07" not in corpus["control-chars"].raw_text
     assert {p.name for p in root.iterdir()} <= {"in", "out", "s.db", "s.db-wal", "s.db-shm", "s.db.lock"}
-    assert sorted(p.name for p in out.iterdir()) == [".storyweave-render.json", "briefings.json", "briefings.md", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".storyweave-render.json", "articles", "briefings.json", "briefings.md", "entities", "events", "index.html",
+        "outlets", "outlets.html", "run.html", "stories", "stories.html", "style.css"]
+    # a page per stored article, the hostile ids among them, each inside its folder
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert all(len(p.resolve().relative_to(out.resolve()).parts) <= 2 for p in written)
+    assert len(list((out / "articles").glob("*.html"))) == len(corpus)
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

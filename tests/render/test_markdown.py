@@ -69,13 +69,15 @@ def test_reports_that_name_no_outlet_count_as_one_outlet_each():
     assert "3 articles from 3 outlets (2 unnamed)" in md
     assert "| [River](#event-e1) |  | 3 | 3 |" in md
     assert "3 articles · 3 outlets (2 unnamed)" in md
-def test_wire_copy_lists_the_passages_shared(corpus):
+def test_wire_copy_lists_the_passages_shared(corpus, tmp_path):
     from dataclasses import replace
 
     from storyweave.model import DuplicateLink
-    from storyweave.render.html import render_html
+    from storyweave.render import write_reports
+    from storyweave.render.html import file_name
 
     passage = "Rescue teams reached the town of Brenn on Wednesday after a night of aftershocks."
     c = replace(corpus, duplicates=[*corpus.duplicates[:1], DuplicateLink("a3", "a2", "wire", 0.5, [passage])])
     assert f"a2 and a3 share 1 passage(s), e.g.: “{passage}”" in render_markdown(c)
-    assert passage in render_html(c)
+    write_reports(c, tmp_path, plots=False)
+    assert passage in (tmp_path / "events" / f"{file_name('E1')}.html").read_text(encoding="utf-8")

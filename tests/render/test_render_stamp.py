@@ -1,5 +1,6 @@
-"""Writing the same report twice into one folder neither re-validates it nor redraws its charts
-(counted by patching the two slow steps, not timed); any content change does both again."""
+"""Writing the same report twice into one folder neither re-validates it, nor redraws its charts,
+nor writes its pages again (counted by patching the slow steps, not timed); any content change
+does all of them again."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from storyweave.render import check_document, write_reports
 from storyweave.render.contract import to_briefings
+from storyweave.render.html import file_name
 
 html = importlib.import_module("storyweave.render.html")
 contract = importlib.import_module("storyweave.render.contract")
@@ -16,8 +18,8 @@ contract = importlib.import_module("storyweave.render.contract")
 
 @pytest.fixture
 def counted(monkeypatch):
-    calls = {"plots": 0, "validate": 0}
-    real_plots, real_validate = html.all_plots, contract.validation_errors
+    calls = {"plots": 0, "validate": 0, "pages": 0}
+    real_plots, real_validate, real_site = html.all_plots, contract.validation_errors, html.write_site
 
     def plots(view):
         calls["plots"] += 1
@@ -27,7 +29,12 @@ def counted(monkeypatch):
         calls["validate"] += 1
         return real_validate(document, *a, **k)
 
+    def site(*a, **k):
+        calls["pages"] += 1
+        return real_site(*a, **k)
+
     monkeypatch.setattr(html, "all_plots", plots)
+    monkeypatch.setattr(html, "write_site", site)
     monkeypatch.setattr(contract, "validation_errors", validate)
     return calls
 
@@ -36,29 +43,41 @@ def _write(corpus, out):
     document = to_briefings(corpus)
     problems = check_document(document, out)
     paths = write_reports(corpus, out, document=document)
-    return problems, {name: path.read_text(encoding="utf-8") for name, path in paths.items()}
+    files = {name: path.read_text(encoding="utf-8") for name, path in paths.items()}
+    files["run"] = (out / "run.html").read_text(encoding="utf-8")
+    files["event"] = (out / "events" / f"{file_name('E1')}.html").read_text(encoding="utf-8")
+    return problems, files
 
 
 def test_unchanged_report_is_not_revalidated_or_redrawn(corpus, counted, tmp_path):
     first = _write(corpus, tmp_path)
-    assert counted == {"plots": 1, "validate": 1}
+    assert counted == {"plots": 1, "validate": 1, "pages": 1}
     assert "<svg" in first[1]["html"]
     corpus.changes = ["nothing new"]  # only the run log differs
     second = _write(corpus, tmp_path)
-    assert counted == {"plots": 1, "validate": 1}
+    assert counted == {"plots": 1, "validate": 1, "pages": 1}
     assert second[0] == first[0] == []
-    assert second[1]["html"].count("<svg") == first[1]["html"].count("<svg")
-    assert "nothing new" in second[1]["markdown"] and "nothing new" in second[1]["html"]
+    assert second[1]["html"] == first[1]["html"] and second[1]["event"] == first[1]["event"]
+    assert "nothing new" in second[1]["markdown"] and "nothing new" in second[1]["run"]
+    assert "nothing new" not in first[1]["run"]
+
+
+def test_a_page_gone_from_the_folder_is_written_again(corpus, counted, tmp_path):
+    _, first = _write(corpus, tmp_path)
+    (tmp_path / "events" / f"{file_name('E1')}.html").unlink()
+    _, second = _write(corpus, tmp_path)
+    assert counted == {"plots": 1, "validate": 1, "pages": 2}  # pages again, charts from the stamp
+    assert second["event"] == first["event"] and second["html"] == first["html"]
 
 
 def test_changed_content_is_validated_and_drawn_again(corpus, counted, tmp_path):
     _write(corpus, tmp_path)
     corpus.events[0].title = "Earthquake in Valdoria, day two"
     _, files = _write(corpus, tmp_path)
-    assert counted == {"plots": 2, "validate": 2}
-    assert "day two" in files["html"]
+    assert counted == {"plots": 2, "validate": 2, "pages": 2}
+    assert "day two" in files["html"] and "day two" in files["event"]
     _write(corpus, tmp_path / "elsewhere")  # another folder has no stamp
-    assert counted == {"plots": 3, "validate": 3}
+    assert counted == {"plots": 3, "validate": 3, "pages": 3}
 
 
 def test_a_bad_run_log_is_still_reported(corpus, tmp_path):

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from storyweave import progress
 from storyweave.analysis import dates as dates_mod
 from storyweave.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
 from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
@@ -238,12 +239,13 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
                  for ev in corpus.events if reads_by_event[ev.id]}
     todo = [ev for ev in corpus.events if ev.id in signature and signature[ev.id] not in analyses]
     parsed_now = parse_missing((r.article.text for ev in todo for r in reads_by_event[ev.id]), articles,
-                               processes=parse_processes(settings))
+                               processes=parse_processes(settings), started=progress.start, parsed=progress.advance)
     for ev in corpus.events:  # the briefs read the same sentences: the splits come with the parses
         for r in reads_by_event[ev.id]:
             record = articles.get(text_key(r.article.text))
             if record is not None:
                 remember_sentences(r.article.text, record["sentences"])
+    progress.start(len(todo), "events")
     for ev in corpus.events:
         if ev.id not in signature:
             continue  # nothing readable (e.g. only non-English reports): fields left as they are
@@ -251,6 +253,7 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
         if record is None:
             _analyze_event(ev, reads_by_event[ev.id], articles, ctx, limit)
             analyses[signature[ev.id]] = _event_record(ev)  # before names are linked across events
+            progress.advance()
         else:
             _apply_record(ev, record)
     link_across_events(corpus.events)

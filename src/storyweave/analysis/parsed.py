@@ -14,7 +14,7 @@ an upgrade never reuses results computed by older rules.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -116,16 +116,22 @@ def from_doc(doc, text: str) -> ParsedText:
     return ParsedText(text, ents, split_sentences(text))
 
 
-def parse_missing(texts: Iterable[str], cache: dict[str, Any], batch_size: int = 64, processes: int = 1) -> int:
+def parse_missing(texts: Iterable[str], cache: dict[str, Any], batch_size: int = 64, processes: int = 1,
+                  started: Callable[[int], None] | None = None, parsed: Callable[[int], None] | None = None) -> int:
     """Parse every text whose record is not in `cache` yet and add the records; returns how many
     were parsed.  One batched `nlp.pipe` stream (Docs dropped as soon as their record is made),
     or, with `processes` > 1 and enough texts, that many forked workers sharing the loaded model
-    (see `_parse_parallel`).  The records do not depend on how they were computed."""
+    (see `_parse_parallel`).  The records do not depend on how they were computed.
+    For progress reports: `started(n)` is told how many texts will be parsed, `parsed(k)` as
+    each k more are done."""
     todo = list(dict.fromkeys(t for t in texts if text_key(t) not in cache))
+    if started:
+        started(len(todo))
     if not todo:
         return 0
     processes = min(processes, len(todo) // MIN_TEXTS_PER_PROCESS)
-    records = _parse_parallel(todo, batch_size, processes) if processes > 1 else _parse_records(todo, batch_size)
+    records = (_parse_parallel(todo, batch_size, processes, parsed) if processes > 1
+               else _parse_records(todo, batch_size, parsed))
     for text, record in zip(todo, records):
         cache[text_key(text)] = record
     return len(todo)
@@ -134,15 +140,29 @@ def parse_missing(texts: Iterable[str], cache: dict[str, Any], batch_size: int =
 MIN_TEXTS_PER_PROCESS = 16  # fewer texts than this per worker: parse in this process (no fork)
 
 
-def _parse_records(texts: list[str], batch_size: int = 64) -> list[dict[str, Any]]:
+def _parse_records(texts: list[str], batch_size: int = 64,
+                   parsed: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+    """`parsed(n)`: told as each text (n=1) is parsed, for progress reports."""
     from storyweave.analysis.nlp import get_nlp
 
     short = [t for t in texts if len(t) <= PIECE_CHARS]  # longer ones: in pieces (`_parse_long`)
-    records = {text: from_doc(doc, text).to_record() for text, doc in zip(short, get_nlp().pipe(short, batch_size=batch_size))}
-    return [records[t] if t in records else _parse_long(t).to_record() for t in texts]
+    records = {}
+    for text, doc in zip(short, get_nlp().pipe(short, batch_size=batch_size)):
+        records[text] = from_doc(doc, text).to_record()
+        if parsed:
+            parsed(1)
+    out = []
+    for t in texts:
+        if t not in records:
+            records[t] = _parse_long(t).to_record()
+            if parsed:
+                parsed(1)
+        out.append(records[t])
+    return out
 
 
-def _parse_parallel(texts: list[str], batch_size: int, processes: int) -> list[dict[str, Any]]:
+def _parse_parallel(texts: list[str], batch_size: int, processes: int,
+                    parsed: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
     """`_parse_records` spread over `processes` forked workers sharing the loaded model (see
     `storyweave.parallel`), in chunks of 8 texts, longest first.  spaCy's own
     `nlp.pipe(n_process=...)` pickles the pipeline into each worker and sends Docs back, which
@@ -154,7 +174,7 @@ def _parse_parallel(texts: list[str], batch_size: int, processes: int) -> list[d
     get_nlp()
     chunks = [texts[i:i + 8] for i in range(0, len(texts), 8)]
     done = fork_map(lambda chunk: _parse_records(chunk, batch_size), chunks, processes, min_items=1, chunk=1,
-                    weight=lambda chunk: sum(map(len, chunk)))
+                    weight=lambda chunk: sum(map(len, chunk)), done=(lambda chunk: parsed(len(chunk))) if parsed else None)
     return [record for records in done for record in records]
 
 

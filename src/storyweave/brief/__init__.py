@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import fields, replace
 
+from storyweave import progress
 from storyweave.analysis.parsed import digest, fingerprint, text_key
 from storyweave.brief.facts import extract_facts, sentence_embeddings
 from storyweave.brief.outlets import UNKNOWN, compare_outlets
@@ -173,8 +174,10 @@ def build_briefings(corpus: Corpus, settings: Settings) -> Corpus:
         if sig not in cached and sig not in todo:
             todo[sig] = e
     # events are briefed independently: over forked workers when there are many (same records)
+    progress.start(len(todo), "events")
     records = fork_map(lambda e: _brief_record(brief_event(e, corpus, settings)), list(todo.values()),
-                       default_processes(settings.extra), weight=lambda e: len(e.article_ids))
+                       default_processes(settings.extra), weight=lambda e: len(e.article_ids),
+                       done=lambda e: progress.advance())
     computed = dict(zip(todo, records))
     fresh: dict[str, dict] = {}
     events = []

@@ -1,4 +1,5 @@
-"""Renderers at the output edge: briefings.json (+ JSON Schema), briefings.md, index.html."""
+"""Renderers at the output edge: briefings.json (+ JSON Schema), briefings.md, and a folder of
+HTML pages (index.html and a page per story, event, article, entity and outlet)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def _stamp_key(document: dict) -> str:
 
     h = hashlib.sha1()
     for path in sorted(Path(__file__).resolve().parent.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".json", ".j2"}:
+        if path.is_file() and path.suffix in {".py", ".json", ".j2", ".css"}:
             h.update(path.name.encode())
             h.update(path.read_bytes())
     body = {k: v for k, v in document.items() if k not in ("changes", "errors", "articles")}
@@ -81,27 +82,43 @@ def check_document(document: dict, out_dir: str | Path) -> list[str]:
 
 def write_reports(corpus: Corpus, out_dir: str | Path, *, plots: bool = True,
                   document: dict | None = None) -> dict[str, Path]:
-    """Write briefings.json, briefings.md and index.html into `out_dir`; returns name -> path.
+    """Write briefings.json, briefings.md and the HTML pages (index.html, run.html, stories.html,
+    outlets.html and the folders `stories/ events/ articles/ entities/ outlets/`, see `html.py`)
+    into `out_dir`; returns name -> path (`html`: index.html).
 
-    The charts (matplotlib, the slow part) are reused from the last write into `out_dir` when
-    the report content is the same (`STAMP`); `document` is `to_briefings(corpus)` if already made."""
+    When the last write into `out_dir` had the same content (`STAMP`) and its pages are all
+    there, the pages are not written again (only run.html, the run log); otherwise the charts
+    (matplotlib, the slow part) are still reused when the stamp has them. `document` is
+    `to_briefings(corpus)` if already made."""
     from storyweave.render.contract import dumps, to_briefings
-    from storyweave.render.html import render_html
     from storyweave.render.markdown import render_markdown
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     document = to_briefings(corpus) if document is None else document
     key = _stamp_key(document)
-    svgs = _read_stamp(out, key).get("plots") if plots else None
+    stamp = _read_stamp(out, key)
     paths = {"json": out / "briefings.json", "markdown": out / "briefings.md", "html": out / "index.html"}
     _write_atomic(paths["json"], dumps(document))
     _write_atomic(paths["markdown"], render_markdown(corpus))
+    pages = stamp.get("pages")
+    if (isinstance(pages, list) and stamp.get("plotted") == plots
+            and all(isinstance(p, str) and (out / p).is_file() for p in pages)):
+        _write_run_page(corpus, out)  # the run log is not part of the stamp's key
+        return paths
+    from storyweave.render.html import write_site
+
+    svgs = stamp.get("plots") if plots else None
     drawn: dict[str, str] = {}
-    _write_atomic(paths["html"], render_html(corpus, plots=plots, svgs=svgs, drawn=drawn))
-    if plots and svgs is None:
-        _write_stamp(out, key, plots=drawn)
+    written = write_site(corpus, out, _write_atomic, plots=plots, svgs=svgs, drawn=drawn)
+    _write_stamp(out, key, pages=written, plotted=plots, **({"plots": drawn} if plots and svgs is None else {}))
     return paths
+
+
+def _write_run_page(corpus: Corpus, out: Path) -> None:
+    from storyweave.render.html import TOP, run_page
+
+    _write_atomic(out / TOP["run"], run_page(corpus))
 
 
 def _write_atomic(path: Path, text: str) -> None:

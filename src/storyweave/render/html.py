@@ -1,87 +1,184 @@
-"""Corpus -> a self-contained HTML report (index.html): inline CSS and SVG charts, no CDN.
+"""Corpus -> the static HTML report: a folder of pages with the web UI's structure and templates.
 
-All source text goes through jinja2 autoescaping; the only unescaped markup is the SVG
-that `plots.py` draws itself.
+    index.html                 stories and events (newest first, undated last), charts, a filter box
+    stories.html, outlets.html all stories; all outlets
+    run.html                   the last run's changes and unreadable inputs
+    style.css                  the pages' style sheet (the server inlines the same file)
+    stories/<name>.html        one page per story, event, article, entity and outlet, from the
+    events/<name>.html         same page functions (`render/web.py`) and templates
+    articles/<name>.html       (`templates/web/`) the server uses
+    entities/<name>.html
+    outlets/<name>.html
+
+Links are relative (`../events/x.html`), so the folder works from file:// offline; nothing is
+fetched (one local style sheet, the filter script inline, charts inline SVG). There is no full-text
+search page: the home page's filter box hides the stories and events whose text lacks the words.
+The page data is read with the server's SQL queries from an in-memory store of the corpus.
+All source text goes through jinja2 autoescaping; the only unescaped markup is the SVG that
+`plots.py` draws itself.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from functools import lru_cache
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-import jinja2
-
-from storyweave.model import Article, Corpus
+from storyweave import store
+from storyweave.model import Corpus
+from storyweave.render import web
 from storyweave.render.plots import all_plots
-from storyweave.render.view import anchor, build
+from storyweave.render.view import build
 
-_SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$")
-
-
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("storyweave.render", "templates"),
-        autoescape=True,  # templates end in .j2, so turn escaping on explicitly
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=False,
-        lstrip_blocks=False,
-    )
-    env.globals.update(
-        anchor=anchor,
-        art_anchor=lambda ident: anchor("art", ident),
-        story_anchor=lambda s: anchor("story", s.story.id) if s.story else "loose-events",
-        safe_url=lambda url: bool(_SAFE_URL.match(url or "")),
-        outlets_with_differences=lambda outlets: [o for o in outlets if o.only_here or o.omits],
-    )
-    return env
+KINDS = ("stories", "events", "articles", "entities", "outlets")  # one folder of pages each
+TOP = {"home": "index.html", "stories": "stories.html", "outlets": "outlets.html", "run": "run.html",
+       "css": "style.css"}
+_PLAIN = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,78}[a-z0-9])?")
+_RESERVED = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?")  # Windows device names
 
 
-def _tooltip(articles: dict[str, Article]):
-    def tip(ident: str) -> str:
-        a = articles.get(ident)
-        if a is None:
-            return "not in this corpus"
-        return " — ".join(x for x in (a.source, a.date, a.title) if x)
+def file_name(ident: str) -> str:
+    """A safe, stable file name (without `.html`) for any id or name.
 
-    return tip
-
-
-_HASH_LIKE = re.compile(r"[0-9a-fA-F-]{20,}")
-
-
-def _citation_label(articles: dict[str, Article]):
-    """Readable ids are shown as they are; hash-like or very long ones as outlet + id prefix,
-    with the full id in the link target and tooltip."""
-
-    def label(ident: str) -> str:
-        if len(ident) <= 40 and not _HASH_LIKE.fullmatch(ident):
-            return ident
-        a = articles.get(ident)
-        return f"{a.source} {ident[:6]}…" if a and a.source else f"{ident[:10]}…"
-
-    return label
+    Ids that are already short lowercase names (`a-1`, `e12`) stay as they are; any other id
+    (slashes, `..`, capitals, spaces, long or non-ASCII) becomes a readable slug plus a hash of the
+    whole id (`../../x` -> `x_3f2a...`): never a path separator, never `..`, no two ids on one
+    name (plain names have no `_`, hashed ones always do), no clash on case-insensitive disks."""
+    if _PLAIN.fullmatch(ident) and ".." not in ident and not _RESERVED.fullmatch(ident):
+        return ident
+    slug = "-".join(re.findall(r"[a-z0-9]+", ident.lower()))[:60].strip("-")
+    return f"{slug}_{hashlib.sha1(ident.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
 
 
-def render_html(corpus: Corpus, title: str = "storyweave briefing", plots: bool = True, add_form: bool = False,
-                svgs: dict[str, str] | None = None, drawn: dict[str, str] | None = None) -> str:
-    """The report page; `add_form` adds the server's "add an article" form (POST /articles).
-    `svgs`: charts drawn earlier for the same content (not redrawn); `drawn` receives the charts drawn now."""
-    view = build(corpus)
+class _Links:
+    """The static renderer's `url`/`nav`: relative links from the page being written, and the
+    record of every object page linked (each is written, so no link is dead)."""
+
+    def __init__(self) -> None:
+        self.prefix = ""  # "" on top-level pages, "../" inside a kind's folder
+        self.wanted: dict[tuple[str, str], None] = {}
+
+    def url(self, kind: str, ident: str) -> str:
+        self.wanted.setdefault((kind, ident))
+        return f"{self.prefix}{kind}/{file_name(ident)}.html"
+
+    def nav(self, name: str) -> str:
+        return self.prefix + TOP[name]
+
+
+def memory_store(corpus: Corpus) -> sqlite3.Connection:
+    """The corpus in an in-memory store, so the pages are read with the server's queries."""
+    from dataclasses import replace
+
+    conn = store.connect(":memory:")
+    store.save_corpus(conn, replace(corpus, cache={}, changes=[], errors=[]))  # what pages show only
+    return conn
+
+
+def write_site(corpus: Corpus, out: Path, write: Callable[[Path, str], None], *, plots: bool = True,
+               svgs: dict[str, str] | None = None, drawn: dict[str, str] | None = None) -> list[str]:
+    """Write every page into `out` with `write(path, text)`; returns the pages written (paths
+    relative to `out`). `svgs`: charts drawn earlier for the same content (not redrawn);
+    `drawn` receives the charts drawn now. Pages of an earlier report that are not written
+    again (objects gone) are removed from the kinds' folders."""
+    links = _Links()
+    env = web.make_environment(links.url, links.nav, static=True)
+    written: list[str] = []
+
+    def page(rel: str, template: str, context: dict[str, Any]) -> None:
+        links.prefix = "../" if "/" in rel else ""
+        html = env.get_template(f"web/{template}.html.j2").render(query=None, **context)
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path, html)
+        written.append(rel)
+
+    write(out / TOP["css"], env.loader.get_source(env, "web/style.css")[0])
+    written.append(TOP["css"])
     if plots and svgs is None:
-        svgs = all_plots(view)
+        svgs = all_plots(build(corpus))
         if drawn is not None:
             drawn.update(svgs)
-    template = _environment().get_template("report.html.j2")
-    return template.render(
-        view=view,
-        title=title,
-        add_form=add_form,
-        plots=svgs if plots else {},
-        articles=list(view.articles.values()),
-        art_tip=_tooltip(view.articles),
-        cite_label=_citation_label(view.articles),
-    )
+    conn = memory_store(corpus)
+    try:
+        total = store.count_events(conn)
+        page(TOP["home"], "home", {"page_title": "Events", "totals": web.totals(conn),
+                                   "stories": store.list_stories(conn, 8, 0), "events": store.list_events(conn, total, 0),
+                                   "page": web.whole(total), "plots": svgs if plots else {}})
+        stories = store.count_stories(conn)
+        page(TOP["stories"], "stories", {"page_title": "Stories", "stories": store.list_stories(conn, stories, 0),
+                                         "page": web.whole(stories)})
+        page(TOP["outlets"], "outlets", web.outlets_page(conn))
+        page(TOP["run"], "run", run_context(corpus))
+        _object_pages(conn, links, page)
+    finally:
+        conn.close()
+    _remove_stale(out, set(written))
+    return written
 
 
-__all__ = ["render_html"]
+def run_context(corpus: Corpus) -> dict[str, Any]:
+    return {"page_title": "Last run", "changes": list(corpus.changes), "errors": [str(e) for e in corpus.errors]}
+
+
+def run_page(corpus: Corpus) -> str:
+    """run.html alone (a re-run with unchanged content rewrites only this page)."""
+    links = _Links()
+    env = web.make_environment(links.url, links.nav, static=True)
+    return env.get_template("web/run.html.j2").render(query=None, **run_context(corpus))
+
+
+def _object_pages(conn: sqlite3.Connection, links: _Links, page: Callable[[str, str, dict[str, Any]], None]) -> None:
+    """A page per story, event, article, outlet and entity, then one for every other object a
+    page links to (e.g. a quote's speaker who is no entity, an article cited but not stored)."""
+    entities = store.entity_index(conn)
+    for ident in [r[0] for r in conn.execute("SELECT id FROM stories ORDER BY id")]:
+        links.wanted.setdefault(("stories", ident))
+    for ident in [r[0] for r in conn.execute("SELECT id FROM events ORDER BY id")]:
+        links.wanted.setdefault(("events", ident))
+    for ident in [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY id")]:
+        links.wanted.setdefault(("articles", ident))
+    for outlet in store.list_outlets(conn):
+        links.wanted.setdefault(("outlets", outlet.source))
+    for mentions in entities.values():
+        links.wanted.setdefault(("entities", mentions[0].name))
+    done: set[tuple[str, str]] = set()
+    while len(done) < len(links.wanted):
+        for kind, ident in [k for k in links.wanted if k not in done]:
+            done.add((kind, ident))
+            template, context = _object_page(conn, kind, ident, entities)
+            page(f"{kind}/{file_name(ident)}.html", template, context)
+
+
+def _object_page(conn: sqlite3.Connection, kind: str, ident: str,
+                 entities: dict[str, list[store.EntityMention]]) -> tuple[str, dict[str, Any]]:
+    if kind == "entities":
+        context = web.entity_page(conn, ident, entities.get(ident, []))
+        if context is None:  # linked (a quote's speaker) but listed by no event: a page saying so
+            context = {"page_title": ident, "name": ident, "rows": [], "types": [], "aliases": [], "roles": []}
+        return "entity", context
+    make = {"stories": web.story_page, "events": web.event_page, "articles": web.article_page,
+            "outlets": web.outlet_page}[kind]
+    context = make(conn, ident)
+    if context is None:
+        singular = {"stories": "story", "entities": "entity"}.get(kind, kind[:-1])
+        return "error", {"page_title": "Not in this report", "status": "Not in this report",
+                         "detail": f"no {singular} {ident!r} in this report"}
+    template = {"stories": "story", "events": "event", "articles": "article", "outlets": "outlet"}[kind]
+    return template, context
+
+
+def _remove_stale(out: Path, written: set[str]) -> None:
+    """Remove the pages of objects that are gone (only `*.html` inside the kinds' folders)."""
+    for kind in KINDS:
+        folder = out / kind
+        if folder.is_dir():
+            for path in folder.glob("*.html"):
+                if f"{kind}/{path.name}" not in written:
+                    path.unlink(missing_ok=True)
+
+
+__all__ = ["file_name", "run_page", "write_site"]
