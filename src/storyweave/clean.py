@@ -24,8 +24,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from storyweave.date_patterns import is_dateline
 from storyweave.model import Article, Corpus
-from storyweave.readers.txt import is_dateline
 from storyweave.settings import Settings
 from storyweave.text import paragraphs
 

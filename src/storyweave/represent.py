@@ -246,17 +246,14 @@ def article_day(article: Article) -> date | None:
             return date.fromisoformat(article.date)
         except ValueError:
             pass
-    try:  # the analysis stage's resolver (dateline, year-less dates), when it has landed
-        from storyweave.analysis.dates import infer_article_date
-    except ImportError:
-        infer_article_date = None
-    if infer_article_date is not None:
-        try:
-            inferred = infer_article_date(article.text, article.published)
-            if inferred:
-                return date.fromisoformat(str(inferred)[:10])
-        except (ValueError, TypeError, AttributeError):
-            pass  # a malformed date: fall back to the explicit dates below
+    from storyweave.analysis.dates import infer_article_date  # the analysis stage's resolver (dateline, year-less dates)
+
+    try:
+        inferred = infer_article_date(article.text, article.published)
+        if inferred:
+            return date.fromisoformat(str(inferred)[:10])
+    except (ValueError, TypeError, AttributeError):
+        pass  # a malformed date: fall back to the explicit dates below
     head = body_lead(article.text, 60)
     dates = text_dates(head) or text_dates(article.text)
     return max(dates) if dates else None

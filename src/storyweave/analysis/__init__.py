@@ -23,6 +23,7 @@ from storyweave.analysis.numbers import Figure, extract_quantities, figure_conte
 from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
 from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
 from storyweave.model import Article, Corpus, DateRef, Discrepancy, Entity, Event, Quote, TimelineEntry, to_dict
+from storyweave.serialize import from_dict
 from storyweave.settings import Settings
 from storyweave.text import remember_sentences, words
 
@@ -213,8 +214,6 @@ def _event_record(ev: Event) -> dict:
 
 
 def _apply_record(ev: Event, record: dict) -> None:
-    from storyweave.store import from_dict  # the store's JSON -> dataclass reader (no I/O)
-
     ev.date = record["date"]
     ev.entities = [from_dict(Entity, x) for x in record["entities"]]
     ev.quotes = [from_dict(Quote, x) for x in record["quotes"]]

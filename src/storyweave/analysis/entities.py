@@ -17,8 +17,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-from storyweave.analysis.nlp import ents_of, text_of
-from storyweave.analysis.parsed import ParsedText
+from storyweave.analysis.doc import ParsedText, ents_of, text_of
 from storyweave.model import Entity
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}

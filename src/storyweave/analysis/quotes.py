@@ -20,8 +20,8 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
+from storyweave.analysis.doc import ents_of, text_of
 from storyweave.analysis.entities import ROLE_WORDS, EntityIndex, clean_surface
-from storyweave.analysis.nlp import ents_of, text_of
 from storyweave.model import Quote
 from storyweave.text import paragraphs, split_sentences
 
@@ -749,10 +749,8 @@ def embedding_matrix(texts: list[str]):
     """L2-normalised static embeddings (the project's shipped model2vec model), None when it is absent."""
     if not texts:
         return None
-    try:
-        from storyweave.represent import embed, static_model
-    except ImportError:
-        return None
+    from storyweave.represent import embed, static_model
+
     if static_model() is None:
         return None
     return embed(texts)
