@@ -246,7 +246,8 @@ def article_day(article: Article) -> date | None:
             return date.fromisoformat(article.date)
         except ValueError:
             pass
-    from storyweave.analysis.dates import infer_article_date  # the analysis stage's resolver (dateline, year-less dates)
+    # the analysis stage's resolver (dateline, year-less dates)
+    from storyweave.analysis.dates import infer_article_date
 
     try:
         inferred = infer_article_date(article.text, article.published)

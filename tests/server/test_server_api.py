@@ -7,7 +7,7 @@ import json
 import pytest
 
 pytest.importorskip("fastapi", reason="server extra (fastapi) not installed")
-from serverdata import ARTICLES, QUAKE, TOKEN, wait_job  # noqa: E402
+from serverdata import ARTICLES, QUAKE, TOKEN  # noqa: E402
 
 from storyweave import store  # noqa: E402
 from storyweave.render.contract import validate  # noqa: E402

@@ -323,7 +323,7 @@ class EntityIndex:
 
     def entities(self) -> list[Entity]:
         out = []
-        for cl, name in zip(self.clusters, self.names):
+        for cl, name in zip(self.clusters, self.names, strict=False):
             forms = Counter(m.surface for m in cl.mentions)
             labels = Counter(m.label for m in cl.mentions)
             rank = {"GPE": 4, "ORG": 3, "PERSON": 2}

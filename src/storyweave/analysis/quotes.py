@@ -137,8 +137,8 @@ _SAY_WORDS = sorted({f for v in _REGULAR_SAY.split() for f in _forms(v)}
                     | set(re.findall(r"(?:went|goes|going|go|point|points|pointed|pointing) (?:on|out)|[a-z]+",
                                      _IRREGULAR_SAY)), key=len, reverse=True)
 _SAY_WORDS = [w for w in _SAY_WORDS if w not in {"on", "out", "go", "point", "points", "pointed", "pointing"}]
-_VERB = re.compile(r"(?<![\w-])(?:%s)\b(?!-)"
-                   % "|".join(f"[{w[0]}{w[0].upper()}]{re.escape(w[1:])}" for w in _SAY_WORDS))
+_VERB = re.compile(r"(?<![\w-])(?:" + "|".join(f"[{w[0]}{w[0].upper()}]{re.escape(w[1:])}" for w in _SAY_WORDS)
+                   + r")\b(?!-)")
 SPEECH_VERBS = "|".join(_SAY_WORDS)
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 # Nouns naming a statement ("Trump's claim that “...”"): the nominal forms of the verbs above.

@@ -153,16 +153,16 @@ def build_briefings(corpus: Corpus, settings: Settings) -> Corpus:
     cached = corpus.cache.get(EVENT_BRIEF, {})
     signatures = [_brief_signature(e, by_id, settings) for e in corpus.events]
     todo: dict[str, Event] = {}  # one event per signature that is not cached
-    for e, sig in zip(corpus.events, signatures):
+    for e, sig in zip(corpus.events, signatures, strict=False):
         if sig not in cached and sig not in todo:
             todo[sig] = e
     # events are briefed independently: over forked workers when there are many (same records)
     records = fork_map(lambda e: _brief_record(brief_event(e, corpus, settings)), list(todo.values()),
                        default_processes(settings.extra), weight=lambda e: len(e.article_ids))
-    computed = dict(zip(todo, records))
+    computed = dict(zip(todo, records, strict=False))
     fresh: dict[str, dict] = {}
     events = []
-    for e, sig in zip(corpus.events, signatures):
+    for e, sig in zip(corpus.events, signatures, strict=False):
         record = cached.get(sig) or computed[sig]
         events.append(_from_record(e, record))
         fresh[sig] = record

@@ -91,7 +91,7 @@ def claim_groups(es: EventSentences, dense: np.ndarray | None = None) -> list[li
         if dense is not None:
             near |= dense >= LINK_DENSE_ANCHORED
         rows, cols = np.nonzero(np.triu(near, k=1))
-        for i, j in zip(rows.tolist(), cols.tolist()):
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=False):
             if _linked(es, i, j, dense, qty):
                 parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}

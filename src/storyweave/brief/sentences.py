@@ -220,7 +220,7 @@ def group_units(cands: list[Candidate], sim: np.ndarray, threshold: float) -> li
         return i
 
     rows, cols = np.nonzero(np.triu(sim >= threshold, k=1))
-    for i, j in zip(rows.tolist(), cols.tolist()):
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=False):
         if cands[i].article_id != cands[j].article_id:
             parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}

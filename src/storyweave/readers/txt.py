@@ -170,7 +170,7 @@ def unwrap_hard_wrapped(text: str) -> tuple[str, bool]:
             joined.append("\n".join(lines))
         else:  # a short line (title, signature) ends its own line; long ones continue
             out = lines[:1]
-            for prev, line in zip(lines, lines[1:]):
+            for prev, line in zip(lines, lines[1:], strict=False):
                 if len(prev) >= 45:
                     out[-1] += " " + line
                 else:
