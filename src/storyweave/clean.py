@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from storyweave.date_patterns import is_dateline
+from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES, is_dateline
 from storyweave.model import Article, Corpus
 from storyweave.settings import Settings
 from storyweave.text import paragraphs
@@ -72,7 +72,7 @@ _SHARE_WORDS = (
     r"reddit|messenger|telegram|flipboard|copy|link|comments?|save|savesave|x|send|this|article|story|"
     r"page|on|via|to|a|the|with|or|and|friend|url|total|follow|\d+(?:\.\d+)?k?)"
 )
-_MONTHS_DAYS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
+_MONTHS_DAYS = "(?:" + "|".join(name[:3] for name in MONTH_NAMES + WEEKDAY_NAMES) + r")[a-z]*\b"
 
 # The rule table: first match wins.  Every pattern is anchored or specific enough that it
 # cannot match an ordinary reporting sentence; `max_words` bounds the rest.  Leading

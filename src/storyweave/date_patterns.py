@@ -1,13 +1,31 @@
-"""Date and dateline patterns of English news text, shared by the readers and the stages.
+"""Month and weekday names, date and dateline patterns of English news text: the one home of
+these for the readers and every stage.
 
 Hand-written regular expressions (dateparser finds dates but not where a report's dateline
-ends): month names and their usual abbreviations are general English.
+ends, nor the bare month words the other rules look for): month and weekday names and their
+usual abbreviations are general English.
 """
 
 from __future__ import annotations
 
 import re
 
+# Calendar order, lower case.
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# The short forms news text writes: the first three letters ("may" is whole already) and "sept",
+# put before "sep" in the alternation below.
+MONTH_SHORT = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept", "sep", "oct", "nov", "dec")
+MONTH_NUMBER = {name: number for number, name in enumerate(MONTH_NAMES, 1)} | {
+    short: next(n for n, name in enumerate(MONTH_NAMES, 1) if name.startswith(short)) for short in MONTH_SHORT
+}
+# Regular-expression alternations of those words (lower case: use them with re.IGNORECASE).
+MONTH_WORD = "(?:" + "|".join(MONTH_NAMES + MONTH_SHORT) + ")"  # a month, whole or short
+MONTH_FULL = "(?:" + "|".join(MONTH_NAMES) + ")"
+WEEKDAY_WORD = "(?:" + "|".join(WEEKDAY_NAMES) + ")"
+
+# A month in a dateline or date line, whole or short, capitalised as there ("Sept.", "March").
 MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"

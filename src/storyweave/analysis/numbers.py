@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from storyweave.analysis.lexicon import currency_signs, currency_words, is_verb_form, lemma_of
+from storyweave.date_patterns import MONTH_WORD
 from storyweave.model import Discrepancy, DiscrepancyValue
 
 _SMALL = {
@@ -27,8 +28,7 @@ _SMALL = {
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
           "trillion": 1_000_000_000_000, "dozen": 12, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000,
           "k": 1_000}
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
-           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_MONTHS = MONTH_WORD
 _WORDNUM = "|".join(sorted((k for k in _SMALL if k not in {"a", "an", "half"}), key=len, reverse=True))
 
 
