@@ -89,6 +89,7 @@ async def get_event(event_id: str, request: Request):
     rows = store.article_rows(conn, data["article_ids"])  # no article text: the listing fields only
     data = contract_event_data(data)
     data["sources"] = sorted({r.source for r in rows.values() if r.source})
+    data["unknown_outlets"] = sum(1 for i in data["article_ids"] if i in rows and not rows[i].source)
     data["articles"] = [rows[i].__dict__ for i in data["article_ids"] if i in rows]
     return fast_json(data)
 
