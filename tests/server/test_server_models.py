@@ -33,7 +33,7 @@ def test_every_contract_def_with_properties_has_a_model():
 def test_models_validate_like_the_contract():
     good = {"id": "a", "source": None, "url": None, "title": None, "published": "2024-01-02", "language": "en",
             "text": "t", "removed": [], "duplicate_of": None, "duplicate_kind": "near", "shares_wire_with": [],
-            "event_id": None, "new_field_from_later": 1}
+            "event_id": None, "dates": [], "new_field_from_later": 1}
     assert models.Article.model_validate(good).model_dump()["duplicate_kind"] == "near"
     from pydantic import ValidationError
 
