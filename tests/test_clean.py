@@ -306,7 +306,7 @@ def test_lines_dropped_by_html_extraction_are_listed_as_removed():
     a.metadata["extraction_dropped"] = ["By Ana Lind", "Print"]
     [out] = clean_corpus(Corpus(articles=[a]), Settings()).articles
     assert out.text == "Heavy rain fell on Tuesday across the valley."
-    assert list(zip(out.removed, out.removed_reasons)) == [
+    assert list(zip(out.removed, out.removed_reasons, strict=True)) == [
         ("By Ana Lind", "html_extraction"),
         ("Print", "html_extraction"),
     ]

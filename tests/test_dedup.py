@@ -98,9 +98,9 @@ def test_exact_near_rewrite_are_copies_of_the_earliest() -> None:
     assert (by["rewrite"].duplicate_of, by["rewrite"].duplicate_kind) == ("wire", "rewrite")
     # the hard negative: another report of the same event is not a copy of anything
     assert by["other"].duplicate_of is None and by["other"].shares_wire_with == []
-    links = {(l.copy, l.original): l for l in c.duplicates}
+    links = {(link.copy, link.original): link for link in c.duplicates}
     assert set(links) == {("exact", "wire"), ("near", "wire"), ("rewrite", "wire")}
-    assert all(l.original_known for l in links.values())
+    assert all(link.original_known for link in links.values())
 
 
 def test_hard_negative_same_event_not_linked() -> None:
@@ -149,7 +149,7 @@ def test_deterministic_under_reordering() -> None:
     a = run(*[Article(i, t) for i, t in arts])
     b = run(*[Article(i, t) for i, t in reversed(arts)])
     assert {x.id: x.duplicate_of for x in a.articles} == {x.id: x.duplicate_of for x in b.articles}
-    assert [(l.copy, l.original, l.kind) for l in a.duplicates] == [(l.copy, l.original, l.kind) for l in b.duplicates]
+    assert [(link.copy, link.original, link.kind) for link in a.duplicates] == [(link.copy, link.original, link.kind) for link in b.duplicates]
 
 
 def test_translation_links_across_languages() -> None:
@@ -261,7 +261,7 @@ def test_one_agency_report_carried_twice_counts_once() -> None:
     c = run(Article("a", a, source="valleypost.ch"), Article("b", b, source="alpinenews.ch"),
             Article("other", OTHER_REPORT, source="lakeside.ch"))
     by = c.by_id()
-    links = [(l.kind, l.score) for l in c.duplicates]
+    links = [(link.kind, link.score) for link in c.duplicates]
     assert by["a"].duplicate_of is None and by["b"].duplicate_of is None, links
     (link,) = c.duplicates
     assert link.kind == "wire" and link.score >= 0.5  # most of the shorter report is the agency copy

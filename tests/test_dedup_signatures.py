@@ -50,7 +50,7 @@ def test_fingerprints_find_shared_text() -> None:
 def test_units_are_verbatim_slices_and_batches_agree() -> None:
     texts = [WIRE, TRICKY, HOST_OWN + "\n\n" + HOST_MORE]
     batch = build_docs(texts)
-    for text, doc in zip(texts, batch):
+    for text, doc in zip(texts, batch, strict=True):
         single = make_doc(text)
         assert np.array_equal(doc.keys, single.keys) and np.array_equal(doc.mono.feat, single.mono.feat)
         assert np.array_equal(doc.cross.feat, single.cross.feat) and np.array_equal(doc.comparable, single.comparable)
@@ -102,7 +102,7 @@ def test_process_pool_gives_the_same_result() -> None:
 
     def run(extra: dict) -> list[tuple]:
         c = find_duplicates(Corpus(articles=[Article(i, t) for i, t in arts]), Settings(extra={"dedup": extra}))
-        return [(l.copy, l.original, l.kind, tuple(l.shared_sentences)) for l in c.duplicates]
+        return [(link.copy, link.original, link.kind, tuple(link.shared_sentences)) for link in c.duplicates]
 
     serial = run({"workers": 1})
     assert serial and run({"workers": 2, "parallel_min_articles": 0}) == serial

@@ -150,7 +150,7 @@ def test_quote_variants_occur_verbatim(gold, raw):
         texts = [_norm(raw[a]["text"]) for a in quote["article_ids"]]
         for variant in quote["variants"]:
             assert any(_norm(variant) in text for text in texts), variant
-        for article_id, text in zip(quote["article_ids"], texts):
+        for article_id, text in zip(quote["article_ids"], texts, strict=True):
             assert any(_norm(v) in text for v in quote["variants"]), article_id
 
 

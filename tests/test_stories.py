@@ -129,7 +129,7 @@ def test_story_units_are_originals_with_their_event():
     units, owner = stories.story_units(corpus.events, by_id)
     assert "c-strike1" not in {a.id for a in units}
     assert sorted(a.id for a in units) == sorted(a.id for a in STRIKE + FLOOD)
-    assert all(a.id in corpus.events[k].article_ids for a, k in zip(units, owner))
+    assert all(a.id in corpus.events[k].article_ids for a, k in zip(units, owner, strict=True))
 
 
 def test_streaming_in_date_order_gives_the_batch_stories():

@@ -24,8 +24,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES, is_dateline
 from storyweave.model import Article, Corpus
-from storyweave.readers.txt import is_dateline
 from storyweave.settings import Settings
 from storyweave.text import paragraphs
 
@@ -72,7 +72,7 @@ _SHARE_WORDS = (
     r"reddit|messenger|telegram|flipboard|copy|link|comments?|save|savesave|x|send|this|article|story|"
     r"page|on|via|to|a|the|with|or|and|friend|url|total|follow|\d+(?:\.\d+)?k?)"
 )
-_MONTHS_DAYS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
+_MONTHS_DAYS = "(?:" + "|".join(name[:3] for name in MONTH_NAMES + WEEKDAY_NAMES) + r")[a-z]*\b"
 
 # The rule table: first match wins.  Every pattern is anchored or specific enough that it
 # cannot match an ordinary reporting sentence; `max_words` bounds the rest.  Leading
@@ -366,12 +366,12 @@ def clean_corpus(corpus: Corpus, settings: Settings) -> Corpus:
         reasons = [
             (chrome.get((article.id, _norm(line))) if r == "title_repeat" and _title_inferred(article) else r)
             or r or chrome.get((article.id, _norm(line)))
-            for r, (_, _, line) in zip(ruled[article.id], lines)
+            for r, (_, _, line) in zip(ruled[article.id], lines, strict=False)
         ]
         cleaned = _rebuild(article, lines, reasons)
         if _title_inferred(article) and any(
             why not in (None, "title_repeat") and _norm(line) == _norm(article.title or "")
-            for why, (_, _, line) in zip(reasons, lines)
+            for why, (_, _, line) in zip(reasons, lines, strict=False)
         ):
             inferred = {k: v for k, v in article.metadata["inferred"].items() if k != "title"}
             cleaned = replace(cleaned, title=None, metadata={**article.metadata, "inferred": inferred})
@@ -478,7 +478,7 @@ def recurring_chrome(
         seen = set()
         kept = [
             (i, line)
-            for i, ((_, _, line), reason) in enumerate(zip(lines_by_article[article.id], ruled[article.id]))
+            for i, ((_, _, line), reason) in enumerate(zip(lines_by_article[article.id], ruled[article.id], strict=False))
             if reason is None
         ]
         edges = {i for i, _ in kept[:EDGE_LINES] + kept[-EDGE_LINES:]}
@@ -507,7 +507,7 @@ def recurring_chrome(
     involved = {aid for ids in candidates.values() for aid in ids}
     shingles = {
         a.id: _shingles(
-            " ".join(line for (_, _, line), r in zip(lines_by_article[a.id], ruled[a.id]) if r is None)
+            " ".join(line for (_, _, line), r in zip(lines_by_article[a.id], ruled[a.id], strict=False) if r is None)
         )
         for a in articles
         if a.id in involved
@@ -588,7 +588,7 @@ def _rebuild(article: Article, lines: list[tuple[int, int, str]], reasons: list[
     parts: list[str] = []
     removed: list[str] = []
     removed_reasons: list[str] = []
-    for index, ((start, _, line), reason) in enumerate(zip(lines, reasons)):
+    for index, ((start, _, line), reason) in enumerate(zip(lines, reasons, strict=False)):
         if reason:
             removed.append(line)
             removed_reasons.append(reason)

@@ -466,10 +466,7 @@ def brief(
     words: int = WORDS_OPTION,
 ) -> None:
     """Brief each cluster of documents (one JSON object a line) into OUT; bad lines are reported and skipped."""
-    try:
-        from storyweave.brief import brief_cluster
-    except ImportError as exc:
-        _fail(f"storyweave.brief.brief_cluster is not available in this build ({exc})", 2)
+    from storyweave.brief import brief_cluster
     try:
         lines = clusters.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:

@@ -44,7 +44,7 @@ class EventIndex:
         if vectors is not None:
             centred = index._centre(vectors)
             days = [_ordinal(a) for a in articles]
-            for event_id, vector, day in zip(event_ids, centred, days):
+            for event_id, vector, day in zip(event_ids, centred, days, strict=False):
                 index._add_to(event_id, vector, day)
         return index
 
@@ -55,7 +55,7 @@ class EventIndex:
     ) -> EventIndex:
         """Index precomputed (uncentred) embeddings, e.g. vectors kept in a store."""
         index = cls(vectors.shape[1], window_days, threshold, mean)
-        for event_id, vector, day in zip(event_ids, index._centre(vectors), days):
+        for event_id, vector, day in zip(event_ids, index._centre(vectors), days, strict=False):
             index._add_to(event_id, vector, int(day))
         return index
 

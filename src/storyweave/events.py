@@ -114,7 +114,7 @@ def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Sign
             for a in articles]
     return Signals(
         days=days,
-        happened=[represent.happening_day(a, d) for a, d in zip(articles, days)],
+        happened=[represent.happening_day(a, d) for a, d in zip(articles, days, strict=False)],
         numbers=[represent.number_set(represent.full_text(a)) for a in articles],
         lead_dates=[frozenset(represent.text_dates(represent.body_lead(a.text, 60))) for a in articles],
         ordinals=[represent.ordinal_set(represent.title_or_first_sentence(a, limit=400)) for a in articles],
@@ -185,7 +185,7 @@ def view_similarity(articles: Sequence[Article], view: str) -> np.ndarray:
     if cached is not None:
         position, fingerprints, matrix = cached
         idx = [position.get(a.id) for a in articles]
-        if all(i is not None and fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles)):
+        if all(i is not None and fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles, strict=False)):
             return matrix[np.ix_(idx, idx)]
     if view == "body":
         matrix = represent.cosine_matrix(represent.tfidf([represent.full_text(a) for a in articles], (1, 2)))
@@ -248,13 +248,13 @@ def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndar
     veto &= ~((gap < cfg.follow_up_days) & (text_sim >= cfg.follow_up_similarity))  # follow-ups: look-alike check
     near = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days) & ~veto
     near &= text_sim > cfg.threshold  # a veto only matters where the texts would otherwise merge
-    for i, j in zip(*np.nonzero(np.triu(near, 1))):
+    for i, j in zip(*np.nonzero(np.triu(near, 1)), strict=False):
         if specifics_diverge(sig, cfg, i, j):
             veto[i, j] = veto[j, i] = True
     # Without a day on both sides nothing above applies: look-alike happenings (two rounds of
     # talks, two quakes in different places) are told apart by their specifics alone.
     undated = np.isnan(gap) & (text_sim > cfg.threshold * cfg.undated_factor)
-    for i, j in zip(*np.nonzero(np.triu(undated, 1))):
+    for i, j in zip(*np.nonzero(np.triu(undated, 1)), strict=False):
         if specifics_diverge(sig, cfg, i, j, numbers=cfg.undated_specifics):
             veto[i, j] = veto[j, i] = True
     return veto
@@ -356,7 +356,7 @@ def cluster_events(corpus: Corpus, settings: Settings) -> Corpus:
 
     ids, changes = assign_ids(groups, previous, by_id, stored_events)
     events: list[Event] = []
-    for group, event_id in zip(groups, ids):
+    for group, event_id in zip(groups, ids, strict=False):
         event = build_event(event_id, group, by_id, sim, unit_index, sig)
         if event_id in stored_events:  # the stories stage decides whether it still holds
             event.story_id = stored_events[event_id].story_id
@@ -516,7 +516,7 @@ def describe_changes(groups: list[list[str]], ids: list[str], previous: dict[str
     if not previous:
         return []
     lines: list[str] = []
-    for group, event_id in zip(groups, ids):
+    for group, event_id in zip(groups, ids, strict=False):
         new = sorted(i for i in group if i not in previous)
         if not new:
             continue
@@ -525,7 +525,7 @@ def describe_changes(groups: list[list[str]], ids: list[str], previous: dict[str
             lines.append(f"added {len(new)} new article(s) to event {event_id}: {shown}")
         else:
             lines.append(f"opened event {event_id} with {len(new)} new article(s): {shown}")
-    final_of = {i: e for group, e in zip(groups, ids) for i in group}
+    final_of = {i: e for group, e in zip(groups, ids, strict=False) for i in group}
     old_members: dict[str, list[str]] = defaultdict(list)
     for article_id, event_id in previous.items():
         if article_id in final_of:

@@ -21,7 +21,6 @@ spaCy's dependency parser (the shipped English model), and only for leads longer
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from storyweave.model import Article
 from storyweave.text import paragraphs, split_sentences
@@ -74,14 +73,14 @@ _LEADING_CONNECTOR = re.compile(r"^(?:and|but|or|so|also|however|meanwhile|then|
 _DANGLING_START = re.compile(r"^(?:he|she|it|they|this|that|these|those|his|her|its|their|there)\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
 def _parser():
     """spaCy's English model with tagger and parser only (loaded the first time a lead needs it)."""
-    import spacy
+    from storyweave.analysis.nlp import load_pipeline
 
-    from storyweave.analysis.nlp import MODEL
+    return load_pipeline(PARSER)
 
-    return spacy.load(MODEL, exclude=["ner", "lemmatizer", "senter"])
+
+PARSER = frozenset({"tok2vec", "tagger", "parser", "attribute_ruler"})
 
 
 def title_of(article: Article) -> str:

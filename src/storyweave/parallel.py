@@ -48,8 +48,8 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int, *, min_it
     _JOB[0] = (fn, items)
     try:
         with mp.get_context("fork").Pool(processes) as pool:
-            for indices, results in zip(chunks, pool.imap(_run_chunk, chunks)):
-                for i, result in zip(indices, results):
+            for indices, results in zip(chunks, pool.imap(_run_chunk, chunks), strict=False):
+                for i, result in zip(indices, results, strict=False):
                     out[i] = result
                     if done:
                         done(items[i])

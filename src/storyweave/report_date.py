@@ -20,8 +20,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_MONTHS = "january february march april may june july august september october november december".split()
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
+
+_MONTHS = list(MONTH_NAMES)
+_WEEKDAYS = list(WEEKDAY_NAMES)
+
+
 def _names(words: list[str]) -> str:
     """Title-case and upper-case forms, full and 3-letter ("May", "MAY", "Jan.", "JAN"): case
     matters, or "may 10 people" would read as a date."""

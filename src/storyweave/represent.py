@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
 from storyweave.model import Article
 
 MODEL_DIR = Path(__file__).parent / "models" / "minilm-static-256"
@@ -29,12 +30,7 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|billion|trillion|percent|%|bn|m)\b)?",
     re.IGNORECASE,
 )
-_MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
-    )
-}
+_MONTHS = {m: i + 1 for i, m in enumerate(MONTH_NAMES)}
 _MONTH_RE = "|".join(list(_MONTHS) + [m[:3] + r"\.?" for m in _MONTHS])
 _DATE_MDY = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
 _DATE_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE}),?\s+(\d{{4}})\b", re.IGNORECASE)
@@ -246,23 +242,21 @@ def article_day(article: Article) -> date | None:
             return date.fromisoformat(article.date)
         except ValueError:
             pass
-    try:  # the analysis stage's resolver (dateline, year-less dates), when it has landed
-        from storyweave.analysis.dates import infer_article_date
-    except ImportError:
-        infer_article_date = None
-    if infer_article_date is not None:
-        try:
-            inferred = infer_article_date(article.text, article.published)
-            if inferred:
-                return date.fromisoformat(str(inferred)[:10])
-        except (ValueError, TypeError, AttributeError):
-            pass  # a malformed date: fall back to the explicit dates below
+    # the analysis stage's resolver (dateline, year-less dates)
+    from storyweave.analysis.dates import infer_article_date
+
+    try:
+        inferred = infer_article_date(article.text, article.published)
+        if inferred:
+            return date.fromisoformat(str(inferred)[:10])
+    except (ValueError, TypeError, AttributeError):
+        pass  # a malformed date: fall back to the explicit dates below
     head = body_lead(article.text, 60)
     dates = text_dates(head) or text_dates(article.text)
     return max(dates) if dates else None
 
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAYS = list(WEEKDAY_NAMES)
 _WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r"|yesterday|today)\b", re.IGNORECASE)
 
 

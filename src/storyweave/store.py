@@ -15,12 +15,10 @@ import hashlib
 import json
 import sqlite3
 import time
-import types
-import typing
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import Any
 
 from storyweave.faults import checkpoint
 from storyweave.model import Article, Corpus, DuplicateLink, Event, ReadError, Story, to_dict
+from storyweave.serialize import from_dict  # noqa: F401  (store.from_dict: its old home, used by callers)
 
 DEFAULT_DB = "storyweave.db"
 
@@ -286,83 +285,6 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 # ---------------------------------------------------------------------------------------------
 # dataclass <-> JSON
-
-
-def from_dict(cls: type, data: Any) -> Any:
-    """Rebuild a (nested) model dataclass from `to_dict` output; unknown keys are ignored and
-    missing keys take their defaults, so stored rows survive additive model changes."""
-    kwargs = {}
-    for name, convert, hint, required in _fields_of(cls):
-        if name in data:
-            kwargs[name] = convert(data[name])
-        elif required:  # required but absent
-            kwargs[name] = _empty_value(hint)
-    return cls(**kwargs)
-
-
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-@cache
-def _fields_of(cls: type) -> tuple[tuple[str, Any, Any, bool], ...]:
-    """(name, converter, type hint, required) of each field: the type hints are read once per
-    class, not once per value (loading a large store spent most of its time in `typing`)."""
-    hints = _hints(cls)
-    return tuple((f.name, _converter(hints[f.name]), hints[f.name],
-                  f.default is MISSING and f.default_factory is MISSING) for f in fields(cls))
-
-
-def _identity(value: Any) -> Any:
-    return value
-
-
-@cache
-def _converter(hint: Any):
-    """`lambda value: _coerce(hint, value)`, with the type inspection done once per hint."""
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(hint):
-            if arg is not type(None):
-                return _converter(arg)
-    if origin is list:
-        (item,) = typing.get_args(hint) or (Any,)
-        each = _converter(item)
-        if each is _identity:
-            return lambda value: None if value is None else list(value)
-        return lambda value: None if value is None else [each(v) for v in value]
-    if isinstance(hint, type) and is_dataclass(hint):
-        return lambda value: from_dict(hint, value) if isinstance(value, dict) else value
-    return _identity
-
-
-def _coerce(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(hint):
-            if arg is type(None):
-                continue
-            return _coerce(arg, value)
-    if origin is list:
-        (item,) = typing.get_args(hint) or (Any,)
-        return [_coerce(item, v) for v in value]
-    if isinstance(hint, type) and is_dataclass(hint) and isinstance(value, dict):
-        return from_dict(hint, value)
-    return value
-
-
-def _empty_value(hint: Any) -> Any:
-    origin = typing.get_origin(hint)
-    if origin is list:
-        return []
-    if origin is dict:
-        return {}
-    if hint is str:
-        return ""
-    return None
 
 
 def _dumps(value: Any) -> str:

@@ -98,7 +98,7 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
                                  "names": cfg.weight_names})
     event_days = event_days or [None] * len(articles)
     ordinals = np.array([_ordinal(a.date) if a.date else _ordinal(d) if d else _day_ordinal(a)
-                         for a, d in zip(articles, event_days)], dtype=np.float64)
+                         for a, d in zip(articles, event_days, strict=False)], dtype=np.float64)
     gap = np.abs(ordinals[:, None] - ordinals[None, :])
     decay = cfg.date_floor + (1 - cfg.date_floor) * np.power(0.5, gap / cfg.half_life_days)
     sim *= np.where(np.isnan(gap), cfg.undated_factor, decay).astype(np.float32)
@@ -191,19 +191,19 @@ def link_stories(corpus: Corpus, settings: Settings) -> Corpus:
             sim[apart[np.ix_(own, own)] & (own[:, None] != own[None, :])] = -1.0
         unit_labels = agglomerate(sim, cfg.threshold, groups=owner)
         votes: dict[int, Counter] = defaultdict(Counter)
-        for k, label in zip(owner, unit_labels):
+        for k, label in zip(owner, unit_labels, strict=False):
             votes[k][label] += 1
         labels = [votes[k].most_common(1)[0][0] if votes[k] else -1 - k for k in range(len(active))]
     else:
         labels = agglomerate(story_similarity(active, by_id, cfg), cfg.threshold)
     release_text_cache()  # the events stage's matrices are no longer needed: free their memory
     groups: dict[int, list[Event]] = defaultdict(list)
-    for event, label in zip(active, labels):
+    for event, label in zip(active, labels, strict=False):
         groups[label].append(event)
     ordered = sorted(groups.values(), key=lambda g: min((e.date or "9999", e.id) for e in g))
 
     members: dict[str, list[Event]] = defaultdict(list)
-    for group, story_id in zip(ordered, _stable_ids(ordered, previous)):
+    for group, story_id in zip(ordered, _stable_ids(ordered, previous), strict=False):
         for event in group:
             old = previous.get(event.id)
             if previous and old != story_id:

@@ -1,6 +1,13 @@
 import pytest
 
-from storyweave.analysis.entities import EntityIndex, clean_surface, mentions_of, name_keys, place_of, translit_key
+from storyweave.analysis.entities import (
+    EntityIndex,
+    clean_surface,
+    mentions_of,
+    name_keys,
+    place_of,
+    translit_key,
+)
 from storyweave.analysis.parsed import Ent, ParsedText
 
 

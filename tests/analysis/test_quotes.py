@@ -194,7 +194,7 @@ def test_polnear_dev_attribution_floor():
     spec.loader.exec_module(sq)
     docs = [json.loads(line) for line in POLNEAR.open()]
     named = right = 0
-    for d, doc in zip(docs, get_nlp().pipe([d["text"] for d in docs], batch_size=16)):
+    for d, doc in zip(docs, get_nlp().pipe([d["text"] for d in docs], batch_size=16), strict=True):
         ids = (d["id"],)
         mentions = mentions_of(doc, d["id"], ids)
         index = EntityIndex(mentions + missed_surnames(d["text"], d["id"], ids, mentions))

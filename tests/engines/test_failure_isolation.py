@@ -46,7 +46,7 @@ def test_the_culprits_are_found_and_the_rest_goes_on(poisoned):
         assert a.status == "failed" and "stage 'picky' raised ValueError" in a.failure
         assert a.event_id is None and POISON in a.raw_text
     assert len(result.errors) == len(poisoned)
-    assert all(str(e).startswith(f"/in/a") and "failed" in str(e) and "\n" not in str(e) for e in result.errors)
+    assert all(str(e).startswith("/in/a") and "failed" in str(e) and "\n" not in str(e) for e in result.errors)
 
 
 def test_a_stage_that_fails_without_any_new_article_still_stops_the_run():

@@ -126,6 +126,6 @@ def test_quantity_extraction_never_raises(sentence):
 def test_cleaning_any_texts_keeps_only_lines_of_the_input(texts):
     corpus = Corpus(articles=[Article(id=str(i), text=t, raw_text=t) for i, t in enumerate(texts)])
     cleaned = clean_corpus(corpus, Settings())
-    for before, after in zip(texts, cleaned.articles):
+    for before, after in zip(texts, cleaned.articles, strict=True):
         for line in after.text.split("\n"):
             assert line.strip() in before or not line.strip()

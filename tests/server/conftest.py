@@ -7,10 +7,10 @@ import pytest
 
 pytest.importorskip("fastapi", reason="server extra (fastapi) not installed")
 from fastapi.testclient import TestClient  # noqa: E402
-
 from serverdata import ARTICLES, TOKEN, wait_job  # noqa: E402
 
 from storyweave.server import create_app  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):

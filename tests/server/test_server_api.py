@@ -7,7 +7,7 @@ import json
 import pytest
 
 pytest.importorskip("fastapi", reason="server extra (fastapi) not installed")
-from serverdata import ARTICLES, QUAKE, TOKEN, wait_job  # noqa: E402
+from serverdata import ARTICLES, QUAKE, TOKEN  # noqa: E402
 
 from storyweave import store  # noqa: E402
 from storyweave.render.contract import validate  # noqa: E402
@@ -144,7 +144,7 @@ def test_event_fast_path_equals_the_contract_function(served):
         got = client.get(f"/api/v1/events/{row.id}").json()
         assert {k: v for k, v in got.items() if k != "articles"} == expected
         fast = contract_event_data(store.get_event_data(conn, row.id))
-        assert fast == {k: v for k, v in expected.items() if k not in ("sources", "unknown_outlets")}
+        assert fast == {k: v for k, v in expected.items() if k not in ("sources", "unknown_outlets")}  # from the members
 
 
 def test_event_summaries_follow_the_events_table(served):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi", reason="server extra (fastapi) not installed")
-from serverdata import TOKEN, wait_job  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
+from serverdata import TOKEN, wait_job  # noqa: E402
 
 from storyweave.server import TOKEN_ENV, create_app, read_token_file  # noqa: E402
 

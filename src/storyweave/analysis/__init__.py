@@ -23,7 +23,18 @@ from storyweave.analysis.entities import EntityIndex, link_across_events, mentio
 from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
 from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
 from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
-from storyweave.model import Article, Corpus, DateRef, Discrepancy, Entity, Event, Quote, TimelineEntry, to_dict
+from storyweave.model import (
+    Article,
+    Corpus,
+    DateRef,
+    Discrepancy,
+    Entity,
+    Event,
+    Quote,
+    TimelineEntry,
+    to_dict,
+)
+from storyweave.serialize import from_dict
 from storyweave.settings import Settings
 from storyweave.text import remember_sentences, words
 
@@ -128,7 +139,7 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int) -> tu
     vectors = embedding_matrix([c[1] for c in ordered])
     for k, (d, text, ids, _) in enumerate(ordered):
         cw = _content(text)
-        for e, ew, row in zip(entries, words_of, rows):
+        for e, ew, row in zip(entries, words_of, rows, strict=False):
             if e.date != d:
                 continue
             overlap = bool(cw and ew) and len(cw & ew) / min(len(cw), len(ew)) >= 0.6
@@ -214,8 +225,6 @@ def _event_record(ev: Event) -> dict:
 
 
 def _apply_record(ev: Event, record: dict) -> None:
-    from storyweave.store import from_dict  # the store's JSON -> dataclass reader (no I/O)
-
     ev.date = record["date"]
     ev.entities = [from_dict(Entity, x) for x in record["entities"]]
     ev.quotes = [from_dict(Quote, x) for x in record["quotes"]]

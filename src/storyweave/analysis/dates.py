@@ -32,13 +32,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-}
-WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+from storyweave.date_patterns import MONTH_FULL, MONTH_NUMBER, MONTH_WORD, WEEKDAY_NAMES, WEEKDAY_WORD
+
+MONTHS = MONTH_NUMBER  # "january"/"jan"/"sept" -> 1..12
+WEEKDAYS = {name: number for number, name in enumerate(WEEKDAY_NAMES)}  # "monday" -> 0 (date.weekday())
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
@@ -56,10 +53,9 @@ _START_NOUNS = ("invasion", "war", "strike", "strikes", "offensive", "talks", "s
                 "operation", "blockade", "ceasefire", "protests", "protest", "conflict", "shelling", "bombing",
                 "negotiations", "summit", "crisis", "occupation", "assault", "campaign", "fighting")
 
-_M = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
-      r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)")
-_MFULL = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_M = MONTH_WORD
+_MFULL = MONTH_FULL
+_WD = WEEKDAY_WORD
 _ORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _NUMW = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
 _YEAR = r"(?:1[89]\d\d|20\d\d)"

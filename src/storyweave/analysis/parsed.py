@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from storyweave.text import Sentence, split_sentences
+from storyweave.analysis import nlp  # nlp.get_nlp looked up on each use (tests count the parses)
+from storyweave.analysis.doc import Ent, ParsedText
+from storyweave.analysis.entities import person_role
+from storyweave.text import split_sentences
+
+__all__ = ["Ent", "ParsedText"]  # their home is analysis/doc.py; imported from here too
 
 ARTICLE = "article"  # Corpus.cache kind: ParsedText records by text_key
 FORMAT = 1  # bump when the record layout changes
@@ -53,10 +57,8 @@ def _model_version() -> str:
         import spacy
         from spacy.util import get_model_meta, get_package_path
 
-        from storyweave.analysis.nlp import MODEL
-
-        meta = get_model_meta(get_package_path(MODEL))
-        return f"{spacy.__version__}/{MODEL}/{meta.get('version', '')}"
+        meta = get_model_meta(get_package_path(nlp.MODEL))
+        return f"{spacy.__version__}/{nlp.MODEL}/{meta.get('version', '')}"
     except (ImportError, OSError):  # model missing: parsing will fail loudly elsewhere
         return "no-model"
 
@@ -75,42 +77,8 @@ def text_key(text: str) -> str:
     return fingerprint(ARTICLE) + ":" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@dataclass(frozen=True)
-class Ent:
-    """An entity span, with the attributes of a spaCy `Span` that the analysis reads."""
-
-    text: str
-    label_: str
-    start_char: int
-    end_char: int
-    role: str | None = None  # title/role words next to a PERSON ("Russian delegation head")
-
-
-@dataclass
-class ParsedText:
-    """One text's entity spans and sentences (stands in for a spaCy Doc in the analysis rules)."""
-
-    text: str
-    ents: list[Ent] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
-
-    def to_record(self) -> dict[str, Any]:
-        return {
-            "ents": [[e.start_char, e.end_char, e.label_, e.role] for e in self.ents],
-            "sentences": [[s.start, s.end, s.paragraph] for s in self.sentences],
-        }
-
-    @classmethod
-    def from_record(cls, text: str, record: dict[str, Any]) -> ParsedText:
-        ents = [Ent(text[s:e], label, s, e, role) for s, e, label, role in record["ents"]]
-        sentences = [Sentence(text[s:e], s, e, p) for s, e, p in record["sentences"]]
-        return cls(text, ents, sentences)
-
-
 def from_doc(doc, text: str) -> ParsedText:
     """The cacheable part of a spaCy Doc of `text` (roles read from the Doc's tokens now)."""
-    from storyweave.analysis.entities import person_role
-
     ents = [Ent(e.text, e.label_, e.start_char, e.end_char, person_role(doc, e) if e.label_ == "PERSON" else None)
             for e in doc.ents]
     return ParsedText(text, ents, split_sentences(text))
@@ -132,7 +100,7 @@ def parse_missing(texts: Iterable[str], cache: dict[str, Any], batch_size: int =
     processes = min(processes, len(todo) // MIN_TEXTS_PER_PROCESS)
     records = (_parse_parallel(todo, batch_size, processes, parsed) if processes > 1
                else _parse_records(todo, batch_size, parsed))
-    for text, record in zip(todo, records):
+    for text, record in zip(todo, records, strict=False):
         cache[text_key(text)] = record
     return len(todo)
 
@@ -143,11 +111,9 @@ MIN_TEXTS_PER_PROCESS = 16  # fewer texts than this per worker: parse in this pr
 def _parse_records(texts: list[str], batch_size: int = 64,
                    parsed: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
     """`parsed(n)`: told as each text (n=1) is parsed, for progress reports."""
-    from storyweave.analysis.nlp import get_nlp
-
     short = [t for t in texts if len(t) <= PIECE_CHARS]  # longer ones: in pieces (`_parse_long`)
     records = {}
-    for text, doc in zip(short, get_nlp().pipe(short, batch_size=batch_size)):
+    for text, doc in zip(short, nlp.get_nlp().pipe(short, batch_size=batch_size), strict=False):
         records[text] = from_doc(doc, text).to_record()
         if parsed:
             parsed(1)
@@ -167,11 +133,9 @@ def _parse_parallel(texts: list[str], batch_size: int, processes: int,
     `storyweave.parallel`), in chunks of 8 texts, longest first.  spaCy's own
     `nlp.pipe(n_process=...)` pickles the pipeline into each worker and sends Docs back, which
     costs more than parsing here for NER-only records."""
-    from storyweave.analysis import entities  # noqa: F401  (imported before the fork, used by from_doc)
-    from storyweave.analysis.nlp import get_nlp
     from storyweave.parallel import fork_map
 
-    get_nlp()
+    nlp.get_nlp()
     chunks = [texts[i:i + 8] for i in range(0, len(texts), 8)]
     done = fork_map(lambda chunk: _parse_records(chunk, batch_size), chunks, processes, min_items=1, chunk=1,
                     weight=lambda chunk: sum(map(len, chunk)), done=(lambda chunk: parsed(len(chunk))) if parsed else None)
@@ -186,11 +150,9 @@ PIECE_CHARS = 50_000
 
 
 def _parse_long(text: str) -> ParsedText:
-    from storyweave.analysis.nlp import get_nlp
-
     ents: list[Ent] = []
     for offset, piece in _pieces(text, PIECE_CHARS):
-        part = from_doc(get_nlp()(piece), piece)
+        part = from_doc(nlp.get_nlp()(piece), piece)
         ents += [Ent(e.text, e.label_, e.start_char + offset, e.end_char + offset, e.role) for e in part.ents]
     return ParsedText(text, ents, split_sentences(text))
 

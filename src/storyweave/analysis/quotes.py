@@ -20,8 +20,8 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
+from storyweave.analysis.doc import ents_of, text_of
 from storyweave.analysis.entities import ROLE_WORDS, EntityIndex, clean_surface
-from storyweave.analysis.nlp import ents_of, text_of
 from storyweave.model import Quote
 from storyweave.text import paragraphs, split_sentences
 
@@ -137,8 +137,8 @@ _SAY_WORDS = sorted({f for v in _REGULAR_SAY.split() for f in _forms(v)}
                     | set(re.findall(r"(?:went|goes|going|go|point|points|pointed|pointing) (?:on|out)|[a-z]+",
                                      _IRREGULAR_SAY)), key=len, reverse=True)
 _SAY_WORDS = [w for w in _SAY_WORDS if w not in {"on", "out", "go", "point", "points", "pointed", "pointing"}]
-_VERB = re.compile(r"(?<![\w-])(?:%s)\b(?!-)"
-                   % "|".join(f"[{w[0]}{w[0].upper()}]{re.escape(w[1:])}" for w in _SAY_WORDS))
+_VERB = re.compile(r"(?<![\w-])(?:" + "|".join(f"[{w[0]}{w[0].upper()}]{re.escape(w[1:])}" for w in _SAY_WORDS)
+                   + r")\b(?!-)")
 SPEECH_VERBS = "|".join(_SAY_WORDS)
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 # Nouns naming a statement ("Trump's claim that “...”"): the nominal forms of the verbs above.
@@ -749,10 +749,8 @@ def embedding_matrix(texts: list[str]):
     """L2-normalised static embeddings (the project's shipped model2vec model), None when it is absent."""
     if not texts:
         return None
-    try:
-        from storyweave.represent import embed, static_model
-    except ImportError:
-        return None
+    from storyweave.represent import embed, static_model
+
     if static_model() is None:
         return None
     return embed(texts)

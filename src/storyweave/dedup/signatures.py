@@ -137,13 +137,13 @@ def fold_non_ascii(buf: np.ndarray, s: np.ndarray, e: np.ndarray, h: np.ndarray
     holder = np.searchsorted(s, high, side="right") - 1
     holder = np.unique(holder[(holder >= 0) & (high < e[np.maximum(holder, 0)])])
     keys = h[holder].tolist()
-    missing = {k: i for k, i in zip(keys, holder.tolist()) if k not in _FOLD}
+    missing = {k: i for k, i in zip(keys, holder.tolist(), strict=False) if k not in _FOLD}
     if missing:
         from unidecode import unidecode
 
         words = [unidecode(buf[s[i] : e[i]].tobytes().decode("utf-8", "replace")).lower() for i in missing.values()]
         hashed = token_hashes(words + [w[:FOLD_PREFIX] for w in words]).tolist()
-        for n, (k, w) in enumerate(zip(missing, words)):
+        for n, (k, w) in enumerate(zip(missing, words, strict=False)):
             if len(_FOLD) < 2_000_000:
                 _FOLD[k] = (hashed[n], hashed[len(words) + n], len(w))
     got = [_FOLD.get(k) or (0, 0, 0) for k in keys]

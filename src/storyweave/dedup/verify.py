@@ -190,7 +190,7 @@ def build_docs(texts: list[str], pool: Executor | None = None) -> list[Doc]:
         lo = hi
     if pool is not None and len(parts) > 1:
         docs = [d for part in pool.map(_build_without_text, parts) for d in part]
-        for d, t in zip(docs, texts):
+        for d, t in zip(docs, texts, strict=False):
             d.text = t
         return docs
     return [d for part in parts for d in _build(part)]
@@ -457,7 +457,7 @@ def shared_passages(a: Doc, b: Doc, min_ratio: float = NEAR_VERBATIM,
     best = scores.argmax(axis=1)
     hit = scores[np.arange(len(pa)), best] >= min_ratio
     narrative, quotes, used, footer = [], [], set(), []
-    for i, ((text, _norm, is_quote), k, ok) in enumerate(zip(pa, best.tolist(), hit.tolist())):
+    for i, ((text, _norm, is_quote), k, ok) in enumerate(zip(pa, best.tolist(), hit.tolist(), strict=False)):
         if not ok or k in used or _BOILERPLATE.search(text):
             continue
         used.add(k)

@@ -105,7 +105,7 @@ def _entry_article(entry, path: Path, feed_title: str | None, feed_link: str | N
     raw_date = entry.get("published") or entry.get("updated") or entry.get("created")
     published = normalize_date(raw_date) if raw_date else None
     if published is None and (parsed := entry.get("published_parsed") or entry.get("updated_parsed")):
-        published = "%04d-%02d-%02d" % parsed[:3]
+        published = "{:04d}-{:02d}-{:02d}".format(*parsed[:3])
     return new_article(
         sanitize_id(raw_id),
         text,

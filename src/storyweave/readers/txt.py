@@ -10,31 +10,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+from storyweave.clean import rule_for
+from storyweave.date_patterns import DATE_LINE, DATELINE_AGENCY, DATELINE_WITH_DATE
 from storyweave.headline import CLOSED_WORDS
 from storyweave.model import Article
 from storyweave.readers._common import BadInput, new_article, normalize_date, read_text_file_detail
 from storyweave.readers.credits import infer_credits
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-# A date that carries a year: "March 3, 2026", "3 March 2026", "2026-03-03".
-_FULL_DATE = rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
-_DASH = r"(?:—|–|--|-)"
-_PLACE = r"[A-Z][A-Z.'’-]*(?:[ -][A-Z][A-Z.'’-]*)*(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)*)?"
-# "VALMORA, March 3, 2026 (Reuters) —"  /  "VALMORA, March 3, 2026 —"
-_DATELINE_WITH_DATE = re.compile(
-    rf"^(?P<place>{_PLACE})\s*,\s*(?P<date>{_FULL_DATE})\s*(?:\((?P<agency>[A-Za-z][\w .&/-]{{0,40}})\)\s*)?{_DASH}\s*"
-)
-# "LONDON (Reuters) -"  /  "GENEVA, March 3 (AP) —" (no year: the date is not used)
-_DATELINE_AGENCY = re.compile(
-    rf"^(?P<place>{_PLACE})\s*(?:,[^()\n]{{0,40}})?\((?P<agency>[A-Za-z][\w .&/-]{{0,40}})\)\s*{_DASH}\s*"
-)
-# A line that is only a date, maybe labelled: "Published: 3 March 2026", "March 3, 2026".
-_DATE_LINE = re.compile(
-    rf"^(?:(?:Published|Posted|Date|Updated)\s*(?:on)?\s*:?\s*)?(?P<date>{_FULL_DATE})(?:\s+\d{{1,2}}:\d{{2}}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{{2,4}})?)?\s*$"
-)
 _TERMINAL = tuple(".!?:;,…\"”’'")
 _LIST_START = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s")
 
@@ -79,12 +61,12 @@ def infer_metadata(text: str) -> tuple[dict[str, Any], dict[str, str]]:
         if index == 0 and "title" in fields:
             continue
         if "published" not in fields:
-            m = _DATE_LINE.match(line)
+            m = DATE_LINE.match(line)
             if m and (date := normalize_date(m.group("date"))):
                 fields["published"] = date[:10]
                 inferred["published"] = f"date line: {line!r}"
                 continue
-        m = _DATELINE_WITH_DATE.match(line)
+        m = DATELINE_WITH_DATE.match(line)
         if m:
             date = normalize_date(m.group("date"))
             if date and "published" not in fields:
@@ -92,7 +74,7 @@ def infer_metadata(text: str) -> tuple[dict[str, Any], dict[str, str]]:
                 inferred["published"] = f"dateline: {m.group(0).strip()!r}"
             _take_place_agency(m, fields, inferred)
             break
-        m = _DATELINE_AGENCY.match(line)
+        m = DATELINE_AGENCY.match(line)
         if m:
             _take_place_agency(m, fields, inferred)
             break
@@ -106,11 +88,6 @@ def _take_place_agency(m: re.Match, fields: dict[str, str], inferred: dict[str, 
         inferred["agency"] = f"dateline: {m.group(0).strip()!r}"
 
 
-def is_dateline(line: str) -> bool:
-    """True when `line` opens with a news dateline ("VALMORA, March 3, 2026 —", "LONDON (Reuters) -")."""
-    return bool(_DATELINE_WITH_DATE.match(line) or _DATELINE_AGENCY.match(line))
-
-
 def looks_like_headline(line: str, rest: str | None = None) -> bool:
     """Conservative: a line that reads as a headline.
 
@@ -120,8 +97,6 @@ def looks_like_headline(line: str, rest: str | None = None) -> bool:
     scrape-noise line (caption, byline, credit: see `clean.rule_for`).  With `rest` (the
     text below it), a headline also shares a third of its content words (and at least one)
     with that text: a menu line or a site slogan does not."""
-    from storyweave.clean import rule_for  # late import: clean uses is_dateline from here
-
     words = line.split()
     return (
         _HEADLINE_WORDS[0] <= len(words) <= _HEADLINE_WORDS[1]
@@ -132,9 +107,9 @@ def looks_like_headline(line: str, rest: str | None = None) -> bool:
         and not line.isupper()
         and not _INNER_SENTENCE_END.search(line)
         and not _NOT_A_HEADLINE.search(line)
-        and not _DATELINE_AGENCY.match(line)
-        and not _DATELINE_WITH_DATE.match(line)
-        and not _DATE_LINE.match(line)
+        and not DATELINE_AGENCY.match(line)
+        and not DATELINE_WITH_DATE.match(line)
+        and not DATE_LINE.match(line)
         and not _LIST_START.match(line)
         and "|" not in line
         and _last_word(line) not in CLOSED_WORDS
@@ -195,7 +170,7 @@ def unwrap_hard_wrapped(text: str) -> tuple[str, bool]:
             joined.append("\n".join(lines))
         else:  # a short line (title, signature) ends its own line; long ones continue
             out = lines[:1]
-            for prev, line in zip(lines, lines[1:]):
+            for prev, line in zip(lines, lines[1:], strict=False):
                 if len(prev) >= 45:
                     out[-1] += " " + line
                 else:

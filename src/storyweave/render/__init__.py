@@ -8,7 +8,6 @@ from pathlib import Path
 
 from storyweave.model import Corpus
 
-
 STAMP = ".storyweave-render.json"  # in the report folder: what the last write validated and drew
 
 

@@ -72,7 +72,7 @@ def articles_per_day(view: ReportView) -> str | None:
     for i, (label, per_day) in enumerate(series.items()):
         heights = [per_day.get(d, 0) for d in days]
         ax.bar(range(len(days)), heights, bottom=bottom, label=label, color=_PALETTE[i % len(_PALETTE)])
-        bottom = [b + h for b, h in zip(bottom, heights)]
+        bottom = [b + h for b, h in zip(bottom, heights, strict=False)]
     step = max(1, len(days) // 12)
     ax.set_xticks(range(0, len(days), step), [days[i] for i in range(0, len(days), step)], rotation=45, ha="right")
     ax.set_ylabel("articles")
@@ -106,7 +106,7 @@ def sources_per_event(view: ReportView) -> str | None:
         ("outlets", [ev.outlet_count for ev in events], _PALETTE[1]),
         ("independent sources", [ev.event.independent_sources for ev in events], _PALETTE[2]),
     ]
-    for offset, (label, values, colour) in zip((height, 0, -height), series):
+    for offset, (label, values, colour) in zip((height, 0, -height), series, strict=False):
         ax.barh([r + offset for r in rows], values, height=height, label=label, color=colour)
     ax.set_yticks(list(rows), labels)
     ax.xaxis.get_major_locator().set_params(integer=True)

@@ -138,8 +138,8 @@ def _wire_groups(members: list[Article], by_id: dict[str, Article]) -> list[list
 def _wire_passages(members: list[Article], links: list[DuplicateLink]) -> list[tuple[str, str, list[str]]]:
     """The passages each pair of the event's members shares as wire copy (from the wire links)."""
     ids = {a.id for a in members}
-    return [(l.original, l.copy, list(l.shared_sentences)) for l in links
-            if l.kind == "wire" and l.copy in ids and l.original in ids and l.shared_sentences]
+    return [(link.original, link.copy, list(link.shared_sentences)) for link in links
+            if link.kind == "wire" and link.copy in ids and link.original in ids and link.shared_sentences]
 
 
 def event_view(event: Event, by_id: dict[str, Article], links: list[DuplicateLink]) -> EventView:

@@ -1,0 +1,31 @@
+"""The one spaCy loader (analysis/nlp.py `load_pipeline`) and who uses it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import storyweave
+from storyweave.analysis.nlp import NER, get_nlp, load_pipeline
+from storyweave.brief.sentences import TAGGER, has_verb
+from storyweave.headline import PARSER
+
+PACKAGE = Path(storyweave.__file__).resolve().parent
+
+
+def test_spacy_models_are_loaded_in_one_place():
+    callers = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "spacy.load":
+                callers.append(path.relative_to(PACKAGE).as_posix())
+    assert callers == ["analysis/nlp.py"]
+
+
+def test_each_user_gets_only_its_components_once():
+    assert get_nlp() is load_pipeline(NER)
+    assert get_nlp().pipe_names == ["ner"]  # tok2vec dropped: the recogniser does not listen to it
+    assert load_pipeline(PARSER).pipe_names == ["tok2vec", "tagger", "parser", "attribute_ruler"]
+    assert load_pipeline(TAGGER).pipe_names == ["tok2vec", "tagger", "attribute_ruler"]
+    assert [e.label_ for e in get_nlp()("Ministers met in Paris on Monday.").ents] == ["GPE", "DATE"]
+    assert has_verb("The minister resigned on Monday.") and not has_verb("The minister of finance.")

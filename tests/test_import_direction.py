@@ -1,0 +1,177 @@
+"""The package's import graph keeps the architecture's direction (docs/architecture.md).
+
+The graph is read from the source with `ast` (nothing is imported): every `import` of a
+storyweave module, at module level or inside a function (the lazy imports that keep start-up
+fast are real dependencies too); only `if TYPE_CHECKING:` blocks are left out, since they never
+run.  An import of `storyweave.a.b` counts as an edge to the module `a/b.py` (or the package
+`a/__init__.py`); `from storyweave.a import b` to `a/b.py` when `b` is a submodule.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import storyweave
+from storyweave.pipeline import STAGES
+
+PACKAGE = Path(storyweave.__file__).resolve().parent
+# The edges of the pipeline: a stage module imports none of them, directly or through a helper.
+EDGES = ("storyweave.store", "storyweave.cli", "storyweave.server", "storyweave.engines",
+         "storyweave.readers", "storyweave.render", "storyweave.api")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement of `tree` except those under `if TYPE_CHECKING:`."""
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def _resolve(name: str) -> str | None:
+    """The storyweave module that `name` (a module or a module's attribute) lives in."""
+    while name not in MODULES and "." in name:
+        name = name.rsplit(".", 1)[0]
+    return name if name in MODULES else None
+
+
+def _targets(module: str, node: ast.Import | ast.ImportFrom) -> set[str]:
+    if isinstance(node, ast.Import):
+        names = [alias.name for alias in node.names]
+    else:
+        base = node.module or ""
+        if node.level:  # relative: from the module's package, `level - 1` packages up
+            package = module.split(".") if MODULES[module].name == "__init__.py" else module.split(".")[:-1]
+            base = ".".join(package[: len(package) - node.level + 1] + ([node.module] if node.module else []))
+        names = [f"{base}.{alias.name}" for alias in node.names]
+    return {t for n in names if n.startswith("storyweave") and (t := _resolve(n)) is not None}
+
+
+def import_graph() -> dict[str, set[str]]:
+    """module -> the storyweave modules it imports (itself left out)."""
+    graph: dict[str, set[str]] = {}
+    for module, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        graph[module] = {t for node in _imports(tree) for t in _targets(module, node)} - {module}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan's algorithm, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def stage_modules() -> set[str]:
+    """The modules named in pipeline.STAGES (`<module>.<function>`), with every module of a
+    stage package; a stage written in pipeline.py itself delegates to one of them."""
+    roots = {"storyweave." + s.fn.__name__.rsplit(".", 1)[0] for s in STAGES if "." in s.fn.__name__}
+    return {m for m in MODULES for r in roots if m == r or m.startswith(r + ".")}
+
+
+def _path_to_edge(graph: dict[str, set[str]], start: str) -> list[str] | None:
+    """The shortest import chain from `start` to an edge module, None when there is none."""
+    previous: dict[str, str | None] = {start: None}
+    queue = [start]
+    for node in queue:
+        if any(node == edge or node.startswith(edge + ".") for edge in EDGES):
+            chain = [node]
+            while previous[chain[-1]] is not None:
+                chain.append(previous[chain[-1]])  # type: ignore[arg-type]
+            return chain[::-1]
+        for child in sorted(graph.get(node, ())):
+            if child not in previous:
+                previous[child] = node
+                queue.append(child)
+    return None
+
+
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    return import_graph()
+
+
+def test_the_graph_is_read(graph):
+    """The reader finds known imports (so an empty graph cannot pass the tests below)."""
+    assert "storyweave.model" in graph["storyweave.clean"]
+    assert "storyweave.analysis.parsed" in graph["storyweave.analysis"]  # from storyweave.analysis.parsed import ...
+    assert "storyweave.readers" in graph["storyweave.cli"]  # a lazy import inside a function
+    assert "storyweave.stories" in graph["storyweave.pipeline"]
+    assert {"storyweave.clean", "storyweave.dedup", "storyweave.analysis.quotes", "storyweave.brief.summary"} <= stage_modules()
+
+
+def test_no_import_cycles(graph):
+    assert cycles(graph) == []
+
+
+def test_stages_import_no_edge(graph):
+    """Stages never reach the store, readers, renderers, CLI, server, engines or the Python API."""
+    bad = {m: chain for m in sorted(stage_modules()) if (chain := _path_to_edge(graph, m))}
+    assert bad == {}, "\n".join(" -> ".join(chain) for chain in bad.values())
+
+
+def test_the_checks_catch_a_cycle_and_an_edge_import():
+    """The same checks on a graph with one bad import added report it."""
+    graph = import_graph()
+    graph["storyweave.model"] = graph["storyweave.model"] | {"storyweave.clean"}  # clean imports model
+    assert any({"storyweave.clean", "storyweave.model"} <= set(c) for c in cycles(graph))
+    graph = import_graph()
+    graph["storyweave.text"] = graph["storyweave.text"] | {"storyweave.store"}
+    assert _path_to_edge(graph, "storyweave.clean") == ["storyweave.clean", "storyweave.text", "storyweave.store"]
