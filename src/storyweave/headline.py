@@ -91,6 +91,7 @@ def title_of(article: Article) -> str:
     return headline_from_text(article.text)
 
 
+@lru_cache(maxsize=100_000)  # pure in text: the events stage titles every event again on every add
 def headline_from_text(text: str) -> str:
     """A headline of at most `MAX_CHARS` characters for a report without one ("" for no text)."""
     lead, others = _lead_sentences(text)
