@@ -188,9 +188,12 @@ def worker_add(data: Path, extra: Path, db: Path) -> dict:
         path = write_jsonl(db.parent / f"add-{i}.jsonl", [row])
         articles, errors = read_paths([str(path)])
         conn = store.connect(db)
+        stages: dict[str, float] = {}
         start = cpu_all()
-        result = ingest(conn, articles, errors, Settings(), command="add")
-        figures.append({"cpu": round(cpu_all() - start, 3), "articles": len(result.corpus.articles),
+        result = ingest(conn, articles, errors, Settings(), command="add", runner=_timed_runner(stages, {}))
+        used = cpu_all() - start
+        figures.append({"cpu": round(used, 3), "articles": len(result.corpus.articles),
+                        "stages": {**stages, "load, merge, save": round(used - sum(stages.values()), 2)},
                         "work": getattr(result, "work", None)})
         conn.close()
     return {"warmup": figures[0], "warm": figures[1:], "peak_mb": round(peak_mb())}
@@ -405,6 +408,8 @@ def _fmt_tree(label: str, res: dict) -> list[str]:
         rows.append(f"| {label} | `add` of 1 article to a store of {warm[0]['articles'] - 1} (warm, Python API) | "
                     + ", ".join(f"{w['cpu']} CPU-s" for w in warm) + f"; cold CLI call {res.get('add_cold_cli_cpu')} CPU-s | "
                     f"{res['add'].get('peak_mb')} MB |")
+        rows.append(f"| {label} | CPU-s per stage of that add | " + ", ".join(
+            f"{k} {v}" for k, v in (warm[0].get("stages") or {}).items()) + " | |")
         rows.append(f"| {label} | work of that add | {warm[0].get('work')} | |")
         rows.append(f"| {label} | filling that store (copies added to the run's store) | {res['add_fill']} | |")
     return rows

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storyweave import store
+from storyweave import represent, store
+from storyweave.analysis import dates as dates_mod
 from storyweave.engines.local import ingest
 from storyweave.model import Article
 from storyweave.readers import read_paths
+
+
+def count_calls(monkeypatch, module, name: str) -> list:
+    """Record the first argument of every call of `module.name` (patched, still called)."""
+    calls, real = [], getattr(module, name)
+    monkeypatch.setattr(module, name, lambda first, *a, **k: calls.append(first) or real(first, *a, **k))
+    return calls
+
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 
@@ -33,6 +42,8 @@ def test_add_of_one_article_only_works_on_that_article(tmp_path, monkeypatch):
     written: list[str] = []
     real = store._upsert_article
     monkeypatch.setattr(store, "_upsert_article", lambda c, a, now: written.append(a.id) or real(c, a, now))
+    dated = count_calls(monkeypatch, dates_mod, "date_refs")
+    named = count_calls(monkeypatch, represent, "proper_names")
     added = ingest(conn, [Article(id="harlow-budget", text=NEW, published="2024-05-07")], command="add")
     new_event = added.corpus.by_id()["harlow-budget"].event_id
     assert added.merge.new == ["harlow-budget"] and added.merge.unchanged == []
@@ -41,5 +52,8 @@ def test_add_of_one_article_only_works_on_that_article(tmp_path, monkeypatch):
     assert added.work["analyze"] == 1 and added.work["brief"] == 1  # only its own (new) event
     assert new_event not in {e.id for e in first.corpus.events}
     assert written == ["harlow-budget"]  # no stored article row rewritten
+    # per-text results kept in the process (warm: server, Python API): stored texts are not read again
+    assert dated == [NEW]  # article dates resolved for the new text only
+    assert named and all(NEW.startswith(t.strip()) for t in named)  # clustering names: the new text (and its lead) only
     assert added.work["clean_input"] == stored + 1  # corpus-wide stages still see the store
     conn.close()

@@ -41,6 +41,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -115,13 +116,25 @@ def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Sign
     return Signals(
         days=days,
         happened=[represent.happening_day(a, d) for a, d in zip(articles, days, strict=False)],
-        numbers=[represent.number_set(represent.full_text(a)) for a in articles],
+        numbers=[_numbers_of(represent.full_text(a)) for a in articles],
         lead_dates=[frozenset(represent.text_dates(represent.body_lead(a.text, 60))) for a in articles],
         ordinals=[represent.ordinal_set(represent.title_or_first_sentence(a, limit=400)) for a in articles],
-        lead_names=[name_words(represent.proper_names(represent.title_or_first_sentence(a, limit=400))) for a in articles],
-        names=[name_words(represent.proper_names(represent.full_text(a))) for a in articles],
+        lead_names=[_name_words_of(represent.title_or_first_sentence(a, limit=400)) for a in articles],
+        names=[_name_words_of(represent.full_text(a)) for a in articles],
         lead_weekdays=[represent.lead_weekday(a) for a in articles],
     )
+
+
+# Pure in the text and kept in the process: an `add` computes the signals of every stored
+# article again, and in a warm process (server, Python API) only the new texts are read.
+@lru_cache(maxsize=100_000)
+def _numbers_of(text: str) -> frozenset[str]:
+    return represent.number_set(text)
+
+
+@lru_cache(maxsize=100_000)
+def _name_words_of(text: str) -> frozenset[str]:
+    return name_words(represent.proper_names(text))
 
 
 def name_words(names: frozenset[str]) -> frozenset[str]:

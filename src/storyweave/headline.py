@@ -21,6 +21,7 @@ spaCy's dependency parser (the shipped English model), and only for leads longer
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from storyweave.model import Article
 from storyweave.text import paragraphs, split_sentences
@@ -90,6 +91,7 @@ def title_of(article: Article) -> str:
     return headline_from_text(article.text)
 
 
+@lru_cache(maxsize=100_000)  # pure in text: the events stage titles every event again on every add
 def headline_from_text(text: str) -> str:
     """A headline of at most `MAX_CHARS` characters for a report without one ("" for no text)."""
     lead, others = _lead_sentences(text)

@@ -16,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from storyweave import progress
 from storyweave.analysis import dates as dates_mod
@@ -202,13 +203,20 @@ def fill_article_dates(corpus: Corpus, ctx: _RunContext) -> None:
         _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
         for r in reads:
             event_anchor[r.article.id] = r.anchor
+    start_dates = tuple(sorted(ctx.start_dates.items()))
     for a in corpus.articles:
         if not _is_english(a) or not a.text:
             a.dates = []
             continue
         anchor = event_anchor.get(a.id) or dates_mod.article_anchor(a.text, a.published) or ctx.fallback
-        a.dates = [DateRef(m.phrase, m.start, m.end, m.date, m.granularity)
-                   for m in dates_mod.date_refs(a.text, anchor, ctx.start_dates) if m.date]
+        a.dates = [DateRef(*ref) for ref in _date_refs(a.text, anchor, start_dates)]
+
+
+@lru_cache(maxsize=100_000)  # pure: a warm process (server, API) re-reads the stored texts on every add
+def _date_refs(text: str, anchor: date | None, start_dates: tuple) -> tuple[tuple, ...]:
+    """`DateRef` fields of the dated expressions of `text` (see `fill_article_dates`)."""
+    return tuple((m.phrase, m.start, m.end, m.date, m.granularity)
+                 for m in dates_mod.date_refs(text, anchor, dict(start_dates)) if m.date)
 
 
 def _event_signature(ev: Event, reads: list[_Read], ctx: _RunContext, limit: int) -> str:

@@ -31,6 +31,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from storyweave.date_patterns import MONTH_FULL, MONTH_NUMBER, MONTH_WORD, WEEKDAY_NAMES, WEEKDAY_WORD
 
@@ -354,22 +355,30 @@ def find_start_dates(texts: list[tuple[str, date | None]]) -> dict[str, str]:
     """Start dates stated in (text, anchor) pairs: 'the strike began on March 2' -> {'strike': ...}."""
     votes: dict[str, Counter] = {}
     for text, anchor in texts:
-        if not _START_VERBS.search(text):
-            continue
-        # a rough scan window, never shown: text.split_sentences is not needed for a vote
-        for s in re.split(r"(?<=[.!?])\s+|\n+", text):
-            if not _START_VERBS.search(s):
-                continue
-            nouns = {n for n in _START_NOUNS if re.search(rf"\b{n}\b", s, re.IGNORECASE)}
-            if re.search(r"\binvaded\b", s, re.IGNORECASE):
-                nouns.add("invasion")
-            if not nouns:
-                continue
-            for mention in explicit_dates(s, anchor):
-                if mention.date:
-                    for n in nouns:
-                        votes.setdefault(_noun_key(n), Counter())[mention.date] += 1
+        for noun, day in start_votes(text, anchor):
+            votes.setdefault(noun, Counter())[day] += 1
     return {n: c.most_common(1)[0][0] for n, c in votes.items()}
+
+
+@lru_cache(maxsize=100_000)  # pure in (text, anchor): a warm process (server, API) re-reads stored texts on every add
+def start_votes(text: str, anchor: date | None) -> tuple[tuple[str, str], ...]:
+    """The (noun, start date) votes of one text, in text order (see `find_start_dates`)."""
+    out: list[tuple[str, str]] = []
+    if not _START_VERBS.search(text):
+        return ()
+    # a rough scan window, never shown: text.split_sentences is not needed for a vote
+    for s in re.split(r"(?<=[.!?])\s+|\n+", text):
+        if not _START_VERBS.search(s):
+            continue
+        nouns = {n for n in _START_NOUNS if re.search(rf"\b{n}\b", s, re.IGNORECASE)}
+        if re.search(r"\binvaded\b", s, re.IGNORECASE):
+            nouns.add("invasion")
+        if not nouns:
+            continue
+        for mention in explicit_dates(s, anchor):
+            if mention.date:
+                out += [(_noun_key(n), mention.date) for n in nouns]
+    return tuple(out)
 
 
 def _noun_key(noun: str) -> str:
@@ -557,6 +566,7 @@ def date_refs(text: str, published: date | str | None,
             if m.date and m.granularity in {"day", "month", "year"}]
 
 
+@lru_cache(maxsize=100_000)  # pure; called for every stored article on every add
 def article_anchor(text: str, published: str | None) -> date | None:
     """The date relative expressions of an article are read against (None if nothing says)."""
     return parse_iso(published) or parse_iso(infer_article_date(text))

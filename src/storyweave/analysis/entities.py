@@ -394,6 +394,30 @@ def link_across_events(events: list) -> None:
             e.name = name
 
 
+_SURNAME_FUZZY_MIN = 7  # shortest surname key `_surname_match` compares fuzzily
+
+
+def _near_pairs(strings: list[str], cutoff: float, min_len: int) -> dict[str, set[str]]:
+    """For each of `strings` (at least `min_len` long), the others of the same surname initial (the
+    first letter of the last word) whose `fuzz.ratio` to it may reach `cutoff`: all pairs scored in C by `rapidfuzz.process.cdist`, at a cutoff one point
+    lower so that the float32 scores cannot miss a pair the exact test (`fuzz.ratio`) accepts."""
+    import numpy as np
+    from rapidfuzz import process
+
+    by_initial: dict[str, list[str]] = defaultdict(list)  # only names of one surname initial are compared
+    for s in sorted({s for s in strings if len(s) >= min_len}):
+        by_initial[s.rsplit(" ", 1)[-1][:1]].append(s)
+    near: dict[str, set[str]] = defaultdict(set)
+    for distinct in by_initial.values():
+        for lo in range(0, len(distinct) if len(distinct) > 1 else 0, 1024):  # memory: 1024 rows at a time
+            block = distinct[lo : lo + 1024]
+            scores = process.cdist(block, distinct, scorer=fuzz.ratio, score_cutoff=cutoff - 1, dtype=np.float32)
+            for i, j in zip(*np.nonzero(scores), strict=True):
+                if lo + i != j:
+                    near[block[i]].add(distinct[j])
+    return near
+
+
 def _cluster(mentions: list[Mention]) -> list[_Cluster]:
     by_keys: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
     for m in mentions:
@@ -407,28 +431,44 @@ def _cluster(mentions: list[Mention]) -> list[_Cluster]:
     merged: list[_Cluster] = []
     by_initial: dict[str, list[_Cluster]] = defaultdict(list)  # merged clusters by first letter of surname
     by_words: dict[frozenset, _Cluster] = {}
+    # Step 1 looks for the FIRST merged cluster (in creation order) of the same surname initial that
+    # matches.  Instead of testing every cluster of that initial (pairwise: millions of calls when
+    # a store's events are linked), only clusters whose surname or whole name rapidfuzz finds near
+    # enough (one C pass, `_near_pairs`) are tested, in creation order, with the same predicates:
+    # a superset of the matches, so the result is the same as the full scan.
+    multi = [g for g in groups if len(g.full_keys) > 1]
+    near_surname = _near_pairs([g.full_keys[-1] for g in multi], 88, _SURNAME_FUZZY_MIN)
+    near_name = _near_pairs([" ".join(g.full_keys) for g in multi], 92, 4)
+    by_surname: dict[str, list[tuple[int, _Cluster]]] = defaultdict(list)
+    by_name: dict[str, list[tuple[int, _Cluster]]] = defaultdict(list)
 
     def _new(g: _Cluster) -> None:
         merged.append(g)
         by_initial[g.full_keys[-1][:1]].append(g)
         if len(g.full_keys) > 1:
             by_words.setdefault(frozenset(set(g.full_keys) - _LINK_WORDS), g)
+            order = len(merged)
+            by_surname[g.full_keys[-1]].append((order, g))
+            by_name[" ".join(g.full_keys)].append((order, g))
 
     # 1. multi-token names: same surname key (fuzzy when long) + compatible first names;
     #    other names by the same words (any order) or a near-identical spelling with the same label.
-    for g in (g for g in groups if len(g.full_keys) > 1):
+    for g in multi:
         keys = g.full_keys
         target = None
         words_key = frozenset(set(keys) - _LINK_WORDS)
-        for c in by_initial.get(keys[-1][:1], []):
-            if len(c.full_keys) < 2:
-                continue
+        joined = " ".join(keys)
+        candidates = dict(x for s in (keys[-1], *near_surname.get(keys[-1], ())) for x in by_surname.get(s, ()))
+        candidates.update(x for s in (joined, *near_name.get(joined, ())) for x in by_name.get(s, ()))
+        for _, c in sorted(candidates.items()):
             ck = c.full_keys
+            if ck[-1][:1] != keys[-1][:1]:
+                continue  # the scan this replaces looked at clusters of the same surname initial only
             if g.is_person or c.is_person:
                 if _surname_match(ck[-1], keys[-1]) and _first_names_compatible(ck, keys):
                     target = c
                     break
-            elif g.mentions[0].label == c.mentions[0].label and _similar(" ".join(ck), " ".join(keys), 92):
+            elif g.mentions[0].label == c.mentions[0].label and _similar(" ".join(ck), joined, 92):
                 target = c
                 break
         if target is None and not g.is_person and len(words_key) >= 2:
