@@ -45,6 +45,7 @@ from datetime import date
 import numpy as np
 
 from storyweave import headline, report_date, represent
+from storyweave.dedup.provenance import copy_root
 from storyweave.model import Article, Corpus, Event
 from storyweave.settings import Settings
 from storyweave.text import split_sentences
@@ -384,17 +385,10 @@ def original_roots(articles: Sequence[Article], by_id: dict[str, Article]) -> di
     A copy whose headline shares no content word with its original's headline (both titled,
     not a translation) is clustered on its own: the texts matched, but e.g. a scraper stored
     the same placeholder page ("Chat with us in Facebook Messenger...") under two stories."""
-    roots: dict[str, str] = {}
-    for article in articles:
-        seen, current = {article.id}, article
-        while current.duplicate_of and current.duplicate_of in by_id and current.duplicate_of not in seen:
-            original = by_id[current.duplicate_of]
-            if current.duplicate_kind != "translation" and _headlines_disjoint(current, original):
-                break
-            seen.add(original.id)
-            current = original
-        roots[article.id] = current.id
-    return roots
+    def follow(copy: Article, original: Article) -> bool:
+        return copy.duplicate_kind == "translation" or not _headlines_disjoint(copy, original)
+
+    return {article.id: copy_root(article.id, by_id, follow) for article in articles}
 
 
 def repeated_placeholders(

@@ -23,6 +23,7 @@ from storyweave.analysis.entities import EntityIndex, link_across_events, mentio
 from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
 from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
 from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
+from storyweave.dedup.provenance import copy_root
 from storyweave.model import (
     Article,
     Corpus,
@@ -59,14 +60,9 @@ class _Read:
     sentences: list = field(default_factory=list)
 
 
-def _root(a: Article, by_id: dict[str, Article]) -> Article:
-    seen = {a.id}
-    while a.duplicate_of and a.duplicate_of in by_id and a.duplicate_kind not in _REREAD_KINDS:
-        a = by_id[a.duplicate_of]
-        if a.id in seen:
-            break
-        seen.add(a.id)
-    return a
+def _reused(copy: Article, original: Article) -> bool:
+    """A copy whose wording matches its original reuses the original's analysis."""
+    return copy.duplicate_kind not in _REREAD_KINDS
 
 
 def _is_english(a: Article) -> bool:
@@ -77,7 +73,7 @@ def _reads_of(event: Event, by_id: dict[str, Article]) -> list[_Read]:
     members = [by_id[i] for i in event.article_ids if i in by_id]
     credited: dict[str, list[str]] = defaultdict(list)
     for a in members:
-        credited[_root(a, by_id).id].append(a.id)
+        credited[copy_root(a.id, by_id, _reused)].append(a.id)
     reads = []
     for root_id, ids in credited.items():
         root = by_id[root_id]

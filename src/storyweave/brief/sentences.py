@@ -15,6 +15,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from storyweave.graph import components
 from storyweave.text import Sentence, count_words, split_sentences, words
 
 # Lines that are scrape furniture rather than reporting (checked at the start of a sentence).
@@ -211,23 +212,11 @@ class Unit:
 
 def group_units(cands: list[Candidate], sim: np.ndarray, threshold: float) -> list[Unit]:
     """Union sentences of different articles whose similarity reaches `threshold`."""
-    parent = list(range(len(cands)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     rows, cols = np.nonzero(np.triu(sim >= threshold, k=1))
-    for i, j in zip(rows.tolist(), cols.tolist(), strict=False):
-        if cands[i].article_id != cands[j].article_id:
-            parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(cands)):
-        groups.setdefault(find(i), []).append(i)
+    pairs = [(i, j) for i, j in zip(rows.tolist(), cols.tolist(), strict=False)
+             if cands[i].article_id != cands[j].article_id]
     units = []
-    for members in groups.values():
+    for members in components(len(cands), pairs):
         ids = list(dict.fromkeys(cands[m].article_id for m in members))
         units.append(Unit(members, ids))
     return units
