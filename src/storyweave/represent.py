@@ -277,6 +277,18 @@ def happening_day(article: Article, published: date | None) -> date | None:
     return published - timedelta(days=back)
 
 
+def day_gaps(ordinals: np.ndarray) -> np.ndarray:
+    """|day_i - day_j| for every pair of day ordinals (float64; NaN where a day is unknown)."""
+    return np.abs(ordinals[:, None] - ordinals[None, :])
+
+
+def date_decay(gap: np.ndarray, half_life_days: float, floor: float = 0.0, undated: float = 1.0) -> np.ndarray:
+    """floor + (1 - floor) * 0.5 ** (gap / half_life_days): similarity damping by the days
+    between two items, shared by the events and stories stages; `undated` where a gap is NaN."""
+    decay = floor + (1 - floor) * np.power(0.5, gap / half_life_days)
+    return np.where(np.isnan(gap), undated, decay)
+
+
 def cosine_matrix(rows: np.ndarray | sparse.spmatrix) -> np.ndarray:
     """Pairwise cosine of L2-normalised rows as a dense float32 matrix."""
     product = rows @ rows.T
