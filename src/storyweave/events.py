@@ -43,7 +43,7 @@ from datetime import date
 
 import numpy as np
 
-from storyweave import headline, report_date, represent
+from storyweave import headline, report_date, represent, stop_words
 from storyweave.dedup.provenance import copy_root
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event
@@ -425,9 +425,8 @@ def clustering_view(articles: Sequence[Article], placeholders: set[str]) -> list
 def _headlines_disjoint(a: Article, b: Article) -> bool:
     if not (a.title and b.title):
         return False
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    wa, wb = ({w.lower() for w in represent.words_of(t)} - ENGLISH_STOP_WORDS for t in (a.title, b.title))
+    stop = stop_words.english()
+    wa, wb = ({w.lower() for w in represent.words_of(t)} - stop for t in (a.title, b.title))
     return bool(wa and wb) and not (wa & wb)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from storyweave import stop_words
 from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
 from storyweave.model import Article
 
@@ -167,9 +168,7 @@ def ordinal_set(text: str) -> frozenset[tuple[str, int]]:
     out = set()
     for match in _ORDINAL.finditer(text):
         word, noun = match.group(1).lower(), match.group(2).lower()
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-        if noun in ENGLISH_STOP_WORDS:
+        if noun in stop_words.english():
             continue
         if noun in _NOT_PHASES:  # "first time", "first half", "second this year": no phase
             continue

@@ -37,6 +37,7 @@ from storyweave.model import (
 )
 from storyweave.serialize import from_dict
 from storyweave.settings import Settings
+from storyweave.stop_words import TIMELINE_OVERLAP
 from storyweave.text import remember_sentences, words
 
 __all__ = ["analyze_events", "article_dates"]
@@ -46,8 +47,6 @@ EVENT_ANALYSIS = "event_analysis"  # Corpus.cache kind: an event's analysis by i
 TIMELINE_SAME_HAPPENING = 0.8  # static-embedding cosine of two same-date sentences telling one happening
 _REREAD_KINDS = {"near", "rewrite", "translation"}  # wording differs: read them too
 _DATELINE_TAIL = re.compile(r"\s*(\([A-Za-z .]+\)\s*)?[-–—/]")
-_STOPWORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "was", "were", "that", "for", "with",
-              "said", "at", "by", "it", "as", "from", "has", "have", "had", "be", "this"}
 
 
 @dataclass
@@ -107,7 +106,7 @@ def _is_photo_caption(sentence: str) -> bool:
 
 
 def _content(text: str) -> set[str]:
-    return {w for w in words(text) if w not in _STOPWORDS and not w.isdigit()}
+    return {w for w in words(text) if w not in TIMELINE_OVERLAP and not w.isdigit()}
 
 
 def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int) -> tuple[list[TimelineEntry], str | None]:
