@@ -80,3 +80,19 @@ def test_date_decay_halves_at_the_half_life_keeps_the_floor_and_the_undated_valu
     floored = date_decay(gap, 14.0, floor=0.2, undated=0.7)
     assert np.isclose(floored[0, 1], 0.2 + 0.8 * 0.5) and floored[2, 2] == 0.7
     assert date_decay(np.array([[1e6]]), 14.0, floor=0.2)[0, 0] >= 0.2
+
+
+def test_encode_is_the_one_model_call_behind_embed_and_the_brief_cosines():
+    import numpy as np
+
+    from storyweave.brief.facts import sentence_embeddings
+    from storyweave.represent import embed, encode
+
+    texts = ["The river flooded the town overnight.", "Floods hit the town after heavy rain."]
+    raw = encode(texts)
+    assert raw is not None and raw.shape[0] == 2  # the model ships with the package
+    raw = raw.astype(np.float64)
+    unit = raw / np.linalg.norm(raw, axis=1, keepdims=True)
+    assert np.allclose(embed(texts), unit, atol=1e-5)
+    assert np.allclose(sentence_embeddings(texts), unit @ unit.T, atol=1e-6)
+    assert sentence_embeddings([]) is None

@@ -108,14 +108,20 @@ def static_model():
     return StaticModel.from_pretrained(str(MODEL_DIR))
 
 
+def encode(texts: Sequence[str]) -> np.ndarray | None:
+    """The shipped static model's raw vectors of `texts` (one row each), None when the model is
+    absent: the one call into the embedding model, for `embed` and the brief and analysis stages."""
+    model = static_model()
+    if model is None:
+        return None
+    return np.asarray(model.encode(list(texts)))
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     """L2-normalised dense vectors (static MiniLM; TF-IDF + LSA fallback when the model is missing)."""
     texts = [" ".join(t.split()[:EMBED_WORDS]) for t in texts]
-    model = static_model()
-    if model is not None and texts:
-        vectors = np.asarray(model.encode(list(texts)), dtype=np.float32)
-    else:
-        vectors = _lsa(texts)
+    vectors = encode(texts) if texts else None
+    vectors = _lsa(texts) if vectors is None else vectors.astype(np.float32, copy=False)
     return _normalise(vectors)
 
 

@@ -45,15 +45,12 @@ def _names(text: str) -> set[str]:
 
 def sentence_embeddings(texts: list[str]) -> np.ndarray | None:
     """Cosine matrix of the shipped static embeddings, or None when the model is absent."""
-    try:
-        from storyweave.represent import static_model
+    from storyweave.represent import encode
 
-        model = static_model()
-    except Exception:  # represent/model missing: TF-IDF links only
+    raw = encode(texts) if texts else None
+    if raw is None:  # model missing: TF-IDF links only
         return None
-    if model is None or not texts:
-        return None
-    vectors = np.asarray(model.encode(texts), dtype=np.float64)
+    vectors = raw.astype(np.float64)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     return vectors @ vectors.T
 
