@@ -66,3 +66,33 @@ def test_jaccard_and_cosine_matrices():
     tfidf = represent.tfidf(["port strike", "port strike ends", "bank rates"])
     cos = represent.cosine_matrix(tfidf)
     assert cos[0, 1] > cos[0, 2] and cos[0, 0] == pytest.approx(1.0)
+
+
+def test_date_decay_halves_at_the_half_life_keeps_the_floor_and_the_undated_value():
+    import numpy as np
+
+    from storyweave.represent import date_decay, day_gaps
+
+    gap = day_gaps(np.array([0.0, 14.0, np.nan]))
+    assert gap[0, 1] == gap[1, 0] == 14.0 and np.isnan(gap[0, 2])
+    plain = date_decay(gap, 14.0)
+    assert plain[0, 0] == 1.0 and plain[0, 1] == 0.5 and plain[0, 2] == 1.0
+    floored = date_decay(gap, 14.0, floor=0.2, undated=0.7)
+    assert np.isclose(floored[0, 1], 0.2 + 0.8 * 0.5) and floored[2, 2] == 0.7
+    assert date_decay(np.array([[1e6]]), 14.0, floor=0.2)[0, 0] >= 0.2
+
+
+def test_encode_is_the_one_model_call_behind_embed_and_the_brief_cosines():
+    import numpy as np
+
+    from storyweave.brief.facts import sentence_embeddings
+    from storyweave.represent import embed, encode
+
+    texts = ["The river flooded the town overnight.", "Floods hit the town after heavy rain."]
+    raw = encode(texts)
+    assert raw is not None and raw.shape[0] == 2  # the model ships with the package
+    raw = raw.astype(np.float64)
+    unit = raw / np.linalg.norm(raw, axis=1, keepdims=True)
+    assert np.allclose(embed(texts), unit, atol=1e-5)
+    assert np.allclose(sentence_embeddings(texts), unit @ unit.T, atol=1e-6)
+    assert sentence_embeddings([]) is None

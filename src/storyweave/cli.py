@@ -164,6 +164,7 @@ FRESH_OPTION = typer.Option(False, "--fresh", help="Re-run every stage without t
 ENGINE_OPTION = typer.Option("local", "--engine", help="Where the stages run: 'local' (this process) or 'ray' "
                              "(per-article parsing spread over Ray workers; needs `pip install storyweave[ray]`).")
 RAY_ADDRESS_OPTION = typer.Option(None, "--ray-address", help="Ray cluster to join (default: start a local one).")
+FORCE_OPTION = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed.")
 
 
 PLAIN_PROGRESS_SECONDS = 5.0  # stderr not a terminal: a plain progress line at most this often
@@ -386,7 +387,7 @@ def run(
                               "a page per story, event, article, entity and outlet, linked offline)."),
     db: Path = DB_OPTION,
     words: int = WORDS_OPTION,
-    force: bool = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed."),
+    force: bool = FORCE_OPTION,
     verbose: bool = VERBOSE_OPTION,
     fresh: bool = FRESH_OPTION,
     llm_endpoint: str | None = LLM_ENDPOINT_OPTION,
@@ -410,7 +411,7 @@ def add(
     paths: list[Path] = PATHS_ARGUMENT,
     db: Path = DB_OPTION,
     words: int = WORDS_OPTION,
-    force: bool = typer.Option(False, "--force", help="Re-run the stages even if no article is new or changed."),
+    force: bool = FORCE_OPTION,
     verbose: bool = VERBOSE_OPTION,
     fresh: bool = FRESH_OPTION,
     engine: str = ENGINE_OPTION,

@@ -34,7 +34,6 @@ The one-article fast path is `storyweave.event_index.EventIndex`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -45,7 +44,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from storyweave import headline, report_date, represent
+from storyweave import headline, report_date, represent, stop_words
+from storyweave.dedup.provenance import copy_root
+from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event
 from storyweave.settings import Settings
 from storyweave.text import split_sentences
@@ -244,10 +245,8 @@ def _ordinals(days: Sequence[date | None]) -> np.ndarray:
 
 def date_factor(days: Sequence[date | None], cfg: EventConfig) -> np.ndarray:
     """floor + (1-floor) * 0.5 ** (gap / half_life); 1 where a date is unknown."""
-    o = _ordinals(days)
-    gap = np.abs(o[:, None] - o[None, :])
-    factor = cfg.date_floor + (1 - cfg.date_floor) * np.power(0.5, gap / cfg.half_life_days)
-    return np.where(np.isnan(gap), 1.0, factor).astype(np.float32)
+    gap = represent.day_gaps(_ordinals(days))
+    return represent.date_decay(gap, cfg.half_life_days, cfg.date_floor).astype(np.float32)
 
 
 def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndarray:
@@ -255,8 +254,7 @@ def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndar
     `veto_gap_days` apart (unless the texts are near-copies, or close follow-ups fewer than
     `follow_up_days` apart), or look-alike reports a few days apart whose specifics (salient
     numbers, explicit dates in the lead) diverge."""
-    o = _ordinals(sig.happened)
-    gap = np.abs(o[:, None] - o[None, :])
+    gap = represent.day_gaps(_ordinals(sig.happened))
     veto = (gap >= cfg.veto_gap_days) & (text_sim < cfg.same_report_similarity)  # NaN compares False
     veto &= ~((gap < cfg.follow_up_days) & (text_sim >= cfg.follow_up_similarity))  # follow-ups: look-alike check
     near = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days) & ~veto
@@ -397,17 +395,10 @@ def original_roots(articles: Sequence[Article], by_id: dict[str, Article]) -> di
     A copy whose headline shares no content word with its original's headline (both titled,
     not a translation) is clustered on its own: the texts matched, but e.g. a scraper stored
     the same placeholder page ("Chat with us in Facebook Messenger...") under two stories."""
-    roots: dict[str, str] = {}
-    for article in articles:
-        seen, current = {article.id}, article
-        while current.duplicate_of and current.duplicate_of in by_id and current.duplicate_of not in seen:
-            original = by_id[current.duplicate_of]
-            if current.duplicate_kind != "translation" and _headlines_disjoint(current, original):
-                break
-            seen.add(original.id)
-            current = original
-        roots[article.id] = current.id
-    return roots
+    def follow(copy: Article, original: Article) -> bool:
+        return copy.duplicate_kind == "translation" or not _headlines_disjoint(copy, original)
+
+    return {article.id: copy_root(article.id, by_id, follow) for article in articles}
 
 
 def repeated_placeholders(
@@ -447,9 +438,8 @@ def clustering_view(articles: Sequence[Article], placeholders: set[str]) -> list
 def _headlines_disjoint(a: Article, b: Article) -> bool:
     if not (a.title and b.title):
         return False
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    wa, wb = ({w.lower() for w in represent.words_of(t)} - ENGLISH_STOP_WORDS for t in (a.title, b.title))
+    stop = stop_words.english()
+    wa, wb = ({w.lower() for w in represent.words_of(t)} - stop for t in (a.title, b.title))
     return bool(wa and wb) and not (wa & wb)
 
 
@@ -490,7 +480,7 @@ def narrow_to_candidates(
 def new_event_id(article_ids: Sequence[str], by_id: dict[str, Article]) -> str:
     """"ev-" + short hash of the group's first article (earliest date, then id): deterministic."""
     first = min(article_ids, key=lambda i: (by_id[i].date or "9999", i))
-    return "ev-" + hashlib.sha1(first.encode("utf-8")).hexdigest()[:10]
+    return hashed_id("ev-", first)
 
 
 def assign_ids(
@@ -500,27 +490,7 @@ def assign_ids(
     stored_events: dict[str, Event],
 ) -> tuple[list[str], list[str]]:
     """Stable ids for `groups` (stored id with the largest overlap wins) and the change log."""
-    overlaps = []
-    for g, group in enumerate(groups):
-        for old_id, count in Counter(previous[i] for i in group if i in previous).items():
-            overlaps.append((-count, old_id, g))
-    ids: list[str | None] = [None] * len(groups)
-    taken: set[str] = set()
-    for _, old_id, g in sorted(overlaps):
-        if ids[g] is None and old_id not in taken:
-            ids[g] = old_id
-            taken.add(old_id)
-    used = set(taken) | set(stored_events) | set(previous.values())
-    for g, group in enumerate(groups):
-        if ids[g] is None:
-            candidate = base = new_event_id(group, by_id)
-            suffix = 1
-            while candidate in used:
-                suffix += 1
-                candidate = f"{base}-{suffix}"
-            ids[g] = candidate
-            used.add(candidate)
-    final = [i for i in ids if i is not None]
+    final = stable_ids(groups, previous, lambda g: new_event_id(groups[g], by_id), reserved=stored_events)
     return final, describe_changes(groups, final, previous)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from storyweave import stop_words
 from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
 from storyweave.model import Article
 
@@ -107,14 +108,20 @@ def static_model():
     return StaticModel.from_pretrained(str(MODEL_DIR))
 
 
+def encode(texts: Sequence[str]) -> np.ndarray | None:
+    """The shipped static model's raw vectors of `texts` (one row each), None when the model is
+    absent: the one call into the embedding model, for `embed` and the brief and analysis stages."""
+    model = static_model()
+    if model is None:
+        return None
+    return np.asarray(model.encode(list(texts)))
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     """L2-normalised dense vectors (static MiniLM; TF-IDF + LSA fallback when the model is missing)."""
     texts = [" ".join(t.split()[:EMBED_WORDS]) for t in texts]
-    model = static_model()
-    if model is not None and texts:
-        vectors = np.asarray(model.encode(list(texts)), dtype=np.float32)
-    else:
-        vectors = _lsa(texts)
+    vectors = encode(texts) if texts else None
+    vectors = _lsa(texts) if vectors is None else vectors.astype(np.float32, copy=False)
     return _normalise(vectors)
 
 
@@ -167,9 +174,7 @@ def ordinal_set(text: str) -> frozenset[tuple[str, int]]:
     out = set()
     for match in _ORDINAL.finditer(text):
         word, noun = match.group(1).lower(), match.group(2).lower()
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-        if noun in ENGLISH_STOP_WORDS:
+        if noun in stop_words.english():
             continue
         if noun in _NOT_PHASES:  # "first time", "first half", "second this year": no phase
             continue
@@ -275,6 +280,18 @@ def happening_day(article: Article, published: date | None) -> date | None:
         return published - timedelta(days=1)
     back = (published.weekday() - _WEEKDAYS.index(word)) % 7
     return published - timedelta(days=back)
+
+
+def day_gaps(ordinals: np.ndarray) -> np.ndarray:
+    """|day_i - day_j| for every pair of day ordinals (float64; NaN where a day is unknown)."""
+    return np.abs(ordinals[:, None] - ordinals[None, :])
+
+
+def date_decay(gap: np.ndarray, half_life_days: float, floor: float = 0.0, undated: float = 1.0) -> np.ndarray:
+    """floor + (1 - floor) * 0.5 ** (gap / half_life_days): similarity damping by the days
+    between two items, shared by the events and stories stages; `undated` where a gap is NaN."""
+    decay = floor + (1 - floor) * np.power(0.5, gap / half_life_days)
+    return np.where(np.isnan(gap), undated, decay)
 
 
 def cosine_matrix(rows: np.ndarray | sparse.spmatrix) -> np.ndarray:

@@ -19,7 +19,6 @@ short hash of their first event id.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -28,6 +27,7 @@ import numpy as np
 
 from storyweave import represent
 from storyweave.events import agglomerate, release_text_cache
+from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event, Story, TimelineEntry
 from storyweave.settings import Settings
 
@@ -99,9 +99,8 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
     event_days = event_days or [None] * len(articles)
     ordinals = np.array([_ordinal(a.date) if a.date else _ordinal(d) if d else _day_ordinal(a)
                          for a, d in zip(articles, event_days, strict=False)], dtype=np.float64)
-    gap = np.abs(ordinals[:, None] - ordinals[None, :])
-    decay = cfg.date_floor + (1 - cfg.date_floor) * np.power(0.5, gap / cfg.half_life_days)
-    sim *= np.where(np.isnan(gap), cfg.undated_factor, decay).astype(np.float32)
+    decay = represent.date_decay(represent.day_gaps(ordinals), cfg.half_life_days, cfg.date_floor, cfg.undated_factor)
+    sim *= decay.astype(np.float32)
     np.fill_diagonal(sim, 1.0)
     return sim
 
@@ -136,8 +135,7 @@ def key_entity_bonus(events: list[Event], by_id: dict[str, Article], cfg: StoryC
     in the news the same weeks tie events of one story; months apart they mark a topic."""
     keys = represent.jaccard_matrix([key_entities(e, by_id) for e in events])
     ordinals = np.array([_ordinal(e.date) for e in events], dtype=np.float64)
-    gap = np.abs(ordinals[:, None] - ordinals[None, :])
-    decay = np.where(np.isnan(gap), 1.0, np.power(0.5, gap / cfg.key_entities_half_life_days))
+    decay = represent.date_decay(represent.day_gaps(ordinals), cfg.key_entities_half_life_days)
     return (cfg.weight_key_entities * keys * decay).astype(np.float32)
 
 
@@ -147,10 +145,8 @@ def story_similarity(events: list[Event], by_id: dict[str, Article], cfg: StoryC
     ents = represent.jaccard_matrix([represent.entity_set(d) for d in docs])
     sim = (text + cfg.weight_entities * ents) / (1 + cfg.weight_entities)
     ordinals = np.array([_ordinal(e.date) for e in events], dtype=np.float64)
-    gap = np.abs(ordinals[:, None] - ordinals[None, :])
-    decay = cfg.date_floor + (1 - cfg.date_floor) * np.power(0.5, gap / cfg.half_life_days)
-    decay = np.where(np.isnan(gap), 1.0, decay)
-    sim = sim * decay
+    gap = represent.day_gaps(ordinals)
+    sim = sim * represent.date_decay(gap, cfg.half_life_days, cfg.date_floor)
     sim[gap > cfg.max_gap_days] = -1.0  # NaN compares False: undated events stay linkable
     np.fill_diagonal(sim, 1.0)
     return sim.astype(np.float32)
@@ -245,28 +241,11 @@ def _working_set(corpus: Corpus, previous: dict[str, str], cfg: StoryConfig) -> 
 
 
 def _stable_ids(groups: list[list[Event]], previous: dict[str, str]) -> list[str]:
-    overlaps = sorted(
-        (-count, old, g)
-        for g, group in enumerate(groups)
-        for old, count in Counter(previous[e.id] for e in group if e.id in previous).items()
-    )
-    ids: list[str | None] = [None] * len(groups)
-    taken: set[str] = set()
-    for _, old, g in overlaps:
-        if ids[g] is None and old not in taken:
-            ids[g], _ = old, taken.add(old)
-    used = taken | set(previous.values())
-    for g, group in enumerate(groups):
-        if ids[g] is None:
-            first = min(group, key=lambda e: (e.date or "9999", e.id))
-            candidate = base = "st-" + hashlib.sha1(first.id.encode("utf-8")).hexdigest()[:10]
-            n = 1
-            while candidate in used:
-                n += 1
-                candidate = f"{base}-{n}"
-            ids[g] = candidate
-            used.add(candidate)
-    return [i for i in ids if i is not None]
+    """Stored story ids kept by overlap; new stories named after their first event (date, id)."""
+    def new_id(g: int) -> str:
+        return hashed_id("st-", min(groups[g], key=lambda e: (e.date or "9999", e.id)).id)
+
+    return stable_ids([[e.id for e in group] for group in groups], previous, new_id)
 
 
 def build_story(story_id: str, events: list[Event]) -> Story:

@@ -81,3 +81,15 @@ def test_wire_copy_lists_the_passages_shared(corpus, tmp_path):
     assert f"a2 and a3 share 1 passage(s), e.g.: “{passage}”" in render_markdown(c)
     write_reports(c, tmp_path, plots=False)
     assert passage in (tmp_path / "events" / f"{file_name('E1')}.html").read_text(encoding="utf-8")
+
+
+def test_section_writes_heading_bullets_and_blank_lines_only_when_there_are_items():
+    from storyweave.model import TimelineEntry
+    from storyweave.render.markdown import _dated, _section
+
+    lines: list[str] = []
+    _section(lines, "#### Timeline", [])
+    assert lines == []
+    _section(lines, "#### Timeline", [_dated(TimelineEntry(date="", text="A <b>", article_ids=["a1"]))])
+    assert lines[:2] == ["#### Timeline", ""] and lines[-1] == ""
+    assert lines[2].startswith("- **undated** — A ") and "<b>" not in lines[2] and "a1" in lines[2]

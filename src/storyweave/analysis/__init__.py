@@ -24,6 +24,7 @@ from storyweave.analysis.entities import EntityIndex, link_across_events, mentio
 from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
 from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
 from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
+from storyweave.dedup.provenance import copy_root
 from storyweave.model import (
     Article,
     Corpus,
@@ -37,6 +38,7 @@ from storyweave.model import (
 )
 from storyweave.serialize import from_dict
 from storyweave.settings import Settings
+from storyweave.stop_words import TIMELINE_OVERLAP
 from storyweave.text import remember_sentences, words
 
 __all__ = ["analyze_events", "article_dates"]
@@ -46,8 +48,6 @@ EVENT_ANALYSIS = "event_analysis"  # Corpus.cache kind: an event's analysis by i
 TIMELINE_SAME_HAPPENING = 0.8  # static-embedding cosine of two same-date sentences telling one happening
 _REREAD_KINDS = {"near", "rewrite", "translation"}  # wording differs: read them too
 _DATELINE_TAIL = re.compile(r"\s*(\([A-Za-z .]+\)\s*)?[-–—/]")
-_STOPWORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "was", "were", "that", "for", "with",
-              "said", "at", "by", "it", "as", "from", "has", "have", "had", "be", "this"}
 
 
 @dataclass
@@ -60,14 +60,9 @@ class _Read:
     sentences: list = field(default_factory=list)
 
 
-def _root(a: Article, by_id: dict[str, Article]) -> Article:
-    seen = {a.id}
-    while a.duplicate_of and a.duplicate_of in by_id and a.duplicate_kind not in _REREAD_KINDS:
-        a = by_id[a.duplicate_of]
-        if a.id in seen:
-            break
-        seen.add(a.id)
-    return a
+def _reused(copy: Article, original: Article) -> bool:
+    """A copy whose wording matches its original reuses the original's analysis."""
+    return copy.duplicate_kind not in _REREAD_KINDS
 
 
 def _is_english(a: Article) -> bool:
@@ -78,7 +73,7 @@ def _reads_of(event: Event, by_id: dict[str, Article]) -> list[_Read]:
     members = [by_id[i] for i in event.article_ids if i in by_id]
     credited: dict[str, list[str]] = defaultdict(list)
     for a in members:
-        credited[_root(a, by_id).id].append(a.id)
+        credited[copy_root(a.id, by_id, _reused)].append(a.id)
     reads = []
     for root_id, ids in credited.items():
         root = by_id[root_id]
@@ -112,7 +107,7 @@ def _is_photo_caption(sentence: str) -> bool:
 
 
 def _content(text: str) -> set[str]:
-    return {w for w in words(text) if w not in _STOPWORDS and not w.isdigit()}
+    return {w for w in words(text) if w not in TIMELINE_OVERLAP and not w.isdigit()}
 
 
 def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int) -> tuple[list[TimelineEntry], str | None]:

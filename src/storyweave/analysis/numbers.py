@@ -396,12 +396,12 @@ _GENERIC_NOUNS = {"people", None}
 
 @lru_cache(maxsize=4096)
 def _word_vector(word: str) -> np.ndarray | None:
-    from storyweave.represent import static_model
+    from storyweave.represent import encode
 
-    model = static_model()
-    if model is None:
+    raw = encode([word])
+    if raw is None:
         return None
-    v = np.asarray(model.encode([word])[0], dtype=np.float64)
+    v = raw[0].astype(np.float64)
     n = np.linalg.norm(v)
     return v / n if n else None
 

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from storyweave.analysis.doc import ents_of, text_of
 from storyweave.analysis.entities import ROLE_WORDS, EntityIndex, clean_surface
 from storyweave.model import Quote
+from storyweave.stop_words import QUOTE_OVERLAP, spacy_english
 from storyweave.text import paragraphs, split_sentences
 
 _CLOSERS = {"“": "”\"", "«": "»", "„": "“”", "‘": "’", '"': '"”', "'": "'", "”": "”", "‹": "›", "»": "«"}
-_STOP = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "are", "was", "were", "be", "that", "this",
-         "it", "for", "with", "as", "at", "by", "we", "i", "you", "they", "our", "us", "will", "have", "has"}
 MIN_WORDS = 4
 
 
@@ -179,13 +178,7 @@ _CLAUSE_WORDS = _PREPOSITIONS | _CONNECTORS | {
 _LABELS_SPEAKING = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LOC"}
 
 
-def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS  # spaCy's English closed-class word list
-
-    return frozenset(STOP_WORDS)
-
-
-_STOPS = _stop_words()
+_STOPS = spacy_english()
 
 
 @dataclass
@@ -715,7 +708,7 @@ def quotes_of(doc, article_id: str, credited: tuple[str, ...], index: EntityInde
 # ---- matching across outlets ---------------------------------------------------------------
 
 def _content(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", text.lower()) if w not in _STOP}
+    return {w for w in re.findall(r"\w+", text.lower()) if w not in QUOTE_OVERLAP}
 
 
 def _containment(a: set[str], b: set[str]) -> float:

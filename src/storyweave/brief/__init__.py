@@ -28,6 +28,7 @@ from storyweave.brief.outlets import UNKNOWN, compare_outlets
 from storyweave.brief.summary import EventSentences, SummaryParams, analyse, summarize
 from storyweave.brief.titles import best_title
 from storyweave.dedup import count_independent
+from storyweave.dedup.provenance import copy_root
 from storyweave.model import Article, Corpus, Event, Fact, OutletCoverage, SummarySentence, to_dict
 from storyweave.serialize import from_dict
 from storyweave.settings import Settings
@@ -108,16 +109,6 @@ EVENT_BRIEF = "event_brief"  # Corpus.cache kind: an event's briefing fields by 
 _BRIEF_FIELDS = {"summary": SummarySentence, "facts": Fact, "outlets": OutletCoverage}
 
 
-def _root_id(article_id: str, by_id: dict[str, Article]) -> str:
-    """The article a chain of copies leads back to (as the independent-source count follows it)."""
-    seen: set[str] = set()
-    cur = article_id
-    while cur in by_id and by_id[cur].duplicate_of and cur not in seen:
-        seen.add(cur)
-        cur = by_id[cur].duplicate_of  # type: ignore[assignment]
-    return cur
-
-
 def _brief_signature(event: Event, by_id: dict[str, Article], settings: Settings) -> str:
     """Everything `brief_event` reads for `event`, hashed: the same signature, the same briefing."""
     rows = []
@@ -126,8 +117,8 @@ def _brief_signature(event: Event, by_id: dict[str, Article], settings: Settings
         if a is None:
             rows.append((i,))
             continue
-        root = by_id.get(_root_id(i, by_id))
-        wire = sorted((o, _root_id(o, by_id)) for o in a.shares_wire_with)
+        root = by_id.get(copy_root(i, by_id))
+        wire = sorted((o, copy_root(o, by_id)) for o in a.shares_wire_with)
         rows.append((i, text_key(a.text), a.title, a.published, a.language, a.source, a.url, a.duplicate_of,
                      a.duplicate_kind, root.id if root else None, root.source if root else None,
                      root.url if root else None, wire))

@@ -17,8 +17,8 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from storyweave.brief.sentences import _STOP
 from storyweave.model import Event, SummarySentence
+from storyweave.stop_words import SUMMARY
 from storyweave.text import count_words, split_sentences, words
 
 _CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -43,7 +43,7 @@ class CheckedSentence:
 
 
 def _content(text: str) -> set[str]:
-    return {w for w in words(text) if w not in _STOP and not w.isdigit()}
+    return {w for w in words(text) if w not in SUMMARY and not w.isdigit()}
 
 
 def check_sentence(text: str, cited: list[str]) -> tuple[bool, str]:

@@ -20,6 +20,7 @@ import numpy as np
 
 from storyweave.brief.summary import EventSentences
 from storyweave.date_patterns import MONTH
+from storyweave.graph import components
 from storyweave.model import Fact
 
 LINK = 0.5
@@ -44,15 +45,12 @@ def _names(text: str) -> set[str]:
 
 def sentence_embeddings(texts: list[str]) -> np.ndarray | None:
     """Cosine matrix of the shipped static embeddings, or None when the model is absent."""
-    try:
-        from storyweave.represent import static_model
+    from storyweave.represent import encode
 
-        model = static_model()
-    except Exception:  # represent/model missing: TF-IDF links only
+    raw = encode(texts) if texts else None
+    if raw is None:  # model missing: TF-IDF links only
         return None
-    if model is None or not texts:
-        return None
-    vectors = np.asarray(model.encode(texts), dtype=np.float64)
+    vectors = raw.astype(np.float64)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     return vectors @ vectors.T
 
@@ -77,14 +75,7 @@ def _linked(es: EventSentences, i: int, j: int, dense: np.ndarray | None, qty: l
 def claim_groups(es: EventSentences, dense: np.ndarray | None = None) -> list[list[int]]:
     """Groups of candidate indices that carry the same claim (singletons included)."""
     n = len(es.cands)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    pairs: list[tuple[int, int]] = []
     if n:
         qty = [quantities(c.text) for c in es.cands]
         near = es.sim >= LINK_ANCHORED
@@ -93,11 +84,8 @@ def claim_groups(es: EventSentences, dense: np.ndarray | None = None) -> list[li
         rows, cols = np.nonzero(np.triu(near, k=1))
         for i, j in zip(rows.tolist(), cols.tolist(), strict=False):
             if _linked(es, i, j, dense, qty):
-                parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    return list(groups.values())
+                pairs.append((i, j))
+    return components(n, pairs)
 
 
 def representative(es: EventSentences, members: list[int], preferred: set[str] | None = None) -> int:

@@ -15,36 +15,14 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from storyweave.boilerplate import SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
+from storyweave.graph import components
+from storyweave.stop_words import SUMMARY
 from storyweave.text import Sentence, count_words, split_sentences, words
 
-# Lines that are scrape furniture rather than reporting (checked at the start of a sentence).
-_JUNK_START = re.compile(
-    r"^\W*(photo|image|video|watch|advertisement|ad\b|sponsored|click|tap|sign up|subscribe|"
-    r"follow (us|him|her|me|@)|share (this|on)|read (more|next|the full)|related|recommended|"
-    r"copyright|all rights reserved|caption|credit|getty|ap photo|reuters photo|file photo|"
-    r"this (article|story|report) (was|has been|originally|first)|email|newsletter|"
-    r"sign in|log in|comments?\b|continue reading|more:|see also|trending|advertisement)",
-    re.IGNORECASE,
-)
-_JUNK_ANYWHERE = re.compile(
-    r"(https?://|www\.|\.com/|pic\.twitter|@\w{2,}|©|\(c\) \d{4}|all rights reserved|"
-    r"click here|cookies?\b.*\b(accept|browser|policy)|javascript|"
-    r"sign up for|subscribe to|newsletter|follow us on|"
-    r"internet archive|wayback machine|crawl data|this crawl)",  # web-archive notices
-    re.IGNORECASE,
-)
 _BYLINE = re.compile(r"^\W*(by|from|updated|posted|published)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\W*$|"
                      r"^\W*(by|updated|posted|published)\b.{0,40}\b(\d{4}|am|pm|et|gmt|utc)\b", re.IGNORECASE)
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]*$|[\"”’]$")
-# Web-archive and embed notices, photo captions: whole-sentence furniture found anywhere.
-_NOTICE = re.compile(
-    r"\bcrawls? (of|are part|with)\b|\bcrawler software|\bheritrix\b|no more 404|"
-    r"\byour tweets?\b|\btweet location|\bcustom domain|\bunsubscribe\b|"
-    r"\bin this (undated |handout |file )?(\w+, )?(\w+\.? \d{1,2}, \d{4},? )?(file )?(photo|image|picture|photograph)\b|"
-    r"\bAP Photo\b|\bphoto (by|courtesy of|provided by|released by)\b|\bgetty images\b|"
-    r"\bmailing list\b|\bthe form below\b|\bkeep up to date with\b|\bhide caption\b",
-    re.IGNORECASE,
-)
 # Addressed to the reader outside a quote ("You can ...", "Your donation ..."): site copy, not reporting.
 _READER = re.compile(r"^(you|your)\b", re.IGNORECASE)
 # A quotation whose speaker is only a pronoun or missing ('"We have fruit ...," he said.'): it
@@ -87,11 +65,11 @@ def junk_reason(text: str) -> str | None:
     letters = list(filter(str.isalpha, text))  # map/filter over str methods: no Python-level loop per character
     if letters and sum(map(str.isupper, letters)) / len(letters) > 0.5:
         return "all caps"
-    if _JUNK_START.search(text) or _JUNK_ANYWHERE.search(text):
+    if SENTENCE_START.search(text) or SENTENCE_ANYWHERE.search(text):
         return "scrape furniture"
     if _BYLINE.search(text):
         return "byline"
-    if _NOTICE.search(text):
+    if SENTENCE_NOTICE.search(text):
         return "site notice or photo caption"
     if _READER.search(text):
         return "addresses the reader (site copy)"
@@ -194,7 +172,7 @@ def vectorize(cands: list[Candidate]) -> csr_matrix:
     if not cands:
         return csr_matrix((0, 1))
     vec = TfidfVectorizer(tokenizer=words, lowercase=False, token_pattern=None,
-                          stop_words=sorted(_STOP), sublinear_tf=True)
+                          stop_words=sorted(SUMMARY), sublinear_tf=True)
     try:
         return vec.fit_transform([c.text for c in cands]).tocsr()
     except ValueError:  # only stop words
@@ -211,34 +189,13 @@ class Unit:
 
 def group_units(cands: list[Candidate], sim: np.ndarray, threshold: float) -> list[Unit]:
     """Union sentences of different articles whose similarity reaches `threshold`."""
-    parent = list(range(len(cands)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     rows, cols = np.nonzero(np.triu(sim >= threshold, k=1))
-    for i, j in zip(rows.tolist(), cols.tolist(), strict=False):
-        if cands[i].article_id != cands[j].article_id:
-            parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(cands)):
-        groups.setdefault(find(i), []).append(i)
+    pairs = [(i, j) for i, j in zip(rows.tolist(), cols.tolist(), strict=False)
+             if cands[i].article_id != cands[j].article_id]
     units = []
-    for members in groups.values():
+    for members in components(len(cands), pairs):
         ids = list(dict.fromkeys(cands[m].article_id for m in members))
         units.append(Unit(members, ids))
     return units
 
 
-_STOP = set(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just me more
-    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
-    should so some such than that the their theirs them themselves then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves said says say told""".split()
-)

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyweave.brief.sentences import _STOP, Candidate, Unit, candidates, group_units, has_verb, vectorize
+from storyweave.brief.sentences import Candidate, Unit, candidates, group_units, has_verb, vectorize
 from storyweave.model import SummarySentence
+from storyweave.stop_words import SUMMARY
 from storyweave.text import words
 
 
@@ -81,7 +82,7 @@ def _spread(cands: list[Candidate]) -> np.ndarray:
     docs = sorted({c.doc_index for c in cands})
     if len(docs) < 2:
         return np.zeros(len(cands))
-    bags = [{w for w in words(c.text) if w not in _STOP and not w.isdigit()} for c in cands]
+    bags = [{w for w in words(c.text) if w not in SUMMARY and not w.isdigit()} for c in cands]
     per_doc: dict[int, set[str]] = {d: set() for d in docs}
     for c, bag in zip(cands, bags, strict=False):
         per_doc[c.doc_index] |= bag

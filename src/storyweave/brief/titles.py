@@ -6,6 +6,7 @@ from collections import Counter
 
 from storyweave.headline import headline_from_text
 from storyweave.model import Article, SummarySentence
+from storyweave.stop_words import SUMMARY
 from storyweave.text import words
 
 
@@ -32,6 +33,4 @@ def best_title(articles: list[Article], summary: list[SummarySentence]) -> str:
 
 
 def _content(text: str) -> list[str]:
-    from storyweave.brief.sentences import _STOP
-
-    return [w for w in words(text) if w not in _STOP and len(w) > 2]
+    return [w for w in words(text) if w not in SUMMARY and len(w) > 2]

@@ -43,7 +43,6 @@ from storyweave.dedup.candidates import cosine_pairs, shared_fingerprint_pairs, 
 from storyweave.dedup.provenance import (
     KIND_OF,
     SEVERITY,
-    UnionFind,
     choose_original,
     count_independent,
     direction_known,
@@ -53,6 +52,7 @@ from storyweave.dedup.provenance import (
 )
 from storyweave.dedup.signatures import analyse
 from storyweave.dedup.verify import Doc, Verdict, build_docs, classify, shared_passages, shares_wire
+from storyweave.graph import UnionFind
 from storyweave.model import Article, Corpus, DuplicateLink
 from storyweave.settings import Settings
 from storyweave.text import split_sentences

@@ -4,36 +4,18 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import urlparse
 
 from unidecode import unidecode
 
+from storyweave.graph import components
 from storyweave.model import Article, Corpus
 
 SEVERITY = {"exact": 0, "near": 1, "rewrite": 2, "translation": 3}
 KIND_OF = {v: k for k, v in SEVERITY.items()}
-
-
-class UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-    def same(self, a: int, b: int) -> bool:
-        return self.find(a) == self.find(b)
 
 
 def choose_original(members: list[Article], n_words: dict[str, int], stored_originals: set[str] = frozenset()) -> Article:
@@ -148,13 +130,26 @@ def publisher_family(source: str | None, url: str | None = None) -> str | None:
     return _trim("".join(parts))
 
 
-def _root(article_id: str, by_id: dict[str, Article]) -> str:
-    seen = set()
-    cur = article_id
-    while cur in by_id and by_id[cur].duplicate_of and cur not in seen:
-        seen.add(cur)
-        cur = by_id[cur].duplicate_of  # type: ignore[assignment]
-    return cur
+def copy_root(article_id: str, by_id: dict[str, Article],
+              follow: Callable[[Article, Article], bool] | None = None) -> str:
+    """The id of the original a chain of copies leads back to (`article_id` itself for an original).
+
+    Steps along `duplicate_of` while that original is in `by_id` and `follow(copy, original)`
+    (when given) allows the step.  The dedup stage points every copy straight at its group's
+    original and clears links to removed articles, so chains are short and stay in the corpus;
+    the guards against a cycle or a missing original are defensive only.
+    """
+    current = by_id.get(article_id)
+    if current is None:
+        return article_id
+    seen = {article_id}
+    while current.duplicate_of and current.duplicate_of in by_id and current.duplicate_of not in seen:
+        original = by_id[current.duplicate_of]
+        if follow is not None and not follow(current, original):
+            break
+        seen.add(original.id)
+        current = original
+    return current.id
 
 
 WIRE_MOSTLY = 0.5  # share of the shorter report's sentences in the wire copy both carry
@@ -174,37 +169,34 @@ def independent_groups(article_ids: Iterable[str], corpus: Corpus, wire_as_one: 
     by_id = corpus.by_id()
     keys: dict[str, str] = {}
     for i in ids:
-        root = _root(i, by_id)
+        root = copy_root(i, by_id)
         art = by_id.get(root) or by_id.get(i)
         fam = publisher_family(art.source, art.url) if art else None
         keys[i] = "pub:" + fam if fam else "art:" + root
-    # union by shared key, and by wire sharing when asked
-    uf = UnionFind(len(ids))
+    # link by shared key, and by wire sharing when asked
+    pairs: list[tuple[int, int]] = []
     first: dict[str, int] = {}
     for n, i in enumerate(ids):
         k = keys[i]
         if k in first:
-            uf.union(first[k], n)
+            pairs.append((first[k], n))
         else:
             first[k] = n
     pos_of = {i: n for n, i in enumerate(ids)}
     for link in corpus.duplicates:
         if link.kind == "wire" and link.score >= WIRE_MOSTLY and link.copy in pos_of and link.original in pos_of:
-            uf.union(pos_of[link.copy], pos_of[link.original])
+            pairs.append((pos_of[link.copy], pos_of[link.original]))
     if wire_as_one:
         pos = {i: n for n, i in enumerate(ids)}
         roots_pos: dict[str, list[int]] = {}
         for n, i in enumerate(ids):
-            roots_pos.setdefault(_root(i, by_id), []).append(n)
+            roots_pos.setdefault(copy_root(i, by_id), []).append(n)
         for n, i in enumerate(ids):
             art = by_id.get(i)
             for other in art.shares_wire_with if art else ():
-                for m in roots_pos.get(_root(other, by_id), []) + ([pos[other]] if other in pos else []):
-                    uf.union(n, m)
-    groups: dict[int, list[str]] = {}
-    for n, i in enumerate(ids):
-        groups.setdefault(uf.find(n), []).append(i)
-    return [g for _, g in sorted(groups.items())]
+                for m in roots_pos.get(copy_root(other, by_id), []) + ([pos[other]] if other in pos else []):
+                    pairs.append((n, m))
+    return [[ids[n] for n in group] for group in components(len(ids), pairs)]
 
 
 def count_independent(article_ids: list[str], corpus: Corpus, wire_as_one: bool = False) -> int:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from storyweave.stop_words import REPORTING_VERBS, english
 
 SHINGLE = 5  # words per shingle
 SAMPLE_MOD = 4  # keep shingles whose mixed hash is 0 mod SAMPLE_MOD (Broder's mod-m sampling)
@@ -27,7 +28,7 @@ STEM = 6  # crude stemming: word prefix of this length
 CHUNK_BYTES = 1 << 20  # text tokenised at a time (keeps the numpy working set small)
 MIN_CONTENT_WORDS = 2  # content words a shingle needs to be fingerprinted
 UNIT_MIN_WORDS = 8  # sentences this long are hashed for the wire-passage index
-STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "also", "just"}
+STOPWORDS = english() | REPORTING_VERBS | {"according", "also", "just"}  # reporting words and fillers
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 _U64 = np.uint64

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from storyweave.boilerplate import PASSAGE
 from storyweave.dedup.signatures import (
     CHUNK_BYTES,
     FOLD_PREFIX,
@@ -33,11 +34,6 @@ from storyweave.dedup.signatures import (
     unit_starts,
 )
 
-_BOILERPLATE = re.compile(
-    r"newsletter|subscribe|cookie|click here|sign up|all rights reserved|continue reading|copyright|"
-    r"advertisement|follow us|share this|read more|terms of use|email us|transcript|\w@\w|www\.|©",
-    re.IGNORECASE,
-)
 MIN_UNIT_WORDS = 4  # shorter units (datelines, captions) are not units
 MIN_UNIT_STEMS = 4  # units with fewer distinct content stems are not compared
 COGNATE_PREFIX, COGNATE_MIN = FOLD_PREFIX, 6
@@ -283,7 +279,7 @@ def shared_verbatim(a: Doc, b: Doc) -> list[str]:
     for k, i in a.verbatim_keys.items():
         if k in vb:
             t = a.unit_text(i)
-            if not _BOILERPLATE.search(t):
+            if not PASSAGE.search(t):
                 out.append(t)
     return out
 
@@ -458,7 +454,7 @@ def shared_passages(a: Doc, b: Doc, min_ratio: float = NEAR_VERBATIM,
     hit = scores[np.arange(len(pa)), best] >= min_ratio
     narrative, quotes, used, footer = [], [], set(), []
     for i, ((text, _norm, is_quote), k, ok) in enumerate(zip(pa, best.tolist(), hit.tolist(), strict=False)):
-        if not ok or k in used or _BOILERPLATE.search(text):
+        if not ok or k in used or PASSAGE.search(text):
             continue
         used.add(k)
         if is_quote or pb[k][2]:

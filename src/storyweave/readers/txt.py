@@ -140,9 +140,10 @@ _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 def _shares_content(line: str, rest: str) -> bool:
     """At least a third of the line's content words (4+ letters, not stop words; compared on
     their first 5 letters so "forcing" meets "force"), and at least one, occur below it."""
-    from spacy.lang.en.stop_words import STOP_WORDS  # spaCy's English stop-word list
+    from storyweave.stop_words import spacy_english
 
-    words = {w.lower()[:5] for w in _CONTENT_WORD.findall(line) if w.lower() not in STOP_WORDS}
+    stop = spacy_english()
+    words = {w.lower()[:5] for w in _CONTENT_WORD.findall(line) if w.lower() not in stop}
     if not words:
         return False
     body = {w.lower()[:5] for w in _CONTENT_WORD.findall(rest[:20_000])}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from storyweave.model import Article, Corpus
+from storyweave.model import Article, Corpus, TimelineEntry
 from storyweave.render.view import EventView, ReportView, StoryView, anchor, build
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
@@ -106,12 +106,20 @@ def _story(story: StoryView, view: ReportView, lines: list[str]) -> None:
         s = story.story
         lines += [f'<a id="{anchor("story", s.id)}"></a>', "", f"## Story: {esc(story.heading)}", ""]
         lines += [f"Story `{esc(s.id)}` links {_plural(len(story.events), 'event')}.", ""]
-        if s.timeline:
-            lines += ["**Story timeline**", ""]
-            lines += [f"- **{esc(t.date) or 'undated'}** — {esc(t.text)} {cite(t.article_ids)}" for t in s.timeline]
-            lines.append("")
+        _section(lines, "**Story timeline**", [_dated(t) for t in s.timeline])
     for ev in story.events:
         _event(ev, view, lines)
+
+
+def _section(lines: list[str], heading: str, items: list[str]) -> None:
+    """`heading`, a blank line, one bullet per item and a blank line; nothing when `items` is empty."""
+    if items:
+        lines += [heading, "", *(f"- {item}" for item in items), ""]
+
+
+def _dated(entry: TimelineEntry) -> str:
+    """A timeline entry as one bullet's text: bold date (or 'undated'), text, citations."""
+    return f"**{esc(entry.date) or 'undated'}** — {esc(entry.text)} {cite(entry.article_ids)}"
 
 
 def _event(ev: EventView, view: ReportView, lines: list[str], level: str = "###") -> None:
@@ -126,14 +134,9 @@ def _event(ev: EventView, view: ReportView, lines: list[str], level: str = "###"
         _plural(e.independent_sources, "independent source") if e.independent_sources else None,
     ]
     lines += ["*" + " · ".join(f for f in facts if f) + "*", ""]
-    if e.summary:
-        lines += ["#### Summary", ""]
-        lines += [f"- {esc(s.text)} {cite(s.article_ids)}" for s in e.summary]
-        lines.append("")
-    if e.reworded_summary:
-        lines += ["#### Reworded summary (LLM; each sentence checked against the sentences it cites)", ""]
-        lines += [f"- {esc(s.text)} {cite(s.article_ids)}" for s in e.reworded_summary]
-        lines.append("")
+    _section(lines, "#### Summary", [f"{esc(s.text)} {cite(s.article_ids)}" for s in e.summary])
+    _section(lines, "#### Reworded summary (LLM; each sentence checked against the sentences it cites)",
+             [f"{esc(s.text)} {cite(s.article_ids)}" for s in e.reworded_summary])
     if e.facts:
         lines += ["#### Confirmed facts", ""]
         for f in e.facts:
@@ -158,10 +161,7 @@ def _event(ev: EventView, view: ReportView, lines: list[str], level: str = "###"
                 dated = f" ({v.date})" if v.date else ""
                 lines.append(f"  - {esc(v.value)}{dated}: “{esc(v.text)}” {cite(v.article_ids)}")
         lines.append("")
-    if e.timeline:
-        lines += ["#### Timeline", ""]
-        lines += [f"- **{esc(t.date) or 'undated'}** — {esc(t.text)} {cite(t.article_ids)}" for t in e.timeline]
-        lines.append("")
+    _section(lines, "#### Timeline", [_dated(t) for t in e.timeline])
     if e.entities:
         lines += ["#### Entities", "", "| Name | Type | Also written | Articles |", "|---|---|---|---|"]
         for ent in e.entities:
@@ -215,14 +215,8 @@ def _unassigned(view: ReportView, lines: list[str]) -> None:
 
 
 def _log(view: ReportView, lines: list[str]) -> None:
-    if view.changes:
-        lines += ["## Changes in this run", ""]
-        lines += [f"- {esc(c)}" for c in view.changes]
-        lines.append("")
-    if view.errors:
-        lines += ["## Inputs that could not be read", ""]
-        lines += [f"- {esc(e)}" for e in view.errors]
-        lines.append("")
+    _section(lines, "## Changes in this run", [esc(c) for c in view.changes])
+    _section(lines, "## Inputs that could not be read", [esc(e) for e in view.errors])
 
 
 def render_event_markdown(corpus: Corpus, event_id: str) -> str | None:

@@ -7,10 +7,11 @@ and articles per day.  No formatting here.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from storyweave import __version__
+from storyweave.graph import components_of
 from storyweave.model import Article, Corpus, DuplicateLink, Event, Story
 from storyweave.render.contract import counts
 
@@ -116,23 +117,9 @@ def _copies(members: list[Article], by_id: dict[str, Article], links: list[Dupli
 
 
 def _wire_groups(members: list[Article], by_id: dict[str, Article]) -> list[list[Article]]:
-    """Connected groups of articles that share wire passages (union-find over the links)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for article in members:
-        for other in article.shares_wire_with:
-            if other in by_id:
-                parent[find(article.id)] = find(other)
-    groups: dict[str, list[Article]] = defaultdict(list)
-    for ident in parent:
-        groups[find(ident)].append(by_id[ident])
-    return [sorted(g, key=lambda a: (a.date or "", a.id)) for g in groups.values() if len(g) > 1]
+    """Connected groups of articles that share wire passages (components of the links)."""
+    pairs = [(article.id, other) for article in members for other in article.shares_wire_with if other in by_id]
+    return [sorted((by_id[i] for i in g), key=lambda a: (a.date or "", a.id)) for g in components_of(pairs) if len(g) > 1]
 
 
 def _wire_passages(members: list[Article], links: list[DuplicateLink]) -> list[tuple[str, str, list[str]]]:

@@ -1,0 +1,54 @@
+"""Site furniture (subscription prompts, share bars, copyright lines, captions): the phrase
+patterns the stages use to recognise it, in one place.
+
+Three granularities use them, each with its own pattern because each is tuned where it applies
+(folding them into one pattern changes which summary sentences and wire passages are kept):
+- a whole input line: the named rules of `clean.RULES` (line rules with a name, a reason and a
+  word bound; a matching line is removed from the text);
+- a summary candidate sentence (`brief.sentences`): `SENTENCE_START`, `SENTENCE_ANYWHERE`,
+  `SENTENCE_NOTICE`;
+- a passage two reports share (`dedup.verify`): `PASSAGE`, furniture is not wire copy.
+The phrases all of them look for anywhere in a text are `SITE_PHRASES`; the sentence and
+passage patterns extend that list.  All phrases are general English web-page wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Found anywhere, these mark site furniture at every granularity (regex alternatives).
+SITE_PHRASES = (r"www\.", "©", "all rights reserved", "click here", "newsletter")
+
+# Scrape furniture at the start of a summary candidate sentence.
+SENTENCE_START = re.compile(
+    r"^\W*(photo|image|video|watch|advertisement|ad\b|sponsored|click|tap|sign up|subscribe|"
+    r"follow (us|him|her|me|@)|share (this|on)|read (more|next|the full)|related|recommended|"
+    r"copyright|all rights reserved|caption|credit|getty|ap photo|reuters photo|file photo|"
+    r"this (article|story|report) (was|has been|originally|first)|email|newsletter|"
+    r"sign in|log in|comments?\b|continue reading|more:|see also|trending|advertisement)",
+    re.IGNORECASE,
+)
+# Scrape furniture anywhere in a summary candidate sentence: links, handles, cookie and
+# subscription prompts, web-archive notices.
+SENTENCE_ANYWHERE = re.compile(
+    "(" + "|".join(SITE_PHRASES) + r"|https?://|\.com/|pic\.twitter|@\w{2,}|\(c\) \d{4}|"
+    r"cookies?\b.*\b(accept|browser|policy)|javascript|"
+    r"sign up for|subscribe to|follow us on|"
+    r"internet archive|wayback machine|crawl data|this crawl)",
+    re.IGNORECASE,
+)
+# Web-archive and embed notices, photo captions: whole-sentence furniture found anywhere.
+SENTENCE_NOTICE = re.compile(
+    r"\bcrawls? (of|are part|with)\b|\bcrawler software|\bheritrix\b|no more 404|"
+    r"\byour tweets?\b|\btweet location|\bcustom domain|\bunsubscribe\b|"
+    r"\bin this (undated |handout |file )?(\w+, )?(\w+\.? \d{1,2}, \d{4},? )?(file )?(photo|image|picture|photograph)\b|"
+    r"\bAP Photo\b|\bphoto (by|courtesy of|provided by|released by)\b|\bgetty images\b|"
+    r"\bmailing list\b|\bthe form below\b|\bkeep up to date with\b|\bhide caption\b",
+    re.IGNORECASE,
+)
+# A passage two reports share that is site furniture rather than wire copy.
+PASSAGE = re.compile(
+    "|".join(SITE_PHRASES) + r"|subscribe|cookie|sign up|continue reading|copyright|"
+    r"advertisement|follow us|share this|read more|terms of use|email us|transcript|\w@\w",
+    re.IGNORECASE,
+)

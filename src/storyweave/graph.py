@@ -1,0 +1,70 @@
+"""Connected components: the one home for grouping items linked in pairs.
+
+`components` is for a batch whose links are all known up front: scipy's
+`connected_components` does the work.  `UnionFind` is for the one streaming user
+(`dedup._find_duplicates`), which asks "already in one group?" between unions to skip
+needless verification work; scipy recomputes from scratch on each call, so a small
+union-find is kept there (hand-written because it is ten lines and needs no library).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T", bound=Hashable)
+
+
+def components(n: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Groups of `range(n)` linked by `pairs`, singletons included.
+
+    Each group lists its members in ascending order; groups come in the order of their
+    smallest member (so the result does not depend on the order of `pairs`)."""
+    if n == 0:
+        return []
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    edges = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels.tolist()):
+        groups.setdefault(label, []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def components_of(pairs: Iterable[tuple[T, T]]) -> list[list[T]]:
+    """Groups of the items named in `pairs` (hashable ids), linked by them.
+
+    Items are numbered in order of first appearance; groups come in the order of their first
+    item, and each lists its items in that order."""
+    index: dict[T, int] = {}
+    numbered = [(index.setdefault(a, len(index)), index.setdefault(b, len(index))) for a, b in pairs]
+    items: Sequence[T] = list(index)
+    return [[items[i] for i in group] for group in components(len(items), numbered)]
+
+
+class UnionFind:
+    """Disjoint sets over `range(n)` for streaming use; the root of a set is its smallest member."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        """The root (smallest member) of the set holding `x`."""
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        """Join the sets of `a` and `b`."""
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def same(self, a: int, b: int) -> bool:
+        """True when `a` and `b` are in one set."""
+        return self.find(a) == self.find(b)

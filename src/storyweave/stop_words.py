@@ -1,0 +1,64 @@
+"""English stop words: one base list, and the named extensions its users add to it.
+
+The base is scikit-learn's `ENGLISH_STOP_WORDS` (the Glasgow Information Retrieval Group's
+list, shipped with scikit-learn, which the TF-IDF vectorisers already use as
+`stop_words="english"`), loaded on first use so commands that run no stage stay light.
+
+One user keeps a shorter list: the summary (`brief`) weighs sentences with the classic
+127-word list of NLTK's English stop-word corpus (written out below: NLTK ships the corpus as
+a separate data download), because the base list also drops content-bearing words such as
+"fire", "found", "first" or "system" and changes which sentences a summary picks.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+# Reporting verbs: in news every report "said" and "told"; they carry no content (general English).
+REPORTING_VERBS = frozenset({"said", "says", "told"})
+
+
+@cache
+def english() -> frozenset[str]:
+    """scikit-learn's English stop-word list: the one base list."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+# NLTK's English stop-word list, its original 127 words (nltk_data corpora/stopwords/english).
+NLTK_CLASSIC = frozenset(
+    """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she
+    her hers herself it its itself they them their theirs themselves what which who whom this that these
+    those am is are was were be been being have has had having do does did doing a an the and but if or
+    because as until while of at by for with about against between into through during before after
+    above below to from up down in out on off over under again further then once here there when where
+    why how all any both each few more most other some such no nor not only own same so than too very s
+    t can will just don should now""".split()
+)
+
+# The summary's list: NLTK's without the contraction pieces "s", "t", "don" (the tokeniser keeps
+# contractions whole), plus "also", the modals "could" and "would", and the reporting verbs.
+SUMMARY = (NLTK_CLASSIC - {"s", "t", "don"}) | {"also", "could", "would", "say"} | REPORTING_VERBS
+
+
+@cache
+def spacy_english() -> frozenset[str]:
+    """spaCy's English stop-word list.  The bare-text reader's heading test and the quote
+    scanner's name-boundary tests were tuned on it (it holds the contraction pieces such as
+    "n't" and "'s" that spaCy's tokens carry); the base list in their place changes results."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+# Two short subsets of the base list (general English function words, plus "said" and "us"),
+# for word-overlap tests that must still count words the base list drops ("first", "found",
+# "fire"): putting the base list in their place changes the news_cluster briefings.
+# The timeline's test whether two dated sentences tell one happening:
+TIMELINE_OVERLAP = frozenset({"the", "a", "an", "and", "of", "to", "in", "on", "is", "was", "were", "that", "for",
+                              "with", "said", "at", "by", "it", "as", "from", "has", "have", "had", "be", "this"})
+# The quote matcher's test whether two quotes say the same thing:
+QUOTE_OVERLAP = frozenset({"the", "a", "an", "and", "of", "to", "in", "on", "is", "are", "was", "were", "be", "that",
+                           "this", "it", "for", "with", "as", "at", "by", "we", "i", "you", "they", "our", "us",
+                           "will", "have", "has"})

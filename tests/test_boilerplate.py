@@ -1,0 +1,31 @@
+"""The site-furniture patterns (storyweave.boilerplate) and the stages that apply them."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyweave.boilerplate import PASSAGE, SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START, SITE_PHRASES
+from storyweave.brief.sentences import junk_reason
+
+
+@pytest.mark.parametrize("line", ["Sign up for our newsletter today and never miss a story.",
+                                  "© 2024 Example Media. All rights reserved.",
+                                  "For more, click here to see the full list."])
+def test_site_phrases_are_furniture_for_both_the_summary_and_the_duplicate_stage(line):
+    assert PASSAGE.search(line) and SENTENCE_ANYWHERE.search(line)
+
+
+def test_every_shared_phrase_is_in_both_patterns():
+    for phrase in SITE_PHRASES:
+        sample = phrase.replace("\\", "")
+        assert PASSAGE.search(f"x {sample} y") and SENTENCE_ANYWHERE.search(f"x {sample} y"), phrase
+
+
+def test_reporting_sentences_are_not_furniture():
+    text = "The council approved the new budget on Tuesday after a long debate among its members."
+    assert not any(p.search(text) for p in (PASSAGE, SENTENCE_START, SENTENCE_ANYWHERE, SENTENCE_NOTICE))
+
+
+def test_the_summary_rejects_furniture_sentences_by_these_patterns():
+    assert junk_reason("Subscribe to our daily newsletter for the latest updates on this story.") == "scrape furniture"
+    assert junk_reason("In this file photo, the mayor speaks at a press event in the city hall.") is not None

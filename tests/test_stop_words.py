@@ -1,0 +1,33 @@
+"""storyweave.stop_words: the one home of the stop-word lists, and how they relate to the base."""
+
+from __future__ import annotations
+
+from storyweave import stop_words
+from storyweave.stop_words import NLTK_CLASSIC, QUOTE_OVERLAP, REPORTING_VERBS, SUMMARY, TIMELINE_OVERLAP
+
+
+def test_the_base_is_scikit_learns_list():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    assert stop_words.english() == frozenset(ENGLISH_STOP_WORDS)
+
+
+def test_short_lists_are_subsets_of_the_base_plus_named_extensions():
+    base = stop_words.english()
+    assert TIMELINE_OVERLAP - base == {"said"}
+    assert QUOTE_OVERLAP <= base
+    assert len(NLTK_CLASSIC) == 127
+    assert SUMMARY - NLTK_CLASSIC == {"also", "could", "would", "say"} | REPORTING_VERBS
+    assert NLTK_CLASSIC - SUMMARY == {"s", "t", "don"}
+
+
+def test_the_summary_list_keeps_content_words_the_base_drops():
+    from storyweave.brief.titles import _content
+
+    kept = _content("Officials said the fire was found in the first floor of the system building")
+    assert "said" not in kept and "the" not in kept
+    assert {"fire", "found", "first", "system"} <= set(kept)
+
+
+def test_spacy_list_holds_contraction_pieces():
+    assert {"n't", "'s"} <= stop_words.spacy_english()
