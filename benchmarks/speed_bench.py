@@ -148,7 +148,7 @@ def worker_run(data: Path, db: Path, out: Path) -> dict:
     from storyweave import store
     from storyweave.engines.local import ingest
     from storyweave.readers import read_paths
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
     articles, errors = read_paths([str(data)])
     read_cpu = cpu_all() - start
@@ -156,7 +156,7 @@ def worker_run(data: Path, db: Path, out: Path) -> dict:
     counts: dict[str, object] = {}
     conn = store.connect(db)
     t0 = cpu_all()
-    result = ingest(conn, articles, errors, Settings(), command="run", inputs=[str(data)],
+    result = ingest(conn, articles, errors, Config(), command="run", inputs=[str(data)],
                     runner=_timed_runner(stages, counts))
     conn.close()
     ingest_cpu = cpu_all() - t0
@@ -180,7 +180,7 @@ def worker_add(data: Path, extra: Path, db: Path) -> dict:
     from storyweave import store
     from storyweave.engines.local import ingest
     from storyweave.readers import read_paths
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
     rows = [json.loads(x) for x in extra.read_text(encoding="utf-8").splitlines()]
     figures = []
@@ -189,7 +189,7 @@ def worker_add(data: Path, extra: Path, db: Path) -> dict:
         articles, errors = read_paths([str(path)])
         conn = store.connect(db)
         start = cpu_all()
-        result = ingest(conn, articles, errors, Settings(), command="add")
+        result = ingest(conn, articles, errors, Config(), command="add")
         figures.append({"cpu": round(cpu_all() - start, 3), "articles": len(result.corpus.articles),
                         "work": getattr(result, "work", None)})
         conn.close()
@@ -201,12 +201,12 @@ def worker_fill(data: Path, db: Path) -> dict:
     from storyweave import store
     from storyweave.engines.local import ingest
     from storyweave.readers import read_paths
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
     start = cpu_all()
     articles, errors = read_paths([str(data)])
     conn = store.connect(db)
-    result = ingest(conn, articles, errors, Settings(), command="add")
+    result = ingest(conn, articles, errors, Config(), command="add")
     conn.close()
     return {"articles": len(result.corpus.articles), "cpu": round(cpu_all() - start, 2), "peak_mb": round(peak_mb())}
 
