@@ -177,3 +177,13 @@ def test_analysis_cache_follows_the_analyze_section_only():
 
     assert rerun(Config().replace("brief.summary_words", 40)) == {"parse": 0, "analyze": 0}
     assert rerun(Config().replace("analyze.timeline_max", 1)) == {"parse": 0, "analyze": 1}  # parses do not depend on it
+
+
+def test_python_api_takes_a_config():
+    import storyweave
+
+    records = [{"id": "a", "text": QUAKE}, {"id": "b", "text": QUAKE_2}]
+    result = storyweave.run(records, config=storyweave.Config().replace("brief.summary_words", 30))
+    assert result.events and all(sum(count_words(s.text) for s in e.summary) <= 30 for e in result.events)
+    with pytest.raises(ConfigError, match="brief.summary_words"):
+        storyweave.Config().replace("brief.summary_words", "30")

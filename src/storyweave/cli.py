@@ -687,8 +687,11 @@ def serve(
     token_file: Path | None = typer.Option(None, "--token-file", help="File holding the token that write "
                                            "requests must send (default: $STORYWEAVE_TOKEN; none: writes get 403)."),
     max_body: int = typer.Option(20 * 1024 * 1024, "--max-body", min=1, help="Largest request body in bytes (413 above)."),
+    config_file: Path | None = CONFIG_OPTION,
+    sets: list[str] | None = SET_OPTION,
 ) -> None:
     """Serve the store: web pages at / and a REST API at /api/v1 (docs at /docs)."""
+    config = load_config(config_file, sets)  # for the articles posted to the API
     try:
         import uvicorn
 
@@ -704,7 +707,7 @@ def serve(
     try:
         if db.exists():  # an existing store must be intact
             store.check(db)
-        application = create_app(db, create=create, max_body=max_body, **kwargs)
+        application = create_app(db, config, create=create, max_body=max_body, **kwargs)
     except FileNotFoundError as exc:
         _fail(str(exc), 2)
     except (store.StoreError, sqlite3.Error) as exc:
