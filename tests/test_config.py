@@ -33,7 +33,9 @@ def test_defaults_are_the_values_the_stage_constants_had():
     assert (c.clean.copy_containment, c.clean.edge_lines) == (0.3, 2)
     assert (c.language.min_chars, c.language.min_letters, c.language.max_chars, c.language.min_score) == (20, 10, 3000, 0.3)
     assert (c.brief.max_facts, c.brief.max_only_here, c.brief.max_candidate_sentences) == (25, 5, 3000)
-    assert c.analyze.timeline_max == 30 and c.run.processes == 0
+    assert (c.analyze.timeline_max, c.analyze.timeline_same_happening, c.run.processes) == (30, 0.8, 0)
+    assert (c.brief.facts.link, c.brief.facts.link_anchored, c.brief.facts.link_dense,
+            c.brief.facts.link_dense_anchored) == (0.5, 0.3, 0.78, 0.6)
     assert (c.events.threshold, c.stories.threshold, c.dedup.near_containment) == (0.11, 0.0975, 0.7)
     assert c.brief.summary == SummaryParams() and c.brief.summary.same_content == 0.65
     assert Settings() == c  # the old name builds the same defaults
@@ -154,6 +156,7 @@ def test_brief_cache_follows_the_brief_section_only():
     assert rerun(Config().with_values({"events.threshold": 0.3, "run.processes": 1})) == 0  # not read by brief
     assert rerun(Config().replace("brief.summary_words", 40)) == 1
     assert rerun(Config().replace("brief.summary.redundancy", 0.9)) == 1
+    assert rerun(Config().replace("brief.facts.link", 0.9)) == 1
 
 
 def test_language_cache_follows_the_language_section_only():

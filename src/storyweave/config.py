@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "AnalyzeConfig", "BriefConfig", "CleanConfig", "Config", "ConfigError", "DedupConfig", "EventsConfig",
+    "AnalyzeConfig", "BriefConfig", "CleanConfig", "Config", "ConfigError", "DedupConfig", "EventsConfig", "FactParams",
     "LanguageConfig", "LimitConfig", "ReadersConfig", "RunConfig", "StoriesConfig", "SummaryParams",
 ]
 
@@ -151,6 +151,7 @@ class StoriesConfig:
 class AnalyzeConfig:
     reference_date: str | None = None  # ISO date; resolves dates when nothing else anchors them
     timeline_max: int = 30  # timeline entries kept per event
+    timeline_same_happening: float = 0.8  # static-embedding cosine of two same-date sentences telling one happening
 
 
 @dataclass(frozen=True)
@@ -175,12 +176,23 @@ class SummaryParams:
 
 
 @dataclass(frozen=True)
+class FactParams:
+    """When two sentences of different articles state one fact (`brief.facts`); TOML table `[brief.facts]`."""
+
+    link: float = 0.5  # TF-IDF cosine of an aligned paraphrase
+    link_anchored: float = 0.3  # ... enough when the two also share a number
+    link_dense: float = 0.78  # static-embedding cosine enough when they share two names
+    link_dense_anchored: float = 0.6  # embedding cosine enough when a quantity (not a date) is shared
+
+
+@dataclass(frozen=True)
 class BriefConfig:
     summary_words: int = 120  # length of each event's summary
     max_facts: int = 25  # facts kept per event
     max_only_here: int = 5  # facts listed per outlet as reported by it alone
     max_candidate_sentences: int = 3000  # keeps the sentence similarity matrix small on huge events
     summary: SummaryParams = field(default_factory=SummaryParams)
+    facts: FactParams = field(default_factory=FactParams)
 
 
 SECTIONS = ("run", "readers", "clean", "limit", "language", "dedup", "events", "stories", "analyze", "brief")

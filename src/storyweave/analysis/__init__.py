@@ -23,7 +23,7 @@ from storyweave.analysis.entities import EntityIndex, link_across_events, mentio
 from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
 from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
 from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
-from storyweave.config import Config
+from storyweave.config import AnalyzeConfig, Config
 from storyweave.model import (
     Article,
     Corpus,
@@ -42,7 +42,6 @@ __all__ = ["analyze_events", "article_dates"]
 
 EVENT_ANALYSIS = "event_analysis"  # Corpus.cache kind: an event's analysis by its signature
 
-TIMELINE_SAME_HAPPENING = 0.8  # static-embedding cosine of two same-date sentences telling one happening
 _REREAD_KINDS = {"near", "rewrite", "translation"}  # wording differs: read them too
 _DATELINE_TAIL = re.compile(r"\s*(\([A-Za-z .]+\)\s*)?[-–—/]")
 _STOPWORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "was", "were", "that", "for", "with",
@@ -114,7 +113,8 @@ def _content(text: str) -> set[str]:
     return {w for w in words(text) if w not in _STOPWORDS and not w.isdigit()}
 
 
-def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int) -> tuple[list[TimelineEntry], str | None]:
+def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
+              same_happening: float = AnalyzeConfig.timeline_same_happening) -> tuple[list[TimelineEntry], str | None]:
     """Dated happenings (sentence + resolved date) merged across articles, and the event's main date."""
     candidates: list[tuple[str, str, tuple[str, ...], int]] = []  # date, sentence, ids, position
     lead_votes: Counter = Counter()
@@ -143,7 +143,7 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int) -> tu
             if e.date != d:
                 continue
             overlap = bool(cw and ew) and len(cw & ew) / min(len(cw), len(ew)) >= 0.6
-            if overlap or (vectors is not None and float(vectors[k] @ vectors[row]) >= TIMELINE_SAME_HAPPENING):
+            if overlap or (vectors is not None and float(vectors[k] @ vectors[row]) >= same_happening):
                 e.article_ids = sorted(set(e.article_ids) | set(ids))
                 break
         else:
@@ -241,7 +241,7 @@ def analyze_events(corpus: Corpus, settings: Config) -> Corpus:
     by_id = corpus.by_id()
     reads_by_event = {ev.id: _reads_of(ev, by_id) for ev in corpus.events}
     ctx = _run_context(corpus, settings)
-    limit = settings.analyze.timeline_max
+    cfg = settings.analyze
     articles = dict(corpus.cache.get(ARTICLE, {}))
     analyses = dict(corpus.cache.get(EVENT_ANALYSIS, {}))
     signature = {ev.id: _event_signature(ev, reads_by_event[ev.id], ctx, settings)
@@ -260,7 +260,7 @@ def analyze_events(corpus: Corpus, settings: Config) -> Corpus:
             continue  # nothing readable (e.g. only non-English reports): fields left as they are
         record = analyses.get(signature[ev.id])
         if record is None:
-            _analyze_event(ev, reads_by_event[ev.id], articles, ctx, limit)
+            _analyze_event(ev, reads_by_event[ev.id], articles, ctx, cfg)
             analyses[signature[ev.id]] = _event_record(ev)  # before names are linked across events
             progress.advance()
         else:
@@ -297,7 +297,7 @@ def texts_to_parse(corpus: Corpus, settings: Config) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def _analyze_event(ev: Event, reads: list[_Read], cache: dict, ctx: _RunContext, limit: int) -> None:
+def _analyze_event(ev: Event, reads: list[_Read], cache: dict, ctx: _RunContext, cfg: AnalyzeConfig) -> None:
     if not reads:
         return
     _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
@@ -317,7 +317,7 @@ def _analyze_event(ev: Event, reads: list[_Read], cache: dict, ctx: _RunContext,
                                       r.anchor.isoformat() if r.anchor else None, r.article.source,
                                       figure_context(sent.text, q)))
     ev.discrepancies = find_discrepancies(figures)
-    ev.timeline, main_date = _timeline(reads, ctx.start_dates, limit)
+    ev.timeline, main_date = _timeline(reads, ctx.start_dates, cfg.timeline_max, cfg.timeline_same_happening)
     if ev.date is None:
         anchors = Counter(r.anchor.isoformat() for r in reads if r.anchor)
         ev.date = main_date or (anchors.most_common(1)[0][0] if anchors else None)

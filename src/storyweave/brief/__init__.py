@@ -4,7 +4,7 @@ Stage `build_briefings(corpus, settings)` fills, for every event, `summary` (who
 sentences, each citing every article that carries it or a near-identical version),
 `facts` (claims confirmed by >= 2 independent sources), `outlets` (what each outlet alone
 reports / which widely reported facts it omits), `independent_sources`, and `title` when
-empty.  Knobs: `Config.brief` (`BriefConfig`, its `summary` table is `SummaryParams`).
+empty.  Knobs: `Config.brief` (`BriefConfig`; its `summary` and `facts` tables are `SummaryParams`, `FactParams`).
 
 `brief_cluster(record, default_words)` is the core of `storyweave brief`: one line of
 documents treated as one known event.
@@ -88,7 +88,7 @@ def brief_event(event: Event, corpus: Corpus, settings: Config) -> Event:
     dense = sentence_embeddings([c.text for c in es.cands])
     summary = summarize(es, cfg.summary_words, cfg.summary, preferred, dense)
     facts, groups = extract_facts(es, lambda ids: count_independent(ids, corpus, wire_as_one=True), preferred,
-                                  limit=cfg.max_facts, dense=dense)
+                                  limit=cfg.max_facts, dense=dense, params=cfg.facts)
     outlet_of = {a.id: a.source or f"{UNKNOWN} ({a.id})" for a in readable}  # each unnamed report: an outlet of its own
     outlets = compare_outlets(es, groups, facts, outlet_of, preferred, cfg.max_only_here)
     title = event.title or best_title(articles, summary)
