@@ -34,6 +34,9 @@ def test_defaults_are_the_values_the_stage_constants_had():
     assert (c.language.min_chars, c.language.min_letters, c.language.max_chars, c.language.min_score) == (20, 10, 3000, 0.3)
     assert (c.brief.max_facts, c.brief.max_only_here, c.brief.max_candidate_sentences) == (25, 5, 3000)
     assert (c.analyze.timeline_max, c.analyze.timeline_same_happening, c.run.processes) == (30, 0.8, 0)
+    d = c.analyze.discrepancies
+    assert (d.min_value, d.max_days_apart, d.predicate_sim, d.noun_sim, d.min_shared_context, d.max_ratio,
+            d.rounding) == (10, 3, 0.45, 0.6, 2, 2.0, 0.10)
     assert (c.brief.facts.link, c.brief.facts.link_anchored, c.brief.facts.link_dense,
             c.brief.facts.link_dense_anchored) == (0.5, 0.3, 0.78, 0.6)
     assert (c.events.threshold, c.stories.threshold, c.dedup.near_containment) == (0.11, 0.0975, 0.7)
@@ -180,6 +183,7 @@ def test_analysis_cache_follows_the_analyze_section_only():
 
     assert rerun(Config().replace("brief.summary_words", 40)) == {"parse": 0, "analyze": 0}
     assert rerun(Config().replace("analyze.timeline_max", 1)) == {"parse": 0, "analyze": 1}  # parses do not depend on it
+    assert rerun(Config().replace("analyze.discrepancies.max_ratio", 3.0)) == {"parse": 0, "analyze": 1}
 
 
 def test_python_api_takes_a_config():

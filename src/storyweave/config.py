@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "AnalyzeConfig", "BriefConfig", "CleanConfig", "Config", "ConfigError", "DedupConfig", "EventsConfig", "FactParams",
+    "AnalyzeConfig", "BriefConfig", "CleanConfig", "Config", "ConfigError", "DedupConfig", "DiscrepancyParams", "EventsConfig", "FactParams",
     "LanguageConfig", "LimitConfig", "ReadersConfig", "RunConfig", "StoriesConfig", "SummaryParams",
 ]
 
@@ -148,10 +148,25 @@ class StoriesConfig:
 
 
 @dataclass(frozen=True)
+class DiscrepancyParams:
+    """When two figures count one thing and disagree (`analysis.numbers`); TOML table `[analyze.discrepancies]`.
+    The cosines were tuned 2-fold on benchmarks/data/number_pairs.jsonl (benchmarks/number_pairs.py)."""
+
+    min_value: float = 10.0  # small counts ("two missiles", "three gorillas") mostly name different things
+    max_days_apart: int = 3  # figures reported further apart describe different moments of a long story
+    predicate_sim: float = 0.45  # embedding cosine at which two predicates ('killed'/'died') name one happening
+    noun_sim: float = 0.6  # ... and two different counted nouns ('girls'/'schoolgirls') one thing
+    min_shared_context: int = 2  # content stems near both figures when neither says what happened
+    max_ratio: float = 2.0  # values further apart than this are different things counted
+    rounding: float = 0.10  # a bound or estimate within this share of an exact figure is that figure rounded
+
+
+@dataclass(frozen=True)
 class AnalyzeConfig:
     reference_date: str | None = None  # ISO date; resolves dates when nothing else anchors them
     timeline_max: int = 30  # timeline entries kept per event
     timeline_same_happening: float = 0.8  # static-embedding cosine of two same-date sentences telling one happening
+    discrepancies: DiscrepancyParams = field(default_factory=DiscrepancyParams)
 
 
 @dataclass(frozen=True)

@@ -316,7 +316,7 @@ def _analyze_event(ev: Event, reads: list[_Read], cache: dict, ctx: _RunContext,
                 figures.append(Figure(q, sent.text, r.article.id, r.credited,
                                       r.anchor.isoformat() if r.anchor else None, r.article.source,
                                       figure_context(sent.text, q)))
-    ev.discrepancies = find_discrepancies(figures)
+    ev.discrepancies = find_discrepancies(figures, cfg.discrepancies)
     ev.timeline, main_date = _timeline(reads, ctx.start_dates, cfg.timeline_max, cfg.timeline_same_happening)
     if ev.date is None:
         anchors = Counter(r.anchor.isoformat() for r in reads if r.anchor)
