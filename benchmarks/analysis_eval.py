@@ -32,7 +32,7 @@ from storyweave.analysis.dates import article_anchor
 from storyweave.analysis.numbers import extract_quantities
 from storyweave.model import Corpus, Event
 from storyweave.readers import read_paths
-from storyweave.settings import Settings
+from storyweave.config import Config
 from storyweave.text import split_sentences
 
 CORPUS = ROOT / "examples" / "corpus"
@@ -46,7 +46,7 @@ def load_corpus(pipeline: bool) -> tuple[Corpus, dict]:
     gold = json.loads((CORPUS / "gold.json").read_text())
     articles, errors = read_paths([CORPUS])
     corpus = Corpus(articles=articles, errors=errors)
-    settings = Settings()
+    settings = Config()
     corpus = clean.clean_corpus(corpus, settings)
     corpus = language.detect_languages(corpus, settings)
     if pipeline:
@@ -188,7 +188,7 @@ def _baseline_discrepancies(corpus: Corpus, gold: dict) -> dict:
 
 # ---- dates ---------------------------------------------------------------------------------
 
-def eval_dates(corpus: Corpus, gold: dict, settings: Settings) -> dict:
+def eval_dates(corpus: Corpus, gold: dict, settings: Config) -> dict:
     import dateparser
 
     mentions = article_dates(corpus, settings)
@@ -237,13 +237,13 @@ def speed() -> dict | None:
         groups[str(r["gold_event"])].append(r["id"])
     corpus = Corpus(articles=arts, events=[Event(id=k, article_ids=v) for k, v in groups.items()])
     t, cpu = time.time(), time.process_time()
-    corpus = analyze_events(corpus, Settings())
+    corpus = analyze_events(corpus, Config())
     secs, cpu_secs = time.time() - t, time.process_time() - cpu
     # the same events again with the cache the first pass left in the corpus (what an unchanged
     # re-run or the unchanged events of a streaming batch cost)
     again = Corpus(articles=arts, events=[Event(id=k, article_ids=v) for k, v in groups.items()], cache=corpus.cache)
     t, cpu = time.time(), time.process_time()
-    again = analyze_events(again, Settings())
+    again = analyze_events(again, Config())
     re_secs, re_cpu = time.time() - t, time.process_time() - cpu
     same = [to_dict(e) for e in again.events] == [to_dict(e) for e in corpus.events]
     return {"articles": len(arts), "events": len(groups), "seconds": secs, "cpu_seconds": cpu_secs,
@@ -259,7 +259,7 @@ def main() -> None:
     ap.add_argument("--speed", action="store_true", help="also time the stage on the 383-article news_cluster set")
     ap.add_argument("--out", help="write a markdown table here")
     args = ap.parse_args()
-    settings = Settings()
+    settings = Config()
     corpus, gold = load_corpus(args.pipeline)
     t = time.time()
     corpus = analyze_events(corpus, settings)

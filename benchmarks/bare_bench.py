@@ -251,12 +251,12 @@ def halves_worker(inp: str, gold_path: str, fold: str) -> None:
     from storyweave import clean, dedup, events, language, stories
     from storyweave.model import Corpus
     from storyweave.readers import read_paths
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
     gold = gold_of(Path(gold_path))
     files = [p for p in sorted(Path(inp).glob("*.txt")) if fold_of(str(gold[p.stem])) == fold]
     articles, _ = read_paths(files)
-    corpus, settings = Corpus(articles=articles), Settings()
+    corpus, settings = Corpus(articles=articles), Config()
     for stage in (clean.clean_corpus, language.detect_languages, dedup.find_duplicates, events.cluster_events,
                   stories.link_stories):
         corpus = stage(corpus, settings)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from storyweave.clean import clean_corpus
 from storyweave.model import Article, Corpus
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 
 def bench_dir() -> Path | None:
@@ -52,9 +52,9 @@ def multinews(root: Path) -> Corpus:
 def report(name: str, corpus: Corpus, sample: int, show_all: bool) -> list[str]:
     out = []
     t0 = time.perf_counter()
-    cleaned = clean_corpus(corpus, Settings())
+    cleaned = clean_corpus(corpus, Config())
     seconds = time.perf_counter() - t0
-    rules_only = clean_corpus(corpus, Settings(clean_min_articles=10**9, clean_min_outlet_articles=10**9))
+    rules_only = clean_corpus(corpus, Config().with_values({"clean.min_articles": 10**9, "clean.min_outlet_articles": 10**9}))
     lines_total = sum(len([x for x in a.raw_text.split("\n") if x.strip()]) for a in corpus.articles)
     per_rule: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
@@ -101,8 +101,8 @@ def gold_check(corpus_dir: Path) -> list[str]:
         "|---|---:|---:|",
     ]
     for label, settings in [
-        ("rules + corpus statistics", Settings()),
-        ("baseline: rules only", Settings(clean_min_articles=10**9, clean_min_outlet_articles=10**9)),
+        ("rules + corpus statistics", Config()),
+        ("baseline: rules only", Config().with_values({"clean.min_articles": 10**9, "clean.min_outlet_articles": 10**9})),
     ]:
         cleaned = {a.id: a for a in clean_corpus(Corpus(articles=articles), settings).articles}
         noise = [(aid, x) for aid, xs in gold.get("noise", {}).items() for x in xs]

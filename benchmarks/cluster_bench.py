@@ -39,7 +39,7 @@ from storyweave import events as ev
 from storyweave import represent, stories
 from storyweave.event_index import EventIndex
 from storyweave.model import Article, Corpus
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,7 +110,7 @@ def preprocess(corpus: Corpus) -> Corpus:
     for stage in STAGES:
         if stage.name in ("clean", "language", "dedup"):
             try:
-                corpus = stage.fn(corpus, Settings())
+                corpus = stage.fn(corpus, Config())
             except Exception as exc:  # noqa: BLE001 - a teammate's stage failing must not stop the benchmark
                 print(f"warning: stage {stage.name} failed ({exc}); continuing without it", file=sys.stderr)
     return corpus
@@ -147,13 +147,13 @@ def two_fold(corpus: Corpus, gold_of: dict[str, str], level: str, grid: list[dic
     def predict(part: Corpus, extra: dict) -> list[str]:
         if level == "events":
             return labels(run_pipeline(part, extra), level)
-        return labels(stories.link_stories(copy.deepcopy(part), Settings(extra=extra)), level)
+        return labels(stories.link_stories(copy.deepcopy(part), Config().with_values(extra)), level)
 
     rows = []
     for tune, test in ((0, 1), (1, 0)):
         tune_corpus, test_corpus = fresh(corpus, folds[tune]), fresh(corpus, folds[test])
         if level == "stories":
-            tune_corpus, test_corpus = (ev.cluster_events(c, Settings()) for c in (tune_corpus, test_corpus))
+            tune_corpus, test_corpus = (ev.cluster_events(c, Config()) for c in (tune_corpus, test_corpus))
         tune_gold = [gold_of[a.id] for a in tune_corpus.articles]
         tuned = max(grid, key=lambda g: pairwise(predict(tune_corpus, g), tune_gold)[2])
         test_gold = [gold_of[a.id] for a in test_corpus.articles]
@@ -209,7 +209,7 @@ def confusions(pred: list, gold: list, top: int = 10) -> tuple[list[str], list[s
 
 def run_pipeline(corpus: Corpus, extra: dict | None = None) -> Corpus:
     """events + stories stages on a fresh copy of `corpus`."""
-    settings = Settings(extra=extra or {})
+    settings = Config().with_values(extra or {})
     return stories.link_stories(ev.cluster_events(fresh(corpus), settings), settings)
 
 
@@ -233,7 +233,7 @@ def streaming(corpus: Corpus, batches: int = 10) -> tuple[Corpus, float]:
         new = [replace(ordered[i], event_id=None, is_new=True) for i in chunk]
         batch = Corpus(articles=stored + new, events=stored_events)
         batch.stories = stored_stories
-        batch = stories.link_stories(ev.cluster_events(batch, Settings()), Settings())
+        batch = stories.link_stories(ev.cluster_events(batch, Config()), Config())
         changes.extend(batch.changes)
         stored = [replace(a, is_new=False) for a in batch.articles]
         stored_events, stored_stories = batch.events, batch.stories

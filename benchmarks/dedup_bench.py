@@ -31,7 +31,7 @@ from storyweave.dedup import find_duplicates
 from storyweave.dedup.provenance import UnionFind
 from storyweave.dedup.signatures import tokens
 from storyweave.model import Article, Corpus
-from storyweave.settings import Settings
+from storyweave.config import Config
 from storyweave.text import split_sentences
 
 SET_PATH = ROOT / "benchmarks" / "data" / "dedup_set.json"
@@ -175,7 +175,7 @@ def _prf_rates(correct: int, n_pred: int, found: int, n_gold: int) -> dict:
 
 def run_storyweave(rows: list[dict], kinds: tuple[str, ...] | None = None) -> tuple[dict, float]:
     corpus = to_corpus(rows)
-    settings = Settings(extra={"dedup": {"kinds": kinds}}) if kinds else Settings()
+    settings = Config().replace("dedup.kinds", tuple(kinds)) if kinds else Config()
     t = time.perf_counter()
     corpus = find_duplicates(corpus, settings)
     elapsed = time.perf_counter() - t

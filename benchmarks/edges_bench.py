@@ -34,7 +34,7 @@ from storyweave.readers import read_paths
 from storyweave.render.contract import to_briefings, validation_errors
 from storyweave.render.html import render_html
 from storyweave.render.markdown import render_markdown
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,7 +85,7 @@ def main() -> None:
         lines = lines[: args.limit]
     source = work / "articles.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    settings = Settings()
+    settings = Config()
 
     (articles, errors), t_read = timed(read_paths, [source])
     n = len(articles)

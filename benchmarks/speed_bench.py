@@ -148,7 +148,7 @@ def worker_run(data: Path, db: Path, out: Path) -> dict:
     from storyweave import store
     from storyweave.engines.local import ingest
     from storyweave.readers import read_paths
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
     articles, errors = read_paths([str(data)])
     read_cpu = cpu_all() - start
@@ -156,7 +156,7 @@ def worker_run(data: Path, db: Path, out: Path) -> dict:
     counts: dict[str, object] = {}
     conn = store.connect(db)
     t0 = cpu_all()
-    result = ingest(conn, articles, errors, Settings(), command="run", inputs=[str(data)],
+    result = ingest(conn, articles, errors, Config(), command="run", inputs=[str(data)],
                     runner=_timed_runner(stages, counts))
     conn.close()
     ingest_cpu = cpu_all() - t0
@@ -180,7 +180,7 @@ def worker_add(data: Path, extra: Path, db: Path) -> dict:
     from storyweave import store
     from storyweave.engines.local import ingest
     from storyweave.readers import read_paths
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
     rows = [json.loads(x) for x in extra.read_text(encoding="utf-8").splitlines()]
     figures = []
@@ -190,7 +190,7 @@ def worker_add(data: Path, extra: Path, db: Path) -> dict:
         conn = store.connect(db)
         stages: dict[str, float] = {}
         start = cpu_all()
-        result = ingest(conn, articles, errors, Settings(), command="add", runner=_timed_runner(stages, {}))
+        result = ingest(conn, articles, errors, Config(), command="add", runner=_timed_runner(stages, {}))
         used = cpu_all() - start
         figures.append({"cpu": round(used, 3), "articles": len(result.corpus.articles),
                         "stages": {**stages, "load, merge, save": round(used - sum(stages.values()), 2)},
@@ -204,12 +204,12 @@ def worker_fill(data: Path, db: Path) -> dict:
     from storyweave import store
     from storyweave.engines.local import ingest
     from storyweave.readers import read_paths
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
     start = cpu_all()
     articles, errors = read_paths([str(data)])
     conn = store.connect(db)
-    result = ingest(conn, articles, errors, Settings(), command="add")
+    result = ingest(conn, articles, errors, Config(), command="add")
     conn.close()
     return {"articles": len(result.corpus.articles), "cpu": round(cpu_all() - start, 2), "peak_mb": round(peak_mb())}
 

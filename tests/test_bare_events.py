@@ -12,7 +12,7 @@ import pytest
 from storyweave import events, represent, stories
 from storyweave.model import Article, Corpus
 from storyweave.report_date import fill_report_dates, report_date
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 
 def bare(id: str, text: str) -> Article:
@@ -20,7 +20,7 @@ def bare(id: str, text: str) -> Article:
 
 
 def cluster(articles: list[Article], **extra) -> dict[str, str]:
-    corpus = events.cluster_events(Corpus(articles=articles), Settings(extra=extra))
+    corpus = events.cluster_events(Corpus(articles=articles), Config().with_values(extra))
     return {a.id: a.event_id for a in corpus.articles}
 
 
@@ -115,7 +115,7 @@ def test_undated_articles_get_an_inferred_published_date():
 def test_event_date_is_not_a_caption_date():
     text = ("FILE - In this Thursday, Jan. 17, 2013, file photo, ships wait outside the port of Valmora.\n"
             "VALMORA — Dock workers in Valmora ended their strike on Tuesday, Dec. 26, 2017, the union said.")
-    corpus = events.cluster_events(Corpus(articles=[bare("s", text)]), Settings())
+    corpus = events.cluster_events(Corpus(articles=[bare("s", text)]), Config())
     assert corpus.events[0].date == "2017-12-26"
 
 
@@ -134,8 +134,8 @@ def test_multinews_bare_subset_floor():
     gold = [a.id.rsplit("_", 1)[0] for a in articles]
     from storyweave import dedup
 
-    corpus = dedup.find_duplicates(Corpus(articles=articles), Settings())
-    corpus = stories.link_stories(events.cluster_events(corpus, Settings()), Settings())
+    corpus = dedup.find_duplicates(Corpus(articles=articles), Config())
+    corpus = stories.link_stories(events.cluster_events(corpus, Config()), Config())
     event_of = {a: e.id for e in corpus.events for a in e.article_ids}
     story_of = {a: e.story_id for e in corpus.events for a in e.article_ids}
     for pred, floor in (([event_of[a.id] for a in articles], 0.8), ([story_of[a.id] for a in articles], 0.6)):

@@ -7,7 +7,7 @@ import pytest
 from storyweave.brief import brief_cluster, build_briefings
 from storyweave.brief.sentences import junk_reason
 from storyweave.model import Article, Corpus, Event
-from storyweave.settings import Settings
+from storyweave.config import Config
 from storyweave.text import count_words, split_sentences
 
 LEAD = ("Dockworkers at the port of Saltmere walked off the job on Monday, halting the loading of "
@@ -30,7 +30,7 @@ def _corpus(*articles: Article, title: str = "") -> Corpus:
 
 
 def _brief(corpus: Corpus, words: int = 120) -> Event:
-    return build_briefings(corpus, Settings(summary_words=words)).events[0]
+    return build_briefings(corpus, Config().replace("brief.summary_words", words)).events[0]
 
 
 def test_every_summary_sentence_is_verbatim_in_each_cited_article_or_a_near_copy():
@@ -154,7 +154,7 @@ def test_title_is_kept_or_filled_with_the_most_representative_headline():
 def test_empty_and_noise_only_events_do_not_fail():
     event = _brief(_corpus(_article("a", "X", "Advertisement", "Photo"), _article("b", None, "")))
     assert event.summary == [] and event.facts == []
-    assert build_briefings(Corpus(), Settings()).events == []
+    assert build_briefings(Corpus(), Config()).events == []
 
 
 def test_brief_cluster_contract():

@@ -12,7 +12,7 @@ from storyweave.brief import build_briefings
 from storyweave.dedup import count_independent
 from storyweave.model import Corpus, Event
 from storyweave.readers import read_paths
-from storyweave.settings import Settings
+from storyweave.config import Config
 from storyweave.text import count_words, split_sentences
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "corpus"
@@ -29,7 +29,7 @@ def gold() -> dict:
 @pytest.fixture(scope="module")
 def briefed(gold) -> Corpus:
     articles, _ = read_paths([EXAMPLES])
-    settings = Settings(summary_words=120)
+    settings = Config().replace("brief.summary_words", 120)
     corpus = Corpus(articles=articles)
     for stage in (clean.clean_corpus, language.detect_languages, dedup.find_duplicates):
         corpus = stage(corpus, settings)

@@ -7,7 +7,7 @@ import pytest
 
 from storyweave.clean import RULES, clean_corpus, looks_like_reporting, rule_for
 from storyweave.model import Article, Corpus
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 NOISE = [
     ("Your browser doesn't support HTML5 video", "media_player"),
@@ -140,7 +140,7 @@ def test_clean_corpus_removes_noise_keeps_reporting_verbatim():
         ],
         title="Floods hit Valmora",
     )
-    [out] = clean_corpus(Corpus(articles=[a]), Settings()).articles
+    [out] = clean_corpus(Corpus(articles=[a]), Config()).articles
     assert out.removed == [
         "Floods hit Valmora",
         "Home | World | Politics",
@@ -170,7 +170,7 @@ def test_teaser_headlines_at_the_top_go_but_not_inside_the_body():
         ],
         title="Floods hit Valmora",
     )
-    [out] = clean_corpus(Corpus(articles=[a]), Settings()).articles
+    [out] = clean_corpus(Corpus(articles=[a]), Config()).articles
     assert out.removed == ["Minister Resigns Over Budget Row", "Floods hit Valmora"]
     assert "Looking Ahead To The Rebuild" in out.text  # a subhead in the body stays
 
@@ -178,7 +178,7 @@ def test_teaser_headlines_at_the_top_go_but_not_inside_the_body():
 def test_paragraph_separators_are_kept():
     raw = "Heavy rain fell on Tuesday across the valley.\n\nAdvertisement\n\nRescue teams worked all night."
     a = Article(id="p", text=raw, raw_text=raw)
-    [out] = clean_corpus(Corpus(articles=[a]), Settings()).articles
+    [out] = clean_corpus(Corpus(articles=[a]), Config()).articles
     assert out.text == "Heavy rain fell on Tuesday across the valley.\n\nRescue teams worked all night."
 
 
@@ -206,7 +206,7 @@ def _unrelated_bodies():
 def test_recurring_chrome_across_unrelated_articles_is_removed():
     chrome = "Today's coverage from our correspondents around the world"
     arts = [article(f"u{i}", body + [chrome]) for i, body in enumerate(_unrelated_bodies())]
-    out = clean_corpus(Corpus(articles=arts), Settings()).articles
+    out = clean_corpus(Corpus(articles=arts), Config()).articles
     for a in out:
         assert a.removed == [chrome] and a.removed_reasons == ["recurring_line"]
 
@@ -222,8 +222,8 @@ def test_recurring_outlet_chrome_needs_same_source():
         article("o0", bodies[0] + [chrome], source="a.example"),
         article("o1", bodies[2] + [chrome], source="b.example"),
     ]
-    assert all(a.removed == [chrome] for a in clean_corpus(Corpus(articles=same), Settings()).articles)
-    assert all(a.removed == [] for a in clean_corpus(Corpus(articles=other), Settings()).articles)
+    assert all(a.removed == [chrome] for a in clean_corpus(Corpus(articles=same), Config()).articles)
+    assert all(a.removed == [] for a in clean_corpus(Corpus(articles=other), Config()).articles)
 
 
 def test_wire_copies_sharing_lines_are_not_chrome():
@@ -240,14 +240,14 @@ def test_wire_copies_sharing_lines_are_not_chrome():
             [("a.example", []), ("b.example", ["Local schools were closed."]), ("c.example", [])]
         )
     ]
-    out = clean_corpus(Corpus(articles=arts), Settings()).articles
+    out = clean_corpus(Corpus(articles=arts), Config()).articles
     assert all(a.removed == [] for a in out)
 
 
 def test_recurring_real_sentence_in_rewrites_is_kept():
     quote = '"People were screaming," said Ana Ruiz, a witness.'
     arts = [article(f"r{i}", body + [quote]) for i, body in enumerate(_unrelated_bodies())]
-    out = clean_corpus(Corpus(articles=arts), Settings()).articles
+    out = clean_corpus(Corpus(articles=arts), Config()).articles
     assert all(quote in a.text for a in out)
     assert looks_like_reporting(quote)
 
@@ -261,7 +261,7 @@ def test_example_corpus_gold_noise_removed_and_keep_lines_kept():
 
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     articles, _ = read_paths([GOLD.parent])
-    cleaned = {a.id: a for a in clean_corpus(Corpus(articles=articles), Settings()).articles}
+    cleaned = {a.id: a for a in clean_corpus(Corpus(articles=articles), Config()).articles}
     # A noise line must not survive as a line of the cleaned text; if the reader kept it in
     # raw_text (trafilatura already drops some page chrome), the cleaner must list it in `removed`.
     missing_noise = [
@@ -292,19 +292,19 @@ def test_boilerplate_sentence_at_the_bottom_of_unrelated_articles_is_removed():
     tagline = "The Harbour Gazette is owned by the people who write it."
     assert rule_for(tagline) is None  # only corpus statistics can tell
     arts = [article(f"g{i}", body + [tagline]) for i, body in enumerate(_unrelated_bodies()[:3])]
-    out = clean_corpus(Corpus(articles=arts), Settings()).articles
+    out = clean_corpus(Corpus(articles=arts), Config()).articles
     assert all(a.removed == [tagline] and a.removed_reasons == ["recurring_edge_line"] for a in out)
     # the same sentence inside the body of one article is reporting there: kept everywhere
     long_body = _unrelated_bodies()[0] + _unrelated_bodies()[3]
     arts[0] = article("g0", long_body[:2] + [tagline] + long_body[2:])
-    out = clean_corpus(Corpus(articles=arts), Settings()).articles
+    out = clean_corpus(Corpus(articles=arts), Config()).articles
     assert all(tagline in a.text for a in out)
 
 
 def test_lines_dropped_by_html_extraction_are_listed_as_removed():
     a = article("h", ["Heavy rain fell on Tuesday across the valley."])
     a.metadata["extraction_dropped"] = ["By Ana Lind", "Print"]
-    [out] = clean_corpus(Corpus(articles=[a]), Settings()).articles
+    [out] = clean_corpus(Corpus(articles=[a]), Config()).articles
     assert out.text == "Heavy rain fell on Tuesday across the valley."
     assert list(zip(out.removed, out.removed_reasons, strict=True)) == [
         ("By Ana Lind", "html_extraction"),
@@ -315,13 +315,13 @@ def test_lines_dropped_by_html_extraction_are_listed_as_removed():
 def test_flattened_photo_gallery_line_is_removed_however_long():
     from storyweave.clean import clean_corpus
     from storyweave.model import Article, Corpus
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
     gallery = " ".join(f"Photo {i}: people gather on the promenade in the city. Hide Caption {i} of 30"
                        for i in range(1, 31))
     body = "The mayor said the promenade would reopen on Monday after the attack."
     article = Article(id="g", text=f"{body}\n{gallery}\n{body} Officials agreed.")
-    cleaned = clean_corpus(Corpus(articles=[article]), Settings()).articles[0]
+    cleaned = clean_corpus(Corpus(articles=[article]), Config()).articles[0]
     assert "Hide Caption" not in cleaned.text and body in cleaned.text
 
 
@@ -339,12 +339,12 @@ def test_inferred_title_that_is_site_chrome_is_dropped():
                 metadata={"inferred": {"title": "first line"}})
         for i, b in enumerate(bodies)
     ]
-    cleaned = clean_corpus(Corpus(articles=articles), Settings()).articles
+    cleaned = clean_corpus(Corpus(articles=articles), Config()).articles
     assert all(a.title is None and chrome not in a.text for a in cleaned)
     assert all("title" not in a.metadata["inferred"] for a in cleaned)
     # a real inferred headline (one article) stays the title
     one = Article(id="h", text=f"Floods force thousands from homes\n{bodies[0]}",
                   raw_text=f"Floods force thousands from homes\n{bodies[0]}",
                   title="Floods force thousands from homes", metadata={"inferred": {"title": "first line"}})
-    kept = clean_corpus(Corpus(articles=[one]), Settings()).articles[0]
+    kept = clean_corpus(Corpus(articles=[one]), Config()).articles[0]
     assert kept.title == "Floods force thousands from homes"

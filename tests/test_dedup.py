@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storyweave.dedup import count_independent, find_duplicates, independent_groups, publisher_family
 from storyweave.model import Article, Corpus
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 # A fictional wire report and reworked versions of it.
 WIRE = """GENEVA (Wire) - Flooding along the Rhone valley has forced 4,200 people from their homes, regional officials said on Tuesday, as rain continued for a third day.
@@ -80,7 +80,7 @@ def _wire_block() -> str:
 
 
 def run(*articles: Article) -> Corpus:
-    return find_duplicates(Corpus(articles=list(articles)), Settings())
+    return find_duplicates(Corpus(articles=list(articles)), Config())
 
 
 def test_exact_near_rewrite_are_copies_of_the_earliest() -> None:

@@ -10,7 +10,7 @@ import pytest
 from storyweave import clean, dedup, language
 from storyweave.model import Article, Corpus
 from storyweave.readers import read_paths
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 
@@ -25,7 +25,7 @@ def gold() -> dict:
 @pytest.fixture(scope="module")
 def by_gold_id(gold) -> dict[str, Article]:
     articles, _ = read_paths([CORPUS])
-    settings = Settings()
+    settings = Config()
     corpus = Corpus(articles=articles)
     for stage in (clean.clean_corpus, language.detect_languages, dedup.find_duplicates):
         corpus = stage(corpus, settings)

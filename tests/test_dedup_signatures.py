@@ -10,7 +10,7 @@ from storyweave.dedup import _verbatim_sentences, find_duplicates
 from storyweave.dedup.signatures import analyse, token_hashes, tokens
 from storyweave.dedup.verify import build_docs, make_doc
 from storyweave.model import Article, Corpus
-from storyweave.settings import Settings
+from storyweave.config import Config, DedupConfig
 from storyweave.text import split_sentences
 
 TRICKY = (
@@ -85,7 +85,7 @@ def test_embedded_long_passage_is_wire_not_a_copy() -> None:
 
     def run(extra: dict) -> dict[str, Article]:
         arts = [Article("statement", WIRE, source="Canton"), Article("oped", oped, source="Daily Opinion")]
-        return find_duplicates(Corpus(articles=arts), Settings(extra={"dedup": extra})).by_id()
+        return find_duplicates(Corpus(articles=arts), Config(dedup=DedupConfig(**extra))).by_id()
 
     by = run({})
     assert by["statement"].duplicate_of is None and by["oped"].duplicate_of is None
@@ -101,7 +101,7 @@ def test_process_pool_gives_the_same_result() -> None:
     arts = arts * 1 + [(f"{i}-{k}", t.replace("Rhone", f"Rhone{k}")) for k in range(40) for i, t in arts]
 
     def run(extra: dict) -> list[tuple]:
-        c = find_duplicates(Corpus(articles=[Article(i, t) for i, t in arts]), Settings(extra={"dedup": extra}))
+        c = find_duplicates(Corpus(articles=[Article(i, t) for i, t in arts]), Config(dedup=DedupConfig(**extra)))
         return [(link.copy, link.original, link.kind, tuple(link.shared_sentences)) for link in c.duplicates]
 
     serial = run({"workers": 1})

@@ -12,7 +12,7 @@ import pytest
 from storyweave import events
 from storyweave.event_index import EventIndex
 from storyweave.model import Article, Corpus
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "corpus"
@@ -59,7 +59,7 @@ FIRE = [
 
 def run(articles: list[Article], corpus: Corpus | None = None) -> Corpus:
     corpus = corpus or Corpus(articles=[replace(a) for a in articles])
-    return events.cluster_events(corpus, Settings())
+    return events.cluster_events(corpus, Config())
 
 
 def groups(corpus: Corpus) -> set[frozenset[str]]:
@@ -109,7 +109,7 @@ def test_streaming_keeps_ids_assigns_new_articles_and_logs_changes():
     assert first.changes == []
     old_ids = {a.id: a.event_id for a in first.articles}
     batch = Corpus(articles=stored(first) + [replace(a) for a in ROUND_ONE[2:] + ROUND_TWO], events=first.events)
-    second = events.cluster_events(batch, Settings())
+    second = events.cluster_events(batch, Config())
     new_ids = {a.id: a.event_id for a in second.articles}
     assert all(new_ids[i] == old_ids[i] for i in old_ids)
     assert new_ids["r1-c"] == old_ids["r1-a"]
@@ -128,7 +128,7 @@ def test_streaming_merge_pass_repairs_an_earlier_split():
     from storyweave.model import Event
 
     stored_events += [Event(id=next(ids), article_ids=["r1-a", "r1-b"]), Event(id=next(ids), article_ids=["r1-c"])]
-    repaired = events.cluster_events(Corpus(articles=articles, events=stored_events), Settings())
+    repaired = events.cluster_events(Corpus(articles=articles, events=stored_events), Config())
     event_of = {a.id: a.event_id for a in repaired.articles}
     assert event_of["r1-a"] == event_of["r1-b"] == event_of["r1-c"] == "ev-left"
     assert "merged event ev-right (1 article(s)) into ev-left" in repaired.changes
@@ -165,8 +165,8 @@ def test_example_corpus_events_and_stories_match_gold():
     corpus = Corpus(articles=articles)
     for stage in STAGES:
         if stage.name in ("clean", "language", "dedup", "events"):
-            corpus = stage.fn(corpus, Settings())
-    corpus = stories.link_stories(corpus, Settings())
+            corpus = stage.fn(corpus, Config())
+    corpus = stories.link_stories(corpus, Config())
     labelled = [a for a in corpus.articles if a.id in gold["articles"]]
     assert len(labelled) == len(gold["articles"])
     predicted_events = {frozenset(a.id for a in labelled if a.event_id == e.id) for e in corpus.events} - {frozenset()}
@@ -190,7 +190,7 @@ def test_large_store_narrows_to_candidate_events_and_keeps_the_rest():
     fire_event = next(e for e in first.events if "fire-a" in e.article_ids)
     late = replace(ROUND_ONE[0], id="r1-late", published="2025-05-06")
     batch = Corpus(articles=stored(first) + [replace(a) for a in ROUND_TWO] + [late], events=first.events)
-    out = events.cluster_events(batch, Settings(extra={"events.max_batch": 3}))  # force the large-store path
+    out = events.cluster_events(batch, Config().replace("events.max_batch", 3))  # force the large-store path
     event_of = {a.id: a.event_id for a in out.articles}
     assert event_of["r1-late"] == event_of["r1-a"]
     assert event_of["r2-a"] == event_of["r2-b"] != event_of["r1-a"]
@@ -204,7 +204,7 @@ def test_streaming_split_pass_moves_a_wrongly_stored_article_out():
     wrong = {"fire-b": talks.id}  # an earlier decision put a fire report into the talks event
     articles = [replace(a, is_new=False, event_id=wrong.get(a.id, a.event_id)) for a in first.articles]
     stored_events = [replace(talks, article_ids=talks.article_ids + ["fire-b"]), replace(fire, article_ids=["fire-a"])]
-    repaired = events.cluster_events(Corpus(articles=articles, events=stored_events), Settings())
+    repaired = events.cluster_events(Corpus(articles=articles, events=stored_events), Config())
     event_of = {a.id: a.event_id for a in repaired.articles}
     assert event_of["fire-b"] == event_of["fire-a"] == fire.id
     assert event_of["r1-a"] == talks.id
@@ -225,7 +225,7 @@ def test_close_follow_up_days_later_joins_its_happening_but_not_without_the_rule
     assert event_of["r2-a"] != event_of["r1-a"]  # look-alike rounds still apart
     strict = events.cluster_events(
         Corpus(articles=[replace(a) for a in ROUND_ONE + ROUND_TWO + FIRE + [FIRE_FOLLOW_UP]]),
-        Settings(extra={"events.follow_up_similarity": 1.0}),
+        Config().replace("events.follow_up_similarity", 1.0),
     )
     strict_of = {a.id: a.event_id for a in strict.articles}
     assert strict_of["fire-later"] != strict_of["fire-a"]  # the day-gap veto alone keeps it apart

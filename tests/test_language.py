@@ -2,7 +2,7 @@
 
 from storyweave.language import detect_language, detect_languages
 from storyweave.model import Article, Corpus
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 
 def test_common_languages():
@@ -29,6 +29,6 @@ def test_stage_sets_language_and_keeps_declared_when_too_short():
         Article(id="b", text="Ok", language="de"),
         Article(id="c", text=""),
     ]
-    out = detect_languages(Corpus(articles=arts), Settings()).articles
+    out = detect_languages(Corpus(articles=arts), Config()).articles
     assert [a.language for a in out] == ["fr", "de", None]
     assert arts[0].language is None  # pure

@@ -43,9 +43,9 @@ def test_listing_commands_import_no_heavy_library(tmp_path):
 def test_a_stage_still_imports_its_module_when_it_runs():
     from storyweave.model import Article, Corpus
     from storyweave.pipeline import STAGES
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
     clean = next(s for s in STAGES if s.name == "clean")
-    corpus = clean.fn(Corpus(articles=[Article(id="a", text="One sentence here.\n\nAnother one there.")]), Settings())
+    corpus = clean.fn(Corpus(articles=[Article(id="a", text="One sentence here.\n\nAnother one there.")]), Config())
     assert isinstance(corpus, Corpus) and corpus.articles[0].id == "a"
     assert "storyweave.clean" in sys.modules

@@ -16,7 +16,7 @@ from storyweave import pipeline
 from storyweave.brief import brief_cluster
 from storyweave.model import Corpus
 from storyweave.readers import read_paths
-from storyweave.settings import Settings
+from storyweave.config import Config
 from storyweave.text import count_words, split_sentences
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"
@@ -41,7 +41,7 @@ def clustered() -> tuple[Corpus, dict[str, str]]:
     upto_stories = [s for s in pipeline.STAGES if s.name in {"clean", "language", "dedup", "events", "stories"}]
     corpus = Corpus(articles=articles)
     for stage in upto_stories:
-        corpus = stage.fn(corpus, Settings())
+        corpus = stage.fn(corpus, Config())
     return corpus, gold
 
 

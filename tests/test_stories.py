@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from storyweave import events, stories
 from storyweave.model import Article, Corpus
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 
 def art(id: str, day: str, title: str, text: str) -> Article:
@@ -39,7 +39,7 @@ FLOOD = [
 
 def run(articles: list[Article], corpus: Corpus | None = None) -> Corpus:
     corpus = corpus or Corpus(articles=[replace(a) for a in articles])
-    return stories.link_stories(events.cluster_events(corpus, Settings()), Settings())
+    return stories.link_stories(events.cluster_events(corpus, Config()), Config())
 
 
 def test_events_of_one_story_link_and_unrelated_events_stay_apart():
@@ -97,8 +97,8 @@ def test_large_store_relinks_only_events_near_new_ones():
         events=first.events,
         stories=first.stories,
     )
-    settings = Settings(extra={"stories.max_events": 1, "stories.max_gap_days": 30})
-    out = stories.link_stories(events.cluster_events(batch, Settings()), settings)
+    settings = Config().with_values({"stories.max_events": 1, "stories.max_gap_days": 30})
+    out = stories.link_stories(events.cluster_events(batch, Config()), settings)
     flood_after = next(e for e in out.events if e.id == flood.id)
     assert flood_after.story_id == flood.story_id
     assert {e.story_id for e in out.events} == {s.id for s in out.stories}
@@ -122,7 +122,7 @@ def test_key_name_bonus_fades_with_the_gap_between_events():
 
 
 def test_story_units_are_originals_with_their_event():
-    corpus = events.cluster_events(Corpus(articles=[replace(a) for a in STRIKE + FLOOD]), Settings())
+    corpus = events.cluster_events(Corpus(articles=[replace(a) for a in STRIKE + FLOOD]), Config())
     copy = replace(STRIKE[0], id="c-strike1", duplicate_of="a-strike1", duplicate_kind="exact")
     corpus.events[0].article_ids.append(copy.id)
     by_id = {a.id: a for a in corpus.articles + [copy]}
@@ -139,7 +139,7 @@ def test_streaming_in_date_order_gives_the_batch_stories():
     corpus = Corpus(articles=[])
     for chunk in (ordered[:2], ordered[2:4], ordered[4:]):
         corpus = Corpus(articles=stored + [replace(a) for a in chunk], events=corpus.events, stories=corpus.stories)
-        corpus = stories.link_stories(events.cluster_events(corpus, Settings()), Settings())
+        corpus = stories.link_stories(events.cluster_events(corpus, Config()), Config())
         stored = [replace(a, is_new=False) for a in corpus.articles]
 
     def partition(c: Corpus) -> set[frozenset[str]]:

@@ -18,17 +18,19 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
-    "Article", "Corpus", "Event", "ReadError", "Result", "Settings", "Story", "__version__", "run",
+    "Article", "Config", "Corpus", "Event", "ReadError", "Result", "Settings", "Story", "__version__", "run",
 ]
 
 _LAZY = {
     "run": "storyweave.api", "Result": "storyweave.api",
     "Article": "storyweave.model", "Corpus": "storyweave.model", "Event": "storyweave.model",
     "Story": "storyweave.model", "ReadError": "storyweave.model", "Settings": "storyweave.settings",
+    "Config": "storyweave.config",
 }
 
 if TYPE_CHECKING:
     from storyweave.api import Result, run
+    from storyweave.config import Config
     from storyweave.model import Article, Corpus, Event, ReadError, Story
     from storyweave.settings import Settings
 

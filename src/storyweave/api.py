@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from storyweave.model import Article, Corpus, DuplicateLink, Event, ReadError, Story
 
 if TYPE_CHECKING:
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
 Record = Mapping[str, Any] | Article | str | Path
 
@@ -101,26 +101,27 @@ def run(
     records_or_paths: Record | Iterable[Record],
     *,
     db: str | Path | None = None,
-    settings: Settings | None = None,
+    config: Config | None = None,
     words: int | None = None,
+    settings: Config | None = None,
 ) -> Result:
     """Process articles into events, stories and cited briefings.
 
     `records_or_paths`: dicts (`id`, `text` and optionally `source`, `title`, `published`,
     `url`, `language`; other keys are kept as metadata), `Article` objects, or paths of files
     and folders in any format the CLI reads, mixed freely. Bad records and unreadable files
-    are reported in `Result.errors`; the rest goes on. `words`: summary length per event.
+    are reported in `Result.errors`; the rest goes on. `config`: every knob (`storyweave.Config`,
+    e.g. `Config.from_file("storyweave.toml")`; `settings` is its old name); `words`: summary
+    length per event (`config.brief.summary_words`).
 
     >>> result = storyweave.run(["examples/corpus"])         # doctest: +SKIP
     >>> print(result.events[0].title, result.events[0].summary[0].text)  # doctest: +SKIP
     """
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
-    settings = settings or Settings()
+    settings = config or settings or Config()
     if words is not None:
-        from dataclasses import replace
-
-        settings = replace(settings, summary_words=words)
+        settings = settings.replace("brief.summary_words", words)
     articles, errors = _articles(records_or_paths)
     if db is None:
         from storyweave import store

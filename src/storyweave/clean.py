@@ -8,8 +8,8 @@ A line is noise when
 2. it is one of the leading headline-like lines (the title repeated, or other teaser
    headlines before the body), or
 3. corpus statistics say it is site chrome: the same line recurs in articles that are *not*
-   copies of each other (>= `clean_min_articles` unrelated articles in the batch, or
-   >= `clean_min_outlet_articles` unrelated articles of the same outlet).  Lines that read
+   copies of each other (>= `clean.min_articles` unrelated articles in the batch, or
+   >= `clean.min_outlet_articles` unrelated articles of the same outlet).  Lines that read
    like reporting (a sentence, a quote, a long line) are never removed on statistics alone,
    because wire reprints and rewrites legitimately share real sentences.
 
@@ -24,9 +24,9 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from storyweave.config import CleanConfig, Config
 from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES, is_dateline
 from storyweave.model import Article, Corpus
-from storyweave.settings import Settings
 from storyweave.text import paragraphs
 
 
@@ -327,11 +327,10 @@ RULES: list[Rule] = [
     ),
 ]
 
-# Two articles sharing >= this fraction of the smaller one's word 4-grams are copies of one
-# report (wire reprint, rewrite): a line they share is counted once, not as site chrome.
-COPY_CONTAINMENT = 0.3
-# Sentences recurring as the first/last EDGE_LINES kept lines of unrelated articles are boilerplate.
-EDGE_LINES = 2
+# Knobs of the corpus statistics (`Config.clean`): min_articles, min_outlet_articles,
+# copy_containment (articles sharing this share of the smaller one's word 4-grams are copies of
+# one report, so a line they share counts once) and edge_lines (sentences recurring as the
+# first/last this many kept lines of unrelated articles are boilerplate).
 
 _TERMINAL = tuple(".!?…\"”’'")
 _QUOTES = '"“”«»„'
@@ -340,14 +339,13 @@ _BULLETS = re.compile(r"^[►▶•·»>*–—-]+\s*")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def clean_corpus(corpus: Corpus, settings: Settings) -> Corpus:
+def clean_corpus(corpus: Corpus, settings: Config) -> Corpus:
     """Recompute `text`, `removed` and `removed_reasons` of every article from its `raw_text`.
 
     A title the plain-text reader inferred from the first line is dropped again when that
     line turns out to be noise (a rule or site chrome recurring across unrelated reports,
     e.g. an embed's "Tweet with a location"): the events stage then makes one from the text."""
-    min_articles = int(getattr(settings, "clean_min_articles", 3))
-    min_outlet = int(getattr(settings, "clean_min_outlet_articles", 2))
+    cfg = settings.clean
     lines_by_article = {a.id: _lines(a) for a in corpus.articles}
     ruled = {
         a.id: [rule_for(line) or _top_reason(a, lines_by_article[a.id], i) for i, (_, _, line) in
@@ -359,7 +357,8 @@ def clean_corpus(corpus: Corpus, settings: Settings) -> Corpus:
         aid: [None if r == "title_repeat" and _title_inferred(by_id) else r for r in reasons]
         for aid, reasons, by_id in ((a.id, ruled[a.id], a) for a in corpus.articles)
     }
-    chrome = recurring_chrome(corpus.articles, lines_by_article, candidates, min_articles, min_outlet)
+    chrome = recurring_chrome(corpus.articles, lines_by_article, candidates, cfg.min_articles,
+                              cfg.min_outlet_articles, cfg.copy_containment, cfg.edge_lines)
     articles = []
     for article in corpus.articles:
         lines = lines_by_article[article.id]
@@ -465,6 +464,8 @@ def recurring_chrome(
     ruled: dict[str, list[str | None]],
     min_articles: int,
     min_outlet: int,
+    copy_containment: float = CleanConfig.copy_containment,
+    edge_lines: int = CleanConfig.edge_lines,
 ) -> dict[tuple[str, str], str]:
     """(article id, normalised line) -> reason, for lines that recur across unrelated articles.
 
@@ -481,7 +482,7 @@ def recurring_chrome(
             for i, ((_, _, line), reason) in enumerate(zip(lines_by_article[article.id], ruled[article.id], strict=False))
             if reason is None
         ]
-        edges = {i for i, _ in kept[:EDGE_LINES] + kept[-EDGE_LINES:]}
+        edges = {i for i, _ in kept[:edge_lines] + kept[-edge_lines:]}
         for i, line in kept:
             key = _norm(line)
             if key in seen:
@@ -519,7 +520,7 @@ def recurring_chrome(
         if key not in related_cache:
             a, b = shingles[x], shingles[y]
             small = min(len(a), len(b)) or 1
-            related_cache[key] = len(a & b) / small >= COPY_CONTAINMENT
+            related_cache[key] = len(a & b) / small >= copy_containment
         return related_cache[key]
 
     out: dict[tuple[str, str], str] = {}
@@ -614,11 +615,11 @@ def rules_markdown() -> str:
         "(recorded by the reader) | - |",
         "| `title_repeat` | the article's title repeated as its first line | 16 |",
         "| `top_teaser` | other headlines above the body (before a dateline, or Title Case) | 16 |",
-        "| `recurring_line` | a non-sentence line in >= `clean_min_articles` unrelated articles | - |",
-        "| `recurring_outlet_line` | ... or in >= `clean_min_outlet_articles` unrelated articles "
+        "| `recurring_line` | a non-sentence line in >= `clean.min_articles` unrelated articles | - |",
+        "| `recurring_outlet_line` | ... or in >= `clean.min_outlet_articles` unrelated articles "
         "of one outlet | - |",
         "| `recurring_edge_line` | a first/last sentence (no figures, quotes or 'said') in >= "
-        "`clean_min_articles` unrelated articles | - |",
+        "`clean.min_articles` unrelated articles | - |",
     ]
     return "\n".join(rows)
 

@@ -27,9 +27,9 @@ from rich.table import Table
 
 from storyweave import __version__, store
 from storyweave import progress as item_progress
+from storyweave.config import BriefConfig, Config, ConfigError, LimitConfig
 from storyweave.faults import checkpoint
 from storyweave.model import Corpus, ReadError
-from storyweave.settings import Settings
 
 if TYPE_CHECKING:
     from storyweave.engines.local import IngestResult
@@ -44,10 +44,16 @@ app = typer.Typer(
 _console = Console(stderr=True)
 
 DB_OPTION = typer.Option(Path(store.DEFAULT_DB), "--db", help="SQLite store (created if missing).")
-WORDS_OPTION = typer.Option(Settings().summary_words, "--words", "-w", min=10, help="Words per event summary.")
+WORDS_OPTION = typer.Option(None, "--words", "-w", min=10, show_default=False,
+                            help=f"Words per event summary (brief.summary_words, default {BriefConfig.summary_words}).")
+CONFIG_OPTION = typer.Option(None, "--config", "-c", help="TOML file of knobs, one table per stage (README "
+                             "\"Configuration\"); unknown keys are an error.")
+SET_OPTION = typer.Option(None, "--set", metavar="STAGE.KEY=VALUE",
+                          help="Change one knob, e.g. --set events.threshold=0.12 (repeatable; applied after --config).")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
-MAX_CHARS_OPTION = typer.Option(Settings().max_article_chars, "--max-article-chars", min=1000,
-                                help="Longer articles are analysed on their first part only (full text stored).")
+MAX_CHARS_OPTION = typer.Option(None, "--max-article-chars", min=1000, show_default=False,
+                                help="Longer articles are analysed on their first part only (full text stored; "
+                                f"limit.max_article_chars, default {LimitConfig.max_article_chars}).")
 LOCK_TIMEOUT_OPTION = typer.Option(60.0, "--lock-timeout", min=0.0,
                                    help="Seconds to wait for another storyweave process writing the same store.")
 PATHS_ARGUMENT = typer.Argument(..., metavar="PATHS", help="Files or folders (searched recursively): .txt, .html, .json/.jsonl, RSS/Atom; "
@@ -217,19 +223,32 @@ def _runner(engine: str, ray_address: str | None):
     return make_runner(ray_address)
 
 
-def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool = False,
+def load_config(config_file: Path | None, sets: list[str] | None, words: int | None = None,
+                max_article_chars: int | None = None) -> Config:
+    """The run's Config: defaults, then `--config FILE`, then the flags that map onto knobs
+    (`--words`, `--max-article-chars`), then each `--set stage.key=value`; a bad file, unknown
+    key or wrongly typed value is a one-line usage error (exit 2)."""
+    try:
+        config = Config.from_file(config_file) if config_file else Config()
+        if words is not None:
+            config = config.replace("brief.summary_words", words)
+        if max_article_chars is not None:
+            config = config.replace("limit.max_article_chars", max_article_chars)
+        return config.with_overrides(sets or [])
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    raise AssertionError("unreachable")
+
+
+def _ingest(paths: list[Path], db: Path, settings: Config, command: str, force: bool = False,
             verbose: bool = False, fresh: bool = False, engine: str = "local",
-            ray_address: str | None = None, lock_timeout: float = 60.0,
-            max_article_chars: int | None = None) -> IngestResult:
+            ray_address: str | None = None, lock_timeout: float = 60.0) -> IngestResult:
     from storyweave.readers import read_paths  # imported here: `--help` stays fast
 
     runner = _runner(engine, ray_address)
-    settings = Settings(summary_words=words)
-    if max_article_chars:
-        settings.max_article_chars = max_article_chars
     with _console.status("reading inputs…"):
         files = [str(p) for p in paths if str(p) != "-"]
-        articles, errors = read_paths(files, max_bytes=settings.max_file_mb * 2**20) if files else ([], [])
+        articles, errors = read_paths(files, max_bytes=settings.readers.max_file_mb * 2**20) if files else ([], [])
     if len(files) < len(paths):  # `-`: JSON Lines articles on stdin
         more, bad = _read_stdin_jsonl()
         articles, errors = articles + more, errors + bad
@@ -255,7 +274,7 @@ def _ingest(paths: list[Path], db: Path, words: int, command: str, force: bool =
     return result
 
 
-def _ingest_locked(db: Path, articles: list, errors: list[ReadError], settings: Settings, command: str,
+def _ingest_locked(db: Path, articles: list, errors: list[ReadError], settings: Config, command: str,
                    paths: list[Path], force: bool, fresh: bool, runner) -> IngestResult:
     """Open the store and fold the batch in (the caller holds the store's write lock)."""
     from storyweave.engines.local import StageError, ingest
@@ -386,7 +405,7 @@ def run(
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md and the HTML pages (open index.html; "
                               "a page per story, event, article, entity and outlet, linked offline)."),
     db: Path = DB_OPTION,
-    words: int = WORDS_OPTION,
+    words: int | None = WORDS_OPTION,
     force: bool = FORCE_OPTION,
     verbose: bool = VERBOSE_OPTION,
     fresh: bool = FRESH_OPTION,
@@ -395,13 +414,15 @@ def run(
     engine: str = ENGINE_OPTION,
     ray_address: str | None = RAY_ADDRESS_OPTION,
     lock_timeout: float = LOCK_TIMEOUT_OPTION,
-    max_article_chars: int = MAX_CHARS_OPTION,
+    max_article_chars: int | None = MAX_CHARS_OPTION,
+    config_file: Path | None = CONFIG_OPTION,
+    sets: list[str] | None = SET_OPTION,
 ) -> None:
     """Read PATHS, merge them with the store, run the pipeline, save, and write the reports."""
-    outcome = _ingest(paths, db, words, command="run", force=force, verbose=verbose, fresh=fresh,
-                      engine=engine, ray_address=ray_address, lock_timeout=lock_timeout,
-                      max_article_chars=max_article_chars)
-    _write_reports(outcome.corpus, out, llm_endpoint, llm_model, words)
+    config = load_config(config_file, sets, words, max_article_chars)
+    outcome = _ingest(paths, db, config, command="run", force=force, verbose=verbose, fresh=fresh,
+                      engine=engine, ray_address=ray_address, lock_timeout=lock_timeout)
+    _write_reports(outcome.corpus, out, llm_endpoint, llm_model, config.brief.summary_words)
     typer.echo(summary_line(outcome))
     _exit_for(outcome)
 
@@ -410,19 +431,21 @@ def run(
 def add(
     paths: list[Path] = PATHS_ARGUMENT,
     db: Path = DB_OPTION,
-    words: int = WORDS_OPTION,
+    words: int | None = WORDS_OPTION,
     force: bool = FORCE_OPTION,
     verbose: bool = VERBOSE_OPTION,
     fresh: bool = FRESH_OPTION,
     engine: str = ENGINE_OPTION,
     ray_address: str | None = RAY_ADDRESS_OPTION,
     lock_timeout: float = LOCK_TIMEOUT_OPTION,
-    max_article_chars: int = MAX_CHARS_OPTION,
+    max_article_chars: int | None = MAX_CHARS_OPTION,
+    config_file: Path | None = CONFIG_OPTION,
+    sets: list[str] | None = SET_OPTION,
 ) -> None:
     """Read PATHS and process them into the store, without writing reports."""
-    outcome = _ingest(paths, db, words, command="add", force=force, verbose=verbose, fresh=fresh,
-                      engine=engine, ray_address=ray_address, lock_timeout=lock_timeout,
-                      max_article_chars=max_article_chars)
+    config = load_config(config_file, sets, words, max_article_chars)
+    outcome = _ingest(paths, db, config, command="add", force=force, verbose=verbose, fresh=fresh,
+                      engine=engine, ray_address=ray_address, lock_timeout=lock_timeout)
     typer.echo(summary_line(outcome))
     _exit_for(outcome)
 
@@ -438,11 +461,14 @@ def report(
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md and the HTML pages (open index.html; "
                               "a page per story, event, article, entity and outlet, linked offline)."),
     db: Path = DB_OPTION,
-    words: int = WORDS_OPTION,
+    words: int | None = WORDS_OPTION,
     llm_endpoint: str | None = LLM_ENDPOINT_OPTION,
     llm_model: str = LLM_MODEL_OPTION,
+    config_file: Path | None = CONFIG_OPTION,
+    sets: list[str] | None = SET_OPTION,
 ) -> None:
     """Write the reports from what the store holds (no reading, no processing)."""
+    config = load_config(config_file, sets, words)
     if not db.exists():
         _fail(f"{db}: no such store (run `storyweave add` or `storyweave run` first)")
     try:
@@ -456,7 +482,7 @@ def report(
         conn.close()
     if last:
         corpus.changes = last[0].changes
-    _write_reports(corpus, out, llm_endpoint, llm_model, words)
+    _write_reports(corpus, out, llm_endpoint, llm_model, config.brief.summary_words)
     typer.echo(f"{len(corpus.articles)} articles; {len(corpus.events)} events; {len(corpus.stories)} stories")
 
 
@@ -464,7 +490,7 @@ def report(
 def brief(
     clusters: Path = typer.Argument(..., help='JSONL, one cluster a line: {"id", "documents": [text, ...], "max_words"?}'),
     out: Path = typer.Option(..., "--out", "-o", help="JSONL output, one briefing a line."),
-    words: int = WORDS_OPTION,
+    words: int | None = WORDS_OPTION,
 ) -> None:
     """Brief each cluster of documents (one JSON object a line) into OUT; bad lines are reported and skipped."""
     from storyweave.brief import brief_cluster
@@ -486,7 +512,7 @@ def brief(
             record, problem = _cluster_record(line)
             if problem is None:
                 try:
-                    result = brief_cluster(record, words)
+                    result = brief_cluster(record, words or BriefConfig.summary_words)
                     sink.write(json.dumps(result, ensure_ascii=False, default=_jsonable) + "\n")
                     done += 1
                     continue
@@ -662,8 +688,11 @@ def serve(
     token_file: Path | None = typer.Option(None, "--token-file", help="File holding the token that write "
                                            "requests must send (default: $STORYWEAVE_TOKEN; none: writes get 403)."),
     max_body: int = typer.Option(20 * 1024 * 1024, "--max-body", min=1, help="Largest request body in bytes (413 above)."),
+    config_file: Path | None = CONFIG_OPTION,
+    sets: list[str] | None = SET_OPTION,
 ) -> None:
     """Serve the store: web pages at / and a REST API at /api/v1 (docs at /docs)."""
+    config = load_config(config_file, sets)  # for the articles posted to the API
     try:
         import uvicorn
 
@@ -679,7 +708,7 @@ def serve(
     try:
         if db.exists():  # an existing store must be intact
             store.check(db)
-        application = create_app(db, create=create, max_body=max_body, **kwargs)
+        application = create_app(db, config, create=create, max_body=max_body, **kwargs)
     except FileNotFoundError as exc:
         _fail(str(exc), 2)
     except (store.StoreError, sqlite3.Error) as exc:

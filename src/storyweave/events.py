@@ -38,59 +38,24 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
 import numpy as np
 
 from storyweave import headline, report_date, represent, stop_words
+from storyweave.config import Config, EventsConfig
 from storyweave.dedup.provenance import copy_root
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event
-from storyweave.settings import Settings
 from storyweave.text import split_sentences
 
-
-@dataclass(frozen=True)
-class EventConfig:
-    """Knobs of the event stage; override any with `Settings.extra["events.<name>"]`."""
-
-    threshold: float = 0.11  # average-linkage similarity above which groups merge
-    weight_body: float = 2.0  # TF-IDF of title + body, unigrams and bigrams
-    weight_headline: float = 1.0  # TF-IDF of title + lead
-    weight_title: float = 1.0  # TF-IDF of the title (first sentence for untitled reports)
-    weight_embedding: float = 0.0  # static MiniLM of title + lead, centred (off: no gain measured)
-    half_life_days: float = 14.0  # similarity decays towards `date_floor` with this half-life
-    date_floor: float = 0.5  # share of similarity kept however far apart two reports are
-    veto_gap_days: int = 3  # reports of days this far apart are different happenings ...
-    same_report_similarity: float = 0.6  # ... unless their texts are this close (a late re-run)
-    follow_up_days: int = 7  # ... or they lie fewer days apart than this and their texts are ...
-    follow_up_similarity: float = 0.3  # ... this close (a follow-up report; the look-alike check still applies)
-    lookalike_gap_days: int = 2  # reported days this far apart + diverging specifics: veto
-    lookalike_max_gap_days: int = 14  # beyond this, the date decay alone separates happenings
-    min_numbers: int = 3  # numbers each side needs before disjoint numbers count as diverging
-    stickiness: float = 0.0  # bonus for stored pairs already in one event (streaming; 0.05 cost precision)
-    max_batch: int = 6000  # above this many units, streaming narrows to candidate events
-    candidate_similarity: float = 0.35  # centroid cosine that makes a stored event a candidate
-    candidate_window_days: int = 45  # ... and at most this many days away
-    undated_factor: float = 0.9  # similarity kept for a pair with a date unknown (no date evidence; 2-fold tuned)
-    undated_specifics: bool = False  # undated pairs: diverging specifics veto too (no day gap needed)
-    disjoint_names: bool = True  # look-alikes naming no place/person in common are different happenings ...
-    min_names: int = 1  # ... when each names at least this many (name words, possessives dropped)
-    body_dates: bool = True  # cluster on report dates inferred from far down the text too
-    weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)
-    placeholder_copies: int = 5  # a short text carried verbatim by this many reports or more ...
-    placeholder_words: int = 150  # ... (fewer words than this) is a scraper placeholder, not news
+EventConfig = EventsConfig  # the stage's knobs: `Config.events` (storyweave/config.py)
 
 
-def config_from(settings: Settings) -> EventConfig:
-    overrides = {
-        f.name: type(getattr(EventConfig, f.name))(settings.extra[f"events.{f.name}"])
-        for f in fields(EventConfig)
-        if f"events.{f.name}" in settings.extra
-    }
-    return replace(EventConfig(), **overrides)
+def config_from(settings: Config) -> EventConfig:
+    return settings.events
 
 
 # ---------------------------------------------------------------------------- similarity
@@ -324,7 +289,7 @@ def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None 
 # ---------------------------------------------------------------------------- the stage
 
 
-def cluster_events(corpus: Corpus, settings: Settings) -> Corpus:
+def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     """Fill `corpus.events` and `article.event_id`; keep stored event ids; log changes."""
     cfg = config_from(settings)
     articles = corpus.articles

@@ -10,13 +10,10 @@ import hashlib
 from dataclasses import replace
 from functools import lru_cache
 
+from storyweave.config import Config, LanguageConfig
 from storyweave.model import Article, Corpus
-from storyweave.settings import Settings
 
-MIN_CHARS = 20  # shorter texts are not identified (None)
-MIN_LETTERS = 10
-MAX_CHARS = 3000  # the first few paragraphs are plenty and keep it fast
-MIN_SCORE = 0.3  # below this the guess is reported as unknown
+_DEFAULT = LanguageConfig()  # knobs: `Config.language` (min_chars, min_letters, max_chars, min_score)
 
 
 @lru_cache(maxsize=1)
@@ -26,16 +23,16 @@ def _detector():
     return LangDetector(LangDetectConfig(model="lite"))
 
 
-def detect_language(text: str) -> str | None:
+def detect_language(text: str, cfg: LanguageConfig = _DEFAULT) -> str | None:
     """ISO 639-1 code of `text` (e.g. 'en', 'fr'), or None when too short or too unsure."""
-    sample = " ".join((text or "").split())[:MAX_CHARS]
-    if len(sample) < MIN_CHARS or sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    sample = " ".join((text or "").split())[:cfg.max_chars]
+    if len(sample) < cfg.min_chars or sum(ch.isalpha() for ch in sample) < cfg.min_letters:
         return None
     # fastText over-predicts odd languages on ALL-CAPS text: lower-case shouting lines.
     if sum(ch.isupper() for ch in sample) > 0.6 * sum(ch.isalpha() for ch in sample):
         sample = sample.lower()
     results = _detector().detect(sample, model="lite", k=1)
-    if not results or float(results[0]["score"]) < MIN_SCORE:
+    if not results or float(results[0]["score"]) < cfg.min_score:
         return None
     code = str(results[0]["lang"]).lower()
     return code.split("-")[0].split("_")[0] or None
@@ -44,7 +41,7 @@ def detect_language(text: str) -> str | None:
 LANGUAGE = "language"  # Corpus.cache kind: detected language (or None) by text hash
 
 
-def detect_languages(corpus: Corpus, settings: Settings) -> Corpus:
+def detect_languages(corpus: Corpus, settings: Config) -> Corpus:
     """Set `article.language` from the (cleaned) text; keep a declared language when the text is too short.
 
     Detections are kept in `corpus.cache["language"]` by text hash: a text seen in an earlier
@@ -52,7 +49,7 @@ def detect_languages(corpus: Corpus, settings: Settings) -> Corpus:
     from storyweave.analysis.parsed import fingerprint
 
     known = corpus.cache.get(LANGUAGE, {})
-    prefix = fingerprint(LANGUAGE) + ":"
+    prefix = fingerprint(LANGUAGE, settings.language) + ":"
     seen: dict[str, str | None] = {}
     articles: list[Article] = []
     detected = 0
@@ -64,7 +61,7 @@ def detect_languages(corpus: Corpus, settings: Settings) -> Corpus:
         elif key in known:
             found = seen[key] = known[key]
         else:
-            found = seen[key] = detect_language(text)
+            found = seen[key] = detect_language(text, settings.language)
             detected += 1
         articles.append(replace(article, language=found or article.language))
     return replace(corpus, articles=articles, cache={**corpus.cache, LANGUAGE: seen},

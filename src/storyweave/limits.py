@@ -1,4 +1,4 @@
-"""The `limit` stage: every article is analysed on at most `Settings.max_article_chars` characters.
+"""The `limit` stage: every article is analysed on at most `Config.limit.max_article_chars` characters.
 
 A 5 MB scraped page must not cost a batch its memory or spaCy's `max_length` (1,000,000
 characters by default): after cleaning, a longer `text` is cut at the last paragraph (or
@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from storyweave.config import Config
 from storyweave.model import Corpus
-from storyweave.settings import Settings
 
 SPACY_MAX_LENGTH = 1_000_000  # spaCy's default `nlp.max_length`: never reached, whatever the settings
 
 
-def analysis_limit(settings: Settings) -> int:
-    return max(1_000, min(int(settings.max_article_chars), SPACY_MAX_LENGTH - 1))
+def analysis_limit(settings: Config) -> int:
+    return max(1_000, min(int(settings.limit.max_article_chars), SPACY_MAX_LENGTH - 1))
 
 
 def cut_text(text: str, limit: int) -> str:
@@ -34,7 +34,7 @@ def cut_text(text: str, limit: int) -> str:
     return head.rstrip()
 
 
-def limit_articles(corpus: Corpus, settings: Settings) -> Corpus:
+def limit_articles(corpus: Corpus, settings: Config) -> Corpus:
     """Cut each article's analysed text to the limit (full text kept in `raw_text`), with a note."""
     limit = analysis_limit(settings)
     if all(len(a.text) <= limit for a in corpus.articles):

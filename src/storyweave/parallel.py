@@ -58,12 +58,12 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int, *, min_it
     return out
 
 
-def default_processes(settings_extra: dict[str, Any] | None = None) -> int:
-    """Worker processes: `settings.extra["parse_processes"]`, else $STORYWEAVE_PROCESSES, else
-    every core this process may use."""
+def default_processes(configured: int = 0) -> int:
+    """Worker processes: `configured` (`Config.run.processes`) when > 0, else
+    $STORYWEAVE_PROCESSES, else every core this process may use."""
     import os
 
-    value = (settings_extra or {}).get("parse_processes") or os.environ.get("STORYWEAVE_PROCESSES")
+    value = configured or os.environ.get("STORYWEAVE_PROCESSES")
     if value:
         return max(1, int(value))
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

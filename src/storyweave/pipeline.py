@@ -1,6 +1,6 @@
 """The ordered list of pipeline stages, and nothing else.
 
-Each stage is a pure function `(Corpus, Settings) -> Corpus` over the whole batch: no file,
+Each stage is a pure function `(Corpus, Config) -> Corpus` (every knob in `config.py`) over the whole batch: no file,
 database or network I/O inside (readers, store and renderers live at the edges).  Engines
 (`engines/local.py`, `engines/ray.py`) decide *where* work runs, not *what* a stage does.
 """
@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the stage modules are imported when a stage first runs: `storyweave stages` stays fast
+    from storyweave.config import Config
     from storyweave.model import Corpus
-    from storyweave.settings import Settings
 
-StageFn = Callable[["Corpus", "Settings"], "Corpus"]
+StageFn = Callable[["Corpus", "Config"], "Corpus"]
 
 
 def _lazy(module: str, name: str) -> StageFn:
     """`storyweave.<module>.<name>`, imported on the first call (listing the stages imports no
     stage module, hence no spaCy/scikit-learn); looked up on every call, so patching it works."""
 
-    def fn(corpus: Corpus, settings: Settings) -> Corpus:
+    def fn(corpus: Corpus, settings: Config) -> Corpus:
         return getattr(importlib.import_module(f"storyweave.{module}"), name)(corpus, settings)
 
     fn.__name__ = fn.__qualname__ = f"{module}.{name}"
@@ -37,7 +37,7 @@ class Stage:
     doc: str
 
 
-def _story_timelines(corpus: Corpus, settings: Settings) -> Corpus:
+def _story_timelines(corpus: Corpus, settings: Config) -> Corpus:
     """Stories are linked before the events are analysed: rebuild their timelines now."""
     from storyweave import stories
 
@@ -61,12 +61,12 @@ def stage_names() -> list[str]:
     return [s.name for s in STAGES]
 
 
-def run(corpus: Corpus, settings: Settings | None = None, progress: Callable[[str], None] | None = None) -> Corpus:
+def run(corpus: Corpus, settings: Config | None = None, progress: Callable[[str], None] | None = None) -> Corpus:
     """Run every stage in order on `corpus` (in-process)."""
     if settings is None:
-        from storyweave.settings import Settings
+        from storyweave.config import Config
 
-        settings = Settings()
+        settings = Config()
     for stage in STAGES:
         if progress:
             progress(stage.name)

@@ -20,47 +20,21 @@ short hash of their first event id.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, fields, replace
 from datetime import date
 
 import numpy as np
 
 from storyweave import represent
+from storyweave.config import Config, StoriesConfig
 from storyweave.events import agglomerate, release_text_cache
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event, Story, TimelineEntry
-from storyweave.settings import Settings
+
+StoryConfig = StoriesConfig  # the stage's knobs: `Config.stories` (storyweave/config.py)
 
 
-@dataclass(frozen=True)
-class StoryConfig:
-    """Override with `Settings.extra["stories.<name>"]`."""
-
-    threshold: float = 0.0975  # average-linkage similarity (over reports) above which event groups join
-    weight_body: float = 1.0  # TF-IDF of title + body, unigrams and bigrams
-    weight_headline: float = 0.0  # TF-IDF of title + lead
-    weight_title: float = 0.25  # TF-IDF of the title (headlines of one story change wording)
-    weight_names: float = 0.0  # TF-IDF of the capitalised names in the text (off: no gain measured)
-    weight_key_entities: float = 0.1  # bonus x Jaccard of the events' key entities ...
-    key_entities_half_life_days: float = 7.0  # ... halved every this many days between the events
-    half_life_days: float = 30.0  # stories decay slower than events (14 days)
-    date_floor: float = 0.6  # share of similarity kept however far apart (long-running stories)
-    max_articles: int = 6000  # above this many originals, use one document per event
-    max_events: int = 3000  # above this many events, streaming re-links only those near new ones
-    weight_entities: float = 0.5  # weight of shared-entity Jaccard beside text cosine (large batches)
-    max_gap_days: int = 120  # large batches: events further apart than this never join directly
-    undated_factor: float = 0.9  # similarity kept for reports with a date unknown (no date evidence; 2-fold tuned)
-    shared_names: float = -1.0  # events whose names (`story_names`) overlap below this Jaccard never join ...
-    names_undated_only: bool = True  # ... when one of them is undated
-
-
-def config_from(settings: Settings) -> StoryConfig:
-    overrides = {
-        f.name: type(getattr(StoryConfig, f.name))(settings.extra[f"stories.{f.name}"])
-        for f in fields(StoryConfig)
-        if f"stories.{f.name}" in settings.extra
-    }
-    return replace(StoryConfig(), **overrides)
+def config_from(settings: Config) -> StoryConfig:
+    return settings.stories
 
 
 def event_document(event: Event, by_id: dict[str, Article]) -> str:
@@ -159,7 +133,7 @@ def _ordinal(iso: str | None) -> float:
         return np.nan
 
 
-def link_stories(corpus: Corpus, settings: Settings) -> Corpus:
+def link_stories(corpus: Corpus, settings: Config) -> Corpus:
     """Fill `corpus.stories` and `event.story_id`; keep stored story ids; log changes."""
     cfg = config_from(settings)
     events = corpus.events

@@ -9,7 +9,7 @@ import pytest
 
 from storyweave.analysis import analyze_events
 from storyweave.model import Article, Corpus, Event
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
 
@@ -38,7 +38,7 @@ def small_event() -> Event:
         Article(id="dpa", source="DPA", published="2022-03-02", text=GERMAN_WIRE),
     ]
     corpus = Corpus(articles=articles, events=[Event(id="E1", article_ids=[a.id for a in articles])])
-    return analyze_events(corpus, Settings()).events[0]
+    return analyze_events(corpus, Config()).events[0]
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +56,7 @@ def example_corpus(gold) -> Corpus:
     from storyweave.readers import read_paths
 
     articles, errors = read_paths([EXAMPLES])
-    settings = Settings()
+    settings = Config()
     corpus = language.detect_languages(clean.clean_corpus(Corpus(articles=articles, errors=errors), settings), settings)
     by_event: dict[str, list[str]] = {}
     for a in corpus.articles:

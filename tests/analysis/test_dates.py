@@ -59,9 +59,9 @@ def test_timeline_and_event_date(small_event):
 
 def test_gold_dates(example_corpus, gold):
     from storyweave.analysis import article_dates
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
-    mentions = article_dates(example_corpus, Settings())
+    mentions = article_dates(example_corpus, Config())
     right = 0
     for gd in gold["dates"]:
         got = [m.date for m in mentions.get(gd["article_id"], []) if gd["phrase"].lower() in m.phrase.lower()]
@@ -74,13 +74,13 @@ def test_gold_dates(example_corpus, gold):
 def test_odd_inputs_do_not_break_the_stage():
     from storyweave.analysis import analyze_events
     from storyweave.model import Article, Corpus, Event
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
     articles = [Article(id="empty", text=""), Article(id="pt", text="Olá mundo, isto é um teste.", language="pt"),
                 Article(id="bad", text="On Monday, officials said \"this is four words\".", published="not-a-date")]
     corpus = Corpus(articles=articles, events=[Event(id="e", article_ids=["missing", "empty", "pt", "bad"]),
                                                Event(id="f", article_ids=[])])
-    ev, empty = analyze_events(corpus, Settings(reference_date="2024-01-10")).events
+    ev, empty = analyze_events(corpus, Config().replace("analyze.reference_date", "2024-01-10")).events
     assert ev.date == "2024-01-08"  # the Monday before the reference date, as nothing else dates it
     assert [q.article_ids for q in ev.quotes] == [["bad"]]
     assert empty.date is None and empty.timeline == []
@@ -163,7 +163,7 @@ def test_no_report_date_resolves_only_stated_years():
 def test_article_dates_in_the_corpus_match_their_text():
     from storyweave.analysis import analyze_events
     from storyweave.model import Article, Corpus, Event
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
     text = "FILE - In this March 3, 2020 file photo, the mayor speaks.\nThe council voted on Monday to close the port."
     articles = [Article(id="a", text=text, published="2022-03-09"),
@@ -171,7 +171,7 @@ def test_article_dates_in_the_corpus_match_their_text():
                 Article(id="alone", text="Prices rose last year.", published="2022-03-09")]
     corpus = Corpus(articles=articles, events=[Event(id="e", article_ids=["a", "copy"]),
                                                Event(id="f", article_ids=["alone"])])
-    corpus = analyze_events(corpus, Settings())
+    corpus = analyze_events(corpus, Config())
     by_id = corpus.by_id()
     for a in corpus.articles:
         assert a.dates, a.id

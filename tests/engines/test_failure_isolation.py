@@ -16,12 +16,12 @@ from storyweave.engines import local
 from storyweave.engines.local import StageError, run_pipeline
 from storyweave.model import Article, Corpus
 from storyweave.pipeline import STAGES, Stage
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 POISON = "POISONPILL"
 
 
-def _picky(corpus: Corpus, settings: Settings) -> Corpus:
+def _picky(corpus: Corpus, settings: Config) -> Corpus:
     """A stage that raises whenever the batch holds an article with the marker (like spaCy on a
     text it cannot take): it fails as a whole, whichever article is the cause."""
     bad = [a.id for a in corpus.articles if POISON in a.text]
@@ -39,7 +39,7 @@ def _articles(n: int, poisoned: set[int]) -> list[Article]:
 def test_the_culprits_are_found_and_the_rest_goes_on(poisoned):
     corpus = Corpus(articles=_articles(10, poisoned))
     stage = Stage("picky", _picky, "fails on marked articles")
-    result = run_pipeline(corpus, Settings(), stages=[STAGES[0], stage]).corpus
+    result = run_pipeline(corpus, Config(), stages=[STAGES[0], stage]).corpus
     assert {a.id for a in result.failed} == {f"a{i}" for i in poisoned}
     assert {a.id for a in result.articles} == {f"a{i}" for i in range(10)} - {f"a{i}" for i in poisoned}
     for a in result.failed:
@@ -50,11 +50,11 @@ def test_the_culprits_are_found_and_the_rest_goes_on(poisoned):
 
 
 def test_a_stage_that_fails_without_any_new_article_still_stops_the_run():
-    def broken(corpus: Corpus, settings: Settings) -> Corpus:
+    def broken(corpus: Corpus, settings: Config) -> Corpus:
         raise RuntimeError("bug")
 
     with pytest.raises(StageError, match="stage 'broken' failed: RuntimeError: bug"):
-        run_pipeline(Corpus(articles=_articles(4, set())), Settings(), stages=[Stage("broken", broken, "")])
+        run_pipeline(Corpus(articles=_articles(4, set())), Config(), stages=[Stage("broken", broken, "")])
 
 
 def test_stored_articles_are_never_blamed():
@@ -63,7 +63,7 @@ def test_stored_articles_are_never_blamed():
         a.is_new = False
     corpus = Corpus(articles=stored)
     with pytest.raises(StageError):  # the culprit is a stored article: not an input problem of this batch
-        run_pipeline(corpus, Settings(), stages=[Stage("picky", _picky, "")])
+        run_pipeline(corpus, Config(), stages=[Stage("picky", _picky, "")])
 
 
 GOOD = {

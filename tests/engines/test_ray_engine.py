@@ -39,12 +39,12 @@ def test_parse_ahead_fills_the_cache_the_stage_reads(local_ray):
     from storyweave.engines.local import run_pipeline
     from storyweave.engines.ray import parse_ahead
     from storyweave.pipeline import STAGES
-    from storyweave.settings import Settings
+    from storyweave.config import Config
 
     articles, _ = read_paths([EXAMPLES])
     upto = [s for s in STAGES if s.name in {"clean", "language", "dedup", "events", "stories"}]
     corpus = run_pipeline(Corpus(articles=articles), stages=upto).corpus
-    pending = texts_to_parse(corpus, Settings())
+    pending = texts_to_parse(corpus, Config())
     assert pending
-    assert parse_ahead(corpus, Settings(), chunk=8) == len(pending)
-    assert texts_to_parse(corpus, Settings()) == []
+    assert parse_ahead(corpus, Config(), chunk=8) == len(pending)
+    assert texts_to_parse(corpus, Config()) == []

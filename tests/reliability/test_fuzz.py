@@ -21,7 +21,7 @@ from storyweave.normalize import decode_bytes_detail, normalize_text
 from storyweave.readers import READERS, read_file
 from storyweave.readers._common import BadInput, normalize_date
 from storyweave.readers.jsonl import article_from_object
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 # derandomize: the same examples on every CI run (no flaky failures); raise max_examples locally to search
 FAST = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -125,7 +125,7 @@ def test_quantity_extraction_never_raises(sentence):
 @given(st.lists(st.text(min_size=1, max_size=400), min_size=1, max_size=5))
 def test_cleaning_any_texts_keeps_only_lines_of_the_input(texts):
     corpus = Corpus(articles=[Article(id=str(i), text=t, raw_text=t) for i, t in enumerate(texts)])
-    cleaned = clean_corpus(corpus, Settings())
+    cleaned = clean_corpus(corpus, Config())
     for before, after in zip(texts, cleaned.articles, strict=True):
         for line in after.text.split("\n"):
             assert line.strip() in before or not line.strip()

@@ -12,7 +12,7 @@ from storyweave.limits import SPACY_MAX_LENGTH, analysis_limit, limit_articles
 from storyweave.model import Article, Corpus
 from storyweave.normalize import decode_bytes_detail, normalize_text
 from storyweave.readers import read_paths
-from storyweave.settings import Settings
+from storyweave.config import Config
 
 TEXT = "Café owners said the “flood” cost them a week – and €40,000."
 
@@ -78,13 +78,13 @@ def test_long_articles_are_cut_at_a_paragraph_with_a_note():
     long_text = "\n".join([paragraph.strip()] * 40)  # about 27,000 characters
     corpus = Corpus(articles=[Article(id="long", text=long_text, raw_text=long_text),
                               Article(id="short", text="Short one.", raw_text="Short one.")])
-    out = limit_articles(corpus, Settings(max_article_chars=5_000))
+    out = limit_articles(corpus, Config().replace("limit.max_article_chars", 5_000))
     long, short = out.articles
     assert len(long.text) <= 5_000 and long_text.startswith(long.text) and long_text[len(long.text)] == "\n"
     assert long.raw_text == long_text and long.notes[0].startswith(f"analysed the first {len(long.text):,} of ")
     assert short.text == "Short one." and short.notes == []
-    assert limit_articles(out, Settings(max_article_chars=5_000)).articles[0].notes == long.notes  # one note
+    assert limit_articles(out, Config().replace("limit.max_article_chars", 5_000)).articles[0].notes == long.notes  # one note
 
 
 def test_the_spacy_limit_can_never_be_reached():
-    assert analysis_limit(Settings(max_article_chars=50_000_000)) < SPACY_MAX_LENGTH
+    assert analysis_limit(Config().replace("limit.max_article_chars", 50_000_000)) < SPACY_MAX_LENGTH

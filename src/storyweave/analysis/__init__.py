@@ -24,6 +24,7 @@ from storyweave.analysis.entities import EntityIndex, link_across_events, mentio
 from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
 from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
 from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
+from storyweave.config import AnalyzeConfig, Config
 from storyweave.dedup.provenance import copy_root
 from storyweave.model import (
     Article,
@@ -37,7 +38,6 @@ from storyweave.model import (
     to_dict,
 )
 from storyweave.serialize import from_dict
-from storyweave.settings import Settings
 from storyweave.stop_words import TIMELINE_OVERLAP
 from storyweave.text import remember_sentences, words
 
@@ -45,7 +45,6 @@ __all__ = ["analyze_events", "article_dates"]
 
 EVENT_ANALYSIS = "event_analysis"  # Corpus.cache kind: an event's analysis by its signature
 
-TIMELINE_SAME_HAPPENING = 0.8  # static-embedding cosine of two same-date sentences telling one happening
 _REREAD_KINDS = {"near", "rewrite", "translation"}  # wording differs: read them too
 _DATELINE_TAIL = re.compile(r"\s*(\([A-Za-z .]+\)\s*)?[-–—/]")
 
@@ -110,7 +109,8 @@ def _content(text: str) -> set[str]:
     return {w for w in words(text) if w not in TIMELINE_OVERLAP and not w.isdigit()}
 
 
-def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int) -> tuple[list[TimelineEntry], str | None]:
+def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
+              same_happening: float = AnalyzeConfig.timeline_same_happening) -> tuple[list[TimelineEntry], str | None]:
     """Dated happenings (sentence + resolved date) merged across articles, and the event's main date."""
     candidates: list[tuple[str, str, tuple[str, ...], int]] = []  # date, sentence, ids, position
     lead_votes: Counter = Counter()
@@ -139,7 +139,7 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int) -> tu
             if e.date != d:
                 continue
             overlap = bool(cw and ew) and len(cw & ew) / min(len(cw), len(ew)) >= 0.6
-            if overlap or (vectors is not None and float(vectors[k] @ vectors[row]) >= TIMELINE_SAME_HAPPENING):
+            if overlap or (vectors is not None and float(vectors[k] @ vectors[row]) >= same_happening):
                 e.article_ids = sorted(set(e.article_ids) | set(ids))
                 break
         else:
@@ -159,10 +159,10 @@ class _RunContext:
     story_anchor: dict[str, date]
 
 
-def _run_context(corpus: Corpus, settings: Settings) -> _RunContext:
+def _run_context(corpus: Corpus, settings: Config) -> _RunContext:
     """Corpus-wide date anchors: start dates ('the strike began on March 2'), story dates, setting."""
     by_id = corpus.by_id()
-    fallback = dates_mod.parse_iso(settings.reference_date)
+    fallback = dates_mod.parse_iso(settings.analyze.reference_date)
     start_dates = dates_mod.find_start_dates([(a.text, dates_mod.article_anchor(a.text, a.published) or fallback)
                                               for a in corpus.originals() if _is_english(a)])
     story_anchor: dict[str, date] = {}
@@ -174,7 +174,7 @@ def _run_context(corpus: Corpus, settings: Settings) -> _RunContext:
     return _RunContext(start_dates, fallback, story_anchor)
 
 
-def article_dates(corpus: Corpus, settings: Settings) -> dict[str, list[dates_mod.DateMention]]:
+def article_dates(corpus: Corpus, settings: Config) -> dict[str, list[dates_mod.DateMention]]:
     """Resolved date expressions of every English article in an event, as analyze_events reads them."""
     ctx = _run_context(corpus, settings)
     by_id = corpus.by_id()
@@ -214,10 +214,10 @@ def _date_refs(text: str, anchor: date | None, start_dates: tuple) -> tuple[tupl
                  for m in dates_mod.date_refs(text, anchor, dict(start_dates)) if m.date)
 
 
-def _event_signature(ev: Event, reads: list[_Read], ctx: _RunContext, limit: int) -> str:
+def _event_signature(ev: Event, reads: list[_Read], ctx: _RunContext, settings: Config) -> str:
     """Everything `_analyze_event` reads, hashed: the same signature gives the same analysis."""
-    return fingerprint(EVENT_ANALYSIS) + ":" + digest(
-        ev.date, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback, sorted(ctx.start_dates.items()), limit,
+    return fingerprint(EVENT_ANALYSIS, settings.analyze) + ":" + digest(
+        ev.date, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback, sorted(ctx.start_dates.items()),
         [(r.article.id, text_key(r.article.text), r.article.published, r.article.source, r.credited) for r in reads],
     )
 
@@ -235,7 +235,7 @@ def _apply_record(ev: Event, record: dict) -> None:
     ev.timeline = [from_dict(TimelineEntry, x) for x in record["timeline"]]
 
 
-def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
+def analyze_events(corpus: Corpus, settings: Config) -> Corpus:
     """Fill entities, quotes, discrepancies, timeline (and a missing date) of every event.
 
     Parses and event analyses found in `corpus.cache` are reused; the returned corpus carries
@@ -244,10 +244,10 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
     by_id = corpus.by_id()
     reads_by_event = {ev.id: _reads_of(ev, by_id) for ev in corpus.events}
     ctx = _run_context(corpus, settings)
-    limit = int(settings.extra.get("timeline_max", 30))  # type: ignore[arg-type]
+    cfg = settings.analyze
     articles = dict(corpus.cache.get(ARTICLE, {}))
     analyses = dict(corpus.cache.get(EVENT_ANALYSIS, {}))
-    signature = {ev.id: _event_signature(ev, reads_by_event[ev.id], ctx, limit)
+    signature = {ev.id: _event_signature(ev, reads_by_event[ev.id], ctx, settings)
                  for ev in corpus.events if reads_by_event[ev.id]}
     todo = [ev for ev in corpus.events if ev.id in signature and signature[ev.id] not in analyses]
     parsed_now = parse_missing((r.article.text for ev in todo for r in reads_by_event[ev.id]), articles,
@@ -263,7 +263,7 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
             continue  # nothing readable (e.g. only non-English reports): fields left as they are
         record = analyses.get(signature[ev.id])
         if record is None:
-            _analyze_event(ev, reads_by_event[ev.id], articles, ctx, limit)
+            _analyze_event(ev, reads_by_event[ev.id], articles, ctx, cfg)
             analyses[signature[ev.id]] = _event_record(ev)  # before names are linked across events
             progress.advance()
         else:
@@ -278,30 +278,29 @@ def analyze_events(corpus: Corpus, settings: Settings) -> Corpus:
     return corpus
 
 
-def parse_processes(settings: Settings) -> int:
+def parse_processes(settings: Config) -> int:
     """Worker processes for the spaCy parses (see `storyweave.parallel.default_processes`)."""
     from storyweave.parallel import default_processes
 
-    return default_processes(settings.extra)
+    return default_processes(settings.run.processes)
 
 
-def texts_to_parse(corpus: Corpus, settings: Settings) -> list[str]:
+def texts_to_parse(corpus: Corpus, settings: Config) -> list[str]:
     """The texts `analyze_events` would parse now (events without a cached analysis, texts
     without a cached parse): an engine may parse them ahead, in parallel, into `corpus.cache`."""
     by_id = corpus.by_id()
     ctx = _run_context(corpus, settings)
-    limit = int(settings.extra.get("timeline_max", 30))  # type: ignore[arg-type]
     analyses = corpus.cache.get(EVENT_ANALYSIS, {})
     parsed_already = corpus.cache.get(ARTICLE, {})
     texts: list[str] = []
     for ev in corpus.events:
         reads = _reads_of(ev, by_id)
-        if reads and _event_signature(ev, reads, ctx, limit) not in analyses:
+        if reads and _event_signature(ev, reads, ctx, settings) not in analyses:
             texts += [r.article.text for r in reads if text_key(r.article.text) not in parsed_already]
     return list(dict.fromkeys(texts))
 
 
-def _analyze_event(ev: Event, reads: list[_Read], cache: dict, ctx: _RunContext, limit: int) -> None:
+def _analyze_event(ev: Event, reads: list[_Read], cache: dict, ctx: _RunContext, cfg: AnalyzeConfig) -> None:
     if not reads:
         return
     _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
@@ -320,8 +319,8 @@ def _analyze_event(ev: Event, reads: list[_Read], cache: dict, ctx: _RunContext,
                 figures.append(Figure(q, sent.text, r.article.id, r.credited,
                                       r.anchor.isoformat() if r.anchor else None, r.article.source,
                                       figure_context(sent.text, q)))
-    ev.discrepancies = find_discrepancies(figures)
-    ev.timeline, main_date = _timeline(reads, ctx.start_dates, limit)
+    ev.discrepancies = find_discrepancies(figures, cfg.discrepancies)
+    ev.timeline, main_date = _timeline(reads, ctx.start_dates, cfg.timeline_max, cfg.timeline_same_happening)
     if ev.date is None:
         anchors = Counter(r.anchor.isoformat() for r in reads if r.anchor)
         ev.date = main_date or (anchors.most_common(1)[0][0] if anchors else None)

@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from storyweave.analysis.lexicon import currency_signs, currency_words, is_verb_form, lemma_of
+from storyweave.config import DiscrepancyParams
 from storyweave.date_patterns import MONTH_WORD
 from storyweave.model import Discrepancy, DiscrepancyValue
 
@@ -65,8 +66,6 @@ _MEASURE_NOUNS = _TIME_NOUNS | {
     "game", "season", "goal", "run", "inning", "round", "set", "match", "time", "current", "former", "gram",
     "litre", "liter", "gallon", "barrel", "calorie", "storey", "story", "floor", "page", "word", "line", "version",
 }
-MIN_VALUE = 10  # small counts ("two missiles", "three gorillas") mostly name different things
-MAX_DAYS_APART = 3  # figures reported further apart describe different moments of a long story
 _IRREGULAR = {"people": "people", "persons": "people", "person": "people", "children": "child",
               "men": "man", "women": "woman", "casualties": "casualty", "lives": "life",
               "aircraft": "aircraft", "troops": "troop", "police": "police", "data": "data"}
@@ -381,14 +380,10 @@ def _days_apart(a: str | None, b: str | None) -> int:
         return 0
 
 
-# Thresholds on static-embedding cosines (tuned 2-fold on benchmarks/data/number_pairs.jsonl,
-# see benchmarks/number_pairs.py): two predicates ('killed'/'died', 'fled'/'flee') name one
-# happening at PREDICATE_SIM; two different counted nouns ('girls'/'schoolgirls') one thing at NOUN_SIM.
-PREDICATE_SIM = 0.45
-NOUN_SIM = 0.6
-MIN_SHARED_CONTEXT = 2  # content stems near both figures when neither says what happened
+# Thresholds (min_value, max_days_apart, predicate_sim, noun_sim, min_shared_context, max_ratio,
+# rounding): `Config.analyze.discrepancies` (`DiscrepancyParams` in storyweave/config.py).
+_DEFAULT = DiscrepancyParams()
 DROP_UPDATES = False
-MAX_RATIO = 2.0  # values further apart than this are different things counted
 # the generic count nouns of English for humans: any more specific noun ('refugees', 'Ukrainians',
 # 'civilians') can count the same people, so the predicate decides
 _GENERIC_NOUNS = {"people", None}
@@ -422,20 +417,21 @@ def _predicate_similarity(qa: Quantity, qb: Quantity) -> float:
     return max(sims)
 
 
-def same_quantity(a: Figure, b: Figure, predicate_sim: float | None = None, noun_sim: float | None = None) -> bool:
+def same_quantity(a: Figure, b: Figure, predicate_sim: float | None = None, noun_sim: float | None = None,
+                  p: DiscrepancyParams = _DEFAULT) -> bool:
     """Do two figures count the same thing, however worded?  Units must agree and values be
-    within MAX_RATIO; different specific nouns must be near synonyms; when both name what happened
+    within `max_ratio`; different specific nouns must be near synonyms; when both name what happened
     ('fled' / 'flee', 'killed' / 'died') that decides; otherwise the same noun and shared context
     words are needed.  Figures next to disjoint sets of names are about different places/actors."""
-    predicate_sim = PREDICATE_SIM if predicate_sim is None else predicate_sim
-    noun_sim = NOUN_SIM if noun_sim is None else noun_sim
+    predicate_sim = p.predicate_sim if predicate_sim is None else predicate_sim
+    noun_sim = p.noun_sim if noun_sim is None else noun_sim
     qa, qb = a.quantity, b.quantity
     if qa.unit != qb.unit:
         return False
     lo, hi = sorted((qa.value, qb.value))
-    if lo <= 0 or hi / lo > MAX_RATIO:
+    if lo <= 0 or hi / lo > p.max_ratio:
         return False
-    if _days_apart(a.date, b.date) > MAX_DAYS_APART:
+    if _days_apart(a.date, b.date) > p.max_days_apart:
         return False
     ca, cb = _capitalised(a.sentence), _capitalised(b.sentence)
     if ca and cb and not (ca & cb):
@@ -448,7 +444,7 @@ def same_quantity(a: Figure, b: Figure, predicate_sim: float | None = None, noun
         return _predicate_similarity(qa, qb) >= predicate_sim
     if pa or pb:
         return False  # one says what happened, the other does not: nothing shows it is the same count
-    return na is not None and na == nb and len(a.context & b.context) >= MIN_SHARED_CONTEXT
+    return na is not None and na == nb and len(a.context & b.context) >= p.min_shared_context
 
 
 def _same_subject(a: Figure, b: Figure) -> bool:
@@ -459,7 +455,6 @@ _LOWER_BOUND = re.compile(r"\b(at least|more than|more-than|over|upwards of|in e
 _UPPER_BOUND = re.compile(r"\b(up to|fewer than|less than|at most|under|as many as)\s*$", re.IGNORECASE)
 _APPROX = re.compile(r"\b(nearly|almost|about|around|some|roughly|approximately|close to|an estimated|"
                      r"estimated)\s*$", re.IGNORECASE)
-ROUNDING = 0.10  # a bound or estimate within 10% of an exact figure is that figure rounded
 
 
 def _bound(f: Figure) -> str | None:
@@ -471,17 +466,17 @@ def _bound(f: Figure) -> str | None:
     return "approx" if _APPROX.search(before) else None
 
 
-def values_disagree(a: Figure, b: Figure) -> bool:
+def values_disagree(a: Figure, b: Figure, p: DiscrepancyParams = _DEFAULT) -> bool:
     """Do two figures for the same thing disagree?  Decision (documented in BENCHMARKS.md): two
     reports giving different figures disagree, bounds included ('more than 1.5 million' vs
     '1.7 million' or 'more than 1.7 million': the reader should see both), unless one is the
-    other rounded: a lower bound at most ROUNDING below an exact figure ('more than 270' / '276'),
-    an upper bound at most ROUNDING above it, or an estimate within ROUNDING of it."""
+    other rounded: a lower bound at most `rounding` below an exact figure ('more than 270' / '276'),
+    an upper bound at most `rounding` above it, or an estimate within `rounding` of it."""
     va, vb = a.quantity.value, b.quantity.value
     if va == vb:
         return False
     lo, hi = (a, b) if va < vb else (b, a)
-    close = hi.quantity.value <= lo.quantity.value * (1 + ROUNDING)
+    close = hi.quantity.value <= lo.quantity.value * (1 + p.rounding)
     kinds = {_bound(lo), _bound(hi)}
     if close and (_bound(lo) == "lower" and _bound(hi) != "lower" or _bound(hi) == "upper" and _bound(lo) != "upper"
                   or "approx" in kinds):
@@ -489,8 +484,8 @@ def values_disagree(a: Figure, b: Figure) -> bool:
     return True
 
 
-def _conflict(a: Figure, b: Figure) -> bool:
-    return values_disagree(a, b)
+def _conflict(a: Figure, b: Figure, p: DiscrepancyParams = _DEFAULT) -> bool:
+    return values_disagree(a, b, p)
 
 
 _HEDGE = re.compile(r"\b(at least|more than|more-than|over|nearly|almost|about|around|some|up to|roughly|"
@@ -509,7 +504,7 @@ def _subject(group: list[Figure]) -> str:
     return noun or pred or "figure"
 
 
-def _usable(f: Figure) -> bool:
+def _usable(f: Figure, p: DiscrepancyParams = _DEFAULT) -> bool:
     """A figure worth comparing: a total of something (not a percentage, rate, increment or subset;
     not a measure), big enough, with a counted noun or a predicate.  A count ("unit" None) needs
     a plural noun: a singular one makes the figure an identifier or a modifier ('the 3000 block')."""
@@ -518,13 +513,14 @@ def _usable(f: Figure) -> bool:
         return False
     if q.part or (q.unit is None and q.noun and not _is_plural(q.noun) and q.value != 1):
         return False
-    return (q.unit not in {"percent", "rate"} and q.value >= MIN_VALUE and (q.lemma is None or q.lemma not in _MEASURE_NOUNS)
+    return (q.unit not in {"percent", "rate"} and q.value >= p.min_value and (q.lemma is None or q.lemma not in _MEASURE_NOUNS)
             and bool(q.lemma or q.predicate_lemma))
 
 
-def discrepant(a: Figure, b: Figure) -> bool:
+def discrepant(a: Figure, b: Figure, p: DiscrepancyParams = _DEFAULT) -> bool:
     """One pair of figures of different articles: same quantity, values that disagree."""
-    return a.article_id != b.article_id and _usable(a) and _usable(b) and same_quantity(a, b) and values_disagree(a, b)
+    return (a.article_id != b.article_id and _usable(a, p) and _usable(b, p) and same_quantity(a, b, p=p)
+            and values_disagree(a, b, p))
 
 
 def _both_known(a: Figure, b: Figure, known: dict[tuple[str, str], set[float]]) -> bool:
@@ -534,15 +530,15 @@ def _both_known(a: Figure, b: Figure, known: dict[tuple[str, str], set[float]]) 
             or b.quantity.value in known.get((a.article_id, a.sentence), set()))
 
 
-def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
+def find_discrepancies(figures: list[Figure], p: DiscrepancyParams = _DEFAULT) -> list[Discrepancy]:
     """Same counted thing (however worded) + different values across non-copy articles."""
-    usable = [f for f in figures if _usable(f)]
+    usable = [f for f in figures if _usable(f, p)]
     known: dict[tuple[str, str], set[float]] = defaultdict(set)  # the values each sentence states
     for f in figures:
         known[(f.article_id, f.sentence)].add(f.quantity.value)
     # one article giving several values for the thing is an update story, not a conflict
     figs = [f for f in usable if not DROP_UPDATES or not any(
-        g.article_id == f.article_id and g.quantity.value != f.quantity.value and same_quantity(f, g) for g in usable)]
+        g.article_id == f.article_id and g.quantity.value != f.quantity.value and same_quantity(f, g, p=p) for g in usable)]
     by_unit: dict[str | None, list[Figure]] = defaultdict(list)
     for f in figs:
         by_unit[f.quantity.unit].append(f)
@@ -551,7 +547,7 @@ def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
         groups: list[list[Figure]] = []
         for f in unit_figs:  # complete linkage: a figure joins a group only if it matches every member
             for g in groups:
-                if all(same_quantity(f, h) for h in g):
+                if all(same_quantity(f, h, p=p) for h in g):
                     g.append(f)
                     break
             else:
@@ -565,7 +561,7 @@ def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
             if len({f.article_id for f in g}) < 2:
                 continue
             # keep the figures that disagree with a figure of another report (that does not state both)
-            g = [x for x in g if any(_conflict(x, y) and x.article_id != y.article_id and not _both_known(x, y, known)
+            g = [x for x in g if any(_conflict(x, y, p) and x.article_id != y.article_id and not _both_known(x, y, known)
                                      for y in g)]
             values = defaultdict(list)
             for f in g:

@@ -7,8 +7,9 @@ It is stored in `Corpus.cache["article"]` under `text_key(text)`, so a re-run or
 batch parses only new or changed texts.  The store loads and saves that cache at the edge; the
 stage itself never touches the disk.
 
-Cache keys carry a fingerprint of the code and model that made the entry (`fingerprint`), so
-an upgrade never reuses results computed by older rules.
+Cache keys carry a fingerprint of what made the entry (`fingerprint`): `ANALYSIS_VERSION`
+(bumped by hand when the rules change), the spaCy model version and the config section that
+decides the result, so neither an upgrade nor a changed knob reuses an old result.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from storyweave.analysis import nlp  # nlp.get_nlp looked up on each use (tests count the parses)
@@ -29,26 +29,19 @@ __all__ = ["Ent", "ParsedText"]  # their home is analysis/doc.py; imported from 
 ARTICLE = "article"  # Corpus.cache kind: ParsedText records by text_key
 FORMAT = 1  # bump when the record layout changes
 
-_PACKAGE = Path(__file__).resolve().parents[1]
-# modules whose code decides each kind of cached result (besides this file)
-_SOURCES = {
-    ARTICLE: ["analysis/*.py", "text.py"],
-    "language": ["language.py"],
-    "event_analysis": ["analysis/*.py", "text.py", "represent.py", "model.py"],
-    "event_brief": ["brief/*.py", "text.py", "represent.py", "dedup/*.py", "model.py", "analysis/parsed.py"],
-}
+# Bump by hand when a code change alters cached parse / analysis / language / brief results
+# (a rule, a word list, a model): every cache entry made by the old code is then recomputed.
+# Knobs need no bump: the config sections that decide a result are part of its key.
+ANALYSIS_VERSION = 1
 
 
 @cache
-def fingerprint(kind: str) -> str:
-    """Short hash of the source code (and spaCy model) that produce cached results of `kind`."""
-    h = hashlib.sha1(f"{kind}\0{FORMAT}".encode())
-    for pattern in _SOURCES.get(kind, ["**/*.py"]):
-        for path in sorted(_PACKAGE.glob(pattern)):
-            h.update(path.relative_to(_PACKAGE).as_posix().encode())
-            h.update(path.read_bytes())
-    if kind == ARTICLE:
-        h.update(_model_version().encode())
+def fingerprint(kind: str, section: Any = None) -> str:
+    """Short key prefix of cached results of `kind`: the record format, `ANALYSIS_VERSION`,
+    `section` (the frozen config section that decides the result, by its repr) and, for parses,
+    the spaCy model version (keys of later results contain `text_key`, so they follow it)."""
+    model = _model_version() if kind == ARTICLE else ""
+    h = hashlib.sha1(f"{kind}\0{FORMAT}\0{ANALYSIS_VERSION}\0{model}\0{section!r}".encode())
     return h.hexdigest()[:12]
 
 

@@ -4,22 +4,21 @@ Stage `build_briefings(corpus, settings)` fills, for every event, `summary` (who
 sentences, each citing every article that carries it or a near-identical version),
 `facts` (claims confirmed by >= 2 independent sources), `outlets` (what each outlet alone
 reports / which widely reported facts it omits), `independent_sources`, and `title` when
-empty.  Optional overrides in `settings.extra["brief"]`: any `SummaryParams` field, plus
-`max_facts` and `max_only_here`.
+empty.  Knobs: `Config.brief` (`BriefConfig`; its `summary` and `facts` tables are `SummaryParams`, `FactParams`).
 
 `brief_cluster(record, default_words)` is the core of `storyweave brief`: one line of
 documents treated as one known event.
 
 An event's briefing is kept in `Corpus.cache["event_brief"]` under a signature of everything
 `brief_event` reads (its articles' text, title, date, language, outlet and copy/wire
-structure, the event's title, the settings, the code), so a later run re-briefs only events
+structure, the event's title, the `brief` config section, `ANALYSIS_VERSION`), so a later run re-briefs only events
 whose inputs changed.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import fields, replace
+from dataclasses import replace
 
 from storyweave import progress
 from storyweave.analysis.parsed import digest, fingerprint, text_key
@@ -27,16 +26,15 @@ from storyweave.brief.facts import extract_facts, sentence_embeddings
 from storyweave.brief.outlets import UNKNOWN, compare_outlets
 from storyweave.brief.summary import EventSentences, SummaryParams, analyse, summarize
 from storyweave.brief.titles import best_title
+from storyweave.config import Config
 from storyweave.dedup import count_independent
 from storyweave.dedup.provenance import copy_root
 from storyweave.model import Article, Corpus, Event, Fact, OutletCoverage, SummarySentence, to_dict
 from storyweave.serialize import from_dict
-from storyweave.settings import Settings
 from storyweave.text import count_words
 
 __all__ = ["SummaryParams", "brief_cluster", "brief_event", "build_briefings"]
 
-MAX_CANDIDATE_SENTENCES = 3000  # keeps the sentence similarity matrix small on huge events
 
 
 def brief_cluster(record: dict, default_words: int) -> dict:
@@ -65,13 +63,7 @@ def _clean_documents(docs: list[str]) -> list[str]:
     from storyweave.clean import clean_corpus
 
     corpus = Corpus(articles=[Article(id=str(i), text=d, raw_text=d) for i, d in enumerate(docs)])
-    return [a.text for a in clean_corpus(corpus, Settings()).articles]
-
-
-def _params(settings: Settings) -> tuple[SummaryParams, dict]:
-    extra = dict(settings.extra.get("brief", {}) or {})
-    known = {f.name for f in fields(SummaryParams)}
-    return replace(SummaryParams(), **{k: v for k, v in extra.items() if k in known}), extra
+    return [a.text for a in clean_corpus(corpus, Config()).articles]
 
 
 def _summary_articles(articles: list[Article]) -> list[Article]:
@@ -83,23 +75,23 @@ def _summary_articles(articles: list[Article]) -> list[Article]:
     return [a for a in articles if a.language in (None, main)]
 
 
-def brief_event(event: Event, corpus: Corpus, settings: Settings) -> Event:
+def brief_event(event: Event, corpus: Corpus, settings: Config) -> Event:
     """The briefing fields of one event (a new Event; the input is not modified)."""
-    params, extra = _params(settings)
+    cfg = settings.brief
     by_id = corpus.by_id()
     articles = [by_id[i] for i in event.article_ids if i in by_id]
     articles.sort(key=lambda a: (a.date or "9999", a.id))
     readable = _summary_articles(articles)
-    per_article = max(8, MAX_CANDIDATE_SENTENCES // max(1, len(readable)))
-    es: EventSentences = analyse([(a.id, a.text) for a in readable], params.same_content,
+    per_article = max(8, cfg.max_candidate_sentences // max(1, len(readable)))
+    es: EventSentences = analyse([(a.id, a.text) for a in readable], cfg.summary.same_content,
                                  max_per_article=per_article)
     preferred = {a.id for a in readable if a.duplicate_of is None} or None
     dense = sentence_embeddings([c.text for c in es.cands])
-    summary = summarize(es, settings.summary_words, params, preferred, dense)
+    summary = summarize(es, cfg.summary_words, cfg.summary, preferred, dense)
     facts, groups = extract_facts(es, lambda ids: count_independent(ids, corpus, wire_as_one=True), preferred,
-                                  limit=int(extra.get("max_facts", 25)), dense=dense)
+                                  limit=cfg.max_facts, dense=dense, params=cfg.facts)
     outlet_of = {a.id: a.source or f"{UNKNOWN} ({a.id})" for a in readable}  # each unnamed report: an outlet of its own
-    outlets = compare_outlets(es, groups, facts, outlet_of, preferred, int(extra.get("max_only_here", 5)))
+    outlets = compare_outlets(es, groups, facts, outlet_of, preferred, cfg.max_only_here)
     title = event.title or best_title(articles, summary)
     return replace(event, summary=summary, facts=facts, outlets=outlets, title=title,
                    independent_sources=count_independent(event.article_ids, corpus) if articles else 0)
@@ -109,7 +101,7 @@ EVENT_BRIEF = "event_brief"  # Corpus.cache kind: an event's briefing fields by 
 _BRIEF_FIELDS = {"summary": SummarySentence, "facts": Fact, "outlets": OutletCoverage}
 
 
-def _brief_signature(event: Event, by_id: dict[str, Article], settings: Settings) -> str:
+def _brief_signature(event: Event, by_id: dict[str, Article], settings: Config) -> str:
     """Everything `brief_event` reads for `event`, hashed: the same signature, the same briefing."""
     rows = []
     for i in event.article_ids:
@@ -122,8 +114,7 @@ def _brief_signature(event: Event, by_id: dict[str, Article], settings: Settings
         rows.append((i, text_key(a.text), a.title, a.published, a.language, a.source, a.url, a.duplicate_of,
                      a.duplicate_kind, root.id if root else None, root.source if root else None,
                      root.url if root else None, wire))
-    extra = settings.extra.get("brief", {}) or {}
-    return fingerprint(EVENT_BRIEF) + ":" + digest(event.title, settings.summary_words, sorted(extra.items()), rows)
+    return fingerprint(EVENT_BRIEF, settings.brief) + ":" + digest(event.title, rows)
 
 
 def _brief_record(event: Event) -> dict:
@@ -136,7 +127,7 @@ def _from_record(event: Event, record: dict) -> Event:
                    **{name: [from_dict(cls, x) for x in record[name]] for name, cls in _BRIEF_FIELDS.items()})
 
 
-def build_briefings(corpus: Corpus, settings: Settings) -> Corpus:
+def build_briefings(corpus: Corpus, settings: Config) -> Corpus:
     """Fill summary, facts, outlets, title and independent_sources of every event (events
     whose signature is in `corpus.cache["event_brief"]` take the cached briefing)."""
     from storyweave.parallel import default_processes, fork_map
@@ -151,7 +142,7 @@ def build_briefings(corpus: Corpus, settings: Settings) -> Corpus:
     # events are briefed independently: over forked workers when there are many (same records)
     progress.start(len(todo), "events")
     records = fork_map(lambda e: _brief_record(brief_event(e, corpus, settings)), list(todo.values()),
-                       default_processes(settings.extra), weight=lambda e: len(e.article_ids),
+                       default_processes(settings.run.processes), weight=lambda e: len(e.article_ids),
                        done=lambda e: progress.advance())
     computed = dict(zip(todo, records, strict=False))
     fresh: dict[str, dict] = {}

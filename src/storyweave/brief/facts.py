@@ -5,8 +5,8 @@ least `link` (aligned paraphrase), or at least `link_anchored` when they also sh
 (the shared figure anchors a looser paraphrase).  Two sentences whose numbers are all
 different are never linked: "1.7 million" vs "1.5 million" is a discrepancy, not one fact.
 When the shipped static sentence embeddings are available (`storyweave.represent`), a looser
-paraphrase is also linked at embedding cosine >= `LINK_DENSE_ANCHORED` when the two sentences
-share a quantity (a number outside dates), or >= `LINK_DENSE` when they share two names
+paraphrase is also linked at embedding cosine >= `link_dense_anchored` when the two sentences
+share a quantity (a number outside dates), or >= `link_dense` when they share two names
 (capitalised words past the first).  Independent sources are counted by `storyweave.dedup.count_independent` with wire copies
 counted once, so a wire story reprinted by five outlets confirms nothing by itself.
 """
@@ -19,14 +19,12 @@ from collections.abc import Callable
 import numpy as np
 
 from storyweave.brief.summary import EventSentences
+from storyweave.config import FactParams
 from storyweave.date_patterns import MONTH
 from storyweave.graph import components
 from storyweave.model import Fact
 
-LINK = 0.5
-LINK_ANCHORED = 0.3
-LINK_DENSE = 0.78
-LINK_DENSE_ANCHORED = 0.6  # embedding cosine enough when a quantity (not a date) is shared
+_DEFAULT = FactParams()  # the thresholds above: `Config.brief.facts` (storyweave/config.py)
 _MONTH = MONTH  # matched ignoring case
 _DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
                    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?|\b(?:19|20)\d\d\b", re.IGNORECASE)
@@ -55,7 +53,8 @@ def sentence_embeddings(texts: list[str]) -> np.ndarray | None:
     return vectors @ vectors.T
 
 
-def _linked(es: EventSentences, i: int, j: int, dense: np.ndarray | None, qty: list[frozenset[str]]) -> bool:
+def _linked(es: EventSentences, i: int, j: int, dense: np.ndarray | None, qty: list[frozenset[str]],
+            p: FactParams = _DEFAULT) -> bool:
     a, b = es.cands[i], es.cands[j]
     if a.article_id == b.article_id:
         return False
@@ -63,27 +62,27 @@ def _linked(es: EventSentences, i: int, j: int, dense: np.ndarray | None, qty: l
         return False
     s = es.sim[i, j]
     shared_number = bool(qty[i] & qty[j])
-    if s >= LINK or (s >= LINK_ANCHORED and shared_number):
+    if s >= p.link or (s >= p.link_anchored and shared_number):
         return True
-    if dense is not None and shared_number and dense[i, j] >= LINK_DENSE_ANCHORED:
+    if dense is not None and shared_number and dense[i, j] >= p.link_dense_anchored:
         return True
-    if dense is not None and dense[i, j] >= LINK_DENSE:
+    if dense is not None and dense[i, j] >= p.link_dense:
         return len(_names(a.text) & _names(b.text)) >= 2
     return False
 
 
-def claim_groups(es: EventSentences, dense: np.ndarray | None = None) -> list[list[int]]:
+def claim_groups(es: EventSentences, dense: np.ndarray | None = None, p: FactParams = _DEFAULT) -> list[list[int]]:
     """Groups of candidate indices that carry the same claim (singletons included)."""
     n = len(es.cands)
     pairs: list[tuple[int, int]] = []
     if n:
         qty = [quantities(c.text) for c in es.cands]
-        near = es.sim >= LINK_ANCHORED
+        near = es.sim >= p.link_anchored
         if dense is not None:
-            near |= dense >= LINK_DENSE_ANCHORED
+            near |= dense >= p.link_dense_anchored
         rows, cols = np.nonzero(np.triu(near, k=1))
         for i, j in zip(rows.tolist(), cols.tolist(), strict=False):
-            if _linked(es, i, j, dense, qty):
+            if _linked(es, i, j, dense, qty, p):
                 pairs.append((i, j))
     return components(n, pairs)
 
@@ -104,6 +103,7 @@ def extract_facts(
     min_sources: int = 2,
     limit: int = 25,
     dense: np.ndarray | None = None,
+    params: FactParams = _DEFAULT,
 ) -> tuple[list[Fact], list[tuple[list[int], list[str]]]]:
     """Facts confirmed by >= `min_sources` independent sources, most confirmed first.
 
@@ -111,7 +111,7 @@ def extract_facts(
     """
     facts: list[tuple[float, Fact]] = []
     groups = []
-    for members in claim_groups(es, dense):
+    for members in claim_groups(es, dense, params):
         ids = list(dict.fromkeys(es.cands[m].article_id for m in members))
         groups.append((members, ids))
         if len(ids) < min_sources:

@@ -19,28 +19,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyweave.brief.sentences import Candidate, Unit, candidates, group_units, has_verb, vectorize
+from storyweave.config import SummaryParams
 from storyweave.model import SummarySentence
 from storyweave.stop_words import SUMMARY
 from storyweave.text import words
 
-
-@dataclass(frozen=True)
-class SummaryParams:
-    centrality_weight: float = 1.0  # TF-IDF cosine to the event centroid
-    dense_weight: float = 0.5  # static-embedding cosine to the event centroid (when embeddings given)
-    position_weight: float = 0.5  # weight of the lead prior 1 / (1 + index / position_scale)
-    position_scale: float = 4.0
-    support_weight: float = 0.5  # weight of mean best-match similarity in the other articles
-    spread_weight: float = 0.5  # weight of the share of other articles using the sentence's content words
-    quote_weight: float = 0.2  # bonus for a sentence carrying a quotation
-    redundancy: float = 0.4  # skip a sentence this similar to one already chosen
-    same_content: float = 0.65  # cosine at which two sentences count as the same content
-    min_words: int = 6  # shorter sentences are rarely informative on their own
-    max_words: int = 80
-    mmr_weight: float = 2.5  # maximal marginal relevance: score - weight * similarity to chosen
-    paraphrase: float = 0.85  # skip a sentence whose embedding cosine to a chosen one reaches this
-    fill_tolerance: float = 0.0  # a budget-filling swap may lose this much MMR value per sentence
-    check_verb: bool = True
+# SummaryParams, the summary's knobs (`Config.brief.summary`), lives in storyweave/config.py.
+_DEFAULT_PARAMS = SummaryParams()
 
 
 @dataclass
@@ -156,7 +141,7 @@ def unit_scores(es: EventSentences, params: SummaryParams,
     return scores, reps
 
 
-def summarize(es: EventSentences, max_words: int, params: SummaryParams = SummaryParams(),
+def summarize(es: EventSentences, max_words: int, params: SummaryParams = _DEFAULT_PARAMS,
               preferred: set[str] | None = None, dense: np.ndarray | None = None) -> list[SummarySentence]:
     """Pick whole sentences within `max_words`, order them for reading, cite all carriers.
 

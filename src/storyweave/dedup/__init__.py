@@ -21,8 +21,7 @@ Stage `find_duplicates(corpus, settings)`, near-linear in the number of articles
    conference quoted twice), between different groups and publisher families.
 
 Sentence units for verification are built only for articles in candidate pairs, in vectorised
-batches (`verify.build_docs`).  Settings overrides (all optional) via
-`settings.extra["dedup"]`: any `DedupParams` field.
+batches (`verify.build_docs`).  Knobs: `Config.dedup` (`DedupConfig` in storyweave/config.py).
 """
 
 from __future__ import annotations
@@ -35,10 +34,10 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import numpy as np
 
+from storyweave.config import Config, DedupConfig
 from storyweave.dedup.candidates import cosine_pairs, shared_fingerprint_pairs, shared_share, tfidf
 from storyweave.dedup.provenance import (
     KIND_OF,
@@ -54,42 +53,12 @@ from storyweave.dedup.signatures import analyse
 from storyweave.dedup.verify import Doc, Verdict, build_docs, classify, shared_passages, shares_wire
 from storyweave.graph import UnionFind
 from storyweave.model import Article, Corpus, DuplicateLink
-from storyweave.settings import Settings
 from storyweave.text import split_sentences
 
 __all__ = ["DedupParams", "count_independent", "find_duplicates", "independent_groups", "publisher_family"]
 
 
-@dataclass
-class DedupParams:
-    near_containment: float = 0.7  # sampled-shingle containment that makes a near copy unverified ...
-    near_longer: float = 0.3  # ... when the shared text is also this share of the longer text
-    verify_containment: float = 0.25  # below this only wire passages are looked for
-    min_shared: int = 5  # shared fingerprints (~20 shared shingles) before a pair is verified
-    min_stem_containment: float = 0.6  # cheap pre-filter of rewrite candidates (shorter's stems in other)
-    rewrite_threshold: float = 0.4  # TF-IDF cosine for a rewrite candidate
-    anchor_threshold: float = 0.2  # anchor cosine for a translation candidate
-    top_k: int = 2  # translation candidates: duplicate groups checked per article
-    rewrite_top_k: int = 1  # rewrite candidates: TF-IDF neighbours per group representative
-    translation_pool: int = 10  # anchor neighbours looked at per article (checked: top_k groups)
-    translation_margin: float = 0.1  # translation links within this of the article's best match
-    kinds: tuple[str, ...] = ("exact", "near", "rewrite", "translation", "wire")  # what to look for
-    min_coverage: float = 0.7  # aligned share of the shorter text's sentences
-    # processes for the vectorised passes (forked pool, same result); 1 by default because on a
-    # shared 2-core machine a second process gave no gain in measurements (see benchmarks/results)
-    workers: int = 1
-    parallel_min_articles: int = 3000  # smaller batches always run in process
-    # wire copy: shared narrative sentences alone, or shared quotations plus narrative, or a long
-    # run of shared quotations (see verify.shares_wire)
-    wire_min_narrative: int = 2
-    wire_min_with_quotes: int = 1
-    wire_min_quotes: int = 1
-    wire_min_quotes_alone: int = 6
-
-    @classmethod
-    def from_settings(cls, settings: Settings | None) -> DedupParams:
-        extra = (settings.extra.get("dedup") if settings else None) or {}
-        return cls(**{k: v for k, v in dict(extra).items() if k in cls.__dataclass_fields__})
+DedupParams = DedupConfig  # the stage's knobs: `Config.dedup` (storyweave/config.py)
 
 
 LAST_TIMINGS: dict[str, float] = {}  # seconds per step of the last run (for benchmarks)
@@ -145,9 +114,9 @@ def _pool(workers: int, n_articles: int, min_articles: int) -> Iterator[Executor
         yield ex
 
 
-def find_duplicates(corpus: Corpus, settings: Settings) -> Corpus:
+def find_duplicates(corpus: Corpus, settings: Config) -> Corpus:
     """Fill duplicate_of / duplicate_kind / shares_wire_with and `corpus.duplicates`."""
-    p = DedupParams.from_settings(settings)
+    p = settings.dedup
     # the stage allocates many small objects (candidate pairs, units) and makes no reference
     # cycles: the cyclic collector would only rescan the whole heap, corpus included, again and
     # again (10-15 % of the stage's time at 10k articles)

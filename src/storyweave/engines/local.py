@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC
 
+from storyweave.config import Config
 from storyweave.faults import checkpoint
 from storyweave.model import Article, Corpus, failure_error
 from storyweave.pipeline import STAGES, Stage
-from storyweave.settings import Settings
 from storyweave.store import MergeReport
 
 # progress(stage_name, index_of_stage, number_of_stages, finished)
@@ -41,11 +41,11 @@ class RunResult:
 
 def run_pipeline(
     corpus: Corpus,
-    settings: Settings | None = None,
+    settings: Config | None = None,
     *,
     stages: Sequence[Stage] | None = None,
     progress: ProgressFn | None = None,
-    before_stage: Callable[[Stage, Corpus, Settings], None] | None = None,
+    before_stage: Callable[[Stage, Corpus, Config], None] | None = None,
 ) -> RunResult:
     """Apply every stage in order.
 
@@ -56,7 +56,7 @@ def run_pipeline(
     `before_stage` lets another engine do work ahead of a stage (e.g. `engines/ray.py` parses
     the texts of the analyze stage in parallel into `corpus.cache`); the stages stay the same.
     """
-    settings = settings or Settings()
+    settings = settings or Config()
     stages = list(STAGES if stages is None else stages)
     seconds: dict[str, float] = {}
     inputs: dict[str, int] = {}
@@ -86,7 +86,7 @@ def _checked(stage: Stage, result: object) -> Corpus:
     return result
 
 
-def isolate_failures(stage: Stage, corpus: Corpus, settings: Settings, exc: Exception) -> Corpus:
+def isolate_failures(stage: Stage, corpus: Corpus, settings: Config, exc: Exception) -> Corpus:
     """The stage's result without the articles it fails on, which are moved to `corpus.failed`.
 
     The stage is re-run on the batch bisected (stored articles always kept: they passed every
@@ -199,7 +199,7 @@ def ingest(
     conn,
     articles: list,
     errors: list | None = None,
-    settings: Settings | None = None,
+    settings: Config | None = None,
     *,
     command: str = "",
     inputs: list[str] | None = None,

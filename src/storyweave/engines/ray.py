@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from storyweave.config import Config
 from storyweave.engines.local import ProgressFn, RunResult
 from storyweave.engines.local import run_pipeline as run_local
 from storyweave.model import Corpus
 from storyweave.pipeline import Stage
-from storyweave.settings import Settings
 
 CHUNK = 24  # texts per Ray task: big enough to amortise spaCy's batching, small enough to balance
 
@@ -42,7 +42,7 @@ def _ray(address: str | None):
     return ray
 
 
-def parse_ahead(corpus: Corpus, settings: Settings, address: str | None = None, chunk: int = CHUNK) -> int:
+def parse_ahead(corpus: Corpus, settings: Config, address: str | None = None, chunk: int = CHUNK) -> int:
     """Parse the analyze stage's pending texts on Ray into `corpus.cache`; returns how many."""
     from storyweave.analysis import texts_to_parse
     from storyweave.analysis.parsed import ARTICLE
@@ -63,13 +63,13 @@ def parse_ahead(corpus: Corpus, settings: Settings, address: str | None = None, 
 def make_runner(address: str | None = None, chunk: int = CHUNK):
     """A `run_pipeline`-compatible function that uses Ray at `address` (None: local Ray)."""
 
-    def before(stage: Stage, corpus: Corpus, settings: Settings) -> None:
+    def before(stage: Stage, corpus: Corpus, settings: Config) -> None:
         if stage.name == "analyze":
             parse_ahead(corpus, settings, address, chunk)
 
     def run_pipeline(
         corpus: Corpus,
-        settings: Settings | None = None,
+        settings: Config | None = None,
         *,
         stages: Sequence[Stage] | None = None,
         progress: ProgressFn | None = None,

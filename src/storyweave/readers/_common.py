@@ -24,7 +24,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 # Largest input file read (bytes): bigger files are reported, never loaded (bounded memory).
-# `read_paths(max_bytes=...)` and `Settings.max_file_mb` override it.
+# `read_paths(max_bytes=...)` and `Config.readers.max_file_mb` override it.
 MAX_FILE_BYTES = 64 * 2**20
 FILE_LIMIT: ContextVar[int | None] = ContextVar("storyweave_file_limit", default=None)  # set by read_paths
 

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from storyweave import store
+from storyweave.config import Config
 from storyweave.server.middleware import DEFAULT_MAX_BODY
-from storyweave.settings import Settings
 
 TOKEN_ENV = "STORYWEAVE_TOKEN"
 _FROM_ENV: Any = object()
@@ -96,7 +96,7 @@ class Readers:
 
 def create_app(
     db: str | Path = store.DEFAULT_DB,
-    settings: Settings | None = None,
+    settings: Config | None = None,
     *,
     token: str | None = _FROM_ENV,
     create: bool = False,
@@ -121,7 +121,7 @@ def create_app(
         raise FileNotFoundError(f"{db_path}: no such store (use --create to make an empty one)")
     store.connect(db_path).close()  # create / migrate once, fail early on a bad file
     check = TokenCheck(os.environ.get(TOKEN_ENV) if token is _FROM_ENV else token)
-    settings = settings or Settings()
+    settings = settings or Config()
 
     def work(articles):
         return in_worker_process(str(db_path), settings, articles)
