@@ -2,7 +2,7 @@
 
 Measures (one process, one temporary store):
   1. read + first ingest of all articles: time per stage and time to save;
-  2. rendering: briefings.json (+ schema validation), briefings.md, index.html;
+  2. rendering: briefings.json (+ schema validation), briefings.md, the HTML pages;
   3. a second run on the same input (nothing new: stages skipped), a forced re-run (stages run,
      cached per-article parses and per-event results reused) and the baseline of a forced re-run
      without the cache (`--fresh`: what re-processing everything costs), with store row counts
@@ -32,7 +32,7 @@ from storyweave.engines.local import ingest
 from storyweave.model import to_dict
 from storyweave.readers import read_paths
 from storyweave.render.contract import to_briefings, validation_errors
-from storyweave.render.html import render_html
+from storyweave.render.html import write_site
 from storyweave.render.markdown import render_markdown
 from storyweave.config import Config
 
@@ -103,7 +103,15 @@ def main() -> None:
     doc, t_contract = timed(to_briefings, corpus)
     problems, t_validate = timed(validation_errors, doc)
     md, t_md = timed(render_markdown, corpus)
-    html, t_html = timed(render_html, corpus)
+    site = Path(tempfile.mkdtemp(prefix="edges-site-"))
+    sizes: list[int] = []
+
+    def _write(path: Path, text: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        sizes.append(len(text))
+
+    pages, t_html = timed(write_site, corpus, site, _write)
 
     # 3. unchanged re-run vs forced re-run (baseline)
     again_articles, _ = read_paths([source])
@@ -188,7 +196,7 @@ Result: {rows_first['articles']} articles, {rows_first['events']} events, {rows_
 | briefings.json (contract) | {t_contract:.2f} | {len(json.dumps(doc, ensure_ascii=False)) / 1e6:.1f} MB |
 | JSON Schema validation | {t_validate:.2f} | {len(problems)} violations |
 | briefings.md | {t_md:.2f} | {len(md) / 1e6:.1f} MB |
-| index.html (3 SVG charts) | {t_html:.2f} | {len(html) / 1e6:.1f} MB |
+| HTML pages ({len(pages)}, 3 SVG charts on the home page) | {t_html:.2f} | {sum(sizes) / 1e6:.1f} MB |
 
 ## Re-running on the same input
 
