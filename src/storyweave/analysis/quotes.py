@@ -140,6 +140,28 @@ _SAY_WORDS = [w for w in _SAY_WORDS if w not in {"on", "out", "go", "point", "po
 _VERB = re.compile(r"(?<![\w-])(?:" + "|".join(f"[{w[0]}{w[0].upper()}]{re.escape(w[1:])}" for w in _SAY_WORDS)
                    + r")\b(?!-)")
 SPEECH_VERBS = "|".join(_SAY_WORDS)
+# Forms of "tell": their object is the person told ("X told Fox News: “...”"), never the speaker.
+_TELL = {"tell", "tells", "told", "telling"}
+
+
+def _in_name(text: str, m: re.Match) -> bool:
+    """A verb spelled with a capital right after a word is part of a name ("the Washington Post",
+    "Fox News Charge"), not a reporting verb; one opening a sentence ("Said Ellis: ...") still is."""
+    return m.group()[:1].isupper() and bool(re.search(r"[A-Za-z][’'.]?\s+$", text[max(0, m.start() - 30) : m.start()]))
+
+
+def _say_matches(text: str, lo: int, hi: int):
+    """Reporting verbs in text[lo:hi], without the capitalised words of names."""
+    return (m for m in _VERB.finditer(text, lo, hi) if not _in_name(text, m))
+
+
+def _before_infinitive(text: str, m: re.Match) -> bool:
+    """A verb of saying followed by a to-infinitive is not reporting here: "will continue to be",
+    "agreed to meet", "went on to win" (English complementation: a reporting verb introduces a
+    that-clause or a quotation, not an infinitive)."""
+    return bool(re.match(r"\s+to\s+[a-z]", text[m.end() : m.end() + 20]))
+
+
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 # Nouns naming a statement ("Trump's claim that “...”"): the nominal forms of the verbs above.
 _STATEMENT_NOUNS = ("claim|claims|statement|statements|remark|remarks|comment|comments|words|assertion|"
@@ -175,7 +197,11 @@ _PREPOSITIONS = {"of", "for", "at", "in", "from", "with", "by", "to", "on", "abo
 _CLAUSE_WORDS = _PREPOSITIONS | _CONNECTORS | {
     "is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "he", "she",
     "they", "it", "we", "i", "you", "that", "which", "who", "whom", "would", "will", "can", "could", "should",
-    "may", "might", "must", "not", "there", "into", "through", "than", "what", "where", "how", "why", "about"}
+    "may", "might", "must", "not", "there", "into", "through", "than", "what", "where", "how", "why", "about",
+    # the other common English prepositions (closed class; any grammar's list): "said X during the
+    # GOP debate" ends the name X there
+    "during", "after", "before", "amid", "among", "around", "across", "behind", "despite", "following",
+    "near", "over", "under", "until", "via", "within", "without", "toward", "towards", "outside", "inside"}
 _LABELS_SPEAKING = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LOC"}
 
 
@@ -438,6 +464,8 @@ class _Article:
     def antecedent(self, pos: int) -> str | None:
         """He/she: the last person named before `pos` outside quotations."""
         for ent in reversed([x for x in self.ents if x.end_char <= pos and x.label_ == "PERSON"]):
+            if re.fullmatch(r"\s*,?\s*(?:whom|who)\s+", self.text[ent.end_char : pos]):
+                continue  # "X, whom he called ...": a pronoun in a relative clause is not its head
             if not self.quoted(ent.start_char):
                 return self.name(ent.start_char, ent.end_char)
         return None
@@ -570,7 +598,7 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
             who = art.resolve(cand, close)
             if who:
                 return who, True
-    for v in _VERB.finditer(text, p, min(r_end, p + 200)):  # “...,” X, the ..., said
+    for v in _say_matches(text, p, min(r_end, p + 200)):  # “...,” X, the ..., said
         cand = _subject_before(text, p, v.start(), whole=True)
         if cand:
             who = art.resolve(cand, close)
@@ -595,16 +623,21 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
     if verbs:
         cue = True
         v = verbs[-1]
+        reporting = [x for x in verbs if not _before_infinitive(text, x)]
+        if _before_infinitive(text, v) and reporting:  # X said Y will continue to be “...”: X
+            v = reporting[-1]
         finite = [x for x in verbs if not x.group().endswith("ing")]
         if v.group().endswith("ing") and finite:  # X said ..., adding “...”: the finite verb's subject
             v = finite[-1]
         if not v.group().endswith("ing"):
             cand = _subject_before(text, sent_lo, v.start())
+            if cand and _place_in_aside(art, cand):
+                cand = None
             who = art.resolve(cand, open_pos) if cand else None
             if who:
                 return who, True
             cand = _name_after(text, v.end(), open_pos)  # “...,” said Rep. X, adding “...” / Said Ellis: “...”
-            if cand and cand.kind == "name" and re.match(r"[\s(]*(?:\([^)]*\))?\s*[,:]|\s*$",
+            if cand and cand.kind == "name" and v.group().lower() not in _TELL and re.match(r"[\s(]*(?:\([^)]*\))?\s*[,:]|\s*$",
                                                          text[cand.end : open_pos]):
                 return art.resolve(cand, open_pos), True
         if v.group().endswith("ing") and not re.search(r",\s*$", text[sent_lo : v.start()]):
@@ -641,11 +674,20 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
     return None, cue
 
 
+def _place_in_aside(art: _Article, cand: _Cand) -> bool:
+    """ "Clinton, during a town hall in Columbus, Ohio, said": a place closing an aside set off by
+    commas is not the subject; the sentence's subject is."""
+    ents = art.ents_in(cand.start, cand.end)
+    return cand.kind == "name" and bool(re.search(r"\b[A-Z][\w.’'\-]*,\s*$", art.text[max(0, cand.start - 40) : cand.start])) \
+        and bool(ents) \
+        and all(x.label_ in {"GPE", "LOC", "FAC"} for x in ents)
+
+
 def _verbs(art: _Article, lo: int, hi: int) -> list[re.Match]:
     """Reporting verbs in [lo, hi) outside quotations, without the nouns spelled alike ("his
     comments", "Ginsburg’s remarks", "the claims")."""
     out = []
-    for m in _VERB.finditer(art.text, lo, hi):
+    for m in _say_matches(art.text, lo, hi):
         if art.quoted(m.start()):
             continue
         before = art.text[max(lo, m.start() - 12) : m.start()]
