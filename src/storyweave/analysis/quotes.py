@@ -147,7 +147,7 @@ _TELL = {"tell", "tells", "told", "telling"}
 def _in_name(text: str, m: re.Match) -> bool:
     """A verb spelled with a capital right after a word is part of a name ("the Washington Post",
     "Fox News Charge"), not a reporting verb; one opening a sentence ("Said Ellis: ...") still is."""
-    return m.group()[:1].isupper() and bool(re.search(r"[A-Za-z][’'.]?\s+$", text[max(0, m.start() - 30) : m.start()]))
+    return m.group()[:1].isupper() and bool(re.search(r"[A-Za-z][’']?\s+$", text[max(0, m.start() - 30) : m.start()]))
 
 
 def _say_matches(text: str, lo: int, hi: int):
@@ -549,11 +549,21 @@ def _right_side(art: _Article, q: QuoteSpan) -> tuple[int, int]:
     close = q.end + (tail.end() if tail else 0)
     si = art.sentence_at(max(q.start, close - 1))
     r_end = art.sents[si].end if si < len(art.sents) else q.para_end
-    if r_end <= close + 1 and q.text.rstrip("’'”\"")[-1:] in "?!…-—" and si + 1 < len(art.sents):
-        r_end = art.sents[si + 1].end  # “...?” Vitter demanded.
+    if r_end <= close + 1 and si + 1 < len(art.sents) and (
+            q.text.rstrip("’'”\"")[-1:] in "?!…-—" or _bare_attribution(art.sents[si + 1].text)):
+        r_end = art.sents[si + 1].end  # “...?” Vitter demanded. / “... emails.” Trump said.
     r_end = min(r_end, q.para_end, close + 220)
     nxt = next((s.start - 1 for s in art.spans if close <= s.start - 1 < r_end), None)
     return close, (nxt if nxt is not None else r_end)
+
+
+def _bare_attribution(sentence: str) -> bool:
+    """A sentence that is only an attribution: "Trump said." / "Jane Doe, a spokeswoman, added Friday."
+    (a quotation closed with a full stop before its reporting clause)."""
+    sentence = sentence.strip()
+    v = next(_say_matches(sentence, 0, len(sentence)), None)
+    return (len(sentence) <= 90 and v is not None and v.start() > 0 and not re.search(r"[“”\"«»]", sentence)
+            and sentence[:1].isupper() and re.fullmatch(r"(?:\s+[\w’'.\-]+){0,4}\s*[.!]", sentence[v.end():]) is not None)
 
 
 def _left_start(art: _Article, q: QuoteSpan) -> int:
@@ -667,11 +677,42 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
         who = art.name(poss[-1].start(1), poss[-1].end(1))
         if who:
             return who, True
+    tail = _closing_attribution(art, q)
+    if tail:
+        return tail, True
     if re.search(r"[a-z]{2,}", text[lo:open_pos]):  # a quote inside a sentence: its subject said it
         who = _sentence_subject(art, lo, open_pos) or _sentence_subject(art, art.sentence_start(q.start), open_pos)
         if who:
             return who, True
     return None, cue
+
+
+def _closing_attribution(art: _Article, q: QuoteSpan) -> str | None:
+    """A sentence quoting several phrases and closing on its attribution: ... carry “a great deal
+    of weight” and bring the “firepower” they need, a party spokesman, Jane Doe, said.  The clause
+    after the last comma of the sentence, "<subject> said[ adverbial].", names who said them all."""
+    text = art.text
+    si = art.sentence_at(q.start)
+    if si >= len(art.sents):
+        return None
+    end = min(art.sents[si].end, q.para_end)
+    later = [s for s in art.spans if q.end < s.start < end]
+    if not later:
+        return None  # the quote's own right side was read already
+    after = later[-1].end + 1
+    verbs = [m for m in _say_matches(text, after, end) if not art.quoted(m.start())]
+    if not verbs:
+        return None
+    v = verbs[-1]
+    rest = text[v.end() : end]
+    if not re.fullmatch(r"(?:\s+[\w’'.\-]+){0,5}\s*[.!?]?[”\"’']?\s*", rest):
+        return None  # "..., X said, and then ...": not a closing attribution
+    commas = [m.start() for m in re.finditer(",", text[after : v.start()])][::-1][:3]
+    for c in commas:  # "..., a spokesman, Jane Doe, said.": the nearest comma that opens a subject
+        cand = _subject_before(text, after + c + 1, v.start(), whole=True)
+        if cand:
+            return art.resolve(cand, end)
+    return None
 
 
 def _place_in_aside(art: _Article, cand: _Cand) -> bool:
