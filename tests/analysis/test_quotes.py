@@ -177,19 +177,19 @@ def test_speaker_shapes_kept(text, speakers):
     ("Senator Hal Brody said he is certain Dana Kim will continue to be “a strong voice for working families.”",
      ["Hal Brody"]),
     # a pronoun inside a relative clause ("X, whom he called") does not refer to X
-    ("With the race over, Paul Grant said he has two options: back Lena Ortiz, whom he called “the most "
-     "capable candidate in years,” or stay home.", ["Paul Grant"]),
+    ("With the race over, Paul Grant said he has two options: back Lena Ortiz, whom he called “a gifted "
+     "organiser of volunteers,” or stay home.", ["Paul Grant"]),
     # a preposition ends the name after an inverted "said"
     ("“That was a serious mistake,” said former state senator Joan Pike during the Tuesday debate in Hartford.",
      ["Joan Pike"]),
     # a "City, State" place closing an aside set off by commas is not the subject
-    ("Karen Wells, during a town hall meeting in Dayton, Ohio, said she was “going to fight for every single "
-     "job here.”", ["Karen Wells"]),
+    ("Karen Wells, at a rally in Dayton, Ohio, said she was “going to fight for every single job here.”",
+     ["Karen Wells"]),
     # a sentence quoting phrases and closing on ", X said." credits X with all of them
-    ("His support will carry “a great deal of weight” and bring the “grass-roots energy” they need to win, "
+    ("Her backing gives the campaign “a real boost” and brings the “people on the ground” it lacks, "
      "party spokesman Neil Varga said.", ["Neil Varga", "Neil Varga"]),
     # a quotation closed with a full stop, then a sentence that is only its attribution
-    ("The senator answered quickly.\n\n“I hope you are able to find the missing files.” Neil Varga said.",
+    ("The senator answered quickly.\n\n“We will publish every one of the budget files.” Neil Varga said.",
      ["Neil Varga"]),
 ])
 def test_speaker_second_round_rules(text, speakers):
