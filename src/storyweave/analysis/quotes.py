@@ -88,7 +88,7 @@ def _closing(text: str, i: int, pe: int) -> int | None:
         if c in "'’" and (nxt.isalpha() or text[j - 1].isspace()):
             continue  # Ukraine's, don't
         if text[j - 1].isspace() and c == '"' and text[j - 2 : j - 1] not in ("'", "’"):
-            continue  # an opening mark, unless it closes a nested quote: ...,' " Sanders said
+            continue  # an opening mark, unless it closes a nested quote: ...,' " Ortega said
         return j
     return None
 
@@ -165,7 +165,7 @@ def _before_infinitive(text: str, m: re.Match) -> bool:
 
 
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
-# Nouns naming a statement ("Trump's claim that “...”"): the nominal forms of the verbs above.
+# Nouns naming a statement ("Ortega's claim that “...”"): the nominal forms of the verbs above.
 _STATEMENT_NOUNS = ("claim|claims|statement|statements|remark|remarks|comment|comments|words|assertion|"
                     "description|promise|pledge|tweet|tweets|message|warning|vow|suggestion|argument|"
                     "charge|accusation|insistence|slogan|response|answer|question|speech|call|reply|"
@@ -239,12 +239,12 @@ def _name_back(toks: list[_Tok], i: int) -> int | None:
     j = i
     while j >= 0 and (toks[j].cap or (toks[j].text.lower() in _PARTICLES and j < i and toks[j + 1].cap)):
         if j < i and re.search(r"[’']s$", toks[j].text):
-            break  # "Commentary’s Noah Rothman": the name after the possessive
+            break  # "Gazette’s Lena Hart": the name after the possessive
         j -= 1
     j += 1
     while j <= i and (toks[j].text.lower() in _STOPS and not re.fullmatch(_ABBREV, toks[j].text)
                       or toks[j].text.lower() in _PARTICLES):
-        j += 1  # "But Trump", "The New York Times": closed-class words open no name
+        j += 1  # "But Ortega", "The Riverside Post": closed-class words open no name
     return j if j <= i and toks[i].cap else None
 
 
@@ -268,7 +268,7 @@ class _Cand:
     start: int
     end: int
     text: str
-    subject: bool = False  # written right before its reporting verb ("Renteria told"): a name for sure
+    subject: bool = False  # written right before its reporting verb ("Ortega told"): a name for sure
 
 
 def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | None:
@@ -286,7 +286,7 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
         return i
 
     i = skip_between(i)
-    if i >= 2 and toks[i].text == "," and toks[i - 1].cap:  # "Her campaign manager, Robby Mook, suggested"
+    if i >= 2 and toks[i].text == "," and toks[i - 1].cap:  # "Her campaign manager, Tom Reyes, suggested"
         head = _name_back(toks, i - 1)
         if head is not None and head > 0 and toks[head - 1].text == ",":
             return _Cand("name", toks[head].start, toks[i - 1].end, text[toks[head].start : toks[i - 1].end])
@@ -303,7 +303,7 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
             if k >= 0 and (toks[k].cap or toks[k].text.lower() in _PRONOUNS):
                 head = _name_back(toks, k) if toks[k].cap else k
                 if head is not None and head > 0 and toks[head - 1].text in _PREPOSITIONS:
-                    continue  # ", the attorney general of Oklahoma,": a name inside the appositive
+                    continue  # ", the attorney general of the state,": a name inside the appositive
                 i = k
                 break
     if i < 0:
@@ -318,7 +318,7 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
             return None
         while first >= 2 and (toks[first - 1].text == "of" or (toks[first - 1].text == "the" and first >= 3
                                                               and toks[first - 2].text == "of")):
-            k = first - 2 if toks[first - 1].text == "of" else first - 3  # "Mr. Morgan of the Sierra Club said"
+            k = first - 2 if toks[first - 1].text == "of" else first - 3  # "Mr. Reyes of the Hiking Club said"
             head = _name_back(toks, k) if toks[k].cap else None
             if head is None:
                 break
@@ -333,10 +333,10 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
         cand = _Cand("desc", toks[k].start, t.end, text[toks[k + 1].start : t.end])
     else:
         return None
-    if whole:  # only a descriptor may come first: "Tulsa police Chief X said", "White House press secretary X"
+    if whole:  # only a descriptor may come first: "Harbor police Chief X said", "White House press secretary X"
         lead = [x for x in toks[:first] if x.text not in ",;"]
         if first > 0 and toks[first - 1].text == ",":
-            lead = []  # "..." is held accountable, Warren said.
+            lead = []  # "..." is held accountable, Ortega said.
         if len(lead) > 6 or any(not re.fullmatch(r"[\w’'/\-]+|[’']s", x.text) or _VERB.fullmatch(x.text)
                                 or (x.text.lower() in _CLAUSE_WORDS and x.text.lower() not in {"the", "of", "for"})
                                 for x in lead):
@@ -345,7 +345,7 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
 
 
 def _name_after(text: str, p: int, hi: int) -> _Cand | None:
-    """The name (or he/she, or 'the <role>') starting at `p`: "said Rep. G.K. Butterfield (D-N.C.)"."""
+    """The name (or he/she, or 'the <role>') starting at `p`: "said Rep. J.K. Ortega (D-Ore.)"."""
     toks = _tokens(text, p, hi)
     if not toks:
         return None
@@ -369,7 +369,7 @@ def _name_after(text: str, p: int, hi: int) -> _Cand | None:
         return None
     first = next(k for k in range(start, end) if toks[k].cap and toks[k].text.lower() not in _STOPS
                  or re.fullmatch(_ABBREV, toks[k].text))
-    k = end  # "according to Kremlin spokesman Dmitry Peskov": the name after the descriptor
+    k = end  # "according to ministry spokesman Ivan Petrov": the name after the descriptor
     reach = 5 if re.search(r"[’']s$", toks[end - 1].text) else 3
     while k < len(toks) and k < end + reach and toks[k].text[:1].islower() and toks[k].text.isalpha() \
             and toks[k].text not in _CLAUSE_WORDS:
@@ -431,13 +431,13 @@ class _Article:
                 clean_surface(p.text)[0] or None
         if ents and all(x.label_ not in _LABELS_SPEAKING for x in ents):
             # a nationality or group adjective, a number, a date; unless the event knows a person of
-            # that name ("Cuban said" after "Mark Cuban")
+            # that name ("Irish said" after "Dana Irish")
             known = self.index.resolve(clean_surface(self.text[s:e])[0], person_only=True)
             word = self.text[s:e]
             if known or not (subject and re.fullmatch(r"[A-Z][a-z]+", word) and not word.endswith("s")
                              and all(x.label_ == "NORP" for x in ents)):
                 return known
-            return word  # "Smbatyan added": a surname the recogniser took for a nationality
+            return word  # "Armenian added" (a surname): a word the recogniser took for a nationality
         raw = self.text[s:e]
         name, _ = clean_surface(raw)
         if not name or name.lower() in _STOPS:
@@ -447,7 +447,7 @@ class _Article:
             return person
         if ents:
             best = max(ents, key=lambda x: x.end_char - x.start_char)
-            if best.start_char < s:  # "Commentary’s Noah Rothman" tagged as one organisation: the name
+            if best.start_char < s:  # "Gazette’s Lena Hart" tagged as one organisation: the name
                 return self.index.resolve(name, person_only=True) or name
             return self.index.canonical_at(self.article_id, best.start_char) or name
         # no entity there: a name the event knows, or a word this article capitalises mid-sentence
@@ -473,7 +473,7 @@ class _Article:
         return None
 
     def describe(self, phrase: str, pos: int) -> str | None:
-        """'the Indiana governor' -> the last person named before `pos` with that role word next to
+        """'the Westmarch governor' -> the last person named before `pos` with that role word next to
         the name (before it, or in an appositive after it); else the event's one person or body."""
         words_ = [_TITLE_EXPAND.get(w, w) for w in re.findall(r"[a-z]+", phrase.lower())]
         if not words_:
@@ -505,7 +505,7 @@ def _subject_at(art: _Article, toks: list[_Tok], i: int, person_only: bool) -> s
         return art.antecedent(toks[i].start)
     end = _name_fwd(toks, i)
     if end is not None and re.search(r"[’']s$", toks[end - 1].text):
-        # "Hillary Clinton’s campaign manager Robby Mook said": the name after the possessive's head
+        # "Dana Kim’s campaign manager Tom Reyes said": the name after the possessive's head
         k = end
         while k < len(toks) and k < end + 4 and toks[k].text[:1].islower() and toks[k].text.isalpha():
             k += 1
@@ -518,13 +518,13 @@ def _subject_at(art: _Article, toks: list[_Tok], i: int, person_only: bool) -> s
         return None
     if person_only and any(x.label_ in {"GPE", "LOC", "DATE", "TIME", "NORP", "FAC"}
                            for x in art.ents_in(toks[i].start, toks[end - 1].end)):
-        return None  # "..., New Hampshire, Trump said": a place in the introduction
+        return None  # "..., Dayton, Ohio, Ortega said": a place in the introduction
     return art.name(toks[i].start, toks[end - 1].end)
 
 
 def _sentence_subject(art: _Article, lo: int, hi: int) -> str | None:
-    """The subject opening the clause [lo, hi): "Gingrich dismissed X as “...”", after an
-    introductory phrase ("In July, ..." / "Speaking at a rally in Salem, New Hampshire, Trump ...")."""
+    """The subject opening the clause [lo, hi): "Ortega dismissed X as “...”", after an
+    introductory phrase ("In July, ..." / "Speaking at a rally in Dayton, Ohio, Ortega ...")."""
     toks = [t for t in _tokens(art.text, lo, hi) if not art.quoted(t.start)]
     if not toks:
         return None
@@ -553,7 +553,7 @@ def _right_side(art: _Article, q: QuoteSpan) -> tuple[int, int]:
     r_end = art.sents[si].end if si < len(art.sents) else q.para_end
     if r_end <= close + 1 and si + 1 < len(art.sents) and (
             q.text.rstrip("’'”\"")[-1:] in "?!…-—" or _bare_attribution(art.sents[si + 1].text)):
-        r_end = art.sents[si + 1].end  # “...?” Vitter demanded. / “... files.” Neil Varga said.
+        r_end = art.sents[si + 1].end  # “...?” Ortega demanded. / “... files.” Neil Varga said.
     r_end = min(r_end, q.para_end, close + 220)
     nxt = next((s.start - 1 for s in art.spans if close <= s.start - 1 < r_end), None)
     return close, (nxt if nxt is not None else r_end)
@@ -588,7 +588,7 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
     lead = re.match(r"[\s,;]*", text[close:r_end])
     p = close + (lead.end() if lead else 0)
     dash = re.match(r"\s*[―—–]+\s*", text[close : q.para_end])
-    if dash:  # “...” ― Pamela Padilla
+    if dash:  # “...” ― Teresa Mombasa
         nxt = next((s.start - 1 for s in art.spans if s.start > close), q.para_end)
         cand = _name_after(text, close + dash.end(), min(nxt, q.para_end))
         if cand and cand.kind == "name":
@@ -618,7 +618,7 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
                 return who, True
             cue = True
             break
-        if re.search(r",\s*$", text[p : v.start()]):  # “...” for Clinton, said Kunin.
+        if re.search(r",\s*$", text[p : v.start()]):  # “...” for Kim, said Ortega.
             cand = _name_after(text, v.end(), r_end)
             who = art.resolve(cand, close) if cand else None
             if who:
@@ -653,11 +653,11 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
                                                          text[cand.end : open_pos]):
                 return art.resolve(cand, open_pos), True
         if v.group().endswith("ing") and not re.search(r",\s*$", text[sent_lo : v.start()]):
-            cand = _subject_before(text, sent_lo, v.start())  # "footage of Hillary Clinton asking “...”"
+            cand = _subject_before(text, sent_lo, v.start())  # "footage of Dana Kim asking “...”"
             who = art.resolve(cand, open_pos) if cand else None
             if who:
                 return who, True
-        who = _sentence_subject(art, sent_lo, v.start())  # X, in Kentucky, ... and now said “...”
+        who = _sentence_subject(art, sent_lo, v.start())  # X, in Ohio, ... and now said “...”
         if who:
             return who, True
     colon = re.search(r"([A-Z][\w.’'\-]*(?:\s+(?:and\s+)?[A-Z][\w.’'\-]*){0,4})\s*(?:\([^)]*\))?:\s*$",
@@ -742,7 +742,7 @@ def _verbs(art: _Article, lo: int, hi: int) -> list[re.Match]:
 
 
 def _previous_sentence_speaker(art: _Article, q: QuoteSpan) -> str | None:
-    """A quote opening a sentence after "..., Schiff said." in the same paragraph: that speaker."""
+    """A quote opening a sentence after "..., Ortega said." in the same paragraph: that speaker."""
     si = art.sentence_at(q.start)
     if si == 0 or not art.sents or art.sents[si].start < q.start - 2:
         return None
@@ -750,7 +750,7 @@ def _previous_sentence_speaker(art: _Article, q: QuoteSpan) -> str | None:
     opens_paragraph = q.start - 1 <= q.para_start
     if (prev.paragraph != art.sents[si].paragraph and not opens_paragraph) or \
             any(prev.start <= s.start < prev.end for s in art.spans):
-        return None  # "Howard continued his remarks." then a paragraph that is one quotation
+        return None  # "Ortega continued her remarks." then a paragraph that is one quotation
     verbs = [x for x in _verbs(art, prev.start, prev.end) if not x.group().endswith("ing")]
     if not verbs:
         return None
