@@ -166,6 +166,45 @@ def test_speaker_shapes_kept(text, speakers):
     assert _speakers(text) == speakers
 
 
+# Second round of rules (general English; names invented). Each failed before its rule.
+@pytest.mark.parametrize("text, speakers", [
+    # a capitalised verb word inside a name ("... Post") is no reporting verb
+    ("Mayor Tom Reyes told the Riverside Post, “We will rebuild the bridge by spring.”", ["Tom Reyes"]),
+    # the name after "told" is the person told; adverbs between subject and verb
+    ("Governor Ellen Marsh later Thursday told Channel Nine News: “The budget will pass this week.”",
+     ["Ellen Marsh"]),
+    # "continue to" + infinitive is no reporting verb: the subject of "said" spoke
+    ("Senator Hal Brody said he is certain Dana Kim will continue to be “a strong voice for working families.”",
+     ["Hal Brody"]),
+    # a pronoun inside a relative clause ("X, whom he called") does not refer to X
+    ("With the race over, Paul Grant said he has two options: back Lena Ortiz, whom he called “a gifted "
+     "organiser of volunteers,” or stay home.", ["Paul Grant"]),
+    # a preposition ends the name after an inverted "said"
+    ("“That was a serious mistake,” said former state senator Joan Pike during the Tuesday debate in Hartford.",
+     ["Joan Pike"]),
+    # a "City, State" place closing an aside set off by commas is not the subject
+    ("Karen Wells, at a rally in Dayton, Ohio, said she was “going to fight for every single job here.”",
+     ["Karen Wells"]),
+    # a sentence quoting phrases and closing on ", X said." credits X with all of them
+    ("Her backing gives the campaign “a real boost” and brings the “people on the ground” it lacks, "
+     "party spokesman Neil Varga said.", ["Neil Varga", "Neil Varga"]),
+    # a quotation closed with a full stop, then a sentence that is only its attribution
+    ("The senator answered quickly.\n\n“We will publish every one of the budget files.” Neil Varga said.",
+     ["Neil Varga"]),
+])
+def test_speaker_second_round_rules(text, speakers):
+    assert _speakers(text) == speakers
+
+
+def test_verb_words_inside_names_and_before_infinitives():
+    from storyweave.analysis.quotes import _before_infinitive, _say_matches
+
+    text = "The Daily Post reported it. Post your view. They continue to win; she continued, smiling."
+    assert [m.group() for m in _say_matches(text, 0, len(text))] == ["reported", "Post", "continue", "continued"]
+    cont = [m for m in _say_matches(text, 0, len(text)) if m.group().startswith("continue")]
+    assert [_before_infinitive(text, m) for m in cont] == [True, False]
+
+
 def test_reporting_verbs_are_verbs_not_nouns():
     from storyweave.analysis.quotes import _VERB
 

@@ -5,9 +5,11 @@ apostrophes told apart from single quotes).  Speakers come from the reporting cl
 quote, read by rules over words and spaCy's entity labels: “...,” X said / said X / X, the ...,
 said / X said: “...” / X said the plan would “...” / according to X / “...” ― X / he said (the
 last person named) / the governor said (the person named with that role earlier) / a quote
-paragraph continuing the previous speaker.  A name must be the subject of the reporting verb, so
-an outlet, a platform or a place in the clause ("told Reuters", "on Twitter", "in Kyiv") is never
-taken; a nationality adjective never is; no speaker found gives None.  Measured on PolNeAR (real
+paragraph continuing the previous speaker / a sentence of phrases closing on ", X said." / “...” X
+said.  A name must be the subject of the reporting verb, so an outlet, a platform or a place in the
+clause ("told Reuters", "on Twitter", "in Kyiv") is never taken, nor the person told ("X told Channel
+Nine News: “...”"), nor a place closing an aside ("X, at a rally in Dayton, Ohio, said"); a nationality adjective
+never is; no speaker found gives None.  Measured on PolNeAR (real
 news, independent gold) by benchmarks/quotes_bench.py.  Reworded versions of one statement ("did
 not come true" / "were not fulfilled") are grouped by speaker + word overlap + character n-gram
 TF-IDF cosine.
@@ -85,7 +87,7 @@ def _closing(text: str, i: int, pe: int) -> int | None:
         if c in "'’" and (nxt.isalpha() or text[j - 1].isspace()):
             continue  # Ukraine's, don't
         if text[j - 1].isspace() and c == '"' and text[j - 2 : j - 1] not in ("'", "’"):
-            continue  # an opening mark, unless it closes a nested quote: ...,' " Sanders said
+            continue  # an opening mark, unless it closes a nested quote: ...,' " Ortega said
         return j
     return None
 
@@ -139,8 +141,30 @@ _SAY_WORDS = [w for w in _SAY_WORDS if w not in {"on", "out", "go", "point", "po
 _VERB = re.compile(r"(?<![\w-])(?:" + "|".join(f"[{w[0]}{w[0].upper()}]{re.escape(w[1:])}" for w in _SAY_WORDS)
                    + r")\b(?!-)")
 SPEECH_VERBS = "|".join(_SAY_WORDS)
+# Forms of "tell": their object is the person told ("X told Channel Nine News: “...”"), never the speaker.
+_TELL = {"tell", "tells", "told", "telling"}
+
+
+def _in_name(text: str, m: re.Match) -> bool:
+    """A verb spelled with a capital right after a word is part of a name ("the Riverside Post",
+    "Channel Nine Charge"), not a reporting verb; one opening a sentence ("Said Ellis: ...") still is."""
+    return m.group()[:1].isupper() and bool(re.search(r"[A-Za-z][’']?\s+$", text[max(0, m.start() - 30) : m.start()]))
+
+
+def _say_matches(text: str, lo: int, hi: int):
+    """Reporting verbs in text[lo:hi], without the capitalised words of names."""
+    return (m for m in _VERB.finditer(text, lo, hi) if not _in_name(text, m))
+
+
+def _before_infinitive(text: str, m: re.Match) -> bool:
+    """A verb of saying followed by a to-infinitive is not reporting here: "will continue to be",
+    "agreed to meet", "went on to win" (English complementation: a reporting verb introduces a
+    that-clause or a quotation, not an infinitive)."""
+    return bool(re.match(r"\s+to\s+[a-z]", text[m.end() : m.end() + 20]))
+
+
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
-# Nouns naming a statement ("Trump's claim that “...”"): the nominal forms of the verbs above.
+# Nouns naming a statement ("Ortega's claim that “...”"): the nominal forms of the verbs above.
 _STATEMENT_NOUNS = ("claim|claims|statement|statements|remark|remarks|comment|comments|words|assertion|"
                     "description|promise|pledge|tweet|tweets|message|warning|vow|suggestion|argument|"
                     "charge|accusation|insistence|slogan|response|answer|question|speech|call|reply|"
@@ -174,7 +198,11 @@ _PREPOSITIONS = {"of", "for", "at", "in", "from", "with", "by", "to", "on", "abo
 _CLAUSE_WORDS = _PREPOSITIONS | _CONNECTORS | {
     "is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "he", "she",
     "they", "it", "we", "i", "you", "that", "which", "who", "whom", "would", "will", "can", "could", "should",
-    "may", "might", "must", "not", "there", "into", "through", "than", "what", "where", "how", "why", "about"}
+    "may", "might", "must", "not", "there", "into", "through", "than", "what", "where", "how", "why", "about",
+    # the other common English prepositions (closed class; any grammar's list): "said X during the
+    # GOP debate" ends the name X there
+    "during", "after", "before", "amid", "among", "around", "across", "behind", "despite", "following",
+    "near", "over", "under", "until", "via", "within", "without", "toward", "towards", "outside", "inside"}
 _LABELS_SPEAKING = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LOC"}
 
 
@@ -204,12 +232,12 @@ def _name_back(toks: list[_Tok], i: int) -> int | None:
     j = i
     while j >= 0 and (toks[j].cap or (toks[j].text.lower() in _PARTICLES and j < i and toks[j + 1].cap)):
         if j < i and re.search(r"[’']s$", toks[j].text):
-            break  # "Commentary’s Noah Rothman": the name after the possessive
+            break  # "Gazette’s Lena Hart": the name after the possessive
         j -= 1
     j += 1
     while j <= i and (toks[j].text.lower() in _STOPS and not re.fullmatch(_ABBREV, toks[j].text)
                       or toks[j].text.lower() in _PARTICLES):
-        j += 1  # "But Trump", "The New York Times": closed-class words open no name
+        j += 1  # "But Ortega", "The Riverside Post": closed-class words open no name
     return j if j <= i and toks[i].cap else None
 
 
@@ -233,7 +261,7 @@ class _Cand:
     start: int
     end: int
     text: str
-    subject: bool = False  # written right before its reporting verb ("Renteria told"): a name for sure
+    subject: bool = False  # written right before its reporting verb ("Ortega told"): a name for sure
 
 
 def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | None:
@@ -251,7 +279,7 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
         return i
 
     i = skip_between(i)
-    if i >= 2 and toks[i].text == "," and toks[i - 1].cap:  # "Her campaign manager, Robby Mook, suggested"
+    if i >= 2 and toks[i].text == "," and toks[i - 1].cap:  # "Her campaign manager, Tom Reyes, suggested"
         head = _name_back(toks, i - 1)
         if head is not None and head > 0 and toks[head - 1].text == ",":
             return _Cand("name", toks[head].start, toks[i - 1].end, text[toks[head].start : toks[i - 1].end])
@@ -268,7 +296,7 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
             if k >= 0 and (toks[k].cap or toks[k].text.lower() in _PRONOUNS):
                 head = _name_back(toks, k) if toks[k].cap else k
                 if head is not None and head > 0 and toks[head - 1].text in _PREPOSITIONS:
-                    continue  # ", the attorney general of Oklahoma,": a name inside the appositive
+                    continue  # ", the attorney general of the state,": a name inside the appositive
                 i = k
                 break
     if i < 0:
@@ -283,7 +311,7 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
             return None
         while first >= 2 and (toks[first - 1].text == "of" or (toks[first - 1].text == "the" and first >= 3
                                                               and toks[first - 2].text == "of")):
-            k = first - 2 if toks[first - 1].text == "of" else first - 3  # "Mr. Morgan of the Sierra Club said"
+            k = first - 2 if toks[first - 1].text == "of" else first - 3  # "Mr. Reyes of the Hiking Club said"
             head = _name_back(toks, k) if toks[k].cap else None
             if head is None:
                 break
@@ -298,10 +326,10 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
         cand = _Cand("desc", toks[k].start, t.end, text[toks[k + 1].start : t.end])
     else:
         return None
-    if whole:  # only a descriptor may come first: "Tulsa police Chief X said", "White House press secretary X"
+    if whole:  # only a descriptor may come first: "Harbor police Chief X said", "White House press secretary X"
         lead = [x for x in toks[:first] if x.text not in ",;"]
         if first > 0 and toks[first - 1].text == ",":
-            lead = []  # "..." is held accountable, Warren said.
+            lead = []  # "..." is held accountable, Ortega said.
         if len(lead) > 6 or any(not re.fullmatch(r"[\w’'/\-]+|[’']s", x.text) or _VERB.fullmatch(x.text)
                                 or (x.text.lower() in _CLAUSE_WORDS and x.text.lower() not in {"the", "of", "for"})
                                 for x in lead):
@@ -310,7 +338,7 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
 
 
 def _name_after(text: str, p: int, hi: int) -> _Cand | None:
-    """The name (or he/she, or 'the <role>') starting at `p`: "said Rep. G.K. Butterfield (D-N.C.)"."""
+    """The name (or he/she, or 'the <role>') starting at `p`: "said Rep. J.K. Ortega (D-Ore.)"."""
     toks = _tokens(text, p, hi)
     if not toks:
         return None
@@ -334,7 +362,7 @@ def _name_after(text: str, p: int, hi: int) -> _Cand | None:
         return None
     first = next(k for k in range(start, end) if toks[k].cap and toks[k].text.lower() not in _STOPS
                  or re.fullmatch(_ABBREV, toks[k].text))
-    k = end  # "according to Kremlin spokesman Dmitry Peskov": the name after the descriptor
+    k = end  # "according to ministry spokesman Ivan Petrov": the name after the descriptor
     reach = 5 if re.search(r"[’']s$", toks[end - 1].text) else 3
     while k < len(toks) and k < end + reach and toks[k].text[:1].islower() and toks[k].text.isalpha() \
             and toks[k].text not in _CLAUSE_WORDS:
@@ -396,13 +424,13 @@ class _Article:
                 clean_surface(p.text)[0] or None
         if ents and all(x.label_ not in _LABELS_SPEAKING for x in ents):
             # a nationality or group adjective, a number, a date; unless the event knows a person of
-            # that name ("Cuban said" after "Mark Cuban")
+            # that name ("Irish said" after "Dana Irish")
             known = self.index.resolve(clean_surface(self.text[s:e])[0], person_only=True)
             word = self.text[s:e]
             if known or not (subject and re.fullmatch(r"[A-Z][a-z]+", word) and not word.endswith("s")
                              and all(x.label_ == "NORP" for x in ents)):
                 return known
-            return word  # "Smbatyan added": a surname the recogniser took for a nationality
+            return word  # "Armenian added" (a surname): a word the recogniser took for a nationality
         raw = self.text[s:e]
         name, _ = clean_surface(raw)
         if not name or name.lower() in _STOPS:
@@ -412,7 +440,7 @@ class _Article:
             return person
         if ents:
             best = max(ents, key=lambda x: x.end_char - x.start_char)
-            if best.start_char < s:  # "Commentary’s Noah Rothman" tagged as one organisation: the name
+            if best.start_char < s:  # "Gazette’s Lena Hart" tagged as one organisation: the name
                 return self.index.resolve(name, person_only=True) or name
             return self.index.canonical_at(self.article_id, best.start_char) or name
         # no entity there: a name the event knows, or a word this article capitalises mid-sentence
@@ -431,12 +459,14 @@ class _Article:
     def antecedent(self, pos: int) -> str | None:
         """He/she: the last person named before `pos` outside quotations."""
         for ent in reversed([x for x in self.ents if x.end_char <= pos and x.label_ == "PERSON"]):
+            if re.fullmatch(r"\s*,?\s*(?:whom|who)\s+", self.text[ent.end_char : pos]):
+                continue  # "X, whom he called ...": a pronoun in a relative clause is not its head
             if not self.quoted(ent.start_char):
                 return self.name(ent.start_char, ent.end_char)
         return None
 
     def describe(self, phrase: str, pos: int) -> str | None:
-        """'the Indiana governor' -> the last person named before `pos` with that role word next to
+        """'the Westmarch governor' -> the last person named before `pos` with that role word next to
         the name (before it, or in an appositive after it); else the event's one person or body."""
         words_ = [_TITLE_EXPAND.get(w, w) for w in re.findall(r"[a-z]+", phrase.lower())]
         if not words_:
@@ -468,7 +498,7 @@ def _subject_at(art: _Article, toks: list[_Tok], i: int, person_only: bool) -> s
         return art.antecedent(toks[i].start)
     end = _name_fwd(toks, i)
     if end is not None and re.search(r"[’']s$", toks[end - 1].text):
-        # "Hillary Clinton’s campaign manager Robby Mook said": the name after the possessive's head
+        # "Dana Kim’s campaign manager Tom Reyes said": the name after the possessive's head
         k = end
         while k < len(toks) and k < end + 4 and toks[k].text[:1].islower() and toks[k].text.isalpha():
             k += 1
@@ -481,13 +511,13 @@ def _subject_at(art: _Article, toks: list[_Tok], i: int, person_only: bool) -> s
         return None
     if person_only and any(x.label_ in {"GPE", "LOC", "DATE", "TIME", "NORP", "FAC"}
                            for x in art.ents_in(toks[i].start, toks[end - 1].end)):
-        return None  # "..., New Hampshire, Trump said": a place in the introduction
+        return None  # "..., Dayton, Ohio, Ortega said": a place in the introduction
     return art.name(toks[i].start, toks[end - 1].end)
 
 
 def _sentence_subject(art: _Article, lo: int, hi: int) -> str | None:
-    """The subject opening the clause [lo, hi): "Gingrich dismissed X as “...”", after an
-    introductory phrase ("In July, ..." / "Speaking at a rally in Salem, New Hampshire, Trump ...")."""
+    """The subject opening the clause [lo, hi): "Ortega dismissed X as “...”", after an
+    introductory phrase ("In July, ..." / "Speaking at a rally in Dayton, Ohio, Ortega ...")."""
     toks = [t for t in _tokens(art.text, lo, hi) if not art.quoted(t.start)]
     if not toks:
         return None
@@ -514,11 +544,21 @@ def _right_side(art: _Article, q: QuoteSpan) -> tuple[int, int]:
     close = q.end + (tail.end() if tail else 0)
     si = art.sentence_at(max(q.start, close - 1))
     r_end = art.sents[si].end if si < len(art.sents) else q.para_end
-    if r_end <= close + 1 and q.text.rstrip("’'”\"")[-1:] in "?!…-—" and si + 1 < len(art.sents):
-        r_end = art.sents[si + 1].end  # “...?” Vitter demanded.
+    if r_end <= close + 1 and si + 1 < len(art.sents) and (
+            q.text.rstrip("’'”\"")[-1:] in "?!…-—" or _bare_attribution(art.sents[si + 1].text)):
+        r_end = art.sents[si + 1].end  # “...?” Ortega demanded. / “... files.” Neil Varga said.
     r_end = min(r_end, q.para_end, close + 220)
     nxt = next((s.start - 1 for s in art.spans if close <= s.start - 1 < r_end), None)
     return close, (nxt if nxt is not None else r_end)
+
+
+def _bare_attribution(sentence: str) -> bool:
+    """A sentence that is only an attribution: "Neil Varga said." / "Jane Doe, a spokeswoman, added Friday."
+    (a quotation closed with a full stop before its reporting clause)."""
+    sentence = sentence.strip()
+    v = next(_say_matches(sentence, 0, len(sentence)), None)
+    return (len(sentence) <= 90 and v is not None and v.start() > 0 and not re.search(r"[“”\"«»]", sentence)
+            and sentence[:1].isupper() and re.fullmatch(r"(?:\s+[\w’'.\-]+){0,4}\s*[.!]", sentence[v.end():]) is not None)
 
 
 def _left_start(art: _Article, q: QuoteSpan) -> int:
@@ -541,7 +581,7 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
     lead = re.match(r"[\s,;]*", text[close:r_end])
     p = close + (lead.end() if lead else 0)
     dash = re.match(r"\s*[―—–]+\s*", text[close : q.para_end])
-    if dash:  # “...” ― Pamela Padilla
+    if dash:  # “...” ― Teresa Mombasa
         nxt = next((s.start - 1 for s in art.spans if s.start > close), q.para_end)
         cand = _name_after(text, close + dash.end(), min(nxt, q.para_end))
         if cand and cand.kind == "name":
@@ -563,7 +603,7 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
             who = art.resolve(cand, close)
             if who:
                 return who, True
-    for v in _VERB.finditer(text, p, min(r_end, p + 200)):  # “...,” X, the ..., said
+    for v in _say_matches(text, p, min(r_end, p + 200)):  # “...,” X, the ..., said
         cand = _subject_before(text, p, v.start(), whole=True)
         if cand:
             who = art.resolve(cand, close)
@@ -571,7 +611,7 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
                 return who, True
             cue = True
             break
-        if re.search(r",\s*$", text[p : v.start()]):  # “...” for Clinton, said Kunin.
+        if re.search(r",\s*$", text[p : v.start()]):  # “...” for Kim, said Ortega.
             cand = _name_after(text, v.end(), r_end)
             who = art.resolve(cand, close) if cand else None
             if who:
@@ -588,24 +628,29 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
     if verbs:
         cue = True
         v = verbs[-1]
+        reporting = [x for x in verbs if not _before_infinitive(text, x)]
+        if _before_infinitive(text, v) and reporting:  # X said Y will continue to be “...”: X
+            v = reporting[-1]
         finite = [x for x in verbs if not x.group().endswith("ing")]
         if v.group().endswith("ing") and finite:  # X said ..., adding “...”: the finite verb's subject
             v = finite[-1]
         if not v.group().endswith("ing"):
             cand = _subject_before(text, sent_lo, v.start())
+            if cand and _place_in_aside(art, cand):
+                cand = None
             who = art.resolve(cand, open_pos) if cand else None
             if who:
                 return who, True
             cand = _name_after(text, v.end(), open_pos)  # “...,” said Rep. X, adding “...” / Said Ellis: “...”
-            if cand and cand.kind == "name" and re.match(r"[\s(]*(?:\([^)]*\))?\s*[,:]|\s*$",
+            if cand and cand.kind == "name" and v.group().lower() not in _TELL and re.match(r"[\s(]*(?:\([^)]*\))?\s*[,:]|\s*$",
                                                          text[cand.end : open_pos]):
                 return art.resolve(cand, open_pos), True
         if v.group().endswith("ing") and not re.search(r",\s*$", text[sent_lo : v.start()]):
-            cand = _subject_before(text, sent_lo, v.start())  # "footage of Hillary Clinton asking “...”"
+            cand = _subject_before(text, sent_lo, v.start())  # "footage of Dana Kim asking “...”"
             who = art.resolve(cand, open_pos) if cand else None
             if who:
                 return who, True
-        who = _sentence_subject(art, sent_lo, v.start())  # X, in Kentucky, ... and now said “...”
+        who = _sentence_subject(art, sent_lo, v.start())  # X, in Ohio, ... and now said “...”
         if who:
             return who, True
     colon = re.search(r"([A-Z][\w.’'\-]*(?:\s+(?:and\s+)?[A-Z][\w.’'\-]*){0,4})\s*(?:\([^)]*\))?:\s*$",
@@ -627,6 +672,9 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
         who = art.name(poss[-1].start(1), poss[-1].end(1))
         if who:
             return who, True
+    tail = _closing_attribution(art, q)
+    if tail:
+        return tail, True
     if re.search(r"[a-z]{2,}", text[lo:open_pos]):  # a quote inside a sentence: its subject said it
         who = _sentence_subject(art, lo, open_pos) or _sentence_subject(art, art.sentence_start(q.start), open_pos)
         if who:
@@ -634,11 +682,48 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
     return None, cue
 
 
+def _closing_attribution(art: _Article, q: QuoteSpan) -> str | None:
+    """A sentence quoting several phrases and closing on its attribution: ... gives “a real boost”
+    and brings the “people on the ground” they lack, a party spokesman, Jane Doe, said.  The clause
+    after the last comma of the sentence, "<subject> said[ adverbial].", names who said them all."""
+    text = art.text
+    si = art.sentence_at(q.start)
+    if si >= len(art.sents):
+        return None
+    end = min(art.sents[si].end, q.para_end)
+    later = [s for s in art.spans if q.end < s.start < end]
+    if not later:
+        return None  # the quote's own right side was read already
+    after = later[-1].end + 1
+    verbs = [m for m in _say_matches(text, after, end) if not art.quoted(m.start())]
+    if not verbs:
+        return None
+    v = verbs[-1]
+    rest = text[v.end() : end]
+    if not re.fullmatch(r"(?:\s+[\w’'.\-]+){0,5}\s*[.!?]?[”\"’']?\s*", rest):
+        return None  # "..., X said, and then ...": not a closing attribution
+    commas = [m.start() for m in re.finditer(",", text[after : v.start()])][::-1][:3]
+    for c in commas:  # "..., a spokesman, Jane Doe, said.": the nearest comma that opens a subject
+        cand = _subject_before(text, after + c + 1, v.start(), whole=True)
+        if cand:
+            return art.resolve(cand, end)
+    return None
+
+
+def _place_in_aside(art: _Article, cand: _Cand) -> bool:
+    """ "Karen Wells, at a rally in Dayton, Ohio, said": a place closing an aside set off by
+    commas is not the subject; the sentence's subject is."""
+    ents = art.ents_in(cand.start, cand.end)
+    return cand.kind == "name" and bool(re.search(r"\b[A-Z][\w.’'\-]*,\s*$", art.text[max(0, cand.start - 40) : cand.start])) \
+        and bool(ents) \
+        and all(x.label_ in {"GPE", "LOC", "FAC"} for x in ents)
+
+
 def _verbs(art: _Article, lo: int, hi: int) -> list[re.Match]:
     """Reporting verbs in [lo, hi) outside quotations, without the nouns spelled alike ("his
     comments", "Ginsburg’s remarks", "the claims")."""
     out = []
-    for m in _VERB.finditer(art.text, lo, hi):
+    for m in _say_matches(art.text, lo, hi):
         if art.quoted(m.start()):
             continue
         before = art.text[max(lo, m.start() - 12) : m.start()]
@@ -650,7 +735,7 @@ def _verbs(art: _Article, lo: int, hi: int) -> list[re.Match]:
 
 
 def _previous_sentence_speaker(art: _Article, q: QuoteSpan) -> str | None:
-    """A quote opening a sentence after "..., Schiff said." in the same paragraph: that speaker."""
+    """A quote opening a sentence after "..., Ortega said." in the same paragraph: that speaker."""
     si = art.sentence_at(q.start)
     if si == 0 or not art.sents or art.sents[si].start < q.start - 2:
         return None
@@ -658,7 +743,7 @@ def _previous_sentence_speaker(art: _Article, q: QuoteSpan) -> str | None:
     opens_paragraph = q.start - 1 <= q.para_start
     if (prev.paragraph != art.sents[si].paragraph and not opens_paragraph) or \
             any(prev.start <= s.start < prev.end for s in art.spans):
-        return None  # "Howard continued his remarks." then a paragraph that is one quotation
+        return None  # "Ortega continued her remarks." then a paragraph that is one quotation
     verbs = [x for x in _verbs(art, prev.start, prev.end) if not x.group().endswith("ing")]
     if not verbs:
         return None
