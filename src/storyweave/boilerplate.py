@@ -23,7 +23,7 @@ SITE_PHRASES = (r"www\.", "©", "all rights reserved", "click here", "newsletter
 SENTENCE_START = re.compile(
     r"^\W*(photo|image|video|watch|advertisement|ad\b|sponsored|click|tap|sign up|subscribe|"
     r"follow (us|him|her|me|@)|share (this|on)|read (more|next|the full)|related|recommended|"
-    r"copyright|all rights reserved|caption|credit|getty|ap photo|reuters photo|file photo|"
+    r"copyright|all rights reserved|caption|credit|\w+ (?:photo|images)\s*/|file photo|"  # "X Photo/Name" credits
     r"this (article|story|report) (was|has been|originally|first)|email|newsletter|"
     r"sign in|log in|comments?\b|continue reading|more:|see also|trending|advertisement)",
     re.IGNORECASE,

@@ -3,7 +3,7 @@
 `report_date(text)` -> `datetime.date | None`.  In order:
 1. a labelled header date in the first lines ("Updated: 10:34 AM ET, Thu January 25, 2018",
    "Published 3 March 2026", "Posted: Jan 25, 2018") or a dated dateline
-   ("KYIV, March 1, 2022 (Reuters) -");
+   ("VALMORA, March 1, 2022 (Wire) -");
 2. else the latest calendar date the text writes (a report is written on or after the days it
    tells of); a year-less date counts only with a weekday beside it ("Thursday, Jan. 17"), which
    gives its year: the year near the text's own years whose calendar matches.  Dates in file-photo captions ("FILE - In this

