@@ -487,16 +487,8 @@ def save_corpus(
             )
             checkpoint("save:cache")
             _save_cache(conn, corpus.cache)
-            all_counts = {**corpus_counts(corpus), **(counts or {})}
-            cursor = conn.execute(
-                "INSERT INTO runs(started, finished, command, inputs, counts, changes, errors) VALUES (?,?,?,?,?,?,?)",
-                (
-                    started or now, _now(), command, _dumps(inputs or []), _dumps(all_counts),
-                    _dumps(list(corpus.changes)), _dumps([str(e) for e in corpus.errors]),
-                ),
-            )
+            run_id = _insert_run(conn, corpus, command, inputs, counts, started or now)
             checkpoint("save:commit")
-            run_id = int(cursor.lastrowid)
         checkpoint("save:done")
         return run_id
     finally:
@@ -519,16 +511,21 @@ def save_run(
     conn = db if isinstance(db, sqlite3.Connection) else connect(db)
     try:
         with transaction(conn):
-            all_counts = {**corpus_counts(corpus), **(counts or {})}
-            cursor = conn.execute(
-                "INSERT INTO runs(started, finished, command, inputs, counts, changes, errors) VALUES (?,?,?,?,?,?,?)",
-                (started or _now(), _now(), command, _dumps(inputs or []), _dumps(all_counts), _dumps(list(corpus.changes)),
-                 _dumps([str(e) for e in corpus.errors])),
-            )
-            return int(cursor.lastrowid)
+            return _insert_run(conn, corpus, command, inputs, counts, started or _now())
     finally:
         if not isinstance(db, sqlite3.Connection):
             conn.close()
+
+
+def _insert_run(conn: sqlite3.Connection, corpus: Corpus, command: str, inputs: list[str] | None,
+                counts: dict[str, Any] | None, started: str) -> int:
+    """Add the run record of `corpus` (its counts, changes and errors); returns the run id."""
+    cursor = conn.execute(
+        "INSERT INTO runs(started, finished, command, inputs, counts, changes, errors) VALUES (?,?,?,?,?,?,?)",
+        (started, _now(), command, _dumps(inputs or []), _dumps({**corpus_counts(corpus), **(counts or {})}),
+         _dumps(list(corpus.changes)), _dumps([str(e) for e in corpus.errors])),
+    )
+    return int(cursor.lastrowid)
 
 
 def _save_cache(conn: sqlite3.Connection, cache: dict[str, dict[str, Any]]) -> None:
