@@ -576,7 +576,7 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
     open_pos = max(q.para_start, q.start - 1)
     m = _TRANSCRIPT.match(q.text)
     if m and q.start == q.para_start + 1:
-        return art.index.resolve(m.group(1).title()) or m.group(1), True  # "PENCE: Well, look ..."
+        return art.index.resolve(m.group(1).title()) or m.group(1), True  # "ROE: Well, look ..."
     close, r_end = _right_side(art, q)
     lead = re.match(r"[\s,;]*", text[close:r_end])
     p = close + (lead.end() if lead else 0)
@@ -587,20 +587,12 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
         if cand and cand.kind == "name":
             return art.resolve(cand, close), True
     cue = False
-    v = _VERB.match(text, p)
-    if v:  # “...,” said X
-        cue = True
-        cand = _name_after(text, v.end(), r_end)
-        if cand:
-            who = art.resolve(cand, close)
-            if who:
-                return who, True
-    a = _ACCORDING.match(text, p)
-    if a:
-        cue = True
-        cand = _name_after(text, a.end(), r_end)
-        if cand:
-            who = art.resolve(cand, close)
+    for opener in (_VERB, _ACCORDING):  # “...,” said X  /  “...,” according to X
+        m = opener.match(text, p)
+        if m:
+            cue = True
+            cand = _name_after(text, m.end(), r_end)
+            who = art.resolve(cand, close) if cand else None
             if who:
                 return who, True
     for v in _say_matches(text, p, min(r_end, p + 200)):  # “...,” X, the ..., said
