@@ -3,7 +3,11 @@ every test folder uses)."""
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 TOKEN = "s3cret-token"
 QUAKE = ("A magnitude 6.1 earthquake struck the mountain town of Valdoria on Monday, officials said. "
@@ -35,3 +39,25 @@ def wait_job(client, url: str, timeout: float = 120) -> dict:  # client: a fasta
             return job
         time.sleep(0.05)
     raise AssertionError(f"job {url} not finished")
+
+
+@contextmanager
+def live_server(app) -> Iterator[str]:
+    """Serve `app` with uvicorn on a free loopback port in a thread; yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

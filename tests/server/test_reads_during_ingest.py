@@ -5,17 +5,14 @@ of them are answered while the job is running."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 httpx = pytest.importorskip("httpx")
-uvicorn = pytest.importorskip("uvicorn")
+pytest.importorskip("uvicorn")
 
-from serverdata import ARTICLES, TOKEN  # noqa: E402
+from serverdata import ARTICLES, TOKEN, live_server, wait_job  # noqa: E402
 
 from storyweave.readers import read_paths  # noqa: E402
 from storyweave.server import create_app  # noqa: E402
@@ -23,42 +20,16 @@ from storyweave.server import create_app  # noqa: E402
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
     """(base url, client) of a live server over a store that already holds ARTICLES."""
     app = create_app(tmp_path / "live.db", token=TOKEN, create=True)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    base = f"http://127.0.0.1:{port}"
-    with httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+    with live_server(app) as base, httpx.Client(
+            base_url=base, timeout=30, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
         first = client.post("/api/v1/articles", json=ARTICLES)
         assert first.status_code == 202
-        _wait(client, first.json()["url"])
+        wait_job(client, first.json()["url"], timeout=300)
         yield base, client
-    srv.should_exit = True
-    thread.join(10)
-
-
-def _wait(client, url: str, timeout: float = 300) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(url).json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {url} not finished")
 
 
 def test_readers_are_answered_while_a_batch_is_ingested(server):
