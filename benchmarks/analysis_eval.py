@@ -26,14 +26,14 @@ from unidecode import unidecode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from storyweave import clean, language
-from storyweave.analysis import analyze_events, article_dates
-from storyweave.analysis.dates import article_anchor
-from storyweave.analysis.numbers import extract_quantities
-from storyweave.model import Corpus, Event
-from storyweave.readers import read_paths
 from storyweave.config import Config
-from storyweave.text import split_sentences
+from storyweave.io.readers import read_paths
+from storyweave.model import Corpus, Event
+from storyweave.nlp.dates import article_anchor
+from storyweave.nlp.text import split_sentences
+from storyweave.stages import clean, language
+from storyweave.stages.analysis import analyze_events, article_dates
+from storyweave.stages.analysis.numbers import extract_quantities
 
 CORPUS = ROOT / "examples" / "corpus"
 
@@ -50,7 +50,7 @@ def load_corpus(pipeline: bool) -> tuple[Corpus, dict]:
     corpus = clean.clean_corpus(corpus, settings)
     corpus = language.detect_languages(corpus, settings)
     if pipeline:
-        from storyweave import dedup, events, stories
+        from storyweave.stages import dedup, events, stories
 
         for stage in (dedup.find_duplicates, events.cluster_events, stories.link_stories):
             corpus = stage(corpus, settings)

@@ -248,10 +248,10 @@ def tfidf_baseline(texts: list[str], gold: list[str]) -> dict:
 def halves_worker(inp: str, gold_path: str, fold: str) -> None:
     """(Run with the code tree under test on PYTHONPATH.)  Cluster ONE half of a bare input on its
     own (clean, language, dedup, events, stories in process; no analyze/brief) and print JSON."""
-    from storyweave import clean, dedup, events, language, stories
-    from storyweave.model import Corpus
-    from storyweave.readers import read_paths
     from storyweave.config import Config
+    from storyweave.io.readers import read_paths
+    from storyweave.model import Corpus
+    from storyweave.stages import clean, dedup, events, language, stories
 
     gold = gold_of(Path(gold_path))
     files = [p for p in sorted(Path(inp).glob("*.txt")) if fold_of(str(gold[p.stem])) == fold]

@@ -19,9 +19,9 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from storyweave.clean import clean_corpus
-from storyweave.model import Article, Corpus
 from storyweave.config import Config
+from storyweave.model import Article, Corpus
+from storyweave.stages.clean import clean_corpus
 
 
 def bench_dir() -> Path | None:
@@ -90,7 +90,7 @@ def report(name: str, corpus: Corpus, sample: int, show_all: bool) -> list[str]:
 
 def gold_check(corpus_dir: Path) -> list[str]:
     """Noise recall and keep retention against examples/corpus/gold.json (all stages before: readers)."""
-    from storyweave.readers import read_paths
+    from storyweave.io.readers import read_paths
 
     gold = json.loads((corpus_dir / "gold.json").read_text(encoding="utf-8"))
     articles, _ = read_paths([corpus_dir])

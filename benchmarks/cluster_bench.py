@@ -35,11 +35,12 @@ from pathlib import Path
 
 import numpy as np
 
-from storyweave import events as ev
-from storyweave import represent, stories
-from storyweave.event_index import EventIndex
-from storyweave.model import Article, Corpus
 from storyweave.config import Config
+from storyweave.model import Article, Corpus
+from storyweave.nlp import represent
+from storyweave.stages import events as ev
+from storyweave.stages import stories
+from storyweave.stages.events.event_index import EventIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -165,7 +166,7 @@ def two_fold(corpus: Corpus, gold_of: dict[str, str], level: str, grid: list[dic
 
 def example_corpus_exact(extra: dict) -> str:
     """Whether events and stories of examples/corpus come out exactly as its gold."""
-    from storyweave.readers import read_paths
+    from storyweave.io.readers import read_paths
 
     folder = ROOT / "examples" / "corpus"
     gold = json.loads((folder / "gold.json").read_text())

@@ -27,12 +27,12 @@ from sklearn.metrics import adjusted_rand_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from storyweave.dedup import find_duplicates
-from storyweave.dedup.provenance import UnionFind
-from storyweave.dedup.signatures import tokens
-from storyweave.model import Article, Corpus
 from storyweave.config import Config
-from storyweave.text import split_sentences
+from storyweave.model import Article, Corpus
+from storyweave.nlp.text import split_sentences
+from storyweave.stages.dedup import find_duplicates
+from storyweave.stages.dedup.provenance import UnionFind
+from storyweave.stages.dedup.signatures import tokens
 
 SET_PATH = ROOT / "benchmarks" / "data" / "dedup_set.json"
 KINDS = ["exact", "near", "rewrite", "translation"]
@@ -244,7 +244,7 @@ def main() -> None:
 
     n_en = sum(r["language"] == "en" for r in rows)
     lines += [
-        "# Duplicate detection benchmark (`storyweave.dedup`)",
+        "# Duplicate detection benchmark (`storyweave.stages.dedup`)",
         "",
         ("Command: `python benchmarks/make_dedup_set.py && python benchmarks/dedup_bench.py"
          + (" --sizes " + " ".join(map(str, args.sizes)) if args.sizes != [1000, 10000] else "") + "`"),

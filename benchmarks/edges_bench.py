@@ -27,14 +27,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from storyweave import store
-from storyweave.engines.local import ingest
-from storyweave.model import to_dict
-from storyweave.readers import read_paths
-from storyweave.render.contract import to_briefings, validation_errors
-from storyweave.render.html import write_site
-from storyweave.render.markdown import render_markdown
 from storyweave.config import Config
+from storyweave.engines.local import ingest
+from storyweave.io import store
+from storyweave.io.readers import read_paths
+from storyweave.io.render.contract import to_briefings, validation_errors
+from storyweave.io.render.html import write_site
+from storyweave.io.render.markdown import render_markdown
+from storyweave.model import to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 

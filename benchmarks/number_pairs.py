@@ -7,7 +7,7 @@ has the pair's figure of each article among its values.
 
 The baseline is the same code path of another checkout, run in the same invocation
 (`--baseline-src /work/main/src`).  Two folds split the pairs by event; the thresholds of
-`storyweave.analysis.numbers` (PREDICATE_SIM, NOUN_SIM) are tuned on one fold and reported on
+`storyweave.stages.analysis.numbers` (PREDICATE_SIM, NOUN_SIM) are tuned on one fold and reported on
 the other, both ways.
 
     python benchmarks/number_pairs.py [--baseline-src PATH] [--out benchmarks/results/discrepancies.md]
@@ -52,8 +52,8 @@ def load_pairs(path: Path = PAIRS) -> list[dict]:
 
 def article_figures(texts: dict[str, str], article: str) -> list:
     """Every Figure the code under test extracts from one article, with its offset in the text."""
-    from storyweave.analysis.numbers import Figure, extract_quantities, figure_context
-    from storyweave.text import split_sentences
+    from storyweave.nlp.text import split_sentences
+    from storyweave.stages.analysis.numbers import Figure, extract_quantities, figure_context
 
     out = []
     for sent in split_sentences(texts[article]):
@@ -70,7 +70,7 @@ def _at(figs: list, ref: dict):
 def predictions(pairs: list[dict], texts: dict[str, str], **thresholds: float) -> list[bool]:
     """Pair positive: `find_discrepancies` over all figures of the two articles (as two reports
     of one event) returns a discrepancy with the pair's figure of each article among its values."""
-    import storyweave.analysis.numbers as numbers
+    import storyweave.stages.analysis.numbers as numbers
 
     saved = {k: getattr(numbers, k) for k in thresholds}
     for k, v in thresholds.items():

@@ -145,10 +145,10 @@ def _timed_runner(cpu_by_stage: dict[str, float], counts: dict[str, object]):
 def worker_run(data: Path, db: Path, out: Path) -> dict:
     """Fresh `run` through the Python API with per-stage CPU, then the CLI's report writing."""
     start = cpu_all()
-    from storyweave import store
-    from storyweave.engines.local import ingest
-    from storyweave.readers import read_paths
     from storyweave.config import Config
+    from storyweave.engines.local import ingest
+    from storyweave.io import store
+    from storyweave.io.readers import read_paths
 
     articles, errors = read_paths([str(data)])
     read_cpu = cpu_all() - start
@@ -177,10 +177,10 @@ def worker_run(data: Path, db: Path, out: Path) -> dict:
 
 def worker_add(data: Path, extra: Path, db: Path) -> dict:
     """Warm `add`: the store is already filled; load models with one add, then time the second."""
-    from storyweave import store
-    from storyweave.engines.local import ingest
-    from storyweave.readers import read_paths
     from storyweave.config import Config
+    from storyweave.engines.local import ingest
+    from storyweave.io import store
+    from storyweave.io.readers import read_paths
 
     rows = [json.loads(x) for x in extra.read_text(encoding="utf-8").splitlines()]
     figures = []
@@ -201,10 +201,10 @@ def worker_add(data: Path, extra: Path, db: Path) -> dict:
 
 def worker_fill(data: Path, db: Path) -> dict:
     """Fill a store from `data` (used to build the add row's large store)."""
-    from storyweave import store
-    from storyweave.engines.local import ingest
-    from storyweave.readers import read_paths
     from storyweave.config import Config
+    from storyweave.engines.local import ingest
+    from storyweave.io import store
+    from storyweave.io.readers import read_paths
 
     start = cpu_all()
     articles, errors = read_paths([str(data)])
@@ -424,7 +424,7 @@ def report(results: list[tuple[str, dict]]) -> str:
 
 def ner_rate(n: int = 120) -> dict:
     """CPU cost of the analyze stage's spaCy pipeline alone on `n` shared articles (seeded sample)."""
-    from storyweave.analysis.nlp import get_nlp
+    from storyweave.nlp.spacy_model import get_nlp
 
     records = shared_records()
     random.Random(1).shuffle(records)

@@ -2,7 +2,7 @@
 
     python benchmarks/summary_bench.py [--limit N] [--two-fold] [--ablation] [--write]
 
-Each cluster is summarised by `storyweave.brief.brief_cluster` at the reference summary's
+Each cluster is summarised by `storyweave.stages.brief.brief_cluster` at the reference summary's
 length in words; LEAD takes the documents' sentences in turn (doc1 s1, doc2 s1, ..., doc1 s2,
 ...) and skips a sentence that would overflow the same budget.  ROUGE-1/2/Lsum F1 with
 rouge-score (use_stemmer=True; Lsum over newline-separated sentences).  `--two-fold` tunes a
@@ -26,10 +26,10 @@ from pathlib import Path
 
 from rouge_score import rouge_scorer
 
-from storyweave.brief import _clean_documents, brief_cluster
-from storyweave.brief.facts import sentence_embeddings
-from storyweave.brief.summary import SummaryParams, analyse, summarize
-from storyweave.text import count_words, split_sentences
+from storyweave.nlp.text import count_words, split_sentences
+from storyweave.stages.brief import _clean_documents, brief_cluster
+from storyweave.stages.brief.facts import sentence_embeddings
+from storyweave.stages.brief.summary import SummaryParams, analyse, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES_MARK = "<!-- notes: kept by --write -->"

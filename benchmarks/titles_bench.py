@@ -55,7 +55,7 @@ def bench_dir() -> Path | None:
 
 def problems(title: str, source_lines: set[str]) -> list[str]:
     """What is wrong with a title: empty, over_90, cut, menu, caption (empty list: fine)."""
-    from storyweave.clean import rule_for
+    from storyweave.stages.clean import rule_for
 
     t = title.strip()
     if not t:
@@ -137,8 +137,8 @@ def check(path: Path, lines: set[str]) -> tuple[Counter, int, list[tuple[str, st
 
 def credit_agreement(root: Path) -> list[str]:
     """news_cluster bare: credit lines found, and inferred publisher vs the real `source`."""
-    from storyweave.dedup.provenance import publisher_family
-    from storyweave.readers.txt import infer_metadata
+    from storyweave.io.readers.txt import infer_metadata
+    from storyweave.stages.dedup.provenance import publisher_family
 
     rows = [json.loads(x) for x in (root / "news_cluster" / "articles.jsonl").open(encoding="utf-8")]
     with_credit = with_source = agree = 0

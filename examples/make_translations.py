@@ -47,7 +47,7 @@ def main() -> None:
 
     def translate(text: str, direction: str) -> str:
         # Sentence by sentence: whole paragraphs come back with sentences glued together.
-        from storyweave.text import split_sentences
+        from storyweave.nlp.text import split_sentences
 
         return " ".join(translator.translate(s.text, direction) for s in split_sentences(text))
 

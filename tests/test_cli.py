@@ -9,11 +9,11 @@ import sqlite3
 import pytest
 from typer.testing import CliRunner
 
-from storyweave import store
 from storyweave.cli import app
 from storyweave.engines import local
+from storyweave.io import store
+from storyweave.io.render.contract import validate
 from storyweave.pipeline import STAGES, Stage
-from storyweave.render.contract import validate
 
 QUAKE = (
     "Quake hits Valdoria\n\n"
@@ -165,7 +165,7 @@ def test_events_and_show_commands(runner, inputs, tmp_path):
 
 
 def test_brief_command_reports_bad_lines_and_goes_on(runner, tmp_path, monkeypatch):
-    import storyweave.brief as brief_module
+    import storyweave.stages.brief as brief_module
 
     def fake_brief_cluster(record, default_words):  # the real one is tested with its module
         if record["id"] == "explodes":
@@ -194,9 +194,9 @@ def test_brief_command_reports_bad_lines_and_goes_on(runner, tmp_path, monkeypat
 
 
 def test_brief_command_with_the_real_briefer(runner, tmp_path):
-    brief_module = pytest.importorskip("storyweave.brief")
+    brief_module = pytest.importorskip("storyweave.stages.brief")
     if not hasattr(brief_module, "brief_cluster"):
-        pytest.skip("storyweave.brief.brief_cluster has not landed yet")
+        pytest.skip("storyweave.stages.brief.brief_cluster has not landed yet")
     docs = [QUAKE.split("\n\n", 1)[1], QUAKE_REWRITE.split("\n\n", 1)[1]]
     clusters = tmp_path / "clusters.jsonl"
     clusters.write_text("\n".join(json.dumps({"id": f"c{i}", "documents": docs, "max_words": 40}) for i in (1, 2)),

@@ -34,7 +34,7 @@ def db(tmp_path_factory):
 
 
 def test_stdin_articles_are_stored_with_unknown_keys_as_metadata(db):
-    from storyweave import store
+    from storyweave.io import store
 
     conn = store.connect(db)
     try:

@@ -7,14 +7,14 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from storyweave.analysis import analyze_events
-from storyweave.brief import build_briefings
 from storyweave.cli import app
 from storyweave.config import Config, ConfigError, SummaryParams
-from storyweave.language import detect_languages
 from storyweave.model import Article, Corpus, Event
+from storyweave.nlp.text import count_words
 from storyweave.settings import Settings
-from storyweave.text import count_words
+from storyweave.stages.analysis import analyze_events
+from storyweave.stages.brief import build_briefings
+from storyweave.stages.language import detect_languages
 
 QUAKE = ("A magnitude 6.1 earthquake struck the mountain town of Valdoria on Monday, officials said. "
          "At least 1.7 million people lost power across the region on Monday night. "

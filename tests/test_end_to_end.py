@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from storyweave import pipeline
+from storyweave.io.readers import read_paths
 from storyweave.model import Article, Corpus, Event
-from storyweave.readers import read_paths
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 NOT_ARTICLES = {"README.md", "gold.json"}  # files in the corpus folder that are not reports
@@ -274,9 +274,9 @@ def test_timeline_resolves_relative_dates(by_gold_id, events_by_id, gold):
 
 
 def test_briefings_json_matches_the_schema(corpus):
-    if importlib.util.find_spec("storyweave.render.contract") is None:
-        pytest.skip("storyweave.render.contract not available yet")
-    from storyweave.render import contract
+    if importlib.util.find_spec("storyweave.io.render.contract") is None:
+        pytest.skip("storyweave.io.render.contract not available yet")
+    from storyweave.io.render import contract
 
     document = json.loads(contract.dumps(contract.to_briefings(corpus)))
     assert contract.validation_errors(document) == []

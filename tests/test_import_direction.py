@@ -19,8 +19,8 @@ from storyweave.pipeline import STAGES
 
 PACKAGE = Path(storyweave.__file__).resolve().parent
 # The edges of the pipeline: a stage module imports none of them, directly or through a helper.
-EDGES = ("storyweave.store", "storyweave.cli", "storyweave.server", "storyweave.engines",
-         "storyweave.readers", "storyweave.render", "storyweave.api")
+EDGES = ("storyweave.io.store", "storyweave.cli", "storyweave.server", "storyweave.engines",
+         "storyweave.io.readers", "storyweave.io.render", "storyweave.api")
 
 
 def _module_name(path: Path) -> str:
@@ -126,12 +126,16 @@ def stage_modules() -> set[str]:
     return {m for m in MODULES for r in roots if m == r or m.startswith(r + ".")}
 
 
-def _path_to_edge(graph: dict[str, set[str]], start: str) -> list[str] | None:
-    """The shortest import chain from `start` to an edge module, None when there is none."""
+def _under(module: str, packages: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
+
+
+def _path_to_edge(graph: dict[str, set[str]], start: str, edges: tuple[str, ...] = EDGES) -> list[str] | None:
+    """The shortest import chain from `start` to a module under one of `edges`, None when there is none."""
     previous: dict[str, str | None] = {start: None}
     queue = [start]
     for node in queue:
-        if any(node == edge or node.startswith(edge + ".") for edge in EDGES):
+        if _under(node, edges):
             chain = [node]
             while previous[chain[-1]] is not None:
                 chain.append(previous[chain[-1]])  # type: ignore[arg-type]
@@ -150,28 +154,48 @@ def graph() -> dict[str, set[str]]:
 
 def test_the_graph_is_read(graph):
     """The reader finds known imports (so an empty graph cannot pass the tests below)."""
-    assert "storyweave.model" in graph["storyweave.clean"]
-    assert "storyweave.analysis.parsed" in graph["storyweave.analysis"]  # from storyweave.analysis.parsed import ...
-    assert "storyweave.readers" in graph["storyweave.cli"]  # a lazy import inside a function
-    assert "storyweave.stories" in graph["storyweave.pipeline"]
-    assert {"storyweave.clean", "storyweave.dedup", "storyweave.analysis.quotes", "storyweave.brief.summary"} <= stage_modules()
+    assert "storyweave.model" in graph["storyweave.stages.clean"]
+    assert "storyweave.stages.analysis.parsed" in graph["storyweave.stages.analysis"]  # from storyweave.stages.analysis.parsed import ...
+    assert "storyweave.io.readers" in graph["storyweave.cli"]  # a lazy import inside a function
+    assert "storyweave.stages.stories" in graph["storyweave.pipeline"]
+    assert "storyweave.nlp.text" in graph["storyweave.stages.clean"]
+    assert {"storyweave.stages.clean", "storyweave.stages.dedup", "storyweave.stages.analysis.quotes", "storyweave.stages.brief.summary"} <= stage_modules()
+
+
+def test_every_stage_lives_under_stages():
+    """pipeline.STAGES names only modules of the `stages` package, and every module there is part of a stage."""
+    assert all(m.startswith("storyweave.stages.") for m in stage_modules())
+    assert {m for m in MODULES if m.startswith("storyweave.stages.")} == stage_modules()
 
 
 def test_no_import_cycles(graph):
     assert cycles(graph) == []
 
 
-def test_stages_import_no_edge(graph):
-    """Stages never reach the store, readers, renderers, CLI, server, engines or the Python API."""
-    bad = {m: chain for m in sorted(stage_modules()) if (chain := _path_to_edge(graph, m))}
+def test_stages_and_nlp_import_no_edge(graph):
+    """Stages and the nlp tools never reach io (readers, store, renderers), CLI, server, engines or the Python API."""
+    inner = [m for m in sorted(MODULES) if _under(m, ("storyweave.stages", "storyweave.nlp"))]
+    assert len(inner) > 20
+    bad = {m: chain for m in inner if (chain := _path_to_edge(graph, m))}
+    assert bad == {}, "\n".join(" -> ".join(chain) for chain in bad.values())
+
+
+def test_nlp_imports_no_stage(graph):
+    """The shared language tools sit below the stages: nothing under nlp/ imports a stage module."""
+    nlp = [m for m in sorted(MODULES) if _under(m, ("storyweave.nlp",))]
+    assert "storyweave.nlp.text" in nlp
+    bad = {m: chain for m in nlp if (chain := _path_to_edge(graph, m, ("storyweave.stages",)))}
     assert bad == {}, "\n".join(" -> ".join(chain) for chain in bad.values())
 
 
 def test_the_checks_catch_a_cycle_and_an_edge_import():
     """The same checks on a graph with one bad import added report it."""
     graph = import_graph()
-    graph["storyweave.model"] = graph["storyweave.model"] | {"storyweave.clean"}  # clean imports model
-    assert any({"storyweave.clean", "storyweave.model"} <= set(c) for c in cycles(graph))
+    graph["storyweave.model"] = graph["storyweave.model"] | {"storyweave.stages.clean"}  # clean imports model
+    assert any({"storyweave.stages.clean", "storyweave.model"} <= set(c) for c in cycles(graph))
     graph = import_graph()
-    graph["storyweave.text"] = graph["storyweave.text"] | {"storyweave.store"}
-    assert _path_to_edge(graph, "storyweave.clean") == ["storyweave.clean", "storyweave.text", "storyweave.store"]
+    graph["storyweave.nlp.text"] = graph["storyweave.nlp.text"] | {"storyweave.io.store"}
+    assert _path_to_edge(graph, "storyweave.stages.clean") == ["storyweave.stages.clean", "storyweave.nlp.text", "storyweave.io.store"]
+    graph = import_graph()
+    graph["storyweave.nlp.text"] = graph["storyweave.nlp.text"] | {"storyweave.stages.clean"}
+    assert _path_to_edge(graph, "storyweave.nlp.text", ("storyweave.stages",)) == ["storyweave.nlp.text", "storyweave.stages.clean"]

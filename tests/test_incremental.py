@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from storyweave import pipeline, store
-from storyweave.analysis import nlp
-from storyweave.analysis.parsed import ARTICLE, text_key
+from storyweave import pipeline
 from storyweave.engines.local import ingest
+from storyweave.io import store
+from storyweave.io.readers import read_paths
 from storyweave.model import Corpus, to_dict
-from storyweave.readers import read_paths
+from storyweave.nlp import spacy_model as nlp
+from storyweave.stages.analysis.parsed import ARTICLE, text_key
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 
@@ -77,7 +78,7 @@ def test_rerun_reuses_the_cache_and_equals_a_fresh_run(tmp_path, parse_count, mo
     assert set(store.load_corpus(conn).cache[ARTICLE]) <= texts
 
     parse_count.clear()
-    from storyweave import brief
+    from storyweave.stages import brief
 
     def no_brief(*args, **kw):
         raise AssertionError("an unchanged event was briefed again")

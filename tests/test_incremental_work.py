@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storyweave import represent, store
-from storyweave.analysis import dates as dates_mod
 from storyweave.engines.local import ingest
+from storyweave.io import store
+from storyweave.io.readers import read_paths
 from storyweave.model import Article
-from storyweave.readers import read_paths
+from storyweave.nlp import dates as dates_mod
+from storyweave.nlp import represent
 
 
 def count_calls(monkeypatch, module, name: str) -> list:

@@ -16,7 +16,7 @@ HEAVY = ["spacy", "thinc", "sklearn", "scipy", "numpy", "matplotlib", "fastapi",
 SCRIPT = """
 import json, sys
 from typer.testing import CliRunner
-from storyweave import store
+from storyweave.io import store
 from storyweave.cli import app
 from storyweave.pipeline import STAGES, stage_names
 store.connect(sys.argv[1]).close()
@@ -41,11 +41,11 @@ def test_listing_commands_import_no_heavy_library(tmp_path):
 
 
 def test_a_stage_still_imports_its_module_when_it_runs():
+    from storyweave.config import Config
     from storyweave.model import Article, Corpus
     from storyweave.pipeline import STAGES
-    from storyweave.config import Config
 
     clean = next(s for s in STAGES if s.name == "clean")
     corpus = clean.fn(Corpus(articles=[Article(id="a", text="One sentence here.\n\nAnother one there.")]), Config())
     assert isinstance(corpus, Corpus) and corpus.articles[0].id == "a"
-    assert "storyweave.clean" in sys.modules
+    assert "storyweave.stages.clean" in sys.modules

@@ -38,7 +38,7 @@ def test_run_from_dicts_in_memory():
     assert [str(e) for e in result.errors] == ["record 2: article 'bad': missing or empty text"]
     assert sum(len(e.article_ids) for e in result.events) == 2 and result.stories is result.corpus.stories
     document = json.loads(result.to_json())
-    from storyweave.render.contract import validate
+    from storyweave.io.render.contract import validate
 
     validate(document)
     assert result.event(result.events[0].id) is result.events[0]

@@ -13,11 +13,11 @@ import pytest
 from sklearn.metrics.cluster import pair_confusion_matrix
 
 from storyweave import pipeline
-from storyweave.brief import brief_cluster
-from storyweave.model import Corpus
-from storyweave.readers import read_paths
 from storyweave.config import Config
-from storyweave.text import count_words, split_sentences
+from storyweave.io.readers import read_paths
+from storyweave.model import Corpus
+from storyweave.nlp.text import count_words, split_sentences
+from storyweave.stages.brief import brief_cluster
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"
 NEWS = SHARED / "news_cluster" / "articles.jsonl"

@@ -55,7 +55,7 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """The `briefings.json` document (see `storyweave schema`)."""
-        from storyweave.render.contract import to_briefings
+        from storyweave.io.render.contract import to_briefings
 
         return to_briefings(self.corpus)
 
@@ -65,7 +65,7 @@ class Result:
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """Write briefings.json, briefings.md and the HTML pages (open index.html) into `out_dir`."""
-        from storyweave.render import write_reports
+        from storyweave.io.render import write_reports
 
         return write_reports(self.corpus, out_dir)
 
@@ -89,7 +89,7 @@ def _articles(inputs: Record | Iterable[Record]) -> tuple[list[Article], list[Re
         else:
             errors.append(ReadError(f"record {number}", f"expected a dict, an Article or a path, got {type(item).__name__}"))
     if paths:
-        from storyweave.readers import read_paths
+        from storyweave.io.readers import read_paths
 
         read, bad = read_paths(paths)
         articles += read
@@ -124,15 +124,15 @@ def run(
         settings = settings.replace("brief.summary_words", words)
     articles, errors = _articles(records_or_paths)
     if db is None:
-        from storyweave import store
         from storyweave.engines.local import run_pipeline
+        from storyweave.io import store
 
         corpus, _ = store.merge_articles(Corpus(), articles)  # same id twice: first kept, reported
         corpus.errors = errors + corpus.errors
         corpus = run_pipeline(corpus, settings).corpus
         return Result(corpus, list(corpus.errors))
-    from storyweave import store
     from storyweave.engines.local import ingest
+    from storyweave.io import store
 
     conn = store.connect(db)
     try:

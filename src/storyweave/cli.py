@@ -25,10 +25,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from storyweave import __version__, store
+from storyweave import __version__
 from storyweave import progress as item_progress
 from storyweave.config import BriefConfig, Config, ConfigError, LimitConfig
 from storyweave.faults import checkpoint
+from storyweave.io import store
 from storyweave.model import Corpus, ReadError
 
 if TYPE_CHECKING:
@@ -243,7 +244,7 @@ def load_config(config_file: Path | None, sets: list[str] | None, words: int | N
 def _ingest(paths: list[Path], db: Path, settings: Config, command: str, force: bool = False,
             verbose: bool = False, fresh: bool = False, engine: str = "local",
             ray_address: str | None = None, lock_timeout: float = 60.0) -> IngestResult:
-    from storyweave.readers import read_paths  # imported here: `--help` stays fast
+    from storyweave.io.readers import read_paths  # imported here: `--help` stays fast
 
     runner = _runner(engine, ray_address)
     with _console.status("reading inputs…"):
@@ -303,8 +304,8 @@ def _ingest_locked(db: Path, articles: list, errors: list[ReadError], settings: 
 def _read_stdin_jsonl() -> tuple[list, list[ReadError]]:
     """Articles from JSON Lines on stdin (one object a line, the fields of a .jsonl file); bad
     lines are reported as `-:LINE: reason` and skipped."""
-    from storyweave.readers._common import BadInput
-    from storyweave.readers.jsonl import article_from_object
+    from storyweave.io.readers._common import BadInput
+    from storyweave.io.readers.jsonl import article_from_object
 
     articles, errors = [], []
     for number, line in enumerate(sys.stdin, start=1):
@@ -364,7 +365,7 @@ LLM_MODEL_OPTION = typer.Option("default", "--llm-model", envvar="STORYWEAVE_LLM
 
 def _reword(corpus: Corpus, endpoint: str, model: str, words: int) -> None:
     """Optional abstractive pass at the edge: stops at the first endpoint failure, extractive stays."""
-    from storyweave.brief.abstractive import abstractive_summary, openai_compatible
+    from storyweave.stages.brief.abstractive import abstractive_summary, openai_compatible
 
     complete = openai_compatible(endpoint, model)
     done = 0
@@ -380,8 +381,8 @@ def _reword(corpus: Corpus, endpoint: str, model: str, words: int) -> None:
 
 def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, llm_model: str = "default",
                    words: int = 120) -> None:
-    from storyweave.render import check_document, write_reports
-    from storyweave.render.contract import to_briefings
+    from storyweave.io.render import check_document, write_reports
+    from storyweave.io.render.contract import to_briefings
 
     if llm_endpoint:
         _reword(corpus, llm_endpoint, llm_model, words)
@@ -493,7 +494,7 @@ def brief(
     words: int | None = WORDS_OPTION,
 ) -> None:
     """Brief each cluster of documents (one JSON object a line) into OUT; bad lines are reported and skipped."""
-    from storyweave.brief import brief_cluster
+    from storyweave.stages.brief import brief_cluster
     try:
         lines = clusters.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -567,7 +568,7 @@ def stages(fmt: str = FORMAT_OPTION, as_json: bool = JSON_OPTION) -> None:
 @app.command()
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of briefings.json."""
-    from storyweave.render.contract import schema as contract_schema
+    from storyweave.io.render.contract import schema as contract_schema
 
     typer.echo(json.dumps(contract_schema(), indent=2, ensure_ascii=False))
 
@@ -642,8 +643,8 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print the event as contract JSON instead of Markdown."),
 ) -> None:
     """Print one event's briefing (Markdown, or JSON with --json)."""
-    from storyweave.render.contract import event_dict
-    from storyweave.render.markdown import render_event_markdown
+    from storyweave.io.render.contract import event_dict
+    from storyweave.io.render.markdown import render_event_markdown
 
     corpus = _load_store(db)
     if as_json:

@@ -39,20 +39,20 @@ class Stage:
 
 def _story_timelines(corpus: Corpus, settings: Config) -> Corpus:
     """Stories are linked before the events are analysed: rebuild their timelines now."""
-    from storyweave import stories
+    from storyweave.stages import stories
 
     return stories.refresh_timelines(corpus)
 
 
 STAGES: list[Stage] = [
-    Stage("clean", _lazy("clean", "clean_corpus"), "strip scrape noise (rules + corpus statistics)"),
-    Stage("limit", _lazy("limits", "limit_articles"), "analyse at most max_article_chars of each article (full text kept)"),
-    Stage("language", _lazy("language", "detect_languages"), "language id of each article"),
-    Stage("dedup", _lazy("dedup", "find_duplicates"), "exact/near/rewrite/translation copies, wire passages"),
-    Stage("events", _lazy("events", "cluster_events"), "group articles into events, keep stored ids"),
-    Stage("stories", _lazy("stories", "link_stories"), "link events into stories"),
-    Stage("analyze", _lazy("analysis", "analyze_events"), "entities, quotes, quantities, dates per event"),
-    Stage("brief", _lazy("brief", "build_briefings"), "cited summary, facts, discrepancies, timeline"),
+    Stage("clean", _lazy("stages.clean", "clean_corpus"), "strip scrape noise (rules + corpus statistics)"),
+    Stage("limit", _lazy("stages.limits", "limit_articles"), "analyse at most max_article_chars of each article (full text kept)"),
+    Stage("language", _lazy("stages.language", "detect_languages"), "language id of each article"),
+    Stage("dedup", _lazy("stages.dedup", "find_duplicates"), "exact/near/rewrite/translation copies, wire passages"),
+    Stage("events", _lazy("stages.events", "cluster_events"), "group articles into events, keep stored ids"),
+    Stage("stories", _lazy("stages.stories", "link_stories"), "link events into stories"),
+    Stage("analyze", _lazy("stages.analysis", "analyze_events"), "entities, quotes, quantities, dates per event"),
+    Stage("brief", _lazy("stages.brief", "build_briefings"), "cited summary, facts, discrepancies, timeline"),
     Stage("timelines", _story_timelines, "each story's timeline merged from its events' timelines"),
 ]
 

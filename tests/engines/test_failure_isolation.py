@@ -10,13 +10,13 @@ import sqlite3
 import pytest
 from typer.testing import CliRunner
 
-from storyweave import store
 from storyweave.cli import app
+from storyweave.config import Config
 from storyweave.engines import local
 from storyweave.engines.local import StageError, run_pipeline
+from storyweave.io import store
 from storyweave.model import Article, Corpus
 from storyweave.pipeline import STAGES, Stage
-from storyweave.config import Config
 
 POISON = "POISONPILL"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from storyweave.engines.local import run_pipeline as run_local
+from storyweave.io.readers import read_paths
 from storyweave.model import Corpus, to_dict
-from storyweave.readers import read_paths
 
 ray = pytest.importorskip("ray")
 
@@ -35,11 +35,11 @@ def test_ray_engine_equals_local_engine(local_ray):
 
 
 def test_parse_ahead_fills_the_cache_the_stage_reads(local_ray):
-    from storyweave.analysis import texts_to_parse
+    from storyweave.config import Config
     from storyweave.engines.local import run_pipeline
     from storyweave.engines.ray import parse_ahead
     from storyweave.pipeline import STAGES
-    from storyweave.config import Config
+    from storyweave.stages.analysis import texts_to_parse
 
     articles, _ = read_paths([EXAMPLES])
     upto = [s for s in STAGES if s.name in {"clean", "language", "dedup", "events", "stories"}]

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from storyweave import store
+from storyweave.io import store
 from storyweave.model import (
     Article,
     Corpus,

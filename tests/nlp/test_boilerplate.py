@@ -1,11 +1,17 @@
-"""The site-furniture patterns (storyweave.boilerplate) and the stages that apply them."""
+"""The site-furniture patterns (storyweave.nlp.boilerplate) and the stages that apply them."""
 
 from __future__ import annotations
 
 import pytest
 
-from storyweave.boilerplate import PASSAGE, SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START, SITE_PHRASES
-from storyweave.brief.sentences import junk_reason
+from storyweave.nlp.boilerplate import (
+    PASSAGE,
+    SENTENCE_ANYWHERE,
+    SENTENCE_NOTICE,
+    SENTENCE_START,
+    SITE_PHRASES,
+)
+from storyweave.stages.brief.sentences import junk_reason
 
 
 @pytest.mark.parametrize("line", ["Sign up for our newsletter today and never miss a story.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from storyweave.date_patterns import MONTH, MONTH_NUMBER, MONTH_WORD, WEEKDAY_WORD, is_dateline
+from storyweave.nlp.date_patterns import MONTH, MONTH_NUMBER, MONTH_WORD, WEEKDAY_WORD, is_dateline
 
 
 def test_month_words_and_numbers():

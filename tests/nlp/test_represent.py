@@ -7,8 +7,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from storyweave import represent
 from storyweave.model import Article
+from storyweave.nlp import represent
 
 
 def test_shipped_static_model_loads_offline_and_ranks_paraphrases_first():
@@ -71,7 +71,7 @@ def test_jaccard_and_cosine_matrices():
 def test_date_decay_halves_at_the_half_life_keeps_the_floor_and_the_undated_value():
     import numpy as np
 
-    from storyweave.represent import date_decay, day_gaps
+    from storyweave.nlp.represent import date_decay, day_gaps
 
     gap = day_gaps(np.array([0.0, 14.0, np.nan]))
     assert gap[0, 1] == gap[1, 0] == 14.0 and np.isnan(gap[0, 2])
@@ -85,8 +85,8 @@ def test_date_decay_halves_at_the_half_life_keeps_the_floor_and_the_undated_valu
 def test_encode_is_the_one_model_call_behind_embed_and_the_brief_cosines():
     import numpy as np
 
-    from storyweave.brief.facts import sentence_embeddings
-    from storyweave.represent import embed, encode
+    from storyweave.nlp.represent import embed, encode
+    from storyweave.stages.brief.facts import sentence_embeddings
 
     texts = ["The river flooded the town overnight.", "Floods hit the town after heavy rain."]
     raw = encode(texts)

@@ -1,4 +1,4 @@
-"""The one spaCy loader (analysis/nlp.py `load_pipeline`) and who uses it."""
+"""The one spaCy loader (nlp/spacy_model.py `load_pipeline`) and who uses it."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import ast
 from pathlib import Path
 
 import storyweave
-from storyweave.analysis.nlp import NER, get_nlp, load_pipeline
-from storyweave.brief.sentences import TAGGER, has_verb
-from storyweave.headline import PARSER
+from storyweave.nlp.spacy_model import NER, get_nlp, load_pipeline
+from storyweave.stages.brief.sentences import TAGGER, has_verb
+from storyweave.stages.events.headline import PARSER
 
 PACKAGE = Path(storyweave.__file__).resolve().parent
 
@@ -19,7 +19,7 @@ def test_spacy_models_are_loaded_in_one_place():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and ast.unparse(node.func) == "spacy.load":
                 callers.append(path.relative_to(PACKAGE).as_posix())
-    assert callers == ["analysis/nlp.py"]
+    assert callers == ["nlp/spacy_model.py"]
 
 
 def test_each_user_gets_only_its_components_once():

@@ -1,9 +1,9 @@
-"""storyweave.stop_words: the one home of the stop-word lists, and how they relate to the base."""
+"""storyweave.nlp.stop_words: the one home of the stop-word lists, and how they relate to the base."""
 
 from __future__ import annotations
 
-from storyweave import stop_words
-from storyweave.stop_words import NLTK_CLASSIC, QUOTE_OVERLAP, REPORTING_VERBS, SUMMARY, TIMELINE_OVERLAP
+from storyweave.nlp import stop_words
+from storyweave.nlp.stop_words import NLTK_CLASSIC, QUOTE_OVERLAP, REPORTING_VERBS, SUMMARY, TIMELINE_OVERLAP
 
 
 def test_the_base_is_scikit_learns_list():
@@ -22,7 +22,7 @@ def test_short_lists_are_subsets_of_the_base_plus_named_extensions():
 
 
 def test_the_summary_list_keeps_content_words_the_base_drops():
-    from storyweave.brief.titles import _content
+    from storyweave.stages.brief.titles import _content
 
     kept = _content("Officials said the fire was found in the first floor of the system building")
     assert "said" not in kept and "the" not in kept

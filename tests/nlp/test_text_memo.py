@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storyweave import text as text_mod
+from storyweave.nlp import text as text_mod
 
 
 def test_remembered_split_equals_a_fresh_split(monkeypatch):

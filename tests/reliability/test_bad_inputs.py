@@ -11,9 +11,9 @@ import pytest
 from badcorpus import build
 from typer.testing import CliRunner
 
-from storyweave import store
 from storyweave.cli import app
-from storyweave.render.contract import validation_errors
+from storyweave.io import store
+from storyweave.io.render.contract import validation_errors
 
 
 @pytest.fixture(scope="module")

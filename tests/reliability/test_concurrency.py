@@ -11,12 +11,12 @@ import time
 from badcorpus import prose
 from typer.testing import CliRunner
 
-from storyweave import store
 from storyweave.cli import app
+from storyweave.io import store
 
 HOLD = textwrap.dedent("""
     import sys, time
-    from storyweave import store
+    from storyweave.io import store
     with store.write_lock(sys.argv[1], timeout=5):
         print("locked", flush=True)
         time.sleep(float(sys.argv[2]))

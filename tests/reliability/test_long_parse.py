@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storyweave.analysis.parsed import PIECE_CHARS, ParsedText, _pieces, parse_missing, text_key
+from storyweave.stages.analysis.parsed import PIECE_CHARS, ParsedText, _pieces, parse_missing, text_key
 
 
 def test_long_text_entities_land_at_their_offsets():

@@ -14,7 +14,7 @@ pytest.importorskip("uvicorn")
 
 from serverdata import ARTICLES, TOKEN, live_server, wait_job  # noqa: E402
 
-from storyweave.readers import read_paths  # noqa: E402
+from storyweave.io.readers import read_paths  # noqa: E402
 from storyweave.server import create_app  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"

@@ -9,8 +9,8 @@ import pytest
 pytest.importorskip("fastapi", reason="server extra (fastapi) not installed")
 from serverdata import ARTICLES, QUAKE, TOKEN  # noqa: E402
 
-from storyweave import store  # noqa: E402
-from storyweave.render.contract import validate  # noqa: E402
+from storyweave.io import store  # noqa: E402
+from storyweave.io.render.contract import validate  # noqa: E402
 from storyweave.server import create_app  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -133,7 +133,7 @@ def test_event_fast_path_equals_the_contract_function(served):
     """The API builds an event from its stored JSON; it must equal contract.event_dict (the
     fields counted over the members, sources and unknown_outlets, are added from article rows)."""
     client, app = served
-    from storyweave.render.contract import event_dict
+    from storyweave.io.render.contract import event_dict
     from storyweave.server.api import contract_event_data
 
     conn = app.state.readers.get()

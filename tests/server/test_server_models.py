@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi", reason="server extra (fastapi) not installed")
-from storyweave.render.contract import schema  # noqa: E402
+from storyweave.io.render.contract import schema  # noqa: E402
 from storyweave.server import models  # noqa: E402
 
 PAIRS = {

@@ -82,8 +82,8 @@ def test_missing_pages_are_html_404(served):
 
 
 def test_story_timeline_plot_places_events_by_date():
+    from storyweave.io.store import EventRow
     from storyweave.server.pages import timeline_plot
-    from storyweave.store import EventRow
 
     def row(ident, day, n):
         return EventRow(ident, f"t {ident}", day, "s", n, 1, 0, 1, 0)

@@ -91,7 +91,7 @@ def test_unknown_keys_go_to_metadata(small):
     auth = {"Authorization": f"Bearer {TOKEN}"}
     job = wait_job(small, small.post("/api/v1/articles", json={**ONE, "section": "city"}, headers=auth).json()["url"])
     assert job["status"] == "done"
-    from storyweave import store
+    from storyweave.io import store
 
     conn = small.app.state.readers.get()
     assert store.get_article(conn, "a1").metadata == {"section": "city"}

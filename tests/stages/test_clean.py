@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from storyweave.clean import RULES, clean_corpus, looks_like_reporting, rule_for
-from storyweave.model import Article, Corpus
 from storyweave.config import Config
+from storyweave.model import Article, Corpus
+from storyweave.stages.clean import RULES, clean_corpus, looks_like_reporting, rule_for
 
 NOISE = [
     ("Your browser doesn't support HTML5 video", "media_player"),
@@ -111,7 +111,7 @@ def test_real_reporting_is_not_matched(line):
 
 
 def test_rules_are_named_and_explained():
-    from storyweave.clean import rules_markdown
+    from storyweave.stages.clean import rules_markdown
 
     table = rules_markdown()
     assert all(f"`{r.name}`" in table for r in RULES)
@@ -252,12 +252,12 @@ def test_recurring_real_sentence_in_rewrites_is_kept():
     assert looks_like_reporting(quote)
 
 
-GOLD = Path(__file__).resolve().parent.parent / "examples" / "corpus" / "gold.json"
+GOLD = Path(__file__).resolve().parents[2] / "examples" / "corpus" / "gold.json"
 
 
 @pytest.mark.skipif(not GOLD.exists(), reason="examples/corpus/gold.json not written yet")
 def test_example_corpus_gold_noise_removed_and_keep_lines_kept():
-    from storyweave.readers import read_paths
+    from storyweave.io.readers import read_paths
 
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     articles, _ = read_paths([GOLD.parent])
@@ -313,9 +313,9 @@ def test_lines_dropped_by_html_extraction_are_listed_as_removed():
 
 
 def test_flattened_photo_gallery_line_is_removed_however_long():
-    from storyweave.clean import clean_corpus
-    from storyweave.model import Article, Corpus
     from storyweave.config import Config
+    from storyweave.model import Article, Corpus
+    from storyweave.stages.clean import clean_corpus
 
     gallery = " ".join(f"Photo {i}: people gather on the promenade in the city. Hide Caption {i} of 30"
                        for i in range(1, 31))

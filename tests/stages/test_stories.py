@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from storyweave import events, stories
-from storyweave.model import Article, Corpus
 from storyweave.config import Config
+from storyweave.model import Article, Corpus
+from storyweave.stages import events, stories
 
 
 def art(id: str, day: str, title: str, text: str) -> Article:

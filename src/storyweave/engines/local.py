@@ -13,9 +13,9 @@ from datetime import UTC
 
 from storyweave.config import Config
 from storyweave.faults import checkpoint
+from storyweave.io.store import MergeReport
 from storyweave.model import Article, Corpus, failure_error
 from storyweave.pipeline import STAGES, Stage
-from storyweave.store import MergeReport
 
 # progress(stage_name, index_of_stage, number_of_stages, finished)
 ProgressFn = Callable[[str, int, int, bool], None]
@@ -218,7 +218,7 @@ def ingest(
     """
     from datetime import datetime
 
-    from storyweave import store
+    from storyweave.io import store
 
     started = datetime.now(UTC).isoformat(timespec="seconds")
     stored = store.load_corpus(conn, with_cache=False)

@@ -27,7 +27,7 @@ CHUNK = 24  # texts per Ray task: big enough to amortise spaCy's batching, small
 
 def _parse_chunk(texts: list[str]) -> dict[str, Any]:
     """One Ray task: parse records of `texts` (spaCy loads once per worker process)."""
-    from storyweave.analysis.parsed import parse_missing
+    from storyweave.stages.analysis.parsed import parse_missing
 
     records: dict[str, Any] = {}
     parse_missing(texts, records)
@@ -44,8 +44,8 @@ def _ray(address: str | None):
 
 def parse_ahead(corpus: Corpus, settings: Config, address: str | None = None, chunk: int = CHUNK) -> int:
     """Parse the analyze stage's pending texts on Ray into `corpus.cache`; returns how many."""
-    from storyweave.analysis import texts_to_parse
-    from storyweave.analysis.parsed import ARTICLE
+    from storyweave.stages.analysis import texts_to_parse
+    from storyweave.stages.analysis.parsed import ARTICLE
 
     texts = texts_to_parse(corpus, settings)
     if not texts:

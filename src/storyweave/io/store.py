@@ -361,7 +361,7 @@ class MergeReport:
 def _normalized(article: Article) -> Article:
     """Every article entering the store has its strings normalised (no lone surrogates or control
     characters), whichever way it came in (readers, REST, Python API)."""
-    from storyweave.readers._common import normalize_article
+    from storyweave.io.readers._common import normalize_article
 
     return normalize_article(article)
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from storyweave.date_patterns import MONTH_FULL, MONTH_NUMBER, MONTH_WORD, WEEKDAY_NAMES, WEEKDAY_WORD
+from storyweave.nlp.date_patterns import MONTH_FULL, MONTH_NUMBER, MONTH_WORD, WEEKDAY_NAMES, WEEKDAY_WORD
 
 MONTHS = MONTH_NUMBER  # "january"/"jan"/"sept" -> 1..12
 WEEKDAYS = {name: number for number, name in enumerate(WEEKDAY_NAMES)}  # "monday" -> 0 (date.weekday())

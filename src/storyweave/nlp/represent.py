@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from storyweave import stop_words
-from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
 from storyweave.model import Article
+from storyweave.nlp import stop_words
+from storyweave.nlp.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
 
-MODEL_DIR = Path(__file__).parent / "models" / "minilm-static-256"
+MODEL_DIR = Path(__file__).parent.parent / "models" / "minilm-static-256"
 LEAD_WORDS = 80  # words of body that count as the lead
 EMBED_WORDS = 400  # words of body fed to the static model (mean pooling dilutes long texts)
 
@@ -248,7 +248,7 @@ def article_day(article: Article) -> date | None:
         except ValueError:
             pass
     # the analysis stage's resolver (dateline, year-less dates)
-    from storyweave.analysis.dates import infer_article_date
+    from storyweave.nlp.dates import infer_article_date
 
     try:
         inferred = infer_article_date(article.text, article.published)

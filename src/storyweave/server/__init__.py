@@ -31,8 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from storyweave import store
 from storyweave.config import Config
+from storyweave.io import store
 from storyweave.server.middleware import DEFAULT_MAX_BODY
 
 TOKEN_ENV = "STORYWEAVE_TOKEN"

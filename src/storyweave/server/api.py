@@ -12,9 +12,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import TypeAdapter, ValidationError
 
-from storyweave import store
+from storyweave.io import store
+from storyweave.io.render.contract import article_dict, story_dict
 from storyweave.model import Article as ArticleModel
-from storyweave.render.contract import article_dict, story_dict
 from storyweave.server import models as m
 
 PREFIX = "/api/v1"
@@ -97,7 +97,7 @@ async def get_event(event_id: str, request: Request):
 def contract_event_data(data: dict[str, Any]) -> dict[str, Any]:
     """`contract.event_dict` on the stored JSON of an event (same output, without rebuilding the
     dataclasses): ISO date, undated timeline entries as null."""
-    from storyweave.render.contract import _iso_date, _timeline
+    from storyweave.io.render.contract import _iso_date, _timeline
 
     return {**data, "date": _iso_date(data.get("date")), "timeline": _timeline(data.get("timeline") or [])}
 
@@ -169,7 +169,7 @@ def runs(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 20):
             summary="Everything, as the briefings.json contract (reads the whole store)")
 def briefings(request: Request):
     conn = db(request)
-    from storyweave.render.contract import to_briefings
+    from storyweave.io.render.contract import to_briefings
 
     return to_briefings(store.load_corpus(conn, with_cache=False))
 

@@ -57,8 +57,8 @@ LOCK_TIMEOUT = 600.0  # seconds a job waits for another process writing the same
 
 def run_ingest(db: str, settings: Any, articles: list[Article]) -> dict[str, Any]:
     """Merge `articles` into the store at `db`, run the stages, save (like `storyweave add`)."""
-    from storyweave import store
     from storyweave.engines.local import StageError, ingest
+    from storyweave.io import store
 
     try:
         # the same lock as `storyweave add`: a CLI run and this job never interleave their saves

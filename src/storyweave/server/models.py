@@ -13,7 +13,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from storyweave.render.contract import schema as _contract_schema
+from storyweave.io.render.contract import schema as _contract_schema
 
 T = TypeVar("T")
 

@@ -27,8 +27,8 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from storyweave import store
-from storyweave.render.web import (  # the pages' data, shared with the static report (render/html.py)
+from storyweave.io import store
+from storyweave.io.render.web import (  # the pages' data, shared with the static report (render/html.py)
     MARKS,
     Pager,
     article_page,

@@ -25,9 +25,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from storyweave.config import CleanConfig, Config
-from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES, is_dateline
 from storyweave.model import Article, Corpus
-from storyweave.text import paragraphs
+from storyweave.nlp.date_patterns import MONTH_NAMES, WEEKDAY_NAMES, is_dateline
+from storyweave.nlp.text import paragraphs
 
 
 @dataclass(frozen=True)
@@ -624,5 +624,5 @@ def rules_markdown() -> str:
     return "\n".join(rows)
 
 
-if __name__ == "__main__":  # python -m storyweave.clean: print the rule table
+if __name__ == "__main__":  # python -m storyweave.stages.clean: print the rule table
     print(rules_markdown())

@@ -46,7 +46,7 @@ def detect_languages(corpus: Corpus, settings: Config) -> Corpus:
 
     Detections are kept in `corpus.cache["language"]` by text hash: a text seen in an earlier
     run (an unchanged stored article) is not detected again."""
-    from storyweave.analysis.parsed import fingerprint
+    from storyweave.stages.analysis.parsed import fingerprint
 
     known = corpus.cache.get(LANGUAGE, {})
     prefix = fingerprint(LANGUAGE, settings.language) + ":"

@@ -24,11 +24,11 @@ from datetime import date
 
 import numpy as np
 
-from storyweave import represent
 from storyweave.config import Config, StoriesConfig
-from storyweave.events import agglomerate, release_text_cache
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event, Story, TimelineEntry
+from storyweave.nlp import represent
+from storyweave.stages.events import agglomerate, release_text_cache
 
 StoryConfig = StoriesConfig  # the stage's knobs: `Config.stories` (storyweave/config.py)
 
@@ -65,7 +65,7 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
     """Story similarity of reports: the event stage's TF-IDF views with the story weights (title
     and body: a story keeps its subject, its headlines change wording), damped by the date gap
     with the story half-life; no vetoes (events of one story are different happenings)."""
-    from storyweave.events import clustering_view, placeholder_bodies, weighted_views
+    from storyweave.stages.events import clustering_view, placeholder_bodies, weighted_views
 
     view = clustering_view(articles, placeholder_bodies(list(by_id.values()), by_id))
     sim = weighted_views(view, {"body": cfg.weight_body, "headline": cfg.weight_headline, "title": cfg.weight_title,

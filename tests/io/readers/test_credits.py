@@ -1,6 +1,6 @@
 """Credit lines of bare text: publisher and credited organisations from structure only."""
 
-from storyweave.readers.credits import infer_credits
+from storyweave.io.readers.credits import infer_credits
 
 
 def lines(text: str) -> list[str]:

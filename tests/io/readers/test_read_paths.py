@@ -2,7 +2,7 @@
 
 import json
 
-from storyweave.readers import read_paths
+from storyweave.io.readers import read_paths
 
 
 def make_folder(root):

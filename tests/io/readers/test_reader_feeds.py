@@ -1,6 +1,6 @@
 """RSS/Atom reader: entries with content as paragraphs, <source> kept."""
 
-from storyweave.readers import read_paths
+from storyweave.io.readers import read_paths
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Wire Feed</title><link>https://wire.example</link>

@@ -1,6 +1,6 @@
 """HTML reader: main text without navigation/footer, metadata from the page."""
 
-from storyweave.readers import read_paths
+from storyweave.io.readers import read_paths
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -2,7 +2,7 @@
 
 import json
 
-from storyweave.readers import read_paths
+from storyweave.io.readers import read_paths
 
 
 def test_jsonl_bad_line_unknown_field_and_date_normalisation(tmp_path):

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from storyweave.readers import read_paths
+from storyweave.io.readers import read_paths
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

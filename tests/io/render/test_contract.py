@@ -8,7 +8,7 @@ import json
 import jsonschema
 import pytest
 
-from storyweave.render.contract import dumps, schema, to_briefings, validate, validation_errors
+from storyweave.io.render.contract import dumps, schema, to_briefings, validate, validation_errors
 
 ARTICLE_FIELDS = {"id", "source", "url", "title", "published", "language", "text", "removed", "duplicate_of",
                   "duplicate_kind", "shares_wire_with", "event_id"}

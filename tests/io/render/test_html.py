@@ -7,9 +7,9 @@ import re
 
 from sitecheck import dead_links, pages, refs
 
+from storyweave.io.render import write_reports
+from storyweave.io.render.html import file_name
 from storyweave.model import Article, Corpus, Event, Quote, SummarySentence
-from storyweave.render import write_reports
-from storyweave.render.html import file_name
 
 
 def _site(corpus, tmp_path, plots=False):

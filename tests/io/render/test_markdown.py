@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from storyweave.io.render.markdown import esc, render_markdown
 from storyweave.model import Corpus
-from storyweave.render.markdown import esc, render_markdown
 
 
 def test_summary_bullets_carry_citations(corpus):
@@ -56,8 +56,8 @@ def test_single_event_story_is_shown_as_the_event(corpus):
 
 def test_reports_that_name_no_outlet_count_as_one_outlet_each():
     """Bare reports (no source) are never '0 outlets': each is one unknown outlet of its own."""
+    from storyweave.io.render.contract import counts, to_briefings
     from storyweave.model import Article, Event
-    from storyweave.render.contract import counts, to_briefings
 
     articles = [Article(id="b1", text="The river rose."), Article(id="b2", text="The river fell."),
                 Article(id="n1", text="The river rose.", source="Valnews")]
@@ -72,9 +72,9 @@ def test_reports_that_name_no_outlet_count_as_one_outlet_each():
 def test_wire_copy_lists_the_passages_shared(corpus, tmp_path):
     from dataclasses import replace
 
+    from storyweave.io.render import write_reports
+    from storyweave.io.render.html import file_name
     from storyweave.model import DuplicateLink
-    from storyweave.render import write_reports
-    from storyweave.render.html import file_name
 
     passage = "Rescue teams reached the town of Brenn on Wednesday after a night of aftershocks."
     c = replace(corpus, duplicates=[*corpus.duplicates[:1], DuplicateLink("a3", "a2", "wire", 0.5, [passage])])
@@ -84,8 +84,8 @@ def test_wire_copy_lists_the_passages_shared(corpus, tmp_path):
 
 
 def test_section_writes_heading_bullets_and_blank_lines_only_when_there_are_items():
+    from storyweave.io.render.markdown import _dated, _section
     from storyweave.model import TimelineEntry
-    from storyweave.render.markdown import _dated, _section
 
     lines: list[str] = []
     _section(lines, "#### Timeline", [])

@@ -8,12 +8,12 @@ import importlib
 
 import pytest
 
-from storyweave.render import check_document, write_reports
-from storyweave.render.contract import to_briefings
-from storyweave.render.html import file_name
+from storyweave.io.render import check_document, write_reports
+from storyweave.io.render.contract import to_briefings
+from storyweave.io.render.html import file_name
 
-html = importlib.import_module("storyweave.render.html")
-contract = importlib.import_module("storyweave.render.contract")
+html = importlib.import_module("storyweave.io.render.html")
+contract = importlib.import_module("storyweave.io.render.contract")
 
 
 @pytest.fixture

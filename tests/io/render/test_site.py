@@ -11,12 +11,12 @@ import pytest
 from sitecheck import dead_links, pages
 
 from storyweave import pipeline
+from storyweave.io.readers import read_paths
+from storyweave.io.render import write_reports
+from storyweave.io.render.html import file_name
 from storyweave.model import Corpus
-from storyweave.readers import read_paths
-from storyweave.render import write_reports
-from storyweave.render.html import file_name
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "corpus"
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from storyweave.io.render import write_reports
+from storyweave.io.render.html import file_name
 from storyweave.model import Article
-from storyweave.render import write_reports
-from storyweave.render.html import file_name
 
 CHROMIUM = os.environ.get("STORYWEAVE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():

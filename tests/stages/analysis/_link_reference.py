@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from storyweave.analysis.entities import (
+from storyweave.model import Entity
+from storyweave.stages.analysis.entities import (
     _LINK_WORDS,
     Mention,
     _Cluster,
@@ -15,7 +16,6 @@ from storyweave.analysis.entities import (
     _surname_match,
     name_keys,
 )
-from storyweave.model import Entity
 
 
 def link_across_events(events: list) -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from storyweave.analysis import analyze_events
-from storyweave.model import Article, Corpus, Event
 from storyweave.config import Config
+from storyweave.model import Article, Corpus, Event
+from storyweave.stages.analysis import analyze_events
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "corpus"
 
 WIRE = """KYIV, March 1 (Reuters) - Ukrainian presidential adviser Mykhailo Podolyak said on Monday that the first round of talks with Russia in Belarus had ended.
 "Unfortunately, our expectations did not come true," Podolyak told reporters after the talks.
@@ -52,8 +52,8 @@ def gold() -> dict:
 @pytest.fixture(scope="session")
 def example_corpus(gold) -> Corpus:
     """The example corpus read, cleaned and analysed with gold events and duplicates."""
-    from storyweave import clean, language
-    from storyweave.readers import read_paths
+    from storyweave.io.readers import read_paths
+    from storyweave.stages import clean, language
 
     articles, errors = read_paths([EXAMPLES])
     settings = Config()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storyweave.analysis.dates import find_start_dates, infer_article_date, resolve_dates
+from storyweave.nlp.dates import find_start_dates, infer_article_date, resolve_dates
 
 TEXT = ("Talks ended on Monday, officials said. Talks will resume on Wednesday. "
         "The working group set up on Tuesday will continue. Yesterday the mayor spoke. "
@@ -58,8 +58,8 @@ def test_timeline_and_event_date(small_event):
 
 
 def test_gold_dates(example_corpus, gold):
-    from storyweave.analysis import article_dates
     from storyweave.config import Config
+    from storyweave.stages.analysis import article_dates
 
     mentions = article_dates(example_corpus, Config())
     right = 0
@@ -72,9 +72,9 @@ def test_gold_dates(example_corpus, gold):
 
 
 def test_odd_inputs_do_not_break_the_stage():
-    from storyweave.analysis import analyze_events
-    from storyweave.model import Article, Corpus, Event
     from storyweave.config import Config
+    from storyweave.model import Article, Corpus, Event
+    from storyweave.stages.analysis import analyze_events
 
     articles = [Article(id="empty", text=""), Article(id="pt", text="Olá mundo, isto é um teste.", language="pt"),
                 Article(id="bad", text="On Monday, officials said \"this is four words\".", published="not-a-date")]
@@ -161,9 +161,9 @@ def test_no_report_date_resolves_only_stated_years():
 
 
 def test_article_dates_in_the_corpus_match_their_text():
-    from storyweave.analysis import analyze_events
-    from storyweave.model import Article, Corpus, Event
     from storyweave.config import Config
+    from storyweave.model import Article, Corpus, Event
+    from storyweave.stages.analysis import analyze_events
 
     text = "FILE - In this March 3, 2020 file photo, the mayor speaks.\nThe council voted on Monday to close the port."
     articles = [Article(id="a", text=text, published="2022-03-09"),
@@ -184,14 +184,14 @@ def test_article_dates_in_the_corpus_match_their_text():
     assert [t.date for t in ev.timeline] == ["2022-03-07"]  # the file photo's date is not a happening
 
 
-TIMEBANK = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "timebank" / "articles.jsonl"
+TIMEBANK = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks" / "timebank" / "articles.jsonl"
 SCORER = TIMEBANK.parents[2] / "scoring" / "score_dates.py"
 
 
 @pytest.mark.skipif(not TIMEBANK.exists() or not SCORER.exists(), reason="../shared/benchmarks/timebank not present")
 def test_timebank_value_f1_floor(tmp_path):
     """The shared scorer on the resolver's output for TimeBank (0.886 in BENCHMARKS.md; floor 0.86)."""
-    from storyweave.analysis.dates import date_refs
+    from storyweave.nlp.dates import date_refs
 
     arts = [json.loads(line) for line in TIMEBANK.read_text().splitlines()]
     doc = {"articles": [{"id": a["id"], "dates": [{"text": m.phrase, "start": m.start, "end": m.end, "value": m.date,

@@ -1,6 +1,6 @@
 import pytest
 
-from storyweave.analysis.entities import (
+from storyweave.stages.analysis.entities import (
     EntityIndex,
     clean_surface,
     mentions_of,
@@ -8,7 +8,7 @@ from storyweave.analysis.entities import (
     place_of,
     translit_key,
 )
-from storyweave.analysis.parsed import Ent, ParsedText
+from storyweave.stages.analysis.parsed import Ent, ParsedText
 
 
 def _entity(event, form):

@@ -12,10 +12,10 @@ from pathlib import Path
 import _link_reference as reference  # tests/analysis is on sys.path (pytest rootdir-less test dirs)
 import pytest
 
-from storyweave.analysis import EVENT_ANALYSIS, _apply_record, entities
 from storyweave.model import Entity, Event
+from storyweave.stages.analysis import EVENT_ANALYSIS, _apply_record, entities
 
-NEWS = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "news_cluster" / "articles.jsonl"
+NEWS = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks" / "news_cluster" / "articles.jsonl"
 # capitalised word runs of real text: the names the test links (PERSON for two words, else ORG),
 # grouped per gold event and, inside an event, by last word into one entity with its spellings
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |for |the )?[A-Z][a-z]+)+")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHARED = ROOT.parent / "shared" / "benchmarks"
 pytestmark = pytest.mark.skipif(not (SHARED / "multinews_dev").exists() or not (SHARED / "news_cluster").exists(),
                                 reason="../shared/benchmarks (news_cluster, multinews_dev) not available")

@@ -1,6 +1,6 @@
 import pytest
 
-from storyweave.analysis.numbers import (
+from storyweave.stages.analysis.numbers import (
     Figure,
     extract_quantities,
     figure_context,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from storyweave.readers import read_paths
+from storyweave.io.readers import read_paths
 
-parsed = importlib.import_module("storyweave.analysis.parsed")  # the module (the package exports a function of that name)
+parsed = importlib.import_module("storyweave.stages.analysis.parsed")  # the module (the package exports a function of that name)
 
-CORPUS = Path(__file__).resolve().parents[2] / "examples" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "examples" / "corpus"
 
 
 def test_parallel_parse_equals_sequential(monkeypatch):

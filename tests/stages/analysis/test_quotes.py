@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from storyweave.analysis.quotes import find_quotes
+from storyweave.stages.analysis.quotes import find_quotes
 
 
 def _quote(event, fragment):
@@ -60,9 +60,9 @@ def test_gold_quotes_attributed_and_matched(example_corpus, gold):
 
 
 def test_role_only_attribution_resolves_to_the_person_with_that_role():
-    from storyweave.analysis.entities import EntityIndex, mentions_of
-    from storyweave.analysis.nlp import get_nlp
-    from storyweave.analysis.quotes import quotes_of
+    from storyweave.nlp.spacy_model import get_nlp
+    from storyweave.stages.analysis.entities import EntityIndex, mentions_of
+    from storyweave.stages.analysis.quotes import quotes_of
 
     text = ("Union leader Viktor Halloran addressed the crowd outside city hall on Monday.\n"
             "\"We will not go back to work for promises,\" the union leader said.")
@@ -73,9 +73,9 @@ def test_role_only_attribution_resolves_to_the_person_with_that_role():
 
 
 def _speakers(text):
-    from storyweave.analysis.entities import EntityIndex, mentions_of, missed_surnames
-    from storyweave.analysis.nlp import get_nlp
-    from storyweave.analysis.quotes import quotes_of
+    from storyweave.nlp.spacy_model import get_nlp
+    from storyweave.stages.analysis.entities import EntityIndex, mentions_of, missed_surnames
+    from storyweave.stages.analysis.quotes import quotes_of
 
     doc = get_nlp()(text)
     mentions = mentions_of(doc, "a", ("a",))
@@ -108,7 +108,7 @@ def test_quote_after_an_attribution_clause_continues_the_speaker(example_corpus)
 
 
 def test_a_new_attribution_is_not_a_continuation():
-    from storyweave.analysis.quotes import _ATTRIBUTION_ONLY
+    from storyweave.stages.analysis.quotes import _ATTRIBUTION_ONLY
 
     assert _ATTRIBUTION_ONLY.fullmatch('," he said. "') is not None
     assert _ATTRIBUTION_ONLY.fullmatch("said the minister, who") is None
@@ -197,7 +197,7 @@ def test_speaker_second_round_rules(text, speakers):
 
 
 def test_verb_words_inside_names_and_before_infinitives():
-    from storyweave.analysis.quotes import _before_infinitive, _say_matches
+    from storyweave.stages.analysis.quotes import _before_infinitive, _say_matches
 
     text = "The Daily Post reported it. Post your view. They continue to win; she continued, smiling."
     assert [m.group() for m in _say_matches(text, 0, len(text))] == ["reported", "Post", "continue", "continued"]
@@ -206,13 +206,13 @@ def test_verb_words_inside_names_and_before_infinitives():
 
 
 def test_reporting_verbs_are_verbs_not_nouns():
-    from storyweave.analysis.quotes import _VERB
+    from storyweave.stages.analysis.quotes import _VERB
 
     assert _VERB.search("officials said") and _VERB.search("Said Ellis") and _VERB.search("she went on")
     assert not _VERB.search("the so-called plan") and not _VERB.search("statesman")
 
 
-POLNEAR = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "polnear" / "articles.jsonl"
+POLNEAR = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "polnear" / "articles.jsonl"
 SCORER = POLNEAR.parents[2] / "scoring" / "score_quotes.py"
 
 
@@ -224,9 +224,9 @@ def test_polnear_dev_attribution_floor():
     import importlib.util
     import json
 
-    from storyweave.analysis.entities import EntityIndex, mentions_of, missed_surnames
-    from storyweave.analysis.nlp import get_nlp
-    from storyweave.analysis.quotes import match_quotes, quotes_of
+    from storyweave.nlp.spacy_model import get_nlp
+    from storyweave.stages.analysis.entities import EntityIndex, mentions_of, missed_surnames
+    from storyweave.stages.analysis.quotes import match_quotes, quotes_of
 
     spec = importlib.util.spec_from_file_location("score_quotes", SCORER)
     sq = importlib.util.module_from_spec(spec)

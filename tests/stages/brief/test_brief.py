@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from storyweave.brief import brief_cluster, build_briefings
-from storyweave.brief.sentences import junk_reason
-from storyweave.model import Article, Corpus, Event
 from storyweave.config import Config
-from storyweave.text import count_words, split_sentences
+from storyweave.model import Article, Corpus, Event
+from storyweave.nlp.text import count_words, split_sentences
+from storyweave.stages.brief import brief_cluster, build_briefings
+from storyweave.stages.brief.sentences import junk_reason
 
 LEAD = ("Dockworkers at the port of Saltmere walked off the job on Monday, halting the loading of "
         "ships at the country's largest container terminal in a dispute over pay.")
@@ -173,7 +173,7 @@ def test_brief_cluster_contract():
 
 
 def test_paraphrases_sharing_a_quantity_are_one_fact_but_shared_datelines_are_not():
-    from storyweave.represent import static_model
+    from storyweave.nlp.represent import static_model
 
     if static_model() is None:
         pytest.skip("static embedding model not shipped in this build")
@@ -189,7 +189,7 @@ def test_paraphrases_sharing_a_quantity_are_one_fact_but_shared_datelines_are_no
 
 
 def test_summary_prefers_widely_carried_content_and_fills_the_budget_with_whole_sentences():
-    from storyweave.brief.summary import SummaryParams, analyse, summarize
+    from storyweave.stages.brief.summary import SummaryParams, analyse, summarize
 
     texts = [("a", f"{LEAD}\n\n{UNION}\n\n{OFFER}\n\n{MAYOR}"), ("b", f"{SHIPS}\n\n{OFFER}\n\n{FARM}"),
              ("c", "\n\n".join([UNION.replace("joined", "took part in"), FARM]))]
@@ -218,7 +218,7 @@ def test_a_sentence_quoted_inside_a_longer_one_cites_that_article_too():
 
 
 def test_quotes_without_a_named_speaker_stay_out_of_summaries():
-    from storyweave.brief.sentences import junk_reason
+    from storyweave.stages.brief.sentences import junk_reason
 
     assert junk_reason('"We have fruit, machinery and chemicals sitting on the quay," he said.')
     assert junk_reason('"Now they are being asked to work longer for less."')
@@ -228,8 +228,8 @@ def test_quotes_without_a_named_speaker_stay_out_of_summaries():
 
 
 def test_a_quotation_cut_by_the_splitter_is_one_verbatim_candidate():
-    from storyweave.brief.sentences import whole_quotations
-    from storyweave.text import split_sentences
+    from storyweave.nlp.text import split_sentences
+    from storyweave.stages.brief.sentences import whole_quotations
 
     text = ('Witnesses spoke. "It happened immediately after the fireworks. We ran. But then, people were '
             'still running," said Anna Marx. Police arrived.')

@@ -6,9 +6,9 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-from storyweave.brief.abstractive import abstractive_summary, check_sentence, openai_compatible
 from storyweave.model import Event, SummarySentence
-from storyweave.text import count_words
+from storyweave.nlp.text import count_words
+from storyweave.stages.brief.abstractive import abstractive_summary, check_sentence, openai_compatible
 
 S1 = SummarySentence("Dockworkers at the port of Saltmere walked off the job on Monday in a dispute over pay.", ["a", "b"])
 S2 = SummarySentence("About 3,400 members of the dockworkers' union joined the strike, the union said.", ["c"])

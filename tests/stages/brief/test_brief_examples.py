@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from storyweave import clean, dedup, language
-from storyweave.brief import build_briefings
-from storyweave.dedup import count_independent
-from storyweave.model import Corpus, Event
-from storyweave.readers import read_paths
 from storyweave.config import Config
-from storyweave.text import count_words, split_sentences
+from storyweave.io.readers import read_paths
+from storyweave.model import Corpus, Event
+from storyweave.nlp.text import count_words, split_sentences
+from storyweave.stages import clean, dedup, language
+from storyweave.stages.brief import build_briefings
+from storyweave.stages.dedup import count_independent
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "corpus"
 GOLD = EXAMPLES / "gold.json"
 
 pytestmark = pytest.mark.skipif(not GOLD.exists(), reason="examples/corpus/gold.json not present")

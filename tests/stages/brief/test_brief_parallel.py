@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from storyweave import clean, dedup, language, parallel
-from storyweave.brief import build_briefings
-from storyweave.model import Corpus, Event, to_dict
-from storyweave.readers import read_paths
+from storyweave import parallel
 from storyweave.config import Config
+from storyweave.io.readers import read_paths
+from storyweave.model import Corpus, Event, to_dict
+from storyweave.stages import clean, dedup, language
+from storyweave.stages.brief import build_briefings
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "corpus"
 
 
 def _corpus() -> Corpus:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from storyweave import clean, dedup, language
-from storyweave.model import Article, Corpus
-from storyweave.readers import read_paths
 from storyweave.config import Config
+from storyweave.io.readers import read_paths
+from storyweave.model import Article, Corpus
+from storyweave.stages import clean, dedup, language
 
-CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "examples" / "corpus"
 
 pytestmark = pytest.mark.skipif(not (CORPUS / "gold.json").exists(), reason="examples/corpus/gold.json not present")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from storyweave.dedup.provenance import copy_root
 from storyweave.model import Article
+from storyweave.stages.dedup.provenance import copy_root
 
 
 def _arts(*specs: tuple[str, str | None, str | None]) -> dict[str, Article]:

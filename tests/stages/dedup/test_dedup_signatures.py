@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from test_dedup import HOST_MORE, HOST_OWN, NEAR, OTHER_REPORT, REWRITE, WIRE
 
-from storyweave.dedup import _verbatim_sentences, find_duplicates
-from storyweave.dedup.signatures import analyse, token_hashes, tokens
-from storyweave.dedup.verify import build_docs, make_doc
-from storyweave.model import Article, Corpus
 from storyweave.config import Config, DedupConfig
-from storyweave.text import split_sentences
+from storyweave.model import Article, Corpus
+from storyweave.nlp.text import split_sentences
+from storyweave.stages.dedup import _verbatim_sentences, find_duplicates
+from storyweave.stages.dedup.signatures import analyse, token_hashes, tokens
+from storyweave.stages.dedup.verify import build_docs, make_doc
 
 TRICKY = (
     "Don’t stop — “We’re here,” he said. L’État-major met at the École in Zürich; 4,200 people,\n"

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from storyweave import events, represent, stories
-from storyweave.model import Article, Corpus
-from storyweave.report_date import fill_report_dates, report_date
 from storyweave.config import Config
+from storyweave.model import Article, Corpus
+from storyweave.nlp import represent
+from storyweave.stages import events, stories
+from storyweave.stages.events.report_date import fill_report_dates, report_date
 
 
 def bare(id: str, text: str) -> Article:
@@ -119,7 +120,7 @@ def test_event_date_is_not_a_caption_date():
     assert corpus.events[0].date == "2017-12-26"
 
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"
+SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks"
 MULTINEWS = SHARED / "multinews_dev" / "clusters.jsonl"
 
 
@@ -132,7 +133,7 @@ def test_multinews_bare_subset_floor():
     clusters = [json.loads(line) for line in MULTINEWS.open(encoding="utf-8")][:60]
     articles = [bare(f"{c['id']}_{k}", doc) for c in clusters for k, doc in enumerate(c["documents"]) if doc.strip()]
     gold = [a.id.rsplit("_", 1)[0] for a in articles]
-    from storyweave import dedup
+    from storyweave.stages import dedup
 
     corpus = dedup.find_duplicates(Corpus(articles=articles), Config())
     corpus = stories.link_stories(events.cluster_events(corpus, Config()), Config())

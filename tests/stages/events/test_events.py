@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from storyweave import events
-from storyweave.event_index import EventIndex
-from storyweave.model import Article, Corpus
 from storyweave.config import Config
+from storyweave.model import Article, Corpus
+from storyweave.stages import events
+from storyweave.stages.events.event_index import EventIndex
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "examples" / "corpus"
 
 
@@ -156,9 +156,9 @@ def test_event_index_adds_one_article_to_the_nearest_event_in_its_date_window():
 
 @pytest.mark.skipif(not (EXAMPLES / "gold.json").exists(), reason="examples/corpus/gold.json not written yet")
 def test_example_corpus_events_and_stories_match_gold():
-    from storyweave import stories
+    from storyweave.io.readers import read_paths
     from storyweave.pipeline import STAGES
-    from storyweave.readers import read_paths
+    from storyweave.stages import stories
 
     gold = json.loads((EXAMPLES / "gold.json").read_text())
     articles, _ = read_paths(sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and p.name not in {"gold.json", "README.md"}))

@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
+from storyweave.io.readers._common import FILE_LIMIT, BadInput
+from storyweave.io.readers.feeds import read_feed
+from storyweave.io.readers.html import read_html
+from storyweave.io.readers.jsonl import read_json, read_jsonl
+from storyweave.io.readers.txt import read_txt
 from storyweave.model import Article, ReadError
-from storyweave.readers._common import FILE_LIMIT, BadInput
-from storyweave.readers.feeds import read_feed
-from storyweave.readers.html import read_html
-from storyweave.readers.jsonl import read_json, read_jsonl
-from storyweave.readers.txt import read_txt
 
 Reader = Callable[[Path], "list[Article] | tuple[list[Article], list[ReadError]]"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from storyweave.errors import InputError
 from storyweave.model import Article
-from storyweave.normalize import decode_bytes_detail, normalize_text, normalize_value
+from storyweave.nlp.normalize import decode_bytes_detail, normalize_text, normalize_value
 
 
 class BadInput(InputError):
@@ -79,13 +79,13 @@ def decode_text(data: bytes) -> str:
 
 
 def decode_text_with_encoding(data: bytes) -> tuple[str, str]:
-    """(text, encoding): see `storyweave.normalize.decode_bytes`; binary data -> `BadInput`."""
+    """(text, encoding): see `storyweave.nlp.normalize.decode_bytes`; binary data -> `BadInput`."""
     text, encoding, _ = decode_text_detail(data)
     return text, encoding
 
 
 def decode_text_detail(data: bytes) -> tuple[str, str, str | None]:
-    """(text, encoding, note): see `storyweave.normalize.decode_bytes_detail`; binary -> `BadInput`."""
+    """(text, encoding, note): see `storyweave.nlp.normalize.decode_bytes_detail`; binary -> `BadInput`."""
     try:
         return decode_bytes_detail(data)
     except InputError as exc:
@@ -219,7 +219,7 @@ def html_fragment_to_text(fragment: str) -> str:
 
 def new_article(id: str, text: str, path: Path, **fields) -> Article:
     """An Article as readers hand it on: `raw_text == text`, `is_new=True`, every string
-    normalised (`storyweave.normalize`: no lone surrogates or control characters)."""
+    normalised (`storyweave.nlp.normalize`: no lone surrogates or control characters)."""
     article = normalize_article(Article(id=id, text=text, raw_text=text, path=str(path), is_new=True, **fields))
     if not article.text.strip():  # e.g. only control characters (found by fuzzing)
         raise BadInput("empty article text (nothing left after removing control characters)")

@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
-from storyweave.model import Article, ReadError
-from storyweave.readers._common import (
+from storyweave.io.readers._common import (
     BadInput,
     html_fragment_to_text,
     new_article,
@@ -15,6 +14,7 @@ from storyweave.readers._common import (
     read_file_bytes,
     sanitize_id,
 )
+from storyweave.model import Article, ReadError
 
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(rss|feed|RDF)[\s>]")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)

@@ -6,9 +6,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
-from storyweave.model import Article
-from storyweave.normalize import normalize_text
-from storyweave.readers._common import (
+from storyweave.io.readers._common import (
     BadInput,
     decode_text_detail,
     encoding_metadata,
@@ -17,6 +15,8 @@ from storyweave.readers._common import (
     normalize_date,
     read_file_bytes,
 )
+from storyweave.model import Article
+from storyweave.nlp.normalize import normalize_text
 
 _SPACES = re.compile(r"\s+")
 MIN_WORDS = 5  # fewer words than this is not an article

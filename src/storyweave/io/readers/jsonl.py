@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from storyweave.io.readers._common import BadInput, new_article, normalize_date, read_text_file_detail
 from storyweave.model import Article, ReadError
-from storyweave.readers._common import BadInput, new_article, normalize_date, read_text_file_detail
 
 # Article field -> accepted input keys, first match wins.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {

@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from storyweave.clean import rule_for
-from storyweave.date_patterns import DATE_LINE, DATELINE_AGENCY, DATELINE_WITH_DATE
-from storyweave.headline import CLOSED_WORDS
+from storyweave.io.readers._common import BadInput, new_article, normalize_date, read_text_file_detail
+from storyweave.io.readers.credits import infer_credits
 from storyweave.model import Article
-from storyweave.readers._common import BadInput, new_article, normalize_date, read_text_file_detail
-from storyweave.readers.credits import infer_credits
+from storyweave.nlp.date_patterns import DATE_LINE, DATELINE_AGENCY, DATELINE_WITH_DATE
+from storyweave.stages.clean import rule_for
+from storyweave.stages.events.headline import CLOSED_WORDS
 
 _TERMINAL = tuple(".!?:;,…\"”’'")
 _LIST_START = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s")
@@ -140,7 +140,7 @@ _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 def _shares_content(line: str, rest: str) -> bool:
     """At least a third of the line's content words (4+ letters, not stop words; compared on
     their first 5 letters so "forcing" meets "force"), and at least one, occur below it."""
-    from storyweave.stop_words import spacy_english
+    from storyweave.nlp.stop_words import spacy_english
 
     stop = spacy_english()
     words = {w.lower()[:5] for w in _CONTENT_WORD.findall(line) if w.lower() not in stop}

@@ -60,7 +60,7 @@ def check_document(document: dict, out_dir: str | Path) -> list[str]:
     """`validation_errors(document)`, skipped when the last report written to `out_dir` had the
     same content (only the run log, plain strings, is validated again): an unchanged re-run does
     not re-validate the whole output."""
-    from storyweave.render.contract import schema, validation_errors
+    from storyweave.io.render.contract import schema, validation_errors
 
     out = Path(out_dir)
     key = _stamp_key(document)
@@ -89,8 +89,8 @@ def write_reports(corpus: Corpus, out_dir: str | Path, *, plots: bool = True,
     there, the pages are not written again (only run.html, the run log); otherwise the charts
     (matplotlib, the slow part) are still reused when the stamp has them. `document` is
     `to_briefings(corpus)` if already made."""
-    from storyweave.render.contract import dumps, to_briefings
-    from storyweave.render.markdown import render_markdown
+    from storyweave.io.render.contract import dumps, to_briefings
+    from storyweave.io.render.markdown import render_markdown
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -105,7 +105,7 @@ def write_reports(corpus: Corpus, out_dir: str | Path, *, plots: bool = True,
             and all(isinstance(p, str) and (out / p).is_file() for p in pages)):
         _write_run_page(corpus, out)  # the run log is not part of the stamp's key
         return paths
-    from storyweave.render.html import write_site
+    from storyweave.io.render.html import write_site
 
     svgs = stamp.get("plots") if plots else None
     drawn: dict[str, str] = {}
@@ -115,7 +115,7 @@ def write_reports(corpus: Corpus, out_dir: str | Path, *, plots: bool = True,
 
 
 def _write_run_page(corpus: Corpus, out: Path) -> None:
-    from storyweave.render.html import TOP, run_page
+    from storyweave.io.render.html import TOP, run_page
 
     _write_atomic(out / TOP["run"], run_page(corpus))
 

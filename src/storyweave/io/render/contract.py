@@ -24,7 +24,7 @@ _ARTICLE_INTERNAL = {"raw_text", "metadata"}
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
     """The shipped JSON Schema (draft 2020-12) of briefings.json."""
-    text = resources.files("storyweave.render").joinpath("briefings.schema.json").read_text("utf-8")
+    text = resources.files("storyweave.io.render").joinpath("briefings.schema.json").read_text("utf-8")
     return json.loads(text)
 
 

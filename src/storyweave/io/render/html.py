@@ -27,11 +27,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from storyweave import store
+from storyweave.io import store
+from storyweave.io.render import web
+from storyweave.io.render.plots import all_plots
+from storyweave.io.render.view import build
 from storyweave.model import Corpus
-from storyweave.render import web
-from storyweave.render.plots import all_plots
-from storyweave.render.view import build
 
 KINDS = ("stories", "events", "articles", "entities", "outlets")  # one folder of pages each
 TOP = {"home": "index.html", "stories": "stories.html", "outlets": "outlets.html", "run": "run.html",

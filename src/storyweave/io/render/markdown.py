@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from storyweave.io.render.view import EventView, ReportView, StoryView, anchor, build
 from storyweave.model import Article, Corpus, TimelineEntry
-from storyweave.render.view import EventView, ReportView, StoryView, anchor, build
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 _SPACE = re.compile(r"\s+")

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from datetime import date, timedelta
 
-from storyweave.render.view import ReportView
+from storyweave.io.render.view import ReportView
 
 MAX_EVENTS = 25  # events beyond this are left out of the coverage chart
 MAX_BARS = 60  # more distinct days than this: articles are counted per week

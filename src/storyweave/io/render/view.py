@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from storyweave import __version__
 from storyweave.graph import components_of
+from storyweave.io.render.contract import counts
 from storyweave.model import Article, Corpus, DuplicateLink, Event, Story
-from storyweave.render.contract import counts
 
 UNDATED = "undated"
 

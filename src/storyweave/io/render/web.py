@@ -18,8 +18,9 @@ from typing import Any
 
 import jinja2
 
-from storyweave import __version__, store
-from storyweave.render.view import event_view
+from storyweave import __version__
+from storyweave.io import store
+from storyweave.io.render.view import event_view
 
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$")
 _HASH_LIKE = re.compile(r"[0-9a-fA-F-]{20,}")
@@ -48,7 +49,7 @@ def make_environment(url: Callable[[str, str], str], nav: Callable[[str], str], 
     """The templates with the link functions of one renderer: `url(kind, id)` is an object's
     page, `nav(name)` a top-level page (home, stories, outlets, search, docs, run)."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("storyweave.render", "templates"),
+        loader=jinja2.PackageLoader("storyweave.io.render", "templates"),
         autoescape=True,  # every article-derived string is escaped; only our own SVG is marked |safe
         undefined=jinja2.StrictUndefined,
     )

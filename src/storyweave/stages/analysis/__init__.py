@@ -19,13 +19,7 @@ from datetime import date
 from functools import lru_cache
 
 from storyweave import progress
-from storyweave.analysis import dates as dates_mod
-from storyweave.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
-from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
-from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
-from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
 from storyweave.config import AnalyzeConfig, Config
-from storyweave.dedup.provenance import copy_root
 from storyweave.model import (
     Article,
     Corpus,
@@ -37,9 +31,15 @@ from storyweave.model import (
     TimelineEntry,
     to_dict,
 )
+from storyweave.nlp import dates as dates_mod
+from storyweave.nlp.stop_words import TIMELINE_OVERLAP
+from storyweave.nlp.text import remember_sentences, words
 from storyweave.serialize import from_dict
-from storyweave.stop_words import TIMELINE_OVERLAP
-from storyweave.text import remember_sentences, words
+from storyweave.stages.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
+from storyweave.stages.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
+from storyweave.stages.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
+from storyweave.stages.analysis.quotes import embedding_matrix, match_quotes, quotes_of
+from storyweave.stages.dedup.provenance import copy_root
 
 __all__ = ["analyze_events", "article_dates"]
 

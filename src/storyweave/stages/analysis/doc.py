@@ -2,7 +2,7 @@
 
 What the analysis rules read from a parsed article (entity spans, persons' role words,
 sentences) is kept here, apart from the parsing itself (`parsed.py`) and the spaCy pipeline
-(`nlp.py`), so that the rules and the parser import it without importing each other.
+(`nlp/spacy_model.py`), so that the rules and the parser import it without importing each other.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from storyweave.text import Sentence
+from storyweave.nlp.text import Sentence
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-from storyweave.analysis.doc import ParsedText, ents_of, text_of
 from storyweave.model import Entity
+from storyweave.stages.analysis.doc import ParsedText, ents_of, text_of
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 
@@ -94,7 +94,7 @@ def place_of(name: str, label: str, titles: list[str]) -> str | None:
     """GeoNames id of a mention that names a place (gazetteer: `analysis.gazetteer`), else None.
     NER's GPE/LOC/FAC/ORG spans are looked up as they are; a PERSON span only when it is one
     word without a title and names a city of MIN_PERSON_PLACE_POPULATION or a country."""
-    from storyweave.analysis.gazetteer import lookup
+    from storyweave.stages.analysis.gazetteer import lookup
 
     if label in {"NORP", "EVENT"} or (label == "PERSON" and (titles or " " in name)):
         return None

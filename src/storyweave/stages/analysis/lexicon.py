@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from storyweave.analysis.nlp import MODEL
+from storyweave.nlp.spacy_model import MODEL
 
 
 @lru_cache(maxsize=1)

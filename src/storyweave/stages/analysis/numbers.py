@@ -14,10 +14,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from storyweave.analysis.lexicon import currency_signs, currency_words, is_verb_form, lemma_of
 from storyweave.config import DiscrepancyParams
-from storyweave.date_patterns import MONTH_WORD
 from storyweave.model import Discrepancy, DiscrepancyValue
+from storyweave.nlp.date_patterns import MONTH_WORD
+from storyweave.stages.analysis.lexicon import currency_signs, currency_words, is_verb_form, lemma_of
 
 _SMALL = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -391,7 +391,7 @@ _GENERIC_NOUNS = {"people", None}
 
 @lru_cache(maxsize=4096)
 def _word_vector(word: str) -> np.ndarray | None:
-    from storyweave.represent import encode
+    from storyweave.nlp.represent import encode
 
     raw = encode([word])
     if raw is None:

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
-from storyweave.analysis import nlp  # nlp.get_nlp looked up on each use (tests count the parses)
-from storyweave.analysis.doc import Ent, ParsedText
-from storyweave.analysis.entities import person_role
-from storyweave.text import split_sentences
+from storyweave.nlp import spacy_model as nlp  # nlp.get_nlp looked up on each use (tests count the parses)
+from storyweave.nlp.text import split_sentences
+from storyweave.stages.analysis.doc import Ent, ParsedText
+from storyweave.stages.analysis.entities import person_role
 
 __all__ = ["Ent", "ParsedText"]  # their home is analysis/doc.py; imported from here too
 

@@ -22,11 +22,11 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from storyweave.analysis.doc import ents_of, text_of
-from storyweave.analysis.entities import ROLE_WORDS, EntityIndex, clean_surface
 from storyweave.model import Quote
-from storyweave.stop_words import QUOTE_OVERLAP, spacy_english
-from storyweave.text import paragraphs, split_sentences
+from storyweave.nlp.stop_words import QUOTE_OVERLAP, spacy_english
+from storyweave.nlp.text import paragraphs, split_sentences
+from storyweave.stages.analysis.doc import ents_of, text_of
+from storyweave.stages.analysis.entities import ROLE_WORDS, EntityIndex, clean_surface
 
 _CLOSERS = {"“": "”\"", "«": "»", "„": "“”", "‘": "’", '"': '"”', "'": "'", "”": "”", "‹": "›", "»": "«"}
 MIN_WORDS = 4
@@ -819,7 +819,7 @@ def embedding_matrix(texts: list[str]):
     """L2-normalised static embeddings (the project's shipped model2vec model), None when it is absent."""
     if not texts:
         return None
-    from storyweave.represent import embed, static_model
+    from storyweave.nlp.represent import embed, static_model
 
     if static_model() is None:
         return None

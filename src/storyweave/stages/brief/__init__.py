@@ -21,17 +21,17 @@ from collections import Counter
 from dataclasses import replace
 
 from storyweave import progress
-from storyweave.analysis.parsed import digest, fingerprint, text_key
-from storyweave.brief.facts import extract_facts, sentence_embeddings
-from storyweave.brief.outlets import UNKNOWN, compare_outlets
-from storyweave.brief.summary import EventSentences, SummaryParams, analyse, summarize
-from storyweave.brief.titles import best_title
 from storyweave.config import Config
-from storyweave.dedup import count_independent
-from storyweave.dedup.provenance import copy_root
 from storyweave.model import Article, Corpus, Event, Fact, OutletCoverage, SummarySentence, to_dict
+from storyweave.nlp.text import count_words
 from storyweave.serialize import from_dict
-from storyweave.text import count_words
+from storyweave.stages.analysis.parsed import digest, fingerprint, text_key
+from storyweave.stages.brief.facts import extract_facts, sentence_embeddings
+from storyweave.stages.brief.outlets import UNKNOWN, compare_outlets
+from storyweave.stages.brief.summary import EventSentences, SummaryParams, analyse, summarize
+from storyweave.stages.brief.titles import best_title
+from storyweave.stages.dedup import count_independent
+from storyweave.stages.dedup.provenance import copy_root
 
 __all__ = ["SummaryParams", "brief_cluster", "brief_event", "build_briefings"]
 
@@ -60,7 +60,7 @@ def brief_cluster(record: dict, default_words: int) -> dict:
 
 def _clean_documents(docs: list[str]) -> list[str]:
     """Scrape noise removed by the clean stage (whole lines only, so sentences stay verbatim)."""
-    from storyweave.clean import clean_corpus
+    from storyweave.stages.clean import clean_corpus
 
     corpus = Corpus(articles=[Article(id=str(i), text=d, raw_text=d) for i, d in enumerate(docs)])
     return [a.text for a in clean_corpus(corpus, Config()).articles]

@@ -1,4 +1,4 @@
-"""`python -m storyweave.brief CLUSTERS.jsonl --out OUT.jsonl [--words N]`: one summary per line.
+"""`python -m storyweave.stages.brief CLUSTERS.jsonl --out OUT.jsonl [--words N]`: one summary per line.
 
 A small stand-alone entry for benchmarking; the `storyweave brief` CLI command does the same.
 """
@@ -9,11 +9,11 @@ import argparse
 import json
 import sys
 
-from storyweave.brief import brief_cluster
+from storyweave.stages.brief import brief_cluster
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m storyweave.brief", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m storyweave.stages.brief", description=__doc__.splitlines()[0])
     ap.add_argument("clusters")
     ap.add_argument("--out", required=True)
     ap.add_argument("--words", type=int, default=120, help="budget when a line has no max_words")

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from storyweave.model import Event, SummarySentence
-from storyweave.stop_words import SUMMARY
-from storyweave.text import count_words, split_sentences, words
+from storyweave.nlp.stop_words import SUMMARY
+from storyweave.nlp.text import count_words, split_sentences, words
 
 _CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _NUM = re.compile(r"\d[\d,.]*\d|\d")

@@ -4,10 +4,10 @@ Sentences of different articles are linked when they say the same thing: TF-IDF 
 least `link` (aligned paraphrase), or at least `link_anchored` when they also share a number
 (the shared figure anchors a looser paraphrase).  Two sentences whose numbers are all
 different are never linked: "1.7 million" vs "1.5 million" is a discrepancy, not one fact.
-When the shipped static sentence embeddings are available (`storyweave.represent`), a looser
+When the shipped static sentence embeddings are available (`storyweave.nlp.represent`), a looser
 paraphrase is also linked at embedding cosine >= `link_dense_anchored` when the two sentences
 share a quantity (a number outside dates), or >= `link_dense` when they share two names
-(capitalised words past the first).  Independent sources are counted by `storyweave.dedup.count_independent` with wire copies
+(capitalised words past the first).  Independent sources are counted by `storyweave.stages.dedup.count_independent` with wire copies
 counted once, so a wire story reprinted by five outlets confirms nothing by itself.
 """
 
@@ -18,11 +18,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from storyweave.brief.summary import EventSentences
 from storyweave.config import FactParams
-from storyweave.date_patterns import MONTH
 from storyweave.graph import components
 from storyweave.model import Fact
+from storyweave.nlp.date_patterns import MONTH
+from storyweave.stages.brief.summary import EventSentences
 
 _DEFAULT = FactParams()  # the thresholds above: `Config.brief.facts` (storyweave/config.py)
 _MONTH = MONTH  # matched ignoring case
@@ -43,7 +43,7 @@ def _names(text: str) -> set[str]:
 
 def sentence_embeddings(texts: list[str]) -> np.ndarray | None:
     """Cosine matrix of the shipped static embeddings, or None when the model is absent."""
-    from storyweave.represent import encode
+    from storyweave.nlp.represent import encode
 
     raw = encode(texts) if texts else None
     if raw is None:  # model missing: TF-IDF links only

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from storyweave.brief.facts import representative
-from storyweave.brief.summary import EventSentences
 from storyweave.model import Fact, OutletCoverage
+from storyweave.stages.brief.facts import representative
+from storyweave.stages.brief.summary import EventSentences
 
 UNKNOWN = "unknown"
 

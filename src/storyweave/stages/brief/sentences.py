@@ -15,10 +15,10 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from storyweave.boilerplate import SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
 from storyweave.graph import components
-from storyweave.stop_words import SUMMARY
-from storyweave.text import Sentence, count_words, split_sentences, words
+from storyweave.nlp.boilerplate import SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
+from storyweave.nlp.stop_words import SUMMARY
+from storyweave.nlp.text import Sentence, count_words, split_sentences, words
 
 _BYLINE = re.compile(r"^\W*(by|from|updated|posted|published)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\W*$|"
                      r"^\W*(by|updated|posted|published)\b.{0,40}\b(\d{4}|am|pm|et|gmt|utc)\b", re.IGNORECASE)
@@ -97,7 +97,7 @@ TAGGER = frozenset({"tok2vec", "tagger", "attribute_ruler"})  # part-of-speech t
 @lru_cache(maxsize=1)
 def _tagger():
     """spaCy's small English tagger, used only to check shortlisted sentences for a verb."""
-    from storyweave.analysis.nlp import load_pipeline
+    from storyweave.nlp.spacy_model import load_pipeline
 
     try:
         return load_pipeline(TAGGER)

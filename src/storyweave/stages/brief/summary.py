@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyweave.brief.sentences import Candidate, Unit, candidates, group_units, has_verb, vectorize
 from storyweave.config import SummaryParams
 from storyweave.model import SummarySentence
-from storyweave.stop_words import SUMMARY
-from storyweave.text import words
+from storyweave.nlp.stop_words import SUMMARY
+from storyweave.nlp.text import words
+from storyweave.stages.brief.sentences import Candidate, Unit, candidates, group_units, has_verb, vectorize
 
 # SummaryParams, the summary's knobs (`Config.brief.summary`), lives in storyweave/config.py.
 _DEFAULT_PARAMS = SummaryParams()

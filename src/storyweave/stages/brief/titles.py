@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from storyweave.headline import headline_from_text
 from storyweave.model import Article, SummarySentence
-from storyweave.stop_words import SUMMARY
-from storyweave.text import words
+from storyweave.nlp.stop_words import SUMMARY
+from storyweave.nlp.text import words
+from storyweave.stages.events.headline import headline_from_text
 
 
 def best_title(articles: list[Article], summary: list[SummarySentence]) -> str:

@@ -38,8 +38,11 @@ from contextlib import contextmanager
 import numpy as np
 
 from storyweave.config import Config, DedupConfig
-from storyweave.dedup.candidates import cosine_pairs, shared_fingerprint_pairs, shared_share, tfidf
-from storyweave.dedup.provenance import (
+from storyweave.graph import UnionFind
+from storyweave.model import Article, Corpus, DuplicateLink
+from storyweave.nlp.text import split_sentences
+from storyweave.stages.dedup.candidates import cosine_pairs, shared_fingerprint_pairs, shared_share, tfidf
+from storyweave.stages.dedup.provenance import (
     KIND_OF,
     SEVERITY,
     choose_original,
@@ -49,11 +52,8 @@ from storyweave.dedup.provenance import (
     path_kinds,
     publisher_family,
 )
-from storyweave.dedup.signatures import analyse
-from storyweave.dedup.verify import Doc, Verdict, build_docs, classify, shared_passages, shares_wire
-from storyweave.graph import UnionFind
-from storyweave.model import Article, Corpus, DuplicateLink
-from storyweave.text import split_sentences
+from storyweave.stages.dedup.signatures import analyse
+from storyweave.stages.dedup.verify import Doc, Verdict, build_docs, classify, shared_passages, shares_wire
 
 __all__ = ["DedupParams", "count_independent", "find_duplicates", "independent_groups", "publisher_family"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from storyweave.dedup.signatures import Fingerprints, unique_sorted
+from storyweave.stages.dedup.signatures import Fingerprints, unique_sorted
 
 
 def shared_fingerprint_pairs(fps: Fingerprints, n_docs: int, max_df: int = 40) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from storyweave.stop_words import REPORTING_VERBS, english
+from storyweave.nlp.stop_words import REPORTING_VERBS, english
 
 SHINGLE = 5  # words per shingle
 SAMPLE_MOD = 4  # keep shingles whose mixed hash is 0 mod SAMPLE_MOD (Broder's mod-m sampling)
@@ -120,7 +120,7 @@ def _is_stop(h: np.ndarray) -> np.ndarray:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens by regex (the same notion of word as `storyweave.text.words`);
+    """Lower-cased word tokens by regex (the same notion of word as `storyweave.nlp.text.words`);
     for small inputs and the benchmark baseline, not used by the corpus pass."""
     return _WORD.findall(text.lower())
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyweave.boilerplate import PASSAGE
-from storyweave.dedup.signatures import (
+from storyweave.nlp.boilerplate import PASSAGE
+from storyweave.stages.dedup.signatures import (
     CHUNK_BYTES,
     FOLD_PREFIX,
     STEM,

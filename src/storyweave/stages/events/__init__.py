@@ -29,7 +29,7 @@ news_cluster the bonus kept early wrong merges made on a small working set); the
 groups are mapped back onto stored ids by overlap, so ids stay stable, and every merge, split,
 growth or new event is written to `corpus.changes`.  Stores too large to re-cluster are
 narrowed first to the stored events near the new articles (centroid index, date window).
-The one-article fast path is `storyweave.event_index.EventIndex`.
+The one-article fast path is `storyweave.stages.events.event_index.EventIndex`.
 """
 
 from __future__ import annotations
@@ -44,12 +44,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from storyweave import headline, report_date, represent, stop_words
 from storyweave.config import Config, EventsConfig
-from storyweave.dedup.provenance import copy_root
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event
-from storyweave.text import split_sentences
+from storyweave.nlp import represent, stop_words
+from storyweave.nlp.text import split_sentences
+from storyweave.stages.dedup.provenance import copy_root
+from storyweave.stages.events import headline, report_date
 
 EventConfig = EventsConfig  # the stage's knobs: `Config.events` (storyweave/config.py)
 
@@ -426,7 +427,7 @@ def narrow_to_candidates(
     units: list[Article], previous: dict[str, str], cfg: EventConfig
 ) -> tuple[list[Article], dict[str, list[str]]]:
     """Keep new units and stored events near them; the rest of the store stays as stored."""
-    from storyweave.event_index import EventIndex
+    from storyweave.stages.events.event_index import EventIndex
 
     stored = [a for a in units if previous.get(a.id)]
     fresh = [a for a in units if not previous.get(a.id)]

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from storyweave import represent
 from storyweave.model import Article
+from storyweave.nlp import represent
 
 UNDATED = -(10**9)  # ordinal used for undated events/articles: matched with every date
 

@@ -24,7 +24,7 @@ import re
 from functools import lru_cache
 
 from storyweave.model import Article
-from storyweave.text import paragraphs, split_sentences
+from storyweave.nlp.text import paragraphs, split_sentences
 
 MAX_CHARS = 90
 MIN_WORDS = 4
@@ -76,7 +76,7 @@ _DANGLING_START = re.compile(r"^(?:he|she|it|they|this|that|these|those|his|her|
 
 def _parser():
     """spaCy's English model with tagger and parser only (loaded the first time a lead needs it)."""
-    from storyweave.analysis.nlp import load_pipeline
+    from storyweave.nlp.spacy_model import load_pipeline
 
     return load_pipeline(PARSER)
 
@@ -193,7 +193,7 @@ def _lead_sentences(text: str) -> tuple[str, list[str]]:
     lines = [text[s:e] for s, e in spans]
     if not lines:
         return "", []
-    from storyweave.clean import rule_for  # noise lines (menus, captions) never lead
+    from storyweave.stages.clean import rule_for  # noise lines (menus, captions) never lead
 
     first = next(
         (i for i, ln in enumerate(lines) if len(ln.split()) >= 12 and ln.rstrip()[-1] in ".!?\"'”’"),

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
+from storyweave.nlp.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
 
 _MONTHS = list(MONTH_NAMES)
 _WEEKDAYS = list(WEEKDAY_NAMES)
