@@ -39,7 +39,7 @@ def test_reworded_quote_matched_across_outlets(small_event):
 
 
 def small_event_texts() -> str:
-    from tests.analysis.conftest import PAPER, WIRE
+    from tests.stages.analysis.conftest import PAPER, WIRE
 
     return WIRE + PAPER
 
