@@ -24,7 +24,12 @@ import types
 import typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_D = TypeVar("_D", bound="DataclassInstance")
 
 __all__ = [
     "AnalyzeConfig", "BriefConfig", "CleanConfig", "Config", "ConfigError", "DedupConfig", "DiscrepancyParams", "EventsConfig", "FactParams",
@@ -291,7 +296,7 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _build(cls: type, data: Any, where: str) -> Any:
+def _build(cls: type[_D], data: Any, where: str) -> _D:
     if not isinstance(data, dict):
         raise ConfigError(f"{where or 'config'}: expected a table, got {type(data).__name__}")
     hints = _hints(cls)
@@ -303,21 +308,21 @@ def _build(cls: type, data: Any, where: str) -> Any:
     values = {}
     for key, value in data.items():
         hint = hints[key]
-        if is_dataclass(hint):
+        if isinstance(hint, type) and is_dataclass(hint):
             values[key] = _build(hint, value, f"{where}{key}.")
         else:
             values[key] = _coerce(value, hint, f"{where}{key}")
     return cls(**values)
 
 
-def _set(obj: Any, parts: list[str], value: Any, where: str) -> Any:
+def _set(obj: _D, parts: list[str], value: Any, where: str) -> _D:
     name = parts[0]
     names = {f.name for f in fields(obj)}
     if name not in names:
         raise ConfigError(f"unknown {'key' if where else 'section'} '{where}{name}'"
                           f" (known: {', '.join(sorted(names))})")
     hint = _hints(type(obj))[name]
-    if is_dataclass(hint):
+    if isinstance(hint, type) and is_dataclass(hint):
         if len(parts) == 1:
             if isinstance(value, hint):
                 return dataclasses.replace(obj, **{name: value})
