@@ -64,7 +64,8 @@ class EventIndex:
 
     # ------------------------------------------------------------------ queries
     def vector(self, article: Article) -> np.ndarray:
-        return self._centre(represent.embed([represent.headline_text(article)]))[0]
+        row: np.ndarray = self._centre(represent.embed([represent.headline_text(article)]))[0]
+        return row
 
     def scores(self, vector: np.ndarray, day: int) -> tuple[np.ndarray, np.ndarray]:
         """(rows, cosine) of events within the date window of `day`."""
@@ -101,7 +102,8 @@ class EventIndex:
         centred = vectors - self.mean
         norms = np.linalg.norm(centred, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return (centred / norms).astype(np.float32)
+        unit: np.ndarray = (centred / norms).astype(np.float32)
+        return unit
 
     def _add_to(self, event_id: str, vector: np.ndarray, day: int) -> None:
         row = self._row.get(event_id)

@@ -142,7 +142,8 @@ def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signal
     return sim.astype(np.float32)
 
 
-_VIEW_CACHE: dict[str, tuple[dict[str, int], list[tuple], np.ndarray]] = {}  # per view, last article set
+_Fingerprint = tuple[str, str | None, int]  # id, title, hash of the text
+_VIEW_CACHE: dict[str, tuple[dict[str, int], list[_Fingerprint], np.ndarray]] = {}  # per view, last article set
 
 
 def release_text_cache() -> None:
@@ -150,7 +151,7 @@ def release_text_cache() -> None:
     _VIEW_CACHE.clear()
 
 
-def _fingerprint(article: Article) -> tuple:
+def _fingerprint(article: Article) -> _Fingerprint:
     return (article.id, article.title, hash(article.text))
 
 
@@ -163,8 +164,8 @@ def view_similarity(articles: Sequence[Article], view: str) -> np.ndarray:
     cached = _VIEW_CACHE.get(view)
     if cached is not None:
         position, fingerprints, matrix = cached
-        idx = [position.get(a.id) for a in articles]
-        if all(i is not None and fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles, strict=False)):
+        idx = [i for i in (position.get(a.id) for a in articles) if i is not None]
+        if len(idx) == len(articles) and all(fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles, strict=False)):
             return matrix[np.ix_(idx, idx)]
     if view == "body":
         matrix = represent.cosine_matrix(represent.tfidf([represent.full_text(a) for a in articles], (1, 2)))
@@ -505,7 +506,7 @@ def build_event(
 ) -> Event:
     ordered = sorted(article_ids, key=lambda i: (by_id[i].date or "9999", i))
     units = [i for i in ordered if i in unit_index]
-    titled = [i for i in units if by_id[i].title and by_id[i].title.strip()]
+    titled = [i for i in units if (by_id[i].title or "").strip()]
     central = most_central(titled or units, sim, unit_index)
     title = _title(central, units, by_id) if central else ""
     days = [(sig.days[unit_index[i]], weak_inferred_date(by_id[i])) for i in units if sig.days[unit_index[i]]]

@@ -24,7 +24,8 @@ def _lazy(module: str, name: str) -> StageFn:
     stage module, hence no spaCy/scikit-learn); looked up on every call, so patching it works."""
 
     def fn(corpus: Corpus, settings: Config) -> Corpus:
-        return getattr(importlib.import_module(f"storyweave.{module}"), name)(corpus, settings)
+        stage: StageFn = getattr(importlib.import_module(f"storyweave.{module}"), name)
+        return stage(corpus, settings)
 
     fn.__name__ = fn.__qualname__ = f"{module}.{name}"
     return fn

@@ -525,7 +525,9 @@ def _insert_run(conn: sqlite3.Connection, corpus: Corpus, command: str, inputs: 
         (started, _now(), command, _dumps(inputs or []), _dumps({**corpus_counts(corpus), **(counts or {})}),
          _dumps(list(corpus.changes)), _dumps([str(e) for e in corpus.errors])),
     )
-    return int(cursor.lastrowid)
+    run_id = cursor.lastrowid
+    assert run_id is not None  # set by the INSERT above
+    return run_id
 
 
 def _save_cache(conn: sqlite3.Connection, cache: dict[str, dict[str, Any]]) -> None:
@@ -538,13 +540,13 @@ def _save_cache(conn: sqlite3.Connection, cache: dict[str, dict[str, Any]]) -> N
                          [(kind, k, _dumps(v)) for k, v in entries.items() if k not in stored])
 
 
-def _stored_rows(conn: sqlite3.Connection) -> dict[str, tuple]:
+def _stored_rows(conn: sqlite3.Connection) -> dict[str, tuple[Any, ...]]:
     """Each stored article's row as `_article_row` makes it: what an upsert would write."""
     columns = ",".join(_ARTICLE_COLUMNS)
     return {row[0]: tuple(row) for row in conn.execute(f"SELECT {columns}, extra, content_hash FROM articles")}
 
 
-def _article_row(article: Article) -> tuple:
+def _article_row(article: Article) -> tuple[Any, ...]:
     """The `articles` row of `article` (every column but first_seen/updated)."""
     data = to_dict(article)
     extra = {k: v for k, v in data.items() if k not in _ARTICLE_COLUMNS and k not in _NOT_STORED}
@@ -705,7 +707,8 @@ def get_event_data(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | 
 
 @cache
 def _event_defaults() -> dict[str, Any]:
-    return to_dict(Event(id="", article_ids=[]))
+    defaults: dict[str, Any] = to_dict(Event(id="", article_ids=[]))
+    return defaults
 
 
 def get_event(conn: sqlite3.Connection, event_id: str) -> Event | None:

@@ -157,7 +157,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
 
     counts: dict[str, int] = {}
 
-    passage_cache: dict[int, list] = {}  # each article's wire-comparable passages, built once
+    passage_cache: dict[int, list[tuple[str, str, bool]]] = {}  # each article's wire-comparable passages, built once
 
     def verify(i: int, j: int, step: str) -> None:
         v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage,
@@ -254,16 +254,16 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
                 # query from the smaller language side; per query article, check the best
                 # candidate of each duplicate group (its copies add nothing), up to top_k groups
                 q, c = (lang_rows[lx], lang_rows[ly]) if len(lang_rows[lx]) <= len(lang_rows[ly]) else (lang_rows[ly], lang_rows[lx])
-                pool: dict[int, list[tuple[float, int]]] = {}
+                by_query: dict[int, list[tuple[float, int]]] = {}  # (was `pool`, shadowing the executor)
                 for i, j, cos in cosine_pairs(amatrix[q], amatrix[c], threshold=p.anchor_threshold, top_k=p.translation_pool):
-                    pool.setdefault(i, []).append((-cos, j))
-                queue = {i: sorted(cands) for i, cands in pool.items()}
+                    by_query.setdefault(i, []).append((-cos, j))
+                queue = {i: sorted(cands) for i, cands in by_query.items()}
                 seen: dict[int, set[int]] = {i: set() for i in queue}
                 for _ in range(p.top_k):
                     step: list[tuple[int, int]] = []
-                    for i, cands in sorted(queue.items()):
-                        while cands:
-                            _, j = cands.pop(0)
+                    for i, ranked in sorted(queue.items()):
+                        while ranked:
+                            _, j = ranked.pop(0)
                             root = uf.find(c[j])
                             if root not in seen[i]:
                                 seen[i].add(root)

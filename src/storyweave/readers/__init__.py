@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import errno
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,7 +55,7 @@ def read_paths(
 
 
 @contextmanager
-def _file_limit(max_bytes: int | None):
+def _file_limit(max_bytes: int | None) -> Iterator[None]:
     token = FILE_LIMIT.set(max_bytes)
     try:
         yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from storyweave.model import Article, ReadError
@@ -15,6 +16,9 @@ from storyweave.readers._common import (
     read_file_bytes,
     sanitize_id,
 )
+
+if TYPE_CHECKING:
+    from feedparser.util import FeedParserDict  # feedparser ships no types: Any to mypy
 
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(rss|feed|RDF)[\s>]")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -61,7 +65,7 @@ def read_feed(path: Path) -> tuple[list[Article], list[ReadError]]:
     return articles, errors
 
 
-def _feed_problem(parsed, entities: bool) -> str | None:
+def _feed_problem(parsed: FeedParserDict, entities: bool) -> str | None:
     """One line on what is wrong with the feed's XML (a truncated or malformed file, declared
     entities), or None when it parsed cleanly (encoding-override notices are not problems)."""
     from xml.sax import SAXParseException
@@ -75,7 +79,7 @@ def _feed_problem(parsed, entities: bool) -> str | None:
     return None
 
 
-def _entry_article(entry, path: Path, feed_title: str | None, feed_link: str | None) -> Article:
+def _entry_article(entry: FeedParserDict, path: Path, feed_title: str | None, feed_link: str | None) -> Article:
     html = ""
     if entry.get("content"):
         html = max((c.get("value", "") for c in entry.content), key=len)

@@ -107,8 +107,8 @@ def article_from_object(obj: object, path: Path, default_id: str) -> Article:
                 break
     text = taken.get("text")
     if text is None:
-        keys = ", ".join(list(obj)[:6]) + (", ..." if len(obj) > 6 else "")
-        raise BadInput(f"missing text (no 'text' field; object has: {keys or 'no fields'})")
+        names = ", ".join(list(obj)[:6]) + (", ..." if len(obj) > 6 else "")
+        raise BadInput(f"missing text (no 'text' field; object has: {names or 'no fields'})")
     if not isinstance(text, str):
         raise BadInput(f"'text' is not a string ({type(text).__name__})")
     text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))

@@ -81,7 +81,7 @@ def infer_metadata(text: str) -> tuple[dict[str, Any], dict[str, str]]:
     return fields, inferred
 
 
-def _take_place_agency(m: re.Match, fields: dict[str, str], inferred: dict[str, str]) -> None:
+def _take_place_agency(m: re.Match[str], fields: dict[str, str], inferred: dict[str, str]) -> None:
     fields["dateline_place"] = m.group("place").strip()
     if m.group("agency"):
         fields["agency"] = m.group("agency").strip()

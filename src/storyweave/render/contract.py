@@ -25,7 +25,8 @@ _ARTICLE_INTERNAL = {"raw_text", "metadata"}
 def schema() -> dict[str, Any]:
     """The shipped JSON Schema (draft 2020-12) of briefings.json."""
     text = resources.files("storyweave.render").joinpath("briefings.schema.json").read_text("utf-8")
-    return json.loads(text)
+    shipped: dict[str, Any] = json.loads(text)  # a JSON object: the file is ours
+    return shipped
 
 
 def _iso_date(value: str | None) -> str | None:
@@ -38,7 +39,7 @@ def _timeline(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def story_dict(story: Story) -> dict[str, Any]:
-    data = to_dict(story)
+    data: dict[str, Any] = to_dict(story)
     data["timeline"] = _timeline(data["timeline"])
     return data
 
@@ -51,7 +52,7 @@ def article_dict(article: Article) -> dict[str, Any]:
 
 
 def event_dict(event: Event, articles: dict[str, Article]) -> dict[str, Any]:
-    data = to_dict(event)
+    data: dict[str, Any] = to_dict(event)
     data["date"] = _iso_date(event.date)
     data["timeline"] = _timeline(data["timeline"])
     members = [articles[i] for i in event.article_ids if i in articles]

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from storyweave import __version__, store
+from storyweave.model import Article, Quote
 from storyweave.render.view import event_view
 
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$")
@@ -90,8 +91,9 @@ def totals(conn: sqlite3.Connection) -> dict[str, int]:
             "events": store.count_events(conn), "stories": store.count_stories(conn)}
 
 
-def quotes_by_speaker(quotes) -> list[tuple[str | None, list]]:
-    groups: OrderedDict[str | None, list] = OrderedDict()
+def quotes_by_speaker(quotes: list[Quote]) -> list[tuple[str | None, list[Quote]]]:
+    """The quotes grouped by speaker, the most quoted first; unattributed quotes last."""
+    groups: OrderedDict[str | None, list[Quote]] = OrderedDict()
     for q in quotes:
         groups.setdefault(q.speaker or None, []).append(q)
     named = [(k, v) for k, v in groups.items() if k]
@@ -106,6 +108,8 @@ def timeline_plot(rows: list[store.EventRow], width: int = 900, height: int = 15
 
     dated = []
     for r in rows:
+        if r.date is None:
+            continue
         try:
             dated.append((date.fromisoformat(r.date[:10]), r))
         except (TypeError, ValueError):
@@ -114,15 +118,15 @@ def timeline_plot(rows: list[store.EventRow], width: int = 900, height: int = 15
         return None
     low, high = min(d for d, _ in dated), max(d for d, _ in dated)
     span, most, pad, base = max(1, (high - low).days), max(r.articles for _, r in dated) or 1, 40, height - 28
-    bars = [{"x": round(pad + (d - low).days / span * (width - 2 * pad) - 4, 1), "w": 8,
-             "h": round(8 + (base - 20) * r.articles / most, 1), "row": r} for d, r in dated]
+    bars: list[dict[str, Any]] = [{"x": round(pad + (d - low).days / span * (width - 2 * pad) - 4, 1), "w": 8,
+                                   "h": round(8 + (base - 20) * r.articles / most, 1), "row": r} for d, r in dated]
     for bar in bars:
         bar["y"] = round(base - bar["h"], 1)
     return {"width": width, "height": height, "base": base, "bars": bars, "low": low.isoformat(),
             "high": high.isoformat(), "pad": pad}
 
 
-def _tip(a) -> str:
+def _tip(a: Article) -> str:
     return " — ".join(x for x in (a.source, a.date, a.title) if x)
 
 

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from storyweave.model import Article
 
@@ -83,12 +83,17 @@ def run_ingest(db: str, settings: Any, articles: list[Article]) -> dict[str, Any
     }
 
 
+JobStatus = Literal["queued", "running", "done", "failed"]
+
+
 @dataclass
 class JobState:
+    """One submitted ingest job: its articles, where it is, and its outcome."""
+
     id: str
     articles: list[Article]
     count: int = 0  # articles submitted
-    status: str = "queued"  # queued | running | done | failed
+    status: JobStatus = "queued"
     submitted: str = field(default_factory=_now)
     finished: str | None = None
     error: str | None = None

@@ -9,6 +9,7 @@ fields added later. The envelopes (pages, summaries, jobs) are written out below
 
 from __future__ import annotations
 
+from types import GenericAlias
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -40,20 +41,20 @@ class _Builder:
             return self.model(name) if "properties" in target else self.type_of(target, name)
         if "enum" in spec:
             values = tuple(v for v in spec["enum"] if v is not None)
-            base: Any = Literal[values] if values else Any  # type: ignore[valid-type]
+            base: Any = Literal[values] if values else Any
             return base | None if None in spec["enum"] else base
-        kinds = spec.get("type")
+        kinds: Any = spec.get("type")
         if isinstance(kinds, list):
             inner = [k for k in kinds if k != "null"]
             base = self.type_of({**spec, "type": inner[0]}, hint) if len(inner) == 1 else Any
             return base | None if "null" in kinds else base
         if kinds == "array":
-            return list[self.type_of(spec.get("items", {}), hint + "_item")]
+            return GenericAlias(list, (self.type_of(spec.get("items", {}), hint + "_item"),))  # list[item], built at run time
         if kinds == "object":
             if "properties" in spec:
                 return self.model(hint, spec)
             extra = spec.get("additionalProperties")
-            return dict[str, self.type_of(extra, hint) if isinstance(extra, dict) else Any]
+            return GenericAlias(dict, (str, self.type_of(extra, hint) if isinstance(extra, dict) else Any))  # dict[str, value]
         return {"string": str, "integer": int, "number": float, "boolean": bool}.get(kinds, Any)
 
     def model(self, name: str, spec: dict[str, Any] | None = None) -> type[BaseModel]:
