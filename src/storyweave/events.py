@@ -69,10 +69,10 @@ class Signals:
     happened: list[date | None]
     numbers: list[frozenset[str]]
     lead_dates: list[frozenset[date]]
-    ordinals: list[frozenset[tuple[str, int]]] = None  # type: ignore[assignment]
-    lead_names: list[frozenset[str]] = None  # type: ignore[assignment]
-    names: list[frozenset[str]] = None  # type: ignore[assignment]
-    lead_weekdays: list[str | None] = None  # type: ignore[assignment]
+    ordinals: list[frozenset[tuple[str, int]]]
+    lead_names: list[frozenset[str]]
+    names: list[frozenset[str]]
+    lead_weekdays: list[str | None]
 
 
 def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Signals:

@@ -46,13 +46,14 @@ from storyweave.dedup.provenance import (
     count_independent,
     direction_known,
     independent_groups,
+    is_copy_kind,
     path_kinds,
     publisher_family,
 )
 from storyweave.dedup.signatures import analyse
 from storyweave.dedup.verify import Doc, Verdict, build_docs, classify, shared_passages, shares_wire
 from storyweave.graph import UnionFind
-from storyweave.model import Article, Corpus, DuplicateLink
+from storyweave.model import Article, Corpus, DuplicateKind, DuplicateLink
 from storyweave.text import split_sentences
 
 __all__ = ["DedupParams", "count_independent", "find_duplicates", "independent_groups", "publisher_family"]
@@ -147,7 +148,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     edges: dict[int, list[tuple[int, int, float]]] = {}
     wire: dict[tuple[int, int], Verdict] = {}
 
-    def link(i: int, j: int, kind: str, score: float) -> None:
+    def link(i: int, j: int, kind: DuplicateKind, score: float) -> None:
         uf.union(i, j)
         edges.setdefault(i, []).append((j, SEVERITY[kind], score))
         edges.setdefault(j, []).append((i, SEVERITY[kind], score))
@@ -164,7 +165,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
                      passage_cache=passage_cache)
         key = f"{step}->{v.kind or 'none'}"
         counts[key] = counts.get(key, 0) + 1
-        if v.kind in SEVERITY:
+        if is_copy_kind(v.kind):
             link(i, j, v.kind, v.score)
         elif v.kind == "wire" and "wire" in p.kinds:
             wire[(i, j)] = v
@@ -309,7 +310,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
                 kind = "rewrite"
             elif kind != "translation" and not same_lang(m, root):
                 kind = "translation"
-            arts[m].duplicate_of, arts[m].duplicate_kind = orig.id, kind  # type: ignore[assignment]
+            arts[m].duplicate_of, arts[m].duplicate_kind = orig.id, kind
             links.append(DuplicateLink(arts[m].id, orig.id, kind, round(score, 3), [], direction_known(orig, arts[m])))
 
     clock("provenance")

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 from urllib.parse import urlparse
 
 from unidecode import unidecode
@@ -16,10 +16,15 @@ if TYPE_CHECKING:
     import tldextract
 
 from storyweave.graph import components
-from storyweave.model import Article, Corpus
+from storyweave.model import Article, Corpus, DuplicateKind
 
-SEVERITY = {"exact": 0, "near": 1, "rewrite": 2, "translation": 3}
-KIND_OF = {v: k for k, v in SEVERITY.items()}
+SEVERITY: dict[DuplicateKind, int] = {"exact": 0, "near": 1, "rewrite": 2, "translation": 3}
+KIND_OF: dict[int, DuplicateKind] = {v: k for k, v in SEVERITY.items()}
+
+
+def is_copy_kind(kind: str | None) -> TypeGuard[DuplicateKind]:
+    """True for the kinds that make an article a copy (`SEVERITY`'s keys; not "wire" or None)."""
+    return kind in SEVERITY
 
 
 def choose_original(members: list[Article], n_words: dict[str, int], stored_originals: Collection[str] = frozenset()) -> Article:

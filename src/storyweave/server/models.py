@@ -96,6 +96,8 @@ TimelineEntry = _builder.models["timeline_entry"]
 OutletCoverage = _builder.models["outlet_coverage"]
 DuplicateLink = _builder.models["duplicate_link"]
 CONTRACT_MODELS: dict[str, type[BaseModel]] = dict(_builder.models)
+# The contract models above are classes made at run time (pydantic's create_model from the JSON
+# Schema), so a static checker cannot use them as types: the `type: ignore[valid-type]`s below.
 
 
 class Briefings(_Open):
