@@ -339,6 +339,8 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def summary_line(outcome: IngestResult) -> str:
+    """The one-line account of an ingest: articles read, new, duplicates, skipped (by reason), events,
+    stories."""
     m, c = outcome.merge, outcome.corpus
     reasons = Counter(_reason(e) for e in c.errors)
     skipped = f"skipped {len(c.errors)}"
@@ -720,6 +722,7 @@ def serve(
 
 
 def entry() -> None:  # pragma: no cover - console script convenience
+    """Console-script entry point: run the typer app."""
     app()
 
 

@@ -55,6 +55,7 @@ EventConfig = EventsConfig  # the stage's knobs: `Config.events` (storyweave/con
 
 
 def config_from(settings: Config) -> EventConfig:
+    """The events stage's section of `settings`."""
     return settings.events
 
 
@@ -76,6 +77,7 @@ class Signals:
 
 
 def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Signals:
+    """Per-article features (dates, numbers, ordinals, names, weekdays) of `articles`, in their order."""
     trust_body = cfg.body_dates if cfg else True
     days = [None if (not trust_body and weak_inferred_date(a)) or _from_removed_lines(a) else represent.article_day(a)
             for a in articles]
@@ -504,6 +506,8 @@ def build_event(
     unit_index: dict[str, int],
     sig: Signals,
 ) -> Event:
+    """The Event of `article_ids`: members by date, title from the most central titled report, and its
+    date."""
     ordered = sorted(article_ids, key=lambda i: (by_id[i].date or "9999", i))
     units = [i for i in ordered if i in unit_index]
     titled = [i for i in units if (by_id[i].title or "").strip()]

@@ -33,6 +33,9 @@ def _lazy(module: str, name: str) -> StageFn:
 
 @dataclass(frozen=True)
 class Stage:
+    """One pipeline stage: its name, its function `(corpus, settings) -> corpus` and a one-line
+    description."""
+
     name: str
     fn: StageFn
     doc: str
@@ -59,6 +62,7 @@ STAGES: list[Stage] = [
 
 
 def stage_names() -> list[str]:
+    """The stage names in pipeline order."""
     return [s.name for s in STAGES]
 
 

@@ -58,6 +58,8 @@ max_ahead_days = 14  # a date this far after every other stated date is a schedu
 
 @dataclass(frozen=True)
 class Mention:
+    """A full date written in a text: where, which day, and whether a year or weekday came with it."""
+
     offset: int
     day: date
     had_year: bool

@@ -52,6 +52,7 @@ _NOT_NAMES = set(
 
 
 def body_lead(text: str, words: int = LEAD_WORDS) -> str:
+    """The first `words` words of `text`, single-spaced."""
     return " ".join(text.split()[:words])
 
 
@@ -76,10 +77,12 @@ _DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},(?:[^—–\n]{0,40})?\s*[—�
 
 
 def words_of(text: str) -> list[str]:
+    """The word tokens of `text`, case kept."""
     return re.findall(r"\w+", text)
 
 
 def full_text(article: Article) -> str:
+    """Title and body, one line apart."""
     return f"{article.title or ''}\n{article.text}"
 
 

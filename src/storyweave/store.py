@@ -235,6 +235,7 @@ def connect(db: str | Path) -> sqlite3.Connection:
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
+    """The store's schema version (0 for a file without the meta table)."""
     has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
     if not has_meta:
         return 0
@@ -336,6 +337,7 @@ def _row_to_article(row: sqlite3.Row) -> Article:
 
 
 def stored_hashes(conn: sqlite3.Connection) -> dict[str, str]:
+    """Content hash of every stored article, by id."""
     return {row["id"]: row["content_hash"] for row in conn.execute("SELECT id, content_hash FROM articles")}
 
 
@@ -355,6 +357,7 @@ class MergeReport:
 
     @property
     def read(self) -> int:
+        """How many articles this run read."""
         return len(self.new) + len(self.updated) + len(self.unchanged) + len(self.repeated) + len(self.retried)
 
 
@@ -422,6 +425,8 @@ def merge_articles(stored: Corpus, batch: list[Article]) -> tuple[Corpus, MergeR
 
 @dataclass
 class RunRecord:
+    """One row of the run log."""
+
     id: int
     started: str
     finished: str
@@ -433,6 +438,7 @@ class RunRecord:
 
 
 def corpus_counts(corpus: Corpus) -> dict[str, int]:
+    """Counts of a run's record: articles, duplicates (in all and by kind), events, stories."""
     kinds = Counter(a.duplicate_kind for a in corpus.articles if a.duplicate_of)
     return {
         "articles": len(corpus.articles),
@@ -596,6 +602,8 @@ def runs(db: str | Path | sqlite3.Connection, limit: int = 20) -> list[RunRecord
 
 @dataclass
 class SearchHit:
+    """A full-text search hit: the article's listing fields and a snippet with the matched words."""
+
     id: str
     title: str
     snippet: str
@@ -646,6 +654,8 @@ class EventRow:
 
 @dataclass
 class StoryRow:
+    """One line of a story listing: title, number of events and date range."""
+
     id: str
     title: str
     events: int
@@ -662,6 +672,7 @@ def _in(ids: list[str]) -> str:
 
 
 def count_events(conn: sqlite3.Connection, story_id: str | None = None) -> int:
+    """How many events are stored (of story `story_id` when given)."""
     if story_id is None:
         return int(conn.execute("SELECT count(*) FROM event_summaries").fetchone()[0])
     return int(conn.execute("SELECT count(*) FROM event_summaries WHERE story_id = ?", (story_id,)).fetchone()[0])
@@ -712,6 +723,7 @@ def _event_defaults() -> dict[str, Any]:
 
 
 def get_event(conn: sqlite3.Connection, event_id: str) -> Event | None:
+    """The stored event `event_id`, None when unknown."""
     row = conn.execute("SELECT data FROM events WHERE id = ?", (event_id,)).fetchone()
     return from_dict(Event, json.loads(row["data"])) if row else None
 
@@ -728,6 +740,7 @@ def get_articles(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Article]
 
 
 def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+    """The stored article `article_id`, None when unknown."""
     return get_articles(conn, [article_id]).get(article_id)
 
 
@@ -742,6 +755,7 @@ def duplicate_links_of(conn: sqlite3.Connection, ids: list[str]) -> list[Duplica
 
 
 def count_stories(conn: sqlite3.Connection) -> int:
+    """How many stories are stored."""
     return int(conn.execute("SELECT count(*) FROM stories").fetchone()[0])
 
 
@@ -757,6 +771,7 @@ def list_stories(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> 
 
 
 def get_story(conn: sqlite3.Connection, story_id: str) -> Story | None:
+    """The stored story `story_id`, None when unknown."""
     row = conn.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
     return from_dict(Story, json.loads(row["data"])) if row else None
 
@@ -792,6 +807,7 @@ class ArticleFilter:
     article_ids: list[str] | None = None  # e.g. the articles that mention an entity
 
     def sql(self) -> tuple[str, list[Any]]:
+        """The filter as an SQL condition over the alias `a` (`1` when nothing filters) and its arguments."""
         clauses, args = [], []
         if self.date_from:
             clauses.append("substr(a.published, 1, 10) >= ?")
@@ -835,6 +851,8 @@ def list_articles(conn: sqlite3.Connection, filters: ArticleFilter | None = None
 
 @dataclass
 class OutletRow:
+    """One line of the outlet listing: an outlet and how many articles and events it has."""
+
     source: str
     articles: int
     events: int

@@ -34,6 +34,7 @@ StoryConfig = StoriesConfig  # the stage's knobs: `Config.stories` (storyweave/c
 
 
 def config_from(settings: Config) -> StoryConfig:
+    """The stories stage's section of `settings`."""
     return settings.stories
 
 
@@ -115,6 +116,8 @@ def key_entity_bonus(events: list[Event], by_id: dict[str, Article], cfg: StoryC
 
 
 def story_similarity(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
+    """Event-by-event similarity: text and shared names, damped by the days between the events (-1 when too
+    far apart)."""
     docs = [event_document(e, by_id) for e in events]
     text = represent.cosine_matrix(represent.tfidf(docs, (1, 2)))
     ents = represent.jaccard_matrix([represent.entity_set(d) for d in docs])

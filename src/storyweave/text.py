@@ -103,6 +103,7 @@ def _split_sentences(text: str) -> tuple[Sentence, ...]:
 
 
 def sentence_texts(text: str) -> list[str]:
+    """The sentences of `text` as strings."""
     return [s.text for s in split_sentences(text)]
 
 
@@ -112,4 +113,5 @@ def words(text: str) -> list[str]:
 
 
 def count_words(text: str) -> int:
+    """How many word tokens `text` has."""
     return len(_WORD.findall(text))

@@ -201,6 +201,7 @@ class DateMention:
 
     @property
     def value(self) -> str | None:
+        """The resolved ISO value (an alias of `date`)."""
         return self.date
 
 
@@ -216,6 +217,7 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 
 def parse_iso(value: str | date | None) -> date | None:
+    """The date of an ISO string (its first 10 characters) or of a date; None when empty or invalid."""
     if isinstance(value, date):
         return value
     if not value:
@@ -305,6 +307,8 @@ def _looks_like_date(m: re.Match[str], text: str) -> bool:
 
 
 def explicit_dates(text: str, anchor: date | None = None) -> list[DateMention]:
+    """Explicit dates of `text` ('March 3, 2022', '2022-03-03'); a year-less one takes its year from
+    `anchor`."""
     out = []
     for m in _EXPLICIT.finditer(text):
         if not m.group("iso") and not _looks_like_date(m, text):

@@ -83,6 +83,7 @@ def clean_surface(text: str) -> tuple[str, list[str]]:
 
 
 def name_keys(name: str) -> tuple[str, ...]:
+    """Transliteration keys of the words of `name` (see `translit_key`), empty words left out."""
     return tuple(k for k in (translit_key(w) for w in name.replace("-", " ").split()) if k)
 
 
@@ -131,6 +132,8 @@ def is_credit(text: str, start: int, end: int) -> bool:
 
 @dataclass
 class Mention:
+    """One entity mention in one article, with its name keys and the ids it speaks for."""
+
     surface: str  # cleaned form as written
     label: str
     keys: tuple[str, ...]
@@ -286,6 +289,7 @@ class EntityIndex:
         self.names = [_canonical(cl) for cl in self.clusters]
 
     def canonical_at(self, article_id: str, start: int) -> str | None:
+        """The canonical name of the mention at `start` of `article_id`, None when not indexed."""
         ci = self._by_pos.get((article_id, start))
         return None if ci is None else self.names[ci]
 
@@ -327,6 +331,7 @@ class EntityIndex:
         return hits.pop() if len(hits) == 1 else None
 
     def entities(self) -> list[Entity]:
+        """The event's entities: one per cluster, with its canonical name, aliases, type and articles."""
         out = []
         for cl, name in zip(self.clusters, self.names, strict=False):
             forms = Counter(m.surface for m in cl.mentions)

@@ -338,6 +338,8 @@ _CONTEXT_STOP = _NOUN_STOP | {"it", "he", "she", "they", "we", "not", "no", "the
 
 @dataclass
 class Figure:
+    """A quantity stated in one sentence of one article, with the article's date and outlet."""
+
     quantity: Quantity
     sentence: str
     article_id: str

@@ -40,6 +40,8 @@ MIN_WORDS = 4
 
 @dataclass
 class QuoteSpan:
+    """A quoted passage of an article text, with its offsets and those of its paragraph."""
+
     text: str  # verbatim, without the quote marks
     start: int  # offsets of the quoted text in the article
     end: int
@@ -100,6 +102,8 @@ def _closing(text: str, i: int, pe: int) -> int | None:
 
 @dataclass
 class QuoteRecord:
+    """One quote as read in one article: its words, the speaker found (or None) and where it stands."""
+
     text: str
     speaker: str | None
     article_id: str

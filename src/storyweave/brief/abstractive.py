@@ -36,6 +36,8 @@ uses, like [1] or [2,3]. Do not add anything else.
 
 @dataclass
 class CheckedSentence:
+    """A reworded sentence with the extractive sentences it cites and whether they support it."""
+
     text: str
     sources: list[int]  # 1-based indices of the extractive sentences it cites
     supported: bool

@@ -69,9 +69,11 @@ class Doc:
 
     @property
     def n_units(self) -> int:
+        """How many units (sentences) the text has."""
         return len(self.keys)
 
     def unit_text(self, i: int) -> str:
+        """The verbatim text of unit `i`."""
         return self.text[int(self.spans[i, 0]) : int(self.spans[i, 1])]
 
     @property
@@ -289,6 +291,8 @@ def shared_verbatim(a: Doc, b: Doc) -> list[str]:
 
 @dataclass
 class Alignment:
+    """An in-order alignment of two texts' units: how much of the shorter text it covers and how closely."""
+
     cov_short: float  # share of the shorter text's units aligned in order
     n_short: int
     n_long: int
@@ -363,6 +367,8 @@ def align(a: Doc, b: Doc, min_score: float = 0.45, use_anchors: bool = False) ->
 
 @dataclass
 class Verdict:
+    """What links two texts (`kind`, None for nothing), with its score and evidence."""
+
     kind: str | None  # "near" | "rewrite" | "translation" | "wire" | None
     score: float
     alignment: Alignment | None = None

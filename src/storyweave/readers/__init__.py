@@ -41,6 +41,7 @@ READERS: dict[str, Reader] = {
 
 
 def supported_extensions() -> list[str]:
+    """The file extensions a reader exists for, sorted."""
     return sorted(READERS)
 
 

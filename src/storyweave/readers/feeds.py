@@ -33,6 +33,8 @@ def is_feed(data: bytes) -> bool:
 
 
 def read_feed(path: Path) -> tuple[list[Article], list[ReadError]]:
+    """The entries of an RSS/Atom file as articles, with a `ReadError` per unreadable entry (and for a
+    damaged feed)."""
     import feedparser
 
     data = read_file_bytes(path)

@@ -30,6 +30,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def read_html(path: Path) -> list[Article]:
+    """The article of an HTML page: main text (trafilatura), title, date, outlet and URL from the markup."""
     html, encoding, note = _decode_html(read_file_bytes(path))
     html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input that declares an encoding
     if not html.strip():

@@ -95,6 +95,8 @@ def _with_metadata(article: Article, extra: dict[str, str]) -> Article:
 
 
 def article_from_object(obj: object, path: Path, default_id: str) -> Article:
+    """An Article from one JSON object (field aliases accepted, other keys kept in metadata); `BadInput`
+    when unusable."""
     if not isinstance(obj, dict):
         raise BadInput(f"expected a JSON object, got {type(obj).__name__}")
     taken: dict[str, object] = {}

@@ -39,12 +39,15 @@ def _timeline(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def story_dict(story: Story) -> dict[str, Any]:
+    """The briefings.json form of a story (undated timeline entries as null)."""
     data: dict[str, Any] = to_dict(story)
     data["timeline"] = _timeline(data["timeline"])
     return data
 
 
 def article_dict(article: Article) -> dict[str, Any]:
+    """The briefings.json form of an article: internal fields dropped, `published` as a date and
+    `published_at` when a time is known."""
     data = {k: v for k, v in to_dict(article).items() if k not in _ARTICLE_INTERNAL}
     data["published"] = article.date
     data["published_at"] = article.published if article.published and len(article.published) > 10 else None
@@ -52,6 +55,8 @@ def article_dict(article: Article) -> dict[str, Any]:
 
 
 def event_dict(event: Event, articles: dict[str, Article]) -> dict[str, Any]:
+    """The briefings.json form of an event, with its outlets and the count of members whose outlet is
+    unknown."""
     data: dict[str, Any] = to_dict(event)
     data["date"] = _iso_date(event.date)
     data["timeline"] = _timeline(data["timeline"])
@@ -68,6 +73,8 @@ def outlet_count(articles: list[Article]) -> int:
 
 
 def counts(corpus: Corpus) -> dict[str, int]:
+    """The document's counts: articles, outlets, unknown outlets, duplicates (in all and by kind), events,
+    stories, errors, failed."""
     kinds = Counter(a.duplicate_kind or "unspecified" for a in corpus.articles if a.duplicate_of)
     return {
         "articles": len(corpus.articles),
@@ -126,4 +133,5 @@ def validate(document: dict[str, Any]) -> None:
 
 
 def dumps(document: dict[str, Any]) -> str:
+    """The document as indented UTF-8 JSON text, ending with a newline."""
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

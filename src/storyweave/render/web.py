@@ -71,10 +71,12 @@ class Pager:
 
     @property
     def first(self) -> int:
+        """1-based position of the page's first item (0 for an empty listing)."""
         return min(self.offset + 1, self.total)
 
     @property
     def last(self) -> int:
+        """1-based position of the page's last item."""
         return min(self.offset + self.limit, self.total)
 
 
@@ -84,6 +86,7 @@ def whole(total: int) -> Pager:
 
 
 def totals(conn: sqlite3.Connection) -> dict[str, int]:
+    """Counts for the page header: articles, outlets, articles of unknown outlet, events, stories."""
     row = conn.execute(
         "SELECT count(*) AS articles, count(DISTINCT nullif(source, '')) AS outlets, "
         "sum(source IS NULL OR source = '') AS unknown FROM articles").fetchone()
@@ -140,6 +143,7 @@ def neg(date: str) -> str:
 
 
 def story_page(conn: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:
+    """The story page's context (events latest first, timeline plot), None for an unknown id."""
     s = store.get_story(conn, story_id)
     if s is None:
         return None
@@ -149,6 +153,8 @@ def story_page(conn: sqlite3.Connection, story_id: str) -> dict[str, Any] | None
 
 
 def event_page(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:
+    """The event page's context (briefing view, copy links, tooltips, quotes by speaker), None for an
+    unknown id."""
     e = store.get_event(conn, event_id)
     if e is None:
         return None
@@ -165,6 +171,7 @@ def event_page(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | None
 
 
 def article_page(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+    """The article page's context (its copies and its event's title), None for an unknown id."""
     a = store.get_article(conn, article_id)
     if a is None:
         return None
@@ -189,6 +196,7 @@ def entity_page(conn: sqlite3.Connection, name: str,
 
 
 def outlets_page(conn: sqlite3.Connection) -> dict[str, Any]:
+    """The outlets page's context: every known outlet and the count of articles without one."""
     return {"page_title": "Outlets", "outlets": store.list_outlets(conn), "unknown": totals(conn)["unknown_outlet"]}
 
 

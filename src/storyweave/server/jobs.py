@@ -113,6 +113,7 @@ class JobQueue:
         self._thread.start()
 
     def submit(self, articles: list[Article]) -> JobState:
+        """Queue an ingest job of `articles` and return it (old finished jobs beyond `keep` are forgotten)."""
         job = JobState(id=uuid.uuid4().hex[:16], articles=articles, count=len(articles))
         with self._lock:
             self._jobs[job.id] = job
@@ -125,6 +126,7 @@ class JobQueue:
         return job
 
     def get(self, job_id: str) -> JobState | None:
+        """The job with id `job_id`, None when unknown or forgotten."""
         with self._lock:
             return self._jobs.get(job_id)
 

@@ -126,6 +126,8 @@ class Page(BaseModel, Generic[T]):
 
 
 class EventSummary(BaseModel):
+    """An events-listing item: the event's headline figures and the URL of its briefing."""
+
     id: str
     title: str
     date: str | None
@@ -139,6 +141,8 @@ class EventSummary(BaseModel):
 
 
 class ArticleSummary(BaseModel):
+    """An articles-listing item (no text)."""
+
     id: str
     title: str | None
     source: str | None
@@ -155,6 +159,8 @@ class EventDetail(Event):  # type: ignore[valid-type,misc]
 
 
 class StorySummary(BaseModel):
+    """A stories-listing item: title, number of events and date range."""
+
     id: str
     title: str
     events: int
@@ -163,6 +169,8 @@ class StorySummary(BaseModel):
 
 
 class SearchHit(BaseModel):
+    """A full-text search hit with its matched words marked."""
+
     id: str
     title: str | None
     snippet: str = Field(description="Matched words in [brackets].")
@@ -171,6 +179,8 @@ class SearchHit(BaseModel):
 
 
 class Run(BaseModel):
+    """One run of the run log: when, which command on which inputs, counts, changes and errors."""
+
     id: int
     started: str
     finished: str
@@ -195,6 +205,8 @@ class Job(BaseModel):
 
 
 class Error(BaseModel):
+    """An error answer (`detail`: a message or the list of validation problems)."""
+
     detail: Any
 
 

@@ -77,6 +77,7 @@ def render(template: str, *, code: int = 200, **context: Any) -> HTMLResponse:
 
 
 def pager(request: Request, total: int, offset: int, limit: int = PAGE, key: str = "offset") -> Pager:
+    """The pager of a listing page: links to the previous and next pages, other query parameters kept."""
     params = dict(request.query_params)
 
     def link(to: int) -> str:
