@@ -23,17 +23,18 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # run from a checkout without installing
 
 from storyweave import clean, language
 from storyweave.analysis import analyze_events, article_dates
 from storyweave.analysis.dates import article_anchor
 from storyweave.analysis.numbers import extract_quantities
+from storyweave.config import Config
 from storyweave.model import Corpus, Event
 from storyweave.readers import read_paths
-from storyweave.config import Config
 from storyweave.text import split_sentences
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CORPUS = ROOT / "examples" / "corpus"
 

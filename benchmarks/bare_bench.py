@@ -126,7 +126,7 @@ def pairwise(pred: list, gold: list) -> tuple[float, float, float]:
     def pairs(counts):
         return sum(c * (c - 1) // 2 for c in counts)
 
-    tp = pairs(Counter(zip(pred, gold)).values())
+    tp = pairs(Counter(zip(pred, gold, strict=False)).values())
     pp, gp = pairs(Counter(pred).values()), pairs(Counter(gold).values())
     p = tp / pp if pp else 1.0
     r = tp / gp if gp else 1.0
@@ -249,9 +249,9 @@ def halves_worker(inp: str, gold_path: str, fold: str) -> None:
     """(Run with the code tree under test on PYTHONPATH.)  Cluster ONE half of a bare input on its
     own (clean, language, dedup, events, stories in process; no analyze/brief) and print JSON."""
     from storyweave import clean, dedup, events, language, stories
+    from storyweave.config import Config
     from storyweave.model import Corpus
     from storyweave.readers import read_paths
-    from storyweave.config import Config
 
     gold = gold_of(Path(gold_path))
     files = [p for p in sorted(Path(inp).glob("*.txt")) if fold_of(str(gold[p.stem])) == fold]
@@ -299,7 +299,7 @@ def main() -> None:
     work = Path(args.work)
     inputs = prepare(work)
     names = args.names or [Path(c).parent.name for c in args.code]
-    lines = [f"# Bare text: events and stories\n",
+    lines = ["# Bare text: events and stories\n",
              f"`python {' '.join(sys.argv)}` on {platform.node()} ({os.cpu_count()} cores, shared), "
              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n",
              "Pairwise P/R/F1 from `score_clusters.py`; folds A/B = gold clusters split by a hash of their id.\n"]
@@ -308,13 +308,13 @@ def main() -> None:
         lines.append("\n## Each half clustered on its own (clean, dedup, events, stories in process)\n")
         lines.append("| code | input | half | event | story |")
         lines.append("|---|---|---|---|---|")
-        for name, code in zip(names, args.code):
+        for name, code in zip(names, args.code, strict=False):
             for key in ("news_bare", "mn_bare"):
                 for fold, res in halves(code, *inputs[key]).items():
                     lines.append(f"| {name} | {key} | {fold} | {fmt(res['event'])} | {fmt(res['story'])} |")
                     print(lines[-1], flush=True)
         wanted = []
-    for name, code in zip(names, args.code) if wanted else ():
+    for name, code in zip(names, args.code, strict=False) if wanted else ():
         lines.append(f"\n## {name} (`PYTHONPATH={code}`)\n")
         lines.append("| input | level | all | fold A | fold B | CPU s |")
         lines.append("|---|---|---|---|---|---|")

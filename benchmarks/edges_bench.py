@@ -28,13 +28,13 @@ import time
 from pathlib import Path
 
 from storyweave import store
+from storyweave.config import Config
 from storyweave.engines.local import ingest
 from storyweave.model import to_dict
 from storyweave.readers import read_paths
 from storyweave.render.contract import to_briefings, validation_errors
 from storyweave.render.html import write_site
 from storyweave.render.markdown import render_markdown
-from storyweave.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -146,9 +146,9 @@ def worker_run(data: Path, db: Path, out: Path) -> dict:
     """Fresh `run` through the Python API with per-stage CPU, then the CLI's report writing."""
     start = cpu_all()
     from storyweave import store
+    from storyweave.config import Config
     from storyweave.engines.local import ingest
     from storyweave.readers import read_paths
-    from storyweave.config import Config
 
     articles, errors = read_paths([str(data)])
     read_cpu = cpu_all() - start
@@ -178,9 +178,9 @@ def worker_run(data: Path, db: Path, out: Path) -> dict:
 def worker_add(data: Path, extra: Path, db: Path) -> dict:
     """Warm `add`: the store is already filled; load models with one add, then time the second."""
     from storyweave import store
+    from storyweave.config import Config
     from storyweave.engines.local import ingest
     from storyweave.readers import read_paths
-    from storyweave.config import Config
 
     rows = [json.loads(x) for x in extra.read_text(encoding="utf-8").splitlines()]
     figures = []
@@ -202,9 +202,9 @@ def worker_add(data: Path, extra: Path, db: Path) -> dict:
 def worker_fill(data: Path, db: Path) -> dict:
     """Fill a store from `data` (used to build the add row's large store)."""
     from storyweave import store
+    from storyweave.config import Config
     from storyweave.engines.local import ingest
     from storyweave.readers import read_paths
-    from storyweave.config import Config
 
     start = cpu_all()
     articles, errors = read_paths([str(data)])

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from storyweave import events, represent, stories
+from storyweave.config import Config
 from storyweave.model import Article, Corpus
 from storyweave.report_date import fill_report_dates, report_date
-from storyweave.config import Config
 
 
 def bare(id: str, text: str) -> Article:

@@ -6,8 +6,8 @@ import pytest
 
 from storyweave.brief import brief_cluster, build_briefings
 from storyweave.brief.sentences import junk_reason
-from storyweave.model import Article, Corpus, Event
 from storyweave.config import Config
+from storyweave.model import Article, Corpus, Event
 from storyweave.text import count_words, split_sentences
 
 LEAD = ("Dockworkers at the port of Saltmere walked off the job on Monday, halting the loading of "

@@ -9,10 +9,10 @@ import pytest
 
 from storyweave import clean, dedup, language
 from storyweave.brief import build_briefings
+from storyweave.config import Config
 from storyweave.dedup import count_independent
 from storyweave.model import Corpus, Event
 from storyweave.readers import read_paths
-from storyweave.config import Config
 from storyweave.text import count_words, split_sentences
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "corpus"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from storyweave import clean, dedup, language, parallel
 from storyweave.brief import build_briefings
+from storyweave.config import Config
 from storyweave.model import Corpus, Event, to_dict
 from storyweave.readers import read_paths
-from storyweave.config import Config
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 

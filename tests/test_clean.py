@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from storyweave.clean import RULES, clean_corpus, looks_like_reporting, rule_for
-from storyweave.model import Article, Corpus
 from storyweave.config import Config
+from storyweave.model import Article, Corpus
 
 NOISE = [
     ("Your browser doesn't support HTML5 video", "media_player"),
@@ -314,8 +314,8 @@ def test_lines_dropped_by_html_extraction_are_listed_as_removed():
 
 def test_flattened_photo_gallery_line_is_removed_however_long():
     from storyweave.clean import clean_corpus
-    from storyweave.model import Article, Corpus
     from storyweave.config import Config
+    from storyweave.model import Article, Corpus
 
     gallery = " ".join(f"Photo {i}: people gather on the promenade in the city. Hide Caption {i} of 30"
                        for i in range(1, 31))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from storyweave.config import Config
 from storyweave.dedup import count_independent, find_duplicates, independent_groups, publisher_family
 from storyweave.model import Article, Corpus
-from storyweave.config import Config
 
 # A fictional wire report and reworked versions of it.
 WIRE = """GENEVA (Wire) - Flooding along the Rhone valley has forced 4,200 people from their homes, regional officials said on Tuesday, as rain continued for a third day.

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from storyweave import clean, dedup, language
+from storyweave.config import Config
 from storyweave.model import Article, Corpus
 from storyweave.readers import read_paths
-from storyweave.config import Config
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 

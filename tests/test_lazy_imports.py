@@ -41,9 +41,9 @@ def test_listing_commands_import_no_heavy_library(tmp_path):
 
 
 def test_a_stage_still_imports_its_module_when_it_runs():
+    from storyweave.config import Config
     from storyweave.model import Article, Corpus
     from storyweave.pipeline import STAGES
-    from storyweave.config import Config
 
     clean = next(s for s in STAGES if s.name == "clean")
     corpus = clean.fn(Corpus(articles=[Article(id="a", text="One sentence here.\n\nAnother one there.")]), Config())

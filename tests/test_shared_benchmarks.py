@@ -14,9 +14,9 @@ from sklearn.metrics.cluster import pair_confusion_matrix
 
 from storyweave import pipeline
 from storyweave.brief import brief_cluster
+from storyweave.config import Config
 from storyweave.model import Corpus
 from storyweave.readers import read_paths
-from storyweave.config import Config
 from storyweave.text import count_words, split_sentences
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"

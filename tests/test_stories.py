@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from storyweave import events, stories
-from storyweave.model import Article, Corpus
 from storyweave.config import Config
+from storyweave.model import Article, Corpus
 
 
 def art(id: str, day: str, title: str, text: str) -> Article:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from storyweave.analysis import analyze_events
-from storyweave.model import Article, Corpus, Event
 from storyweave.config import Config
+from storyweave.model import Article, Corpus, Event
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
 

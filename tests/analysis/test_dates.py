@@ -73,8 +73,8 @@ def test_gold_dates(example_corpus, gold):
 
 def test_odd_inputs_do_not_break_the_stage():
     from storyweave.analysis import analyze_events
-    from storyweave.model import Article, Corpus, Event
     from storyweave.config import Config
+    from storyweave.model import Article, Corpus, Event
 
     articles = [Article(id="empty", text=""), Article(id="pt", text="Olá mundo, isto é um teste.", language="pt"),
                 Article(id="bad", text="On Monday, officials said \"this is four words\".", published="not-a-date")]
@@ -162,8 +162,8 @@ def test_no_report_date_resolves_only_stated_years():
 
 def test_article_dates_in_the_corpus_match_their_text():
     from storyweave.analysis import analyze_events
-    from storyweave.model import Article, Corpus, Event
     from storyweave.config import Config
+    from storyweave.model import Article, Corpus, Event
 
     text = "FILE - In this March 3, 2020 file photo, the mayor speaks.\nThe council voted on Monday to close the port."
     articles = [Article(id="a", text=text, published="2022-03-09"),

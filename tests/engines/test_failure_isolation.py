@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from storyweave import store
 from storyweave.cli import app
+from storyweave.config import Config
 from storyweave.engines import local
 from storyweave.engines.local import StageError, run_pipeline
 from storyweave.model import Article, Corpus
 from storyweave.pipeline import STAGES, Stage
-from storyweave.config import Config
 
 POISON = "POISONPILL"
 

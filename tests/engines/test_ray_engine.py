@@ -36,10 +36,10 @@ def test_ray_engine_equals_local_engine(local_ray):
 
 def test_parse_ahead_fills_the_cache_the_stage_reads(local_ray):
     from storyweave.analysis import texts_to_parse
+    from storyweave.config import Config
     from storyweave.engines.local import run_pipeline
     from storyweave.engines.ray import parse_ahead
     from storyweave.pipeline import STAGES
-    from storyweave.config import Config
 
     articles, _ = read_paths([EXAMPLES])
     upto = [s for s in STAGES if s.name in {"clean", "language", "dedup", "events", "stories"}]

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from storyweave.analysis.dates import explicit_dates, parse_iso, resolve_dates
 from storyweave.analysis.numbers import extract_quantities, parse_number
 from storyweave.clean import clean_corpus
+from storyweave.config import Config
 from storyweave.errors import InputError
 from storyweave.model import Article, Corpus
 from storyweave.normalize import decode_bytes_detail, normalize_text
 from storyweave.readers import READERS, read_file
 from storyweave.readers._common import BadInput, normalize_date
 from storyweave.readers.jsonl import article_from_object
-from storyweave.config import Config
 
 # derandomize: the same examples on every CI run (no flaky failures); raise max_examples locally to search
 FAST = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

@@ -7,12 +7,12 @@ import gzip
 
 import pytest
 
+from storyweave.config import Config
 from storyweave.errors import InputError
 from storyweave.limits import SPACY_MAX_LENGTH, analysis_limit, limit_articles
 from storyweave.model import Article, Corpus
 from storyweave.normalize import decode_bytes_detail, normalize_text
 from storyweave.readers import read_paths
-from storyweave.config import Config
 
 TEXT = "Café owners said the “flood” cost them a week – and €40,000."
 
