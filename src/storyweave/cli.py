@@ -339,8 +339,8 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def summary_line(outcome: IngestResult) -> str:
-    """The one-line account of an ingest: articles read, new, duplicates, skipped (by reason), events,
-    stories."""
+    """The one-line account of an ingest: articles read (new, updated, unchanged, retried), skipped (by
+    reason), duplicates, events, stories and the articles now in the store."""
     m, c = outcome.merge, outcome.corpus
     reasons = Counter(_reason(e) for e in c.errors)
     skipped = f"skipped {len(c.errors)}"

@@ -506,8 +506,8 @@ def build_event(
     unit_index: dict[str, int],
     sig: Signals,
 ) -> Event:
-    """The Event of `article_ids`: members by date, title from the most central titled report, and its
-    date."""
+    """The Event of `article_ids`: members by date, the title of its most central (titled) report, and
+    its date from the members' dates (dates recalled far down a text only when there is no other)."""
     ordered = sorted(article_ids, key=lambda i: (by_id[i].date or "9999", i))
     units = [i for i in ordered if i in unit_index]
     titled = [i for i in units if (by_id[i].title or "").strip()]
