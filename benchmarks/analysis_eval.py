@@ -23,8 +23,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # run from a checkout without installing
 
 from storyweave.config import Config
 from storyweave.io.readers import read_paths
@@ -34,6 +33,8 @@ from storyweave.nlp.text import split_sentences
 from storyweave.stages import clean, language
 from storyweave.stages.analysis import analyze_events, article_dates
 from storyweave.stages.analysis.numbers import extract_quantities
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CORPUS = ROOT / "examples" / "corpus"
 

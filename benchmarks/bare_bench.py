@@ -126,7 +126,7 @@ def pairwise(pred: list, gold: list) -> tuple[float, float, float]:
     def pairs(counts):
         return sum(c * (c - 1) // 2 for c in counts)
 
-    tp = pairs(Counter(zip(pred, gold)).values())
+    tp = pairs(Counter(zip(pred, gold, strict=False)).values())
     pp, gp = pairs(Counter(pred).values()), pairs(Counter(gold).values())
     p = tp / pp if pp else 1.0
     r = tp / gp if gp else 1.0
@@ -299,7 +299,7 @@ def main() -> None:
     work = Path(args.work)
     inputs = prepare(work)
     names = args.names or [Path(c).parent.name for c in args.code]
-    lines = [f"# Bare text: events and stories\n",
+    lines = ["# Bare text: events and stories\n",
              f"`python {' '.join(sys.argv)}` on {platform.node()} ({os.cpu_count()} cores, shared), "
              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n",
              "Pairwise P/R/F1 from `score_clusters.py`; folds A/B = gold clusters split by a hash of their id.\n"]
@@ -308,13 +308,13 @@ def main() -> None:
         lines.append("\n## Each half clustered on its own (clean, dedup, events, stories in process)\n")
         lines.append("| code | input | half | event | story |")
         lines.append("|---|---|---|---|---|")
-        for name, code in zip(names, args.code):
+        for name, code in zip(names, args.code, strict=False):
             for key in ("news_bare", "mn_bare"):
                 for fold, res in halves(code, *inputs[key]).items():
                     lines.append(f"| {name} | {key} | {fold} | {fmt(res['event'])} | {fmt(res['story'])} |")
                     print(lines[-1], flush=True)
         wanted = []
-    for name, code in zip(names, args.code) if wanted else ():
+    for name, code in zip(names, args.code, strict=False) if wanted else ():
         lines.append(f"\n## {name} (`PYTHONPATH={code}`)\n")
         lines.append("| input | level | all | fold A | fold B | CPU s |")
         lines.append("|---|---|---|---|---|---|")

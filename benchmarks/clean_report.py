@@ -59,7 +59,7 @@ def report(name: str, corpus: Corpus, sample: int, show_all: bool) -> list[str]:
     per_rule: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
     for a in cleaned.articles:
-        for line, reason in zip(a.removed, a.removed_reasons):
+        for line, reason in zip(a.removed, a.removed_reasons, strict=False):
             per_rule[reason] += 1
             examples[reason].append(line)
     removed = sum(per_rule.values())

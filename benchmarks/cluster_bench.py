@@ -60,7 +60,7 @@ def pairs(counts) -> int:
 
 def pairwise(pred: list, gold: list) -> tuple[float, float, float]:
     """Pairwise precision, recall, F1 from the contingency table."""
-    both = Counter(zip(pred, gold))
+    both = Counter(zip(pred, gold, strict=False))
     tp, p_pairs, g_pairs = pairs(both.values()), pairs(Counter(pred).values()), pairs(Counter(gold).values())
     precision = tp / p_pairs if p_pairs else 1.0
     recall = tp / g_pairs if g_pairs else 1.0
@@ -70,15 +70,15 @@ def pairwise(pred: list, gold: list) -> tuple[float, float, float]:
 
 def pair_counts(pred: list, gold: list) -> tuple[int, int, int]:
     """Right, wrong and missed same-group pairs."""
-    tp = pairs(Counter(zip(pred, gold)).values())
+    tp = pairs(Counter(zip(pred, gold, strict=False)).values())
     return tp, pairs(Counter(pred).values()) - tp, pairs(Counter(gold).values()) - tp
 
 
 def bcubed(pred: list, gold: list) -> float:
-    both = Counter(zip(pred, gold))
+    both = Counter(zip(pred, gold, strict=False))
     p_size, g_size = Counter(pred), Counter(gold)
-    precision = sum(both[(p, g)] / p_size[p] for p, g in zip(pred, gold)) / len(pred)
-    recall = sum(both[(p, g)] / g_size[g] for p, g in zip(pred, gold)) / len(pred)
+    precision = sum(both[(p, g)] / p_size[p] for p, g in zip(pred, gold, strict=False)) / len(pred)
+    recall = sum(both[(p, g)] / g_size[g] for p, g in zip(pred, gold, strict=False)) / len(pred)
     return 2 * precision * recall / (precision + recall)
 
 
@@ -188,7 +188,7 @@ def example_corpus_exact(extra: dict) -> str:
 def confusions(pred: list, gold: list, top: int = 10) -> tuple[list[str], list[str]]:
     """Gold events merged into one predicted group (wrong pairs) and gold events split (missed
     pairs), largest first."""
-    both = Counter(zip(pred, gold))
+    both = Counter(zip(pred, gold, strict=False))
     merged: list[tuple[int, str]] = []
     by_pred: dict = defaultdict(list)
     for (p, g), n in both.items():
@@ -199,7 +199,7 @@ def confusions(pred: list, gold: list, top: int = 10) -> tuple[list[str], list[s
             merged.append((n1 * n2, f"{n1 * n2} wrong pairs: `{g1}` ({n1}) + `{g2}` ({n2})"))
     split: list[tuple[int, str]] = []
     by_gold: dict = defaultdict(list)
-    for (p, g), n in both.items():
+    for (_, g), n in both.items():
         by_gold[g].append(n)
     for g, sizes in by_gold.items():
         if len(sizes) > 1:

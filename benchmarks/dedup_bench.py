@@ -24,15 +24,16 @@ from pathlib import Path
 from datasketch import MinHash, MinHashLSH
 from sklearn.metrics import adjusted_rand_score
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))  # run from a checkout without installing
 
 from storyweave.config import Config
+from storyweave.graph import UnionFind
 from storyweave.model import Article, Corpus
 from storyweave.nlp.text import split_sentences
 from storyweave.stages.dedup import find_duplicates
-from storyweave.stages.dedup.provenance import UnionFind
 from storyweave.stages.dedup.signatures import tokens
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SET_PATH = ROOT / "benchmarks" / "data" / "dedup_set.json"
 KINDS = ["exact", "near", "rewrite", "translation"]
@@ -183,7 +184,7 @@ def run_storyweave(rows: list[dict], kinds: tuple[str, ...] | None = None) -> tu
         "group": {a.id: a.duplicate_of or a.id for a in corpus.articles},
         "kind": {a.id: a.duplicate_kind for a in corpus.articles},
         "wire": {frozenset((a.id, w)) for a in corpus.articles for w in a.shares_wire_with},
-        "links": {l.copy: (l.original, l.original_known) for l in corpus.duplicates if l.kind != "wire"},
+        "links": {link.copy: (link.original, link.original_known) for link in corpus.duplicates if link.kind != "wire"},
     }
     return out, elapsed
 

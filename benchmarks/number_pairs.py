@@ -97,9 +97,9 @@ def predictions(pairs: list[dict], texts: dict[str, str], **thresholds: float) -
 
 
 def prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
-    tp = sum(g and p for g, p in zip(gold, pred))
-    fp = sum(p and not g for g, p in zip(gold, pred))
-    fn = sum(g and not p for g, p in zip(gold, pred))
+    tp = sum(g and p for g, p in zip(gold, pred, strict=False))
+    fp = sum(p and not g for g, p in zip(gold, pred, strict=False))
+    fn = sum(g and not p for g, p in zip(gold, pred, strict=False))
     prec = tp / (tp + fp) if tp + fp else 1.0
     rec = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
@@ -175,7 +175,7 @@ def main() -> None:
         d = prf(g, [new[i] for i in idx])
         lines.append(f"| {row['test_fold']} | {len(idx)} | {b['P']:.3f} / {b['R']:.3f} | {d['P']:.3f} / {d['R']:.3f} | "
                      f"{row['tuned']} | {row['P']:.3f} / {row['R']:.3f} |")
-    misses = [(p, n) for p, n, g in zip(pairs, new, gold) if n != g]
+    misses = [(p, n) for p, n, g in zip(pairs, new, gold, strict=False) if n != g]
     lines += ["", f"Errors of this branch ({len(misses)}): " + ", ".join(
         f"{'FP' if n else 'FN'} {p['a']['article']}@{p['a']['start']}~{p['b']['article']}@{p['b']['start']}"
         for p, n in misses)]

@@ -228,7 +228,7 @@ async def _open_loop(port: int, targets: dict[str, list[str]], rate: float, seco
                 status = int(head.split(b" ", 2)[1])
                 length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))
                 await asyncio.wait_for(reader.readexactly(length), timeout)
-            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, AttributeError, ValueError):
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, AttributeError, ValueError):
                 status = 0
                 if writer is not None:
                     writer.close()

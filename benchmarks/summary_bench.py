@@ -60,7 +60,7 @@ def newline_sentences(text: str) -> str:
 
 def per_cluster(scorer, refs: list[str], outputs: list[list[str]]) -> dict[str, list[float]]:
     acc = {m: [] for m in METRICS}
-    for ref, out in zip(refs, outputs):
+    for ref, out in zip(refs, outputs, strict=False):
         r = scorer.score(ref, "\n".join(out))
         for m in METRICS:
             acc[m].append(100 * r[m].fmeasure)
@@ -75,7 +75,7 @@ def gain_spread(ours: list[float], base: list[float], rounds: int = 1000) -> tup
     """(clusters won, clusters lost, 5th percentile of the bootstrap mean gain)."""
     import random
 
-    gains = [a - b for a, b in zip(ours, base)]
+    gains = [a - b for a, b in zip(ours, base, strict=False)]
     rng = random.Random(0)
     means = sorted(statistics.mean(rng.choices(gains, k=len(gains))) for _ in range(rounds))
     return sum(g > 0 for g in gains), sum(g < 0 for g in gains), means[rounds // 20]
@@ -132,7 +132,7 @@ def ablation(clusters: list[dict], scorer, refs: list[str]) -> list[tuple[str, d
     rows = []
     for label, change in ABLATIONS:
         params = replace(SummaryParams(), **change)
-        outs = [[s.text for s in summarize(es, n, params, dense=d)] for es, n, d in zip(analysed, budgets, dense)]
+        outs = [[s.text for s in summarize(es, n, params, dense=d)] for es, n, d in zip(analysed, budgets, dense, strict=False)]
         rows.append((label, mean_scores(scorer, refs, outs)))
     return rows
 
@@ -157,18 +157,19 @@ def main() -> int:
 
     t0 = time.time()
     ours, over = [], 0
-    for c, n in zip(clusters, budgets):
+    for c, n in zip(clusters, budgets, strict=False):
         out = brief_cluster({"id": c.get("id"), "documents": c["documents"], "max_words": n}, n)
         over += out["words"] > n
         ours.append([s["text"] for s in out["summary"]])
     seconds = time.time() - t0
-    leads = [lead(c["documents"], n) for c, n in zip(clusters, budgets)]
+    leads = [lead(c["documents"], n) for c, n in zip(clusters, budgets, strict=False)]
     c_ours, c_lead = per_cluster(scorer, refs, ours), per_cluster(scorer, refs, leads)
     s_ours = {m: statistics.mean(v) for m, v in c_ours.items()}
     s_lead = {m: statistics.mean(v) for m, v in c_lead.items()}
     won, lost, p5 = gain_spread(c_ours["rouge1"], c_lead["rouge1"])
 
-    fmt = lambda d: " | ".join(f"{d[m]:.2f}" for m in METRICS)
+    def fmt(d):
+        return " | ".join(f"{d[m]:.2f}" for m in METRICS)
     lines = [
         "# Summary benchmark (Multi-News dev)",
         "",
@@ -190,7 +191,8 @@ def main() -> int:
                   "| held-out half | tuned R1/R2/RLsum | defaults R1/R2/RLsum | LEAD R1/R2/RLsum |",
                   "|---|---|---|---|"]
         for label, tuned, default, lead_s in two_fold(clusters, scorer, refs):
-            slash = lambda d: " / ".join(f"{d[m]:.2f}" for m in METRICS)
+            def slash(d):
+                return " / ".join(f"{d[m]:.2f}" for m in METRICS)
             lines.append(f"| {label} | {slash(tuned)} | {slash(default)} | {slash(lead_s)} |")
     if args.ablation:
         lines += ["", "## Ablation (defaults with one part switched off; same clusters, same analysis)", "",

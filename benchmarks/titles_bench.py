@@ -123,7 +123,7 @@ def check(path: Path, lines: set[str]) -> tuple[Counter, int, list[tuple[str, st
                for s in doc["stories"]]
     counts: Counter = Counter()
     bad = []
-    for kind, title, split in titles:
+    for _kind, title, split in titles:
         counts[f"n_{split}"] += 1
         found = problems(title or "", lines)
         for p in found:

@@ -40,17 +40,21 @@ class Result:
 
     @property
     def stories(self) -> list[Story]:
+        """Stories (linked events), each with its timeline."""
         return self.corpus.stories
 
     @property
     def articles(self) -> list[Article]:
+        """Every article of the run, with its dedup, language and event fields."""
         return self.corpus.articles
 
     @property
     def duplicates(self) -> list[DuplicateLink]:
+        """Copy links between articles (exact, near, rewrite, translation, wire)."""
         return self.corpus.duplicates
 
     def event(self, event_id: str) -> Event | None:
+        """The event with id `event_id`, or None."""
         return next((e for e in self.corpus.events if e.id == event_id), None)
 
     def to_dict(self) -> dict[str, Any]:

@@ -33,7 +33,8 @@ from storyweave.io import store
 from storyweave.model import Corpus, ReadError
 
 if TYPE_CHECKING:
-    from storyweave.engines.local import IngestResult
+    from storyweave.engines.local import IngestResult, Runner
+    from storyweave.model import Article
 
 app = typer.Typer(
     name="storyweave",
@@ -210,7 +211,7 @@ class _StageProgress:
             _message(text)
 
 
-def _runner(engine: str, ray_address: str | None):
+def _runner(engine: str, ray_address: str | None) -> Runner | None:
     if engine == "local":
         return None
     if engine != "ray":
@@ -275,8 +276,8 @@ def _ingest(paths: list[Path], db: Path, settings: Config, command: str, force: 
     return result
 
 
-def _ingest_locked(db: Path, articles: list, errors: list[ReadError], settings: Config, command: str,
-                   paths: list[Path], force: bool, fresh: bool, runner) -> IngestResult:
+def _ingest_locked(db: Path, articles: list[Article], errors: list[ReadError], settings: Config, command: str,
+                   paths: list[Path], force: bool, fresh: bool, runner: Runner | None) -> IngestResult:
     """Open the store and fold the batch in (the caller holds the store's write lock)."""
     from storyweave.engines.local import StageError, ingest
     from storyweave.pipeline import STAGES
@@ -301,13 +302,14 @@ def _ingest_locked(db: Path, articles: list, errors: list[ReadError], settings: 
     raise AssertionError("unreachable")
 
 
-def _read_stdin_jsonl() -> tuple[list, list[ReadError]]:
+def _read_stdin_jsonl() -> tuple[list[Article], list[ReadError]]:
     """Articles from JSON Lines on stdin (one object a line, the fields of a .jsonl file); bad
     lines are reported as `-:LINE: reason` and skipped."""
     from storyweave.io.readers._common import BadInput
     from storyweave.io.readers.jsonl import article_from_object
 
-    articles, errors = [], []
+    articles: list[Article] = []
+    errors: list[ReadError] = []
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
@@ -338,6 +340,8 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def summary_line(outcome: IngestResult) -> str:
+    """The one-line account of an ingest: articles read (new, updated, unchanged, retried), skipped (by
+    reason), duplicates, events, stories and the articles now in the store."""
     m, c = outcome.merge, outcome.corpus
     reasons = Counter(_reason(e) for e in c.errors)
     skipped = f"skipped {len(c.errors)}"
@@ -719,6 +723,7 @@ def serve(
 
 
 def entry() -> None:  # pragma: no cover - console script convenience
+    """Console-script entry point: run the typer app."""
     app()
 
 

@@ -24,7 +24,12 @@ import types
 import typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_D = TypeVar("_D", bound="DataclassInstance")
 
 __all__ = [
     "AnalyzeConfig", "BriefConfig", "CleanConfig", "Config", "ConfigError", "DedupConfig", "DiscrepancyParams", "EventsConfig", "FactParams",
@@ -45,11 +50,15 @@ class RunConfig:
 
 @dataclass(frozen=True)
 class ReadersConfig:
+    """Input readers; TOML table `[readers]`."""
+
     max_file_mb: int = 64  # larger input files are reported and not read
 
 
 @dataclass(frozen=True)
 class CleanConfig:
+    """Boilerplate removal (the clean stage); TOML table `[clean]`."""
+
     min_articles: int = 3  # a non-sentence line in >= this many unrelated articles is chrome
     min_outlet_articles: int = 2  # ... or in >= this many unrelated articles of one outlet
     copy_containment: float = 0.3  # articles sharing this share of the smaller one's word 4-grams are copies
@@ -59,11 +68,15 @@ class CleanConfig:
 
 @dataclass(frozen=True)
 class LimitConfig:
+    """Size limits of the analysis; TOML table `[limit]`."""
+
     max_article_chars: int = 200_000  # longer articles are analysed on their first part only (limits.py)
 
 
 @dataclass(frozen=True)
 class LanguageConfig:
+    """Language identification (the language stage); TOML table `[language]`."""
+
     min_chars: int = 20  # shorter texts are not identified (None)
     min_letters: int = 10
     max_chars: int = 3000  # the first few paragraphs are plenty and keep it fast
@@ -72,6 +85,8 @@ class LanguageConfig:
 
 @dataclass(frozen=True)
 class DedupConfig:
+    """Duplicate detection (the dedup stage); TOML table `[dedup]`."""
+
     near_containment: float = 0.7  # sampled-shingle containment that makes a near copy unverified ...
     near_longer: float = 0.3  # ... when the shared text is also this share of the longer text
     verify_containment: float = 0.25  # below this only wire passages are looked for
@@ -99,6 +114,8 @@ class DedupConfig:
 
 @dataclass(frozen=True)
 class EventsConfig:
+    """Clustering reports into events (the events stage); TOML table `[events]`."""
+
     threshold: float = 0.11  # average-linkage similarity above which groups merge
     weight_body: float = 2.0  # TF-IDF of title + body, unigrams and bigrams
     weight_headline: float = 1.0  # TF-IDF of title + lead
@@ -129,6 +146,8 @@ class EventsConfig:
 
 @dataclass(frozen=True)
 class StoriesConfig:
+    """Linking events into stories (the stories stage); TOML table `[stories]`."""
+
     threshold: float = 0.0975  # average-linkage similarity (over reports) above which event groups join
     weight_body: float = 1.0  # TF-IDF of title + body, unigrams and bigrams
     weight_headline: float = 0.0  # TF-IDF of title + lead
@@ -163,6 +182,8 @@ class DiscrepancyParams:
 
 @dataclass(frozen=True)
 class AnalyzeConfig:
+    """Entities, quotes, figures and timeline (the analyze stage); TOML table `[analyze]`."""
+
     reference_date: str | None = None  # ISO date; resolves dates when nothing else anchors them
     timeline_max: int = 30  # timeline entries kept per event
     timeline_same_happening: float = 0.8  # static-embedding cosine of two same-date sentences telling one happening
@@ -202,6 +223,8 @@ class FactParams:
 
 @dataclass(frozen=True)
 class BriefConfig:
+    """Summaries, facts and outlet comparison (the brief stage); TOML table `[brief]`."""
+
     summary_words: int = 120  # length of each event's summary
     max_facts: int = 25  # facts kept per event
     max_only_here: int = 5  # facts listed per outlet as reported by it alone
@@ -291,7 +314,7 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _build(cls: type, data: Any, where: str) -> Any:
+def _build(cls: type[_D], data: Any, where: str) -> _D:
     if not isinstance(data, dict):
         raise ConfigError(f"{where or 'config'}: expected a table, got {type(data).__name__}")
     hints = _hints(cls)
@@ -303,21 +326,21 @@ def _build(cls: type, data: Any, where: str) -> Any:
     values = {}
     for key, value in data.items():
         hint = hints[key]
-        if is_dataclass(hint):
+        if isinstance(hint, type) and is_dataclass(hint):
             values[key] = _build(hint, value, f"{where}{key}.")
         else:
             values[key] = _coerce(value, hint, f"{where}{key}")
     return cls(**values)
 
 
-def _set(obj: Any, parts: list[str], value: Any, where: str) -> Any:
+def _set(obj: _D, parts: list[str], value: Any, where: str) -> _D:
     name = parts[0]
     names = {f.name for f in fields(obj)}
     if name not in names:
         raise ConfigError(f"unknown {'key' if where else 'section'} '{where}{name}'"
                           f" (known: {', '.join(sorted(names))})")
     hint = _hints(type(obj))[name]
-    if is_dataclass(hint):
+    if isinstance(hint, type) and is_dataclass(hint):
         if len(parts) == 1:
             if isinstance(value, hint):
                 return dataclasses.replace(obj, **{name: value})

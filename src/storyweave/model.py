@@ -104,12 +104,16 @@ class DuplicateLink:
 
 @dataclass
 class SummarySentence:
+    """A summary sentence, verbatim from the articles that carry it."""
+
     text: str
     article_ids: list[str]
 
 
 @dataclass
 class Entity:
+    """A canonical entity of an event, with the spellings seen and the articles that name it."""
+
     name: str
     type: str
     aliases: list[str]
@@ -119,6 +123,9 @@ class Entity:
 
 @dataclass
 class Quote:
+    """A statement quoted in an event's articles, with its speaker (None when unattributed) and variant
+    wordings."""
+
     speaker: str | None
     text: str
     variants: list[str]
@@ -127,6 +134,8 @@ class Quote:
 
 @dataclass
 class Fact:
+    """A claim confirmed by `independent_sources` sources that do not copy one another."""
+
     text: str
     article_ids: list[str]
     independent_sources: int
@@ -134,6 +143,8 @@ class Fact:
 
 @dataclass
 class DiscrepancyValue:
+    """One value of a disputed figure, with the sentence that states it and its articles."""
+
     value: str
     text: str
     article_ids: list[str]
@@ -142,6 +153,8 @@ class DiscrepancyValue:
 
 @dataclass
 class Discrepancy:
+    """A figure the event's articles disagree on, with each value reported."""
+
     subject: str
     values: list[DiscrepancyValue]
     note: str | None = None  # e.g. "figures from different dates: may be an update"
@@ -149,6 +162,8 @@ class Discrepancy:
 
 @dataclass
 class TimelineEntry:
+    """A dated happening of an event or story, with the articles that tell it."""
+
     date: str
     text: str
     article_ids: list[str]
@@ -156,6 +171,8 @@ class TimelineEntry:
 
 @dataclass
 class OutletCoverage:
+    """What one outlet reports alone and which widely reported facts it leaves out."""
+
     source: str
     only_here: list[str]  # fact texts only this outlet reports
     omits: list[str]  # widely reported fact texts this outlet does not carry
@@ -185,6 +202,8 @@ class Event:
 
 @dataclass
 class Story:
+    """Events linked into one developing story, with the story's timeline."""
+
     id: str
     event_ids: list[str]
     title: str = ""
@@ -229,6 +248,7 @@ class Corpus:
     work: dict[str, int] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Article]:
+        """Articles by id."""
         return {a.id: a for a in self.articles}
 
     def originals(self) -> list[Article]:

@@ -24,7 +24,8 @@ def _lazy(module: str, name: str) -> StageFn:
     stage module, hence no spaCy/scikit-learn); looked up on every call, so patching it works."""
 
     def fn(corpus: Corpus, settings: Config) -> Corpus:
-        return getattr(importlib.import_module(f"storyweave.{module}"), name)(corpus, settings)
+        stage: StageFn = getattr(importlib.import_module(f"storyweave.{module}"), name)
+        return stage(corpus, settings)
 
     fn.__name__ = fn.__qualname__ = f"{module}.{name}"
     return fn
@@ -32,6 +33,9 @@ def _lazy(module: str, name: str) -> StageFn:
 
 @dataclass(frozen=True)
 class Stage:
+    """One pipeline stage: its name, its function `(corpus, settings) -> corpus` and a one-line
+    description."""
+
     name: str
     fn: StageFn
     doc: str
@@ -58,6 +62,7 @@ STAGES: list[Stage] = [
 
 
 def stage_names() -> list[str]:
+    """The stage names in pipeline order."""
     return [s.name for s in STAGES]
 
 

@@ -11,18 +11,30 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 # sink(done, total, unit): `done` of `total` units of the running stage's current work are finished
 Sink = Callable[[int, int, str], None]
 
 _SINK: ContextVar[Sink | None] = ContextVar("storyweave_progress_sink", default=None)
-_STATE: ContextVar[list | None] = ContextVar("storyweave_progress_state", default=None)  # [done, total, unit]
+
+
+@dataclass
+class _Work:
+    """The running stage's current piece of work: `done` of `total` `unit`."""
+
+    done: int = 0
+    total: int = 0
+    unit: str = ""
+
+
+_STATE: ContextVar[_Work | None] = ContextVar("storyweave_progress_state", default=None)
 
 
 @contextmanager
 def reporting(sink: Sink) -> Iterator[None]:
     """Send the progress of the stages run inside this block to `sink`."""
-    token, state = _SINK.set(sink), _STATE.set([0, 0, ""])
+    token, state = _SINK.set(sink), _STATE.set(_Work())
     try:
         yield
     finally:
@@ -40,7 +52,7 @@ def start(total: int, unit: str = "articles") -> None:
     sink, state = _SINK.get(), _STATE.get()
     if sink is None or state is None:
         return
-    state[:] = [0, total, unit]
+    state.done, state.total, state.unit = 0, total, unit
     sink(0, total, unit)
 
 
@@ -49,5 +61,5 @@ def advance(n: int = 1) -> None:
     sink, state = _SINK.get(), _STATE.get()
     if sink is None or state is None or not n:
         return
-    state[0] = min(state[0] + n, state[1])
-    sink(state[0], state[1], state[2])
+    state.done = min(state.done + n, state.total)
+    sink(state.done, state.total, state.unit)

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import MISSING, fields, is_dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
-def from_dict(cls: type, data: Any) -> Any:
+def from_dict(cls: type[T], data: Any) -> T:
     """Rebuild a (nested) model dataclass from `to_dict` output; unknown keys are ignored and
     missing keys take their defaults, so stored rows survive additive model changes."""
     kwargs = {}
-    for name, convert, hint, required in _fields_of(cls):
+    model: type = cls  # a class is hashable (the cache key of `_fields_of`)
+    for name, convert, hint, required in _fields_of(model):
         if name in data:
             kwargs[name] = convert(data[name])
         elif required:  # required but absent
@@ -44,7 +48,7 @@ def _identity(value: Any) -> Any:
 
 
 @cache
-def _converter(hint: Any):
+def _converter(hint: Any) -> Callable[[Any], Any]:
     """`lambda value: _coerce(hint, value)`, with the type inspection done once per hint."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):

@@ -1,0 +1,1 @@
+"""Engines that run the pipeline: `local` (in process) and `ray` (parses spread over a Ray cluster)."""

@@ -6,6 +6,7 @@ stages themselves come from `storyweave.pipeline.STAGES`.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -14,7 +15,7 @@ from datetime import UTC
 from storyweave.config import Config
 from storyweave.faults import checkpoint
 from storyweave.io.store import MergeReport
-from storyweave.model import Article, Corpus, failure_error
+from storyweave.model import Article, Corpus, ReadError, failure_error
 from storyweave.pipeline import STAGES, Stage
 
 # progress(stage_name, index_of_stage, number_of_stages, finished)
@@ -32,11 +33,16 @@ class StageError(RuntimeError):
 
 @dataclass
 class RunResult:
+    """What one pipeline run produced: the corpus after the last stage, with timing and work counts."""
+
     corpus: Corpus
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
     # per-article work of this run (`Corpus.work`: articles language-detected, texts parsed, events
     # analysed/briefed) plus "<stage>_input": how many articles each stage was given
     work: dict[str, int] = field(default_factory=dict)
+
+
+Runner = Callable[..., RunResult]  # `run_pipeline` or an engine's drop-in for it (engines/ray.py)
 
 
 def run_pipeline(
@@ -196,9 +202,9 @@ class IngestResult:
 
 
 def ingest(
-    conn,
-    articles: list,
-    errors: list | None = None,
+    conn: sqlite3.Connection,
+    articles: list[Article],
+    errors: list[ReadError] | None = None,
     settings: Config | None = None,
     *,
     command: str = "",
@@ -206,7 +212,7 @@ def ingest(
     force: bool = False,
     fresh: bool = False,
     progress: ProgressFn | None = None,
-    runner: Callable[..., RunResult] | None = None,
+    runner: Runner | None = None,
 ) -> IngestResult:
     """Merge `articles` into the store behind `conn`, run the stages, save: one transaction.
 

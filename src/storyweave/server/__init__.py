@@ -29,11 +29,16 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyweave.config import Config
 from storyweave.io import store
 from storyweave.server.middleware import DEFAULT_MAX_BODY
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from storyweave.model import Article
 
 TOKEN_ENV = "STORYWEAVE_TOKEN"
 _FROM_ENV: Any = object()
@@ -101,7 +106,7 @@ def create_app(
     token: str | None = _FROM_ENV,
     create: bool = False,
     max_body: int = DEFAULT_MAX_BODY,
-):
+) -> FastAPI:
     """The FastAPI app over the store at `db`.
 
     `create=False` refuses a store that does not exist (FileNotFoundError) instead of making
@@ -123,7 +128,7 @@ def create_app(
     check = TokenCheck(os.environ.get(TOKEN_ENV) if token is _FROM_ENV else token)
     settings = settings or Config()
 
-    def work(articles):
+    def work(articles: list[Article]) -> dict[str, Any]:
         return in_worker_process(str(db_path), settings, articles)
 
     app = FastAPI(title="storyweave", version=__version__, docs_url=None, redoc_url=None,

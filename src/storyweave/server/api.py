@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -17,20 +17,26 @@ from storyweave.io.render.contract import article_dict, story_dict
 from storyweave.model import Article as ArticleModel
 from storyweave.server import models as m
 
+if TYPE_CHECKING:
+    from storyweave.server import Readers
+    from storyweave.server.jobs import JobState
+
 PREFIX = "/api/v1"
 router = APIRouter(prefix=PREFIX, tags=["api"])
-NOT_FOUND = {404: {"model": m.Error, "description": "No such object."}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": m.Error, "description": "No such object."}}
 
 
 def db(request: Request) -> sqlite3.Connection:
     """This thread's read connection (called inside each endpoint, on the thread that uses it)."""
-    return request.app.state.readers.get()
+    readers: Readers = request.app.state.readers  # set by create_app (Starlette's state is untyped)
+    return readers.get()
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 
 
 def event_summary(row: store.EventRow) -> dict[str, Any]:
+    """An events-listing item: the row's fields plus the event's API URL."""
     return {**row.__dict__, "url": f"{PREFIX}/events/{row.id}"}
 
 
@@ -44,6 +50,7 @@ def fast_json(data: Any) -> Response:
 
 
 def article_summary(row: store.ArticleRow) -> m.ArticleSummary:
+    """An articles-listing item from its row."""
     return m.ArticleSummary(**row.__dict__)
 
 
@@ -56,6 +63,7 @@ def filters(
                                          description="Published on or before (YYYY-MM-DD).")] = None,
     entity: Annotated[str | None, Query(description="Only articles that mention this entity.")] = None,
 ) -> tuple[store.ArticleFilter, str | None]:
+    """The article filter of a request's query (outlet, language, date range) and the entity asked for."""
     return store.ArticleFilter(date_from, date_to, outlet or None, language or None), entity or None
 
 
@@ -71,7 +79,8 @@ Filters = Annotated[tuple[store.ArticleFilter, str | None], Depends(filters)]
 
 
 @router.get("/events", response_model=m.Page[m.EventSummary], summary="List events, newest first")
-async def list_events(request: Request, limit: Limit = 50, offset: Offset = 0, story_id: str | None = None):
+async def list_events(request: Request, limit: Limit = 50, offset: Offset = 0, story_id: str | None = None) -> Response:
+    """A page of events, newest first (optionally one story's)."""
     conn = db(request)
     # async: a few ms of SQLite on the event loop beats a thread-pool hop per request
     rows = store.list_events(conn, limit, offset, story_id)
@@ -81,7 +90,8 @@ async def list_events(request: Request, limit: Limit = 50, offset: Offset = 0, s
 
 @router.get("/events/{event_id:path}", response_model=m.EventDetail, responses=NOT_FOUND,
             summary="One event's briefing with its articles")
-async def get_event(event_id: str, request: Request):
+async def get_event(event_id: str, request: Request) -> Response:
+    """One event's briefing with its member articles (without their text); 404 when unknown."""
     conn = db(request)
     data = store.get_event_data(conn, event_id)
     if data is None:
@@ -103,7 +113,8 @@ def contract_event_data(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/stories", response_model=m.Page[m.StorySummary], summary="List stories, latest first")
-def list_stories(request: Request, limit: Limit = 50, offset: Offset = 0):
+def list_stories(request: Request, limit: Limit = 50, offset: Offset = 0) -> m.Page[m.StorySummary]:
+    """A page of stories, latest first."""
     conn = db(request)
     rows = store.list_stories(conn, limit, offset)
     return m.Page[m.StorySummary](total=store.count_stories(conn), limit=limit, offset=offset,
@@ -111,7 +122,8 @@ def list_stories(request: Request, limit: Limit = 50, offset: Offset = 0):
 
 
 @router.get("/stories/{story_id:path}", response_model=m.Story, responses=NOT_FOUND, summary="One story")
-def get_story(story_id: str, request: Request):
+def get_story(story_id: str, request: Request) -> dict[str, Any]:
+    """One story; 404 when unknown."""
     conn = db(request)
     story = store.get_story(conn, story_id)
     if story is None:
@@ -120,14 +132,16 @@ def get_story(story_id: str, request: Request):
 
 
 @router.get("/articles", response_model=m.Page[m.ArticleSummary], summary="List articles, newest first")
-def list_articles(request: Request, flt: Filters, limit: Limit = 50, offset: Offset = 0):
+def list_articles(request: Request, flt: Filters, limit: Limit = 50, offset: Offset = 0) -> m.Page[m.ArticleSummary]:
+    """A page of articles matching the filters, newest first."""
     conn = db(request)
     total, rows = store.list_articles(conn, resolve(conn, flt), limit, offset)
     return m.Page[m.ArticleSummary](total=total, limit=limit, offset=offset, items=[article_summary(r) for r in rows])
 
 
 @router.get("/articles/{article_id:path}", response_model=m.Article, responses=NOT_FOUND, summary="One article")
-async def get_article(article_id: str, request: Request):
+async def get_article(article_id: str, request: Request) -> Response:
+    """One article as in briefings.json; 404 when unknown."""
     conn = db(request)
     article = store.get_article(conn, article_id)
     if article is None:
@@ -137,21 +151,24 @@ async def get_article(article_id: str, request: Request):
 
 @router.get("/search", response_model=m.Page[m.SearchHit], summary="Full-text search (FTS5) with filters")
 def search(request: Request, flt: Filters, q: Annotated[str, Query(min_length=1, description="Words or an FTS5 query.")],
-           limit: Limit = 20, offset: Offset = 0):
+           limit: Limit = 20, offset: Offset = 0) -> m.Page[m.SearchHit]:
+    """A page of full-text search hits matching `q` and the filters."""
     conn = db(request)
     total, hits = store.search_articles(conn, q, resolve(conn, flt), limit, offset)
     return m.Page[m.SearchHit](total=total, limit=limit, offset=offset, items=[m.SearchHit(**h.__dict__) for h in hits])
 
 
 @router.get("/outlets", response_model=list[dict[str, Any]], summary="Known outlets, most articles first")
-def outlets(request: Request):
+def outlets(request: Request) -> list[dict[str, Any]]:
+    """Known outlets with their article and event counts, most articles first."""
     conn = db(request)
     return [o.__dict__ for o in store.list_outlets(conn)]
 
 
 @router.get("/entities/{name:path}", response_model=list[dict[str, Any]], responses=NOT_FOUND,
             summary="The events an entity (name or alias) appears in")
-def entity(name: str, request: Request):
+def entity(name: str, request: Request) -> list[dict[str, Any]]:
+    """The events an entity (name or alias) appears in; 404 when it appears in none."""
     conn = db(request)
     mentions = store.entity_mentions(conn, name)
     if not mentions:
@@ -160,14 +177,16 @@ def entity(name: str, request: Request):
 
 
 @router.get("/runs", response_model=list[m.Run], summary="Run log, most recent first")
-def runs(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 20):
+def runs(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 20) -> list[dict[str, Any]]:
+    """The run log, most recent first."""
     conn = db(request)
     return [r.__dict__ for r in store.runs(conn, limit)]
 
 
 @router.get("/briefings.json", response_model=m.Briefings,
             summary="Everything, as the briefings.json contract (reads the whole store)")
-def briefings(request: Request):
+def briefings(request: Request) -> dict[str, Any]:
+    """The whole store as the briefings.json document."""
     conn = db(request)
     from storyweave.io.render.contract import to_briefings
 
@@ -197,6 +216,7 @@ _BODY_SCHEMA = {"anyOf": [_ARTICLE_IN_SCHEMA, {"type": "array", "items": _ARTICL
 
 
 def to_article(item: m.ArticleIn) -> ArticleModel:
+    """The Article of a posted item (unknown keys kept in metadata, like the readers do)."""
     metadata = dict(item.metadata)
     metadata.update(item.model_extra or {})
     return ArticleModel(id=item.id, text=item.text, raw_text=item.text, source=item.source, url=item.url,
@@ -231,20 +251,23 @@ def parse_articles(body: bytes) -> list[ArticleModel]:
                         422: {"model": m.Error}},
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _BODY_SCHEMA}}}},
              summary="Add articles (one object or a list); processed in the background")
-async def add_articles(request: Request):
+async def add_articles(request: Request) -> JSONResponse:
+    """Queue the posted articles for ingest; 202 with the job and its URL in `Location`."""
     articles = parse_articles(await request.body())
     job = request.app.state.jobs.submit(articles)
     data = job_model(job).model_dump()
     return JSONResponse(data, status_code=202, headers={"Location": data["url"]})
 
 
-def job_model(job) -> m.Job:
+def job_model(job: JobState) -> m.Job:
+    """The API form of an ingest job."""
     return m.Job(id=job.id, status=job.status, url=f"{PREFIX}/jobs/{job.id}", articles=job.count, submitted=job.submitted, finished=job.finished,
                  error=job.error, result=job.result)
 
 
 @router.get("/jobs/{job_id}", response_model=m.Job, responses=NOT_FOUND, summary="An ingest job's status")
-def get_job(job_id: str, request: Request):
+def get_job(job_id: str, request: Request) -> m.Job:
+    """An ingest job's status (and result once done); 404 when unknown."""
     job = request.app.state.jobs.get(job_id)
     if job is None:
         raise HTTPException(404, f"no job {job_id!r}")

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from storyweave.model import Article
 
@@ -83,12 +83,17 @@ def run_ingest(db: str, settings: Any, articles: list[Article]) -> dict[str, Any
     }
 
 
+JobStatus = Literal["queued", "running", "done", "failed"]
+
+
 @dataclass
 class JobState:
+    """One submitted ingest job: its articles, where it is, and its outcome."""
+
     id: str
     articles: list[Article]
     count: int = 0  # articles submitted
-    status: str = "queued"  # queued | running | done | failed
+    status: JobStatus = "queued"
     submitted: str = field(default_factory=_now)
     finished: str | None = None
     error: str | None = None
@@ -108,6 +113,7 @@ class JobQueue:
         self._thread.start()
 
     def submit(self, articles: list[Article]) -> JobState:
+        """Queue an ingest job of `articles` and return it (old finished jobs beyond `keep` are forgotten)."""
         job = JobState(id=uuid.uuid4().hex[:16], articles=articles, count=len(articles))
         with self._lock:
             self._jobs[job.id] = job
@@ -120,6 +126,7 @@ class JobQueue:
         return job
 
     def get(self, job_id: str) -> JobState | None:
+        """The job with id `job_id`, None when unknown or forgotten."""
         with self._lock:
             return self._jobs.get(job_id)
 

@@ -36,6 +36,7 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; 413 as soon as its declared or received body exceeds `max_bytes`."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -83,6 +84,8 @@ class ETagMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; tag a 200 answer to GET or HEAD with a weak ETag, or answer 304 when
+        the client already has that tag."""
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return

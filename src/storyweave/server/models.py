@@ -9,6 +9,7 @@ fields added later. The envelopes (pages, summaries, jobs) are written out below
 
 from __future__ import annotations
 
+from types import GenericAlias
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -40,20 +41,20 @@ class _Builder:
             return self.model(name) if "properties" in target else self.type_of(target, name)
         if "enum" in spec:
             values = tuple(v for v in spec["enum"] if v is not None)
-            base: Any = Literal[values] if values else Any  # type: ignore[valid-type]
+            base: Any = Literal[values] if values else Any
             return base | None if None in spec["enum"] else base
-        kinds = spec.get("type")
+        kinds: Any = spec.get("type")
         if isinstance(kinds, list):
             inner = [k for k in kinds if k != "null"]
             base = self.type_of({**spec, "type": inner[0]}, hint) if len(inner) == 1 else Any
             return base | None if "null" in kinds else base
         if kinds == "array":
-            return list[self.type_of(spec.get("items", {}), hint + "_item")]
+            return GenericAlias(list, (self.type_of(spec.get("items", {}), hint + "_item"),))  # list[item], built at run time
         if kinds == "object":
             if "properties" in spec:
                 return self.model(hint, spec)
             extra = spec.get("additionalProperties")
-            return dict[str, self.type_of(extra, hint) if isinstance(extra, dict) else Any]
+            return GenericAlias(dict, (str, self.type_of(extra, hint) if isinstance(extra, dict) else Any))  # dict[str, value]
         return {"string": str, "integer": int, "number": float, "boolean": bool}.get(kinds, Any)
 
     def model(self, name: str, spec: dict[str, Any] | None = None) -> type[BaseModel]:
@@ -95,6 +96,8 @@ TimelineEntry = _builder.models["timeline_entry"]
 OutletCoverage = _builder.models["outlet_coverage"]
 DuplicateLink = _builder.models["duplicate_link"]
 CONTRACT_MODELS: dict[str, type[BaseModel]] = dict(_builder.models)
+# The contract models above are classes made at run time (pydantic's create_model from the JSON
+# Schema), so a static checker cannot use them as types: the `type: ignore[valid-type]`s below.
 
 
 class Briefings(_Open):
@@ -123,6 +126,8 @@ class Page(BaseModel, Generic[T]):
 
 
 class EventSummary(BaseModel):
+    """An events-listing item: the event's headline figures and the URL of its briefing."""
+
     id: str
     title: str
     date: str | None
@@ -136,6 +141,8 @@ class EventSummary(BaseModel):
 
 
 class ArticleSummary(BaseModel):
+    """An articles-listing item (no text)."""
+
     id: str
     title: str | None
     source: str | None
@@ -152,6 +159,8 @@ class EventDetail(Event):  # type: ignore[valid-type,misc]
 
 
 class StorySummary(BaseModel):
+    """A stories-listing item: title, number of events and date range."""
+
     id: str
     title: str
     events: int
@@ -160,6 +169,8 @@ class StorySummary(BaseModel):
 
 
 class SearchHit(BaseModel):
+    """A full-text search hit with its matched words marked."""
+
     id: str
     title: str | None
     snippet: str = Field(description="Matched words in [brackets].")
@@ -168,6 +179,8 @@ class SearchHit(BaseModel):
 
 
 class Run(BaseModel):
+    """One run of the run log: when, which command on which inputs, counts, changes and errors."""
+
     id: int
     started: str
     finished: str
@@ -192,6 +205,8 @@ class Job(BaseModel):
 
 
 class Error(BaseModel):
+    """An error answer (`detail`: a message or the list of validation problems)."""
+
     detail: Any
 
 

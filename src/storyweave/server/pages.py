@@ -19,12 +19,12 @@ import secrets
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyweave.io import store
@@ -42,6 +42,9 @@ from storyweave.io.render.web import (  # the pages' data, shared with the stati
     totals,
 )
 
+if TYPE_CHECKING:
+    from storyweave.server import Readers
+
 PAGE = 50
 
 
@@ -55,6 +58,7 @@ _NAV = {"home": "/", "stories": "/stories", "outlets": "/outlets", "search": "/s
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
+    """The pages' jinja2 environment (shared templates with the static report), built once."""
     return make_environment(url, _NAV.__getitem__, static=False)
 
 
@@ -63,6 +67,7 @@ _CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; co
 
 
 def render(template: str, *, code: int = 200, **context: Any) -> HTMLResponse:
+    """The page `template` rendered with `context`, with a fresh CSP nonce for its inline script."""
     nonce = secrets.token_urlsafe(12)
     context.setdefault("query", None)
     html = environment().get_template(f"web/{template}.html.j2").render(nonce=nonce, **context)
@@ -72,6 +77,7 @@ def render(template: str, *, code: int = 200, **context: Any) -> HTMLResponse:
 
 
 def pager(request: Request, total: int, offset: int, limit: int = PAGE, key: str = "offset") -> Pager:
+    """The pager of a listing page: links to the previous and next pages, other query parameters kept."""
     params = dict(request.query_params)
 
     def link(to: int) -> str:
@@ -85,10 +91,11 @@ def install(app: FastAPI) -> None:
     """Add the pages, the offline API docs and the HTML error page to `app`."""
 
     def conn(request: Request) -> sqlite3.Connection:
-        return request.app.state.readers.get()
+        readers: Readers = request.app.state.readers  # set by create_app (Starlette's state is untyped)
+        return readers.get()
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request, offset: int = Query(0, ge=0)):
+    def home(request: Request, offset: int = Query(0, ge=0)) -> HTMLResponse:
         c = conn(request)
         total = store.count_events(c)
         return render("home", page_title="Events", totals=totals(c), stories=store.list_stories(c, 8, 0),
@@ -96,7 +103,7 @@ def install(app: FastAPI) -> None:
                       writes_enabled=request.app.state.token.enabled)
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
-    def stories(request: Request, offset: int = Query(0, ge=0)):
+    def stories(request: Request, offset: int = Query(0, ge=0)) -> HTMLResponse:
         c = conn(request)
         return render("stories", page_title="Stories", stories=store.list_stories(c, PAGE, offset),
                       page=pager(request, store.count_stories(c), offset))
@@ -107,34 +114,34 @@ def install(app: FastAPI) -> None:
         return render(template, **context)
 
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def story(request: Request, story_id: str):
+    def story(request: Request, story_id: str) -> HTMLResponse:
         return page("story", story_page(conn(request), story_id), f"no story {story_id!r}")
 
     @app.get("/events/{event_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def event(request: Request, event_id: str):
+    def event(request: Request, event_id: str) -> HTMLResponse:
         return page("event", event_page(conn(request), event_id), f"no event {event_id!r}")
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def article(request: Request, article_id: str):
+    def article(request: Request, article_id: str) -> HTMLResponse:
         return page("article", article_page(conn(request), article_id), f"no article {article_id!r}")
 
     @app.get("/entities/{name:path}", response_class=HTMLResponse, include_in_schema=False)
-    def entity(request: Request, name: str):
+    def entity(request: Request, name: str) -> HTMLResponse:
         return page("entity", entity_page(conn(request), name), f"no entity {name!r}")
 
     @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
-    def outlets(request: Request):
+    def outlets(request: Request) -> HTMLResponse:
         return render("outlets", **outlets_page(conn(request)))
 
     @app.get("/outlets/{name:path}", response_class=HTMLResponse, include_in_schema=False)
-    def outlet(request: Request, name: str, offset: int = Query(0, ge=0)):
+    def outlet(request: Request, name: str, offset: int = Query(0, ge=0)) -> HTMLResponse:
         return page("outlet", outlet_page(conn(request), name, PAGE, offset,
                                           lambda total: pager(request, total, offset)), f"no outlet {name!r}")
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search(request: Request, q: str = "", offset: int = Query(0, ge=0),
                outlet: str = "", language: str = "", entity: str = "",
-               date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")):
+               date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")) -> HTMLResponse:
         c = conn(request)
         error = None
         for label, value in (("from", date_from), ("to", date_to)):
@@ -146,7 +153,9 @@ def install(app: FastAPI) -> None:
         f = store.ArticleFilter(None if error else date_from or None, None if error else date_to or None,
                                 outlet or None, language or None, ids)
         searched = bool(q.strip() or outlet or language or entity.strip() or date_from or date_to) and not error
-        hits, rows, total = None, [], 0
+        hits: list[store.SearchHit] | None = None
+        rows: list[store.ArticleRow] = []
+        total = 0
         if searched and q.strip():
             total, hits = store.search_articles(c, q.strip(), f, PAGE, offset, marks=MARKS)
         elif searched:
@@ -160,7 +169,7 @@ def install(app: FastAPI) -> None:
     _install_docs(app)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         from fastapi.exception_handlers import http_exception_handler
 
         if request.url.path.startswith("/api/") or request.url.path in ("/openapi.json", "/docs"):
@@ -184,7 +193,7 @@ def _install_docs(app: FastAPI) -> None:
     app.mount("/static/swagger", StaticFiles(directory=assets), name="swagger")
 
     @app.get("/docs", include_in_schema=False)
-    def docs():
+    def docs() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="storyweave API",
                                    swagger_js_url="/static/swagger/swagger-ui-bundle.js",
                                    swagger_css_url="/static/swagger/swagger-ui.css",

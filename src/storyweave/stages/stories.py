@@ -34,6 +34,7 @@ StoryConfig = StoriesConfig  # the stage's knobs: `Config.stories` (storyweave/c
 
 
 def config_from(settings: Config) -> StoryConfig:
+    """The stories stage's section of `settings`."""
     return settings.stories
 
 
@@ -110,10 +111,13 @@ def key_entity_bonus(events: list[Event], by_id: dict[str, Article], cfg: StoryC
     keys = represent.jaccard_matrix([key_entities(e, by_id) for e in events])
     ordinals = np.array([_ordinal(e.date) for e in events], dtype=np.float64)
     decay = represent.date_decay(represent.day_gaps(ordinals), cfg.key_entities_half_life_days)
-    return (cfg.weight_key_entities * keys * decay).astype(np.float32)
+    bonus: np.ndarray = (cfg.weight_key_entities * keys * decay).astype(np.float32)
+    return bonus
 
 
 def story_similarity(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
+    """Event-by-event similarity: text and shared names, damped by the days between the events (-1 when too
+    far apart)."""
     docs = [event_document(e, by_id) for e in events]
     text = represent.cosine_matrix(represent.tfidf(docs, (1, 2)))
     ents = represent.jaccard_matrix([represent.entity_set(d) for d in docs])
@@ -123,7 +127,8 @@ def story_similarity(events: list[Event], by_id: dict[str, Article], cfg: StoryC
     sim = sim * represent.date_decay(gap, cfg.half_life_days, cfg.date_floor)
     sim[gap > cfg.max_gap_days] = -1.0  # NaN compares False: undated events stay linkable
     np.fill_diagonal(sim, 1.0)
-    return sim.astype(np.float32)
+    weighted: np.ndarray = sim.astype(np.float32)
+    return weighted
 
 
 def _ordinal(iso: str | None) -> float:
@@ -160,7 +165,7 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
             own = np.asarray(owner)
             sim[apart[np.ix_(own, own)] & (own[:, None] != own[None, :])] = -1.0
         unit_labels = agglomerate(sim, cfg.threshold, groups=owner)
-        votes: dict[int, Counter] = defaultdict(Counter)
+        votes: dict[int, Counter[int]] = defaultdict(Counter)
         for k, label in zip(owner, unit_labels, strict=False):
             votes[k][label] += 1
         labels = [votes[k].most_common(1)[0][0] if votes[k] else -1 - k for k in range(len(active))]
@@ -201,7 +206,8 @@ def _working_set(corpus: Corpus, previous: dict[str, str], cfg: StoryConfig) -> 
     days = np.array([_ordinal(e.date) for e in touched])
     days = days[~np.isnan(days)]
     touched_ids = {e.id for e in touched}
-    active, frozen = [], []
+    active: list[Event] = []
+    frozen: list[Event] = []
     for event in events:
         day = _ordinal(event.date)
         near = bool(days.size) and not np.isnan(day) and np.abs(days - day).min() <= cfg.max_gap_days

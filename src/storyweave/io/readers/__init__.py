@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import errno
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,6 +41,7 @@ READERS: dict[str, Reader] = {
 
 
 def supported_extensions() -> list[str]:
+    """The file extensions a reader exists for, sorted."""
     return sorted(READERS)
 
 
@@ -55,7 +56,7 @@ def read_paths(
 
 
 @contextmanager
-def _file_limit(max_bytes: int | None):
+def _file_limit(max_bytes: int | None) -> Iterator[None]:
     token = FILE_LIMIT.set(max_bytes)
     try:
         yield

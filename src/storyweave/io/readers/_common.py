@@ -5,14 +5,19 @@ from __future__ import annotations
 import hashlib
 import re
 import stat
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from storyweave.errors import InputError
 from storyweave.model import Article
 from storyweave.nlp.normalize import decode_bytes_detail, normalize_text, normalize_value
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 
 class BadInput(InputError):
@@ -119,10 +124,11 @@ DATE_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "ru", "uk", "pl", "t
 
 
 @lru_cache(maxsize=1)
-def _dateparser():
+def _dateparser() -> Callable[..., datetime | None]:
+    """`dateparser.parse`, imported on first use."""
     import dateparser  # slow import: only when a non-ISO date must be parsed
 
-    return dateparser
+    return dateparser.parse
 
 
 def normalize_date(value: object, *, require_full: bool = True) -> str | None:
@@ -162,7 +168,7 @@ def normalize_date(value: object, *, require_full: bool = True) -> str | None:
     if require_full:
         settings["REQUIRE_PARTS"] = ["day", "month", "year"]
     try:
-        parsed = _dateparser().parse(text, languages=list(DATE_LANGUAGES), settings=settings)
+        parsed = _dateparser()(text, languages=list(DATE_LANGUAGES), settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     if parsed is None:
@@ -194,7 +200,7 @@ def html_fragment_to_text(fragment: str) -> str:
         )
     parts: list[str] = []
 
-    def walk(el) -> None:
+    def walk(el: HtmlElement) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag.lower() in _SKIP_TAGS:
             if el.tail:
@@ -217,7 +223,7 @@ def html_fragment_to_text(fragment: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def new_article(id: str, text: str, path: Path, **fields) -> Article:
+def new_article(id: str, text: str, path: Path, **fields: Any) -> Article:
     """An Article as readers hand it on: `raw_text == text`, `is_new=True`, every string
     normalised (`storyweave.nlp.normalize`: no lone surrogates or control characters)."""
     article = normalize_article(Article(id=id, text=text, raw_text=text, path=str(path), is_new=True, **fields))

@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import tldextract
 
 EDGE_LINES = 4  # credit lines sit among the first or last few lines
 
@@ -55,7 +59,7 @@ _SOURCE_ORDER = ["source", "domain", "copyright", "dateline", "signature", "byli
 
 
 @lru_cache(maxsize=1)
-def _suffixes():
+def _suffixes() -> tldextract.TLDExtract:
     import tldextract  # offline: its bundled public-suffix snapshot, never the network
 
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)

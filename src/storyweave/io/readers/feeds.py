@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from storyweave.io.readers._common import (
@@ -15,6 +16,9 @@ from storyweave.io.readers._common import (
     sanitize_id,
 )
 from storyweave.model import Article, ReadError
+
+if TYPE_CHECKING:
+    from feedparser.util import FeedParserDict  # feedparser ships no types: Any to mypy
 
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(rss|feed|RDF)[\s>]")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -29,6 +33,8 @@ def is_feed(data: bytes) -> bool:
 
 
 def read_feed(path: Path) -> tuple[list[Article], list[ReadError]]:
+    """The entries of an RSS/Atom file as articles, with a `ReadError` per unreadable entry (and for a
+    damaged feed)."""
     import feedparser
 
     data = read_file_bytes(path)
@@ -61,7 +67,7 @@ def read_feed(path: Path) -> tuple[list[Article], list[ReadError]]:
     return articles, errors
 
 
-def _feed_problem(parsed, entities: bool) -> str | None:
+def _feed_problem(parsed: FeedParserDict, entities: bool) -> str | None:
     """One line on what is wrong with the feed's XML (a truncated or malformed file, declared
     entities), or None when it parsed cleanly (encoding-override notices are not problems)."""
     from xml.sax import SAXParseException
@@ -75,7 +81,7 @@ def _feed_problem(parsed, entities: bool) -> str | None:
     return None
 
 
-def _entry_article(entry, path: Path, feed_title: str | None, feed_link: str | None) -> Article:
+def _entry_article(entry: FeedParserDict, path: Path, feed_title: str | None, feed_link: str | None) -> Article:
     html = ""
     if entry.get("content"):
         html = max((c.get("value", "") for c in entry.content), key=len)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from storyweave.io.readers._common import (
@@ -18,6 +19,9 @@ from storyweave.io.readers._common import (
 from storyweave.model import Article
 from storyweave.nlp.normalize import normalize_text
 
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
 _SPACES = re.compile(r"\s+")
 MIN_WORDS = 5  # fewer words than this is not an article
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
@@ -26,6 +30,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def read_html(path: Path) -> list[Article]:
+    """The article of an HTML page: main text (trafilatura), title, date, outlet and URL from the markup."""
     html, encoding, note = _decode_html(read_file_bytes(path))
     html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input that declares an encoding
     if not html.strip():
@@ -79,7 +84,7 @@ def read_html(path: Path) -> list[Article]:
     ]
 
 
-def _dropped_by_extraction(tree, text: str) -> list[str]:
+def _dropped_by_extraction(tree: HtmlElement, text: str) -> list[str]:
     """Lines of the page's <article> (or <main>) that trafilatura left out, verbatim.
 
     Kept in metadata so the clean stage can list them in `article.removed` (reason
@@ -97,7 +102,7 @@ def _dropped_by_extraction(tree, text: str) -> list[str]:
     return [line for line in lines if line.strip() and _SPACES.sub(" ", line.strip()).lower() not in kept]
 
 
-def _parser_dropped_content(html: str, tree) -> bool:
+def _parser_dropped_content(html: str, tree: HtmlElement) -> bool:
     """True when libxml2 kept far fewer elements than the page has tags: it stops nesting at
     256 levels and drops what lies deeper (a 10,000-level page loses its whole text)."""
     return html.count("<") > 2 * sum(1 for _ in tree.iter()) + 100
@@ -136,27 +141,30 @@ def _decode_html(data: bytes) -> tuple[str, str, str | None]:
     return decode_text_detail(data)
 
 
-def _meta_link(tree) -> str | None:
+def _meta_link(tree: HtmlElement) -> str | None:
     """Canonical URL: <link rel=canonical>, else og:url."""
-    for href in tree.xpath("//link[@rel='canonical']/@href"):
+    hrefs: list[str] = tree.xpath("//link[@rel='canonical']/@href")  # an attribute path: strings
+    for href in hrefs:
         if href.strip():
             return href.strip()
-    for content in tree.xpath("//meta[@property='og:url' or @name='og:url']/@content"):
+    contents: list[str] = tree.xpath("//meta[@property='og:url' or @name='og:url']/@content")
+    for content in contents:
         if content.strip():
             return content.strip()
     return None
 
 
-def _site_name(tree) -> str | None:
-    for content in tree.xpath(
+def _site_name(tree: HtmlElement) -> str | None:
+    contents: list[str] = tree.xpath(  # an attribute path: strings
         "//meta[@property='og:site_name' or @name='og:site_name' or @name='application-name']/@content"
-    ):
+    )
+    for content in contents:
         if content.strip():
             return content.strip()
     return None
 
 
-def _tag_text(tree, xpath: str) -> str | None:
+def _tag_text(tree: HtmlElement, xpath: str) -> str | None:
     el = tree.find(xpath)
     return el.text_content().strip() if el is not None and el.text_content().strip() else None
 

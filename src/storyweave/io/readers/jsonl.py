@@ -95,6 +95,8 @@ def _with_metadata(article: Article, extra: dict[str, str]) -> Article:
 
 
 def article_from_object(obj: object, path: Path, default_id: str) -> Article:
+    """An Article from one JSON object (field aliases accepted, other keys kept in metadata); `BadInput`
+    when unusable."""
     if not isinstance(obj, dict):
         raise BadInput(f"expected a JSON object, got {type(obj).__name__}")
     taken: dict[str, object] = {}
@@ -107,8 +109,8 @@ def article_from_object(obj: object, path: Path, default_id: str) -> Article:
                 break
     text = taken.get("text")
     if text is None:
-        keys = ", ".join(list(obj)[:6]) + (", ..." if len(obj) > 6 else "")
-        raise BadInput(f"missing text (no 'text' field; object has: {keys or 'no fields'})")
+        names = ", ".join(list(obj)[:6]) + (", ..." if len(obj) > 6 else "")
+        raise BadInput(f"missing text (no 'text' field; object has: {names or 'no fields'})")
     if not isinstance(text, str):
         raise BadInput(f"'text' is not a string ({type(text).__name__})")
     text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))

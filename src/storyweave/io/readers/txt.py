@@ -22,6 +22,8 @@ _LIST_START = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s")
 
 
 def read_txt(path: Path) -> list[Article]:
+    """The article of a plain-text file, with title, date, outlet and URL inferred from its first lines
+    when stated there."""
     text, decoding = read_text_file_detail(path)
     text, unwrapped = unwrap_hard_wrapped(text)
     text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
@@ -81,7 +83,7 @@ def infer_metadata(text: str) -> tuple[dict[str, Any], dict[str, str]]:
     return fields, inferred
 
 
-def _take_place_agency(m: re.Match, fields: dict[str, str], inferred: dict[str, str]) -> None:
+def _take_place_agency(m: re.Match[str], fields: dict[str, str], inferred: dict[str, str]) -> None:
     fields["dateline_place"] = m.group("place").strip()
     if m.group("agency"):
         fields["agency"] = m.group("agency").strip()

@@ -4,22 +4,32 @@ HTML pages (index.html and a page per story, event, article, entity and outlet).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from storyweave.model import Corpus
 
 STAMP = ".storyweave-render.json"  # in the report folder: what the last write validated and drew
 
 
-_LAST_KEY: list = [None, ""]  # the last document hashed and its key (checked, then written: hashed once)
+@dataclass
+class _LastKey:
+    """The last document hashed and its key (checked, then written: hashed once)."""
+
+    document: dict[str, Any] | None = None
+    key: str = ""
 
 
-def _stamp_key(document: dict) -> str:
+_LAST_KEY = _LastKey()
+
+
+def _stamp_key(document: dict[str, Any]) -> str:
     """Hash of the report content that validation and charts depend on: the document without what
     only says how this run went (the run log `changes`/`errors`, plain strings, and each article's
     boolean `is_new`), plus the renderer code and the schema."""
-    if _LAST_KEY[0] is document:
-        return _LAST_KEY[1]
+    if _LAST_KEY.document is document:
+        return _LAST_KEY.key
     import hashlib
     import json
 
@@ -31,11 +41,11 @@ def _stamp_key(document: dict) -> str:
     body = {k: v for k, v in document.items() if k not in ("changes", "errors", "articles")}
     body["articles"] = [{k: v for k, v in a.items() if k != "is_new"} for a in document.get("articles", [])]
     h.update(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
-    _LAST_KEY[:] = [document, h.hexdigest()]
-    return _LAST_KEY[1]
+    _LAST_KEY.document, _LAST_KEY.key = document, h.hexdigest()
+    return _LAST_KEY.key
 
 
-def _read_stamp(out: Path, key: str) -> dict:
+def _read_stamp(out: Path, key: str) -> dict[str, Any]:
     import json
 
     try:
@@ -45,7 +55,7 @@ def _read_stamp(out: Path, key: str) -> dict:
     return stamp if isinstance(stamp, dict) and stamp.get("key") == key else {}
 
 
-def _write_stamp(out: Path, key: str, **parts) -> None:
+def _write_stamp(out: Path, key: str, **parts: Any) -> None:
     import json
 
     stamp = {**_read_stamp(out, key), **parts, "key": key}
@@ -56,7 +66,7 @@ def _write_stamp(out: Path, key: str, **parts) -> None:
         pass  # only a speed-up: the next write validates and draws again
 
 
-def check_document(document: dict, out_dir: str | Path) -> list[str]:
+def check_document(document: dict[str, Any], out_dir: str | Path) -> list[str]:
     """`validation_errors(document)`, skipped when the last report written to `out_dir` had the
     same content (only the run log, plain strings, is validated again): an unchanged re-run does
     not re-validate the whole output."""
@@ -80,7 +90,7 @@ def check_document(document: dict, out_dir: str | Path) -> list[str]:
 
 
 def write_reports(corpus: Corpus, out_dir: str | Path, *, plots: bool = True,
-                  document: dict | None = None) -> dict[str, Path]:
+                  document: dict[str, Any] | None = None) -> dict[str, Path]:
     """Write briefings.json, briefings.md and the HTML pages (index.html, run.html, stories.html,
     outlets.html and the folders `stories/ events/ articles/ entities/ outlets/`, see `html.py`)
     into `out_dir`; returns name -> path (`html`: index.html).

@@ -25,7 +25,8 @@ _ARTICLE_INTERNAL = {"raw_text", "metadata"}
 def schema() -> dict[str, Any]:
     """The shipped JSON Schema (draft 2020-12) of briefings.json."""
     text = resources.files("storyweave.io.render").joinpath("briefings.schema.json").read_text("utf-8")
-    return json.loads(text)
+    shipped: dict[str, Any] = json.loads(text)  # a JSON object: the file is ours
+    return shipped
 
 
 def _iso_date(value: str | None) -> str | None:
@@ -38,12 +39,15 @@ def _timeline(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def story_dict(story: Story) -> dict[str, Any]:
-    data = to_dict(story)
+    """The briefings.json form of a story (undated timeline entries as null)."""
+    data: dict[str, Any] = to_dict(story)
     data["timeline"] = _timeline(data["timeline"])
     return data
 
 
 def article_dict(article: Article) -> dict[str, Any]:
+    """The briefings.json form of an article: internal fields dropped, `published` as a date and
+    `published_at` when a time is known."""
     data = {k: v for k, v in to_dict(article).items() if k not in _ARTICLE_INTERNAL}
     data["published"] = article.date
     data["published_at"] = article.published if article.published and len(article.published) > 10 else None
@@ -51,7 +55,9 @@ def article_dict(article: Article) -> dict[str, Any]:
 
 
 def event_dict(event: Event, articles: dict[str, Article]) -> dict[str, Any]:
-    data = to_dict(event)
+    """The briefings.json form of an event, with its outlets and the count of members whose outlet is
+    unknown."""
+    data: dict[str, Any] = to_dict(event)
     data["date"] = _iso_date(event.date)
     data["timeline"] = _timeline(data["timeline"])
     members = [articles[i] for i in event.article_ids if i in articles]
@@ -67,6 +73,8 @@ def outlet_count(articles: list[Article]) -> int:
 
 
 def counts(corpus: Corpus) -> dict[str, int]:
+    """The document's counts: articles, outlets, unknown outlets, duplicates (in all and by kind), events,
+    stories, errors, failed."""
     kinds = Counter(a.duplicate_kind or "unspecified" for a in corpus.articles if a.duplicate_of)
     return {
         "articles": len(corpus.articles),
@@ -125,4 +133,5 @@ def validate(document: dict[str, Any]) -> None:
 
 
 def dumps(document: dict[str, Any]) -> str:
+    """The document as indented UTF-8 JSON text, ending with a newline."""
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -96,7 +96,9 @@ def write_site(corpus: Corpus, out: Path, write: Callable[[Path, str], None], *,
         write(path, html)
         written.append(rel)
 
-    write(out / TOP["css"], env.loader.get_source(env, "web/style.css")[0])
+    loader = env.loader
+    assert loader is not None  # make_environment gives it the package's template loader
+    write(out / TOP["css"], loader.get_source(env, "web/style.css")[0])
     written.append(TOP["css"])
     if plots and svgs is None:
         svgs = all_plots(build(corpus))

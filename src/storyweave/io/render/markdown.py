@@ -29,6 +29,7 @@ def esc(text: str | None) -> str:
 
 
 def cite(ids: Iterable[str]) -> str:
+    """A citation `[id1, id2]` of the distinct ids, in order; empty when there are none."""
     ids = list(dict.fromkeys(ids))
     return "[" + ", ".join(esc(i) for i in ids) + "]" if ids else ""
 
@@ -53,6 +54,7 @@ def _article_label(article: Article | None, ident: str) -> str:
 
 
 def render_markdown(corpus: Corpus) -> str:
+    """briefings.md: stories with their events' briefings, unassigned articles and the run log."""
     view = build(corpus)
     lines: list[str] = []
     _header(view, lines)

@@ -11,8 +11,13 @@ import io
 import re
 from collections import Counter
 from datetime import date, timedelta
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from storyweave.io.render.view import ReportView
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MAX_EVENTS = 25  # events beyond this are left out of the coverage chart
 MAX_BARS = 60  # more distinct days than this: articles are counted per week
@@ -20,7 +25,8 @@ _PALETTE = ["#1f6f8b", "#e07a1f", "#3a9d5d", "#c0392b", "#7d5ba6", "#8c6d31", "#
             "#1aa2b8", "#b5a300"]
 
 
-def _pyplot():
+def _pyplot() -> ModuleType:
+    """matplotlib.pyplot on the Agg backend with the report's style (imported on first use)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -31,7 +37,7 @@ def _pyplot():
     return plt
 
 
-def _svg(fig) -> str:
+def _svg(fig: Figure) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     _pyplot().close(fig)
@@ -63,7 +69,7 @@ def articles_per_day(view: ReportView) -> str | None:
     days = sorted({day for _, day, _ in dated})
     biggest = sorted(view.events, key=lambda ev: -len(ev.articles))[: len(_PALETTE) - 1]
     keep = {ev.id for ev in biggest}
-    series: dict[str, Counter] = {}
+    series: dict[str, Counter[str]] = {}
     for ev, day, n in dated:
         label = _short(f"{ev.id}: {ev.heading}", 40) if ev.id in keep else "other events"
         series.setdefault(label, Counter())[day] += n

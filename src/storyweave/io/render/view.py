@@ -37,6 +37,8 @@ class CopyLine:
 
 @dataclass
 class EventView:
+    """An event as the reports show it: members, outlets, articles per day, copies and wire groups."""
+
     event: Event
     articles: list[Article]  # members known to the corpus, in event order
     originals: list[Article]  # members that are not copies
@@ -50,6 +52,7 @@ class EventView:
 
     @property
     def id(self) -> str:
+        """The event's id."""
         return self.event.id
 
     @property
@@ -59,16 +62,20 @@ class EventView:
 
     @property
     def heading(self) -> str:
+        """The event's title, else its first article's title, else its id."""
         return self.event.title or (self.articles[0].title if self.articles and self.articles[0].title else self.event.id)
 
 
 @dataclass
 class StoryView:
+    """A story as the reports show it, with the views of its events."""
+
     story: Story | None  # None: events not linked into any story
     events: list[EventView]
 
     @property
     def heading(self) -> str:
+        """The story's title, else its id (a fixed heading for the events of no story)."""
         if self.story is None:
             return "Events not linked to a story"
         return self.story.title or self.story.id
@@ -81,6 +88,8 @@ class StoryView:
 
 @dataclass
 class ReportView:
+    """Everything a report shows, built once from the corpus (`build`)."""
+
     version: str
     counts: dict[str, int]
     stories: list[StoryView]
@@ -130,6 +139,7 @@ def _wire_passages(members: list[Article], links: list[DuplicateLink]) -> list[t
 
 
 def event_view(event: Event, by_id: dict[str, Article], links: list[DuplicateLink]) -> EventView:
+    """The view of `event` over the known articles `by_id` and the corpus' copy `links`."""
     members = [by_id[i] for i in event.article_ids if i in by_id]
     outlets = Counter(a.source for a in members if a.source)
     per_day = Counter(a.date or UNDATED for a in members)
@@ -147,6 +157,7 @@ def event_view(event: Event, by_id: dict[str, Article], links: list[DuplicateLin
 
 
 def build(corpus: Corpus) -> ReportView:
+    """The report view of `corpus`: stories (then events of no story), article lookup and counts."""
     by_id = corpus.by_id()
     events = [event_view(e, by_id, corpus.duplicates) for e in corpus.events]
     by_event = {v.id: v for v in events}

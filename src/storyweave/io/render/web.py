@@ -21,6 +21,7 @@ import jinja2
 from storyweave import __version__
 from storyweave.io import store
 from storyweave.io.render.view import event_view
+from storyweave.model import Article, Quote
 
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$")
 _HASH_LIKE = re.compile(r"[0-9a-fA-F-]{20,}")
@@ -71,10 +72,12 @@ class Pager:
 
     @property
     def first(self) -> int:
+        """1-based position of the page's first item (0 for an empty listing)."""
         return min(self.offset + 1, self.total)
 
     @property
     def last(self) -> int:
+        """1-based position of the page's last item."""
         return min(self.offset + self.limit, self.total)
 
 
@@ -84,6 +87,7 @@ def whole(total: int) -> Pager:
 
 
 def totals(conn: sqlite3.Connection) -> dict[str, int]:
+    """Counts for the page header: articles, outlets, articles of unknown outlet, events, stories."""
     row = conn.execute(
         "SELECT count(*) AS articles, count(DISTINCT nullif(source, '')) AS outlets, "
         "sum(source IS NULL OR source = '') AS unknown FROM articles").fetchone()
@@ -91,8 +95,9 @@ def totals(conn: sqlite3.Connection) -> dict[str, int]:
             "events": store.count_events(conn), "stories": store.count_stories(conn)}
 
 
-def quotes_by_speaker(quotes) -> list[tuple[str | None, list]]:
-    groups: OrderedDict[str | None, list] = OrderedDict()
+def quotes_by_speaker(quotes: list[Quote]) -> list[tuple[str | None, list[Quote]]]:
+    """The quotes grouped by speaker, the most quoted first; unattributed quotes last."""
+    groups: OrderedDict[str | None, list[Quote]] = OrderedDict()
     for q in quotes:
         groups.setdefault(q.speaker or None, []).append(q)
     named = [(k, v) for k, v in groups.items() if k]
@@ -107,6 +112,8 @@ def timeline_plot(rows: list[store.EventRow], width: int = 900, height: int = 15
 
     dated = []
     for r in rows:
+        if r.date is None:
+            continue
         try:
             dated.append((date.fromisoformat(r.date[:10]), r))
         except (TypeError, ValueError):
@@ -115,15 +122,15 @@ def timeline_plot(rows: list[store.EventRow], width: int = 900, height: int = 15
         return None
     low, high = min(d for d, _ in dated), max(d for d, _ in dated)
     span, most, pad, base = max(1, (high - low).days), max(r.articles for _, r in dated) or 1, 40, height - 28
-    bars = [{"x": round(pad + (d - low).days / span * (width - 2 * pad) - 4, 1), "w": 8,
-             "h": round(8 + (base - 20) * r.articles / most, 1), "row": r} for d, r in dated]
+    bars: list[dict[str, Any]] = [{"x": round(pad + (d - low).days / span * (width - 2 * pad) - 4, 1), "w": 8,
+                                   "h": round(8 + (base - 20) * r.articles / most, 1), "row": r} for d, r in dated]
     for bar in bars:
         bar["y"] = round(base - bar["h"], 1)
     return {"width": width, "height": height, "base": base, "bars": bars, "low": low.isoformat(),
             "high": high.isoformat(), "pad": pad}
 
 
-def _tip(a) -> str:
+def _tip(a: Article) -> str:
     return " — ".join(x for x in (a.source, a.date, a.title) if x)
 
 
@@ -137,6 +144,7 @@ def neg(date: str) -> str:
 
 
 def story_page(conn: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:
+    """The story page's context (events latest first, timeline plot), None for an unknown id."""
     s = store.get_story(conn, story_id)
     if s is None:
         return None
@@ -146,6 +154,8 @@ def story_page(conn: sqlite3.Connection, story_id: str) -> dict[str, Any] | None
 
 
 def event_page(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:
+    """The event page's context (briefing view, copy links, tooltips, quotes by speaker), None for an
+    unknown id."""
     e = store.get_event(conn, event_id)
     if e is None:
         return None
@@ -162,6 +172,7 @@ def event_page(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | None
 
 
 def article_page(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+    """The article page's context (its copies and its event's title), None for an unknown id."""
     a = store.get_article(conn, article_id)
     if a is None:
         return None
@@ -186,6 +197,7 @@ def entity_page(conn: sqlite3.Connection, name: str,
 
 
 def outlets_page(conn: sqlite3.Connection) -> dict[str, Any]:
+    """The outlets page's context: every known outlet and the count of articles without one."""
     return {"page_title": "Outlets", "outlets": store.list_outlets(conn), "unknown": totals(conn)["unknown_outlet"]}
 
 

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from storyweave import progress
 from storyweave.config import AnalyzeConfig, Config
@@ -33,7 +34,7 @@ from storyweave.model import (
 )
 from storyweave.nlp import dates as dates_mod
 from storyweave.nlp.stop_words import TIMELINE_OVERLAP
-from storyweave.nlp.text import remember_sentences, words
+from storyweave.nlp.text import Sentence, remember_sentences, words
 from storyweave.serialize import from_dict
 from storyweave.stages.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
 from storyweave.stages.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
@@ -56,7 +57,7 @@ class _Read:
     article: Article
     credited: tuple[str, ...]
     anchor: date | None = None
-    sentences: list = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
 
 
 def _reused(copy: Article, original: Article) -> bool:
@@ -113,7 +114,7 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
               same_happening: float = AnalyzeConfig.timeline_same_happening) -> tuple[list[TimelineEntry], str | None]:
     """Dated happenings (sentence + resolved date) merged across articles, and the event's main date."""
     candidates: list[tuple[str, str, tuple[str, ...], int]] = []  # date, sentence, ids, position
-    lead_votes: Counter = Counter()
+    lead_votes: Counter[str] = Counter()
     for r in reads:
         text = r.article.text
         mentions = [m for m in dates_mod.resolve_dates(text, r.anchor, start_dates)
@@ -124,6 +125,7 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
             if not inside or _is_photo_caption(sent.text):
                 continue
             d = inside[0].date
+            assert d is not None  # `mentions` keeps dated ones only
             candidates.append((d, sent.text, r.credited, pos))
             if pos < 3 and not lead_voted:
                 lead_votes[d] += len(r.credited)
@@ -208,7 +210,8 @@ def fill_article_dates(corpus: Corpus, ctx: _RunContext) -> None:
 
 
 @lru_cache(maxsize=100_000)  # pure: a warm process (server, API) re-reads the stored texts on every add
-def _date_refs(text: str, anchor: date | None, start_dates: tuple) -> tuple[tuple, ...]:
+def _date_refs(text: str, anchor: date | None, start_dates: tuple[tuple[str, str], ...]
+               ) -> tuple[tuple[str, int, int, str, str], ...]:
     """`DateRef` fields of the dated expressions of `text` (see `fill_article_dates`)."""
     return tuple((m.phrase, m.start, m.end, m.date, m.granularity)
                  for m in dates_mod.date_refs(text, anchor, dict(start_dates)) if m.date)
@@ -222,12 +225,12 @@ def _event_signature(ev: Event, reads: list[_Read], ctx: _RunContext, settings: 
     )
 
 
-def _event_record(ev: Event) -> dict:
+def _event_record(ev: Event) -> dict[str, Any]:
     return {"date": ev.date, "entities": to_dict(ev.entities), "quotes": to_dict(ev.quotes),
             "discrepancies": to_dict(ev.discrepancies), "timeline": to_dict(ev.timeline)}
 
 
-def _apply_record(ev: Event, record: dict) -> None:
+def _apply_record(ev: Event, record: dict[str, Any]) -> None:
     ev.date = record["date"]
     ev.entities = [from_dict(Entity, x) for x in record["entities"]]
     ev.quotes = [from_dict(Quote, x) for x in record["quotes"]]
@@ -300,7 +303,7 @@ def texts_to_parse(corpus: Corpus, settings: Config) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def _analyze_event(ev: Event, reads: list[_Read], cache: dict, ctx: _RunContext, cfg: AnalyzeConfig) -> None:
+def _analyze_event(ev: Event, reads: list[_Read], cache: dict[str, Any], ctx: _RunContext, cfg: AnalyzeConfig) -> None:
     if not reads:
         return
     _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)

@@ -13,12 +13,16 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-from storyweave.model import Entity
-from storyweave.stages.analysis.doc import ParsedText, ents_of, text_of
+from storyweave.model import Entity, Event
+from storyweave.stages.analysis.doc import AnyDoc, Ent, ents_of, text_of
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 
@@ -79,6 +83,7 @@ def clean_surface(text: str) -> tuple[str, list[str]]:
 
 
 def name_keys(name: str) -> tuple[str, ...]:
+    """Transliteration keys of the words of `name` (see `translit_key`), empty words left out."""
     return tuple(k for k in (translit_key(w) for w in name.replace("-", " ").split()) if k)
 
 
@@ -127,6 +132,8 @@ def is_credit(text: str, start: int, end: int) -> bool:
 
 @dataclass
 class Mention:
+    """One entity mention in one article, with its name keys and the ids it speaks for."""
+
     surface: str  # cleaned form as written
     label: str
     keys: tuple[str, ...]
@@ -170,10 +177,10 @@ def _first_names_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return _similar(fa, fb, 80)
 
 
-def _role_before(doc, ent) -> str | None:
+def _role_before(doc: Doc, ent: Span) -> str | None:
     """Title/role words right before a name: "Estrian delegation head" Ana Valdor."""
     i = ent.start - 1
-    toks = []
+    toks: list[Token] = []
     while i >= 0 and len(toks) < 6:
         tok = doc[i]
         low = tok.text.lower()
@@ -189,10 +196,11 @@ def _role_before(doc, ent) -> str | None:
         toks.pop(0)
     if not any(t.text.lower() in ROLE_WORDS for t in toks):
         return None
-    return doc[toks[0].i : toks[-1].i + 1].text
+    role: str = doc[toks[0].i : toks[-1].i + 1].text
+    return role
 
 
-def _role_after(doc, ent) -> str | None:
+def _role_after(doc: Doc, ent: Span) -> str | None:
     """Appositive role: Ana Valdor, "the head of the Estrian delegation",."""
     i = ent.end
     if i >= len(doc) or doc[i].text != ",":
@@ -209,12 +217,12 @@ def _role_after(doc, ent) -> str | None:
     return re.sub(r"^(the|a|an)\s+", "", text, flags=re.IGNORECASE)
 
 
-def person_role(doc, ent) -> str | None:
+def person_role(doc: Doc, ent: Span) -> str | None:
     """Role words written with a person's name, before it or as an appositive after it."""
     return _role_before(doc, ent) or _role_after(doc, ent)
 
 
-def mentions_of(doc, article_id: str, credited: tuple[str, ...]) -> list[Mention]:
+def mentions_of(doc: AnyDoc, article_id: str, credited: tuple[str, ...]) -> list[Mention]:
     """Entity mentions of one parsed article (a spaCy Doc or its cached `ParsedText`)."""
     out = []
     text = text_of(doc)
@@ -236,7 +244,7 @@ def mentions_of(doc, article_id: str, credited: tuple[str, ...]) -> list[Mention
             continue
         role = None
         if ent.label_ == "PERSON":
-            role = ent.role if isinstance(doc, ParsedText) else person_role(doc, ent)
+            role = ent.role if isinstance(ent, Ent) else person_role(ent.doc, ent)  # a cached span, or a spaCy one
             if role is None and titles:
                 role = " ".join(titles)
         out.append(Mention(name, ent.label_, keys, article_id, credited, ent.start_char, role))
@@ -281,6 +289,7 @@ class EntityIndex:
         self.names = [_canonical(cl) for cl in self.clusters]
 
     def canonical_at(self, article_id: str, start: int) -> str | None:
+        """The canonical name of the mention at `start` of `article_id`, None when not indexed."""
         ci = self._by_pos.get((article_id, start))
         return None if ci is None else self.names[ci]
 
@@ -322,6 +331,7 @@ class EntityIndex:
         return hits.pop() if len(hits) == 1 else None
 
     def entities(self) -> list[Entity]:
+        """The event's entities: one per cluster, with its canonical name, aliases, type and articles."""
         out = []
         for cl, name in zip(self.clusters, self.names, strict=False):
             forms = Counter(m.surface for m in cl.mentions)
@@ -355,7 +365,7 @@ def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(wa) >= 2 and wa == wb
 
 
-def link_across_events(events: list) -> None:
+def link_across_events(events: list[Event]) -> None:
     """Give an entity the same canonical name in every event (Olexandr/Aleksandr Marchenko).
 
     The event's own clusters are kept; only names change, and only where the corpus-level
@@ -380,7 +390,7 @@ def link_across_events(events: list) -> None:
         entities = [owner[(m.article_id, m.start)] for m in cl.mentions if (m.article_id, m.start) in owner]
         if len({id(e) for e in entities}) < 2:
             continue
-        support = Counter()
+        support: Counter[str] = Counter()
         longest = max(len(m.keys) for m in cl.mentions)
         for e in entities:
             if len(name_keys(e.name)) == longest:
@@ -430,7 +440,7 @@ def _cluster(mentions: list[Mention]) -> list[_Cluster]:
     groups.sort(key=lambda c: (-len(c.full_keys), -len(c.mentions)))
     merged: list[_Cluster] = []
     by_initial: dict[str, list[_Cluster]] = defaultdict(list)  # merged clusters by first letter of surname
-    by_words: dict[frozenset, _Cluster] = {}
+    by_words: dict[frozenset[str], _Cluster] = {}
     # Step 1 looks for the FIRST merged cluster (in creation order) of the same surname initial that
     # matches.  Instead of testing every cluster of that initial (pairwise: millions of calls when
     # a store's events are linked), only clusters whose surname or whole name rapidfuzz finds near

@@ -13,7 +13,7 @@ from storyweave.nlp.spacy_model import MODEL
 
 
 @lru_cache(maxsize=1)
-def _lemma_tables() -> tuple[dict, dict, dict]:
+def _lemma_tables() -> tuple[dict[str, dict[str, list[str]]], dict[str, list[list[str]]], dict[str, set[str]]]:
     """(exceptions, rules, index) per part of speech, from the model's lemmatizer lookups."""
     from pathlib import Path
 

@@ -34,7 +34,7 @@ _WORDNUM = "|".join(sorted((k for k in _SMALL if k not in {"a", "an", "half"}), 
 
 
 @lru_cache(maxsize=1)
-def _num_re() -> re.Pattern:
+def _num_re() -> re.Pattern[str]:
     """Figures with an optional currency sign (Babel's ISO 4217 signs, `lexicon.currency_signs`),
     a scale word and a percent sign."""
     signs = "".join(re.escape(c) for c in currency_signs())
@@ -123,7 +123,7 @@ def parse_number(num: str, scale: str | None = None) -> float | None:
     return value
 
 
-def _is_date_or_year(sentence: str, m: re.Match) -> bool:
+def _is_date_or_year(sentence: str, m: re.Match[str]) -> bool:
     num = m.group("num")
     before = sentence[max(0, m.start() - 12) : m.start()].lower()
     after = sentence[m.end() : m.end() + 12].lower()
@@ -284,7 +284,7 @@ def _is_part(sentence: str, start: int, end: int, noun_end: int) -> bool:
     m = re.match(rf"([^;:!?]{{0,40}}?)\s(?:and|plus)\s+(?:\$|€|£)?(?:\d|(?:{_WORDNUM})\b)", sentence[end : end + 60],
                  re.IGNORECASE)
     # 'killed, and 527 were injured' joins two clauses (a verb between), not two terms of a sum
-    return bool(m) and not any(_verb_like(w) for w in re.findall(r"[A-Za-z]+", m.group(1)))
+    return m is not None and not any(_verb_like(w) for w in re.findall(r"[A-Za-z]+", m.group(1)))
 
 
 def predicate(sentence: str, start: int, noun_end: int) -> str | None:
@@ -338,6 +338,8 @@ _CONTEXT_STOP = _NOUN_STOP | {"it", "he", "she", "they", "we", "not", "no", "the
 
 @dataclass
 class Figure:
+    """A quantity stated in one sentence of one article, with the article's date and outlet."""
+
     quantity: Quantity
     sentence: str
     article_id: str
@@ -437,7 +439,8 @@ def same_quantity(a: Figure, b: Figure, predicate_sim: float | None = None, noun
     if ca and cb and not (ca & cb):
         return False
     na, nb = qa.lemma, qb.lemma
-    if na != nb and na not in _GENERIC_NOUNS and nb not in _GENERIC_NOUNS and word_similarity(na, nb) < noun_sim:
+    if (na != nb and na not in _GENERIC_NOUNS and nb not in _GENERIC_NOUNS  # None is generic: the predicate decides
+            and na is not None and nb is not None and word_similarity(na, nb) < noun_sim):
         return False
     pa, pb = qa.predicate_lemma, qb.predicate_lemma
     if pa and pb:

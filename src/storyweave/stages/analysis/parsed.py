@@ -17,12 +17,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyweave.nlp import spacy_model as nlp  # nlp.get_nlp looked up on each use (tests count the parses)
 from storyweave.nlp.text import split_sentences
 from storyweave.stages.analysis.doc import Ent, ParsedText
 from storyweave.stages.analysis.entities import person_role
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = ["Ent", "ParsedText"]  # their home is analysis/doc.py; imported from here too
 
@@ -47,11 +50,11 @@ def fingerprint(kind: str, section: Any = None) -> str:
 
 def _model_version() -> str:
     try:
-        import spacy
+        from spacy.about import __version__ as spacy_version
         from spacy.util import get_model_meta, get_package_path
 
         meta = get_model_meta(get_package_path(nlp.MODEL))
-        return f"{spacy.__version__}/{nlp.MODEL}/{meta.get('version', '')}"
+        return f"{spacy_version}/{nlp.MODEL}/{meta.get('version', '')}"
     except (ImportError, OSError):  # model missing: parsing will fail loudly elsewhere
         return "no-model"
 
@@ -70,7 +73,7 @@ def text_key(text: str) -> str:
     return fingerprint(ARTICLE) + ":" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def from_doc(doc, text: str) -> ParsedText:
+def from_doc(doc: Doc, text: str) -> ParsedText:
     """The cacheable part of a spaCy Doc of `text` (roles read from the Doc's tokens now)."""
     ents = [Ent(e.text, e.label_, e.start_char, e.end_char, person_role(doc, e) if e.label_ == "PERSON" else None)
             for e in doc.ents]

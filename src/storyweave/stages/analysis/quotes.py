@@ -20,13 +20,19 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from storyweave.model import Quote
 from storyweave.nlp.stop_words import QUOTE_OVERLAP, spacy_english
 from storyweave.nlp.text import paragraphs, split_sentences
-from storyweave.stages.analysis.doc import ents_of, text_of
+from storyweave.stages.analysis.doc import AnyDoc, Ent, ents_of, text_of
 from storyweave.stages.analysis.entities import ROLE_WORDS, EntityIndex, clean_surface
+
+if TYPE_CHECKING:
+    import numpy as np
+    from spacy.tokens import Span
 
 _CLOSERS = {"“": "”\"", "«": "»", "„": "“”", "‘": "’", '"': '"”', "'": "'", "”": "”", "‹": "›", "»": "«"}
 MIN_WORDS = 4
@@ -34,6 +40,8 @@ MIN_WORDS = 4
 
 @dataclass
 class QuoteSpan:
+    """A quoted passage of an article text, with its offsets and those of its paragraph."""
+
     text: str  # verbatim, without the quote marks
     start: int  # offsets of the quoted text in the article
     end: int
@@ -94,6 +102,8 @@ def _closing(text: str, i: int, pe: int) -> int | None:
 
 @dataclass
 class QuoteRecord:
+    """One quote as read in one article: its words, the speaker found (or None) and where it stands."""
+
     text: str
     speaker: str | None
     article_id: str
@@ -145,18 +155,18 @@ SPEECH_VERBS = "|".join(_SAY_WORDS)
 _TELL = {"tell", "tells", "told", "telling"}
 
 
-def _in_name(text: str, m: re.Match) -> bool:
+def _in_name(text: str, m: re.Match[str]) -> bool:
     """A verb spelled with a capital right after a word is part of a name ("the Riverside Post",
     "Station Nine Charge"), not a reporting verb; one opening a sentence ("Said Roe: ...") still is."""
     return m.group()[:1].isupper() and bool(re.search(r"[A-Za-z][’']?\s+$", text[max(0, m.start() - 30) : m.start()]))
 
 
-def _say_matches(text: str, lo: int, hi: int):
+def _say_matches(text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
     """Reporting verbs in text[lo:hi], without the capitalised words of names."""
     return (m for m in _VERB.finditer(text, lo, hi) if not _in_name(text, m))
 
 
-def _before_infinitive(text: str, m: re.Match) -> bool:
+def _before_infinitive(text: str, m: re.Match[str]) -> bool:
     """A verb of saying followed by a to-infinitive is not reporting here: "will continue to be",
     "agreed to meet", "went on to win" (English complementation: a reporting verb introduces a
     that-clause or a quotation, not an infinitive)."""
@@ -306,9 +316,10 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
         cand = _Cand("pron", t.start, t.end, t.text)
         first = i
     elif t.cap:
-        first = _name_back(toks, i)
-        if first is None:
+        name_start = _name_back(toks, i)
+        if name_start is None:
             return None
+        first = name_start
         while first >= 2 and (toks[first - 1].text == "of" or (toks[first - 1].text == "the" and first >= 3
                                                               and toks[first - 2].text == "of")):
             k = first - 2 if toks[first - 1].text == "of" else first - 3  # "Mr. Reyes of the Hiking Club said"
@@ -319,9 +330,10 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
             t = toks[i]
         cand = _Cand("name", toks[first].start, t.end, text[toks[first].start : t.end], subject=True)
     elif t.text[:1].islower() and t.text.isalpha():
-        k = next((k for k in range(i - 1, max(-1, i - 6), -1) if toks[k].text.lower() == "the"), None)
-        if k is None or any(not (x.text.isalpha() or x.text == "-") for x in toks[k:i + 1]):
+        the_at = next((k for k in range(i - 1, max(-1, i - 6), -1) if toks[k].text.lower() == "the"), None)
+        if the_at is None or any(not (x.text.isalpha() or x.text == "-") for x in toks[the_at:i + 1]):
             return None
+        k = the_at
         first = k
         cand = _Cand("desc", toks[k].start, t.end, text[toks[k + 1].start : t.end])
     else:
@@ -377,7 +389,7 @@ def _name_after(text: str, p: int, hi: int) -> _Cand | None:
 class _Article:
     """One article's text, entities and sentences, with the look-ups the rules need."""
 
-    def __init__(self, doc, article_id: str, index: EntityIndex, spans: list[QuoteSpan]):
+    def __init__(self, doc: AnyDoc, article_id: str, index: EntityIndex, spans: list[QuoteSpan]):
         self.text = text_of(doc)
         self.ents = [e for e in ents_of(doc)]
         self.sents = getattr(doc, "sentences", None) or split_sentences(self.text)
@@ -400,7 +412,7 @@ class _Article:
             si -= 1
         return self.sents[si].start
 
-    def ents_in(self, s: int, e: int) -> list:
+    def ents_in(self, s: int, e: int) -> list[Ent | Span]:
         return [x for x in self.ents if x.start_char < e and x.end_char > s]
 
     def quoted(self, pos: int) -> bool:
@@ -711,7 +723,7 @@ def _place_in_aside(art: _Article, cand: _Cand) -> bool:
         and all(x.label_ in {"GPE", "LOC", "FAC"} for x in ents)
 
 
-def _verbs(art: _Article, lo: int, hi: int) -> list[re.Match]:
+def _verbs(art: _Article, lo: int, hi: int) -> list[re.Match[str]]:
     """Reporting verbs in [lo, hi) outside quotations, without the nouns spelled alike ("his
     comments", "Ginsburg’s remarks", "the claims")."""
     out = []
@@ -743,7 +755,7 @@ def _previous_sentence_speaker(art: _Article, q: QuoteSpan) -> str | None:
     return art.resolve(cand, prev.end) if cand else None
 
 
-def attribute(doc, q: QuoteSpan, article_id: str, index: EntityIndex, quotes: list[QuoteSpan]) -> str | None:
+def attribute(doc: AnyDoc, q: QuoteSpan, article_id: str, index: EntityIndex, quotes: list[QuoteSpan]) -> str | None:
     """Speaker of quote `q` from the words around it, or None."""
     return _attribute(_Article(doc, article_id, index, quotes), q)[0]
 
@@ -753,7 +765,7 @@ _ATTRIBUTION_ONLY = re.compile(
     r"stressed|insisted|noted|wrote|tweeted)[^\w]*", re.IGNORECASE)
 
 
-def quotes_of(doc, article_id: str, credited: tuple[str, ...], index: EntityIndex) -> list[QuoteRecord]:
+def quotes_of(doc: AnyDoc, article_id: str, credited: tuple[str, ...], index: EntityIndex) -> list[QuoteRecord]:
     """Attributed quotes of one article; an unattributed quote right after one continues its speaker.
 
     Quotations of fewer than MIN_WORDS words are kept only when a speaker is named for them (a
@@ -794,14 +806,15 @@ def _containment(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def _char_cosines(texts: list[str]):
+def _char_cosines(texts: list[str]) -> np.ndarray | list[list[float]]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if len(texts) < 2:
         return [[1.0]]
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True, sublinear_tf=True)
     m = vec.fit_transform(texts)
-    return (m @ m.T).toarray()
+    cos: np.ndarray = (m @ m.T).toarray()  # sklearn is untyped: its sparse matrix is Any
+    return cos
 
 
 def _same_statement(si: str | None, sj: str | None, c: float, sem: float, wi: set[str], wj: set[str]) -> bool:
@@ -815,7 +828,7 @@ def _same_statement(si: str | None, sj: str | None, c: float, sem: float, wi: se
     return sem >= 0.9 or c >= 0.75 or (k >= 0.8 and small >= 4 and c >= 0.5)
 
 
-def embedding_matrix(texts: list[str]):
+def embedding_matrix(texts: list[str]) -> np.ndarray | None:
     """L2-normalised static embeddings (the project's shipped model2vec model), None when it is absent."""
     if not texts:
         return None
@@ -826,7 +839,7 @@ def embedding_matrix(texts: list[str]):
     return embed(texts)
 
 
-def _embedding_cosines(texts: list[str]):
+def _embedding_cosines(texts: list[str]) -> np.ndarray | None:
     v = embedding_matrix(texts)
     return None if v is None else v @ v.T
 
@@ -873,7 +886,7 @@ def match_quotes(records: list[QuoteRecord]) -> list[Quote]:
     out = []
     for g in groups.values():
         speakers = Counter(r.speaker for r in g if r.speaker)
-        support = Counter()
+        support: Counter[str] = Counter()
         for r in g:
             support[r.text] += len(r.credited)
         text = max(support, key=lambda t: (support[t], len(t)))

@@ -19,16 +19,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from typing import Any
 
 from storyweave import progress
-from storyweave.config import Config
+from storyweave.config import Config, SummaryParams
 from storyweave.model import Article, Corpus, Event, Fact, OutletCoverage, SummarySentence, to_dict
 from storyweave.nlp.text import count_words
 from storyweave.serialize import from_dict
 from storyweave.stages.analysis.parsed import digest, fingerprint, text_key
 from storyweave.stages.brief.facts import extract_facts, sentence_embeddings
 from storyweave.stages.brief.outlets import UNKNOWN, compare_outlets
-from storyweave.stages.brief.summary import EventSentences, SummaryParams, analyse, summarize
+from storyweave.stages.brief.summary import EventSentences, analyse, summarize
 from storyweave.stages.brief.titles import best_title
 from storyweave.stages.dedup import count_independent
 from storyweave.stages.dedup.provenance import copy_root
@@ -37,7 +38,7 @@ __all__ = ["SummaryParams", "brief_cluster", "brief_event", "build_briefings"]
 
 
 
-def brief_cluster(record: dict, default_words: int) -> dict:
+def brief_cluster(record: dict[str, Any], default_words: int) -> dict[str, Any]:
     """Brief one already-known event given as `{"id", "documents": [text], "max_words"?}`.
 
     Documents get ids "0", "1", ... in input order.  Returns `{"id", "summary": [{"text",
@@ -47,8 +48,7 @@ def brief_cluster(record: dict, default_words: int) -> dict:
     if not isinstance(docs, list):
         raise ValueError("'documents' must be a list of texts")
     max_words = int(record.get("max_words") or default_words)
-    texts = list(enumerate(_clean_documents([d if isinstance(d, str) else "" for d in docs])))
-    texts = [(str(i), t) for i, t in texts]
+    texts = [(str(i), t) for i, t in enumerate(_clean_documents([d if isinstance(d, str) else "" for d in docs]))]
     es = analyse(texts)
     summary = summarize(es, max_words, dense=sentence_embeddings([c.text for c in es.cands]))
     return {
@@ -103,7 +103,7 @@ _BRIEF_FIELDS = {"summary": SummarySentence, "facts": Fact, "outlets": OutletCov
 
 def _brief_signature(event: Event, by_id: dict[str, Article], settings: Config) -> str:
     """Everything `brief_event` reads for `event`, hashed: the same signature, the same briefing."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for i in event.article_ids:
         a = by_id.get(i)
         if a is None:
@@ -117,14 +117,16 @@ def _brief_signature(event: Event, by_id: dict[str, Article], settings: Config) 
     return fingerprint(EVENT_BRIEF, settings.brief) + ":" + digest(event.title, rows)
 
 
-def _brief_record(event: Event) -> dict:
+def _brief_record(event: Event) -> dict[str, Any]:
     return {"title": event.title, "independent_sources": event.independent_sources,
             **{name: to_dict(getattr(event, name)) for name in _BRIEF_FIELDS}}
 
 
-def _from_record(event: Event, record: dict) -> Event:
+def _from_record(event: Event, record: dict[str, Any]) -> Event:
     return replace(event, title=record["title"], independent_sources=record["independent_sources"],
-                   **{name: [from_dict(cls, x) for x in record[name]] for name, cls in _BRIEF_FIELDS.items()})
+                   summary=[from_dict(SummarySentence, x) for x in record["summary"]],
+                   facts=[from_dict(Fact, x) for x in record["facts"]],
+                   outlets=[from_dict(OutletCoverage, x) for x in record["outlets"]])
 
 
 def build_briefings(corpus: Corpus, settings: Config) -> Corpus:
@@ -145,7 +147,7 @@ def build_briefings(corpus: Corpus, settings: Config) -> Corpus:
                        default_processes(settings.run.processes), weight=lambda e: len(e.article_ids),
                        done=lambda e: progress.advance())
     computed = dict(zip(todo, records, strict=False))
-    fresh: dict[str, dict] = {}
+    fresh: dict[str, dict[str, Any]] = {}
     events = []
     for e, sig in zip(corpus.events, signatures, strict=False):
         record = cached.get(sig) or computed[sig]

@@ -13,6 +13,7 @@ from storyweave.stages.brief import brief_cluster
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Brief each JSON line of `clusters` into `--out`; returns the exit status (1 when a line failed)."""
     ap = argparse.ArgumentParser(prog="python -m storyweave.stages.brief", description=__doc__.splitlines()[0])
     ap.add_argument("clusters")
     ap.add_argument("--out", required=True)

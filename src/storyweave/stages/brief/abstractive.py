@@ -36,6 +36,8 @@ uses, like [1] or [2,3]. Do not add anything else.
 
 @dataclass
 class CheckedSentence:
+    """A reworded sentence with the extractive sentences it cites and whether they support it."""
+
     text: str
     sources: list[int]  # 1-based indices of the extractive sentences it cites
     supported: bool
@@ -114,6 +116,7 @@ def openai_compatible(endpoint: str, model: str, api_key_env: str = "OPENAI_API_
             headers["Authorization"] = f"Bearer {key}"
         request = urllib.request.Request(url, data=body, headers=headers)
         with urllib.request.urlopen(request, timeout=timeout) as resp:  # the URL is the one the user configured
-            return json.load(resp)["choices"][0]["message"]["content"]
+            reply: str = json.load(resp)["choices"][0]["message"]["content"]  # the chat-completions reply shape
+            return reply
 
     return complete

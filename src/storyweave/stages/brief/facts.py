@@ -89,7 +89,7 @@ def claim_groups(es: EventSentences, dense: np.ndarray | None = None, p: FactPar
 
 def representative(es: EventSentences, members: list[int], preferred: set[str] | None = None) -> int:
     """Best-worded member: from an original article when possible, most central, earliest."""
-    def key(m: int) -> tuple:
+    def key(m: int) -> tuple[bool, float, int, int]:
         c = es.cands[m]
         return (preferred is None or c.article_id in preferred, es.centrality[m], -c.index, -c.doc_index)
 
@@ -109,7 +109,7 @@ def extract_facts(
 
     Also returns every claim group as (members, article_ids) for the outlet comparison.
     """
-    facts: list[tuple[float, Fact]] = []
+    facts: list[tuple[tuple[int, float], Fact]] = []  # (sources, centrality), fact
     groups = []
     for members in claim_groups(es, dense, params):
         ids = list(dict.fromkeys(es.cands[m].article_id for m in members))

@@ -31,7 +31,7 @@ def compare_outlets(
         return []
     widely = max(2, math.ceil(len(outlets) / 2))
     wide_facts = [f for f in facts if len({outlet_of.get(a, UNKNOWN) for a in f.article_ids}) >= widely]
-    position = {}
+    position: dict[str, list[tuple[float, str]]] = {}  # outlet -> (score, claim) only it carries
     for members, ids in groups:
         carriers = {outlet_of.get(a, UNKNOWN) for a in ids}
         if len(carriers) != 1:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -19,6 +20,9 @@ from storyweave.graph import components
 from storyweave.nlp.boilerplate import SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
 from storyweave.nlp.stop_words import SUMMARY
 from storyweave.nlp.text import Sentence, count_words, split_sentences, words
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 _BYLINE = re.compile(r"^\W*(by|from|updated|posted|published)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\W*$|"
                      r"^\W*(by|updated|posted|published)\b.{0,40}\b(\d{4}|am|pm|et|gmt|utc)\b", re.IGNORECASE)
@@ -95,7 +99,7 @@ TAGGER = frozenset({"tok2vec", "tagger", "attribute_ruler"})  # part-of-speech t
 
 
 @lru_cache(maxsize=1)
-def _tagger():
+def _tagger() -> Language | None:
     """spaCy's small English tagger, used only to check shortlisted sentences for a verb."""
     from storyweave.nlp.spacy_model import load_pipeline
 
@@ -174,7 +178,8 @@ def vectorize(cands: list[Candidate]) -> csr_matrix:
     vec = TfidfVectorizer(tokenizer=words, lowercase=False, token_pattern=None,
                           stop_words=sorted(SUMMARY), sublinear_tf=True)
     try:
-        return vec.fit_transform([c.text for c in cands]).tocsr()
+        rows: csr_matrix = vec.fit_transform([c.text for c in cands]).tocsr()  # sklearn is untyped
+        return rows
     except ValueError:  # only stop words
         return csr_matrix((len(cands), 1))
 

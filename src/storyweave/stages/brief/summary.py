@@ -14,9 +14,11 @@ not fit is skipped, never truncated, and a last pass swaps one chosen sentence f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from storyweave.config import SummaryParams
 from storyweave.model import SummarySentence
@@ -82,7 +84,7 @@ def _spread(cands: list[Candidate]) -> np.ndarray:
     return out
 
 
-def _centrality(cands: list[Candidate], X) -> np.ndarray:
+def _centrality(cands: list[Candidate], X: csr_matrix) -> np.ndarray:
     """Cosine of each sentence to the event centroid (sum of all sentence vectors)."""
     centroid = np.asarray(X.sum(axis=0)).ravel()
     norm = np.linalg.norm(centroid)
@@ -103,7 +105,8 @@ def _support(cands: list[Candidate], sim: np.ndarray) -> np.ndarray:
         best[:, k] = sim[:, cols].max(axis=1)
     own = np.array([docs.index(d) for d in doc_of])
     best[np.arange(len(cands)), own] = 0.0
-    return best.sum(axis=1) / (len(docs) - 1)
+    support: np.ndarray = best.sum(axis=1) / (len(docs) - 1)
+    return support
 
 
 def _dense_centrality(dense: np.ndarray) -> np.ndarray:
@@ -208,13 +211,13 @@ def _carriers(es: EventSentences, u: int, rep: int) -> list[str]:
 
 def _fill(es: EventSentences, chosen: list[int], scores: np.ndarray, rep_idx: np.ndarray, lengths: np.ndarray,
           fits: np.ndarray, max_words: int, params: SummaryParams, dense: np.ndarray | None,
-          verb_ok) -> list[int]:
+          verb_ok: Callable[[int], bool]) -> list[int]:
     """Use more of the budget: swap one chosen unit for one longer unit, or for two units,
     whose MMR value against the units kept is at most `fill_tolerance` below its own."""
     chosen = list(chosen)
     used = int(lengths[chosen].sum()) if chosen else 0
     while chosen and used < max_words:
-        best: tuple | None = None  # (words gained, score sum, removed, added)
+        best: tuple[int, float, int, tuple[int, ...]] | None = None  # (words gained, score sum, removed, added)
         for r in chosen:
             rest = [c for c in chosen if c != r]
             ok = fits.copy()
@@ -229,7 +232,7 @@ def _fill(es: EventSentences, chosen: list[int], scores: np.ndarray, rep_idx: np
             room = max_words - used + int(lengths[r])
             ok &= (value >= value[r] - params.fill_tolerance) & (lengths <= room)
             pool = [int(u) for u in np.nonzero(ok)[0]]
-            options = [((u,), int(lengths[u])) for u in pool if lengths[u] > lengths[r]]
+            options: list[tuple[tuple[int, ...], int]] = [((u,), int(lengths[u])) for u in pool if lengths[u] > lengths[r]]
             top = sorted(pool, key=lambda u: -value[u])[:15]
             for a_i, a in enumerate(top):
                 for b in top[a_i + 1:]:

@@ -18,18 +18,18 @@ def best_title(articles: list[Article], summary: list[SummarySentence]) -> str:
     originals = [a for a in titled if a.duplicate_of is None] or titled
     if not originals:
         return headline_from_text("\n".join(s.text for s in summary[:3])) if summary else ""
-    vocab = Counter()
+    vocab: Counter[str] = Counter()
     for a in titled:
-        vocab.update(set(_content(a.title)))
+        vocab.update(set(_content(a.title or "")))
     for s in summary:
         vocab.update(set(_content(s.text)))
 
     def score(a: Article) -> tuple[float, int]:
-        toks = set(_content(a.title))
+        toks = set(_content(a.title or ""))
         shared = sum(vocab[t] - 1 for t in toks)  # -1: a headline does not support itself
-        return (shared / (len(toks) ** 0.5) if toks else 0.0, -len(a.title))
+        return (shared / (len(toks) ** 0.5) if toks else 0.0, -len(a.title or ""))
 
-    return max(originals, key=score).title.strip()
+    return (max(originals, key=score).title or "").strip()
 
 
 def _content(text: str) -> list[str]:

@@ -39,7 +39,7 @@ import numpy as np
 
 from storyweave.config import Config, DedupConfig
 from storyweave.graph import UnionFind
-from storyweave.model import Article, Corpus, DuplicateLink
+from storyweave.model import Article, Corpus, DuplicateKind, DuplicateLink
 from storyweave.nlp.text import split_sentences
 from storyweave.stages.dedup.candidates import cosine_pairs, shared_fingerprint_pairs, shared_share, tfidf
 from storyweave.stages.dedup.provenance import (
@@ -49,6 +49,7 @@ from storyweave.stages.dedup.provenance import (
     count_independent,
     direction_known,
     independent_groups,
+    is_copy_kind,
     path_kinds,
     publisher_family,
 )
@@ -147,7 +148,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     edges: dict[int, list[tuple[int, int, float]]] = {}
     wire: dict[tuple[int, int], Verdict] = {}
 
-    def link(i: int, j: int, kind: str, score: float) -> None:
+    def link(i: int, j: int, kind: DuplicateKind, score: float) -> None:
         uf.union(i, j)
         edges.setdefault(i, []).append((j, SEVERITY[kind], score))
         edges.setdefault(j, []).append((i, SEVERITY[kind], score))
@@ -157,14 +158,14 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
 
     counts: dict[str, int] = {}
 
-    passage_cache: dict[int, list] = {}  # each article's wire-comparable passages, built once
+    passage_cache: dict[int, list[tuple[str, str, bool]]] = {}  # each article's wire-comparable passages, built once
 
     def verify(i: int, j: int, step: str) -> None:
         v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage,
                      passage_cache=passage_cache)
         key = f"{step}->{v.kind or 'none'}"
         counts[key] = counts.get(key, 0) + 1
-        if v.kind in SEVERITY:
+        if is_copy_kind(v.kind):
             link(i, j, v.kind, v.score)
         elif v.kind == "wire" and "wire" in p.kinds:
             wire[(i, j)] = v
@@ -254,16 +255,16 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
                 # query from the smaller language side; per query article, check the best
                 # candidate of each duplicate group (its copies add nothing), up to top_k groups
                 q, c = (lang_rows[lx], lang_rows[ly]) if len(lang_rows[lx]) <= len(lang_rows[ly]) else (lang_rows[ly], lang_rows[lx])
-                pool: dict[int, list[tuple[float, int]]] = {}
+                by_query: dict[int, list[tuple[float, int]]] = {}  # (was `pool`, shadowing the executor)
                 for i, j, cos in cosine_pairs(amatrix[q], amatrix[c], threshold=p.anchor_threshold, top_k=p.translation_pool):
-                    pool.setdefault(i, []).append((-cos, j))
-                queue = {i: sorted(cands) for i, cands in pool.items()}
+                    by_query.setdefault(i, []).append((-cos, j))
+                queue = {i: sorted(cands) for i, cands in by_query.items()}
                 seen: dict[int, set[int]] = {i: set() for i in queue}
                 for _ in range(p.top_k):
                     step: list[tuple[int, int]] = []
-                    for i, cands in sorted(queue.items()):
-                        while cands:
-                            _, j = cands.pop(0)
+                    for i, ranked in sorted(queue.items()):
+                        while ranked:
+                            _, j = ranked.pop(0)
                             root = uf.find(c[j])
                             if root not in seen[i]:
                                 seen[i].add(root)
@@ -309,7 +310,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
                 kind = "rewrite"
             elif kind != "translation" and not same_lang(m, root):
                 kind = "translation"
-            arts[m].duplicate_of, arts[m].duplicate_kind = orig.id, kind  # type: ignore[assignment]
+            arts[m].duplicate_of, arts[m].duplicate_kind = orig.id, kind
             links.append(DuplicateLink(arts[m].id, orig.id, kind, round(score, 3), [], direction_known(orig, arts[m])))
 
     clock("provenance")

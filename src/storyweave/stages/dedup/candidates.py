@@ -100,7 +100,7 @@ def cosine_pairs(
     Top-k selection is vectorised per block of rows (one lexsort), not a loop over rows.
     """
     same = right is None
-    right_t = (left if same else right).T.tocsc()
+    right_t = (left if right is None else right).T.tocsc()
     got_i, got_j, got_v = [], [], []
     for s in range(0, left.shape[0], block):
         prod = (left[s : s + block] @ right_t).tocsr()
@@ -139,4 +139,5 @@ def shared_share(counts: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.
     b.data = np.ones_like(b.data)
     shared = np.asarray(b[i].multiply(b[j]).sum(axis=1)).ravel()
     n_terms = np.diff(b.indptr)
-    return shared / np.maximum(np.minimum(n_terms[i], n_terms[j]), 1)
+    share: np.ndarray = shared / np.maximum(np.minimum(n_terms[i], n_terms[j]), 1)
+    return share

@@ -4,27 +4,36 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING, TypeGuard
 from urllib.parse import urlparse
 
 from unidecode import unidecode
 
+if TYPE_CHECKING:
+    import tldextract
+
 from storyweave.graph import components
-from storyweave.model import Article, Corpus
+from storyweave.model import Article, Corpus, DuplicateKind
 
-SEVERITY = {"exact": 0, "near": 1, "rewrite": 2, "translation": 3}
-KIND_OF = {v: k for k, v in SEVERITY.items()}
+SEVERITY: dict[DuplicateKind, int] = {"exact": 0, "near": 1, "rewrite": 2, "translation": 3}
+KIND_OF: dict[int, DuplicateKind] = {v: k for k, v in SEVERITY.items()}
 
 
-def choose_original(members: list[Article], n_words: dict[str, int], stored_originals: set[str] = frozenset()) -> Article:
+def is_copy_kind(kind: str | None) -> TypeGuard[DuplicateKind]:
+    """True for the kinds that make an article a copy (`SEVERITY`'s keys; not "wire" or None)."""
+    return kind in SEVERITY
+
+
+def choose_original(members: list[Article], n_words: dict[str, int], stored_originals: Collection[str] = frozenset()) -> Article:
     """Earliest publication if any member is dated; else the most complete text.
 
     Ties keep a previously stored original (streaming stability), then the longer text, then id.
     """
 
-    def key(a: Article) -> tuple:
+    def key(a: Article) -> tuple[int, str, int, str, int, int, str]:
         stored_original = 0 if a.id in stored_originals else 1
         day, clock = instant(a.published)
         return (0 if day else 1, day or "", 0 if clock else 1, clock or "", stored_original, -n_words.get(a.id, 0), a.id)
@@ -86,7 +95,7 @@ _NAME_TAIL = {"news", "online", "digital", "tv", "radio", "service", "live", "co
 
 
 @lru_cache(maxsize=1)
-def _domains():
+def _domains() -> tldextract.TLDExtract:
     """tldextract with its bundled Public Suffix List snapshot (offline, never fetched); private
     suffixes included, so blogs on one hosting domain are different publishers."""
     import tldextract

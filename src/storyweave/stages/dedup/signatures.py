@@ -65,7 +65,8 @@ def _fmix(h: np.ndarray) -> np.ndarray:
     h = h * _U64(0xFF51AFD7ED558CCD)
     h = h ^ (h >> _U64(33))
     h = h * _U64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> _U64(33))
+    mixed: np.ndarray = h ^ (h >> _U64(33))
+    return mixed
 
 
 def _hash_spans(buf: np.ndarray, s: np.ndarray, e: np.ndarray) -> np.ndarray:
@@ -116,7 +117,8 @@ _STOP_BITS, _STOP_TABLE = _stop_table()
 
 
 def _is_stop(h: np.ndarray) -> np.ndarray:
-    return _STOP_TABLE[(h >> _U64(64 - _STOP_BITS)).astype(np.int64)] == h
+    stop: np.ndarray = _STOP_TABLE[(h >> _U64(64 - _STOP_BITS)).astype(np.int64)] == h
+    return stop
 
 
 def tokens(text: str) -> list[str]:

@@ -69,9 +69,11 @@ class Doc:
 
     @property
     def n_units(self) -> int:
+        """How many units (sentences) the text has."""
         return len(self.keys)
 
     def unit_text(self, i: int) -> str:
+        """The verbatim text of unit `i`."""
         return self.text[int(self.spans[i, 0]) : int(self.spans[i, 1])]
 
     @property
@@ -113,18 +115,21 @@ def _quoted_bytes(sc: Scan, b0: np.ndarray, b1: np.ndarray) -> np.ndarray:
     def before(x: np.ndarray) -> np.ndarray:  # quoted bytes before position x
         k = np.searchsorted(qs, x, side="right") - 1
         inside = np.where(k >= 0, np.clip(x - qs[np.maximum(k, 0)], 0, (qe - qs)[np.maximum(k, 0)] if len(qs) else 0), 0)
-        return cum[np.maximum(k, 0)] * (k >= 0) + inside
+        count: np.ndarray = cum[np.maximum(k, 0)] * (k >= 0) + inside
+        return count
 
     if not len(qs):
         return np.zeros(len(b0), np.int64)
-    return before(b1) - before(b0)
+    quoted: np.ndarray = before(b1) - before(b0)
+    return quoted
 
 
 def _char_offsets(sc: Scan, byte_pos: np.ndarray, doc: np.ndarray) -> np.ndarray:
     """Character offsets (within each text) of byte offsets into the joined buffer."""
     cont = np.flatnonzero((sc.orig[:-16] & 0xC0) == 0x80)  # UTF-8 continuation bytes
     start = sc.doc_start[doc]
-    return (byte_pos - start) - (np.searchsorted(cont, byte_pos) - np.searchsorted(cont, start))
+    chars: np.ndarray = (byte_pos - start) - (np.searchsorted(cont, byte_pos) - np.searchsorted(cont, start))
+    return chars
 
 
 def _cross_features(sc: Scan, idx: np.ndarray, unit_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -286,6 +291,8 @@ def shared_verbatim(a: Doc, b: Doc) -> list[str]:
 
 @dataclass
 class Alignment:
+    """An in-order alignment of two texts' units: how much of the shorter text it covers and how closely."""
+
     cov_short: float  # share of the shorter text's units aligned in order
     n_short: int
     n_long: int
@@ -360,6 +367,8 @@ def align(a: Doc, b: Doc, min_score: float = 0.45, use_anchors: bool = False) ->
 
 @dataclass
 class Verdict:
+    """What links two texts (`kind`, None for nothing), with its score and evidence."""
+
     kind: str | None  # "near" | "rewrite" | "translation" | "wire" | None
     score: float
     alignment: Alignment | None = None
@@ -403,7 +412,8 @@ def _quoted_prefix(text: str) -> np.ndarray:
     for m in _QUOTE_PAIR.finditer(text):
         inside[m.start()] += 1
         inside[m.end()] -= 1
-    return np.r_[0, np.cumsum(np.cumsum(inside)[: len(text)] > 0)]
+    cumulative: np.ndarray = np.r_[0, np.cumsum(np.cumsum(inside)[: len(text)] > 0)]
+    return cumulative
 
 
 def passages(doc: Doc) -> list[tuple[str, str, bool]]:

@@ -56,6 +56,7 @@ EventConfig = EventsConfig  # the stage's knobs: `Config.events` (storyweave/con
 
 
 def config_from(settings: Config) -> EventConfig:
+    """The events stage's section of `settings`."""
     return settings.events
 
 
@@ -70,13 +71,14 @@ class Signals:
     happened: list[date | None]
     numbers: list[frozenset[str]]
     lead_dates: list[frozenset[date]]
-    ordinals: list[frozenset[tuple[str, int]]] = None  # type: ignore[assignment]
-    lead_names: list[frozenset[str]] = None  # type: ignore[assignment]
-    names: list[frozenset[str]] = None  # type: ignore[assignment]
-    lead_weekdays: list[str | None] = None  # type: ignore[assignment]
+    ordinals: list[frozenset[tuple[str, int]]]
+    lead_names: list[frozenset[str]]
+    names: list[frozenset[str]]
+    lead_weekdays: list[str | None]
 
 
 def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Signals:
+    """Per-article features (dates, numbers, ordinals, names, weekdays) of `articles`, in their order."""
     trust_body = cfg.body_dates if cfg else True
     days = [None if (not trust_body and weak_inferred_date(a)) or _from_removed_lines(a) else represent.article_day(a)
             for a in articles]
@@ -143,7 +145,8 @@ def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signal
     return sim.astype(np.float32)
 
 
-_VIEW_CACHE: dict[str, tuple[dict[str, int], list[tuple], np.ndarray]] = {}  # per view, last article set
+_Fingerprint = tuple[str, str | None, int]  # id, title, hash of the text
+_VIEW_CACHE: dict[str, tuple[dict[str, int], list[_Fingerprint], np.ndarray]] = {}  # per view, last article set
 
 
 def release_text_cache() -> None:
@@ -151,7 +154,7 @@ def release_text_cache() -> None:
     _VIEW_CACHE.clear()
 
 
-def _fingerprint(article: Article) -> tuple:
+def _fingerprint(article: Article) -> _Fingerprint:
     return (article.id, article.title, hash(article.text))
 
 
@@ -164,8 +167,8 @@ def view_similarity(articles: Sequence[Article], view: str) -> np.ndarray:
     cached = _VIEW_CACHE.get(view)
     if cached is not None:
         position, fingerprints, matrix = cached
-        idx = [position.get(a.id) for a in articles]
-        if all(i is not None and fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles, strict=False)):
+        idx = [i for i in (position.get(a.id) for a in articles) if i is not None]
+        if len(idx) == len(articles) and all(fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles, strict=False)):
             return matrix[np.ix_(idx, idx)]
     if view == "body":
         matrix = represent.cosine_matrix(represent.tfidf([represent.full_text(a) for a in articles], (1, 2)))
@@ -504,9 +507,11 @@ def build_event(
     unit_index: dict[str, int],
     sig: Signals,
 ) -> Event:
+    """The Event of `article_ids`: members by date, the title of its most central (titled) report, and
+    its date from the members' dates (dates recalled far down a text only when there is no other)."""
     ordered = sorted(article_ids, key=lambda i: (by_id[i].date or "9999", i))
     units = [i for i in ordered if i in unit_index]
-    titled = [i for i in units if by_id[i].title and by_id[i].title.strip()]
+    titled = [i for i in units if (by_id[i].title or "").strip()]
     central = most_central(titled or units, sim, unit_index)
     title = _title(central, units, by_id) if central else ""
     days = [(sig.days[unit_index[i]], weak_inferred_date(by_id[i])) for i in units if sig.days[unit_index[i]]]

@@ -21,6 +21,9 @@ UNDATED = -(10**9)  # ordinal used for undated events/articles: matched with eve
 
 
 class EventIndex:
+    """Events as running sums of their articles' centred embeddings, for assigning new articles by cosine
+    within a date window."""
+
     def __init__(self, dims: int, window_days: int = 7, threshold: float = 0.6, mean: np.ndarray | None = None):
         self.window_days = window_days
         self.threshold = threshold
@@ -64,7 +67,9 @@ class EventIndex:
 
     # ------------------------------------------------------------------ queries
     def vector(self, article: Article) -> np.ndarray:
-        return self._centre(represent.embed([represent.headline_text(article)]))[0]
+        """The centred, L2-normalised embedding of the article's headline text."""
+        row: np.ndarray = self._centre(represent.embed([represent.headline_text(article)]))[0]
+        return row
 
     def scores(self, vector: np.ndarray, day: int) -> tuple[np.ndarray, np.ndarray]:
         """(rows, cosine) of events within the date window of `day`."""
@@ -81,6 +86,7 @@ class EventIndex:
         return rows, (sums @ vector) / norms
 
     def candidates(self, article: Article, min_similarity: float) -> list[str]:
+        """Ids of the events within the article's date window at least `min_similarity` close to it."""
         rows, cos = self.scores(self.vector(article), _ordinal(article))
         return [self.ids[r] for r in rows[cos >= min_similarity]]
 
@@ -101,7 +107,8 @@ class EventIndex:
         centred = vectors - self.mean
         norms = np.linalg.norm(centred, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return (centred / norms).astype(np.float32)
+        unit: np.ndarray = (centred / norms).astype(np.float32)
+        return unit
 
     def _add_to(self, event_id: str, vector: np.ndarray, day: int) -> None:
         row = self._row.get(event_id)

@@ -22,9 +22,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from storyweave.model import Article
 from storyweave.nlp.text import paragraphs, split_sentences
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
 
 MAX_CHARS = 90
 MIN_WORDS = 4
@@ -74,7 +79,7 @@ _LEADING_CONNECTOR = re.compile(r"^(?:and|but|or|so|also|however|meanwhile|then|
 _DANGLING_START = re.compile(r"^(?:he|she|it|they|this|that|these|those|his|her|its|their|there)\b", re.IGNORECASE)
 
 
-def _parser():
+def _parser() -> Language:
     """spaCy's English model with tagger and parser only (loaded the first time a lead needs it)."""
     from storyweave.nlp.spacy_model import load_pipeline
 
@@ -218,7 +223,7 @@ def _lead_sentences(text: str) -> tuple[str, list[str]]:
 # ------------------------------------------------------------------ compression on the parse
 
 
-def compress(doc) -> set[int]:
+def compress(doc: Doc) -> set[int]:
     """Indices of the tokens kept once optional parts are dropped until the sentence fits (or
     nothing more can go)."""
     keep = set(range(len(doc)))
@@ -247,11 +252,11 @@ def compress(doc) -> set[int]:
     return keep
 
 
-def _root(doc):
+def _root(doc: Doc) -> Token | None:
     return next((t for t in doc if t.dep_ == "ROOT"), None)
 
 
-def _strip_attribution(doc, root, keep: set[int]):
+def _strip_attribution(doc: Doc, root: Token, keep: set[int]) -> Token:
     """'X happened, police said.' -> 'X happened'; 'X happened, according to police' -> 'X happened'."""
     if root.lower_ in _REPORTING:
         content = [c for c in root.children if c.dep_ in {"ccomp", "parataxis"} and c.i < root.i]
@@ -268,7 +273,7 @@ def _strip_attribution(doc, root, keep: set[int]):
     return root
 
 
-def _drop_brackets(doc, keep: set[int]) -> None:
+def _drop_brackets(doc: Doc, keep: set[int]) -> None:
     depth = 0
     for token in doc:
         if token.text in "([":
@@ -279,7 +284,7 @@ def _drop_brackets(doc, keep: set[int]) -> None:
             depth = max(0, depth - 1)
 
 
-def _drop(doc, token, keep: set[int]) -> None:
+def _drop(doc: Doc, token: Token, keep: set[int]) -> None:
     """Drop the token's subtree, its coordinating conjunction and the commas/dashes around it."""
     span = {t.i for t in token.subtree}
     left, right = min(span), max(span)
@@ -298,7 +303,7 @@ def _drop(doc, token, keep: set[int]) -> None:
     keep -= span
 
 
-def _render(doc, keep: set[int]) -> str:
+def _render(doc: Doc, keep: set[int]) -> str:
     """The kept tokens as text, with the spaces and commas around dropped parts repaired."""
     order = sorted(keep)
     parts = []
@@ -318,7 +323,7 @@ def _render(doc, keep: set[int]) -> str:
     return out
 
 
-def boundary_cut(doc, keep: set[int], strict: bool = True) -> str:
+def boundary_cut(doc: Doc, keep: set[int], strict: bool = True) -> str:
     """The longest prefix of the kept tokens that fits and is a complete phrase: every word's
     head is inside it (no word hangs on a word that was cut), no word loses a required
     dependent (subject, object, the noun of a preposition ...; `strict` only), and it does

@@ -19,8 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from storyweave.nlp.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
+
+if TYPE_CHECKING:
+    from storyweave.model import Article
 
 _MONTHS = list(MONTH_NAMES)
 _WEEKDAYS = list(WEEKDAY_NAMES)
@@ -54,6 +58,8 @@ max_ahead_days = 14  # a date this far after every other stated date is a schedu
 
 @dataclass(frozen=True)
 class Mention:
+    """A full date written in a text: where, which day, and whether a year or weekday came with it."""
+
     offset: int
     day: date
     had_year: bool
@@ -91,9 +97,10 @@ def _header_date(text: str) -> date | None:
     for line in lines:
         label = _LABEL.search(line)
         dateline = _DATELINE.match(line)
-        if not (label or dateline):
+        hit = label or dateline
+        if hit is None:
             continue
-        start = label.end() if label else dateline.end()
+        start = hit.end()
         found = [m for m in date_mentions(line) if m.offset >= start - 1 and m.offset <= start + 40]
         found = [m for m in found if m.had_year] or ([] if dateline and not label else found)
         if found:
@@ -169,7 +176,7 @@ def weekday_before(anchor: date, weekday: int) -> date:
     return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
 
 
-def fill_report_dates(articles: list) -> None:
+def fill_report_dates(articles: list[Article]) -> None:
     """Give every undated article the date its text states (`published`, `published_inferred`);
     a date a reader already inferred from the text (`metadata["inferred"]`) is marked too."""
     for article in articles:
