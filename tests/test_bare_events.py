@@ -141,3 +141,25 @@ def test_multinews_bare_subset_floor():
     for pred, floor in (([event_of[a.id] for a in articles], 0.8), ([story_of[a.id] for a in articles], 0.6)):
         (_, fp), (_, tp) = pair_confusion_matrix(gold, pred)
         assert tp / (tp + fp) >= floor
+
+
+def test_placeholder_page_under_many_reports_links_no_event_or_story():
+    """A short page (an invented archive notice, its first line read as the title) stored for six
+    unrelated reports: every copy stays alone as an event and as a story; with the story rule off
+    the copies link into one story."""
+    from storyweave import dedup
+
+    notice = ("Archive notice\nThis page was captured by an automated crawler from a list of hosts. "
+              "The files of this capture are not available to the public at this time. Contact the "
+              "archive team for questions about the crawl and its settings.")
+    pages = [Article(id=f"page-{k}", text=notice, raw_text=notice, title="Archive notice",
+                     metadata={"inferred": {"title": "first line (short, headline-like)"}}) for k in range(6)]
+    corpus = dedup.find_duplicates(Corpus(articles=pages), Config())
+    assert sum(a.duplicate_of is not None for a in corpus.articles) == 5
+    linked = {}
+    for on in (True, False):
+        settings = Config().with_values({"stories.placeholders_alone": on})
+        done = stories.link_stories(events.cluster_events(Corpus(articles=list(corpus.articles)), settings), settings)
+        assert len(done.events) == 6
+        linked[on] = len({e.story_id for e in done.events})
+    assert linked == {True: 6, False: 1}

@@ -145,6 +145,7 @@ class StoriesConfig:
     undated_factor: float = 0.9  # similarity kept for reports with a date unknown (no date evidence; 2-fold tuned)
     shared_names: float = -1.0  # events whose names (`story_names`) overlap below this Jaccard never join ...
     names_undated_only: bool = True  # ... when one of them is undated
+    placeholders_alone: bool = True  # a page copied verbatim under many stories (`events.placeholder_ids`) links none
 
 
 @dataclass(frozen=True)

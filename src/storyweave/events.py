@@ -312,8 +312,8 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     sig = signals(units, cfg)
     placeholders = placeholder_bodies(articles, by_id) | repeated
     sim = similarity_matrix(clustering_view(units, placeholders), cfg, sig)
-    alone = np.array([a.id in repeated and not (a.title and a.title.strip()) for a in units], dtype=bool)
-    if alone.any():  # an untitled placeholder has nothing to cluster on: it stays alone
+    alone = np.array([a.id in repeated and not own_title(a) for a in units], dtype=bool)
+    if alone.any():  # a placeholder with no title of its own has nothing to cluster on: it stays alone
         sim[alone, :] = sim[:, alone] = -1.0
         np.fill_diagonal(sim, 1.0)
     if previous and cfg.stickiness:
@@ -381,6 +381,21 @@ def repeated_placeholders(
         if len(members) >= cfg.placeholder_copies and len(by_id[original].text.split()) < cfg.placeholder_words:
             out.update(members)
     return out
+
+
+def own_title(article: Article) -> bool:
+    """The report came with a title (not one read off its own first line: for a placeholder
+    page that line is part of the placeholder, the same under every story it was stored for)."""
+    inferred = "title" in (article.metadata.get("inferred") or {})
+    return bool(article.title and article.title.strip()) and not inferred
+
+
+def placeholder_ids(articles: Sequence[Article], cfg: EventConfig) -> set[str]:
+    """Ids of the reports that are repeated placeholders (`repeated_placeholders`) with no title
+    of their own: pages a scraper stored under many stories, which belong to no event or story."""
+    by_id = {a.id: a for a in articles}
+    root = original_roots(articles, by_id)
+    return {i for i in repeated_placeholders(articles, root, by_id, cfg) if not own_title(by_id[i])}
 
 
 def placeholder_bodies(articles: Sequence[Article], by_id: dict[str, Article]) -> set[str]:

@@ -150,6 +150,13 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
     units, owner = story_units(active, by_id)
     if units and len(units) <= cfg.max_articles:
         sim = article_level_similarity(units, by_id, cfg, [active[k].date for k in owner])  # undated: its event's day
+        if cfg.placeholders_alone:  # a page stored under many stories (archive notice) links none of them
+            from storyweave.events import placeholder_ids
+
+            alone = placeholder_ids(list(by_id.values()), settings.events)
+            lone = np.array([a.id in alone for a in units], dtype=bool)
+            sim[lone, :] = sim[:, lone] = -1.0
+            np.fill_diagonal(sim, 1.0)
         if cfg.weight_key_entities:
             sim += key_entity_bonus(active, by_id, cfg)[np.ix_(owner, owner)]
         if cfg.shared_names > 0:  # one matter: the same participants, not only the same theme
