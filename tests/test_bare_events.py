@@ -163,3 +163,23 @@ def test_placeholder_page_under_many_reports_links_no_event_or_story():
         assert len(done.events) == 6
         linked[on] = len({e.story_id for e in done.events})
     assert linked == {True: 6, False: 1}
+
+
+def test_a_past_day_recalled_far_down_the_text_does_not_veto():
+    """Two undated reports of one (invented) happening; each recalls a different past day far down
+    its text, which becomes its inferred date ("body").  Those days do not veto the pair by
+    default; letting every inferred day veto ("all") splits the one happening in two."""
+    filler = ("Residents described the scene to reporters and officials promised a full review of the "
+              "response in the coming weeks. ") * 6
+    other = ("Shop owners on the main square counted their losses while volunteers handed out blankets "
+             "and hot meals at the school gym. ") * 6
+    lead = ("Flood water broke through the Marrow river levee at Tollbridge, forcing the evacuation of "
+            "twelve hundred residents, the regional fire service said. Pumps and sandbags were brought in overnight. ")
+    a = bare("flood-a", lead + filler + "The levee was last breached on March 3, 1998, when the town flooded.")
+    b = bare("flood-b", "Twelve hundred residents of Tollbridge were evacuated after flood water broke through the "
+             "Marrow river levee, the regional fire service said. Pumps and sandbags arrived overnight. " + other
+             + "The levee was rebuilt after a storm on October 21, 2004.")
+    got = cluster([a, b])
+    assert got["flood-a"] == got["flood-b"]
+    split = cluster([bare(x.id, x.text) for x in (a, b)], **{"events.veto_date_sources": "all"})
+    assert split["flood-a"] != split["flood-b"]

@@ -104,6 +104,7 @@ class EventsConfig:
     weight_headline: float = 1.0  # TF-IDF of title + lead
     weight_title: float = 1.0  # TF-IDF of the title (first sentence for untitled reports)
     weight_embedding: float = 0.0  # static MiniLM of title + lead, centred (off: no gain measured)
+    weight_names: float = 0.0  # TF-IDF of the capitalised names in title + body (off: no gain measured)
     half_life_days: float = 14.0  # similarity decays towards `date_floor` with this half-life
     date_floor: float = 0.5  # share of similarity kept however far apart two reports are
     veto_gap_days: int = 3  # reports of days this far apart are different happenings ...
@@ -122,6 +123,7 @@ class EventsConfig:
     disjoint_names: bool = True  # look-alikes naming no place/person in common are different happenings ...
     min_names: int = 1  # ... when each names at least this many (name words, possessives dropped)
     body_dates: bool = True  # cluster on report dates inferred from far down the text too
+    veto_date_sources: str = "strong"  # days that may veto a pair: "all", "strong" (not inferred from far down the text), "header"
     weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)
     placeholder_copies: int = 5  # a short text carried verbatim by this many reports or more ...
     placeholder_words: int = 150  # ... (fewer words than this) is a scraper placeholder, not news

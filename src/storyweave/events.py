@@ -73,15 +73,19 @@ class Signals:
     lead_names: list[frozenset[str]] = None  # type: ignore[assignment]
     names: list[frozenset[str]] = None  # type: ignore[assignment]
     lead_weekdays: list[str | None] = None  # type: ignore[assignment]
+    veto_days: list[date | None] = None  # type: ignore[assignment]  # `happened`, for the vetoes
 
 
 def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Signals:
     trust_body = cfg.body_dates if cfg else True
     days = [None if (not trust_body and weak_inferred_date(a)) or _from_removed_lines(a) else represent.article_day(a)
             for a in articles]
+    happened = [represent.happening_day(a, d) for a, d in zip(articles, days, strict=False)]
+    sources = cfg.veto_date_sources if cfg else "all"
     return Signals(
         days=days,
-        happened=[represent.happening_day(a, d) for a, d in zip(articles, days, strict=False)],
+        happened=happened,
+        veto_days=[d if _veto_source(a, sources) else None for a, d in zip(articles, happened, strict=False)],
         numbers=[_numbers_of(represent.full_text(a)) for a in articles],
         lead_dates=[frozenset(represent.text_dates(represent.body_lead(a.text, 60))) for a in articles],
         ordinals=[represent.ordinal_set(represent.title_or_first_sentence(a, limit=400)) for a in articles],
@@ -111,6 +115,18 @@ def name_words(names: frozenset[str]) -> frozenset[str]:
 
 def _inferred_how(article: Article) -> str:
     return str((article.metadata.get("inferred") or {}).get("published", "")) if article.published_inferred else ""
+
+
+def _veto_source(article: Article, sources: str) -> bool:
+    """May this report's day veto a pair?  "all": any day; "strong": not one inferred from far
+    down the text or from removed lines (about half of those are a past day the report
+    recalls); "header": only a day the report came with or wrote in its header/dateline."""
+    how = _inferred_how(article)
+    if sources == "all" or not how:
+        return True
+    if sources == "strong":
+        return not weak_inferred_date(article)
+    return how.endswith("header") or how.startswith(("date line", "dateline"))
 
 
 def weak_inferred_date(article: Article) -> bool:
@@ -201,7 +217,8 @@ def text_similarity(articles: Sequence[Article], cfg: EventConfig) -> np.ndarray
     """Weighted cosine of the event stage's views (title+body 1-2 grams, title+lead, title,
     optionally the static embedding)."""
     return weighted_views(articles, {"body": cfg.weight_body, "headline": cfg.weight_headline,
-                                     "title": cfg.weight_title, "embedding": cfg.weight_embedding})
+                                     "title": cfg.weight_title, "embedding": cfg.weight_embedding,
+                                     "names": cfg.weight_names})
 
 
 def _ordinals(days: Sequence[date | None]) -> np.ndarray:
@@ -219,7 +236,7 @@ def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndar
     `veto_gap_days` apart (unless the texts are near-copies, or close follow-ups fewer than
     `follow_up_days` apart), or look-alike reports a few days apart whose specifics (salient
     numbers, explicit dates in the lead) diverge."""
-    gap = represent.day_gaps(_ordinals(sig.happened))
+    gap = represent.day_gaps(_ordinals(sig.veto_days if sig.veto_days is not None else sig.happened))
     veto = (gap >= cfg.veto_gap_days) & (text_sim < cfg.same_report_similarity)  # NaN compares False
     veto &= ~((gap < cfg.follow_up_days) & (text_sim >= cfg.follow_up_similarity))  # follow-ups: look-alike check
     near = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days) & ~veto
