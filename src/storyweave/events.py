@@ -540,10 +540,14 @@ def build_event(
     titled = [i for i in units if by_id[i].title and by_id[i].title.strip()]
     central = most_central(titled or units, sim, unit_index)
     title = _title(central, units, by_id) if central else ""
-    days = [(sig.days[unit_index[i]], weak_inferred_date(by_id[i])) for i in units if sig.days[unit_index[i]]]
-    days += [(represent.article_day(by_id[i]), weak_inferred_date(by_id[i])) for i in ordered if i not in unit_index]
+    # every report's own day (also one the clustering left out, `body_dates`), removed lines aside
+    days = [(_own_day(by_id[i]), weak_inferred_date(by_id[i])) for i in ordered]
     strong = [d for d, weak in days if d and not weak]  # a date recalled far down a text only when nothing better
     return Event(id=event_id, article_ids=ordered, title=title, date=event_date(strong or [d for d, _ in days if d]))
+
+
+def _own_day(article: Article) -> date | None:
+    return None if _from_removed_lines(article) else represent.article_day(article)
 
 
 def _title(central: str, units: list[str], by_id: dict[str, Article]) -> str:
