@@ -167,9 +167,8 @@ def test_placeholder_page_under_many_reports_links_no_event_or_story():
 
 def test_a_past_day_recalled_far_down_the_text_does_not_veto():
     """Two undated reports of one (invented) happening; each recalls a different past day far down
-    its text, which becomes its inferred date ("body").  Those days do not veto the pair (by
-    default they do not feed the clustering at all); letting every inferred day veto ("all")
-    splits the one happening in two."""
+    its text, which becomes its inferred date ("body").  Those days feed the date decay but do
+    not veto the pair; letting every inferred day veto ("all") splits the one happening in two."""
     filler = ("Residents described the scene to reporters and officials promised a full review of the "
               "response in the coming weeks. ") * 6
     other = ("Shop owners on the main square counted their losses while volunteers handed out blankets "
@@ -182,19 +181,16 @@ def test_a_past_day_recalled_far_down_the_text_does_not_veto():
              + "The levee was rebuilt after a storm on October 21, 2004.")
     got = cluster([a, b])
     assert got["flood-a"] == got["flood-b"]
-    clustered_on = {"events.body_dates": True}  # such days feed the clustering: still no veto
-    got = cluster([bare(x.id, x.text) for x in (a, b)], **clustered_on)
-    assert got["flood-a"] == got["flood-b"]
-    split = cluster([bare(x.id, x.text) for x in (a, b)], **clustered_on, **{"events.veto_date_sources": "all"})
+    split = cluster([bare(x.id, x.text) for x in (a, b)], **{"events.veto_date_sources": "all"})
     assert split["flood-a"] != split["flood-b"]
 
 
 def test_event_date_falls_back_to_a_day_found_far_down_the_text():
-    """The clustering leaves out days inferred from far down a text (`body_dates` off), but an
+    """With the clustering leaving out days inferred from far down a text (`body_dates` off), an
     event whose reports state nothing better still shows that day."""
     text = ("Volunteers rebuilt the footbridge over the Marrow river at Tollbridge this week, the town "
             "council said, and it reopened to walkers and cyclists. ") * 8 + "The work began on May 2, 2024."
     article = bare("bridge", text)
-    corpus = events.cluster_events(Corpus(articles=[article]), Config())
+    corpus = events.cluster_events(Corpus(articles=[article]), Config().with_values({"events.body_dates": False}))
     assert article.metadata["inferred"]["published"].endswith("body")
     assert corpus.events[0].date == "2024-05-02"

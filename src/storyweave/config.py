@@ -122,7 +122,7 @@ class EventsConfig:
     undated_specifics: bool = False  # undated pairs: diverging specifics veto too (no day gap needed)
     disjoint_names: bool = True  # look-alikes naming no place/person in common are different happenings ...
     min_names: int = 1  # ... when each names at least this many (name words, possessives dropped)
-    body_dates: bool = False  # cluster on report dates inferred from far down the text too (off: 2-fold, events up; the event date still uses them)
+    body_dates: bool = True  # cluster on report dates inferred from far down the text too (off: mixed on the halves, see bare.md)
     veto_date_sources: str = "strong"  # days that may veto a pair: "all", "strong" (not inferred from far down the text), "header"
     weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)
     placeholder_copies: int = 5  # a short text carried verbatim by this many reports or more ...
