@@ -20,7 +20,10 @@ A pair with a day still unknown has no date evidence, so its similarity counts `
 needed: first sentences numbering different rounds/phases ("second round" / "third round"),
 or no place or person named in common.  A short text carried verbatim by five or more reports
 (an archive notice or a sign-in box stored for many stories) is a placeholder:
-it stays alone instead of joining everything it was stored under.
+it stays alone instead of joining everything it was stored under (a title read off its own first
+line is part of the placeholder, not a title of its own).  Only days a report came with or states
+near its top veto a pair (`veto_date_sources`): a day found far down a text is often a past day it
+recalls, so it feeds the date decay only.
 
 Streaming: stored articles (`is_new=False`) arrive with their `event_id` and `corpus.events`
 holds the stored events.  The whole working set is re-clustered (an optional stickiness bonus

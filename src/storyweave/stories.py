@@ -7,7 +7,8 @@ similarity of their reports exceeds the threshold and a large event weighs by it
 The similarity is the event stage's TF-IDF views with story weights (mostly body: headlines of
 one story change wording), a slower date decay, no vetoes (events of one story are different
 happenings), plus a bonus for key names shared by events of the same weeks.  Reports whose
-body is a scraper placeholder count by their title only.  A report without a date takes its
+body is a scraper placeholder count by their title only; a placeholder page copied under many
+reports (`events.placeholder_ids`) links no story.  A report without a date takes its
 event's day; one whose event is undated too counts `undated_factor` (0.9) of its similarity (no
 date evidence that the matter is still the same).  An optional rule (`shared_names`, off: it
 raised Multi-News story precision but cost news_cluster story F1) keeps undated events that
