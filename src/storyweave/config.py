@@ -121,6 +121,7 @@ class EventsConfig:
     weight_headline: float = 1.0  # TF-IDF of title + lead
     weight_title: float = 1.0  # TF-IDF of the title (first sentence for untitled reports)
     weight_embedding: float = 0.0  # static MiniLM of title + lead, centred (off: no gain measured)
+    weight_names: float = 0.0  # TF-IDF of the capitalised names in title + body (off: no gain measured)
     half_life_days: float = 14.0  # similarity decays towards `date_floor` with this half-life
     date_floor: float = 0.5  # share of similarity kept however far apart two reports are
     veto_gap_days: int = 3  # reports of days this far apart are different happenings ...
@@ -138,7 +139,8 @@ class EventsConfig:
     undated_specifics: bool = False  # undated pairs: diverging specifics veto too (no day gap needed)
     disjoint_names: bool = True  # look-alikes naming no place/person in common are different happenings ...
     min_names: int = 1  # ... when each names at least this many (name words, possessives dropped)
-    body_dates: bool = True  # cluster on report dates inferred from far down the text too
+    body_dates: bool = True  # cluster on report dates inferred from far down the text too (off: mixed on the halves, see bare.md)
+    veto_date_sources: str = "strong"  # days that may veto a pair: "all", "strong" (not inferred from far down the text), "header"
     weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)
     placeholder_copies: int = 5  # a short text carried verbatim by this many reports or more ...
     placeholder_words: int = 150  # ... (fewer words than this) is a scraper placeholder, not news
@@ -164,6 +166,7 @@ class StoriesConfig:
     undated_factor: float = 0.9  # similarity kept for reports with a date unknown (no date evidence; 2-fold tuned)
     shared_names: float = -1.0  # events whose names (`story_names`) overlap below this Jaccard never join ...
     names_undated_only: bool = True  # ... when one of them is undated
+    placeholders_alone: bool = True  # a page copied verbatim under many stories (`events.placeholder_ids`) links none
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ similarity of their reports exceeds the threshold and a large event weighs by it
 The similarity is the event stage's TF-IDF views with story weights (mostly body: headlines of
 one story change wording), a slower date decay, no vetoes (events of one story are different
 happenings), plus a bonus for key names shared by events of the same weeks.  Reports whose
-body is a scraper placeholder count by their title only.  A report without a date takes its
+body is a scraper placeholder count by their title only; a placeholder page copied under many
+reports (`events.placeholder_ids`) links no story.  A report without a date takes its
 event's day; one whose event is undated too counts `undated_factor` (0.9) of its similarity (no
 date evidence that the matter is still the same).  An optional rule (`shared_names`, off: it
 raised Multi-News story precision but cost news_cluster story F1) keeps undated events that
@@ -155,6 +156,13 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
     units, owner = story_units(active, by_id)
     if units and len(units) <= cfg.max_articles:
         sim = article_level_similarity(units, by_id, cfg, [active[k].date for k in owner])  # undated: its event's day
+        if cfg.placeholders_alone:  # a page stored under many stories (archive notice) links none of them
+            from storyweave.stages.events import placeholder_ids
+
+            alone = placeholder_ids(list(by_id.values()), settings.events)
+            lone = np.array([a.id in alone for a in units], dtype=bool)
+            sim[lone, :] = sim[:, lone] = -1.0
+            np.fill_diagonal(sim, 1.0)
         if cfg.weight_key_entities:
             sim += key_entity_bonus(active, by_id, cfg)[np.ix_(owner, owner)]
         if cfg.shared_names > 0:  # one matter: the same participants, not only the same theme

@@ -142,3 +142,56 @@ def test_multinews_bare_subset_floor():
     for pred, floor in (([event_of[a.id] for a in articles], 0.8), ([story_of[a.id] for a in articles], 0.6)):
         (_, fp), (_, tp) = pair_confusion_matrix(gold, pred)
         assert tp / (tp + fp) >= floor
+
+
+def test_placeholder_page_under_many_reports_links_no_event_or_story():
+    """A short page (an invented archive notice, its first line read as the title) stored for six
+    unrelated reports: every copy stays alone as an event and as a story; with the story rule off
+    the copies link into one story."""
+    from storyweave.stages import dedup
+
+    notice = ("Archive notice\nThis page was captured by an automated crawler from a list of hosts. "
+              "The files of this capture are not available to the public at this time. Contact the "
+              "archive team for questions about the crawl and its settings.")
+    pages = [Article(id=f"page-{k}", text=notice, raw_text=notice, title="Archive notice",
+                     metadata={"inferred": {"title": "first line (short, headline-like)"}}) for k in range(6)]
+    corpus = dedup.find_duplicates(Corpus(articles=pages), Config())
+    assert sum(a.duplicate_of is not None for a in corpus.articles) == 5
+    linked = {}
+    for on in (True, False):
+        settings = Config().with_values({"stories.placeholders_alone": on})
+        done = stories.link_stories(events.cluster_events(Corpus(articles=list(corpus.articles)), settings), settings)
+        assert len(done.events) == 6
+        linked[on] = len({e.story_id for e in done.events})
+    assert linked == {True: 6, False: 1}
+
+
+def test_a_past_day_recalled_far_down_the_text_does_not_veto():
+    """Two undated reports of one (invented) happening; each recalls a different past day far down
+    its text, which becomes its inferred date ("body").  Those days feed the date decay but do
+    not veto the pair; letting every inferred day veto ("all") splits the one happening in two."""
+    filler = ("Residents described the scene to reporters and officials promised a full review of the "
+              "response in the coming weeks. ") * 6
+    other = ("Shop owners on the main square counted their losses while volunteers handed out blankets "
+             "and hot meals at the school gym. ") * 6
+    lead = ("Flood water broke through the Marrow river levee at Tollbridge, forcing the evacuation of "
+            "twelve hundred residents, the regional fire service said. Pumps and sandbags were brought in overnight. ")
+    a = bare("flood-a", lead + filler + "The levee was last breached on March 3, 1998, when the town flooded.")
+    b = bare("flood-b", "Twelve hundred residents of Tollbridge were evacuated after flood water broke through the "
+             "Marrow river levee, the regional fire service said. Pumps and sandbags arrived overnight. " + other
+             + "The levee was rebuilt after a storm on October 21, 2004.")
+    got = cluster([a, b])
+    assert got["flood-a"] == got["flood-b"]
+    split = cluster([bare(x.id, x.text) for x in (a, b)], **{"events.veto_date_sources": "all"})
+    assert split["flood-a"] != split["flood-b"]
+
+
+def test_event_date_falls_back_to_a_day_found_far_down_the_text():
+    """With the clustering leaving out days inferred from far down a text (`body_dates` off), an
+    event whose reports state nothing better still shows that day."""
+    text = ("Volunteers rebuilt the footbridge over the Marrow river at Tollbridge this week, the town "
+            "council said, and it reopened to walkers and cyclists. ") * 8 + "The work began on May 2, 2024."
+    article = bare("bridge", text)
+    corpus = events.cluster_events(Corpus(articles=[article]), Config().with_values({"events.body_dates": False}))
+    assert article.metadata["inferred"]["published"].endswith("body")
+    assert corpus.events[0].date == "2024-05-02"

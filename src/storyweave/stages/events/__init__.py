@@ -20,7 +20,10 @@ A pair with a day still unknown has no date evidence, so its similarity counts `
 needed: first sentences numbering different rounds/phases ("second round" / "third round"),
 or no place or person named in common.  A short text carried verbatim by five or more reports
 (an archive notice or a sign-in box stored for many stories) is a placeholder:
-it stays alone instead of joining everything it was stored under.
+it stays alone instead of joining everything it was stored under (a title read off its own first
+line is part of the placeholder, not a title of its own).  Only days a report came with or states
+near its top veto a pair (`veto_date_sources`): a day found far down a text is often a past day it
+recalls, so it feeds the date decay only.
 
 Streaming: stored articles (`is_new=False`) arrive with their `event_id` and `corpus.events`
 holds the stored events.  The whole working set is re-clustered (an optional stickiness bonus
@@ -75,6 +78,7 @@ class Signals:
     lead_names: list[frozenset[str]]
     names: list[frozenset[str]]
     lead_weekdays: list[str | None]
+    veto_days: list[date | None] | None = None  # `happened` restricted to the vetoes' date sources
 
 
 def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Signals:
@@ -82,9 +86,12 @@ def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Sign
     trust_body = cfg.body_dates if cfg else True
     days = [None if (not trust_body and weak_inferred_date(a)) or _from_removed_lines(a) else represent.article_day(a)
             for a in articles]
+    happened = [represent.happening_day(a, d) for a, d in zip(articles, days, strict=False)]
+    sources = cfg.veto_date_sources if cfg else "all"
     return Signals(
         days=days,
-        happened=[represent.happening_day(a, d) for a, d in zip(articles, days, strict=False)],
+        happened=happened,
+        veto_days=[d if _veto_source(a, sources) else None for a, d in zip(articles, happened, strict=False)],
         numbers=[_numbers_of(represent.full_text(a)) for a in articles],
         lead_dates=[frozenset(represent.text_dates(represent.body_lead(a.text, 60))) for a in articles],
         ordinals=[represent.ordinal_set(represent.title_or_first_sentence(a, limit=400)) for a in articles],
@@ -114,6 +121,18 @@ def name_words(names: frozenset[str]) -> frozenset[str]:
 
 def _inferred_how(article: Article) -> str:
     return str((article.metadata.get("inferred") or {}).get("published", "")) if article.published_inferred else ""
+
+
+def _veto_source(article: Article, sources: str) -> bool:
+    """May this report's day veto a pair?  "all": any day; "strong": not one inferred from far
+    down the text or from removed lines (about half of those are a past day the report
+    recalls); "header": only a day the report came with or wrote in its header/dateline."""
+    how = _inferred_how(article)
+    if sources == "all" or not how:
+        return True
+    if sources == "strong":
+        return not weak_inferred_date(article)
+    return how.endswith("header") or how.startswith(("date line", "dateline"))
 
 
 def weak_inferred_date(article: Article) -> bool:
@@ -205,7 +224,8 @@ def text_similarity(articles: Sequence[Article], cfg: EventConfig) -> np.ndarray
     """Weighted cosine of the event stage's views (title+body 1-2 grams, title+lead, title,
     optionally the static embedding)."""
     return weighted_views(articles, {"body": cfg.weight_body, "headline": cfg.weight_headline,
-                                     "title": cfg.weight_title, "embedding": cfg.weight_embedding})
+                                     "title": cfg.weight_title, "embedding": cfg.weight_embedding,
+                                     "names": cfg.weight_names})
 
 
 def _ordinals(days: Sequence[date | None]) -> np.ndarray:
@@ -223,7 +243,7 @@ def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndar
     `veto_gap_days` apart (unless the texts are near-copies, or close follow-ups fewer than
     `follow_up_days` apart), or look-alike reports a few days apart whose specifics (salient
     numbers, explicit dates in the lead) diverge."""
-    gap = represent.day_gaps(_ordinals(sig.happened))
+    gap = represent.day_gaps(_ordinals(sig.veto_days if sig.veto_days is not None else sig.happened))
     veto = (gap >= cfg.veto_gap_days) & (text_sim < cfg.same_report_similarity)  # NaN compares False
     veto &= ~((gap < cfg.follow_up_days) & (text_sim >= cfg.follow_up_similarity))  # follow-ups: look-alike check
     near = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days) & ~veto
@@ -316,8 +336,8 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     sig = signals(units, cfg)
     placeholders = placeholder_bodies(articles, by_id) | repeated
     sim = similarity_matrix(clustering_view(units, placeholders), cfg, sig)
-    alone = np.array([a.id in repeated and not (a.title and a.title.strip()) for a in units], dtype=bool)
-    if alone.any():  # an untitled placeholder has nothing to cluster on: it stays alone
+    alone = np.array([a.id in repeated and not own_title(a) for a in units], dtype=bool)
+    if alone.any():  # a placeholder with no title of its own has nothing to cluster on: it stays alone
         sim[alone, :] = sim[:, alone] = -1.0
         np.fill_diagonal(sim, 1.0)
     if previous and cfg.stickiness:
@@ -385,6 +405,21 @@ def repeated_placeholders(
         if len(members) >= cfg.placeholder_copies and len(by_id[original].text.split()) < cfg.placeholder_words:
             out.update(members)
     return out
+
+
+def own_title(article: Article) -> bool:
+    """The report came with a title (not one read off its own first line: for a placeholder
+    page that line is part of the placeholder, the same under every story it was stored for)."""
+    inferred = "title" in (article.metadata.get("inferred") or {})
+    return bool(article.title and article.title.strip()) and not inferred
+
+
+def placeholder_ids(articles: Sequence[Article], cfg: EventConfig) -> set[str]:
+    """Ids of the reports that are repeated placeholders (`repeated_placeholders`) with no title
+    of their own: pages a scraper stored under many stories, which belong to no event or story."""
+    by_id = {a.id: a for a in articles}
+    root = original_roots(articles, by_id)
+    return {i for i in repeated_placeholders(articles, root, by_id, cfg) if not own_title(by_id[i])}
 
 
 def placeholder_bodies(articles: Sequence[Article], by_id: dict[str, Article]) -> set[str]:
@@ -514,10 +549,14 @@ def build_event(
     titled = [i for i in units if (by_id[i].title or "").strip()]
     central = most_central(titled or units, sim, unit_index)
     title = _title(central, units, by_id) if central else ""
-    days = [(sig.days[unit_index[i]], weak_inferred_date(by_id[i])) for i in units if sig.days[unit_index[i]]]
-    days += [(represent.article_day(by_id[i]), weak_inferred_date(by_id[i])) for i in ordered if i not in unit_index]
+    # every report's own day (also one the clustering left out, `body_dates`), removed lines aside
+    days = [(_own_day(by_id[i]), weak_inferred_date(by_id[i])) for i in ordered]
     strong = [d for d, weak in days if d and not weak]  # a date recalled far down a text only when nothing better
     return Event(id=event_id, article_ids=ordered, title=title, date=event_date(strong or [d for d, _ in days if d]))
+
+
+def _own_day(article: Article) -> date | None:
+    return None if _from_removed_lines(article) else represent.article_day(article)
 
 
 def _title(central: str, units: list[str], by_id: dict[str, Article]) -> str:
