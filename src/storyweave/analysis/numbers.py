@@ -266,6 +266,7 @@ def _verb_like(word: str) -> bool:
     return word[:1].islower() and word.isalpha() and is_verb_form(word)
 
 
+# '$70 a share', '$82 a Harbor Corp share' (up to two capitalised words may name the unit's owner)
 _RATE = re.compile(r"(?:-|\s+)(?:a|an|per)(?:-|\s+)(?:[A-Z][\w.&’'-]*\s+){0,2}[a-z]+\b(?!\s+(?:of|ago|after|before|earlier|later)\b)")
 # a sentence that places its figures in the past ('eight months ago', 'last year'): another happening
 _PAST = re.compile(r"\b(?:ago|last (?:year|month)|(?:a|one|two|three) (?:years?|months?) (?:earlier|before))\b",
