@@ -24,6 +24,7 @@ from storyweave.analysis.entities import EntityIndex, link_across_events, mentio
 from storyweave.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
 from storyweave.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
 from storyweave.analysis.quotes import embedding_matrix, match_quotes, quotes_of
+from storyweave.boilerplate import PROMO, SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
 from storyweave.config import AnalyzeConfig, Config
 from storyweave.dedup.provenance import copy_root
 from storyweave.model import (
@@ -105,6 +106,13 @@ def _is_photo_caption(sentence: str) -> bool:
     return bool(_PHOTO_CAPTION.search(sentence))
 
 
+def _is_furniture(sentence: str) -> bool:
+    """Site furniture by the summary's own sentence patterns (`boilerplate`), plus promos and labels
+    glued to a sentence ("... subscribe today.", "LIVE BLOG On Monday, ..."): never a dated happening."""
+    return bool(SENTENCE_START.search(sentence) or SENTENCE_ANYWHERE.search(sentence)
+                or SENTENCE_NOTICE.search(sentence) or PROMO.search(sentence))
+
+
 def _content(text: str) -> set[str]:
     return {w for w in words(text) if w not in TIMELINE_OVERLAP and not w.isdigit()}
 
@@ -121,7 +129,7 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
         lead_voted = False
         for pos, sent in enumerate(r.sentences):
             inside = [m for m in mentions if sent.start <= m.start < sent.end]
-            if not inside or _is_photo_caption(sent.text):
+            if not inside or _is_photo_caption(sent.text) or _is_furniture(sent.text):
                 continue
             d = inside[0].date
             candidates.append((d, sent.text, r.credited, pos))
