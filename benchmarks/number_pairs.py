@@ -7,7 +7,7 @@ has the pair's figure of each article among its values.
 
 The baseline is the same code path of another checkout, run in the same invocation
 (`--baseline-src /work/main/src`).  Two folds split the pairs by event; the thresholds of
-`storyweave.stages.analysis.numbers` (PREDICATE_SIM, NOUN_SIM) are tuned on one fold and reported on
+`Config.analyze.discrepancies` (predicate_sim, noun_sim) are tuned on one fold and reported on
 the other, both ways.
 
     python benchmarks/number_pairs.py [--baseline-src PATH] [--out benchmarks/results/discrepancies.md]
@@ -67,33 +67,36 @@ def _at(figs: list, ref: dict):
     return next((f for s, e, f in figs if s < ref["end"] and ref["start"] < e), None)
 
 
+_FIGURES: dict[str, list] = {}
+
+
 def predictions(pairs: list[dict], texts: dict[str, str], **thresholds: float) -> list[bool]:
     """Pair positive: `find_discrepancies` over all figures of the two articles (as two reports
     of one event) returns a discrepancy with the pair's figure of each article among its values."""
     import storyweave.stages.analysis.numbers as numbers
 
-    saved = {k: getattr(numbers, k) for k in thresholds}
-    for k, v in thresholds.items():
-        setattr(numbers, k, v)
-    cache: dict[str, list] = {}
-    try:
-        out = []
-        for p in pairs:
-            figs = {r: cache.setdefault(r, article_figures(texts, r)) for r in (p["a"]["article"], p["b"]["article"])}
-            fa, fb = _at(figs[p["a"]["article"]], p["a"]), _at(figs[p["b"]["article"]], p["b"])
-            if not fa or not fb:
-                out.append(False)
-                continue
-            found = numbers.find_discrepancies([f for fs in figs.values() for _s, _e, f in fs])
+    params = ()
+    if thresholds:  # the knobs live in `Config.analyze.discrepancies` (DiscrepancyParams)
+        from dataclasses import replace
 
-            def has(d, f):
-                return any(v.value == f.quantity.text and f.article_id in v.article_ids for v in d.values)
+        from storyweave.config import DiscrepancyParams
 
-            out.append(any(has(d, fa) and has(d, fb) for d in found))
-        return out
-    finally:
-        for k, v in saved.items():
-            setattr(numbers, k, v)
+        params = (replace(DiscrepancyParams(), **{k.lower(): v for k, v in thresholds.items()}),)
+    cache = _FIGURES  # figures do not depend on the knobs: extracted once per process
+    out = []
+    for p in pairs:
+        figs = {r: cache.setdefault(r, article_figures(texts, r)) for r in (p["a"]["article"], p["b"]["article"])}
+        fa, fb = _at(figs[p["a"]["article"]], p["a"]), _at(figs[p["b"]["article"]], p["b"])
+        if not fa or not fb:
+            out.append(False)
+            continue
+        found = numbers.find_discrepancies([f for fs in figs.values() for _s, _e, f in fs], *params)
+
+        def has(d, f):
+            return any(v.value == f.quantity.text and f.article_id in v.article_ids for v in d.values)
+
+        out.append(any(has(d, fa) and has(d, fb) for d in found))
+    return out
 
 
 def prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
@@ -110,7 +113,8 @@ def fold_of(pair: dict) -> int:
     return int(hashlib.sha1(pair["event"].encode()).hexdigest(), 16) % 2
 
 
-GRID = {"PREDICATE_SIM": [0.3, 0.35, 0.38, 0.4, 0.42, 0.45, 0.5, 0.55, 0.6], "NOUN_SIM": [0.4, 0.5, 0.6, 0.7]}
+GRID = {"PREDICATE_SIM": [0.3, 0.35, 0.38, 0.4, 0.42, 0.45, 0.5, 0.55, 0.6], "NOUN_SIM": [0.4, 0.5, 0.6, 0.7],
+        "PAIR_GROUPS": [False, True]}
 
 
 def tuned_two_fold(pairs: list[dict], texts: dict[str, str]) -> list[dict]:
@@ -121,11 +125,11 @@ def tuned_two_fold(pairs: list[dict], texts: dict[str, str]) -> list[dict]:
         train_p = [p for p in pairs if fold_of(p) != test]
         test_p = [p for p in pairs if fold_of(p) == test]
         best, best_f = None, -1.0
-        for ps, ns in itertools.product(GRID["PREDICATE_SIM"], GRID["NOUN_SIM"]):
-            f = prf([p["discrepancy"] for p in train_p],
-                    predictions(train_p, texts, PREDICATE_SIM=ps, NOUN_SIM=ns))["F1"]
+        for values in itertools.product(*GRID.values()):
+            knobs = dict(zip(GRID, values, strict=True))
+            f = prf([p["discrepancy"] for p in train_p], predictions(train_p, texts, **knobs))["F1"]
             if f > best_f:
-                best, best_f = {"PREDICATE_SIM": ps, "NOUN_SIM": ns}, f
+                best, best_f = knobs, f
         score = prf([p["discrepancy"] for p in test_p], predictions(test_p, texts, **best))
         rows.append({"test_fold": test, "tuned": best, "train_F1": best_f, **score})
     return rows

@@ -141,6 +141,7 @@ class EventsConfig:
     min_names: int = 1  # ... when each names at least this many (name words, possessives dropped)
     body_dates: bool = True  # cluster on report dates inferred from far down the text too (off: mixed on the halves, see bare.md)
     veto_date_sources: str = "strong"  # days that may veto a pair: "all", "strong" (not inferred from far down the text), "header"
+    confident_report_dates: bool = True  # bare text: the "latest stated date" is the report's date only when the text corroborates it
     weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)
     placeholder_copies: int = 5  # a short text carried verbatim by this many reports or more ...
     placeholder_words: int = 150  # ... (fewer words than this) is a scraper placeholder, not news
@@ -181,6 +182,7 @@ class DiscrepancyParams:
     min_shared_context: int = 2  # content stems near both figures when neither says what happened
     max_ratio: float = 2.0  # values further apart than this are different things counted
     rounding: float = 0.10  # a bound or estimate within this share of an exact figure is that figure rounded
+    pair_groups: bool = True  # also compare discrepant pairs the first-fit grouping put in different groups
 
 
 @dataclass(frozen=True)

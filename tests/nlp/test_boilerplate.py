@@ -35,3 +35,12 @@ def test_reporting_sentences_are_not_furniture():
 def test_the_summary_rejects_furniture_sentences_by_these_patterns():
     assert junk_reason("Subscribe to our daily newsletter for the latest updates on this story.") == "scrape furniture"
     assert junk_reason("In this file photo, the mayor speaks at a press event in the city hall.") is not None
+
+
+def test_promos_and_glued_labels_are_timeline_furniture():
+    from storyweave.stages.analysis import _is_furniture
+
+    assert _is_furniture("Unlimited access to every story of the week, subscribe today.")
+    assert _is_furniture("Read all our reporting for only $1 a month on any device.")
+    assert _is_furniture("LIVE BLOG On Friday, the mayor said the bridge would reopen within a week.")
+    assert not _is_furniture("On Friday, the mayor said the bridge would reopen within a week.")

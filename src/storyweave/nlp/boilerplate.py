@@ -46,6 +46,10 @@ SENTENCE_NOTICE = re.compile(
     r"\bmailing list\b|\bthe form below\b|\bkeep up to date with\b|\bhide caption\b",
     re.IGNORECASE,
 )
+# Promotions and section labels glued to a sentence, for timeline sentences (not folded into the
+# summary patterns above, whose reach is tuned on the summary benchmark): "... subscribe today.",
+# "LIVE BLOG On Monday, ...".
+PROMO = re.compile(r"\bsubscribe (?:today|now)\b|^\W*LIVE ?BLOG\b|\bfor only \$\d", re.IGNORECASE)
 # A passage two reports share that is site furniture rather than wire copy.
 PASSAGE = re.compile(
     "|".join(SITE_PHRASES) + r"|subscribe|cookie|sign up|continue reading|copyright|"

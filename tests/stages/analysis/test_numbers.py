@@ -128,3 +128,24 @@ def test_currencies_come_from_iso_4217_names_and_signs():
     assert units["300"] == "INR" and units["₴200"] == "UAH" and units["₹900"] == "INR"
     assert units["40"] == "UAH" and units["12"] == "EUR"
     assert units["500"] == "franc"  # a word several currencies share stays a unit of its own
+
+
+def test_a_rate_may_name_its_unit():
+    figs = _figures([
+        ("c", "The new offer of $82 a Harbor Corp share was rejected.", None),
+        ("d", "Shares were trading at $119 on Monday.", None),
+    ])
+    assert find_discrepancies(figs) == []
+
+
+def test_a_disagreeing_pair_is_compared_even_when_first_fit_grouping_splits_it():
+    # "40 injured" groups first with the caption figure "40" (no noun), which "50 people" does not
+    # match: the two reports' counts are still compared
+    figs = _figures([
+        ("a", "A tram overturned, trapping five people and injuring another 40 Photo 2/8.", None),
+        ("a", "Officials said 40 people were injured in the crash.", None),
+        ("b", "Police said more than 50 people were injured in the crash.", None),
+    ])
+    found = find_discrepancies(figs)
+    assert any({v.value for v in d.values} >= {"40", "more than 50"} or {v.value for v in d.values} >= {"40", "50"}
+               for d in found), found

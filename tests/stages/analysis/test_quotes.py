@@ -248,3 +248,16 @@ def test_polnear_dev_attribution_floor():
             right += hit is not None and sq.right_speaker(hit[0], g["source"])
     assert named > 300
     assert right / named >= 0.90
+
+
+# Third round (general English; names invented). Each failed before its rule.
+@pytest.mark.parametrize("text, speakers", [
+    # "said X <adverbial>, adding that “...”": the participle continues the named speaker
+    ("“It is not new here,” said Rep. Nora Quill (D-Va.) at the time, adding that “we have elected such "
+     "candidates for a long time.”", ["Nora Quill", "Nora Quill"]),
+    # a reporting verb's form used as a noun after a hyphenated modifier is no reporting verb
+    ("Arlo Penn offered a Vance-style retort on the rival's favourite platform, tweeting at him, "
+     "“you are not just a loser, you are a whiner.”", ["Arlo Penn"]),
+])
+def test_third_round_shapes(text, speakers):
+    assert _speakers(text) == speakers

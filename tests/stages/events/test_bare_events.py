@@ -195,3 +195,13 @@ def test_event_date_falls_back_to_a_day_found_far_down_the_text():
     corpus = events.cluster_events(Corpus(articles=[article]), Config().with_values({"events.body_dates": False}))
     assert article.metadata["inferred"]["published"].endswith("body")
     assert corpus.events[0].date == "2024-05-02"
+
+
+def test_latest_date_fallback_only_when_the_text_corroborates_it():
+    # a maturity, a deadline, a past day the text has moved beyond: no report date
+    assert report_date("The company sold $150 million of debentures due March 1, 2011, it said.") is None
+    assert report_date("The cap applies until the restriction expires on Dec. 31, 1990, officials said.") is None
+    assert report_date("On April 5, 2009, a similar launch failed. In 2016 the country tried again.") is None
+    # a date the rest of the text does not contradict still counts
+    assert report_date("An appeals court sentenced the former minister on December 30, 2017 for contempt.") \
+        == date(2017, 12, 30)

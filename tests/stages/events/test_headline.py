@@ -64,3 +64,12 @@ def test_noun_phrase_lead_is_cut_at_a_phrase_boundary_not_emptied():
     title = headline_from_text(text)
     assert complete(title), title
     assert title.startswith("Reports, lectures, maps")
+
+
+def test_a_byline_glued_to_the_lead_is_stripped_but_by_phrases_stay():
+    text = ("By Dana Q. Roe and Lee Marsh Sure, the film is breaking box office records, and fans are "
+            "swooning over the pale-faced vampire and the hunky werewolf.")
+    assert not headline_from_text(text).startswith("By")
+    assert headline_from_text(text).startswith("Sure, the film")
+    text = "By Tuesday, the storm had moved north of the coast and left thousands of homes without power."
+    assert headline_from_text(text).startswith("By Tuesday")

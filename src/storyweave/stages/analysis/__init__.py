@@ -33,6 +33,7 @@ from storyweave.model import (
     to_dict,
 )
 from storyweave.nlp import dates as dates_mod
+from storyweave.nlp.boilerplate import PROMO, SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
 from storyweave.nlp.stop_words import TIMELINE_OVERLAP
 from storyweave.nlp.text import Sentence, remember_sentences, words
 from storyweave.serialize import from_dict
@@ -106,6 +107,13 @@ def _is_photo_caption(sentence: str) -> bool:
     return bool(_PHOTO_CAPTION.search(sentence))
 
 
+def _is_furniture(sentence: str) -> bool:
+    """Site furniture by the summary's own sentence patterns (`boilerplate`), plus promos and labels
+    glued to a sentence ("... subscribe today.", "LIVE BLOG On Monday, ..."): never a dated happening."""
+    return bool(SENTENCE_START.search(sentence) or SENTENCE_ANYWHERE.search(sentence)
+                or SENTENCE_NOTICE.search(sentence) or PROMO.search(sentence))
+
+
 def _content(text: str) -> set[str]:
     return {w for w in words(text) if w not in TIMELINE_OVERLAP and not w.isdigit()}
 
@@ -122,7 +130,7 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
         lead_voted = False
         for pos, sent in enumerate(r.sentences):
             inside = [m for m in mentions if sent.start <= m.start < sent.end]
-            if not inside or _is_photo_caption(sent.text):
+            if not inside or _is_photo_caption(sent.text) or _is_furniture(sent.text):
                 continue
             d = inside[0].date
             assert d is not None  # `mentions` keeps dated ones only

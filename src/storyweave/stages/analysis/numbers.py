@@ -266,7 +266,8 @@ def _verb_like(word: str) -> bool:
     return word[:1].islower() and word.isalpha() and is_verb_form(word)
 
 
-_RATE = re.compile(r"(?:-|\s+)(?:a|an|per)(?:-|\s+)[a-z]+\b(?!\s+(?:of|ago|after|before|earlier|later)\b)")
+# '$70 a share', '$82 a Harbor Corp share' (up to two capitalised words may name the unit's owner)
+_RATE = re.compile(r"(?:-|\s+)(?:a|an|per)(?:-|\s+)(?:[A-Z][\w.&’'-]*\s+){0,2}[a-z]+\b(?!\s+(?:of|ago|after|before|earlier|later)\b)")
 # a sentence that places its figures in the past ('eight months ago', 'last year'): another happening
 _PAST = re.compile(r"\b(?:ago|last (?:year|month)|(?:a|one|two|three) (?:years?|months?) (?:earlier|before))\b",
                    re.IGNORECASE)
@@ -533,6 +534,32 @@ def _both_known(a: Figure, b: Figure, known: dict[tuple[str, str], set[float]]) 
             or b.quantity.value in known.get((a.article_id, a.sentence), set()))
 
 
+def _missed_pairs(figs: list[Figure], groups: list[list[Figure]], known: dict[tuple[str, str], set[float]], p: DiscrepancyParams) -> list[list[Figure]]:
+    """Groups for discrepant pairs the first-fit grouping put apart: complete linkage in text order
+    can place one figure with a figure its counterpart does not match ("40 injured" with a caption's
+    "40"), so the pair's disagreement was never compared.  Each such pair seeds a group, extended by
+    the figures that match all of it."""
+    grouped = {(id(x), id(y)) for g in groups for x in g for y in g}
+    extra: list[list[Figure]] = []
+    seen: set[frozenset[int]] = set()
+    for i, x in enumerate(figs):
+        for y in figs[i + 1 :]:
+            if (id(x), id(y)) in grouped or x.article_id == y.article_id or _both_known(x, y, known):
+                continue
+            if not (same_quantity(x, y, p=p) and values_disagree(x, y, p)):
+                continue
+            g = [x, y]
+            for f in figs:
+                if f is not x and f is not y and all(same_quantity(f, h, p=p) for h in g):
+                    g.append(f)
+            key = frozenset(id(f) for f in g)
+            if key not in seen:
+                seen.add(key)
+                extra.append(g)
+                grouped |= {(id(a), id(b)) for a in g for b in g}
+    return extra
+
+
 def find_discrepancies(figures: list[Figure], p: DiscrepancyParams = _DEFAULT) -> list[Discrepancy]:
     """Same counted thing (however worded) + different values across non-copy articles."""
     usable = [f for f in figures if _usable(f, p)]
@@ -555,6 +582,8 @@ def find_discrepancies(figures: list[Figure], p: DiscrepancyParams = _DEFAULT) -
                     break
             else:
                 groups.append([f])
+        if p.pair_groups:
+            groups += _missed_pairs(unit_figs, groups, known, p)
         for g in groups:
             values: dict[float, list[Figure]] = defaultdict(list)
             for f in g:

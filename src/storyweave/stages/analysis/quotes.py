@@ -646,9 +646,12 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
             if who:
                 return who, True
             cand = _name_after(text, v.end(), open_pos)  # “...,” said Rep. X, adding “...” / Said Ellis: “...”
-            if cand and cand.kind == "name" and v.group().lower() not in _TELL and re.match(r"[\s(]*(?:\([^)]*\))?\s*[,:]|\s*$",
-                                                         text[cand.end : open_pos]):
-                return art.resolve(cand, open_pos), True
+            if cand and cand.kind == "name" and v.group().lower() not in _TELL and (
+                    re.match(r"[\s(]*(?:\([^)]*\))?\s*[,:]|\s*$", text[cand.end : open_pos])
+                    or _adverbial_then_participle(text, cand.end, verbs[-1])):
+                who = art.resolve(cand, open_pos)
+                if who:  # "demand wealthy Americans “pay ...”": a group adjective is no speaker; read on
+                    return who, True
         if v.group().endswith("ing") and not re.search(r",\s*$", text[sent_lo : v.start()]):
             cand = _subject_before(text, sent_lo, v.start())  # "footage of Dana Kim asking “...”"
             who = art.resolve(cand, open_pos) if cand else None
@@ -714,6 +717,14 @@ def _closing_attribution(art: _Article, q: QuoteSpan) -> str | None:
     return None
 
 
+def _adverbial_then_participle(text: str, end: int, last: re.Match[str]) -> bool:
+    """ "“...,” said Rep. X (D-Va.) at the time, adding that “...”": after the name only a bracket,
+    a short adverbial (up to five lower-case words) and a comma before the clause's last reporting
+    verb, a participle ("adding", "saying"): the quote continues the named speaker's statement."""
+    return last.start() > end and last.group().endswith("ing") and bool(
+        re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:[a-z]+\s+){0,4}[a-z]*\s*,\s*", text[end : last.start()]))
+
+
 def _place_in_aside(art: _Article, cand: _Cand) -> bool:
     """ "Karen Wells, at a rally in Brenn, Estria, said": a place closing an aside set off by
     commas is not the subject; the sentence's subject is."""
@@ -734,6 +745,10 @@ def _verbs(art: _Article, lo: int, hi: int) -> list[re.Match[str]]:
         if re.search(r"(?:\b(?:the|a|an|his|her|their|its|our|my|your|this|that|these|those|whose)|[’']s?)\s+$",
                      before, re.IGNORECASE):
             continue
+        if not re.search(r"(?:ed|ing)$", m.group()) and re.search(
+                r"\b(?:the|a|an|his|her|their|its|our|my|your|this|that|whose)\s+[\w’']+-[\w’'-]+\s+$",
+                art.text[max(lo, m.start() - 40) : m.start()], re.IGNORECASE):
+            continue  # "a Trump-style retort", "her much-quoted remark": a noun after a hyphenated modifier
         out.append(m)
     return out
 

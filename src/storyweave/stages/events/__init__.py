@@ -320,7 +320,7 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     if not articles:
         corpus.events = []
         return corpus
-    report_date.fill_report_dates(articles)
+    report_date.fill_report_dates(articles, cfg.confident_report_dates)
     by_id = corpus.by_id()
     root = original_roots(articles, by_id)
     repeated = repeated_placeholders(articles, root, by_id, cfg)

@@ -64,6 +64,12 @@ _DATELINE = re.compile(
     r"^(?:(?:UPDATED?|Updated?)\s*[|:–—-]\s*|\([A-Za-z][\w .&/-]{0,30}\)\s*(?:[—–-]+\s*)?|"
     r"[A-Z][A-Za-z.'’ -]{1,40}(?:,[^—–\n]{0,40})?\s*(?:\([^()]{1,30}\)\s*)?(?:—|–|--|\s-\s)\s*)"
 )
+# A byline glued to the lead sentence ("By Jane Q. Doe and John Roe Sure, the film ..."): "By", then
+# names of a first name, an optional initial and a surname, joined by "," or "and", then a capital
+# opening the sentence.  Structure only (two capitalised words per name), so "By Tuesday, the
+# storm ..." and "By now, ..." are left alone.
+_NAME = r"[A-Z][a-z'’-]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z'’-]+(?:-[A-Z][a-z'’-]+)?"
+_BYLINE_LEAD = re.compile(rf"^(?:By|BY)\s+{_NAME}(?:\s*(?:,|,?\s+and)\s+{_NAME})*\s+(?=[A-Z\"“‘'])")
 _INITIAL_END = re.compile(r"(?:^|\s)(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr)\.$")
 # General English closed-class words (articles, prepositions, conjunctions, auxiliaries, pronouns
 # that need a continuation): a title never ends with one.
@@ -209,6 +215,7 @@ def _lead_sentences(text: str) -> tuple[str, list[str]]:
         sentences += [s.text for s in split_sentences(ln)]
     if not sentences:
         return "", []
+    sentences[0] = _BYLINE_LEAD.sub("", sentences[0], count=1).strip() or sentences[0]
     sentences[0] = _DATELINE.sub("", sentences[0], count=1).strip() or sentences[0]
     while len(sentences) > 1 and not _opens_sentence(sentences[0]):
         sentences.pop(0)  # a fragment (the line starts mid-sentence)

@@ -8,7 +8,13 @@
    tells of); a year-less date counts only with a weekday beside it ("Thursday, Jan. 17"), which
    gives its year: the year near the text's own years whose calendar matches.  Dates in file-photo captions ("FILE - In this
    Thursday, Jan. 17, 2013, file photo ...") and dates that lie in the future of every other
-   stated date by more than `max_ahead_days` (schedules, deadlines) are skipped.
+   stated date by more than `max_ahead_days` (schedules, deadlines) are skipped.  With
+   `confident` (the default), that latest date is kept only when the text corroborates it as
+   "now": no year later than its own is written anywhere in the text (a report of 2016 recalling
+   "April 5, 2009" mentions 2016), and the clause before it is not a span, a deadline or a
+   forecast ("due March 1, 2011", "until Dec. 31, 1994", "the year ending June 30", "born on",
+   "as of January 1"); otherwise no date is given (measured on TimeBank bare text: this fallback
+   was right for 1 of 16 reports; see BENCHMARKS.md, Dates).
 Hand-written because no library resolves "the date of this document" (dateparser and
 htmldate parse one expression or an HTML page; a bare text has neither); month and weekday names
 are general English.  The interface is one function so a fuller resolver can replace it.
@@ -48,6 +54,13 @@ _YEAR_WORD = re.compile(r"\b((?:19|20)\d\d)\b")
 _LABEL = re.compile(r"\b(?:updated|published|posted|last modified|last updated|date)\b\s*(?:on)?\s*:?", re.IGNORECASE)
 # A dateline: "PLACE, <date> (Agency) -" / "PLACE, <date> -" at the start of a line.
 _DATELINE = re.compile(r"^[A-Z][A-Za-z .'’-]{1,40},\s*(?=\S)")
+# Words opening a span, a deadline, a forecast or a past reference point before a date: the date
+# is then not the day the report was written ("bonds due Nov. 17, 1992", "until the restriction
+# expires on Dec. 31", "will be in theaters May 4", "was born on", "as of January 1").  General
+# English prepositions and verbs of time (closed class plus the usual finance terms for maturity).
+_NOT_NOW = re.compile(r"\b(?:due|until|till|through|expires?|expired|expiring|ending|will|would|scheduled|set for|"
+                      r"matur\w*|between|born|since|as of|after|before)\b[^.;\n]{0,25}$", re.IGNORECASE)
+NOT_NOW_CHARS = 40  # how far before a date the cue is looked for
 # File-photo captions: their date is the photo's, not the report's.
 _CAPTION = re.compile(r"\bfile\b\s*[-–—]|\bfile photo\b|\bphoto\b.{0,20}\bfile\b", re.IGNORECASE)
 
@@ -72,11 +85,12 @@ def report_date(text: str) -> date | None:
     return found[0] if found else None
 
 
-def report_date_how(text: str) -> tuple[date, str] | None:
+def report_date_how(text: str, confident: bool = True) -> tuple[date, str] | None:
     """(date, where it came from): "header" (a labelled date or a dated dateline), "lead" (the
     latest date, written in the first `LEAD_CHARS` characters or beside a weekday) or "body"
     (the latest date, written further down: measured right about half the time, as it is often
-    a past day the report recalls)."""
+    a past day the report recalls).  With `confident`, a "lead" or "body" date the text does not
+    corroborate (see module doc) gives None."""
     header = _header_date(text)
     if header is not None:
         return header, "header"
@@ -88,8 +102,19 @@ def report_date_how(text: str) -> tuple[date, str] | None:
     while len(mentions) > 1 and (mentions[-1].day - mentions[-2].day).days > max_ahead_days:
         mentions.pop()
     latest = mentions[-1].day
+    if confident and not _corroborated(text, [m for m in mentions if m.day == latest]):
+        return None
     near_top = any(m.day == latest and (m.offset < LEAD_CHARS or m.weekday) for m in mentions)
     return latest, "lead" if near_top else "body"
+
+
+def _corroborated(text: str, latest: list[Mention]) -> bool:
+    """The latest stated date reads as the report's "now": no later year is written in the text,
+    and no mention of it follows a span/deadline/forecast cue (`_NOT_NOW`)."""
+    year = latest[0].day.year
+    if any(int(y) > year for y in _YEAR_WORD.findall(text)):
+        return False
+    return not any(_NOT_NOW.search(text[max(0, m.offset - NOT_NOW_CHARS) : m.offset]) for m in latest)
 
 
 def _header_date(text: str) -> date | None:
@@ -176,18 +201,20 @@ def weekday_before(anchor: date, weekday: int) -> date:
     return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
 
 
-def fill_report_dates(articles: list[Article]) -> None:
+def fill_report_dates(articles: list[Article], confident: bool = True) -> None:
     """Give every undated article the date its text states (`published`, `published_inferred`);
-    a date a reader already inferred from the text (`metadata["inferred"]`) is marked too."""
+    a date a reader already inferred from the text (`metadata["inferred"]`) is marked too.
+    `confident`: the latest-date fallback only when the text corroborates it (`report_date_how`)."""
     for article in articles:
         if article.published:
             if "published" in (article.metadata.get("inferred") or {}):
                 article.published_inferred = True
             continue
         header = _header_date(article.raw_text) if article.raw_text else None  # cleaning drops "Updated:" lines
-        found = (header, "header") if header else report_date_how(article.text)
-        if found is None and article.raw_text:  # a date only in lines the cleaner removed: a weak clue
-            found = report_date_how(article.raw_text)
+        found = (header, "header") if header else report_date_how(article.text, confident)
+        if found is None and article.raw_text and report_date_how(article.text, confident=False) is None:
+            # a date only in lines the cleaner removed (timestamps, captions): a weak clue
+            found = report_date_how(article.raw_text, confident=False)
             found = (found[0], "removed lines") if found else None
         if found is not None:
             article.published = found[0].isoformat()
