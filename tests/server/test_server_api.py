@@ -155,3 +155,16 @@ def test_event_summaries_follow_the_events_table(served):
     assert {r.id for r in rows} == set(stored)
     for r in rows:
         assert (r.title, r.articles) == (stored[r.id]["title"], len(stored[r.id]["article_ids"]))
+
+
+def test_event_pages_are_slices_of_the_whole_listing(served):
+    """Pages (limit/offset, with and without story_id) are consecutive slices of one order, and
+    event_rows gives the same rows as the listing, in the order asked."""
+    _, app = served
+    conn = app.state.readers.get()
+    everything = store.list_events(conn, 500, 0)
+    assert [r for k in range(len(everything)) for r in store.list_events(conn, 1, k)] == everything
+    assert store.event_rows(conn, [r.id for r in reversed(everything)] + ["nope"]) == everything[::-1]
+    for story in {r.story_id for r in everything if r.story_id}:
+        assert store.list_events(conn, 500, 0, story) == [r for r in everything if r.story_id == story]
+        assert store.count_events(conn, story) == sum(1 for r in everything if r.story_id == story)
