@@ -101,12 +101,14 @@ def create_app(
     token: str | None = _FROM_ENV,
     create: bool = False,
     max_body: int = DEFAULT_MAX_BODY,
+    fast_reads: bool = True,
 ):
     """The FastAPI app over the store at `db`.
 
     `create=False` refuses a store that does not exist (FileNotFoundError) instead of making
     an empty one; a file that is not a usable store raises `store.StoreError`. `token`
-    defaults to $STORYWEAVE_TOKEN; without one, write endpoints answer 403.
+    defaults to $STORYWEAVE_TOKEN; without one, write endpoints answer 403. `fast_reads=False`
+    sends the three hot reads through FastAPI too (`server.fast`; tests compare the two).
     """
     from fastapi import FastAPI
     from fastapi.middleware.gzip import GZipMiddleware
@@ -140,6 +142,11 @@ def create_app(
     app.add_middleware(ETagMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body)
+    if fast_reads:  # outermost: the hot GETs skip the rest of the stack (same bytes and headers)
+        from storyweave.server.fast import FastReads
+
+        app.add_middleware(FastReads, readers=app.state.readers.get, gzip_minimum=1000,
+                           compresslevel=6)  # as GZipMiddleware above
     return app
 
 
