@@ -445,6 +445,32 @@ def old_baseline(work: Path, commit: str, requests: int) -> list[dict]:
     return rows
 
 
+def cli_times(work: Path, src: Path | None, repeat: int = 5) -> list[dict]:
+    """Cold `storyweave --help`, `stages`, `events` (on the base store and on the 10,000-article
+    store, output to a file as a pipe would take it): median wall and CPU (user+sys) of `repeat`
+    fresh processes each."""
+    env = _env(src)
+    rows = []
+    for name, args in (("--help", ["--help"]), ("stages", ["stages"]),
+                       ("events (base store)", ["events", "--db", str(work / "base.db")]),
+                       ("events (10,000 store)", ["events", "--db", str(work / "store.db")]),
+                       ("events -n 50 (10,000 store)", ["events", "-n", "50", "--db", str(work / "store.db")])):
+        walls, cpus = [], []
+        for _ in range(repeat):
+            before = os.times()
+            start = time.perf_counter()
+            with (work / "cli.out").open("wb") as out:
+                subprocess.run([sys.executable, "-m", "storyweave.cli", *args], env=env, stdout=out,
+                               stderr=subprocess.DEVNULL, check=True)
+            walls.append(time.perf_counter() - start)
+            after = os.times()
+            cpus.append(after.children_user + after.children_system - before.children_user - before.children_system)
+        rows.append({"command": name, "wall_s": round(statistics.median(walls), 2),
+                     "cpu_s": round(statistics.median(cpus), 2)})
+        print(f"[{src or 'this branch'}] {name}: wall {rows[-1]['wall_s']} s, CPU {rows[-1]['cpu_s']} s", file=sys.stderr)
+    return rows
+
+
 def write_results(work: Path, sections: dict[str, list[dict]], store_counts: dict[str, int]) -> None:
     out = ROOT / "benchmarks" / "results" / "server.md"
     lines = ["# Server under load (benchmarks/server_bench.py)", "",
@@ -470,7 +496,7 @@ def write_results(work: Path, sections: dict[str, list[dict]], store_counts: dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", choices=["build", "load", "old", "all"])
+    parser.add_argument("step", choices=["build", "load", "old", "cli", "all"])
     parser.add_argument("--work", type=Path, default=Path("/tmp/storyweave-server-bench"))
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--limit", type=int, default=None, help="Use only the first N shared articles for the base.")
@@ -507,6 +533,11 @@ def main() -> None:
                     print(f"{title}: n={r['requests']} errors={r['errors']} p50={r['p50_ms']:.1f} "
                           f"p95={r['p95_ms']:.1f} p99={r['p99_ms']:.1f} max={r['max_ms']:.1f} "
                           f"cpu/req={r['server_cpu_ms_per_request']} box={r['box_cpu_busy_pct']}%", file=sys.stderr)
+    if args.step == "cli":
+        cli = args.work / "cli.json"
+        merged = json.loads(cli.read_text()) if cli.exists() else {}
+        merged[args.label] = cli_times(args.work, args.src)
+        cli.write_text(json.dumps(merged, indent=1))
     if args.step in ("old", "all"):
         sections[f"baseline: previous server ({args.old_commit}), sequential GETs"] = old_baseline(
             args.work, args.old_commit, args.old_requests)

@@ -136,6 +136,10 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, headers: lis
 
         console = Console(markup=False, highlight=False, emoji=False)
         tty = console.is_terminal
+        plain = None if tty else _plain_table(rows, columns, headers or columns)
+        if plain is not None:
+            sys.stdout.write(plain)
+            return
         if not tty:
             console = Console(markup=False, highlight=False, emoji=False, width=1_000_000, soft_wrap=True)
         table = Table(*(headers or columns), box=None, header_style="bold")
@@ -149,6 +153,24 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, headers: lis
                 cells.append(Text(text))
             table.add_row(*cells)
         console.print(table)
+
+
+def _plain_table(rows: list[dict[str, Any]], columns: list[str], headers: list[str]) -> str | None:
+    """The text Rich prints for `_emit`'s table when stdout is not a terminal (no box, one space
+    of padding each side, nothing cut), made directly with Rich's own cell widths and control-code
+    stripping: Rich's layout took ~5 CPU-s for the 7,000 rows of `storyweave events` on a
+    10,000-article store. None (Rich prints it) when a cell holds a tab, which Rich expands."""
+    from rich.cells import cell_len
+    from rich.control import strip_control_codes
+
+    table = [list(headers)] + [[strip_control_codes(" ".join(("" if row.get(c) is None else str(row.get(c))).split("\n")))
+                                for c in columns] for row in rows]
+    if any("\t" in cell for line in table for cell in line):
+        return None
+    lengths = [[cell_len(cell) for cell in line] for line in table]
+    widths = [max(n[i] for n in lengths) for i in range(len(headers))]
+    return "".join(" " + "  ".join(cell + " " * (w - n) for cell, n, w in zip(line, ns, widths, strict=True)) + " \n"
+                   for line, ns in zip(table, lengths, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------
