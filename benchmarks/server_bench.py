@@ -302,9 +302,11 @@ def _summary(results: dict[str, list[tuple[float, int]]], seconds: float | None 
 
 
 def _start_server(db: Path, port: int, env: dict[str, str], token_file: Path | None,
-                  extra: list[str]) -> subprocess.Popen:
+                  extra: list[str], nice: int = 0) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "storyweave.cli", "serve", "--db", str(db), "--host", LOOPBACK, "--port", str(port),
            *extra]
+    if nice:  # a diagnostic: the server's CPU priority against the other jobs of a shared box
+        cmd = ["nice", "-n", str(nice), *cmd]
     if token_file:
         cmd += ["--token-file", str(token_file)]
     log = (db.parent / "server.log").open("ab")
@@ -339,7 +341,7 @@ def _box_busy() -> tuple[float, float]:
 
 def load(work: Path, rate: float, seconds: float, ingest: str, max_in_flight: int, *, src: Path | None = None,
          mix: tuple[str, ...] = ("event", "article", "page"), deadline: float = 1.0,
-         server_args: tuple[str, ...] = (), profile: Path | None = None) -> list[dict]:
+         server_args: tuple[str, ...] = (), profile: Path | None = None, nice: int = 0) -> list[dict]:
     """One open-loop run against a fresh copy of the store, served by the code in `src`."""
     db = work / "store.db"
     run_db = work / "load.db"
@@ -350,7 +352,7 @@ def load(work: Path, rate: float, seconds: float, ingest: str, max_in_flight: in
     token = work / "token"
     token.write_text("bench-token\n")
     env = _env(src)
-    server = _start_server(run_db, port, env, token, list(server_args))
+    server = _start_server(run_db, port, env, token, list(server_args), nice)
     ingest_proc = spy = None
     try:
         _wait_up(port)
@@ -393,7 +395,7 @@ def load(work: Path, rate: float, seconds: float, ingest: str, max_in_flight: in
     rows = _summary(results, seconds)
     n = sum(len(v) for v in results.values())
     box = (box_after[0] - box_before[0]) / max(1, box_after[1] - box_before[1])
-    meta = {"rate": rate, "seconds": seconds, "ingest": ingest, "code": str(src or "this branch"),
+    meta = {"rate": rate, "seconds": seconds, "ingest": ingest, "code": str(src or "this branch"), "server_nice": nice,
             "server_args": " ".join(server_args), "elapsed_s": round(elapsed, 1),
             "server_cpu_s": round(server_cpu, 1), "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, n), 2),
             "generator_cpu_s": round(gen_cpu, 1), "box_cpu_busy_pct": round(100 * box, 0),
@@ -484,7 +486,7 @@ def write_results(work: Path, sections: dict[str, list[dict]], store_counts: dic
             lines.append(f"| {r['kind']} | {r['requests']} | {errors} | {r.get('achieved_per_s') or '-'} | "
                          f"{r['p50_ms']:.1f} | {r.get('p95_ms', float('nan')):.1f} | {r['p99_ms']:.1f} | "
                          f"{r['max_ms']:.1f} |")
-        extra = {k: rows[0][k] for k in ("code", "server_args", "elapsed_s", "server_cpu_s", "server_cpu_ms_per_request",
+        extra = {k: rows[0][k] for k in ("code", "server_args", "server_nice", "elapsed_s", "server_cpu_s", "server_cpu_ms_per_request",
                                          "generator_cpu_s", "box_cpu_busy_pct", "load_average_1min_at_end",
                                          "ingest_still_running_at_end") if k in rows[0]}
         if extra:
@@ -511,6 +513,7 @@ def main() -> None:
     parser.add_argument("--label", default="this branch", help="Name of the code in the section titles.")
     parser.add_argument("--server-args", default="", help="Extra `storyweave serve` options, e.g. '--workers 2'.")
     parser.add_argument("--profile", type=Path, default=None, help="py-spy raw profile of the server (first run).")
+    parser.add_argument("--server-nice", type=int, default=0, help="Run the server under `nice -n N` (diagnostic).")
     parser.add_argument("--old-commit", default="cc55aed")
     parser.add_argument("--old-requests", type=int, default=3)
     args = parser.parse_args()
@@ -524,10 +527,12 @@ def main() -> None:
                     title = f"{args.label}, open loop {rate:g}/s, mix {mix}, ingest {mode}"
                     if args.server_args:
                         title += f", serve {args.server_args}"
+                    if args.server_nice:
+                        title += f", server at nice {args.server_nice}"
                     sections[title] = rows = load(
                         args.work, rate, args.seconds, mode, args.max_in_flight, src=args.src,
                         mix=tuple(mix.split(",")), deadline=args.deadline, server_args=tuple(args.server_args.split()),
-                        profile=args.profile)
+                        profile=args.profile, nice=args.server_nice)
                     args.profile = None
                     r = rows[-1]
                     print(f"{title}: n={r['requests']} errors={r['errors']} p50={r['p50_ms']:.1f} "
