@@ -447,6 +447,40 @@ def old_baseline(work: Path, commit: str, requests: int) -> list[dict]:
     return rows
 
 
+_HELLO = """
+import sys, uvicorn
+BODY = b'{"x":"' + b"a" * 10000 + b'"}'
+async def app(scope, receive, send):
+    if scope["type"] == "http":
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]})
+        await send({"type": "http.response.body", "body": BODY})
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=False, log_level="warning")
+"""
+
+
+def floor(rate: float, seconds: float, max_in_flight: int, deadline: float) -> dict:
+    """The floor of this setup: uvicorn (same loop/parser) answering a fixed 10 kB body, under the
+    same generator: server CPU per request and latency with no storyweave code at all."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-c", _HELLO, str(port)])
+    try:
+        _wait_up(port)
+        asyncio.run(_open_loop(port, {"x": ["/x"] * 20}, 20, 1, 8, 10.0))
+        cpu, gen = _cpu(server.pid), time.process_time()
+        results = asyncio.run(_open_loop(port, {"x": ["/x"] * 100}, rate, seconds, max_in_flight, deadline))
+        cpu, gen = _cpu(server.pid) - cpu, time.process_time() - gen
+    finally:
+        server.terminate()
+        server.wait(30)
+    row = _summary(results, seconds)[-1]
+    n = max(1, row["requests"])
+    row.update(server_cpu_ms_per_request=round(1000 * cpu / n, 2), generator_cpu_ms_per_request=round(1000 * gen / n, 2),
+               load_average_1min_at_end=round(os.getloadavg()[0], 1))
+    print(f"floor at {rate:g}/s: {row}", file=sys.stderr)
+    return row
+
+
 def cli_times(work: Path, src: Path | None, repeat: int = 5) -> list[dict]:
     """Cold `storyweave --help`, `stages`, `events` (on the base store and on the 10,000-article
     store, output to a file as a pipe would take it): median wall and CPU (user+sys) of `repeat`
@@ -498,7 +532,7 @@ def write_results(work: Path, sections: dict[str, list[dict]], store_counts: dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", choices=["build", "load", "old", "cli", "all"])
+    parser.add_argument("step", choices=["build", "load", "old", "cli", "floor", "all"])
     parser.add_argument("--work", type=Path, default=Path("/tmp/storyweave-server-bench"))
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--limit", type=int, default=None, help="Use only the first N shared articles for the base.")
@@ -538,6 +572,9 @@ def main() -> None:
                     print(f"{title}: n={r['requests']} errors={r['errors']} p50={r['p50_ms']:.1f} "
                           f"p95={r['p95_ms']:.1f} p99={r['p99_ms']:.1f} max={r['max_ms']:.1f} "
                           f"cpu/req={r['server_cpu_ms_per_request']} box={r['box_cpu_busy_pct']}%", file=sys.stderr)
+    if args.step == "floor":
+        for rate in args.rate:
+            floor(rate, args.seconds, args.max_in_flight, args.deadline)
     if args.step == "cli":
         cli = args.work / "cli.json"
         merged = json.loads(cli.read_text()) if cli.exists() else {}
