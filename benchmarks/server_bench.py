@@ -3,7 +3,8 @@ generator on loopback, GET one event / one article / a page of 50 events, with a
 
     python benchmarks/server_bench.py build --work /tmp/sw-bench          # base store + fill to 10,000
     python benchmarks/server_bench.py load  --work /tmp/sw-bench --rate 200 --seconds 30 --ingest cli
-    python benchmarks/server_bench.py old   --work /tmp/sw-bench          # baseline: the previous server
+    python benchmarks/server_bench.py load  --work /tmp/sw-bench --src OLD/src --label before   # a baseline tree
+    python benchmarks/server_bench.py old   --work /tmp/sw-bench          # baseline: the whole-store server (cc55aed)
 
 `build`: every shared set as distinct articles (news_cluster, Multi-News documents, PolNeAR dev +
 train, TimeBank) run through `storyweave add` into a fresh store; then the stored results are
@@ -12,12 +13,18 @@ articles. The copies are made in SQL/JSON (articles, duplicate links, events, st
 rather than by re-running the pipeline: the server only reads, so what matters is the size and
 shape of the stored rows, which the copies keep.
 
-`load`: starts `storyweave serve` on 127.0.0.1 only, sends requests at a fixed rate (open loop:
-request i is due at i/rate seconds; latency is measured from that due time, so queueing counts)
-with a bounded total (rate × seconds) and a bounded number in flight; an ingest runs meanwhile
-(`cli`: a `storyweave add` process on the same store; `api`: POSTed to the server, whose one
-worker thread runs the pipeline inside the server process; `none`). Prints and writes
-`benchmarks/results/server.md`.
+`load`: starts `storyweave serve` (the code in `--src`, default this tree) on 127.0.0.1 only and
+sends requests open loop: request i is due at i/rate seconds and is sent then, whatever the earlier
+ones did, on one of at most `--max-in-flight` keep-alive connections; latency is measured from the
+due time (queueing counts: no coordinated omission); a request not answered within `--deadline`
+seconds of its due time counts as an error (late), as does a refused connection or a non-200. An
+ingest runs meanwhile (`cli`: a `storyweave add` process on the same store; `api`: POSTed to the
+server, run by its worker process; `none`). Also reported: server CPU per request, generator CPU,
+the box's CPU busy share and load average. `--mix` runs one endpoint alone; `--server-nice` and
+`--profile` (py-spy) are diagnostics. Prints and writes `benchmarks/results/server.md`.
+
+`floor`: uvicorn alone answering a fixed body under the same generator (the box's floor).
+`cli`: cold `storyweave --help`, `stages`, `events` (wall and CPU).
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Every request opens (per worker thread, once) its own SQLite connection and runs the SQL its
 answer needs (`store.list_events`, `store.get_event`, ...): nothing loads the whole store,
-except the explicit export `GET /api/v1/briefings.json`.
+except the explicit export `GET /api/v1/briefings.json`. The three hot reads (one event, one
+article, a page of events) are answered by `server.fast` before FastAPI's routing, with the same
+bytes and headers as the FastAPI endpoints, which document them.
 
     GET  /api/v1/events?limit&offset&story_id   page of events (newest first, undated last)
     GET  /api/v1/events/{id}                    one event's briefing and its articles
