@@ -138,6 +138,10 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, headers: lis
 
         console = Console(markup=False, highlight=False, emoji=False)
         tty = console.is_terminal
+        plain = None if tty else _plain_table(rows, columns, headers or columns)
+        if plain is not None:
+            sys.stdout.write(plain)
+            return
         if not tty:
             console = Console(markup=False, highlight=False, emoji=False, width=1_000_000, soft_wrap=True)
         table = Table(*(headers or columns), box=None, header_style="bold")
@@ -151,6 +155,24 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, headers: lis
                 cells.append(Text(text))
             table.add_row(*cells)
         console.print(table)
+
+
+def _plain_table(rows: list[dict[str, Any]], columns: list[str], headers: list[str]) -> str | None:
+    """The text Rich prints for `_emit`'s table when stdout is not a terminal (no box, one space
+    of padding each side, nothing cut), made directly with Rich's own cell widths and control-code
+    stripping: Rich's layout took ~5 CPU-s for the 7,000 rows of `storyweave events` on a
+    10,000-article store. None (Rich prints it) when a cell holds a tab, which Rich expands."""
+    from rich.cells import cell_len
+    from rich.control import strip_control_codes
+
+    table = [list(headers)] + [[strip_control_codes(" ".join(("" if row.get(c) is None else str(row.get(c))).split("\n")))
+                                for c in columns] for row in rows]
+    if any("\t" in cell for line in table for cell in line):
+        return None
+    lengths = [[cell_len(cell) for cell in line] for line in table]
+    widths = [max(n[i] for n in lengths) for i in range(len(headers))]
+    return "".join(" " + "  ".join(cell + " " * (w - n) for cell, n, w in zip(line, ns, widths, strict=True)) + " \n"
+                   for line, ns in zip(table, lengths, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -693,6 +715,8 @@ def serve(
     token_file: Path | None = typer.Option(None, "--token-file", help="File holding the token that write "
                                            "requests must send (default: $STORYWEAVE_TOKEN; none: writes get 403)."),
     max_body: int = typer.Option(20 * 1024 * 1024, "--max-body", min=1, help="Largest request body in bytes (413 above)."),
+    access_log: bool = typer.Option(False, "--access-log/--no-access-log", help="Log every request to stderr "
+                                    "(off by default: it took ~6 % of the server's CPU per request)."),
     config_file: Path | None = CONFIG_OPTION,
     sets: list[str] | None = SET_OPTION,
 ) -> None:
@@ -719,7 +743,8 @@ def serve(
     except (store.StoreError, sqlite3.Error) as exc:
         _fail(f"{db}: not a usable storyweave store ({str(exc).splitlines()[0]})" if str(db) not in str(exc)
               else str(exc).splitlines()[0], 2)
-    uvicorn.run(application, host=host, port=port)
+    # uvicorn's C event loop and HTTP parser (uvloop, httptools) when installed: "auto" picks them
+    uvicorn.run(application, host=host, port=port, loop="auto", http="auto", access_log=access_log)
 
 
 def entry() -> None:  # pragma: no cover - console script convenience

@@ -1,17 +1,23 @@
-"""REST API under /api/v1: pages, one object, search, jobs, ETags, gzip, OpenAPI, offline docs."""
+"""REST API under /api/v1: pages, one object, search, jobs, ETags, gzip, OpenAPI, offline docs; the
+fast path of the hot reads (server.fast) equal to FastAPI's answers."""
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import json
+from urllib.parse import quote
 
 import pytest
 
 pytest.importorskip("fastapi", reason="server extra (fastapi) not installed")
+from fastapi.testclient import TestClient  # noqa: E402
 from serverdata import ARTICLES, QUAKE, TOKEN  # noqa: E402
 
 from storyweave.io import store  # noqa: E402
 from storyweave.io.render.contract import validate  # noqa: E402
 from storyweave.server import create_app  # noqa: E402
+from storyweave.server.fast import FastReads, page_params  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -155,3 +161,112 @@ def test_event_summaries_follow_the_events_table(served):
     assert {r.id for r in rows} == set(stored)
     for r in rows:
         assert (r.title, r.articles) == (stored[r.id]["title"], len(stored[r.id]["article_ids"]))
+
+
+def test_event_pages_are_slices_of_the_whole_listing(served):
+    """Pages (limit/offset, with and without story_id) are consecutive slices of one order, and
+    event_rows gives the same rows as the listing, in the order asked."""
+    _, app = served
+    conn = app.state.readers.get()
+    everything = store.list_events(conn, 500, 0)
+    assert [r for k in range(len(everything)) for r in store.list_events(conn, 1, k)] == everything
+    assert store.event_rows(conn, [r.id for r in reversed(everything)] + ["nope"]) == everything[::-1]
+    for story in {r.story_id for r in everything if r.story_id}:
+        assert store.list_events(conn, 500, 0, story) == [r for r in everything if r.story_id == story]
+        assert store.count_events(conn, story) == sum(1 for r in everything if r.story_id == story)
+
+
+# server.fast: the three hot reads answered before FastAPI must be exactly FastAPI's answers
+# (body, status, headers, ETag/304, gzip), and everything else must go on to FastAPI
+@pytest.fixture(scope="module")
+def both(served):
+    """(fast client, FastAPI-only client) over the same store."""
+    client, app = served
+    slow = TestClient(create_app(app.state.db, fast_reads=False))
+    return client, slow, app
+
+
+def _urls(app) -> list[str]:
+    conn = app.state.readers.get()
+    events = [r.id for r in store.list_events(conn, 500, 0)]
+    articles = [r[0] for r in conn.execute("SELECT id FROM articles")]
+    story = next(r.story_id for r in store.list_events(conn, 500, 0) if r.story_id)
+    return ([f"/api/v1/events/{quote(e, safe='')}" for e in events]
+            + [f"/api/v1/articles/{quote(a, safe='')}" for a in articles]
+            + ["/api/v1/events", "/api/v1/events?limit=1&offset=1", "/api/v1/events?offset=2&limit=3",
+               f"/api/v1/events?story_id={quote(story)}", "/api/v1/events?story_id=", "/api/v1/events?limit=0050",
+               "/api/v1/events?limit=501", "/api/v1/events?limit=0", "/api/v1/events?limit=-1", "/api/v1/events?limit=x",
+               "/api/v1/events?limit=1&limit=2", "/api/v1/events?other=1", "/api/v1/events?offset=99999",
+               "/api/v1/events/nope", "/api/v1/events/", "/api/v1/articles/nope", "/api/v1/articles/evil%2F..%2F1",
+               f"/api/v1/events/{quote(events[0], safe='')}?x=1", "/api/v1/stories", "/api/v1/outlets"])
+
+
+def _headers(response) -> dict[str, str]:
+    return {k: v for k, v in response.headers.items() if k not in ("content-length", "date", "server")}
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+def test_fast_answers_equal_fastapi_answers(both, encoding):
+    fast, slow, app = both
+    for url in _urls(app):
+        a = fast.get(url, headers={"accept-encoding": encoding})
+        b = slow.get(url, headers={"accept-encoding": encoding})
+        assert (a.status_code, a.content) == (b.status_code, b.content), url
+        assert _headers(a) == _headers(b), url
+        if a.status_code == 200 and "etag" in a.headers:  # the same tag revalidates on both
+            for client in (fast, slow):
+                again = client.get(url, headers={"if-none-match": a.headers["etag"], "accept-encoding": encoding})
+                assert again.status_code == 304 and again.content == b"", url
+                assert _headers(again) == {k: v for k, v in _headers(a).items()
+                                           if k not in ("content-type", "content-encoding", "vary")}, url
+
+
+def _call(middleware: FastReads, path: str, query: bytes = b"", method: str = "GET",
+          headers: list | None = None) -> tuple[list[dict], bool]:
+    sent: list[dict] = []
+    passed = []
+
+    async def inner(scope, receive, send):
+        passed.append(scope["path"])
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    scope = {"type": "http", "method": method, "path": path, "query_string": query, "headers": headers or [],
+             "root_path": ""}
+    middleware.app = inner
+    asyncio.run(middleware(scope, receive, send))
+    return sent, bool(passed)
+
+
+def test_fast_path_answers_the_hot_reads_itself_and_passes_the_rest_on(served):
+    _, app = served
+    conn = app.state.readers.get()
+    event = store.list_events(conn, 1, 0)[0].id
+    article = conn.execute("SELECT id FROM articles").fetchone()[0]
+    middleware = FastReads(None, app.state.readers.get)
+    for path, query in ((f"/api/v1/events/{event}", b""), (f"/api/v1/articles/{article}", b""),
+                        ("/api/v1/events", b"limit=5&offset=1")):
+        sent, passed = _call(middleware, path, query)
+        assert not passed and sent[0]["status"] == 200, path
+    big = _call(middleware, f"/api/v1/events/{event}", headers=[(b"accept-encoding", b"gzip, br")])[0]
+    body = big[1]["body"]
+    if (b"content-encoding", b"gzip") in big[0]["headers"]:
+        body = gzip.decompress(body)
+    assert body == _call(middleware, f"/api/v1/events/{event}")[0][1]["body"]
+    for path, query, method in (("/api/v1/events/nope", b"", "GET"), (f"/api/v1/events/{event}", b"", "HEAD"),
+                                ("/api/v1/events", b"limit=0", "GET"), ("/api/v1/stories", b"", "GET"),
+                                ("/api/v1/events", b"", "POST"), (f"/api/v1/articles/{article}", b"a=1", "GET")):
+        sent, passed = _call(middleware, path, query, method)
+        assert passed and not sent, (path, query, method)
+
+
+def test_page_params_accepts_only_what_fastapi_would_take_as_is():
+    assert page_params(b"") == (50, 0, None)
+    assert page_params(b"limit=7&offset=3&story_id=s%201") == (7, 3, "s 1")
+    for query in (b"limit=0", b"limit=501", b"limit=-1", b"limit=+1", b"offset=1.0", b"limit=1&limit=1", b"q=1",
+                  b"limit=%EF%BC%91"):  # the last: a full-width digit, left to FastAPI
+        assert page_params(query) is None, query

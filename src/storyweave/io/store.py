@@ -678,35 +678,42 @@ def count_events(conn: sqlite3.Connection, story_id: str | None = None) -> int:
     return int(conn.execute("SELECT count(*) FROM event_summaries WHERE story_id = ?", (story_id,)).fetchone()[0])
 
 
+# one listing row per event: the stored summary plus its member articles' outlets, counted by two
+# correlated subqueries over the covering index articles_event_source (one query per page, no N+1)
+_EVENT_ROW_SQL = (
+    "SELECT e.id, e.title, nullif(e.date, '') AS date, e.story_id, e.articles, "
+    "(SELECT count(DISTINCT a.source) FROM articles a WHERE a.event_id = e.id) AS outlets, "
+    "(SELECT count(*) FROM articles a WHERE a.event_id = e.id AND (a.source IS NULL OR a.source = '')) AS unknown, "
+    "e.independent_sources, e.discrepancies FROM event_summaries e")
+
+
+def _event_row_tuples(conn: sqlite3.Connection, sql: str, args: tuple[Any, ...] | list[Any]) -> list[EventRow]:
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples, in EventRow's field order
+    return [EventRow(*r) for r in cursor.execute(sql, args)]
+
+
 def event_rows(conn: sqlite3.Connection, ids: list[str]) -> list[EventRow]:
     """Listing rows for the given event ids (in that order; unknown ids left out)."""
     if not ids:
         return []
-    rows = {r["id"]: r for r in conn.execute(f"SELECT * FROM event_summaries WHERE id IN ({_in(ids)})", ids)}
-    outlets: dict[str, tuple[int, int]] = {
-        r["event_id"]: (r["outlets"], r["unknown"]) for r in conn.execute(
-            "SELECT event_id, count(DISTINCT source) AS outlets, sum(source IS NULL OR source = '') AS unknown "
-            f"FROM articles WHERE event_id IN ({_in(ids)}) GROUP BY event_id", ids)
-    }
-    out = []
-    for ident in ids:
-        r = rows.get(ident)
-        if r is None:
-            continue
-        n_outlets, unknown = outlets.get(ident, (0, 0))
-        out.append(EventRow(r["id"], r["title"], r["date"] or None, r["story_id"], int(r["articles"]),
-                            int(n_outlets), int(unknown or 0), int(r["independent_sources"]), int(r["discrepancies"])))
-    return out
+    unique = list(dict.fromkeys(ids))
+    rows: dict[str, EventRow] = {}
+    for start in range(0, len(unique), 500):  # stay under SQLite's variable limit
+        chunk = unique[start:start + 500]
+        rows.update((r.id, r) for r in _event_row_tuples(conn, f"{_EVENT_ROW_SQL} WHERE e.id IN ({_in(chunk)})", chunk))
+    return [rows[i] for i in ids if i in rows]
 
 
 def list_events(conn: sqlite3.Connection, limit: int = 50, offset: int = 0,
                 story_id: str | None = None) -> list[EventRow]:
     """A page of events, newest first and undated last (`count_events` gives the total)."""
     where, args = ("WHERE e.story_id = ?", [story_id]) if story_id is not None else ("", [])
-    ids = [r[0] for r in conn.execute(
-        f"SELECT e.id FROM event_summaries e {where} ORDER BY {_EVENT_ORDER} LIMIT ? OFFSET ?",
-        (*args, limit, offset))]
-    return event_rows(conn, ids)
+    # the page's ids first, from the covering order index alone (the rows OFFSET skips cost no
+    # table lookups), then their listing rows
+    page = f"SELECT e.id FROM event_summaries e {where} ORDER BY {_EVENT_ORDER} LIMIT ? OFFSET ?"
+    return _event_row_tuples(conn, f"{_EVENT_ROW_SQL} WHERE e.id IN ({page}) ORDER BY {_EVENT_ORDER}",
+                             (*args, limit, offset))
 
 
 def get_event_data(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:

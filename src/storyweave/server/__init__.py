@@ -2,7 +2,9 @@
 
 Every request opens (per worker thread, once) its own SQLite connection and runs the SQL its
 answer needs (`store.list_events`, `store.get_event`, ...): nothing loads the whole store,
-except the explicit export `GET /api/v1/briefings.json`.
+except the explicit export `GET /api/v1/briefings.json`. The three hot reads (one event, one
+article, a page of events) are answered by `server.fast` before FastAPI's routing, with the same
+bytes and headers as the FastAPI endpoints, which document them.
 
     GET  /api/v1/events?limit&offset&story_id   page of events (newest first, undated last)
     GET  /api/v1/events/{id}                    one event's briefing and its articles
@@ -106,12 +108,14 @@ def create_app(
     token: str | None = _FROM_ENV,
     create: bool = False,
     max_body: int = DEFAULT_MAX_BODY,
+    fast_reads: bool = True,
 ) -> FastAPI:
     """The FastAPI app over the store at `db`.
 
     `create=False` refuses a store that does not exist (FileNotFoundError) instead of making
     an empty one; a file that is not a usable store raises `store.StoreError`. `token`
-    defaults to $STORYWEAVE_TOKEN; without one, write endpoints answer 403.
+    defaults to $STORYWEAVE_TOKEN; without one, write endpoints answer 403. `fast_reads=False`
+    sends the three hot reads through FastAPI too (`server.fast`; tests compare the two).
     """
     from fastapi import FastAPI
     from fastapi.middleware.gzip import GZipMiddleware
@@ -145,6 +149,11 @@ def create_app(
     app.add_middleware(ETagMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body)
+    if fast_reads:  # outermost: the hot GETs skip the rest of the stack (same bytes and headers)
+        from storyweave.server.fast import FastReads
+
+        app.add_middleware(FastReads, readers=app.state.readers.get, gzip_minimum=1000,
+                           compresslevel=6)  # as GZipMiddleware above
     return app
 
 

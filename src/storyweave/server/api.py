@@ -8,6 +8,7 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import TypeAdapter, ValidationError
@@ -40,13 +41,13 @@ def event_summary(row: store.EventRow) -> dict[str, Any]:
     return {**row.__dict__, "url": f"{PREFIX}/events/{row.id}"}
 
 
-def fast_json(data: Any) -> Response:
-    """The hot GET endpoints answer with their JSON directly: the data is the contract's own
-    (contract.event_dict / article_dict, whose models tests/server check against the schema),
-    so re-validating it through pydantic on every request would only cost time. The declared
-    `response_model` still documents the response in /openapi.json."""
-    return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-                    media_type="application/json")
+def fast_json(body: bytes) -> Response:
+    """The hot GET endpoints answer with their JSON bytes directly (orjson: compact UTF-8, like
+    json.dumps(ensure_ascii=False)): the data is the contract's own (contract.event_dict /
+    article_dict, whose models tests/server check against the schema), so re-validating it through
+    pydantic on every request would only cost time. The declared `response_model` still documents
+    the response in /openapi.json."""
+    return Response(body, media_type="application/json")
 
 
 def article_summary(row: store.ArticleRow) -> m.ArticleSummary:
@@ -78,30 +79,48 @@ def resolve(conn: sqlite3.Connection, flt: tuple[store.ArticleFilter, str | None
 Filters = Annotated[tuple[store.ArticleFilter, str | None], Depends(filters)]
 
 
+def events_page_body(conn: sqlite3.Connection, limit: int, offset: int, story_id: str | None) -> bytes:
+    """The JSON of a page of events (GET /events; also served by `server.fast`)."""
+    rows = store.list_events(conn, limit, offset, story_id)
+    return orjson.dumps({"total": store.count_events(conn, story_id), "limit": limit, "offset": offset,
+                         "items": [event_summary(r) for r in rows]})
+
+
+def event_body(conn: sqlite3.Connection, event_id: str) -> bytes | None:
+    """The JSON of one event with its articles' listing rows, None if there is no such event
+    (GET /events/{id}; also served by `server.fast`)."""
+    data = store.get_event_data(conn, event_id)
+    if data is None:
+        return None
+    rows = store.article_rows(conn, data["article_ids"])  # no article text: the listing fields only
+    data = contract_event_data(data)
+    data["sources"] = sorted({r.source for r in rows.values() if r.source})
+    data["unknown_outlets"] = sum(1 for i in data["article_ids"] if i in rows and not rows[i].source)
+    data["articles"] = [rows[i].__dict__ for i in data["article_ids"] if i in rows]
+    return orjson.dumps(data)
+
+
+def article_body(conn: sqlite3.Connection, article_id: str) -> bytes | None:
+    """The JSON of one article, None if there is none (GET /articles/{id}; also `server.fast`)."""
+    article = store.get_article(conn, article_id)
+    return None if article is None else orjson.dumps(article_dict(article))
+
+
 @router.get("/events", response_model=m.Page[m.EventSummary], summary="List events, newest first")
 async def list_events(request: Request, limit: Limit = 50, offset: Offset = 0, story_id: str | None = None) -> Response:
     """A page of events, newest first (optionally one story's)."""
-    conn = db(request)
     # async: a few ms of SQLite on the event loop beats a thread-pool hop per request
-    rows = store.list_events(conn, limit, offset, story_id)
-    return fast_json({"total": store.count_events(conn, story_id), "limit": limit, "offset": offset,
-                      "items": [event_summary(r) for r in rows]})
+    return fast_json(events_page_body(db(request), limit, offset, story_id))
 
 
 @router.get("/events/{event_id:path}", response_model=m.EventDetail, responses=NOT_FOUND,
             summary="One event's briefing with its articles")
 async def get_event(event_id: str, request: Request) -> Response:
     """One event's briefing with its member articles (without their text); 404 when unknown."""
-    conn = db(request)
-    data = store.get_event_data(conn, event_id)
-    if data is None:
+    body = event_body(db(request), event_id)
+    if body is None:
         raise HTTPException(404, f"no event {event_id!r}")
-    rows = store.article_rows(conn, data["article_ids"])  # no article text: the listing fields only
-    data = contract_event_data(data)
-    data["sources"] = sorted({r.source for r in rows.values() if r.source})
-    data["unknown_outlets"] = sum(1 for i in data["article_ids"] if i in rows and not rows[i].source)
-    data["articles"] = [rows[i].__dict__ for i in data["article_ids"] if i in rows]
-    return fast_json(data)
+    return fast_json(body)
 
 
 def contract_event_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -142,11 +161,10 @@ def list_articles(request: Request, flt: Filters, limit: Limit = 50, offset: Off
 @router.get("/articles/{article_id:path}", response_model=m.Article, responses=NOT_FOUND, summary="One article")
 async def get_article(article_id: str, request: Request) -> Response:
     """One article as in briefings.json; 404 when unknown."""
-    conn = db(request)
-    article = store.get_article(conn, article_id)
-    if article is None:
+    body = article_body(db(request), article_id)
+    if body is None:
         raise HTTPException(404, f"no article {article_id!r}")
-    return fast_json(article_dict(article))
+    return fast_json(body)
 
 
 @router.get("/search", response_model=m.Page[m.SearchHit], summary="Full-text search (FTS5) with filters")

@@ -11,6 +11,7 @@ overlap (SQLite has one writer anyway); the last `keep` jobs stay queryable.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 import uuid
@@ -37,8 +38,18 @@ def _pool() -> ProcessPoolExecutor:
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:  # spawn: never fork a process that runs threads (the server's)
-            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_yield_to_requests)
         return _POOL
+
+
+def _yield_to_requests() -> None:
+    """The worker runs at a lower CPU priority than the server's process (+10, the `nice`
+    command's default): on a busy machine an ingest takes longer rather than delaying reads."""
+    try:
+        os.nice(10)
+    except OSError:  # not permitted here: run at the normal priority
+        pass
 
 
 def in_worker_process(db: str, settings: Any, articles: list[Article]) -> dict[str, Any]:

@@ -74,6 +74,16 @@ class BodyLimitMiddleware:
                 await _send_413(send, self.max_bytes)
 
 
+def etag(body: bytes) -> str:
+    """The weak ETag of a response body (a hash of it: any change to the stored results changes it)."""
+    return 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def etag_matches(wanted: str | None, tag: str) -> bool:
+    """Whether an `If-None-Match` header value names `tag`."""
+    return wanted is not None and tag in [t.strip() for t in wanted.split(",")]
+
+
 class ETagMiddleware:
     """Weak ETag on successful GET responses; `If-None-Match` with the same tag gets 304.
 
@@ -108,10 +118,10 @@ class ETagMiddleware:
             body = b"".join(chunks)
             headers = list(start.get("headers", []))
             if start["status"] == 200 and not any(k == b"etag" for k, _ in headers):
-                tag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+                tag = etag(body)
                 headers.append((b"etag", tag.encode()))
                 headers.append((b"cache-control", b"no-cache"))  # always revalidate: cheap with the ETag
-                if wanted and tag in [t.strip() for t in wanted.split(",")]:
+                if etag_matches(wanted, tag):
                     headers = [(k, v) for k, v in headers if k not in (b"content-length", b"content-type")]
                     await send({"type": "http.response.start", "status": 304, "headers": headers})
                     await send({"type": "http.response.body", "body": b""})
