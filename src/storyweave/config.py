@@ -117,6 +117,8 @@ class EventsConfig:
     max_batch: int = 6000  # above this many units, streaming narrows to candidate events
     candidate_similarity: float = 0.35  # centroid cosine that makes a stored event a candidate
     candidate_window_days: int = 45  # ... and at most this many days away
+    incremental_max_new: int = 20  # `add` of at most this many new articles works on the events near them only
+    incremental_max_events: int = 40  # ... the most similar this many stored events (centroid cosine, window above)
     undated_factor: float = 0.9  # similarity kept for a pair with a date unknown (no date evidence; 2-fold tuned)
     undated_specifics: bool = False  # undated pairs: diverging specifics veto too (no day gap needed)
     disjoint_names: bool = True  # look-alikes naming no place/person in common are different happenings ...

@@ -1,0 +1,211 @@
+"""The incremental `add`: a few new articles folded into a large store without loading it.
+
+`ingest(..., incremental=True)` (CLI `add`, server ingest jobs) comes here first.  Instead of
+the whole store, the store loads a *working set* at the edge: the stored events nearest to the
+new articles (kept static embeddings of title + lead, `store.article_vectors`; centroid cosine
+and date window as `event_index.EventIndex`, at most `events.incremental_max_events`), every
+event of their stories, those events' articles and links.  The unchanged stages run over it:
+
+- clean, limit, language, dedup: the new articles get their results from the working set
+  (clean's corpus statistics and dedup's candidates are those of the working set); stored
+  articles keep their stored text and language (not re-cleaned) and their duplicate fields,
+  unless dedup finds them to copy a new article (then their links are replaced);
+- events and stories: re-clustered and re-linked over the working set, ids kept by overlap;
+- analyze and brief: only the *touched* events (a new article or a changed membership); the
+  other events of the working set keep their stored analysis and briefing;
+- the save writes the changed article rows, the working set's events and stories, the new
+  articles' duplicate links, new cache entries and vectors; nothing outside the working set.
+
+So the work is bounded by the working set, not by the store.  The results are those of the
+batch path up to what the working set cannot see (listed in BENCHMARKS.md, Speed: add).  Any
+other case (a stored id in the batch, more than `events.incremental_max_new` articles, an empty
+store, `--force`/`--fresh`, another engine) returns None and the full path runs.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import numpy as np
+
+from storyweave.config import Config
+from storyweave.model import Article, Corpus, ReadError
+from storyweave.pipeline import STAGES
+
+_STAGE = {s.name: s for s in STAGES}
+_STORED_FIELDS = ("duplicate_of", "duplicate_kind", "shares_wire_with")
+
+
+def ingest_incremental(conn, articles: list[Article], errors: list[ReadError] | None, settings: Config, *,
+                       command: str = "", inputs: list[str] | None = None, progress=None):
+    """Fold `articles` into the store through the working set; None when the full path must run."""
+    from storyweave import store
+    from storyweave.engines.local import IngestResult
+
+    cfg = settings.events
+    if not articles or len(articles) > cfg.incremental_max_new:
+        return None
+    if conn.execute("SELECT 1 FROM events LIMIT 1").fetchone() is None:
+        return None
+    if store.stored_states(conn, list(dict.fromkeys(a.id for a in articles))):
+        return None  # updated, unchanged or failed before: the full path decides
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    batch, merge = store.merge_articles(Corpus(), articles)
+    new = batch.articles
+    near = _nearest(conn, new, settings)
+    if near is None:
+        return None
+    part = store.load_neighbourhood(conn, near)
+    seconds["load"] = time.perf_counter() - clock
+    outcome = run_working_set(part, new, settings, progress=progress, cache=lambda kind, keys: store.load_cache_entries(conn, kind, keys))
+    result, new_links, work = outcome.corpus, outcome.new_links, outcome.work
+    seconds.update(outcome.seconds)
+    result.errors = list(errors or []) + batch.errors + result.errors
+    clock = time.perf_counter()
+    kept = {a.id for a in result.articles}
+    vectors = _vector_rows([a for a in result.articles if a.id in {n.id for n in new} and a.id in kept])
+    counts = {"read": merge.read, "new": len(merge.new), "updated": 0, "unchanged": 0,
+              "skipped": len(result.errors), "retried": 0, "failed": len(result.failed),
+              "working_set": {"events": len(part.events), "articles": len(part.articles)},
+              "seconds": {name: round(t, 3) for name, t in seconds.items()}}
+    run_id = store.save_part(conn, result, replaced_events={e.id for e in part.events},
+                             replaced_stories={s.id for s in part.stories}, new_links=new_links, vectors=vectors,
+                             command=command, inputs=inputs, counts=counts, started=started)
+    seconds["save"] = time.perf_counter() - clock
+    outcome_result = IngestResult(result, merge, True, run_id, seconds, work)
+    outcome_result.totals = store.store_totals(conn)
+    return outcome_result
+
+
+class WorkingSetRun:
+    def __init__(self, corpus: Corpus, new_links: list, work: dict[str, int], seconds: dict[str, float]):
+        self.corpus, self.new_links, self.work, self.seconds = corpus, new_links, work, seconds
+
+
+def run_working_set(part: Corpus, new: list[Article], settings: Config, *, progress=None, cache=None) -> WorkingSetRun:
+    """The stages over a working set `part` (stored, `is_new=False`) plus the `new` articles.
+
+    Pure but for `cache(kind, keys) -> entries`, the store's lookup of cached parses (given by
+    the caller at the edge; None: nothing cached).  Returns the working set after the stages
+    (stored articles, events and stories outside what the new articles touched as they were) and
+    the duplicate links that involve a new article (they replace the stored links of their copies)."""
+    from storyweave.analysis.parsed import ARTICLE, text_key
+    from storyweave.engines.local import run_pipeline
+
+    pristine = {a.id: copy.deepcopy(a) for a in part.articles}
+    stored_events = {e.id: copy.deepcopy(e) for e in part.events}
+    new_ids = {a.id for a in new}
+    work: dict[str, int] = {}
+    seconds: dict[str, float] = {}
+    failed: list[Article] = []
+    changes: list[str] = []
+    steps = iter(range(len(STAGES)))
+
+    def step(names: Sequence[str], corpus: Corpus) -> Corpus:
+        indices = {name: next(steps) for name in names}
+        shown = None if progress is None else (lambda name, _i, _n, done: progress(name, indices[name], len(STAGES), done))
+        run = run_pipeline(corpus, settings, stages=[_STAGE[n] for n in names], progress=shown)
+        for key, value in run.work.items():
+            work[key] = work.get(key, 0) + value
+        seconds.update(run.seconds)
+        failed.extend(a for a in run.corpus.failed if a.id not in {f.id for f in failed})
+        changes.extend(c for c in run.corpus.changes if c not in corpus.changes)
+        return run.corpus
+
+    def restored(articles: list[Article]) -> list[Article]:
+        return [copy.deepcopy(pristine[a.id]) if a.id in pristine else a for a in articles]
+
+    # clean + limit: the working set gives clean its statistics; stored articles keep their text
+    corpus = step(["clean", "limit"], Corpus(articles=list(part.articles) + list(new)))
+    fresh = step(["language"], Corpus(articles=[a for a in corpus.articles if a.id in new_ids])).articles
+    corpus = Corpus(articles=restored([a for a in corpus.articles if a.id in pristine]) + fresh,
+                    duplicates=list(part.duplicates))
+    # dedup: the new articles against the working set; stored articles keep their links
+    corpus = step(["dedup"], corpus)
+    new_links = [d for d in corpus.duplicates if d.copy in new_ids or d.original in new_ids]
+    recopied = {d.copy for d in new_links if d.copy in pristine}  # stored reports found to copy a new one
+    for article in corpus.articles:
+        if article.id in pristine and article.id not in recopied:
+            for name in _STORED_FIELDS:
+                setattr(article, name, copy.deepcopy(getattr(pristine[article.id], name)))
+    corpus.duplicates = [d for d in part.duplicates if d.copy not in recopied] + new_links
+    # events and stories over the working set (stored ids kept by overlap)
+    corpus.events = [copy.deepcopy(e) for e in part.events]
+    corpus.stories = [copy.deepcopy(s) for s in part.stories]
+    corpus = step(["events", "stories"], corpus)
+    touched, events = [], []
+    for event in corpus.events:
+        old = stored_events.get(event.id)
+        if old is not None and set(old.article_ids) == set(event.article_ids):
+            events.append(replace(old, story_id=event.story_id))  # analysis and briefing as stored
+        else:
+            touched.append(event)
+            events.append(event)
+    # analyze + brief: the touched events only, from the cached parses of their articles
+    by_id = corpus.by_id()
+    members = [by_id[i] for e in touched for i in e.article_ids if i in by_id]
+    entries = cache(ARTICLE, [text_key(a.text) for a in members]) if cache and members else {}
+    done = step(["analyze", "brief"], Corpus(articles=members, events=touched, cache={ARTICLE: entries}))
+    analysed = {e.id: e for e in done.events}
+    events = [analysed.get(e.id, e) for e in events]
+    corpus.events = events
+    corpus = step(["timelines"], corpus)
+    corpus.cache = done.cache
+    corpus.failed = failed
+    corpus.changes = changes
+    work["touched_events"] = len(touched)
+    return WorkingSetRun(corpus, new_links, work, seconds)
+
+
+def _nearest(conn, new: list[Article], settings: Config) -> list[str] | None:
+    """Ids of the stored events the working set starts from (None: no vectors to compare)."""
+    from storyweave import represent, store
+    from storyweave.event_index import nearest_events
+
+    _refresh_vectors(conn)
+    ids, event_ids, days, blobs = store.load_vectors(conn)
+    if not ids:
+        return None
+    matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
+    queries = represent.embed([represent.headline_text(a) for a in new])
+    if queries.shape[1] != matrix.shape[1]:
+        return None  # another embedding (e.g. the fallback without the shipped model)
+    cfg = settings.events
+    return nearest_events(matrix, days, event_ids, queries, [_day(a) for a in new],
+                          cfg.candidate_window_days, cfg.candidate_similarity, cfg.incremental_max_events)
+
+
+def _refresh_vectors(conn, chunk: int = 500) -> None:
+    """Compute the kept vectors of stored articles that have none (a store written by `run`, or
+    an article whose content changed), in chunks; written at once (derived data)."""
+    from storyweave import store
+
+    stale = store.stale_vector_ids(conn)
+    for start in range(0, len(stale), chunk):
+        articles = list(store.get_articles(conn, stale[start:start + chunk]).values())
+        with store.transaction(conn):
+            store.save_vectors(conn, _vector_rows(articles))
+
+
+def _vector_rows(articles: list[Article]) -> list[tuple[Article, int, bytes]]:
+    from storyweave import represent
+
+    if not articles:
+        return []
+    vectors = represent.embed([represent.headline_text(a) for a in articles]).astype(np.float32)
+    return [(a, _day(a), v.tobytes()) for a, v in zip(articles, vectors, strict=False)]
+
+
+def _day(article: Article) -> int:
+    from storyweave.event_index import _ordinal
+
+    return _ordinal(article)
+
+
+__all__ = ["ingest_incremental", "run_working_set"]
