@@ -943,12 +943,16 @@ def store_version(conn: sqlite3.Connection) -> int:
 # the incremental add (engines/incremental.py): read and write only what a few new articles touch
 
 
+# a failed article's row (`status` is kept in `extra`, written by `_dumps`): a substring test, not
+# json_extract, which parses every row's JSON (~0.1 s per query at 2,000 articles)
+_FAILED = """instr(extra, '"status": "failed"') > 0"""
+
+
 def stale_vector_ids(conn: sqlite3.Connection) -> list[str]:
     """Ids of stored (not failed) articles without an `article_vectors` row of their content."""
     return [r[0] for r in conn.execute(
         "SELECT a.id FROM articles a LEFT JOIN article_vectors v ON v.id = a.id "
-        "WHERE (v.id IS NULL OR v.content_hash != a.content_hash) "
-        "AND coalesce(json_extract(a.extra, '$.status'), 'ok') != 'failed'")]
+        f"WHERE (v.id IS NULL OR v.content_hash != a.content_hash) AND NOT {_FAILED}")]
 
 
 def save_vectors(conn: sqlite3.Connection, rows: list[tuple[Article, int, bytes]]) -> None:
@@ -1012,20 +1016,17 @@ def stored_states(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for r in conn.execute(f"SELECT id, coalesce(json_extract(extra, '$.status'), 'ok') FROM articles "
-                              f"WHERE id IN ({_in(chunk)})", chunk):
-            out[r[0]] = r[1]
+        for r in conn.execute(f"SELECT id, {_FAILED} FROM articles WHERE id IN ({_in(chunk)})", chunk):
+            out[r[0]] = "failed" if r[1] else "ok"
     return out
 
 
 def store_totals(conn: sqlite3.Connection) -> dict[str, int]:
     """What `corpus_counts` gives for the whole store, from SQL (the incremental add holds a part)."""
-    kinds = dict(conn.execute("SELECT duplicate_kind, count(*) FROM articles WHERE duplicate_of IS NOT NULL "
-                              "AND coalesce(json_extract(extra, '$.status'), 'ok') != 'failed' "
-                              "GROUP BY duplicate_kind").fetchall())
+    kinds = dict(conn.execute(f"SELECT duplicate_kind, count(*) FROM articles WHERE duplicate_of IS NOT NULL "
+                              f"AND NOT {_FAILED} GROUP BY duplicate_kind").fetchall())
     return {
-        "articles": int(conn.execute("SELECT count(*) FROM articles WHERE "
-                                     "coalesce(json_extract(extra, '$.status'), 'ok') != 'failed'").fetchone()[0]),
+        "articles": int(conn.execute(f"SELECT count(*) FROM articles WHERE NOT {_FAILED}").fetchone()[0]),
         "duplicates": sum(kinds.values()),
         **{f"duplicates_{k}": n for k, n in sorted(kinds.items(), key=lambda kv: str(kv[0]))},
         "events": int(conn.execute("SELECT count(*) FROM events").fetchone()[0]),
@@ -1045,8 +1046,9 @@ def save_part(
     inputs: list[str] | None = None,
     counts: dict[str, Any] | None = None,
     started: str | None = None,
-) -> int:
-    """Write what an incremental add changed, in one transaction; returns the run id.
+) -> tuple[int, dict[str, int]]:
+    """Write what an incremental add changed, in one transaction; returns the run id and the
+    store's counts (`store_totals`).
 
     `part` holds the working set after the stages: its articles are upserted where their row
     changed; the stored events `replaced_events` and stories `replaced_stories` (those loaded
@@ -1092,4 +1094,4 @@ def save_part(
         )
         checkpoint("save:commit")
     checkpoint("save:done")
-    return int(cursor.lastrowid)
+    return int(cursor.lastrowid), totals

@@ -74,13 +74,11 @@ def ingest_incremental(conn, articles: list[Article], errors: list[ReadError] | 
               "skipped": len(result.errors), "retried": 0, "failed": len(result.failed),
               "working_set": {"events": len(part.events), "articles": len(part.articles)},
               "seconds": {name: round(t, 3) for name, t in seconds.items()}}
-    run_id = store.save_part(conn, result, replaced_events={e.id for e in part.events},
+    run_id, totals = store.save_part(conn, result, replaced_events={e.id for e in part.events},
                              replaced_stories={s.id for s in part.stories}, new_links=new_links, vectors=vectors,
                              command=command, inputs=inputs, counts=counts, started=started)
     seconds["save"] = time.perf_counter() - clock
-    outcome_result = IngestResult(result, merge, True, run_id, seconds, work)
-    outcome_result.totals = store.store_totals(conn)
-    return outcome_result
+    return IngestResult(result, merge, True, run_id, seconds, work, totals)
 
 
 class WorkingSetRun:
@@ -98,8 +96,13 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, *, progr
     from storyweave.analysis.parsed import ARTICLE, text_key
     from storyweave.engines.local import run_pipeline
 
-    pristine = {a.id: copy.deepcopy(a) for a in part.articles}
-    stored_events = {e.id: copy.deepcopy(e) for e in part.events}
+    # the working set's similarities are fitted on it alone: re-clustering its stored reports
+    # would move them for that reason only, so stored events are kept and only new reports move
+    settings = settings.replace("events.keep_stored", True)
+    # shallow copies suffice: the stages replace articles or assign their fields, never edit a
+    # stored list in place
+    pristine = {a.id: copy.copy(a) for a in part.articles}
+    stored_events = {e.id: copy.copy(e) for e in part.events}
     new_ids = {a.id for a in new}
     work: dict[str, int] = {}
     seconds: dict[str, float] = {}
@@ -119,7 +122,7 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, *, progr
         return run.corpus
 
     def restored(articles: list[Article]) -> list[Article]:
-        return [copy.deepcopy(pristine[a.id]) if a.id in pristine else a for a in articles]
+        return [copy.copy(pristine[a.id]) if a.id in pristine else a for a in articles]
 
     # clean + limit: the working set gives clean its statistics; stored articles keep their text
     corpus = step(["clean", "limit"], Corpus(articles=list(part.articles) + list(new)))
@@ -133,12 +136,12 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, *, progr
     for article in corpus.articles:
         if article.id in pristine and article.id not in recopied:
             for name in _STORED_FIELDS:
-                setattr(article, name, copy.deepcopy(getattr(pristine[article.id], name)))
+                setattr(article, name, copy.copy(getattr(pristine[article.id], name)))
     corpus.duplicates = [d for d in part.duplicates if d.copy not in recopied] + new_links
     # events and stories over the working set (stored ids kept by overlap)
-    corpus.events = [copy.deepcopy(e) for e in part.events]
-    corpus.stories = [copy.deepcopy(s) for s in part.stories]
-    corpus = step(["events", "stories"], corpus)
+    corpus.events = [copy.copy(e) for e in part.events]
+    corpus.stories = [copy.copy(s) for s in part.stories]
+    corpus = step(["events", "stories"], corpus)  # settings with events.keep_stored (see below)
     touched, events = [], []
     for event in corpus.events:
         old = stored_events.get(event.id)
