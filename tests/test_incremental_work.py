@@ -86,6 +86,7 @@ def test_incremental_add_works_on_the_events_near_the_new_article_only(tmp_path,
     monkeypatch.setattr(store, "_upsert_article", lambda c, a, now: written.append(a.id) or real(c, a, now))
     added = ingest(dbs[True], [Article(**held.__dict__)], command="add", incremental=True)
     assert added.totals is not None and added.totals["articles"] == stored + 1
+    assert added.totals == store.store_totals(dbs[True])  # counts moved by the working set = counted in SQL
     assert 1 < added.work["clean_input"] < stored + 1  # the working set: the near events, not the store
     assert added.work["events_input"] == added.work["clean_input"]
     assert added.work["language"] == 1 and added.work["parse"] <= 1

@@ -119,6 +119,7 @@ class EventsConfig:
     candidate_window_days: int = 45  # ... and at most this many days away
     incremental_max_new: int = 20  # `add` of at most this many new articles works on the events near them only
     incremental_max_events: int = 40  # ... the most similar this many stored events (centroid cosine, window above)
+    incremental_copy_similarity: float = 0.95  # ... and, whatever their date, the events of reports whose title + lead is this close (copies)
     keep_stored: bool = False  # stored events neither merge nor split: new reports join one or open their own (set by the incremental add)
     undated_factor: float = 0.9  # similarity kept for a pair with a date unknown (no date evidence; 2-fold tuned)
     undated_specifics: bool = False  # undated pairs: diverging specifics veto too (no day gap needed)

@@ -127,6 +127,9 @@ MIGRATIONS: list[str] = [
         day INTEGER NOT NULL,                        -- date ordinal, event_index.UNDATED when none
         vector BLOB NOT NULL
     );
+    -- covers the incremental add's scans (which vectors are stale, which event each is in)
+    -- without reading the article rows and their texts
+    CREATE INDEX articles_keys ON articles(id, content_hash, event_id);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -949,23 +952,26 @@ _FAILED = """instr(extra, '"status": "failed"') > 0"""
 
 
 def stale_vector_ids(conn: sqlite3.Connection) -> list[str]:
-    """Ids of stored (not failed) articles without an `article_vectors` row of their content."""
+    """Ids of stored articles without an `article_vectors` row of their content (failed ones
+    included: they are in no event, so no search reaches them)."""
     return [r[0] for r in conn.execute(
-        "SELECT a.id FROM articles a LEFT JOIN article_vectors v ON v.id = a.id "
-        f"WHERE (v.id IS NULL OR v.content_hash != a.content_hash) AND NOT {_FAILED}")]
+        "SELECT a.id FROM articles a INDEXED BY articles_keys LEFT JOIN article_vectors v ON v.id = a.id "
+        "WHERE v.id IS NULL OR v.content_hash != a.content_hash")]
 
 
 def save_vectors(conn: sqlite3.Connection, rows: list[tuple[Article, int, bytes]]) -> None:
-    """Store (article, day ordinal, float32 vector bytes) rows (replacing older ones)."""
-    conn.executemany("INSERT OR REPLACE INTO article_vectors(id, content_hash, day, vector) VALUES (?,?,?,?)",
-                     [(a.id, content_hash(a), day, blob) for a, day, blob in rows])
+    """Store (article, day ordinal, float32 vector bytes) rows (replacing older ones), under the
+    content hash of the article's stored row (none: not stored yet, left out)."""
+    conn.executemany("INSERT OR REPLACE INTO article_vectors(id, content_hash, day, vector) "
+                     "SELECT id, content_hash, ?, ? FROM articles WHERE id = ?",
+                     [(day, blob, a.id) for a, day, blob in rows])
 
 
 def load_vectors(conn: sqlite3.Connection) -> tuple[list[str], list[str], list[int], list[bytes]]:
     """(article ids, their event ids, day ordinals, vector bytes) of every stored article in an event."""
     ids, events, days, blobs = [], [], [], []
     for r in conn.execute("SELECT a.id, a.event_id, v.day, v.vector FROM article_vectors v "
-                          "JOIN articles a ON a.id = v.id WHERE a.event_id IS NOT NULL"):
+                          "JOIN articles a INDEXED BY articles_keys ON a.id = v.id WHERE a.event_id IS NOT NULL"):
         ids.append(r[0])
         events.append(r[1])
         days.append(r[2])
@@ -1034,6 +1040,23 @@ def store_totals(conn: sqlite3.Connection) -> dict[str, int]:
     }
 
 
+def _totals_after(conn: sqlite3.Connection, before: Corpus | None, part: Corpus,
+                  replaced_events: set[str], replaced_stories: set[str]) -> dict[str, int]:
+    """The store's `corpus_counts` after an incremental save: the last run's counts moved by the
+    working set's change (no scan of the store); `store_totals` when that is not known."""
+    row = conn.execute("SELECT counts FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    last = json.loads(row["counts"]) if row else {}
+    if before is None or not all(isinstance(last.get(k), int) for k in ("articles", "duplicates", "events", "stories")):
+        return store_totals(conn)
+    old, new = corpus_counts(replace(before, events=[], stories=[])), corpus_counts(replace(part, events=[], stories=[]))
+    keys = {k for k in (*old, *new, *last) if k == "articles" or k.startswith("duplicates")}
+    totals = {k: last.get(k, 0) + new.get(k, 0) - old.get(k, 0) for k in keys}
+    totals = {k: v for k, v in totals.items() if v or not k.startswith("duplicates_")}
+    totals["events"] = last["events"] + len(part.events) - len(replaced_events)
+    totals["stories"] = last["stories"] + len(part.stories) - len(replaced_stories)
+    return dict(sorted(totals.items()))
+
+
 def save_part(
     conn: sqlite3.Connection,
     part: Corpus,
@@ -1046,6 +1069,7 @@ def save_part(
     inputs: list[str] | None = None,
     counts: dict[str, Any] | None = None,
     started: str | None = None,
+    before: Corpus | None = None,
 ) -> tuple[int, dict[str, int]]:
     """Write what an incremental add changed, in one transaction; returns the run id and the
     store's counts (`store_totals`).
@@ -1054,7 +1078,9 @@ def save_part(
     changed; the stored events `replaced_events` and stories `replaced_stories` (those loaded
     into the working set) are replaced by `part`'s events and stories; `new_links` (the links
     involving a new article) replace the stored links of their copies; cache entries are added (none dropped: the rest of the
-    store still uses them).  Everything outside the working set stays as it was."""
+    store still uses them).  Everything outside the working set stays as it was.
+    The store's counts are the last run's plus what changed from `before` (the working set as
+    loaded) to `part`, or counted in SQL when there is no earlier run."""
     with transaction(conn):
         checkpoint("save:begin")
         now = _now()
@@ -1086,7 +1112,7 @@ def save_part(
         for kind, entries in part.cache.items():
             conn.executemany("INSERT OR IGNORE INTO cache(kind, key, data) VALUES (?,?,?)",
                              [(kind, k, _dumps(v)) for k, v in entries.items()])
-        totals = store_totals(conn)
+        totals = _totals_after(conn, before, part, replaced_events, replaced_stories)
         cursor = conn.execute(
             "INSERT INTO runs(started, finished, command, inputs, counts, changes, errors) VALUES (?,?,?,?,?,?,?)",
             (started or now, _now(), command, _dumps(inputs or []), _dumps({**totals, **(counts or {})}),

@@ -62,6 +62,7 @@ def ingest_incremental(conn, articles: list[Article], errors: list[ReadError] | 
     if near is None:
         return None
     part = store.load_neighbourhood(conn, near)
+    before = Corpus(articles=[copy.copy(a) for a in part.articles])  # for the store's counts
     seconds["load"] = time.perf_counter() - clock
     outcome = run_working_set(part, new, settings, progress=progress, cache=lambda kind, keys: store.load_cache_entries(conn, kind, keys))
     result, new_links, work = outcome.corpus, outcome.new_links, outcome.work
@@ -76,7 +77,7 @@ def ingest_incremental(conn, articles: list[Article], errors: list[ReadError] | 
               "seconds": {name: round(t, 3) for name, t in seconds.items()}}
     run_id, totals = store.save_part(conn, result, replaced_events={e.id for e in part.events},
                              replaced_stories={s.id for s in part.stories}, new_links=new_links, vectors=vectors,
-                             command=command, inputs=inputs, counts=counts, started=started)
+                             command=command, inputs=inputs, counts=counts, started=started, before=before)
     seconds["save"] = time.perf_counter() - clock
     return IngestResult(result, merge, True, run_id, seconds, work, totals)
 
@@ -181,7 +182,8 @@ def _nearest(conn, new: list[Article], settings: Config) -> list[str] | None:
         return None  # another embedding (e.g. the fallback without the shipped model)
     cfg = settings.events
     return nearest_events(matrix, days, event_ids, queries, [_day(a) for a in new],
-                          cfg.candidate_window_days, cfg.candidate_similarity, cfg.incremental_max_events)
+                          cfg.candidate_window_days, cfg.candidate_similarity, cfg.incremental_max_events,
+                          cfg.incremental_copy_similarity)
 
 
 def _refresh_vectors(conn, chunk: int = 500) -> None:
