@@ -127,9 +127,11 @@ MIGRATIONS: list[str] = [
         day INTEGER NOT NULL,                        -- date ordinal, event_index.UNDATED when none
         vector BLOB NOT NULL
     );
-    -- covers the incremental add's scans (which vectors are stale, which event each is in)
-    -- without reading the article rows and their texts
-    CREATE INDEX articles_keys ON articles(id, content_hash, event_id);
+    """,
+    # covers the incremental add's scans (which vectors are stale, which event each is in)
+    # without reading the article rows and their texts
+    """
+    CREATE INDEX IF NOT EXISTS articles_keys ON articles(id, content_hash, event_id);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

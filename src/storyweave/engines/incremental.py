@@ -79,6 +79,9 @@ def ingest_incremental(conn, articles: list[Article], errors: list[ReadError] | 
                              replaced_stories={s.id for s in part.stories}, new_links=new_links, vectors=vectors,
                              command=command, inputs=inputs, counts=counts, started=started, before=before)
     seconds["save"] = time.perf_counter() - clock
+    warm = _WARM.get(conn.execute("PRAGMA database_list").fetchone()[2] or str(id(conn)))
+    if warm is not None:
+        warm.update(run_id, result.articles, vectors)
     return IngestResult(result, merge, True, run_id, seconds, work, totals)
 
 
@@ -169,14 +172,13 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, *, progr
 
 def _nearest(conn, new: list[Article], settings: Config) -> list[str] | None:
     """Ids of the stored events the working set starts from (None: no vectors to compare)."""
-    from storyweave import represent, store
+    from storyweave import represent
     from storyweave.event_index import nearest_events
 
-    _refresh_vectors(conn)
-    ids, event_ids, days, blobs = store.load_vectors(conn)
-    if not ids:
+    warm = _vectors(conn)
+    if not warm.ids:
         return None
-    matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
+    matrix, days, event_ids = warm.matrix, warm.days, warm.events
     queries = represent.embed([represent.headline_text(a) for a in new])
     if queries.shape[1] != matrix.shape[1]:
         return None  # another embedding (e.g. the fallback without the shipped model)
@@ -184,6 +186,51 @@ def _nearest(conn, new: list[Article], settings: Config) -> list[str] | None:
     return nearest_events(matrix, days, event_ids, queries, [_day(a) for a in new],
                           cfg.candidate_window_days, cfg.candidate_similarity, cfg.incremental_max_events,
                           cfg.incremental_copy_similarity)
+
+
+class _Vectors:
+    """A store's kept vectors as arrays, with each article's event id and day."""
+
+    def __init__(self, version: int, ids: list[str], events: list[str], days: list[int], matrix: np.ndarray):
+        self.version, self.ids, self.events, self.days, self.matrix = version, ids, events, days, matrix
+        self.row = {i: k for k, i in enumerate(ids)}
+
+    def update(self, version: int, articles: list[Article], added: list[tuple[Article, int, bytes]]) -> None:
+        """After this process's save: the working set's event ids, the new articles' rows."""
+        for article in articles:
+            k = self.row.get(article.id)
+            if k is not None:
+                self.events[k] = article.event_id
+        fresh = [(a, day, blob) for a, day, blob in added if a.id not in self.row and a.event_id]
+        if fresh:
+            rows = np.frombuffer(b"".join(blob for _, _, blob in fresh), dtype=np.float32).reshape(len(fresh), -1)
+            self.matrix = np.vstack([self.matrix, rows])
+            for a, day, _ in fresh:
+                self.row[a.id] = len(self.ids)
+                self.ids.append(a.id)
+                self.events.append(a.event_id)
+                self.days.append(day)
+        self.version = version
+
+
+# A warm process (server, Python API) keeps each store's vectors between adds: they are read
+# again only when another process wrote the store since (its last run id is not the one this
+# process saved).  Reading them is the one step of an add that grows with the store.
+_WARM: dict[str, _Vectors] = {}
+
+
+def _vectors(conn) -> _Vectors:
+    from storyweave import store
+
+    key = conn.execute("PRAGMA database_list").fetchone()[2] or str(id(conn))
+    warm = _WARM.get(key)
+    if warm is None or warm.version != store.store_version(conn):
+        _refresh_vectors(conn)
+        ids, events, days, blobs = store.load_vectors(conn)
+        width = len(blobs[0]) // 4 if blobs else 0
+        matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), width).copy()
+        warm = _WARM[key] = _Vectors(store.store_version(conn), ids, events, days, matrix)
+    return warm
 
 
 def _refresh_vectors(conn, chunk: int = 500) -> None:
