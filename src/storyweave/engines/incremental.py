@@ -117,12 +117,13 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, *, progr
     def step(names: Sequence[str], corpus: Corpus) -> Corpus:
         indices = {name: next(steps) for name in names}
         shown = None if progress is None else (lambda name, _i, _n, done: progress(name, indices[name], len(STAGES), done))
+        logged = len(corpus.changes)  # a stage may extend the input's list in place
         run = run_pipeline(corpus, settings, stages=[_STAGE[n] for n in names], progress=shown)
         for key, value in run.work.items():
             work[key] = work.get(key, 0) + value
         seconds.update(run.seconds)
         failed.extend(a for a in run.corpus.failed if a.id not in {f.id for f in failed})
-        changes.extend(c for c in run.corpus.changes if c not in corpus.changes)
+        changes.extend(run.corpus.changes[logged:])
         return run.corpus
 
     def restored(articles: list[Article]) -> list[Article]:
