@@ -208,6 +208,15 @@ def replicate(source: Path, target: Path, size: int) -> dict:
                     conn.execute("INSERT OR IGNORE INTO duplicate_links VALUES (?,?,?,?)",
                                  (copy_id, f"{link['original']}~{k}", link["kind"],
                                   json.dumps(moved(json.loads(link["data"]), k))))
+        # a run record with the store's counts (an add reads the last one: no scan of the store)
+        counts = {"articles": have, "events": conn.execute("SELECT count(*) FROM events").fetchone()[0],
+                  "stories": conn.execute("SELECT count(*) FROM stories").fetchone()[0],
+                  "duplicates": conn.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]}
+        counts.update({f"duplicates_{kind}": n for kind, n in conn.execute(
+            "SELECT duplicate_kind, count(*) FROM articles WHERE duplicate_of IS NOT NULL GROUP BY duplicate_kind")})
+        now = time.strftime("%Y-%m-%dT%H:%M:%S")
+        conn.execute("INSERT INTO runs(started, finished, command, inputs, counts) VALUES (?,?,?,?,?)",
+                     (now, now, "add_bench replicate", "[]", json.dumps(counts)))
     out = {"articles": have, "copies": k, "events": conn.execute("SELECT count(*) FROM events").fetchone()[0]}
     conn.close()
     return out

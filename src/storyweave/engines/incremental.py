@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -41,10 +41,15 @@ _STORED_FIELDS = ("duplicate_of", "duplicate_kind", "shares_wire_with")
 
 
 def ingest_incremental(conn, articles: list[Article], errors: list[ReadError] | None, settings: Config, *,
-                       command: str = "", inputs: list[str] | None = None, progress=None):
-    """Fold `articles` into the store through the working set; None when the full path must run."""
+                       command: str = "", inputs: list[str] | None = None, progress=None,
+                       run_pipeline: Callable, result: Callable):
+    """Fold `articles` into the store through the working set; None when the full path must run.
+
+    `run_pipeline` and `result` (the `IngestResult` type) come from `engines.local`, which calls
+    this (passed in: the two modules import each other otherwise)."""
     from storyweave import store
-    from storyweave.engines.local import IngestResult
+
+    IngestResult = result  # noqa: N806
 
     cfg = settings.events
     if not articles or len(articles) > cfg.incremental_max_new:
@@ -64,7 +69,8 @@ def ingest_incremental(conn, articles: list[Article], errors: list[ReadError] | 
     part = store.load_neighbourhood(conn, near)
     before = Corpus(articles=[copy.copy(a) for a in part.articles])  # for the store's counts
     seconds["load"] = time.perf_counter() - clock
-    outcome = run_working_set(part, new, settings, progress=progress, cache=lambda kind, keys: store.load_cache_entries(conn, kind, keys))
+    outcome = run_working_set(part, new, settings, run_pipeline, progress=progress,
+                              cache=lambda kind, keys: store.load_cache_entries(conn, kind, keys))
     result, new_links, work = outcome.corpus, outcome.new_links, outcome.work
     seconds.update(outcome.seconds)
     result.errors = list(errors or []) + batch.errors + result.errors
@@ -90,7 +96,8 @@ class WorkingSetRun:
         self.corpus, self.new_links, self.work, self.seconds = corpus, new_links, work, seconds
 
 
-def run_working_set(part: Corpus, new: list[Article], settings: Config, *, progress=None, cache=None) -> WorkingSetRun:
+def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipeline: Callable, *,
+                    progress=None, cache=None) -> WorkingSetRun:
     """The stages over a working set `part` (stored, `is_new=False`) plus the `new` articles.
 
     Pure but for `cache(kind, keys) -> entries`, the store's lookup of cached parses (given by
@@ -98,11 +105,11 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, *, progr
     (stored articles, events and stories outside what the new articles touched as they were) and
     the duplicate links that involve a new article (they replace the stored links of their copies)."""
     from storyweave.analysis.parsed import ARTICLE, text_key
-    from storyweave.engines.local import run_pipeline
 
     # the working set's similarities are fitted on it alone: re-clustering its stored reports
     # would move them for that reason only, so stored events are kept and only new reports move
-    settings = settings.replace("events.keep_stored", True)
+    keep = settings.events.incremental_keep_stored
+    settings = settings.replace("events.keep_stored", keep).replace("stories.keep_stored", keep)
     # shallow copies suffice: the stages replace articles or assign their fields, never edit a
     # stored list in place
     pristine = {a.id: copy.copy(a) for a in part.articles}
@@ -185,7 +192,7 @@ def _nearest(conn, new: list[Article], settings: Config) -> list[str] | None:
         return None  # another embedding (e.g. the fallback without the shipped model)
     cfg = settings.events
     return nearest_events(matrix, days, event_ids, queries, [_day(a) for a in new],
-                          cfg.candidate_window_days, cfg.candidate_similarity, cfg.incremental_max_events,
+                          cfg.candidate_window_days, cfg.incremental_min_similarity, cfg.incremental_max_events,
                           cfg.incremental_copy_similarity)
 
 

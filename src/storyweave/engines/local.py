@@ -229,7 +229,7 @@ def ingest(
         from storyweave.engines.incremental import ingest_incremental
 
         outcome = ingest_incremental(conn, articles, errors, settings or Config(), command=command,
-                                     inputs=inputs, progress=progress)
+                                     inputs=inputs, progress=progress, run_pipeline=run_pipeline, result=IngestResult)
         if outcome is not None:
             return outcome
 
