@@ -568,6 +568,11 @@ def _article_row(article: Article) -> tuple:
 
 
 def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> None:
+    # the full-text row is rewritten only when the searchable fields changed: deleting it by
+    # `id` (an UNINDEXED column) scans the whole FTS table, which grows with the store
+    old = conn.execute(f"SELECT title, text, {_FAILED} AS failed FROM articles WHERE id = ?", (article.id,)).fetchone()
+    searchable_same = (old is not None and not old["failed"] and article.status != "failed"
+                       and (old["title"] or "") == (article.title or "") and old["text"] == article.text)
     row = _article_row(article)
     placeholders = ",".join("?" * (len(_ARTICLE_COLUMNS) + 4))
     updates = ",".join(f"{c}=excluded.{c}" for c in _ARTICLE_COLUMNS[1:])
@@ -578,7 +583,10 @@ def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> Non
         "updated=CASE WHEN articles.content_hash = excluded.content_hash THEN articles.updated ELSE excluded.updated END",
         (*row, now, now),
     )
-    conn.execute("DELETE FROM articles_fts WHERE id = ?", (article.id,))
+    if searchable_same:
+        return
+    if old is not None:
+        conn.execute("DELETE FROM articles_fts WHERE id = ?", (article.id,))
     if article.status == "failed":
         return  # not searchable: it has no results
     conn.execute(
