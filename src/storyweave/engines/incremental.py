@@ -136,11 +136,13 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipe
     def restored(articles: list[Article]) -> list[Article]:
         return [copy.copy(pristine[a.id]) if a.id in pristine else a for a in articles]
 
-    # clean + limit: the working set gives clean its statistics; stored articles keep their text
-    corpus = step(["clean", "limit"], Corpus(articles=list(part.articles) + list(new)))
-    fresh = step(["language"], Corpus(articles=[a for a in corpus.articles if a.id in new_ids])).articles
-    corpus = Corpus(articles=restored([a for a in corpus.articles if a.id in pristine]) + fresh,
-                    duplicates=list(part.duplicates))
+    # clean + limit: the working set's reports sharing a line with a new one give clean its
+    # statistics (the others cannot change them); stored articles keep their text
+    from storyweave.clean import sharing_lines
+
+    cleaned = step(["clean", "limit"], Corpus(articles=sharing_lines(part.articles, new) + list(new)))
+    fresh = step(["language"], Corpus(articles=[a for a in cleaned.articles if a.id in new_ids])).articles
+    corpus = Corpus(articles=restored(list(part.articles)) + fresh, duplicates=list(part.duplicates))
     # dedup: the new articles against the working set; stored articles keep their links
     corpus = step(["dedup"], corpus)
     new_links = [d for d in corpus.duplicates if d.copy in new_ids or d.original in new_ids]
