@@ -58,3 +58,57 @@ def test_add_of_one_article_only_works_on_that_article(tmp_path, monkeypatch):
     assert named and all(NEW.startswith(t.strip()) for t in named)  # clustering names: the new text (and its lead) only
     assert added.work["clean_input"] == stored + 1  # corpus-wide stages still see the store
     conn.close()
+
+
+def _partition(conn) -> tuple:
+    full = store.load_corpus(conn, with_cache=False)
+    return (sorted(tuple(sorted(e.article_ids)) for e in full.events),
+            sorted(tuple(sorted(s.event_ids)) for s in full.stories),
+            sorted((d.copy, d.original, d.kind) for d in full.duplicates))
+
+
+def test_incremental_add_works_on_the_events_near_the_new_article_only(tmp_path, monkeypatch):
+    """`ingest(..., incremental=True)` (CLI `add`): the stages see the new article and the stored
+    events near it, not the store; the touched event alone is analysed and briefed; no stored row
+    is rewritten; the store ends as the full path leaves it."""
+    articles = sorted(read_paths([CORPUS / "jsonl"])[0], key=lambda a: a.id)
+    held = next(a for a in articles if a.id == "md-0303-talks-open")  # a near copy of a stored report
+    dbs = {}
+    for mode in (False, True):
+        conn = store.connect(tmp_path / f"{mode}.db")
+        ingest(conn, [a for a in articles if a is not held])
+        dbs[mode] = conn
+    stored = len(articles) - 1
+    reference = ingest(dbs[False], [Article(**held.__dict__)], command="add")
+    assert reference.work["clean_input"] == stored + 1  # the full path: every stage sees the store
+
+    written: list[str] = []
+    real = store._upsert_article
+    monkeypatch.setattr(store, "_upsert_article", lambda c, a, now: written.append(a.id) or real(c, a, now))
+    added = ingest(dbs[True], [Article(**held.__dict__)], command="add", incremental=True)
+    assert added.totals is not None and added.totals["articles"] == stored + 1
+    assert added.totals == store.store_totals(dbs[True])  # counts moved by the working set = counted in SQL
+    assert 1 < added.work["events_input"] < stored + 1  # the working set: the near events, not the store
+    assert added.work["clean_input"] <= added.work["events_input"]  # clean: those sharing a line with it
+    assert added.work["language"] == 1 and added.work["parse"] <= 1
+    assert added.work["touched_events"] == 1 and added.work["analyze"] == 1 and added.work["brief"] == 1
+    assert written == [held.id]  # no stored article row rewritten
+    assert _partition(dbs[True]) == _partition(dbs[False])  # same events, stories and copies as the full path
+    assert [c for c in added.corpus.changes if held.id in c] == [c for c in reference.corpus.changes if held.id in c]
+    event = added.corpus.by_id()[held.id].event_id
+    assert store.get_event(dbs[True], event).summary  # the touched event was briefed and saved
+    for conn in dbs.values():
+        conn.close()
+
+
+def test_incremental_add_falls_back_to_the_full_path(tmp_path):
+    """A stored id in the batch (an update) or an empty store take the full path (`totals` unset)."""
+    articles = sorted(read_paths([CORPUS / "jsonl"])[0], key=lambda a: a.id)
+    conn = store.connect(tmp_path / "s.db")
+    first = ingest(conn, articles[:3], command="add", incremental=True)
+    assert first.totals is None and first.work["clean_input"] == 3  # empty store: full path
+    text = articles[0].raw_text + "\n\nCorrection: a date was wrong."
+    changed = Article(**{**articles[0].__dict__, "text": text, "raw_text": text})
+    again = ingest(conn, [changed], command="add", incremental=True)
+    assert again.totals is None and again.merge.updated == [articles[0].id]
+    conn.close()

@@ -266,7 +266,8 @@ def load_config(config_file: Path | None, sets: list[str] | None, words: int | N
 
 def _ingest(paths: list[Path], db: Path, settings: Config, command: str, force: bool = False,
             verbose: bool = False, fresh: bool = False, engine: str = "local",
-            ray_address: str | None = None, lock_timeout: float = 60.0) -> IngestResult:
+            ray_address: str | None = None, lock_timeout: float = 60.0,
+            incremental: bool = False) -> IngestResult:
     from storyweave.io.readers import read_paths  # imported here: `--help` stays fast
 
     runner = _runner(engine, ray_address)
@@ -285,7 +286,7 @@ def _ingest(paths: list[Path], db: Path, settings: Config, command: str, force: 
         f"waiting for another storyweave process writing {db} (up to {lock_timeout:g} s, --lock-timeout)…")
     try:
         with store.write_lock(db, lock_timeout, on_wait=on_wait):
-            result = _ingest_locked(db, articles, errors, settings, command, paths, force, fresh, runner)
+            result = _ingest_locked(db, articles, errors, settings, command, paths, force, fresh, runner, incremental)
     except store.StoreBusy as exc:
         _fail(str(exc), EXIT_FAILED)
     for error in result.corpus.errors[len(errors):]:  # e.g. the same id twice in the batch
@@ -299,7 +300,7 @@ def _ingest(paths: list[Path], db: Path, settings: Config, command: str, force: 
 
 
 def _ingest_locked(db: Path, articles: list[Article], errors: list[ReadError], settings: Config, command: str,
-                   paths: list[Path], force: bool, fresh: bool, runner: Runner | None) -> IngestResult:
+                   paths: list[Path], force: bool, fresh: bool, runner: Runner | None, incremental: bool = False) -> IngestResult:
     """Open the store and fold the batch in (the caller holds the store's write lock)."""
     from storyweave.engines.local import StageError, ingest
     from storyweave.pipeline import STAGES
@@ -314,7 +315,7 @@ def _ingest_locked(db: Path, articles: list[Article], errors: list[ReadError], s
             with item_progress.reporting(shown.items):
                 return ingest(conn, articles, errors, settings, command=command,
                               inputs=[str(p) for p in paths], force=force, fresh=fresh, progress=shown.stage,
-                              runner=runner)
+                              runner=runner, incremental=incremental)
     except StageError as exc:
         _fail(f"{exc} (the store was not changed)")
     except sqlite3.Error as exc:
@@ -373,11 +374,14 @@ def summary_line(outcome: IngestResult) -> str:
             kinds.append(f"{sum(n for _, n in reasons.most_common()[5:])} other")
         skipped += " (" + ", ".join(kinds) + "; each listed above)"
     duplicates = sum(1 for a in c.articles if a.duplicate_of)
+    totals = outcome.totals or {"events": len(c.events), "stories": len(c.stories), "articles": len(c.articles),
+                                "duplicates": duplicates}  # an incremental add holds a part of the store
+    duplicates = totals["duplicates"]
     return (
         f"read {_plural(m.read, 'article')} ({len(m.new)} new, {len(m.updated)} updated, "
         f"{len(m.unchanged)} unchanged{f', {len(m.retried)} retried' if m.retried else ''}); {skipped}; {_plural(duplicates, 'duplicate')}; "
-        f"{_plural(len(c.events), 'event')}; {_plural(len(c.stories), 'story', 'stories')}; "
-        f"{_plural(len(c.articles), 'article')} in store"
+        f"{_plural(totals['events'], 'event')}; {_plural(totals['stories'], 'story', 'stories')}; "
+        f"{_plural(totals['articles'], 'article')} in store"
     )
 
 
@@ -472,7 +476,8 @@ def add(
     """Read PATHS and process them into the store, without writing reports."""
     config = load_config(config_file, sets, words, max_article_chars)
     outcome = _ingest(paths, db, config, command="add", force=force, verbose=verbose, fresh=fresh,
-                      engine=engine, ray_address=ray_address, lock_timeout=lock_timeout)
+                      engine=engine, ray_address=ray_address, lock_timeout=lock_timeout,
+                      incremental=True)  # a few new articles: only the events near them (engines/incremental.py)
     typer.echo(summary_line(outcome))
     _exit_for(outcome)
 

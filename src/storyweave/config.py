@@ -135,6 +135,12 @@ class EventsConfig:
     max_batch: int = 6000  # above this many units, streaming narrows to candidate events
     candidate_similarity: float = 0.35  # centroid cosine that makes a stored event a candidate
     candidate_window_days: int = 45  # ... and at most this many days away
+    incremental_max_new: int = 20  # `add` of at most this many new articles works on the events near them only
+    incremental_max_events: int = 100  # ... the most similar this many stored events (centroid cosine, window above) ...
+    incremental_min_similarity: float = 0.2  # ... of at least this cosine (news_cluster one by one: 40 / 0.35 event F1 0.705, 100 / 0.2 0.728, all 0.737)
+    incremental_copy_similarity: float = 0.95  # ... and, whatever their date, the events of reports whose title + lead is this close (copies)
+    incremental_keep_stored: bool = True  # ... and re-clusters/re-links it with `keep_stored` (events and stories; its similarities are fitted on it alone)
+    keep_stored: bool = False  # stored events neither merge nor split: new reports join one or open their own (set by the incremental add)
     undated_factor: float = 0.9  # similarity kept for a pair with a date unknown (no date evidence; 2-fold tuned)
     undated_specifics: bool = False  # undated pairs: diverging specifics veto too (no day gap needed)
     disjoint_names: bool = True  # look-alikes naming no place/person in common are different happenings ...
@@ -168,6 +174,7 @@ class StoriesConfig:
     shared_names: float = -1.0  # events whose names (`story_names`) overlap below this Jaccard never join ...
     names_undated_only: bool = True  # ... when one of them is undated
     placeholders_alone: bool = True  # a page copied verbatim under many stories (`events.placeholder_ids`) links none
+    keep_stored: bool = False  # stored stories neither merge nor split: new events join one or open their own (set by the incremental add)
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,7 @@ class IngestResult:
     run_id: int | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
     work: dict[str, int] = field(default_factory=dict)  # RunResult.work (empty when the stages did not run)
+    totals: dict[str, int] | None = None  # whole-store counts when `corpus` holds only a part (incremental add)
 
 
 def ingest(
@@ -213,6 +214,7 @@ def ingest(
     fresh: bool = False,
     progress: ProgressFn | None = None,
     runner: Runner | None = None,
+    incremental: bool = False,
 ) -> IngestResult:
     """Merge `articles` into the store behind `conn`, run the stages, save: one transaction.
 
@@ -221,10 +223,21 @@ def ingest(
     Stages reuse the stored cache of per-article parses and per-event results whose inputs did
     not change; `fresh` drops it first (everything recomputed, implies `force`).
     A failing stage raises `StageError` before anything is written.
+    `incremental`: a few new articles are folded in through the events near them only
+    (`engines/incremental.py`; the result's `corpus` is then that working set and `totals`
+    counts the store); any other batch takes the full path.
     """
     from datetime import datetime
 
     from storyweave.io import store
+
+    if incremental and runner is None and not (force or fresh):
+        from storyweave.engines.incremental import ingest_incremental
+
+        outcome = ingest_incremental(conn, articles, errors, settings or Config(), command=command,
+                                     inputs=inputs, progress=progress, run_pipeline=run_pipeline, result=IngestResult)
+        if outcome is not None:
+            return outcome
 
     started = datetime.now(UTC).isoformat(timespec="seconds")
     stored = store.load_corpus(conn, with_cache=False)

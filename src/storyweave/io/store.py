@@ -118,6 +118,21 @@ MIGRATIONS: list[str] = [
         coalesce(json_array_length(data, '$.article_ids'), 0), coalesce(json_extract(data, '$.independent_sources'), 0),
         coalesce(json_array_length(data, '$.discrepancies'), 0) FROM events;
     """,
+    # the incremental `add` (engines/incremental.py): each article's static embedding of title +
+    # lead (float32 bytes) and its day, so the events near a new article are found without
+    # loading the store; filled lazily (a row missing or of an older content_hash is recomputed)
+    """
+    CREATE TABLE article_vectors (
+        id TEXT PRIMARY KEY, content_hash TEXT NOT NULL,
+        day INTEGER NOT NULL,                        -- date ordinal, event_index.UNDATED when none
+        vector BLOB NOT NULL
+    );
+    """,
+    # covers the incremental add's scans (which vectors are stale, which event each is in)
+    # without reading the article rows and their texts
+    """
+    CREATE INDEX IF NOT EXISTS articles_keys ON articles(id, content_hash, event_id);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -561,6 +576,11 @@ def _article_row(article: Article) -> tuple[Any, ...]:
 
 
 def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> None:
+    # the full-text row is rewritten only when the searchable fields changed: deleting it by
+    # `id` (an UNINDEXED column) scans the whole FTS table, which grows with the store
+    old = conn.execute(f"SELECT title, text, {_FAILED} AS failed FROM articles WHERE id = ?", (article.id,)).fetchone()
+    searchable_same = (old is not None and not old["failed"] and article.status != "failed"
+                       and (old["title"] or "") == (article.title or "") and old["text"] == article.text)
     row = _article_row(article)
     placeholders = ",".join("?" * (len(_ARTICLE_COLUMNS) + 4))
     updates = ",".join(f"{c}=excluded.{c}" for c in _ARTICLE_COLUMNS[1:])
@@ -571,7 +591,10 @@ def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> Non
         "updated=CASE WHEN articles.content_hash = excluded.content_hash THEN articles.updated ELSE excluded.updated END",
         (*row, now, now),
     )
-    conn.execute("DELETE FROM articles_fts WHERE id = ?", (article.id,))
+    if searchable_same:
+        return
+    if old is not None:
+        conn.execute("DELETE FROM articles_fts WHERE id = ?", (article.id,))
     if article.status == "failed":
         return  # not searchable: it has no results
     conn.execute(
@@ -955,3 +978,185 @@ def store_version(conn: sqlite3.Connection) -> int:
     """Id of the last run saved: changes whenever the stored results change."""
     row = conn.execute("SELECT max(id) FROM runs").fetchone()
     return int(row[0] or 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# the incremental add (engines/incremental.py): read and write only what a few new articles touch
+
+
+# a failed article's row (`status` is kept in `extra`, written by `_dumps`): a substring test, not
+# json_extract, which parses every row's JSON (~0.1 s per query at 2,000 articles)
+_FAILED = """instr(extra, '"status": "failed"') > 0"""
+
+
+def stale_vector_ids(conn: sqlite3.Connection) -> list[str]:
+    """Ids of stored articles without an `article_vectors` row of their content (failed ones
+    included: they are in no event, so no search reaches them)."""
+    return [r[0] for r in conn.execute(
+        "SELECT a.id FROM articles a INDEXED BY articles_keys LEFT JOIN article_vectors v ON v.id = a.id "
+        "WHERE v.id IS NULL OR v.content_hash != a.content_hash")]
+
+
+def save_vectors(conn: sqlite3.Connection, rows: list[tuple[Article, int, bytes]]) -> None:
+    """Store (article, day ordinal, float32 vector bytes) rows (replacing older ones), under the
+    content hash of the article's stored row (none: not stored yet, left out)."""
+    conn.executemany("INSERT OR REPLACE INTO article_vectors(id, content_hash, day, vector) "
+                     "SELECT id, content_hash, ?, ? FROM articles WHERE id = ?",
+                     [(day, blob, a.id) for a, day, blob in rows])
+
+
+def load_vectors(conn: sqlite3.Connection) -> tuple[list[str], list[str], list[int], list[bytes]]:
+    """(article ids, their event ids, day ordinals, vector bytes) of every stored article in an event."""
+    ids, events, days, blobs = [], [], [], []
+    for r in conn.execute("SELECT a.id, a.event_id, v.day, v.vector FROM article_vectors v "
+                          "JOIN articles a INDEXED BY articles_keys ON a.id = v.id WHERE a.event_id IS NOT NULL"):
+        ids.append(r[0])
+        events.append(r[1])
+        days.append(r[2])
+        blobs.append(r[3])
+    return ids, events, days, blobs
+
+
+def load_neighbourhood(conn: sqlite3.Connection, event_ids: list[str]) -> Corpus:
+    """The stored events `event_ids`, every event of their stories, the stories themselves,
+    the articles of all those events (`is_new=False`) and the duplicate links among them."""
+    events = _events_by_id(conn, event_ids)
+    story_ids = sorted({e.story_id for e in events.values() if e.story_id})
+    stories = [from_dict(Story, json.loads(r["data"])) for r in
+               conn.execute(f"SELECT data FROM stories WHERE id IN ({_in(story_ids)})", story_ids)]
+    more = [i for s in stories for i in s.event_ids if i not in events]
+    events.update(_events_by_id(conn, more))
+    article_ids = [i for e in events.values() for i in e.article_ids]
+    by_id = get_articles(conn, article_ids)
+    articles = [by_id[i] for i in dict.fromkeys(article_ids) if i in by_id and by_id[i].status != "failed"]
+    present = {a.id for a in articles}
+    links = [d for d in duplicate_links_of(conn, sorted(present)) if d.copy in present and d.original in present]
+    return Corpus(articles=articles, duplicates=links, events=list(events.values()), stories=stories)
+
+
+def _events_by_id(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Event]:
+    out: dict[str, Event] = {}
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start:start + 500]
+        for r in conn.execute(f"SELECT id, data FROM events WHERE id IN ({_in(chunk)})", chunk):
+            out[r["id"]] = from_dict(Event, json.loads(r["data"]))
+    return {i: out[i] for i in unique if i in out}
+
+
+def load_cache_entries(conn: sqlite3.Connection, kind: str, keys: list[str]) -> dict[str, Any]:
+    """The stored cache entries of `kind` under `keys` (keys not stored are left out)."""
+    out: dict[str, Any] = {}
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start:start + 500]
+        for r in conn.execute(f"SELECT key, data FROM cache WHERE kind = ? AND key IN ({_in(chunk)})", [kind, *chunk]):
+            out[r["key"]] = json.loads(r["data"])
+    return out
+
+
+def stored_states(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+    """id -> "failed" or "ok" for the stored ones among `ids`."""
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for r in conn.execute(f"SELECT id, {_FAILED} FROM articles WHERE id IN ({_in(chunk)})", chunk):
+            out[r[0]] = "failed" if r[1] else "ok"
+    return out
+
+
+def store_totals(conn: sqlite3.Connection) -> dict[str, int]:
+    """What `corpus_counts` gives for the whole store, from SQL (the incremental add holds a part)."""
+    kinds = dict(conn.execute(f"SELECT duplicate_kind, count(*) FROM articles WHERE duplicate_of IS NOT NULL "
+                              f"AND NOT {_FAILED} GROUP BY duplicate_kind").fetchall())
+    return {
+        "articles": int(conn.execute(f"SELECT count(*) FROM articles WHERE NOT {_FAILED}").fetchone()[0]),
+        "duplicates": sum(kinds.values()),
+        **{f"duplicates_{k}": n for k, n in sorted(kinds.items(), key=lambda kv: str(kv[0]))},
+        "events": int(conn.execute("SELECT count(*) FROM events").fetchone()[0]),
+        "stories": int(conn.execute("SELECT count(*) FROM stories").fetchone()[0]),
+    }
+
+
+def _totals_after(conn: sqlite3.Connection, before: Corpus | None, part: Corpus,
+                  replaced_events: set[str], replaced_stories: set[str]) -> dict[str, int]:
+    """The store's `corpus_counts` after an incremental save: the last run's counts moved by the
+    working set's change (no scan of the store); `store_totals` when that is not known."""
+    row = conn.execute("SELECT counts FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    last = json.loads(row["counts"]) if row else {}
+    if before is None or not all(isinstance(last.get(k), int) for k in ("articles", "duplicates", "events", "stories")):
+        return store_totals(conn)
+    old, new = corpus_counts(replace(before, events=[], stories=[])), corpus_counts(replace(part, events=[], stories=[]))
+    keys = {k for k in (*old, *new, *last) if k == "articles" or k.startswith("duplicates")}
+    totals = {k: last.get(k, 0) + new.get(k, 0) - old.get(k, 0) for k in keys}
+    totals = {k: v for k, v in totals.items() if v or not k.startswith("duplicates_")}
+    totals["events"] = last["events"] + len(part.events) - len(replaced_events)
+    totals["stories"] = last["stories"] + len(part.stories) - len(replaced_stories)
+    return dict(sorted(totals.items()))
+
+
+def save_part(
+    conn: sqlite3.Connection,
+    part: Corpus,
+    *,
+    replaced_events: set[str],
+    replaced_stories: set[str],
+    new_links: list[DuplicateLink],
+    vectors: list[tuple[Article, int, bytes]],
+    command: str = "",
+    inputs: list[str] | None = None,
+    counts: dict[str, Any] | None = None,
+    started: str | None = None,
+    before: Corpus | None = None,
+) -> tuple[int, dict[str, int]]:
+    """Write what an incremental add changed, in one transaction; returns the run id and the
+    store's counts (`store_totals`).
+
+    `part` holds the working set after the stages: its articles are upserted where their row
+    changed; the stored events `replaced_events` and stories `replaced_stories` (those loaded
+    into the working set) are replaced by `part`'s events and stories; `new_links` (the links
+    involving a new article) replace the stored links of their copies; cache entries are added (none dropped: the rest of the
+    store still uses them).  Everything outside the working set stays as it was.
+    The store's counts are the last run's plus what changed from `before` (the working set as
+    loaded) to `part`, or counted in SQL when there is no earlier run."""
+    with transaction(conn):
+        checkpoint("save:begin")
+        now = _now()
+        ids = [a.id for a in part.articles]
+        stored: dict[str, tuple[Any, ...]] = {}
+        columns = ",".join(_ARTICLE_COLUMNS)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row in conn.execute(f"SELECT {columns}, extra, content_hash FROM articles WHERE id IN ({_in(chunk)})", chunk):
+                stored[row[0]] = tuple(row)
+        for article in part.articles:
+            if stored.get(article.id) != _article_row(article):
+                _upsert_article(conn, article, now)
+        for article in part.failed:
+            _upsert_article(conn, replace(article, status="failed"), now)
+        conn.executemany("DELETE FROM duplicate_links WHERE copy = ?", sorted({(d.copy,) for d in new_links}))
+        conn.executemany("INSERT OR REPLACE INTO duplicate_links(copy, original, kind, data) VALUES (?,?,?,?)",
+                         [(d.copy, d.original, d.kind, _dumps(to_dict(d))) for d in new_links])
+        gone_events = sorted(replaced_events - {e.id for e in part.events})
+        conn.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in gone_events])
+        conn.executemany("INSERT OR REPLACE INTO events(id, story_id, date, data) VALUES (?,?,?,?)",
+                         [(e.id, e.story_id, e.date, _dumps(to_dict(e))) for e in part.events])
+        gone_stories = sorted(replaced_stories - {s.id for s in part.stories})
+        conn.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in gone_stories])
+        conn.executemany("INSERT OR REPLACE INTO stories(id, data) VALUES (?,?)",
+                         [(s.id, _dumps(to_dict(s))) for s in part.stories])
+        save_vectors(conn, vectors)
+        checkpoint("save:cache")
+        for kind, entries in part.cache.items():
+            conn.executemany("INSERT OR IGNORE INTO cache(kind, key, data) VALUES (?,?,?)",
+                             [(kind, k, _dumps(v)) for k, v in entries.items()])
+        totals = _totals_after(conn, before, part, replaced_events, replaced_stories)
+        cursor = conn.execute(
+            "INSERT INTO runs(started, finished, command, inputs, counts, changes, errors) VALUES (?,?,?,?,?,?,?)",
+            (started or now, _now(), command, _dumps(inputs or []), _dumps({**totals, **(counts or {})}),
+             _dumps(list(part.changes)), _dumps([str(e) for e in part.errors])),
+        )
+        checkpoint("save:commit")
+    checkpoint("save:done")
+    assert cursor.lastrowid is not None  # an INSERT always sets it
+    return int(cursor.lastrowid), totals

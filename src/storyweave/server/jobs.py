@@ -76,7 +76,8 @@ def run_ingest(db: str, settings: Any, articles: list[Article]) -> dict[str, Any
         with store.write_lock(db, timeout=LOCK_TIMEOUT):
             conn = store.connect(db)
             try:
-                result = ingest(conn, articles, settings=settings, command="api", inputs=["api"])
+                result = ingest(conn, articles, settings=settings, command="api", inputs=["api"],
+                                incremental=True)  # like `storyweave add`: the events near a few new articles
             finally:
                 conn.close()
     except StageError as exc:

@@ -586,6 +586,15 @@ def _norm(line: str) -> str:
     return _SPACES.sub(" ", line.strip().lower())
 
 
+def sharing_lines(articles: list[Article], with_: list[Article]) -> list[Article]:
+    """Those of `articles` that hold a line (normalised) of one of `with_`: the only ones the
+    corpus statistics of `with_`'s lines count (chrome is a line recurring across unrelated
+    articles), so the incremental add cleans a new article over them instead of its whole
+    working set."""
+    wanted = {_norm(line) for a in with_ for _, _, line in _lines(a)} - {""}
+    return [a for a in articles if any(_norm(line) in wanted for _, _, line in _lines(a))]
+
+
 def _rebuild(article: Article, lines: list[tuple[int, int, str]], reasons: list[str | None]) -> Article:
     """Cleaned text keeps the raw separators between kept lines, so kept lines stay verbatim."""
     raw = article.raw_text or article.text or ""

@@ -172,7 +172,8 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
                 apart &= undated[:, None] | undated[None, :]
             own = np.asarray(owner)
             sim[apart[np.ix_(own, own)] & (own[:, None] != own[None, :])] = -1.0
-        unit_labels = agglomerate(sim, cfg.threshold, groups=owner)
+        must_link = stored_story_groups(active, owner, previous, sim) if cfg.keep_stored and previous else owner
+        unit_labels = agglomerate(sim, cfg.threshold, groups=must_link)
         votes: dict[int, Counter[int]] = defaultdict(Counter)
         for k, label in zip(owner, unit_labels, strict=False):
             votes[k][label] += 1
@@ -201,6 +202,19 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
         key=lambda s: (s.timeline[0].date if s.timeline and s.timeline[0].date else "9999", s.id),
     )
     return corpus
+
+
+def stored_story_groups(active: list[Event], owner: list[int], previous: dict[str, str], sim: np.ndarray) -> list[int]:
+    """`keep_stored`: the reports of one stored story must-link (an event without a story: its
+    own group), reports of different stored stories vetoed in `sim` (in place)."""
+    story = [previous.get(e.id) for e in active]
+    codes = {s: k for k, s in enumerate(dict.fromkeys(s for s in story if s))}
+    of_event = [codes[s] if s else len(codes) + k for k, s in enumerate(story)]
+    groups = np.array([of_event[k] for k in owner])
+    stored = np.array([story[k] is not None for k in owner], dtype=bool)
+    sim[stored[:, None] & stored[None, :] & (groups[:, None] != groups[None, :])] = -1.0
+    out: list[int] = groups.tolist()
+    return out
 
 
 def _working_set(corpus: Corpus, previous: dict[str, str], cfg: StoryConfig) -> tuple[list[Event], list[Event]]:

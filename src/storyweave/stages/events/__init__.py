@@ -344,7 +344,7 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
         old = [previous.get(a.id) for a in units]
         same = np.array([[x is not None and x == y for y in old] for x in old], dtype=bool)
         sim = np.where(same & (sim > -1), np.minimum(sim + cfg.stickiness, 1.0), sim)
-    labels = agglomerate(sim, cfg.threshold)
+    labels = agglomerate(sim, cfg.threshold, groups=stored_groups(units, previous, sim) if previous and cfg.keep_stored else None)
 
     members: dict[int, list[str]] = defaultdict(list)
     unit_index = {a.id: i for i, a in enumerate(units)}
@@ -376,6 +376,18 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     corpus.events = events
     corpus.changes.extend(changes)
     return corpus
+
+
+def stored_groups(units: Sequence[Article], previous: dict[str, str], sim: np.ndarray) -> list[int]:
+    """`keep_stored`: one must-link group per stored event (a new unit alone), and every pair of
+    stored units of different events vetoed in `sim` (in place), so only new reports move."""
+    old = [previous.get(a.id) for a in units]
+    codes = {event_id: k for k, event_id in enumerate(dict.fromkeys(x for x in old if x))}
+    groups = np.array([codes[x] if x else len(codes) + i for i, x in enumerate(old)])
+    stored = np.array([x is not None for x in old], dtype=bool)
+    sim[stored[:, None] & stored[None, :] & (groups[:, None] != groups[None, :])] = -1.0
+    out: list[int] = groups.tolist()
+    return out
 
 
 def original_roots(articles: Sequence[Article], by_id: dict[str, Article]) -> dict[str, str]:

@@ -128,3 +128,41 @@ class EventIndex:
 def _ordinal(article: Article) -> int:
     day = represent.article_day(article)
     return day.toordinal() if day else UNDATED
+
+
+def nearest_events(
+    vectors: np.ndarray, days: Sequence[int], event_ids: Sequence[str], queries: np.ndarray, query_days: Sequence[int],
+    window_days: int, min_similarity: float, limit: int, copy_similarity: float = 1.01,
+) -> list[str]:
+    """The stored events nearest to each query (uncentred embeddings of title + lead): centroid
+    cosine >= `min_similarity` within `window_days` of the event's last report (as `EventIndex`),
+    at most `limit` per query, best first; then the events of stored reports whose own vector
+    is within `copy_similarity` of the query whatever their date (a copy of an old report joins
+    its event).  One vectorised pass (no per-article Python loop), for the incremental add over
+    a store's kept vectors."""
+    if not len(event_ids) or not len(queries):
+        return []
+    mean = vectors.mean(axis=0) if len(vectors) > 1 else np.zeros(vectors.shape[1], dtype=np.float32)
+    index = EventIndex(vectors.shape[1], window_days, min_similarity, mean)
+    names, codes = np.unique(np.asarray(event_ids, dtype=str), return_inverse=True)
+    order = np.argsort(codes, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])  # every event has a row
+    sums = np.add.reduceat(index._centre(vectors)[order], starts, axis=0)
+    day = np.asarray(days, dtype=np.int64)
+    dated = np.where(day == UNDATED, np.iinfo(np.int64).min, day)
+    last = np.maximum.reduceat(dated[order], starts)
+    last[last == np.iinfo(np.int64).min] = UNDATED
+    norms = np.linalg.norm(sums, axis=1)
+    norms[norms == 0] = 1.0
+    out: list[str] = []
+    for vector, qday in zip(index._centre(queries), query_days, strict=False):
+        cos = (sums @ vector) / norms
+        near = np.ones(len(names), dtype=bool) if qday == UNDATED else (np.abs(last - qday) <= window_days) | (last == UNDATED)
+        rows = np.flatnonzero(near & (cos >= min_similarity))
+        rows = rows[np.argsort(-cos[rows], kind="stable")][:limit]
+        out += [str(names[r]) for r in rows if str(names[r]) not in out]
+    plain = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    for query in queries / np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-12):
+        rows = np.unique(codes[np.flatnonzero(plain @ query >= copy_similarity)])
+        out += [str(names[r]) for r in rows if str(names[r]) not in out]
+    return out

@@ -1,0 +1,309 @@
+"""`add` of one article to a large store (issue 12): warm (Python API, models loaded) and cold CLI.
+
+    # once: the stores (the shared sets ~2,200 distinct articles, then copies with shifted ids
+    # and dates up to 10,000), built with the baseline tree and kept under --work
+    STORYWEAVE_BENCH_DATA=../shared/benchmarks python benchmarks/add_bench.py build --src /tmp/main/src
+    # the measurement: each tree on its own copy of each store, same run
+    STORYWEAVE_BENCH_DATA=../shared/benchmarks python benchmarks/add_bench.py measure \
+        --baseline /tmp/main/src --src src --out benchmarks/results/add.json
+    # quality: news_cluster, 90 % in one run, the last 10 % added one article at a time
+    STORYWEAVE_BENCH_DATA=../shared/benchmarks python benchmarks/add_bench.py quality --src src
+
+Warm adds: one warm-up add in the worker process (loads spaCy and the static model), then one
+add each of several different new articles (a shared text plus a line, so a new text: it is
+parsed), timed by CPU (user + sys, this process and its waited-for children) and wall. The
+branch takes the incremental path (`ingest(..., incremental=True)`, what `storyweave add`
+does); the baseline tree is called as its `storyweave add` calls it.  2 shared cores, loaded by
+other jobs: compare CPU within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import speed_bench as sb  # noqa: E402  (shared records, shifted copies, CPU helpers)
+
+WORK = Path(os.environ.get("STORYWEAVE_ADD_WORK", "/tmp/add1s"))
+STORES = {"2k": "s2k.db", "10k": "s10k.db"}
+
+
+def cpu_all() -> float:
+    return sb.cpu_all()
+
+
+def new_articles(count: int, seed: int = 0) -> list[dict]:
+    """`count` new bare-text articles spread over the shared sets (a shared text plus a line)."""
+    records = sb.shared_records()
+    step = len(records) // (count + 1)
+    return [{"id": f"add-bench-{seed}-{i}", "text": records[(i + 1) * step + seed]["text"] + f"\n\nUpdate {seed}-{i}."}
+            for i in range(count)]
+
+
+# ---------------------------------------------------------------------------------------------
+# worker side (inside the tree under test)
+
+
+def worker_warm(db: Path, rows: list[dict], incremental: bool) -> dict:
+    from storyweave.config import Config
+    from storyweave.engines.local import ingest
+    from storyweave.io import store
+    from storyweave.model import Article
+
+    figures = []
+    for row in rows:
+        conn = store.connect(db)
+        start, wall = cpu_all(), time.perf_counter()
+        kwargs = {"incremental": True} if incremental else {}
+        result = ingest(conn, [Article.from_dict(row)], [], Config(), command="add", **kwargs)
+        used, took = cpu_all() - start, time.perf_counter() - wall
+        conn.close()
+        totals = getattr(result, "totals", None) or {"articles": len(result.corpus.articles)}
+        work = result.work
+        figures.append({"cpu": round(used, 3), "wall": round(took, 3), "articles": totals["articles"],
+                        "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+                        "work": {k: work[k] for k in ("clean_input", "events_input", "parse", "analyze", "brief",
+                                                      "touched_events") if k in work}})
+    return {"warmup": figures[0], "warm": figures[1:], "peak_mb": round(sb.peak_mb())}
+
+
+def worker_models() -> dict:
+    """CPU of loading what an add needs (spaCy pipeline, static embedding model): the cold floor."""
+    start = cpu_all()
+    from storyweave.nlp import represent
+    from storyweave.nlp import spacy_model as nlp
+
+    nlp.get_nlp()
+    represent.embed(["warm up"])
+    return {"cpu": round(cpu_all() - start, 3)}
+
+
+# ---------------------------------------------------------------------------------------------
+# driver side
+
+
+def child(src: str, *args: str) -> tuple[subprocess.CompletedProcess, float, float]:
+    env = dict(os.environ, PYTHONPATH=src)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    proc = subprocess.run(args, env=env, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return proc, used, time.perf_counter() - wall
+
+
+def call(src: str, kind: str, *args: str) -> dict:
+    proc, _, _ = child(src, sys.executable, __file__, "worker", kind, *args)
+    if proc.returncode != 0:
+        raise SystemExit(f"worker {kind} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def build(src: str) -> None:
+    """s2k.db: the shared sets in one store (a copy of an earlier fill is refreshed by one add);
+    s10k.db: then shifted copies up to 10,000 articles, added in one batch."""
+    script = (
+        f"import sys, json; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); import speed_bench as sb\n"
+        "from storyweave import store; from storyweave.config import Config\n"
+        "from storyweave.engines.local import ingest; from storyweave.model import Article\n"
+        "db, target = sys.argv[1], int(sys.argv[2]); recs = sb.shared_records(); conn = store.connect(db)\n"
+        "have = conn.execute('select count(*) from articles').fetchone()[0]\n"
+        "batch = [Article.from_dict(r) for r in recs] if have == 0 else []\n"
+        "filler, copy = [], 1\n"
+        "while have and have + len(filler) < target:\n"
+        "    filler += [sb.shifted(x, copy) for x in recs[: target - have - len(filler)]]; copy += 1\n"
+        "r = ingest(conn, batch + [Article.from_dict(x) for x in filler], [], Config(), command='add')\n"
+        "print(json.dumps({'articles': len(r.corpus.articles)}))\n"
+    )
+    s2k, s10k = WORK / STORES["2k"], WORK / STORES["10k"]
+    if not s2k.exists():
+        proc, used, _ = child(src, sys.executable, "-c", script, str(s2k), "0")
+        print("built", s2k, proc.stdout.strip() or proc.stderr[-2000:], f"{used:.0f} CPU-s", flush=True)
+    shutil.copy(s2k, s10k)
+    proc, used, _ = child(src, sys.executable, "-c", script, str(s10k), "10000")
+    print("built", s10k, proc.stdout.strip() or proc.stderr[-2000:], f"{used:.0f} CPU-s", flush=True)
+
+
+def replicate(source: Path, target: Path, size: int) -> dict:
+    """`target` = `source` plus copies of its events (ids suffixed `~k`, publication days moved
+    by k x 400 days, as `speed_bench.shifted` does) until it holds `size` articles: the stored
+    results of each copy are its original's (the same texts), written row by row in SQL, so a
+    store of 10,000 is made in seconds instead of a full-path run over it (which this loaded
+    2-core box could not finish in the session).  Nested dates (timelines, date mentions) are
+    not moved."""
+    import sqlite3
+    from datetime import date, timedelta
+
+    shutil.copy(source, target)
+    conn = sqlite3.connect(target)
+    conn.row_factory = sqlite3.Row
+    have = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    articles = [dict(r) for r in conn.execute("SELECT * FROM articles ORDER BY rowid")]
+    events = [dict(r) for r in conn.execute("SELECT * FROM events ORDER BY rowid")]
+    stories = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM stories")}
+    links = [dict(r) for r in conn.execute("SELECT * FROM duplicate_links")]
+    by_event: dict[str, list[dict]] = {}
+    for a in articles:
+        by_event.setdefault(a["event_id"], []).append(a)
+    ids = {a["id"] for a in articles} | {e["id"] for e in events} | set(stories)
+
+    def moved(value, k: int):
+        if isinstance(value, str):
+            return f"{value}~{k}" if value in ids else value
+        if isinstance(value, list):
+            return [moved(v, k) for v in value]
+        if isinstance(value, dict):
+            return {key: moved(v, k) for key, v in value.items()}
+        return value
+
+    def day(value, k: int):
+        if not value:
+            return value
+        try:
+            return (date.fromisoformat(value[:10]) + timedelta(days=400 * k)).isoformat() + value[10:]
+        except ValueError:
+            return value
+
+    k = 0
+    with conn:
+        while have < size:
+            k += 1
+            taken_stories: set[str] = set()
+            for e in events:
+                if have >= size:
+                    break
+                members = by_event.get(e["id"], [])
+                for a in members:
+                    row = {**a, "id": f"{a['id']}~{k}", "event_id": f"{a['event_id']}~{k}",
+                           "duplicate_of": moved(a["duplicate_of"], k), "published": day(a["published"], k),
+                           "shares_wire_with": json.dumps(moved(json.loads(a["shares_wire_with"]), k))}
+                    conn.execute(f"INSERT INTO articles({','.join(row)}) VALUES ({','.join('?' * len(row))})",
+                                 list(row.values()))
+                    conn.execute("INSERT INTO articles_fts(id, title, text) VALUES (?,?,?)",
+                                 (row["id"], row["title"] or "", row["text"]))
+                have += len(members)
+                data = moved(json.loads(e["data"]), k)
+                data["date"] = day(data.get("date"), k)
+                conn.execute("INSERT INTO events(id, story_id, date, data) VALUES (?,?,?,?)",
+                             (f"{e['id']}~{k}", moved(e["story_id"], k), day(e["date"], k), json.dumps(data)))
+                if e["story_id"]:
+                    taken_stories.add(e["story_id"])
+            for story_id in taken_stories:
+                data = moved(json.loads(stories[story_id]["data"]), k)
+                data["event_ids"] = [i for i in data["event_ids"]
+                                     if conn.execute("SELECT 1 FROM events WHERE id = ?", (i,)).fetchone()]
+                conn.execute("INSERT INTO stories(id, data) VALUES (?,?)", (f"{story_id}~{k}", json.dumps(data)))
+            for link in links:
+                copy_id = f"{link['copy']}~{k}"
+                if conn.execute("SELECT 1 FROM articles WHERE id = ?", (copy_id,)).fetchone():
+                    conn.execute("INSERT OR IGNORE INTO duplicate_links VALUES (?,?,?,?)",
+                                 (copy_id, f"{link['original']}~{k}", link["kind"],
+                                  json.dumps(moved(json.loads(link["data"]), k))))
+        # a run record with the store's counts (an add reads the last one: no scan of the store)
+        counts = {"articles": have, "events": conn.execute("SELECT count(*) FROM events").fetchone()[0],
+                  "stories": conn.execute("SELECT count(*) FROM stories").fetchone()[0],
+                  "duplicates": conn.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]}
+        counts.update({f"duplicates_{kind}": n for kind, n in conn.execute(
+            "SELECT duplicate_kind, count(*) FROM articles WHERE duplicate_of IS NOT NULL GROUP BY duplicate_kind")})
+        now = time.strftime("%Y-%m-%dT%H:%M:%S")
+        conn.execute("INSERT INTO runs(started, finished, command, inputs, counts) VALUES (?,?,?,?,?)",
+                     (now, now, "add_bench replicate", "[]", json.dumps(counts)))
+    out = {"articles": have, "copies": k, "events": conn.execute("SELECT count(*) FROM events").fetchone()[0]}
+    conn.close()
+    return out
+
+
+def cold_cli(src: str, db: Path, row: dict) -> dict:
+    one = sb.write_jsonl(db.parent / f"{db.stem}-cold.jsonl", [row])
+    proc, used, took = child(src, sys.executable, "-m", "storyweave.cli", "add", str(one), "--db", str(db))
+    if proc.returncode != 0:
+        return {"failed": proc.stderr[-500:]}
+    return {"cpu": round(used, 2), "wall": round(took, 2), "line": proc.stdout.strip().splitlines()[-1]}
+
+
+def measure(trees: dict[str, str], stores: list[str], count: int, baseline_count: int,
+            baseline_stores: list[str]) -> dict:
+    results: dict = {"machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at start"}
+    for name in stores:
+        for label, src in trees.items():
+            if label == "baseline" and name not in baseline_stores:
+                continue
+            db = WORK / f"{label}-{name}.db"
+            shutil.copy(WORK / STORES[name], db)
+            n = count if label == "branch" else baseline_count
+            rows = new_articles(n + 1, seed=0)
+            rows_path = sb.write_jsonl(WORK / f"{label}-{name}-rows.jsonl", rows)
+            warm = call(src, "warm", str(db), str(rows_path), "1" if label == "branch" else "0")
+            cold = cold_cli(src, db, {"id": f"add-bench-cold-{label}", "text": rows[0]["text"] + "\n\nCold."})
+            cpus = [w["cpu"] for w in warm["warm"]]
+            results[f"{label} {name}"] = {"median_cpu": round(statistics.median(cpus), 3),
+                                          "median_wall": round(statistics.median(w["wall"] for w in warm["warm"]), 3),
+                                          **warm, "cold_cli": cold}
+            print(label, name, "median CPU", statistics.median(cpus), cpus, "cold", cold, flush=True)
+    for label, src in trees.items():
+        results[f"{label} model loading"] = call(src, "models")
+    return results
+
+
+def quality(src: str, count: int) -> dict:
+    """news_cluster: the first articles (date order) in one run, the last `count` added one at a
+    time through the incremental path and through the full path; event and story pairwise F1
+    against the gold, and the batch run of all as the reference."""
+    script = Path(__file__).resolve().parent / "_add_quality.py"
+    proc, used, _ = child(src, sys.executable, str(script), str(WORK / "quality"), str(count))
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr[-3000:])
+    print(proc.stdout)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "worker":
+        kind = sys.argv[2]
+        if kind == "warm":
+            rows = [json.loads(x) for x in Path(sys.argv[4]).read_text(encoding="utf-8").splitlines()]
+            out = worker_warm(Path(sys.argv[3]), rows, sys.argv[5] == "1")
+        else:
+            out = worker_models()
+        print(json.dumps(out))
+        return
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("mode", choices=["build", "measure", "quality"])
+    ap.add_argument("--src", default=str(Path(__file__).resolve().parents[1] / "src"))
+    ap.add_argument("--baseline", default=None)
+    ap.add_argument("--stores", default="2k,10k")
+    ap.add_argument("--baseline-stores", default="2k,10k",
+                    help="stores the baseline is measured on (its first add re-analyses every event a copy changed)")
+    ap.add_argument("--count", type=int, default=5, help="measured adds per store (branch)")
+    ap.add_argument("--baseline-count", type=int, default=1, help="measured adds per store (baseline: ~1 min each)")
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--replicate", action="store_true",
+                    help="build: make s10k.db from s2k.db by copying stored rows (seconds) instead of a full-path run")
+    a = ap.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    if a.mode == "build":
+        if a.replicate:
+            print(replicate(WORK / STORES["2k"], WORK / STORES["10k"], 10000))
+        else:
+            build(a.baseline or a.src)
+        return
+    if a.mode == "quality":
+        out = quality(a.src, a.count)
+    else:
+        trees = {"branch": a.src, **({"baseline": a.baseline} if a.baseline else {})}
+        out = measure(trees, a.stores.split(","), a.count, a.baseline_count, a.baseline_stores.split(","))
+    if a.out:
+        a.out.write_text(json.dumps(out, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""The incremental `add`: a few new articles folded into a large store without loading it.
+
+`ingest(..., incremental=True)` (CLI `add`, server ingest jobs) comes here first.  Instead of
+the whole store, the store loads a *working set* at the edge: the stored events nearest to the
+new articles (kept static embeddings of title + lead, `store.article_vectors`; centroid cosine
+and date window as `event_index.EventIndex`, at most `events.incremental_max_events`), every
+event of their stories, those events' articles and links.  The unchanged stages run over it:
+
+- clean, limit, language, dedup: the new articles get their results from the working set
+  (clean's corpus statistics and dedup's candidates are those of the working set); stored
+  articles keep their stored text and language (not re-cleaned) and their duplicate fields,
+  unless dedup finds them to copy a new article (then their links are replaced);
+- events and stories: re-clustered and re-linked over the working set, ids kept by overlap;
+- analyze and brief: only the *touched* events (a new article or a changed membership); the
+  other events of the working set keep their stored analysis and briefing;
+- the save writes the changed article rows, the working set's events and stories, the new
+  articles' duplicate links, new cache entries and vectors; nothing outside the working set.
+
+So the work is bounded by the working set, not by the store.  The results are those of the
+batch path up to what the working set cannot see (listed in BENCHMARKS.md, Speed: add).  Any
+other case (a stored id in the batch, more than `events.incremental_max_new` articles, an empty
+store, `--force`/`--fresh`, another engine) returns None and the full path runs.
+"""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from storyweave.config import Config
+from storyweave.model import Article, Corpus, DuplicateLink, ReadError
+from storyweave.pipeline import STAGES
+
+if TYPE_CHECKING:
+    from storyweave.engines.local import IngestResult
+
+_STAGE = {s.name: s for s in STAGES}
+_STORED_FIELDS = ("duplicate_of", "duplicate_kind", "shares_wire_with")
+
+
+def ingest_incremental(conn: sqlite3.Connection, articles: list[Article], errors: list[ReadError] | None,
+                       settings: Config, *, command: str = "", inputs: list[str] | None = None,
+                       progress: Callable[..., None] | None = None, run_pipeline: Callable[..., Any],
+                       result: Callable[..., IngestResult]) -> IngestResult | None:
+    """Fold `articles` into the store through the working set; None when the full path must run.
+
+    `run_pipeline` and `result` (the `IngestResult` type) come from `engines.local`, which calls
+    this (passed in: the two modules import each other otherwise)."""
+    from storyweave.io import store
+
+    IngestResult = result  # noqa: N806
+
+    cfg = settings.events
+    if not articles or len(articles) > cfg.incremental_max_new:
+        return None
+    if conn.execute("SELECT 1 FROM events LIMIT 1").fetchone() is None:
+        return None
+    if store.stored_states(conn, list(dict.fromkeys(a.id for a in articles))):
+        return None  # updated, unchanged or failed before: the full path decides
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    batch, merge = store.merge_articles(Corpus(), articles)
+    new = batch.articles
+    near = _nearest(conn, new, settings)
+    if near is None:
+        return None
+    part = store.load_neighbourhood(conn, near)
+    before = Corpus(articles=[copy.copy(a) for a in part.articles])  # for the store's counts
+    seconds["load"] = time.perf_counter() - clock
+    outcome = run_working_set(part, new, settings, run_pipeline, progress=progress,
+                              cache=lambda kind, keys: store.load_cache_entries(conn, kind, keys))
+    done, new_links, work = outcome.corpus, outcome.new_links, outcome.work
+    seconds.update(outcome.seconds)
+    done.errors = list(errors or []) + batch.errors + done.errors
+    clock = time.perf_counter()
+    kept = {a.id for a in done.articles}
+    vectors = _vector_rows([a for a in done.articles if a.id in {n.id for n in new} and a.id in kept])
+    counts = {"read": merge.read, "new": len(merge.new), "updated": 0, "unchanged": 0,
+              "skipped": len(done.errors), "retried": 0, "failed": len(done.failed),
+              "working_set": {"events": len(part.events), "articles": len(part.articles)},
+              "seconds": {name: round(t, 3) for name, t in seconds.items()}}
+    run_id, totals = store.save_part(conn, done, replaced_events={e.id for e in part.events},
+                             replaced_stories={s.id for s in part.stories}, new_links=new_links, vectors=vectors,
+                             command=command, inputs=inputs, counts=counts, started=started, before=before)
+    seconds["save"] = time.perf_counter() - clock
+    warm = _WARM.get(conn.execute("PRAGMA database_list").fetchone()[2] or str(id(conn)))
+    if warm is not None:
+        warm.update(run_id, done.articles, vectors)
+    return IngestResult(done, merge, True, run_id, seconds, work, totals)
+
+
+class WorkingSetRun:
+    """What `run_working_set` returns: the working set after the stages, the new articles' duplicate
+    links, the work counts and the seconds per stage."""
+
+    def __init__(self, corpus: Corpus, new_links: list[DuplicateLink], work: dict[str, int], seconds: dict[str, float]):
+        self.corpus, self.new_links, self.work, self.seconds = corpus, new_links, work, seconds
+
+
+def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipeline: Callable[..., Any], *,
+                    progress: Callable[..., None] | None = None,
+                    cache: Callable[[str, list[str]], Any] | None = None) -> WorkingSetRun:
+    """The stages over a working set `part` (stored, `is_new=False`) plus the `new` articles.
+
+    Pure but for `cache(kind, keys) -> entries`, the store's lookup of cached parses (given by
+    the caller at the edge; None: nothing cached).  Returns the working set after the stages
+    (stored articles, events and stories outside what the new articles touched as they were) and
+    the duplicate links that involve a new article (they replace the stored links of their copies)."""
+    from storyweave.stages.analysis.parsed import ARTICLE, text_key
+
+    # the working set's similarities are fitted on it alone: re-clustering its stored reports
+    # would move them for that reason only, so stored events are kept and only new reports move
+    keep = settings.events.incremental_keep_stored
+    settings = settings.replace("events.keep_stored", keep).replace("stories.keep_stored", keep)
+    # shallow copies suffice: the stages replace articles or assign their fields, never edit a
+    # stored list in place
+    pristine = {a.id: copy.copy(a) for a in part.articles}
+    stored_events = {e.id: copy.copy(e) for e in part.events}
+    new_ids = {a.id for a in new}
+    work: dict[str, int] = {}
+    seconds: dict[str, float] = {}
+    failed: list[Article] = []
+    changes: list[str] = []
+    steps = iter(range(len(STAGES)))
+
+    def step(names: Sequence[str], corpus: Corpus) -> Corpus:
+        indices = {name: next(steps) for name in names}
+        shown = None if progress is None else (lambda name, _i, _n, done: progress(name, indices[name], len(STAGES), done))
+        logged = len(corpus.changes)  # a stage may extend the input's list in place
+        run = run_pipeline(corpus, settings, stages=[_STAGE[n] for n in names], progress=shown)
+        for key, value in run.work.items():
+            work[key] = work.get(key, 0) + value
+        seconds.update(run.seconds)
+        failed.extend(a for a in run.corpus.failed if a.id not in {f.id for f in failed})
+        changes.extend(run.corpus.changes[logged:])
+        corpus_after: Corpus = run.corpus
+        return corpus_after
+
+    def restored(articles: list[Article]) -> list[Article]:
+        return [copy.copy(pristine[a.id]) if a.id in pristine else a for a in articles]
+
+    # clean + limit: the working set's reports sharing a line with a new one give clean its
+    # statistics (the others cannot change them); stored articles keep their text
+    from storyweave.stages.clean import sharing_lines
+
+    cleaned = step(["clean", "limit"], Corpus(articles=sharing_lines(part.articles, new) + list(new)))
+    fresh = step(["language"], Corpus(articles=[a for a in cleaned.articles if a.id in new_ids])).articles
+    corpus = Corpus(articles=restored(list(part.articles)) + fresh, duplicates=list(part.duplicates))
+    # dedup: the new articles against the working set; stored articles keep their links
+    corpus = step(["dedup"], corpus)
+    new_links = [d for d in corpus.duplicates if d.copy in new_ids or d.original in new_ids]
+    recopied = {d.copy for d in new_links if d.copy in pristine}  # stored reports found to copy a new one
+    for article in corpus.articles:
+        if article.id in pristine and article.id not in recopied:
+            for name in _STORED_FIELDS:
+                setattr(article, name, copy.copy(getattr(pristine[article.id], name)))
+    corpus.duplicates = [d for d in part.duplicates if d.copy not in recopied] + new_links
+    # events and stories over the working set (stored ids kept by overlap)
+    corpus.events = [copy.copy(e) for e in part.events]
+    corpus.stories = [copy.copy(s) for s in part.stories]
+    corpus = step(["events", "stories"], corpus)  # settings with events.keep_stored (see below)
+    touched, events = [], []
+    for event in corpus.events:
+        old = stored_events.get(event.id)
+        if old is not None and set(old.article_ids) == set(event.article_ids):
+            events.append(replace(old, story_id=event.story_id))  # analysis and briefing as stored
+        else:
+            touched.append(event)
+            events.append(event)
+    # analyze + brief: the touched events only, from the cached parses of their articles
+    by_id = corpus.by_id()
+    members = [by_id[i] for e in touched for i in e.article_ids if i in by_id]
+    entries = cache(ARTICLE, [text_key(a.text) for a in members]) if cache and members else {}
+    done = step(["analyze", "brief"], Corpus(articles=members, events=touched, cache={ARTICLE: entries}))
+    analysed = {e.id: e for e in done.events}
+    events = [analysed.get(e.id, e) for e in events]
+    corpus.events = events
+    corpus = step(["timelines"], corpus)
+    corpus.cache = done.cache
+    corpus.failed = failed
+    corpus.changes = changes
+    work["touched_events"] = len(touched)
+    return WorkingSetRun(corpus, new_links, work, seconds)
+
+
+def _nearest(conn: sqlite3.Connection, new: list[Article], settings: Config) -> list[str] | None:
+    """Ids of the stored events the working set starts from (None: no vectors to compare)."""
+    from storyweave.nlp import represent
+    from storyweave.stages.events.event_index import nearest_events
+
+    warm = _vectors(conn)
+    if not warm.ids:
+        return None
+    matrix, days, event_ids = warm.matrix, warm.days, warm.events
+    queries = represent.embed([represent.headline_text(a) for a in new])
+    if queries.shape[1] != matrix.shape[1]:
+        return None  # another embedding (e.g. the fallback without the shipped model)
+    cfg = settings.events
+    return nearest_events(matrix, days, event_ids, queries, [_day(a) for a in new],
+                          cfg.candidate_window_days, cfg.incremental_min_similarity, cfg.incremental_max_events,
+                          cfg.incremental_copy_similarity)
+
+
+class _Vectors:
+    """A store's kept vectors as arrays, with each article's event id and day."""
+
+    def __init__(self, version: int, ids: list[str], events: list[str], days: list[int], matrix: np.ndarray):
+        self.version, self.ids, self.events, self.days, self.matrix = version, ids, events, days, matrix
+        self.row = {i: k for k, i in enumerate(ids)}
+
+    def update(self, version: int, articles: list[Article], added: list[tuple[Article, int, bytes]]) -> None:
+        """After this process's save: the working set's event ids, the new articles' rows."""
+        for article in articles:
+            k = self.row.get(article.id)
+            if k is not None and article.event_id is not None:
+                self.events[k] = article.event_id
+        fresh = [(a, day, blob) for a, day, blob in added if a.id not in self.row and a.event_id]
+        if fresh:
+            rows = np.frombuffer(b"".join(blob for _, _, blob in fresh), dtype=np.float32).reshape(len(fresh), -1)
+            self.matrix = np.vstack([self.matrix, rows])
+            for a, day, _ in fresh:
+                self.row[a.id] = len(self.ids)
+                self.ids.append(a.id)
+                self.events.append(a.event_id or "")  # never empty: `fresh` keeps assigned ones
+                self.days.append(day)
+        self.version = version
+
+
+# A warm process (server, Python API) keeps each store's vectors between adds: they are read
+# again only when another process wrote the store since (its last run id is not the one this
+# process saved).  Reading them is the one step of an add that grows with the store.
+_WARM: dict[str, _Vectors] = {}
+
+
+def _vectors(conn: sqlite3.Connection) -> _Vectors:
+    from storyweave.io import store
+
+    key = conn.execute("PRAGMA database_list").fetchone()[2] or str(id(conn))
+    warm = _WARM.get(key)
+    if warm is None or warm.version != store.store_version(conn):
+        _refresh_vectors(conn)
+        ids, events, days, blobs = store.load_vectors(conn)
+        width = len(blobs[0]) // 4 if blobs else 0
+        matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), width).copy()
+        warm = _WARM[key] = _Vectors(store.store_version(conn), ids, events, days, matrix)
+    return warm
+
+
+def _refresh_vectors(conn: sqlite3.Connection, chunk: int = 500) -> None:
+    """Compute the kept vectors of stored articles that have none (a store written by `run`, or
+    an article whose content changed), in chunks; written at once (derived data)."""
+    from storyweave.io import store
+
+    stale = store.stale_vector_ids(conn)
+    for start in range(0, len(stale), chunk):
+        articles = list(store.get_articles(conn, stale[start:start + chunk]).values())
+        with store.transaction(conn):
+            store.save_vectors(conn, _vector_rows(articles))
+
+
+def _vector_rows(articles: list[Article]) -> list[tuple[Article, int, bytes]]:
+    from storyweave.nlp import represent
+
+    if not articles:
+        return []
+    vectors = represent.embed([represent.headline_text(a) for a in articles]).astype(np.float32)
+    return [(a, _day(a), v.tobytes()) for a, v in zip(articles, vectors, strict=False)]
+
+
+def _day(article: Article) -> int:
+    from storyweave.stages.events.event_index import _ordinal
+
+    return _ordinal(article)
+
+
+__all__ = ["ingest_incremental", "run_working_set"]
