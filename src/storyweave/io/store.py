@@ -495,16 +495,16 @@ def save_corpus(
             conn.execute("DELETE FROM duplicate_links")
             conn.executemany(
                 "INSERT OR REPLACE INTO duplicate_links(copy, original, kind, data) VALUES (?,?,?,?)",
-                [(d.copy, d.original, d.kind, _dumps(to_dict(d))) for d in corpus.duplicates],
+                _link_rows(corpus.duplicates),
             )
             conn.execute("DELETE FROM events")
             conn.executemany(
                 "INSERT INTO events(id, story_id, date, data) VALUES (?,?,?,?)",
-                [(e.id, e.story_id, e.date, _dumps(to_dict(e))) for e in corpus.events],
+                _event_rows(corpus.events),
             )
             conn.execute("DELETE FROM stories")
             conn.executemany(
-                "INSERT INTO stories(id, data) VALUES (?,?)", [(s.id, _dumps(to_dict(s))) for s in corpus.stories]
+                "INSERT INTO stories(id, data) VALUES (?,?)", _story_rows(corpus.stories)
             )
             checkpoint("save:cache")
             _save_cache(conn, corpus.cache)
@@ -539,11 +539,13 @@ def save_run(
 
 
 def _insert_run(conn: sqlite3.Connection, corpus: Corpus, command: str, inputs: list[str] | None,
-                counts: dict[str, Any] | None, started: str) -> int:
-    """Add the run record of `corpus` (its counts, changes and errors); returns the run id."""
+                counts: dict[str, Any] | None, started: str, totals: dict[str, int] | None = None) -> int:
+    """Add the run record of `corpus` (its changes and errors; the store's counts are `totals`,
+    by default those of `corpus` itself, updated with `counts`); returns the run id."""
+    base = corpus_counts(corpus) if totals is None else totals
     cursor = conn.execute(
         "INSERT INTO runs(started, finished, command, inputs, counts, changes, errors) VALUES (?,?,?,?,?,?,?)",
-        (started, _now(), command, _dumps(inputs or []), _dumps({**corpus_counts(corpus), **(counts or {})}),
+        (started, _now(), command, _dumps(inputs or []), _dumps({**base, **(counts or {})}),
          _dumps(list(corpus.changes)), _dumps([str(e) for e in corpus.errors])),
     )
     run_id = cursor.lastrowid
@@ -561,10 +563,32 @@ def _save_cache(conn: sqlite3.Connection, cache: dict[str, dict[str, Any]]) -> N
                          [(kind, k, _dumps(v)) for k, v in entries.items() if k not in stored])
 
 
-def _stored_rows(conn: sqlite3.Connection) -> dict[str, tuple[Any, ...]]:
-    """Each stored article's row as `_article_row` makes it: what an upsert would write."""
-    columns = ",".join(_ARTICLE_COLUMNS)
-    return {row[0]: tuple(row) for row in conn.execute(f"SELECT {columns}, extra, content_hash FROM articles")}
+def _link_rows(links: list[DuplicateLink]) -> list[tuple[str, str, str, str]]:
+    """`duplicate_links` rows of `links`."""
+    return [(d.copy, d.original, d.kind, _dumps(to_dict(d))) for d in links]
+
+
+def _event_rows(events: list[Event]) -> list[tuple[str, str | None, str | None, str]]:
+    """`events` rows of `events`."""
+    return [(e.id, e.story_id, e.date, _dumps(to_dict(e))) for e in events]
+
+
+def _story_rows(stories: list[Story]) -> list[tuple[str, str]]:
+    """`stories` rows of `stories`."""
+    return [(s.id, _dumps(to_dict(s))) for s in stories]
+
+
+def _stored_rows(conn: sqlite3.Connection, ids: list[str] | None = None) -> dict[str, tuple[Any, ...]]:
+    """Each stored article's row as `_article_row` makes it: what an upsert would write (only
+    the articles `ids` when given, read in chunks of 500 ids)."""
+    sql = f"SELECT {','.join(_ARTICLE_COLUMNS)}, extra, content_hash FROM articles"
+    if ids is None:
+        return {row[0]: tuple(row) for row in conn.execute(sql)}
+    stored: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        stored.update((row[0], tuple(row)) for row in conn.execute(f"{sql} WHERE id IN ({_in(chunk)})", chunk))
+    return stored
 
 
 def _article_row(article: Article) -> tuple[Any, ...]:
@@ -1122,13 +1146,7 @@ def save_part(
     with transaction(conn):
         checkpoint("save:begin")
         now = _now()
-        ids = [a.id for a in part.articles]
-        stored: dict[str, tuple[Any, ...]] = {}
-        columns = ",".join(_ARTICLE_COLUMNS)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for row in conn.execute(f"SELECT {columns}, extra, content_hash FROM articles WHERE id IN ({_in(chunk)})", chunk):
-                stored[row[0]] = tuple(row)
+        stored = _stored_rows(conn, [a.id for a in part.articles])
         for article in part.articles:
             if stored.get(article.id) != _article_row(article):
                 _upsert_article(conn, article, now)
@@ -1136,27 +1154,22 @@ def save_part(
             _upsert_article(conn, replace(article, status="failed"), now)
         conn.executemany("DELETE FROM duplicate_links WHERE copy = ?", sorted({(d.copy,) for d in new_links}))
         conn.executemany("INSERT OR REPLACE INTO duplicate_links(copy, original, kind, data) VALUES (?,?,?,?)",
-                         [(d.copy, d.original, d.kind, _dumps(to_dict(d))) for d in new_links])
+                         _link_rows(new_links))
         gone_events = sorted(replaced_events - {e.id for e in part.events})
         conn.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in gone_events])
         conn.executemany("INSERT OR REPLACE INTO events(id, story_id, date, data) VALUES (?,?,?,?)",
-                         [(e.id, e.story_id, e.date, _dumps(to_dict(e))) for e in part.events])
+                         _event_rows(part.events))
         gone_stories = sorted(replaced_stories - {s.id for s in part.stories})
         conn.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in gone_stories])
         conn.executemany("INSERT OR REPLACE INTO stories(id, data) VALUES (?,?)",
-                         [(s.id, _dumps(to_dict(s))) for s in part.stories])
+                         _story_rows(part.stories))
         save_vectors(conn, vectors)
         checkpoint("save:cache")
         for kind, entries in part.cache.items():
             conn.executemany("INSERT OR IGNORE INTO cache(kind, key, data) VALUES (?,?,?)",
                              [(kind, k, _dumps(v)) for k, v in entries.items()])
         totals = _totals_after(conn, before, part, replaced_events, replaced_stories)
-        cursor = conn.execute(
-            "INSERT INTO runs(started, finished, command, inputs, counts, changes, errors) VALUES (?,?,?,?,?,?,?)",
-            (started or now, _now(), command, _dumps(inputs or []), _dumps({**totals, **(counts or {})}),
-             _dumps(list(part.changes)), _dumps([str(e) for e in part.errors])),
-        )
+        run_id = _insert_run(conn, part, command, inputs, counts, started or now, totals)
         checkpoint("save:commit")
     checkpoint("save:done")
-    assert cursor.lastrowid is not None  # an INSERT always sets it
-    return int(cursor.lastrowid), totals
+    return run_id, totals
