@@ -32,7 +32,9 @@ def db(request: Request) -> sqlite3.Connection:
     readers: Readers = request.app.state.readers  # set by create_app (Starlette's state is untyped)
     return readers.get()
 
-Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
+MAX_LIMIT = 500  # largest page a list endpoint serves
+PAGE_SIZE = 50  # default page size of the list endpoints
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 
 
@@ -107,7 +109,7 @@ def article_body(conn: sqlite3.Connection, article_id: str) -> bytes | None:
 
 
 @router.get("/events", response_model=m.Page[m.EventSummary], summary="List events, newest first")
-async def list_events(request: Request, limit: Limit = 50, offset: Offset = 0, story_id: str | None = None) -> Response:
+async def list_events(request: Request, limit: Limit = PAGE_SIZE, offset: Offset = 0, story_id: str | None = None) -> Response:
     """A page of events, newest first (optionally one story's)."""
     # async: a few ms of SQLite on the event loop beats a thread-pool hop per request
     return fast_json(events_page_body(db(request), limit, offset, story_id))
@@ -132,7 +134,7 @@ def contract_event_data(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/stories", response_model=m.Page[m.StorySummary], summary="List stories, latest first")
-def list_stories(request: Request, limit: Limit = 50, offset: Offset = 0) -> m.Page[m.StorySummary]:
+def list_stories(request: Request, limit: Limit = PAGE_SIZE, offset: Offset = 0) -> m.Page[m.StorySummary]:
     """A page of stories, latest first."""
     conn = db(request)
     rows = store.list_stories(conn, limit, offset)
@@ -151,7 +153,7 @@ def get_story(story_id: str, request: Request) -> dict[str, Any]:
 
 
 @router.get("/articles", response_model=m.Page[m.ArticleSummary], summary="List articles, newest first")
-def list_articles(request: Request, flt: Filters, limit: Limit = 50, offset: Offset = 0) -> m.Page[m.ArticleSummary]:
+def list_articles(request: Request, flt: Filters, limit: Limit = PAGE_SIZE, offset: Offset = 0) -> m.Page[m.ArticleSummary]:
     """A page of articles matching the filters, newest first."""
     conn = db(request)
     total, rows = store.list_articles(conn, resolve(conn, flt), limit, offset)
@@ -195,7 +197,7 @@ def entity(name: str, request: Request) -> list[dict[str, Any]]:
 
 
 @router.get("/runs", response_model=list[m.Run], summary="Run log, most recent first")
-def runs(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 20) -> list[dict[str, Any]]:
+def runs(request: Request, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20) -> list[dict[str, Any]]:
     """The run log, most recent first."""
     conn = db(request)
     return [r.__dict__ for r in store.runs(conn, limit)]

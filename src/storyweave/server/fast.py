@@ -88,7 +88,7 @@ def page_params(query: bytes) -> tuple[int, int, str | None] | None:
     given = dict(pairs)
     if len(given) != len(pairs) or not set(given) <= {"limit", "offset", "story_id"}:
         return None
-    limit, offset = given.get("limit", "50"), given.get("offset", "0")
-    if not (_NUMBER.fullmatch(limit) and _NUMBER.fullmatch(offset)) or not 1 <= int(limit) <= 500:
+    limit, offset = given.get("limit", str(api.PAGE_SIZE)), given.get("offset", "0")
+    if not (_NUMBER.fullmatch(limit) and _NUMBER.fullmatch(offset)) or not 1 <= int(limit) <= api.MAX_LIMIT:
         return None
     return int(limit), int(offset), given.get("story_id")
