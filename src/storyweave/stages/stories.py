@@ -29,7 +29,7 @@ from storyweave.config import Config, StoriesConfig
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event, Story, TimelineEntry
 from storyweave.nlp import represent
-from storyweave.stages.events import agglomerate, release_text_cache
+from storyweave.stages.events import agglomerate, keep_stored_groups, release_text_cache
 
 StoryConfig = StoriesConfig  # the stage's knobs: `Config.stories` (storyweave/config.py)
 
@@ -208,13 +208,7 @@ def stored_story_groups(active: list[Event], owner: list[int], previous: dict[st
     """`keep_stored`: the reports of one stored story must-link (an event without a story: its
     own group), reports of different stored stories vetoed in `sim` (in place)."""
     story = [previous.get(e.id) for e in active]
-    codes = {s: k for k, s in enumerate(dict.fromkeys(s for s in story if s))}
-    of_event = [codes[s] if s else len(codes) + k for k, s in enumerate(story)]
-    groups = np.array([of_event[k] for k in owner])
-    stored = np.array([story[k] is not None for k in owner], dtype=bool)
-    sim[stored[:, None] & stored[None, :] & (groups[:, None] != groups[None, :])] = -1.0
-    out: list[int] = groups.tolist()
-    return out
+    return keep_stored_groups([story[k] for k in owner], owner, sim)
 
 
 def _working_set(corpus: Corpus, previous: dict[str, str], cfg: StoryConfig) -> tuple[list[Event], list[Event]]:

@@ -381,10 +381,16 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
 def stored_groups(units: Sequence[Article], previous: dict[str, str], sim: np.ndarray) -> list[int]:
     """`keep_stored`: one must-link group per stored event (a new unit alone), and every pair of
     stored units of different events vetoed in `sim` (in place), so only new reports move."""
-    old = [previous.get(a.id) for a in units]
-    codes = {event_id: k for k, event_id in enumerate(dict.fromkeys(x for x in old if x))}
-    groups = np.array([codes[x] if x else len(codes) + i for i, x in enumerate(old)])
-    stored = np.array([x is not None for x in old], dtype=bool)
+    return keep_stored_groups([previous.get(a.id) for a in units], list(range(len(units))), sim)
+
+
+def keep_stored_groups(stored_in: Sequence[str | None], alone: Sequence[int], sim: np.ndarray) -> list[int]:
+    """Must-link groups of units: units of one stored group (`stored_in[i]`, an event or story id)
+    share a group, a unit stored in none gets group `alone[i]` past them; pairs of units stored in
+    different groups are vetoed in `sim` (in place). Shared by the events and stories stages."""
+    codes = {g: k for k, g in enumerate(dict.fromkeys(x for x in stored_in if x))}
+    groups = np.array([codes[x] if x else len(codes) + alone[i] for i, x in enumerate(stored_in)])
+    stored = np.array([x is not None for x in stored_in], dtype=bool)
     sim[stored[:, None] & stored[None, :] & (groups[:, None] != groups[None, :])] = -1.0
     out: list[int] = groups.tolist()
     return out
