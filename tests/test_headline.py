@@ -2,8 +2,11 @@
 
 import re
 
-from storyweave.headline import MAX_CHARS, headline_from_text, title_of
+from storyweave.config import HeadlineParams
+from storyweave.headline import headline_from_text, title_of
 from storyweave.model import Article
+
+MAX_CHARS = HeadlineParams.max_chars
 
 # general English closed-class words a complete phrase never ends with
 CLOSED = {"a", "an", "the", "of", "in", "on", "at", "by", "for", "to", "with", "and", "or", "but", "that", "was", "is"}

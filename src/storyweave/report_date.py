@@ -8,7 +8,7 @@
    tells of); a year-less date counts only with a weekday beside it ("Thursday, Jan. 17"), which
    gives its year: the year near the text's own years whose calendar matches.  Dates in file-photo captions ("FILE - In this
    Thursday, Jan. 17, 2013, file photo ...") and dates that lie in the future of every other
-   stated date by more than `max_ahead_days` (schedules, deadlines) are skipped.
+   stated date by more than `date_max_ahead_days` (`config.EventsConfig`) (schedules, deadlines) are skipped.
 Hand-written because no library resolves "the date of this document" (dateparser and
 htmldate parse one expression or an HTML page; a bare text has neither); month and weekday names
 are general English.  The interface is one function so a fuller resolver can replace it.
@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from storyweave.config import EventsConfig
 from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
 
 _MONTHS = list(MONTH_NAMES)
@@ -47,9 +48,7 @@ _DATELINE = re.compile(r"^[A-Z][A-Za-z .'’-]{1,40},\s*(?=\S)")
 # File-photo captions: their date is the photo's, not the report's.
 _CAPTION = re.compile(r"\bfile\b\s*[-–—]|\bfile photo\b|\bphoto\b.{0,20}\bfile\b", re.IGNORECASE)
 
-LEAD_CHARS = 600  # a date this near the top is more likely the report's own
-HEADER_LINES = 6  # lines at the top where a labelled date or a dateline counts as the report's own
-max_ahead_days = 14  # a date this far after every other stated date is a schedule, not "today"
+_EVENTS = EventsConfig()  # the defaults of the `date_*` knobs; the events stage passes its own
 
 
 @dataclass(frozen=True)
@@ -60,18 +59,18 @@ class Mention:
     weekday: bool = False  # written beside its weekday ("Tuesday, Dec. 26, 2017")
 
 
-def report_date(text: str) -> date | None:
+def report_date(text: str, cfg: EventsConfig = _EVENTS) -> date | None:
     """The date a report was written, read from its text; None when it states none."""
-    found = report_date_how(text)
+    found = report_date_how(text, cfg)
     return found[0] if found else None
 
 
-def report_date_how(text: str) -> tuple[date, str] | None:
+def report_date_how(text: str, cfg: EventsConfig = _EVENTS) -> tuple[date, str] | None:
     """(date, where it came from): "header" (a labelled date or a dated dateline), "lead" (the
-    latest date, written in the first `LEAD_CHARS` characters or beside a weekday) or "body"
+    latest date, written in the first `cfg.date_lead_chars` characters or beside a weekday) or "body"
     (the latest date, written further down: measured right about half the time, as it is often
     a past day the report recalls)."""
-    header = _header_date(text)
+    header = _header_date(text, cfg.date_header_lines)
     if header is not None:
         return header, "header"
     mentions = [m for m in date_mentions(text) if not _in_caption(text, m.offset)]
@@ -79,15 +78,15 @@ def report_date_how(text: str) -> tuple[date, str] | None:
         return None
     mentions.sort(key=lambda m: m.day)
     # drop dates far ahead of the others (a schedule, a deadline, a forecast)
-    while len(mentions) > 1 and (mentions[-1].day - mentions[-2].day).days > max_ahead_days:
+    while len(mentions) > 1 and (mentions[-1].day - mentions[-2].day).days > cfg.date_max_ahead_days:
         mentions.pop()
     latest = mentions[-1].day
-    near_top = any(m.day == latest and (m.offset < LEAD_CHARS or m.weekday) for m in mentions)
+    near_top = any(m.day == latest and (m.offset < cfg.date_lead_chars or m.weekday) for m in mentions)
     return latest, "lead" if near_top else "body"
 
 
-def _header_date(text: str) -> date | None:
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:HEADER_LINES]
+def _header_date(text: str, header_lines: int) -> date | None:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:header_lines]
     for line in lines:
         label = _LABEL.search(line)
         dateline = _DATELINE.match(line)
@@ -169,7 +168,7 @@ def weekday_before(anchor: date, weekday: int) -> date:
     return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
 
 
-def fill_report_dates(articles: list) -> None:
+def fill_report_dates(articles: list, cfg: EventsConfig = _EVENTS) -> None:
     """Give every undated article the date its text states (`published`, `published_inferred`);
     a date a reader already inferred from the text (`metadata["inferred"]`) is marked too."""
     for article in articles:
@@ -177,10 +176,10 @@ def fill_report_dates(articles: list) -> None:
             if "published" in (article.metadata.get("inferred") or {}):
                 article.published_inferred = True
             continue
-        header = _header_date(article.raw_text) if article.raw_text else None  # cleaning drops "Updated:" lines
-        found = (header, "header") if header else report_date_how(article.text)
+        header = _header_date(article.raw_text, cfg.date_header_lines) if article.raw_text else None  # cleaning drops "Updated:" lines
+        found = (header, "header") if header else report_date_how(article.text, cfg)
         if found is None and article.raw_text:  # a date only in lines the cleaner removed: a weak clue
-            found = report_date_how(article.raw_text)
+            found = report_date_how(article.raw_text, cfg)
             found = (found[0], "removed lines") if found else None
         if found is not None:
             article.published = found[0].isoformat()

@@ -19,12 +19,12 @@ import numpy as np
 from scipy import sparse
 
 from storyweave import stop_words
+from storyweave.config import EventsConfig
 from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
 from storyweave.model import Article
 
 MODEL_DIR = Path(__file__).parent / "models" / "minilm-static-256"
-LEAD_WORDS = 80  # words of body that count as the lead
-EMBED_WORDS = 400  # words of body fed to the static model (mean pooling dilutes long texts)
+_EVENTS = EventsConfig()  # the defaults of `lead_words` / `embed_words`; the stages pass their own
 
 _CAP_SEQ = re.compile(r"\b[A-Z][\w'’.-]*[\w](?:\s+(?:of|de|la|al|bin|van|von|der)?\s*[A-Z][\w'’-]*\w)*")
 _NUMBER = re.compile(
@@ -47,7 +47,7 @@ _NOT_NAMES = set(
 ) | set(_MONTHS)
 
 
-def body_lead(text: str, words: int = LEAD_WORDS) -> str:
+def body_lead(text: str, words: int = _EVENTS.lead_words) -> str:
     return " ".join(text.split()[:words])
 
 
@@ -79,9 +79,9 @@ def full_text(article: Article) -> str:
     return f"{article.title or ''}\n{article.text}"
 
 
-def headline_text(article: Article) -> str:
-    """Title plus lead: where a news report says what happened."""
-    return f"{article.title or ''}\n{body_lead(article.text)}"
+def headline_text(article: Article, lead_words: int = _EVENTS.lead_words) -> str:
+    """Title plus lead (`lead_words` of body): where a news report says what happened."""
+    return f"{article.title or ''}\n{body_lead(article.text, lead_words)}"
 
 
 def tfidf(texts: Sequence[str], ngrams: tuple[int, int] = (1, 1), token_pattern: str | None = None) -> sparse.csr_matrix:
@@ -117,9 +117,10 @@ def encode(texts: Sequence[str]) -> np.ndarray | None:
     return np.asarray(model.encode(list(texts)))
 
 
-def embed(texts: Sequence[str]) -> np.ndarray:
-    """L2-normalised dense vectors (static MiniLM; TF-IDF + LSA fallback when the model is missing)."""
-    texts = [" ".join(t.split()[:EMBED_WORDS]) for t in texts]
+def embed(texts: Sequence[str], max_words: int = _EVENTS.embed_words) -> np.ndarray:
+    """L2-normalised dense vectors of the first `max_words` words of each text (static MiniLM;
+    TF-IDF + LSA fallback when the model is missing)."""
+    texts = [" ".join(t.split()[:max_words]) for t in texts]
     vectors = encode(texts) if texts else None
     vectors = _lsa(texts) if vectors is None else vectors.astype(np.float32, copy=False)
     return _normalise(vectors)

@@ -37,13 +37,13 @@ def config_from(settings: Config) -> StoryConfig:
     return settings.stories
 
 
-def event_document(event: Event, by_id: dict[str, Article]) -> str:
+def event_document(event: Event, by_id: dict[str, Article], lead_words: int = StoryConfig.lead_words) -> str:
     """Titles and leads of the event's originals (copies add nothing new)."""
     parts = [event.title]
     for article_id in event.article_ids:
         article = by_id.get(article_id)
         if article is not None and article.duplicate_of is None:
-            parts.append(represent.headline_text(article))
+            parts.append(represent.headline_text(article, lead_words))
     return "\n".join(parts)
 
 
@@ -69,7 +69,7 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
 
     view = clustering_view(articles, placeholder_bodies(list(by_id.values()), by_id))
     sim = weighted_views(view, {"body": cfg.weight_body, "headline": cfg.weight_headline, "title": cfg.weight_title,
-                                 "names": cfg.weight_names})
+                                 "names": cfg.weight_names}, cfg.lead_words)
     event_days = event_days or [None] * len(articles)
     ordinals = np.array([_ordinal(a.date) if a.date else _ordinal(d) if d else _day_ordinal(a)
                          for a, d in zip(articles, event_days, strict=False)], dtype=np.float64)
@@ -84,22 +84,22 @@ def _day_ordinal(article: Article) -> float:
     return float(day.toordinal()) if day else np.nan
 
 
-def key_entities(event: Event, by_id: dict[str, Article]) -> frozenset[str]:
+def key_entities(event: Event, by_id: dict[str, Article], lead_words: int = StoryConfig.lead_words) -> frozenset[str]:
     """Names written in at least half (and 2+) of the event's originals; all names of the
     title and lead for one-report events."""
     originals = [by_id[i] for i in event.article_ids if i in by_id and by_id[i].duplicate_of is None]
     if len(originals) <= 1:
-        return represent.entity_set(represent.headline_text(originals[0])) if originals else frozenset()
+        return represent.entity_set(represent.headline_text(originals[0], lead_words)) if originals else frozenset()
     counts = Counter(name for a in originals for name in represent.entity_set(represent.full_text(a)))
     return frozenset(n for n, c in counts.items() if c >= max(2, len(originals) / 2))
 
 
-def story_names(event: Event, by_id: dict[str, Article]) -> frozenset[str]:
+def story_names(event: Event, by_id: dict[str, Article], lead_words: int = StoryConfig.lead_words) -> frozenset[str]:
     """The names an event's reports share (in 2+ of its originals and at least a third of them);
     every name of its title and lead when it has one report.  The participants of a matter."""
     originals = [by_id[i] for i in event.article_ids if i in by_id and by_id[i].duplicate_of is None]
     if len(originals) <= 1:
-        return represent.entity_set(represent.headline_text(originals[0])) if originals else frozenset()
+        return represent.entity_set(represent.headline_text(originals[0], lead_words)) if originals else frozenset()
     counts = Counter(name for a in originals for name in represent.entity_set(represent.full_text(a)))
     return frozenset(n for n, c in counts.items() if c >= max(2, len(originals) / 3))
 
@@ -107,14 +107,14 @@ def story_names(event: Event, by_id: dict[str, Article]) -> frozenset[str]:
 def key_entity_bonus(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
     """weight x Jaccard of the events' key entities x 0.5 ** (gap / half-life): the same names
     in the news the same weeks tie events of one story; months apart they mark a topic."""
-    keys = represent.jaccard_matrix([key_entities(e, by_id) for e in events])
+    keys = represent.jaccard_matrix([key_entities(e, by_id, cfg.lead_words) for e in events])
     ordinals = np.array([_ordinal(e.date) for e in events], dtype=np.float64)
     decay = represent.date_decay(represent.day_gaps(ordinals), cfg.key_entities_half_life_days)
     return (cfg.weight_key_entities * keys * decay).astype(np.float32)
 
 
 def story_similarity(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
-    docs = [event_document(e, by_id) for e in events]
+    docs = [event_document(e, by_id, cfg.lead_words) for e in events]
     text = represent.cosine_matrix(represent.tfidf(docs, (1, 2)))
     ents = represent.jaccard_matrix([represent.entity_set(d) for d in docs])
     sim = (text + cfg.weight_entities * ents) / (1 + cfg.weight_entities)
@@ -153,7 +153,7 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
         if cfg.weight_key_entities:
             sim += key_entity_bonus(active, by_id, cfg)[np.ix_(owner, owner)]
         if cfg.shared_names > 0:  # one matter: the same participants, not only the same theme
-            apart = represent.jaccard_matrix([story_names(e, by_id) for e in active]) < cfg.shared_names
+            apart = represent.jaccard_matrix([story_names(e, by_id, cfg.lead_words) for e in active]) < cfg.shared_names
             if cfg.names_undated_only:  # dated events are kept apart by their days already
                 undated = np.array([not e.date for e in active], dtype=bool)
                 apart &= undated[:, None] | undated[None, :]

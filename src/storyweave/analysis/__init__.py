@@ -218,7 +218,7 @@ def _event_signature(ev: Event, reads: list[_Read], ctx: _RunContext, settings: 
     """Everything `_analyze_event` reads, hashed: the same signature gives the same analysis."""
     return fingerprint(EVENT_ANALYSIS, settings.analyze) + ":" + digest(
         ev.date, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback, sorted(ctx.start_dates.items()),
-        [(r.article.id, text_key(r.article.text), r.article.published, r.article.source, r.credited) for r in reads],
+        [(r.article.id, text_key(r.article.text, settings.analyze.piece_chars), r.article.published, r.article.source, r.credited) for r in reads],
     )
 
 
@@ -251,10 +251,11 @@ def analyze_events(corpus: Corpus, settings: Config) -> Corpus:
                  for ev in corpus.events if reads_by_event[ev.id]}
     todo = [ev for ev in corpus.events if ev.id in signature and signature[ev.id] not in analyses]
     parsed_now = parse_missing((r.article.text for ev in todo for r in reads_by_event[ev.id]), articles,
-                               processes=parse_processes(settings), started=progress.start, parsed=progress.advance)
+                               processes=parse_processes(settings), started=progress.start, parsed=progress.advance,
+                               piece_chars=cfg.piece_chars, min_texts_per_process=settings.run.min_texts_per_process)
     for ev in corpus.events:  # the briefs read the same sentences: the splits come with the parses
         for r in reads_by_event[ev.id]:
-            record = articles.get(text_key(r.article.text))
+            record = articles.get(text_key(r.article.text, cfg.piece_chars))
             if record is not None:
                 remember_sentences(r.article.text, record["sentences"])
     progress.start(len(todo), "events")
@@ -270,7 +271,7 @@ def analyze_events(corpus: Corpus, settings: Config) -> Corpus:
             _apply_record(ev, record)
     link_across_events(corpus.events)
     fill_article_dates(corpus, ctx)
-    keep = {text_key(r.article.text) for reads in reads_by_event.values() for r in reads}
+    keep = {text_key(r.article.text, cfg.piece_chars) for reads in reads_by_event.values() for r in reads}
     corpus.cache = {**corpus.cache,
                     ARTICLE: {k: v for k, v in articles.items() if k in keep},
                     EVENT_ANALYSIS: {sig: analyses[sig] for sig in signature.values()}}
@@ -296,7 +297,8 @@ def texts_to_parse(corpus: Corpus, settings: Config) -> list[str]:
     for ev in corpus.events:
         reads = _reads_of(ev, by_id)
         if reads and _event_signature(ev, reads, ctx, settings) not in analyses:
-            texts += [r.article.text for r in reads if text_key(r.article.text) not in parsed_already]
+            texts += [r.article.text for r in reads
+                      if text_key(r.article.text, settings.analyze.piece_chars) not in parsed_already]
     return list(dict.fromkeys(texts))
 
 
@@ -304,13 +306,13 @@ def _analyze_event(ev: Event, reads: list[_Read], cache: dict, ctx: _RunContext,
     if not reads:
         return
     _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
-    docs = {r.article.id: parsed(r.article.text, cache) for r in reads}
-    mentions = [m for r in reads for m in mentions_of(docs[r.article.id], r.article.id, r.credited)]
+    docs = {r.article.id: parsed(r.article.text, cache, cfg.piece_chars) for r in reads}
+    mentions = [m for r in reads for m in mentions_of(docs[r.article.id], r.article.id, r.credited, cfg)]
     mentions += [x for r in reads for x in missed_surnames(r.article.text, r.article.id, r.credited, mentions)]
     index = EntityIndex(mentions)
     ev.entities = index.entities()
     ev.quotes = match_quotes([q for r in reads for q in quotes_of(docs[r.article.id], r.article.id,
-                                                                   r.credited, index)])
+                                                                   r.credited, index, cfg.quote_min_words)])
     figures = []
     for r in reads:
         r.sentences = docs[r.article.id].sentences

@@ -24,12 +24,13 @@ from dataclasses import dataclass
 
 from storyweave.analysis.doc import ents_of, text_of
 from storyweave.analysis.entities import ROLE_WORDS, EntityIndex, clean_surface
+from storyweave.config import AnalyzeConfig
 from storyweave.model import Quote
 from storyweave.stop_words import QUOTE_OVERLAP, spacy_english
 from storyweave.text import paragraphs, split_sentences
 
 _CLOSERS = {"“": "”\"", "«": "»", "„": "“”", "‘": "’", '"': '"”', "'": "'", "”": "”", "‹": "›", "»": "«"}
-MIN_WORDS = 4
+_MIN_WORDS = AnalyzeConfig.quote_min_words  # the default; the analyze stage passes its own
 
 
 @dataclass
@@ -41,7 +42,7 @@ class QuoteSpan:
     para_end: int
 
 
-def find_quotes(text: str, min_words: int = MIN_WORDS) -> list[QuoteSpan]:
+def find_quotes(text: str, min_words: int = _MIN_WORDS) -> list[QuoteSpan]:
     """Quoted passages of `text` (one paragraph at a time; an unclosed quote runs to its end)."""
     out: list[QuoteSpan] = []
     for ps, pe in paragraphs(text):
@@ -753,10 +754,11 @@ _ATTRIBUTION_ONLY = re.compile(
     r"stressed|insisted|noted|wrote|tweeted)[^\w]*", re.IGNORECASE)
 
 
-def quotes_of(doc, article_id: str, credited: tuple[str, ...], index: EntityIndex) -> list[QuoteRecord]:
+def quotes_of(doc, article_id: str, credited: tuple[str, ...], index: EntityIndex,
+              min_words: int = _MIN_WORDS) -> list[QuoteRecord]:
     """Attributed quotes of one article; an unattributed quote right after one continues its speaker.
 
-    Quotations of fewer than MIN_WORDS words are kept only when a speaker is named for them (a
+    Quotations of fewer than `min_words` words are kept only when a speaker is named for them (a
     short attributed phrase is a quote, an unattributed one is usually a scare quote or a title)."""
     text = text_of(doc)
     spans = find_quotes(text, min_words=1)
@@ -774,7 +776,7 @@ def quotes_of(doc, article_id: str, credited: tuple[str, ...], index: EntityInde
                 speaker = prev.speaker
         if speaker is None and not cue:
             speaker = _previous_sentence_speaker(art, q)
-        if speaker is None and len(q.text.split()) < MIN_WORDS:
+        if speaker is None and len(q.text.split()) < min_words:
             continue
         rec = QuoteRecord(q.text, speaker, article_id, credited, q.start)
         out.append(rec)

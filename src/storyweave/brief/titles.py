@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from collections import Counter
 
+from storyweave.config import HeadlineParams
 from storyweave.headline import headline_from_text
 from storyweave.model import Article, SummarySentence
 from storyweave.stop_words import SUMMARY
 from storyweave.text import words
 
+_LIMITS = HeadlineParams()  # the defaults; the brief stage passes `config.events.headline`
 
-def best_title(articles: list[Article], summary: list[SummarySentence]) -> str:
+
+def best_title(articles: list[Article], summary: list[SummarySentence], limits: HeadlineParams = _LIMITS) -> str:
     """The article headline sharing the most content words with the other headlines and the
     summary (originals preferred over copies); the first summary sentence when no article has
     a headline; "" when there is nothing at all."""
     titled = [a for a in articles if a.title and a.title.strip()]
     originals = [a for a in titled if a.duplicate_of is None] or titled
     if not originals:
-        return headline_from_text("\n".join(s.text for s in summary[:3])) if summary else ""
+        return headline_from_text("\n".join(s.text for s in summary[:3]), limits) if summary else ""
     vocab = Counter()
     for a in titled:
         vocab.update(set(_content(a.title)))

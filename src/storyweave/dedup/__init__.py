@@ -78,9 +78,10 @@ class _Clock:
 class _Docs:
     """Comparison units built only for articles in candidate pairs, a batch at a time."""
 
-    def __init__(self, texts: list[str], pool: Executor | None = None) -> None:
+    def __init__(self, texts: list[str], pool: Executor | None = None, p: DedupParams | None = None) -> None:
         self.texts = texts
         self.pool = pool
+        self.p = p or DedupParams()
         self.cache: dict[int, Doc] = {}
         self.by_text: dict[str, Doc] = {}  # exact copies share one Doc
 
@@ -88,7 +89,7 @@ class _Docs:
         """Build the Docs of `indices` not built yet, in one vectorised batch."""
         todo = sorted({i for i in indices if i not in self.cache})
         new_texts = list(dict.fromkeys(self.texts[i] for i in todo if self.texts[i] not in self.by_text))
-        for t, d in zip(new_texts, build_docs(new_texts, self.pool) if new_texts else [], strict=False):
+        for t, d in zip(new_texts, build_docs(new_texts, self.pool, self.p) if new_texts else [], strict=False):
             self.by_text[t] = d
         for i in todo:
             self.cache[i] = self.by_text[self.texts[i]]
@@ -138,11 +139,11 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
         a.duplicate_of, a.duplicate_kind, a.shares_wire_with = None, None, []
     texts = [a.text or a.raw_text or "" for a in arts]
     clock = _Clock()
-    sig = analyse(texts, words=bool({"rewrite", "translation"} & set(p.kinds)), pool=pool)
+    sig = analyse(texts, words=bool({"rewrite", "translation"} & set(p.kinds)), pool=pool, p=p)
     clock("signatures")
     keys = sig.exact_keys
     langs = [(a.language or "").split("-")[0].lower() or None for a in arts]
-    docs = _Docs(texts, pool)
+    docs = _Docs(texts, pool, p)
     uf = UnionFind(n)
     edges: dict[int, list[tuple[int, int, float]]] = {}
     wire: dict[tuple[int, int], Verdict] = {}
@@ -161,7 +162,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
 
     def verify(i: int, j: int, step: str) -> None:
         v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage,
-                     passage_cache=passage_cache)
+                     passage_cache=passage_cache, p=p)
         key = f"{step}->{v.kind or 'none'}"
         counts[key] = counts.get(key, 0) + 1
         if v.kind in SEVERITY:
@@ -272,7 +273,7 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
                     docs.prefetch(x for i, j in step for x in (q[i], c[j]))
                     for i, j in step:
                         gi, gj = min(q[i], c[j]), max(q[i], c[j])
-                        v = classify(docs[gi], docs[gj], cross_language=True)
+                        v = classify(docs[gi], docs[gj], cross_language=True, p=p)
                         counts["translation-check"] = counts.get("translation-check", 0) + 1
                         if v.kind == "translation":
                             found.append((gi, gj, v.score))
@@ -332,7 +333,8 @@ def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> C
     todo = [(i, j) for (i, j) in sorted(cand) if (i, j) not in wire and same_lang(i, j) and other_outlets(i, j)]
     docs.prefetch(x for i, j in todo for x in (i, j))
     for i, j in todo:
-        narrative, quotes = shared_passages(docs[i], docs[j], cache=passage_cache)
+        narrative, quotes = shared_passages(docs[i], docs[j], p.near_verbatim, cache=passage_cache,
+                                            footer_units=p.footer_units)
         if shares_wire(narrative, quotes, p.wire_min_narrative, p.wire_min_with_quotes, p.wire_min_quotes,
                        p.wire_min_quotes_alone):
             shared_units = narrative + quotes
