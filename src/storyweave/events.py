@@ -295,10 +295,11 @@ def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None 
 def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     """Fill `corpus.events` and `article.event_id`; keep stored event ids; log changes."""
     cfg = config_from(settings)
+    # pure: dates and event ids are set on copies of the articles; the input corpus is left as it was
+    corpus = replace(corpus, articles=[replace(a) for a in corpus.articles], changes=list(corpus.changes))
     articles = corpus.articles
     if not articles:
-        corpus.events = []
-        return corpus
+        return replace(corpus, events=[])
     report_date.fill_report_dates(articles, cfg)
     by_id = corpus.by_id()
     root = original_roots(articles, by_id)

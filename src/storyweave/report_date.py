@@ -184,4 +184,5 @@ def fill_report_dates(articles: list, cfg: EventsConfig = _EVENTS) -> None:
         if found is not None:
             article.published = found[0].isoformat()
             article.published_inferred = True
-            article.metadata.setdefault("inferred", {})["published"] = f"report_date: {found[1]}"
+            inferred = {**(article.metadata.get("inferred") or {}), "published": f"report_date: {found[1]}"}
+            article.metadata = {**article.metadata, "inferred": inferred}  # a new dict: the caller's is kept

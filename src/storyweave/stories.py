@@ -20,6 +20,7 @@ short hash of their first event id.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -136,10 +137,11 @@ def _ordinal(iso: str | None) -> float:
 def link_stories(corpus: Corpus, settings: Config) -> Corpus:
     """Fill `corpus.stories` and `event.story_id`; keep stored story ids; log changes."""
     cfg = config_from(settings)
+    # pure: the events get new story ids on copies; the input corpus is left as it was
+    corpus = replace(corpus, events=[replace(e) for e in corpus.events], changes=list(corpus.changes))
     events = corpus.events
     if not events:
-        corpus.stories = []
-        return corpus
+        return replace(corpus, stories=[])
     by_id = corpus.by_id()
     previous = {e.id: e.story_id for e in events if e.story_id}
     for story in corpus.stories:
@@ -238,8 +240,8 @@ def refresh_timelines(corpus: Corpus) -> Corpus:
     """Rebuild story timelines from the events' own timelines once the analyze stage has
     filled them (stories run before analyze, so at that point each event has one entry)."""
     by_event = {e.id: e for e in corpus.events}
+    stories = []
     for story in corpus.stories:
         members = [by_event[i] for i in story.event_ids if i in by_event]
-        if members:
-            story.timeline = build_story(story.id, members).timeline
-    return corpus
+        stories.append(replace(story, timeline=build_story(story.id, members).timeline) if members else story)
+    return replace(corpus, stories=stories)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -241,6 +241,10 @@ def analyze_events(corpus: Corpus, settings: Config) -> Corpus:
     Parses and event analyses found in `corpus.cache` are reused; the returned corpus carries
     the cache entries of its current articles and events only (an empty cache: all recomputed).
     """
+    # pure: the fields are filled on copies of the events and articles (entities too: names are
+    # linked across events in place); the input corpus is left as it was
+    events = [replace(ev, entities=[replace(e, aliases=list(e.aliases)) for e in ev.entities]) for ev in corpus.events]
+    corpus = replace(corpus, articles=[replace(a) for a in corpus.articles], events=events)
     by_id = corpus.by_id()
     reads_by_event = {ev.id: _reads_of(ev, by_id) for ev in corpus.events}
     ctx = _run_context(corpus, settings)

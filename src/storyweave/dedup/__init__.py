@@ -34,6 +34,7 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 
 import numpy as np
 
@@ -132,11 +133,11 @@ def find_duplicates(corpus: Corpus, settings: Config) -> Corpus:
 
 
 def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> Corpus:
-    arts = corpus.articles
+    stored_originals = {a.id for a in corpus.articles if not a.is_new and a.duplicate_of is None}
+    # pure: the links are set on copies of the articles; the input corpus is left as it was
+    arts = [replace(a, duplicate_of=None, duplicate_kind=None, shares_wire_with=[]) for a in corpus.articles]
+    corpus = replace(corpus, articles=arts)
     n = len(arts)
-    stored_originals = {a.id for a in arts if not a.is_new and a.duplicate_of is None}
-    for a in arts:
-        a.duplicate_of, a.duplicate_kind, a.shares_wire_with = None, None, []
     texts = [a.text or a.raw_text or "" for a in arts]
     clock = _Clock()
     sig = analyse(texts, words=bool({"rewrite", "translation"} & set(p.kinds)), pool=pool, p=p)
