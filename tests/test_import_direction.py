@@ -20,7 +20,7 @@ from storyweave.pipeline import STAGES
 PACKAGE = Path(storyweave.__file__).resolve().parent
 # The edges of the pipeline: a stage module imports none of them, directly or through a helper.
 EDGES = ("storyweave.store", "storyweave.cli", "storyweave.server", "storyweave.engines",
-         "storyweave.readers", "storyweave.render", "storyweave.api")
+         "storyweave.readers", "storyweave.render", "storyweave.api", "storyweave.llm")
 
 
 def _module_name(path: Path) -> str:
@@ -175,3 +175,35 @@ def test_the_checks_catch_a_cycle_and_an_edge_import():
     graph = import_graph()
     graph["storyweave.text"] = graph["storyweave.text"] | {"storyweave.store"}
     assert _path_to_edge(graph, "storyweave.clean") == ["storyweave.clean", "storyweave.text", "storyweave.store"]
+
+
+# network client libraries (standard library and common third-party ones): optional network work
+# (the LLM rewording) runs at the edge, `storyweave.llm`, after the stages
+NETWORK = ("urllib.request", "http.client", "http.server", "socket", "requests", "httpx", "aiohttp", "urllib3")
+
+
+def _reachable(graph: dict[str, set[str]], starts: set[str]) -> set[str]:
+    seen, queue = set(starts), list(starts)
+    for node in queue:
+        for child in graph.get(node, ()):
+            if child not in seen:
+                seen.add(child)
+                queue.append(child)
+    return seen
+
+
+def network_imports(module: str) -> set[str]:
+    """The network libraries `module` imports (anywhere in it)."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    names = set()
+    for node in _imports(tree):
+        names |= ({a.name for a in node.names} if isinstance(node, ast.Import)
+                  else {node.module or ""} | {f"{node.module}.{a.name}" for a in node.names})
+    return {n for n in names for lib in NETWORK if n == lib or n.startswith(lib + ".")}
+
+
+def test_stages_import_no_network_library(graph):
+    """No stage module, nor any storyweave module a stage imports, imports a network client."""
+    bad = {m: found for m in sorted(_reachable(graph, stage_modules())) if (found := network_imports(m))}
+    assert bad == {}
+    assert network_imports("storyweave.llm") >= {"urllib.request"}  # the check sees the edge's client

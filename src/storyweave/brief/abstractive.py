@@ -1,8 +1,8 @@
 """Optional abstractive wording of an event summary through an OpenAI-compatible endpoint.
 
-Off by default and never called by the pipeline stage (stages do no network I/O): an edge
-(CLI/server) may call `abstractive_summary(event, complete)` after the pipeline when the user
-configured an endpoint.  The model only rewords the event's extractive sentences, numbered
+Off by default and never called by the pipeline stage (stages do no network I/O): the edge
+(`storyweave.llm`: the HTTP client and `reword_events`, used by the CLI) calls
+`abstractive_summary(event, complete)` after the pipeline when the user configured an endpoint.  The model only rewords the event's extractive sentences, numbered
 [1]..[n]; every generated sentence must cite them, and is kept only when it is supported by
 the cited sentences: all its numbers and names occur there and most of its content words do.
 Unsupported or uncited sentences are dropped, so nothing invented reaches the reader.
@@ -10,10 +10,7 @@ Unsupported or uncited sentences are dropped, so nothing invented reaches the re
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -97,23 +94,3 @@ def abstractive_summary(event: Event, complete: Callable[[str], str], max_words:
         kept.append(SummarySentence(checked.text, ids))
         used += n
     return kept
-
-
-def openai_compatible(endpoint: str, model: str, api_key_env: str = "OPENAI_API_KEY",
-                      timeout: float = 60.0) -> Callable[[str], str]:
-    """A `complete(prompt) -> text` function for a user-configured chat-completions endpoint
-    (e.g. a local llama.cpp or vLLM server at http://localhost:8000/v1)."""
-    url = endpoint.rstrip("/") + "/chat/completions"
-
-    def complete(prompt: str) -> str:
-        body = json.dumps({"model": model, "temperature": 0,
-                           "messages": [{"role": "user", "content": prompt}]}).encode()
-        headers = {"Content-Type": "application/json"}
-        key = os.environ.get(api_key_env)
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
-        request = urllib.request.Request(url, data=body, headers=headers)
-        with urllib.request.urlopen(request, timeout=timeout) as resp:  # the URL is the one the user configured
-            return json.load(resp)["choices"][0]["message"]["content"]
-
-    return complete
