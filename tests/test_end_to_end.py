@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from storyweave import pipeline
+from storyweave.engines.local import run_pipeline
 from storyweave.model import Article, Corpus, Event
 from storyweave.readers import read_paths
 
@@ -38,7 +38,7 @@ def gold() -> dict:
 @pytest.fixture(scope="module")
 def result() -> tuple[Corpus, list]:
     articles, errors = read_paths([CORPUS])
-    corpus = pipeline.run(Corpus(articles=articles, errors=list(errors)))
+    corpus = run_pipeline(Corpus(articles=articles, errors=list(errors))).corpus
     return corpus, errors
 
 

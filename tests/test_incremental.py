@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from storyweave import pipeline, store
+from storyweave import store
 from storyweave.analysis import nlp
 from storyweave.analysis.parsed import ARTICLE, text_key
-from storyweave.engines.local import ingest
+from storyweave.engines.local import ingest, run_pipeline
 from storyweave.model import Corpus, to_dict
 from storyweave.readers import read_paths
 
@@ -56,7 +56,7 @@ def _results(corpus: Corpus) -> tuple:
 
 
 def test_story_timelines_hold_their_events_dated_entries():
-    corpus = pipeline.run(Corpus(articles=_articles()))
+    corpus = run_pipeline(Corpus(articles=_articles())).corpus
     events = {e.id: e for e in corpus.events}
     dated = 0
     for story in corpus.stories:

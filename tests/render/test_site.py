@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sitecheck import dead_links, pages
 
-from storyweave import pipeline
+from storyweave.engines.local import run_pipeline
 from storyweave.model import Corpus
 from storyweave.readers import read_paths
 from storyweave.render import write_reports
@@ -22,7 +22,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> tuple[Corpus, Path]:
     articles, errors = read_paths([EXAMPLES])
-    corpus = pipeline.run(Corpus(articles=articles, errors=list(errors)))
+    corpus = run_pipeline(Corpus(articles=articles, errors=list(errors))).corpus
     out = tmp_path_factory.mktemp("site") / "out"
     write_reports(corpus, out, plots=False)
     return corpus, out
