@@ -39,7 +39,7 @@ from storyweave.model import (
 )
 from storyweave.serialize import from_dict
 from storyweave.stop_words import TIMELINE_OVERLAP
-from storyweave.text import remember_sentences, words
+from storyweave.text import content_words, remember_sentences
 
 __all__ = ["analyze_events", "article_dates"]
 
@@ -105,10 +105,6 @@ def _is_photo_caption(sentence: str) -> bool:
     return bool(_PHOTO_CAPTION.search(sentence))
 
 
-def _content(text: str) -> set[str]:
-    return {w for w in words(text) if w not in TIMELINE_OVERLAP and not w.isdigit()}
-
-
 def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
               same_happening: float = AnalyzeConfig.timeline_same_happening) -> tuple[list[TimelineEntry], str | None]:
     """Dated happenings (sentence + resolved date) merged across articles, and the event's main date."""
@@ -134,7 +130,7 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
     ordered = sorted(candidates, key=lambda c: (c[3], -len(c[2])))
     vectors = embedding_matrix([c[1] for c in ordered])
     for k, (d, text, ids, _) in enumerate(ordered):
-        cw = _content(text)
+        cw = content_words(text, TIMELINE_OVERLAP, numbers=False)
         for e, ew, row in zip(entries, words_of, rows, strict=False):
             if e.date != d:
                 continue

@@ -27,7 +27,7 @@ from storyweave.analysis.entities import ROLE_WORDS, EntityIndex, clean_surface
 from storyweave.config import AnalyzeConfig
 from storyweave.model import Quote
 from storyweave.stop_words import QUOTE_OVERLAP, spacy_english
-from storyweave.text import paragraphs, split_sentences
+from storyweave.text import content_words, paragraphs, split_sentences
 
 _CLOSERS = {"“": "”\"", "«": "»", "„": "“”", "‘": "’", '"': '"”', "'": "'", "”": "”", "‹": "›", "»": "«"}
 _MIN_WORDS = AnalyzeConfig.quote_min_words  # the default; the analyze stage passes its own
@@ -786,10 +786,6 @@ def quotes_of(doc, article_id: str, credited: tuple[str, ...], index: EntityInde
 
 # ---- matching across outlets ---------------------------------------------------------------
 
-def _content(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", text.lower()) if w not in QUOTE_OVERLAP}
-
-
 def _containment(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
@@ -849,7 +845,7 @@ def match_quotes(records: list[QuoteRecord]) -> list[Quote]:
         return []
     cos = _char_cosines([r.text for r in recs])
     sem = _embedding_cosines([r.text for r in recs]) if len(recs) > 1 else None
-    words = [_content(r.text) for r in recs]
+    words = [content_words(r.text, QUOTE_OVERLAP, joined=False) for r in recs]
     n = len(recs)
     same = [[False] * n for _ in range(n)]
     for i in range(n):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from storyweave.model import Event, SummarySentence
 from storyweave.stop_words import SUMMARY
-from storyweave.text import count_words, split_sentences, words
+from storyweave.text import content_words, count_words, split_sentences
 
 _CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _NUM = re.compile(r"\d[\d,.]*\d|\d")
@@ -39,10 +39,6 @@ class CheckedSentence:
     reason: str = ""
 
 
-def _content(text: str) -> set[str]:
-    return {w for w in words(text) if w not in SUMMARY and not w.isdigit()}
-
-
 def check_sentence(text: str, cited: list[str]) -> tuple[bool, str]:
     """Whether `text` is supported by the `cited` source sentences, and why not."""
     if not cited:
@@ -54,9 +50,9 @@ def check_sentence(text: str, cited: list[str]) -> tuple[bool, str]:
     missing_names = {n for n in _NAME.findall(text) if n not in source}
     if missing_names:
         return False, f"names not in the sources: {sorted(missing_names)}"
-    mine = _content(text)
+    mine = content_words(text, SUMMARY, numbers=False)
     if mine:
-        recall = len(mine & _content(source)) / len(mine)
+        recall = len(mine & content_words(source, SUMMARY, numbers=False)) / len(mine)
         if recall < MIN_CONTENT_RECALL:
             return False, f"only {recall:.0%} of its content words are in the sources"
     return True, ""

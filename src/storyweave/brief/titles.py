@@ -8,7 +8,7 @@ from storyweave.config import HeadlineParams
 from storyweave.headline import headline_from_text
 from storyweave.model import Article, SummarySentence
 from storyweave.stop_words import SUMMARY
-from storyweave.text import words
+from storyweave.text import content_words
 
 _LIMITS = HeadlineParams()  # the defaults; the brief stage passes `config.events.headline`
 
@@ -23,17 +23,14 @@ def best_title(articles: list[Article], summary: list[SummarySentence], limits: 
         return headline_from_text("\n".join(s.text for s in summary[:3]), limits) if summary else ""
     vocab = Counter()
     for a in titled:
-        vocab.update(set(_content(a.title)))
+        vocab.update(content_words(a.title, SUMMARY, min_len=3))
     for s in summary:
-        vocab.update(set(_content(s.text)))
+        vocab.update(content_words(s.text, SUMMARY, min_len=3))
 
     def score(a: Article) -> tuple[float, int]:
-        toks = set(_content(a.title))
+        toks = content_words(a.title, SUMMARY, min_len=3)
         shared = sum(vocab[t] - 1 for t in toks)  # -1: a headline does not support itself
         return (shared / (len(toks) ** 0.5) if toks else 0.0, -len(a.title))
 
     return max(originals, key=score).title.strip()
 
-
-def _content(text: str) -> list[str]:
-    return [w for w in words(text) if w not in SUMMARY and len(w) > 2]
