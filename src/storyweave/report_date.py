@@ -21,26 +21,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from storyweave.config import EventsConfig
-from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
+from storyweave.date_patterns import (
+    STATED_DATE_DMY,
+    STATED_DATE_MDY,
+    STATED_ISO_DATE,
+    YEAR_WORD,
+    month_number,
+    weekday_number,
+)
 
-_MONTHS = list(MONTH_NAMES)
-_WEEKDAYS = list(WEEKDAY_NAMES)
-
-
-def _names(words: list[str]) -> str:
-    """Title-case and upper-case forms, full and 3-letter ("May", "MAY", "Jan.", "JAN"): case
-    matters, or "may 10 people" would read as a date."""
-    forms = [f for w in words for f in (w.title(), w.upper())]
-    return "|".join(forms + [f[:3] + r"\.?" for f in forms] + ["Sept\\.?", "SEPT\\.?"])
-
-
-_MONTH = r"(?P<month>" + _names(_MONTHS) + ")"
-_WEEKDAY = r"(?:(?P<weekday>" + _names(_WEEKDAYS) + r"),?\s+)?"
-_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
-_MDY = re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b{_YEAR}")
-_DMY = re.compile(rf"\b{_WEEKDAY}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b{_YEAR}")
-_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
-_YEAR_WORD = re.compile(r"\b((?:19|20)\d\d)\b")
 # A header label before a date: "Updated:", "Published", "Posted on", "Last modified:".
 _LABEL = re.compile(r"\b(?:updated|published|posted|last modified|last updated|date)\b\s*(?:on)?\s*:?", re.IGNORECASE)
 # A dateline: "PLACE, <date> (Agency) -" / "PLACE, <date> -" at the start of a line.
@@ -110,14 +99,14 @@ def _in_caption(text: str, offset: int) -> bool:
 def date_mentions(text: str) -> list[Mention]:
     """Every calendar date written in `text`, year-less ones given a year (see module doc)."""
     raw: list[tuple[int, int, int, int | None, str | None]] = []  # offset, month, day, year, weekday
-    for pattern in (_MDY, _DMY):
+    for pattern in (STATED_DATE_MDY, STATED_DATE_DMY):
         for m in pattern.finditer(text):
-            raw.append((m.start(), _month(m.group("month")), int(m.group("day")),
+            raw.append((m.start(), month_number(m.group("month")), int(m.group("day")),
                         int(m.group("year")) if m.group("year") else None, m.group("weekday")))
-    for m in _ISO.finditer(text):
+    for m in STATED_ISO_DATE.finditer(text):
         raw.append((m.start(), int(m.group("month")), int(m.group("day")), int(m.group("year")), None))
     raw.sort()
-    years = [int(y) for y in _YEAR_WORD.findall(text)]
+    years = [int(y) for y in YEAR_WORD.findall(text)]
     out: list[Mention] = []
     last_year: int | None = None
     for offset, month, day, year, weekday in raw:
@@ -131,7 +120,7 @@ def date_mentions(text: str) -> list[Mention]:
             continue
         guess = last_year
         if weekday:
-            wanted = _weekday(weekday)
+            wanted = weekday_number(weekday)
             near = [y for y in range((last_year or max(years, default=0) or 2000) - 6,
                                      (last_year or max(years, default=0) or 2000) + 2)
                     if (d := _safe(y, month, day)) and d.weekday() == wanted]
@@ -144,16 +133,6 @@ def date_mentions(text: str) -> list[Mention]:
         if d:
             out.append(Mention(offset, d, False, True))
     return out
-
-
-def _month(name: str) -> int:
-    name = name.lower().rstrip(".")
-    return next(i + 1 for i, m in enumerate(_MONTHS) if m.startswith(name[:3]))
-
-
-def _weekday(name: str) -> int:
-    name = name.lower().rstrip(".")[:3]
-    return next(i for i, w in enumerate(_WEEKDAYS) if w.startswith(name))
 
 
 def _safe(year: int, month: int, day: int) -> date | None:

@@ -20,7 +20,14 @@ from scipy import sparse
 
 from storyweave import stop_words
 from storyweave.config import EventsConfig
-from storyweave.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
+from storyweave.date_patterns import (
+    FULL_DATE_DMY,
+    FULL_DATE_MDY,
+    ISO_DATE,
+    MONTH_NAMES,
+    WEEKDAY_NAMES,
+    month_number,
+)
 from storyweave.model import Article
 
 MODEL_DIR = Path(__file__).parent / "models" / "minilm-static-256"
@@ -31,11 +38,6 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|billion|trillion|percent|%|bn|m)\b)?",
     re.IGNORECASE,
 )
-_MONTHS = {m: i + 1 for i, m in enumerate(MONTH_NAMES)}
-_MONTH_RE = "|".join(list(_MONTHS) + [m[:3] + r"\.?" for m in _MONTHS])
-_DATE_MDY = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
-_DATE_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE}),?\s+(\d{{4}})\b", re.IGNORECASE)
-_DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # Capitalised words that are not names (sentence openers, calendar words, titles).
 _NOT_NAMES = set(
     """the a an and but or if in on at of for to from by with as it its this that these those he she
@@ -44,7 +46,7 @@ _NOT_NAMES = set(
     mr mrs ms dr prof sir president minister officials official police said says
     photo image video read more advertisement share click subscribe news update updated
     """.split()
-) | set(_MONTHS)
+) | set(MONTH_NAMES)
 
 
 def body_lead(text: str, words: int = _EVENTS.lead_words) -> str:
@@ -220,18 +222,13 @@ def number_set(text: str) -> frozenset[str]:
 def text_dates(text: str) -> list[date]:
     """Explicit full dates written in the text (`March 3, 2024`, `3 March 2024`, `2024-03-03`)."""
     found: list[date] = []
-    for match in _DATE_MDY.finditer(text):
-        found += _mk(match.group(3), _month(match.group(1)), match.group(2))
-    for match in _DATE_DMY.finditer(text):
-        found += _mk(match.group(3), _month(match.group(2)), match.group(1))
-    for match in _DATE_ISO.finditer(text):
+    for match in FULL_DATE_MDY.finditer(text):
+        found += _mk(match.group(3), month_number(match.group(1)), match.group(2))
+    for match in FULL_DATE_DMY.finditer(text):
+        found += _mk(match.group(3), month_number(match.group(2)), match.group(1))
+    for match in ISO_DATE.finditer(text):
         found += _mk(match.group(1), match.group(2), match.group(3))
     return found
-
-
-def _month(name: str) -> int:
-    name = name.lower().rstrip(".")
-    return next(v for k, v in _MONTHS.items() if k.startswith(name))
 
 
 def _mk(year: str | int, month: str | int, day: str | int) -> list[date]:
