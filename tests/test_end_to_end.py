@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from storyweave.engines.local import run_pipeline
 from storyweave.model import Article, Corpus, Event
-from storyweave.readers import read_paths
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 NOT_ARTICLES = {"README.md", "gold.json"}  # files in the corpus folder that are not reports
@@ -36,10 +34,8 @@ def gold() -> dict:
 
 
 @pytest.fixture(scope="module")
-def result() -> tuple[Corpus, list]:
-    articles, errors = read_paths([CORPUS])
-    corpus = run_pipeline(Corpus(articles=articles, errors=list(errors))).corpus
-    return corpus, errors
+def result(example_run) -> tuple[Corpus, list]:
+    return example_run
 
 
 @pytest.fixture(scope="module")
