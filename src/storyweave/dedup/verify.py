@@ -202,42 +202,70 @@ def _build_without_text(texts: list[str], p: DedupConfig = _P) -> list[Doc]:
     return docs
 
 
+@dataclass
+class _Units:
+    """The sentence units of a batch of texts (token arrays of one `scan`)."""
+
+    start: np.ndarray  # first token of each unit
+    keys: np.ndarray  # hash of each unit's token sequence
+    n_words: np.ndarray
+    doc: np.ndarray  # text of each unit
+    of_tok: np.ndarray  # unit of each token
+    is_unit: np.ndarray  # long enough to be a unit (`unit_words`)
+
+
 def _build(texts: list[str], p: DedupConfig = _P) -> list[Doc]:
-    n_docs = len(texts)
+    """`Doc`s of `texts`: units, their spans, the comparable ones and their features."""
     sc = scan(texts)
-    n_tok = len(sc.s)
-    if not n_tok:
+    if not len(sc.s):
         empty = np.zeros(0, np.int64)
         feats = _Features(np.zeros(0, np.uint64), empty, empty)
         return [Doc(t, np.zeros(0, np.uint64), empty, np.zeros((0, 2), np.int64), empty, feats, feats, p.wire_unit_words)
                 for t in texts]
     start = unit_starts(sc)
     keys, ulen = unit_hashes(sc.h, start)
-    unit_doc = sc.tok_doc[start]
-    unit_of_tok = np.repeat(np.arange(len(start)), ulen)
-    is_unit = ulen >= p.unit_words
-    # unit spans as character offsets; a unit runs to the next space (keeps its closing punctuation)
-    last_tok = np.r_[start[1:], n_tok] - 1
+    units = _Units(start, keys, ulen, sc.tok_doc[start], np.repeat(np.arange(len(start)), ulen), ulen >= p.unit_words)
+    b0, b1 = _unit_bytes(sc, start)
+    # quotation: independent reports of one event quote the same words
+    quote = _quoted_bytes(sc, b0, b1) >= 0.5 * (b1 - b0)
+    st, stem_h, comparable = _comparable_units(sc, units, quote, len(texts), p)
+    spans = np.c_[_char_offsets(sc, b0, units.doc), _char_offsets(sc, b1, units.doc)]
+    return _split_per_doc(texts, sc, units, comparable, st, stem_h, spans, p)
+
+
+def _unit_bytes(sc: Scan, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Byte spans of the units; a unit runs to the next space (keeps its closing punctuation)."""
+    last_tok = np.r_[start[1:], len(sc.s)] - 1
     ws = np.flatnonzero((sc.cls[:-16] & 16) > 0)
     b0 = sc.s[start]
     nxt = ws[np.minimum(np.searchsorted(ws, sc.e[last_tok]), len(ws) - 1)] if len(ws) else sc.e[last_tok]
     b1 = np.where(nxt >= sc.e[last_tok], nxt, sc.e[last_tok])
     nxt_tok = np.r_[sc.s[1:], len(sc.buf)][last_tok]
-    b1 = np.minimum(b1, nxt_tok)
-    # quotation: independent reports of one event quote the same words
-    quote = _quoted_bytes(sc, b0, b1) >= 0.5 * (b1 - b0)
-    # content stems per unit: prefix of `stem_chars` bytes of words that are not stop words
+    return b0, np.minimum(b1, nxt_tok)
+
+
+def _comparable_units(sc: Scan, units: _Units, quote: np.ndarray, n_docs: int,
+                      p: DedupConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(stem tokens, their hashes, comparable units): units with enough distinct content stems
+    (prefixes of `stem_chars` bytes of words that are not stop words) and not mostly quotation,
+    unless the text is almost all quotes."""
     length = sc.e - sc.s
-    st = np.flatnonzero(((length > 2) | sc.digit) & ~sc.stop & is_unit[unit_of_tok])
+    st = np.flatnonzero(((length > 2) | sc.digit) & ~sc.stop & units.is_unit[units.of_tok])
     stem_h = _hash_spans(sc.buf, sc.s[st], np.minimum(sc.e[st], sc.s[st] + p.stem_chars))
-    ukey = np.sort((unit_of_tok[st].astype(np.uint64) << np.uint64(40)) | (stem_h >> np.uint64(24)))
+    ukey = np.sort((units.of_tok[st].astype(np.uint64) << np.uint64(40)) | (stem_h >> np.uint64(24)))
     ukey = _dedup_sorted(ukey) if len(ukey) else ukey
-    n_stems = np.bincount((ukey >> np.uint64(40)).astype(np.int64), minlength=len(start))
-    # comparable units: enough stems and not mostly quotation (unless the text is almost all quotes)
-    enough = is_unit & (n_stems >= p.unit_stems)
+    n_stems = np.bincount((ukey >> np.uint64(40)).astype(np.int64), minlength=len(units.start))
+    enough = units.is_unit & (n_stems >= p.unit_stems)
     own = enough & ~quote
-    own_per_doc = np.bincount(unit_doc[own], minlength=n_docs)
-    comparable = np.where(own_per_doc[unit_doc] >= 3, own, enough)
+    own_per_doc = np.bincount(units.doc[own], minlength=n_docs)
+    return st, stem_h, np.where(own_per_doc[units.doc] >= 3, own, enough)
+
+
+def _split_per_doc(texts: list[str], sc: Scan, units: _Units, comparable: np.ndarray, st: np.ndarray,
+                   stem_h: np.ndarray, spans: np.ndarray, p: DedupConfig) -> list[Doc]:
+    """The features of the comparable units (mono: content stems; cross-language: numbers,
+    names and cognate prefixes), then everything cut per text into its `Doc`."""
+    n_docs, unit_doc, unit_of_tok, is_unit = len(texts), units.doc, units.of_tok, units.is_unit
     # unit numbering inside each doc: all units (>= `unit_words` words) and comparable ones
     unit_rank = np.cumsum(is_unit) - 1  # index among units, global
     comp_rank = np.cumsum(comparable) - 1
@@ -249,11 +277,9 @@ def _build(texts: list[str], p: DedupConfig = _P) -> list[Doc]:
     md, mu, mf = _features(unit_doc[tok_unit], comp_rank[tok_unit] - comp_before[unit_doc[tok_unit]], stem_h[sel], n_docs)
     # cross-language features: numbers and capitalised names (not a unit's first word), and
     # cognate prefixes of long words (internacional / international -> inter), all ASCII-folded
-    ctok, cfeat = _cross_features(sc, np.flatnonzero(comparable[unit_of_tok]), start)
+    ctok, cfeat = _cross_features(sc, np.flatnonzero(comparable[unit_of_tok]), units.start)
     cu = unit_of_tok[ctok]
     cd, cuu, cf = _features(unit_doc[cu], comp_rank[cu] - comp_before[unit_doc[cu]], cfeat, n_docs)
-    c0 = _char_offsets(sc, b0, unit_doc)
-    c1 = _char_offsets(sc, b1, unit_doc)
     # split everything per doc
     m_bounds = np.searchsorted(md, np.arange(n_docs + 1))
     c_bounds = np.searchsorted(cd, np.arange(n_docs + 1))
@@ -261,8 +287,7 @@ def _build(texts: list[str], p: DedupConfig = _P) -> list[Doc]:
     comp_units = unit_rank[comparable]  # index among the doc's units, after subtracting units_before
     cb = np.r_[0, np.cumsum(n_comp)]
     ub = np.r_[0, np.cumsum(np.bincount(unit_doc[is_unit], minlength=n_docs))]
-    keys_u, words_u = keys[is_unit], ulen[is_unit]
-    spans_u = np.c_[c0[is_unit], c1[is_unit]]
+    keys_u, words_u, spans_u = units.keys[is_unit], units.n_words[is_unit], spans[is_unit]
     mono_size = np.bincount(comp_before[md] + mu, minlength=int(cb[-1])) if len(md) else np.zeros(int(cb[-1]), np.int64)
     cross_size = np.bincount(comp_before[cd] + cuu, minlength=int(cb[-1])) if len(cd) else np.zeros(int(cb[-1]), np.int64)
     docs = []
