@@ -144,12 +144,14 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / norms
 
 
-def entity_set(text: str) -> frozenset[str]:
-    """Cheap named-entity proxy: capitalised word sequences, lower-cased, minus common openers."""
+def entity_set(text: str, skip_sentence_openers: bool = False) -> frozenset[str]:
+    """Cheap named-entity proxy: capitalised word sequences, lower-cased, minus common openers;
+    with `skip_sentence_openers`, no one-word match that opens a sentence (`proper_names`)."""
     found = set()
     for match in _CAP_SEQ.finditer(text):
         words = [w for w in match.group(0).split() if w.lower().strip(".") not in _NOT_NAMES]
-        if not words:
+        if not words or (skip_sentence_openers and len(words) == 1
+                         and _SENTENCE_START.search(text[max(0, match.start() - 3): match.start()])):
             continue
         name = " ".join(words).lower().strip(".'’")
         if len(name) > 2:
@@ -192,15 +194,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?]['\"’”]?\s+|\n\s*)$")
 def proper_names(text: str) -> frozenset[str]:
     """`entity_set` without one-word matches that open a sentence ("Rescuers searched ..."):
     a capitalised word mid-sentence is a name, a sentence's first word often is not."""
-    found = set()
-    for match in _CAP_SEQ.finditer(text):
-        words = [w for w in match.group(0).split() if w.lower().strip(".") not in _NOT_NAMES]
-        if not words or (len(words) == 1 and _SENTENCE_START.search(text[max(0, match.start() - 3): match.start()])):
-            continue
-        name = " ".join(words).lower().strip(".'’")
-        if len(name) > 2:
-            found.add(name)
-    return frozenset(found)
+    return entity_set(text, skip_sentence_openers=True)
 
 
 def number_set(text: str) -> frozenset[str]:

@@ -88,21 +88,23 @@ def _day_ordinal(article: Article) -> float:
 def key_entities(event: Event, by_id: dict[str, Article], lead_words: int = StoryConfig.lead_words) -> frozenset[str]:
     """Names written in at least half (and 2+) of the event's originals; all names of the
     title and lead for one-report events."""
-    originals = [by_id[i] for i in event.article_ids if i in by_id and by_id[i].duplicate_of is None]
-    if len(originals) <= 1:
-        return represent.entity_set(represent.headline_text(originals[0], lead_words)) if originals else frozenset()
-    counts = Counter(name for a in originals for name in represent.entity_set(represent.full_text(a)))
-    return frozenset(n for n, c in counts.items() if c >= max(2, len(originals) / 2))
+    return _shared_names(event, by_id, lead_words, 2)
 
 
 def story_names(event: Event, by_id: dict[str, Article], lead_words: int = StoryConfig.lead_words) -> frozenset[str]:
     """The names an event's reports share (in 2+ of its originals and at least a third of them);
     every name of its title and lead when it has one report.  The participants of a matter."""
+    return _shared_names(event, by_id, lead_words, 3)
+
+
+def _shared_names(event: Event, by_id: dict[str, Article], lead_words: int, part: int) -> frozenset[str]:
+    """Names written in 2+ of the event's originals and at least 1/`part` of them; every name
+    of the title and lead of a one-report event."""
     originals = [by_id[i] for i in event.article_ids if i in by_id and by_id[i].duplicate_of is None]
     if len(originals) <= 1:
         return represent.entity_set(represent.headline_text(originals[0], lead_words)) if originals else frozenset()
     counts = Counter(name for a in originals for name in represent.entity_set(represent.full_text(a)))
-    return frozenset(n for n, c in counts.items() if c >= max(2, len(originals) / 3))
+    return frozenset(n for n, c in counts.items() if c >= max(2, len(originals) / part))
 
 
 def key_entity_bonus(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
