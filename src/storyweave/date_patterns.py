@@ -89,6 +89,18 @@ YEAR_WORD = re.compile(r"\b((?:19|20)\d\d)\b")
 DATE_OR_YEAR = re.compile(rf"\b{MONTH}\s+{DAY}(?:,?\s+\d{{4}})?|"
                           rf"\b{DAY}\s+{MONTH}(?:,?\s+\d{{4}})?|\b(?:19|20)\d\d\b", re.IGNORECASE)
 
+# Dateline openings the stages strip or read, each as measured where it is used:
+# - "PLACE, <anything> —" before a first sentence used as a title (`represent.title_or_first_sentence`);
+LEAD_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},(?:[^—–\n]{0,40})?\s*[—–-]+\s*")
+# - "PLACE, " before a date at the top of a report (`report_date`: a dated dateline);
+PLACE_COMMA = re.compile(r"^[A-Z][A-Za-z .'’-]{1,40},\s*(?=\S)")
+# - what the text reader left of a dateline before a headline is made: "CITY, State —",
+#   "CITY (Agency) —", "UPDATED |" (`headline`).
+HEADLINE_DATELINE = re.compile(
+    r"^(?:(?:UPDATED?|Updated?)\s*[|:–—-]\s*|\([A-Za-z][\w .&/-]{0,30}\)\s*(?:[—–-]+\s*)?|"
+    r"[A-Z][A-Za-z.'’ -]{1,40}(?:,[^—–\n]{0,40})?\s*(?:\([^()]{1,30}\)\s*)?(?:—|–|--|\s-\s)\s*)"
+)
+
 
 def is_dateline(line: str) -> bool:
     """True when `line` opens with a news dateline ("VALMORA, March 3, 2026 —", "LONDON (Reuters) -")."""

@@ -24,6 +24,7 @@ import re
 from functools import lru_cache
 
 from storyweave.config import HeadlineParams
+from storyweave.date_patterns import HEADLINE_DATELINE
 from storyweave.model import Article
 from storyweave.text import paragraphs, split_sentences
 
@@ -54,11 +55,6 @@ _DROP_STAGES: list[tuple[set[str], str]] = [
 # Dependents a word cannot lose: a cut that keeps the word must keep them.
 _REQUIRED = {"nsubj", "nsubjpass", "dobj", "pobj", "pcomp", "ccomp", "xcomp", "attr", "acomp", "auxpass",
              "aux", "oprd", "dative", "compound", "det", "poss", "case", "neg", "prt"}
-# The first tokens of a dateline that the text reader did not strip: "CITY, State —", "CITY (Agency) —".
-_DATELINE = re.compile(
-    r"^(?:(?:UPDATED?|Updated?)\s*[|:–—-]\s*|\([A-Za-z][\w .&/-]{0,30}\)\s*(?:[—–-]+\s*)?|"
-    r"[A-Z][A-Za-z.'’ -]{1,40}(?:,[^—–\n]{0,40})?\s*(?:\([^()]{1,30}\)\s*)?(?:—|–|--|\s-\s)\s*)"
-)
 _INITIAL_END = re.compile(r"(?:^|\s)(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr)\.$")
 # General English closed-class words (articles, prepositions, conjunctions, auxiliaries, pronouns
 # that need a continuation): a title never ends with one.
@@ -205,7 +201,7 @@ def _lead_sentences(text: str, min_words: int) -> tuple[str, list[str]]:
         sentences += [s.text for s in split_sentences(ln)]
     if not sentences:
         return "", []
-    sentences[0] = _DATELINE.sub("", sentences[0], count=1).strip() or sentences[0]
+    sentences[0] = HEADLINE_DATELINE.sub("", sentences[0], count=1).strip() or sentences[0]
     while len(sentences) > 1 and not _opens_sentence(sentences[0]):
         sentences.pop(0)  # a fragment (the line starts mid-sentence)
     lead = sentences[0]

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 from storyweave.config import EventsConfig
 from storyweave.date_patterns import (
+    PLACE_COMMA,
     STATED_DATE_DMY,
     STATED_DATE_MDY,
     STATED_ISO_DATE,
@@ -32,8 +33,6 @@ from storyweave.date_patterns import (
 
 # A header label before a date: "Updated:", "Published", "Posted on", "Last modified:".
 _LABEL = re.compile(r"\b(?:updated|published|posted|last modified|last updated|date)\b\s*(?:on)?\s*:?", re.IGNORECASE)
-# A dateline: "PLACE, <date> (Agency) -" / "PLACE, <date> -" at the start of a line.
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .'’-]{1,40},\s*(?=\S)")
 # File-photo captions: their date is the photo's, not the report's.
 _CAPTION = re.compile(r"\bfile\b\s*[-–—]|\bfile photo\b|\bphoto\b.{0,20}\bfile\b", re.IGNORECASE)
 
@@ -78,7 +77,7 @@ def _header_date(text: str, header_lines: int) -> date | None:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:header_lines]
     for line in lines:
         label = _LABEL.search(line)
-        dateline = _DATELINE.match(line)
+        dateline = PLACE_COMMA.match(line)
         if not (label or dateline):
             continue
         start = label.end() if label else dateline.end()

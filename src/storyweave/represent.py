@@ -24,6 +24,7 @@ from storyweave.date_patterns import (
     FULL_DATE_DMY,
     FULL_DATE_MDY,
     ISO_DATE,
+    LEAD_DATELINE,
     MONTH_NAMES,
     WEEKDAY_NAMES,
     month_number,
@@ -61,7 +62,7 @@ def title_or_first_sentence(article: Article, limit: int = 120) -> str:
         return article.title.strip()
     lines = [line.strip() for line in article.text.splitlines() if line.strip()]
     first = next((ln for ln in lines if len(ln.split()) >= 12 and ln[-1] in ".!?\"'”’"), lines[0] if lines else "")
-    first = _DATELINE.sub("", first, count=1)
+    first = LEAD_DATELINE.sub("", first, count=1)
     match = re.search(r"(?<=[.!?])\s+(?=[A-Z\"“])", first)
     if match and match.start() > 20:
         first = first[: match.start()]
@@ -70,7 +71,6 @@ def title_or_first_sentence(article: Article, limit: int = 120) -> str:
     return first
 
 
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},(?:[^—–\n]{0,40})?\s*[—–-]+\s*")
 
 
 def words_of(text: str) -> list[str]:
