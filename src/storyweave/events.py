@@ -341,14 +341,25 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
         if event_id in stored_events:  # the stories stage decides whether it still holds
             event.story_id = stored_events[event_id].story_id
         events.append(event)
+    # new copies of a report in a stored event left untouched join that event (their original is
+    # not among the units clustered now)
+    frozen_of = {i: event_id for event_id, ids in frozen.items() for i in ids}
+    joining: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        r = root[article.id]
+        if r not in unit_index and article.id not in frozen_of and r in frozen_of:
+            joining[frozen_of[r]].append(article.id)
     for event_id, article_ids in frozen.items():
         old_event = stored_events.get(event_id)
-        kept = [i for i in article_ids if i in by_id]
-        events.append(
-            old_event
-            if old_event is not None and set(old_event.article_ids) == set(kept)
-            else Event(id=event_id, article_ids=kept, title=old_event.title if old_event else "")
-        )
+        kept = [i for i in article_ids if i in by_id] + joining.get(event_id, [])
+        if joining.get(event_id):
+            changes.append(f"event {event_id}: added {len(joining[event_id])} new article(s) (copies of its reports)")
+        if old_event is not None and set(old_event.article_ids) == set(kept):
+            events.append(old_event)
+        elif old_event is not None and joining.get(event_id):
+            events.append(replace(old_event, article_ids=sorted(kept, key=lambda i: (by_id[i].date or "9999", i))))
+        else:
+            events.append(Event(id=event_id, article_ids=kept, title=old_event.title if old_event else ""))
     for event in events:
         for article_id in event.article_ids:
             by_id[article_id].event_id = event.id
