@@ -45,9 +45,10 @@ class EventSentences:
 
 
 def analyse(texts: list[tuple[str, str]], same_content: float = SummaryParams.same_content,
-            max_per_article: int | None = None) -> EventSentences:
-    """Split, filter, vectorise and group the sentences of (article_id, text) pairs."""
-    cands = candidates(texts, max_per_article)
+            max_per_article: int | None = None, word_range: tuple[int, int] | None = None) -> EventSentences:
+    """Split, filter, vectorise and group the sentences of (article_id, text) pairs
+    (candidate sentences of `word_range` (min, max) words; `BriefConfig`'s by default)."""
+    cands = candidates(texts, max_per_article, *word_range) if word_range else candidates(texts, max_per_article)
     n_docs = len({aid for aid, _ in texts})
     if not cands:
         return EventSentences([], np.zeros((0, 0)), np.zeros(0), np.zeros(0), [], n_docs)
