@@ -391,6 +391,8 @@ LLM_ENDPOINT_OPTION = typer.Option(
          "sentences the sources do not support are dropped. API key from $OPENAI_API_KEY. Off by default.")
 LLM_MODEL_OPTION = typer.Option("default", "--llm-model", envvar="STORYWEAVE_LLM_MODEL",
                                 help="Model name sent to --llm-endpoint.")
+OUT_OPTION = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md and the HTML pages "
+                          "(open index.html; a page per story, event, article, entity and outlet, linked offline).")
 
 
 def _reword(corpus: Corpus, endpoint: str, model: str, words: int) -> Corpus:
@@ -429,8 +431,7 @@ def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, l
 @app.command()
 def run(
     paths: list[Path] = PATHS_ARGUMENT,
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md and the HTML pages (open index.html; "
-                              "a page per story, event, article, entity and outlet, linked offline)."),
+    out: Path = OUT_OPTION,
     db: Path = DB_OPTION,
     words: int | None = WORDS_OPTION,
     force: bool = FORCE_OPTION,
@@ -486,8 +487,7 @@ def _exit_for(outcome: IngestResult) -> None:
 
 @app.command()
 def report(
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md and the HTML pages (open index.html; "
-                              "a page per story, event, article, entity and outlet, linked offline)."),
+    out: Path = OUT_OPTION,
     db: Path = DB_OPTION,
     words: int | None = WORDS_OPTION,
     llm_endpoint: str | None = LLM_ENDPOINT_OPTION,
