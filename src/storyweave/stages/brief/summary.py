@@ -23,7 +23,7 @@ from scipy.sparse import csr_matrix
 from storyweave.config import SummaryParams
 from storyweave.model import SummarySentence
 from storyweave.nlp.stop_words import SUMMARY
-from storyweave.nlp.text import words
+from storyweave.nlp.text import content_words
 from storyweave.stages.brief.sentences import Candidate, Unit, candidates, group_units, has_verb, vectorize
 
 # SummaryParams, the summary's knobs (`Config.brief.summary`), lives in storyweave/config.py.
@@ -70,7 +70,7 @@ def _spread(cands: list[Candidate]) -> np.ndarray:
     docs = sorted({c.doc_index for c in cands})
     if len(docs) < 2:
         return np.zeros(len(cands))
-    bags = [{w for w in words(c.text) if w not in SUMMARY and not w.isdigit()} for c in cands]
+    bags = [content_words(c.text, SUMMARY, numbers=False) for c in cands]
     per_doc: dict[int, set[str]] = {d: set() for d in docs}
     for c, bag in zip(cands, bags, strict=False):
         per_doc[c.doc_index] |= bag
