@@ -160,6 +160,23 @@ def test_no_report_date_resolves_only_stated_years():
     assert got[1:] == [("May 3, 1998", "1998-05-03", "day"), ("June 2001", "2001-06", "month")]
 
 
+def test_a_recalled_date_is_no_anchor_for_an_undated_report():
+    from storyweave.config import Config
+    from storyweave.model import Article, Corpus, Event
+    from storyweave.stages.analysis import analyze_events
+
+    # bare text: the only full date is a past happening the report recalls; "last year" stays
+    # unresolved rather than read against 1994
+    text = "Ministers met on Monday to study the crash of April 6, 1994, and prices rose last year."
+    corpus = Corpus(articles=[Article(id="a", text=text)], events=[Event(id="e", article_ids=["a"])])
+    got = {d.text: d.value for d in analyze_events(corpus, Config()).by_id()["a"].dates}
+    assert got == {"April 6, 1994": "1994-04-06"}
+    # the same text with its date (given, or inferred by the events stage) resolves against it
+    dated = Corpus(articles=[Article(id="a", text=text, published="2022-03-09")], events=[Event(id="e", article_ids=["a"])])
+    got = {d.text: d.value for d in analyze_events(dated, Config()).by_id()["a"].dates}
+    assert got["last year"] == "2021" and "2022-03-07" in got.values()
+
+
 def test_article_dates_in_the_corpus_match_their_text():
     from storyweave.config import Config
     from storyweave.model import Article, Corpus, Event

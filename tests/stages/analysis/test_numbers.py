@@ -149,3 +149,38 @@ def test_a_disagreeing_pair_is_compared_even_when_first_fit_grouping_splits_it()
     found = find_discrepancies(figs)
     assert any({v.value for v in d.values} >= {"40", "more than 50"} or {v.value for v in d.values} >= {"40", "50"}
                for d in found), found
+
+
+def test_a_report_that_explains_the_difference_is_not_contradicted():
+    # one sentence of a report states both values, or a value and the part that separates them
+    both = _figures([("a", "A small plane crashed on Sunday and 12 people were killed.", None),
+                     ("a", "Officials said 10 of the 12 victims were tourists.", None),
+                     ("b", "Relatives are mourning 10 tourists killed in the plane crash.", None)])
+    assert find_discrepancies(both) == []
+    part = _figures([("a", "The attacks left 20 people dead, including the three gunmen, police said.", None),
+                     ("b", "Gunmen killed 17 people in the attacks, police said.", None)])
+    assert find_discrepancies(part) == []
+    # an increment makes a new total: the old total is still a different figure for the thing
+    update = _figures([("a", "The breach exposed the data of 120 million people, the firm said.", None),
+                       ("b", "An additional 25 million people were affected by the breach, bringing the total "
+                             "to 145 million people, the firm said.", None)])
+    assert any({v.value for v in d.values} == {"120 million", "145 million"} for d in find_discrepancies(update))
+
+
+def test_figures_of_different_named_places_are_different_quantities():
+    # one hospital's admissions and another's; the run of capitalised words names the hospital
+    hospitals = _figures([("a", "Riverside General Hospital said 20 people were brought in for treatment.", None),
+                          ("b", "Lakeview Hospital's director said 31 people were brought in by ambulance.", None)])
+    assert find_discrepancies(hospitals) == []
+    one = _figures([("a", "Lakeview Hospital said 20 people were brought in for treatment.", None),
+                    ("b", "Lakeview Hospital's director said 31 people were brought in by ambulance.", None)])
+    assert len(find_discrepancies(one)) == 1
+    # the place of the figure's own clause: a city and the whole country
+    places = _figures([("a", "In all, 104 people were killed on Monday in Eastport, the group said.", None),
+                       ("b", "As many as 125 people died across Northland on Monday, many of them in Eastport, "
+                             "the group said.", None)])
+    assert find_discrepancies(places) == []
+    # an all-capital title is a name too
+    films = _figures([("a", "Today BLAZE 3 will reach $1 billion in worldwide box office grosses.", None),
+                      ("b", "The studio's “Ocean Run” reached $1.04 billion after its re-release.", None)])
+    assert find_discrepancies(films) == []

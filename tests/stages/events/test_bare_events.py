@@ -103,6 +103,8 @@ def test_report_date_year_from_a_weekday_and_skips_schedules():
     text = "The vote held on May 4, 2025, is to be repeated on September 30, 2025."
     assert report_date(text) == date(2025, 5, 4)
     assert report_date("The port reopened on Tuesday after a week of strikes.") is None
+    # a weekday date in a text that writes no year at all: the year would be a guess, so no date
+    assert report_date("Funds lost $14 million on Friday Oct. 13 alone, managers said.") is None
 
 
 def test_undated_articles_get_an_inferred_published_date():

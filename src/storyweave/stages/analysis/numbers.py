@@ -16,7 +16,8 @@ import numpy as np
 
 from storyweave.config import DiscrepancyParams
 from storyweave.model import Discrepancy, DiscrepancyValue
-from storyweave.nlp.date_patterns import MONTH_WORD
+from storyweave.nlp.date_patterns import MONTH_NAMES, MONTH_WORD, WEEKDAY_NAMES
+from storyweave.nlp.stop_words import english as english_stop_words
 from storyweave.stages.analysis.lexicon import currency_signs, currency_words, is_verb_form, lemma_of
 
 _SMALL = {
@@ -368,8 +369,65 @@ def figure_context(sentence: str, q: Quantity, window: int = 70) -> set[str]:
             and lemma(w) != q.lemma}
 
 
-def _capitalised(sentence: str) -> set[str]:
-    return {w for w in re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b", sentence)}
+# a capitalised or all-capital word, its possessive "'s" left out ('St George's Hospital', 'FURIOUS 7')
+_NAME_WORD = re.compile(r"\b([A-Z][a-z]+|[A-Z]{2,})(?:['’]s)?\b")
+
+
+_TIME_NAMES = set(MONTH_NAMES) | set(WEEKDAY_NAMES)
+
+
+def _names(sentence: str) -> list[tuple[str, ...]]:
+    """Runs of capitalised words ('Croydon University Hospital', 'Costa Rica'), title-cased so an
+    all-capital word matches its usual form.  A word opening the sentence is capitalised anyway: it
+    counts only when a run goes on after it and it is not an English stop word ('The UN' -> 'Un')."""
+    runs: list[list[str]] = []
+    last = -2
+    for m in _NAME_WORD.finditer(sentence):
+        word = m.group(1).title()
+        if word.lower() in _TIME_NAMES:
+            last = -2  # a month or weekday says when, not who or where; it ends a run
+            continue
+        if last >= 0 and re.fullmatch(r"(?:['’]s)?\s", sentence[last : m.start()]):
+            runs[-1].append(word)
+        else:
+            before = sentence[: m.start()]
+            opener = not re.search(r"[A-Za-z0-9]", before) or bool(re.search(r"[.!?]\s+$", before))
+            runs.append([f"^{word}"] if opener else [word])  # '^': an opener, kept only if the run goes on
+        last = m.end()
+    out = []
+    for r in runs:
+        if r[0].startswith("^"):
+            r = [r[0][1:], *r[1:]] if len(r) > 1 and r[0][1:].lower() not in english_stop_words() else r[1:]
+        if r:
+            out.append(tuple(r))
+    return out
+
+
+def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
+    return any(big[i : i + len(small)] == small for i in range(len(big) - len(small) + 1))
+
+
+def _share_a_name(a: str, b: str) -> bool | None:
+    """Do two sentences name one thing (one run of capitalised words inside the other: 'Chibok'
+    in 'Chibok girls', but not 'Hospital' of 'St George's Hospital' in 'Croydon University
+    Hospital')?  None when either names nothing."""
+    na, nb = _names(a), _names(b)
+    if not na or not nb:
+        return None
+    return any(_contains(x, y) or _contains(y, x) for x in na for y in nb)
+
+
+# where a count happened, in the figure's own clause: 'killed Monday in Homs', 'died across Syria',
+# 'in the city of Homs' (a place name after a locative preposition; English grammar)
+_PLACE_AFTER = re.compile(r"[^,;:()]*?\b(?:in|across|throughout)\s+(?:the\s+)?(?:[a-z]+\s+of\s+)?"
+                          r"((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)*)")
+
+
+def _place(f: Figure) -> set[str] | None:
+    """The words of the place a figure's clause puts it in ('killed in Homs' -> {'Homs'}), if any."""
+    m = _PLACE_AFTER.match(f.sentence, f.quantity.end)  # anchored: the clause of the figure only
+    words = {w for w in m.group(1).split() if w.lower() not in _TIME_NAMES} if m else set()
+    return words or None
 
 
 def _days_apart(a: str | None, b: str | None) -> int:
@@ -435,9 +493,11 @@ def same_quantity(a: Figure, b: Figure, predicate_sim: float | None = None, noun
         return False
     if _days_apart(a.date, b.date) > p.max_days_apart:
         return False
-    ca, cb = _capitalised(a.sentence), _capitalised(b.sentence)
-    if ca and cb and not (ca & cb):
+    if _share_a_name(a.sentence, b.sentence) is False:
         return False
+    pa_, pb_ = _place(a), _place(b)
+    if pa_ and pb_ and not (pa_ & pb_):
+        return False  # 'killed in Homs' / 'died across Syria': counts of two places
     na, nb = qa.lemma, qb.lemma
     if (na != nb and na not in _GENERIC_NOUNS and nb not in _GENERIC_NOUNS  # None is generic: the predicate decides
             and na is not None and nb is not None and word_similarity(na, nb) < noun_sim):
@@ -526,14 +586,52 @@ def discrepant(a: Figure, b: Figure, p: DiscrepancyParams = _DEFAULT) -> bool:
             and values_disagree(a, b, p))
 
 
-def _both_known(a: Figure, b: Figure, known: dict[tuple[str, str], set[float]]) -> bool:
-    """Does the sentence of one figure state the other's value too ('killed 12 people, including
-    10 US citizens')?  Then the other figure is a part or a total it knows, not a contradiction."""
-    return (a.quantity.value in known.get((b.article_id, b.sentence), set())
-            or b.quantity.value in known.get((a.article_id, a.sentence), set()))
+# an increment, not a part: 'an additional 2.5 million', 'another 40', '12 more' (an update of a total)
+_INCREMENT_BEFORE = re.compile(r"\b(?:an? additional|additional|another|a further|further|an extra|extra)\s+$", re.IGNORECASE)
+_INCREMENT_AFTER = re.compile(r"\s+(?:more|additional)\b", re.IGNORECASE)
 
 
-def _missed_pairs(figs: list[Figure], groups: list[list[Figure]], known: dict[tuple[str, str], set[float]], p: DiscrepancyParams) -> list[list[Figure]]:
+def _increment(f: Figure) -> bool:
+    q = f.quantity
+    return bool(_INCREMENT_BEFORE.search(f.sentence[max(0, q.start - 16) : q.start])
+                or _INCREMENT_AFTER.match(f.sentence, q.end))
+
+
+class Known:
+    """The values the sentences of each report state (sentences with two or more figures), and
+    which of them are increments."""
+
+    def __init__(self, figures: list[Figure]) -> None:
+        """Index `figures` (all of them, usable or not: '10 of the 12 victims' counts) by article."""
+        sentences: dict[tuple[str, str], set[float]] = defaultdict(set)
+        increments: dict[tuple[str, str], set[float]] = defaultdict(set)
+        for f in figures:
+            sentences[(f.article_id, f.sentence)].add(f.quantity.value)
+            if _increment(f):
+                increments[(f.article_id, f.sentence)].add(f.quantity.value)
+        self.pairs: dict[str, list[tuple[set[float], set[float]]]] = defaultdict(list)
+        for key, values in sentences.items():
+            if len(values) > 1:
+                self.pairs[key[0]].append((values, increments[key]))
+
+    def explains(self, article: str, a: float, b: float) -> bool:
+        """Does one sentence of `article` state both values ('10 of the 12 victims'), or `a` and a
+        part whose difference or sum is `b` ('20 people dead, including the three gunmen' for 17)?
+        An increment ('an additional 2.5 million') makes a new total: an update, still a discrepancy."""
+        return any(a in vs and (b in vs or any(a - v == b or a + v == b for v in vs - inc))
+                   for vs, inc in self.pairs[article])
+
+
+def _both_known(a: Figure, b: Figure, known: Known) -> bool:
+    """Does a report explain the difference itself: one of its sentences states both values
+    ('killed 12 people, including 10 US citizens'; '10 of the 12 victims') or one value and the
+    part that separates it from the other?  Then the other figure is a part or a total that
+    report knows, not a contradiction."""
+    va, vb = a.quantity.value, b.quantity.value
+    return any(known.explains(art, x, y) for art in (a.article_id, b.article_id) for x, y in ((va, vb), (vb, va)))
+
+
+def _missed_pairs(figs: list[Figure], groups: list[list[Figure]], known: Known, p: DiscrepancyParams) -> list[list[Figure]]:
     """Groups for discrepant pairs the first-fit grouping put apart: complete linkage in text order
     can place one figure with a figure its counterpart does not match ("40 injured" with a caption's
     "40"), so the pair's disagreement was never compared.  Each such pair seeds a group, extended by
@@ -562,9 +660,7 @@ def _missed_pairs(figs: list[Figure], groups: list[list[Figure]], known: dict[tu
 def find_discrepancies(figures: list[Figure], p: DiscrepancyParams = _DEFAULT) -> list[Discrepancy]:
     """Same counted thing (however worded) + different values across non-copy articles."""
     usable = [f for f in figures if _usable(f, p)]
-    known: dict[tuple[str, str], set[float]] = defaultdict(set)  # the values each sentence states
-    for f in figures:
-        known[(f.article_id, f.sentence)].add(f.quantity.value)
+    known = Known(figures)  # the values each sentence and each report states
     # one article giving several values for the thing is an update story, not a conflict
     figs = [f for f in usable if not p.drop_updates or not any(
         g.article_id == f.article_id and g.quantity.value != f.quantity.value and same_quantity(f, g, p=p) for g in usable)]

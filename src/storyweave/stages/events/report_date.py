@@ -149,17 +149,12 @@ def date_mentions(text: str) -> list[Mention]:
             continue
         if not weekday:  # "Feb. 6" alone: its year is a guess (measured: mostly wrong), skip it
             continue
-        guess = last_year
-        if weekday:
-            wanted = weekday_number(weekday)
-            near = [y for y in range((last_year or max(years, default=0) or 2000) - 6,
-                                     (last_year or max(years, default=0) or 2000) + 2)
-                    if (d := _safe(y, month, day)) and d.weekday() == wanted]
-            if near:
-                anchor = last_year or max(years, default=near[-1])
-                guess = min(near, key=lambda y: (abs(y - anchor), -y))
-        if guess is None and years:
-            guess = max(years)
+        if last_year is None and not years:
+            continue  # "Friday Oct. 13" in a text that writes no year: the weekday fits a year every few years
+        base = last_year or max(years)
+        wanted = weekday_number(weekday)
+        near = [y for y in range(base - 6, base + 2) if (d := _safe(y, month, day)) and d.weekday() == wanted]
+        guess = min(near, key=lambda y: (abs(y - base), -y)) if near else base
         d = _safe(guess, month, day) if guess else None
         if d:
             out.append(Mention(offset, d, False, True))
