@@ -35,7 +35,7 @@ FORMAT = 1  # bump when the record layout changes
 # Bump by hand when a code change alters cached parse / analysis / language / brief results
 # (a rule, a word list, a model): every cache entry made by the old code is then recomputed.
 # Knobs need no bump: the config sections that decide a result are part of its key.
-ANALYSIS_VERSION = 2  # 2: quote rules, discrepancy pair groups, timeline furniture filter (branch targets)
+ANALYSIS_VERSION = 3  # 2: quote rules, discrepancy pair groups, timeline furniture filter (branch targets); 3: quote rules (quotes3)
 
 
 @cache
