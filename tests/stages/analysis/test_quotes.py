@@ -299,6 +299,12 @@ def test_third_round_shapes(text, speakers):
     # a party tag "(Tex.)" ends no sentence
     ("Other candidates were bellicose. Sen. Hal Brody (Tex.) has said that he would “bomb them into oblivion "
      "and not look back.”", ["Hal Brody"]),
+    # "of" inside the descriptor after an inverted verb: "said former secretary of state X"
+    ("“The first line of defense is within the community,” said former secretary of state Hilda Marsh, who "
+     "praised the former governor for reaching out.", ["Hilda Marsh"]),
+    # a full name the recogniser tagged as a nationality, set off by an appositive, is a name
+    ("“I think the state does not want another fight near its border,” stated Irish Malloy, a history teacher "
+     "at a college in Brenn.", ["Irish Malloy"]),
 ])
 def test_fourth_round_shapes(text, speakers):
     assert _speakers(text) == speakers

@@ -376,10 +376,10 @@ def _name_after(text: str, p: int, hi: int) -> _Cand | None:
         if k > 1 and toks[k - 1].text[:1].islower():
             return _Cand("desc", toks[0].start, toks[k - 1].end, text[toks[1].start : toks[k - 1].end])
     start = 0
-    while start < len(toks) and start < 4 and (toks[start].text.lower() == "the" or (
+    while start < len(toks) and start < 5 and (toks[start].text.lower() == "the" or (
             not toks[start].cap and re.fullmatch(r"[a-z0-9/\-]+", toks[start].text)
-            and toks[start].text not in _CLAUSE_WORDS)):
-        start += 1  # "said the Rev. X", "said 9/11 widow X", "added his campaign manager X"
+            and (toks[start].text not in _CLAUSE_WORDS or (toks[start].text == "of" and start > 0)))):
+        start += 1  # "said the Rev. X", "said 9/11 widow X", "said former secretary of state X"
     end = _name_fwd(toks, start)
     if end is None:
         return None
@@ -450,9 +450,14 @@ class _Article:
             # that name ("Irish said" after "Dana Irish")
             known = self.index.resolve(clean_surface(self.text[s:e])[0], person_only=True)
             word = self.text[s:e]
-            if known or not (subject and re.fullmatch(r"[A-Z][a-z]+", word) and not word.endswith("s")
-                             and all(x.label_ == "NORP" for x in ents)):
+            if known:
                 return known
+            norp = all(x.label_ == "NORP" for x in ents)
+            if norp and re.fullmatch(r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2}", word) \
+                    and re.match(r",\s+(?:a|an|the)\s+\w", self.text[e : e + 12]):
+                return word  # "stated Lena Marash, a historian at ...": a full name with an appositive
+            if not (subject and re.fullmatch(r"[A-Z][a-z]+", word) and not word.endswith("s") and norp):
+                return None
             return word  # "Armenian added" (a surname): a word the recogniser took for a nationality
         raw = self.text[s:e]
         name, _ = clean_surface(raw)
