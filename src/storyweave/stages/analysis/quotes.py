@@ -378,7 +378,8 @@ def _name_after(text: str, p: int, hi: int) -> _Cand | None:
     start = 0
     while start < len(toks) and start < 5 and (toks[start].text.lower() == "the" or (
             not toks[start].cap and re.fullmatch(r"[a-z0-9/\-]+", toks[start].text)
-            and (toks[start].text not in _CLAUSE_WORDS or (toks[start].text == "of" and start > 0)))):
+            and (toks[start].text not in _CLAUSE_WORDS or (toks[start].text == "of" and start > 0 and start + 1 < len(toks)
+                                                          and toks[start + 1].text.islower())))):
         start += 1  # "said the Rev. X", "said 9/11 widow X", "said former secretary of state X"
     end = _name_fwd(toks, start)
     if end is None:
@@ -745,16 +746,17 @@ def _closing_attribution(art: _Article, q: QuoteSpan) -> str | None:
         return None
     v = verbs[-1]
     rest = text[v.end() : end]
-    if re.search(r",[”\"’']?\s*$", text[after - 1 : v.start()]):  # ..., said Jane Roe, a historian at Brenn College.
-        cand = _inverted_subject(text, v.end(), end)
-        if cand and re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,[^“”\"«»]*)?[.!?]?[”\"’']?\s*", text[cand.end : end]):
+    if re.search(r",[”\"’']?\s*$", text[after - 1 : v.start()]) and v.group().lower() not in _TELL:
+        cand = _inverted_subject(text, v.end(), end)  # ..., said Jane Roe, a historian at Brenn College.
+        if cand and re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,[^“”\"«»]{0,100}?)?[.!?]?[”\"’']?\s*", text[cand.end : end]) \
+                and not re.search(r"[.!?]\s*[A-Z]", text[cand.end : end]):
             return art.resolve(cand, end)
     if not re.fullmatch(r"(?:\s+[\w’'.\-]+){0,5}\s*[.!?]?[”\"’']?\s*", rest):
         return None  # "..., X said, and then ...": not a closing attribution
     commas = [m.start() for m in re.finditer(",", text[after : v.start()])][::-1][:3]
     for c in commas:  # "..., a spokesman, Jane Doe, said.": the nearest comma that opens a subject
         cand = _subject_before(text, after + c + 1, v.start(), whole=True)
-        if cand:
+        if cand and (later or cand.kind == "name"):  # alone: its own right side read the short shapes
             return art.resolve(cand, end)
     return None
 
@@ -839,7 +841,11 @@ _ATTRIBUTION_ONLY = re.compile(
 def _attribution_between(text: str, end: int, start: int) -> bool:
     """The words between two quotations of a paragraph are one short attribution sentence and
     nothing else (",” said Jane Roe. “"), so the second quotation goes on with the same speaker."""
-    between = text[end:start].strip(" ,;.!?”\"’'“‘«»\n")
+    raw = text[end:start]
+    if not (raw.startswith(",") or text[end - 1 : end] in ("?", "!")) or \
+            not re.search(r"[.,][\s“\"‘«]*$", raw):
+        return False  # the first quotation ends its sentence, or the clause introduces the next ("Roe said:")
+    between = raw.strip(" ,;.!?”\"’'“‘«»\n")
     return 0 < len(between.split()) <= 8 and not re.search(r"[.!?;:]\s|[“”\"«»]", between) \
         and next(_say_matches(between, 0, len(between)), None) is not None
 
