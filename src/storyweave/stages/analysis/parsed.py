@@ -36,7 +36,7 @@ FORMAT = 1  # bump when the record layout changes
 # Bump by hand when a code change alters cached parse / analysis / language / brief results
 # (a rule, a word list, a model): every cache entry made by the old code is then recomputed.
 # Knobs need no bump: the config sections that decide a result are part of its key.
-ANALYSIS_VERSION = 3  # 2: quote rules, discrepancy pair groups, timeline furniture filter (branch targets); 3: discrepancies a report explains, names and places; bare-text date anchors (branch disc)
+ANALYSIS_VERSION = 4  # 2: quote rules, discrepancy pair groups, timeline furniture filter (branch targets); 3: discrepancies a report explains, names and places; bare-text date anchors (branch disc); 4: quote attribution rules (branch quotes3)
 
 _PIECE_CHARS = AnalyzeConfig.piece_chars  # the defaults; the analyze stage passes its config
 _MIN_TEXTS_PER_PROCESS = RunConfig.min_texts_per_process

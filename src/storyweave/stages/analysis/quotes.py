@@ -162,9 +162,17 @@ def _in_name(text: str, m: re.Match[str]) -> bool:
     return m.group()[:1].isupper() and bool(re.search(r"[A-Za-z][’']?\s+$", text[max(0, m.start() - 30) : m.start()]))
 
 
+def _phrasal_not_reporting(text: str, m: re.Match[str]) -> bool:
+    """ "go on" reports speech only when the clause ends, a quotation follows or "about" does ("“...,” he
+    went on." / "She went on: “...”" / "went on about “...”"); elsewhere it has its other senses ("the
+    Senate goes on recess")."""
+    return " " in m.group() and m.group().split()[0].lower() in {"go", "goes", "went", "going"} and \
+        not re.match(r"\s*(?:[,.:;!?“\"«—–]|about\b|$)", text[m.end() : m.end() + 7])
+
+
 def _say_matches(text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
     """Reporting verbs in text[lo:hi], without the capitalised words of names."""
-    return (m for m in _VERB.finditer(text, lo, hi) if not _in_name(text, m))
+    return (m for m in _VERB.finditer(text, lo, hi) if not _in_name(text, m) and not _phrasal_not_reporting(text, m))
 
 
 def _before_infinitive(text: str, m: re.Match[str]) -> bool:
@@ -343,7 +351,10 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
         lead = [x for x in toks[:first] if x.text not in ",;"]
         if first > 0 and toks[first - 1].text == ",":
             lead = []  # "..." is held accountable, Ortega said.
-        if len(lead) > 6 or any(not re.fullmatch(r"[\w’'/\-]+|[’']s", x.text) or _VERB.fullmatch(x.text)
+        if len(lead) >= 2 and lead[-1].text == "and" and all(x.cap for x in lead[:-1]):
+            lead = []  # "Jane Roe and Tom Reyes wrote": two named writers, the nearer one kept
+        if len(lead) > 6 or any(not (re.fullmatch(r"[\w’'/\-]+|[’']s|(?:[A-Z]\.){1,3}", x.text)
+                                     or re.fullmatch(_ABBREV, x.text)) or _VERB.fullmatch(x.text)
                                 or (x.text.lower() in _CLAUSE_WORDS and x.text.lower() not in {"the", "of", "for"})
                                 for x in lead):
             return None
@@ -366,10 +377,11 @@ def _name_after(text: str, p: int, hi: int) -> _Cand | None:
         if k > 1 and toks[k - 1].text[:1].islower():
             return _Cand("desc", toks[0].start, toks[k - 1].end, text[toks[1].start : toks[k - 1].end])
     start = 0
-    while start < len(toks) and start < 4 and (toks[start].text.lower() == "the" or (
+    while start < len(toks) and start < 5 and (toks[start].text.lower() == "the" or (
             not toks[start].cap and re.fullmatch(r"[a-z0-9/\-]+", toks[start].text)
-            and toks[start].text not in _CLAUSE_WORDS)):
-        start += 1  # "said the Rev. X", "said 9/11 widow X", "added his campaign manager X"
+            and (toks[start].text not in _CLAUSE_WORDS or (toks[start].text == "of" and start > 0 and start + 1 < len(toks)
+                                                          and toks[start + 1].text.islower())))):
+        start += 1  # "said the Rev. X", "said 9/11 widow X", "said former secretary of state X"
     end = _name_fwd(toks, start)
     if end is None:
         return None
@@ -408,7 +420,7 @@ class _Article:
             return 0
         si = self.sentence_at(pos)
         while si > 0 and self.sents[si - 1].paragraph == self.sents[si].paragraph and (
-                re.search(rf"(?:\b{_ABBREV}|\b[A-Z]\.)$", self.sents[si - 1].text)
+                re.search(rf"(?:\b{_ABBREV}|\b[A-Z]\.|\([^()]{{1,30}}\.\))$", self.sents[si - 1].text)
                 or not re.search(r"[.!?…:;][\"'”’»)\]]*$", self.sents[si - 1].text)):
             si -= 1
         return self.sents[si].start
@@ -440,9 +452,14 @@ class _Article:
             # that name ("Irish said" after "Dana Irish")
             known = self.index.resolve(clean_surface(self.text[s:e])[0], person_only=True)
             word = self.text[s:e]
-            if known or not (subject and re.fullmatch(r"[A-Z][a-z]+", word) and not word.endswith("s")
-                             and all(x.label_ == "NORP" for x in ents)):
+            if known:
                 return known
+            norp = all(x.label_ == "NORP" for x in ents)
+            if norp and re.fullmatch(r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2}", word) \
+                    and re.match(r",\s+(?:a|an|the)\s+\w", self.text[e : e + 12]):
+                return word  # "stated Lena Marash, a historian at ...": a full name with an appositive
+            if not (subject and re.fullmatch(r"[A-Z][a-z]+", word) and not word.endswith("s") and norp):
+                return None
             return word  # "Armenian added" (a surname): a word the recogniser took for a nationality
         raw = self.text[s:e]
         name, _ = clean_surface(raw)
@@ -470,12 +487,26 @@ class _Article:
         return name if subject and not (opening and " " not in name and name.endswith("s")) else None
 
     def antecedent(self, pos: int) -> str | None:
-        """He/she: the last person named before `pos` outside quotations."""
+        """He/she: the last person named before `pos` outside quotations, or a later person the
+        recogniser missed who is the subject of a reporting verb in the same sentence ("Although
+        Roe admitted that ..., he claimed")."""
         for ent in reversed([x for x in self.ents if x.end_char <= pos and x.label_ == "PERSON"]):
             if re.fullmatch(r"\s*,?\s*(?:whom|who)\s+", self.text[ent.end_char : pos]):
                 continue  # "X, whom he called ...": a pronoun in a relative clause is not its head
             if not self.quoted(ent.start_char):
-                return self.name(ent.start_char, ent.end_char)
+                return self._speaking_subject(ent.end_char, pos) or self.name(ent.start_char, ent.end_char)
+        return self._speaking_subject(0, pos)
+
+    def _speaking_subject(self, lo: int, pos: int) -> str | None:
+        """The last person (known to the event as a person) written as the subject of a reporting
+        verb in [lo, pos), within the sentence holding `pos`."""
+        lo = max(lo, self.sentence_start(pos))
+        for v in reversed(_verbs(self, lo, pos)):
+            cand = _subject_before(self.text, lo, v.start())
+            if cand and cand.kind == "name" and cand.start >= lo:
+                who = self.index.resolve(clean_surface(cand.text)[0], person_only=True)
+                if who:
+                    return who
         return None
 
     def describe(self, phrase: str, pos: int) -> str | None:
@@ -499,6 +530,11 @@ class _Article:
 _INTRO = {"in", "on", "at", "after", "before", "during", "earlier", "later", "last", "since", "when", "while",
           "following", "as", "here", "there", "today", "asked", "speaking", "according", "with", "for", "from",
           "despite", "like", "unlike", "to", "by", "over", "under", "once", "if", "although", "though"}
+
+
+# Subordinating conjunctions (closed class, any English grammar): a quotation inside the clause
+# they open, before its comma, is said by that clause's subject.
+_SUBORDINATORS = {"when", "while", "as", "although", "though", "after", "before", "because", "since", "once"}
 
 
 def _subject_at(art: _Article, toks: list[_Tok], i: int, person_only: bool) -> str | None:
@@ -535,8 +571,13 @@ def _sentence_subject(art: _Article, lo: int, hi: int) -> str | None:
     if not toks:
         return None
     first = toks[0].text.lower()
-    if first not in _INTRO and not first.endswith(("ing", "ly")):
+    second_cap = len(toks) > 1 and toks[1].cap  # "Carly Fiorina threw": a name, not "Clearly," / "Speaking at"
+    if first not in _INTRO and (not first.endswith(("ing", "ly")) or second_cap):
         who = _subject_at(art, toks, 0, person_only=False)
+        if who:
+            return who
+    if first in _SUBORDINATORS and not any(t.text == "," for t in toks):
+        who = _subject_at(art, toks, 1, person_only=True)  # "When Roe later said he would “...”"
         if who:
             return who
     for k in [k for k, t in enumerate(toks[:40]) if t.text == ","]:
@@ -700,22 +741,39 @@ def _closing_attribution(art: _Article, q: QuoteSpan) -> str | None:
         return None
     end = min(art.sents[si].end, q.para_end)
     later = [s for s in art.spans if q.end < s.start < end]
-    if not later:
-        return None  # the quote's own right side was read already
-    after = later[-1].end + 1
+    after = (later[-1].end if later else q.end) + 1  # alone: a clause between it and the attribution
     verbs = [m for m in _say_matches(text, after, end) if not art.quoted(m.start())]
     if not verbs:
         return None
     v = verbs[-1]
     rest = text[v.end() : end]
+    if re.search(r",[”\"’']?\s*$", text[after - 1 : v.start()]) and v.group().lower() not in _TELL:
+        cand = _inverted_subject(text, v.end(), end)  # ..., said Jane Roe, a historian at Brenn College.
+        if cand and re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,[^“”\"«»]{0,100}?)?[.!?]?[”\"’']?\s*", text[cand.end : end]) \
+                and not re.search(r"[.!?]\s*[A-Z]", text[cand.end : end]):
+            return art.resolve(cand, end)
     if not re.fullmatch(r"(?:\s+[\w’'.\-]+){0,5}\s*[.!?]?[”\"’']?\s*", rest):
         return None  # "..., X said, and then ...": not a closing attribution
     commas = [m.start() for m in re.finditer(",", text[after : v.start()])][::-1][:3]
     for c in commas:  # "..., a spokesman, Jane Doe, said.": the nearest comma that opens a subject
         cand = _subject_before(text, after + c + 1, v.start(), whole=True)
-        if cand:
+        if cand and (later or cand.kind == "name"):  # alone: its own right side read the short shapes
             return art.resolve(cand, end)
     return None
+
+
+def _inverted_subject(text: str, p: int, hi: int) -> _Cand | None:
+    """The subject written after an inverted reporting verb at `p`: "said Jane Roe", "said the
+    bureau’s director, Jane Roe," (a descriptor, then the name in apposition)."""
+    cand = _name_after(text, p, hi)
+    if cand and cand.kind == "name":
+        return cand
+    desc = re.match(r"\s+the\s+(?:[a-z\-]+(?:[’']s)?\s+){0,4}[a-z\-]+,\s+(?=[A-Z])", text[p:hi])
+    if desc:
+        named = _name_after(text, p + desc.end(), hi)
+        if named and named.kind == "name":
+            return named
+    return cand
 
 
 def _adverbial_then_participle(text: str, end: int, last: re.Match[str]) -> bool:
@@ -781,6 +839,18 @@ _ATTRIBUTION_ONLY = re.compile(
     r"stressed|insisted|noted|wrote|tweeted)[^\w]*", re.IGNORECASE)
 
 
+def _attribution_between(text: str, end: int, start: int) -> bool:
+    """The words between two quotations of a paragraph are one short attribution sentence and
+    nothing else (",” said Jane Roe. “"), so the second quotation goes on with the same speaker."""
+    raw = text[end:start]
+    if not (raw.startswith(",") or text[end - 1 : end] in ("?", "!")) or \
+            not re.search(r"[.,][\s“\"‘«]*$", raw):
+        return False  # the first quotation ends its sentence, or the clause introduces the next ("Roe said:")
+    between = raw.strip(" ,;.!?”\"’'“‘«»\n")
+    return 0 < len(between.split()) <= 8 and not re.search(r"[.!?;:]\s|[“”\"«»]", between) \
+        and next(_say_matches(between, 0, len(between)), None) is not None
+
+
 def quotes_of(doc: AnyDoc, article_id: str, credited: tuple[str, ...], index: EntityIndex,
               min_words: int = _MIN_WORDS) -> list[QuoteRecord]:
     """Attributed quotes of one article; an unattributed quote right after one continues its speaker.
@@ -801,6 +871,9 @@ def quotes_of(doc: AnyDoc, article_id: str, credited: tuple[str, ...], index: En
             next_para = (q.start - 1 == q.para_start and not re.search(r"\S", text[prev_span.para_end : q.para_start]))
             if same_para or next_para:
                 speaker = prev.speaker
+        if speaker is None and prev is not None and prev.speaker and prev_span is not None \
+                and q.para_start == prev_span.para_start and _attribution_between(text, prev_span.end, q.start):
+            speaker = prev.speaker  # “...,” said Roe. “...”: the sentence between only credits the first
         if speaker is None and not cue:
             speaker = _previous_sentence_speaker(art, q)
         if speaker is None and len(q.text.split()) < min_words:
