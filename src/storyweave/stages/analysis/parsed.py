@@ -19,13 +19,16 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from storyweave.nlp import spacy_model as nlp  # nlp.get_nlp looked up on each use (tests count the parses)
+from storyweave.nlp.stop_words import NLTK_CLASSIC
 from storyweave.nlp.text import split_sentences
 from storyweave.stages.analysis.doc import Ent, ParsedText
 from storyweave.stages.analysis.entities import person_role
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 __all__ = ["Ent", "ParsedText"]  # their home is analysis/doc.py; imported from here too
 
@@ -35,7 +38,7 @@ FORMAT = 1  # bump when the record layout changes
 # Bump by hand when a code change alters cached parse / analysis / language / brief results
 # (a rule, a word list, a model): every cache entry made by the old code is then recomputed.
 # Knobs need no bump: the config sections that decide a result are part of its key.
-ANALYSIS_VERSION = 2  # 2: quote rules, discrepancy pair groups, timeline furniture filter (branch targets)
+ANALYSIS_VERSION = 3  # 3: the recogniser sees only the tokens near capitalised words (parsed._fragments); 2: quote rules, discrepancy pair groups, timeline furniture filter (branch targets)
 
 
 @cache
@@ -106,20 +109,94 @@ MIN_TEXTS_PER_PROCESS = 16  # fewer texts than this per worker: parse in this pr
 
 def _parse_records(texts: list[str], batch_size: int = 64,
                    parsed: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
-    """`parsed(n)`: told as each text (n=1) is parsed, for progress reports."""
-    short = [t for t in texts if len(t) <= PIECE_CHARS]  # longer ones: in pieces (`_parse_long`)
-    records = {}
-    for text, doc in zip(short, nlp.get_nlp().pipe(short, batch_size=batch_size), strict=False):
-        records[text] = from_doc(doc, text).to_record()
-        if parsed:
-            parsed(1)
-    out = []
-    for t in texts:
-        if t not in records:
-            records[t] = _parse_long(t).to_record()
+    """`parsed(n)`: told as each text (n=1) is parsed, for progress reports.  Texts are handled
+    `batch_size` at a time (their token Docs alive together), the recogniser sees only their
+    fragments (`_fragments`), batched across texts."""
+    records: dict[str, dict[str, Any]] = {}
+    unique = list(dict.fromkeys(texts))
+    for i in range(0, len(unique), batch_size):
+        group = unique[i:i + batch_size]
+        for text, doc in zip(group, _recognise(group, batch_size), strict=True):
+            records[text] = from_doc(doc, text).to_record()
             if parsed:
                 parsed(1)
-        out.append(records[t])
+    return [records[t] for t in texts]
+
+
+def _recognise(texts: list[str], batch_size: int) -> list[Doc]:
+    """Token Docs of `texts` with their entity spans set, the recogniser run only on each
+    text's `_fragments` (one batched stream over the fragments of all `texts`)."""
+    pipeline = nlp.get_nlp()
+    docs = [pipeline.make_doc(t) for t in texts]
+    where = [(d, start, end) for d, doc in enumerate(docs) for start, end in _fragments(doc)]
+    pieces = pipeline.pipe((texts[d][start:end] for d, start, end in where), batch_size=batch_size)
+    spans: list[list[Span]] = [[] for _ in docs]
+    for (d, start, _), piece in zip(where, pieces, strict=True):
+        for e in piece.ents:
+            span = docs[d].char_span(start + e.start_char, start + e.end_char, label=e.label_)
+            if span is not None:  # always: a fragment starts and ends at whitespace, so its tokens are the text's
+                spans[d].append(span)
+    for doc, ents in zip(docs, spans, strict=True):
+        doc.ents = ents
+    return docs
+
+
+# Only tokens near a capitalised word go through the recogniser.  Every entity the analysis
+# reports starts with a capital (`entities.mentions_of` drops the others) and a speaker is a
+# capitalised name (`quotes`), while the recogniser's view of a token reaches `context()` tokens
+# either side (see there): a fragment = a run of tokens each within that reach of an anchor, so the
+# recogniser sees around every anchor exactly what it sees in the whole text.  On the shared sets
+# this is about half the tokens for the same entity spans (benchmarks/results/speed.md).
+def _anchor(word: str) -> bool:
+    """A token the recogniser must see: one with a capital ("Paris", "iPhone", "@NASA") other than
+    a capitalised function word ("The", "But", "He": NLTK's English stop words), or a word of
+    a script without case."""
+    if word != word.lower():
+        return not (word.istitle() and word.lower() in NLTK_CLASSIC)
+    first = word[:1]
+    return first.isalpha() and first.lower() == first.upper()
+
+
+@cache
+def context() -> int:
+    """Tokens of context the recogniser reads either side of a token: its window encoder's depth
+    x window size (the receptive field of its token vectors, 4 in en_core_web_sm), plus one for
+    the transition model's look at the next token.  Read from the loaded model's config."""
+    encode = nlp.get_nlp().config["components"]["ner"]["model"]["tok2vec"].get("encode", {})
+    return int(encode.get("depth", 4)) * int(encode.get("window_size", 1)) + 1
+
+
+def _fragments(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) character ranges of `doc`'s text for the recogniser: each anchor (`_anchor`)
+    with `context()` tokens either side, widened to whitespace (so the fragment's tokens are the
+    text's), overlapping ranges joined, long ones cut at breaks (`_pieces`)."""
+    n = len(doc)
+    if not n:
+        return []
+    anchors = np.fromiter((_anchor(t.text) for t in doc), dtype=bool, count=n)
+    if not anchors.any():
+        return []
+    reach = context()
+    near = np.convolve(anchors.astype(np.int8), np.ones(2 * reach + 1, dtype=np.int8))[reach:reach + n] > 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], near, [False])).astype(np.int8)))
+    ranges: list[tuple[int, int]] = []
+    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+        while start > 0 and not doc[start - 1].whitespace_:
+            start -= 1
+        while end < n and not doc[end - 1].whitespace_:
+            end += 1
+        first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        if ranges and first <= ranges[-1][1]:
+            first = ranges.pop()[0]
+        ranges.append((first, last))
+    text = doc.text if any(e - s > PIECE_CHARS for s, e in ranges) else ""
+    out: list[tuple[int, int]] = []
+    for first, last in ranges:
+        if last - first <= PIECE_CHARS:
+            out.append((first, last))
+        else:
+            out += [(first + o, first + o + len(piece.rstrip())) for o, piece in _pieces(text[first:last], PIECE_CHARS)
+                    if piece.strip()]
     return out
 
 
@@ -139,18 +216,10 @@ def _parse_parallel(texts: list[str], batch_size: int, processes: int,
 
 
 # spaCy's memory grows with a Doc's length (about 3 KB per character: ~150 MB for 50,000
-# characters, ~700 MB for 200,000): longer texts are parsed in pieces cut at paragraph (else
-# sentence, else space) breaks, one piece at a time, and their entity spans shifted back into
-# place (reliability, issue 9).  Above the longest article of the shared benchmarks (47,844).
+# characters, ~700 MB for 200,000): a fragment longer than this is given to the recogniser in
+# pieces cut at paragraph (else sentence, else space) breaks (reliability, issue 9).  Above the
+# longest article of the shared benchmarks (47,844).
 PIECE_CHARS = 50_000
-
-
-def _parse_long(text: str) -> ParsedText:
-    ents: list[Ent] = []
-    for offset, piece in _pieces(text, PIECE_CHARS):
-        part = from_doc(nlp.get_nlp()(piece), piece)
-        ents += [Ent(e.text, e.label_, e.start_char + offset, e.end_char + offset, e.role) for e in part.ents]
-    return ParsedText(text, ents, split_sentences(text))
 
 
 def _pieces(text: str, size: int) -> Iterable[tuple[int, str]]:
