@@ -1,8 +1,11 @@
 """What the analysis derives from one article's text alone, in a form that can be cached.
 
 Parsing (spaCy NER) is the one expensive step of the analyze stage, and its result depends on
-nothing but the text: `ParsedText` keeps what the later rules read from a spaCy Doc (entity
-spans with their label and, for persons, the role words around them) plus the sentence split.
+nothing but the text.  The recogniser is run only on the fragments of a text near capitalised
+words (`_fragments`: the names the analysis reads, with the context the model sees), about half
+of the tokens, for the same name spans as a whole-text parse.  `ParsedText` keeps what the
+later rules read from a spaCy Doc (entity spans with their label and, for persons, the role
+words around them) plus the sentence split.
 It is stored in `Corpus.cache["article"]` under `text_key(text)`, so a re-run or a streaming
 batch parses only new or changed texts.  The store loads and saves that cache at the edge; the
 stage itself never touches the disk.
