@@ -165,7 +165,7 @@ def context() -> int:
     """Tokens of context the recogniser reads either side of a token: its window encoder's depth
     x window size (the receptive field of its token vectors, 4 in en_core_web_sm), plus one for
     the transition model's look at the next token.  Read from the loaded model's config."""
-    encode = nlp.get_nlp().config["components"]["ner"]["model"]["tok2vec"].get("encode", {})
+    encode = nlp.load_pipeline(nlp.NER).config["components"]["ner"]["model"]["tok2vec"].get("encode", {})
     return int(encode.get("depth", 4)) * int(encode.get("window_size", 1)) + 1
 
 
