@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from storyweave.config import AnalyzeConfig, RunConfig
 from storyweave.nlp import spacy_model as nlp  # nlp.get_nlp looked up on each use (tests count the parses)
 from storyweave.nlp.stop_words import NLTK_CLASSIC
 from storyweave.nlp.text import split_sentences
@@ -42,6 +43,9 @@ FORMAT = 1  # bump when the record layout changes
 # (a rule, a word list, a model): every cache entry made by the old code is then recomputed.
 # Knobs need no bump: the config sections that decide a result are part of its key.
 ANALYSIS_VERSION = 3  # 3: the recogniser sees only the tokens near capitalised words (parsed._fragments); 2: quote rules, discrepancy pair groups, timeline furniture filter (branch targets)
+
+_PIECE_CHARS = AnalyzeConfig.piece_chars  # the defaults; the analyze stage passes its config
+_MIN_TEXTS_PER_PROCESS = RunConfig.min_texts_per_process
 
 
 @cache
@@ -74,9 +78,11 @@ def digest(*parts: Any) -> str:
     return h.hexdigest()
 
 
-def text_key(text: str) -> str:
-    """Cache key of one article text's parse."""
-    return fingerprint(ARTICLE) + ":" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+def text_key(text: str, piece_chars: int = _PIECE_CHARS) -> str:
+    """Cache key of one article text's parse (a text longer than `piece_chars` is parsed in
+    pieces of that size, so its key names the size)."""
+    key = fingerprint(ARTICLE) + ":" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return key if len(text) <= piece_chars else f"{key}:{piece_chars}"
 
 
 def from_doc(doc: Doc, text: str) -> ParsedText:
@@ -87,31 +93,30 @@ def from_doc(doc: Doc, text: str) -> ParsedText:
 
 
 def parse_missing(texts: Iterable[str], cache: dict[str, Any], batch_size: int = 64, processes: int = 1,
-                  started: Callable[[int], None] | None = None, parsed: Callable[[int], None] | None = None) -> int:
+                  started: Callable[[int], None] | None = None, parsed: Callable[[int], None] | None = None,
+                  piece_chars: int = _PIECE_CHARS, min_texts_per_process: int = _MIN_TEXTS_PER_PROCESS) -> int:
     """Parse every text whose record is not in `cache` yet and add the records; returns how many
     were parsed.  One batched `nlp.pipe` stream (Docs dropped as soon as their record is made),
     or, with `processes` > 1 and enough texts, that many forked workers sharing the loaded model
     (see `_parse_parallel`).  The records do not depend on how they were computed.
     For progress reports: `started(n)` is told how many texts will be parsed, `parsed(k)` as
-    each k more are done."""
-    todo = list(dict.fromkeys(t for t in texts if text_key(t) not in cache))
+    each k more are done.  A fragment longer than `piece_chars` is given to the recogniser in
+    pieces; fewer than `min_texts_per_process` texts per worker are parsed in this process."""
+    todo = list(dict.fromkeys(t for t in texts if text_key(t, piece_chars) not in cache))
     if started:
         started(len(todo))
     if not todo:
         return 0
-    processes = min(processes, len(todo) // MIN_TEXTS_PER_PROCESS)
-    records = (_parse_parallel(todo, batch_size, processes, parsed) if processes > 1
-               else _parse_records(todo, batch_size, parsed))
+    processes = min(processes, len(todo) // min_texts_per_process)
+    records = (_parse_parallel(todo, batch_size, processes, parsed, piece_chars) if processes > 1
+               else _parse_records(todo, batch_size, parsed, piece_chars))
     for text, record in zip(todo, records, strict=False):
-        cache[text_key(text)] = record
+        cache[text_key(text, piece_chars)] = record
     return len(todo)
 
 
-MIN_TEXTS_PER_PROCESS = 16  # fewer texts than this per worker: parse in this process (no fork)
-
-
 def _parse_records(texts: list[str], batch_size: int = 64,
-                   parsed: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+                   parsed: Callable[[int], None] | None = None, piece_chars: int = _PIECE_CHARS) -> list[dict[str, Any]]:
     """`parsed(n)`: told as each text (n=1) is parsed, for progress reports.  Texts are handled
     `batch_size` at a time (their token Docs alive together), the recogniser sees only their
     fragments (`_fragments`), batched across texts."""
@@ -119,19 +124,19 @@ def _parse_records(texts: list[str], batch_size: int = 64,
     unique = list(dict.fromkeys(texts))
     for i in range(0, len(unique), batch_size):
         group = unique[i:i + batch_size]
-        for text, doc in zip(group, _recognise(group, batch_size), strict=True):
+        for text, doc in zip(group, _recognise(group, batch_size, piece_chars), strict=True):
             records[text] = from_doc(doc, text).to_record()
             if parsed:
                 parsed(1)
     return [records[t] for t in texts]
 
 
-def _recognise(texts: list[str], batch_size: int) -> list[Doc]:
+def _recognise(texts: list[str], batch_size: int, piece_chars: int = _PIECE_CHARS) -> list[Doc]:
     """Token Docs of `texts` with their entity spans set, the recogniser run only on each
     text's `_fragments` (one batched stream over the fragments of all `texts`)."""
     pipeline = nlp.get_nlp()
     docs = [pipeline.make_doc(t) for t in texts]
-    where = [(d, start, end) for d, doc in enumerate(docs) for start, end in _fragments(doc)]
+    where = [(d, start, end) for d, doc in enumerate(docs) for start, end in _fragments(doc, piece_chars)]
     pieces = pipeline.pipe((texts[d][start:end] for d, start, end in where), batch_size=batch_size)
     spans: list[list[Span]] = [[] for _ in docs]
     for (d, start, _), piece in zip(where, pieces, strict=True):
@@ -169,10 +174,11 @@ def context() -> int:
     return int(encode.get("depth", 4)) * int(encode.get("window_size", 1)) + 1
 
 
-def _fragments(doc: Doc) -> list[tuple[int, int]]:
+def _fragments(doc: Doc, piece_chars: int = _PIECE_CHARS) -> list[tuple[int, int]]:
     """(start, end) character ranges of `doc`'s text for the recogniser: each anchor (`_anchor`)
     with `context()` tokens either side, widened to whitespace (so the fragment's tokens are the
-    text's), overlapping ranges joined, long ones cut at breaks (`_pieces`)."""
+    text's), overlapping ranges joined, ones longer than `piece_chars` cut at breaks (`_pieces`:
+    spaCy's memory grows with a Doc's length, about 3 KB per character, reliability issue 9)."""
     n = len(doc)
     if not n:
         return []
@@ -192,19 +198,19 @@ def _fragments(doc: Doc) -> list[tuple[int, int]]:
         if ranges and first <= ranges[-1][1]:
             first = ranges.pop()[0]
         ranges.append((first, last))
-    text = doc.text if any(e - s > PIECE_CHARS for s, e in ranges) else ""
+    text = doc.text if any(e - s > piece_chars for s, e in ranges) else ""
     out: list[tuple[int, int]] = []
     for first, last in ranges:
-        if last - first <= PIECE_CHARS:
+        if last - first <= piece_chars:
             out.append((first, last))
         else:
-            out += [(first + o, first + o + len(piece.rstrip())) for o, piece in _pieces(text[first:last], PIECE_CHARS)
+            out += [(first + o, first + o + len(piece.rstrip())) for o, piece in _pieces(text[first:last], piece_chars)
                     if piece.strip()]
     return out
 
 
 def _parse_parallel(texts: list[str], batch_size: int, processes: int,
-                    parsed: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+                    parsed: Callable[[int], None] | None = None, piece_chars: int = _PIECE_CHARS) -> list[dict[str, Any]]:
     """`_parse_records` spread over `processes` forked workers sharing the loaded model (see
     `storyweave.parallel`), in chunks of 8 texts, longest first.  spaCy's own
     `nlp.pipe(n_process=...)` pickles the pipeline into each worker and sends Docs back, which
@@ -213,16 +219,9 @@ def _parse_parallel(texts: list[str], batch_size: int, processes: int,
 
     nlp.get_nlp()
     chunks = [texts[i:i + 8] for i in range(0, len(texts), 8)]
-    done = fork_map(lambda chunk: _parse_records(chunk, batch_size), chunks, processes, min_items=1, chunk=1,
+    done = fork_map(lambda chunk: _parse_records(chunk, batch_size, piece_chars=piece_chars), chunks, processes, min_items=1, chunk=1,
                     weight=lambda chunk: sum(map(len, chunk)), done=(lambda chunk: parsed(len(chunk))) if parsed else None)
     return [record for records in done for record in records]
-
-
-# spaCy's memory grows with a Doc's length (about 3 KB per character: ~150 MB for 50,000
-# characters, ~700 MB for 200,000): a fragment longer than this is given to the recogniser in
-# pieces cut at paragraph (else sentence, else space) breaks (reliability, issue 9).  Above the
-# longest article of the shared benchmarks (47,844).
-PIECE_CHARS = 50_000
 
 
 def _pieces(text: str, size: int) -> Iterable[tuple[int, str]]:
@@ -241,9 +240,9 @@ def _pieces(text: str, size: int) -> Iterable[tuple[int, str]]:
         start = end
 
 
-def parsed(text: str, cache: dict[str, Any]) -> ParsedText:
+def parsed(text: str, cache: dict[str, Any], piece_chars: int = _PIECE_CHARS) -> ParsedText:
     """The ParsedText of `text` from `cache` (parsed now if missing)."""
-    key = text_key(text)
+    key = text_key(text, piece_chars)
     if key not in cache:
-        parse_missing([text], cache)
+        parse_missing([text], cache, piece_chars=piece_chars)
     return ParsedText.from_record(text, cache[key])
