@@ -236,8 +236,9 @@ class AnalyzeConfig:
     quote_min_words: int = 4  # shorter quotations are kept only when a speaker is named for them
     gazetteer_min_name: int = 4  # shorter names are not looked up as places
     min_person_place_population: int = 200_000  # a lone 'PERSON' span naming a place this big is the place
-    # spaCy's memory grows with a Doc's length (about 3 KB per character): longer texts are parsed
-    # in pieces cut at paragraph (else sentence, else space) breaks (reliability, issue 9); above the
+    # spaCy's memory grows with a Doc's length (about 3 KB per character): longer fragments of a text
+    # (parsed._fragments) are parsed in pieces cut at paragraph (else sentence, else space) breaks
+    # (reliability, issue 9); above the
     # longest article of the shared benchmarks (47,844).  Parses of longer texts are cached per size.
     piece_chars: int = 50_000
 

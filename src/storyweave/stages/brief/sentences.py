@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from storyweave.config import BriefConfig
 from storyweave.graph import components
 from storyweave.nlp.boilerplate import SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
-from storyweave.nlp.stop_words import SUMMARY
+from storyweave.nlp.stop_words import REPORTING_VERBS, SUMMARY
 from storyweave.nlp.text import Sentence, count_words, split_sentences, words
 
 if TYPE_CHECKING:
@@ -110,9 +110,23 @@ def _tagger() -> Language | None:
         return None
 
 
+# English verb forms that are verbs wherever they stand (closed class, general English): the
+# inflected forms of "be", "have" and "do" (not the base forms "be/have/do", nor the modals "will",
+# "can", "may", which are nouns too), the other modals, and the reporting verbs.  A sentence
+# holding one has a verb without running the tagger, the costly part of the summary (16 % of a
+# full run).  The tagger agreed on every such sentence of the Multi-News dev clusters tried
+# (3,923 candidate sentences of clusters 60-159, 458 verb-checked ones of clusters 0-59).
+_SURE_VERBS = {"is", "are", "was", "were", "been", "being", "am", "has", "had", "does", "did",
+               "would", "could", "should", "must", "might", "shall"} | REPORTING_VERBS
+_SURE_VERB = re.compile(r"\b(?:" + "|".join(sorted(_SURE_VERBS)) + r")\b")
+
+
 @lru_cache(maxsize=20000)
 def has_verb(text: str) -> bool:
-    """True when spaCy tags a verb or auxiliary in `text` (True if no tagger is available)."""
+    """True when `text` holds a sure verb form (`_SURE_VERB`) or spaCy tags a verb or auxiliary in
+    it (True if no tagger is available)."""
+    if _SURE_VERB.search(text):
+        return True
     nlp = _tagger()
     if nlp is None:
         return True
