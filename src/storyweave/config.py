@@ -164,6 +164,7 @@ class StoriesConfig:
     weight_names: float = 0.0  # TF-IDF of the capitalised names in the text (off: no gain measured)
     weight_key_entities: float = 0.1  # bonus x Jaccard of the events' key entities ...
     key_entities_half_life_days: float = 7.0  # ... halved every this many days between the events
+    key_entities_undated: float = 0.0  # ... and kept at this share when an event is undated (no evidence of the same weeks; 1.0 before, 2-fold: bare.md)
     half_life_days: float = 30.0  # stories decay slower than events (14 days)
     date_floor: float = 0.6  # share of similarity kept however far apart (long-running stories)
     max_articles: int = 6000  # above this many originals, use one document per event
