@@ -149,6 +149,7 @@ class EventsConfig:
     veto_date_sources: str = "strong"  # days that may veto a pair: "all", "strong" (not inferred from far down the text), "header"
     confident_report_dates: bool = True  # bare text: the "latest stated date" is the report's date only when the text corroborates it
     weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)
+    weekday_factor: float = 0.7  # similarity kept when the first sentences name different weekdays (2-fold: bare.md)
     placeholder_copies: int = 5  # a short text carried verbatim by this many reports or more ...
     placeholder_words: int = 150  # ... (fewer words than this) is a scraper placeholder, not news
 
