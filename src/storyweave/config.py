@@ -171,6 +171,7 @@ class EventsConfig:
     veto_date_sources: str = "strong"  # days that may veto a pair: "all", "strong" (not inferred from far down the text), "header"
     confident_report_dates: bool = True  # bare text: the "latest stated date" is the report's date only when the text corroborates it
     weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)
+    weekday_factor: float = 0.7  # similarity kept when the first sentences name different weekdays (2-fold: bare.md)
     placeholder_copies: int = 5  # a short text carried verbatim by this many reports or more ...
     placeholder_words: int = 150  # ... (fewer words than this) is a scraper placeholder, not news
     veto_penalty: float = 0.0  # distance added beyond "unrelated" (1.0) for a vetoed pair
@@ -195,6 +196,7 @@ class StoriesConfig:
     weight_names: float = 0.0  # TF-IDF of the capitalised names in the text (off: no gain measured)
     weight_key_entities: float = 0.1  # bonus x Jaccard of the events' key entities ...
     key_entities_half_life_days: float = 7.0  # ... halved every this many days between the events
+    key_entities_undated: float = 0.0  # ... and kept at this share when an event is undated (no evidence of the same weeks; 1.0 before, 2-fold: bare.md)
     half_life_days: float = 30.0  # stories decay slower than events (14 days)
     date_floor: float = 0.6  # share of similarity kept however far apart (long-running stories)
     max_articles: int = 6000  # above this many originals, use one document per event

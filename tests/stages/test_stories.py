@@ -121,6 +121,19 @@ def test_key_name_bonus_fades_with_the_gap_between_events():
     assert bonus[0, 1] <= stories.StoryConfig().weight_key_entities
 
 
+def test_key_name_bonus_needs_both_events_dated():
+    from storyweave.model import Event
+
+    arts = [art(f"{s}-{k}", "2025-03-02", "Viktor Halloran meets", "Viktor Halloran met Pieter Vanek.") for k in "12" for s in "ab"]
+    by_id = {a.id: a for a in arts}
+    dated = Event(id="e1", article_ids=["a-1", "b-1"], date="2025-03-02")
+    undated = Event(id="e2", article_ids=["a-2", "b-2"], date=None)
+    cfg = stories.StoryConfig()
+    assert stories.key_entity_bonus([dated, undated], by_id, cfg)[0, 1] == 0.0
+    undated_counts = replace(cfg, key_entities_undated=1.0)
+    assert stories.key_entity_bonus([dated, undated], by_id, undated_counts)[0, 1] == cfg.weight_key_entities
+
+
 def test_story_units_are_originals_with_their_event():
     corpus = events.cluster_events(Corpus(articles=[replace(a) for a in STRIKE + FLOOD]), Config())
     copy = replace(STRIKE[0], id="c-strike1", duplicate_of="a-strike1", duplicate_kind="exact")

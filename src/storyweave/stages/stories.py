@@ -111,10 +111,13 @@ def _shared_names(event: Event, by_id: dict[str, Article], lead_words: int, part
 
 def key_entity_bonus(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
     """weight x Jaccard of the events' key entities x 0.5 ** (gap / half-life): the same names
-    in the news the same weeks tie events of one story; months apart they mark a topic."""
+    in the news the same weeks tie events of one story; months apart they mark a topic.  With an
+    event undated nothing says they are the same weeks: the bonus keeps `key_entities_undated` of
+    its weight (0: bare text's undated events sharing names are as often one theme as one matter)."""
     keys = represent.jaccard_matrix([key_entities(e, by_id, cfg.lead_words) for e in events])
     ordinals = np.array([_ordinal(e.date) for e in events], dtype=np.float64)
-    decay = represent.date_decay(represent.day_gaps(ordinals), cfg.key_entities_half_life_days)
+    decay = represent.date_decay(represent.day_gaps(ordinals), cfg.key_entities_half_life_days,
+                                 undated=cfg.key_entities_undated)
     bonus: np.ndarray = (cfg.weight_key_entities * keys * decay).astype(np.float32)
     return bonus
 

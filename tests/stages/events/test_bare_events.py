@@ -4,6 +4,7 @@ with invented names, plus a floor on a subset of the shared benchmarks (skipped 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -207,3 +208,14 @@ def test_latest_date_fallback_only_when_the_text_corroborates_it():
     # a date the rest of the text does not contradict still counts
     assert report_date("An appeals court sentenced the former minister on December 30, 2017 for contempt.") \
         == date(2017, 12, 30)
+
+
+def test_leads_naming_different_weekdays_weigh_less():
+    assert events.weekday_conflicts(["monday", "thursday", None, "monday"]).tolist() == [
+        [False, True, False, False], [True, False, False, True], [False, False, False, False], [False, True, False, False]]
+    # the rounds without their ordinals: only the weekdays (Thursday / Monday) still differ
+    second, third = [bare(a.id, a.text.replace("second ", "").replace("third ", "")) for a in (ROUNDS[0], ROUNDS[2])]
+    cfg = Config().events
+    damped = events.similarity_matrix([second, third], cfg)[0, 1]
+    plain = events.similarity_matrix([second, third], replace(cfg, weekday_factor=1.0))[0, 1]
+    assert damped == pytest.approx(plain * cfg.weekday_factor) and damped < plain

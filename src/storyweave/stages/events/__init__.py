@@ -18,7 +18,8 @@ states (`report_date`: dateline, "Updated:" line, latest stated date; `published
 A pair with a day still unknown has no date evidence, so its similarity counts `undated_factor`
 (0.9) of its value; and look-alikes are told apart by their specifics alone, with no day gap
 needed: first sentences numbering different rounds/phases ("second round" / "third round"),
-or no place or person named in common.  A short text carried verbatim by five or more reports
+or no place or person named in common; first sentences naming different weekdays keep
+`weekday_factor` of their similarity.  A short text carried verbatim by five or more reports
 (an archive notice or a sign-in box stored for many stories) is a placeholder:
 it stays alone instead of joining everything it was stored under (a title read off its own first
 line is part of the placeholder, not a title of its own).  Only days a report came with or states
@@ -159,9 +160,21 @@ def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signal
     if cfg.undated_factor != 1.0:
         undated = np.array([d is None for d in sig.days], dtype=bool)
         sim[undated[:, None] | undated[None, :]] *= cfg.undated_factor
+    if cfg.weekday_factor != 1.0:
+        sim[weekday_conflicts(sig.lead_weekdays)] *= cfg.weekday_factor
     sim[veto] = -1.0
     np.fill_diagonal(sim, 1.0)
     return sim.astype(np.float32)
+
+
+def weekday_conflicts(weekdays: Sequence[str | None]) -> np.ndarray:
+    """True where both first sentences name a weekday and the weekdays differ ("... on Tuesday" /
+    "... on Thursday"): two happenings of one matter, days apart, when the texts carry no date."""
+    code = {w: k + 1 for k, w in enumerate(sorted({w for w in weekdays if w}))}
+    codes = np.array([code.get(w, 0) if w else 0 for w in weekdays], dtype=np.int64)
+    named = codes != 0
+    out: np.ndarray = named[:, None] & named[None, :] & (codes[:, None] != codes[None, :])
+    return out
 
 
 _Fingerprint = tuple[str, str | None, int]  # id, title, hash of the text
