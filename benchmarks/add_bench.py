@@ -35,6 +35,7 @@ import speed_bench as sb  # noqa: E402  (shared records, shifted copies, CPU hel
 
 WORK = Path(os.environ.get("STORYWEAVE_ADD_WORK", "/tmp/add1s"))
 STORES = {"2k": "s2k.db", "10k": "s10k.db"}
+UNDATED = -(10**9)  # storyweave.stages.events.event_index.UNDATED (this driver runs outside the trees)
 
 
 def cpu_all() -> float:
@@ -108,12 +109,13 @@ def call(src: str, kind: str, *args: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def build(src: str) -> None:
+def build(src: str, full_fill: bool = False) -> None:
     """s2k.db: the shared sets in one store (a copy of an earlier fill is refreshed by one add);
-    s10k.db: then shifted copies up to 10,000 articles, added in one batch."""
+    with `full_fill`, s10k.db: then shifted copies up to 10,000 articles, added in one batch
+    (else `replicate` makes it)."""
     script = (
         f"import sys, json; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); import speed_bench as sb\n"
-        "from storyweave import store; from storyweave.config import Config\n"
+        "from storyweave.io import store; from storyweave.config import Config\n"
         "from storyweave.engines.local import ingest; from storyweave.model import Article\n"
         "db, target = sys.argv[1], int(sys.argv[2]); recs = sb.shared_records(); conn = store.connect(db)\n"
         "have = conn.execute('select count(*) from articles').fetchone()[0]\n"
@@ -128,6 +130,14 @@ def build(src: str) -> None:
     if not s2k.exists():
         proc, used, _ = child(src, sys.executable, "-c", script, str(s2k), "0")
         print("built", s2k, proc.stdout.strip() or proc.stderr[-2000:], f"{used:.0f} CPU-s", flush=True)
+    # the kept title + lead vectors an incremental add searches (filled lazily by the first add
+    # otherwise: a one-time cost per store, not part of any add measured here)
+    fill = ("import sys; from storyweave.io import store; from storyweave.engines import incremental\n"
+            "incremental._refresh_vectors(store.connect(sys.argv[1]))\n")
+    proc, used, _ = child(src, sys.executable, "-c", fill, str(s2k))
+    print("vectors", s2k, proc.stderr[-2000:], f"{used:.0f} CPU-s", flush=True)
+    if not full_fill:
+        return
     shutil.copy(s2k, s10k)
     proc, used, _ = child(src, sys.executable, "-c", script, str(s10k), "10000")
     print("built", s10k, proc.stdout.strip() or proc.stderr[-2000:], f"{used:.0f} CPU-s", flush=True)
@@ -151,6 +161,7 @@ def replicate(source: Path, target: Path, size: int) -> dict:
     events = [dict(r) for r in conn.execute("SELECT * FROM events ORDER BY rowid")]
     stories = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM stories")}
     links = [dict(r) for r in conn.execute("SELECT * FROM duplicate_links")]
+    vectors = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM article_vectors")}
     by_event: dict[str, list[dict]] = {}
     for a in articles:
         by_event.setdefault(a["event_id"], []).append(a)
@@ -190,6 +201,11 @@ def replicate(source: Path, target: Path, size: int) -> dict:
                                  list(row.values()))
                     conn.execute("INSERT INTO articles_fts(id, title, text) VALUES (?,?,?)",
                                  (row["id"], row["title"] or "", row["text"]))
+                    vector = vectors.get(a["id"])
+                    if vector is not None:  # its day moved like the article's (undated stays undated)
+                        moved_day = vector["day"] + 400 * k if vector["day"] != UNDATED else vector["day"]
+                        conn.execute("INSERT INTO article_vectors(id, content_hash, day, vector) VALUES (?,?,?,?)",
+                                     (row["id"], vector["content_hash"], moved_day, vector["vector"]))
                 have += len(members)
                 data = moved(json.loads(e["data"]), k)
                 data["date"] = day(data.get("date"), k)
@@ -254,12 +270,12 @@ def measure(trees: dict[str, str], stores: list[str], count: int, baseline_count
     return results
 
 
-def quality(src: str, count: int) -> dict:
+def quality(src: str, count: int, modes: str) -> dict:
     """news_cluster: the first articles (date order) in one run, the last `count` added one at a
     time through the incremental path and through the full path; event and story pairwise F1
     against the gold, and the batch run of all as the reference."""
     script = Path(__file__).resolve().parent / "_add_quality.py"
-    proc, used, _ = child(src, sys.executable, str(script), str(WORK / "quality"), str(count))
+    proc, used, _ = child(src, sys.executable, str(script), str(WORK / "quality"), str(count), modes)
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-3000:])
     print(proc.stdout)
@@ -286,18 +302,22 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=5, help="measured adds per store (branch)")
     ap.add_argument("--baseline-count", type=int, default=1, help="measured adds per store (baseline: ~1 min each)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--modes", default="incremental,full-path",
+                    help="quality: the one-by-one adds to run (the full path equals one run: measured before)")
     ap.add_argument("--replicate", action="store_true",
-                    help="build: make s10k.db from s2k.db by copying stored rows (seconds) instead of a full-path run")
+                    help="build: only make s10k.db from s2k.db by copying stored rows (seconds)")
+    ap.add_argument("--full-fill", action="store_true",
+                    help="build: fill s10k.db by a full-path add of the copies (hours on a loaded box) instead")
     a = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     if a.mode == "build":
-        if a.replicate:
+        if not a.replicate:
+            build(a.baseline or a.src, full_fill=a.full_fill)
+        if a.replicate or not a.full_fill:
             print(replicate(WORK / STORES["2k"], WORK / STORES["10k"], 10000))
-        else:
-            build(a.baseline or a.src)
         return
     if a.mode == "quality":
-        out = quality(a.src, a.count)
+        out = quality(a.src, a.count, a.modes)
     else:
         trees = {"branch": a.src, **({"baseline": a.baseline} if a.baseline else {})}
         out = measure(trees, a.stores.split(","), a.count, a.baseline_count, a.baseline_stores.split(","))

@@ -229,6 +229,11 @@ def number_set(text: str) -> frozenset[str]:
 
 def text_dates(text: str) -> list[date]:
     """Explicit full dates written in the text (`March 3, 2024`, `3 March 2024`, `2024-03-03`)."""
+    return list(_text_dates(text))
+
+
+@lru_cache(maxsize=100_000)  # pure in the text: a warm process reads only the new texts of an add
+def _text_dates(text: str) -> tuple[date, ...]:
     found: list[date] = []
     for match in _DATE_MDY.finditer(text):
         found += _mk(match.group(3), _month(match.group(1)), match.group(2))
@@ -236,7 +241,7 @@ def text_dates(text: str) -> list[date]:
         found += _mk(match.group(3), _month(match.group(2)), match.group(1))
     for match in _DATE_ISO.finditer(text):
         found += _mk(match.group(1), match.group(2), match.group(3))
-    return found
+    return tuple(found)
 
 
 def _month(name: str) -> int:

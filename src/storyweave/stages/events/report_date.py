@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from storyweave.nlp.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
@@ -85,6 +86,7 @@ def report_date(text: str) -> date | None:
     return found[0] if found else None
 
 
+@lru_cache(maxsize=100_000)  # pure in its arguments: a warm process reads only an add's new texts
 def report_date_how(text: str, confident: bool = True) -> tuple[date, str] | None:
     """(date, where it came from): "header" (a labelled date or a dated dateline), "lead" (the
     latest date, written in the first `LEAD_CHARS` characters or beside a weekday) or "body"
@@ -117,6 +119,7 @@ def _corroborated(text: str, latest: list[Mention]) -> bool:
     return not any(_NOT_NOW.search(text[max(0, m.offset - NOT_NOW_CHARS) : m.offset]) for m in latest)
 
 
+@lru_cache(maxsize=100_000)
 def _header_date(text: str) -> date | None:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:HEADER_LINES]
     for line in lines:
