@@ -152,6 +152,7 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return unit
 
 
+@lru_cache(maxsize=100_000)  # pure in the text: the stories stage asks twice per report, a warm process on every add
 def entity_set(text: str) -> frozenset[str]:
     """Cheap named-entity proxy: capitalised word sequences, lower-cased, minus common openers."""
     found = set()
