@@ -11,9 +11,9 @@
 
 Warm adds: one warm-up add in the worker process (loads spaCy and the static model), then one
 add each of several different new articles (a shared text plus a line, so a new text: it is
-parsed), timed by CPU (user + sys, this process and its waited-for children) and wall. The
-branch takes the incremental path (`ingest(..., incremental=True)`, what `storyweave add`
-does); the baseline tree is called as its `storyweave add` calls it.  2 shared cores, loaded by
+parsed), timed by CPU (user + sys, this process and its waited-for children) and wall. Both
+trees take the incremental path (`ingest(..., incremental=True)`, what `storyweave add` does;
+`--full-path-baseline` for a main before it).  2 shared cores, loaded by
 other jobs: compare CPU within one run.
 """
 
@@ -265,7 +265,7 @@ def cold_cli(src: str, db: Path, row: dict) -> dict:
 
 
 def measure(trees: dict[str, str], stores: list[str], count: int, baseline_count: int,
-            baseline_stores: list[str]) -> dict:
+            baseline_stores: list[str], full_path_baseline: bool = False, models: bool = True) -> dict:
     results: dict = {"machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at start"}
     for name in stores:
         for label, src in trees.items():
@@ -276,14 +276,15 @@ def measure(trees: dict[str, str], stores: list[str], count: int, baseline_count
             n = count if label == "branch" else baseline_count
             rows = new_articles(n + 1, seed=0)
             rows_path = sb.write_jsonl(WORK / f"{label}-{name}-rows.jsonl", rows)
-            warm = call(src, "warm", str(db), str(rows_path), "1" if label == "branch" else "0")
+            incremental = label == "branch" or not full_path_baseline
+            warm = call(src, "warm", str(db), str(rows_path), "1" if incremental else "0")
             cold = cold_cli(src, db, {"id": f"add-bench-cold-{label}", "text": rows[0]["text"] + "\n\nCold."})
             cpus = [w["cpu"] for w in warm["warm"]]
             results[f"{label} {name}"] = {"median_cpu": round(statistics.median(cpus), 3),
                                           "median_wall": round(statistics.median(w["wall"] for w in warm["warm"]), 3),
                                           **warm, "cold_cli": cold}
             print(label, name, "median CPU", statistics.median(cpus), cpus, "cold", cold, flush=True)
-    for label, src in trees.items():
+    for label, src in trees.items() if models else ():
         results[f"{label} model loading"] = call(src, "models")
     return results
 
@@ -320,6 +321,10 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=5, help="measured adds per store (branch)")
     ap.add_argument("--baseline-count", type=int, default=1, help="measured adds per store (baseline: ~1 min each)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--trees", default="branch,baseline", help="measure: which of the trees to run")
+    ap.add_argument("--no-models", action="store_true", help="measure: skip the model-loading row")
+    ap.add_argument("--full-path-baseline", action="store_true",
+                    help="measure: call the baseline's warm adds on the full path (a main before the incremental add)")
     ap.add_argument("--modes", default="incremental,full-path",
                     help="quality: the one-by-one adds to run (the full path equals one run: measured before)")
     ap.add_argument("--replicate", action="store_true",
@@ -338,7 +343,9 @@ def main() -> None:
         out = quality(a.src, a.count, a.modes)
     else:
         trees = {"branch": a.src, **({"baseline": a.baseline} if a.baseline else {})}
-        out = measure(trees, a.stores.split(","), a.count, a.baseline_count, a.baseline_stores.split(","))
+        trees = {k: v for k, v in trees.items() if k in a.trees.split(",")}
+        out = measure(trees, a.stores.split(","), a.count, a.baseline_count, a.baseline_stores.split(","),
+                      a.full_path_baseline, not a.no_models)
     if a.out:
         a.out.write_text(json.dumps(out, indent=1), encoding="utf-8")
 
