@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from storyweave import pipeline
-from storyweave.io.readers import read_paths
 from storyweave.model import Article, Corpus, Event
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
@@ -36,10 +34,8 @@ def gold() -> dict:
 
 
 @pytest.fixture(scope="module")
-def result() -> tuple[Corpus, list]:
-    articles, errors = read_paths([CORPUS])
-    corpus = pipeline.run(Corpus(articles=articles, errors=list(errors)))
-    return corpus, errors
+def result(example_run) -> tuple[Corpus, list]:
+    return example_run
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from storyweave.pipeline import STAGES
 PACKAGE = Path(storyweave.__file__).resolve().parent
 # The edges of the pipeline: a stage module imports none of them, directly or through a helper.
 EDGES = ("storyweave.io.store", "storyweave.cli", "storyweave.server", "storyweave.engines",
-         "storyweave.io.readers", "storyweave.io.render", "storyweave.api")
+         "storyweave.io.readers", "storyweave.io.render", "storyweave.api", "storyweave.llm")
 
 
 def _module_name(path: Path) -> str:
@@ -199,3 +199,35 @@ def test_the_checks_catch_a_cycle_and_an_edge_import():
     graph = import_graph()
     graph["storyweave.nlp.text"] = graph["storyweave.nlp.text"] | {"storyweave.stages.clean"}
     assert _path_to_edge(graph, "storyweave.nlp.text", ("storyweave.stages",)) == ["storyweave.nlp.text", "storyweave.stages.clean"]
+
+
+# network client libraries (standard library and common third-party ones): optional network work
+# (the LLM rewording) runs at the edge, `storyweave.llm`, after the stages
+NETWORK = ("urllib.request", "http.client", "http.server", "socket", "requests", "httpx", "aiohttp", "urllib3")
+
+
+def _reachable(graph: dict[str, set[str]], starts: set[str]) -> set[str]:
+    seen, queue = set(starts), list(starts)
+    for node in queue:
+        for child in graph.get(node, ()):
+            if child not in seen:
+                seen.add(child)
+                queue.append(child)
+    return seen
+
+
+def network_imports(module: str) -> set[str]:
+    """The network libraries `module` imports (anywhere in it)."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    names = set()
+    for node in _imports(tree):
+        names |= ({a.name for a in node.names} if isinstance(node, ast.Import)
+                  else {node.module or ""} | {f"{node.module}.{a.name}" for a in node.names})
+    return {n for n in names for lib in NETWORK if n == lib or n.startswith(lib + ".")}
+
+
+def test_stages_import_no_network_library(graph):
+    """No stage module, nor any storyweave module a stage imports, imports a network client."""
+    bad = {m: found for m in sorted(_reachable(graph, stage_modules())) if (found := network_imports(m))}
+    assert bad == {}
+    assert network_imports("storyweave.llm") >= {"urllib.request"}  # the check sees the edge's client

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from storyweave import pipeline
-from storyweave.engines.local import ingest
+from storyweave.engines.local import ingest, run_pipeline
 from storyweave.io import store
 from storyweave.io.readers import read_paths
 from storyweave.model import Corpus, to_dict
@@ -57,7 +56,7 @@ def _results(corpus: Corpus) -> tuple:
 
 
 def test_story_timelines_hold_their_events_dated_entries():
-    corpus = pipeline.run(Corpus(articles=_articles()))
+    corpus = run_pipeline(Corpus(articles=_articles())).corpus
     events = {e.id: e for e in corpus.events}
     dated = 0
     for story in corpus.stories:

@@ -100,6 +100,8 @@ def test_incremental_add_works_on_the_events_near_the_new_article_only(tmp_path,
     assert added.work["touched_events"] == 1 and added.work["analyze"] == 1 and added.work["brief"] == 1
     assert written == [held.id]  # no stored article row rewritten
     assert _partition(dbs[True]) == _partition(dbs[False])  # same events, stories and copies as the full path
+    dates = [store.load_corpus(c, with_cache=False).by_id()[held.id].dates for c in (dbs[True], dbs[False])]
+    assert dates[0] == dates[1] != []  # the analyze stage's article dates (on its copies) are saved too
     assert [c for c in added.corpus.changes if held.id in c] == [c for c in reference.corpus.changes if held.id in c]
     event = added.corpus.by_id()[held.id].event_id
     assert store.get_event(dbs[True], event).summary  # the touched event was briefed and saved

@@ -391,22 +391,20 @@ LLM_ENDPOINT_OPTION = typer.Option(
          "sentences the sources do not support are dropped. API key from $OPENAI_API_KEY. Off by default.")
 LLM_MODEL_OPTION = typer.Option("default", "--llm-model", envvar="STORYWEAVE_LLM_MODEL",
                                 help="Model name sent to --llm-endpoint.")
+OUT_OPTION = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md and the HTML pages "
+                          "(open index.html; a page per story, event, article, entity and outlet, linked offline).")
 
 
-def _reword(corpus: Corpus, endpoint: str, model: str, words: int) -> None:
+def _reword(corpus: Corpus, endpoint: str, model: str, words: int) -> Corpus:
     """Optional abstractive pass at the edge: stops at the first endpoint failure, extractive stays."""
-    from storyweave.stages.brief.abstractive import abstractive_summary, openai_compatible
+    from storyweave.llm import openai_compatible, reword_events
 
-    complete = openai_compatible(endpoint, model)
-    done = 0
-    for event in corpus.events:
-        try:
-            event.reworded_summary = abstractive_summary(event, complete, max_words=words)
-        except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-            _error(f"{endpoint}: rewording stopped ({type(exc).__name__}: {exc}); extractive summaries kept")
-            return
-        done += 1
+    corpus, done, exc = reword_events(corpus, openai_compatible(endpoint, model), words)
+    if exc is not None:
+        _error(f"{endpoint}: rewording stopped ({type(exc).__name__}: {exc}); extractive summaries kept")
+        return corpus
     _console.print(f"reworded {done} event summaries via {endpoint}", highlight=False)
+    return corpus
 
 
 def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, llm_model: str = "default",
@@ -415,7 +413,7 @@ def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, l
     from storyweave.io.render.contract import to_briefings
 
     if llm_endpoint:
-        _reword(corpus, llm_endpoint, llm_model, words)
+        corpus = _reword(corpus, llm_endpoint, llm_model, words)
 
     document = to_briefings(corpus)
     problems = check_document(document, out)  # not re-validated when `out` holds the same content
@@ -433,8 +431,7 @@ def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, l
 @app.command()
 def run(
     paths: list[Path] = PATHS_ARGUMENT,
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md and the HTML pages (open index.html; "
-                              "a page per story, event, article, entity and outlet, linked offline)."),
+    out: Path = OUT_OPTION,
     db: Path = DB_OPTION,
     words: int | None = WORDS_OPTION,
     force: bool = FORCE_OPTION,
@@ -490,8 +487,7 @@ def _exit_for(outcome: IngestResult) -> None:
 
 @app.command()
 def report(
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for briefings.json, briefings.md and the HTML pages (open index.html; "
-                              "a page per story, event, article, entity and outlet, linked offline)."),
+    out: Path = OUT_OPTION,
     db: Path = DB_OPTION,
     words: int | None = WORDS_OPTION,
     llm_endpoint: str | None = LLM_ENDPOINT_OPTION,

@@ -33,7 +33,7 @@ _D = TypeVar("_D", bound="DataclassInstance")
 
 __all__ = [
     "AnalyzeConfig", "BriefConfig", "CleanConfig", "Config", "ConfigError", "DedupConfig", "DiscrepancyParams", "EventsConfig", "FactParams",
-    "LanguageConfig", "LimitConfig", "ReadersConfig", "RunConfig", "StoriesConfig", "SummaryParams",
+    "HeadlineParams", "LanguageConfig", "LimitConfig", "ReadersConfig", "RunConfig", "StoriesConfig", "SummaryParams",
 ]
 
 
@@ -46,6 +46,7 @@ class RunConfig:
     """How the stages run (never changes a result)."""
 
     processes: int = 0  # worker processes for parses and briefs; 0: $STORYWEAVE_PROCESSES, else every usable core
+    min_texts_per_process: int = 16  # fewer texts than this per worker: parse in this process (no fork)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,27 @@ class DedupConfig:
     wire_min_with_quotes: int = 1
     wire_min_quotes: int = 1
     wire_min_quotes_alone: int = 6
+    wire_mostly: float = 0.5  # share of the shorter report's sentences in a wire copy both carry: one report
+    # signatures (dedup/signatures.py)
+    shingle_words: int = 5  # words per shingle
+    sample_mod: int = 4  # keep shingles whose mixed hash is 0 mod this (Broder's mod-m sampling)
+    stem_chars: int = 6  # crude stemming: word prefix of this length
+    shingle_content_words: int = 2  # content words a shingle needs to be fingerprinted
+    wire_unit_words: int = 8  # sentences this long are hashed for the wire-passage index ...
+    # ... and count as a shared wire sentence (dedup/verify.py)
+    # verification (dedup/verify.py)
+    unit_words: int = 4  # shorter units (datelines, captions) are not units
+    unit_stems: int = 4  # units with fewer distinct content stems are not compared
+    footer_units: int = 2  # shared sentences among the last this many of both texts alone are a sign-off
+    near_verbatim: int = 90  # rapidfuzz ratio (0-100) of two units that are one sentence lightly edited
+
+
+@dataclass(frozen=True)
+class HeadlineParams:
+    """Headlines made for reports without one (`headline.py`); TOML table `[events.headline]`."""
+
+    max_chars: int = 90  # the usual length of a news headline
+    min_words: int = 4  # shorter leads and cuts are not headline-like
 
 
 @dataclass(frozen=True)
@@ -151,6 +173,15 @@ class EventsConfig:
     weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)
     placeholder_copies: int = 5  # a short text carried verbatim by this many reports or more ...
     placeholder_words: int = 150  # ... (fewer words than this) is a scraper placeholder, not news
+    veto_penalty: float = 0.0  # distance added beyond "unrelated" (1.0) for a vetoed pair
+    lead_words: int = 80  # words of body that count as the lead (title + lead view, embeddings)
+    embed_words: int = 400  # words of body fed to the static model (mean pooling dilutes long texts)
+    # a report's own date read from its text (report_date.py)
+    date_lead_chars: int = 600  # a date this near the top is more likely the report's own
+    date_header_lines: int = 6  # lines at the top where a labelled date or a dateline counts as the report's own
+    date_max_ahead_days: int = 14  # a date this far after every other stated date is a schedule, not "today"
+    date_not_now_chars: int = 40  # how far before a date a span/deadline cue ("due", "until") is looked for
+    headline: HeadlineParams = field(default_factory=HeadlineParams)
 
 
 @dataclass(frozen=True)
@@ -175,6 +206,7 @@ class StoriesConfig:
     names_undated_only: bool = True  # ... when one of them is undated
     placeholders_alone: bool = True  # a page copied verbatim under many stories (`events.placeholder_ids`) links none
     keep_stored: bool = False  # stored stories neither merge nor split: new events join one or open their own (set by the incremental add)
+    lead_words: int = 80  # words of body that count as the lead (title + lead view)
 
 
 @dataclass(frozen=True)
@@ -190,6 +222,7 @@ class DiscrepancyParams:
     max_ratio: float = 2.0  # values further apart than this are different things counted
     rounding: float = 0.10  # a bound or estimate within this share of an exact figure is that figure rounded
     pair_groups: bool = True  # also compare discrepant pairs the first-fit grouping put in different groups
+    drop_updates: bool = False  # one article giving several values of a thing is an update story: skip them (off)
 
 
 @dataclass(frozen=True)
@@ -200,6 +233,13 @@ class AnalyzeConfig:
     timeline_max: int = 30  # timeline entries kept per event
     timeline_same_happening: float = 0.8  # static-embedding cosine of two same-date sentences telling one happening
     discrepancies: DiscrepancyParams = field(default_factory=DiscrepancyParams)
+    quote_min_words: int = 4  # shorter quotations are kept only when a speaker is named for them
+    gazetteer_min_name: int = 4  # shorter names are not looked up as places
+    min_person_place_population: int = 200_000  # a lone 'PERSON' span naming a place this big is the place
+    # spaCy's memory grows with a Doc's length (about 3 KB per character): longer texts are parsed
+    # in pieces cut at paragraph (else sentence, else space) breaks (reliability, issue 9); above the
+    # longest article of the shared benchmarks (47,844).  Parses of longer texts are cached per size.
+    piece_chars: int = 50_000
 
 
 @dataclass(frozen=True)
@@ -241,6 +281,8 @@ class BriefConfig:
     max_facts: int = 25  # facts kept per event
     max_only_here: int = 5  # facts listed per outlet as reported by it alone
     max_candidate_sentences: int = 3000  # keeps the sentence similarity matrix small on huge events
+    sentence_min_words: int = 6  # shorter sentences are not candidates for summaries and facts ...
+    sentence_max_words: int = 80  # ... nor longer ones (run-on scrapes)
     summary: SummaryParams = field(default_factory=SummaryParams)
     facts: FactParams = field(default_factory=FactParams)
 

@@ -2,7 +2,8 @@
 
 Each stage is a pure function `(Corpus, Config) -> Corpus` (every knob in `config.py`) over the whole batch: no file,
 database or network I/O inside (readers, store and renderers live at the edges).  Engines
-(`engines/local.py`, `engines/ray.py`) decide *where* work runs, not *what* a stage does.
+(`engines/local.py`: `run_pipeline`, the one stage runner; `engines/ray.py`) decide *where* work
+runs, not *what* a stage does.
 """
 
 from __future__ import annotations
@@ -64,16 +65,3 @@ STAGES: list[Stage] = [
 def stage_names() -> list[str]:
     """The stage names in pipeline order."""
     return [s.name for s in STAGES]
-
-
-def run(corpus: Corpus, settings: Config | None = None, progress: Callable[[str], None] | None = None) -> Corpus:
-    """Run every stage in order on `corpus` (in-process)."""
-    if settings is None:
-        from storyweave.config import Config
-
-        settings = Config()
-    for stage in STAGES:
-        if progress:
-            progress(stage.name)
-        corpus = stage.fn(corpus, settings)
-    return corpus

@@ -22,9 +22,9 @@ def test_short_lists_are_subsets_of_the_base_plus_named_extensions():
 
 
 def test_the_summary_list_keeps_content_words_the_base_drops():
-    from storyweave.stages.brief.titles import _content
+    from storyweave.nlp.text import content_words
 
-    kept = _content("Officials said the fire was found in the first floor of the system building")
+    kept = content_words("Officials said the fire was found in the first floor of the system building", SUMMARY, min_len=3)
     assert "said" not in kept and "the" not in kept
     assert {"fire", "found", "first", "system"} <= set(kept)
 

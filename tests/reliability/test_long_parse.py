@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from storyweave.stages.analysis.parsed import PIECE_CHARS, ParsedText, _pieces, parse_missing, text_key
+from storyweave.config import AnalyzeConfig
+from storyweave.stages.analysis.parsed import ParsedText, _pieces, parse_missing, text_key
+
+PIECE_CHARS = AnalyzeConfig.piece_chars
 
 
 def test_long_text_entities_land_at_their_offsets():

@@ -1,26 +1,19 @@
 """The web UI in real headless Chromium (Debian's `chromium`, driven by Playwright with
-`executable_path`; nothing is downloaded): browse, deep-link, search, filter, and article text
+`executable_path`; nothing is downloaded; the fixtures are in tests/conftest.py): browse, deep-link, search, filter, and article text
 with <script>/event handlers shown as text. Screenshots go to $STORYWEAVE_ARTIFACTS or a tmp dir."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("STORYWEAVE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)", allow_module_level=True)
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (dev extra) not installed")
 uvicorn = pytest.importorskip("uvicorn")
 
 from serverdata import live_server  # noqa: E402
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+# `browser`, `page` (Chromium via Playwright) and `artifacts`: tests/conftest.py
 
 
 @pytest.fixture(scope="module")
@@ -28,34 +21,6 @@ def base_url(served):
     _, app = served
     with live_server(app) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("STORYWEAVE_ARTIFACTS") or tmp_path_factory.mktemp("browser-artifacts"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with playwright_api.sync_playwright() as p:
-        # a persistent context gives Chromium a fresh --user-data-dir of our own
-        context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=ARGS, viewport={"width": 1280, "height": 900})
-        yield context
-        context.close()
-
-
-@pytest.fixture
-def page(browser):
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    page.close()
-    assert not errors, errors
 
 
 def test_home_event_and_cited_article(page, base_url, artifacts, served):

@@ -100,13 +100,27 @@ REAL = [
 ]
 
 
+# Real-shaped surroundings for the lines above: a dated lead and two reporting paragraphs.
+LEAD = "VALMORA, March 3, 2026 — Heavy rain caused the river to burst its banks on Tuesday, officials said."
+BODY = ['"We have never seen anything like this," said mayor Ana Ruiz as the water kept rising.',
+        "Rescue teams worked through the night to reach families stranded on the roofs of their homes."]
+
+
 @pytest.mark.parametrize("line,rule", NOISE)
-def test_noise_rules(line, rule):
-    assert rule_for(line) == rule
+def test_noise_line_inside_an_article_is_removed_by_its_rule(line, rule):
+    """Cleaning an article that carries the line between its paragraphs removes that line only,
+    naming the rule, and keeps the reporting around it verbatim."""
+    a = article("a1", [LEAD, BODY[0], line, BODY[1]], source="Daily Planet")
+    [out] = clean_corpus(Corpus(articles=[a]), Config()).articles
+    assert (out.removed, out.removed_reasons) == ([line], [rule])
+    assert out.text.split("\n") == [LEAD, *BODY]
 
 
 @pytest.mark.parametrize("line", REAL)
-def test_real_reporting_is_not_matched(line):
+def test_reporting_line_inside_an_article_is_kept(line):
+    a = article("a1", [LEAD, BODY[0], line, BODY[1]], source="Daily Planet")
+    [out] = clean_corpus(Corpus(articles=[a]), Config()).articles
+    assert out.removed == [] and out.text.split("\n") == [LEAD, BODY[0], line, BODY[1]]
     assert rule_for(line) is None
 
 

@@ -84,8 +84,8 @@ def test_refresh_timelines_merges_event_timelines_by_date():
     strike = next(s for s in corpus.stories if len(s.event_ids) == 2)
     later = next(e for e in corpus.events if e.id == strike.event_ids[1])
     later.timeline = [TimelineEntry(date="2025-03-10", text="Talks resumed on Monday.", article_ids=["a-strike2"])]
-    stories.refresh_timelines(corpus)
-    assert [t.date for t in strike.timeline] == ["2025-03-02", "2025-03-10", "2025-03-16"]
+    refreshed = next(s for s in stories.refresh_timelines(corpus).stories if s.id == strike.id)
+    assert [t.date for t in refreshed.timeline] == ["2025-03-02", "2025-03-10", "2025-03-16"]
 
 
 def test_large_store_relinks_only_events_near_new_ones():

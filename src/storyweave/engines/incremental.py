@@ -194,6 +194,10 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipe
     analysed = {e.id: e for e in done.events}
     events = [analysed.get(e.id, e) for e in events]
     corpus.events = events
+    # the stages return new articles (analyze fills their `dates` on copies): take the touched
+    # events' articles from its result (an article it failed on stays as it was)
+    read = {a.id: a for a in done.articles}
+    corpus.articles = [read.get(a.id, a) for a in corpus.articles]
     corpus = step(["timelines"], corpus)
     corpus.cache = done.cache
     corpus.failed = failed

@@ -66,7 +66,7 @@ def run_pipeline(
     stages = list(STAGES if stages is None else stages)
     seconds: dict[str, float] = {}
     inputs: dict[str, int] = {}
-    corpus.work = {}
+    corpus = replace(corpus, work={})  # this run's counts (the caller's corpus is left as it was)
     for index, stage in enumerate(stages):
         inputs[f"{stage.name}_input"] = len(corpus.articles)
         if progress:

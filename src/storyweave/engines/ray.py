@@ -26,12 +26,12 @@ from storyweave.pipeline import Stage
 CHUNK = 24  # texts per Ray task: big enough to amortise spaCy's batching, small enough to balance
 
 
-def _parse_chunk(texts: list[str]) -> dict[str, Any]:
+def _parse_chunk(texts: list[str], piece_chars: int) -> dict[str, Any]:
     """One Ray task: parse records of `texts` (spaCy loads once per worker process)."""
     from storyweave.stages.analysis.parsed import parse_missing
 
     records: dict[str, Any] = {}
-    parse_missing(texts, records)
+    parse_missing(texts, records, piece_chars=piece_chars)
     return records
 
 
@@ -53,7 +53,7 @@ def parse_ahead(corpus: Corpus, settings: Config, address: str | None = None, ch
         return 0
     ray = _ray(address)
     task = ray.remote(_parse_chunk)
-    futures = [task.remote(texts[i : i + chunk]) for i in range(0, len(texts), chunk)]
+    futures = [task.remote(texts[i : i + chunk], settings.analyze.piece_chars) for i in range(0, len(texts), chunk)]
     cache = dict(corpus.cache.get(ARTICLE, {}))
     for records in ray.get(futures):
         cache.update(records)

@@ -19,27 +19,30 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
+from storyweave.config import EventsConfig
 from storyweave.model import Article
 from storyweave.nlp import stop_words
-from storyweave.nlp.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
+from storyweave.nlp.date_patterns import (
+    FULL_DATE_DMY,
+    FULL_DATE_MDY,
+    ISO_DATE,
+    LEAD_DATELINE,
+    MONTH_NAMES,
+    WEEKDAY_NAMES,
+    month_number,
+)
 
 if TYPE_CHECKING:
     from model2vec import StaticModel
 
 MODEL_DIR = Path(__file__).parent.parent / "models" / "minilm-static-256"
-LEAD_WORDS = 80  # words of body that count as the lead
-EMBED_WORDS = 400  # words of body fed to the static model (mean pooling dilutes long texts)
+_EVENTS = EventsConfig()  # the defaults of `lead_words` / `embed_words`; the stages pass their own
 
 _CAP_SEQ = re.compile(r"\b[A-Z][\w'’.-]*[\w](?:\s+(?:of|de|la|al|bin|van|von|der)?\s*[A-Z][\w'’-]*\w)*")
 _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|billion|trillion|percent|%|bn|m)\b)?",
     re.IGNORECASE,
 )
-_MONTHS = {m: i + 1 for i, m in enumerate(MONTH_NAMES)}
-_MONTH_RE = "|".join(list(_MONTHS) + [m[:3] + r"\.?" for m in _MONTHS])
-_DATE_MDY = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
-_DATE_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE}),?\s+(\d{{4}})\b", re.IGNORECASE)
-_DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # Capitalised words that are not names (sentence openers, calendar words, titles).
 _NOT_NAMES = set(
     """the a an and but or if in on at of for to from by with as it its this that these those he she
@@ -48,10 +51,10 @@ _NOT_NAMES = set(
     mr mrs ms dr prof sir president minister officials official police said says
     photo image video read more advertisement share click subscribe news update updated
     """.split()
-) | set(_MONTHS)
+) | set(MONTH_NAMES)
 
 
-def body_lead(text: str, words: int = LEAD_WORDS) -> str:
+def body_lead(text: str, words: int = _EVENTS.lead_words) -> str:
     """The first `words` words of `text`, single-spaced."""
     return " ".join(text.split()[:words])
 
@@ -64,7 +67,7 @@ def title_or_first_sentence(article: Article, limit: int = 120) -> str:
         return article.title.strip()
     lines = [line.strip() for line in article.text.splitlines() if line.strip()]
     first = next((ln for ln in lines if len(ln.split()) >= 12 and ln[-1] in ".!?\"'”’"), lines[0] if lines else "")
-    first = _DATELINE.sub("", first, count=1)
+    first = LEAD_DATELINE.sub("", first, count=1)
     match = re.search(r"(?<=[.!?])\s+(?=[A-Z\"“])", first)
     if match and match.start() > 20:
         first = first[: match.start()]
@@ -73,7 +76,6 @@ def title_or_first_sentence(article: Article, limit: int = 120) -> str:
     return first
 
 
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},(?:[^—–\n]{0,40})?\s*[—–-]+\s*")
 
 
 def words_of(text: str) -> list[str]:
@@ -86,9 +88,9 @@ def full_text(article: Article) -> str:
     return f"{article.title or ''}\n{article.text}"
 
 
-def headline_text(article: Article) -> str:
-    """Title plus lead: where a news report says what happened."""
-    return f"{article.title or ''}\n{body_lead(article.text)}"
+def headline_text(article: Article, lead_words: int = _EVENTS.lead_words) -> str:
+    """Title plus lead (`lead_words` of body): where a news report says what happened."""
+    return f"{article.title or ''}\n{body_lead(article.text, lead_words)}"
 
 
 def tfidf(texts: Sequence[str], ngrams: tuple[int, int] = (1, 1), token_pattern: str | None = None) -> sparse.csr_matrix:
@@ -126,9 +128,10 @@ def encode(texts: Sequence[str]) -> np.ndarray | None:
     return np.asarray(model.encode(list(texts)))
 
 
-def embed(texts: Sequence[str]) -> np.ndarray:
-    """L2-normalised dense vectors (static MiniLM; TF-IDF + LSA fallback when the model is missing)."""
-    texts = [" ".join(t.split()[:EMBED_WORDS]) for t in texts]
+def embed(texts: Sequence[str], max_words: int = _EVENTS.embed_words) -> np.ndarray:
+    """L2-normalised dense vectors of the first `max_words` words of each text (static MiniLM;
+    TF-IDF + LSA fallback when the model is missing)."""
+    texts = [" ".join(t.split()[:max_words]) for t in texts]
     vectors = encode(texts) if texts else None
     vectors = _lsa(texts) if vectors is None else vectors.astype(np.float32, copy=False)
     return _normalise(vectors)
@@ -152,13 +155,15 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return unit
 
 
-@lru_cache(maxsize=100_000)  # pure in the text: the stories stage asks twice per report, a warm process on every add
-def entity_set(text: str) -> frozenset[str]:
-    """Cheap named-entity proxy: capitalised word sequences, lower-cased, minus common openers."""
+@lru_cache(maxsize=100_000)  # pure in its arguments: the stories stage asks twice per report, a warm process on every add
+def entity_set(text: str, skip_sentence_openers: bool = False) -> frozenset[str]:
+    """Cheap named-entity proxy: capitalised word sequences, lower-cased, minus common openers;
+    with `skip_sentence_openers`, no one-word match that opens a sentence (`proper_names`)."""
     found = set()
     for match in _CAP_SEQ.finditer(text):
         words = [w for w in match.group(0).split() if w.lower().strip(".") not in _NOT_NAMES]
-        if not words:
+        if not words or (skip_sentence_openers and len(words) == 1
+                         and _SENTENCE_START.search(text[max(0, match.start() - 3): match.start()])):
             continue
         name = " ".join(words).lower().strip(".'’")
         if len(name) > 2:
@@ -201,15 +206,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?]['\"’”]?\s+|\n\s*)$")
 def proper_names(text: str) -> frozenset[str]:
     """`entity_set` without one-word matches that open a sentence ("Rescuers searched ..."):
     a capitalised word mid-sentence is a name, a sentence's first word often is not."""
-    found = set()
-    for match in _CAP_SEQ.finditer(text):
-        words = [w for w in match.group(0).split() if w.lower().strip(".") not in _NOT_NAMES]
-        if not words or (len(words) == 1 and _SENTENCE_START.search(text[max(0, match.start() - 3): match.start()])):
-            continue
-        name = " ".join(words).lower().strip(".'’")
-        if len(name) > 2:
-            found.add(name)
-    return frozenset(found)
+    return entity_set(text, skip_sentence_openers=True)
 
 
 def number_set(text: str) -> frozenset[str]:
@@ -236,18 +233,13 @@ def text_dates(text: str) -> list[date]:
 @lru_cache(maxsize=100_000)  # pure in the text: a warm process reads only the new texts of an add
 def _text_dates(text: str) -> tuple[date, ...]:
     found: list[date] = []
-    for match in _DATE_MDY.finditer(text):
-        found += _mk(match.group(3), _month(match.group(1)), match.group(2))
-    for match in _DATE_DMY.finditer(text):
-        found += _mk(match.group(3), _month(match.group(2)), match.group(1))
-    for match in _DATE_ISO.finditer(text):
+    for match in FULL_DATE_MDY.finditer(text):
+        found += _mk(match.group(3), month_number(match.group(1)), match.group(2))
+    for match in FULL_DATE_DMY.finditer(text):
+        found += _mk(match.group(3), month_number(match.group(2)), match.group(1))
+    for match in ISO_DATE.finditer(text):
         found += _mk(match.group(1), match.group(2), match.group(3))
     return tuple(found)
-
-
-def _month(name: str) -> int:
-    name = name.lower().rstrip(".")
-    return next(v for k, v in _MONTHS.items() if k.startswith(name))
 
 
 def _mk(year: str | int, month: str | int, day: str | int) -> list[date]:

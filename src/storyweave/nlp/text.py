@@ -8,6 +8,7 @@ of the previous sentence (`... on Monday. "` + `We will ...`).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -110,6 +111,19 @@ def sentence_texts(text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """Lower-cased word tokens."""
     return [w.lower() for w in _WORD.findall(text)]
+
+
+_PLAIN_WORD = re.compile(r"\w+")
+
+
+def content_words(text: str, stop: Collection[str] = frozenset(), *, min_len: int = 1, numbers: bool = True,
+                  joined: bool = True) -> set[str]:
+    """The distinct lower-cased words of `text` that carry content: not in `stop`, of at least
+    `min_len` characters, numbers only when `numbers`; `joined=False` splits hyphenated and
+    apostrophe words ("well-known" -> "well", "known").  The one helper behind every stage's
+    content-word overlap (titles, timeline entries, quotations, reworded sentences)."""
+    tokens = words(text) if joined else _PLAIN_WORD.findall(text.lower())
+    return {w for w in tokens if w not in stop and len(w) >= min_len and (numbers or not w.isdigit())}
 
 
 def count_words(text: str) -> int:

@@ -473,18 +473,48 @@ def recurring_chrome(
     Articles that share most of their text (wire reprints, copies, rewrites of one report)
     count once: they are grouped by word-shingle containment before counting.
     """
+    kept = {a.id: [(i, line) for i, ((_, _, line), reason) in
+                   enumerate(zip(lines_by_article[a.id], ruled[a.id], strict=False)) if reason is None]
+            for a in articles}
+    where, edge_sentences = _line_occurrences(articles, kept, edge_lines)
+    candidates = {
+        k: ids for k, ids in where.items()
+        if len(ids) >= (min_articles if k in edge_sentences else min(min_articles, min_outlet))
+    }  # fmt: skip
+    if not candidates:
+        return {}
+    involved = {aid for ids in candidates.values() for aid in ids}
+    related = _relatedness({aid: " ".join(line for _, line in kept[aid]) for aid in involved}, copy_containment)
+    source = {a.id: (a.source or "").lower() or None for a in articles}
+    out: dict[tuple[str, str], str] = {}
+    for key, ids in candidates.items():
+        if unrelated_count(ids, related, min_articles) >= min_articles:
+            # a full sentence only counts at the edges (see `_line_occurrences`), a short line anywhere
+            reason = "recurring_edge_line" if key in edge_sentences else "recurring_line"
+        elif key not in edge_sentences and _any_outlet_reaches(ids, source, related, min_outlet):
+            reason = "recurring_outlet_line"
+        else:
+            continue
+        for aid in ids:
+            out[(aid, key)] = reason
+    return out
+
+
+def _line_occurrences(articles: list[Article], kept: dict[str, list[tuple[int, str]]],
+                      edge_lines: int) -> tuple[dict[str, list[str]], set[str]]:
+    """(normalised line -> ids of the articles keeping it, the sentence-like lines among them).
+
+    Lines that do not read as reporting count wherever they are; a sentence-like line counts
+    only when it is among the first/last `edge_lines` kept lines of every article carrying it
+    (a sign-off or a promo at the edge), never once seen inside some article's body."""
     where: dict[str, list[str]] = defaultdict(list)
     edge_sentences: set[str] = set()  # sentence-like lines seen only at the top/bottom edge
     in_body: set[str] = set()  # sentence-like lines seen inside some article's body
     for article in articles:
         seen = set()
-        kept = [
-            (i, line)
-            for i, ((_, _, line), reason) in enumerate(zip(lines_by_article[article.id], ruled[article.id], strict=False))
-            if reason is None
-        ]
-        edges = {i for i, _ in kept[:edge_lines] + kept[-edge_lines:]}
-        for i, line in kept:
+        lines = kept[article.id]
+        edges = {i for i, _ in lines[:edge_lines] + lines[-edge_lines:]}
+        for i, line in lines:
             key = _norm(line)
             if key in seen:
                 continue
@@ -497,45 +527,24 @@ def recurring_chrome(
                     in_body.add(key)
             else:
                 where[key].append(article.id)
-    edge_sentences -= in_body
-    candidates = {
-        k: ids for k, ids in where.items()
-        if k not in in_body
-        and len(ids) >= (min_articles if k in edge_sentences else min(min_articles, min_outlet))
-    }  # fmt: skip
-    if not candidates:
-        return {}
-    source = {a.id: (a.source or "").lower() or None for a in articles}
-    involved = {aid for ids in candidates.values() for aid in ids}
-    shingles = {
-        a.id: _shingles(
-            " ".join(line for (_, _, line), r in zip(lines_by_article[a.id], ruled[a.id], strict=False) if r is None)
-        )
-        for a in articles
-        if a.id in involved
-    }
-    related_cache: dict[tuple[str, str], bool] = {}
+    return {k: ids for k, ids in where.items() if k not in in_body}, edge_sentences - in_body
+
+
+def _relatedness(texts: dict[str, str], copy_containment: float) -> Callable[[str, str], bool]:
+    """related(x, y): the two articles share `copy_containment` of the smaller one's word
+    shingles (one report carried twice), memoised per pair."""
+    shingles = {aid: _shingles(text) for aid, text in texts.items()}
+    cache: dict[tuple[str, str], bool] = {}
 
     def related(x: str, y: str) -> bool:
         key = (x, y) if x < y else (y, x)
-        if key not in related_cache:
+        if key not in cache:
             a, b = shingles[x], shingles[y]
             small = min(len(a), len(b)) or 1
-            related_cache[key] = len(a & b) / small >= copy_containment
-        return related_cache[key]
+            cache[key] = len(a & b) / small >= copy_containment
+        return cache[key]
 
-    out: dict[tuple[str, str], str] = {}
-    for key, ids in candidates.items():
-        if unrelated_count(ids, related, min_articles) >= min_articles:
-            # a full sentence only counts at the edges (see above), a short line anywhere
-            reason = "recurring_edge_line" if key in edge_sentences else "recurring_line"
-        elif key not in edge_sentences and _any_outlet_reaches(ids, source, related, min_outlet):
-            reason = "recurring_outlet_line"
-        else:
-            continue
-        for aid in ids:
-            out[(aid, key)] = reason
-    return out
+    return related
 
 
 def unrelated_count(ids: list[str], related: Callable[[str, str], bool], enough: int) -> int:

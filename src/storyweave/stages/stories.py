@@ -21,6 +21,7 @@ short hash of their first event id.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -39,13 +40,13 @@ def config_from(settings: Config) -> StoryConfig:
     return settings.stories
 
 
-def event_document(event: Event, by_id: dict[str, Article]) -> str:
+def event_document(event: Event, by_id: dict[str, Article], lead_words: int = StoryConfig.lead_words) -> str:
     """Titles and leads of the event's originals (copies add nothing new)."""
     parts = [event.title]
     for article_id in event.article_ids:
         article = by_id.get(article_id)
         if article is not None and article.duplicate_of is None:
-            parts.append(represent.headline_text(article))
+            parts.append(represent.headline_text(article, lead_words))
     return "\n".join(parts)
 
 
@@ -71,7 +72,7 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
 
     view = clustering_view(articles, placeholder_bodies(list(by_id.values()), by_id))
     sim = weighted_views(view, {"body": cfg.weight_body, "headline": cfg.weight_headline, "title": cfg.weight_title,
-                                 "names": cfg.weight_names})
+                                 "names": cfg.weight_names}, cfg.lead_words)
     event_days = event_days or [None] * len(articles)
     ordinals = np.array([_ordinal(a.date) if a.date else _ordinal(d) if d else _day_ordinal(a)
                          for a, d in zip(articles, event_days, strict=False)], dtype=np.float64)
@@ -86,30 +87,32 @@ def _day_ordinal(article: Article) -> float:
     return float(day.toordinal()) if day else np.nan
 
 
-def key_entities(event: Event, by_id: dict[str, Article]) -> frozenset[str]:
+def key_entities(event: Event, by_id: dict[str, Article], lead_words: int = StoryConfig.lead_words) -> frozenset[str]:
     """Names written in at least half (and 2+) of the event's originals; all names of the
     title and lead for one-report events."""
-    originals = [by_id[i] for i in event.article_ids if i in by_id and by_id[i].duplicate_of is None]
-    if len(originals) <= 1:
-        return represent.entity_set(represent.headline_text(originals[0])) if originals else frozenset()
-    counts = Counter(name for a in originals for name in represent.entity_set(represent.full_text(a)))
-    return frozenset(n for n, c in counts.items() if c >= max(2, len(originals) / 2))
+    return _shared_names(event, by_id, lead_words, 2)
 
 
-def story_names(event: Event, by_id: dict[str, Article]) -> frozenset[str]:
+def story_names(event: Event, by_id: dict[str, Article], lead_words: int = StoryConfig.lead_words) -> frozenset[str]:
     """The names an event's reports share (in 2+ of its originals and at least a third of them);
     every name of its title and lead when it has one report.  The participants of a matter."""
+    return _shared_names(event, by_id, lead_words, 3)
+
+
+def _shared_names(event: Event, by_id: dict[str, Article], lead_words: int, part: int) -> frozenset[str]:
+    """Names written in 2+ of the event's originals and at least 1/`part` of them; every name
+    of the title and lead of a one-report event."""
     originals = [by_id[i] for i in event.article_ids if i in by_id and by_id[i].duplicate_of is None]
     if len(originals) <= 1:
-        return represent.entity_set(represent.headline_text(originals[0])) if originals else frozenset()
+        return represent.entity_set(represent.headline_text(originals[0], lead_words)) if originals else frozenset()
     counts = Counter(name for a in originals for name in represent.entity_set(represent.full_text(a)))
-    return frozenset(n for n, c in counts.items() if c >= max(2, len(originals) / 3))
+    return frozenset(n for n, c in counts.items() if c >= max(2, len(originals) / part))
 
 
 def key_entity_bonus(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
     """weight x Jaccard of the events' key entities x 0.5 ** (gap / half-life): the same names
     in the news the same weeks tie events of one story; months apart they mark a topic."""
-    keys = represent.jaccard_matrix([key_entities(e, by_id) for e in events])
+    keys = represent.jaccard_matrix([key_entities(e, by_id, cfg.lead_words) for e in events])
     ordinals = np.array([_ordinal(e.date) for e in events], dtype=np.float64)
     decay = represent.date_decay(represent.day_gaps(ordinals), cfg.key_entities_half_life_days)
     bonus: np.ndarray = (cfg.weight_key_entities * keys * decay).astype(np.float32)
@@ -119,7 +122,7 @@ def key_entity_bonus(events: list[Event], by_id: dict[str, Article], cfg: StoryC
 def story_similarity(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
     """Event-by-event similarity: text and shared names, damped by the days between the events (-1 when too
     far apart)."""
-    docs = [event_document(e, by_id) for e in events]
+    docs = [event_document(e, by_id, cfg.lead_words) for e in events]
     text = represent.cosine_matrix(represent.tfidf(docs, (1, 2)))
     ents = represent.jaccard_matrix([represent.entity_set(d) for d in docs])
     sim = (text + cfg.weight_entities * ents) / (1 + cfg.weight_entities)
@@ -142,10 +145,11 @@ def _ordinal(iso: str | None) -> float:
 def link_stories(corpus: Corpus, settings: Config) -> Corpus:
     """Fill `corpus.stories` and `event.story_id`; keep stored story ids; log changes."""
     cfg = config_from(settings)
+    # pure: the events get new story ids on copies; the input corpus is left as it was
+    corpus = replace(corpus, events=[replace(e) for e in corpus.events], changes=list(corpus.changes))
     events = corpus.events
     if not events:
-        corpus.stories = []
-        return corpus
+        return replace(corpus, stories=[])
     by_id = corpus.by_id()
     previous = {e.id: e.story_id for e in events if e.story_id}
     for story in corpus.stories:
@@ -166,7 +170,7 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
         if cfg.weight_key_entities:
             sim += key_entity_bonus(active, by_id, cfg)[np.ix_(owner, owner)]
         if cfg.shared_names > 0:  # one matter: the same participants, not only the same theme
-            apart = represent.jaccard_matrix([story_names(e, by_id) for e in active]) < cfg.shared_names
+            apart = represent.jaccard_matrix([story_names(e, by_id, cfg.lead_words) for e in active]) < cfg.shared_names
             if cfg.names_undated_only:  # dated events are kept apart by their days already
                 undated = np.array([not e.date for e in active], dtype=bool)
                 apart &= undated[:, None] | undated[None, :]
@@ -260,8 +264,8 @@ def refresh_timelines(corpus: Corpus) -> Corpus:
     """Rebuild story timelines from the events' own timelines once the analyze stage has
     filled them (stories run before analyze, so at that point each event has one entry)."""
     by_event = {e.id: e for e in corpus.events}
+    stories = []
     for story in corpus.stories:
         members = [by_event[i] for i in story.event_ids if i in by_event]
-        if members:
-            story.timeline = build_story(story.id, members).timeline
-    return corpus
+        stories.append(replace(story, timeline=build_story(story.id, members).timeline) if members else story)
+    return replace(corpus, stories=stories)

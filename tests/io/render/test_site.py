@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sitecheck import dead_links, pages
 
-from storyweave import pipeline
+from storyweave.engines.local import run_pipeline
 from storyweave.io.readers import read_paths
 from storyweave.io.render import write_reports
 from storyweave.io.render.html import file_name
@@ -22,7 +22,7 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "corpus"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> tuple[Corpus, Path]:
     articles, errors = read_paths([EXAMPLES])
-    corpus = pipeline.run(Corpus(articles=articles, errors=list(errors)))
+    corpus = run_pipeline(Corpus(articles=articles, errors=list(errors))).corpus
     out = tmp_path_factory.mktemp("site") / "out"
     write_reports(corpus, out, plots=False)
     return corpus, out

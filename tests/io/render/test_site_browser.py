@@ -4,8 +4,6 @@ tests/server/test_browser.py (Debian's chromium via Playwright; nothing download
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,13 +12,6 @@ from storyweave.io.render import write_reports
 from storyweave.io.render.html import file_name
 from storyweave.model import Article
 
-CHROMIUM = os.environ.get("STORYWEAVE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (dev extra) not installed")
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 EVIL = 'Council met <script>window.__pwned = 1</script> on Tuesday. <svg onload="window.__pwned = 2"></svg> Vote delayed.'
 
 
@@ -35,33 +26,17 @@ def report(corpus, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("STORYWEAVE_ARTIFACTS") or tmp_path_factory.mktemp("browser-artifacts"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with playwright_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=ARGS, viewport={"width": 1280, "height": 900})
-        fetched: list[str] = []
-        context.on("request", lambda r: fetched.append(r.url) if not r.url.startswith("file://") else None)
-        yield context
-        context.close()
-        assert not fetched, fetched  # nothing but the report's own files
+def offline(browser):
+    """The shared Chromium context (tests/conftest.py), checked to fetch nothing but the report's own files."""
+    fetched: list[str] = []
+    browser.on("request", lambda r: fetched.append(r.url) if not r.url.startswith("file://") else None)
+    yield browser
+    assert not fetched, fetched
 
 
 @pytest.fixture
-def page(browser):
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    page.close()
-    assert not errors, errors
+def page(offline, page):
+    return page
 
 
 def test_home_filter_event_cited_article_and_back(page, report, artifacts):

@@ -20,15 +20,14 @@ def test_parallel_parse_equals_sequential(monkeypatch):
     assert len(texts) >= 6
     sequential: dict = {}
     assert parsed.parse_missing(texts, sequential) == len(set(texts))
-    monkeypatch.setattr(parsed, "MIN_TEXTS_PER_PROCESS", 2)
     forked: dict = {}
     calls = []
     real = parsed._parse_parallel
     monkeypatch.setattr(parsed, "_parse_parallel", lambda *a: calls.append(a[2]) or real(*a))
-    assert parsed.parse_missing(texts, forked, processes=2) == len(set(texts))
+    assert parsed.parse_missing(texts, forked, processes=2, min_texts_per_process=2) == len(set(texts))
     assert calls == [2]
     assert forked == sequential
-    assert parsed.parse_missing(texts, forked, processes=2) == 0  # all cached: nothing parsed again
+    assert parsed.parse_missing(texts, forked, processes=2, min_texts_per_process=2) == 0  # all cached: nothing parsed again
 
 
 @pytest.mark.parametrize("count", [1, 3])

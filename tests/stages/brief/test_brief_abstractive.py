@@ -6,9 +6,10 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+from storyweave.llm import openai_compatible, reword_events
 from storyweave.model import Event, SummarySentence
 from storyweave.nlp.text import count_words
-from storyweave.stages.brief.abstractive import abstractive_summary, check_sentence, openai_compatible
+from storyweave.stages.brief.abstractive import abstractive_summary, check_sentence
 
 S1 = SummarySentence("Dockworkers at the port of Saltmere walked off the job on Monday in a dispute over pay.", ["a", "b"])
 S2 = SummarySentence("About 3,400 members of the dockworkers' union joined the strike, the union said.", ["c"])
@@ -64,3 +65,23 @@ def test_openai_compatible_client_against_a_local_fake_server():
     assert seen["model"] == "tiny" and "[1] Dockworkers" in seen["messages"][0]["content"]
     assert [s.text for s in out] == ["Dockworkers walked off the job."]
     assert out[0].article_ids == ["a", "b"]
+
+
+def test_reword_events_stops_at_the_first_failure_and_leaves_the_input_as_it_was():
+    from storyweave.model import Corpus
+
+    other = Event(id="e2", article_ids=["c"], summary=[S2])
+    corpus = Corpus(events=[EVENT, other])
+    answers = iter([S1.text.rstrip(".") + " [1]."])
+
+    def complete(prompt: str) -> str:
+        answer = next(answers, None)
+        if answer is None:
+            raise OSError("endpoint went away")
+        return answer
+
+    out, done, error = reword_events(corpus, complete, max_words=60)
+    assert done == 1 and isinstance(error, OSError)
+    assert [s.text for s in out.events[0].reworded_summary] == [S1.text]
+    assert out.events[1].reworded_summary == [] and out.events[1].summary == [S2]
+    assert corpus.events[0].reworded_summary == []  # the caller's corpus is not changed

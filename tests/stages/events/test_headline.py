@@ -2,8 +2,11 @@
 
 import re
 
+from storyweave.config import HeadlineParams
 from storyweave.model import Article
-from storyweave.stages.events.headline import MAX_CHARS, headline_from_text, title_of
+from storyweave.stages.events.headline import headline_from_text, title_of
+
+MAX_CHARS = HeadlineParams.max_chars
 
 # general English closed-class words a complete phrase never ends with
 CLOSED = {"a", "an", "the", "of", "in", "on", "at", "by", "for", "to", "with", "and", "or", "but", "that", "was", "is"}

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from storyweave.io.render.view import EventView, ReportView, StoryView, anchor, build
 from storyweave.model import Article, Corpus, TimelineEntry
+
+if TYPE_CHECKING:
+    import jinja2
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 _SPACE = re.compile(r"\s+")
@@ -125,8 +130,8 @@ def _dated(entry: TimelineEntry) -> str:
 
 
 def _event(ev: EventView, view: ReportView, lines: list[str], level: str = "###") -> None:
+    """The event's section (templates/markdown/event.md.j2) appended to `lines`."""
     e = ev.event
-    lines += [f'<a id="{anchor("event", e.id)}"></a>', "", f"{level} {esc(ev.heading)}", ""]
     facts = [
         f"event `{esc(e.id)}`",
         f"story `{esc(e.story_id)}`" if e.story_id else None,
@@ -135,72 +140,20 @@ def _event(ev: EventView, view: ReportView, lines: list[str], level: str = "###"
         _outlets(ev.outlet_count, ev.unknown_outlets),
         _plural(e.independent_sources, "independent source") if e.independent_sources else None,
     ]
-    lines += ["*" + " · ".join(f for f in facts if f) + "*", ""]
-    _section(lines, "#### Summary", [f"{esc(s.text)} {cite(s.article_ids)}" for s in e.summary])
-    _section(lines, "#### Reworded summary (LLM; each sentence checked against the sentences it cites)",
-             [f"{esc(s.text)} {cite(s.article_ids)}" for s in e.reworded_summary])
-    if e.facts:
-        lines += ["#### Confirmed facts", ""]
-        for f in e.facts:
-            lines.append(f"- {esc(f.text)} — {_plural(f.independent_sources, 'independent source')} {cite(f.article_ids)}")
-        lines.append("")
-    if e.quotes:
-        lines += ["#### Quotes", ""]
-        for q in e.quotes:
-            speaker = f"**{esc(q.speaker)}**" if q.speaker else "*unattributed*"
-            lines.append(f"- {speaker}: “{esc(q.text)}” {cite(q.article_ids)}")
-            for variant in q.variants:
-                if variant != q.text:
-                    lines.append(f"  - also reported as: “{esc(variant)}”")
-        lines.append("")
-    if e.discrepancies:
-        lines += ["#### Discrepancies between sources", ""]
-        for d in e.discrepancies:
-            versus = " vs ".join(f"**{esc(v.value)}** {cite(v.article_ids)}" for v in d.values)
-            note = f" — {esc(d.note)}" if d.note else ""
-            lines.append(f"- {esc(d.subject)}: {versus}{note}")
-            for v in d.values:
-                dated = f" ({v.date})" if v.date else ""
-                lines.append(f"  - {esc(v.value)}{dated}: “{esc(v.text)}” {cite(v.article_ids)}")
-        lines.append("")
-    _section(lines, "#### Timeline", [_dated(t) for t in e.timeline])
-    if e.entities:
-        lines += ["#### Entities", "", "| Name | Type | Also written | Articles |", "|---|---|---|---|"]
-        for ent in e.entities:
-            aliases = ", ".join(esc(a) for a in ent.aliases if a != ent.name)
-            role = f" ({esc(ent.role)})" if ent.role else ""
-            lines.append(f"| {esc(ent.name)}{role} | {esc(ent.type)} | {aliases} | {len(set(ent.article_ids))} |")
-        lines.append("")
-    if any(o.only_here or o.omits for o in e.outlets):
-        lines += ["#### Outlet comparison", ""]
-        for o in e.outlets:
-            if not (o.only_here or o.omits):
-                continue
-            lines.append(f"- **{esc(o.source)}**")
-            lines += [f"  - only here: {esc(t)}" for t in o.only_here]
-            lines += [f"  - does not report: {esc(t)}" for t in o.omits]
-        lines.append("")
-    if ev.copies or ev.wire_groups:
-        lines += ["#### Duplicates and wire copy", ""]
-        for c in ev.copies:
-            guess = " (direction guessed: dates missing)" if not c.original_known else ""
-            lines.append(
-                f"- {_article_label(c.copy, c.copy.id)} is a **{esc(c.kind)}** copy of "
-                f"{_article_label(c.original, c.original_id)}{guess}"
-            )
-        for group in ev.wire_groups:
-            lines.append("- share wire passages: " + ", ".join(_article_label(a, a.id) for a in group))
-        for a_id, b_id, passages in ev.wire_passages:
-            lines.append(f"  - {esc(a_id)} and {esc(b_id)} share {len(passages)} passage(s), e.g.: "
-                         + " / ".join(f"“{esc(_short(t))}”" for t in passages[:3]))
-        lines.append("")
-    if ev.articles:
-        lines += ["#### Sources", "", "| Article | Outlet | Date | Title | Status |", "|---|---|---|---|---|"]
-        for a in ev.articles:
-            status = f"{esc(a.duplicate_kind or 'duplicate')} copy of {esc(a.duplicate_of)}" if a.duplicate_of else "original"
-            title = f"[{esc(a.title or '(untitled)')}]({a.url})" if a.url and _safe_url(a.url) else esc(a.title)
-            lines.append(f"| {esc(a.id)} | {esc(a.source)} | {a.date or ''} | {title} | {status} |")
-        lines.append("")
+    text = _template().render(ev=ev, e=e, level=level, facts=[f for f in facts if f])
+    lines += text.split("\n")[:-1]  # the template ends each line with a newline
+
+
+@lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("storyweave.io.render", "templates"), autoescape=False,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters.update(esc=esc, cite=cite, short=_short)
+    env.globals.update(anchor=anchor, plural=_plural, dated=_dated, label=_article_label, safe_url=_safe_url)
+    return env.get_template("markdown/event.md.j2")
 
 
 def _safe_url(url: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -35,7 +35,7 @@ from storyweave.model import (
 from storyweave.nlp import dates as dates_mod
 from storyweave.nlp.boilerplate import PROMO, SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
 from storyweave.nlp.stop_words import TIMELINE_OVERLAP
-from storyweave.nlp.text import Sentence, remember_sentences, words
+from storyweave.nlp.text import Sentence, content_words, remember_sentences
 from storyweave.serialize import from_dict
 from storyweave.stages.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
 from storyweave.stages.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
@@ -114,10 +114,6 @@ def _is_furniture(sentence: str) -> bool:
                 or SENTENCE_NOTICE.search(sentence) or PROMO.search(sentence))
 
 
-def _content(text: str) -> set[str]:
-    return {w for w in words(text) if w not in TIMELINE_OVERLAP and not w.isdigit()}
-
-
 def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
               same_happening: float = AnalyzeConfig.timeline_same_happening) -> tuple[list[TimelineEntry], str | None]:
     """Dated happenings (sentence + resolved date) merged across articles, and the event's main date."""
@@ -144,7 +140,7 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
     ordered = sorted(candidates, key=lambda c: (c[3], -len(c[2])))
     vectors = embedding_matrix([c[1] for c in ordered])
     for k, (d, text, ids, _) in enumerate(ordered):
-        cw = _content(text)
+        cw = content_words(text, TIMELINE_OVERLAP, numbers=False)
         for e, ew, row in zip(entries, words_of, rows, strict=False):
             if e.date != d:
                 continue
@@ -229,7 +225,7 @@ def _event_signature(ev: Event, reads: list[_Read], ctx: _RunContext, settings: 
     """Everything `_analyze_event` reads, hashed: the same signature gives the same analysis."""
     return fingerprint(EVENT_ANALYSIS, settings.analyze) + ":" + digest(
         ev.date, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback, sorted(ctx.start_dates.items()),
-        [(r.article.id, text_key(r.article.text), r.article.published, r.article.source, r.credited) for r in reads],
+        [(r.article.id, text_key(r.article.text, settings.analyze.piece_chars), r.article.published, r.article.source, r.credited) for r in reads],
     )
 
 
@@ -252,6 +248,10 @@ def analyze_events(corpus: Corpus, settings: Config) -> Corpus:
     Parses and event analyses found in `corpus.cache` are reused; the returned corpus carries
     the cache entries of its current articles and events only (an empty cache: all recomputed).
     """
+    # pure: the fields are filled on copies of the events and articles (entities too: names are
+    # linked across events in place); the input corpus is left as it was
+    events = [replace(ev, entities=[replace(e, aliases=list(e.aliases)) for e in ev.entities]) for ev in corpus.events]
+    corpus = replace(corpus, articles=[replace(a) for a in corpus.articles], events=events)
     by_id = corpus.by_id()
     reads_by_event = {ev.id: _reads_of(ev, by_id) for ev in corpus.events}
     ctx = _run_context(corpus, settings)
@@ -262,10 +262,11 @@ def analyze_events(corpus: Corpus, settings: Config) -> Corpus:
                  for ev in corpus.events if reads_by_event[ev.id]}
     todo = [ev for ev in corpus.events if ev.id in signature and signature[ev.id] not in analyses]
     parsed_now = parse_missing((r.article.text for ev in todo for r in reads_by_event[ev.id]), articles,
-                               processes=parse_processes(settings), started=progress.start, parsed=progress.advance)
+                               processes=parse_processes(settings), started=progress.start, parsed=progress.advance,
+                               piece_chars=cfg.piece_chars, min_texts_per_process=settings.run.min_texts_per_process)
     for ev in corpus.events:  # the briefs read the same sentences: the splits come with the parses
         for r in reads_by_event[ev.id]:
-            record = articles.get(text_key(r.article.text))
+            record = articles.get(text_key(r.article.text, cfg.piece_chars))
             if record is not None:
                 remember_sentences(r.article.text, record["sentences"])
     progress.start(len(todo), "events")
@@ -281,7 +282,7 @@ def analyze_events(corpus: Corpus, settings: Config) -> Corpus:
             _apply_record(ev, record)
     link_across_events(corpus.events)
     fill_article_dates(corpus, ctx)
-    keep = {text_key(r.article.text) for reads in reads_by_event.values() for r in reads}
+    keep = {text_key(r.article.text, cfg.piece_chars) for reads in reads_by_event.values() for r in reads}
     corpus.cache = {**corpus.cache,
                     ARTICLE: {k: v for k, v in articles.items() if k in keep},
                     EVENT_ANALYSIS: {sig: analyses[sig] for sig in signature.values()}}
@@ -307,7 +308,8 @@ def texts_to_parse(corpus: Corpus, settings: Config) -> list[str]:
     for ev in corpus.events:
         reads = _reads_of(ev, by_id)
         if reads and _event_signature(ev, reads, ctx, settings) not in analyses:
-            texts += [r.article.text for r in reads if text_key(r.article.text) not in parsed_already]
+            texts += [r.article.text for r in reads
+                      if text_key(r.article.text, settings.analyze.piece_chars) not in parsed_already]
     return list(dict.fromkeys(texts))
 
 
@@ -315,13 +317,13 @@ def _analyze_event(ev: Event, reads: list[_Read], cache: dict[str, Any], ctx: _R
     if not reads:
         return
     _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
-    docs = {r.article.id: parsed(r.article.text, cache) for r in reads}
-    mentions = [m for r in reads for m in mentions_of(docs[r.article.id], r.article.id, r.credited)]
+    docs = {r.article.id: parsed(r.article.text, cache, cfg.piece_chars) for r in reads}
+    mentions = [m for r in reads for m in mentions_of(docs[r.article.id], r.article.id, r.credited, cfg)]
     mentions += [x for r in reads for x in missed_surnames(r.article.text, r.article.id, r.credited, mentions)]
     index = EntityIndex(mentions)
     ev.entities = index.entities()
     ev.quotes = match_quotes([q for r in reads for q in quotes_of(docs[r.article.id], r.article.id,
-                                                                   r.credited, index)])
+                                                                   r.credited, index, cfg.quote_min_words)])
     figures = []
     for r in reads:
         r.sentences = docs[r.article.id].sentences

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
+from storyweave.config import AnalyzeConfig
 from storyweave.model import Entity, Event
 from storyweave.stages.analysis.doc import AnyDoc, Ent, ents_of, text_of
 
@@ -92,19 +93,19 @@ def _gazetteer_key(name: str) -> str:
 
 
 PLACE_PREFIX = "geonames:"
-MIN_PERSON_PLACE_POPULATION = 200_000  # a lone 'PERSON' span this big a place is the place
+_ANALYZE = AnalyzeConfig()  # the defaults; the analyze stage passes its own
 
 
-def place_of(name: str, label: str, titles: list[str]) -> str | None:
+def place_of(name: str, label: str, titles: list[str], cfg: AnalyzeConfig = _ANALYZE) -> str | None:
     """GeoNames id of a mention that names a place (gazetteer: `analysis.gazetteer`), else None.
     NER's GPE/LOC/FAC/ORG spans are looked up as they are; a PERSON span only when it is one
-    word without a title and names a city of MIN_PERSON_PLACE_POPULATION or a country."""
+    word without a title and names a city of `cfg.min_person_place_population` or a country."""
     from storyweave.stages.analysis.gazetteer import lookup
 
     if label in {"NORP", "EVENT"} or (label == "PERSON" and (titles or " " in name)):
         return None
-    hit = lookup(name, _gazetteer_key)
-    if hit is None or (label == "PERSON" and hit[1] < MIN_PERSON_PLACE_POPULATION):
+    hit = lookup(name, _gazetteer_key, cfg.gazetteer_min_name)
+    if hit is None or (label == "PERSON" and hit[1] < cfg.min_person_place_population):
         return None
     return hit[0]
 
@@ -222,7 +223,7 @@ def person_role(doc: Doc, ent: Span) -> str | None:
     return _role_before(doc, ent) or _role_after(doc, ent)
 
 
-def mentions_of(doc: AnyDoc, article_id: str, credited: tuple[str, ...]) -> list[Mention]:
+def mentions_of(doc: AnyDoc, article_id: str, credited: tuple[str, ...], cfg: AnalyzeConfig = _ANALYZE) -> list[Mention]:
     """Entity mentions of one parsed article (a spaCy Doc or its cached `ParsedText`)."""
     out = []
     text = text_of(doc)
@@ -238,7 +239,7 @@ def mentions_of(doc: AnyDoc, article_id: str, credited: tuple[str, ...]) -> list
         if not keys:
             continue
         label = ent.label_
-        place = place_of(name, label, titles)
+        place = place_of(name, label, titles, cfg)
         if place is not None:
             out.append(Mention(name, "GPE", (PLACE_PREFIX + place,), article_id, credited, ent.start_char))
             continue

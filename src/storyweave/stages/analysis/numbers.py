@@ -386,7 +386,6 @@ def _days_apart(a: str | None, b: str | None) -> int:
 # Thresholds (min_value, max_days_apart, predicate_sim, noun_sim, min_shared_context, max_ratio,
 # rounding): `Config.analyze.discrepancies` (`DiscrepancyParams` in storyweave/config.py).
 _DEFAULT = DiscrepancyParams()
-DROP_UPDATES = False
 # the generic count nouns of English for humans: any more specific noun ('refugees', 'Ukrainians',
 # 'civilians') can count the same people, so the predicate decides
 _GENERIC_NOUNS = {"people", None}
@@ -567,7 +566,7 @@ def find_discrepancies(figures: list[Figure], p: DiscrepancyParams = _DEFAULT) -
     for f in figures:
         known[(f.article_id, f.sentence)].add(f.quantity.value)
     # one article giving several values for the thing is an update story, not a conflict
-    figs = [f for f in usable if not DROP_UPDATES or not any(
+    figs = [f for f in usable if not p.drop_updates or not any(
         g.article_id == f.article_id and g.quantity.value != f.quantity.value and same_quantity(f, g, p=p) for g in usable)]
     by_unit: dict[str | None, list[Figure]] = defaultdict(list)
     for f in figs:

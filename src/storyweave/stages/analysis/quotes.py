@@ -24,9 +24,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from storyweave.config import AnalyzeConfig
 from storyweave.model import Quote
 from storyweave.nlp.stop_words import QUOTE_OVERLAP, spacy_english
-from storyweave.nlp.text import paragraphs, split_sentences
+from storyweave.nlp.text import content_words, paragraphs, split_sentences
 from storyweave.stages.analysis.doc import AnyDoc, Ent, ents_of, text_of
 from storyweave.stages.analysis.entities import ROLE_WORDS, EntityIndex, clean_surface
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 _CLOSERS = {"“": "”\"", "«": "»", "„": "“”", "‘": "’", '"': '"”', "'": "'", "”": "”", "‹": "›", "»": "«"}
-MIN_WORDS = 4
+_MIN_WORDS = AnalyzeConfig.quote_min_words  # the default; the analyze stage passes its own
 
 
 @dataclass
@@ -49,7 +50,7 @@ class QuoteSpan:
     para_end: int
 
 
-def find_quotes(text: str, min_words: int = MIN_WORDS) -> list[QuoteSpan]:
+def find_quotes(text: str, min_words: int = _MIN_WORDS) -> list[QuoteSpan]:
     """Quoted passages of `text` (one paragraph at a time; an unclosed quote runs to its end)."""
     out: list[QuoteSpan] = []
     for ps, pe in paragraphs(text):
@@ -780,10 +781,11 @@ _ATTRIBUTION_ONLY = re.compile(
     r"stressed|insisted|noted|wrote|tweeted)[^\w]*", re.IGNORECASE)
 
 
-def quotes_of(doc: AnyDoc, article_id: str, credited: tuple[str, ...], index: EntityIndex) -> list[QuoteRecord]:
+def quotes_of(doc: AnyDoc, article_id: str, credited: tuple[str, ...], index: EntityIndex,
+              min_words: int = _MIN_WORDS) -> list[QuoteRecord]:
     """Attributed quotes of one article; an unattributed quote right after one continues its speaker.
 
-    Quotations of fewer than MIN_WORDS words are kept only when a speaker is named for them (a
+    Quotations of fewer than `min_words` words are kept only when a speaker is named for them (a
     short attributed phrase is a quote, an unattributed one is usually a scare quote or a title)."""
     text = text_of(doc)
     spans = find_quotes(text, min_words=1)
@@ -801,7 +803,7 @@ def quotes_of(doc: AnyDoc, article_id: str, credited: tuple[str, ...], index: En
                 speaker = prev.speaker
         if speaker is None and not cue:
             speaker = _previous_sentence_speaker(art, q)
-        if speaker is None and len(q.text.split()) < MIN_WORDS:
+        if speaker is None and len(q.text.split()) < min_words:
             continue
         rec = QuoteRecord(q.text, speaker, article_id, credited, q.start)
         out.append(rec)
@@ -810,10 +812,6 @@ def quotes_of(doc: AnyDoc, article_id: str, credited: tuple[str, ...], index: En
 
 
 # ---- matching across outlets ---------------------------------------------------------------
-
-def _content(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", text.lower()) if w not in QUOTE_OVERLAP}
-
 
 def _containment(a: set[str], b: set[str]) -> float:
     if not a or not b:
@@ -875,7 +873,7 @@ def match_quotes(records: list[QuoteRecord]) -> list[Quote]:
         return []
     cos = _char_cosines([r.text for r in recs])
     sem = _embedding_cosines([r.text for r in recs]) if len(recs) > 1 else None
-    words = [_content(r.text) for r in recs]
+    words = [content_words(r.text, QUOTE_OVERLAP, joined=False) for r in recs]
     n = len(recs)
     same = [[False] * n for _ in range(n)]
     for i in range(n):

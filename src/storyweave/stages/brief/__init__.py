@@ -84,17 +84,18 @@ def brief_event(event: Event, corpus: Corpus, settings: Config) -> Event:
     readable = _summary_articles(articles)
     per_article = max(8, cfg.max_candidate_sentences // max(1, len(readable)))
     es: EventSentences = analyse([(a.id, a.text) for a in readable], cfg.summary.same_content,
-                                 max_per_article=per_article)
+                                 max_per_article=per_article, word_range=(cfg.sentence_min_words, cfg.sentence_max_words))
     preferred = {a.id for a in readable if a.duplicate_of is None} or None
     dense = sentence_embeddings([c.text for c in es.cands])
     summary = summarize(es, cfg.summary_words, cfg.summary, preferred, dense)
-    facts, groups = extract_facts(es, lambda ids: count_independent(ids, corpus, wire_as_one=True), preferred,
+    wire_mostly = settings.dedup.wire_mostly
+    facts, groups = extract_facts(es, lambda ids: count_independent(ids, corpus, True, wire_mostly), preferred,
                                   limit=cfg.max_facts, dense=dense, params=cfg.facts)
     outlet_of = {a.id: a.source or f"{UNKNOWN} ({a.id})" for a in readable}  # each unnamed report: an outlet of its own
     outlets = compare_outlets(es, groups, facts, outlet_of, preferred, cfg.max_only_here)
-    title = event.title or best_title(articles, summary)
+    title = event.title or best_title(articles, summary, settings.events.headline)
     return replace(event, summary=summary, facts=facts, outlets=outlets, title=title,
-                   independent_sources=count_independent(event.article_ids, corpus) if articles else 0)
+                   independent_sources=count_independent(event.article_ids, corpus, False, wire_mostly) if articles else 0)
 
 
 EVENT_BRIEF = "event_brief"  # Corpus.cache kind: an event's briefing fields by its signature
@@ -114,7 +115,9 @@ def _brief_signature(event: Event, by_id: dict[str, Article], settings: Config) 
         rows.append((i, text_key(a.text), a.title, a.published, a.language, a.source, a.url, a.duplicate_of,
                      a.duplicate_kind, root.id if root else None, root.source if root else None,
                      root.url if root else None, wire))
-    return fingerprint(EVENT_BRIEF, settings.brief) + ":" + digest(event.title, rows)
+    # the headline limits decide the fallback title (`best_title`), `wire_mostly` the source counts
+    section = (settings.brief, settings.events.headline, settings.dedup.wire_mostly)
+    return fingerprint(EVENT_BRIEF, section) + ":" + digest(event.title, rows)
 
 
 def _brief_record(event: Event) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Optional abstractive wording of an event summary through an OpenAI-compatible endpoint.
 
-Off by default and never called by the pipeline stage (stages do no network I/O): an edge
-(CLI/server) may call `abstractive_summary(event, complete)` after the pipeline when the user
-configured an endpoint.  The model only rewords the event's extractive sentences, numbered
+Off by default and never called by the pipeline stage (stages do no network I/O): the edge
+(`storyweave.llm`: the HTTP client and `reword_events`, used by the CLI) calls
+`abstractive_summary(event, complete)` after the pipeline when the user configured an endpoint.  The model only rewords the event's extractive sentences, numbered
 [1]..[n]; every generated sentence must cite them, and is kept only when it is supported by
 the cited sentences: all its numbers and names occur there and most of its content words do.
 Unsupported or uncited sentences are dropped, so nothing invented reaches the reader.
@@ -10,16 +10,13 @@ Unsupported or uncited sentences are dropped, so nothing invented reaches the re
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from storyweave.model import Event, SummarySentence
 from storyweave.nlp.stop_words import SUMMARY
-from storyweave.nlp.text import count_words, split_sentences, words
+from storyweave.nlp.text import content_words, count_words, split_sentences
 
 _CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _NUM = re.compile(r"\d[\d,.]*\d|\d")
@@ -44,10 +41,6 @@ class CheckedSentence:
     reason: str = ""
 
 
-def _content(text: str) -> set[str]:
-    return {w for w in words(text) if w not in SUMMARY and not w.isdigit()}
-
-
 def check_sentence(text: str, cited: list[str]) -> tuple[bool, str]:
     """Whether `text` is supported by the `cited` source sentences, and why not."""
     if not cited:
@@ -59,9 +52,9 @@ def check_sentence(text: str, cited: list[str]) -> tuple[bool, str]:
     missing_names = {n for n in _NAME.findall(text) if n not in source}
     if missing_names:
         return False, f"names not in the sources: {sorted(missing_names)}"
-    mine = _content(text)
+    mine = content_words(text, SUMMARY, numbers=False)
     if mine:
-        recall = len(mine & _content(source)) / len(mine)
+        recall = len(mine & content_words(source, SUMMARY, numbers=False)) / len(mine)
         if recall < MIN_CONTENT_RECALL:
             return False, f"only {recall:.0%} of its content words are in the sources"
     return True, ""
@@ -99,24 +92,3 @@ def abstractive_summary(event: Event, complete: Callable[[str], str], max_words:
         kept.append(SummarySentence(checked.text, ids))
         used += n
     return kept
-
-
-def openai_compatible(endpoint: str, model: str, api_key_env: str = "OPENAI_API_KEY",
-                      timeout: float = 60.0) -> Callable[[str], str]:
-    """A `complete(prompt) -> text` function for a user-configured chat-completions endpoint
-    (e.g. a local llama.cpp or vLLM server at http://localhost:8000/v1)."""
-    url = endpoint.rstrip("/") + "/chat/completions"
-
-    def complete(prompt: str) -> str:
-        body = json.dumps({"model": model, "temperature": 0,
-                           "messages": [{"role": "user", "content": prompt}]}).encode()
-        headers = {"Content-Type": "application/json"}
-        key = os.environ.get(api_key_env)
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
-        request = urllib.request.Request(url, data=body, headers=headers)
-        with urllib.request.urlopen(request, timeout=timeout) as resp:  # the URL is the one the user configured
-            reply: str = json.load(resp)["choices"][0]["message"]["content"]  # the chat-completions reply shape
-            return reply
-
-    return complete

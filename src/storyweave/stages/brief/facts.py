@@ -21,19 +21,16 @@ import numpy as np
 from storyweave.config import FactParams
 from storyweave.graph import components
 from storyweave.model import Fact
-from storyweave.nlp.date_patterns import MONTH
+from storyweave.nlp.date_patterns import DATE_OR_YEAR
 from storyweave.stages.brief.summary import EventSentences
 
 _DEFAULT = FactParams()  # the thresholds above: `Config.brief.facts` (storyweave/config.py)
-_MONTH = MONTH  # matched ignoring case
-_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
-                   rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?|\b(?:19|20)\d\d\b", re.IGNORECASE)
 _QUANTITY = re.compile(r"\d[\d,.]*\d|\d")
 
 
 def quantities(text: str) -> frozenset[str]:
     """Numbers of `text` that are not part of a date (datelines share dates, not facts)."""
-    return frozenset(_QUANTITY.findall(_DATE.sub(" ", text)))
+    return frozenset(_QUANTITY.findall(DATE_OR_YEAR.sub(" ", text)))
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][a-z]\w+)")
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from storyweave.config import BriefConfig
 from storyweave.graph import components
 from storyweave.nlp.boilerplate import SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
 from storyweave.nlp.stop_words import SUMMARY
@@ -55,16 +56,16 @@ def _dangling_quote(text: str) -> bool:
 _CUT_AT_ABBREVIATION = re.compile(
     r"\b(No|St|Ave|Blvd|Rd|Sgt|Lt|Capt|Col|Gen|Gov|Sen|Rep|Dr|Mr|Mrs|Ms|Jr|Sr|Inc|Corp|Co|Ltd|Ft|Mt|Dept|vs)\.$")
 
-MIN_WORDS = 6
-MAX_WORDS = 80
+_BRIEF = BriefConfig()  # the defaults; the stage passes its `config.brief`
 
 
-def junk_reason(text: str) -> str | None:
+def junk_reason(text: str, min_words: int = _BRIEF.sentence_min_words,
+                max_words: int = _BRIEF.sentence_max_words) -> str | None:
     """Why `text` does not look like a reporting sentence, or None if it does."""
     n = count_words(text)
-    if n < MIN_WORDS:
+    if n < min_words:
         return "too short"
-    if n > MAX_WORDS:
+    if n > max_words:
         return "too long (run-on scrape)"
     letters = list(filter(str.isalpha, text))  # map/filter over str methods: no Python-level loop per character
     if letters and sum(map(str.isupper, letters)) / len(letters) > 0.5:
@@ -153,15 +154,16 @@ def whole_quotations(sentences: list[Sentence], text: str, max_join: int = 4) ->
     return out
 
 
-def candidates(texts: list[tuple[str, str]], max_per_article: int | None = None) -> list[Candidate]:
+def candidates(texts: list[tuple[str, str]], max_per_article: int | None = None,
+               min_words: int = _BRIEF.sentence_min_words, max_words: int = _BRIEF.sentence_max_words) -> list[Candidate]:
     """Clean sentences of each (article_id, text), in article order (the first
-    `max_per_article` of each when given)."""
+    `max_per_article` of each when given), of `min_words` to `max_words` words."""
     out: list[Candidate] = []
     for doc_index, (article_id, text) in enumerate(texts):
         index = 0
         for sent in whole_quotations(split_sentences(text or ""), text or ""):
             body = sent.text
-            if junk_reason(body):
+            if junk_reason(body, min_words, max_words):
                 continue
             if max_per_article is not None and index >= max_per_article:
                 break

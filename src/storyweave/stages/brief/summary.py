@@ -23,7 +23,7 @@ from scipy.sparse import csr_matrix
 from storyweave.config import SummaryParams
 from storyweave.model import SummarySentence
 from storyweave.nlp.stop_words import SUMMARY
-from storyweave.nlp.text import words
+from storyweave.nlp.text import content_words
 from storyweave.stages.brief.sentences import Candidate, Unit, candidates, group_units, has_verb, vectorize
 
 # SummaryParams, the summary's knobs (`Config.brief.summary`), lives in storyweave/config.py.
@@ -45,9 +45,10 @@ class EventSentences:
 
 
 def analyse(texts: list[tuple[str, str]], same_content: float = SummaryParams.same_content,
-            max_per_article: int | None = None) -> EventSentences:
-    """Split, filter, vectorise and group the sentences of (article_id, text) pairs."""
-    cands = candidates(texts, max_per_article)
+            max_per_article: int | None = None, word_range: tuple[int, int] | None = None) -> EventSentences:
+    """Split, filter, vectorise and group the sentences of (article_id, text) pairs
+    (candidate sentences of `word_range` (min, max) words; `BriefConfig`'s by default)."""
+    cands = candidates(texts, max_per_article, *word_range) if word_range else candidates(texts, max_per_article)
     n_docs = len({aid for aid, _ in texts})
     if not cands:
         return EventSentences([], np.zeros((0, 0)), np.zeros(0), np.zeros(0), [], n_docs)
@@ -69,7 +70,7 @@ def _spread(cands: list[Candidate]) -> np.ndarray:
     docs = sorted({c.doc_index for c in cands})
     if len(docs) < 2:
         return np.zeros(len(cands))
-    bags = [{w for w in words(c.text) if w not in SUMMARY and not w.isdigit()} for c in cands]
+    bags = [content_words(c.text, SUMMARY, numbers=False) for c in cands]
     per_doc: dict[int, set[str]] = {d: set() for d in docs}
     for c, bag in zip(cands, bags, strict=False):
         per_doc[c.doc_index] |= bag

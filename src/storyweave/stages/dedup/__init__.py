@@ -34,8 +34,10 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 
 import numpy as np
+from scipy import sparse
 
 from storyweave.config import Config, DedupConfig
 from storyweave.graph import UnionFind
@@ -79,9 +81,10 @@ class _Clock:
 class _Docs:
     """Comparison units built only for articles in candidate pairs, a batch at a time."""
 
-    def __init__(self, texts: list[str], pool: Executor | None = None) -> None:
+    def __init__(self, texts: list[str], pool: Executor | None = None, p: DedupParams | None = None) -> None:
         self.texts = texts
         self.pool = pool
+        self.p = p or DedupParams()
         self.cache: dict[int, Doc] = {}
         self.by_text: dict[str, Doc] = {}  # exact copies share one Doc
 
@@ -89,7 +92,7 @@ class _Docs:
         """Build the Docs of `indices` not built yet, in one vectorised batch."""
         todo = sorted({i for i in indices if i not in self.cache})
         new_texts = list(dict.fromkeys(self.texts[i] for i in todo if self.texts[i] not in self.by_text))
-        for t, d in zip(new_texts, build_docs(new_texts, self.pool) if new_texts else [], strict=False):
+        for t, d in zip(new_texts, build_docs(new_texts, self.pool, self.p) if new_texts else [], strict=False):
             self.by_text[t] = d
         for i in todo:
             self.cache[i] = self.by_text[self.texts[i]]
@@ -132,234 +135,288 @@ def find_duplicates(corpus: Corpus, settings: Config) -> Corpus:
 
 
 def _find_duplicates(corpus: Corpus, p: DedupParams, pool: Executor | None) -> Corpus:
-    arts = corpus.articles
-    n = len(arts)
-    stored_originals = {a.id for a in arts if not a.is_new and a.duplicate_of is None}
-    for a in arts:
-        a.duplicate_of, a.duplicate_kind, a.shares_wire_with = None, None, []
-    texts = [a.text or a.raw_text or "" for a in arts]
-    clock = _Clock()
-    sig = analyse(texts, words=bool({"rewrite", "translation"} & set(p.kinds)), pool=pool)
-    clock("signatures")
-    keys = sig.exact_keys
-    langs = [(a.language or "").split("-")[0].lower() or None for a in arts]
-    docs = _Docs(texts, pool)
-    uf = UnionFind(n)
-    edges: dict[int, list[tuple[int, int, float]]] = {}
-    wire: dict[tuple[int, int], Verdict] = {}
+    """The stage's steps in order: exact copies, near copies (shared fingerprints), rewrites
+    (content-word TF-IDF), translations (anchors across languages), provenance (originals and
+    copy kinds), wire passages between different groups."""
+    stored_originals = {a.id for a in corpus.articles if not a.is_new and a.duplicate_of is None}
+    # pure: the links are set on copies of the articles; the input corpus is left as it was
+    arts = [replace(a, duplicate_of=None, duplicate_kind=None, shares_wire_with=[]) for a in corpus.articles]
+    search = _Search(arts, p, pool)
+    search.exact_copies()
+    search.near_copies()
+    sentence_pairs = search.wire_candidates()
+    search.rewrites()
+    search.translations()
+    links = search.provenance(stored_originals)
+    links += search.wire_links(sentence_pairs)
+    links.sort(key=lambda link: (link.original, link.copy, link.kind))
+    search.report_timings()
+    return replace(corpus, articles=arts, duplicates=links)
 
-    def link(i: int, j: int, kind: DuplicateKind, score: float) -> None:
-        uf.union(i, j)
-        edges.setdefault(i, []).append((j, SEVERITY[kind], score))
-        edges.setdefault(j, []).append((i, SEVERITY[kind], score))
 
-    def same_lang(i: int, j: int) -> bool:
-        return langs[i] is None or langs[j] is None or langs[i] == langs[j]
+class _Search:
+    """The state the steps of `_find_duplicates` share: the articles' signatures and comparison
+    units, the duplicate groups found so far (union-find and the linking edges) and the wire
+    verdicts waiting for the last step."""
 
-    counts: dict[str, int] = {}
+    def __init__(self, arts: list[Article], p: DedupParams, pool: Executor | None) -> None:
+        self.arts, self.p, self.n = arts, p, len(arts)
+        self.clock = _Clock()
+        texts = [a.text or a.raw_text or "" for a in arts]
+        self.sig = analyse(texts, words=bool({"rewrite", "translation"} & set(p.kinds)), pool=pool, p=p)
+        self.clock("signatures")
+        self.langs = [(a.language or "").split("-")[0].lower() or None for a in arts]
+        self.docs = _Docs(texts, pool, p)
+        self.uf = UnionFind(self.n)
+        self.edges: dict[int, list[tuple[int, int, float]]] = {}
+        self.wire: dict[tuple[int, int], Verdict] = {}
+        self.counts: dict[str, int] = {}
+        self.passage_cache: dict[int, list[tuple[str, str, bool]]] = {}  # each article's wire-comparable passages, built once
+        self.families: dict[int, str | None] = {}
 
-    passage_cache: dict[int, list[tuple[str, str, bool]]] = {}  # each article's wire-comparable passages, built once
+    # -- shared by the steps
 
-    def verify(i: int, j: int, step: str) -> None:
-        v = classify(docs[i], docs[j], cross_language=not same_lang(i, j), min_cov=p.min_coverage,
-                     passage_cache=passage_cache)
-        key = f"{step}->{v.kind or 'none'}"
-        counts[key] = counts.get(key, 0) + 1
+    def link(self, i: int, j: int, kind: DuplicateKind, score: float) -> None:
+        self.uf.union(i, j)
+        self.edges.setdefault(i, []).append((j, SEVERITY[kind], score))
+        self.edges.setdefault(j, []).append((i, SEVERITY[kind], score))
+
+    def same_lang(self, i: int, j: int) -> bool:
+        return self.langs[i] is None or self.langs[j] is None or self.langs[i] == self.langs[j]
+
+    def count(self, key: str) -> None:
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+    def verify(self, i: int, j: int, step: str) -> None:
+        p = self.p
+        v = classify(self.docs[i], self.docs[j], cross_language=not self.same_lang(i, j), min_cov=p.min_coverage,
+                     passage_cache=self.passage_cache, p=p)
+        self.count(f"{step}->{v.kind or 'none'}")
         if is_copy_kind(v.kind):
-            link(i, j, v.kind, v.score)
+            self.link(i, j, v.kind, v.score)
         elif v.kind == "wire" and "wire" in p.kinds:
-            wire[(i, j)] = v
+            self.wire[(i, j)] = v
 
-    # 1. exact copies
-    first_of: dict[bytes, int] = {}
-    for i, k in enumerate(keys):
-        if k is None:
-            continue
-        if k in first_of:
-            link(first_of[k], i, "exact", 1.0)
-        else:
-            first_of[k] = i
+    # -- the steps
 
-    clock("exact")
-    # 2. shared shingle fingerprints: near copies and wire passages
-    fps = sig.fingerprints
-    a_idx, b_idx, shared = shared_fingerprint_pairs(fps, n)
-    keep = shared >= p.min_shared  # filter in numpy: pairs sharing a few common phrases are many
-    a_idx, b_idx, shared = a_idx[keep], b_idx[keep], shared[keep]
-    denom = np.minimum(fps.per_doc[a_idx], fps.per_doc[b_idx])
-    cont = np.where(denom > 0, shared / np.maximum(denom, 1), 0.0)
-    order = np.lexsort((b_idx, a_idx, -cont))
-    fp_pairs = list(zip(cont[order].tolist(), a_idx[order].tolist(), b_idx[order].tolist(), shared[order].tolist(), strict=False))
-    clock("near: fingerprint pairs")
+    def exact_copies(self) -> None:
+        """1. exact copies: the same word sequence."""
+        first_of: dict[bytes, int] = {}
+        for i, k in enumerate(self.sig.exact_keys):
+            if k is None:
+                continue
+            if k in first_of:
+                self.link(first_of[k], i, "exact", 1.0)
+            else:
+                first_of[k] = i
+        self.clock("exact")
 
-    def instant_near(containment: float, i: int, j: int, shared_fps: int) -> bool:
-        """Most of the shorter text is in the longer, and the longer is not mostly other text:
-        a text quoting or embedding a long passage of another (a wire passage, a transcript in an
-        op-ed) contains most of it too, and goes to sentence alignment instead."""
-        return (containment >= p.near_containment and min(fps.per_doc[i], fps.per_doc[j]) >= 8
-                and shared_fps >= p.near_longer * max(fps.per_doc[i], fps.per_doc[j]))
+    def near_copies(self) -> None:
+        """2. shared shingle fingerprints: near copies, and wire passages found by verification."""
+        p, fps, uf = self.p, self.sig.fingerprints, self.uf
+        a_idx, b_idx, shared = shared_fingerprint_pairs(fps, self.n)
+        keep = shared >= p.min_shared  # filter in numpy: pairs sharing a few common phrases are many
+        a_idx, b_idx, shared = a_idx[keep], b_idx[keep], shared[keep]
+        denom = np.minimum(fps.per_doc[a_idx], fps.per_doc[b_idx])
+        cont = np.where(denom > 0, shared / np.maximum(denom, 1), 0.0)
+        order = np.lexsort((b_idx, a_idx, -cont))
+        fp_pairs = list(zip(cont[order].tolist(), a_idx[order].tolist(), b_idx[order].tolist(), shared[order].tolist(),
+                            strict=False))
+        self.clock("near: fingerprint pairs")
 
-    docs.prefetch(x for c, i, j, sh in fp_pairs
-                  if p.verify_containment <= c and not instant_near(c, i, j, sh)
-                  and not uf.same(i, j) and same_lang(i, j) for x in (i, j))
-    clock("near: units")
-    for containment, i, j, s in fp_pairs:
-        if s < p.min_shared or uf.same(i, j) or not same_lang(i, j):
-            continue
-        if instant_near(containment, i, j, s):
-            link(i, j, "near", containment)
-        elif containment >= p.verify_containment:
-            verify(i, j, "near")
-    clock("near: verify")
-    # wire passage candidates: pairs sharing >= 2 long sentences (hash index); confirmed on the
-    # text at the end, only between different groups
-    sentence_pairs: list[tuple[int, int, int]] = []
-    if "wire" in p.kinds:
-        ua, ub, us = shared_fingerprint_pairs(sig.units, n)
-        one = us >= 2  # fewer shared verbatim sentences: checked in step 2 when fingerprints are shared
-        sentence_pairs = list(zip(ua[one].tolist(), ub[one].tolist(), us[one].tolist(), strict=False))
-    clock("wire: sentence pairs")
-    # 3. rewrites: content-word TF-IDF neighbours, one article per duplicate group so far (its
-    # exact and near copies would only repeat its neighbours)
-    stem_counts = sig.stems if "rewrite" in p.kinds else None
-    rewrite_pairs = []
-    if stem_counts is not None:
-        reps = np.array([i for i in range(n) if uf.find(i) == i], dtype=np.int64)
-        matrix = tfidf(stem_counts[reps])
-        cands = sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.rewrite_top_k), key=lambda t: (-t[2], t[0], t[1]))
-        ci = reps[np.array([c[0] for c in cands], dtype=np.int64)]
-        cj = reps[np.array([c[1] for c in cands], dtype=np.int64)]
-        share = shared_share(stem_counts, ci, cj) if len(cands) else np.zeros(0)
-        for i, j, ok in zip(ci.tolist(), cj.tolist(), (share >= p.min_stem_containment).tolist(), strict=False):
-            if ok and not uf.same(i, j) and (min(i, j), max(i, j)) not in wire and same_lang(i, j):
-                rewrite_pairs.append((min(i, j), max(i, j)))
-    clock("rewrite: candidates")
-    docs.prefetch(x for pair in rewrite_pairs for x in pair)
-    clock("rewrite: units")
-    for i, j in rewrite_pairs:
-        if not uf.same(i, j):
-            verify(i, j, "rewrite")
+        def instant_near(containment: float, i: int, j: int, shared_fps: int) -> bool:
+            """Most of the shorter text is in the longer, and the longer is not mostly other text:
+            a text quoting or embedding a long passage of another (a wire passage, a transcript in an
+            op-ed) contains most of it too, and goes to sentence alignment instead."""
+            return (containment >= p.near_containment and min(fps.per_doc[i], fps.per_doc[j]) >= 8
+                    and shared_fps >= p.near_longer * max(fps.per_doc[i], fps.per_doc[j]))
 
-    clock("rewrite: verify")
-    # 4. translations: anchors (numbers, names) between languages
-    lang_rows: dict[str, list[int]] = {}
-    for i, lang in enumerate(langs):
-        if lang and sig.n_words[i]:
-            lang_rows.setdefault(lang, []).append(i)
-    if len(lang_rows) > 1 and "translation" in p.kinds:
-        amatrix = tfidf(sig.anchors)
-        names = sorted(lang_rows)
-        found: list[tuple[int, int, float]] = []
-        for x, lx in enumerate(names):
-            for ly in names[x + 1:]:
-                # query from the smaller language side; per query article, check the best
-                # candidate of each duplicate group (its copies add nothing), up to top_k groups
-                q, c = (lang_rows[lx], lang_rows[ly]) if len(lang_rows[lx]) <= len(lang_rows[ly]) else (lang_rows[ly], lang_rows[lx])
-                by_query: dict[int, list[tuple[float, int]]] = {}  # (was `pool`, shadowing the executor)
-                for i, j, cos in cosine_pairs(amatrix[q], amatrix[c], threshold=p.anchor_threshold, top_k=p.translation_pool):
-                    by_query.setdefault(i, []).append((-cos, j))
-                queue = {i: sorted(cands) for i, cands in by_query.items()}
-                seen: dict[int, set[int]] = {i: set() for i in queue}
-                for _ in range(p.top_k):
-                    step: list[tuple[int, int]] = []
-                    for i, ranked in sorted(queue.items()):
-                        while ranked:
-                            _, j = ranked.pop(0)
-                            root = uf.find(c[j])
-                            if root not in seen[i]:
-                                seen[i].add(root)
-                                step.append((i, j))
-                                break
-                    docs.prefetch(x for i, j in step for x in (q[i], c[j]))
-                    for i, j in step:
-                        gi, gj = min(q[i], c[j]), max(q[i], c[j])
-                        v = classify(docs[gi], docs[gj], cross_language=True)
-                        counts["translation-check"] = counts.get("translation-check", 0) + 1
-                        if v.kind == "translation":
-                            found.append((gi, gj, v.score))
-                    queue = {i: cands for i, cands in queue.items() if cands}
-        # cross-language evidence is weaker: keep only each article's best matches, so a
-        # translation cannot bridge two different reports of its event into one group
+        self.docs.prefetch(x for c, i, j, sh in fp_pairs
+                           if p.verify_containment <= c and not instant_near(c, i, j, sh)
+                           and not uf.same(i, j) and self.same_lang(i, j) for x in (i, j))
+        self.clock("near: units")
+        for containment, i, j, s in fp_pairs:
+            if s < p.min_shared or uf.same(i, j) or not self.same_lang(i, j):
+                continue
+            if instant_near(containment, i, j, s):
+                self.link(i, j, "near", containment)
+            elif containment >= p.verify_containment:
+                self.verify(i, j, "near")
+        self.clock("near: verify")
+
+    def wire_candidates(self) -> list[tuple[int, int, int]]:
+        """Wire passage candidates: pairs sharing >= 2 long sentences (hash index); confirmed on
+        the text at the end (`wire_links`), only between different groups."""
+        sentence_pairs: list[tuple[int, int, int]] = []
+        if "wire" in self.p.kinds:
+            ua, ub, us = shared_fingerprint_pairs(self.sig.units, self.n)
+            one = us >= 2  # fewer shared verbatim sentences: checked in step 2 when fingerprints are shared
+            sentence_pairs = list(zip(ua[one].tolist(), ub[one].tolist(), us[one].tolist(), strict=False))
+        self.clock("wire: sentence pairs")
+        return sentence_pairs
+
+    def rewrites(self) -> None:
+        """3. rewrites: content-word TF-IDF neighbours, one article per duplicate group so far (its
+        exact and near copies would only repeat its neighbours)."""
+        p, uf = self.p, self.uf
+        stem_counts = self.sig.stems if "rewrite" in p.kinds else None
+        rewrite_pairs = []
+        if stem_counts is not None:
+            reps = np.array([i for i in range(self.n) if uf.find(i) == i], dtype=np.int64)
+            matrix = tfidf(stem_counts[reps])
+            cands = sorted(cosine_pairs(matrix, threshold=p.rewrite_threshold, top_k=p.rewrite_top_k),
+                           key=lambda t: (-t[2], t[0], t[1]))
+            ci = reps[np.array([c[0] for c in cands], dtype=np.int64)]
+            cj = reps[np.array([c[1] for c in cands], dtype=np.int64)]
+            share = shared_share(stem_counts, ci, cj) if len(cands) else np.zeros(0)
+            for i, j, ok in zip(ci.tolist(), cj.tolist(), (share >= p.min_stem_containment).tolist(), strict=False):
+                if ok and not uf.same(i, j) and (min(i, j), max(i, j)) not in self.wire and self.same_lang(i, j):
+                    rewrite_pairs.append((min(i, j), max(i, j)))
+        self.clock("rewrite: candidates")
+        self.docs.prefetch(x for pair in rewrite_pairs for x in pair)
+        self.clock("rewrite: units")
+        for i, j in rewrite_pairs:
+            if not uf.same(i, j):
+                self.verify(i, j, "rewrite")
+        self.clock("rewrite: verify")
+
+    def translations(self) -> None:
+        """4. translations: anchors (numbers, names) between languages."""
+        lang_rows: dict[str, list[int]] = {}
+        for i, lang in enumerate(self.langs):
+            if lang and self.sig.n_words[i]:
+                lang_rows.setdefault(lang, []).append(i)
+        if len(lang_rows) > 1 and "translation" in self.p.kinds:
+            amatrix = tfidf(self.sig.anchors)
+            names = sorted(lang_rows)
+            found: list[tuple[int, int, float]] = []
+            for x, lx in enumerate(names):
+                for ly in names[x + 1:]:
+                    # query from the smaller language side
+                    rx, ry = lang_rows[lx], lang_rows[ly]
+                    q, c = (rx, ry) if len(rx) <= len(ry) else (ry, rx)
+                    found += self._translations_between(amatrix, q, c)
+            self._link_best_translations(found)
+        self.clock("translation")
+
+    def _translations_between(self, amatrix: sparse.csr_matrix, q: list[int], c: list[int]) -> list[tuple[int, int, float]]:
+        """Translation pairs between the rows `q` and `c` of two languages: per query article,
+        the best candidate of each duplicate group (its copies add nothing), up to top_k groups."""
+        p, found = self.p, []
+        pool: dict[int, list[tuple[float, int]]] = {}
+        for i, j, cos in cosine_pairs(amatrix[q], amatrix[c], threshold=p.anchor_threshold, top_k=p.translation_pool):
+            pool.setdefault(i, []).append((-cos, j))
+        queue = {i: sorted(cands) for i, cands in pool.items()}
+        seen: dict[int, set[int]] = {i: set() for i in queue}
+        for _ in range(p.top_k):
+            step: list[tuple[int, int]] = []
+            for i, cands in sorted(queue.items()):
+                while cands:
+                    _, j = cands.pop(0)
+                    root = self.uf.find(c[j])
+                    if root not in seen[i]:
+                        seen[i].add(root)
+                        step.append((i, j))
+                        break
+            self.docs.prefetch(x for i, j in step for x in (q[i], c[j]))
+            for i, j in step:
+                gi, gj = min(q[i], c[j]), max(q[i], c[j])
+                v = classify(self.docs[gi], self.docs[gj], cross_language=True, p=p)
+                self.count("translation-check")
+                if v.kind == "translation":
+                    found.append((gi, gj, v.score))
+            queue = {i: cands for i, cands in queue.items() if cands}
+        return found
+
+    def _link_best_translations(self, found: list[tuple[int, int, float]]) -> None:
+        """Cross-language evidence is weaker: keep only each article's best matches, so a
+        translation cannot bridge two different reports of its event into one group."""
         best: dict[int, float] = {}
         for gi, gj, score in found:
             best[gi] = max(best.get(gi, 0.0), score)
             best[gj] = max(best.get(gj, 0.0), score)
+        margin = self.p.translation_margin
         for gi, gj, score in sorted(found, key=lambda t: (-t[2], t[0], t[1])):
-            if score >= best[gi] - p.translation_margin and score >= best[gj] - p.translation_margin:
-                link(gi, gj, "translation", score)
+            if score >= best[gi] - margin and score >= best[gj] - margin:
+                self.link(gi, gj, "translation", score)
 
-    clock("translation")
-    # 5. provenance
-    n_words = {a.id: int(w) for a, w in zip(arts, sig.n_words, strict=False)}
-    comps: dict[int, list[int]] = {}
-    for i in range(n):
-        comps.setdefault(uf.find(i), []).append(i)
-    links: list[DuplicateLink] = []
-    for members in comps.values():
-        if len(members) < 2:
-            continue
-        orig = choose_original([arts[m] for m in members], n_words, stored_originals)
-        root = next(m for m in members if arts[m] is orig)
-        kinds = path_kinds(root, members, edges)
-        for m in sorted(members, key=lambda x: arts[x].id):
-            if m == root:
+    def provenance(self, stored_originals: set[str]) -> list[DuplicateLink]:
+        """5. provenance: each group's original, and each copy's kind along its strongest path."""
+        arts = self.arts
+        n_words = {a.id: int(w) for a, w in zip(arts, self.sig.n_words, strict=False)}
+        comps: dict[int, list[int]] = {}
+        for i in range(self.n):
+            comps.setdefault(self.uf.find(i), []).append(i)
+        links: list[DuplicateLink] = []
+        for members in comps.values():
+            if len(members) < 2:
                 continue
-            sev, score = kinds.get(m, (SEVERITY["near"], 0.0))
-            kind = KIND_OF[sev]
-            if kind == "translation" and same_lang(m, root):
-                kind = "rewrite"
-            elif kind != "translation" and not same_lang(m, root):
-                kind = "translation"
-            arts[m].duplicate_of, arts[m].duplicate_kind = orig.id, kind
-            links.append(DuplicateLink(arts[m].id, orig.id, kind, round(score, 3), [], direction_known(orig, arts[m])))
+            orig = choose_original([arts[m] for m in members], n_words, stored_originals)
+            root = next(m for m in members if arts[m] is orig)
+            kinds = path_kinds(root, members, self.edges)
+            for m in sorted(members, key=lambda x: arts[x].id):
+                if m == root:
+                    continue
+                sev, score = kinds.get(m, (SEVERITY["near"], 0.0))
+                kind = KIND_OF[sev]
+                if kind == "translation" and self.same_lang(m, root):
+                    kind = "rewrite"
+                elif kind != "translation" and not self.same_lang(m, root):
+                    kind = "translation"
+                arts[m].duplicate_of, arts[m].duplicate_kind = orig.id, kind
+                links.append(DuplicateLink(arts[m].id, orig.id, kind, round(score, 3), [], direction_known(orig, arts[m])))
+        self.clock("provenance")
+        return links
 
-    clock("provenance")
-    # 6. wire passages between different groups
-    families: dict[int, str | None] = {}
+    def family(self, i: int) -> str | None:
+        if i not in self.families:
+            self.families[i] = publisher_family(self.arts[i].source, self.arts[i].url)
+        return self.families[i]
 
-    def family(i: int) -> str | None:
-        if i not in families:
-            families[i] = publisher_family(arts[i].source, arts[i].url)
-        return families[i]
-
-    def other_outlets(i: int, j: int) -> bool:
+    def other_outlets(self, i: int, j: int) -> bool:
         """Different groups and publisher families: an outlet repeating its own boilerplate
         or earlier text is not wire copy."""
-        return not uf.same(i, j) and (family(i) is None or family(i) != family(j))
+        return not self.uf.same(i, j) and (self.family(i) is None or self.family(i) != self.family(j))
 
-    # candidates: pairs sharing long sentences verbatim (the other sentences of a lightly edited
-    # copy are matched on the text by `shared_passages`)
-    cand: dict[tuple[int, int], int] = {(min(i, j), max(i, j)): k for i, j, k in sentence_pairs}
-    todo = [(i, j) for (i, j) in sorted(cand) if (i, j) not in wire and same_lang(i, j) and other_outlets(i, j)]
-    docs.prefetch(x for i, j in todo for x in (i, j))
-    for i, j in todo:
-        narrative, quotes = shared_passages(docs[i], docs[j], cache=passage_cache)
-        if shares_wire(narrative, quotes, p.wire_min_narrative, p.wire_min_with_quotes, p.wire_min_quotes,
-                       p.wire_min_quotes_alone):
-            shared_units = narrative + quotes
-            wire[(i, j)] = Verdict("wire", len(shared_units) / max(1, min(sig.units.per_doc[i], sig.units.per_doc[j])),
-                                   None, shared_units)
-    sentence_cache: dict[str, list[str]] = {}
-    for (i, j), v in sorted(wire.items()):
-        a, b = arts[i], arts[j]
-        if not other_outlets(i, j):
-            continue
-        if b.id not in a.shares_wire_with:
-            a.shares_wire_with.append(b.id)
-        if a.id not in b.shares_wire_with:
-            b.shares_wire_with.append(a.id)
-        links.append(_wire_link(a, b, v, docs[i], docs[j], sentence_cache))
-    for a in arts:
-        a.shares_wire_with.sort()
-    links.sort(key=lambda link: (link.original, link.copy, link.kind))
-    corpus.duplicates = links
-    clock("wire links")
-    LAST_TIMINGS.clear()
-    LAST_TIMINGS.update(clock.laps)
-    LAST_TIMINGS["verified_pairs"] = float(sum(counts.values()))
-    LAST_TIMINGS.update({"n " + k: float(v) for k, v in counts.items()})
-    LAST_TIMINGS["docs_split"] = float(len(docs.cache))
-    return corpus
+    def wire_links(self, sentence_pairs: list[tuple[int, int, int]]) -> list[DuplicateLink]:
+        """6. wire passages between different groups: candidates share long sentences verbatim
+        (the other sentences of a lightly edited copy are matched on the text by `shared_passages`)."""
+        p, arts, docs, wire = self.p, self.arts, self.docs, self.wire
+        cand: dict[tuple[int, int], int] = {(min(i, j), max(i, j)): k for i, j, k in sentence_pairs}
+        todo = [(i, j) for (i, j) in sorted(cand) if (i, j) not in wire and self.same_lang(i, j) and self.other_outlets(i, j)]
+        docs.prefetch(x for i, j in todo for x in (i, j))
+        units = self.sig.units
+        for i, j in todo:
+            narrative, quotes = shared_passages(docs[i], docs[j], p.near_verbatim, cache=self.passage_cache,
+                                                footer_units=p.footer_units)
+            if shares_wire(narrative, quotes, p.wire_min_narrative, p.wire_min_with_quotes, p.wire_min_quotes,
+                           p.wire_min_quotes_alone):
+                shared_units = narrative + quotes
+                wire[(i, j)] = Verdict("wire", len(shared_units) / max(1, min(units.per_doc[i], units.per_doc[j])),
+                                       None, shared_units)
+        links: list[DuplicateLink] = []
+        sentence_cache: dict[str, list[str]] = {}
+        for (i, j), v in sorted(wire.items()):
+            a, b = arts[i], arts[j]
+            if not self.other_outlets(i, j):
+                continue
+            if b.id not in a.shares_wire_with:
+                a.shares_wire_with.append(b.id)
+            if a.id not in b.shares_wire_with:
+                b.shares_wire_with.append(a.id)
+            links.append(_wire_link(a, b, v, docs[i], docs[j], sentence_cache))
+        for a in arts:
+            a.shares_wire_with.sort()
+        self.clock("wire links")
+        return links
+
+    def report_timings(self) -> None:
+        """Step timings and verification counts for the benchmarks (`LAST_TIMINGS`)."""
+        LAST_TIMINGS.clear()
+        LAST_TIMINGS.update(self.clock.laps)
+        LAST_TIMINGS["verified_pairs"] = float(sum(self.counts.values()))
+        LAST_TIMINGS.update({"n " + k: float(v) for k, v in self.counts.items()})
+        LAST_TIMINGS["docs_split"] = float(len(self.docs.cache))
 
 
 def _wire_link(a: Article, b: Article, v: Verdict, da: Doc, db: Doc, cache: dict[str, list[str]]) -> DuplicateLink:

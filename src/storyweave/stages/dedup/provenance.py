@@ -12,11 +12,12 @@ from urllib.parse import urlparse
 
 from unidecode import unidecode
 
-if TYPE_CHECKING:
-    import tldextract
-
+from storyweave.config import DedupConfig
 from storyweave.graph import components
 from storyweave.model import Article, Corpus, DuplicateKind
+
+if TYPE_CHECKING:
+    import tldextract
 
 SEVERITY: dict[DuplicateKind, int] = {"exact": 0, "near": 1, "rewrite": 2, "translation": 3}
 KIND_OF: dict[int, DuplicateKind] = {v: k for k, v in SEVERITY.items()}
@@ -161,15 +162,16 @@ def copy_root(article_id: str, by_id: dict[str, Article],
     return current.id
 
 
-WIRE_MOSTLY = 0.5  # share of the shorter report's sentences in the wire copy both carry
+_WIRE_MOSTLY = DedupConfig.wire_mostly  # the default; the brief stage passes `config.dedup.wire_mostly`
 
 
-def independent_groups(article_ids: Iterable[str], corpus: Corpus, wire_as_one: bool = False) -> list[list[str]]:
+def independent_groups(article_ids: Iterable[str], corpus: Corpus, wire_as_one: bool = False,
+                       wire_mostly: float = _WIRE_MOSTLY) -> list[list[str]]:
     """Group articles that are not independent of each other.
 
     Copies (exact/near/rewrite/translation) collapse onto their original; originals of one
     publisher family collapse together; two reports whose shared wire copy is most of the
-    shorter one (link score >= WIRE_MOSTLY: one agency report carried twice, trimmed and lightly
+    shorter one (link score >= `wire_mostly`: one agency report carried twice, trimmed and lightly
     edited) count once.  Articles that only share a wire passage stay separate (each adds its
     own reporting) unless `wire_as_one`, which is for counting support of a statement that sits
     inside the shared wire passage.
@@ -193,7 +195,7 @@ def independent_groups(article_ids: Iterable[str], corpus: Corpus, wire_as_one: 
             first[k] = n
     pos_of = {i: n for n, i in enumerate(ids)}
     for link in corpus.duplicates:
-        if link.kind == "wire" and link.score >= WIRE_MOSTLY and link.copy in pos_of and link.original in pos_of:
+        if link.kind == "wire" and link.score >= wire_mostly and link.copy in pos_of and link.original in pos_of:
             pairs.append((pos_of[link.copy], pos_of[link.original]))
     if wire_as_one:
         pos = {i: n for n, i in enumerate(ids)}
@@ -208,6 +210,7 @@ def independent_groups(article_ids: Iterable[str], corpus: Corpus, wire_as_one: 
     return [[ids[n] for n in group] for group in components(len(ids), pairs)]
 
 
-def count_independent(article_ids: list[str], corpus: Corpus, wire_as_one: bool = False) -> int:
+def count_independent(article_ids: list[str], corpus: Corpus, wire_as_one: bool = False,
+                      wire_mostly: float = _WIRE_MOSTLY) -> int:
     """Number of independent sources among `article_ids` (see `independent_groups`)."""
-    return len(independent_groups(article_ids, corpus, wire_as_one))
+    return len(independent_groups(article_ids, corpus, wire_as_one, wire_mostly))

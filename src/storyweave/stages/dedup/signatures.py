@@ -20,14 +20,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from storyweave.config import DedupConfig
 from storyweave.nlp.stop_words import REPORTING_VERBS, english
 
-SHINGLE = 5  # words per shingle
-SAMPLE_MOD = 4  # keep shingles whose mixed hash is 0 mod SAMPLE_MOD (Broder's mod-m sampling)
-STEM = 6  # crude stemming: word prefix of this length
-CHUNK_BYTES = 1 << 20  # text tokenised at a time (keeps the numpy working set small)
-MIN_CONTENT_WORDS = 2  # content words a shingle needs to be fingerprinted
-UNIT_MIN_WORDS = 8  # sentences this long are hashed for the wire-passage index
+# the sizes that decide a result are knobs (`config.DedupConfig`: shingle_words, sample_mod,
+# stem_chars, shingle_content_words, wire_unit_words); the stage passes its config, these are the defaults
+_P = DedupConfig()
+CHUNK_BYTES = 1 << 20  # text tokenised at a time (keeps the numpy working set small; same result)
 STOPWORDS = english() | REPORTING_VERBS | {"according", "also", "just"}  # reporting words and fillers
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
@@ -154,9 +153,9 @@ def fold_non_ascii(buf: np.ndarray, s: np.ndarray, e: np.ndarray, h: np.ndarray
     return holder, out[:, 0], out[:, 1], out[:, 2].astype(np.int64)
 
 
-def stem(lw: str) -> str | None:
+def stem(lw: str, chars: int = _P.stem_chars) -> str | None:
     """Content-word stem of a lower-cased word (stop words and one/two-letter words: None)."""
-    return lw[:STEM] if (len(lw) > 2 or lw.isdigit()) and lw not in STOPWORDS else None
+    return lw[:chars] if (len(lw) > 2 or lw.isdigit()) and lw not in STOPWORDS else None
 
 
 def stems(toks: list[str]) -> list[str]:
@@ -266,7 +265,7 @@ def unit_starts(sc: Scan) -> np.ndarray:
     return np.flatnonzero(brk)
 
 
-def _tokenise_chunk(texts: list[str], first_doc: int, with_words: bool) -> _Chunk:
+def _tokenise_chunk(texts: list[str], first_doc: int, with_words: bool, p: DedupConfig = _P) -> _Chunk:
     sc = scan(texts)
     buf, orig, s, e, h, tok_doc, n_words, digit, stop = sc.buf, sc.orig, sc.s, sc.e, sc.h, sc.tok_doc, sc.n_words, sc.digit, sc.stop
     n_docs, n_tok = len(texts), len(s)
@@ -276,14 +275,14 @@ def _tokenise_chunk(texts: list[str], first_doc: int, with_words: bool) -> _Chun
                   for d in range(n_docs)]
     length = e - s
     content = (length > 2) & ~digit & ~stop
-    fp, fp_doc = _sample_shingles(h, tok_doc, content)
-    unit, unit_doc = _long_units(sc)
+    fp, fp_doc = _sample_shingles(h, tok_doc, content, p)
+    unit, unit_doc = _long_units(sc, p.wire_unit_words)
     chunk = _Chunk(n_words, exact_keys, fp, fp_doc + first_doc, unit, unit_doc + first_doc)
     if with_words and n_tok:
-        # content stems: the first STEM bytes of the word, hashed into HASH_COLUMNS columns
+        # content stems: the first `stem_chars` bytes of the word, hashed into 2**HASH_BITS columns
         is_stem = ((length > 2) | digit) & ~stop
         st = np.flatnonzero(is_stem)
-        stem_h = _hash_spans(buf, s[st], np.minimum(e[st], s[st] + STEM))
+        stem_h = _hash_spans(buf, s[st], np.minimum(e[st], s[st] + p.stem_chars))
         chunk.stems = _cells(tok_doc[st], stem_h, first_doc)
         # anchors: numbers, and capitalised words that are not stop words (ASCII-folded)
         first_b = orig[s]
@@ -316,37 +315,39 @@ def unit_hashes(h: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarra
         return _fmix(uh ^ ulen.astype(np.uint64)), ulen
 
 
-def _long_units(sc: Scan) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes of the sentence units of >= UNIT_MIN_WORDS words (for the wire-passage index)."""
+def _long_units(sc: Scan, min_words: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of the sentence units of >= `min_words` words (for the wire-passage index)."""
     if not len(sc.s):
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
     start = unit_starts(sc)
     uh, ulen = unit_hashes(sc.h, start)
-    keep = ulen >= UNIT_MIN_WORDS
+    keep = ulen >= min_words
     return uh[keep], sc.tok_doc[start[keep]]
 
 
-def _sample_shingles(h: np.ndarray, tok_doc: np.ndarray, content: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Hash every `SHINGLE`-word shingle with `MIN_CONTENT_WORDS` content words; keep a
-    consistent 1/`SAMPLE_MOD` sample (unsorted, may repeat within an article).
+def _sample_shingles(h: np.ndarray, tok_doc: np.ndarray, content: np.ndarray,
+                     p: DedupConfig = _P) -> tuple[np.ndarray, np.ndarray]:
+    """Hash every `p.shingle_words`-word shingle with `p.shingle_content_words` content words;
+    keep a consistent 1/`p.sample_mod` sample (unsorted, may repeat within an article).
 
     A shingle kept in one article is kept in every article that has it, so shared sampled
     fingerprints estimate shared text (containment), which is what trimmed copies and embedded
     wire paragraphs need (Jaccard, as in MinHash, punishes them for the length difference).
     """
-    if len(h) < SHINGLE:
+    shingle = p.shingle_words
+    if len(h) < shingle:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    m = len(h) - SHINGLE + 1
+    m = len(h) - shingle + 1
     with np.errstate(over="ignore"):
         sh = h[:m] * _MULTS[0]
-        for k in range(1, SHINGLE):
+        for k in range(1, shingle):
             sh ^= h[k : k + m] * _MULTS[k]
         sh = (sh ^ (sh >> _U64(31))) * _MIX
         sh ^= sh >> _U64(29)
-    valid = tok_doc[:m] == tok_doc[SHINGLE - 1 :]
+    valid = tok_doc[:m] == tok_doc[shingle - 1 :]
     c = np.r_[0, np.cumsum(content)]
-    valid &= (c[SHINGLE:] - c[:m]) >= MIN_CONTENT_WORDS  # shingles of function words identify nothing
-    keep = valid & ((sh % _U64(SAMPLE_MOD)) == 0)
+    valid &= (c[shingle:] - c[:m]) >= p.shingle_content_words  # shingles of function words identify nothing
+    keep = valid & ((sh % _U64(p.sample_mod)) == 0)
     return sh[keep], tok_doc[:m][keep]
 
 
@@ -389,7 +390,7 @@ class CorpusSignatures:
         self.n_words = n_words  # words per article
         self.exact_keys = exact_keys  # equal iff the word sequences are equal
         self.fingerprints = fingerprints  # sampled 5-word shingles
-        self.units = units  # hashes of sentences of >= UNIT_MIN_WORDS words
+        self.units = units  # hashes of sentences of >= `wire_unit_words` words
         self._stems = stems
         self._anchors = anchors
 
@@ -409,13 +410,14 @@ class CorpusSignatures:
         return self._anchors
 
 
-def _chunk_job(job: tuple[list[str], int, bool]) -> _Chunk:
+def _chunk_job(job: tuple[list[str], int, bool, DedupConfig]) -> _Chunk:
     return _tokenise_chunk(*job)
 
 
-def analyse(texts: list[str], words: bool = True, pool: Executor | None = None) -> CorpusSignatures:
+def analyse(texts: list[str], words: bool = True, pool: Executor | None = None, p: DedupConfig = _P) -> CorpusSignatures:
     """One pass over all texts; `words=False` skips the stem and anchor matrices.  With a
-    process `pool`, chunks are tokenised in parallel (same result: chunks are independent)."""
+    process `pool`, chunks are tokenised in parallel (same result: chunks are independent).
+    `p`: the dedup section of the config (shingle and stem sizes)."""
     n_docs = len(texts)
     jobs = []
     lo = 0
@@ -424,7 +426,7 @@ def analyse(texts: list[str], words: bool = True, pool: Executor | None = None) 
         while hi < n_docs and (hi == lo or size < CHUNK_BYTES):
             size += len(texts[hi])
             hi += 1
-        jobs.append((texts[lo:hi], lo, words))
+        jobs.append((texts[lo:hi], lo, words, p))
         lo = hi
     chunks = list(pool.map(_chunk_job, jobs)) if pool is not None and len(jobs) > 1 else [_chunk_job(j) for j in jobs]
     return _merge(chunks, n_docs, words)

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from storyweave.config import DedupConfig
 from storyweave.nlp.boilerplate import PASSAGE
 from storyweave.stages.dedup.signatures import (
     CHUNK_BYTES,
     FOLD_PREFIX,
-    STEM,
     Scan,
     _hash_spans,
     fold_non_ascii,
@@ -34,11 +34,11 @@ from storyweave.stages.dedup.signatures import (
     unit_starts,
 )
 
-MIN_UNIT_WORDS = 4  # shorter units (datelines, captions) are not units
-MIN_UNIT_STEMS = 4  # units with fewer distinct content stems are not compared
+# unit sizes are knobs (`config.DedupConfig`: unit_words, unit_stems, stem_chars, wire_unit_words,
+# footer_units, near_verbatim); the stage passes its config, these are the defaults
+_P = DedupConfig()
 COGNATE_PREFIX, COGNATE_MIN = FOLD_PREFIX, 6
 CROSS_UNIT_SCORE, CROSS_COVERAGE = 0.25, 0.47  # calibrated on the EN/PT benchmark (see benchmarks/)
-VERBATIM_MIN_WORDS = 8  # shortest unit that counts as a shared wire sentence
 _COGNATE_SALT = np.uint64(0x5BD1E9955BD1E995)
 _UNIT_BITS = 12  # comparable units per doc kept (4095; longer texts are cut there)
 _DOC_BITS = 20  # texts per build_docs batch; features keep the remaining 32 bits
@@ -57,11 +57,12 @@ class Doc:
     """Units of one text, in order: keys (exact token sequence), word counts, text spans, and
     the features of the comparable units (enough content words, not mostly quotation)."""
 
-    __slots__ = ("_verbatim", "comparable", "cross", "keys", "mono", "n_words", "spans", "text")
+    __slots__ = ("_verbatim", "comparable", "cross", "keys", "mono", "n_words", "spans", "text", "wire_words")
 
     def __init__(self, text: str, keys: np.ndarray, n_words: np.ndarray, spans: np.ndarray,
-                 comparable: np.ndarray, mono: _Features, cross: _Features) -> None:
+                 comparable: np.ndarray, mono: _Features, cross: _Features, wire_words: int = _P.wire_unit_words) -> None:
         self.text = text
+        self.wire_words = wire_words  # shortest unit that counts as a shared wire sentence
         self.keys, self.n_words, self.spans = keys, n_words, spans
         self.comparable = comparable  # unit indices
         self.mono, self.cross = mono, cross
@@ -81,14 +82,14 @@ class Doc:
         """Units long enough to count as a shared wire sentence: key -> first unit."""
         if self._verbatim is None:
             self._verbatim = {}
-            for i in np.flatnonzero(self.n_words >= VERBATIM_MIN_WORDS).tolist():
+            for i in np.flatnonzero(self.n_words >= self.wire_words).tolist():
                 self._verbatim.setdefault(int(self.keys[i]), i)
         return self._verbatim
 
 
-def make_doc(text: str) -> Doc:
+def make_doc(text: str, p: DedupConfig = _P) -> Doc:
     """Units of one text (see `build_docs`)."""
-    return build_docs([text])[0]
+    return build_docs([text], p=p)[0]
 
 
 def _quote_marks(orig: np.ndarray) -> np.ndarray:
@@ -178,9 +179,10 @@ def _dedup_sorted(x: np.ndarray) -> np.ndarray:
     return x[np.r_[True, x[1:] != x[:-1]]]
 
 
-def build_docs(texts: list[str], pool: Executor | None = None) -> list[Doc]:
+def build_docs(texts: list[str], pool: Executor | None = None, p: DedupConfig = _P) -> list[Doc]:
     """`Doc`s of a batch of texts, ~1 MB of text per vectorised pass (a small working set is
-    much faster than one huge pass); the passes go to a process `pool` if given."""
+    much faster than one huge pass); the passes go to a process `pool` if given.  `p`: the
+    dedup section of the config (unit sizes)."""
     parts, lo = [], 0
     while lo < len(texts):
         hi, size = lo, 0
@@ -190,57 +192,86 @@ def build_docs(texts: list[str], pool: Executor | None = None) -> list[Doc]:
         parts.append(texts[lo:hi])
         lo = hi
     if pool is not None and len(parts) > 1:
-        docs = [d for part in pool.map(_build_without_text, parts) for d in part]
+        docs = [d for part in pool.map(_build_without_text, parts, [p] * len(parts)) for d in part]
         for d, t in zip(docs, texts, strict=False):
             d.text = t
         return docs
-    return [d for part in parts for d in _build(part)]
+    return [d for part in parts for d in _build(part, p)]
 
 
-def _build_without_text(texts: list[str]) -> list[Doc]:
+def _build_without_text(texts: list[str], p: DedupConfig = _P) -> list[Doc]:
     """Worker side: the parent has the texts, so they are not sent back."""
-    docs = _build(texts)
+    docs = _build(texts, p)
     for d in docs:
         d.text = ""
     return docs
 
 
-def _build(texts: list[str]) -> list[Doc]:
-    n_docs = len(texts)
+@dataclass
+class _Units:
+    """The sentence units of a batch of texts (token arrays of one `scan`)."""
+
+    start: np.ndarray  # first token of each unit
+    keys: np.ndarray  # hash of each unit's token sequence
+    n_words: np.ndarray
+    doc: np.ndarray  # text of each unit
+    of_tok: np.ndarray  # unit of each token
+    is_unit: np.ndarray  # long enough to be a unit (`unit_words`)
+
+
+def _build(texts: list[str], p: DedupConfig = _P) -> list[Doc]:
+    """`Doc`s of `texts`: units, their spans, the comparable ones and their features."""
     sc = scan(texts)
-    n_tok = len(sc.s)
-    if not n_tok:
+    if not len(sc.s):
         empty = np.zeros(0, np.int64)
         feats = _Features(np.zeros(0, np.uint64), empty, empty)
-        return [Doc(t, np.zeros(0, np.uint64), empty, np.zeros((0, 2), np.int64), empty, feats, feats) for t in texts]
+        return [Doc(t, np.zeros(0, np.uint64), empty, np.zeros((0, 2), np.int64), empty, feats, feats, p.wire_unit_words)
+                for t in texts]
     start = unit_starts(sc)
     keys, ulen = unit_hashes(sc.h, start)
-    unit_doc = sc.tok_doc[start]
-    unit_of_tok = np.repeat(np.arange(len(start)), ulen)
-    is_unit = ulen >= MIN_UNIT_WORDS
-    # unit spans as character offsets; a unit runs to the next space (keeps its closing punctuation)
-    last_tok = np.r_[start[1:], n_tok] - 1
+    units = _Units(start, keys, ulen, sc.tok_doc[start], np.repeat(np.arange(len(start)), ulen), ulen >= p.unit_words)
+    b0, b1 = _unit_bytes(sc, start)
+    # quotation: independent reports of one event quote the same words
+    quote = _quoted_bytes(sc, b0, b1) >= 0.5 * (b1 - b0)
+    st, stem_h, comparable = _comparable_units(sc, units, quote, len(texts), p)
+    spans = np.c_[_char_offsets(sc, b0, units.doc), _char_offsets(sc, b1, units.doc)]
+    return _split_per_doc(texts, sc, units, comparable, st, stem_h, spans, p)
+
+
+def _unit_bytes(sc: Scan, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Byte spans of the units; a unit runs to the next space (keeps its closing punctuation)."""
+    last_tok = np.r_[start[1:], len(sc.s)] - 1
     ws = np.flatnonzero((sc.cls[:-16] & 16) > 0)
     b0 = sc.s[start]
     nxt = ws[np.minimum(np.searchsorted(ws, sc.e[last_tok]), len(ws) - 1)] if len(ws) else sc.e[last_tok]
     b1 = np.where(nxt >= sc.e[last_tok], nxt, sc.e[last_tok])
     nxt_tok = np.r_[sc.s[1:], len(sc.buf)][last_tok]
-    b1 = np.minimum(b1, nxt_tok)
-    # quotation: independent reports of one event quote the same words
-    quote = _quoted_bytes(sc, b0, b1) >= 0.5 * (b1 - b0)
-    # content stems per unit: prefix of STEM bytes of words that are not stop words
+    return b0, np.minimum(b1, nxt_tok)
+
+
+def _comparable_units(sc: Scan, units: _Units, quote: np.ndarray, n_docs: int,
+                      p: DedupConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(stem tokens, their hashes, comparable units): units with enough distinct content stems
+    (prefixes of `stem_chars` bytes of words that are not stop words) and not mostly quotation,
+    unless the text is almost all quotes."""
     length = sc.e - sc.s
-    st = np.flatnonzero(((length > 2) | sc.digit) & ~sc.stop & is_unit[unit_of_tok])
-    stem_h = _hash_spans(sc.buf, sc.s[st], np.minimum(sc.e[st], sc.s[st] + STEM))
-    ukey = np.sort((unit_of_tok[st].astype(np.uint64) << np.uint64(40)) | (stem_h >> np.uint64(24)))
+    st = np.flatnonzero(((length > 2) | sc.digit) & ~sc.stop & units.is_unit[units.of_tok])
+    stem_h = _hash_spans(sc.buf, sc.s[st], np.minimum(sc.e[st], sc.s[st] + p.stem_chars))
+    ukey = np.sort((units.of_tok[st].astype(np.uint64) << np.uint64(40)) | (stem_h >> np.uint64(24)))
     ukey = _dedup_sorted(ukey) if len(ukey) else ukey
-    n_stems = np.bincount((ukey >> np.uint64(40)).astype(np.int64), minlength=len(start))
-    # comparable units: enough stems and not mostly quotation (unless the text is almost all quotes)
-    enough = is_unit & (n_stems >= MIN_UNIT_STEMS)
+    n_stems = np.bincount((ukey >> np.uint64(40)).astype(np.int64), minlength=len(units.start))
+    enough = units.is_unit & (n_stems >= p.unit_stems)
     own = enough & ~quote
-    own_per_doc = np.bincount(unit_doc[own], minlength=n_docs)
-    comparable = np.where(own_per_doc[unit_doc] >= 3, own, enough)
-    # unit numbering inside each doc: all units (>= MIN_UNIT_WORDS words) and comparable ones
+    own_per_doc = np.bincount(units.doc[own], minlength=n_docs)
+    return st, stem_h, np.where(own_per_doc[units.doc] >= 3, own, enough)
+
+
+def _split_per_doc(texts: list[str], sc: Scan, units: _Units, comparable: np.ndarray, st: np.ndarray,
+                   stem_h: np.ndarray, spans: np.ndarray, p: DedupConfig) -> list[Doc]:
+    """The features of the comparable units (mono: content stems; cross-language: numbers,
+    names and cognate prefixes), then everything cut per text into its `Doc`."""
+    n_docs, unit_doc, unit_of_tok, is_unit = len(texts), units.doc, units.of_tok, units.is_unit
+    # unit numbering inside each doc: all units (>= `unit_words` words) and comparable ones
     unit_rank = np.cumsum(is_unit) - 1  # index among units, global
     comp_rank = np.cumsum(comparable) - 1
     units_before = np.r_[0, np.cumsum(np.bincount(unit_doc[is_unit], minlength=n_docs))][:-1]
@@ -251,11 +282,9 @@ def _build(texts: list[str]) -> list[Doc]:
     md, mu, mf = _features(unit_doc[tok_unit], comp_rank[tok_unit] - comp_before[unit_doc[tok_unit]], stem_h[sel], n_docs)
     # cross-language features: numbers and capitalised names (not a unit's first word), and
     # cognate prefixes of long words (internacional / international -> inter), all ASCII-folded
-    ctok, cfeat = _cross_features(sc, np.flatnonzero(comparable[unit_of_tok]), start)
+    ctok, cfeat = _cross_features(sc, np.flatnonzero(comparable[unit_of_tok]), units.start)
     cu = unit_of_tok[ctok]
     cd, cuu, cf = _features(unit_doc[cu], comp_rank[cu] - comp_before[unit_doc[cu]], cfeat, n_docs)
-    c0 = _char_offsets(sc, b0, unit_doc)
-    c1 = _char_offsets(sc, b1, unit_doc)
     # split everything per doc
     m_bounds = np.searchsorted(md, np.arange(n_docs + 1))
     c_bounds = np.searchsorted(cd, np.arange(n_docs + 1))
@@ -263,8 +292,7 @@ def _build(texts: list[str]) -> list[Doc]:
     comp_units = unit_rank[comparable]  # index among the doc's units, after subtracting units_before
     cb = np.r_[0, np.cumsum(n_comp)]
     ub = np.r_[0, np.cumsum(np.bincount(unit_doc[is_unit], minlength=n_docs))]
-    keys_u, words_u = keys[is_unit], ulen[is_unit]
-    spans_u = np.c_[c0[is_unit], c1[is_unit]]
+    keys_u, words_u, spans_u = units.keys[is_unit], units.n_words[is_unit], spans[is_unit]
     mono_size = np.bincount(comp_before[md] + mu, minlength=int(cb[-1])) if len(md) else np.zeros(int(cb[-1]), np.int64)
     cross_size = np.bincount(comp_before[cd] + cuu, minlength=int(cb[-1])) if len(cd) else np.zeros(int(cb[-1]), np.int64)
     docs = []
@@ -273,7 +301,7 @@ def _build(texts: list[str]) -> list[Doc]:
                                           int(cb[d]), int(cb[d + 1]), int(ub[d]), int(ub[d + 1]))
         docs.append(Doc(texts[d], keys_u[u0:u1], words_u[u0:u1], spans_u[u0:u1], comp_units[k0:k1] - units_before[d],
                         _Features(mf[m0:m1], mu[m0:m1], mono_size[k0:k1]),
-                        _Features(cf[x0:x1], cuu[x0:x1], cross_size[k0:k1])))
+                        _Features(cf[x0:x1], cuu[x0:x1], cross_size[k0:k1]), p.wire_unit_words))
     return docs
 
 
@@ -376,7 +404,7 @@ class Verdict:
 
 
 def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7,
-             passage_cache: dict[int, list[tuple[str, str, bool]]] | None = None) -> Verdict:
+             passage_cache: dict[int, list[tuple[str, str, bool]]] | None = None, p: DedupConfig = _P) -> Verdict:
     """Decide what links two texts (exact copies are found before, by text key)."""
     if cross_language:
         al = align(a, b, min_score=CROSS_UNIT_SCORE, use_anchors=True)
@@ -389,8 +417,9 @@ def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7,
     if al.n_short and al.cov_short >= min_cov and enough:
         near = al.near_verbatim >= 0.6 * al.n_aligned
         return Verdict("near" if near else "rewrite", al.cov_short, al)
-    narrative, quotes = shared_passages(a, b, cache=passage_cache)
-    if shares_wire(narrative, quotes):
+    narrative, quotes = shared_passages(a, b, p.near_verbatim, cache=passage_cache, footer_units=p.footer_units)
+    if shares_wire(narrative, quotes, p.wire_min_narrative, p.wire_min_with_quotes, p.wire_min_quotes,
+                   p.wire_min_quotes_alone):
         shared = narrative + quotes
         return Verdict("wire", len(shared) / max(1, al.n_short), al, shared)
     return Verdict(None, al.cov_short, al)
@@ -398,8 +427,6 @@ def classify(a: Doc, b: Doc, cross_language: bool = False, min_cov: float = 0.7,
 
 # --- wire copy through quotations and narrative ----------------------------------------------
 
-FOOTER_UNITS = 2  # shared sentences among the last this many of both texts alone are a sign-off
-NEAR_VERBATIM = 90  # rapidfuzz ratio (0-100) of two units that are one sentence lightly edited
 _QUOTE_PAIR = re.compile(r"[\"“„«]([^\"“”„«»\n]*)[\"”»]")
 _SPACE = re.compile(r"\s+")
 _POST_SIGNATURE = re.compile(r"\(@\w+\)|pic\.twitter\.com/|https?://t\.co/")
@@ -417,14 +444,14 @@ def _quoted_prefix(text: str) -> np.ndarray:
 
 
 def passages(doc: Doc) -> list[tuple[str, str, bool]]:
-    """The long units of a doc (>= VERBATIM_MIN_WORDS words): (text as written, normalised text,
+    """The long units of a doc (>= `doc.wire_words` words): (text as written, normalised text,
     mostly quoted).  An embedded social-media post is a quotation too: its signature '(@handle)'
     or link follows within the next two lines."""
     text = doc.text
     quoted = _quoted_prefix(text)
     posts = [m.start() for m in _POST_SIGNATURE.finditer(text)]
     out = []
-    for i in np.flatnonzero(doc.n_words >= VERBATIM_MIN_WORDS).tolist():
+    for i in np.flatnonzero(doc.n_words >= doc.wire_words).tolist():
         s, e = int(doc.spans[i, 0]), int(doc.spans[i, 1])
         if e <= s:
             continue
@@ -438,8 +465,9 @@ def passages(doc: Doc) -> list[tuple[str, str, bool]]:
     return out
 
 
-def shared_passages(a: Doc, b: Doc, min_ratio: float = NEAR_VERBATIM,
-                    cache: dict[int, list[tuple[str, str, bool]]] | None = None) -> tuple[list[str], list[str]]:
+def shared_passages(a: Doc, b: Doc, min_ratio: float = _P.near_verbatim,
+                    cache: dict[int, list[tuple[str, str, bool]]] | None = None,
+                    footer_units: int = _P.footer_units) -> tuple[list[str], list[str]]:
     """Units of `a` found verbatim or lightly edited in `b` (rapidfuzz ratio >= `min_ratio`),
     split into narrative and quotation: two outlets carrying one agency report share both;
     two outlets quoting one press conference share only the quotations.
@@ -469,7 +497,7 @@ def shared_passages(a: Doc, b: Doc, min_ratio: float = NEAR_VERBATIM,
         used.add(k)
         if is_quote or pb[k][2]:
             quotes.append(text)
-        elif i >= len(pa) - FOOTER_UNITS and k >= len(pb) - FOOTER_UNITS:
+        elif i >= len(pa) - footer_units and k >= len(pb) - footer_units:
             footer.append(text)  # the last lines of both texts: an outlet's sign-off, not wire copy
         else:
             narrative.append(text)

@@ -47,7 +47,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from storyweave.config import Config, EventsConfig
+from storyweave.config import Config, EventsConfig, HeadlineParams
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event
 from storyweave.nlp import represent, stop_words
@@ -165,7 +165,7 @@ def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signal
 
 
 _Fingerprint = tuple[str, str | None, int]  # id, title, hash of the text
-_VIEW_CACHE: dict[str, tuple[dict[str, int], list[_Fingerprint], np.ndarray]] = {}  # per view, last article set
+_VIEW_CACHE: dict[tuple[str, int, int], tuple[dict[str, int], list[_Fingerprint], np.ndarray]] = {}  # per view and lead size, last article set
 
 
 def release_text_cache() -> None:
@@ -177,13 +177,15 @@ def _fingerprint(article: Article) -> _Fingerprint:
     return (article.id, article.title, hash(article.text))
 
 
-def view_similarity(articles: Sequence[Article], view: str) -> np.ndarray:
+def view_similarity(articles: Sequence[Article], view: str, lead_words: int = EventConfig.lead_words,
+                    embed_words: int = EventConfig.embed_words) -> np.ndarray:
     """Cosine matrix of one view: "body" (title + body, TF-IDF 1-2 grams), "headline" (title +
     lead), "title" (title, else first sentence), "names" (TF-IDF of the capitalised names in title +
     body) or "embedding" (static MiniLM of title + lead,
     centred).  The returned matrix may be the cached one: do not modify it.  Memoised per view for the last article set (pure: same texts -> same matrix), so
     the stories stage, which needs views of a subset of the same articles, does not refit."""
-    cached = _VIEW_CACHE.get(view)
+    key = (view, lead_words, embed_words)
+    cached = _VIEW_CACHE.get(key)
     if cached is not None:
         position, fingerprints, matrix = cached
         idx = [i for i in (position.get(a.id) for a in articles) if i is not None]
@@ -192,31 +194,32 @@ def view_similarity(articles: Sequence[Article], view: str) -> np.ndarray:
     if view == "body":
         matrix = represent.cosine_matrix(represent.tfidf([represent.full_text(a) for a in articles], (1, 2)))
     elif view == "headline":
-        matrix = represent.cosine_matrix(represent.tfidf([represent.headline_text(a) for a in articles]))
+        matrix = represent.cosine_matrix(represent.tfidf([represent.headline_text(a, lead_words) for a in articles]))
     elif view == "title":
         matrix = represent.cosine_matrix(represent.tfidf([represent.title_or_first_sentence(a) for a in articles]))
     elif view == "names":
         names = [" ".join(n.replace(" ", "_") for n in represent.entity_set(represent.full_text(a))) for a in articles]
         matrix = represent.cosine_matrix(represent.tfidf(names, token_pattern=r"\S+"))
     elif view == "embedding":
-        vectors = represent.embed([represent.headline_text(a) for a in articles])
+        vectors = represent.embed([represent.headline_text(a, lead_words) for a in articles], embed_words)
         vectors = vectors - vectors.mean(axis=0) if len(articles) > 1 else vectors
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         vectors = vectors / np.where(norms == 0, 1.0, norms)
         matrix = represent.cosine_matrix(vectors)
     else:
         raise ValueError(f"unknown view {view!r}")
-    _VIEW_CACHE[view] = ({a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], matrix)
+    _VIEW_CACHE[key] = ({a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], matrix)
     return matrix
 
 
-def weighted_views(articles: Sequence[Article], weights: dict[str, float]) -> np.ndarray:
+def weighted_views(articles: Sequence[Article], weights: dict[str, float], lead_words: int = EventConfig.lead_words,
+                   embed_words: int = EventConfig.embed_words) -> np.ndarray:
     """Weighted mean of the view cosines named in `weights` (float32; zero weights skipped)."""
     used = {view: w for view, w in weights.items() if w}
     total = sum(used.values()) or 1.0
     sim = np.zeros((len(articles), len(articles)), dtype=np.float32)
     for view, w in used.items():
-        sim += (w / total) * view_similarity(articles, view)
+        sim += (w / total) * view_similarity(articles, view, lead_words, embed_words)
     return sim
 
 
@@ -225,7 +228,8 @@ def text_similarity(articles: Sequence[Article], cfg: EventConfig) -> np.ndarray
     optionally the static embedding)."""
     return weighted_views(articles, {"body": cfg.weight_body, "headline": cfg.weight_headline,
                                      "title": cfg.weight_title, "embedding": cfg.weight_embedding,
-                                     "names": cfg.weight_names})
+                                     "names": cfg.weight_names},
+                          cfg.lead_words, cfg.embed_words)
 
 
 def _ordinals(days: Sequence[date | None]) -> np.ndarray:
@@ -283,15 +287,14 @@ def specifics_diverge(sig: Signals, cfg: EventConfig, i: int, j: int, numbers: b
     return bool(da and db) and min(abs((x - y).days) for x in da for y in db) >= cfg.lookalike_gap_days
 
 
-VETO_PENALTY = 0.0  # distance added beyond "unrelated" (1.0) for a vetoed pair
-
-
-def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None = None) -> list[int]:
+def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None = None,
+                veto_penalty: float = EventConfig.veto_penalty) -> list[int]:
     """Average-linkage labels: groups whose mean pairwise similarity exceeds `threshold` merge.
 
     `groups` (one label per row) are must-links: rows of one group join first, so the linkage
     then runs over whole groups with every row weighing the same (the stories stage passes the
-    events, so a large event counts by its reports, not as one point)."""
+    events, so a large event counts by its reports, not as one point).  A vetoed pair (-1) is
+    `1 + veto_penalty` apart."""
     n = sim.shape[0]
     if n <= 1:
         return [0] * n
@@ -299,7 +302,7 @@ def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None 
     from scipy.spatial.distance import squareform
 
     dist = 1.0 - sim.astype(np.float64)
-    dist[sim <= -1.0] = 1.0 + VETO_PENALTY  # veto: pulls the group average below any threshold
+    dist[sim <= -1.0] = 1.0 + veto_penalty  # veto: pulls the group average below any threshold
     if groups is not None:
         g = np.asarray(groups)
         dist[g[:, None] == g[None, :]] = 0.0
@@ -316,11 +319,12 @@ def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None 
 def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     """Fill `corpus.events` and `article.event_id`; keep stored event ids; log changes."""
     cfg = config_from(settings)
+    # pure: dates and event ids are set on copies of the articles; the input corpus is left as it was
+    corpus = replace(corpus, articles=[replace(a) for a in corpus.articles], changes=list(corpus.changes))
     articles = corpus.articles
     if not articles:
-        corpus.events = []
-        return corpus
-    report_date.fill_report_dates(articles, cfg.confident_report_dates)
+        return replace(corpus, events=[])
+    report_date.fill_report_dates(articles, cfg)
     by_id = corpus.by_id()
     root = original_roots(articles, by_id)
     repeated = repeated_placeholders(articles, root, by_id, cfg)
@@ -344,7 +348,8 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
         old = [previous.get(a.id) for a in units]
         same = np.array([[x is not None and x == y for y in old] for x in old], dtype=bool)
         sim = np.where(same & (sim > -1), np.minimum(sim + cfg.stickiness, 1.0), sim)
-    labels = agglomerate(sim, cfg.threshold, groups=stored_groups(units, previous, sim) if previous and cfg.keep_stored else None)
+    labels = agglomerate(sim, cfg.threshold, groups=stored_groups(units, previous, sim) if previous and cfg.keep_stored else None,
+                         veto_penalty=cfg.veto_penalty)
 
     members: dict[int, list[str]] = defaultdict(list)
     unit_index = {a.id: i for i, a in enumerate(units)}
@@ -361,18 +366,29 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
         if as_stored is not None and set(as_stored.article_ids) == set(group):
             events.append(replace(as_stored))  # `keep_stored`: an event the new reports left alone stays as stored
             continue
-        event = build_event(event_id, group, by_id, sim, unit_index, sig)
+        event = build_event(event_id, group, by_id, sim, unit_index, sig, cfg.headline)
         if event_id in stored_events:  # the stories stage decides whether it still holds
             event.story_id = stored_events[event_id].story_id
         events.append(event)
+    # new copies of a report in a stored event left untouched join that event (their original is
+    # not among the units clustered now)
+    frozen_of = {i: event_id for event_id, ids in frozen.items() for i in ids}
+    joining: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        r = root[article.id]
+        if r not in unit_index and article.id not in frozen_of and r in frozen_of:
+            joining[frozen_of[r]].append(article.id)
     for event_id, article_ids in frozen.items():
         old_event = stored_events.get(event_id)
-        kept = [i for i in article_ids if i in by_id]
-        events.append(
-            old_event
-            if old_event is not None and set(old_event.article_ids) == set(kept)
-            else Event(id=event_id, article_ids=kept, title=old_event.title if old_event else "")
-        )
+        kept = [i for i in article_ids if i in by_id] + joining.get(event_id, [])
+        if joining.get(event_id):
+            changes.append(f"event {event_id}: added {len(joining[event_id])} new article(s) (copies of its reports)")
+        if old_event is not None and set(old_event.article_ids) == set(kept):
+            events.append(old_event)
+        elif old_event is not None and joining.get(event_id):
+            events.append(replace(old_event, article_ids=sorted(kept, key=lambda i: (by_id[i].date or "9999", i))))
+        else:
+            events.append(Event(id=event_id, article_ids=kept, title=old_event.title if old_event else ""))
     for event in events:
         for article_id in event.article_ids:
             by_id[article_id].event_id = event.id
@@ -556,6 +572,9 @@ def describe_changes(groups: list[list[str]], ids: list[str], previous: dict[str
 # ---------------------------------------------------------------------------- event fields
 
 
+_HEADLINE = HeadlineParams()  # the default; the stage passes `config.events.headline`
+
+
 def build_event(
     event_id: str,
     article_ids: list[str],
@@ -563,6 +582,7 @@ def build_event(
     sim: np.ndarray,
     unit_index: dict[str, int],
     sig: Signals,
+    limits: HeadlineParams = _HEADLINE,
 ) -> Event:
     """The Event of `article_ids`: members by date, the title of its most central (titled) report, and
     its date from the members' dates (dates recalled far down a text only when there is no other)."""
@@ -570,7 +590,7 @@ def build_event(
     units = [i for i in ordered if i in unit_index]
     titled = [i for i in units if (by_id[i].title or "").strip()]
     central = most_central(titled or units, sim, unit_index)
-    title = _title(central, units, by_id) if central else ""
+    title = _title(central, units, by_id, limits) if central else ""
     # every report's own day (also one the clustering left out, `body_dates`), removed lines aside
     days = [(_own_day(by_id[i]), weak_inferred_date(by_id[i])) for i in ordered]
     strong = [d for d, weak in days if d and not weak]  # a date recalled far down a text only when nothing better
@@ -581,12 +601,12 @@ def _own_day(article: Article) -> date | None:
     return None if _from_removed_lines(article) else represent.article_day(article)
 
 
-def _title(central: str, units: list[str], by_id: dict[str, Article]) -> str:
+def _title(central: str, units: list[str], by_id: dict[str, Article], limits: HeadlineParams) -> str:
     """The central report's title or headline; the next reports' when its text gives none."""
     candidates = [central] + [u for u in units if u != central][:5]
-    title = next((t for t in (headline.title_of(by_id[i]) for i in candidates) if t), "")
+    title = next((t for t in (headline.title_of(by_id[i], limits) for i in candidates) if t), "")
     for sentence in split_sentences(by_id[central].text)[:10] if not title else []:
-        title = headline.headline_from_text(sentence.text)  # the lead gave none: a later sentence
+        title = headline.headline_from_text(sentence.text, limits)  # the lead gave none: a later sentence
         if title:
             break
     if not title and not any(by_id[i].text.strip() for i in candidates):

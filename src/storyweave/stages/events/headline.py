@@ -4,7 +4,7 @@ A report's first line is its headline when it reads like one (`headline_line`, u
 plain-text reader).  Otherwise (`headline_from_text`) the headline is made from the lead
 sentence, which in news writing states what happened:
 
-1. the lead sentence itself when it fits in `MAX_CHARS`;
+1. the lead sentence itself when it fits in `max_chars` (`config.HeadlineParams`, 90 by default);
 2. else the lead sentence compressed along its dependency parse: attributions ("..., police
    said"), parentheses, appositions, relative and adverbial clauses, clause-level
    conjuncts and then prepositional phrases are dropped, rightmost first, never the subject,
@@ -15,7 +15,7 @@ sentence, which in news writing states what happened:
 
 Hand-written because no offline library compresses a sentence into a headline; it uses
 spaCy's dependency parser (the shipped English model), and only for leads longer than
-`MAX_CHARS`, so titled reports cost nothing.
+`max_chars`, so titled reports cost nothing.
 """
 
 from __future__ import annotations
@@ -24,15 +24,16 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from storyweave.config import HeadlineParams
 from storyweave.model import Article
+from storyweave.nlp.date_patterns import HEADLINE_DATELINE
 from storyweave.nlp.text import paragraphs, split_sentences
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
-MAX_CHARS = 90
-MIN_WORDS = 4
+_LIMITS = HeadlineParams()  # the defaults; the stages pass their `config.events.headline`
 _TERMINAL = tuple(".!?\"'”’")
 
 # General English: verbs that attribute a statement ("..., police said").
@@ -59,11 +60,6 @@ _DROP_STAGES: list[tuple[set[str], str]] = [
 # Dependents a word cannot lose: a cut that keeps the word must keep them.
 _REQUIRED = {"nsubj", "nsubjpass", "dobj", "pobj", "pcomp", "ccomp", "xcomp", "attr", "acomp", "auxpass",
              "aux", "oprd", "dative", "compound", "det", "poss", "case", "neg", "prt"}
-# The first tokens of a dateline that the text reader did not strip: "CITY, State —", "CITY (Agency) —".
-_DATELINE = re.compile(
-    r"^(?:(?:UPDATED?|Updated?)\s*[|:–—-]\s*|\([A-Za-z][\w .&/-]{0,30}\)\s*(?:[—–-]+\s*)?|"
-    r"[A-Z][A-Za-z.'’ -]{1,40}(?:,[^—–\n]{0,40})?\s*(?:\([^()]{1,30}\)\s*)?(?:—|–|--|\s-\s)\s*)"
-)
 # A byline glued to the lead sentence ("By Jane Q. Doe and John Roe Sure, the film ..."): "By", then
 # names of a first name, an optional initial and a surname, joined by "," or "and", then a capital
 # opening the sentence.  Structure only (two capitalised words per name), so "By Tuesday, the
@@ -95,51 +91,52 @@ def _parser() -> Language:
 PARSER = frozenset({"tok2vec", "tagger", "parser", "attribute_ruler"})
 
 
-def title_of(article: Article) -> str:
+def title_of(article: Article, limits: HeadlineParams = _LIMITS) -> str:
     """The article's own title, else a headline made from its text (`headline_from_text`)."""
     if article.title and article.title.strip():
         return article.title.strip()
-    return headline_from_text(article.text)
+    return headline_from_text(article.text, limits)
 
 
 @lru_cache(maxsize=100_000)  # pure in text: the events stage titles every event again on every add
-def headline_from_text(text: str) -> str:
-    """A headline of at most `MAX_CHARS` characters for a report without one ("" for no text)."""
-    lead, others = _lead_sentences(text)
+def headline_from_text(text: str, limits: HeadlineParams = _LIMITS) -> str:
+    """A headline of at most `limits.max_chars` characters for a report without one ("" for no text)."""
+    max_chars, min_words = limits.max_chars, limits.min_words
+    lead, others = _lead_sentences(text, min_words)
     if not lead:
         return ""
-    if fits(lead):
+    if fits(lead, limits=limits):
         return _finish(lead)
-    if len(lead.split()) < MIN_WORDS:
+    if len(lead.split()) < min_words:
         return ""
     doc = _parser()(lead)
-    keep = compress(doc)
+    keep = compress(doc, max_chars)
     short = _render(doc, keep)
-    if fits(short, whole_sentence=False):
+    if fits(short, whole_sentence=False, limits=limits):
         return _finish(short)
     others = [s for s in others if not _DANGLING_START.match(s) and not _LEADING_CONNECTOR.match(s)]
     for sentence in others:  # another short, self-contained sentence of the lead paragraphs
-        if fits(sentence) and _has_verb(sentence):
+        if fits(sentence, limits=limits) and _has_verb(sentence):
             return _finish(sentence)
     for sentence in others[:2]:  # ... or one that compresses well
         other = _parser()(sentence)
-        shorter = _render(other, compress(other))
-        if fits(shorter, whole_sentence=False) and _has_verb(shorter):
+        shorter = _render(other, compress(other, max_chars))
+        if fits(shorter, whole_sentence=False, limits=limits) and _has_verb(shorter):
             return _finish(shorter)
     whole = set(range(len(doc)))  # compression may have gone too far: cut the whole sentence instead
     title = _finish(
-        boundary_cut(doc, keep) or boundary_cut(doc, whole) or boundary_cut(doc, keep, strict=False)
-        or boundary_cut(doc, whole, strict=False) or word_cut(short or lead)
+        boundary_cut(doc, keep, limits=limits) or boundary_cut(doc, whole, limits=limits) or boundary_cut(doc, keep, strict=False, limits=limits)
+        or boundary_cut(doc, whole, strict=False, limits=limits) or word_cut(short or lead, max_chars)
     )
-    return title if len(title.split()) >= MIN_WORDS else ""  # nothing headline-like: let the caller choose
+    return title if len(title.split()) >= min_words else ""  # nothing headline-like: let the caller choose
 
 
-def word_cut(text: str) -> str:
+def word_cut(text: str, max_chars: int = _LIMITS.max_chars) -> str:
     """Last resort without a parse boundary: the longest run of whole words that fits and does
     not end with a closed-class word or inside brackets or quotes."""
     words = _finish(text).split()
     while words and (
-        len(" ".join(words)) > MAX_CHARS
+        len(" ".join(words)) > max_chars
         or _last_word(words[-1]) in _CLOSED_WORDS
         or not _balanced(" ".join(words))
         or words[-1][-1] in ",;:—–-'’"
@@ -148,13 +145,13 @@ def word_cut(text: str) -> str:
     return " ".join(words)
 
 
-def fits(sentence: str, whole_sentence: bool = True) -> bool:
+def fits(sentence: str, whole_sentence: bool = True, limits: HeadlineParams = _LIMITS) -> bool:
     """Short enough, long enough, and complete: ends a sentence, no trailing initial, no
     unbalanced brackets or quotes, no leading connector."""
     s = sentence.strip()
     return (
-        len(_finish(s)) <= MAX_CHARS
-        and len(s.split()) >= MIN_WORDS
+        len(_finish(s)) <= limits.max_chars
+        and len(s.split()) >= limits.min_words
         and (s.endswith(_TERMINAL) or not whole_sentence)
         and not s.endswith(("...", "…"))
         and not _INITIAL_END.search(s)
@@ -195,7 +192,7 @@ def _finish(s: str) -> str:
     return s
 
 
-def _lead_sentences(text: str) -> tuple[str, list[str]]:
+def _lead_sentences(text: str, min_words: int) -> tuple[str, list[str]]:
     """The lead sentence (dateline removed) and the other sentences of the first paragraphs.
 
     The lead paragraph is the first line of 12+ words ending a sentence (short lines above
@@ -208,7 +205,7 @@ def _lead_sentences(text: str) -> tuple[str, list[str]]:
 
     first = next(
         (i for i, ln in enumerate(lines) if len(ln.split()) >= 12 and ln.rstrip()[-1] in ".!?\"'”’"),
-        next((i for i, ln in enumerate(lines) if len(ln.split()) >= MIN_WORDS and rule_for(ln) is None), 0),
+        next((i for i, ln in enumerate(lines) if len(ln.split()) >= min_words and rule_for(ln) is None), 0),
     )
     sentences = []
     for ln in lines[first : first + 3]:
@@ -216,13 +213,13 @@ def _lead_sentences(text: str) -> tuple[str, list[str]]:
     if not sentences:
         return "", []
     sentences[0] = _BYLINE_LEAD.sub("", sentences[0], count=1).strip() or sentences[0]
-    sentences[0] = _DATELINE.sub("", sentences[0], count=1).strip() or sentences[0]
+    sentences[0] = HEADLINE_DATELINE.sub("", sentences[0], count=1).strip() or sentences[0]
     while len(sentences) > 1 and not _opens_sentence(sentences[0]):
         sentences.pop(0)  # a fragment (the line starts mid-sentence)
     lead = sentences[0]
     # a sentence split at an initial or an abbreviation ("... director, James B." + "Comey said",
     # "Sen. Jane Doe (D-Vt.)" + "said ...") is joined back
-    while (_INITIAL_END.search(lead) or lead.endswith(")") or len(lead.split()) < MIN_WORDS) and len(sentences) > 1:
+    while (_INITIAL_END.search(lead) or lead.endswith(")") or len(lead.split()) < min_words) and len(sentences) > 1:
         lead = lead + " " + sentences.pop(1)
     return lead, [s for s in sentences[1:6] if not _INITIAL_END.search(s)]
 
@@ -230,7 +227,7 @@ def _lead_sentences(text: str) -> tuple[str, list[str]]:
 # ------------------------------------------------------------------ compression on the parse
 
 
-def compress(doc: Doc) -> set[int]:
+def compress(doc: Doc, max_chars: int = _LIMITS.max_chars) -> set[int]:
     """Indices of the tokens kept once optional parts are dropped until the sentence fits (or
     nothing more can go)."""
     keep = set(range(len(doc)))
@@ -239,7 +236,7 @@ def compress(doc: Doc) -> set[int]:
         return keep
     root = _strip_attribution(doc, root, keep)
     _drop_brackets(doc, keep)
-    if len(_finish(_render(doc, keep))) <= MAX_CHARS:
+    if len(_finish(_render(doc, keep))) <= max_chars:
         return keep
     for labels, whose in _DROP_STAGES:
         for token in sorted(doc, key=lambda t: -t.i):
@@ -254,7 +251,7 @@ def compress(doc: Doc) -> set[int]:
             if token.dep_ == "conj" and token.tag_ == "NNP" and token.head.tag_ == "NNP":
                 continue  # inside a name ("Ways and Means")
             _drop(doc, token, keep)
-            if len(_finish(_render(doc, keep))) <= MAX_CHARS:
+            if len(_finish(_render(doc, keep))) <= max_chars:
                 return keep
     return keep
 
@@ -330,7 +327,7 @@ def _render(doc: Doc, keep: set[int]) -> str:
     return out
 
 
-def boundary_cut(doc: Doc, keep: set[int], strict: bool = True) -> str:
+def boundary_cut(doc: Doc, keep: set[int], strict: bool = True, limits: HeadlineParams = _LIMITS) -> str:
     """The longest prefix of the kept tokens that fits and is a complete phrase: every word's
     head is inside it (no word hangs on a word that was cut), no word loses a required
     dependent (subject, object, the noun of a preposition ...; `strict` only), and it does
@@ -354,8 +351,8 @@ def boundary_cut(doc: Doc, keep: set[int], strict: bool = True) -> str:
         if strict and any(c.i not in prefix and c.i in keep and c.dep_ in _REQUIRED for j in prefix for c in doc[j].children):
             continue
         text = _render(doc, prefix)
-        if len(_finish(text)) > MAX_CHARS:
+        if len(_finish(text)) > limits.max_chars:
             break
-        if len(text.split()) >= MIN_WORDS and _balanced(text) and not _INITIAL_END.search(text):
+        if len(text.split()) >= limits.min_words and _balanced(text) and not _INITIAL_END.search(text):
             best = text
     return best

@@ -8,8 +8,8 @@
    tells of); a year-less date counts only with a weekday beside it ("Thursday, Jan. 17"), which
    gives its year: the year near the text's own years whose calendar matches.  Dates in file-photo captions ("FILE - In this
    Thursday, Jan. 17, 2013, file photo ...") and dates that lie in the future of every other
-   stated date by more than `max_ahead_days` (schedules, deadlines) are skipped.  With
-   `confident` (the default), that latest date is kept only when the text corroborates it as
+   stated date by more than `date_max_ahead_days` (`config.EventsConfig`) (schedules, deadlines) are skipped.  With
+   `confident` (`confident_report_dates`, the default), that latest date is kept only when the text corroborates it as
    "now": no year later than its own is written anywhere in the text (a report of 2016 recalling
    "April 5, 2009" mentions 2016), and the clause before it is not a span, a deadline or a
    forecast ("due March 1, 2011", "until Dec. 31, 1994", "the year ending June 30", "born on",
@@ -28,46 +28,32 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from storyweave.nlp.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
+from storyweave.config import EventsConfig
+from storyweave.nlp.date_patterns import (
+    PLACE_COMMA,
+    STATED_DATE_DMY,
+    STATED_DATE_MDY,
+    STATED_ISO_DATE,
+    YEAR_WORD,
+    month_number,
+    weekday_number,
+)
 
 if TYPE_CHECKING:
     from storyweave.model import Article
 
-_MONTHS = list(MONTH_NAMES)
-_WEEKDAYS = list(WEEKDAY_NAMES)
-
-
-def _names(words: list[str]) -> str:
-    """Title-case and upper-case forms, full and 3-letter ("May", "MAY", "Jan.", "JAN"): case
-    matters, or "may 10 people" would read as a date."""
-    forms = [f for w in words for f in (w.title(), w.upper())]
-    return "|".join(forms + [f[:3] + r"\.?" for f in forms] + ["Sept\\.?", "SEPT\\.?"])
-
-
-_MONTH = r"(?P<month>" + _names(_MONTHS) + ")"
-_WEEKDAY = r"(?:(?P<weekday>" + _names(_WEEKDAYS) + r"),?\s+)?"
-_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
-_MDY = re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b{_YEAR}")
-_DMY = re.compile(rf"\b{_WEEKDAY}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b{_YEAR}")
-_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
-_YEAR_WORD = re.compile(r"\b((?:19|20)\d\d)\b")
 # A header label before a date: "Updated:", "Published", "Posted on", "Last modified:".
 _LABEL = re.compile(r"\b(?:updated|published|posted|last modified|last updated|date)\b\s*(?:on)?\s*:?", re.IGNORECASE)
-# A dateline: "PLACE, <date> (Agency) -" / "PLACE, <date> -" at the start of a line.
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .'’-]{1,40},\s*(?=\S)")
 # Words opening a span, a deadline, a forecast or a past reference point before a date: the date
 # is then not the day the report was written ("bonds due Nov. 17, 1992", "until the restriction
 # expires on Dec. 31", "will be in theaters May 4", "was born on", "as of January 1").  General
 # English prepositions and verbs of time (closed class plus the usual finance terms for maturity).
 _NOT_NOW = re.compile(r"\b(?:due|until|till|through|expires?|expired|expiring|ending|will|would|scheduled|set for|"
                       r"matur\w*|between|born|since|as of|after|before)\b[^.;\n]{0,25}$", re.IGNORECASE)
-NOT_NOW_CHARS = 40  # how far before a date the cue is looked for
 # File-photo captions: their date is the photo's, not the report's.
 _CAPTION = re.compile(r"\bfile\b\s*[-–—]|\bfile photo\b|\bphoto\b.{0,20}\bfile\b", re.IGNORECASE)
 
-LEAD_CHARS = 600  # a date this near the top is more likely the report's own
-HEADER_LINES = 6  # lines at the top where a labelled date or a dateline counts as the report's own
-max_ahead_days = 14  # a date this far after every other stated date is a schedule, not "today"
+_EVENTS = EventsConfig()  # the defaults of the `date_*` knobs; the events stage passes its own
 
 
 @dataclass(frozen=True)
@@ -80,20 +66,20 @@ class Mention:
     weekday: bool = False  # written beside its weekday ("Tuesday, Dec. 26, 2017")
 
 
-def report_date(text: str) -> date | None:
+def report_date(text: str, cfg: EventsConfig = _EVENTS) -> date | None:
     """The date a report was written, read from its text; None when it states none."""
-    found = report_date_how(text)
+    found = report_date_how(text, cfg, cfg.confident_report_dates)
     return found[0] if found else None
 
 
 @lru_cache(maxsize=100_000)  # pure in its arguments: a warm process reads only an add's new texts
-def report_date_how(text: str, confident: bool = True) -> tuple[date, str] | None:
+def report_date_how(text: str, cfg: EventsConfig = _EVENTS, confident: bool = True) -> tuple[date, str] | None:
     """(date, where it came from): "header" (a labelled date or a dated dateline), "lead" (the
-    latest date, written in the first `LEAD_CHARS` characters or beside a weekday) or "body"
+    latest date, written in the first `cfg.date_lead_chars` characters or beside a weekday) or "body"
     (the latest date, written further down: measured right about half the time, as it is often
     a past day the report recalls).  With `confident`, a "lead" or "body" date the text does not
     corroborate (see module doc) gives None."""
-    header = _header_date(text)
+    header = _header_date(text, cfg.date_header_lines)
     if header is not None:
         return header, "header"
     mentions = [m for m in date_mentions(text) if not _in_caption(text, m.offset)]
@@ -101,30 +87,31 @@ def report_date_how(text: str, confident: bool = True) -> tuple[date, str] | Non
         return None
     mentions.sort(key=lambda m: m.day)
     # drop dates far ahead of the others (a schedule, a deadline, a forecast)
-    while len(mentions) > 1 and (mentions[-1].day - mentions[-2].day).days > max_ahead_days:
+    while len(mentions) > 1 and (mentions[-1].day - mentions[-2].day).days > cfg.date_max_ahead_days:
         mentions.pop()
     latest = mentions[-1].day
-    if confident and not _corroborated(text, [m for m in mentions if m.day == latest]):
+    if confident and not _corroborated(text, [m for m in mentions if m.day == latest], cfg.date_not_now_chars):
         return None
-    near_top = any(m.day == latest and (m.offset < LEAD_CHARS or m.weekday) for m in mentions)
+    near_top = any(m.day == latest and (m.offset < cfg.date_lead_chars or m.weekday) for m in mentions)
     return latest, "lead" if near_top else "body"
 
 
-def _corroborated(text: str, latest: list[Mention]) -> bool:
+def _corroborated(text: str, latest: list[Mention], not_now_chars: int) -> bool:
     """The latest stated date reads as the report's "now": no later year is written in the text,
-    and no mention of it follows a span/deadline/forecast cue (`_NOT_NOW`)."""
+    and no mention of it follows a span/deadline/forecast cue (`_NOT_NOW`, looked for in the
+    `not_now_chars` characters before it)."""
     year = latest[0].day.year
-    if any(int(y) > year for y in _YEAR_WORD.findall(text)):
+    if any(int(y) > year for y in YEAR_WORD.findall(text)):
         return False
-    return not any(_NOT_NOW.search(text[max(0, m.offset - NOT_NOW_CHARS) : m.offset]) for m in latest)
+    return not any(_NOT_NOW.search(text[max(0, m.offset - not_now_chars) : m.offset]) for m in latest)
 
 
 @lru_cache(maxsize=100_000)
-def _header_date(text: str) -> date | None:
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:HEADER_LINES]
+def _header_date(text: str, header_lines: int) -> date | None:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:header_lines]
     for line in lines:
         label = _LABEL.search(line)
-        dateline = _DATELINE.match(line)
+        dateline = PLACE_COMMA.match(line)
         hit = label or dateline
         if hit is None:
             continue
@@ -146,14 +133,14 @@ def _in_caption(text: str, offset: int) -> bool:
 def date_mentions(text: str) -> list[Mention]:
     """Every calendar date written in `text`, year-less ones given a year (see module doc)."""
     raw: list[tuple[int, int, int, int | None, str | None]] = []  # offset, month, day, year, weekday
-    for pattern in (_MDY, _DMY):
+    for pattern in (STATED_DATE_MDY, STATED_DATE_DMY):
         for m in pattern.finditer(text):
-            raw.append((m.start(), _month(m.group("month")), int(m.group("day")),
+            raw.append((m.start(), month_number(m.group("month")), int(m.group("day")),
                         int(m.group("year")) if m.group("year") else None, m.group("weekday")))
-    for m in _ISO.finditer(text):
+    for m in STATED_ISO_DATE.finditer(text):
         raw.append((m.start(), int(m.group("month")), int(m.group("day")), int(m.group("year")), None))
     raw.sort()
-    years = [int(y) for y in _YEAR_WORD.findall(text)]
+    years = [int(y) for y in YEAR_WORD.findall(text)]
     out: list[Mention] = []
     last_year: int | None = None
     for offset, month, day, year, weekday in raw:
@@ -167,7 +154,7 @@ def date_mentions(text: str) -> list[Mention]:
             continue
         guess = last_year
         if weekday:
-            wanted = _weekday(weekday)
+            wanted = weekday_number(weekday)
             near = [y for y in range((last_year or max(years, default=0) or 2000) - 6,
                                      (last_year or max(years, default=0) or 2000) + 2)
                     if (d := _safe(y, month, day)) and d.weekday() == wanted]
@@ -182,16 +169,6 @@ def date_mentions(text: str) -> list[Mention]:
     return out
 
 
-def _month(name: str) -> int:
-    name = name.lower().rstrip(".")
-    return next(i + 1 for i, m in enumerate(_MONTHS) if m.startswith(name[:3]))
-
-
-def _weekday(name: str) -> int:
-    name = name.lower().rstrip(".")[:3]
-    return next(i for i, w in enumerate(_WEEKDAYS) if w.startswith(name))
-
-
 def _safe(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -204,22 +181,23 @@ def weekday_before(anchor: date, weekday: int) -> date:
     return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
 
 
-def fill_report_dates(articles: list[Article], confident: bool = True) -> None:
+def fill_report_dates(articles: list[Article], cfg: EventsConfig = _EVENTS) -> None:
     """Give every undated article the date its text states (`published`, `published_inferred`);
     a date a reader already inferred from the text (`metadata["inferred"]`) is marked too.
-    `confident`: the latest-date fallback only when the text corroborates it (`report_date_how`)."""
+    `cfg.confident_report_dates`: the latest-date fallback only when the text corroborates it (`report_date_how`)."""
     for article in articles:
         if article.published:
             if "published" in (article.metadata.get("inferred") or {}):
                 article.published_inferred = True
             continue
-        header = _header_date(article.raw_text) if article.raw_text else None  # cleaning drops "Updated:" lines
-        found = (header, "header") if header else report_date_how(article.text, confident)
-        if found is None and article.raw_text and report_date_how(article.text, confident=False) is None:
+        header = _header_date(article.raw_text, cfg.date_header_lines) if article.raw_text else None  # cleaning drops "Updated:" lines
+        found = (header, "header") if header else report_date_how(article.text, cfg, cfg.confident_report_dates)
+        if found is None and article.raw_text and report_date_how(article.text, cfg, confident=False) is None:
             # a date only in lines the cleaner removed (timestamps, captions): a weak clue
-            found = report_date_how(article.raw_text, confident=False)
+            found = report_date_how(article.raw_text, cfg, confident=False)
             found = (found[0], "removed lines") if found else None
         if found is not None:
             article.published = found[0].isoformat()
             article.published_inferred = True
-            article.metadata.setdefault("inferred", {})["published"] = f"report_date: {found[1]}"
+            inferred = {**(article.metadata.get("inferred") or {}), "published": f"report_date: {found[1]}"}
+            article.metadata = {**article.metadata, "inferred": inferred}  # a new dict: the caller's is kept
