@@ -50,6 +50,7 @@ def scored(conn: sqlite3.Connection, gold: dict[str, str]) -> dict:
 
 def main() -> None:
     work, count = Path(sys.argv[1]), int(sys.argv[2])
+    modes = sys.argv[3].split(",") if len(sys.argv) > 3 else ["incremental", "full-path"]
     work.mkdir(parents=True, exist_ok=True)
     rows = [json.loads(x) for x in (sb.SHARED / "news_cluster" / "articles.jsonl").open(encoding="utf-8")]
     gold = {r["id"]: r["gold_event"] for r in rows}
@@ -66,6 +67,8 @@ def main() -> None:
     ingest(conn, [Article.from_dict(r) for r in base], [], Config(), command="run")
     conn.close()
     for label, incremental in (("incremental add", True), ("full-path add", False)):
+        if label.split()[0] not in modes:
+            continue
         db = work / f"{label.split()[0]}.db"
         shutil.copy(work / "base.db", db)
         conn = store.connect(db)

@@ -11,9 +11,9 @@
 
 Warm adds: one warm-up add in the worker process (loads spaCy and the static model), then one
 add each of several different new articles (a shared text plus a line, so a new text: it is
-parsed), timed by CPU (user + sys, this process and its waited-for children) and wall. The
-branch takes the incremental path (`ingest(..., incremental=True)`, what `storyweave add`
-does); the baseline tree is called as its `storyweave add` calls it.  2 shared cores, loaded by
+parsed), timed by CPU (user + sys, this process and its waited-for children) and wall. Both
+trees take the incremental path (`ingest(..., incremental=True)`, what `storyweave add` does;
+`--full-path-baseline` for a main before it).  2 shared cores, loaded by
 other jobs: compare CPU within one run.
 """
 
@@ -35,6 +35,7 @@ import speed_bench as sb  # noqa: E402  (shared records, shifted copies, CPU hel
 
 WORK = Path(os.environ.get("STORYWEAVE_ADD_WORK", "/tmp/add1s"))
 STORES = {"2k": "s2k.db", "10k": "s10k.db"}
+UNDATED = -(10**9)  # storyweave.stages.events.event_index.UNDATED (this driver runs outside the trees)
 
 
 def cpu_all() -> float:
@@ -55,10 +56,16 @@ def new_articles(count: int, seed: int = 0) -> list[dict]:
 
 def worker_warm(db: Path, rows: list[dict], incremental: bool) -> dict:
     from storyweave.config import Config
+    from storyweave.engines import incremental as incremental_mod
+    from storyweave.engines import local
     from storyweave.engines.local import ingest
     from storyweave.io import store
     from storyweave.model import Article
 
+    class _CpuClock:  # the engines time their stages by `time.perf_counter`: CPU of this process instead
+        perf_counter = staticmethod(time.process_time)
+
+    local.time = incremental_mod.time = _CpuClock  # type: ignore[assignment]  (stage seconds = CPU, forks excluded)
     figures = []
     for row in rows:
         conn = store.connect(db)
@@ -72,19 +79,31 @@ def worker_warm(db: Path, rows: list[dict], incremental: bool) -> dict:
         figures.append({"cpu": round(used, 3), "wall": round(took, 3), "articles": totals["articles"],
                         "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
                         "work": {k: work[k] for k in ("clean_input", "events_input", "parse", "analyze", "brief",
-                                                      "touched_events") if k in work}})
+                                                      "touched_events", "events_written", "stories_written")
+                                 if k in work}})
     return {"warmup": figures[0], "warm": figures[1:], "peak_mb": round(sb.peak_mb())}
 
 
 def worker_models() -> dict:
-    """CPU of loading what an add needs (spaCy pipeline, static embedding model): the cold floor."""
+    """CPU of loading what an add needs: the spaCy pipeline and the static embedding model (as
+    measured last session), then what else a cold add loads once (the headline parser, a second
+    spaCy pipeline, and the GeoNames index of the entity stage), each with its imports."""
     start = cpu_all()
     from storyweave.nlp import represent
     from storyweave.nlp import spacy_model as nlp
 
     nlp.get_nlp()
     represent.embed(["warm up"])
-    return {"cpu": round(cpu_all() - start, 3)}
+    models = cpu_all() - start
+    from storyweave.stages.analysis import entities, gazetteer
+    from storyweave.stages.events import headline
+
+    parser = cpu_all()
+    headline._parser()
+    index = cpu_all()
+    gazetteer._index_for(entities._gazetteer_key)
+    return {"cpu": round(models, 3), "headline_parser": round(index - parser, 3),
+            "gazetteer_index": round(cpu_all() - index, 3), "all": round(cpu_all() - start, 3)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -108,12 +127,13 @@ def call(src: str, kind: str, *args: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def build(src: str) -> None:
+def build(src: str, full_fill: bool = False) -> None:
     """s2k.db: the shared sets in one store (a copy of an earlier fill is refreshed by one add);
-    s10k.db: then shifted copies up to 10,000 articles, added in one batch."""
+    with `full_fill`, s10k.db: then shifted copies up to 10,000 articles, added in one batch
+    (else `replicate` makes it)."""
     script = (
         f"import sys, json; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); import speed_bench as sb\n"
-        "from storyweave import store; from storyweave.config import Config\n"
+        "from storyweave.io import store; from storyweave.config import Config\n"
         "from storyweave.engines.local import ingest; from storyweave.model import Article\n"
         "db, target = sys.argv[1], int(sys.argv[2]); recs = sb.shared_records(); conn = store.connect(db)\n"
         "have = conn.execute('select count(*) from articles').fetchone()[0]\n"
@@ -128,6 +148,14 @@ def build(src: str) -> None:
     if not s2k.exists():
         proc, used, _ = child(src, sys.executable, "-c", script, str(s2k), "0")
         print("built", s2k, proc.stdout.strip() or proc.stderr[-2000:], f"{used:.0f} CPU-s", flush=True)
+    # the kept title + lead vectors an incremental add searches (filled lazily by the first add
+    # otherwise: a one-time cost per store, not part of any add measured here)
+    fill = ("import sys; from storyweave.io import store; from storyweave.engines import incremental\n"
+            "incremental._refresh_vectors(store.connect(sys.argv[1]))\n")
+    proc, used, _ = child(src, sys.executable, "-c", fill, str(s2k))
+    print("vectors", s2k, proc.stderr[-2000:], f"{used:.0f} CPU-s", flush=True)
+    if not full_fill:
+        return
     shutil.copy(s2k, s10k)
     proc, used, _ = child(src, sys.executable, "-c", script, str(s10k), "10000")
     print("built", s10k, proc.stdout.strip() or proc.stderr[-2000:], f"{used:.0f} CPU-s", flush=True)
@@ -151,6 +179,7 @@ def replicate(source: Path, target: Path, size: int) -> dict:
     events = [dict(r) for r in conn.execute("SELECT * FROM events ORDER BY rowid")]
     stories = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM stories")}
     links = [dict(r) for r in conn.execute("SELECT * FROM duplicate_links")]
+    vectors = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM article_vectors")}
     by_event: dict[str, list[dict]] = {}
     for a in articles:
         by_event.setdefault(a["event_id"], []).append(a)
@@ -190,6 +219,11 @@ def replicate(source: Path, target: Path, size: int) -> dict:
                                  list(row.values()))
                     conn.execute("INSERT INTO articles_fts(id, title, text) VALUES (?,?,?)",
                                  (row["id"], row["title"] or "", row["text"]))
+                    vector = vectors.get(a["id"])
+                    if vector is not None:  # its day moved like the article's (undated stays undated)
+                        moved_day = vector["day"] + 400 * k if vector["day"] != UNDATED else vector["day"]
+                        conn.execute("INSERT INTO article_vectors(id, content_hash, day, vector) VALUES (?,?,?,?)",
+                                     (row["id"], vector["content_hash"], moved_day, vector["vector"]))
                 have += len(members)
                 data = moved(json.loads(e["data"]), k)
                 data["date"] = day(data.get("date"), k)
@@ -231,7 +265,7 @@ def cold_cli(src: str, db: Path, row: dict) -> dict:
 
 
 def measure(trees: dict[str, str], stores: list[str], count: int, baseline_count: int,
-            baseline_stores: list[str]) -> dict:
+            baseline_stores: list[str], full_path_baseline: bool = False, models: bool = True) -> dict:
     results: dict = {"machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at start"}
     for name in stores:
         for label, src in trees.items():
@@ -242,24 +276,25 @@ def measure(trees: dict[str, str], stores: list[str], count: int, baseline_count
             n = count if label == "branch" else baseline_count
             rows = new_articles(n + 1, seed=0)
             rows_path = sb.write_jsonl(WORK / f"{label}-{name}-rows.jsonl", rows)
-            warm = call(src, "warm", str(db), str(rows_path), "1" if label == "branch" else "0")
+            incremental = label == "branch" or not full_path_baseline
+            warm = call(src, "warm", str(db), str(rows_path), "1" if incremental else "0")
             cold = cold_cli(src, db, {"id": f"add-bench-cold-{label}", "text": rows[0]["text"] + "\n\nCold."})
             cpus = [w["cpu"] for w in warm["warm"]]
             results[f"{label} {name}"] = {"median_cpu": round(statistics.median(cpus), 3),
                                           "median_wall": round(statistics.median(w["wall"] for w in warm["warm"]), 3),
                                           **warm, "cold_cli": cold}
             print(label, name, "median CPU", statistics.median(cpus), cpus, "cold", cold, flush=True)
-    for label, src in trees.items():
+    for label, src in trees.items() if models else ():
         results[f"{label} model loading"] = call(src, "models")
     return results
 
 
-def quality(src: str, count: int) -> dict:
+def quality(src: str, count: int, modes: str) -> dict:
     """news_cluster: the first articles (date order) in one run, the last `count` added one at a
     time through the incremental path and through the full path; event and story pairwise F1
     against the gold, and the batch run of all as the reference."""
     script = Path(__file__).resolve().parent / "_add_quality.py"
-    proc, used, _ = child(src, sys.executable, str(script), str(WORK / "quality"), str(count))
+    proc, used, _ = child(src, sys.executable, str(script), str(WORK / "quality"), str(count), modes)
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-3000:])
     print(proc.stdout)
@@ -286,21 +321,31 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=5, help="measured adds per store (branch)")
     ap.add_argument("--baseline-count", type=int, default=1, help="measured adds per store (baseline: ~1 min each)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--trees", default="branch,baseline", help="measure: which of the trees to run")
+    ap.add_argument("--no-models", action="store_true", help="measure: skip the model-loading row")
+    ap.add_argument("--full-path-baseline", action="store_true",
+                    help="measure: call the baseline's warm adds on the full path (a main before the incremental add)")
+    ap.add_argument("--modes", default="incremental,full-path",
+                    help="quality: the one-by-one adds to run (the full path equals one run: measured before)")
     ap.add_argument("--replicate", action="store_true",
-                    help="build: make s10k.db from s2k.db by copying stored rows (seconds) instead of a full-path run")
+                    help="build: only make s10k.db from s2k.db by copying stored rows (seconds)")
+    ap.add_argument("--full-fill", action="store_true",
+                    help="build: fill s10k.db by a full-path add of the copies (hours on a loaded box) instead")
     a = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     if a.mode == "build":
-        if a.replicate:
+        if not a.replicate:
+            build(a.baseline or a.src, full_fill=a.full_fill)
+        if a.replicate or not a.full_fill:
             print(replicate(WORK / STORES["2k"], WORK / STORES["10k"], 10000))
-        else:
-            build(a.baseline or a.src)
         return
     if a.mode == "quality":
-        out = quality(a.src, a.count)
+        out = quality(a.src, a.count, a.modes)
     else:
         trees = {"branch": a.src, **({"baseline": a.baseline} if a.baseline else {})}
-        out = measure(trees, a.stores.split(","), a.count, a.baseline_count, a.baseline_stores.split(","))
+        trees = {k: v for k, v in trees.items() if k in a.trees.split(",")}
+        out = measure(trees, a.stores.split(","), a.count, a.baseline_count, a.baseline_stores.split(","),
+                      a.full_path_baseline, not a.no_models)
     if a.out:
         a.out.write_text(json.dumps(out, indent=1), encoding="utf-8")
 

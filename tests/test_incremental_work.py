@@ -16,6 +16,7 @@ from storyweave.io.readers import read_paths
 from storyweave.model import Article
 from storyweave.nlp import dates as dates_mod
 from storyweave.nlp import represent
+from storyweave.stages import events as events_mod
 
 
 def count_calls(monkeypatch, module, name: str) -> list:
@@ -85,6 +86,11 @@ def test_incremental_add_works_on_the_events_near_the_new_article_only(tmp_path,
     written: list[str] = []
     real = store._upsert_article
     monkeypatch.setattr(store, "_upsert_article", lambda c, a, now: written.append(a.id) or real(c, a, now))
+    event_rows: list[str] = []
+    real_rows = store._event_rows
+    monkeypatch.setattr(store, "_event_rows", lambda events: event_rows.extend(e.id for e in events) or real_rows(events))
+    built = count_calls(monkeypatch, events_mod, "build_event")  # event ids rebuilt by the events stage
+    loaded = store.load_corpus(dbs[True], with_cache=False)
     added = ingest(dbs[True], [Article(**held.__dict__)], command="add", incremental=True)
     assert added.totals is not None and added.totals["articles"] == stored + 1
     assert added.totals == store.store_totals(dbs[True])  # counts moved by the working set = counted in SQL
@@ -99,6 +105,14 @@ def test_incremental_add_works_on_the_events_near_the_new_article_only(tmp_path,
     assert [c for c in added.corpus.changes if held.id in c] == [c for c in reference.corpus.changes if held.id in c]
     event = added.corpus.by_id()[held.id].event_id
     assert store.get_event(dbs[True], event).summary  # the touched event was briefed and saved
+    # the working set's other events are kept as stored: not rebuilt, not written again
+    assert added.work["events_input"] > added.work["touched_events"] + 1
+    assert built == [event] and event_rows == [event] and added.work["events_written"] == 1
+    after = store.load_corpus(dbs[True], with_cache=False)
+    assert [e for e in after.events if e.id != event] == [e for e in loaded.events if e.id != event]
+    stories_before = {s.id: s for s in loaded.stories}
+    rewritten = [s.id for s in after.stories if stories_before.get(s.id) != s]
+    assert added.work["stories_written"] == len(rewritten) <= 1  # only the story of the touched event changed
     for conn in dbs.values():
         conn.close()
 

@@ -87,7 +87,10 @@ def ingest_incremental(conn: sqlite3.Connection, articles: list[Article], errors
               "skipped": len(done.errors), "retried": 0, "failed": len(done.failed),
               "working_set": {"events": len(part.events), "articles": len(part.articles)},
               "seconds": {name: round(t, 3) for name, t in seconds.items()}}
-    run_id, totals = store.save_part(conn, done, replaced_events={e.id for e in part.events},
+    unchanged = _unchanged(part, done)
+    work["events_written"] = sum(e.id not in unchanged for e in done.events)
+    work["stories_written"] = sum(s.id not in unchanged for s in done.stories)
+    run_id, totals = store.save_part(conn, done, unchanged=unchanged, replaced_events={e.id for e in part.events},
                              replaced_stories={s.id for s in part.stories}, new_links=new_links, vectors=vectors,
                              command=command, inputs=inputs, counts=counts, started=started, before=before)
     seconds["save"] = time.perf_counter() - clock
@@ -95,6 +98,14 @@ def ingest_incremental(conn: sqlite3.Connection, articles: list[Article], errors
     if warm is not None:
         warm.update(run_id, done.articles, vectors)
     return IngestResult(done, merge, True, run_id, seconds, work, totals)
+
+
+def _unchanged(loaded: Corpus, done: Corpus) -> frozenset[str]:
+    """Ids of the events and stories of `done` equal to their loaded versions (not written again)."""
+    events = {e.id: e for e in loaded.events}
+    stories = {s.id: s for s in loaded.stories}
+    return frozenset([e.id for e in done.events if events.get(e.id) == e]
+                     + [s.id for s in done.stories if stories.get(s.id) == s])
 
 
 class WorkingSetRun:

@@ -1132,9 +1132,11 @@ def save_part(
     counts: dict[str, Any] | None = None,
     started: str | None = None,
     before: Corpus | None = None,
+    unchanged: frozenset[str] = frozenset(),
 ) -> tuple[int, dict[str, int]]:
     """Write what an incremental add changed, in one transaction; returns the run id and the
-    store's counts (`store_totals`).
+    store's counts (`store_totals`).  Articles equal to their copy in `before` and the events
+    and stories named in `unchanged` (as loaded) are not written again.
 
     `part` holds the working set after the stages: its articles are upserted where their row
     changed; the stored events `replaced_events` and stories `replaced_stories` (those loaded
@@ -1146,8 +1148,10 @@ def save_part(
     with transaction(conn):
         checkpoint("save:begin")
         now = _now()
-        stored = _stored_rows(conn, [a.id for a in part.articles])
-        for article in part.articles:
+        loaded = {a.id: a for a in before.articles} if before is not None else {}
+        maybe = [a for a in part.articles if loaded.get(a.id) != a]  # equal to its loaded copy: row unchanged
+        stored = _stored_rows(conn, [a.id for a in maybe])
+        for article in maybe:
             if stored.get(article.id) != _article_row(article):
                 _upsert_article(conn, article, now)
         for article in part.failed:
@@ -1158,11 +1162,11 @@ def save_part(
         gone_events = sorted(replaced_events - {e.id for e in part.events})
         conn.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in gone_events])
         conn.executemany("INSERT OR REPLACE INTO events(id, story_id, date, data) VALUES (?,?,?,?)",
-                         _event_rows(part.events))
+                         _event_rows([e for e in part.events if e.id not in unchanged]))
         gone_stories = sorted(replaced_stories - {s.id for s in part.stories})
         conn.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in gone_stories])
         conn.executemany("INSERT OR REPLACE INTO stories(id, data) VALUES (?,?)",
-                         _story_rows(part.stories))
+                         _story_rows([x for x in part.stories if x.id not in unchanged]))
         save_vectors(conn, vectors)
         checkpoint("save:cache")
         for kind, entries in part.cache.items():

@@ -331,6 +331,9 @@ def full_dates(text: str) -> list[tuple[int, date]]:
     return out
 
 
+# pure in (text, published): an incremental add asks again for every stored report of its working
+# set, so a warm process (server, Python API) reads only the new texts
+@lru_cache(maxsize=100_000)
 def infer_article_date(text: str, published: str | None = None) -> str | None:
     """Date of an article from its own text.
 

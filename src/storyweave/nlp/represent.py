@@ -155,6 +155,7 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return unit
 
 
+@lru_cache(maxsize=100_000)  # pure in its arguments: the stories stage asks twice per report, a warm process on every add
 def entity_set(text: str, skip_sentence_openers: bool = False) -> frozenset[str]:
     """Cheap named-entity proxy: capitalised word sequences, lower-cased, minus common openers;
     with `skip_sentence_openers`, no one-word match that opens a sentence (`proper_names`)."""
@@ -226,6 +227,11 @@ def number_set(text: str) -> frozenset[str]:
 
 def text_dates(text: str) -> list[date]:
     """Explicit full dates written in the text (`March 3, 2024`, `3 March 2024`, `2024-03-03`)."""
+    return list(_text_dates(text))
+
+
+@lru_cache(maxsize=100_000)  # pure in the text: a warm process reads only the new texts of an add
+def _text_dates(text: str) -> tuple[date, ...]:
     found: list[date] = []
     for match in FULL_DATE_MDY.finditer(text):
         found += _mk(match.group(3), month_number(match.group(1)), match.group(2))
@@ -233,7 +239,7 @@ def text_dates(text: str) -> list[date]:
         found += _mk(match.group(3), month_number(match.group(2)), match.group(1))
     for match in ISO_DATE.finditer(text):
         found += _mk(match.group(1), match.group(2), match.group(3))
-    return found
+    return tuple(found)
 
 
 def _mk(year: str | int, month: str | int, day: str | int) -> list[date]:

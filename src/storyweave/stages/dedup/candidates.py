@@ -52,10 +52,14 @@ def tfidf(counts: sparse.csr_matrix, top_terms: int = 60, max_df_ratio: float = 
     n = counts.shape[0]
     m = counts.tocsr(copy=True).astype(np.float64)
     m.sum_duplicates()
-    present = np.zeros(m.shape[1] + 1, dtype=bool)
-    present[m.indices] = True
-    new_col = np.cumsum(present, dtype=np.int64).astype(np.int32) - 1  # a lookup table, not a search
-    m = sparse.csr_matrix((m.data, new_col[m.indices], m.indptr), shape=(n, max(1, int(present.sum()))))
+    if len(m.indices) * 8 < m.shape[1]:  # few terms (an incremental add's working set): sort them
+        terms, columns = np.unique(m.indices, return_inverse=True)
+        m = sparse.csr_matrix((m.data, columns.astype(np.int32), m.indptr), shape=(n, max(1, len(terms))))
+    else:  # a lookup table over every hashed column, not a search (large batches)
+        present = np.zeros(m.shape[1] + 1, dtype=bool)
+        present[m.indices] = True
+        new_col = np.cumsum(present, dtype=np.int64).astype(np.int32) - 1
+        m = sparse.csr_matrix((m.data, new_col[m.indices], m.indptr), shape=(n, max(1, int(present.sum()))))
     m.data = np.log1p(m.data)
     df = np.bincount(m.indices, minlength=m.shape[1])
     idf = np.log((1 + n) / (1 + df)) + 1.0

@@ -375,6 +375,10 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     ids, changes = assign_ids(groups, previous, by_id, stored_events)
     events: list[Event] = []
     for group, event_id in zip(groups, ids, strict=False):
+        as_stored = stored_events.get(event_id) if cfg.keep_stored else None
+        if as_stored is not None and set(as_stored.article_ids) == set(group):
+            events.append(replace(as_stored))  # `keep_stored`: an event the new reports left alone stays as stored
+            continue
         event = build_event(event_id, group, by_id, sim, unit_index, sig, cfg.headline)
         if event_id in stored_events:  # the stories stage decides whether it still holds
             event.story_id = stored_events[event_id].story_id

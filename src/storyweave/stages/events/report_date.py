@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from storyweave.config import EventsConfig
@@ -71,6 +72,7 @@ def report_date(text: str, cfg: EventsConfig = _EVENTS) -> date | None:
     return found[0] if found else None
 
 
+@lru_cache(maxsize=100_000)  # pure in its arguments: a warm process reads only an add's new texts
 def report_date_how(text: str, cfg: EventsConfig = _EVENTS, confident: bool = True) -> tuple[date, str] | None:
     """(date, where it came from): "header" (a labelled date or a dated dateline), "lead" (the
     latest date, written in the first `cfg.date_lead_chars` characters or beside a weekday) or "body"
@@ -104,6 +106,7 @@ def _corroborated(text: str, latest: list[Mention], not_now_chars: int) -> bool:
     return not any(_NOT_NOW.search(text[max(0, m.offset - not_now_chars) : m.offset]) for m in latest)
 
 
+@lru_cache(maxsize=100_000)
 def _header_date(text: str, header_lines: int) -> date | None:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:header_lines]
     for line in lines:
