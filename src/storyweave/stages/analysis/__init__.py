@@ -40,7 +40,7 @@ from storyweave.serialize import from_dict
 from storyweave.stages.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
 from storyweave.stages.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
 from storyweave.stages.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
-from storyweave.stages.analysis.quotes import embedding_matrix, match_quotes, quotes_of
+from storyweave.stages.analysis.quotes import match_quotes, quotes_of
 from storyweave.stages.dedup.provenance import copy_root
 
 __all__ = ["analyze_events", "article_dates"]
@@ -138,6 +138,8 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
     words_of: list[set[str]] = []
     rows: list[int] = []  # row of each entry's sentence in `vectors`
     ordered = sorted(candidates, key=lambda c: (c[3], -len(c[2])))
+    from storyweave.nlp.represent import embedding_matrix
+
     vectors = embedding_matrix([c[1] for c in ordered])
     for k, (d, text, ids, _) in enumerate(ordered):
         cw = content_words(text, TIMELINE_OVERLAP, numbers=False)
