@@ -117,6 +117,8 @@ def _is_furniture(sentence: str) -> bool:
 def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
               same_happening: float = AnalyzeConfig.timeline_same_happening) -> tuple[list[TimelineEntry], str | None]:
     """Dated happenings (sentence + resolved date) merged across articles, and the event's main date."""
+    from storyweave.nlp.represent import embedding_matrix
+
     candidates: list[tuple[str, str, tuple[str, ...], int]] = []  # date, sentence, ids, position
     lead_votes: Counter[str] = Counter()
     for r in reads:
@@ -138,8 +140,6 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
     words_of: list[set[str]] = []
     rows: list[int] = []  # row of each entry's sentence in `vectors`
     ordered = sorted(candidates, key=lambda c: (c[3], -len(c[2])))
-    from storyweave.nlp.represent import embedding_matrix
-
     vectors = embedding_matrix([c[1] for c in ordered])
     for k, (d, text, ids, _) in enumerate(ordered):
         cw = content_words(text, TIMELINE_OVERLAP, numbers=False)
