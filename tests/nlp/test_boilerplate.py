@@ -27,6 +27,27 @@ def test_every_shared_phrase_is_in_both_patterns():
         assert PASSAGE.search(f"x {sample} y") and SENTENCE_ANYWHERE.search(f"x {sample} y"), phrase
 
 
+# a furniture line built around each shared phrase, as scraped
+SITE_PHRASE_LINES = {
+    r"www\.": "www.dailyplanet.example",
+    "©": "© 2026 Daily Planet",
+    "all rights reserved": "Copyright 2026 Daily Planet. All rights reserved.",
+    "click here": "Click here for more",
+    "newsletter": "Sign up for our newsletter",
+}
+
+
+@pytest.mark.parametrize("phrase", SITE_PHRASES)
+def test_clean_removes_a_line_built_around_each_shared_phrase(phrase):
+    """The third granularity: clean's line rules anchor the shared phrases their own way, but
+    still take the line each marks (a new shared phrase needs its line here)."""
+    from storyweave.stages.clean import rule_for
+
+    line = SITE_PHRASE_LINES[phrase]
+    assert rule_for(line) is not None
+    assert PASSAGE.search(line) and SENTENCE_ANYWHERE.search(line)
+
+
 def test_reporting_sentences_are_not_furniture():
     text = "The council approved the new budget on Tuesday after a long debate among its members."
     assert not any(p.search(text) for p in (PASSAGE, SENTENCE_START, SENTENCE_ANYWHERE, SENTENCE_NOTICE))

@@ -28,3 +28,14 @@ def test_is_dateline():
     assert is_dateline("LONDON (Reuters) - Prices rose.")
     assert not is_dateline("The council met on March 3, 2026 - and voted.")
     assert not is_dateline("March 3, 2026")
+
+
+def test_ap_abbreviations_are_short_forms_of_the_months_ap_shortens():
+    import re
+
+    from storyweave.nlp.date_patterns import MONTH_AP_ABBREVIATION, MONTH_AP_SHORT, MONTH_NUMBER, MONTH_SHORT
+
+    assert set(MONTH_AP_SHORT) <= set(MONTH_SHORT)
+    assert sorted(MONTH_NUMBER[m] for m in MONTH_AP_SHORT) == [1, 2, 8, 9, 10, 11, 12]
+    assert all(re.fullmatch(MONTH_AP_ABBREVIATION, w, re.IGNORECASE) for w in ("Sept.", "Jan.", "dec."))
+    assert not any(re.fullmatch(MONTH_AP_ABBREVIATION, w, re.IGNORECASE) for w in ("Mar.", "Sept", "June."))

@@ -96,3 +96,19 @@ def test_encode_is_the_one_model_call_behind_embed_and_the_brief_cosines():
     assert np.allclose(embed(texts), unit, atol=1e-5)
     assert np.allclose(sentence_embeddings(texts), unit @ unit.T, atol=1e-6)
     assert sentence_embeddings([]) is None
+
+
+def test_embedding_matrix_is_the_model_or_nothing(monkeypatch):
+    """The one embedding wrapper's no-fallback form (quotes, timeline): unit rows from the shipped
+    model, None without texts or without the model (never the LSA stand-in of `embed`)."""
+    if represent.static_model() is None:
+        pytest.skip("models/minilm-static-256 not built (scripts/build_static_model.py)")
+    texts = ["The talks resumed on Monday.", "Negotiators met again on Monday."]
+    vectors = represent.embedding_matrix(texts)
+    assert vectors is not None and vectors.shape[0] == 2
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(vectors, represent.embed(texts))
+    assert represent.embedding_matrix([]) is None
+    monkeypatch.setattr(represent, "static_model", lambda: None)
+    assert represent.embedding_matrix(texts) is None
+    assert represent.embed(texts).shape[0] == 2  # embed falls back, embedding_matrix does not

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from storyweave.nlp import stop_words
-from storyweave.nlp.stop_words import NLTK_CLASSIC, QUOTE_OVERLAP, REPORTING_VERBS, SUMMARY, TIMELINE_OVERLAP
+from storyweave.nlp.stop_words import (
+    FIGURE_CONTEXT,
+    NLTK_CLASSIC,
+    NOUN_PHRASE_END,
+    QUOTE_OVERLAP,
+    REPORTING_VERBS,
+    SUMMARY,
+    TIMELINE_OVERLAP,
+)
 
 
 def test_the_base_is_scikit_learns_list():
@@ -31,3 +39,21 @@ def test_the_summary_list_keeps_content_words_the_base_drops():
 
 def test_spacy_list_holds_contraction_pieces():
     assert {"n't", "'s"} <= stop_words.spacy_english()
+
+
+def test_the_quantity_lists_are_the_base_plus_named_words():
+    base = stop_words.english()
+    assert NOUN_PHRASE_END - base == {"said", "says", "according", "nearly", "far", "ago"}
+    assert NOUN_PHRASE_END < FIGURE_CONTEXT
+    assert FIGURE_CONTEXT - base == (NOUN_PHRASE_END - base) | {"people", "officials", "official", "total", "number", "including"}
+
+
+def test_the_counted_noun_search_stops_at_the_list():
+    from storyweave.stages.analysis.numbers import extract_quantities, figure_context
+
+    fled, = extract_quantities("More than 1.7 million Ukrainian people have fled.")
+    assert fled.noun == "people"
+    sentence = "Officials said the floods killed 12 people in the northern provinces."
+    killed, = extract_quantities(sentence)
+    assert killed.noun == "people"
+    assert figure_context(sentence, killed) == {"flood", "kille", "north", "provi"}  # not 'offic', 'said', 'the'

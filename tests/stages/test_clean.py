@@ -51,6 +51,7 @@ NOISE = [
     # credits and captions recognised by their shape, not by a list of agencies
     ("NEWSDESK Residents wade through the flooded main street", "agency_caption"),
     ("Valdor Images Rescuers carry a woman from the rubble", "agency_caption"),
+    ("Ana Lind via Valdor Images", "photo_credit"),
     ("Rescuers search the rubble in Valmora (Kastel)", "photo_credit"),
     ("Rescuers search the rubble in Valmora (Ana Lind/Kastel)", "photo_credit"),
     ("The dam before the flood Ana Lind/Kastel Wire", "credit_line"),

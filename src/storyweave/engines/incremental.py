@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from storyweave.config import Config
-from storyweave.model import Article, Corpus, DuplicateLink, ReadError
+from storyweave.model import Article, Corpus, DuplicateLink, Event, ReadError
 from storyweave.pipeline import STAGES
 
 if TYPE_CHECKING:
@@ -136,24 +136,7 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipe
     pristine = {a.id: copy.copy(a) for a in part.articles}
     stored_events = {e.id: copy.copy(e) for e in part.events}
     new_ids = {a.id for a in new}
-    work: dict[str, int] = {}
-    seconds: dict[str, float] = {}
-    failed: list[Article] = []
-    changes: list[str] = []
-    steps = iter(range(len(STAGES)))
-
-    def step(names: Sequence[str], corpus: Corpus) -> Corpus:
-        indices = {name: next(steps) for name in names}
-        shown = None if progress is None else (lambda name, _i, _n, done: progress(name, indices[name], len(STAGES), done))
-        logged = len(corpus.changes)  # a stage may extend the input's list in place
-        run = run_pipeline(corpus, settings, stages=[_STAGE[n] for n in names], progress=shown)
-        for key, value in run.work.items():
-            work[key] = work.get(key, 0) + value
-        seconds.update(run.seconds)
-        failed.extend(a for a in run.corpus.failed if a.id not in {f.id for f in failed})
-        changes.extend(run.corpus.changes[logged:])
-        corpus_after: Corpus = run.corpus
-        return corpus_after
+    step = _Steps(settings, run_pipeline, progress)
 
     def restored(articles: list[Article]) -> list[Article]:
         return [copy.copy(pristine[a.id]) if a.id in pristine else a for a in articles]
@@ -167,25 +150,12 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipe
     corpus = Corpus(articles=restored(list(part.articles)) + fresh, duplicates=list(part.duplicates))
     # dedup: the new articles against the working set; stored articles keep their links
     corpus = step(["dedup"], corpus)
-    new_links = [d for d in corpus.duplicates if d.copy in new_ids or d.original in new_ids]
-    recopied = {d.copy for d in new_links if d.copy in pristine}  # stored reports found to copy a new one
-    for article in corpus.articles:
-        if article.id in pristine and article.id not in recopied:
-            for name in _STORED_FIELDS:
-                setattr(article, name, copy.copy(getattr(pristine[article.id], name)))
-    corpus.duplicates = [d for d in part.duplicates if d.copy not in recopied] + new_links
+    new_links = _keep_stored_links(corpus, part.duplicates, pristine, new_ids)
     # events and stories over the working set (stored ids kept by overlap)
     corpus.events = [copy.copy(e) for e in part.events]
     corpus.stories = [copy.copy(s) for s in part.stories]
     corpus = step(["events", "stories"], corpus)  # settings with events.keep_stored (see below)
-    touched, events = [], []
-    for event in corpus.events:
-        old = stored_events.get(event.id)
-        if old is not None and set(old.article_ids) == set(event.article_ids):
-            events.append(replace(old, story_id=event.story_id))  # analysis and briefing as stored
-        else:
-            touched.append(event)
-            events.append(event)
+    touched, events = _touched_events(corpus.events, stored_events)
     # analyze + brief: the touched events only, from the cached parses of their articles
     by_id = corpus.by_id()
     members = [by_id[i] for e in touched for i in e.article_ids if i in by_id]
@@ -200,10 +170,67 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipe
     corpus.articles = [read.get(a.id, a) for a in corpus.articles]
     corpus = step(["timelines"], corpus)
     corpus.cache = done.cache
-    corpus.failed = failed
-    corpus.changes = changes
-    work["touched_events"] = len(touched)
-    return WorkingSetRun(corpus, new_links, work, seconds)
+    corpus.failed = step.failed
+    corpus.changes = step.changes
+    step.work["touched_events"] = len(touched)
+    return WorkingSetRun(corpus, new_links, step.work, step.seconds)
+
+
+class _Steps:
+    """`run_working_set`'s stage runs: each call runs the named stages (numbered in pipeline order
+    for `progress`) and adds up their work counts, seconds, failed articles and logged changes."""
+
+    def __init__(self, settings: Config, run_pipeline: Callable[..., Any],
+                 progress: Callable[..., None] | None) -> None:
+        self.settings, self.run_pipeline, self.progress = settings, run_pipeline, progress
+        self.work: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}
+        self.failed: list[Article] = []
+        self.changes: list[str] = []
+        self.steps = iter(range(len(STAGES)))
+
+    def __call__(self, names: Sequence[str], corpus: Corpus) -> Corpus:
+        indices = {name: next(self.steps) for name in names}
+        progress = self.progress
+        shown = None if progress is None else (lambda name, _i, _n, done: progress(name, indices[name], len(STAGES), done))
+        logged = len(corpus.changes)  # a stage may extend the input's list in place
+        run = self.run_pipeline(corpus, self.settings, stages=[_STAGE[n] for n in names], progress=shown)
+        for key, value in run.work.items():
+            self.work[key] = self.work.get(key, 0) + value
+        self.seconds.update(run.seconds)
+        self.failed.extend(a for a in run.corpus.failed if a.id not in {f.id for f in self.failed})
+        self.changes.extend(run.corpus.changes[logged:])
+        corpus_after: Corpus = run.corpus
+        return corpus_after
+
+
+def _keep_stored_links(corpus: Corpus, stored: list[DuplicateLink], pristine: dict[str, Article],
+                       new_ids: set[str]) -> list[DuplicateLink]:
+    """After dedup over the working set: the links that involve a new article.  Stored articles
+    keep their stored duplicate fields and links, except those found to copy a new article
+    (their links are replaced by the new ones); sets `corpus.duplicates` accordingly."""
+    new_links = [d for d in corpus.duplicates if d.copy in new_ids or d.original in new_ids]
+    recopied = {d.copy for d in new_links if d.copy in pristine}  # stored reports found to copy a new one
+    for article in corpus.articles:
+        if article.id in pristine and article.id not in recopied:
+            for name in _STORED_FIELDS:
+                setattr(article, name, copy.copy(getattr(pristine[article.id], name)))
+    corpus.duplicates = [d for d in stored if d.copy not in recopied] + new_links
+    return new_links
+
+
+def _touched_events(events: list[Event], stored: dict[str, Event]) -> tuple[list[Event], list[Event]]:
+    """(touched, all): the events whose membership is new or changed, to analyse and brief again,
+    and every event in order, an untouched one as stored (its analysis and briefing kept)."""
+    touched, kept = [], []
+    for event in events:
+        old = stored.get(event.id)
+        if old is not None and set(old.article_ids) == set(event.article_ids):
+            kept.append(replace(old, story_id=event.story_id))  # analysis and briefing as stored
+        else:
+            touched.append(event)
+            kept.append(event)
+    return touched, kept
 
 
 def _nearest(conn: sqlite3.Connection, new: list[Article], settings: Config) -> list[str] | None:

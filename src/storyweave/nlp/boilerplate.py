@@ -8,8 +8,12 @@ Three granularities use them, each with its own pattern because each is tuned wh
 - a summary candidate sentence (`brief.sentences`): `SENTENCE_START`, `SENTENCE_ANYWHERE`,
   `SENTENCE_NOTICE`;
 - a passage two reports share (`dedup.verify`): `PASSAGE`, furniture is not wire copy.
-The phrases all of them look for anywhere in a text are `SITE_PHRASES`; the sentence and
-passage patterns extend that list.  All phrases are general English web-page wording.
+The sentence and passage patterns both look for `SITE_PHRASES` anywhere and extend that list.
+The line rules of `clean.RULES` do not search for them anywhere: a line rule removes a whole
+line, so each anchors its phrase where furniture puts it ("©" or "Copyright" opening a line,
+a line that is only a link) and bounds the line's length; a line built around each shared
+phrase is still removed by some rule (`tests/nlp/test_boilerplate.py`).  All phrases are
+general English web-page wording.
 """
 
 from __future__ import annotations

@@ -24,6 +24,11 @@ MONTH_NUMBER = {name: number for number, name in enumerate(MONTH_NAMES, 1)} | {
 MONTH_WORD = "(?:" + "|".join(MONTH_NAMES + MONTH_SHORT) + ")"  # a month, whole or short
 MONTH_FULL = "(?:" + "|".join(MONTH_NAMES) + ")"
 WEEKDAY_WORD = "(?:" + "|".join(WEEKDAY_NAMES) + ")"
+# The months AP style abbreviates before a day ("Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.",
+# "Dec."; March to July are always written whole): a short form read as a month on its own
+# ("in Sept.") is one of these, with its period.
+MONTH_AP_SHORT = ("jan", "feb", "aug", "sept", "oct", "nov", "dec")
+MONTH_AP_ABBREVIATION = "(?:" + "|".join(MONTH_AP_SHORT) + r")\."
 
 # A month in a dateline or date line, whole or short, capitalised as there ("Sept.", "March").
 MONTH = (

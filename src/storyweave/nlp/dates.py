@@ -33,7 +33,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from storyweave.nlp.date_patterns import MONTH_FULL, MONTH_NUMBER, MONTH_WORD, WEEKDAY_NAMES, WEEKDAY_WORD
+from storyweave.nlp.date_patterns import (
+    MONTH_AP_ABBREVIATION,
+    MONTH_FULL,
+    MONTH_NUMBER,
+    MONTH_WORD,
+    WEEKDAY_NAMES,
+    WEEKDAY_WORD,
+)
 
 MONTHS = MONTH_NUMBER  # "january"/"jan"/"sept" -> 1..12
 WEEKDAYS = {name: number for number, name in enumerate(WEEKDAY_NAMES)}  # "monday" -> 0 (date.weekday())
@@ -79,7 +86,7 @@ _MONTH_YEAR = re.compile(
     re.IGNORECASE)
 # a month alone: "in June", "last April", "early September", "mid-November"
 _MONTH = re.compile(rf"\b(?:(?P<dir>last|this|next|this\s+past|this\s+coming)\s+|(?P<edge>{_EDGE})[\s-]+)?"
-                    rf"(?P<m>{_MFULL}|(?:jan|feb|aug|sept|oct|nov|dec)\.)(?![\w-])", re.IGNORECASE)
+                    rf"(?P<m>{_MFULL}|{MONTH_AP_ABBREVIATION})(?![\w-])", re.IGNORECASE)
 _YEARS = re.compile(
     rf"(?<![\d$£€,.])\b(?:(?:fiscal|calendar|the\s+year|{_EDGE})\s+)?(?P<y>{_YEAR})\b(?![,.]\d|\s*%|-\d|')"
     rf"|\b(?:the\s+year\s+)?(?P<spelled>{_SPELLED_YEAR})\b",

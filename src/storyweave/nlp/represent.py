@@ -137,6 +137,14 @@ def embed(texts: Sequence[str], max_words: int = _EVENTS.embed_words) -> np.ndar
     return _normalise(vectors)
 
 
+def embedding_matrix(texts: Sequence[str]) -> np.ndarray | None:
+    """`embed` of `texts` when the static model is shipped, else None (no LSA fallback): for the
+    quote matcher and the timeline, which then go without meaning similarity."""
+    if not texts or static_model() is None:
+        return None
+    return embed(texts)
+
+
 def _lsa(texts: Sequence[str], dims: int = 128) -> np.ndarray:
     from sklearn.decomposition import TruncatedSVD
 

@@ -1,4 +1,6 @@
-"""Cached spaCy pipeline (NER only); uniform access to entity spans and text is in `doc.py`.
+"""Cached spaCy pipelines, built here only: the English model's (NER for the analysis, tagger
+and parser for headlines and the summary) and the blank rule-based sentencizer of `nlp/text.py`.
+Uniform access to entity spans and text is in `stages/analysis/doc.py`.
 
 Only the named-entity recogniser runs: the tagger, lemmatizer and parser would more than
 double the cost on 2 shared cores, and speakers, counted nouns and dates are found with rules
@@ -43,3 +45,14 @@ def load_pipeline(components: frozenset[str]) -> Language:
 def get_nlp() -> Language:
     """The English model with only the recogniser (and tok2vec if it listens to it), loaded once."""
     return load_pipeline(NER)
+
+
+@cache
+def sentencizer() -> Language:
+    """A blank English pipeline with spaCy's rule-based `sentencizer` (no model files), built once:
+    the sentence splitter of `nlp/text.py`."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp

@@ -62,3 +62,22 @@ TIMELINE_OVERLAP = frozenset({"the", "a", "an", "and", "of", "to", "in", "on", "
 QUOTE_OVERLAP = frozenset({"the", "a", "an", "and", "of", "to", "in", "on", "is", "are", "was", "were", "be", "that",
                            "this", "it", "for", "with", "as", "at", "by", "we", "i", "you", "they", "our", "us",
                            "will", "have", "has"})
+
+# The quantity finder (`stages/analysis/numbers.py`), two lists of its own:
+# the words that end the search for the noun a figure counts ("1.7 million Ukrainian people have
+# fled": 'people'; "$2 billion in aid": none before 'in'): function words of the base list plus the
+# reporting and hedging words "said", "says", "according", "nearly", "far", "ago";
+NOUN_PHRASE_END = frozenset({
+    "have", "has", "had", "were", "was", "are", "is", "be", "been", "will", "would", "could", "in",
+    "on", "at", "from", "to", "who", "that", "which", "and", "or", "but", "for", "by", "with", "as",
+    "since", "after", "before", "into", "than", "the", "a", "an", "this", "these", "those", "their",
+    "its", "his", "her", "our", "over", "under", "per", "each", "so", "far", "last", "ago", "said",
+    "says", "according", "of", "more", "less", "about", "around", "nearly", "almost", "some", "up",
+})
+# and the words left out of a figure's context (the words near a figure that tell two figures
+# of one sentence apart): those, pronouns and negations, and words every report of a count
+# carries ("people", "officials", "total", "number", "including").
+FIGURE_CONTEXT = NOUN_PHRASE_END | {"it", "he", "she", "they", "we", "not", "no", "there", "than", "about"} | {
+    "people", "more", "than", "least", "some", "about", "around", "over", "nearly", "almost", "said",
+    "says", "according", "officials", "official", "total", "number", "including", "also", "were",
+    "have", "been", "from", "their", "with", "this", "that", "there", "they", "which", "after"}

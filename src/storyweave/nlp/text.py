@@ -11,10 +11,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from spacy.language import Language
+from storyweave.nlp.spacy_model import sentencizer
 
 _OPEN_QUOTES = "\"'“‘«„"
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
@@ -30,15 +28,6 @@ class Sentence:
     start: int
     end: int
     paragraph: int
-
-
-@lru_cache(maxsize=1)
-def _sentencizer() -> Language:
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -75,7 +64,7 @@ def remember_sentences(text: str, spans: list[tuple[int, int, int]]) -> None:
 
 @lru_cache(maxsize=4096)
 def _split_sentences(text: str) -> tuple[Sentence, ...]:
-    nlp = _sentencizer()
+    nlp = sentencizer()
     paras = paragraphs(text)
     out: list[Sentence] = []
     for p_index, doc in enumerate(nlp.pipe(text[s:e] for s, e in paras)):

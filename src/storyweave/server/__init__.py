@@ -54,9 +54,11 @@ class TokenCheck:
 
     @property
     def enabled(self) -> bool:
+        """True when a write token is set (writes then need it)."""
         return self.token is not None
 
     def matches(self, given: str | None) -> bool:
+        """True when `given` (surrounding spaces ignored) is the token; always False without one."""
         if self.token is None or not given:
             return False
         return hmac.compare_digest(given.strip().encode("utf-8"), self.token.encode("utf-8"))
@@ -86,6 +88,7 @@ class Readers:
         self.on_statement: Callable[[str], None] | None = None
 
     def get(self) -> sqlite3.Connection:
+        """This thread's read-only connection to the store, opened on first use."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = store.connect(self.db)

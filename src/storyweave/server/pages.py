@@ -142,31 +142,43 @@ def install(app: FastAPI) -> None:
     def search(request: Request, q: str = "", offset: int = Query(0, ge=0),
                outlet: str = "", language: str = "", entity: str = "",
                date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")) -> HTMLResponse:
-        c = conn(request)
-        error = None
-        for label, value in (("from", date_from), ("to", date_to)):
-            if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                error = f"'{label}' must be a date YYYY-MM-DD"
-        ids = None
-        if entity.strip():
-            ids = sorted({i for m in store.entity_mentions(c, entity.strip()) for i in m.article_ids})
-        f = store.ArticleFilter(None if error else date_from or None, None if error else date_to or None,
-                                outlet or None, language or None, ids)
-        searched = bool(q.strip() or outlet or language or entity.strip() or date_from or date_to) and not error
-        hits: list[store.SearchHit] | None = None
-        rows: list[store.ArticleRow] = []
-        total = 0
-        if searched and q.strip():
-            total, hits = store.search_articles(c, q.strip(), f, PAGE, offset, marks=MARKS)
-        elif searched:
-            total, rows = store.list_articles(c, f, PAGE, offset)
-        languages = [r[0] for r in c.execute("SELECT DISTINCT language FROM articles WHERE language IS NOT NULL "
-                                             "ORDER BY language")]
-        return render("search", page_title=f"Search: {q}" if q else "Search", query=q, f=f, entity=entity,
-                      outlets=[o.source for o in store.list_outlets(c)], languages=languages, error=error,
-                      searched=searched, hits=hits, rows=rows, page=pager(request, total, offset))
+        return render("search", **_search_context(conn(request), request, q, offset, outlet, language, entity,
+                                                  date_from, date_to))
 
     _install_docs(app)
+    _install_error_page(app)
+
+
+def _search_context(c: sqlite3.Connection, request: Request, q: str, offset: int, outlet: str, language: str,
+                    entity: str, date_from: str, date_to: str) -> dict[str, Any]:
+    """The search page's template context: full-text hits for `q`, or the filtered article list
+    when only filters are given; a malformed date is reported and filters nothing."""
+    error = None
+    for label, value in (("from", date_from), ("to", date_to)):
+        if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            error = f"'{label}' must be a date YYYY-MM-DD"
+    ids = None
+    if entity.strip():
+        ids = sorted({i for m in store.entity_mentions(c, entity.strip()) for i in m.article_ids})
+    f = store.ArticleFilter(None if error else date_from or None, None if error else date_to or None,
+                            outlet or None, language or None, ids)
+    searched = bool(q.strip() or outlet or language or entity.strip() or date_from or date_to) and not error
+    hits: list[store.SearchHit] | None = None
+    rows: list[store.ArticleRow] = []
+    total = 0
+    if searched and q.strip():
+        total, hits = store.search_articles(c, q.strip(), f, PAGE, offset, marks=MARKS)
+    elif searched:
+        total, rows = store.list_articles(c, f, PAGE, offset)
+    languages = [r[0] for r in c.execute("SELECT DISTINCT language FROM articles WHERE language IS NOT NULL "
+                                         "ORDER BY language")]
+    return {"page_title": f"Search: {q}" if q else "Search", "query": q, "f": f, "entity": entity,
+            "outlets": [o.source for o in store.list_outlets(c)], "languages": languages, "error": error,
+            "searched": searched, "hits": hits, "rows": rows, "page": pager(request, total, offset)}
+
+
+def _install_error_page(app: FastAPI) -> None:
+    """HTTP errors outside the API (and its docs) as an HTML page; the API keeps FastAPI's JSON."""
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

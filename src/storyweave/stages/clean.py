@@ -141,7 +141,8 @@ RULES: list[Rule] = [
         rf"\([^()]{{0,60}}\b(?:photo|photograph|image|picture|credit|courtesy)s?\b[^()]{{0,60}}\)$|"
         rf"\b(?:photo|image|photograph|photographer|picture|credit)s?\s*(?:by)?\s*:\s*[^.!?]{{2,60}}$|"
         rf"\b(?:photo|photograph|image|picture)s? (?:by|via|courtesy of) [A-Z][^.]{{1,60}}/[^.]{{1,40}}\.?$|"
-        rf"\b(?:image|photo|picture)s? via [^.]{{1,40}}$|^[\w .,-]{{1,40}} via Getty Images\W*$|"
+        # "Name via Agency Images": a capitalised credit before 'Images', no agency named
+        rf"\b(?:image|photo|picture)s? via [^.]{{1,40}}$|^[\w .,-]{{1,40}} via (?-i:[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*)?) Images\W*$|"
         rf"^(?:source|credit)\s*:\s*[^.]{{1,40}}$|"
         rf"^(?-i:[A-Z]{{2,}}(?:[ /][A-Z]{{2,}}){{0,2}}|[A-Z][a-z]+ (?i:{_PICTURE}))$",  # "AGENCY", "Agency Images"
         "photo credits: '(Getty)' / '(Photo: X/AP)' / 'Photo: X' endings, bare agency names",

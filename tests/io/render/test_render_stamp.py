@@ -85,3 +85,30 @@ def test_a_bad_run_log_is_still_reported(corpus, tmp_path):
     document = to_briefings(corpus)
     document["changes"] = [42]
     assert any(p.startswith("changes/0") for p in check_document(document, tmp_path))
+
+
+def test_the_key_is_the_render_version_and_the_document(corpus, counted, tmp_path, monkeypatch):
+    """No cache key reads source files (docs/architecture.md): the stamp's key is computed with
+    file reading disabled, and a new `RENDER_VERSION` (bumped by hand when the renderers change)
+    makes the next write validate, draw and write its pages again."""
+    import builtins
+    import pathlib
+
+    render = importlib.import_module("storyweave.io.render")
+    _write(corpus, tmp_path)
+    assert counted == {"plots": 1, "validate": 1, "pages": 1}
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the stamp key read a file")
+
+    document = to_briefings(corpus)
+    with monkeypatch.context() as m:
+        for name in ("read_bytes", "read_text", "open", "rglob", "iterdir"):
+            m.setattr(pathlib.Path, name, no_reading)
+        m.setattr(builtins, "open", no_reading)
+        key = render._stamp_key(document)
+    assert key == render._stamp_key(to_briefings(corpus))  # same content, same key
+    monkeypatch.setattr(render, "RENDER_VERSION", render.RENDER_VERSION + 1)
+    assert render._stamp_key(to_briefings(corpus)) != key
+    _write(corpus, tmp_path)
+    assert counted == {"plots": 2, "validate": 2, "pages": 2}

@@ -80,6 +80,7 @@ def read_text_file_detail(path: Path) -> tuple[str, dict[str, str]]:
 
 
 def decode_text(data: bytes) -> str:
+    """The text of `data` (`decode_text_with_encoding` without the encoding name)."""
     return decode_text_with_encoding(data)[0]
 
 

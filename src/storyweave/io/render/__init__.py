@@ -11,6 +11,10 @@ from typing import Any
 from storyweave.model import Corpus
 
 STAMP = ".storyweave-render.json"  # in the report folder: what the last write validated and drew
+# Bump by hand when a change to the renderers, their templates or the JSON Schema changes the
+# pages, the charts or what validation reports for the same document: the stamp's key is this
+# version plus the document, never a hash of the package's files (docs/architecture.md).
+RENDER_VERSION = 1
 
 
 @dataclass
@@ -27,17 +31,13 @@ _LAST_KEY = _LastKey()
 def _stamp_key(document: dict[str, Any]) -> str:
     """Hash of the report content that validation and charts depend on: the document without what
     only says how this run went (the run log `changes`/`errors`, plain strings, and each article's
-    boolean `is_new`), plus the renderer code and the schema."""
+    boolean `is_new`), plus `RENDER_VERSION` (the document names the storyweave version too)."""
     if _LAST_KEY.document is document:
         return _LAST_KEY.key
     import hashlib
     import json
 
-    h = hashlib.sha1()
-    for path in sorted(Path(__file__).resolve().parent.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".json", ".j2", ".css"}:
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
+    h = hashlib.sha1(f"render\0{RENDER_VERSION}\0".encode())
     body = {k: v for k, v in document.items() if k not in ("changes", "errors", "articles")}
     body["articles"] = [{k: v for k, v in a.items() if k != "is_new"} for a in document.get("articles", [])]
     h.update(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))

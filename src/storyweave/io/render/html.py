@@ -123,6 +123,7 @@ def write_site(corpus: Corpus, out: Path, write: Callable[[Path, str], None], *,
 
 
 def run_context(corpus: Corpus) -> dict[str, Any]:
+    """Template context of the run page: the run log (merges, splits) and the read errors."""
     return {"page_title": "Last run", "changes": list(corpus.changes), "errors": [str(e) for e in corpus.errors]}
 
 

@@ -40,7 +40,7 @@ from storyweave.serialize import from_dict
 from storyweave.stages.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
 from storyweave.stages.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
 from storyweave.stages.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
-from storyweave.stages.analysis.quotes import embedding_matrix, match_quotes, quotes_of
+from storyweave.stages.analysis.quotes import match_quotes, quotes_of
 from storyweave.stages.dedup.provenance import copy_root
 
 __all__ = ["analyze_events", "article_dates"]
@@ -117,6 +117,8 @@ def _is_furniture(sentence: str) -> bool:
 def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
               same_happening: float = AnalyzeConfig.timeline_same_happening) -> tuple[list[TimelineEntry], str | None]:
     """Dated happenings (sentence + resolved date) merged across articles, and the event's main date."""
+    from storyweave.nlp.represent import embedding_matrix
+
     candidates: list[tuple[str, str, tuple[str, ...], int]] = []  # date, sentence, ids, position
     lead_votes: Counter[str] = Counter()
     for r in reads:

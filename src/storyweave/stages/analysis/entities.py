@@ -466,22 +466,11 @@ def _cluster(mentions: list[Mention]) -> list[_Cluster]:
     #    other names by the same words (any order) or a near-identical spelling with the same label.
     for g in multi:
         keys = g.full_keys
-        target = None
         words_key = frozenset(set(keys) - _LINK_WORDS)
         joined = " ".join(keys)
         candidates = dict(x for s in (keys[-1], *near_surname.get(keys[-1], ())) for x in by_surname.get(s, ()))
         candidates.update(x for s in (joined, *near_name.get(joined, ())) for x in by_name.get(s, ()))
-        for _, c in sorted(candidates.items()):
-            ck = c.full_keys
-            if ck[-1][:1] != keys[-1][:1]:
-                continue  # the scan this replaces looked at clusters of the same surname initial only
-            if g.is_person or c.is_person:
-                if _surname_match(ck[-1], keys[-1]) and _first_names_compatible(ck, keys):
-                    target = c
-                    break
-            elif g.mentions[0].label == c.mentions[0].label and _similar(" ".join(ck), joined, 92):
-                target = c
-                break
+        target = _first_match(g, [c for _, c in sorted(candidates.items())])
         if target is None and not g.is_person and len(words_key) >= 2:
             cand = by_words.get(words_key)
             target = cand if cand is not None and not cand.is_person else None
@@ -490,8 +479,34 @@ def _cluster(mentions: list[Mention]) -> list[_Cluster]:
         else:
             target.add(g.mentions)
     # 2. single tokens: a surname joins the one person carrying it; else match by key.
+    _place_singles([g for g in groups if len(g.full_keys) == 1], by_initial, merged)
+    return merged
+
+
+def _first_match(g: _Cluster, candidates: list[_Cluster]) -> _Cluster | None:
+    """The first of `candidates` (merged clusters, in creation order) that multi-token `g` joins:
+    for persons the same surname and compatible first names, for other names the same label and
+    a near-identical spelling."""
+    keys = g.full_keys
+    joined = " ".join(keys)
+    for c in candidates:
+        ck = c.full_keys
+        if ck[-1][:1] != keys[-1][:1]:
+            continue  # the scan this replaces looked at clusters of the same surname initial only
+        if g.is_person or c.is_person:
+            if _surname_match(ck[-1], keys[-1]) and _first_names_compatible(ck, keys):
+                return c
+        elif g.mentions[0].label == c.mentions[0].label and _similar(" ".join(ck), joined, 92):
+            return c
+    return None
+
+
+def _place_singles(singles_in: list[_Cluster], by_initial: dict[str, list[_Cluster]], merged: list[_Cluster]) -> None:
+    """Single-token clusters into `merged`: a surname joins the one multi-token person carrying it
+    (`by_initial`: merged clusters by the first letter of their last key); otherwise clusters of
+    one key are merged, a key that several persons carry staying on its own."""
     singles: dict[str, _Cluster] = {}
-    for g in (g for g in groups if len(g.full_keys) == 1):
+    for g in singles_in:
         key = g.full_keys[0]
         label = g.mentions[0].label
         persons = [c for c in by_initial.get(key[:1], []) if c.is_person and len(c.full_keys) > 1 and (
@@ -503,4 +518,3 @@ def _cluster(mentions: list[Mention]) -> list[_Cluster]:
             singles.setdefault(key, g)
         else:
             singles[key].add(g.mentions)
-    return merged

@@ -17,6 +17,7 @@ import numpy as np
 from storyweave.config import DiscrepancyParams
 from storyweave.model import Discrepancy, DiscrepancyValue
 from storyweave.nlp.date_patterns import MONTH_NAMES, MONTH_WORD, WEEKDAY_NAMES
+from storyweave.nlp.stop_words import FIGURE_CONTEXT, NOUN_PHRASE_END
 from storyweave.nlp.stop_words import english as english_stop_words
 from storyweave.stages.analysis.lexicon import currency_signs, currency_words, is_verb_form, lemma_of
 
@@ -50,13 +51,6 @@ def _num_re() -> re.Pattern[str]:
     )
 
 
-_NOUN_STOP = {
-    "have", "has", "had", "were", "was", "are", "is", "be", "been", "will", "would", "could", "in",
-    "on", "at", "from", "to", "who", "that", "which", "and", "or", "but", "for", "by", "with", "as",
-    "since", "after", "before", "into", "than", "the", "a", "an", "this", "these", "those", "their",
-    "its", "his", "her", "our", "over", "under", "per", "each", "so", "far", "last", "ago", "said",
-    "says", "according", "of", "more", "less", "about", "around", "nearly", "almost", "some", "up",
-}
 _SKIP_BEFORE_NOUN = {"more", "than", "other", "additional", "further", "new", "about",
                      "some", "extra", "own"}
 _TIME_NOUNS = {"year", "month", "week", "day", "hour", "minute", "second", "decade", "century"}
@@ -153,7 +147,7 @@ def _counted_noun(sentence: str, end: int, allow_of: bool = False) -> tuple[str 
             break
         if head is None and low in _SKIP_BEFORE_NOUN:
             continue
-        if low in _NOUN_STOP:
+        if low in NOUN_PHRASE_END:
             # '$2 billion in military aid': the counted thing follows 'in'/'of'
             if head is None and allow_of and low in {"in", "of"} and i == 0:
                 continue
@@ -335,9 +329,6 @@ _NOUN_BEFORE = {"on", "in", "at", "of", "the", "a", "an", "for", "with", "from",
 
 # ---- discrepancies -------------------------------------------------------------------------
 
-_CONTEXT_STOP = _NOUN_STOP | {"it", "he", "she", "they", "we", "not", "no", "there", "than", "about"}
-
-
 @dataclass
 class Figure:
     """A quantity stated in one sentence of one article, with the article's date and outlet."""
@@ -351,10 +342,6 @@ class Figure:
     context: set[str] = field(default_factory=set)
 
 
-_GENERIC = {"people", "more", "than", "least", "some", "about", "around", "over", "nearly", "almost", "said",
-            "says", "according", "officials", "official", "total", "number", "including", "also", "were",
-            "have", "been", "from", "their", "with", "this", "that", "there", "they", "which", "after"}
-
 
 def _stem(word: str) -> str:
     """Five-letter prefix: flooded/flooding/floods -> 'flood', displaced/displacement -> 'displ'."""
@@ -365,7 +352,7 @@ def figure_context(sentence: str, q: Quantity, window: int = 70) -> set[str]:
     """Stems of the content words near the figure (the figure and its counted noun left out)."""
     rest = sentence[max(0, q.start - window) : q.start] + " " + sentence[q.end : q.end + window]
     return {_stem(w) for w in re.findall(r"[A-Za-z]{4,}", rest)
-            if w.lower() not in _CONTEXT_STOP and w.lower() not in _GENERIC
+            if w.lower() not in FIGURE_CONTEXT
             and lemma(w) != q.lemma}
 
 

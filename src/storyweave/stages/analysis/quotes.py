@@ -914,18 +914,9 @@ def _same_statement(si: str | None, sj: str | None, c: float, sem: float, wi: se
     return sem >= 0.9 or c >= 0.75 or (k >= 0.8 and small >= 4 and c >= 0.5)
 
 
-def embedding_matrix(texts: list[str]) -> np.ndarray | None:
-    """L2-normalised static embeddings (the project's shipped model2vec model), None when it is absent."""
-    if not texts:
-        return None
-    from storyweave.nlp.represent import embed, static_model
-
-    if static_model() is None:
-        return None
-    return embed(texts)
-
-
 def _embedding_cosines(texts: list[str]) -> np.ndarray | None:
+    from storyweave.nlp.represent import embedding_matrix
+
     v = embedding_matrix(texts)
     return None if v is None else v @ v.T
 
