@@ -11,6 +11,7 @@ skipped or some articles failed (each named on stderr); 1 nothing could be proce
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sqlite3
@@ -477,12 +478,22 @@ def add(
     sets: list[str] | None = SET_OPTION,
 ) -> None:
     """Read PATHS and process them into the store, without writing reports."""
+    _fewer_collections()
     config = load_config(config_file, sets, words, max_article_chars)
     outcome = _ingest(paths, db, config, command="add", force=force, verbose=verbose, fresh=fresh,
                       engine=engine, ray_address=ray_address, lock_timeout=lock_timeout,
                       incremental=True)  # a few new articles: only the events near them (engines/incremental.py)
     typer.echo(summary_line(outcome))
     _exit_for(outcome)
+
+
+def _fewer_collections() -> None:
+    """Run the cyclic garbage collector less often in this process (its first threshold 700 ->
+    50,000 new objects).  A cold `add` imports and loads ~10^6 long-lived objects (spaCy, the
+    models, the gazetteer), and every full collection walks all of them: ~0.9 of its ~5 CPU-s
+    went to the collector, ~0.4 with this.  Memory freed by reference counting is unaffected;
+    only unreachable cycles wait longer."""
+    gc.set_threshold(50_000, 10, 10)
 
 
 def _exit_for(outcome: IngestResult) -> None:

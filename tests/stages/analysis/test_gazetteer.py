@@ -11,6 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from storyweave.nlp import derived_cache
 from storyweave.stages.analysis import entities, gazetteer
 
 KEY = entities._gazetteer_key
@@ -24,7 +25,7 @@ def fresh() -> dict[str, gazetteer.Place]:
 
 @pytest.fixture()
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(gazetteer, "cache_dir", lambda: tmp_path / "cache")
+    monkeypatch.setattr(derived_cache, "cache_dir", lambda: tmp_path / "cache")
     return tmp_path / "cache"
 
 
@@ -70,11 +71,11 @@ def test_corrupt_cache_file_is_rebuilt_with_the_same_lookups(cache, fresh, monke
     else:
         doc = json.loads(data)
         if damage == "wrong types":
-            doc["places"][0] = [1, "x", None]
+            doc["data"]["places"][0] = [1, "x", None]
         elif damage == "other identity":
             doc["identity"]["build"] = -1
         else:
-            doc["keys"] = doc["keys"][:-1]
+            doc["data"]["keys"] = doc["data"]["keys"][:-1]
         path.write_bytes(orjson.dumps(doc))
     index = gazetteer.load_index(KEY)
     assert builds == [1, 1] and index == fresh
@@ -100,7 +101,7 @@ def test_changed_key_function_is_caught_by_the_probe(cache, fresh, monkeypatch):
 def test_unwritable_cache_directory_still_gives_the_index(tmp_path, fresh, monkeypatch):
     blocker = tmp_path / "a file"
     blocker.write_text("not a directory")
-    monkeypatch.setattr(gazetteer, "cache_dir", lambda: blocker / "cache")
+    monkeypatch.setattr(derived_cache, "cache_dir", lambda: blocker / "cache")
     assert gazetteer.load_index(KEY) == fresh
 
 

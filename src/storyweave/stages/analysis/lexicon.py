@@ -56,8 +56,28 @@ def is_verb_form(word: str) -> bool:
     return lemma_of(word, "verb") is not None
 
 
+# Bump when a change to `build_currency_signs` changes its table for the same Babel data (the
+# table is kept as a derived cache file, `nlp/derived_cache.py`: it reads the locale data of
+# every territory, ~0.7 CPU-s, more than a warm `storyweave add`).
+CURRENCY_SIGNS_VERSION = 1
+
+
 @lru_cache(maxsize=1)
 def currency_signs() -> dict[str, str]:
+    """Single-character currency signs -> ISO 4217 code (`build_currency_signs`), read from its
+    derived cache file when that was made from the same Babel version."""
+    from storyweave.nlp import derived_cache
+
+    def decode(data: object) -> dict[str, str] | None:
+        ok = isinstance(data, dict) and data and all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())
+        return dict(data) if ok and isinstance(data, dict) else None
+
+    identity = {"table": "currency-signs", "build": CURRENCY_SIGNS_VERSION,
+                "babel": derived_cache.package_version("babel")}
+    return derived_cache.load("currency-signs", identity, build_currency_signs, dict, decode)
+
+
+def build_currency_signs() -> dict[str, str]:
     """Single-character currency signs -> ISO 4217 code: the English locale's symbols first
     ('$' USD, '£' GBP, '€' EUR), then signs that the main locale of a currency's territory uses
     and that name one currency only ('₴' UAH, '₽' RUB, '₹' INR)."""
