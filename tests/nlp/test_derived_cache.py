@@ -77,3 +77,15 @@ def test_currency_signs_from_the_cache_equal_a_fresh_build(cache):
         assert lexicon.currency_signs() == fresh
     finally:
         lexicon.currency_signs.cache_clear()
+
+
+def test_currency_words_from_the_cache_equal_a_fresh_build(cache):
+    lexicon.currency_words.cache_clear()
+    try:
+        fresh = lexicon.build_currency_words()
+        assert list(lexicon.currency_words().items()) == list(fresh.items())
+        lexicon.currency_words.cache_clear()
+        assert list(lexicon.currency_words().items()) == list(fresh.items())  # read back
+        assert fresh["dollars"] == "USD" and fresh["hryvnias"] == "UAH"
+    finally:
+        lexicon.currency_words.cache_clear()
