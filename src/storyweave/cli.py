@@ -23,8 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from storyweave import __version__
 from storyweave import progress as item_progress
@@ -34,6 +32,8 @@ from storyweave.io import store
 from storyweave.model import Corpus, ReadError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from storyweave.engines.local import IngestResult, Runner
     from storyweave.model import Article
 
@@ -135,6 +135,7 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, headers: lis
             writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
         sys.stdout.write(buffer.getvalue())
     else:
+        from rich.table import Table
         from rich.text import Text
 
         console = Console(markup=False, highlight=False, emoji=False)
@@ -187,6 +188,8 @@ def _plain_table(rows: list[dict[str, Any]], columns: list[str], headers: list[s
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=_console, transient=True,
