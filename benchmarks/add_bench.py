@@ -112,8 +112,14 @@ def worker_models() -> dict:
 def worker_model_loading() -> dict:
     """CPU of everything a cold add loads that is a model or spaCy itself, each with its imports:
     spaCy's import, the recogniser pipeline, the static embedding model, the headline parser,
-    the summary's tagger and the blank English sentencizer (its tokenizer tables).  A cold add
-    minus this is the rest: other imports, derived tables, the add itself."""
+    the summary's tagger and the blank English sentencizer (its tokenizer tables).  The
+    libraries the rest of an add imports anyway (numpy, scipy.sparse, scikit-learn's
+    vectorisers) are imported first, not counted.  A cold add minus this is the rest: other
+    imports, derived tables, the add itself."""
+    import numpy  # noqa: F401
+    import scipy.sparse  # noqa: F401
+    import sklearn.feature_extraction.text  # noqa: F401
+
     out: dict = {}
     start = last = cpu_all()
 
