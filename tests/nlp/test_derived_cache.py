@@ -89,3 +89,21 @@ def test_currency_words_from_the_cache_equal_a_fresh_build(cache):
         assert fresh["dollars"] == "USD" and fresh["hryvnias"] == "UAH"
     finally:
         lexicon.currency_words.cache_clear()
+
+
+def test_currency_tables_match_their_build_version():
+    """A change to the builders that changes a table must bump CURRENCY_TABLES_VERSION (else users
+    keep a stale cache file): digests of both tables built from Babel 2.19.0 are recorded here for
+    the current version. When this fails after a deliberate change, bump the version and record
+    the new digests."""
+    import hashlib
+    from importlib.metadata import version
+
+    if version("babel") != "2.19.0":
+        pytest.skip("digests recorded for Babel 2.19.0")
+
+    def digest(table: dict[str, str]) -> str:
+        return hashlib.sha256(orjson.dumps(list(table.items()))).hexdigest()[:16]
+
+    assert (lexicon.CURRENCY_TABLES_VERSION, digest(lexicon.build_currency_signs()),
+            digest(lexicon.build_currency_words())) == (1, "f566ffaad7d3db43", "146518a54ed4918b")
