@@ -8,6 +8,9 @@
         --baseline /tmp/main/src --src src --out benchmarks/results/add.json
     # quality: news_cluster, 90 % in one run, the last 10 % added one article at a time
     STORYWEAVE_BENCH_DATA=../shared/benchmarks python benchmarks/add_bench.py quality --src src
+    # cold CLI adds only, trees alternated, with the model loading of each tree measured apart
+    STORYWEAVE_BENCH_DATA=../shared/benchmarks python benchmarks/add_bench.py cold \
+        --baseline /tmp/main/src --src src --stores 2k,10k --rounds 3 [--fresh-cache]
 
 Warm adds: one warm-up add in the worker process (loads spaCy and the static model), then one
 add each of several different new articles (a shared text plus a line, so a new text: it is
@@ -104,6 +107,58 @@ def worker_models() -> dict:
     gazetteer._index_for(entities._gazetteer_key)
     return {"cpu": round(models, 3), "headline_parser": round(index - parser, 3),
             "gazetteer_index": round(cpu_all() - index, 3), "all": round(cpu_all() - start, 3)}
+
+
+def worker_model_loading() -> dict:
+    """CPU of what a cold add spends on models: importing spaCy and model2vec, loading the
+    recogniser pipeline, the static embedding model, the headline parser, the summary's tagger
+    and the blank English sentencizer (its tokenizer tables).  Everything else a cold add imports
+    (numpy, scipy, scikit-learn, storyweave's own modules) is imported first and not counted:
+    a cold add minus this is the rest (other imports, derived tables, the add itself)."""
+    import numpy  # noqa: F401
+    import scipy.sparse  # noqa: F401
+    import sklearn.feature_extraction.text  # noqa: F401
+
+    out: dict = {}
+    start = last = cpu_all()
+
+    def step(name: str, counted: bool = True) -> None:
+        nonlocal last, start
+        now = cpu_all()
+        if counted:
+            out[name] = round(now - last, 3)
+        else:
+            start += now - last  # left out of "all"
+        last = now
+
+    import spacy  # noqa: F401
+    import spacy.lang.en  # noqa: F401
+
+    step("spacy_import")
+    import storyweave.cli  # noqa: F401
+    import storyweave.io.readers  # noqa: F401
+    from storyweave import pipeline  # noqa: F401
+    from storyweave.engines import incremental, local  # noqa: F401
+    from storyweave.nlp import represent, text
+    from storyweave.nlp import spacy_model as nlp
+    from storyweave.stages.brief import sentences
+    from storyweave.stages.events import headline
+
+    step("storyweave_imports", counted=False)
+    nlp.get_nlp()
+    step("ner_pipeline")
+    import model2vec  # noqa: F401
+
+    represent.embed(["warm up"])
+    step("static_model")
+    headline._parser()
+    step("headline_parser")
+    sentences._tagger()
+    step("summary_tagger")
+    text._sentencizer()
+    step("sentencizer")
+    out["all"] = round(cpu_all() - start, 3)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,6 +319,54 @@ def cold_cli(src: str, db: Path, row: dict) -> dict:
     return {"cpu": round(used, 2), "wall": round(took, 2), "line": proc.stdout.strip().splitlines()[-1]}
 
 
+def cold(trees: dict[str, str], stores: list[str], rounds: int, fresh_cache: bool) -> dict:
+    """Cold CLI `storyweave add` of one new article, `rounds` times per tree and store (trees
+    alternated, each on a fresh copy of the store), and the model loading of each tree
+    (`worker_model_loading`, `rounds` times): CPU-s, medians.  With `fresh_cache`, each call
+    first gets an empty user cache directory (XDG_CACHE_HOME), as on the first run after install."""
+    import tempfile
+
+    results: dict = {"machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at start", "rounds": []}
+    rows = new_articles(rounds * len(stores) + 1, seed=7)
+    k = 0
+    for r in range(rounds):
+        for name in stores:
+            row = rows[k]
+            k += 1
+            for label, src in trees.items():
+                db = WORK / f"cold-{label}-{name}.db"
+                shutil.copy(WORK / STORES[name], db)
+                saved = os.environ.get("XDG_CACHE_HOME")
+                if fresh_cache:
+                    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="sw-cache-")
+                try:
+                    got = cold_cli(src, db, {**row, "id": f"{row['id']}-{label}"})
+                finally:
+                    if fresh_cache and saved is None:
+                        os.environ.pop("XDG_CACHE_HOME", None)
+                    elif fresh_cache and saved is not None:
+                        os.environ["XDG_CACHE_HOME"] = saved
+                results["rounds"].append({"round": r, "store": name, "tree": label, **got})
+                print(label, name, got, flush=True)
+    for label, src in trees.items():
+        loads = [call(src, "model_loading") for _ in range(rounds)]
+        results[f"{label} model loading"] = loads
+        print(label, "model loading", [x["all"] for x in loads], flush=True)
+    summary = {}
+    for label in trees:
+        models = statistics.median(x["all"] for x in results[f"{label} model loading"])
+        for name in stores:
+            cpus = [x["cpu"] for x in results["rounds"] if x["tree"] == label and x["store"] == name and "cpu" in x]
+            if cpus:
+                median = statistics.median(cpus)
+                summary[f"{label} {name}"] = {"cold_cpu_median": round(median, 2), "cold_cpus": cpus,
+                                              "model_loading_median": round(models, 2),
+                                              "rest": round(median - models, 2)}
+    results["summary"] = summary
+    print(json.dumps(summary, indent=1), flush=True)
+    return results
+
+
 def measure(trees: dict[str, str], stores: list[str], count: int, baseline_count: int,
             baseline_stores: list[str], full_path_baseline: bool = False, models: bool = True) -> dict:
     results: dict = {"machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at start"}
@@ -307,12 +410,14 @@ def main() -> None:
         if kind == "warm":
             rows = [json.loads(x) for x in Path(sys.argv[4]).read_text(encoding="utf-8").splitlines()]
             out = worker_warm(Path(sys.argv[3]), rows, sys.argv[5] == "1")
+        elif kind == "model_loading":
+            out = worker_model_loading()
         else:
             out = worker_models()
         print(json.dumps(out))
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["build", "measure", "quality"])
+    ap.add_argument("mode", choices=["build", "measure", "quality", "cold"])
     ap.add_argument("--src", default=str(Path(__file__).resolve().parents[1] / "src"))
     ap.add_argument("--baseline", default=None)
     ap.add_argument("--stores", default="2k,10k")
@@ -321,6 +426,9 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=5, help="measured adds per store (branch)")
     ap.add_argument("--baseline-count", type=int, default=1, help="measured adds per store (baseline: ~1 min each)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--rounds", type=int, default=3, help="cold: cold CLI adds per tree and store (trees alternated)")
+    ap.add_argument("--fresh-cache", action="store_true",
+                    help="cold: an empty user cache directory for every call (first run after install)")
     ap.add_argument("--trees", default="branch,baseline", help="measure: which of the trees to run")
     ap.add_argument("--no-models", action="store_true", help="measure: skip the model-loading row")
     ap.add_argument("--full-path-baseline", action="store_true",
@@ -341,6 +449,9 @@ def main() -> None:
         return
     if a.mode == "quality":
         out = quality(a.src, a.count, a.modes)
+    elif a.mode == "cold":
+        trees = {"branch": a.src, **({"baseline": a.baseline} if a.baseline else {})}
+        out = cold(trees, a.stores.split(","), a.rounds, a.fresh_cache)
     else:
         trees = {"branch": a.src, **({"baseline": a.baseline} if a.baseline else {})}
         trees = {k: v for k, v in trees.items() if k in a.trees.split(",")}

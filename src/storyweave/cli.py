@@ -11,6 +11,7 @@ skipped or some articles failed (each named on stderr); 1 nothing could be proce
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sqlite3
@@ -22,8 +23,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from storyweave import __version__
 from storyweave import progress as item_progress
@@ -33,6 +32,8 @@ from storyweave.io import store
 from storyweave.model import Corpus, ReadError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from storyweave.engines.local import IngestResult, Runner
     from storyweave.model import Article
 
@@ -141,6 +142,7 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, headers: lis
             writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
         sys.stdout.write(buffer.getvalue())
     else:
+        from rich.table import Table
         from rich.text import Text
 
         console = Console(markup=False, highlight=False, emoji=False)
@@ -193,6 +195,8 @@ def _plain_table(rows: list[dict[str, Any]], columns: list[str], headers: list[s
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=_console, transient=True,
@@ -486,12 +490,22 @@ def add(
     sets: SetOption = None,
 ) -> None:
     """Read PATHS and process them into the store, without writing reports."""
+    _fewer_collections()
     config = load_config(config_file, sets, words, max_article_chars)
     outcome = _ingest(paths, db, config, command="add", force=force, verbose=verbose, fresh=fresh,
                       engine=engine, ray_address=ray_address, lock_timeout=lock_timeout,
                       incremental=True)  # a few new articles: only the events near them (engines/incremental.py)
     typer.echo(summary_line(outcome))
     _exit_for(outcome)
+
+
+def _fewer_collections() -> None:
+    """Run the cyclic garbage collector less often in this process (its first threshold 700 ->
+    50,000 new objects).  A cold `add` imports and loads ~10^6 long-lived objects (spaCy, the
+    models, the gazetteer), and every full collection walks all of them: ~0.9 of its ~5 CPU-s
+    went to the collector, ~0.2 with this (no full pass left).  Memory freed by reference counting is unaffected;
+    only unreachable cycles wait longer."""
+    gc.set_threshold(50_000, 10, 10)
 
 
 def _exit_for(outcome: IngestResult) -> None:

@@ -7,6 +7,7 @@ Everything is loaded lazily and once; nothing here downloads anything.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from storyweave.nlp.spacy_model import MODEL
@@ -56,8 +57,35 @@ def is_verb_form(word: str) -> bool:
     return lemma_of(word, "verb") is not None
 
 
+# Bump when a change to `build_currency_signs` or `build_currency_words` changes their tables
+# for the same Babel data: both are kept as derived cache files (`nlp/derived_cache.py`), since
+# they read the locale data of every territory (~0.7 and ~0.3 CPU-s, more than a warm
+# `storyweave add`).
+CURRENCY_TABLES_VERSION = 1
+
+
+def _string_table(data: object) -> dict[str, str] | None:
+    if not isinstance(data, dict) or not data or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        return None
+    return dict(data)
+
+
+def _kept(name: str, build: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """Table `name` from its derived cache file when that was made from the same Babel version
+    and `CURRENCY_TABLES_VERSION`, else `build()` (and the file written)."""
+    from storyweave.nlp import derived_cache
+
+    identity = {"table": name, "build": CURRENCY_TABLES_VERSION, "babel": derived_cache.package_version("babel")}
+    return derived_cache.load(name, identity, build, dict, _string_table)
+
+
 @lru_cache(maxsize=1)
 def currency_signs() -> dict[str, str]:
+    """Single-character currency signs -> ISO 4217 code (`build_currency_signs`, kept on disk)."""
+    return _kept("currency-signs", build_currency_signs)
+
+
+def build_currency_signs() -> dict[str, str]:
     """Single-character currency signs -> ISO 4217 code: the English locale's symbols first
     ('$' USD, '£' GBP, '€' EUR), then signs that the main locale of a currency's territory uses
     and that name one currency only ('₴' UAH, '₽' RUB, '₹' INR)."""
@@ -102,6 +130,11 @@ def _tender_territories() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def currency_words() -> dict[str, str]:
+    """Last word of a current currency's English name -> ISO code (`build_currency_words`, kept on disk)."""
+    return _kept("currency-words", build_currency_words)
+
+
+def build_currency_words() -> dict[str, str]:
     """Last word of each current currency's English name, singular and plural -> ISO code
     ('hryvnias' UAH, 'rupees' INR ...).  A word shared by several currencies goes to the one
     that is legal tender in at least twice as many territories as any other ('dollars' USD,
