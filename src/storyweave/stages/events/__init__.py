@@ -301,7 +301,8 @@ def specifics_diverge(sig: Signals, cfg: EventConfig, i: int, j: int, numbers: b
 
 
 def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None = None,
-                veto_penalty: float = EventConfig.veto_penalty) -> list[int]:
+                veto_penalty: float = EventConfig.veto_penalty, group_threshold: float | None = None,
+                strict_rows: np.ndarray | None = None, single_threshold: float | None = None) -> list[int]:
     """Average-linkage labels: groups whose mean pairwise similarity exceeds `threshold` merge.
 
     `groups` (one label per row) are must-links: rows of one group join first, so the linkage
@@ -322,8 +323,42 @@ def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None 
     np.fill_diagonal(dist, 0.0)
     dist = np.clip((dist + dist.T) / 2, 0.0, None)
     tree = linkage(squareform(dist, checks=False), method="average")
+    if group_threshold is not None and group_threshold > threshold and (strict_rows is None or np.any(strict_rows)):
+        return _cut_by_size(tree, n, threshold, group_threshold, strict_rows, single_threshold)
     labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
     return [int(x) - 1 for x in labels]
+
+
+def _cut_by_size(tree: np.ndarray, n: int, threshold: float, group_threshold: float,
+                 strict_rows: np.ndarray | None, single_threshold: float | None = None) -> list[int]:
+    """Cut an average-linkage `tree` of `n` rows: a merge of two groups that each hold two or
+    more `strict_rows` (default: every row) needs a mean similarity above `group_threshold`;
+    another merge involving a strict row above `single_threshold` (default `threshold`); any
+    other merge above `threshold`.  A merge refused refuses every merge above it."""
+    single = threshold if single_threshold is None else single_threshold
+    strict = np.ones(n, dtype=bool) if strict_rows is None else np.asarray(strict_rows, dtype=bool)
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    formed = [True] * (2 * n - 1)  # node id -> every merge below it was accepted
+    strict_count = [int(v) for v in strict] + [0] * (n - 1)
+    member = list(range(n)) + [0] * (n - 1)  # a leaf under each node
+    for k, (a, b, d, _) in enumerate(tree):
+        a, b, node = int(a), int(b), n + k
+        strict_count[node] = strict_count[a] + strict_count[b]
+        member[node] = member[a]
+        both_groups = strict_count[a] >= 2 and strict_count[b] >= 2
+        needed = group_threshold if both_groups else single if strict_count[node] else threshold
+        formed[node] = formed[a] and formed[b] and d <= 1.0 - needed  # as `fcluster(criterion="distance")`
+        if formed[node]:
+            parent[find(member[a])] = find(member[b])
+    roots = {r: i for i, r in enumerate(dict.fromkeys(find(x) for x in range(n)))}
+    return [roots[find(x)] for x in range(n)]
 
 
 # ---------------------------------------------------------------------------- the stage
@@ -361,8 +396,13 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
         old = [previous.get(a.id) for a in units]
         same = np.array([[x is not None and x == y for y in old] for x in old], dtype=bool)
         sim = np.where(same & (sim > -1), np.minimum(sim + cfg.stickiness, 1.0), sim)
-    labels = agglomerate(sim, cfg.threshold, groups=stored_groups(units, previous, sim) if previous and cfg.keep_stored else None,
-                         veto_penalty=cfg.veto_penalty)
+    must_link = stored_groups(units, previous, sim) if previous and cfg.keep_stored else None
+    strict = None
+    if cfg.group_threshold > cfg.threshold and cfg.group_undated_only:
+        strict = np.array([d is None for d in sig.days], dtype=bool)
+    labels = agglomerate(sim, cfg.threshold, groups=must_link, veto_penalty=cfg.veto_penalty,
+                         group_threshold=cfg.group_threshold if must_link is None else None, strict_rows=strict,
+                         single_threshold=cfg.single_threshold)
 
     members: dict[int, list[str]] = defaultdict(list)
     unit_index = {a.id: i for i, a in enumerate(units)}
