@@ -180,7 +180,11 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
             own = np.asarray(owner)
             sim[apart[np.ix_(own, own)] & (own[:, None] != own[None, :])] = -1.0
         must_link = stored_story_groups(active, owner, previous, sim) if cfg.keep_stored and previous else owner
-        unit_labels = agglomerate(sim, cfg.threshold, groups=must_link)
+        strict = None
+        if cfg.group_threshold > cfg.threshold and not (cfg.keep_stored and previous):
+            strict = np.array([not active[k].date for k in owner], dtype=bool)
+        unit_labels = agglomerate(sim, cfg.threshold, groups=must_link,
+                                  group_threshold=cfg.group_threshold if strict is not None else None, strict_rows=strict)
         votes: dict[int, Counter[int]] = defaultdict(Counter)
         for k, label in zip(owner, unit_labels, strict=False):
             votes[k][label] += 1
