@@ -214,7 +214,7 @@ class StoriesConfig:
     shared_names: float = -1.0  # events whose names (`story_names`) overlap below this Jaccard never join ...
     names_undated_only: bool = True  # ... when one of them is undated
     placeholders_alone: bool = True  # a page copied verbatim under many stories (`events.placeholder_ids`) links none
-    group_threshold: float = 0.0975  # two undated events of 2+ reports each join only above this (= threshold: off)
+    group_threshold: float = 0.12  # two undated events of 2+ reports each join only above this (<= threshold: off; 2-fold, bare.md "bare4")
     keep_stored: bool = False  # stored stories neither merge nor split: new events join one or open their own (set by the incremental add)
     lead_words: int = 80  # words of body that count as the lead (title + lead view)
 
