@@ -10,7 +10,9 @@ happenings), plus a bonus for key names shared by events of the same weeks.  Rep
 body is a scraper placeholder count by their title only; a placeholder page copied under many
 reports (`events.placeholder_ids`) links no story.  A report without a date takes its
 event's day; one whose event is undated too counts `undated_factor` (0.9) of its similarity (no
-date evidence that the matter is still the same).  An optional rule (`shared_names`, off: it
+date evidence that the matter is still the same), and two undated events of two or more
+reports each join only above `group_threshold` (without days nothing says they are the same
+weeks: undated happenings sharing a theme read alike).  An optional rule (`shared_names`, off: it
 raised Multi-News story precision but cost news_cluster story F1) keeps undated events that
 share too few names apart.  Very large batches fall back to one
 TF-IDF document per event (titles and leads) plus shared named entities.  Ids are stable: a

@@ -24,7 +24,11 @@ or no place or person named in common; first sentences naming different weekdays
 it stays alone instead of joining everything it was stored under (a title read off its own first
 line is part of the placeholder, not a title of its own).  Only days a report came with or states
 near its top veto a pair (`veto_date_sources`): a day found far down a text is often a past day it
-recalls, so it feeds the date decay only.
+recalls, so it feeds the date decay only.  The linkage is cut by group size where reports are
+undated (`group_threshold`, `single_threshold`): two groups of two or more undated reports each are
+one matter at two times (two phases of a search, two court nominations) unless their mean
+similarity clears the higher `group_threshold`; a single undated report (one more outlet's angle)
+joins at the lower `single_threshold`.  A batch with every report dated is cut at `threshold`.
 
 Streaming: stored articles (`is_new=False`) arrive with their `event_id` and `corpus.events`
 holds the stored events.  The whole working set is re-clustered (an optional stickiness bonus
