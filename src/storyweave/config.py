@@ -182,6 +182,7 @@ class EventsConfig:
     group_threshold: float = 0.13  # (<= threshold: off, every merge at `threshold`)
     group_undated_only: bool = True  # count only undated reports towards "2+" (false: every report)
     single_threshold: float = 0.10
+    size_cut_rows: int = 3000  # ... above this many rows the plain linkage tree is cut by size instead (speed: 3,000 rows take ~4 s)
     lead_words: int = 80  # words of body that count as the lead (title + lead view, embeddings)
     embed_words: int = 400  # words of body fed to the static model (mean pooling dilutes long texts)
     # a report's own date read from its text (report_date.py)

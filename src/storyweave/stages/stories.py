@@ -186,7 +186,8 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
         if cfg.group_threshold > cfg.threshold and not (cfg.keep_stored and previous):
             strict = np.array([not active[k].date for k in owner], dtype=bool)
         unit_labels = agglomerate(sim, cfg.threshold, groups=must_link,
-                                  group_threshold=cfg.group_threshold if strict is not None else None, strict_rows=strict)
+                                  group_threshold=cfg.group_threshold if strict is not None else None, strict_rows=strict,
+                                  size_cut_rows=settings.events.size_cut_rows)
         votes: dict[int, Counter[int]] = defaultdict(Counter)
         for k, label in zip(owner, unit_labels, strict=False):
             votes[k][label] += 1

@@ -308,3 +308,34 @@ def _partition(labels) -> set[frozenset[int]]:
     for i, label in enumerate(labels):
         groups.setdefault(label, set()).add(i)
     return {frozenset(g) for g in groups.values()}
+
+
+def test_a_refused_group_merge_leaves_the_next_report_free_to_join():
+    """Both phases plus one more report on the search (mean similarity 0.12 to the search reports,
+    0.06 to the wreck reports): average linkage would first try to merge the two phases (refused,
+    0.12 < 0.13), then offer the report only the refused union; the greedy linkage by size lets it
+    join the search.  Cut from the plain tree, it stayed alone."""
+    angle = bare("angle", "Relatives of passengers on the Aurora Vale protested at the Lindmark harbour office, saying "
+                 "the coast guard had been slow to act and had shared little news since the storm. Officials said "
+                 "every available ship was helping.")
+    reports = [*FERRY, angle]
+    got = cluster([bare(a.id, a.text) for a in reports])
+    assert got["angle"] == got["sonar-a"] == got["sonar-b"] != got["wreck-a"] == got["wreck-b"]
+    tree = cluster([bare(a.id, a.text) for a in reports], **{"events.size_cut_rows": 0})
+    assert tree["sonar-a"] == tree["sonar-b"] != tree["angle"] != tree["wreck-a"]
+
+
+def test_greedy_linkage_by_size_equals_average_linkage_with_one_threshold():
+    """With every threshold equal the greedy linkage is plain average linkage (scipy's cut)."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    rng = np.random.default_rng(11)
+    sim = rng.uniform(0.0, 0.4, size=(30, 30))
+    sim = (sim + sim.T) / 2
+    np.fill_diagonal(sim, 1.0)
+    greedy = events._greedy_by_size(sim, 0.2, 0.2, np.ones(30, dtype=bool), 0.2)
+    dist = 1.0 - sim
+    np.fill_diagonal(dist, 0.0)
+    ref = fcluster(linkage(squareform(dist, checks=False), method="average"), t=0.8, criterion="distance")
+    assert _partition(greedy) == _partition(list(ref))
