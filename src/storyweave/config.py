@@ -175,6 +175,14 @@ class EventsConfig:
     placeholder_copies: int = 5  # a short text carried verbatim by this many reports or more ...
     placeholder_words: int = 150  # ... (fewer words than this) is a scraper placeholder, not news
     veto_penalty: float = 0.0  # distance added beyond "unrelated" (1.0) for a vetoed pair
+    # Linkage cut by group size (bare text: 2-fold, benchmarks/results/bare.md "bare4"): two groups of 2+
+    # undated reports each are two happenings unless their mean similarity exceeds `group_threshold`
+    # (look-alikes: one matter at two times); any other merge with an undated report needs `single_threshold`
+    # (one more outlet's angle). A batch with no undated report is cut at `threshold` as before.
+    group_threshold: float = 0.13  # (<= threshold: off, every merge at `threshold`)
+    group_undated_only: bool = True  # count only undated reports towards "2+" (false: every report)
+    single_threshold: float = 0.10
+    size_cut_rows: int = 3000  # ... above this many rows the plain linkage tree is cut by size instead (speed: 3,000 rows take ~4 s)
     lead_words: int = 80  # words of body that count as the lead (title + lead view, embeddings)
     embed_words: int = 400  # words of body fed to the static model (mean pooling dilutes long texts)
     # a report's own date read from its text (report_date.py)
@@ -207,6 +215,7 @@ class StoriesConfig:
     shared_names: float = -1.0  # events whose names (`story_names`) overlap below this Jaccard never join ...
     names_undated_only: bool = True  # ... when one of them is undated
     placeholders_alone: bool = True  # a page copied verbatim under many stories (`events.placeholder_ids`) links none
+    group_threshold: float = 0.12  # two undated events of 2+ reports each join only above this (<= threshold: off; 2-fold, bare.md "bare4")
     keep_stored: bool = False  # stored stories neither merge nor split: new events join one or open their own (set by the incremental add)
     lead_words: int = 80  # words of body that count as the lead (title + lead view)
 

@@ -10,7 +10,9 @@ happenings), plus a bonus for key names shared by events of the same weeks.  Rep
 body is a scraper placeholder count by their title only; a placeholder page copied under many
 reports (`events.placeholder_ids`) links no story.  A report without a date takes its
 event's day; one whose event is undated too counts `undated_factor` (0.9) of its similarity (no
-date evidence that the matter is still the same).  An optional rule (`shared_names`, off: it
+date evidence that the matter is still the same), and two undated events of two or more
+reports each join only above `group_threshold` (without days nothing says they are the same
+weeks: undated happenings sharing a theme read alike).  An optional rule (`shared_names`, off: it
 raised Multi-News story precision but cost news_cluster story F1) keeps undated events that
 share too few names apart.  Very large batches fall back to one
 TF-IDF document per event (titles and leads) plus shared named entities.  Ids are stable: a
@@ -180,7 +182,12 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
             own = np.asarray(owner)
             sim[apart[np.ix_(own, own)] & (own[:, None] != own[None, :])] = -1.0
         must_link = stored_story_groups(active, owner, previous, sim) if cfg.keep_stored and previous else owner
-        unit_labels = agglomerate(sim, cfg.threshold, groups=must_link)
+        strict = None
+        if cfg.group_threshold > cfg.threshold and not (cfg.keep_stored and previous):
+            strict = np.array([not active[k].date for k in owner], dtype=bool)
+        unit_labels = agglomerate(sim, cfg.threshold, groups=must_link,
+                                  group_threshold=cfg.group_threshold if strict is not None else None, strict_rows=strict,
+                                  size_cut_rows=settings.events.size_cut_rows)
         votes: dict[int, Counter[int]] = defaultdict(Counter)
         for k, label in zip(owner, unit_labels, strict=False):
             votes[k][label] += 1

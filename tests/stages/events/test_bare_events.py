@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from storyweave.config import Config
@@ -219,3 +220,122 @@ def test_leads_naming_different_weekdays_weigh_less():
     damped = events.similarity_matrix([second, third], cfg)[0, 1]
     plain = events.similarity_matrix([second, third], replace(cfg, weekday_factor=1.0))[0, 1]
     assert damped == pytest.approx(plain * cfg.weekday_factor) and damped < plain
+
+
+# One (invented) ferry disaster at two times, undated: the search with sonar, then divers at the
+# wreck.  Two reports of each phase; across the phases the mean event similarity (0.12) lies above
+# the plain threshold (0.11) and below `events.group_threshold` (0.13).
+FERRY = [
+    bare("sonar-a", "Search teams using sonar swept a wide stretch of the Kessel Sea floor for the missing ferry "
+         "Aurora Vale, the coast guard said. Ships and aircraft from three countries joined the hunt for the vessel "
+         "and its 112 passengers after contact was lost in a storm. Relatives gathered at the harbour in Lindmark "
+         "waiting for news."),
+    bare("sonar-b", "Ships and aircraft from three countries kept up the search for the ferry Aurora Vale in the Kessel "
+         "Sea, with sonar crews mapping the floor where the vessel vanished in a storm with 112 passengers aboard, the "
+         "coast guard said. In Lindmark relatives waited at the harbour."),
+    bare("wreck-a", "Divers reached the wreck of the ferry Aurora Vale on the floor of the Kessel Sea and began "
+         "recovering bodies, the coast guard said, as investigators examined why the hull split. The recovery could "
+         "take weeks, and a salvage barge was anchored above the site."),
+    bare("wreck-b", "Investigators examining the split hull of the ferry Aurora Vale said divers had begun recovering "
+         "bodies from the wreck on the Kessel Sea floor. The coast guard said a salvage barge anchored above the site "
+         "would stay for weeks of recovery work."),
+]
+# Another outlet's angle on the search phase: mean similarity 0.10 to the two search reports.
+PROTEST = bare("protest", "Relatives of passengers on the Aurora Vale protested at the Lindmark harbour office, saying "
+               "officials had been slow to start the search and had shared little news since the storm. Officials "
+               "said every available ship was helping.")
+
+
+def test_two_undated_groups_of_one_matter_at_two_times_stay_apart():
+    """Two phases of one search, two undated reports each: two happenings (the groups' mean
+    similarity is under `events.group_threshold`); cut at the plain threshold they were one event."""
+    sim = events.similarity_matrix(list(FERRY), Config().events)
+    cross = float(sim[:2, 2:].mean())
+    assert Config().events.threshold < cross < Config().events.group_threshold
+    got = cluster([bare(a.id, a.text) for a in FERRY])
+    assert got["sonar-a"] == got["sonar-b"] and got["wreck-a"] == got["wreck-b"]
+    assert got["sonar-a"] != got["wreck-a"]
+    plain = cluster([bare(a.id, a.text) for a in FERRY], **{"events.group_threshold": 0.11})
+    assert len(set(plain.values())) == 1
+
+
+def test_one_more_undated_angle_joins_under_the_single_threshold():
+    """A third report on the search, from another angle (mean similarity 0.10 to the two others),
+    joins them under `events.single_threshold`; at the plain threshold (0.11) it stayed alone."""
+    reports = [FERRY[0], FERRY[1], PROTEST]
+    got = cluster([bare(a.id, a.text) for a in reports])
+    assert len(set(got.values())) == 1
+    alone = cluster([bare(a.id, a.text) for a in reports], **{"events.single_threshold": 0.11})
+    assert alone["sonar-a"] == alone["sonar-b"] != alone["protest"]
+
+
+def test_undated_events_of_several_reports_join_a_story_only_when_close():
+    """The two phases as events: with no date nothing says they are the same weeks, and their
+    story similarity (0.11) is under `stories.group_threshold` (0.12): two stories; at the plain
+    story threshold they were one."""
+    corpus = events.cluster_events(Corpus(articles=[bare(a.id, a.text) for a in FERRY]), Config())
+    assert len(corpus.events) == 2 and not any(e.date for e in corpus.events)
+    apart = stories.link_stories(corpus, Config())
+    assert len({e.story_id for e in apart.events}) == 2
+    joined = stories.link_stories(corpus, Config().with_values({"stories.group_threshold": 0.0975}))
+    assert len({e.story_id for e in joined.events}) == 1
+
+
+def test_the_size_rule_leaves_dated_batches_as_they_were():
+    """A batch with every report dated is cut at the plain threshold (metadata runs unchanged);
+    the cut by size needs undated reports.  Checked against scipy's own cut on a random matrix."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    rng = np.random.default_rng(7)
+    sim = rng.uniform(0.0, 0.3, size=(40, 40)).astype(np.float32)
+    sim = (sim + sim.T) / 2
+    np.fill_diagonal(sim, 1.0)
+    dated = events.agglomerate(sim, 0.11, group_threshold=0.13, strict_rows=np.zeros(40, dtype=bool),
+                               single_threshold=0.10)
+    dist = np.clip(1.0 - sim.astype(np.float64), 0.0, None)
+    np.fill_diagonal(dist, 0.0)
+    ref = fcluster(linkage(squareform(dist, checks=False), method="average"), t=1.0 - 0.11, criterion="distance")
+    assert _partition(dated) == _partition(list(ref))
+    # every row undated and the thresholds equal: the same cut as scipy's
+    same = events._cut_by_size(linkage(squareform(dist, checks=False), method="average"), 40, 0.11, 0.11,
+                               None, 0.11)
+    assert _partition(same) == _partition(list(ref))
+
+
+def _partition(labels) -> set[frozenset[int]]:
+    groups: dict = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(label, set()).add(i)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_a_refused_group_merge_leaves_the_next_report_free_to_join():
+    """Both phases plus one more report on the search (mean similarity 0.12 to the search reports,
+    0.06 to the wreck reports): average linkage would first try to merge the two phases (refused,
+    0.12 < 0.13), then offer the report only the refused union; the greedy linkage by size lets it
+    join the search.  Cut from the plain tree, it stayed alone."""
+    angle = bare("angle", "Relatives of passengers on the Aurora Vale protested at the Lindmark harbour office, saying "
+                 "the coast guard had been slow to act and had shared little news since the storm. Officials said "
+                 "every available ship was helping.")
+    reports = [*FERRY, angle]
+    got = cluster([bare(a.id, a.text) for a in reports])
+    assert got["angle"] == got["sonar-a"] == got["sonar-b"] != got["wreck-a"] == got["wreck-b"]
+    tree = cluster([bare(a.id, a.text) for a in reports], **{"events.size_cut_rows": 0})
+    assert tree["sonar-a"] == tree["sonar-b"] != tree["angle"] != tree["wreck-a"]
+
+
+def test_greedy_linkage_by_size_equals_average_linkage_with_one_threshold():
+    """With every threshold equal the greedy linkage is plain average linkage (scipy's cut)."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    rng = np.random.default_rng(11)
+    sim = rng.uniform(0.0, 0.4, size=(30, 30))
+    sim = (sim + sim.T) / 2
+    np.fill_diagonal(sim, 1.0)
+    greedy = events._greedy_by_size(sim, 0.2, 0.2, np.ones(30, dtype=bool), 0.2)
+    dist = 1.0 - sim
+    np.fill_diagonal(dist, 0.0)
+    ref = fcluster(linkage(squareform(dist, checks=False), method="average"), t=0.8, criterion="distance")
+    assert _partition(greedy) == _partition(list(ref))

@@ -24,7 +24,11 @@ or no place or person named in common; first sentences naming different weekdays
 it stays alone instead of joining everything it was stored under (a title read off its own first
 line is part of the placeholder, not a title of its own).  Only days a report came with or states
 near its top veto a pair (`veto_date_sources`): a day found far down a text is often a past day it
-recalls, so it feeds the date decay only.
+recalls, so it feeds the date decay only.  The linkage is cut by group size where reports are
+undated (`group_threshold`, `single_threshold`): two groups of two or more undated reports each are
+one matter at two times (two phases of a search, two court nominations) unless their mean
+similarity clears the higher `group_threshold`; a single undated report (one more outlet's angle)
+joins at the lower `single_threshold`.  A batch with every report dated is cut at `threshold`.
 
 Streaming: stored articles (`is_new=False`) arrive with their `event_id` and `corpus.events`
 holds the stored events.  The whole working set is re-clustered (an optional stickiness bonus
@@ -301,13 +305,16 @@ def specifics_diverge(sig: Signals, cfg: EventConfig, i: int, j: int, numbers: b
 
 
 def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None = None,
-                veto_penalty: float = EventConfig.veto_penalty) -> list[int]:
+                veto_penalty: float = EventConfig.veto_penalty, group_threshold: float | None = None,
+                strict_rows: np.ndarray | None = None, single_threshold: float | None = None,
+                size_cut_rows: int = EventConfig.size_cut_rows) -> list[int]:
     """Average-linkage labels: groups whose mean pairwise similarity exceeds `threshold` merge.
 
     `groups` (one label per row) are must-links: rows of one group join first, so the linkage
     then runs over whole groups with every row weighing the same (the stories stage passes the
     events, so a large event counts by its reports, not as one point).  A vetoed pair (-1) is
-    `1 + veto_penalty` apart."""
+    `1 + veto_penalty` apart.  With `group_threshold` above `threshold` and some `strict_rows`
+    (undated reports), each merge needs its own threshold (`_link_by_size`)."""
     n = sim.shape[0]
     if n <= 1:
         return [0] * n
@@ -322,8 +329,127 @@ def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None 
     np.fill_diagonal(dist, 0.0)
     dist = np.clip((dist + dist.T) / 2, 0.0, None)
     tree = linkage(squareform(dist, checks=False), method="average")
+    if group_threshold is not None and group_threshold > threshold and (strict_rows is None or np.any(strict_rows)):
+        # with must-link groups (the stories stage) the tree is cut: the greedy form measured lower
+        # there (Multi-News half A story F1 0.741 -> 0.735, benchmarks/results/bare.md "bare4")
+        rows = size_cut_rows if groups is None else 0
+        return _link_by_size(dist, tree, threshold, group_threshold, strict_rows, single_threshold, rows)
     labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
     return [int(x) - 1 for x in labels]
+
+
+def _link_by_size(dist: np.ndarray, tree: np.ndarray, threshold: float, group_threshold: float,
+                  strict_rows: np.ndarray | None, single_threshold: float | None, max_rows: int) -> list[int]:
+    """Average linkage with a threshold per merge (`_merge_needs`): the two groups with the highest
+    mean similarity merge while some pair clears its own threshold (a pair refused may still merge
+    with others, unlike a cut of the plain tree).  Above `max_rows` rows the plain tree is cut
+    instead (`_cut_by_size`: a merge refused refuses every merge above it)."""
+    n = dist.shape[0]
+    single = threshold if single_threshold is None else single_threshold
+    strict = np.ones(n, dtype=bool) if strict_rows is None else np.asarray(strict_rows, dtype=bool)
+    if n > max_rows:
+        return _cut_by_size(tree, n, threshold, group_threshold, strict, single)
+    return _greedy_by_size(1.0 - dist, threshold, group_threshold, strict, single)
+
+
+def _greedy_by_size(sim: np.ndarray, threshold: float, group_threshold: float, strict: np.ndarray,
+                    single: float) -> list[int]:
+    """Greedy average linkage of `sim` (float64, symmetric) where each merge needs its own threshold
+    (`_merge_needs`); each row keeps its best partner, so a merge updates two rows and the rows
+    that pointed at them."""
+    n = sim.shape[0]
+    total = sim.copy()  # summed similarity between the current groups
+    np.fill_diagonal(total, 0.0)
+    size = np.ones(n)
+    count = strict.astype(np.int64)
+    alive = np.ones(n, dtype=bool)
+    owner = np.arange(n)
+
+    def row(r: int) -> np.ndarray:
+        mean = total[r] / (size[r] * size)
+        need = _merge_needs(count[r], count, threshold, group_threshold, single)
+        value: np.ndarray = np.where(alive & (mean > need), mean, -np.inf)
+        value[r] = -np.inf
+        return value
+
+    best = np.full(n, -1)
+    score = np.full(n, -np.inf)
+    for r in range(n):
+        value = row(r)
+        best[r] = int(np.argmax(value))
+        score[r] = value[best[r]]
+    while True:
+        i = int(np.argmax(np.where(alive, score, -np.inf)))
+        if not alive[i] or score[i] == -np.inf:
+            break
+        j = int(best[i])
+        i, j = min(i, j), max(i, j)
+        total[i] += total[j]
+        total[:, i] += total[:, j]
+        total[i, i] = 0.0
+        total[j] = 0.0
+        total[:, j] = 0.0
+        size[i] += size[j]
+        count[i] += count[j]
+        alive[j] = False
+        score[j] = -np.inf
+        owner[owner == j] = i
+        value = row(i)
+        best[i], score[i] = int(np.argmax(value)), value[int(np.argmax(value))]
+        column = total[:, i] / (size * size[i])
+        column_need = _merge_needs(count, count[i], threshold, group_threshold, single)
+        others = alive.copy()
+        others[i] = False
+        stale = others & ((best == i) | (best == j))  # their best partner changed: look again
+        better = others & ~stale & (column > column_need) & (column > score)
+        best[better], score[better] = i, column[better]
+        for stale_row in np.flatnonzero(stale).tolist():
+            value = row(stale_row)
+            best[stale_row] = int(np.argmax(value))
+            score[stale_row] = value[best[stale_row]]
+    codes = {o: k for k, o in enumerate(dict.fromkeys(owner.tolist()))}
+    return [codes[o] for o in owner.tolist()]
+
+
+def _merge_needs(a: np.ndarray | np.integer, b: np.ndarray | np.integer, threshold: float, group_threshold: float,
+                 single: float) -> np.ndarray:
+    """The mean similarity two groups holding `a` and `b` strict (undated) rows must exceed to merge:
+    `group_threshold` when both hold two or more, `single` when they hold any, else `threshold`."""
+    a, b = np.asarray(a), np.asarray(b)
+    out: np.ndarray = np.where((a >= 2) & (b >= 2), group_threshold, np.where(a + b > 0, single, threshold))
+    return out
+
+
+def _cut_by_size(tree: np.ndarray, n: int, threshold: float, group_threshold: float,
+                 strict_rows: np.ndarray | None, single_threshold: float | None = None) -> list[int]:
+    """Cut an average-linkage `tree` of `n` rows: a merge of two groups that each hold two or
+    more `strict_rows` (default: every row) needs a mean similarity above `group_threshold`;
+    another merge involving a strict row above `single_threshold` (default `threshold`); any
+    other merge above `threshold`.  A merge refused refuses every merge above it."""
+    single = threshold if single_threshold is None else single_threshold
+    strict = np.ones(n, dtype=bool) if strict_rows is None else np.asarray(strict_rows, dtype=bool)
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    formed = [True] * (2 * n - 1)  # node id -> every merge below it was accepted
+    strict_count = [int(v) for v in strict] + [0] * (n - 1)
+    member = list(range(n)) + [0] * (n - 1)  # a leaf under each node
+    for k, (a, b, d, _) in enumerate(tree):
+        a, b, node = int(a), int(b), n + k
+        strict_count[node] = strict_count[a] + strict_count[b]
+        member[node] = member[a]
+        both_groups = strict_count[a] >= 2 and strict_count[b] >= 2
+        needed = group_threshold if both_groups else single if strict_count[node] else threshold
+        formed[node] = formed[a] and formed[b] and d <= 1.0 - needed  # as `fcluster(criterion="distance")`
+        if formed[node]:
+            parent[find(member[a])] = find(member[b])
+    roots = {r: i for i, r in enumerate(dict.fromkeys(find(x) for x in range(n)))}
+    return [roots[find(x)] for x in range(n)]
 
 
 # ---------------------------------------------------------------------------- the stage
@@ -361,8 +487,13 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
         old = [previous.get(a.id) for a in units]
         same = np.array([[x is not None and x == y for y in old] for x in old], dtype=bool)
         sim = np.where(same & (sim > -1), np.minimum(sim + cfg.stickiness, 1.0), sim)
-    labels = agglomerate(sim, cfg.threshold, groups=stored_groups(units, previous, sim) if previous and cfg.keep_stored else None,
-                         veto_penalty=cfg.veto_penalty)
+    must_link = stored_groups(units, previous, sim) if previous and cfg.keep_stored else None
+    strict = None
+    if cfg.group_threshold > cfg.threshold and cfg.group_undated_only:
+        strict = np.array([d is None for d in sig.days], dtype=bool)
+    labels = agglomerate(sim, cfg.threshold, groups=must_link, veto_penalty=cfg.veto_penalty,
+                         group_threshold=cfg.group_threshold if must_link is None else None, strict_rows=strict,
+                         single_threshold=cfg.single_threshold, size_cut_rows=cfg.size_cut_rows)
 
     members: dict[int, list[str]] = defaultdict(list)
     unit_index = {a.id: i for i, a in enumerate(units)}
