@@ -1,9 +1,6 @@
 """No function of the package is longer than 60 lines (issue 14: long functions hide what they do).
 
-Four functions are still longer; they belong to the quote attribution and to the events and
-stories stages, which other branches were changing when this check was written
-(docs/health_audit.md).  They are listed by name, without a limit; every other function,
-nested ones included, must stay within 60 lines.
+Every function, nested ones included, must stay within 60 lines; there are no exceptions.
 """
 
 from __future__ import annotations
@@ -15,12 +12,6 @@ import storyweave
 
 PACKAGE = Path(storyweave.__file__).resolve().parent
 LIMIT = 60
-KNOWN_LONG = {
-    ("stages/analysis/quotes.py", "_attribute"),
-    ("stages/analysis/quotes.py", "_subject_before"),
-    ("stages/events/__init__.py", "cluster_events"),
-    ("stages/stories.py", "link_stories"),
-}
 
 
 def long_functions(source: str, name: str, limit: int = LIMIT) -> list[tuple[str, str, int]]:
@@ -33,7 +24,7 @@ def long_functions(source: str, name: str, limit: int = LIMIT) -> list[tuple[str
 def test_no_function_is_longer_than_the_limit():
     found = [f for path in sorted(PACKAGE.rglob("*.py"))
              for f in long_functions(path.read_text(encoding="utf-8"), path.relative_to(PACKAGE).as_posix())]
-    assert [f for f in found if f[:2] not in KNOWN_LONG] == []
+    assert found == []
 
 
 def test_the_check_counts_lines():

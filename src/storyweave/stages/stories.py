@@ -164,34 +164,7 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
     active, frozen = _working_set(corpus, previous, cfg)
     units, owner = story_units(active, by_id)
     if units and len(units) <= cfg.max_articles:
-        sim = article_level_similarity(units, by_id, cfg, [active[k].date for k in owner])  # undated: its event's day
-        if cfg.placeholders_alone:  # a page stored under many stories (archive notice) links none of them
-            from storyweave.stages.events import placeholder_ids
-
-            alone = placeholder_ids(list(by_id.values()), settings.events)
-            lone = np.array([a.id in alone for a in units], dtype=bool)
-            sim[lone, :] = sim[:, lone] = -1.0
-            np.fill_diagonal(sim, 1.0)
-        if cfg.weight_key_entities:
-            sim += key_entity_bonus(active, by_id, cfg)[np.ix_(owner, owner)]
-        if cfg.shared_names > 0:  # one matter: the same participants, not only the same theme
-            apart = represent.jaccard_matrix([story_names(e, by_id, cfg.lead_words) for e in active]) < cfg.shared_names
-            if cfg.names_undated_only:  # dated events are kept apart by their days already
-                undated = np.array([not e.date for e in active], dtype=bool)
-                apart &= undated[:, None] | undated[None, :]
-            own = np.asarray(owner)
-            sim[apart[np.ix_(own, own)] & (own[:, None] != own[None, :])] = -1.0
-        must_link = stored_story_groups(active, owner, previous, sim) if cfg.keep_stored and previous else owner
-        strict = None
-        if cfg.group_threshold > cfg.threshold and not (cfg.keep_stored and previous):
-            strict = np.array([not active[k].date for k in owner], dtype=bool)
-        unit_labels = agglomerate(sim, cfg.threshold, groups=must_link,
-                                  group_threshold=cfg.group_threshold if strict is not None else None, strict_rows=strict,
-                                  size_cut_rows=settings.events.size_cut_rows)
-        votes: dict[int, Counter[int]] = defaultdict(Counter)
-        for k, label in zip(owner, unit_labels, strict=False):
-            votes[k][label] += 1
-        labels = [votes[k].most_common(1)[0][0] if votes[k] else -1 - k for k in range(len(active))]
+        labels = _article_level_labels(active, units, owner, by_id, previous, settings)
     else:
         labels = agglomerate(story_similarity(active, by_id, cfg), cfg.threshold)
     release_text_cache()  # the events stage's matrices are no longer needed: free their memory
@@ -199,23 +172,78 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
     for event, label in zip(active, labels, strict=False):
         groups[label].append(event)
     ordered = sorted(groups.values(), key=lambda g: min((e.date or "9999", e.id) for e in g))
+    members = _name_stories(ordered, frozen, previous, corpus.changes)
+    corpus.stories = sorted(
+        (build_story(story_id, group) for story_id, group in members.items()),
+        key=lambda s: (s.timeline[0].date if s.timeline and s.timeline[0].date else "9999", s.id),
+    )
+    return corpus
 
+
+def _article_level_labels(
+    active: list[Event], units: list[Article], owner: list[int], by_id: dict[str, Article],
+    previous: dict[str, str], settings: Config,
+) -> list[int]:
+    """The story label of each event of `active`, clustering their original reports (`units`, of
+    event `owner[k]`) with each event a must-link group; an event takes its reports' majority label."""
+    cfg = config_from(settings)
+    sim = _unit_similarity(active, units, owner, by_id, settings)
+    must_link = stored_story_groups(active, owner, previous, sim) if cfg.keep_stored and previous else owner
+    strict = None
+    if cfg.group_threshold > cfg.threshold and not (cfg.keep_stored and previous):
+        strict = np.array([not active[k].date for k in owner], dtype=bool)
+    unit_labels = agglomerate(sim, cfg.threshold, groups=must_link,
+                              group_threshold=cfg.group_threshold if strict is not None else None, strict_rows=strict,
+                              size_cut_rows=settings.events.size_cut_rows)
+    votes: dict[int, Counter[int]] = defaultdict(Counter)
+    for k, label in zip(owner, unit_labels, strict=False):
+        votes[k][label] += 1
+    return [votes[k].most_common(1)[0][0] if votes[k] else -1 - k for k in range(len(active))]
+
+
+def _unit_similarity(
+    active: list[Event], units: list[Article], owner: list[int], by_id: dict[str, Article], settings: Config
+) -> np.ndarray:
+    """Similarity of the reports `units` for story linkage: article level, placeholder pages
+    apart (`placeholders_alone`), plus the key-entity bonus and the shared-names rule when on."""
+    cfg = config_from(settings)
+    sim = article_level_similarity(units, by_id, cfg, [active[k].date for k in owner])  # undated: its event's day
+    if cfg.placeholders_alone:  # a page stored under many stories (archive notice) links none of them
+        from storyweave.stages.events import placeholder_ids
+
+        alone = placeholder_ids(list(by_id.values()), settings.events)
+        lone = np.array([a.id in alone for a in units], dtype=bool)
+        sim[lone, :] = sim[:, lone] = -1.0
+        np.fill_diagonal(sim, 1.0)
+    if cfg.weight_key_entities:
+        sim += key_entity_bonus(active, by_id, cfg)[np.ix_(owner, owner)]
+    if cfg.shared_names > 0:  # one matter: the same participants, not only the same theme
+        apart = represent.jaccard_matrix([story_names(e, by_id, cfg.lead_words) for e in active]) < cfg.shared_names
+        if cfg.names_undated_only:  # dated events are kept apart by their days already
+            undated = np.array([not e.date for e in active], dtype=bool)
+            apart &= undated[:, None] | undated[None, :]
+        own = np.asarray(owner)
+        sim[apart[np.ix_(own, own)] & (own[:, None] != own[None, :])] = -1.0
+    return sim
+
+
+def _name_stories(
+    ordered: list[list[Event]], frozen: list[Event], previous: dict[str, str], changes: list[str]
+) -> dict[str, list[Event]]:
+    """Story id -> its events: each group of `ordered` under its stable id (set on its events, the
+    moves logged to `changes`), and each event of `frozen` under its stored story."""
     members: dict[str, list[Event]] = defaultdict(list)
     for group, story_id in zip(ordered, _stable_ids(ordered, previous), strict=False):
         for event in group:
             old = previous.get(event.id)
             if previous and old != story_id:
                 was = f" (was in {old})" if old else ""
-                corpus.changes.append(f"event {event.id} linked to story {story_id}{was}")
+                changes.append(f"event {event.id} linked to story {story_id}{was}")
             event.story_id = story_id
             members[story_id].append(event)
     for event in frozen:  # far from anything new: keeps its stored story
         members[previous[event.id]].append(event)
-    corpus.stories = sorted(
-        (build_story(story_id, group) for story_id, group in members.items()),
-        key=lambda s: (s.timeline[0].date if s.timeline and s.timeline[0].date else "9999", s.id),
-    )
-    return corpus
+    return members
 
 
 def stored_story_groups(active: list[Event], owner: list[int], previous: dict[str, str], sim: np.ndarray) -> list[int]:

@@ -283,26 +283,29 @@ class _Cand:
     subject: bool = False  # written right before its reporting verb ("Ortega told"): a name for sure
 
 
-def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | None:
-    """The subject of a reporting verb at `v`: the name (or he/she, or 'the <role>') before it,
-    past adverbs, a party tag "(D-Wis.)" and up to two appositives (", a writer for X,").
-    With `whole`, the subject must start right at `lo` (nothing else before it)."""
-    toks = _tokens(text, lo, v)
-    i = len(toks) - 1
+def _skip_between(toks: list[_Tok], i: int) -> int:
+    """Index of the last token at or before `i` that is not an adverb, an auxiliary or a party
+    tag "(D-Wis.)": the words that may stand between a subject and its verb."""
+    while i >= 0 and (toks[i].text in _BETWEEN or re.fullmatch(r"[a-z]+ly", toks[i].text)):
+        i -= 1
+    if i >= 0 and toks[i].text.startswith("("):
+        i -= 1
+    return i
 
-    def skip_between(i: int) -> int:
-        while i >= 0 and (toks[i].text in _BETWEEN or re.fullmatch(r"[a-z]+ly", toks[i].text)):
-            i -= 1
-        if i >= 0 and toks[i].text.startswith("("):
-            i -= 1
-        return i
 
-    i = skip_between(i)
-    if i >= 2 and toks[i].text == "," and toks[i - 1].cap:  # "Her campaign manager, Tom Reyes, suggested"
+def _name_in_commas(text: str, toks: list[_Tok], i: int) -> _Cand | None:
+    """A name set off by commas right before the verb: "Her campaign manager, Tom Reyes, suggested"."""
+    if i >= 2 and toks[i].text == "," and toks[i - 1].cap:
         head = _name_back(toks, i - 1)
         if head is not None and head > 0 and toks[head - 1].text == ",":
             return _Cand("name", toks[head].start, toks[i - 1].end, text[toks[head].start : toks[i - 1].end])
-    if i >= 1 and toks[i].text == ",":  # appositives: ", the head of X," / ", who ...," / ", 25,"
+    return None
+
+
+def _skip_appositives(toks: list[_Tok], i: int) -> int:
+    """Index of the subject's last token before up to three appositives ending at the comma `i`
+    (", the head of X," / ", who ...," / ", 25,"); `i` itself when there are none."""
+    if i >= 1 and toks[i].text == ",":
         commas = [k for k in range(i - 1, max(-1, i - 40), -1) if toks[k].text == ","][:3]
         for c in commas:
             firsts = [toks[k + 1].text for k in [c] + [x for x in commas if c < x < i]]
@@ -318,13 +321,16 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
                     continue  # ", the attorney general of the state,": a name inside the appositive
                 i = k
                 break
-    if i < 0:
-        return None
+    return i
+
+
+def _subject_ending_at(text: str, toks: list[_Tok], i: int) -> tuple[_Cand, int] | None:
+    """(subject, index of its first token) for the subject whose last token is `i`: he/she, a
+    name (with "of [the] <Name>" after it) or "the <role>"; None for anything else."""
     t = toks[i]
     if t.text.lower() in _PRONOUNS:
-        cand = _Cand("pron", t.start, t.end, t.text)
-        first = i
-    elif t.cap:
+        return _Cand("pron", t.start, t.end, t.text), i
+    if t.cap:
         name_start = _name_back(toks, i)
         if name_start is None:
             return None
@@ -337,27 +343,47 @@ def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | 
                 break
             i, first = k, head
             t = toks[i]
-        cand = _Cand("name", toks[first].start, t.end, text[toks[first].start : t.end], subject=True)
-    elif t.text[:1].islower() and t.text.isalpha():
+        return _Cand("name", toks[first].start, t.end, text[toks[first].start : t.end], subject=True), first
+    if t.text[:1].islower() and t.text.isalpha():
         the_at = next((k for k in range(i - 1, max(-1, i - 6), -1) if toks[k].text.lower() == "the"), None)
         if the_at is None or any(not (x.text.isalpha() or x.text == "-") for x in toks[the_at:i + 1]):
             return None
-        k = the_at
-        first = k
-        cand = _Cand("desc", toks[k].start, t.end, text[toks[k + 1].start : t.end])
-    else:
+        return _Cand("desc", toks[the_at].start, t.end, text[toks[the_at + 1].start : t.end]), the_at
+    return None
+
+
+def _only_descriptor_before(toks: list[_Tok], first: int) -> bool:
+    """Whether the tokens before the subject's first token `first` are at most a descriptor:
+    "Harbor police Chief X said", "White House press secretary X"."""
+    lead = [x for x in toks[:first] if x.text not in ",;"]
+    if first > 0 and toks[first - 1].text == ",":
+        lead = []  # "..." is held accountable, Ortega said.
+    if len(lead) >= 2 and lead[-1].text == "and" and all(x.cap for x in lead[:-1]):
+        lead = []  # "Jane Roe and Tom Reyes wrote": two named writers, the nearer one kept
+    return not (len(lead) > 6 or any(not (re.fullmatch(r"[\w’'/\-]+|[’']s|(?:[A-Z]\.){1,3}", x.text)
+                                          or re.fullmatch(_ABBREV, x.text)) or _VERB.fullmatch(x.text)
+                                     or (x.text.lower() in _CLAUSE_WORDS and x.text.lower() not in {"the", "of", "for"})
+                                     for x in lead))
+
+
+def _subject_before(text: str, lo: int, v: int, whole: bool = False) -> _Cand | None:
+    """The subject of a reporting verb at `v`: the name (or he/she, or 'the <role>') before it,
+    past adverbs, a party tag "(D-Wis.)" and up to two appositives (", a writer for X,").
+    With `whole`, the subject must start right at `lo` (nothing else before it)."""
+    toks = _tokens(text, lo, v)
+    i = _skip_between(toks, len(toks) - 1)
+    named = _name_in_commas(text, toks, i)
+    if named is not None:
+        return named
+    i = _skip_appositives(toks, i)
+    if i < 0:
         return None
-    if whole:  # only a descriptor may come first: "Harbor police Chief X said", "White House press secretary X"
-        lead = [x for x in toks[:first] if x.text not in ",;"]
-        if first > 0 and toks[first - 1].text == ",":
-            lead = []  # "..." is held accountable, Ortega said.
-        if len(lead) >= 2 and lead[-1].text == "and" and all(x.cap for x in lead[:-1]):
-            lead = []  # "Jane Roe and Tom Reyes wrote": two named writers, the nearer one kept
-        if len(lead) > 6 or any(not (re.fullmatch(r"[\w’'/\-]+|[’']s|(?:[A-Z]\.){1,3}", x.text)
-                                     or re.fullmatch(_ABBREV, x.text)) or _VERB.fullmatch(x.text)
-                                or (x.text.lower() in _CLAUSE_WORDS and x.text.lower() not in {"the", "of", "for"})
-                                for x in lead):
-            return None
+    found = _subject_ending_at(text, toks, i)
+    if found is None:
+        return None
+    cand, first = found
+    if whole and not _only_descriptor_before(toks, first):
+        return None
     return cand
 
 
@@ -625,21 +651,45 @@ def _left_start(art: _Article, q: QuoteSpan) -> int:
 
 
 def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
-    """(speaker, whether an attribution cue was seen) for quote `q`."""
-    text = art.text
-    open_pos = max(q.para_start, q.start - 1)
+    """(speaker, whether an attribution cue was seen) for quote `q`: a transcript label, then the
+    attribution after the quote, then the one before it (a reporting verb, then other cues)."""
     m = _TRANSCRIPT.match(q.text)
     if m and q.start == q.para_start + 1:
         return art.index.resolve(m.group(1).title()) or m.group(1), True  # "ROE: Well, look ..."
     close, r_end = _right_side(art, q)
+    credit = _dash_credit(art, q, close)
+    if credit is not None:  # “...” ― Teresa Mombasa
+        return art.resolve(credit, close), True
+    who, right_cue = _right_speaker(art, close, r_end)
+    if who:
+        return who, True
+    # left side: X said: “...” / X said the plan would “...” / according to X, “...”
+    lo, open_pos = _left_window(art, q)
+    who, verb_cue = _left_verb_speaker(art, q, lo, open_pos)
+    if who:
+        return who, True
+    who, other_cue = _left_cue_speaker(art, q, lo, open_pos)
+    if who:
+        return who, True
+    return None, right_cue or verb_cue or other_cue
+
+
+def _dash_credit(art: _Article, q: QuoteSpan, close: int) -> _Cand | None:
+    """The name after a dash closing quote `q` (“...” ― Teresa Mombasa), or None."""
+    dash = re.match(r"\s*[―—–]+\s*", art.text[close : q.para_end])
+    if not dash:
+        return None
+    nxt = next((s.start - 1 for s in art.spans if s.start > close), q.para_end)
+    cand = _name_after(art.text, close + dash.end(), min(nxt, q.para_end))
+    return cand if cand and cand.kind == "name" else None
+
+
+def _right_speaker(art: _Article, close: int, r_end: int) -> tuple[str | None, bool]:
+    """(speaker, cue seen) from the words in [close, r_end) after a quote: “...,” said X /
+    “...,” according to X / “...,” X, the ..., said / “...” for Kim, said Ortega."""
+    text = art.text
     lead = re.match(r"[\s,;]*", text[close:r_end])
     p = close + (lead.end() if lead else 0)
-    dash = re.match(r"\s*[―—–]+\s*", text[close : q.para_end])
-    if dash:  # “...” ― Teresa Mombasa
-        nxt = next((s.start - 1 for s in art.spans if s.start > close), q.para_end)
-        cand = _name_after(text, close + dash.end(), min(nxt, q.para_end))
-        if cand and cand.kind == "name":
-            return art.resolve(cand, close), True
     cue = False
     for opener in (_VERB, _ACCORDING):  # “...,” said X  /  “...,” according to X
         m = opener.match(text, p)
@@ -662,52 +712,72 @@ def _attribute(art: _Article, q: QuoteSpan) -> tuple[str | None, bool]:
             who = art.resolve(cand, close) if cand else None
             if who:
                 return who, True
-    # left side: X said: “...” / X said the plan would “...” / according to X, “...”
+    return None, cue
+
+
+def _left_window(art: _Article, q: QuoteSpan) -> tuple[int, int]:
+    """(start, end) of the text before quote `q` that may attribute it; a quote opening its
+    paragraph after "X continued:" reads the sentence of that colon."""
+    open_pos = max(q.para_start, q.start - 1)
     lo = _left_start(art, q)
     if lo >= open_pos and q.start - 1 <= q.para_start:  # a quote opening its paragraph after "X continued:"
-        before = text[: q.para_start].rstrip()
+        before = art.text[: q.para_start].rstrip()
         if before.endswith(":"):
             si = art.sentence_at(len(before) - 1)
             lo, open_pos = art.sents[si].start if art.sents else 0, len(before)
+    return lo, open_pos
+
+
+def _left_verb_speaker(art: _Article, q: QuoteSpan, lo: int, open_pos: int) -> tuple[str | None, bool]:
+    """(speaker, cue seen) from the reporting verbs before quote `q`: the subject of the clause's
+    reporting verb (X said ... “...”), the name after it (said Rep. X, adding “...”), or the
+    subject of its sentence."""
+    text = art.text
     sent_lo = min(lo, art.sentence_start(q.start)) if lo < open_pos else lo
     verbs = _verbs(art, sent_lo, open_pos)
-    if verbs:
-        cue = True
-        v = verbs[-1]
-        reporting = [x for x in verbs if not _before_infinitive(text, x)]
-        if _before_infinitive(text, v) and reporting:  # X said Y will continue to be “...”: X
-            v = reporting[-1]
-        finite = [x for x in verbs if not x.group().endswith("ing")]
-        if v.group().endswith("ing") and finite:  # X said ..., adding “...”: the finite verb's subject
-            v = finite[-1]
-        if not v.group().endswith("ing"):
-            cand = _subject_before(text, sent_lo, v.start())
-            if cand and _place_in_aside(art, cand):
-                cand = None
-            who = art.resolve(cand, open_pos) if cand else None
-            if who:
-                return who, True
-            cand = _name_after(text, v.end(), open_pos)  # “...,” said Rep. X, adding “...” / Said Ellis: “...”
-            if cand and cand.kind == "name" and v.group().lower() not in _TELL and (
-                    re.match(r"[\s(]*(?:\([^)]*\))?\s*[,:]|\s*$", text[cand.end : open_pos])
-                    or _adverbial_then_participle(text, cand.end, verbs[-1])):
-                who = art.resolve(cand, open_pos)
-                if who:  # "demand wealthy Americans “pay ...”": a group adjective is no speaker; read on
-                    return who, True
-        if v.group().endswith("ing") and not re.search(r",\s*$", text[sent_lo : v.start()]):
-            cand = _subject_before(text, sent_lo, v.start())  # "footage of Dana Kim asking “...”"
-            who = art.resolve(cand, open_pos) if cand else None
-            if who:
-                return who, True
-        who = _sentence_subject(art, sent_lo, v.start())  # X, in Ohio, ... and now said “...”
+    if not verbs:
+        return None, False
+    v = verbs[-1]
+    reporting = [x for x in verbs if not _before_infinitive(text, x)]
+    if _before_infinitive(text, v) and reporting:  # X said Y will continue to be “...”: X
+        v = reporting[-1]
+    finite = [x for x in verbs if not x.group().endswith("ing")]
+    if v.group().endswith("ing") and finite:  # X said ..., adding “...”: the finite verb's subject
+        v = finite[-1]
+    if not v.group().endswith("ing"):
+        cand = _subject_before(text, sent_lo, v.start())
+        if cand and _place_in_aside(art, cand):
+            cand = None
+        who = art.resolve(cand, open_pos) if cand else None
         if who:
             return who, True
+        cand = _name_after(text, v.end(), open_pos)  # “...,” said Rep. X, adding “...” / Said Ellis: “...”
+        if cand and cand.kind == "name" and v.group().lower() not in _TELL and (
+                re.match(r"[\s(]*(?:\([^)]*\))?\s*[,:]|\s*$", text[cand.end : open_pos])
+                or _adverbial_then_participle(text, cand.end, verbs[-1])):
+            who = art.resolve(cand, open_pos)
+            if who:  # "demand wealthy Americans “pay ...”": a group adjective is no speaker; read on
+                return who, True
+    if v.group().endswith("ing") and not re.search(r",\s*$", text[sent_lo : v.start()]):
+        cand = _subject_before(text, sent_lo, v.start())  # "footage of Dana Kim asking “...”"
+        who = art.resolve(cand, open_pos) if cand else None
+        if who:
+            return who, True
+    return _sentence_subject(art, sent_lo, v.start()), True  # X, in Ohio, ... and now said “...”
+
+
+def _left_cue_speaker(art: _Article, q: QuoteSpan, lo: int, open_pos: int) -> tuple[str | None, bool]:
+    """(speaker, cue seen) from the other cues around quote `q`: "Pollster Jane Doe: “...”",
+    "according to X", "X's claim that “...”", a closing attribution, or the subject of the
+    sentence the quote stands in."""
+    text = art.text
     colon = re.search(r"([A-Z][\w.’'\-]*(?:\s+(?:and\s+)?[A-Z][\w.’'\-]*){0,4})\s*(?:\([^)]*\))?:\s*$",
                       text[lo:open_pos])
     if colon:  # "Pollster Jane Doe: “...”"
         who = art.name(lo + colon.start(1), lo + colon.end(1))
         if who:
             return who, True
+    cue = False
     a = list(_ACCORDING.finditer(text, lo, open_pos))
     if a:
         cue = True

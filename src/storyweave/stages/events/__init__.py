@@ -479,6 +479,31 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     sig = signals(units, cfg)
     placeholders = placeholder_bodies(articles, by_id) | repeated
     sim = similarity_matrix(clustering_view(units, placeholders), cfg, sig)
+    sim, labels = _cluster_units(units, sim, sig, repeated, previous, cfg)
+    unit_index = {a.id: i for i, a in enumerate(units)}
+    groups = _member_groups(articles, root, unit_index, labels)
+
+    ids, changes = assign_ids(groups, previous, by_id, stored_events)
+    events = _clustered_events(groups, ids, stored_events, by_id, sim, unit_index, sig, cfg)
+    untouched, joined = _untouched_events(frozen, articles, root, unit_index, stored_events, by_id)
+    events += untouched
+    changes += joined
+    for event in events:
+        for article_id in event.article_ids:
+            by_id[article_id].event_id = event.id
+    events.sort(key=lambda e: (e.date or "9999", e.id))
+    corpus.events = events
+    corpus.changes.extend(changes)
+    return corpus
+
+
+def _cluster_units(
+    units: list[Article], sim: np.ndarray, sig: Signals, repeated: set[str], previous: dict[str, str],
+    cfg: EventConfig,
+) -> tuple[np.ndarray, list[int]]:
+    """(similarity as clustered, cluster label of each unit): a repeated placeholder without a
+    title of its own stays alone, stored events are sticky (`stickiness`) or kept (`keep_stored`),
+    undated units join groups only above `group_threshold`."""
     alone = np.array([a.id in repeated and not own_title(a) for a in units], dtype=bool)
     if alone.any():  # a placeholder with no title of its own has nothing to cluster on: it stays alone
         sim[alone, :] = sim[:, alone] = -1.0
@@ -494,16 +519,27 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     labels = agglomerate(sim, cfg.threshold, groups=must_link, veto_penalty=cfg.veto_penalty,
                          group_threshold=cfg.group_threshold if must_link is None else None, strict_rows=strict,
                          single_threshold=cfg.single_threshold, size_cut_rows=cfg.size_cut_rows)
+    return sim, labels
 
+
+def _member_groups(
+    articles: list[Article], root: dict[str, str], unit_index: dict[str, int], labels: list[int]
+) -> list[list[str]]:
+    """The article ids of each cluster: every article (copies too) joins the cluster of its original."""
     members: dict[int, list[str]] = defaultdict(list)
-    unit_index = {a.id: i for i, a in enumerate(units)}
     for article in articles:
         r = root[article.id]
         if r in unit_index:
             members[labels[unit_index[r]]].append(article.id)
-    groups = list(members.values())
+    return list(members.values())
 
-    ids, changes = assign_ids(groups, previous, by_id, stored_events)
+
+def _clustered_events(
+    groups: list[list[str]], ids: list[str], stored_events: dict[str, Event], by_id: dict[str, Article],
+    sim: np.ndarray, unit_index: dict[str, int], sig: Signals, cfg: EventConfig,
+) -> list[Event]:
+    """The event of each cluster under its id: as stored when `keep_stored` and its members are
+    unchanged, else built anew (keeping a stored event's story id for the stories stage to check)."""
     events: list[Event] = []
     for group, event_id in zip(groups, ids, strict=False):
         as_stored = stored_events.get(event_id) if cfg.keep_stored else None
@@ -514,14 +550,23 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
         if event_id in stored_events:  # the stories stage decides whether it still holds
             event.story_id = stored_events[event_id].story_id
         events.append(event)
-    # new copies of a report in a stored event left untouched join that event (their original is
-    # not among the units clustered now)
+    return events
+
+
+def _untouched_events(
+    frozen: dict[str, list[str]], articles: list[Article], root: dict[str, str], unit_index: dict[str, int],
+    stored_events: dict[str, Event], by_id: dict[str, Article],
+) -> tuple[list[Event], list[str]]:
+    """(events, change lines) of the stored events left out of the clustering: as stored, with
+    new copies of their reports joined (their original is not among the units clustered now)."""
     frozen_of = {i: event_id for event_id, ids in frozen.items() for i in ids}
     joining: dict[str, list[str]] = defaultdict(list)
     for article in articles:
         r = root[article.id]
         if r not in unit_index and article.id not in frozen_of and r in frozen_of:
             joining[frozen_of[r]].append(article.id)
+    events: list[Event] = []
+    changes: list[str] = []
     for event_id, article_ids in frozen.items():
         old_event = stored_events.get(event_id)
         kept = [i for i in article_ids if i in by_id] + joining.get(event_id, [])
@@ -533,13 +578,7 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
             events.append(replace(old_event, article_ids=sorted(kept, key=lambda i: (by_id[i].date or "9999", i))))
         else:
             events.append(Event(id=event_id, article_ids=kept, title=old_event.title if old_event else ""))
-    for event in events:
-        for article_id in event.article_ids:
-            by_id[article_id].event_id = event.id
-    events.sort(key=lambda e: (e.date or "9999", e.id))
-    corpus.events = events
-    corpus.changes.extend(changes)
-    return corpus
+    return events, changes
 
 
 def stored_groups(units: Sequence[Article], previous: dict[str, str], sim: np.ndarray) -> list[int]:
