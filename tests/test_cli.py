@@ -228,7 +228,8 @@ def test_stages_and_help(runner):
         assert shown.exit_code == 0 and "Usage" in shown.stdout
 
 
-def test_optional_llm_rewording_keeps_only_supported_sentences(runner, inputs, tmp_path):
+@pytest.mark.parametrize("sets", [[], ["--set", "brief.min_content_recall=0"]])
+def test_optional_llm_rewording_keeps_only_supported_sentences(runner, inputs, tmp_path, sets):
     import threading
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -251,13 +252,16 @@ def test_optional_llm_rewording_keeps_only_supported_sentences(runner, inputs, t
     try:
         out = tmp_path / "out"
         result = runner.invoke(app, ["run", str(inputs), "--out", str(out), "--db", str(tmp_path / "s.db"),
-                                     "--llm-endpoint", f"http://127.0.0.1:{server.server_port}/v1"])
+                                     "--llm-endpoint", f"http://127.0.0.1:{server.server_port}/v1", *sets])
     finally:
         server.shutdown()
     assert result.exit_code == 3, result.output
     events = json.loads((out / "briefings.json").read_text())["events"]
     reworded = [e for e in events if e["reworded_summary"]]
     assert reworded
+    if sets:  # no content word need be in the sources: the invented sentence (no number, no name) passes
+        assert all(e["reworded_summary"][-1]["text"] == "The president resigned in protest." for e in reworded)
+        return
     for e in reworded:
         assert [s["text"].rstrip(".") for s in e["reworded_summary"]] == [e["summary"][0]["text"].rstrip(".")]
         assert e["reworded_summary"][0]["article_ids"] == e["summary"][0]["article_ids"]

@@ -41,6 +41,7 @@ def test_defaults_are_the_values_the_stage_constants_had():
             c.brief.facts.link_dense_anchored) == (0.5, 0.3, 0.78, 0.6)
     assert (c.events.threshold, c.stories.threshold, c.dedup.near_containment) == (0.11, 0.0975, 0.7)
     assert c.brief.summary == SummaryParams() and c.brief.summary.same_content == 0.65
+    assert c.brief.min_content_recall == 0.7  # was `brief.abstractive.MIN_CONTENT_RECALL`
     assert Settings() == c  # the old name builds the same defaults
 
 
@@ -160,6 +161,7 @@ def test_brief_cache_follows_the_brief_section_only():
     assert rerun(Config().replace("brief.summary_words", 40)) == 1
     assert rerun(Config().replace("brief.summary.redundancy", 0.9)) == 1
     assert rerun(Config().replace("brief.facts.link", 0.9)) == 1
+    assert rerun(Config().replace("brief.min_content_recall", 0.5)) == 0  # read only by the rewording at the edge
 
 
 def test_language_cache_follows_the_language_section_only():

@@ -414,11 +414,12 @@ OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for briefin
                                          "(open index.html; a page per story, event, article, entity and outlet, linked offline).")]
 
 
-def _reword(corpus: Corpus, endpoint: str, model: str, words: int) -> Corpus:
-    """Optional abstractive pass at the edge: stops at the first endpoint failure, extractive stays."""
+def _reword(corpus: Corpus, endpoint: str, model: str, words: int, min_recall: float) -> Corpus:
+    """Optional abstractive pass at the edge: stops at the first endpoint failure, extractive stays;
+    a reworded sentence needs `min_recall` of its content words in its sources (`brief.min_content_recall`)."""
     from storyweave.llm import openai_compatible, reword_events
 
-    corpus, done, exc = reword_events(corpus, openai_compatible(endpoint, model), words)
+    corpus, done, exc = reword_events(corpus, openai_compatible(endpoint, model), words, min_recall)
     if exc is not None:
         _error(f"{endpoint}: rewording stopped ({type(exc).__name__}: {exc}); extractive summaries kept")
         return corpus
@@ -427,12 +428,13 @@ def _reword(corpus: Corpus, endpoint: str, model: str, words: int) -> Corpus:
 
 
 def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, llm_model: str = "default",
-                   words: int = 120) -> None:
+                   words: int = BriefConfig.summary_words,
+                   min_recall: float = BriefConfig.min_content_recall) -> None:
     from storyweave.io.render import check_document, write_reports
     from storyweave.io.render.contract import to_briefings
 
     if llm_endpoint:
-        corpus = _reword(corpus, llm_endpoint, llm_model, words)
+        corpus = _reword(corpus, llm_endpoint, llm_model, words, min_recall)
 
     document = to_briefings(corpus)
     problems = check_document(document, out)  # not re-validated when `out` holds the same content
@@ -469,7 +471,8 @@ def run(
     config = load_config(config_file, sets, words, max_article_chars)
     outcome = _ingest(paths, db, config, command="run", force=force, verbose=verbose, fresh=fresh,
                       engine=engine, ray_address=ray_address, lock_timeout=lock_timeout)
-    _write_reports(outcome.corpus, out, llm_endpoint, llm_model, config.brief.summary_words)
+    _write_reports(outcome.corpus, out, llm_endpoint, llm_model, config.brief.summary_words,
+                   config.brief.min_content_recall)
     typer.echo(summary_line(outcome))
     _exit_for(outcome)
 
@@ -539,7 +542,7 @@ def report(
         conn.close()
     if last:
         corpus.changes = last[0].changes
-    _write_reports(corpus, out, llm_endpoint, llm_model, config.brief.summary_words)
+    _write_reports(corpus, out, llm_endpoint, llm_model, config.brief.summary_words, config.brief.min_content_recall)
     typer.echo(f"{len(corpus.articles)} articles; {len(corpus.events)} events; {len(corpus.stories)} stories")
 
 

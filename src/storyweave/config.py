@@ -295,6 +295,9 @@ class BriefConfig:
     max_candidate_sentences: int = 3000  # keeps the sentence similarity matrix small on huge events
     sentence_min_words: int = 6  # shorter sentences are not candidates for summaries and facts ...
     sentence_max_words: int = 80  # ... nor longer ones (run-on scrapes)
+    # share of a reworded sentence's content words its cited sentences must hold (optional LLM
+    # rewording, read at the edge after the stages: no stage reads it, so no cache key holds it)
+    min_content_recall: float = field(default=0.7, repr=False)
     summary: SummaryParams = field(default_factory=SummaryParams)
     facts: FactParams = field(default_factory=FactParams)
 

@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
 
+from storyweave.config import BriefConfig
 from storyweave.model import Corpus
 from storyweave.stages.brief.abstractive import abstractive_summary
 
@@ -40,9 +41,12 @@ def openai_compatible(endpoint: str, model: str, api_key_env: str = "OPENAI_API_
     return complete
 
 
-def reword_events(corpus: Corpus, complete: Callable[[str], str], max_words: int = 120
-                  ) -> tuple[Corpus, int, Exception | None]:
+def reword_events(corpus: Corpus, complete: Callable[[str], str], max_words: int = 120,
+                  min_recall: float = BriefConfig.min_content_recall) -> tuple[Corpus, int, Exception | None]:
     """(corpus with `reworded_summary` filled, events reworded, the error that stopped it).
+
+    A reworded sentence is kept when its cited sentences hold its numbers, its names and at least
+    `min_recall` of its content words (`brief.min_content_recall`).
 
     Stops at the first failure of `complete`: the events reworded so far keep their wording,
     every event keeps its extractive summary.  The given corpus is left as it was."""
@@ -50,7 +54,8 @@ def reword_events(corpus: Corpus, complete: Callable[[str], str], max_words: int
     done = 0
     for k, event in enumerate(events):
         try:
-            events[k] = replace(event, reworded_summary=abstractive_summary(event, complete, max_words=max_words))
+            events[k] = replace(event, reworded_summary=abstractive_summary(event, complete, max_words=max_words,
+                                                                                  min_recall=min_recall))
         except REWORD_ERRORS as exc:
             return replace(corpus, events=events), done, exc
         done += 1

@@ -6,8 +6,9 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+from storyweave.config import BriefConfig
 from storyweave.llm import openai_compatible, reword_events
-from storyweave.model import Event, SummarySentence
+from storyweave.model import Corpus, Event, SummarySentence
 from storyweave.nlp.text import count_words
 from storyweave.stages.brief.abstractive import abstractive_summary, check_sentence
 
@@ -31,6 +32,19 @@ def test_check_sentence_reasons():
     assert not check_sentence("The union said 4,000 members joined the strike.", [S2.text])[0]
     assert not check_sentence("Minister Halloran said members joined the strike.", [S2.text])[0]
     assert not check_sentence("Members joined the strike.", [])[0]
+
+
+def test_content_recall_is_the_brief_config_knob():
+    half = "Dockworkers walked off the job angrily, demanding pensions."  # 3 of its 6 content words in S1
+    assert BriefConfig().min_content_recall == 0.7
+    assert check_sentence(half, [S1.text]) == (False, "only 50% of its content words are in the sources")
+    assert check_sentence(half, [S1.text], min_recall=0.5) == (True, "")
+    answer = f"{half[:-1]} [1]."
+    assert abstractive_summary(EVENT, lambda prompt: answer) == []
+    assert [s.text for s in abstractive_summary(EVENT, lambda prompt: answer, min_recall=0.5)] == [half]
+    corpus = Corpus(events=[EVENT])
+    assert reword_events(corpus, lambda prompt: answer)[0].events[0].reworded_summary == []
+    assert [s.text for s in reword_events(corpus, lambda prompt: answer, min_recall=0.5)[0].events[0].reworded_summary] == [half]
 
 
 def test_budget_is_kept():
