@@ -163,6 +163,7 @@ class EventsConfig:
     incremental_copy_similarity: float = 0.95  # ... and, whatever their date, the events of reports whose title + lead is this close (copies)
     incremental_keep_stored: bool = True  # ... and re-clusters/re-links it with `keep_stored` (events and stories; its similarities are fitted on it alone)
     keep_stored: bool = False  # stored events neither merge nor split: new reports join one or open their own (set by the incremental add)
+    fit_size: int = 0  # reports the TF-IDF views stand for (0: those compared); the incremental add sets the store's size (its working set fits as the store would, min_df)
     undated_factor: float = 0.9  # similarity kept for a pair with a date unknown (no date evidence; 2-fold tuned)
     undated_specifics: bool = False  # undated pairs: diverging specifics veto too (no day gap needed)
     disjoint_names: bool = True  # look-alikes naming no place/person in common are different happenings ...
@@ -217,6 +218,7 @@ class StoriesConfig:
     placeholders_alone: bool = True  # a page copied verbatim under many stories (`events.placeholder_ids`) links none
     group_threshold: float = 0.12  # two undated events of 2+ reports each join only above this (<= threshold: off; 2-fold, bare.md "bare4")
     keep_stored: bool = False  # stored stories neither merge nor split: new events join one or open their own (set by the incremental add)
+    fit_size: int = 0  # reports the TF-IDF views stand for (0: those compared; set by the incremental add, as events.fit_size)
     lead_words: int = 80  # words of body that count as the lead (title + lead view)
 
 

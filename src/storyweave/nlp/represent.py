@@ -93,12 +93,15 @@ def headline_text(article: Article, lead_words: int = _EVENTS.lead_words) -> str
     return f"{article.title or ''}\n{body_lead(article.text, lead_words)}"
 
 
-def tfidf(texts: Sequence[str], ngrams: tuple[int, int] = (1, 1), token_pattern: str | None = None) -> sparse.csr_matrix:
+def tfidf(texts: Sequence[str], ngrams: tuple[int, int] = (1, 1), token_pattern: str | None = None,
+          fit_size: int = 0) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows (sublinear tf, English stop words), fitted on `texts` itself.
-    `token_pattern` replaces the default word tokens (e.g. r"\\S+" for pre-joined names)."""
+    `token_pattern` replaces the default word tokens (e.g. r"\\S+" for pre-joined names).
+    n-grams of one text only are dropped above 20 texts, counting `fit_size` when larger (the
+    corpus `texts` stand for: the incremental add's working set is a part of the store)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    min_df = 2 if ngrams[1] > 1 and len(texts) > 20 else 1
+    min_df = 2 if ngrams[1] > 1 and max(len(texts), fit_size) > 20 else 1
     options = {"token_pattern": token_pattern, "lowercase": False, "stop_words": None} if token_pattern else {"stop_words": "english"}
     vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=ngrams, min_df=min_df, dtype=np.float32, **options)
     try:

@@ -74,7 +74,7 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
 
     view = clustering_view(articles, placeholder_bodies(list(by_id.values()), by_id))
     sim = weighted_views(view, {"body": cfg.weight_body, "headline": cfg.weight_headline, "title": cfg.weight_title,
-                                 "names": cfg.weight_names}, cfg.lead_words)
+                                 "names": cfg.weight_names}, cfg.lead_words, fit_size=cfg.fit_size)
     event_days = event_days or [None] * len(articles)
     ordinals = np.array([_ordinal(a.date) if a.date else _ordinal(d) if d else _day_ordinal(a)
                          for a, d in zip(articles, event_days, strict=False)], dtype=np.float64)

@@ -182,7 +182,7 @@ def weekday_conflicts(weekdays: Sequence[str | None]) -> np.ndarray:
 
 
 _Fingerprint = tuple[str, str | None, int]  # id, title, hash of the text
-_VIEW_CACHE: dict[tuple[str, int, int], tuple[dict[str, int], list[_Fingerprint], np.ndarray]] = {}  # per view and lead size, last article set
+_VIEW_CACHE: dict[tuple[str, int, int, int], tuple[dict[str, int], list[_Fingerprint], np.ndarray]] = {}  # per view, lead size and fit size, last article set
 
 
 def release_text_cache() -> None:
@@ -195,13 +195,14 @@ def _fingerprint(article: Article) -> _Fingerprint:
 
 
 def view_similarity(articles: Sequence[Article], view: str, lead_words: int = EventConfig.lead_words,
-                    embed_words: int = EventConfig.embed_words) -> np.ndarray:
+                    embed_words: int = EventConfig.embed_words, fit_size: int = 0) -> np.ndarray:
     """Cosine matrix of one view: "body" (title + body, TF-IDF 1-2 grams), "headline" (title +
     lead), "title" (title, else first sentence), "names" (TF-IDF of the capitalised names in title +
     body) or "embedding" (static MiniLM of title + lead,
     centred).  The returned matrix may be the cached one: do not modify it.  Memoised per view for the last article set (pure: same texts -> same matrix), so
-    the stories stage, which needs views of a subset of the same articles, does not refit."""
-    key = (view, lead_words, embed_words)
+    the stories stage, which needs views of a subset of the same articles, does not refit.
+    `fit_size`: the reports the TF-IDF views stand for (`represent.tfidf`; 0: `articles`)."""
+    key = (view, lead_words, embed_words, fit_size)
     cached = _VIEW_CACHE.get(key)
     if cached is not None:
         position, fingerprints, matrix = cached
@@ -209,7 +210,7 @@ def view_similarity(articles: Sequence[Article], view: str, lead_words: int = Ev
         if len(idx) == len(articles) and all(fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles, strict=False)):
             return matrix[np.ix_(idx, idx)]
     if view == "body":
-        matrix = represent.cosine_matrix(represent.tfidf([represent.full_text(a) for a in articles], (1, 2)))
+        matrix = represent.cosine_matrix(represent.tfidf([represent.full_text(a) for a in articles], (1, 2), fit_size=fit_size))
     elif view == "headline":
         matrix = represent.cosine_matrix(represent.tfidf([represent.headline_text(a, lead_words) for a in articles]))
     elif view == "title":
@@ -230,13 +231,13 @@ def view_similarity(articles: Sequence[Article], view: str, lead_words: int = Ev
 
 
 def weighted_views(articles: Sequence[Article], weights: dict[str, float], lead_words: int = EventConfig.lead_words,
-                   embed_words: int = EventConfig.embed_words) -> np.ndarray:
+                   embed_words: int = EventConfig.embed_words, fit_size: int = 0) -> np.ndarray:
     """Weighted mean of the view cosines named in `weights` (float32; zero weights skipped)."""
     used = {view: w for view, w in weights.items() if w}
     total = sum(used.values()) or 1.0
     sim = np.zeros((len(articles), len(articles)), dtype=np.float32)
     for view, w in used.items():
-        sim += (w / total) * view_similarity(articles, view, lead_words, embed_words)
+        sim += (w / total) * view_similarity(articles, view, lead_words, embed_words, fit_size)
     return sim
 
 
@@ -246,7 +247,7 @@ def text_similarity(articles: Sequence[Article], cfg: EventConfig) -> np.ndarray
     return weighted_views(articles, {"body": cfg.weight_body, "headline": cfg.weight_headline,
                                      "title": cfg.weight_title, "embedding": cfg.weight_embedding,
                                      "names": cfg.weight_names},
-                          cfg.lead_words, cfg.embed_words)
+                          cfg.lead_words, cfg.embed_words, cfg.fit_size)
 
 
 def _ordinals(days: Sequence[date | None]) -> np.ndarray:
