@@ -53,6 +53,7 @@ from functools import lru_cache
 import numpy as np
 
 from storyweave.config import Config, EventsConfig, HeadlineParams
+from storyweave.graph import UnionFind
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event
 from storyweave.nlp import represent, stop_words
@@ -412,7 +413,7 @@ def _greedy_by_size(sim: np.ndarray, threshold: float, group_threshold: float, s
     return [codes[o] for o in owner.tolist()]
 
 
-def _merge_needs(a: np.ndarray | np.integer, b: np.ndarray | np.integer, threshold: float, group_threshold: float,
+def _merge_needs(a: np.ndarray | np.integer | int, b: np.ndarray | np.integer | int, threshold: float, group_threshold: float,
                  single: float) -> np.ndarray:
     """The mean similarity two groups holding `a` and `b` strict (undated) rows must exceed to merge:
     `group_threshold` when both hold two or more, `single` when they hold any, else `threshold`."""
@@ -429,14 +430,7 @@ def _cut_by_size(tree: np.ndarray, n: int, threshold: float, group_threshold: fl
     other merge above `threshold`.  A merge refused refuses every merge above it."""
     single = threshold if single_threshold is None else single_threshold
     strict = np.ones(n, dtype=bool) if strict_rows is None else np.asarray(strict_rows, dtype=bool)
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = UnionFind(n)
     formed = [True] * (2 * n - 1)  # node id -> every merge below it was accepted
     strict_count = [int(v) for v in strict] + [0] * (n - 1)
     member = list(range(n)) + [0] * (n - 1)  # a leaf under each node
@@ -444,13 +438,12 @@ def _cut_by_size(tree: np.ndarray, n: int, threshold: float, group_threshold: fl
         a, b, node = int(a), int(b), n + k
         strict_count[node] = strict_count[a] + strict_count[b]
         member[node] = member[a]
-        both_groups = strict_count[a] >= 2 and strict_count[b] >= 2
-        needed = group_threshold if both_groups else single if strict_count[node] else threshold
+        needed = float(_merge_needs(strict_count[a], strict_count[b], threshold, group_threshold, single))
         formed[node] = formed[a] and formed[b] and d <= 1.0 - needed  # as `fcluster(criterion="distance")`
         if formed[node]:
-            parent[find(member[a])] = find(member[b])
-    roots = {r: i for i, r in enumerate(dict.fromkeys(find(x) for x in range(n)))}
-    return [roots[find(x)] for x in range(n)]
+            sets.union(member[a], member[b])
+    roots = {r: i for i, r in enumerate(dict.fromkeys(sets.find(x) for x in range(n)))}
+    return [roots[sets.find(x)] for x in range(n)]
 
 
 # ---------------------------------------------------------------------------- the stage
