@@ -16,7 +16,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from storyweave import progress
@@ -36,6 +35,7 @@ from storyweave.nlp import dates as dates_mod
 from storyweave.nlp.boilerplate import PROMO, SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
 from storyweave.nlp.stop_words import TIMELINE_OVERLAP
 from storyweave.nlp.text import Sentence, content_words, remember_sentences
+from storyweave.parallel import fork_map
 from storyweave.serialize import from_dict
 from storyweave.stages.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
 from storyweave.stages.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
@@ -195,7 +195,7 @@ def article_dates(corpus: Corpus, settings: Config) -> dict[str, list[dates_mod.
     return out
 
 
-def fill_article_dates(corpus: Corpus, ctx: _RunContext) -> None:
+def fill_article_dates(corpus: Corpus, ctx: _RunContext, processes: int = 1) -> None:
     """`Article.dates` of every article (copies too, each on its own text): the resolved date
     expressions at day, month or year granularity, read against the article's own date, else its
     event's, story's or the setting's reference date.  Non-English texts get none."""
@@ -207,17 +207,39 @@ def fill_article_dates(corpus: Corpus, ctx: _RunContext) -> None:
         for r in reads:
             event_anchor[r.article.id] = r.anchor
     start_dates = tuple(sorted(ctx.start_dates.items()))
+    keys: dict[str, _DateKey] = {}
     for a in corpus.articles:
-        if not _is_english(a) or not a.text:
-            a.dates = []
-            continue
-        anchor = event_anchor.get(a.id) or dates_mod.article_anchor(a.text, a.published) or ctx.fallback
-        a.dates = [DateRef(*ref) for ref in _date_refs(a.text, anchor, start_dates)]
+        if _is_english(a) and a.text:
+            anchor = event_anchor.get(a.id) or dates_mod.article_anchor(a.text, a.published) or ctx.fallback
+            keys[a.id] = (a.text, anchor, start_dates)
+    unique = list(dict.fromkeys(keys.values()))
+    known = {k: _DATE_REFS[k] for k in unique if k in _DATE_REFS}
+    todo = [k for k in unique if k not in known]
+    # each text's dates are independent of the others': over forked workers when there are many
+    for key, refs in zip(todo, fork_map(lambda k: _date_refs(*k), todo, processes, chunk=16,
+                                        weight=lambda k: len(k[0])), strict=True):
+        known[key] = refs
+        _remember_dates(key, refs)
+    for a in corpus.articles:
+        at = keys.get(a.id)
+        a.dates = [DateRef(*ref) for ref in known[at]] if at else []
 
 
-@lru_cache(maxsize=100_000)  # pure: a warm process (server, API) re-reads the stored texts on every add
-def _date_refs(text: str, anchor: date | None, start_dates: tuple[tuple[str, str], ...]
-               ) -> tuple[tuple[str, int, int, str, str], ...]:
+_DateKey = tuple[str, date | None, tuple[tuple[str, str], ...]]  # text, anchor, start dates
+_DateRefs = tuple[tuple[str, int, int, str, str], ...]
+# pure results kept by their inputs: a warm process (server, API) re-reads the stored texts on
+# every add (filled here, in the parent, also when the results were computed by forked workers)
+_DATE_REFS: dict[_DateKey, _DateRefs] = {}
+_DATE_REFS_MAX = 100_000
+
+
+def _remember_dates(key: _DateKey, refs: _DateRefs) -> None:
+    if len(_DATE_REFS) >= _DATE_REFS_MAX:
+        del _DATE_REFS[next(iter(_DATE_REFS))]  # the oldest entry
+    _DATE_REFS[key] = refs
+
+
+def _date_refs(text: str, anchor: date | None, start_dates: tuple[tuple[str, str], ...]) -> _DateRefs:
     """`DateRef` fields of the dated expressions of `text` (see `fill_article_dates`)."""
     return tuple((m.phrase, m.start, m.end, m.date, m.granularity)
                  for m in dates_mod.date_refs(text, anchor, dict(start_dates)) if m.date)
@@ -272,18 +294,19 @@ def analyze_events(corpus: Corpus, settings: Config) -> Corpus:
             if record is not None:
                 remember_sentences(r.article.text, record["sentences"])
     progress.start(len(todo), "events")
+    # events are analysed independently (each from its own reads and the parses): over forked
+    # workers when there are many; every event takes its record, computed now or cached
+    _warm_models(cfg)
+    records = fork_map(lambda ev: _event_record(_analyze_event(ev, reads_by_event[ev.id], articles, ctx, cfg)), todo,
+                       parse_processes(settings), weight=lambda ev: sum(len(r.article.text) for r in reads_by_event[ev.id]),
+                       done=lambda ev: progress.advance())
+    for ev, record in zip(todo, records, strict=True):
+        analyses[signature[ev.id]] = record  # before names are linked across events
     for ev in corpus.events:
-        if ev.id not in signature:
-            continue  # nothing readable (e.g. only non-English reports): fields left as they are
-        record = analyses.get(signature[ev.id])
-        if record is None:
-            _analyze_event(ev, reads_by_event[ev.id], articles, ctx, cfg)
-            analyses[signature[ev.id]] = _event_record(ev)  # before names are linked across events
-            progress.advance()
-        else:
-            _apply_record(ev, record)
+        if ev.id in signature:  # else nothing readable (e.g. only non-English reports): fields left as they are
+            _apply_record(ev, analyses[signature[ev.id]])
     link_across_events(corpus.events)
-    fill_article_dates(corpus, ctx)
+    fill_article_dates(corpus, ctx, parse_processes(settings))
     keep = {text_key(r.article.text, cfg.piece_chars) for reads in reads_by_event.values() for r in reads}
     corpus.cache = {**corpus.cache,
                     ARTICLE: {k: v for k, v in articles.items() if k in keep},
@@ -315,9 +338,26 @@ def texts_to_parse(corpus: Corpus, settings: Config) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def _analyze_event(ev: Event, reads: list[_Read], cache: dict[str, Any], ctx: _RunContext, cfg: AnalyzeConfig) -> None:
+def _warm_models(cfg: AnalyzeConfig) -> None:
+    """Load what `_analyze_event` reads lazily (the static sentence model, the currency tables,
+    the model's lemma tables, the place-name index) in this process before workers are forked:
+    they then share this copy instead of each loading its own."""
+    from storyweave.nlp.represent import static_model
+    from storyweave.stages.analysis.entities import place_of
+    from storyweave.stages.analysis.lexicon import currency_words, is_verb_form
+    from storyweave.stages.analysis.numbers import extract_quantities
+
+    static_model()
+    currency_words()
+    is_verb_form("said")
+    extract_quantities("$5 million")
+    place_of("London", "GPE", [], cfg)
+
+
+def _analyze_event(ev: Event, reads: list[_Read], cache: dict[str, Any], ctx: _RunContext, cfg: AnalyzeConfig) -> Event:
+    """Fill `ev`'s entities, quotes, discrepancies, timeline (and a missing date); returns `ev`."""
     if not reads:
-        return
+        return ev
     _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
     docs = {r.article.id: parsed(r.article.text, cache, cfg.piece_chars) for r in reads}
     mentions = [m for r in reads for m in mentions_of(docs[r.article.id], r.article.id, r.credited, cfg)]
@@ -339,3 +379,4 @@ def _analyze_event(ev: Event, reads: list[_Read], cache: dict[str, Any], ctx: _R
     if ev.date is None:
         anchors = Counter(r.anchor.isoformat() for r in reads if r.anchor)
         ev.date = main_date or (anchors.most_common(1)[0][0] if anchors else None)
+    return ev
