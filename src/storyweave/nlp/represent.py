@@ -22,6 +22,7 @@ from scipy import sparse
 from storyweave.config import EventsConfig
 from storyweave.model import Article
 from storyweave.nlp import stop_words
+from storyweave.nlp import tfidf as tfidf_rows
 from storyweave.nlp.date_patterns import (
     FULL_DATE_DMY,
     FULL_DATE_MDY,
@@ -99,14 +100,13 @@ def tfidf(texts: Sequence[str], ngrams: tuple[int, int] = (1, 1), token_pattern:
     `token_pattern` replaces the default word tokens (e.g. r"\\S+" for pre-joined names).
     n-grams of one text only are dropped above 20 texts, counting `fit_size` when larger (the
     corpus `texts` stand for: the incremental add's working set is a part of the store)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     min_df = 2 if ngrams[1] > 1 and max(len(texts), fit_size) > 20 else 1
-    options = {"token_pattern": token_pattern, "lowercase": False, "stop_words": None} if token_pattern else {"stop_words": "english"}
-    vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=ngrams, min_df=min_df, dtype=np.float32, **options)
-    try:
-        rows: sparse.csr_matrix = vectorizer.fit_transform(texts).tocsr()  # sklearn is untyped
-        return rows
+    if token_pattern:
+        analyze = tfidf_rows.word_analyzer(token_pattern=token_pattern, lowercase=False, ngrams=ngrams)
+    else:
+        analyze = tfidf_rows.word_analyzer(stop_words=stop_words.english(), ngrams=ngrams)
+    try:  # scikit-learn's TfidfVectorizer(sublinear_tf=True, ...), bit for bit, without its import
+        return tfidf_rows.fit_transform(texts, analyze, min_df=min_df, dtype=np.float32, sublinear_tf=True)
     except ValueError:  # empty vocabulary (all texts empty or stop words only)
         # scipy-stubs types an all-zero (shape) matrix as float64 only: no overload takes dtype float32
         return sparse.csr_matrix((len(texts), 1), dtype=np.float32)  # type: ignore[arg-type]
