@@ -57,7 +57,7 @@ _NOT_NAMES = set(
 
 def body_lead(text: str, words: int = _EVENTS.lead_words) -> str:
     """The first `words` words of `text`, single-spaced."""
-    return " ".join(text.split()[:words])
+    return " ".join(text.split(maxsplit=words)[:words])  # the rest of a long text is not split
 
 
 def title_or_first_sentence(article: Article, limit: int = 120) -> str:
@@ -172,14 +172,20 @@ def entity_set(text: str, skip_sentence_openers: bool = False) -> frozenset[str]
     with `skip_sentence_openers`, no one-word match that opens a sentence (`proper_names`)."""
     found = set()
     for match in _CAP_SEQ.finditer(text):
-        words = [w for w in match.group(0).split() if w.lower().strip(".") not in _NOT_NAMES]
-        if not words or (skip_sentence_openers and len(words) == 1
+        count, name = _name_of(match.group(0))
+        if not count or (skip_sentence_openers and count == 1
                          and _SENTENCE_START.search(text[max(0, match.start() - 3): match.start()])):
             continue
-        name = " ".join(words).lower().strip(".'’")
         if len(name) > 2:
             found.add(name)
     return frozenset(found)
+
+
+@lru_cache(maxsize=200_000)  # the same capitalised runs ("The", "Trump") recur across texts: a cold add's first pass
+def _name_of(surface: str) -> tuple[int, str]:
+    """How many words of a capitalised run are not `_NOT_NAMES`, and those words as a lower-cased name."""
+    words = [w for w in surface.split() if w.lower().strip(".") not in _NOT_NAMES]
+    return len(words), " ".join(words).lower().strip(".'’")
 
 
 # Ordinal words of general English (first to twentieth) and "2nd"-style numerals.

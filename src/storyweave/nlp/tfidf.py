@@ -19,7 +19,7 @@ of a row's sum of squares, and of sparse products downstream, changes the last f
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from functools import cache, partial
 
@@ -48,9 +48,9 @@ def _word_terms(text: str, tokenize: Callable[[str], list[str]], lowercase: bool
     if high == 1:
         return tokens
     terms = list(tokens) if low == 1 else []
-    space_join = " ".join
     for n in range(max(low, 2), min(high + 1, len(tokens) + 1)):
-        terms.extend(space_join(tokens[i: i + n]) for i in range(len(tokens) - n + 1))
+        # the n-grams starting at each token in turn: zip of the n shifted token lists
+        terms.extend(map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False)))  # shorter lists end it
     return terms
 
 
@@ -95,16 +95,15 @@ def fit_transform(texts: Iterable[str], analyze: Analyzer, min_df: int = 1,
     """L2-normalised TF-IDF rows of `texts` (smooth idf), as `TfidfVectorizer(...).fit_transform`
     with the same analyser, `min_df`, `dtype` and `sublinear_tf`.  Raises ValueError when no term
     is left (as scikit-learn does)."""
-    vocabulary: dict[str, int] = {}
-    index_of = vocabulary.setdefault
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__  # a new term gets the next index
     columns: list[int] = []
     counts: list[int] = []
     indptr = [0]
     for text in texts:
-        found = Counter(analyze(text))
-        for term, count in found.items():
-            columns.append(index_of(term, len(vocabulary)))
-            counts.append(count)
+        found = Counter(analyze(text))  # terms in order of first appearance in the text
+        columns.extend(map(vocabulary.__getitem__, found))
+        counts.extend(found.values())
         indptr.append(len(columns))
     if not vocabulary:
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
