@@ -59,7 +59,7 @@ from storyweave.model import Article, Corpus, Event
 from storyweave.nlp import represent, stop_words
 from storyweave.nlp.text import split_sentences
 from storyweave.stages.dedup.provenance import copy_root
-from storyweave.stages.events import headline, report_date
+from storyweave.stages.events import headline, linkage, report_date
 
 EventConfig = EventsConfig  # the stage's knobs: `Config.events` (storyweave/config.py)
 
@@ -320,9 +320,6 @@ def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None 
     n = sim.shape[0]
     if n <= 1:
         return [0] * n
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
     dist = 1.0 - sim.astype(np.float64)
     dist[sim <= -1.0] = 1.0 + veto_penalty  # veto: pulls the group average below any threshold
     if groups is not None:
@@ -330,14 +327,39 @@ def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None 
         dist[g[:, None] == g[None, :]] = 0.0
     np.fill_diagonal(dist, 0.0)
     dist = np.clip((dist + dist.T) / 2, 0.0, None)
-    tree = linkage(squareform(dist, checks=False), method="average")
+    tree = _average_linkage(dist)
     if group_threshold is not None and group_threshold > threshold and (strict_rows is None or np.any(strict_rows)):
         # with must-link groups (the stories stage) the tree is cut: the greedy form measured lower
         # there (Multi-News half A story F1 0.741 -> 0.735, benchmarks/results/bare.md "bare4")
         rows = size_cut_rows if groups is None else 0
         return _link_by_size(dist, tree, threshold, group_threshold, strict_rows, single_threshold, rows)
-    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    labels = _cut_at_distance(tree, 1.0 - threshold)
     return [int(x) - 1 for x in labels]
+
+
+# Up to this many rows the linkage is `events/linkage.py`'s (scipy's, reproduced exactly: importing
+# scipy.cluster costs ~0.18 CPU-s, more than clustering an incremental add's working set); above
+# it scipy's compiled loop is faster than the import.
+_OWN_LINKAGE_ROWS = 1000
+
+
+def _average_linkage(dist: np.ndarray) -> np.ndarray:
+    if dist.shape[0] <= _OWN_LINKAGE_ROWS:
+        return linkage.average_linkage(dist)
+    from scipy.cluster.hierarchy import linkage as scipy_linkage
+    from scipy.spatial.distance import squareform
+
+    tree: np.ndarray = scipy_linkage(squareform(dist, checks=False), method="average")
+    return tree
+
+
+def _cut_at_distance(tree: np.ndarray, cutoff: float) -> list[int]:
+    if tree.shape[0] + 1 <= _OWN_LINKAGE_ROWS:
+        return linkage.cut_at_distance(tree, cutoff)
+    from scipy.cluster.hierarchy import fcluster
+
+    labels: list[int] = fcluster(tree, t=cutoff, criterion="distance").tolist()
+    return labels
 
 
 def _link_by_size(dist: np.ndarray, tree: np.ndarray, threshold: float, group_threshold: float,
