@@ -169,6 +169,7 @@ class EventsConfig:
     disjoint_names: bool = True  # look-alikes naming no place/person in common are different happenings ...
     min_names: int = 1  # ... when each names at least this many (name words, possessives dropped)
     body_dates: bool = True  # cluster on report dates inferred from far down the text too (off: mixed on the halves, see bare.md)
+    day_from_text: bool = True  # a report `report_date` left undated still takes a date its text writes (`represent.article_day`)
     veto_date_sources: str = "strong"  # days that may veto a pair: "all", "strong" (not inferred from far down the text), "header"
     confident_report_dates: bool = True  # bare text: the "latest stated date" is the report's date only when the text corroborates it
     weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)
@@ -220,6 +221,7 @@ class StoriesConfig:
     keep_stored: bool = False  # stored stories neither merge nor split: new events join one or open their own (set by the incremental add)
     fit_size: int = 0  # reports the TF-IDF views stand for (0: those compared; set by the incremental add, as events.fit_size)
     lead_words: int = 80  # words of body that count as the lead (title + lead view)
+    day_from_text: bool = True  # as `events.day_from_text`, for the date decay of undated reports of undated events
 
 
 @dataclass(frozen=True)

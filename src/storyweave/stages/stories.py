@@ -76,7 +76,7 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
     sim = weighted_views(view, {"body": cfg.weight_body, "headline": cfg.weight_headline, "title": cfg.weight_title,
                                  "names": cfg.weight_names}, cfg.lead_words, fit_size=cfg.fit_size)
     event_days = event_days or [None] * len(articles)
-    ordinals = np.array([_ordinal(a.date) if a.date else _ordinal(d) if d else _day_ordinal(a)
+    ordinals = np.array([_ordinal(a.date) if a.date else _ordinal(d) if d else _day_ordinal(a, cfg.day_from_text)
                          for a, d in zip(articles, event_days, strict=False)], dtype=np.float64)
     decay = represent.date_decay(represent.day_gaps(ordinals), cfg.half_life_days, cfg.date_floor, cfg.undated_factor)
     sim *= decay.astype(np.float32)
@@ -84,8 +84,8 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
     return sim
 
 
-def _day_ordinal(article: Article) -> float:
-    day = represent.article_day(article)
+def _day_ordinal(article: Article, from_text: bool = True) -> float:
+    day = represent.article_day(article, from_text)
     return float(day.toordinal()) if day else np.nan
 
 

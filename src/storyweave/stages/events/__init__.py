@@ -90,8 +90,9 @@ class Signals:
 def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Signals:
     """Per-article features (dates, numbers, ordinals, names, weekdays) of `articles`, in their order."""
     trust_body = cfg.body_dates if cfg else True
-    days = [None if (not trust_body and weak_inferred_date(a)) or _from_removed_lines(a) else represent.article_day(a)
-            for a in articles]
+    from_text = cfg.day_from_text if cfg else True
+    days = [None if (not trust_body and weak_inferred_date(a)) or _from_removed_lines(a)
+            else represent.article_day(a, from_text) for a in articles]
     happened = [represent.happening_day(a, d) for a, d in zip(articles, days, strict=False)]
     sources = cfg.veto_date_sources if cfg else "all"
     return Signals(
@@ -540,7 +541,7 @@ def _clustered_events(
         if as_stored is not None and set(as_stored.article_ids) == set(group):
             events.append(replace(as_stored))  # `keep_stored`: an event the new reports left alone stays as stored
             continue
-        event = build_event(event_id, group, by_id, sim, unit_index, sig, cfg.headline)
+        event = build_event(event_id, group, by_id, sim, unit_index, sig, cfg.headline, cfg.day_from_text)
         if event_id in stored_events:  # the stories stage decides whether it still holds
             event.story_id = stored_events[event_id].story_id
         events.append(event)
@@ -760,6 +761,7 @@ def build_event(
     unit_index: dict[str, int],
     sig: Signals,
     limits: HeadlineParams = _HEADLINE,
+    day_from_text: bool = True,
 ) -> Event:
     """The Event of `article_ids`: members by date, the title of its most central (titled) report, and
     its date from the members' dates (dates recalled far down a text only when there is no other)."""
@@ -769,13 +771,19 @@ def build_event(
     central = most_central(titled or units, sim, unit_index)
     title = _title(central, units, by_id, limits) if central else ""
     # every report's own day (also one the clustering left out, `body_dates`), removed lines aside
-    days = [(_own_day(by_id[i]), weak_inferred_date(by_id[i])) for i in ordered]
+    days = [(_own_day(by_id[i], day_from_text), weak_inferred_date(by_id[i])) for i in ordered]
     strong = [d for d, weak in days if d and not weak]  # a date recalled far down a text only when nothing better
     return Event(id=event_id, article_ids=ordered, title=title, date=event_date(strong or [d for d, _ in days if d]))
 
 
-def _own_day(article: Article) -> date | None:
-    return None if _from_removed_lines(article) else represent.article_day(article)
+def _own_day(article: Article, from_text: bool = True) -> date | None:
+    """The report's day as its event's date may use it: not one read from removed lines, nor one
+    read from a photo caption (`report_date` "caption": the photo's day, for the clustering a
+    clue like any stated date, but an event's date is the day of the happening, never a photo's:
+    the caption of an older launch dated a report of talks weeks later, bare.md "bare5")."""
+    if _from_removed_lines(article) or _inferred_how(article).endswith("caption"):
+        return None
+    return represent.article_day(article, from_text)
 
 
 def _title(central: str, units: list[str], by_id: dict[str, Article], limits: HeadlineParams) -> str:
