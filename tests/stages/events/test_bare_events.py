@@ -142,18 +142,22 @@ def test_a_photo_caption_dates_a_report_only_when_nothing_else_does():
     assert corpus.events[0].date is None  # but never the happening's day
 
 
-def test_an_undated_report_takes_no_day_from_history_it_recalls_when_asked():
-    """`day_from_text` off: a report `report_date` left undated (its latest date is corroborated by
-    nothing) gets no day from the dates it writes, so its event is undated, not dated 1997."""
+def test_an_event_date_is_never_history_an_undated_report_recalls():
+    """A report `report_date` left undated (its latest date is corroborated by nothing) gives its
+    event no date from the dates it writes (`events.date_from_text` off), so the event is undated,
+    not dated 1997; the stories stage still times it by that day for linking (`stories.day_from_text`)."""
     text = ("Rain stopped the final race at Tollbridge on Sunday, the organisers said. The circuit last "
             "held a wet final on Sept. 30, 1997, and in 2016 it was resurfaced.")
     article = bare("race", text)
     assert represent.article_day(article) is not None
     assert represent.article_day(article, from_text=False) is None
-    on = events.cluster_events(Corpus(articles=[bare("race", text)]), Config())
-    off = events.cluster_events(Corpus(articles=[bare("race", text)]),
-                                Config().with_values({"events.day_from_text": False, "stories.day_from_text": False}))
-    assert on.events[0].date is not None and off.events[0].date is None
+    off = events.cluster_events(Corpus(articles=[bare("race", text)]), Config())
+    on = events.cluster_events(Corpus(articles=[bare("race", text)]), Config().with_values({"events.date_from_text": True}))
+    assert off.events[0].date is None and on.events[0].date == represent.article_day(article).isoformat()
+    by_id = off.by_id()
+    assert stories.timed_events(off.events, by_id, Config().stories)[0].date == on.events[0].date
+    untimed = Config().with_values({"stories.day_from_text": False}).stories
+    assert stories.timed_events(off.events, by_id, untimed)[0].date is None
 
 
 SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks"
