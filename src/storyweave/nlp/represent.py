@@ -266,13 +266,19 @@ def _mk(year: str | int, month: str | int, day: str | int) -> list[date]:
         return []
 
 
-def article_day(article: Article) -> date | None:
-    """Publication date; else a date inferred from the text (teammate's resolver, else our own)."""
+def article_day(article: Article, from_text: bool = True) -> date | None:
+    """Publication date; else (with `from_text`) a date inferred from the text (teammate's
+    resolver, else our own: a date near the top, else the latest date written anywhere).
+    An event's date passes `from_text=False` (`events.date_from_text`): its reports went through
+    `report_date` first, and one it left undated states no day of its own with confidence; the
+    latest date it writes is mostly history it recalls (bare.md, bare5)."""
     if article.date:
         try:
             return date.fromisoformat(article.date)
         except ValueError:
             pass
+    if not from_text:
+        return None
     # the analysis stage's resolver (dateline, year-less dates)
     from storyweave.nlp.dates import infer_article_date
 
