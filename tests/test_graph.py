@@ -55,3 +55,17 @@ def test_union_find_agrees_with_components_and_roots_at_the_smallest_member():
     for i in range(10):
         by_root.setdefault(uf.find(i), []).append(i)
     assert sorted(by_root.values()) == components(10, pairs)
+
+
+def test_small_and_large_inputs_give_the_same_groups(monkeypatch):
+    """Small batches are grouped by the union-find (no scipy.sparse.csgraph import), large ones by
+    scipy: the same result either way."""
+    import storyweave.graph as graph
+
+    rng = random.Random(11)
+    for n in (5, 60, 300):
+        pairs = [(rng.randrange(n), rng.randrange(n)) for _ in range(n)]
+        small = components(n, iter(pairs))  # any iterable of pairs, as before
+        monkeypatch.setattr(graph, "_SMALL", -1)
+        assert components(n, pairs) == small == _reference(n, pairs)
+        monkeypatch.setattr(graph, "_SMALL", 2000)

@@ -50,3 +50,28 @@ def test_a_stage_still_imports_its_module_when_it_runs():
     corpus = clean.fn(Corpus(articles=[Article(id="a", text="One sentence here.\n\nAnother one there.")]), Config())
     assert isinstance(corpus, Corpus) and corpus.articles[0].id == "a"
     assert "storyweave.stages.clean" in sys.modules
+
+
+ADD_SCRIPT = """
+import json, sys
+from typer.testing import CliRunner
+from storyweave.cli import app
+runner = CliRunner()
+codes = [runner.invoke(app, ["add", path, "--db", sys.argv[1]]).exit_code for path in sys.argv[2:]]
+heavy = ["sklearn", "scipy.stats", "scipy.cluster", "scipy.spatial", "scipy.sparse.csgraph"]
+print(json.dumps({"codes": codes, "heavy": sorted(m for m in heavy if m in sys.modules)}))
+"""
+
+
+def test_add_imports_neither_scikit_learn_nor_scipy_clustering(tmp_path):
+    """A cold `storyweave add` (here a first add, then an incremental one) runs its TF-IDF, linkage
+    and grouping without importing scikit-learn (~0.9 CPU-s with scipy.stats) or scipy.cluster /
+    spatial / csgraph (~0.25): `nlp/tfidf.py`, `stages/events/linkage.py`, `graph.components`."""
+    corpus = Path(__file__).resolve().parents[1] / "examples" / "corpus" / "txt"
+    files = sorted(str(p) for p in corpus.rglob("*.txt"))[:4]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    proc = subprocess.run([sys.executable, "-c", ADD_SCRIPT, str(tmp_path / "s.db"), *files[:3], files[3]],
+                          capture_output=True, text=True, env=env, check=True)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["codes"] == [0, 0, 0, 0]
+    assert result["heavy"] == []

@@ -174,18 +174,21 @@ def _plain_table(rows: list[dict[str, Any]], columns: list[str], headers: list[s
     from rich.cells import cell_len
     from rich.control import strip_control_codes
 
-    def plain(value: object) -> str:
-        text = " ".join(("" if value is None else str(value)).split("\n"))
-        # printable ASCII holds no control code and is one cell per character: the common case
-        # skips Rich's per-cell calls (half the command's time on a 7,000-row table)
-        return text if text.isascii() and text.isprintable() else strip_control_codes(text)
-
-    table = [list(headers)] + [[plain(row.get(c)) for c in columns] for row in rows]
-    if any("\t" in cell for line in table for cell in line):
-        return None
-    lengths = [[len(cell) if cell.isascii() and cell.isprintable() else cell_len(cell) for cell in line]
-               for line in table]
-    widths = [max(n[i] for n in lengths) for i in range(len(headers))]
+    table = [list(headers)] + [[("" if (value := row.get(c)) is None else str(value)).replace("\n", " ")
+                                for c in columns] for row in rows]
+    lengths = []
+    for line in table:
+        joined = "".join(line)
+        if joined.isascii() and joined.isprintable():
+            # printable ASCII holds no control code and is one cell per character: the common case
+            # skips Rich's per-cell calls (most of the command's time on a 7,000-row table)
+            lengths.append(list(map(len, line)))
+            continue
+        if "\t" in joined:
+            return None
+        line[:] = [cell if cell.isascii() and cell.isprintable() else strip_control_codes(cell) for cell in line]
+        lengths.append([len(cell) if cell.isascii() and cell.isprintable() else cell_len(cell) for cell in line])
+    widths = list(map(max, zip(*lengths, strict=True)))
     return "".join(" " + "  ".join(cell + " " * (w - n) for cell, n, w in zip(line, ns, widths, strict=True)) + " \n"
                    for line, ns in zip(table, lengths, strict=True))
 

@@ -169,6 +169,10 @@ class EventsConfig:
     disjoint_names: bool = True  # look-alikes naming no place/person in common are different happenings ...
     min_names: int = 1  # ... when each names at least this many (name words, possessives dropped)
     body_dates: bool = True  # cluster on report dates inferred from far down the text too (off: mixed on the halves, see bare.md)
+    # an event's shown date may come from a date a member's text merely writes, for a report `report_date` left
+    # undated (`represent.article_day`'s fallback: mostly history it recalls; off since bare5: 20 -> 9 wrong event
+    # dates on news_cluster bare, clustering unchanged; the clustering still reads those days, see bare.md)
+    date_from_text: bool = False
     veto_date_sources: str = "strong"  # days that may veto a pair: "all", "strong" (not inferred from far down the text), "header"
     confident_report_dates: bool = True  # bare text: the "latest stated date" is the report's date only when the text corroborates it
     weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)
@@ -220,6 +224,7 @@ class StoriesConfig:
     keep_stored: bool = False  # stored stories neither merge nor split: new events join one or open their own (set by the incremental add)
     fit_size: int = 0  # reports the TF-IDF views stand for (0: those compared; set by the incremental add, as events.fit_size)
     lead_words: int = 80  # words of body that count as the lead (title + lead view)
+    day_from_text: bool = True  # an undated event is timed, for linking only, by the days its reports' texts give (as before bare5)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Connected components: the one home for grouping items linked in pairs.
 
 `components` is for a batch whose links are all known up front: scipy's
-`connected_components` does the work.  `UnionFind` is for the one streaming user
-(`dedup._find_duplicates`), which asks "already in one group?" between unions to skip
-needless verification work; scipy recomputes from scratch on each call, so a small
-union-find is kept there (hand-written because it is ten lines and needs no library).
+`connected_components` does the work (a small batch goes through `UnionFind` and skips the
+import).  `UnionFind` is also for the one streaming user (`dedup._find_duplicates`), which asks
+"already in one group?" between unions to skip needless verification work; scipy recomputes
+from scratch on each call, so a small union-find is kept there (hand-written because it is ten
+lines and needs no library).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ def components(n: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
     smallest member (so the result does not depend on the order of `pairs`)."""
     if n == 0:
         return []
+    pairs = list(pairs)
+    if len(pairs) <= _SMALL:
+        return _components_small(n, pairs)
     import numpy as np
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -32,6 +36,22 @@ def components(n: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
     groups: dict[int, list[int]] = {}
     for i, label in enumerate(labels.tolist()):
         groups.setdefault(label, []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+# Up to this many pairs the union-find below does the work: importing scipy.sparse.csgraph costs
+# ~0.07 CPU-s, more than a small batch's grouping (a cold `storyweave add` groups a few sentences).
+_SMALL = 2000
+
+
+def _components_small(n: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """`components` by `UnionFind`: the same groups, in the same order (defined by their members)."""
+    sets = UnionFind(n)
+    for a, b in pairs:
+        sets.union(int(a), int(b))
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(sets.find(i), []).append(i)
     return sorted(groups.values(), key=lambda g: g[0])
 
 

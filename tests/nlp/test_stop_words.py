@@ -57,3 +57,19 @@ def test_the_counted_noun_search_stops_at_the_list():
     killed, = extract_quantities(sentence)
     assert killed.noun == "people"
     assert figure_context(sentence, killed) == {"flood", "kille", "north", "provi"}  # not 'offic', 'said', 'the'
+
+
+def test_the_base_is_read_without_importing_scikit_learn():
+    """`english()` reads scikit-learn's list from its data file: a cold `add` must not pay for
+    `import sklearn` (~0.9 CPU-s, issue 12)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    code = ("import sys; from storyweave.nlp import stop_words; words = stop_words.english(); "
+            "print(len(words), 'sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=env).stdout.split()
+    assert out == ["318", "False"]

@@ -363,3 +363,15 @@ def test_inferred_title_that_is_site_chrome_is_dropped():
                   title="Floods force thousands from homes", metadata={"inferred": {"title": "first line"}})
     kept = clean_corpus(Corpus(articles=[one]), Config()).articles[0]
     assert kept.title == "Floods force thousands from homes"
+
+
+def test_sharing_lines_picks_the_articles_holding_a_line_of_the_new_ones():
+    from storyweave.model import Article
+    from storyweave.stages.clean import sharing_lines
+
+    new = [Article(id="n", text="Storm hits the coast.\n\nSUBSCRIBE   to our newsletter\n\nMore to come.")]
+    stored = [Article(id="a", text="Other news.\n\nSubscribe to our  NEWSLETTER"),
+              Article(id="b", text="Nothing shared here.\n\nmore to come, later"),
+              Article(id="c", text="  more TO come.  \n\nand more", raw_text="  more TO come.  \n\nand more")]
+    assert [a.id for a in sharing_lines(stored, new)] == ["a", "c"]
+    assert sharing_lines(stored, [Article(id="e", text="")]) == []

@@ -22,6 +22,7 @@ from scipy import sparse
 from storyweave.config import EventsConfig
 from storyweave.model import Article
 from storyweave.nlp import stop_words
+from storyweave.nlp import tfidf as tfidf_rows
 from storyweave.nlp.date_patterns import (
     FULL_DATE_DMY,
     FULL_DATE_MDY,
@@ -56,7 +57,7 @@ _NOT_NAMES = set(
 
 def body_lead(text: str, words: int = _EVENTS.lead_words) -> str:
     """The first `words` words of `text`, single-spaced."""
-    return " ".join(text.split()[:words])
+    return " ".join(text.split(maxsplit=words)[:words])  # the rest of a long text is not split
 
 
 def title_or_first_sentence(article: Article, limit: int = 120) -> str:
@@ -99,14 +100,13 @@ def tfidf(texts: Sequence[str], ngrams: tuple[int, int] = (1, 1), token_pattern:
     `token_pattern` replaces the default word tokens (e.g. r"\\S+" for pre-joined names).
     n-grams of one text only are dropped above 20 texts, counting `fit_size` when larger (the
     corpus `texts` stand for: the incremental add's working set is a part of the store)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     min_df = 2 if ngrams[1] > 1 and max(len(texts), fit_size) > 20 else 1
-    options = {"token_pattern": token_pattern, "lowercase": False, "stop_words": None} if token_pattern else {"stop_words": "english"}
-    vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=ngrams, min_df=min_df, dtype=np.float32, **options)
-    try:
-        rows: sparse.csr_matrix = vectorizer.fit_transform(texts).tocsr()  # sklearn is untyped
-        return rows
+    if token_pattern:
+        analyze = tfidf_rows.word_analyzer(token_pattern=token_pattern, lowercase=False, ngrams=ngrams)
+    else:
+        analyze = tfidf_rows.word_analyzer(stop_words=stop_words.english(), ngrams=ngrams)
+    try:  # scikit-learn's TfidfVectorizer(sublinear_tf=True, ...), bit for bit, without its import
+        return tfidf_rows.fit_transform(texts, analyze, min_df=min_df, dtype=np.float32, sublinear_tf=True)
     except ValueError:  # empty vocabulary (all texts empty or stop words only)
         # scipy-stubs types an all-zero (shape) matrix as float64 only: no overload takes dtype float32
         return sparse.csr_matrix((len(texts), 1), dtype=np.float32)  # type: ignore[arg-type]
@@ -172,14 +172,20 @@ def entity_set(text: str, skip_sentence_openers: bool = False) -> frozenset[str]
     with `skip_sentence_openers`, no one-word match that opens a sentence (`proper_names`)."""
     found = set()
     for match in _CAP_SEQ.finditer(text):
-        words = [w for w in match.group(0).split() if w.lower().strip(".") not in _NOT_NAMES]
-        if not words or (skip_sentence_openers and len(words) == 1
+        count, name = _name_of(match.group(0))
+        if not count or (skip_sentence_openers and count == 1
                          and _SENTENCE_START.search(text[max(0, match.start() - 3): match.start()])):
             continue
-        name = " ".join(words).lower().strip(".'’")
         if len(name) > 2:
             found.add(name)
     return frozenset(found)
+
+
+@lru_cache(maxsize=200_000)  # the same capitalised runs ("The", "Trump") recur across texts: a cold add's first pass
+def _name_of(surface: str) -> tuple[int, str]:
+    """How many words of a capitalised run are not `_NOT_NAMES`, and those words as a lower-cased name."""
+    words = [w for w in surface.split() if w.lower().strip(".") not in _NOT_NAMES]
+    return len(words), " ".join(words).lower().strip(".'’")
 
 
 # Ordinal words of general English (first to twentieth) and "2nd"-style numerals.
@@ -260,13 +266,19 @@ def _mk(year: str | int, month: str | int, day: str | int) -> list[date]:
         return []
 
 
-def article_day(article: Article) -> date | None:
-    """Publication date; else a date inferred from the text (teammate's resolver, else our own)."""
+def article_day(article: Article, from_text: bool = True) -> date | None:
+    """Publication date; else (with `from_text`) a date inferred from the text (teammate's
+    resolver, else our own: a date near the top, else the latest date written anywhere).
+    An event's date passes `from_text=False` (`events.date_from_text`): its reports went through
+    `report_date` first, and one it left undated states no day of its own with confidence; the
+    latest date it writes is mostly history it recalls (bare.md, bare5)."""
     if article.date:
         try:
             return date.fromisoformat(article.date)
         except ValueError:
             pass
+    if not from_text:
+        return None
     # the analysis stage's resolver (dateline, year-less dates)
     from storyweave.nlp.dates import infer_article_date
 

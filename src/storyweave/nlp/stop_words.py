@@ -1,8 +1,8 @@
 """English stop words: one base list, and the named extensions its users add to it.
 
 The base is scikit-learn's `ENGLISH_STOP_WORDS` (the Glasgow Information Retrieval Group's
-list, shipped with scikit-learn, which the TF-IDF vectorisers already use as
-`stop_words="english"`), loaded on first use so commands that run no stage stay light.
+list, shipped with scikit-learn, which scikit-learn's TF-IDF calls `stop_words="english"`),
+loaded on first use so commands that run no stage stay light.
 
 One user keeps a shorter list: the summary (`brief`) weighs sentences with the classic
 127-word list of NLTK's English stop-word corpus (written out below: NLTK ships the corpus as
@@ -12,7 +12,9 @@ a separate data download), because the base list also drops content-bearing word
 
 from __future__ import annotations
 
+import importlib.util
 from functools import cache
+from pathlib import Path
 
 # Reporting verbs: in news every report "said" and "told"; they carry no content (general English).
 REPORTING_VERBS = frozenset({"said", "says", "told"})
@@ -20,7 +22,22 @@ REPORTING_VERBS = frozenset({"said", "says", "told"})
 
 @cache
 def english() -> frozenset[str]:
-    """scikit-learn's English stop-word list: the one base list."""
+    """scikit-learn's English stop-word list: the one base list.
+
+    Read from scikit-learn's own data module (`sklearn/feature_extraction/_stop_words.py`, a
+    frozenset literal) without importing the package: `import sklearn` costs ~0.9 CPU-s
+    (`sklearn.base`, `sklearn.utils`, `scipy.stats`), most of a cold `storyweave add`'s budget.
+    The same list object as `sklearn.feature_extraction.text.ENGLISH_STOP_WORDS`
+    (`tests/nlp/test_stop_words.py`); imported the usual way when the file is not found."""
+    spec = importlib.util.find_spec("sklearn")  # a top-level spec: finds the package, runs nothing
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        path = Path(folder) / "feature_extraction" / "_stop_words.py"
+        data_spec = importlib.util.spec_from_file_location("_storyweave_sklearn_stop_words", path)
+        if path.is_file() and data_spec is not None and data_spec.loader is not None:
+            module = importlib.util.module_from_spec(data_spec)
+            data_spec.loader.exec_module(module)
+            return frozenset(module.ENGLISH_STOP_WORDS)
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     return frozenset(ENGLISH_STOP_WORDS)

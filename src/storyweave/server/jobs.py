@@ -56,11 +56,37 @@ def in_worker_process(db: str, settings: Any, articles: list[Article]) -> dict[s
     """`run_ingest` in the shared worker process; a crashed worker is replaced for the next job."""
     global _POOL
     try:
-        return _pool().submit(run_ingest, db, settings, articles).result()
+        return _pool().submit(_worker_job, db, settings, articles).result()
     except BrokenProcessPool:
         with _POOL_LOCK:
             _POOL = None
         raise RuntimeError("the ingest worker process died; nothing was stored") from None
+
+
+def _worker_job(db: str, settings: Any, articles: list[Article]) -> dict[str, Any]:
+    """`run_ingest` as the worker process runs it: then `settle_worker`."""
+    try:
+        return run_ingest(db, settings, articles)
+    finally:
+        settle_worker()
+
+
+_SETTLED: list[bool] = []
+
+
+def settle_worker() -> None:
+    """After the worker process's first job, move everything it holds then (the spaCy pipelines,
+    the static model, the derived tables, the store's kept vectors: ~10^6 objects that live as
+    long as the process) out of the cyclic garbage collector's scans (`gc.freeze`).  Each full
+    collection walked all of them: ~0.3 CPU-s, once every 4-5 adds at 10,000 stored
+    (`benchmarks/results/add.md`, sixth session); objects made by later jobs are collected as
+    before.  Only in this process, which exists to run ingest jobs; once."""
+    if not _SETTLED:
+        import gc
+
+        gc.collect()  # what is already garbage is freed, not frozen
+        gc.freeze()
+        _SETTLED.append(True)
 
 
 LOCK_TIMEOUT = 600.0  # seconds a job waits for another process writing the same store

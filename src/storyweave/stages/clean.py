@@ -23,6 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from storyweave.config import CleanConfig, Config
 from storyweave.model import Article, Corpus
@@ -627,8 +628,14 @@ def sharing_lines(articles: list[Article], with_: list[Article]) -> list[Article
     corpus statistics of `with_`'s lines count (chrome is a line recurring across unrelated
     articles), so the incremental add cleans a new article over them instead of its whole
     working set."""
-    wanted = {_norm(line) for a in with_ for _, _, line in _lines(a)} - {""}
-    return [a for a in articles if any(_norm(line) in wanted for _, _, line in _lines(a))]
+    wanted = set().union(*(_line_keys(a.raw_text or a.text or "") for a in with_)) - {""}
+    return [a for a in articles if not wanted.isdisjoint(_line_keys(a.raw_text or a.text or ""))]
+
+
+@lru_cache(maxsize=4096)  # pure in the text: a warm process (server, API) meets the same working-set texts on every add
+def _line_keys(raw: str) -> frozenset[str]:
+    """The normalised lines (`_norm`) of a raw text, as `_lines` cuts it."""
+    return frozenset(_norm(raw[s:e]) for s, e in paragraphs(raw))
 
 
 def _rebuild(article: Article, lines: list[tuple[int, int, str]], reasons: list[str | None]) -> Article:

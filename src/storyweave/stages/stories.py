@@ -32,7 +32,7 @@ from storyweave.config import Config, StoriesConfig
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event, Story, TimelineEntry
 from storyweave.nlp import represent
-from storyweave.stages.events import agglomerate, keep_stored_groups, release_text_cache
+from storyweave.stages.events import agglomerate, keep_stored_groups, members_day, release_text_cache
 
 StoryConfig = StoriesConfig  # the stage's knobs: `Config.stories` (storyweave/config.py)
 
@@ -76,7 +76,7 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
     sim = weighted_views(view, {"body": cfg.weight_body, "headline": cfg.weight_headline, "title": cfg.weight_title,
                                  "names": cfg.weight_names}, cfg.lead_words, fit_size=cfg.fit_size)
     event_days = event_days or [None] * len(articles)
-    ordinals = np.array([_ordinal(a.date) if a.date else _ordinal(d) if d else _day_ordinal(a)
+    ordinals = np.array([_ordinal(a.date) if a.date else _ordinal(d) if d else _day_ordinal(a, cfg.day_from_text)
                          for a, d in zip(articles, event_days, strict=False)], dtype=np.float64)
     decay = represent.date_decay(represent.day_gaps(ordinals), cfg.half_life_days, cfg.date_floor, cfg.undated_factor)
     sim *= decay.astype(np.float32)
@@ -84,8 +84,8 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
     return sim
 
 
-def _day_ordinal(article: Article) -> float:
-    day = represent.article_day(article)
+def _day_ordinal(article: Article, from_text: bool = True) -> float:
+    day = represent.article_day(article, from_text)
     return float(day.toordinal()) if day else np.nan
 
 
@@ -163,10 +163,11 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
 
     active, frozen = _working_set(corpus, previous, cfg)
     units, owner = story_units(active, by_id)
+    timed = timed_events(active, by_id, cfg)
     if units and len(units) <= cfg.max_articles:
-        labels = _article_level_labels(active, units, owner, by_id, previous, settings)
+        labels = _article_level_labels(timed, units, owner, by_id, previous, settings)
     else:
-        labels = agglomerate(story_similarity(active, by_id, cfg), cfg.threshold)
+        labels = agglomerate(story_similarity(timed, by_id, cfg), cfg.threshold)
     release_text_cache()  # the events stage's matrices are no longer needed: free their memory
     groups: dict[int, list[Event]] = defaultdict(list)
     for event, label in zip(active, labels, strict=False):
@@ -178,6 +179,18 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
         key=lambda s: (s.timeline[0].date if s.timeline and s.timeline[0].date else "9999", s.id),
     )
     return corpus
+
+
+def timed_events(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> list[Event]:
+    """`events` as the linkage times them: with `day_from_text`, an undated event takes the day its
+    reports' texts give (a date they write, a photo caption's: weak evidence of when, often a day
+    they recall), for linking only; its shown date stays empty (the events stage does not take such
+    days, `events.date_from_text`).  Without it, an undated event's reports are timed by their own
+    dates only (measured: news_cluster bare story F1 0.869 -> 0.830, bare.md "bare5")."""
+    if not cfg.day_from_text:
+        return events
+    return [e if e.date else replace(e, date=members_day([by_id[i] for i in e.article_ids if i in by_id], True, True))
+            for e in events]
 
 
 def _article_level_labels(

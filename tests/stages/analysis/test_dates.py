@@ -219,3 +219,20 @@ def test_timebank_value_f1_floor(tmp_path):
     res = subprocess.run([sys.executable, str(SCORER), str(TIMEBANK), str(out), "--min", "0.86"],
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stdout
+
+
+def test_an_undated_event_takes_no_date_from_a_photo_or_another_event():
+    """The analyze stage dates an event the events stage left undated only against a day a report
+    has of its own (or the run's reference date): not a photo caption's day, not the story's."""
+    from storyweave.config import Config
+    from storyweave.model import Article, Corpus, Event
+    from storyweave.stages.analysis import analyze_events
+
+    text = "Valmora offered talks to its neighbour on Tuesday, its leader said in a speech."
+    caption = Article(id="c", text=text, published="2027-08-30", published_inferred=True,
+                      metadata={"inferred": {"published": "report_date: caption"}})
+    own = Article(id="o", text=text, published="2027-11-08")
+    photo_only = analyze_events(Corpus(articles=[caption], events=[Event(id="e", article_ids=["c"])]), Config())
+    assert photo_only.events[0].date is None
+    dated = analyze_events(Corpus(articles=[own], events=[Event(id="e", article_ids=["o"])]), Config())
+    assert dated.events[0].date == "2027-11-02"  # the Tuesday before the report's own day

@@ -15,7 +15,7 @@ from storyweave.config import Config
 from storyweave.model import Article, Corpus
 from storyweave.nlp import represent
 from storyweave.stages import events, stories
-from storyweave.stages.events.report_date import fill_report_dates, report_date
+from storyweave.stages.events.report_date import fill_report_dates, report_date, report_date_how
 
 
 def bare(id: str, text: str) -> Article:
@@ -122,6 +122,42 @@ def test_event_date_is_not_a_caption_date():
             "VALMORA — Dock workers in Valmora ended their strike on Tuesday, Dec. 26, 2017, the union said.")
     corpus = events.cluster_events(Corpus(articles=[bare("s", text)]), Config())
     assert corpus.events[0].date == "2017-12-26"
+
+
+def test_a_photo_caption_dates_a_report_only_when_nothing_else_does():
+    """"in this undated photo released ... on <date>" and credited captions ("[Photo/Agency]") give
+    the photo's day: a report stating another date takes that one; one stating none takes the
+    caption's day (labelled "caption"), which the event's date never uses."""
+    caption = ("A rocket lifts off during a launch drill in this undated photo released by the Valmora News "
+               "Agency on August 30, 2027. [Photo/Agencies]\n")
+    body = "Valmora offered talks to its neighbour on Tuesday, its leader said, in a conciliatory speech."
+    assert report_date_how(caption + body) == (date(2027, 8, 30), "caption")
+    assert report_date(caption + body + " The offer came on Nov. 7, 2027, officials said.") == date(2027, 11, 7)
+    credited = "Crowds gather at the harbour in Valmora, Jan. 5, 2026. (Photo: Agency)\n" + body
+    assert report_date_how(credited) == (date(2026, 1, 5), "caption")  # no dateline either
+    article = bare("offer", caption + body)
+    corpus = events.cluster_events(Corpus(articles=[article]), Config())
+    assert corpus.articles[0].published == "2027-08-30"  # the report's best clue, shown
+    assert corpus.articles[0].metadata["inferred"]["published"].endswith("caption")
+    assert corpus.events[0].date is None  # but never the happening's day
+
+
+def test_an_event_date_is_never_history_an_undated_report_recalls():
+    """A report `report_date` left undated (its latest date is corroborated by nothing) gives its
+    event no date from the dates it writes (`events.date_from_text` off), so the event is undated,
+    not dated 1997; the stories stage still times it by that day for linking (`stories.day_from_text`)."""
+    text = ("Rain stopped the final race at Tollbridge on Sunday, the organisers said. The circuit last "
+            "held a wet final on Sept. 30, 1997, and in 2016 it was resurfaced.")
+    article = bare("race", text)
+    assert represent.article_day(article) is not None
+    assert represent.article_day(article, from_text=False) is None
+    off = events.cluster_events(Corpus(articles=[bare("race", text)]), Config())
+    on = events.cluster_events(Corpus(articles=[bare("race", text)]), Config().with_values({"events.date_from_text": True}))
+    assert off.events[0].date is None and on.events[0].date == represent.article_day(article).isoformat()
+    by_id = off.by_id()
+    assert stories.timed_events(off.events, by_id, Config().stories)[0].date == on.events[0].date
+    untimed = Config().with_values({"stories.day_from_text": False}).stories
+    assert stories.timed_events(off.events, by_id, untimed)[0].date is None
 
 
 SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks"

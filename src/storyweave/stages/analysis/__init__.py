@@ -385,6 +385,22 @@ def _warm_models(cfg: AnalyzeConfig) -> None:
     place_of("London", "GPE", [], cfg)
 
 
+def _own_day_known(reads: list[_Read], ctx: _RunContext) -> bool:
+    """Some report of the event has a day of its own to read its lead against: a `published` it came
+    with or that `report_date` read from its text (not a photo caption's day nor one read only from
+    lines the cleaner removed), or the run's `reference_date`.  Otherwise an event the events stage
+    left undated stays undated: the anchors left are another event's (the story's first date) or a
+    photo's, and the dates read against them were wrong more often than right (news_cluster bare:
+    9 right, 14 wrong; benchmarks/results/bare.md "bare5")."""
+    if ctx.fallback is not None:
+        return True
+    for r in reads:
+        how = str((r.article.metadata.get("inferred") or {}).get("published", "")) if r.article.published_inferred else ""
+        if dates_mod.parse_iso(r.article.published) and not how.endswith(("caption", "removed lines")):
+            return True
+    return False
+
+
 def _analyze_event(ev: Event, reads: list[_Read], cache: dict[str, Any], ctx: _RunContext, cfg: AnalyzeConfig) -> Event:
     """Fill `ev`'s entities, quotes, discrepancies, timeline (and a missing date); returns `ev`."""
     if not reads:
@@ -408,7 +424,7 @@ def _analyze_event(ev: Event, reads: list[_Read], cache: dict[str, Any], ctx: _R
     ev.discrepancies = find_discrepancies(figures, cfg.discrepancies)
     ev.timeline, main_date = _timeline(reads, tuple(sorted(ctx.start_dates.items())), cfg.timeline_max,
                                        cfg.timeline_same_happening)
-    if ev.date is None:
+    if ev.date is None and _own_day_known(reads, ctx):
         anchors = Counter(r.anchor.isoformat() for r in reads if r.anchor)
         ev.date = main_date or (anchors.most_common(1)[0][0] if anchors else None)
     return ev

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from storyweave.config import AnalyzeConfig
 from storyweave.model import Quote
+from storyweave.nlp import tfidf
 from storyweave.nlp.stop_words import QUOTE_OVERLAP, spacy_english
 from storyweave.nlp.text import content_words, paragraphs, split_sentences
 from storyweave.stages.analysis.doc import AnyDoc, Ent, ents_of, text_of
@@ -963,13 +964,11 @@ def _containment(a: set[str], b: set[str]) -> float:
 
 
 def _char_cosines(texts: list[str]) -> np.ndarray | list[list[float]]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     if len(texts) < 2:
         return [[1.0]]
-    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True, sublinear_tf=True)
-    m = vec.fit_transform(texts)
-    cos: np.ndarray = (m @ m.T).toarray()  # sklearn is untyped: its sparse matrix is Any
+    # scikit-learn's TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True), bit for bit
+    m = tfidf.fit_transform(texts, tfidf.char_wb_analyzer((3, 5)), sublinear_tf=True)
+    cos: np.ndarray = (m @ m.T).toarray()
     return cos
 
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyweave.config import BriefConfig
 from storyweave.graph import components
+from storyweave.nlp import tfidf
 from storyweave.nlp.boilerplate import SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
 from storyweave.nlp.stop_words import REPORTING_VERBS, SUMMARY
 from storyweave.nlp.text import Sentence, count_words, split_sentences, words
@@ -191,11 +191,9 @@ def vectorize(cands: list[Candidate]) -> csr_matrix:
     """L2-normalised TF-IDF rows (unigrams, English stop words out) for the candidates."""
     if not cands:
         return csr_matrix((0, 1))
-    vec = TfidfVectorizer(tokenizer=words, lowercase=False, token_pattern=None,
-                          stop_words=sorted(SUMMARY), sublinear_tf=True)
-    try:
-        rows: csr_matrix = vec.fit_transform([c.text for c in cands]).tocsr()  # sklearn is untyped
-        return rows
+    analyze = tfidf.word_analyzer(tokenizer=words, lowercase=False, stop_words=SUMMARY)
+    try:  # scikit-learn's TfidfVectorizer(tokenizer=words, ..., sublinear_tf=True), bit for bit
+        return tfidf.fit_transform([c.text for c in cands], analyze, sublinear_tf=True)
     except ValueError:  # only stop words
         return csr_matrix((len(cands), 1))
 

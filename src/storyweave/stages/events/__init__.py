@@ -30,6 +30,12 @@ one matter at two times (two phases of a search, two court nominations) unless t
 similarity clears the higher `group_threshold`; a single undated report (one more outlet's angle)
 joins at the lower `single_threshold`.  A batch with every report dated is cut at `threshold`.
 
+An event's date is the day its reports came with or `report_date` read (a day recalled far down a
+text only when nothing better): never a date a report merely writes when `report_date` left it
+undated (history it recalls, `date_from_text` off), never a photo caption's day ("in this undated
+photo released ... on <date>").  The clustering still reads those days as weak evidence, and the
+stories stage times an undated event by them for linking only (`stories.day_from_text`).
+
 Streaming: stored articles (`is_new=False`) arrive with their `event_id` and `corpus.events`
 holds the stored events.  The whole working set is re-clustered (an optional stickiness bonus
 for stored pairs that were together is off by default: the clustering is deterministic, and on
@@ -59,7 +65,7 @@ from storyweave.model import Article, Corpus, Event
 from storyweave.nlp import represent, stop_words
 from storyweave.nlp.text import split_sentences
 from storyweave.stages.dedup.provenance import copy_root
-from storyweave.stages.events import headline, report_date
+from storyweave.stages.events import headline, linkage, report_date
 
 EventConfig = EventsConfig  # the stage's knobs: `Config.events` (storyweave/config.py)
 
@@ -320,9 +326,6 @@ def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None 
     n = sim.shape[0]
     if n <= 1:
         return [0] * n
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
     dist = 1.0 - sim.astype(np.float64)
     dist[sim <= -1.0] = 1.0 + veto_penalty  # veto: pulls the group average below any threshold
     if groups is not None:
@@ -330,14 +333,39 @@ def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None 
         dist[g[:, None] == g[None, :]] = 0.0
     np.fill_diagonal(dist, 0.0)
     dist = np.clip((dist + dist.T) / 2, 0.0, None)
-    tree = linkage(squareform(dist, checks=False), method="average")
+    tree = _average_linkage(dist)
     if group_threshold is not None and group_threshold > threshold and (strict_rows is None or np.any(strict_rows)):
         # with must-link groups (the stories stage) the tree is cut: the greedy form measured lower
         # there (Multi-News half A story F1 0.741 -> 0.735, benchmarks/results/bare.md "bare4")
         rows = size_cut_rows if groups is None else 0
         return _link_by_size(dist, tree, threshold, group_threshold, strict_rows, single_threshold, rows)
-    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    labels = _cut_at_distance(tree, 1.0 - threshold)
     return [int(x) - 1 for x in labels]
+
+
+# Up to this many rows the linkage is `events/linkage.py`'s (scipy's, reproduced exactly: importing
+# scipy.cluster costs ~0.18 CPU-s, more than clustering an incremental add's working set); above
+# it scipy's compiled loop is faster than the import.
+_OWN_LINKAGE_ROWS = 1000
+
+
+def _average_linkage(dist: np.ndarray) -> np.ndarray:
+    if dist.shape[0] <= _OWN_LINKAGE_ROWS:
+        return linkage.average_linkage(dist)
+    from scipy.cluster.hierarchy import linkage as scipy_linkage
+    from scipy.spatial.distance import squareform
+
+    tree: np.ndarray = scipy_linkage(squareform(dist, checks=False), method="average")
+    return tree
+
+
+def _cut_at_distance(tree: np.ndarray, cutoff: float) -> list[int]:
+    if tree.shape[0] + 1 <= _OWN_LINKAGE_ROWS:
+        return linkage.cut_at_distance(tree, cutoff)
+    from scipy.cluster.hierarchy import fcluster
+
+    labels: list[int] = fcluster(tree, t=cutoff, criterion="distance").tolist()
+    return labels
 
 
 def _link_by_size(dist: np.ndarray, tree: np.ndarray, threshold: float, group_threshold: float,
@@ -540,7 +568,7 @@ def _clustered_events(
         if as_stored is not None and set(as_stored.article_ids) == set(group):
             events.append(replace(as_stored))  # `keep_stored`: an event the new reports left alone stays as stored
             continue
-        event = build_event(event_id, group, by_id, sim, unit_index, sig, cfg.headline)
+        event = build_event(event_id, group, by_id, sim, unit_index, sig, cfg.headline, cfg.date_from_text)
         if event_id in stored_events:  # the stories stage decides whether it still holds
             event.story_id = stored_events[event_id].story_id
         events.append(event)
@@ -760,6 +788,7 @@ def build_event(
     unit_index: dict[str, int],
     sig: Signals,
     limits: HeadlineParams = _HEADLINE,
+    date_from_text: bool = False,
 ) -> Event:
     """The Event of `article_ids`: members by date, the title of its most central (titled) report, and
     its date from the members' dates (dates recalled far down a text only when there is no other)."""
@@ -768,14 +797,28 @@ def build_event(
     titled = [i for i in units if (by_id[i].title or "").strip()]
     central = most_central(titled or units, sim, unit_index)
     title = _title(central, units, by_id, limits) if central else ""
-    # every report's own day (also one the clustering left out, `body_dates`), removed lines aside
-    days = [(_own_day(by_id[i]), weak_inferred_date(by_id[i])) for i in ordered]
-    strong = [d for d, weak in days if d and not weak]  # a date recalled far down a text only when nothing better
-    return Event(id=event_id, article_ids=ordered, title=title, date=event_date(strong or [d for d, _ in days if d]))
+    return Event(id=event_id, article_ids=ordered, title=title, date=members_day([by_id[i] for i in ordered], date_from_text))
 
 
-def _own_day(article: Article) -> date | None:
-    return None if _from_removed_lines(article) else represent.article_day(article)
+def members_day(members: Sequence[Article], from_text: bool = True, photos: bool = False) -> str | None:
+    """The day of the happening `members` report (ISO), from every report's own day (also one the
+    clustering left out, `body_dates`; a day recalled far down a text only when there is no other),
+    never from removed lines.  Without `from_text`, only days the reports came with or `report_date`
+    read; without `photos`, no photo caption's day.  The stories stage times an undated event for
+    linking only with both on (the event's date before bare5: weak evidence, not shown)."""
+    days = [(_own_day(a, from_text, photos), weak_inferred_date(a)) for a in members]
+    strong = [d for d, weak in days if d and not weak]
+    return event_date(strong or [d for d, _ in days if d])
+
+
+def _own_day(article: Article, from_text: bool = True, photos: bool = False) -> date | None:
+    """The report's day as its event's date may use it: not one read from removed lines, nor one
+    read from a photo caption (`report_date` "caption": the photo's day, for the clustering a
+    clue like any stated date, but an event's date is the day of the happening, never a photo's:
+    the caption of an older launch dated a report of talks weeks later, bare.md "bare5")."""
+    if _from_removed_lines(article) or (not photos and _inferred_how(article).endswith("caption")):
+        return None
+    return represent.article_day(article, from_text)
 
 
 def _title(central: str, units: list[str], by_id: dict[str, Article], limits: HeadlineParams) -> str:

@@ -7,7 +7,9 @@
 2. else the latest calendar date the text writes (a report is written on or after the days it
    tells of); a year-less date counts only with a weekday beside it ("Thursday, Jan. 17"), which
    gives its year: the year near the text's own years whose calendar matches.  Dates in file-photo captions ("FILE - In this
-   Thursday, Jan. 17, 2013, file photo ...") and dates that lie in the future of every other
+   Thursday, Jan. 17, 2013, file photo ...") are skipped; dates in other photo captions ("... in this undated
+   photo released ... on <date>", "... <date>. [Photo/Agency]") count only when the text states no other date
+   (labelled "caption": the photo's day, which an event's date never takes); dates that lie in the future of every other
    stated date by more than `date_max_ahead_days` (`config.EventsConfig`) (schedules, deadlines) are skipped.  With
    `confident` (`confident_report_dates`, the default), that latest date is kept only when the text corroborates it as
    "now": no year later than its own is written anywhere in the text (a report of 2016 recalling
@@ -52,6 +54,14 @@ _NOT_NOW = re.compile(r"\b(?:due|until|till|through|expires?|expired|expiring|en
                       r"matur\w*|between|born|since|as of|after|before)\b[^.;\n]{0,25}$", re.IGNORECASE)
 # File-photo captions: their date is the photo's, not the report's.
 _CAPTION = re.compile(r"\bfile\b\s*[-–—]|\bfile photo\b|\bphoto\b.{0,20}\bfile\b", re.IGNORECASE)
+# Other photo captions: "<who> ... in this (undated) photo released ... on <date>", a photo credit
+# after the caption ("[Photo/Agency]", "(Photo: Agency)", "(Photo by Name/Agency)", "Agency Photo/Name"),
+# a gallery's "Hide Caption 3 of 12".  Their date is the day the photo was taken or released: often
+# the happening's (a photo of the day), as often an older one (a launch months before the talks
+# the report tells of), so it dates a report only when nothing else does, and only weakly.
+_PHOTO_CAPTION = re.compile(r"\bin this\b[^.\n]{0,40}?\b(?:photo(?:graph)?|picture|image|handout)\b|[\[(]photo\b|"
+                            r"\bphoto(?:graph)?\s*(?:by|credit|courtesy)\b|\bphoto\s*/\s*\w|\bhide caption\b",
+                            re.IGNORECASE)
 
 _EVENTS = EventsConfig()  # the defaults of the `date_*` knobs; the events stage passes its own
 
@@ -82,7 +92,11 @@ def report_date_how(text: str, cfg: EventsConfig = _EVENTS, confident: bool = Tr
     header = _header_date(text, cfg.date_header_lines)
     if header is not None:
         return header, "header"
-    mentions = [m for m in date_mentions(text) if not _in_caption(text, m.offset)]
+    stated = [m for m in date_mentions(text) if not _in_caption(text, m.offset)]
+    mentions = [m for m in stated if not _in_caption(text, m.offset, _PHOTO_CAPTION)]
+    source = None
+    if not mentions:  # only photo captions give a date: the photo's day, a weak clue
+        mentions, source = stated, "caption"
     if not mentions:
         return None
     mentions.sort(key=lambda m: m.day)
@@ -93,7 +107,7 @@ def report_date_how(text: str, cfg: EventsConfig = _EVENTS, confident: bool = Tr
     if confident and not _corroborated(text, [m for m in mentions if m.day == latest], cfg.date_not_now_chars):
         return None
     near_top = any(m.day == latest and (m.offset < cfg.date_lead_chars or m.weekday) for m in mentions)
-    return latest, "lead" if near_top else "body"
+    return latest, source or ("lead" if near_top else "body")
 
 
 def _corroborated(text: str, latest: list[Mention], not_now_chars: int) -> bool:
@@ -110,6 +124,8 @@ def _corroborated(text: str, latest: list[Mention], not_now_chars: int) -> bool:
 def _header_date(text: str, header_lines: int) -> date | None:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:header_lines]
     for line in lines:
+        if _PHOTO_CAPTION.search(line) or _CAPTION.search(line):
+            continue  # a photo caption at the top ("<who> ... in <place>, <date>. [Photo/Agency]") is no dateline
         label = _LABEL.search(line)
         dateline = PLACE_COMMA.match(line)
         hit = label or dateline
@@ -123,11 +139,12 @@ def _header_date(text: str, header_lines: int) -> date | None:
     return None
 
 
-def _in_caption(text: str, offset: int) -> bool:
+def _in_caption(text: str, offset: int, pattern: re.Pattern[str] = _CAPTION) -> bool:
     """The date sits in a file-photo caption: "FILE - In this <date> file photo" (the caption
-    word comes before the date or within a few words after it)."""
+    word comes before the date in its sentence or within a few words after it); with
+    `_PHOTO_CAPTION`, in any photo caption."""
     start = max(text.rfind("\n", 0, offset), text.rfind(". ", 0, offset), 0)
-    return bool(_CAPTION.search(text[start: offset + 40]))
+    return bool(pattern.search(text[start: offset + 40]))
 
 
 def date_mentions(text: str) -> list[Mention]:
