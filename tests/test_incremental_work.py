@@ -14,8 +14,8 @@ from storyweave.engines.local import ingest
 from storyweave.io import store
 from storyweave.io.readers import read_paths
 from storyweave.model import Article
-from storyweave.nlp import dates as dates_mod
 from storyweave.nlp import represent
+from storyweave.stages import analysis as analysis_mod
 from storyweave.stages import events as events_mod
 
 
@@ -44,7 +44,7 @@ def test_add_of_one_article_only_works_on_that_article(tmp_path, monkeypatch):
     written: list[str] = []
     real = store._upsert_article
     monkeypatch.setattr(store, "_upsert_article", lambda c, a, now: written.append(a.id) or real(c, a, now))
-    dated = count_calls(monkeypatch, dates_mod, "date_refs")
+    dated = count_calls(monkeypatch, analysis_mod, "_date_refs")  # an article's dates (`dates.date_refs`' mentions)
     named = count_calls(monkeypatch, represent, "proper_names")
     added = ingest(conn, [Article(id="harlow-budget", text=NEW, published="2024-05-07")], command="add")
     new_event = added.corpus.by_id()["harlow-budget"].event_id

@@ -432,7 +432,7 @@ def _reword(corpus: Corpus, endpoint: str, model: str, words: int, min_recall: f
 
 def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, llm_model: str = "default",
                    words: int = BriefConfig.summary_words,
-                   min_recall: float = BriefConfig.min_content_recall) -> None:
+                   min_recall: float = BriefConfig.min_content_recall, processes: int = 0) -> None:
     from storyweave.io.render import check_document, write_reports
     from storyweave.io.render.contract import to_briefings
 
@@ -440,12 +440,12 @@ def _write_reports(corpus: Corpus, out: Path, llm_endpoint: str | None = None, l
         corpus = _reword(corpus, llm_endpoint, llm_model, words, min_recall)
 
     document = to_briefings(corpus)
-    problems = check_document(document, out)  # not re-validated when `out` holds the same content
+    problems = check_document(document, out, processes)  # not re-validated when `out` holds the same content
     for problem in problems:
         _error(f"warning: briefings.json breaks the output schema at {problem}")
     checkpoint("reports")
     try:
-        paths = write_reports(corpus, out, document=document)
+        paths = write_reports(corpus, out, document=document, processes=processes)
     except OSError as exc:
         _fail(f"{out}: cannot write reports ({exc.strerror or exc})")
     _console.print(f"wrote {paths['json']}, {paths['markdown']}, {paths['html']} (and its pages)", highlight=False,
@@ -475,7 +475,7 @@ def run(
     outcome = _ingest(paths, db, config, command="run", force=force, verbose=verbose, fresh=fresh,
                       engine=engine, ray_address=ray_address, lock_timeout=lock_timeout)
     _write_reports(outcome.corpus, out, llm_endpoint, llm_model, config.brief.summary_words,
-                   config.brief.min_content_recall)
+                   config.brief.min_content_recall, config.run.processes)
     typer.echo(summary_line(outcome))
     _exit_for(outcome)
 
@@ -545,7 +545,8 @@ def report(
         conn.close()
     if last:
         corpus.changes = last[0].changes
-    _write_reports(corpus, out, llm_endpoint, llm_model, config.brief.summary_words, config.brief.min_content_recall)
+    _write_reports(corpus, out, llm_endpoint, llm_model, config.brief.summary_words, config.brief.min_content_recall,
+                   config.run.processes)
     typer.echo(f"{len(corpus.articles)} articles; {len(corpus.events)} events; {len(corpus.stories)} stories")
 
 

@@ -45,7 +45,7 @@ class ConfigError(ValueError):
 class RunConfig:
     """How the stages run (never changes a result)."""
 
-    processes: int = 0  # worker processes for parses and briefs; 0: $STORYWEAVE_PROCESSES, else every usable core
+    processes: int = 0  # worker processes (parses, event analyses, briefs, line rules, report pages); 0: $STORYWEAVE_PROCESSES, else every usable core
     min_texts_per_process: int = 16  # fewer texts than this per worker: parse in this process (no fork)
 
 

@@ -347,8 +347,17 @@ def clean_corpus(corpus: Corpus, settings: Config) -> Corpus:
     A title the plain-text reader inferred from the first line is dropped again when that
     line turns out to be noise (a rule or site chrome recurring across unrelated reports,
     e.g. an embed's "Tweet with a location"): the events stage then makes one from the text."""
+    from storyweave.parallel import default_processes, fork_map
+
     cfg = settings.clean
     lines_by_article = {a.id: _lines(a) for a in corpus.articles}
+    # each line's rule is its own business: the lines not seen before are ruled by forked workers
+    # when there are many, their answers kept here (`rule_for` then finds them)
+    todo = list(dict.fromkeys(line for lines in lines_by_article.values() for _, _, line in lines
+                              if line not in _RULE_OF))
+    for line, found in zip(todo, fork_map(_first_rule, todo, default_processes(settings.run.processes),
+                                          min_items=1024, chunk=512), strict=True):
+        _remember_rule(line, found)
     ruled = {
         a.id: [rule_for(line) or _top_reason(a, lines_by_article[a.id], i) for i, (_, _, line) in
                enumerate(lines_by_article[a.id])]
@@ -384,9 +393,27 @@ def _title_inferred(article: Article) -> bool:
     return bool(article.title) and "title" in (article.metadata.get("inferred") or {})
 
 
-@lru_cache(maxsize=200_000)
+_RULE_OF: dict[str, str | None] = {}  # `rule_for`'s answers by line (pure: a warm process keeps them)
+_RULE_OF_MAX = 200_000
+
+
+def _remember_rule(line: str, found: str | None) -> None:
+    if len(_RULE_OF) >= _RULE_OF_MAX:
+        del _RULE_OF[next(iter(_RULE_OF))]  # the oldest answer
+    _RULE_OF[line] = found
+
+
 def rule_for(line: str) -> str | None:
-    """Name of the first rule in `RULES` that marks this line as noise, or None."""
+    """Name of the first rule in `RULES` that marks this line as noise, or None (memoised)."""
+    try:
+        return _RULE_OF[line]
+    except KeyError:
+        found = _first_rule(line)
+        _remember_rule(line, found)
+        return found
+
+
+def _first_rule(line: str) -> str | None:
     line = _BULLETS.sub("", line.strip()) or line.strip()
     n_words = len(line.split())
     for rule in RULES:

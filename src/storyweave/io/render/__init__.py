@@ -66,11 +66,13 @@ def _write_stamp(out: Path, key: str, **parts: Any) -> None:
         pass  # only a speed-up: the next write validates and draws again
 
 
-def check_document(document: dict[str, Any], out_dir: str | Path) -> list[str]:
+def check_document(document: dict[str, Any], out_dir: str | Path, processes: int = 0) -> list[str]:
     """`validation_errors(document)`, skipped when the last report written to `out_dir` had the
     same content (only the run log, plain strings, is validated again): an unchanged re-run does
-    not re-validate the whole output."""
+    not re-validate the whole output.  `processes`: forked workers for a large document (0:
+    `storyweave.parallel.default_processes`)."""
     from storyweave.io.render.contract import schema, validation_errors
+    from storyweave.parallel import default_processes
 
     out = Path(out_dir)
     key = _stamp_key(document)
@@ -84,13 +86,13 @@ def check_document(document: dict[str, Any], out_dir: str | Path) -> list[str]:
         extra = [f"{'/'.join(str(p) for p in e.absolute_path)}: {e.message}"
                  for e in jsonschema.Draft202012Validator(sub).iter_errors(log)]
         return list(stamp["problems"]) + extra
-    problems = validation_errors(document)
+    problems = validation_errors(document, processes=default_processes(processes))
     _write_stamp(out, key, problems=problems)
     return problems
 
 
 def write_reports(corpus: Corpus, out_dir: str | Path, *, plots: bool = True,
-                  document: dict[str, Any] | None = None) -> dict[str, Path]:
+                  document: dict[str, Any] | None = None, processes: int = 0) -> dict[str, Path]:
     """Write briefings.json, briefings.md and the HTML pages (index.html, run.html, stories.html,
     outlets.html and the folders `stories/ events/ articles/ entities/ outlets/`, see `html.py`)
     into `out_dir`; returns name -> path (`html`: index.html).
@@ -119,7 +121,7 @@ def write_reports(corpus: Corpus, out_dir: str | Path, *, plots: bool = True,
 
     svgs = stamp.get("plots") if plots else None
     drawn: dict[str, str] = {}
-    written = write_site(corpus, out, _write_atomic, plots=plots, svgs=svgs, drawn=drawn)
+    written = write_site(corpus, out, _write_atomic, plots=plots, svgs=svgs, drawn=drawn, processes=processes)
     _write_stamp(out, key, pages=written, plotted=plots, **({"plots": drawn} if plots and svgs is None else {}))
     return paths
 

@@ -21,6 +21,7 @@ All source text goes through jinja2 autoescaping; the only unescaped markup is t
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -60,9 +61,11 @@ class _Links:
     def __init__(self) -> None:
         self.prefix = ""  # "" on top-level pages, "../" inside a kind's folder
         self.wanted: dict[tuple[str, str], None] = {}
+        self.linked: dict[tuple[str, str], None] = {}  # linked by the page being rendered, in order
 
     def url(self, kind: str, ident: str) -> str:
         self.wanted.setdefault((kind, ident))
+        self.linked.setdefault((kind, ident))
         return f"{self.prefix}{kind}/{file_name(ident)}.html"
 
     def nav(self, name: str) -> str:
@@ -79,21 +82,27 @@ def memory_store(corpus: Corpus) -> sqlite3.Connection:
 
 
 def write_site(corpus: Corpus, out: Path, write: Callable[[Path, str], None], *, plots: bool = True,
-               svgs: dict[str, str] | None = None, drawn: dict[str, str] | None = None) -> list[str]:
+               svgs: dict[str, str] | None = None, drawn: dict[str, str] | None = None,
+               processes: int = 0) -> list[str]:
     """Write every page into `out` with `write(path, text)`; returns the pages written (paths
     relative to `out`). `svgs`: charts drawn earlier for the same content (not redrawn);
     `drawn` receives the charts drawn now. Pages of an earlier report that are not written
-    again (objects gone) are removed from the kinds' folders."""
+    again (objects gone) are removed from the kinds' folders.  The object pages are written by
+    `processes` forked workers when there are many (`storyweave.parallel`; 0: every usable core),
+    the same files in any case."""
     links = _Links()
     env = web.make_environment(links.url, links.nav, static=True)
     written: list[str] = []
 
-    def page(rel: str, template: str, context: dict[str, Any]) -> None:
+    def emit(rel: str, template: str, context: dict[str, Any]) -> None:
         links.prefix = "../" if "/" in rel else ""
         html = env.get_template(f"web/{template}.html.j2").render(query=None, **context)
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         write(path, html)
+
+    def page(rel: str, template: str, context: dict[str, Any]) -> None:
+        emit(rel, template, context)
         written.append(rel)
 
     loader = env.loader
@@ -115,7 +124,9 @@ def write_site(corpus: Corpus, out: Path, write: Callable[[Path, str], None], *,
                                          "page": web.whole(stories)})
         page(TOP["outlets"], "outlets", web.outlets_page(conn))
         page(TOP["run"], "run", run_context(corpus))
-        _object_pages(conn, links, page)
+        for name in ("story", "event", "article", "outlet", "entity", "error"):  # compiled once, before any fork
+            env.get_template(f"web/{name}.html.j2")
+        written += _object_pages(conn, links, emit, processes)
     finally:
         conn.close()
     _remove_stale(out, set(written))
@@ -134,10 +145,41 @@ def run_page(corpus: Corpus) -> str:
     return env.get_template("web/run.html.j2").render(query=None, **run_context(corpus))
 
 
-def _object_pages(conn: sqlite3.Connection, links: _Links, page: Callable[[str, str, dict[str, Any]], None]) -> None:
+def _object_pages(conn: sqlite3.Connection, links: _Links, emit: Callable[[str, str, dict[str, Any]], None],
+                  processes: int = 1) -> list[str]:
     """A page per story, event, article, outlet and entity, then one for every other object a
-    page links to (e.g. a quote's speaker who is no entity, an article cited but not stored)."""
+    page links to (e.g. a quote's speaker who is no entity, an article cited but not stored);
+    `emit(rel, template, context)` writes one; returns the pages written, in order.
+
+    Each round's pages are independent: with `processes` > 1 they are rendered and written by
+    forked workers, each reading its own copy of the in-memory store (`sqlite3` connections are
+    not carried across a fork), and every page's links come back to be added in page order, so
+    the pages, their order and the objects linked are those of one process."""
+    from storyweave.parallel import default_processes, fork_map
+
     entities = store.entity_index(conn)
+    image = conn.serialize()
+    own: dict[int, sqlite3.Connection] = {}
+
+    def reader() -> sqlite3.Connection:
+        pid = os.getpid()
+        if pid == parent:
+            return conn
+        if pid not in own:  # a forked worker: its own connection to a copy of the store
+            own[pid] = sqlite3.connect(":memory:")
+            own[pid].deserialize(image)
+            own[pid].row_factory = sqlite3.Row
+        return own[pid]
+
+    def render(key: tuple[str, str]) -> list[tuple[str, str]]:
+        kind, ident = key
+        links.linked = {}
+        template, context = _object_page(reader(), kind, ident, entities)
+        emit(f"{kind}/{file_name(ident)}.html", template, context)
+        return list(links.linked)
+
+    parent = os.getpid()
+    processes = default_processes(processes)
     for ident in [r[0] for r in conn.execute("SELECT id FROM stories ORDER BY id")]:
         links.wanted.setdefault(("stories", ident))
     for ident in [r[0] for r in conn.execute("SELECT id FROM events ORDER BY id")]:
@@ -149,11 +191,15 @@ def _object_pages(conn: sqlite3.Connection, links: _Links, page: Callable[[str, 
     for mentions in entities.values():
         links.wanted.setdefault(("entities", mentions[0].name))
     done: set[tuple[str, str]] = set()
+    written: list[str] = []
     while len(done) < len(links.wanted):
-        for kind, ident in [k for k in links.wanted if k not in done]:
-            done.add((kind, ident))
-            template, context = _object_page(conn, kind, ident, entities)
-            page(f"{kind}/{file_name(ident)}.html", template, context)
+        todo = [k for k in links.wanted if k not in done]
+        done.update(todo)
+        for (kind, ident), linked in zip(todo, fork_map(render, todo, processes, min_items=64, chunk=16), strict=True):
+            written.append(f"{kind}/{file_name(ident)}.html")
+            for key in linked:
+                links.wanted.setdefault(key)
+    return written
 
 
 def _object_page(conn: sqlite3.Connection, kind: str, ident: str,

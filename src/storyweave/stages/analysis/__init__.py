@@ -36,6 +36,7 @@ from storyweave.nlp import dates as dates_mod
 from storyweave.nlp.boilerplate import PROMO, SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
 from storyweave.nlp.stop_words import TIMELINE_OVERLAP
 from storyweave.nlp.text import Sentence, content_words, remember_sentences
+from storyweave.parallel import fork_map
 from storyweave.serialize import from_dict
 from storyweave.stages.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
 from storyweave.stages.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
@@ -114,7 +115,7 @@ def _is_furniture(sentence: str) -> bool:
                 or SENTENCE_NOTICE.search(sentence) or PROMO.search(sentence))
 
 
-def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
+def _timeline(reads: list[_Read], start_dates: tuple[tuple[str, str], ...], limit: int,
               same_happening: float = AnalyzeConfig.timeline_same_happening) -> tuple[list[TimelineEntry], str | None]:
     """Dated happenings (sentence + resolved date) merged across articles, and the event's main date."""
     from storyweave.nlp.represent import embedding_matrix
@@ -123,7 +124,7 @@ def _timeline(reads: list[_Read], start_dates: dict[str, str], limit: int,
     lead_votes: Counter[str] = Counter()
     for r in reads:
         text = r.article.text
-        mentions = [m for m in dates_mod.resolve_dates(text, r.anchor, start_dates)
+        mentions = [m for m in _resolved(text, r.anchor, start_dates)
                     if m.date and m.granularity == "day" and not _is_dateline(m, text)]  # 'last year' is no day
         lead_voted = False
         for pos, sent in enumerate(r.sentences):
@@ -195,10 +196,30 @@ def article_dates(corpus: Corpus, settings: Config) -> dict[str, list[dates_mod.
     return out
 
 
-def fill_article_dates(corpus: Corpus, ctx: _RunContext) -> None:
+def fill_article_dates(corpus: Corpus, ctx: _RunContext, processes: int = 1,
+                       keys: dict[str, _DateKey] | None = None, ready: dict[_DateKey, _DateRefs] | None = None) -> None:
     """`Article.dates` of every article (copies too, each on its own text): the resolved date
     expressions at day, month or year granularity, read against the article's own date, else its
-    event's, story's or the setting's reference date.  Non-English texts get none."""
+    event's, story's or the setting's reference date.  Non-English texts get none.  `keys`:
+    `_date_keys(corpus, ctx)` if made already; `ready`: results computed already (by the workers
+    that analysed the events)."""
+    keys = _date_keys(corpus, ctx) if keys is None else keys
+    unique = list(dict.fromkeys(keys.values()))
+    ready = ready or {}
+    known = {k: ready[k] if k in ready else _DATE_REFS[k] for k in unique if k in ready or k in _DATE_REFS}
+    todo = [k for k in unique if k not in known]
+    # each text's dates are independent of the others': over forked workers when there are many
+    for key, refs in zip(todo, fork_map(lambda k: _date_refs(*k), todo, processes, chunk=16,
+                                        weight=lambda k: len(k[0])), strict=True):
+        known[key] = refs
+        _remember_dates(key, refs)
+    for a in corpus.articles:
+        at = keys.get(a.id)
+        a.dates = [DateRef(*ref) for ref in known[at]] if at else []
+
+
+def _date_keys(corpus: Corpus, ctx: _RunContext) -> dict[str, _DateKey]:
+    """(text, anchor, start dates) of every English article with a text: what its dates depend on."""
     by_id = corpus.by_id()
     event_anchor: dict[str, date | None] = {}
     for ev in corpus.events:
@@ -207,20 +228,43 @@ def fill_article_dates(corpus: Corpus, ctx: _RunContext) -> None:
         for r in reads:
             event_anchor[r.article.id] = r.anchor
     start_dates = tuple(sorted(ctx.start_dates.items()))
+    keys: dict[str, _DateKey] = {}
     for a in corpus.articles:
-        if not _is_english(a) or not a.text:
-            a.dates = []
-            continue
-        anchor = event_anchor.get(a.id) or dates_mod.article_anchor(a.text, a.published) or ctx.fallback
-        a.dates = [DateRef(*ref) for ref in _date_refs(a.text, anchor, start_dates)]
+        if _is_english(a) and a.text:
+            anchor = event_anchor.get(a.id) or dates_mod.article_anchor(a.text, a.published) or ctx.fallback
+            keys[a.id] = (a.text, anchor, start_dates)
+    return keys
 
 
-@lru_cache(maxsize=100_000)  # pure: a warm process (server, API) re-reads the stored texts on every add
-def _date_refs(text: str, anchor: date | None, start_dates: tuple[tuple[str, str], ...]
-               ) -> tuple[tuple[str, int, int, str, str], ...]:
-    """`DateRef` fields of the dated expressions of `text` (see `fill_article_dates`)."""
+_DateKey = tuple[str, date | None, tuple[tuple[str, str], ...]]  # text, anchor, start dates
+_DateRefs = tuple[tuple[str, int, int, str, str], ...]
+# pure results kept by their inputs: a warm process (server, API) re-reads the stored texts on
+# every add (filled here, in the parent, also when the results were computed by forked workers)
+_DATE_REFS: dict[_DateKey, _DateRefs] = {}
+_DATE_REFS_MAX = 100_000
+
+
+def _remember_dates(key: _DateKey, refs: _DateRefs) -> None:
+    if len(_DATE_REFS) >= _DATE_REFS_MAX:
+        del _DATE_REFS[next(iter(_DATE_REFS))]  # the oldest entry
+    _DATE_REFS[key] = refs
+
+
+def _date_refs(text: str, anchor: date | None, start_dates: tuple[tuple[str, str], ...]) -> _DateRefs:
+    """`DateRef` fields of the dated expressions of `text` (see `fill_article_dates`): the
+    mentions `dates.date_refs` keeps, from the resolution the timeline made of the same text."""
     return tuple((m.phrase, m.start, m.end, m.date, m.granularity)
-                 for m in dates_mod.date_refs(text, anchor, dict(start_dates)) if m.date)
+                 for m in _resolved(text, anchor, start_dates) if m.date and m.granularity in _REF_GRANULARITY)
+
+
+_REF_GRANULARITY = {"day", "month", "year"}  # as `dates.date_refs`
+
+
+@lru_cache(maxsize=1024)  # the timeline and the article dates resolve the same texts, in the same worker
+def _resolved(text: str, anchor: date | None, start_dates: tuple[tuple[str, str], ...]
+              ) -> tuple[dates_mod.DateMention, ...]:
+    """`dates.resolve_dates` of `text` against `anchor` (read only: the mentions are shared)."""
+    return tuple(dates_mod.resolve_dates(text, anchor, dict(start_dates)))
 
 
 def _event_signature(ev: Event, reads: list[_Read], ctx: _RunContext, settings: Config) -> str:
@@ -272,18 +316,28 @@ def analyze_events(corpus: Corpus, settings: Config) -> Corpus:
             if record is not None:
                 remember_sentences(r.article.text, record["sentences"])
     progress.start(len(todo), "events")
+    # events are analysed independently (each from its own reads and the parses): over forked
+    # workers when there are many; every event takes its record, computed now or cached
+    _warm_models(cfg)
+    keys = _date_keys(corpus, ctx)  # the article dates are resolved with the events (same texts)
+
+    def analyse(ev: Event) -> tuple[dict[str, Any], dict[str, _DateRefs]]:
+        record = _event_record(_analyze_event(ev, reads_by_event[ev.id], articles, ctx, cfg))
+        return record, {i: _date_refs(*keys[i]) for i in ev.article_ids if i in keys and keys[i] not in _DATE_REFS}
+
+    ready: dict[_DateKey, _DateRefs] = {}
+    for ev, (record, refs) in zip(todo, fork_map(analyse, todo, parse_processes(settings), done=lambda ev: progress.advance(),
+                                                 weight=lambda ev: sum(len(r.article.text) for r in reads_by_event[ev.id])),
+                                  strict=True):
+        analyses[signature[ev.id]] = record  # before names are linked across events
+        for i, found in refs.items():
+            ready[keys[i]] = found
+            _remember_dates(keys[i], found)
     for ev in corpus.events:
-        if ev.id not in signature:
-            continue  # nothing readable (e.g. only non-English reports): fields left as they are
-        record = analyses.get(signature[ev.id])
-        if record is None:
-            _analyze_event(ev, reads_by_event[ev.id], articles, ctx, cfg)
-            analyses[signature[ev.id]] = _event_record(ev)  # before names are linked across events
-            progress.advance()
-        else:
-            _apply_record(ev, record)
+        if ev.id in signature:  # else nothing readable (e.g. only non-English reports): fields left as they are
+            _apply_record(ev, analyses[signature[ev.id]])
     link_across_events(corpus.events)
-    fill_article_dates(corpus, ctx)
+    fill_article_dates(corpus, ctx, parse_processes(settings), keys, ready)
     keep = {text_key(r.article.text, cfg.piece_chars) for reads in reads_by_event.values() for r in reads}
     corpus.cache = {**corpus.cache,
                     ARTICLE: {k: v for k, v in articles.items() if k in keep},
@@ -315,6 +369,22 @@ def texts_to_parse(corpus: Corpus, settings: Config) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
+def _warm_models(cfg: AnalyzeConfig) -> None:
+    """Load what `_analyze_event` reads lazily (the static sentence model, the currency tables,
+    the model's lemma tables, the place-name index) in this process before workers are forked:
+    they then share this copy instead of each loading its own."""
+    from storyweave.nlp.represent import static_model
+    from storyweave.stages.analysis.entities import place_of
+    from storyweave.stages.analysis.lexicon import currency_words, is_verb_form
+    from storyweave.stages.analysis.numbers import extract_quantities
+
+    static_model()
+    currency_words()
+    is_verb_form("said")
+    extract_quantities("$5 million")
+    place_of("London", "GPE", [], cfg)
+
+
 def _own_day_known(reads: list[_Read], ctx: _RunContext) -> bool:
     """Some report of the event has a day of its own to read its lead against: a `published` it came
     with or that `report_date` read from its text (not a photo caption's day nor one read only from
@@ -331,9 +401,10 @@ def _own_day_known(reads: list[_Read], ctx: _RunContext) -> bool:
     return False
 
 
-def _analyze_event(ev: Event, reads: list[_Read], cache: dict[str, Any], ctx: _RunContext, cfg: AnalyzeConfig) -> None:
+def _analyze_event(ev: Event, reads: list[_Read], cache: dict[str, Any], ctx: _RunContext, cfg: AnalyzeConfig) -> Event:
+    """Fill `ev`'s entities, quotes, discrepancies, timeline (and a missing date); returns `ev`."""
     if not reads:
-        return
+        return ev
     _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
     docs = {r.article.id: parsed(r.article.text, cache, cfg.piece_chars) for r in reads}
     mentions = [m for r in reads for m in mentions_of(docs[r.article.id], r.article.id, r.credited, cfg)]
@@ -351,7 +422,9 @@ def _analyze_event(ev: Event, reads: list[_Read], cache: dict[str, Any], ctx: _R
                                       r.anchor.isoformat() if r.anchor else None, r.article.source,
                                       figure_context(sent.text, q)))
     ev.discrepancies = find_discrepancies(figures, cfg.discrepancies)
-    ev.timeline, main_date = _timeline(reads, ctx.start_dates, cfg.timeline_max, cfg.timeline_same_happening)
+    ev.timeline, main_date = _timeline(reads, tuple(sorted(ctx.start_dates.items())), cfg.timeline_max,
+                                       cfg.timeline_same_happening)
     if ev.date is None and _own_day_known(reads, ctx):
         anchors = Counter(r.anchor.isoformat() for r in reads if r.anchor)
         ev.date = main_date or (anchors.most_common(1)[0][0] if anchors else None)
+    return ev
