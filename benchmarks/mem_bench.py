@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -60,7 +61,8 @@ def _memory(pid: int) -> tuple[int, int]:
 
 def run_size(src: str, n: int) -> dict:
     work = WORK / f"run-{n}"
-    work.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(work, ignore_errors=True)  # a fresh store: a kept x.db would make it a re-run
+    work.mkdir(parents=True)
     data = sb.write_jsonl(work / "in.jsonl", sb.shared_records(n if n < 2180 else None))
     env = dict(os.environ, PYTHONPATH=src)
     cmd = ["/usr/bin/time", "-f", "%e %U %S %M", sys.executable, "-m", "storyweave.cli", "--quiet", "run", str(data),
