@@ -13,8 +13,10 @@ from types import GenericAlias
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from storyweave.io.render.contract import schema as _contract_schema
+from storyweave.io.store import ArticleRow
 
 T = TypeVar("T")
 
@@ -140,16 +142,9 @@ class EventSummary(BaseModel):
     url: str = Field(description="API URL of the full briefing.")
 
 
-class ArticleSummary(BaseModel):
-    """An articles-listing item (no text)."""
-
-    id: str
-    title: str | None
-    source: str | None
-    published: str | None
-    language: str | None
-    event_id: str | None
-    duplicate_of: str | None
+@pydantic_dataclass
+class ArticleSummary(ArticleRow):
+    """An articles-listing item (no text): the store's listing row (`io.store.ArticleRow`), validated."""
 
 
 class EventDetail(Event):  # type: ignore[valid-type,misc]
