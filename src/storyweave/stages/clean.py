@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from storyweave.config import CleanConfig, Config
+from storyweave.memo import BoundedMemo
 from storyweave.model import Article, Corpus
 from storyweave.nlp.date_patterns import MONTH_NAMES, WEEKDAY_NAMES, is_dateline
 from storyweave.nlp.text import paragraphs
@@ -357,7 +358,7 @@ def clean_corpus(corpus: Corpus, settings: Config) -> Corpus:
                               if line not in _RULE_OF))
     for line, found in zip(todo, fork_map(_first_rule, todo, default_processes(settings.run.processes),
                                           min_items=1024, chunk=512), strict=True):
-        _remember_rule(line, found)
+        _RULE_OF.remember(line, found)
     ruled = {
         a.id: [rule_for(line) or _top_reason(a, lines_by_article[a.id], i) for i, (_, _, line) in
                enumerate(lines_by_article[a.id])]
@@ -393,14 +394,7 @@ def _title_inferred(article: Article) -> bool:
     return bool(article.title) and "title" in (article.metadata.get("inferred") or {})
 
 
-_RULE_OF: dict[str, str | None] = {}  # `rule_for`'s answers by line (pure: a warm process keeps them)
-_RULE_OF_MAX = 200_000
-
-
-def _remember_rule(line: str, found: str | None) -> None:
-    if len(_RULE_OF) >= _RULE_OF_MAX:
-        del _RULE_OF[next(iter(_RULE_OF))]  # the oldest answer
-    _RULE_OF[line] = found
+_RULE_OF: BoundedMemo[str, str | None] = BoundedMemo(200_000)  # `rule_for`'s answers by line (pure)
 
 
 def rule_for(line: str) -> str | None:
@@ -409,7 +403,7 @@ def rule_for(line: str) -> str | None:
         return _RULE_OF[line]
     except KeyError:
         found = _first_rule(line)
-        _remember_rule(line, found)
+        _RULE_OF.remember(line, found)
         return found
 
 

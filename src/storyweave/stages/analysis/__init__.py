@@ -21,6 +21,7 @@ from typing import Any
 
 from storyweave import progress
 from storyweave.config import AnalyzeConfig, Config
+from storyweave.memo import BoundedMemo
 from storyweave.model import (
     Article,
     Corpus,
@@ -212,7 +213,7 @@ def fill_article_dates(corpus: Corpus, ctx: _RunContext, processes: int = 1,
     for key, refs in zip(todo, fork_map(lambda k: _date_refs(*k), todo, processes, chunk=16,
                                         weight=lambda k: len(k[0])), strict=True):
         known[key] = refs
-        _remember_dates(key, refs)
+        _DATE_REFS.remember(key, refs)
     for a in corpus.articles:
         at = keys.get(a.id)
         a.dates = [DateRef(*ref) for ref in known[at]] if at else []
@@ -240,14 +241,7 @@ _DateKey = tuple[str, date | None, tuple[tuple[str, str], ...]]  # text, anchor,
 _DateRefs = tuple[tuple[str, int, int, str, str], ...]
 # pure results kept by their inputs: a warm process (server, API) re-reads the stored texts on
 # every add (filled here, in the parent, also when the results were computed by forked workers)
-_DATE_REFS: dict[_DateKey, _DateRefs] = {}
-_DATE_REFS_MAX = 100_000
-
-
-def _remember_dates(key: _DateKey, refs: _DateRefs) -> None:
-    if len(_DATE_REFS) >= _DATE_REFS_MAX:
-        del _DATE_REFS[next(iter(_DATE_REFS))]  # the oldest entry
-    _DATE_REFS[key] = refs
+_DATE_REFS: BoundedMemo[_DateKey, _DateRefs] = BoundedMemo(100_000)
 
 
 def _date_refs(text: str, anchor: date | None, start_dates: tuple[tuple[str, str], ...]) -> _DateRefs:
@@ -332,7 +326,7 @@ def analyze_events(corpus: Corpus, settings: Config) -> Corpus:
         analyses[signature[ev.id]] = record  # before names are linked across events
         for i, found in refs.items():
             ready[keys[i]] = found
-            _remember_dates(keys[i], found)
+            _DATE_REFS.remember(keys[i], found)
     for ev in corpus.events:
         if ev.id in signature:  # else nothing readable (e.g. only non-English reports): fields left as they are
             _apply_record(ev, analyses[signature[ev.id]])
