@@ -167,6 +167,10 @@ class _RunContext:
     start_dates: dict[str, str]
     fallback: date | None
     story_anchor: dict[str, date]
+    start_items: tuple[tuple[str, str], ...] = field(init=False)  # start_dates sorted: hashable, for cache keys
+
+    def __post_init__(self) -> None:
+        self.start_items = tuple(sorted(self.start_dates.items()))
 
 
 def _run_context(corpus: Corpus, settings: Config) -> _RunContext:
@@ -228,12 +232,11 @@ def _date_keys(corpus: Corpus, ctx: _RunContext) -> dict[str, _DateKey]:
         _anchors(reads, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback)
         for r in reads:
             event_anchor[r.article.id] = r.anchor
-    start_dates = tuple(sorted(ctx.start_dates.items()))
     keys: dict[str, _DateKey] = {}
     for a in corpus.articles:
         if _is_english(a) and a.text:
             anchor = event_anchor.get(a.id) or dates_mod.article_anchor(a.text, a.published) or ctx.fallback
-            keys[a.id] = (a.text, anchor, start_dates)
+            keys[a.id] = (a.text, anchor, ctx.start_items)
     return keys
 
 
@@ -264,7 +267,7 @@ def _resolved(text: str, anchor: date | None, start_dates: tuple[tuple[str, str]
 def _event_signature(ev: Event, reads: list[_Read], ctx: _RunContext, settings: Config) -> str:
     """Everything `_analyze_event` reads, hashed: the same signature gives the same analysis."""
     return fingerprint(EVENT_ANALYSIS, settings.analyze) + ":" + digest(
-        ev.date, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback, sorted(ctx.start_dates.items()),
+        ev.date, ctx.story_anchor.get(ev.story_id or ""), ctx.fallback, list(ctx.start_items),  # a list: the signatures stored before
         [(r.article.id, text_key(r.article.text, settings.analyze.piece_chars), r.article.published, r.article.source, r.credited) for r in reads],
     )
 
@@ -416,8 +419,7 @@ def _analyze_event(ev: Event, reads: list[_Read], cache: dict[str, Any], ctx: _R
                                       r.anchor.isoformat() if r.anchor else None, r.article.source,
                                       figure_context(sent.text, q)))
     ev.discrepancies = find_discrepancies(figures, cfg.discrepancies)
-    ev.timeline, main_date = _timeline(reads, tuple(sorted(ctx.start_dates.items())), cfg.timeline_max,
-                                       cfg.timeline_same_happening)
+    ev.timeline, main_date = _timeline(reads, ctx.start_items, cfg.timeline_max, cfg.timeline_same_happening)
     if ev.date is None and _own_day_known(reads, ctx):
         anchors = Counter(r.anchor.isoformat() for r in reads if r.anchor)
         ev.date = main_date or (anchors.most_common(1)[0][0] if anchors else None)
