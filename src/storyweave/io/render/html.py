@@ -158,7 +158,8 @@ def _object_pages(conn: sqlite3.Connection, links: _Links, emit: Callable[[str, 
     from storyweave.parallel import default_processes, fork_map
 
     entities = store.entity_index(conn)
-    image = conn.serialize()
+    processes = default_processes(processes)
+    image = conn.serialize() if processes > 1 else b""  # the workers' copy (one process reads `conn`)
     own: dict[int, sqlite3.Connection] = {}
 
     def reader() -> sqlite3.Connection:
@@ -179,7 +180,6 @@ def _object_pages(conn: sqlite3.Connection, links: _Links, emit: Callable[[str, 
         return list(links.linked)
 
     parent = os.getpid()
-    processes = default_processes(processes)
     for ident in [r[0] for r in conn.execute("SELECT id FROM stories ORDER BY id")]:
         links.wanted.setdefault(("stories", ident))
     for ident in [r[0] for r in conn.execute("SELECT id FROM events ORDER BY id")]:
