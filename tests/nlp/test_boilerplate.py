@@ -65,3 +65,19 @@ def test_promos_and_glued_labels_are_timeline_furniture():
     assert _is_furniture("Read all our reporting for only $1 a month on any device.")
     assert _is_furniture("LIVE BLOG On Friday, the mayor said the bridge would reopen within a week.")
     assert not _is_furniture("On Friday, the mayor said the bridge would reopen within a week.")
+
+
+def test_photo_captions_of_either_kind_are_recognised_once_for_every_stage():
+    from storyweave.nlp.boilerplate import FILE_PHOTO_CAPTION, PHOTO_CAPTION, is_photo_caption
+
+    file_photo = "FILE - In this Thursday, Jan. 17, 2013, file photo, the mayor speaks at city hall."
+    handout = ("Two pilots fly a patrol aircraft during a search mission in this March 24, 2014 "
+               "handout photo.")
+    credited = "The minister arrives for the talks on Monday. (Agency Photo by A. Name)"
+    assert FILE_PHOTO_CAPTION.search(file_photo)
+    assert PHOTO_CAPTION.search(handout) and not FILE_PHOTO_CAPTION.search(handout)
+    assert PHOTO_CAPTION.search(credited)
+    assert all(is_photo_caption(s) for s in (file_photo, handout, credited))
+    assert not is_photo_caption("The council will file its report on March 3, after the vote on the budget.")
+    assert not is_photo_caption("In this case the court ruled on Tuesday that the photographs were evidence.")
+

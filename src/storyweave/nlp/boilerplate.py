@@ -1,13 +1,15 @@
 """Site furniture (subscription prompts, share bars, copyright lines, captions): the phrase
 patterns the stages use to recognise it, in one place.
 
-Three granularities use them, each with its own pattern because each is tuned where it applies
+Four granularities use them, each with its own pattern because each is tuned where it applies
 (folding them into one pattern changes which summary sentences and wire passages are kept):
 - a whole input line: the named rules of `clean.RULES` (line rules with a name, a reason and a
   word bound; a matching line is removed from the text);
 - a summary candidate sentence (`brief.sentences`): `SENTENCE_START`, `SENTENCE_ANYWHERE`,
   `SENTENCE_NOTICE`;
-- a passage two reports share (`dedup.verify`): `PASSAGE`, furniture is not wire copy.
+- a passage two reports share (`dedup.verify`): `PASSAGE`, furniture is not wire copy;
+- a sentence or a window of text whose dates are read (`events.report_date`, the analysis's
+  timeline): `FILE_PHOTO_CAPTION`, `PHOTO_CAPTION` (a caption dates the picture, not the happening).
 The sentence and passage patterns both look for `SITE_PHRASES` anywhere and extend that list.
 The line rules of `clean.RULES` do not search for them anywhere: a line rule removes a whole
 line, so each anchors its phrase where furniture puts it ("©" or "Copyright" opening a line,
@@ -54,6 +56,25 @@ SENTENCE_NOTICE = re.compile(
 # summary patterns above, whose reach is tuned on the summary benchmark): "... subscribe today.",
 # "LIVE BLOG On Monday, ...".
 PROMO = re.compile(r"\bsubscribe (?:today|now)\b|^\W*LIVE ?BLOG\b|\bfor only \$\d", re.IGNORECASE)
+# Photo captions inside a text, where the dates stages read them (a report's own date, an event's
+# timeline): a caption dates the picture, not the happening.  A file-photo caption ("FILE - In this
+# Thursday, Jan. 17, 2013, file photo ...", "file picture", "photo ... from file") tells of an older
+# day; any other caption ("<who> ... in this (undated) photo released ... on <date>", a credit
+# "[Photo/Agency]", "(Agency Photo ...)", "(Photo by Name)", "Agency Photo/Name", "photo taken on",
+# a gallery's "Hide Caption 3 of 12") tells of the day the photo was taken or released: often the
+# happening's, as often an older one.  General English caption wording.
+FILE_PHOTO_CAPTION = re.compile(r"\bfile\b\s*[-–—:]|\bfile\s+(?:photo|picture|image)\b|\bphoto\b.{0,20}\bfile\b",
+                                re.IGNORECASE)
+PHOTO_CAPTION = re.compile(r"\bin this\b[^.\n]{0,40}?\b(?:photo(?:graph)?|picture|image|handout)\b|"
+                           r"[\[(]\s*(?:[A-Za-z]+\s*)?photo\b|\bphoto(?:graph)?\s*(?:by|credit|courtesy|taken|dated)\b|"
+                           r"\bphoto\s*/\s*\w|\bhide caption\b", re.IGNORECASE)
+
+
+def is_photo_caption(sentence: str) -> bool:
+    """A file-photo caption or any other photo caption (`FILE_PHOTO_CAPTION`, `PHOTO_CAPTION`)."""
+    return bool(FILE_PHOTO_CAPTION.search(sentence) or PHOTO_CAPTION.search(sentence))
+
+
 # A passage two reports share that is site furniture rather than wire copy.
 PASSAGE = re.compile(
     "|".join(SITE_PHRASES) + r"|subscribe|cookie|sign up|continue reading|copyright|"

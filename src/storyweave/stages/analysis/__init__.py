@@ -34,7 +34,13 @@ from storyweave.model import (
     to_dict,
 )
 from storyweave.nlp import dates as dates_mod
-from storyweave.nlp.boilerplate import PROMO, SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
+from storyweave.nlp.boilerplate import (
+    PROMO,
+    SENTENCE_ANYWHERE,
+    SENTENCE_NOTICE,
+    SENTENCE_START,
+    is_photo_caption,
+)
 from storyweave.nlp.stop_words import TIMELINE_OVERLAP
 from storyweave.nlp.text import Sentence, content_words, remember_sentences
 from storyweave.parallel import fork_map
@@ -100,15 +106,6 @@ def _is_dateline(m: dates_mod.DateMention, text: str) -> bool:
     return m.kind == "explicit" and m.start < 80 and bool(_DATELINE_TAIL.match(text, m.end))
 
 
-# a photo caption dates the picture, not the happening: "FILE - In this March 3, 2020 file photo, ..."
-_PHOTO_CAPTION = re.compile(r"\bfile\s+(?:photo|picture|image)\b|^\s*FILE\s*[-–—:]|\(\s*[A-Za-z]*\s*Photo\b"
-                            r"|\bPhoto\s*/|\bphoto\s+(?:taken|dated)\b", re.IGNORECASE)
-
-
-def _is_photo_caption(sentence: str) -> bool:
-    return bool(_PHOTO_CAPTION.search(sentence))
-
-
 def _is_furniture(sentence: str) -> bool:
     """Site furniture by the summary's own sentence patterns (`boilerplate`), plus promos and labels
     glued to a sentence ("... subscribe today.", "LIVE BLOG On Monday, ..."): never a dated happening."""
@@ -130,7 +127,7 @@ def _timeline(reads: list[_Read], start_dates: tuple[tuple[str, str], ...], limi
         lead_voted = False
         for pos, sent in enumerate(r.sentences):
             inside = [m for m in mentions if sent.start <= m.start < sent.end]
-            if not inside or _is_photo_caption(sent.text) or _is_furniture(sent.text):
+            if not inside or is_photo_caption(sent.text) or _is_furniture(sent.text):
                 continue
             d = inside[0].date
             assert d is not None  # `mentions` keeps dated ones only

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from storyweave.config import EventsConfig
+from storyweave.nlp.boilerplate import FILE_PHOTO_CAPTION, PHOTO_CAPTION
 from storyweave.nlp.date_patterns import (
     PLACE_COMMA,
     STATED_DATE_DMY,
@@ -52,17 +53,6 @@ _LABEL = re.compile(r"\b(?:updated|published|posted|last modified|last updated|d
 # English prepositions and verbs of time (closed class plus the usual finance terms for maturity).
 _NOT_NOW = re.compile(r"\b(?:due|until|till|through|expires?|expired|expiring|ending|will|would|scheduled|set for|"
                       r"matur\w*|between|born|since|as of|after|before)\b[^.;\n]{0,25}$", re.IGNORECASE)
-# File-photo captions: their date is the photo's, not the report's.
-_CAPTION = re.compile(r"\bfile\b\s*[-–—]|\bfile photo\b|\bphoto\b.{0,20}\bfile\b", re.IGNORECASE)
-# Other photo captions: "<who> ... in this (undated) photo released ... on <date>", a photo credit
-# after the caption ("[Photo/Agency]", "(Photo: Agency)", "(Photo by Name/Agency)", "Agency Photo/Name"),
-# a gallery's "Hide Caption 3 of 12".  Their date is the day the photo was taken or released: often
-# the happening's (a photo of the day), as often an older one (a launch months before the talks
-# the report tells of), so it dates a report only when nothing else does, and only weakly.
-_PHOTO_CAPTION = re.compile(r"\bin this\b[^.\n]{0,40}?\b(?:photo(?:graph)?|picture|image|handout)\b|[\[(]photo\b|"
-                            r"\bphoto(?:graph)?\s*(?:by|credit|courtesy)\b|\bphoto\s*/\s*\w|\bhide caption\b",
-                            re.IGNORECASE)
-
 _EVENTS = EventsConfig()  # the defaults of the `date_*` knobs; the events stage passes its own
 
 
@@ -93,7 +83,7 @@ def report_date_how(text: str, cfg: EventsConfig = _EVENTS, confident: bool = Tr
     if header is not None:
         return header, "header"
     stated = [m for m in date_mentions(text) if not _in_caption(text, m.offset)]
-    mentions = [m for m in stated if not _in_caption(text, m.offset, _PHOTO_CAPTION)]
+    mentions = [m for m in stated if not _in_caption(text, m.offset, PHOTO_CAPTION)]
     source = None
     if not mentions:  # only photo captions give a date: the photo's day, a weak clue
         mentions, source = stated, "caption"
@@ -124,7 +114,7 @@ def _corroborated(text: str, latest: list[Mention], not_now_chars: int) -> bool:
 def _header_date(text: str, header_lines: int) -> date | None:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:header_lines]
     for line in lines:
-        if _PHOTO_CAPTION.search(line) or _CAPTION.search(line):
+        if PHOTO_CAPTION.search(line) or FILE_PHOTO_CAPTION.search(line):
             continue  # a photo caption at the top ("<who> ... in <place>, <date>. [Photo/Agency]") is no dateline
         label = _LABEL.search(line)
         dateline = PLACE_COMMA.match(line)
@@ -139,10 +129,10 @@ def _header_date(text: str, header_lines: int) -> date | None:
     return None
 
 
-def _in_caption(text: str, offset: int, pattern: re.Pattern[str] = _CAPTION) -> bool:
+def _in_caption(text: str, offset: int, pattern: re.Pattern[str] = FILE_PHOTO_CAPTION) -> bool:
     """The date sits in a file-photo caption: "FILE - In this <date> file photo" (the caption
     word comes before the date in its sentence or within a few words after it); with
-    `_PHOTO_CAPTION`, in any photo caption."""
+    `PHOTO_CAPTION`, in any photo caption."""
     start = max(text.rfind("\n", 0, offset), text.rfind(". ", 0, offset), 0)
     return bool(pattern.search(text[start: offset + 40]))
 
