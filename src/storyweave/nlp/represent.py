@@ -131,35 +131,34 @@ def load_static_model(folder: Path) -> StaticModel:
     quantisation, no dimension reduction); `tests/nlp/test_represent.py` checks that the model
     equals `from_pretrained`'s (arrays, config, tokenizer, vectors of real texts bit for bit)."""
     import json
+    from importlib import import_module
 
     from model2vec import StaticModel
 
     try:
-        import safetensors
         from model2vec.model import DEFAULT_MAX_LENGTH
+        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
+
+        yaml: Any = import_module("yaml")  # PyYAML (installed with model2vec; no stubs in the dev extra)
     except ImportError:  # another model2vec release's layout: its own loader
         return StaticModel.from_pretrained(str(folder))
-    tensors = safetensors.safe_open(str(folder / "model.safetensors"), framework="numpy")
-    names = set(tensors.keys())
-    embeddings = tensors.get_tensor("embeddings")
-    weights = tensors.get_tensor("weights") if "weights" in names else None
-    mapping = tensors.get_tensor("mapping") if "mapping" in names else None
+    tensors = load_file(folder / "model.safetensors")
+    embeddings = tensors["embeddings"]
+    weights, mapping = tensors.get("weights"), tensors.get("mapping")
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    metadata = _front_matter(folder / "README.md")
+    metadata = _front_matter(folder / "README.md", yaml)
     return StaticModel(vectors=embeddings, tokenizer=Tokenizer.from_file(str(folder / "tokenizer.json")),
                        weights=weights, token_mapping=mapping, config=config,
                        normalize=config.get("normalize", False), base_model_name=metadata.get("base_model"),
                        language=metadata.get("language"), max_length=config.get("max_length", DEFAULT_MAX_LENGTH))
 
 
-def _front_matter(readme: Path) -> dict[str, Any]:
+def _front_matter(readme: Path, yaml: Any) -> dict[str, Any]:
     """The YAML front matter of a model card (what huggingface_hub's `ModelCard.load(...).data`
-    holds for the keys read here), {} without one."""
+    holds for the keys read here), {} without one; `yaml`: the PyYAML module."""
     if not readme.exists():
         return {}
-    import yaml
-
     text = readme.read_text(encoding="utf-8")
     if not text.startswith("---"):
         return {}
