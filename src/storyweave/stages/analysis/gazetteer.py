@@ -108,13 +108,15 @@ def _identity_text(identity: dict[str, Any]) -> str:
 
 
 class FileIndex(Mapping[str, Place]):
-    """The index in its cache file, read key by key (one indexed row per lookup).  A forked worker
-    process opens its own connection (a SQLite connection is not used across `fork`)."""
+    """The index in its cache file, read key by key (one indexed row per lookup, each key once per
+    process: a warm process meets the same names again in every add).  A forked worker process
+    opens its own connection (a SQLite connection is not used across `fork`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._conn: sqlite3.Connection | None = None
         self._pid = -1
+        self._seen: dict[str, Place | None] = {}
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None or self._pid != os.getpid():
@@ -123,10 +125,14 @@ class FileIndex(Mapping[str, Place]):
         return self._conn
 
     def __getitem__(self, key: str) -> Place:
-        row = self._db().execute("SELECT gid, pop, main FROM places WHERE key = ?", (key,)).fetchone()
-        if row is None:
+        if key in self._seen:
+            place = self._seen[key]
+        else:
+            row = self._db().execute("SELECT gid, pop, main FROM places WHERE key = ?", (key,)).fetchone()
+            place = self._seen[key] = None if row is None else (row[0], row[1], row[2])
+        if place is None:
             raise KeyError(key)
-        return (row[0], row[1], row[2])
+        return place
 
     def __iter__(self) -> Iterator[str]:
         return (row[0] for row in self._db().execute("SELECT key FROM places"))
