@@ -246,14 +246,11 @@ def ingest(
     When no article is new or changed the stages are skipped (unless `force`): the stored
     events and stories are the result, so a re-run on the same input changes nothing.
     Stages reuse the stored cache of per-article parses and per-event results whose inputs did
-    not change; `fresh` drops it first (everything recomputed, implies `force`).
-    A failing stage raises `StageError` before anything is written.
-    `incremental`: a few new articles are folded in through the events near them only
-    (`engines/incremental.py`; the result's `corpus` is then that working set and `totals`
-    counts the store); any other batch takes the full path.
-    `pause_collector` (a process that ends after this call): the cyclic garbage collector is off
-    during the incremental path and what is alive after it frozen (`_collector_paused`); the full
-    path collects as usual.
+    not change; `fresh` drops it first (everything recomputed, implies `force`).  A failing
+    stage raises `StageError` before anything is written.  `incremental`: a few new articles
+    are folded in through the events near them only (`engines/incremental.py`; the result's
+    `corpus` is then that working set and `totals` counts the store); any other batch takes the
+    full path.  `pause_collector`: see `_collector_paused` (a process that ends after the call).
     """
     from datetime import datetime
 
