@@ -128,3 +128,39 @@ def test_incremental_add_falls_back_to_the_full_path(tmp_path):
     again = ingest(conn, [changed], command="add", incremental=True)
     assert again.totals is None and again.merge.updated == [articles[0].id]
     conn.close()
+
+
+def test_paused_collector_runs_no_pass_in_the_incremental_path_only(tmp_path, monkeypatch):
+    """`ingest(..., pause_collector=True)` (the CLI's `add`): no cyclic-collector pass while the
+    incremental path runs nor when it ends (what is alive is frozen), the collector on again after
+    it; the full path (here: an empty store) collects as usual.  Counted by `gc.callbacks` with a low threshold that would otherwise
+    collect many times."""
+    import gc
+
+    articles = sorted(read_paths([CORPUS / "jsonl"])[0], key=lambda a: a.id)
+    passes: list[int] = []
+
+    def counted(phase: str, info: dict) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(100, 10, 10)
+    gc.callbacks.append(counted)
+    try:
+        conn = store.connect(tmp_path / "s.db")
+        full = ingest(conn, articles[:-1], command="add", incremental=True, pause_collector=True)
+        assert full.totals is None and passes  # the full path: collected
+        passes.clear()
+        added = ingest(conn, [articles[-1]], command="add", incremental=True, pause_collector=True)
+        assert added.totals is not None and passes == []  # the incremental path: no pass, none on leaving it
+        assert gc.isenabled() and gc.get_freeze_count() > 0  # what was alive is frozen, not scanned
+        passes.clear()
+        again = ingest(conn, [Article(id="harlow-budget", text=NEW, published="2024-05-07")], command="add",
+                       incremental=True)
+        assert again.totals is not None and passes  # not asked: collected as before
+        conn.close()
+    finally:
+        gc.callbacks.remove(counted)
+        gc.set_threshold(*threshold)
+        gc.unfreeze()

@@ -59,7 +59,8 @@ from typer.testing import CliRunner
 from storyweave.cli import app
 runner = CliRunner()
 codes = [runner.invoke(app, ["add", path, "--db", sys.argv[1]]).exit_code for path in sys.argv[2:]]
-heavy = ["sklearn", "scipy.stats", "scipy.cluster", "scipy.spatial", "scipy.sparse.csgraph"]
+heavy = ["sklearn", "scipy.stats", "scipy.cluster", "scipy.spatial", "scipy.sparse.csgraph", "huggingface_hub",
+         "model2vec.persistence"]
 print(json.dumps({"codes": codes, "heavy": sorted(m for m in heavy if m in sys.modules)}))
 """
 
@@ -67,7 +68,9 @@ print(json.dumps({"codes": codes, "heavy": sorted(m for m in heavy if m in sys.m
 def test_add_imports_neither_scikit_learn_nor_scipy_clustering(tmp_path):
     """A cold `storyweave add` (here a first add, then an incremental one) runs its TF-IDF, linkage
     and grouping without importing scikit-learn (~0.9 CPU-s with scipy.stats) or scipy.cluster /
-    spatial / csgraph (~0.25): `nlp/tfidf.py`, `stages/events/linkage.py`, `graph.components`."""
+    spatial / csgraph (~0.25): `nlp/tfidf.py`, `stages/events/linkage.py`, `graph.components`; and
+    loads the static model without model2vec's hub code (huggingface_hub, ~0.19:
+    `represent.load_static_model`)."""
     corpus = Path(__file__).resolve().parents[1] / "examples" / "corpus" / "txt"
     files = sorted(str(p) for p in corpus.rglob("*.txt"))[:4]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}

@@ -123,3 +123,24 @@ def test_embedding_matrix_is_the_model_or_nothing(monkeypatch):
     monkeypatch.setattr(represent, "static_model", lambda: None)
     assert represent.embedding_matrix(texts) is None
     assert represent.embed(texts).shape[0] == 2  # embed falls back, embedding_matrix does not
+
+
+def test_shipped_model_loads_as_model2vecs_own_loader_loads_it():
+    """`load_static_model` (no import of huggingface_hub's hub client) gives the model
+    `StaticModel.from_pretrained` gives: the same arrays, config, tokenizer and vectors, bit for bit."""
+    if not (represent.MODEL_DIR / "config.json").exists():
+        pytest.skip("models/minilm-static-256 not built (scripts/build_static_model.py)")
+    from model2vec import StaticModel
+
+    ours, theirs = represent.load_static_model(represent.MODEL_DIR), StaticModel.from_pretrained(str(represent.MODEL_DIR))
+    assert ours.embedding.dtype == theirs.embedding.dtype and ours.embedding.tobytes() == theirs.embedding.tobytes()
+    for name in ("weights", "token_mapping"):
+        mine, other = getattr(ours, name, None), getattr(theirs, name, None)
+        assert (mine is None and other is None) or np.array_equal(mine, other)
+    assert ours.config == theirs.config and ours.normalize == theirs.normalize
+    assert (ours.base_model_name, ours.language, ours.max_length) == (theirs.base_model_name, theirs.language,
+                                                                       theirs.max_length)
+    assert ours.tokenizer.to_str() == theirs.tokenizer.to_str()
+    texts = ["Dockworkers strike at the port, halting ships", "", "Ünïcode — and numbers: 1,200 (3.5%)",
+             " ".join(["a long text"] * 400)]
+    assert ours.encode(texts).tobytes() == theirs.encode(texts).tobytes()

@@ -2,7 +2,8 @@
 GeoNames index of `stages/analysis/gazetteer.py`, Babel's currency signs of
 `stages/analysis/lexicon.py`) take longer to build than a whole warm `storyweave add`, so each is
 built once and kept as a JSON file (orjson) in the user cache directory (`platformdirs`;
-`~/.cache/storyweave/` on Linux).
+`~/.cache/storyweave/` on Linux); the GeoNames index, read a few keys at a time, is kept as a
+SQLite file of the same name and place (`gazetteer.py` writes and checks it).
 
 A file is named by a hash of its *identity* (what decides its content: the builder's version
 constant, the versions of the packages it reads, its parameters) and holds that identity again;

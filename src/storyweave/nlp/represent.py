@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
@@ -117,9 +117,54 @@ def static_model() -> StaticModel | None:
     """The shipped model2vec StaticModel, or None when the model folder is absent."""
     if not (MODEL_DIR / "config.json").exists():
         return None
+    return load_static_model(MODEL_DIR)
+
+
+def load_static_model(folder: Path) -> StaticModel:
+    """`model2vec.StaticModel.from_pretrained(folder)` for a local folder in model2vec's own layout
+    (`model.safetensors`, `tokenizer.json`, `config.json`, README front matter), the same model.
+
+    Hand-written because `from_pretrained` imports `model2vec.persistence`, which imports the
+    model-card code and through it huggingface_hub's hub client (httpx, anyio, trio, ...): ~0.19
+    CPU-s of every cold `storyweave add`, for a folder that is read from disk, never fetched.
+    The steps are `persistence.load_pretrained` and `model._loading_helper`'s for that case (no
+    quantisation, no dimension reduction); `tests/nlp/test_represent.py` checks that the model
+    equals `from_pretrained`'s (arrays, config, tokenizer, vectors of real texts bit for bit)."""
+    import json
+    from importlib import import_module
+
     from model2vec import StaticModel
 
-    return StaticModel.from_pretrained(str(MODEL_DIR))
+    try:
+        from model2vec.model import DEFAULT_MAX_LENGTH
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        yaml: Any = import_module("yaml")  # PyYAML (installed with model2vec; no stubs in the dev extra)
+    except ImportError:  # another model2vec release's layout: its own loader
+        return StaticModel.from_pretrained(str(folder))
+    tensors = load_file(folder / "model.safetensors")
+    embeddings = tensors["embeddings"]
+    weights, mapping = tensors.get("weights"), tensors.get("mapping")
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    metadata = _front_matter(folder / "README.md", yaml)
+    return StaticModel(vectors=embeddings, tokenizer=Tokenizer.from_file(str(folder / "tokenizer.json")),
+                       weights=weights, token_mapping=mapping, config=config,
+                       normalize=config.get("normalize", False), base_model_name=metadata.get("base_model"),
+                       language=metadata.get("language"), max_length=config.get("max_length", DEFAULT_MAX_LENGTH))
+
+
+def _front_matter(readme: Path, yaml: Any) -> dict[str, Any]:
+    """The YAML front matter of a model card (what huggingface_hub's `ModelCard.load(...).data`
+    holds for the keys read here), {} without one; `yaml`: the PyYAML module."""
+    if not readme.exists():
+        return {}
+    text = readme.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return {}
+    head = text.split("\n---", 1)[0].removeprefix("---")
+    data = yaml.safe_load(head)
+    return data if isinstance(data, dict) else {}
 
 
 def encode(texts: Sequence[str]) -> np.ndarray | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from importlib.metadata import version
 from pathlib import Path
 
@@ -50,38 +51,58 @@ def test_cache_file_gives_the_index_of_a_fresh_build(cache, fresh, monkeypatch):
     assert builds == [1] and path.parent == cache and path.is_file()
     second = gazetteer.load_index(KEY)
     assert builds == [1]  # read from the file, not built again
-    assert first == second == fresh
+    assert isinstance(second, gazetteer.FileIndex)  # looked up in the file, key by key
+    assert first == second == fresh and len(second) == len(fresh)
     for name in PLACES:
         assert second.get(KEY(name)) == fresh.get(KEY(name))
     assert second[KEY("Kiev")] == second[KEY("Kyiv")]  # the exonym joins the place
+    assert second.get("no such key") is None
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "wrong types", "other identity", "short probe"])
-def test_corrupt_cache_file_is_rebuilt_with_the_same_lookups(cache, fresh, monkeypatch, damage):
-    builds = _builds(monkeypatch, fresh)
-    gazetteer.load_index(KEY)
-    path = gazetteer.cache_path(KEY)
+def _damage(path: Path, damage: str) -> None:
     data = path.read_bytes()
     if damage == "garbage":
-        path.write_bytes(b"\x00\xff not json at all")
+        path.write_bytes(b"\x00\xff not a database at all" * 100)
     elif damage == "truncated":
         path.write_bytes(data[: len(data) // 2])
     elif damage == "empty":
         path.write_bytes(b"")
     else:
-        doc = json.loads(data)
-        if damage == "wrong types":
-            doc["data"]["places"][0] = [1, "x", None]
-        elif damage == "other identity":
-            doc["identity"]["build"] = -1
-        else:
-            doc["data"]["keys"] = doc["data"]["keys"][:-1]
-        path.write_bytes(orjson.dumps(doc))
+        conn = sqlite3.connect(path)
+        with conn:
+            if damage == "other layout":
+                conn.execute("DROP TABLE places")
+            elif damage == "other identity":
+                identity = json.loads(conn.execute("SELECT identity FROM meta").fetchone()[0])
+                conn.execute("UPDATE meta SET identity = ?", (json.dumps({**identity, "build": -1}, sort_keys=True),))
+            else:
+                conn.execute("UPDATE meta SET probe = '[]'")
+        conn.close()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other layout", "other identity", "short probe"])
+def test_corrupt_cache_file_is_rebuilt_with_the_same_lookups(cache, fresh, monkeypatch, damage):
+    builds = _builds(monkeypatch, fresh)
+    gazetteer.load_index(KEY)
+    path = gazetteer.cache_path(KEY)
+    _damage(path, damage)
     index = gazetteer.load_index(KEY)
     assert builds == [1, 1] and index == fresh
     for name in PLACES:
         assert index.get(KEY(name)) == fresh.get(KEY(name))
-    assert gazetteer.load_index(KEY) == fresh and builds == [1, 1]  # the rewritten file is read again
+    again = gazetteer.load_index(KEY)
+    assert isinstance(again, gazetteer.FileIndex) and builds == [1, 1]  # the rewritten file is read again
+    assert all(again.get(KEY(name)) == fresh.get(KEY(name)) for name in PLACES)
+
+
+def test_file_damaged_after_it_was_opened_is_rebuilt_by_the_lookup(cache, fresh, monkeypatch):
+    builds = _builds(monkeypatch, fresh)
+    gazetteer.load_index(KEY)
+    gazetteer._index_for.cache_clear()
+    assert gazetteer.lookup("Kyiv", KEY) == fresh[KEY("Kyiv")] and builds == [1]  # from the file
+    _damage(gazetteer.cache_path(KEY), "other layout")
+    assert gazetteer.lookup("Kiev", KEY) == fresh[KEY("Kiev")] and builds == [1, 1]
+    gazetteer._index_for.cache_clear()
 
 
 def test_changed_key_function_is_caught_by_the_probe(cache, fresh, monkeypatch):
