@@ -138,11 +138,8 @@ def run(
     from storyweave.engines.local import ingest
     from storyweave.io import store
 
-    conn = store.connect(db)
-    try:
+    with store.using(db) as conn:
         outcome = ingest(conn, articles, errors, settings, command="python", inputs=["python"])
-    finally:
-        conn.close()
     return Result(outcome.corpus, list(outcome.corpus.errors), outcome.run_id)
 
 

@@ -685,12 +685,9 @@ def list_events(
     if not db.exists():
         _fail(f"{db}: no such store")
     try:
-        conn = store.connect(db)
-        try:
+        with store.using(db) as conn:
             total = store.count_events(conn)
             rows = store.list_events(conn, limit or max(total, 1), offset)
-        finally:
-            conn.close()
     except (store.StoreError, sqlite3.Error) as exc:
         _fail(f"{db}: {exc}", 2)
     data = [{"id": r.id, "date": r.date, "title": r.title, "story_id": r.story_id, "articles": r.articles,

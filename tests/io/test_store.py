@@ -212,3 +212,16 @@ def test_from_dict_ignores_unknown_and_fills_missing_fields():
     assert event.facts == [] and event.title == ""
     story = store.from_dict(Story, {"id": "S1"})  # required list missing in an old row
     assert story.event_ids == []
+
+
+def test_using_closes_only_the_connections_it_opened(tmp_path):
+    db = tmp_path / "s.db"
+    with store.using(db) as opened:
+        assert opened.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    with pytest.raises(sqlite3.ProgrammingError):  # opened from a path: closed on leaving
+        opened.execute("SELECT 1")
+    own = store.connect(db)
+    with store.using(own) as same:
+        assert same is own
+    assert own.execute("SELECT 1").fetchone()[0] == 1  # the caller's connection stays open
+    own.close()

@@ -17,7 +17,7 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -207,13 +207,9 @@ def check(db: str | Path) -> None:
 
 def failed_articles(db: str | Path | sqlite3.Connection) -> list[Article]:
     """Articles stored as failed (a stage raised on them), oldest first."""
-    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
-    try:
+    with using(db) as conn:
         rows = conn.execute("SELECT * FROM articles WHERE json_extract(extra, '$.status') = 'failed' "
                             "ORDER BY rowid").fetchall()
-    finally:
-        if not isinstance(db, sqlite3.Connection):
-            conn.close()
     return [_row_to_article(r) for r in rows]
 
 
@@ -299,6 +295,12 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+def using(db: str | Path | sqlite3.Connection) -> AbstractContextManager[sqlite3.Connection]:
+    """`db` as a connection for a `with` block: an open connection as it is (its owner closes it),
+    a path opened (`connect`) and closed on leaving."""
+    return nullcontext(db) if isinstance(db, sqlite3.Connection) else closing(connect(db))
+
+
 # ---------------------------------------------------------------------------------------------
 # dataclass <-> JSON
 
@@ -314,8 +316,7 @@ def _dumps(value: Any) -> str:
 def load_corpus(db: str | Path | sqlite3.Connection, *, with_cache: bool = True) -> Corpus:
     """Everything stored, as a Corpus whose articles are all `is_new=False` (without the
     cache of derived results when `with_cache` is False: reports and queries do not need it)."""
-    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
-    try:
+    with using(db) as conn:
         rows = [_row_to_article(row) for row in conn.execute("SELECT * FROM articles ORDER BY rowid")]
         articles = [a for a in rows if a.status != "failed"]
         failed = [a for a in rows if a.status == "failed"]  # kept out of the batch; retried when read again
@@ -326,9 +327,6 @@ def load_corpus(db: str | Path | sqlite3.Connection, *, with_cache: bool = True)
         events = [from_dict(Event, json.loads(r["data"])) for r in conn.execute("SELECT data FROM events ORDER BY rowid")]
         stories = [from_dict(Story, json.loads(r["data"])) for r in conn.execute("SELECT data FROM stories ORDER BY rowid")]
         cache = load_cache(conn) if with_cache else {}
-    finally:
-        if not isinstance(db, sqlite3.Connection):
-            conn.close()
     return Corpus(articles=articles, duplicates=duplicates, events=events, stories=stories, cache=cache,
                   failed=failed)
 
@@ -479,8 +477,7 @@ def save_corpus(
     recomputed over the whole corpus by every run, so they are replaced as a whole; cached
     derived results (`corpus.cache`) are synced per kind (unused entries dropped, new added).
     """
-    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
-    try:
+    with using(db) as conn:
         with transaction(conn):
             checkpoint("save:begin")
             now = _now()
@@ -512,9 +509,6 @@ def save_corpus(
             checkpoint("save:commit")
         checkpoint("save:done")
         return run_id
-    finally:
-        if not isinstance(db, sqlite3.Connection):
-            conn.close()
 
 
 def save_run(
@@ -529,13 +523,9 @@ def save_run(
     """Record a run that changed nothing (every article read was stored unchanged): only the run
     record is written, the stored articles, links, events, stories and cache stay as they are
     (`save_corpus` would rewrite every article and its full-text row)."""
-    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
-    try:
+    with using(db) as conn:
         with transaction(conn):
             return _insert_run(conn, corpus, command, inputs, counts, started or _now())
-    finally:
-        if not isinstance(db, sqlite3.Connection):
-            conn.close()
 
 
 def _insert_run(conn: sqlite3.Connection, corpus: Corpus, command: str, inputs: list[str] | None,
@@ -632,12 +622,8 @@ def _upsert_article(conn: sqlite3.Connection, article: Article, now: str) -> Non
 
 def runs(db: str | Path | sqlite3.Connection, limit: int = 20) -> list[RunRecord]:
     """Most recent runs first."""
-    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
-    try:
+    with using(db) as conn:
         rows = conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-    finally:
-        if not isinstance(db, sqlite3.Connection):
-            conn.close()
     return [
         RunRecord(
             r["id"], r["started"], r["finished"], r["command"], json.loads(r["inputs"]),
@@ -662,20 +648,16 @@ def search(db: str | Path | sqlite3.Connection, query: str, limit: int = 20) -> 
     """Full-text search (SQLite FTS5) over stored article titles and cleaned text.
 
     A query that is not valid FTS5 syntax is searched as a plain phrase instead."""
-    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
     sql = (
         "SELECT f.id, f.title, snippet(articles_fts, 2, '[', ']', ' … ', 12) AS snip, a.event_id, a.source "
         "FROM articles_fts f JOIN articles a ON a.id = f.id WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?"
     )
-    try:
+    with using(db) as conn:
         try:
             rows = conn.execute(sql, (query, limit)).fetchall()
         except sqlite3.OperationalError:
             phrase = '"' + query.replace('"', '""') + '"'
             rows = conn.execute(sql, (phrase, limit)).fetchall()
-    finally:
-        if not isinstance(db, sqlite3.Connection):
-            conn.close()
     return [SearchHit(r["id"], r["title"], r["snip"], r["event_id"], r["source"]) for r in rows]
 
 

@@ -100,12 +100,9 @@ def run_ingest(db: str, settings: Any, articles: list[Article]) -> dict[str, Any
     try:
         # the same lock as `storyweave add`: a CLI run and this job never interleave their saves
         with store.write_lock(db, timeout=LOCK_TIMEOUT):
-            conn = store.connect(db)
-            try:
+            with store.using(db) as conn:
                 result = ingest(conn, articles, settings=settings, command="api", inputs=["api"],
                                 incremental=True)  # like `storyweave add`: the events near a few new articles
-            finally:
-                conn.close()
     except StageError as exc:
         raise RuntimeError(f"{exc}; nothing was stored") from None
     except store.StoreBusy as exc:
