@@ -128,7 +128,7 @@ def _peak(corpus: Corpus, settings: Config) -> tuple[int, int]:
 
 
 def test_blocked_path_never_holds_an_n_by_n_matrix():
-    n = 3000
+    n = 3999
     corpus = _synthetic(n)
     one_matrix = n * n * 4  # a single float32 n x n similarity matrix
     events.cluster_events(corpus, Config())  # the per-text memos (signals) filled, as in a warm process

@@ -246,10 +246,10 @@ def weekday_conflicts(weekdays: Sequence[str | None]) -> np.ndarray:
 
 
 _Fingerprint = tuple[str, str | None, int]  # id, title, hash of the text
-# per view, lead size and fit size, the last article set: positions, fingerprints, view rows, cosine matrix (None
-# after a large batch, which never builds it)
+# per view, lead size and fit size, the last article set: positions, fingerprints, and its cosine matrix or, after a
+# large batch that never builds one, its view rows
 _VIEW_CACHE: dict[tuple[str, int, int, int],
-                  tuple[dict[str, int], list[_Fingerprint], np.ndarray | sparse.csr_matrix, np.ndarray | None]] = {}
+                  tuple[dict[str, int], list[_Fingerprint], np.ndarray | sparse.csr_matrix | None, np.ndarray | None]] = {}
 
 
 def release_text_cache() -> None:
@@ -274,10 +274,13 @@ def view_similarity(articles: Sequence[Article], view: str, lead_words: int = Ev
         position, fingerprints, rows, matrix = cached
         idx = [i for i in (position.get(a.id) for a in articles) if i is not None]
         if len(idx) == len(articles) and all(fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles, strict=False)):
-            return matrix[np.ix_(idx, idx)] if matrix is not None else represent.cosine_matrix(rows[idx])
-    rows = view_rows(articles, view, lead_words, embed_words, fit_size)
-    matrix = represent.cosine_matrix(rows)
-    _VIEW_CACHE[key] = ({a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], rows, matrix)
+            if matrix is not None:
+                return matrix[np.ix_(idx, idx)]
+            if rows is not None:
+                return represent.cosine_matrix(rows[idx])
+    matrix = represent.cosine_matrix(view_rows(articles, view, lead_words, embed_words, fit_size))
+    # the matrix replaces the rows (a subset's cosines are sliced from it): ~40 MB less kept at 5,000 reports
+    _VIEW_CACHE[key] = ({a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], None, matrix)
     return matrix
 
 
@@ -290,7 +293,7 @@ def view_rows(articles: Sequence[Article], view: str, lead_words: int = EventCon
     Memoised (without the cosine matrix) for the stories stage when the matrix is too large."""
     key = (view, lead_words, embed_words, fit_size)
     cached = _VIEW_CACHE.get(key)
-    if cached is not None and [_fingerprint(a) for a in articles] == cached[1]:
+    if cached is not None and cached[2] is not None and [_fingerprint(a) for a in articles] == cached[1]:
         return cached[2]
     rows: np.ndarray | sparse.csr_matrix
     if view == "body":
