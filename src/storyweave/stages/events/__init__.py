@@ -44,6 +44,11 @@ groups are mapped back onto stored ids by overlap, so ids stay stable, and every
 growth or new event is written to `corpus.changes`.  Stores too large to re-cluster are
 narrowed first to the stored events near the new articles (centroid index, date window).
 The one-article fast path is `storyweave.stages.events.event_index.EventIndex`.
+
+A fresh batch above `dense_max_units` units is clustered part by part, without an n x n matrix:
+the parts are the components of the pairs at or above the lowest merge threshold, found in
+blocks of rows with the same per-pair function (`scaled_similarity`), and give the same events
+(`storyweave.stages.events.blocks`).
 """
 
 from __future__ import annotations
@@ -202,7 +207,8 @@ def pair_source(articles: Sequence[Article], cfg: EventConfig, sig: Signals, fea
 def text_block(source: PairSource, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """`text_similarity` of the pairs `rows` x `cols`, from the fitted view rows: the same
     products in the same order as the whole matrix (a sparse product sums row by row), so the
-    same float32 values bit for bit (`tests/stages/events/test_blocks.py`)."""
+    same float32 values bit for bit (`tests/stages/events/test_blocks.py`); the dense embedding
+    view (off by default) goes through BLAS, equal only up to rounding."""
     sim = np.zeros((len(rows), len(cols)), dtype=np.float32)
     for share, matrix, transposed in source.views:
         left = matrix[rows]
@@ -344,12 +350,6 @@ def text_similarity(articles: Sequence[Article], cfg: EventConfig) -> np.ndarray
 
 def _ordinals(days: Sequence[date | None]) -> np.ndarray:
     return np.array([d.toordinal() if d else np.nan for d in days], dtype=np.float64)
-
-
-def date_factor(days: Sequence[date | None], cfg: EventConfig) -> np.ndarray:
-    """floor + (1-floor) * 0.5 ** (gap / half_life); 1 where a date is unknown."""
-    gap = represent.day_gaps(_ordinals(days))
-    return represent.date_decay(gap, cfg.half_life_days, cfg.date_floor).astype(np.float32)
 
 
 def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndarray:
