@@ -155,6 +155,8 @@ class EventsConfig:
     min_numbers: int = 3  # numbers each side needs before disjoint numbers count as diverging
     stickiness: float = 0.0  # bonus for stored pairs already in one event (streaming; 0.05 cost precision)
     max_batch: int = 6000  # above this many units, streaming narrows to candidate events
+    dense_max_units: int = 5000  # above this many units, the batch is clustered in the parts its similar pairs link (memory: events/blocks.py)
+    block_cells: int = 4_000_000  # ... whose similarities are computed this many pairs at a time
     candidate_similarity: float = 0.35  # centroid cosine that makes a stored event a candidate
     candidate_window_days: int = 45  # ... and at most this many days away
     incremental_max_new: int = 20  # `add` of at most this many new articles works on the events near them only

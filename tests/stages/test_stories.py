@@ -165,3 +165,37 @@ def test_streaming_in_date_order_gives_the_batch_stories():
     assert partition(corpus) == partition(batch)
     first_story = next(e.story_id for e in corpus.events if "a-strike1" in e.article_ids)
     assert first_story == next(e.story_id for e in batch.events if "a-strike1" in e.article_ids)
+
+
+def test_event_level_linkage_part_by_part_gives_the_same_stories():
+    """Above `events.dense_max_units` events, the one-document-per-event linkage runs on the parts
+    that pairs above the threshold link (`events/blocks.py`): the same stories as the whole matrix."""
+    import warnings
+    from pathlib import Path
+
+    import numpy as np
+
+    from storyweave.io.readers import read_paths
+    from storyweave.pipeline import STAGES
+    from storyweave.stages.events import blocks
+
+    articles, _ = read_paths([Path(__file__).resolve().parents[2] / "examples" / "corpus"])
+    corpus = Corpus(articles=articles)
+    for stage in STAGES:
+        if stage.name == "stories":
+            break
+        corpus = stage.fn(corpus, Config())
+    one_doc = Config().replace("stories.max_articles", 0)  # the large-batch path: one document per event
+    timed = stories.timed_events(corpus.events, corpus.by_id(), one_doc.stories)
+    every = np.arange(len(timed))
+    source = stories.story_source(timed, corpus.by_id(), one_doc.stories)
+    whole = stories.story_similarity(timed, corpus.by_id(), one_doc.stories)
+    halves = np.vstack([stories.story_block(source, one_doc.stories, rows, every) for rows in np.array_split(every, 2)])
+    assert np.array_equal(halves, whole)
+    dense = stories.link_stories(corpus, one_doc)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", blocks.LargeComponentWarning)
+        parts = stories.link_stories(corpus, one_doc.replace("events.dense_max_units", 1).replace("events.block_cells", 7))
+    assert len(dense.stories) < len(corpus.events)  # events were linked
+    assert parts.stories == dense.stories
+    assert [e.story_id for e in parts.events] == [e.story_id for e in dense.events]

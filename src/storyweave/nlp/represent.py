@@ -381,6 +381,13 @@ def cosine_matrix(rows: np.ndarray | sparse.csr_matrix) -> np.ndarray:
 
 def jaccard_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
     """Pairwise Jaccard of small sets via a sparse incidence matrix."""
+    incidence, sizes = jaccard_rows(sets)
+    every = np.arange(len(sets))
+    return jaccard_block(incidence, incidence.T.tocsr(), sizes, every, every)
+
+
+def jaccard_rows(sets: Sequence[frozenset[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """(incidence matrix, set sizes) of `sets`, for `jaccard_block`."""
     vocab: dict[str, int] = {}
     rows, cols = [], []
     for i, s in enumerate(sets):
@@ -391,9 +398,15 @@ def jaccard_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
     incidence = sparse.csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, max(len(vocab), 1))
     )
-    inter = (incidence @ incidence.T).toarray()
-    sizes = np.asarray([len(s) for s in sets], dtype=np.float32)
-    union = sizes[:, None] + sizes[None, :] - inter
+    return incidence, np.asarray([len(s) for s in sets], dtype=np.float32)
+
+
+def jaccard_block(incidence: sparse.csr_matrix, transposed: sparse.csr_matrix, sizes: np.ndarray, rows: np.ndarray,
+                  cols: np.ndarray) -> np.ndarray:
+    """Jaccard of the sets `rows` x `cols` (`jaccard_rows`; `transposed`: the incidence's transpose, CSR)."""
+    right = transposed if len(cols) == transposed.shape[1] else transposed[:, cols]
+    inter = (incidence[rows] @ right).toarray()
+    union = sizes[rows][:, None] + sizes[cols][None, :] - inter
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(union > 0, inter / union, 0.0)
     return out.astype(np.float32)

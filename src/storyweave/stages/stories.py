@@ -23,10 +23,11 @@ short hash of their first event id.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
+from scipy import sparse
 
 from storyweave.config import Config, StoriesConfig
 from storyweave.ids import hashed_id, stable_ids
@@ -127,17 +128,66 @@ def key_entity_bonus(events: list[Event], by_id: dict[str, Article], cfg: StoryC
 def story_similarity(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> np.ndarray:
     """Event-by-event similarity: text and shared names, damped by the days between the events (-1 when too
     far apart)."""
+    every = np.arange(len(events))
+    return story_block(story_source(events, by_id, cfg), cfg, every, every)
+
+
+@dataclass
+class StorySource:
+    """What `story_block` computes the similarity of any two events from."""
+
+    text: sparse.csr_matrix  # TF-IDF of each event's document (titles and leads) ...
+    text_t: sparse.csr_matrix  # ... and its transpose
+    names: sparse.csr_matrix  # incidence of each document's names (`represent.jaccard_rows`) ...
+    names_t: sparse.csr_matrix
+    sizes: np.ndarray
+    days: np.ndarray  # day ordinals, NaN: undated
+
+
+def story_source(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> StorySource:
+    """The per-event inputs of `story_block`."""
     docs = [event_document(e, by_id, cfg.lead_words) for e in events]
-    text = represent.cosine_matrix(represent.tfidf(docs, (1, 2)))
-    ents = represent.jaccard_matrix([represent.entity_set(d) for d in docs])
+    text = represent.tfidf(docs, (1, 2))
+    names, sizes = represent.jaccard_rows([represent.entity_set(d) for d in docs])
+    return StorySource(text=text, text_t=text.T.tocsr(), names=names, names_t=names.T.tocsr(), sizes=sizes,
+                       days=np.array([_ordinal(e.date) for e in events], dtype=np.float64))
+
+
+def story_block(source: StorySource, cfg: StoryConfig, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """`story_similarity` of the events `rows` x `cols` (ascending): per pair, so a block of rows of
+    the whole matrix gets its values bit for bit.  Nothing raises a pair after the fact."""
+    right = source.text_t if len(cols) == source.text_t.shape[1] else source.text_t[:, cols]
+    text = np.asarray((source.text[rows] @ right).toarray(), dtype=np.float32)
+    ents = represent.jaccard_block(source.names, source.names_t, source.sizes, rows, cols)
     sim = (text + cfg.weight_entities * ents) / (1 + cfg.weight_entities)
-    ordinals = np.array([_ordinal(e.date) for e in events], dtype=np.float64)
-    gap = represent.day_gaps(ordinals)
+    gap = np.abs(source.days[rows][:, None] - source.days[cols][None, :])
     sim = sim * represent.date_decay(gap, cfg.half_life_days, cfg.date_floor)
     sim[gap > cfg.max_gap_days] = -1.0  # NaN compares False: undated events stay linkable
-    np.fill_diagonal(sim, 1.0)
+    at = np.searchsorted(cols, rows).clip(max=len(cols) - 1)
+    own = np.flatnonzero(cols[at] == rows)
+    sim[own, at[own]] = 1.0
     weighted: np.ndarray = sim.astype(np.float32)
     return weighted
+
+
+def _event_level_labels(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig, limit: int,
+                        cells: int) -> list[int]:
+    """Story labels of `events` linked one document per event; above `limit` events, part by part
+    (the parts that pairs above the threshold link, `events/blocks.py`: the same labels)."""
+    if len(events) <= limit:
+        return agglomerate(story_similarity(events, by_id, cfg), cfg.threshold)
+    from storyweave.stages.events import blocks
+
+    source = story_source(events, by_id, cfg)
+    labels = [0] * len(events)
+    count = 0
+    for part in blocks.components(len(events), lambda r, c: story_block(source, cfg, r, c),
+                                  cfg.threshold - blocks.MARGIN, cells, limit, what="events"):
+        part_labels = agglomerate(story_block(source, cfg, part, part), cfg.threshold)
+        for i, label in zip(part.tolist(), part_labels, strict=True):
+            labels[i] = count + label
+        count += max(part_labels) + 1
+    return labels
 
 
 def _ordinal(iso: str | None) -> float:
@@ -167,7 +217,7 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
     if units and len(units) <= cfg.max_articles:
         labels = _article_level_labels(timed, units, owner, by_id, previous, settings)
     else:
-        labels = agglomerate(story_similarity(timed, by_id, cfg), cfg.threshold)
+        labels = _event_level_labels(timed, by_id, cfg, settings.events.dense_max_units, settings.events.block_cells)
     release_text_cache()  # the events stage's matrices are no longer needed: free their memory
     groups: dict[int, list[Event]] = defaultdict(list)
     for event, label in zip(active, labels, strict=False):

@@ -44,6 +44,11 @@ groups are mapped back onto stored ids by overlap, so ids stay stable, and every
 growth or new event is written to `corpus.changes`.  Stores too large to re-cluster are
 narrowed first to the stored events near the new articles (centroid index, date window).
 The one-article fast path is `storyweave.stages.events.event_index.EventIndex`.
+
+A fresh batch above `dense_max_units` units is clustered part by part, without an n x n matrix:
+the parts are the components of the pairs at or above the lowest merge threshold, found in
+blocks of rows with the same per-pair function (`scaled_similarity`), and give the same events
+(`storyweave.stages.events.blocks`).
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ from datetime import date
 from functools import lru_cache
 
 import numpy as np
+from scipy import sparse
 
 from storyweave.config import Config, EventsConfig, HeadlineParams
 from storyweave.graph import UnionFind
@@ -164,18 +170,75 @@ def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signal
     n = len(articles)
     if n == 0:
         return np.zeros((0, 0), dtype=np.float32)
-    sig = sig or signals(articles, cfg)
-    sim = text_similarity(articles, cfg)
-    veto = veto_matrix(sig, cfg, sim)
-    sim *= date_factor(sig.days, cfg)
+    source = pair_source(articles, cfg, sig or signals(articles, cfg), features=False)
+    every = np.arange(n)
+    return scaled_similarity(source, cfg, every, every, text_similarity(articles, cfg))
+
+
+@dataclass
+class PairSource:
+    """What the similarity of any pair of a batch is computed from (`scaled_similarity`), so the
+    whole matrix and a block of its rows (`blocks.py`, large batches) are computed alike."""
+
+    sig: Signals
+    views: list[tuple[float, np.ndarray | sparse.csr_matrix, np.ndarray | sparse.csr_matrix]]  # share, rows, rows.T
+    days: np.ndarray  # day ordinals (NaN: unknown) of `sig.days` ...
+    veto_days: np.ndarray  # ... and of the days that may veto
+    undated: np.ndarray
+    weekdays: np.ndarray  # a code per weekday named in the first sentence, 0: none
+
+
+def pair_source(articles: Sequence[Article], cfg: EventConfig, sig: Signals, features: bool = True) -> PairSource:
+    """The per-report inputs of `scaled_similarity`; with `features`, the fitted view rows too
+    (for `text_block`; the whole matrix reads the memoised view matrices instead)."""
+    views: list[tuple[float, np.ndarray | sparse.csr_matrix, np.ndarray | sparse.csr_matrix]] = []
+    if features:
+        for view, share in _view_shares(_event_weights(cfg)).items():
+            rows = view_rows(articles, view, cfg.lead_words, cfg.embed_words, cfg.fit_size)
+            views.append((share, rows, rows.T if isinstance(rows, np.ndarray) else rows.T.tocsr()))
+    weekdays = sig.lead_weekdays
+    code = {w: k + 1 for k, w in enumerate(sorted({w for w in weekdays if w}))}
+    return PairSource(sig=sig, views=views, days=_ordinals(sig.days),
+                      veto_days=_ordinals(sig.veto_days if sig.veto_days is not None else sig.happened),
+                      undated=np.array([d is None for d in sig.days], dtype=bool),
+                      weekdays=np.array([code.get(w, 0) if w else 0 for w in weekdays], dtype=np.int64))
+
+
+def text_block(source: PairSource, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """`text_similarity` of the pairs `rows` x `cols`, from the fitted view rows: the same
+    products in the same order as the whole matrix (a sparse product sums row by row), so the
+    same float32 values bit for bit (`tests/stages/events/test_blocks.py`); the dense embedding
+    view (off by default) goes through BLAS, equal only up to rounding."""
+    sim = np.zeros((len(rows), len(cols)), dtype=np.float32)
+    for share, matrix, transposed in source.views:
+        left = matrix[rows]
+        right = transposed if len(cols) == transposed.shape[1] else transposed[:, cols]  # cols ascending: all of them
+        product = left @ right
+        sim += share * np.asarray(product if isinstance(product, np.ndarray) else product.toarray(), dtype=np.float32)
+    return sim
+
+
+def scaled_similarity(source: PairSource, cfg: EventConfig, rows: np.ndarray, cols: np.ndarray,
+                      text: np.ndarray) -> np.ndarray:
+    """The event similarity of the pairs `rows` x `cols` (ascending indices) from their text
+    similarity `text` (modified): vetoes, then the date decay, the undated and weekday factors,
+    vetoed pairs -1, a report with itself 1.  Every factor is per pair: a block of rows gets the
+    values of the whole matrix.  None raises a pair: only the must-links and the stickiness of
+    stored events do (`_cluster_units`), which `blocks.py` links on its own."""
+    veto = _veto_block(source, cfg, text, rows, cols)
+    days = source.days
+    gap = np.abs(days[rows][:, None] - days[cols][None, :])
+    text *= represent.date_decay(gap, cfg.half_life_days, cfg.date_floor).astype(np.float32)
     if cfg.undated_factor != 1.0:
-        undated = np.array([d is None for d in sig.days], dtype=bool)
-        sim[undated[:, None] | undated[None, :]] *= cfg.undated_factor
+        text[source.undated[rows][:, None] | source.undated[cols][None, :]] *= cfg.undated_factor
     if cfg.weekday_factor != 1.0:
-        sim[weekday_conflicts(sig.lead_weekdays)] *= cfg.weekday_factor
-    sim[veto] = -1.0
-    np.fill_diagonal(sim, 1.0)
-    return sim.astype(np.float32)
+        a, b = source.weekdays[rows], source.weekdays[cols]
+        text[(a != 0)[:, None] & (b != 0)[None, :] & (a[:, None] != b[None, :])] *= cfg.weekday_factor
+    text[veto] = -1.0
+    at = np.searchsorted(cols, rows).clip(max=len(cols) - 1)
+    own = np.flatnonzero(cols[at] == rows)
+    text[own, at[own]] = 1.0
+    return text.astype(np.float32)
 
 
 def weekday_conflicts(weekdays: Sequence[str | None]) -> np.ndarray:
@@ -189,7 +252,10 @@ def weekday_conflicts(weekdays: Sequence[str | None]) -> np.ndarray:
 
 
 _Fingerprint = tuple[str, str | None, int]  # id, title, hash of the text
-_VIEW_CACHE: dict[tuple[str, int, int, int], tuple[dict[str, int], list[_Fingerprint], np.ndarray]] = {}  # per view, lead size and fit size, last article set
+# per view, lead size and fit size, the last article set: positions, fingerprints, and its cosine matrix or, after a
+# large batch that never builds one, its view rows
+_VIEW_CACHE: dict[tuple[str, int, int, int],
+                  tuple[dict[str, int], list[_Fingerprint], np.ndarray | sparse.csr_matrix | None, np.ndarray | None]] = {}
 
 
 def release_text_cache() -> None:
@@ -203,68 +269,87 @@ def _fingerprint(article: Article) -> _Fingerprint:
 
 def view_similarity(articles: Sequence[Article], view: str, lead_words: int = EventConfig.lead_words,
                     embed_words: int = EventConfig.embed_words, fit_size: int = 0) -> np.ndarray:
-    """Cosine matrix of one view: "body" (title + body, TF-IDF 1-2 grams), "headline" (title +
-    lead), "title" (title, else first sentence), "names" (TF-IDF of the capitalised names in title +
-    body) or "embedding" (static MiniLM of title + lead,
-    centred).  The returned matrix may be the cached one: do not modify it.  Memoised per view for the last article set (pure: same texts -> same matrix), so
-    the stories stage, which needs views of a subset of the same articles, does not refit.
-    `fit_size`: the reports the TF-IDF views stand for (`represent.tfidf`; 0: `articles`)."""
+    """Cosine matrix of one view (`view_rows`).  The returned matrix may be the cached one: do not
+    modify it.  Memoised per view for the last article set (pure: same texts -> same matrix), so
+    the stories stage, which needs views of a subset of the same articles, does not refit; after a
+    large batch (`blocks.py`) only the view rows are kept, and the subset's cosines are computed
+    from them (the same values)."""
     key = (view, lead_words, embed_words, fit_size)
     cached = _VIEW_CACHE.get(key)
     if cached is not None:
-        position, fingerprints, matrix = cached
+        position, fingerprints, rows, matrix = cached
         idx = [i for i in (position.get(a.id) for a in articles) if i is not None]
         if len(idx) == len(articles) and all(fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles, strict=False)):
-            return matrix[np.ix_(idx, idx)]
+            if matrix is not None:
+                return matrix[np.ix_(idx, idx)]
+            if rows is not None:
+                return represent.cosine_matrix(rows[idx])
+    matrix = represent.cosine_matrix(view_rows(articles, view, lead_words, embed_words, fit_size))
+    # the matrix replaces the rows (a subset's cosines are sliced from it): ~40 MB less kept at 5,000 reports
+    _VIEW_CACHE[key] = ({a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], None, matrix)
+    return matrix
+
+
+def view_rows(articles: Sequence[Article], view: str, lead_words: int = EventConfig.lead_words,
+              embed_words: int = EventConfig.embed_words, fit_size: int = 0) -> np.ndarray | sparse.csr_matrix:
+    """L2-normalised rows of one view, fitted on `articles`: "body" (title + body, TF-IDF 1-2
+    grams), "headline" (title + lead), "title" (title, else first sentence), "names" (TF-IDF of the
+    capitalised names in title + body) or "embedding" (static MiniLM of title + lead, centred).
+    `fit_size`: the reports the TF-IDF views stand for (`represent.tfidf`; 0: `articles`).
+    Memoised (without the cosine matrix) for the stories stage when the matrix is too large."""
+    key = (view, lead_words, embed_words, fit_size)
+    cached = _VIEW_CACHE.get(key)
+    if cached is not None and cached[2] is not None and [_fingerprint(a) for a in articles] == cached[1]:
+        return cached[2]
+    rows: np.ndarray | sparse.csr_matrix
     if view == "body":
-        matrix = represent.cosine_matrix(represent.tfidf([represent.full_text(a) for a in articles], (1, 2), fit_size=fit_size))
+        rows = represent.tfidf([represent.full_text(a) for a in articles], (1, 2), fit_size=fit_size)
     elif view == "headline":
-        matrix = represent.cosine_matrix(represent.tfidf([represent.headline_text(a, lead_words) for a in articles]))
+        rows = represent.tfidf([represent.headline_text(a, lead_words) for a in articles])
     elif view == "title":
-        matrix = represent.cosine_matrix(represent.tfidf([represent.title_or_first_sentence(a) for a in articles]))
+        rows = represent.tfidf([represent.title_or_first_sentence(a) for a in articles])
     elif view == "names":
         names = [" ".join(n.replace(" ", "_") for n in represent.entity_set(represent.full_text(a))) for a in articles]
-        matrix = represent.cosine_matrix(represent.tfidf(names, token_pattern=r"\S+"))
+        rows = represent.tfidf(names, token_pattern=r"\S+")
     elif view == "embedding":
         vectors = represent.embed([represent.headline_text(a, lead_words) for a in articles], embed_words)
         vectors = vectors - vectors.mean(axis=0) if len(articles) > 1 else vectors
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors = vectors / np.where(norms == 0, 1.0, norms)
-        matrix = represent.cosine_matrix(vectors)
+        rows = vectors / np.where(norms == 0, 1.0, norms)
     else:
         raise ValueError(f"unknown view {view!r}")
-    _VIEW_CACHE[key] = ({a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], matrix)
-    return matrix
+    _VIEW_CACHE[key] = ({a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], rows, None)
+    return rows
+
+
+def _view_shares(weights: dict[str, float]) -> dict[str, float]:
+    used = {view: w for view, w in weights.items() if w}
+    total = sum(used.values()) or 1.0
+    return {view: w / total for view, w in used.items()}
 
 
 def weighted_views(articles: Sequence[Article], weights: dict[str, float], lead_words: int = EventConfig.lead_words,
                    embed_words: int = EventConfig.embed_words, fit_size: int = 0) -> np.ndarray:
     """Weighted mean of the view cosines named in `weights` (float32; zero weights skipped)."""
-    used = {view: w for view, w in weights.items() if w}
-    total = sum(used.values()) or 1.0
     sim = np.zeros((len(articles), len(articles)), dtype=np.float32)
-    for view, w in used.items():
-        sim += (w / total) * view_similarity(articles, view, lead_words, embed_words, fit_size)
+    for view, share in _view_shares(weights).items():
+        sim += share * view_similarity(articles, view, lead_words, embed_words, fit_size)
     return sim
+
+
+def _event_weights(cfg: EventConfig) -> dict[str, float]:
+    return {"body": cfg.weight_body, "headline": cfg.weight_headline, "title": cfg.weight_title,
+            "embedding": cfg.weight_embedding, "names": cfg.weight_names}
 
 
 def text_similarity(articles: Sequence[Article], cfg: EventConfig) -> np.ndarray:
     """Weighted cosine of the event stage's views (title+body 1-2 grams, title+lead, title,
     optionally the static embedding)."""
-    return weighted_views(articles, {"body": cfg.weight_body, "headline": cfg.weight_headline,
-                                     "title": cfg.weight_title, "embedding": cfg.weight_embedding,
-                                     "names": cfg.weight_names},
-                          cfg.lead_words, cfg.embed_words, cfg.fit_size)
+    return weighted_views(articles, _event_weights(cfg), cfg.lead_words, cfg.embed_words, cfg.fit_size)
 
 
 def _ordinals(days: Sequence[date | None]) -> np.ndarray:
     return np.array([d.toordinal() if d else np.nan for d in days], dtype=np.float64)
-
-
-def date_factor(days: Sequence[date | None], cfg: EventConfig) -> np.ndarray:
-    """floor + (1-floor) * 0.5 ** (gap / half_life); 1 where a date is unknown."""
-    gap = represent.day_gaps(_ordinals(days))
-    return represent.date_decay(gap, cfg.half_life_days, cfg.date_floor).astype(np.float32)
 
 
 def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndarray:
@@ -272,20 +357,33 @@ def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndar
     `veto_gap_days` apart (unless the texts are near-copies, or close follow-ups fewer than
     `follow_up_days` apart), or look-alike reports a few days apart whose specifics (salient
     numbers, explicit dates in the lead) diverge."""
-    gap = represent.day_gaps(_ordinals(sig.veto_days if sig.veto_days is not None else sig.happened))
-    veto = (gap >= cfg.veto_gap_days) & (text_sim < cfg.same_report_similarity)  # NaN compares False
+    every = np.arange(len(sig.days))
+    return _veto_block(pair_source([], cfg, sig, features=False), cfg, text_sim, every, every)
+
+
+def _veto_block(source: PairSource, cfg: EventConfig, text_sim: np.ndarray, rows: np.ndarray,
+                cols: np.ndarray) -> np.ndarray:
+    """`veto_matrix` of the pairs `rows` x `cols` (their text similarity `text_sim`)."""
+    vd = source.veto_days
+    gap = np.abs(vd[rows][:, None] - vd[cols][None, :])
+    veto: np.ndarray = (gap >= cfg.veto_gap_days) & (text_sim < cfg.same_report_similarity)  # NaN compares False
     veto &= ~((gap < cfg.follow_up_days) & (text_sim >= cfg.follow_up_similarity))  # follow-ups: look-alike check
     near = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days) & ~veto
     near &= text_sim > cfg.threshold  # a veto only matters where the texts would otherwise merge
-    for i, j in zip(*np.nonzero(np.triu(near, 1)), strict=False):
-        if specifics_diverge(sig, cfg, i, j):
-            veto[i, j] = veto[j, i] = True
     # Without a day on both sides nothing above applies: look-alike happenings (two rounds of
     # talks, two quakes in different places) are told apart by their specifics alone.
     undated = np.isnan(gap) & (text_sim > cfg.threshold * cfg.undated_factor)
-    for i, j in zip(*np.nonzero(np.triu(undated, 1)), strict=False):
-        if specifics_diverge(sig, cfg, i, j, numbers=cfg.undated_specifics):
-            veto[i, j] = veto[j, i] = True
+    square = rows is cols
+    for mask, numbers in ((near, True), (undated, cfg.undated_specifics)):
+        # the whole matrix: each pair once (upper triangle), mirrored; a block: each cell (the
+        # similarity is symmetric, and so is `specifics_diverge`)
+        pairs = np.nonzero(np.triu(mask, 1) if square else mask & (rows[:, None] != cols[None, :]))
+        for a, b in zip(*pairs, strict=False):
+            i, j = int(rows[a]), int(cols[b])
+            if specifics_diverge(source.sig, cfg, min(i, j), max(i, j), numbers=numbers):
+                veto[a, b] = True
+                if square:
+                    veto[b, a] = True
     return veto
 
 
@@ -315,14 +413,16 @@ def specifics_diverge(sig: Signals, cfg: EventConfig, i: int, j: int, numbers: b
 def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None = None,
                 veto_penalty: float = EventConfig.veto_penalty, group_threshold: float | None = None,
                 strict_rows: np.ndarray | None = None, single_threshold: float | None = None,
-                size_cut_rows: int = EventConfig.size_cut_rows) -> list[int]:
+                size_cut_rows: int = EventConfig.size_cut_rows, batch: tuple[int, bool] | None = None) -> list[int]:
     """Average-linkage labels: groups whose mean pairwise similarity exceeds `threshold` merge.
 
     `groups` (one label per row) are must-links: rows of one group join first, so the linkage
     then runs over whole groups with every row weighing the same (the stories stage passes the
     events, so a large event counts by its reports, not as one point).  A vetoed pair (-1) is
     `1 + veto_penalty` apart.  With `group_threshold` above `threshold` and some `strict_rows`
-    (undated reports), each merge needs its own threshold (`_link_by_size`)."""
+    (undated reports), each merge needs its own threshold (`_link_by_size`).  `batch`: (rows, any
+    strict row) of the whole batch when `sim` is one part of it (`blocks.py`), so that each part
+    is linked the way the whole batch would be."""
     n = sim.shape[0]
     if n <= 1:
         return [0] * n
@@ -334,10 +434,11 @@ def agglomerate(sim: np.ndarray, threshold: float, groups: Sequence[int] | None 
     np.fill_diagonal(dist, 0.0)
     dist = np.clip((dist + dist.T) / 2, 0.0, None)
     tree = _average_linkage(dist)
-    if group_threshold is not None and group_threshold > threshold and (strict_rows is None or np.any(strict_rows)):
+    rows_in_batch, any_strict = batch or (n, strict_rows is None or bool(np.any(strict_rows)))
+    if group_threshold is not None and group_threshold > threshold and any_strict:
         # with must-link groups (the stories stage) the tree is cut: the greedy form measured lower
         # there (Multi-News half A story F1 0.741 -> 0.735, benchmarks/results/bare.md "bare4")
-        rows = size_cut_rows if groups is None else 0
+        rows = (size_cut_rows if rows_in_batch <= size_cut_rows else -1) if groups is None else -1
         return _link_by_size(dist, tree, threshold, group_threshold, strict_rows, single_threshold, rows)
     labels = _cut_at_distance(tree, 1.0 - threshold)
     return [int(x) - 1 for x in labels]
@@ -500,13 +601,13 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
 
     sig = signals(units, cfg)
     placeholders = placeholder_bodies(articles, by_id) | repeated
-    sim = similarity_matrix(clustering_view(units, placeholders), cfg, sig)
-    sim, labels = _cluster_units(units, sim, sig, repeated, previous, cfg)
+    labels, cluster_sims = _cluster(clustering_view(units, placeholders), units, sig, repeated, previous, cfg)
     unit_index = {a.id: i for i, a in enumerate(units)}
     groups = _member_groups(articles, root, unit_index, labels)
 
     ids, changes = assign_ids(groups, previous, by_id, stored_events)
-    events = _clustered_events(groups, ids, stored_events, by_id, sim, unit_index, sig, cfg)
+    events = _clustered_events(groups, ids, stored_events, by_id, cluster_sims, [labels[unit_index[root[g[0]]]] for g in groups],
+                               sig, cfg)
     untouched, joined = _untouched_events(frozen, articles, root, unit_index, stored_events, by_id)
     events += untouched
     changes += joined
@@ -519,14 +620,72 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     return corpus
 
 
-def _cluster_units(
-    units: list[Article], sim: np.ndarray, sig: Signals, repeated: set[str], previous: dict[str, str],
+_ClusterSims = dict[int, tuple[np.ndarray, dict[str, int]]]  # label -> similarity among its units (as clustered), unit positions
+
+
+def _cluster(
+    view: list[Article], units: list[Article], sig: Signals, repeated: set[str], previous: dict[str, str],
     cfg: EventConfig,
+) -> tuple[list[int], _ClusterSims]:
+    """(cluster label of each unit, the similarity among each cluster's units as clustered).
+
+    Up to `dense_max_units` units one similarity matrix is clustered.  Above, memory would grow
+    with the square of the batch (39 bytes per pair, speed.md): the batch is split into the parts
+    that pairs of similarity at or above the lowest merge threshold link (`blocks.py`, computed in
+    blocks of rows), and each part is clustered alone, with the same labels as the whole."""
+    n = len(units)
+    strict = cfg.group_threshold > cfg.threshold and cfg.group_undated_only
+    batch = (n, not strict or any(d is None for d in sig.days))
+    alone = np.array([a.id in repeated and not own_title(a) for a in units], dtype=bool)
+    if n <= cfg.dense_max_units:
+        every = np.arange(n)
+        parts = iter([(every, similarity_matrix(view, cfg, sig))])
+    else:
+        source = pair_source(view, cfg, sig)
+        stored = [previous.get(a.id) for a in units] if previous and (cfg.stickiness or cfg.keep_stored) else None
+        parts = ((p, scaled_similarity(source, cfg, p, p, text_block(source, p, p)))
+                 for p in linked_parts(source, cfg, alone, stored))
+    labels = [0] * n
+    sims: _ClusterSims = {}
+    for part, part_sim in parts:
+        local = [int(i) for i in part]
+        sim, part_labels = _cluster_units([units[i] for i in local], part_sim, [sig.days[i] for i in local],
+                                          alone[part], previous, cfg, batch)
+        members: dict[int, list[int]] = defaultdict(list)
+        for k, label in enumerate(part_labels):
+            members[label].append(k)
+        for ks in members.values():
+            label = len(sims)
+            for k in ks:
+                labels[local[k]] = label
+            sims[label] = (sim[np.ix_(ks, ks)], {units[local[k]].id: m for m, k in enumerate(ks)})
+    return labels, sims
+
+
+def linked_parts(source: PairSource, cfg: EventConfig, alone: np.ndarray,
+                 stored_in: Sequence[str | None] | None = None) -> list[np.ndarray]:
+    """The parts of a large batch clustered one by one (`blocks.components`): units linked by a pair
+    at or above the lowest merge threshold (`blocks.merge_bound`); `alone` units link to nothing,
+    units of one stored event (`stored_in`, when stored events are sticky or kept) to each other."""
+    from storyweave.stages.events import blocks
+
+    def block(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        sim = scaled_similarity(source, cfg, rows, cols, text_block(source, rows, cols))
+        sim[alone[rows]] = -1.0
+        sim[:, alone[cols]] = -1.0
+        return sim
+
+    return blocks.components(len(alone), block, blocks.merge_bound(cfg), cfg.block_cells, cfg.dense_max_units,
+                             blocks.same_group(stored_in))
+
+
+def _cluster_units(
+    units: list[Article], sim: np.ndarray, days: list[date | None], alone: np.ndarray, previous: dict[str, str],
+    cfg: EventConfig, batch: tuple[int, bool] | None = None,
 ) -> tuple[np.ndarray, list[int]]:
     """(similarity as clustered, cluster label of each unit): a repeated placeholder without a
-    title of its own stays alone, stored events are sticky (`stickiness`) or kept (`keep_stored`),
-    undated units join groups only above `group_threshold`."""
-    alone = np.array([a.id in repeated and not own_title(a) for a in units], dtype=bool)
+    title of its own (`alone`) stays alone, stored events are sticky (`stickiness`) or kept
+    (`keep_stored`), undated units join groups only above `group_threshold`.  `batch`: see `agglomerate`."""
     if alone.any():  # a placeholder with no title of its own has nothing to cluster on: it stays alone
         sim[alone, :] = sim[:, alone] = -1.0
         np.fill_diagonal(sim, 1.0)
@@ -537,10 +696,10 @@ def _cluster_units(
     must_link = stored_groups(units, previous, sim) if previous and cfg.keep_stored else None
     strict = None
     if cfg.group_threshold > cfg.threshold and cfg.group_undated_only:
-        strict = np.array([d is None for d in sig.days], dtype=bool)
+        strict = np.array([d is None for d in days], dtype=bool)
     labels = agglomerate(sim, cfg.threshold, groups=must_link, veto_penalty=cfg.veto_penalty,
                          group_threshold=cfg.group_threshold if must_link is None else None, strict_rows=strict,
-                         single_threshold=cfg.single_threshold, size_cut_rows=cfg.size_cut_rows)
+                         single_threshold=cfg.single_threshold, size_cut_rows=cfg.size_cut_rows, batch=batch)
     return sim, labels
 
 
@@ -558,12 +717,14 @@ def _member_groups(
 
 def _clustered_events(
     groups: list[list[str]], ids: list[str], stored_events: dict[str, Event], by_id: dict[str, Article],
-    sim: np.ndarray, unit_index: dict[str, int], sig: Signals, cfg: EventConfig,
+    cluster_sims: _ClusterSims, labels: list[int], sig: Signals, cfg: EventConfig,
 ) -> list[Event]:
-    """The event of each cluster under its id: as stored when `keep_stored` and its members are
-    unchanged, else built anew (keeping a stored event's story id for the stories stage to check)."""
+    """The event of each cluster (of label `labels[k]`) under its id: as stored when `keep_stored`
+    and its members are unchanged, else built anew (keeping a stored event's story id for the
+    stories stage to check)."""
     events: list[Event] = []
-    for group, event_id in zip(groups, ids, strict=False):
+    for group, event_id, label in zip(groups, ids, labels, strict=True):
+        sim, unit_index = cluster_sims[label]
         as_stored = stored_events.get(event_id) if cfg.keep_stored else None
         if as_stored is not None and set(as_stored.article_ids) == set(group):
             events.append(replace(as_stored))  # `keep_stored`: an event the new reports left alone stays as stored
