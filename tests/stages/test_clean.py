@@ -85,7 +85,9 @@ NOISE = [
      "print_edition"),
     ("This March 2, 2026 photo made available by the city council shows sandbags on the bridge.",
      "file_photo"),
-    ("Buy Photo Volunteers fill sandbags near the bridge. (Photo: Ana Lind / Daily Planet)", "photo_caption"),
+    ("Buy Photo Volunteers fill sandbags near the bridge on Tuesday as the river keeps rising. The council said "
+     "more volunteers were needed for the night shift at the bridge. (Photo: Ana Lind / Daily Planet)Buy Photo",
+     "file_photo"),
     ("Mayor Ana Ruiz (pictured left) thanked the volunteers on Tuesday", "position_caption"),
     ("Ana Ruiz, pictured, waves to volunteers after the water receded", "position_caption"),
     ("UPDATE: March 3, 8:25 AM CET", "credits"),

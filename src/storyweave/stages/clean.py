@@ -129,7 +129,7 @@ RULES: list[Rule] = [
         r"share photo|^enlarge image\b|^slideshow\b.{0,20}$|^facebook twitter pinterest\b|"
         r"^a (?:post|photo|video) shared by\b|"
         r"^(?:photo|picture|image|logo)\s*(?:credit)?\s*(?::|-\s*https?://)|^caption\s*:|"
-        r"^(?:\d+\s+)?(?:\+\s*)?show all\b|^\d+\s*/\s*\d+\s|^buy photo\b",
+        r"^(?:\d+\s+)?(?:\+\s*)?show all\b|^\d+\s*/\s*\d+\s",
         "photo and gallery captions, labels and counters",
         40,
     ),
@@ -199,8 +199,9 @@ RULES: list[Rule] = [
         r"^(?:FILE|File)(?:\s+PHOTO)?\s*[-–—:]\s|^In this [^.]{0,80}\b(?:file )?(?:photo|image|picture)\b(?: provided| released| made available| taken)?|"
         # "This Dec. 28, 2017, photo made available by ... shows ...", "This undated image released by ..."
         r"^This (?:undated |handout |file )?(?:(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|[A-Z][a-z]+day),? )?(?:file |handout )?"
-        r"(?:photo|image|picture|photograph)s? (?:made available|provided|released|taken|obtained|shows?|from)\b",
-        "'FILE -', 'In this ... photo' and 'This <date> photo made available by ...' captions",
+        r"(?:photo|image|picture|photograph)s? (?:made available|provided|released|taken|obtained|shows?|from)\b|"
+        r"^Buy Photo\b",  # a photo-sales button glued to the caption
+        "'FILE -', 'In this ... photo', 'This <date> photo made available by ...' and 'Buy Photo ...' captions",
         90,
         case_sensitive=True,
     ),
