@@ -198,8 +198,7 @@ def _lead_sentences(text: str, min_words: int) -> tuple[str, list[str]]:
 
     The lead paragraph is the first line of 12+ words ending a sentence (short lines above
     it are often teasers or navigation); the first line when there is none."""
-    spans = paragraphs(text)
-    lines = [text[s:e] for s, e in spans]
+    lines = news_paragraphs(text)
     if not lines:
         return "", []
     from storyweave.stages.clean import rule_for  # noise lines (menus, captions) never lead
@@ -229,6 +228,18 @@ def headline_furniture(sentence: str) -> bool:
     """A site notice, promotion or photo caption (`nlp.boilerplate`): never a headline ("By
     submitting your registration ... you agree", "These crawls are part of ...", "This image shows ...")."""
     return is_furniture(sentence) or is_photo_caption(sentence)
+
+
+def news_paragraphs(text: str) -> list[str]:
+    """The paragraphs of `text` a headline may come from: not those opened by a site notice,
+    promotion or caption, whose next sentences go on with it ("These crawls are part of ... That
+    way, as the pages ... are changed ..."; "By submitting ... you agree ... We look forward to ...")."""
+    out = []
+    for start, end in paragraphs(text):
+        first = next(iter(split_sentences(text[start:end])), None)
+        if first is not None and not headline_furniture(first.text):
+            out.append(text[start:end])
+    return out
 
 
 # ------------------------------------------------------------------ compression on the parse
