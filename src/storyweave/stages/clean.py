@@ -402,7 +402,7 @@ def clean_corpus(corpus: Corpus, settings: Config) -> Corpus:
         _RULE_OF.remember(line, found)
     slides = {a.id: slide_lines(lines_by_article[a.id]) for a in corpus.articles}
     ruled = {
-        a.id: [rule_for(line) or _top_reason(a, lines_by_article[a.id], i) or ("gallery" if i in slides[a.id] else None)
+        a.id: [("gallery" if i in slides[a.id] else None) or rule_for(line) or _top_reason(a, lines_by_article[a.id], i)
                for i, (_, _, line) in enumerate(lines_by_article[a.id])]
         for a in corpus.articles
     }  # fmt: skip
