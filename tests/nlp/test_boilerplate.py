@@ -81,3 +81,12 @@ def test_photo_captions_of_either_kind_are_recognised_once_for_every_stage():
     assert not is_photo_caption("The council will file its report on March 3, after the vote on the budget.")
     assert not is_photo_caption("In this case the court ruled on Tuesday that the photographs were evidence.")
 
+
+
+def test_registration_notices_are_furniture_but_reporting_about_sign_ups_is_not():
+    from storyweave.nlp.boilerplate import is_furniture
+
+    assert is_furniture("By creating an account, you agree to our Terms of Use and Privacy Policy.")
+    assert is_furniture("Please check your email and click the link we sent to activate your account.")
+    assert not is_furniture("The company changed its privacy policy on Monday, regulators said.")
+    assert not is_furniture("By signing up, residents agreed to share their water readings, the council said.")

@@ -68,6 +68,30 @@ NOISE = [
     ("Just fill in your details below to join our mailing list", "subscribe"),
     ("By Ana Lind, City Desk / Published March 3, 2026", "byline"),
     ("This story is updated at the bottom with a response from the mayor", "credits"),
+    # seventh session (noise7): furniture seen in bare scraped text, made-up examples of each shape
+    ("Dec. 3) Newsdesk 7 of 41 Skip in Skip x Embed x Share CLOSE FLOOD WATCH River rises | 1:14 The river rose.",
+     "gallery"),
+    ("Valmora floods 6 show all Valmora floods 1/6 The dam at dawn Ana Lind/Kastel 2/6 Rescuers at work "
+     "Tom Brandt/Kastel 3/6 Sandbags on the bridge", "gallery"),
+    ("Flood update for our town Posted by Valmora City Council on Monday, March 2, 2026", "tweet"),
+    ("A note to our members. Hours ago, I was... Posted by Valmora Choir on Sunday, 1 March 2026", "tweet"),
+    ("By submitting your registration information, you agree to our Terms of Service and Privacy Policy.",
+     "subscribe"),
+    ("Please check your inbox and click on the link to activate your account.", "subscribe"),
+    ("Newsletter Sign Up Continue reading the main story The Morning Flood Brief " + "Get the news. " * 40
+     + "Please verify you're not a robot by clicking the box. Invalid email address. Please re-enter.",
+     "signup_form"),
+    ("Order Reprints | Today's Paper | Subscribe A version of this article appears in print on , on Page A 9",
+     "print_edition"),
+    ("This March 2, 2026 photo made available by the city council shows sandbags on the bridge.",
+     "file_photo"),
+    ("Buy Photo Volunteers fill sandbags near the bridge on Tuesday as the river keeps rising. The council said "
+     "more volunteers were needed for the night shift at the bridge. (Photo: Ana Lind / Daily Planet)Buy Photo",
+     "file_photo"),
+    ("Mayor Ana Ruiz (pictured left) thanked the volunteers on Tuesday", "position_caption"),
+    ("Ana Ruiz, pictured, waves to volunteers after the water receded", "position_caption"),
+    ("UPDATE: March 3, 8:25 AM CET", "credits"),
+    ("UPDATE, Tuesday morning", "credits"),
 ]
 
 REAL = [
@@ -98,6 +122,14 @@ REAL = [
     "Oh, right, this also settles the question for Valmora",
     "Erionite",  # one item of a list of substances stays
     "The mayor met the head of the North Atlantic Treaty Organization in Valmora.",
+    # look like the seventh session's rules but are reporting
+    "About 4 of 10 share that view, and 1/3 of voters backed the plan while 2/3 opposed it, the poll found.",
+    "The video was posted by the council on Monday, March 2, 2026.",
+    "By signing up, residents agreed to share their water readings, the council said.",
+    "An error has occurred in the count, officials said, and a recount was ordered.",
+    "This photo of the mayor has been widely shared, aides said.",
+    "Ana Ruiz (pictured) said the bridge would reopen on Friday.",
+    "UPDATE: Officials identified the two people found on the bridge as Ana, 13, and Eva, 14.",
 ]
 
 
@@ -338,6 +370,21 @@ def test_flattened_photo_gallery_line_is_removed_however_long():
     article = Article(id="g", text=f"{body}\n{gallery}\n{body} Officials agreed.")
     cleaned = clean_corpus(Corpus(articles=[article]), Config()).articles[0]
     assert "Hide Caption" not in cleaned.text and body in cleaned.text
+
+
+def test_slideshow_captions_opened_by_their_counter_are_removed_however_long():
+    """Lines opened by "k/N" counters sharing their total are a slideshow, whatever their length;
+    one such line alone ("9/11 ...") is not."""
+    long_tail = " ".join(["The picture was taken from the bridge by a volunteer with a long lens."] * 6)
+    slides = [f"1/3 Dawn on the river {long_tail}", f"2/3 The dam at noon {long_tail}", f"3/3 Night {long_tail}"]
+    a = article("s1", [LEAD, BODY[0], *slides, BODY[1]], source="Daily Planet")
+    [out] = clean_corpus(Corpus(articles=[a]), Config()).articles
+    assert out.removed == slides and out.removed_reasons == ["gallery"] * 3
+    assert out.text.split("\n") == [LEAD, *BODY]
+    single = "9/11 Commission members met in Valmora on Tuesday to discuss the report and its findings " * 3
+    b = article("s2", [LEAD, BODY[0], single.strip(), BODY[1]], source="Daily Planet")
+    [kept] = clean_corpus(Corpus(articles=[b]), Config()).articles
+    assert kept.removed == []
 
 
 def test_inferred_title_that_is_site_chrome_is_dropped():

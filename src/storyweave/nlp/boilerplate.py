@@ -9,7 +9,9 @@ Four granularities use them, each with its own pattern because each is tuned whe
   `SENTENCE_NOTICE`;
 - a passage two reports share (`dedup.verify`): `PASSAGE`, furniture is not wire copy;
 - a sentence or a window of text whose dates are read (`events.report_date`, the analysis's
-  timeline): `FILE_PHOTO_CAPTION`, `PHOTO_CAPTION` (a caption dates the picture, not the happening).
+  timeline): `FILE_PHOTO_CAPTION`, `PHOTO_CAPTION` (a caption dates the picture, not the happening);
+- a sentence a headline is made from (`events.headline`): `is_furniture` and `is_photo_caption`
+  (a notice or a caption never titles an event).
 The sentence and passage patterns both look for `SITE_PHRASES` anywhere and extend that list.
 The line rules of `clean.RULES` do not search for them anywhere: a line rule removes a whole
 line, so each anchors its phrase where furniture puts it ("©" or "Copyright" opening a line,
@@ -49,7 +51,9 @@ SENTENCE_NOTICE = re.compile(
     r"\byour tweets?\b|\btweet location|\bcustom domain|\bunsubscribe\b|"
     r"\bin this (undated |handout |file )?(\w+, )?(\w+\.? \d{1,2}, \d{4},? )?(file )?(photo|image|picture|photograph)\b|"
     r"\bAP Photo\b|\bphoto (by|courtesy of|provided by|released by)\b|\bgetty images\b|"
-    r"\bmailing list\b|\bthe form below\b|\bkeep up to date with\b|\bhide caption\b",
+    r"\bmailing list\b|\bthe form below\b|\bkeep up to date with\b|\bhide caption\b|"
+    r"\bby (?:submitting|signing up|registering|subscribing|clicking|creating an account|continuing)\b[^.]{0,120}"
+    r"\byou (?:agree|accept|consent)\b|\bclick (?:on )?the link\b[^.]{0,30}\bto (?:activate|confirm|verify)\b",
     re.IGNORECASE,
 )
 # Promotions and section labels glued to a sentence, for timeline sentences (not folded into the
@@ -68,6 +72,13 @@ FILE_PHOTO_CAPTION = re.compile(r"\bfile\b\s*[-–—:]|\bfile\s+(?:photo|pictur
 PHOTO_CAPTION = re.compile(r"\bin this\b[^.\n]{0,40}?\b(?:photo(?:graph)?|picture|image|handout)\b|"
                            r"[\[(]\s*(?:[A-Za-z]+\s*)?photo\b|\bphoto(?:graph)?\s*(?:by|credit|courtesy|taken|dated)\b|"
                            r"\bphoto\s*/\s*\w|\bhide caption\b", re.IGNORECASE)
+
+
+def is_furniture(sentence: str) -> bool:
+    """Site furniture by the summary's sentence patterns (`SENTENCE_START`, `SENTENCE_ANYWHERE`,
+    `SENTENCE_NOTICE`) or a promotion or label glued to a sentence (`PROMO`)."""
+    return bool(SENTENCE_START.search(sentence) or SENTENCE_ANYWHERE.search(sentence)
+                or SENTENCE_NOTICE.search(sentence) or PROMO.search(sentence))
 
 
 def is_photo_caption(sentence: str) -> bool:

@@ -112,8 +112,13 @@ RULES: list[Rule] = [
     ),
     _rule(
         "gallery",
-        rf"\b(?:caption|{_PICTURE}|slide)\s+\d+\s+of\s+\d+\b",
-        "photo-gallery text flattened into one line (a 'caption/photo N of M' counter), however long",
+        rf"\b(?:caption|{_PICTURE}|slide)\s+\d+\s+of\s+\d+\b|"
+        # a video carousel: an item counter right before the player's buttons ("7 of 41 Skip ... Share")
+        r"\b\d+\s+of\s+\d+\s+(?-i:Skip|Embed|Share|Close|CLOSE|Next|Previous|Replay|Autoplay|Full ?[Ss]creen)\b|"
+        # a slideshow's counters in one line: "1/8 The scene ... 2/8 Police ... 3/8 ..."
+        r"(?<![\d/])1\s?/\s?([3-9]|\d{2,})\b(?!/).*(?<![\d/])2\s?/\s?\1\b(?!/).*(?<![\d/])3\s?/\s?\1\b(?!/)",
+        "photo-gallery and video-carousel text flattened into one line (a 'caption/photo N of M' counter, "
+        "'N of M' before player buttons, slide counters '1/8 ... 2/8 ... 3/8'), however long",
         100_000,
     ),
     _rule(
@@ -179,8 +184,11 @@ RULES: list[Rule] = [
         r"[A-Z][a-z][\w.'’-]*[a-z],\s(?:second |third |far )?(?:from )?(?:left|right|center|centre)\s*,|"
         r"[A-Z][\w.'’-]*[a-z]\s\((?:second |third |far )?(?:from )?(?:left|right|center|centre|front|back|top|bottom)"
         r"(?:,[^()]{0,20})?\)|"
-        r"\(\d(?:st|nd|rd|th) row[^()]{0,30}\)",
-        "photo captions that place people in the picture ('X, left, Y, second right, ... pose')",
+        r"\(\d(?:st|nd|rd|th) row[^()]{0,30}\)|"
+        # a caption (no sentence punctuation at all) that points at its picture: "Jane Doe (pictured left) waves"
+        r"^(?=[^.!?]*[^.!?\"”’'\s]$).*(?:\(pictured\b[^()]{0,30}\)|, pictured,)",
+        "photo captions that place people in the picture ('X, left, Y, second right, ... pose', "
+        "'X (pictured) ...' without a full stop)",
         80,
         case_sensitive=True,
         speech_ok=False,
@@ -188,16 +196,23 @@ RULES: list[Rule] = [
     _rule(
         "file_photo",
         # wire photo captions: "FILE - In this ... file photo, ...", "FILE PHOTO: ...", "In this ... photo, ..."
-        r"^(?:FILE|File)(?:\s+PHOTO)?\s*[-–—:]\s|^In this [^.]{0,80}\b(?:file )?(?:photo|image|picture)\b(?: provided| released| made available| taken)?",
-        "'FILE -' and 'In this ... photo' captions",
+        r"^(?:FILE|File)(?:\s+PHOTO)?\s*[-–—:]\s|^In this [^.]{0,80}\b(?:file )?(?:photo|image|picture)\b(?: provided| released| made available| taken)?|"
+        # "This Dec. 28, 2017, photo made available by ... shows ...", "This undated image released by ..."
+        r"^This (?:undated |handout |file )?(?:(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|[A-Z][a-z]+day),? )?(?:file |handout )?"
+        r"(?:photo|image|picture|photograph)s? (?:made available|provided|released|taken|obtained|shows?|from)\b|"
+        r"^Buy Photo\b",  # a photo-sales button glued to the caption
+        "'FILE -', 'In this ... photo', 'This <date> photo made available by ...' and 'Buy Photo ...' captions",
         90,
         case_sensitive=True,
     ),
     _rule(
         "tweet",
         # an embedded tweet as scraped: "... pic.twitter.com/x — Jane Doe (@handle) March 3, 2018"
-        rf"pic\.twitter\.com/\w+|\(@\w{{1,15}}\)\s*(?:{_MONTHS_DAYS})[\s\d,]{{2,12}}\d{{4}}\s*$|https?://t\.co/\w+\s*[—–-]",
-        "embedded tweets: the 'pic.twitter.com' link or the '— Name (@handle) date' signature",
+        rf"pic\.twitter\.com/\w+|\(@\w{{1,15}}\)\s*(?:{_MONTHS_DAYS})[\s\d,]{{2,12}}\d{{4}}\s*$|https?://t\.co/\w+\s*[—–-]|"
+        # an embedded social post's signature: "... Posted by Jane Doe on Monday, April 4, 2016" (no final period)
+        rf"\bposted by [^.!?]{{1,80}}? on (?:{_MONTHS_DAYS}),?(?:\s*(?:{_MONTHS_DAYS}),?)?\s*\d{{1,2}}(?:\s*(?:{_MONTHS_DAYS}))?,?\s*\d{{4}}$",
+        "embedded tweets and posts: the 'pic.twitter.com' link, the '— Name (@handle) date' or "
+        "'Posted by Name on Monday, April 4, 2016' signature",
         80,
     ),
     _rule(
@@ -245,9 +260,32 @@ RULES: list[Rule] = [
         r"subscribe for (?:just|only)|not in our deliverable area|sign up for (?:our|the) (?:free )?newsletter|"
         r"\b(?:join|subscribe to|sign up (?:for|to)) (?:our|the) (?:mailing list|newsletters?|e-?mail list)\b|"
         r"^(?:assine|inscreva-se|abonnez-vous|inscrivez-vous|abonnieren sie|jetzt abonnieren|suscríbete|"
-        r"suscribete|iscriviti|подпишитесь)\b",
-        "subscription and newsletter sign-up prompts, paywall notices",
+        r"suscribete|iscriviti|подпишитесь)\b|"
+        # account and registration notices: "By submitting your registration information, you agree to ..."
+        r"^by (?:submitting|signing up|registering|subscribing|clicking|creating an account|continuing)\b.{0,120}"
+        r"\b(?:you (?:agree|accept|consent)|terms of (?:service|use)|privacy policy)|"
+        r"\bclick (?:on )?the link (?:in (?:that|the|this) e-?mail )?to (?:activate|confirm|verify|complete)\b",
+        "subscription and newsletter sign-up prompts, paywall and registration notices",
         90,
+    ),
+    _rule(
+        "signup_form",
+        # a sign-up form flattened into one line, however long: two of the form's own messages
+        r"(?:invalid e-?mail|e-?mail address is invalid|please (?:re-?enter|enter an? (?:valid )?e-?mail)|"
+        r"not a robot|you must select a newsletter|you agree to receive|thank you for subscribing|"
+        r"\* ?required field|an error has occurred|enter your e-?mail address).*"
+        r"(?:invalid e-?mail|e-?mail address is invalid|please (?:re-?enter|enter an? (?:valid )?e-?mail)|"
+        r"not a robot|you must select a newsletter|you agree to receive|thank you for subscribing|"
+        r"\* ?required field|an error has occurred|please try again later|enter your e-?mail address)",
+        "newsletter sign-up forms flattened into one line (two of the form's messages: 'Invalid email "
+        "address', 'Please verify you're not a robot', ...), however long",
+        100_000,
+    ),
+    _rule(
+        "print_edition",
+        r"^a version of this (?:article|story|review) appears in print\b|^order reprints\b",
+        "print-edition notices ('A version of this article appears in print on ...', 'Order Reprints | ...')",
+        60,
     ),
     _rule(
         "promo",
@@ -309,7 +347,10 @@ RULES: list[Rule] = [
         r"^update\s*:\s*this (?:story|article|post)|^this is a (?:breaking|developing) (?:news )?story|"
         r"^(?:published|posted|last updated|updated|first published)(?:\s+(?:on|at))?\s*:?\s*"
         rf"(?:\d|{_MONTHS_DAYS})[^|]*$|"
-        r"\|\s*(?:updated|published)\s*:|^\([^()]{0,60}\bpage\s*\d+\)$|^information from\s*:",
+        r"\|\s*(?:updated|published)\s*:|^\([^()]{0,60}\bpage\s*\d+\)$|^information from\s*:|"
+        # an update stamp alone: "UPDATE: November 8, 8:25 AM CST", "Update, Saturday morning"
+        rf"^update\s*[:,]\s*(?:{_MONTHS_DAYS}|\d)[\w\s,.]*?(?:\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?(?:\s*[a-z]{{2,4}})?|"
+        r"morning|afternoon|evening|night)\W*$",
         "bylines-at-bottom: reporting/editing credits, update and timestamp notes",
         25,
     ),
@@ -359,9 +400,10 @@ def clean_corpus(corpus: Corpus, settings: Config) -> Corpus:
     for line, found in zip(todo, fork_map(_first_rule, todo, default_processes(settings.run.processes),
                                           min_items=1024, chunk=512), strict=True):
         _RULE_OF.remember(line, found)
+    slides = {a.id: slide_lines(lines_by_article[a.id]) for a in corpus.articles}
     ruled = {
-        a.id: [rule_for(line) or _top_reason(a, lines_by_article[a.id], i) for i, (_, _, line) in
-               enumerate(lines_by_article[a.id])]
+        a.id: [("gallery" if i in slides[a.id] else None) or rule_for(line) or _top_reason(a, lines_by_article[a.id], i)
+               for i, (_, _, line) in enumerate(lines_by_article[a.id])]
         for a in corpus.articles
     }  # fmt: skip
     # an inferred title line stays a chrome candidate: site chrome can look like a headline
@@ -418,6 +460,22 @@ def _first_rule(line: str) -> str | None:
         ):
             return rule.name
     return None
+
+
+# A slide's caption opened by its counter: "2/30 Frosty slopes of Mars This image ..."
+_SLIDE = re.compile(r"^(\d{1,3})\s?/\s?(\d{1,3})\s+[A-Z\"“‘']")
+
+
+def slide_lines(lines: list[tuple[int, int, str]]) -> set[int]:
+    """Indices of a slideshow's captions, each line opened by its counter "k/N", however long:
+    lines of one article whose counters share the total N, with at least two different k <= N
+    (a line rule alone bounds its length; "9/11 Commission ..." opens one line, not a series)."""
+    by_total: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for index, (_, _, line) in enumerate(lines):
+        found = _SLIDE.match(line.strip())
+        if found and 0 < int(found.group(1)) <= int(found.group(2)):
+            by_total[found.group(2)].append((index, found.group(1)))
+    return {i for found in by_total.values() if len({k for _, k in found}) >= 2 for i, _ in found}
 
 
 _SPEAKER_LABEL = re.compile(

@@ -375,3 +375,24 @@ def test_greedy_linkage_by_size_equals_average_linkage_with_one_threshold():
     np.fill_diagonal(dist, 0.0)
     ref = fcluster(linkage(squareform(dist, checks=False), method="average"), t=0.8, criterion="distance")
     assert _partition(greedy) == _partition(list(ref))
+
+
+def test_a_slideshow_caption_never_dates_a_report():
+    """A report whose only dates are in slideshow captions the cleaner removed gets no date from
+    them (they date pictures of any year); another removed line's date is still a weak clue."""
+    from storyweave.config import Config
+    from storyweave.model import Corpus
+    from storyweave.stages.clean import clean_corpus
+
+    body = ["The station will fall back to Earth within months, the agency said.",
+            "Engineers are tracking it every day and expect most of it to burn up."]
+    slides = [f"{k}/3 Night sky An astronaut took this photo from orbit on {k} September 2014" for k in (1, 2, 3)]
+    [article] = clean_corpus(Corpus(articles=[Article(id="s", text="\n".join(body + slides))]), Config()).articles
+    assert article.removed_reasons == ["gallery"] * 3
+    fill_report_dates([article])
+    assert article.published is None
+    stamp = "Updated: March 3, 2026"
+    [other] = clean_corpus(Corpus(articles=[Article(id="u", text="\n".join(body + slides + [stamp]))]),
+                           Config()).articles
+    fill_report_dates([other])
+    assert other.published == "2026-03-03"

@@ -259,3 +259,10 @@ def test_agglomerate_keeps_must_link_groups_whole_and_weighs_rows():
     grouped = events.agglomerate(sim, 0.5, groups=[0, 0, 0, 1])
     assert grouped[0] == grouped[1] == grouped[2] != grouped[3]  # mean 0.3 over the group's rows < 0.5
     assert len(set(events.agglomerate(sim, 0.25, groups=[0, 0, 0, 1]))) == 1  # 0.3 > 0.25
+
+
+def test_a_report_of_site_notices_only_is_titled_as_having_no_readable_text():
+    notice = Article(id="notice", text="Starting in 2001, the crawler has been donating its crawl data to the "
+                     "archive. Flowing in every day, these data are added to the Wayback Machine after an embargo.")
+    event = run([notice]).events[0]
+    assert event.title == "Report with no readable text (notice)"

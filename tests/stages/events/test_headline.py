@@ -76,3 +76,20 @@ def test_a_byline_glued_to_the_lead_is_stripped_but_by_phrases_stay():
     assert headline_from_text(text).startswith("Sure, the film")
     text = "By Tuesday, the storm had moved north of the coast and left thousands of homes without power."
     assert headline_from_text(text).startswith("By Tuesday")
+
+
+def test_site_notices_and_captions_never_make_the_headline():
+    """A registration notice, a web-archive notice or a photo caption, and the rest of a paragraph it
+    opens, are skipped for the report's first real paragraph; a text of notices only gives no headline."""
+    notice = "By submitting your registration details, you agree to our Terms of Service and Privacy Policy."
+    lead = "The council approved the flood budget on Monday after a long debate."
+    assert headline_from_text(f"{notice}\n{lead}") == "The council approved the flood budget on Monday after a long debate"
+    caption = "In this undated photo released by the council, volunteers fill sandbags near the bridge."
+    assert headline_from_text(f"{caption}\n{lead}") == "The council approved the flood budget on Monday after a long debate"
+    # a paragraph opened by a notice goes on with it: none of its sentences is a headline
+    assert headline_from_text(f"{notice} We look forward to seeing you on the site.\n{lead}") == (
+        "The council approved the flood budget on Monday after a long debate")
+    assert headline_from_text(f"{notice} We look forward to seeing you on the site every day.") == ""
+    archive = ("These crawls are part of an effort to archive pages as they are created. "
+               "Flowing in every day, the pages are added to the Wayback Machine after an embargo period.")
+    assert headline_from_text(archive) == ""

@@ -34,13 +34,7 @@ from storyweave.model import (
     to_dict,
 )
 from storyweave.nlp import dates as dates_mod
-from storyweave.nlp.boilerplate import (
-    PROMO,
-    SENTENCE_ANYWHERE,
-    SENTENCE_NOTICE,
-    SENTENCE_START,
-    is_photo_caption,
-)
+from storyweave.nlp.boilerplate import is_furniture, is_photo_caption
 from storyweave.nlp.stop_words import TIMELINE_OVERLAP
 from storyweave.nlp.text import Sentence, content_words, remember_sentences
 from storyweave.parallel import fork_map
@@ -109,8 +103,7 @@ def _is_dateline(m: dates_mod.DateMention, text: str) -> bool:
 def _is_furniture(sentence: str) -> bool:
     """Site furniture by the summary's own sentence patterns (`boilerplate`), plus promos and labels
     glued to a sentence ("... subscribe today.", "LIVE BLOG On Monday, ..."): never a dated happening."""
-    return bool(SENTENCE_START.search(sentence) or SENTENCE_ANYWHERE.search(sentence)
-                or SENTENCE_NOTICE.search(sentence) or PROMO.search(sentence))
+    return is_furniture(sentence)
 
 
 def _timeline(reads: list[_Read], start_dates: tuple[tuple[str, str], ...], limit: int,

@@ -986,12 +986,12 @@ def _title(central: str, units: list[str], by_id: dict[str, Article], limits: He
     """The central report's title or headline; the next reports' when its text gives none."""
     candidates = [central] + [u for u in units if u != central][:5]
     title = next((t for t in (headline.title_of(by_id[i], limits) for i in candidates) if t), "")
-    for sentence in split_sentences(by_id[central].text)[:10] if not title else []:
+    for sentence in split_sentences("\n".join(headline.news_paragraphs(by_id[central].text)))[:10] if not title else []:
         title = headline.headline_from_text(sentence.text, limits)  # the lead gave none: a later sentence
         if title:
             break
-    if not title and not any(by_id[i].text.strip() for i in candidates):
-        title = f"Report with no readable text ({central})"  # every line was scrape noise
+    if not title and not any(headline.news_paragraphs(by_id[i].text) for i in candidates):
+        title = f"Report with no readable text ({central})"  # every line was scrape noise or a site notice
     return title
 
 

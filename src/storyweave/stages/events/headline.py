@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from storyweave.config import HeadlineParams
 from storyweave.model import Article
+from storyweave.nlp.boilerplate import is_furniture, is_photo_caption
 from storyweave.nlp.date_patterns import HEADLINE_DATELINE
 from storyweave.nlp.text import paragraphs, split_sentences
 
@@ -197,8 +198,7 @@ def _lead_sentences(text: str, min_words: int) -> tuple[str, list[str]]:
 
     The lead paragraph is the first line of 12+ words ending a sentence (short lines above
     it are often teasers or navigation); the first line when there is none."""
-    spans = paragraphs(text)
-    lines = [text[s:e] for s, e in spans]
+    lines = news_paragraphs(text)
     if not lines:
         return "", []
     from storyweave.stages.clean import rule_for  # noise lines (menus, captions) never lead
@@ -209,7 +209,7 @@ def _lead_sentences(text: str, min_words: int) -> tuple[str, list[str]]:
     )
     sentences = []
     for ln in lines[first : first + 3]:
-        sentences += [s.text for s in split_sentences(ln)]
+        sentences += [s.text for s in split_sentences(ln) if not headline_furniture(s.text)]
     if not sentences:
         return "", []
     sentences[0] = _BYLINE_LEAD.sub("", sentences[0], count=1).strip() or sentences[0]
@@ -222,6 +222,24 @@ def _lead_sentences(text: str, min_words: int) -> tuple[str, list[str]]:
     while (_INITIAL_END.search(lead) or lead.endswith(")") or len(lead.split()) < min_words) and len(sentences) > 1:
         lead = lead + " " + sentences.pop(1)
     return lead, [s for s in sentences[1:6] if not _INITIAL_END.search(s)]
+
+
+def headline_furniture(sentence: str) -> bool:
+    """A site notice, promotion or photo caption (`nlp.boilerplate`): never a headline ("By
+    submitting your registration ... you agree", "These crawls are part of ...", "This image shows ...")."""
+    return is_furniture(sentence) or is_photo_caption(sentence)
+
+
+def news_paragraphs(text: str) -> list[str]:
+    """The paragraphs of `text` a headline may come from: not those opened by a site notice,
+    promotion or caption, whose next sentences go on with it ("These crawls are part of ... That
+    way, as the pages ... are changed ..."; "By submitting ... you agree ... We look forward to ...")."""
+    out = []
+    for start, end in paragraphs(text):
+        first = next(iter(split_sentences(text[start:end])), None)
+        if first is not None and not headline_furniture(first.text):
+            out.append(text[start:end])
+    return out
 
 
 # ------------------------------------------------------------------ compression on the parse

@@ -195,11 +195,21 @@ def fill_report_dates(articles: list[Article], cfg: EventsConfig = _EVENTS) -> N
         header = _header_date(article.raw_text, cfg.date_header_lines) if article.raw_text else None  # cleaning drops "Updated:" lines
         found = (header, "header") if header else report_date_how(article.text, cfg, cfg.confident_report_dates)
         if found is None and article.raw_text and report_date_how(article.text, cfg, confident=False) is None:
-            # a date only in lines the cleaner removed (timestamps, captions): a weak clue
-            found = report_date_how(article.raw_text, cfg, confident=False)
+            # a date only in lines the cleaner removed (timestamps, captions): a weak clue; never a
+            # slideshow's, whose captions date pictures of any year
+            found = report_date_how(_without_galleries(article), cfg, confident=False)
             found = (found[0], "removed lines") if found else None
         if found is not None:
             article.published = found[0].isoformat()
             article.published_inferred = True
             inferred = {**(article.metadata.get("inferred") or {}), "published": f"report_date: {found[1]}"}
             article.metadata = {**article.metadata, "inferred": inferred}  # a new dict: the caller's is kept
+
+
+def _without_galleries(article: Article) -> str:
+    """The raw text less the lines the cleaner removed as a photo gallery or slideshow."""
+    raw = article.raw_text or ""
+    for line, why in zip(article.removed, article.removed_reasons, strict=False):
+        if why == "gallery":
+            raw = raw.replace(line, "")
+    return raw
