@@ -4,7 +4,7 @@ import re
 
 from storyweave.config import HeadlineParams
 from storyweave.model import Article
-from storyweave.stages.events.headline import headline_from_text, title_of
+from storyweave.stages.events.headline import fits, headline_from_text, title_of
 
 MAX_CHARS = HeadlineParams.max_chars
 
@@ -93,3 +93,19 @@ def test_site_notices_and_captions_never_make_the_headline():
     archive = ("These crawls are part of an effort to archive pages as they are created. "
                "Flowing in every day, the pages are added to the Wayback Machine after an embargo period.")
     assert headline_from_text(archive) == ""
+
+
+def test_a_date_stamp_line_is_never_the_lead_or_the_headline():
+    from storyweave.stages.events.headline import date_only
+
+    text = ("Thursday, Apr 22, 2010\n\n"
+            "The county board voted on Tuesday to close two libraries and cut the parks budget by a fifth "
+            "after a long debate about the deficit\n")  # the long paragraph lacks its final stop
+    title = headline_from_text(text)
+    assert title and not date_only(title) and "board" in title
+    assert date_only("Thu 22 April 2010 10:30 am") and not date_only("April 22 vote on the budget")
+
+
+def test_a_quotation_emptied_by_compression_does_not_fit():
+    assert not fits('Four council members called the plan ""', whole_sentence=False)
+    assert fits('Four council members called the plan "reckless"', whole_sentence=False)

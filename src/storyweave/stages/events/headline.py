@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from storyweave.config import HeadlineParams
 from storyweave.model import Article
 from storyweave.nlp.boilerplate import is_furniture, is_photo_caption
-from storyweave.nlp.date_patterns import HEADLINE_DATELINE
+from storyweave.nlp.date_patterns import HEADLINE_DATELINE, MONTH_NAMES, MONTH_SHORT, WEEKDAY_NAMES
 from storyweave.nlp.text import paragraphs, split_sentences
 
 if TYPE_CHECKING:
@@ -160,7 +160,19 @@ def fits(sentence: str, whole_sentence: bool = True, limits: HeadlineParams = _L
         and _last_word(s) not in _CLOSED_WORDS
         and _balanced(s)
         and _opens_sentence(s)
+        and not date_only(s)
     )
+
+
+# the words of a line that is only a date ("Thursday, Apr 22, 2010", "Thu 22 April 2010 10:30 am")
+_DATE_WORDS = frozenset(MONTH_NAMES + MONTH_SHORT + WEEKDAY_NAMES + tuple(d[:3] for d in WEEKDAY_NAMES)
+                        + tuple(d[:4] for d in WEEKDAY_NAMES) + ("am", "pm"))
+
+
+def date_only(line: str) -> bool:
+    """The line is a date (and time) and nothing else: a page's date stamp, never a headline or a lead."""
+    words = re.findall(r"[A-Za-z]+", line.lower())
+    return bool(re.search(r"\d", line)) and all(w in _DATE_WORDS for w in words)
 
 
 def _last_word(s: str) -> str:
@@ -178,6 +190,7 @@ def _balanced(s: str) -> bool:
         and s.count("[") == s.count("]")
         and s.count('"') % 2 == 0
         and s.count("“") == s.count("”")
+        and not re.search(r'""|“\s*”|‘\s*’', s)  # a quotation whose words compression dropped
     )
 
 
@@ -205,7 +218,8 @@ def _lead_sentences(text: str, min_words: int) -> tuple[str, list[str]]:
 
     first = next(
         (i for i, ln in enumerate(lines) if len(ln.split()) >= 12 and ln.rstrip()[-1] in ".!?\"'”’"),
-        next((i for i, ln in enumerate(lines) if len(ln.split()) >= min_words and rule_for(ln) is None), 0),
+        next((i for i, ln in enumerate(lines)
+              if len(ln.split()) >= min_words and rule_for(ln) is None and not date_only(ln)), 0),
     )
     sentences = []
     for ln in lines[first : first + 3]:
