@@ -359,10 +359,21 @@ def happening_day(article: Article, published: date | None) -> date | None:
     return published - timedelta(days=back)
 
 
-def day_gaps(ordinals: np.ndarray) -> np.ndarray:
-    """|day_i - day_j| for every pair of day ordinals (float64; NaN where a day is unknown)."""
-    gaps: np.ndarray = np.abs(ordinals[:, None] - ordinals[None, :])
+def day_gaps(ordinals: np.ndarray, rows: np.ndarray | None = None, cols: np.ndarray | None = None) -> np.ndarray:
+    """|day_i - day_j| for every pair of day ordinals, or for the pairs `rows` x `cols` of them (a
+    block of the whole matrix; float64; NaN where a day is unknown)."""
+    left = ordinals if rows is None else ordinals[rows]
+    right = ordinals if cols is None else ordinals[cols]
+    gaps: np.ndarray = np.abs(left[:, None] - right[None, :])
     return gaps
+
+
+def set_self_pairs(block: np.ndarray, rows: np.ndarray, cols: np.ndarray, value: float = 1.0) -> None:
+    """Set, in place, the cells of `block` (the pairs `rows` x `cols`, `cols` ascending) that pair an
+    item with itself: the diagonal of the whole matrix, wherever it falls in a block of its rows."""
+    at = np.searchsorted(cols, rows).clip(max=len(cols) - 1)
+    own = np.flatnonzero(cols[at] == rows)
+    block[own, at[own]] = value
 
 
 def date_decay(gap: np.ndarray, half_life_days: float, floor: float = 0.0, undated: float = 1.0) -> np.ndarray:

@@ -160,12 +160,10 @@ def story_block(source: StorySource, cfg: StoryConfig, rows: np.ndarray, cols: n
     text = np.asarray((source.text[rows] @ right).toarray(), dtype=np.float32)
     ents = represent.jaccard_block(source.names, source.names_t, source.sizes, rows, cols)
     sim = (text + cfg.weight_entities * ents) / (1 + cfg.weight_entities)
-    gap = np.abs(source.days[rows][:, None] - source.days[cols][None, :])
+    gap = represent.day_gaps(source.days, rows, cols)
     sim = sim * represent.date_decay(gap, cfg.half_life_days, cfg.date_floor)
     sim[gap > cfg.max_gap_days] = -1.0  # NaN compares False: undated events stay linkable
-    at = np.searchsorted(cols, rows).clip(max=len(cols) - 1)
-    own = np.flatnonzero(cols[at] == rows)
-    sim[own, at[own]] = 1.0
+    represent.set_self_pairs(sim, rows, cols)
     weighted: np.ndarray = sim.astype(np.float32)
     return weighted
 

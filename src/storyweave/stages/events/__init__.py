@@ -226,8 +226,7 @@ def scaled_similarity(source: PairSource, cfg: EventConfig, rows: np.ndarray, co
     values of the whole matrix.  None raises a pair: only the must-links and the stickiness of
     stored events do (`_cluster_units`), which `blocks.py` links on its own."""
     veto = _veto_block(source, cfg, text, rows, cols)
-    days = source.days
-    gap = np.abs(days[rows][:, None] - days[cols][None, :])
+    gap = represent.day_gaps(source.days, rows, cols)
     text *= represent.date_decay(gap, cfg.half_life_days, cfg.date_floor).astype(np.float32)
     if cfg.undated_factor != 1.0:
         text[source.undated[rows][:, None] | source.undated[cols][None, :]] *= cfg.undated_factor
@@ -235,9 +234,7 @@ def scaled_similarity(source: PairSource, cfg: EventConfig, rows: np.ndarray, co
         a, b = source.weekdays[rows], source.weekdays[cols]
         text[(a != 0)[:, None] & (b != 0)[None, :] & (a[:, None] != b[None, :])] *= cfg.weekday_factor
     text[veto] = -1.0
-    at = np.searchsorted(cols, rows).clip(max=len(cols) - 1)
-    own = np.flatnonzero(cols[at] == rows)
-    text[own, at[own]] = 1.0
+    represent.set_self_pairs(text, rows, cols)
     return text.astype(np.float32)
 
 
@@ -364,8 +361,7 @@ def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndar
 def _veto_block(source: PairSource, cfg: EventConfig, text_sim: np.ndarray, rows: np.ndarray,
                 cols: np.ndarray) -> np.ndarray:
     """`veto_matrix` of the pairs `rows` x `cols` (their text similarity `text_sim`)."""
-    vd = source.veto_days
-    gap = np.abs(vd[rows][:, None] - vd[cols][None, :])
+    gap = represent.day_gaps(source.veto_days, rows, cols)
     veto: np.ndarray = (gap >= cfg.veto_gap_days) & (text_sim < cfg.same_report_similarity)  # NaN compares False
     veto &= ~((gap < cfg.follow_up_days) & (text_sim >= cfg.follow_up_similarity))  # follow-ups: look-alike check
     near = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days) & ~veto
