@@ -69,3 +69,16 @@ def test_small_and_large_inputs_give_the_same_groups(monkeypatch):
         monkeypatch.setattr(graph, "_SMALL", -1)
         assert components(n, pairs) == small == _reference(n, pairs)
         monkeypatch.setattr(graph, "_SMALL", 2000)
+
+
+def test_component_labels_give_the_groups_of_components():
+    import numpy as np
+
+    from storyweave.graph import component_labels, components
+
+    pairs = [(0, 3), (3, 5), (1, 2), (6, 6)]
+    labels = component_labels(7, np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs]))
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels.tolist()):
+        groups.setdefault(label, []).append(i)
+    assert sorted(groups.values()) == sorted(components(7, pairs)) == [[0, 3, 5], [1, 2], [4], [6]]

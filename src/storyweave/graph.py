@@ -11,7 +11,10 @@ lines and needs no library).
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
 
 T = TypeVar("T", bound=Hashable)
 
@@ -27,16 +30,24 @@ def components(n: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
     if len(pairs) <= _SMALL:
         return _components_small(n, pairs)
     import numpy as np
+
+    edges = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(component_labels(n, edges[:, 0], edges[:, 1]).tolist()):
+        groups.setdefault(label, []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def component_labels(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The component label (0..k-1, scipy's `connected_components`) of each of `n` items linked by
+    the pairs (`a[i]`, `b[i]`): the numpy form of `components`, for large batches."""
+    import numpy as np
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    edges = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
-    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    groups: dict[int, list[int]] = {}
-    for i, label in enumerate(labels.tolist()):
-        groups.setdefault(label, []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    labels: np.ndarray = connected_components(graph, directed=False)[1]
+    return labels
 
 
 # Up to this many pairs the union-find below does the work: importing scipy.sparse.csgraph costs

@@ -26,10 +26,9 @@ import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 from storyweave.config import EventsConfig
+from storyweave.graph import component_labels
 
 # Below the lowest threshold by more than float32 rounding of a similarity: a pair that the
 # linkage's float64 distances (1 - s) could still see at the threshold is linked too.
@@ -81,8 +80,5 @@ def same_group(group_of: Sequence[object | None] | None) -> tuple[np.ndarray, np
 
 def _join(label: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """`label` with the components of each pair (`a[k]`, `b[k]`) joined, relabelled 0..k-1."""
-    size = len(label)
-    graph = sparse.coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(size, size)).tocsr()
-    _, joined = connected_components(graph, directed=False)
-    out: np.ndarray = joined[label]
+    out: np.ndarray = component_labels(len(label), a, b)[label]
     return out
