@@ -66,6 +66,10 @@ def _rule(
 # acronym, maybe "Name/Agency" or "Agency - Contributor"; e.g. "(Jane Doe/Agency)", "AGENCY".
 _CREDIT_NAME = r"(?:[A-Z][\w.&'’-]*(?:[ /:-]{1,3}[A-Z][\w.&'’-]*){0,4})"
 # Capitalised interface labels that can open a line like a credit does (general English).
+# The messages of a newsletter sign-up form (`signup_form`: two of them in one line).
+_FORM_MESSAGE = (r"invalid e-?mail|e-?mail address is invalid|please (?:re-?enter|enter an? (?:valid )?e-?mail)|"
+                 r"not a robot|you must select a newsletter|you agree to receive|thank you for subscribing|"
+                 r"\* ?required field|an error has occurred|enter your e-?mail address")
 _UI_WORDS = r"(?:READ|WATCH|MORE|RELATED|VIDEO|LIVE|BREAKING|UPDATE|UPDATED|LISTEN|PHOTOS?|CLOSE|PLAY|NEW|EXCLUSIVE|SEE|ALSO)"
 # Words that name a picture and its credit in a caption (general English).
 _PICTURE = r"(?:photo|photos|photograph|image|images|picture|pictures|pic|video|footage|illustration|graphic)"
@@ -271,12 +275,7 @@ RULES: list[Rule] = [
     _rule(
         "signup_form",
         # a sign-up form flattened into one line, however long: two of the form's own messages
-        r"(?:invalid e-?mail|e-?mail address is invalid|please (?:re-?enter|enter an? (?:valid )?e-?mail)|"
-        r"not a robot|you must select a newsletter|you agree to receive|thank you for subscribing|"
-        r"\* ?required field|an error has occurred|enter your e-?mail address).*"
-        r"(?:invalid e-?mail|e-?mail address is invalid|please (?:re-?enter|enter an? (?:valid )?e-?mail)|"
-        r"not a robot|you must select a newsletter|you agree to receive|thank you for subscribing|"
-        r"\* ?required field|an error has occurred|please try again later|enter your e-?mail address)",
+        rf"(?:{_FORM_MESSAGE}).*(?:{_FORM_MESSAGE}|please try again later)",
         "newsletter sign-up forms flattened into one line (two of the form's messages: 'Invalid email "
         "address', 'Please verify you're not a robot', ...), however long",
         100_000,
