@@ -266,3 +266,19 @@ def test_a_report_of_site_notices_only_is_titled_as_having_no_readable_text():
                      "archive. Flowing in every day, these data are added to the Wayback Machine after an embargo.")
     event = run([notice]).events[0]
     assert event.title == "Report with no readable text (notice)"
+
+
+def test_view_memo_serves_a_subset_of_the_same_reports_and_not_a_changed_one():
+    """The stories stage asks for views of a subset of the reports the events stage fitted: the
+    memo slices the fitted matrix; a report whose text changed since is fitted anew."""
+    reports = ROUND_ONE + ROUND_TWO
+    events.release_text_cache()
+    whole = events.view_similarity(reports, "body")
+    subset = [reports[0], reports[2], reports[4]]
+    sliced = events.view_similarity(subset, "body")
+    assert sliced.tolist() == whole[[0, 2, 4]][:, [0, 2, 4]].tolist()
+    changed = [replace(subset[0], text=subset[0].text + " The talks resumed."), *subset[1:]]
+    refitted = events.view_similarity(changed, "body")
+    assert refitted.shape == (3, 3)
+    assert refitted[1, 2] != sliced[1, 2]  # fitted on three reports, not sliced from the memo
+    events.release_text_cache()

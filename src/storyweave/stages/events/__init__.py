@@ -249,19 +249,45 @@ def weekday_conflicts(weekdays: Sequence[str | None]) -> np.ndarray:
 
 
 _Fingerprint = tuple[str, str | None, int]  # id, title, hash of the text
-# per view, lead size and fit size, the last article set: positions, fingerprints, and its cosine matrix or, after a
-# large batch that never builds one, its view rows
-_VIEW_CACHE: dict[tuple[str, int, int, int],
-                  tuple[dict[str, int], list[_Fingerprint], np.ndarray | sparse.csr_matrix | None, np.ndarray | None]] = {}
+
+
+def _fingerprint(article: Article) -> _Fingerprint:
+    return (article.id, article.title, hash(article.text))
+
+
+@dataclass
+class _ViewMemo:
+    """One view's last article set: each article's position and fingerprint, and either its cosine
+    matrix or, after a large batch that never builds one (`blocks.py`), its view rows."""
+
+    position: dict[str, int]
+    fingerprints: list[_Fingerprint]
+    rows: np.ndarray | sparse.csr_matrix | None = None
+    matrix: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, articles: Sequence[Article], rows: np.ndarray | sparse.csr_matrix | None = None,
+           matrix: np.ndarray | None = None) -> _ViewMemo:
+        return cls({a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], rows, matrix)
+
+    def positions(self, articles: Sequence[Article]) -> list[int] | None:
+        """Where each of `articles` sits in the memoised set, or None when one is not there as it is now."""
+        idx: list[int] = []
+        for article in articles:
+            i = self.position.get(article.id)
+            if i is None or self.fingerprints[i] != _fingerprint(article):
+                return None
+            idx.append(i)
+        return idx
+
+
+# per (view, lead size, embedding words, fit size): the last article set's memo
+_VIEW_CACHE: dict[tuple[str, int, int, int], _ViewMemo] = {}
 
 
 def release_text_cache() -> None:
     """Drop the memoised view matrices (the stories stage calls this once it is done)."""
     _VIEW_CACHE.clear()
-
-
-def _fingerprint(article: Article) -> _Fingerprint:
-    return (article.id, article.title, hash(article.text))
 
 
 def view_similarity(articles: Sequence[Article], view: str, lead_words: int = EventConfig.lead_words,
@@ -272,18 +298,16 @@ def view_similarity(articles: Sequence[Article], view: str, lead_words: int = Ev
     large batch (`blocks.py`) only the view rows are kept, and the subset's cosines are computed
     from them (the same values)."""
     key = (view, lead_words, embed_words, fit_size)
-    cached = _VIEW_CACHE.get(key)
-    if cached is not None:
-        position, fingerprints, rows, matrix = cached
-        idx = [i for i in (position.get(a.id) for a in articles) if i is not None]
-        if len(idx) == len(articles) and all(fingerprints[i] == _fingerprint(a) for i, a in zip(idx, articles, strict=False)):
-            if matrix is not None:
-                return matrix[np.ix_(idx, idx)]
-            if rows is not None:
-                return represent.cosine_matrix(rows[idx])
+    memo = _VIEW_CACHE.get(key)
+    idx = memo.positions(articles) if memo is not None else None
+    if memo is not None and idx is not None:
+        if memo.matrix is not None:
+            return memo.matrix[np.ix_(idx, idx)]
+        if memo.rows is not None:
+            return represent.cosine_matrix(memo.rows[idx])
     matrix = represent.cosine_matrix(view_rows(articles, view, lead_words, embed_words, fit_size))
     # the matrix replaces the rows (a subset's cosines are sliced from it): ~40 MB less kept at 5,000 reports
-    _VIEW_CACHE[key] = ({a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], None, matrix)
+    _VIEW_CACHE[key] = _ViewMemo.of(articles, matrix=matrix)
     return matrix
 
 
@@ -295,9 +319,9 @@ def view_rows(articles: Sequence[Article], view: str, lead_words: int = EventCon
     `fit_size`: the reports the TF-IDF views stand for (`represent.tfidf`; 0: `articles`).
     Memoised (without the cosine matrix) for the stories stage when the matrix is too large."""
     key = (view, lead_words, embed_words, fit_size)
-    cached = _VIEW_CACHE.get(key)
-    if cached is not None and cached[2] is not None and [_fingerprint(a) for a in articles] == cached[1]:
-        return cached[2]
+    memo = _VIEW_CACHE.get(key)
+    if memo is not None and memo.rows is not None and [_fingerprint(a) for a in articles] == memo.fingerprints:
+        return memo.rows
     rows: np.ndarray | sparse.csr_matrix
     if view == "body":
         rows = represent.tfidf([represent.full_text(a) for a in articles], (1, 2), fit_size=fit_size)
@@ -315,7 +339,7 @@ def view_rows(articles: Sequence[Article], view: str, lead_words: int = EventCon
         rows = vectors / np.where(norms == 0, 1.0, norms)
     else:
         raise ValueError(f"unknown view {view!r}")
-    _VIEW_CACHE[key] = ({a.id: i for i, a in enumerate(articles)}, [_fingerprint(a) for a in articles], rows, None)
+    _VIEW_CACHE[key] = _ViewMemo.of(articles, rows=rows)
     return rows
 
 
