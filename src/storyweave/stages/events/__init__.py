@@ -69,7 +69,7 @@ from storyweave.graph import UnionFind
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event
 from storyweave.nlp import represent, stop_words
-from storyweave.nlp.text import split_sentences
+from storyweave.nlp.text import paragraphs, split_sentences
 from storyweave.stages.dedup.provenance import copy_root
 from storyweave.stages.events import headline, linkage, report_date
 
@@ -802,9 +802,24 @@ def repeated_placeholders(
         groups[root[article.id]].append(article.id)
     out: set[str] = set()
     for original, members in groups.items():
-        if len(members) >= cfg.placeholder_copies and len(by_id[original].text.split()) < cfg.placeholder_words:
+        text = by_id[original].text
+        if len(members) < min(cfg.placeholder_copies, cfg.placeholder_copies_unsentenced):
+            continue
+        if len(text.split()) < cfg.placeholder_words and (
+                len(members) >= cfg.placeholder_copies or not has_sentence(text)):
             out.update(members)
     return out
+
+
+# A paragraph that ends like a sentence: a full stop, "!", "?" or an ellipsis, maybe inside quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def has_sentence(text: str) -> bool:
+    """Some paragraph of `text` ends like a sentence.  A short page none of whose paragraphs does
+    (a crawl notice's list of seeds, a page of labels and links) states no happening; copied under
+    two stories it would join them (Multi-News dev bare: one look-alike merge, noise8 in bare.md)."""
+    return any(_SENTENCE_END.search(text[start:end]) for start, end in paragraphs(text))
 
 
 def own_title(article: Article) -> bool:
