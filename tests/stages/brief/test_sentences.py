@@ -21,7 +21,8 @@ def test_sure_verb_forms_skip_the_tagger_and_agree_with_it(monkeypatch):
 
 def test_candidates_skip_a_notice_paragraph_and_a_subheading_question():
     """An (invented) web-archive notice's later sentences go with its opening one; a
-    headline-length question alone as a paragraph is a subheading; a quotation, a question
+    headline-length question alone as a paragraph is a subheading, one going on to address the
+    reader or to exclaim is a promotion; a quotation, a question
     inside a paragraph and a long question opening a report stay candidates."""
     from storyweave.stages.brief.sentences import candidates
 
@@ -34,6 +35,8 @@ def test_candidates_skip_a_notice_paragraph_and_a_subheading_question():
         "Residents asked who would pay for the pumps. Will the levee hold another winter of storms?",
         "With twelve hundred residents evacuated and the main road closed for days, could the town "
         "afford another flood before the new levee is finished next year?",
+        "Want more stories about the river delivered to your phone? Download the town's news app now!",
+        "Have a question about the levee works? Send it to the council office. You can also call the hotline.",
     ])
     got = [c.text for c in candidates([("a", text)])]
     assert got == [

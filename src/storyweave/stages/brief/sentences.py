@@ -178,22 +178,30 @@ def news_sentences(sentences: list[Sentence]) -> list[Sentence]:
     """`sentences` without those that are page furniture by their paragraph: every sentence of a
     paragraph opened by a web-archive or embed notice, a caption or a registration notice
     (`SENTENCE_NOTICE`: "These crawls are part of ... That way, as the pages ... are changed ..."),
-    and a headline-length question standing alone as a paragraph outside quotation marks (a
-    subheading, an interviewer's question, a promotion: "Why are they called ...?", "Want to add to
-    this story?"), which states nothing.  ROUGE on Multi-News dev unchanged (benchmarks/results/clean.md)."""
+    a paragraph that asks the reader and goes on addressing them (`_asks_the_reader`), and a
+    headline-length question standing alone as a paragraph outside quotation marks (a subheading,
+    an interviewer's question, a promotion: "Why are they called ...?", "Do you have what it
+    takes?"), which states nothing.  ROUGE on Multi-News dev unchanged (benchmarks/results/clean.md)."""
     per_paragraph = Counter(s.paragraph for s in sentences)
     opened: set[int] = set()
     notice: set[int] = set()
-    out: list[Sentence] = []
     for sent in sentences:
         if sent.paragraph not in opened:
             opened.add(sent.paragraph)
-            if SENTENCE_NOTICE.search(sent.text):
+            if SENTENCE_NOTICE.search(sent.text) or _asks_the_reader(sent, sentences):
                 notice.add(sent.paragraph)
-        if sent.paragraph in notice or (per_paragraph[sent.paragraph] == 1 and _subheading_question(sent.text)):
-            continue
-        out.append(sent)
-    return out
+    return [sent for sent in sentences if sent.paragraph not in notice
+            and not (per_paragraph[sent.paragraph] == 1 and _subheading_question(sent.text))]
+
+
+def _asks_the_reader(first: Sentence, sentences: list[Sentence]) -> bool:
+    """A paragraph opened by a question (outside quotes) that goes on addressing the reader ("You
+    can ...") or exclaiming: a promotion ("Want to add to this story? Let us know ... You can ...",
+    "Want stories like these ...? Download the app now!")."""
+    if not _QUESTION.search(first.text) or _DOUBLE_QUOTES.search(first.text):
+        return False
+    rest = [s.text for s in sentences if s.paragraph == first.paragraph and s is not first]
+    return any(_READER.search(t) or (t.rstrip().endswith("!") and not _DOUBLE_QUOTES.search(t)) for t in rest)
 
 
 def _subheading_question(text: str) -> bool:
