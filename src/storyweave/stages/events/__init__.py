@@ -20,7 +20,8 @@ A pair with a day still unknown has no date evidence, so its similarity counts `
 needed: first sentences numbering different rounds/phases ("second round" / "third round"),
 or no place or person named in common; first sentences naming different weekdays keep
 `weekday_factor` of their similarity.  A short text carried verbatim by five or more reports
-(an archive notice or a sign-in box stored for many stories) is a placeholder:
+(an archive notice or a sign-in box stored for many stories), or by two or more when no paragraph
+of it ends like a sentence (a crawl's seed list), is a placeholder:
 it stays alone instead of joining everything it was stored under (a title read off its own first
 line is part of the placeholder, not a title of its own).  Only days a report came with or states
 near its top veto a pair (`veto_date_sources`): a day found far down a text is often a past day it
@@ -795,7 +796,8 @@ def repeated_placeholders(
 ) -> set[str]:
     """Ids of reports in a copy group of `placeholder_copies`+ whose text is short (fewer than
     `placeholder_words` words): one page a scraper stored under many stories (an archive notice,
-    a sign-in wall), not one happening reported many times.
+    a sign-in wall), not one happening reported many times; or of `placeholder_copies_unsentenced`+
+    when no paragraph of the text ends like a sentence (`has_sentence`: a crawl's seed list).
     Measured on Multi-News dev (bare): such groups joined up to 14 unrelated clusters."""
     groups: dict[str, list[str]] = defaultdict(list)
     for article in articles:
