@@ -28,6 +28,7 @@ from functools import lru_cache
 from storyweave.config import CleanConfig, Config
 from storyweave.memo import BoundedMemo
 from storyweave.model import Article, Corpus
+from storyweave.nlp import stop_words
 from storyweave.nlp.date_patterns import MONTH_NAMES, WEEKDAY_NAMES, is_dateline
 from storyweave.nlp.text import paragraphs
 
@@ -503,9 +504,8 @@ def _credit_prefix(line: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _function_words() -> frozenset[str]:
-    from storyweave.nlp import stop_words
-
-    return stop_words.english() - set(MONTH_NAMES) - set(WEEKDAY_NAMES)  # "May" opens names too
+    """scikit-learn's English stop words (`stop_words.english`), month and weekday names aside ("May")."""
+    return stop_words.english() - set(MONTH_NAMES) - set(WEEKDAY_NAMES)
 
 
 def _function_word(word: str) -> bool:
