@@ -181,6 +181,9 @@ class EventsConfig:
     weekday_factor: float = 0.7  # similarity kept when the first sentences name different weekdays (2-fold: bare.md)
     placeholder_copies: int = 5  # a short text carried verbatim by this many reports or more ...
     placeholder_words: int = 150  # ... (fewer words than this) is a scraper placeholder, not news
+    # ... and so is a short text carried by this many reports or more (fewer than `placeholder_copies`) when no
+    # paragraph of it ends like a sentence: a crawl notice, a list of labels (noise8: one look-alike merge, bare.md)
+    placeholder_copies_unsentenced: int = 2
     veto_penalty: float = 0.0  # distance added beyond "unrelated" (1.0) for a vetoed pair
     # Linkage cut by group size (bare text: 2-fold, benchmarks/results/bare.md "bare4"): two groups of 2+
     # undated reports each are two happenings unless their mean similarity exceeds `group_threshold`

@@ -387,6 +387,33 @@ def test_slideshow_captions_opened_by_their_counter_are_removed_however_long():
     assert kept.removed == []
 
 
+def test_captions_led_by_a_credit_the_article_repeats_are_removed():
+    """Captions led by a one-word credit (invented "Lumina"), no final full stop: a caption that
+    opens "<credit> The ..." shows the word is a credit, and every unpunctuated line the article
+    opens with it then goes ("Lumina Heavily armed police ..."); a sentence ending in a full stop,
+    a title-case headline and a lone "Cape Lumen ..." line stay.  Two captions of the batch make a
+    credit for every article: one caption alone in another article then goes too."""
+    captions = ["Lumina The truck was found riddled with bullet holes on the promenade",
+                "Lumina Heavily armed police patrol the seafront after the attack"]
+    kept = ["Lumina The agency said the count of the injured would rise on Wednesday.",
+            "Lumina Heavily Armed Police Patrol The Seafront",
+            "Cape Lumen ferry travels through icy conditions on the bay",
+            "Actor Bill Murray celebrates with the team in the locker room"]
+    a = article("c1", [LEAD, captions[0], BODY[0], captions[1], *kept, BODY[1]], source="Daily Planet")
+    [out] = clean_corpus(Corpus(articles=[a]), Config()).articles
+    assert out.removed == captions and out.removed_reasons == ["agency_caption"] * 2
+    assert all(line in out.text for line in [*kept, LEAD, *BODY])
+    # one caption alone does not show the credit: "Lumina Heavily armed ..." could open a sentence
+    b = article("c2", [LEAD, captions[1], BODY[0]], source="Daily Planet")
+    [alone] = clean_corpus(Corpus(articles=[b]), Config()).articles
+    assert alone.removed == []
+    # ... unless two other captions of the batch show it ("Lumina The ...", "Lumina A ...")
+    c = article("c3", [LEAD, "Lumina A rescue boat waits at the harbour wall in the rain", BODY[0]], source="Other")
+    d = article("c4", [LEAD, captions[0], BODY[1]], source="Third")
+    batch = {x.id: x for x in clean_corpus(Corpus(articles=[b, c, d]), Config()).articles}
+    assert batch["c2"].removed == [captions[1]] and batch["c2"].removed_reasons == ["agency_caption"]
+
+
 def test_inferred_title_that_is_site_chrome_is_dropped():
     """A first line the txt reader took for a headline but that recurs across unrelated
     reports (an embed's interface text) is removed, and the article loses that title."""

@@ -17,3 +17,33 @@ def test_sure_verb_forms_skip_the_tagger_and_agree_with_it(monkeypatch):
     assert [sentences.has_verb(s) for s in sure + other] == tagged
     assert len(calls) == len(other)  # only the sentences without a sure verb form were tagged
     sentences.has_verb.cache_clear()
+
+
+def test_candidates_skip_a_notice_paragraph_and_a_subheading_question():
+    """An (invented) web-archive notice's later sentences go with its opening one; a
+    headline-length question alone as a paragraph is a subheading, one going on to address the
+    reader or to exclaim is a promotion; a quotation, a question
+    inside a paragraph and a long question opening a report stay candidates."""
+    from storyweave.stages.brief.sentences import candidates
+
+    text = "\n".join([
+        "These crawls are part of an effort to archive pages as they are created by the sites. "
+        "That way, as the pages that are referenced are changed or taken from the web, a link stays.",
+        "Flood water broke through the Marrow river levee at Tollbridge on Tuesday, officials said.",
+        "Why is the levee called the Marrow wall?",
+        'Mayor Ana Ruiz asked: "Who will pay for the pumps now?"',
+        "Residents asked who would pay for the pumps. Will the levee hold another winter of storms?",
+        "With twelve hundred residents evacuated and the main road closed for days, could the town "
+        "afford another flood before the new levee is finished next year?",
+        "Want more stories about the river delivered to your phone? Download the town's news app now!",
+        "Have a question about the levee works? Send it to the council office. You can also call the hotline.",
+    ])
+    got = [c.text for c in candidates([("a", text)])]
+    assert got == [
+        "Flood water broke through the Marrow river levee at Tollbridge on Tuesday, officials said.",
+        'Mayor Ana Ruiz asked: "Who will pay for the pumps now?"',
+        "Residents asked who would pay for the pumps.",
+        "Will the levee hold another winter of storms?",
+        "With twelve hundred residents evacuated and the main road closed for days, could the town "
+        "afford another flood before the new levee is finished next year?",
+    ]

@@ -206,6 +206,48 @@ def test_placeholder_page_under_many_reports_links_no_event_or_story():
     assert linked == {True: 6, False: 1}
 
 
+def _copies(text: str, n: int, prefix: str) -> list[Article]:
+    first = text.split("\n", 1)[0].strip()
+    return [Article(id=f"{prefix}-{k}", text=text, raw_text=text, title=first,
+                    metadata={"inferred": {"title": "first line (short, headline-like)"}}) for k in range(n)]
+
+
+def test_two_copies_of_a_page_with_no_sentence_stay_apart():
+    """An (invented) crawl notice of list items and labels, no paragraph ending like a sentence,
+    stored for two unrelated reports: each copy is an event and a story of its own.  Without the
+    rule (`placeholder_copies_unsentenced` = the 5-copy rule's count) the two copies are one event.
+    A short report carried twice (wire copy: sentences) still makes one event."""
+    from storyweave.stages import dedup
+
+    notice = ("The seed list for crawl Q-17 was:\n - Front pages of every host in the index:\n"
+              " -- hosts ranked by the number of incoming links from other hosts (rank taken from crawl Q-15)\n"
+              " -- at most 50 pages per host\n - Linked pages of every host (up to 50) from the Q-15 link graph")
+    wire = ("Flood water broke through the Marrow river levee at Tollbridge on Tuesday, forcing the evacuation "
+            "of twelve hundred residents, the regional fire service said.\nPumps and sandbags were brought in "
+            "overnight and the main road was closed.")
+    assert not events.has_sentence(notice) and events.has_sentence(wire)
+    pages = _copies(notice, 2, "page") + _copies(wire, 2, "wire")
+    corpus = dedup.find_duplicates(Corpus(articles=pages), Config())
+    assert sum(a.duplicate_of is not None for a in corpus.articles) == 2
+    got = {}
+    for copies in (2, 5):
+        settings = Config().with_values({"events.placeholder_copies_unsentenced": copies})
+        done = stories.link_stories(events.cluster_events(Corpus(articles=list(corpus.articles)), settings), settings)
+        event_of = {a: e.id for e in done.events for a in e.article_ids}
+        story_of = {a: e.story_id for e in done.events for a in e.article_ids}
+        assert event_of["wire-0"] == event_of["wire-1"]
+        got[copies] = (event_of["page-0"] == event_of["page-1"], story_of["page-0"] == story_of["page-1"])
+    assert got == {2: (False, False), 5: (True, True)}
+
+
+def test_has_sentence_reads_paragraph_ends():
+    assert events.has_sentence("Tweet with a location\nYou can add a location to your posts. Learn more") is False
+    assert events.has_sentence('Talks ended on Thursday.\nMore to follow')
+    assert events.has_sentence('"We will rebuild," the mayor said (in a statement).')
+    assert events.has_sentence("Was the levee checked?")
+    assert not events.has_sentence("Local News More>>\nWeather | Traffic | Sports")
+
+
 def test_a_past_day_recalled_far_down_the_text_does_not_veto():
     """Two undated reports of one (invented) happening; each recalls a different past day far down
     its text, which becomes its inferred date ("body").  Those days feed the date decay but do

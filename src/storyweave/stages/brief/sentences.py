@@ -8,6 +8,7 @@ units so that each piece of content appears once and cites every article carryin
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from storyweave.config import BriefConfig
+from storyweave.config import BriefConfig, HeadlineParams
 from storyweave.graph import components
 from storyweave.nlp import tfidf
 from storyweave.nlp.boilerplate import SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
@@ -168,6 +169,45 @@ def whole_quotations(sentences: list[Sentence], text: str, max_join: int = 4) ->
     return out
 
 
+# A question outside quotation marks, ending its sentence.
+_QUESTION = re.compile(r"\?[\"'”’»)\]]*$")
+_SUBHEADING_CHARS = HeadlineParams().max_chars  # a question alone as a paragraph, no longer than a headline
+
+
+def news_sentences(sentences: list[Sentence]) -> list[Sentence]:
+    """`sentences` without those that are page furniture by their paragraph: every sentence of a
+    paragraph opened by a web-archive or embed notice, a caption or a registration notice
+    (`SENTENCE_NOTICE`: "These crawls are part of ... That way, as the pages ... are changed ..."),
+    a paragraph that asks the reader and goes on addressing them (`_asks_the_reader`), and a
+    headline-length question standing alone as a paragraph outside quotation marks (a subheading,
+    an interviewer's question, a promotion: "Why are they called ...?", "Do you have what it
+    takes?"), which states nothing.  ROUGE on Multi-News dev unchanged (benchmarks/results/clean.md)."""
+    per_paragraph = Counter(s.paragraph for s in sentences)
+    opened: set[int] = set()
+    notice: set[int] = set()
+    for sent in sentences:
+        if sent.paragraph not in opened:
+            opened.add(sent.paragraph)
+            if SENTENCE_NOTICE.search(sent.text) or _asks_the_reader(sent, sentences):
+                notice.add(sent.paragraph)
+    return [sent for sent in sentences if sent.paragraph not in notice
+            and not (per_paragraph[sent.paragraph] == 1 and _subheading_question(sent.text))]
+
+
+def _asks_the_reader(first: Sentence, sentences: list[Sentence]) -> bool:
+    """A paragraph opened by a question (outside quotes) that goes on addressing the reader ("You
+    can ...") or exclaiming: a promotion ("Want to add to this story? Let us know ... You can ...",
+    "Want stories like these ...? Download the app now!")."""
+    if not _QUESTION.search(first.text) or _DOUBLE_QUOTES.search(first.text):
+        return False
+    rest = [s.text for s in sentences if s.paragraph == first.paragraph and s is not first]
+    return any(_READER.search(t) or (t.rstrip().endswith("!") and not _DOUBLE_QUOTES.search(t)) for t in rest)
+
+
+def _subheading_question(text: str) -> bool:
+    return len(text) <= _SUBHEADING_CHARS and bool(_QUESTION.search(text)) and not _DOUBLE_QUOTES.search(text)
+
+
 def candidates(texts: list[tuple[str, str]], max_per_article: int | None = None,
                min_words: int = _BRIEF.sentence_min_words, max_words: int = _BRIEF.sentence_max_words) -> list[Candidate]:
     """Clean sentences of each (article_id, text), in article order (the first
@@ -175,7 +215,7 @@ def candidates(texts: list[tuple[str, str]], max_per_article: int | None = None,
     out: list[Candidate] = []
     for doc_index, (article_id, text) in enumerate(texts):
         index = 0
-        for sent in whole_quotations(split_sentences(text or ""), text or ""):
+        for sent in news_sentences(whole_quotations(split_sentences(text or ""), text or "")):
             body = sent.text
             if junk_reason(body, min_words, max_words):
                 continue

@@ -20,7 +20,8 @@ A pair with a day still unknown has no date evidence, so its similarity counts `
 needed: first sentences numbering different rounds/phases ("second round" / "third round"),
 or no place or person named in common; first sentences naming different weekdays keep
 `weekday_factor` of their similarity.  A short text carried verbatim by five or more reports
-(an archive notice or a sign-in box stored for many stories) is a placeholder:
+(an archive notice or a sign-in box stored for many stories), or by two or more when no paragraph
+of it ends like a sentence (a crawl's seed list), is a placeholder:
 it stays alone instead of joining everything it was stored under (a title read off its own first
 line is part of the placeholder, not a title of its own).  Only days a report came with or states
 near its top veto a pair (`veto_date_sources`): a day found far down a text is often a past day it
@@ -69,7 +70,7 @@ from storyweave.graph import UnionFind
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event
 from storyweave.nlp import represent, stop_words
-from storyweave.nlp.text import split_sentences
+from storyweave.nlp.text import paragraphs, split_sentences
 from storyweave.stages.dedup.provenance import copy_root
 from storyweave.stages.events import headline, linkage, report_date
 
@@ -819,16 +820,32 @@ def repeated_placeholders(
 ) -> set[str]:
     """Ids of reports in a copy group of `placeholder_copies`+ whose text is short (fewer than
     `placeholder_words` words): one page a scraper stored under many stories (an archive notice,
-    a sign-in wall), not one happening reported many times.
+    a sign-in wall), not one happening reported many times; or of `placeholder_copies_unsentenced`+
+    when no paragraph of the text ends like a sentence (`has_sentence`: a crawl's seed list).
     Measured on Multi-News dev (bare): such groups joined up to 14 unrelated clusters."""
     groups: dict[str, list[str]] = defaultdict(list)
     for article in articles:
         groups[root[article.id]].append(article.id)
     out: set[str] = set()
     for original, members in groups.items():
-        if len(members) >= cfg.placeholder_copies and len(by_id[original].text.split()) < cfg.placeholder_words:
+        text = by_id[original].text
+        if len(members) < min(cfg.placeholder_copies, cfg.placeholder_copies_unsentenced):
+            continue
+        if len(text.split()) < cfg.placeholder_words and (
+                len(members) >= cfg.placeholder_copies or not has_sentence(text)):
             out.update(members)
     return out
+
+
+# A paragraph that ends like a sentence: a full stop, "!", "?" or an ellipsis, maybe inside quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def has_sentence(text: str) -> bool:
+    """Some paragraph of `text` ends like a sentence.  A short page none of whose paragraphs does
+    (a crawl notice's list of seeds, a page of labels and links) states no happening; copied under
+    two stories it would join them (Multi-News dev bare: one look-alike merge, noise8 in bare.md)."""
+    return any(_SENTENCE_END.search(text[start:end]) for start, end in paragraphs(text))
 
 
 def own_title(article: Article) -> bool:
