@@ -157,17 +157,18 @@ def nearest_events(
     names, codes = np.unique(np.asarray(event_ids, dtype=str), return_inverse=True)
     order = np.argsort(codes, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])  # every event has a row
-    sums = np.add.reduceat(index._centre(vectors)[order], starts, axis=0)
     day = np.asarray(days, dtype=np.int64)
     dated = np.where(day == UNDATED, np.iinfo(np.int64).min, day)
     last = np.maximum.reduceat(dated[order], starts)
     last[last == np.iinfo(np.int64).min] = UNDATED
+    windows = [np.ones(len(names), dtype=bool) if qday == UNDATED else (np.abs(last - qday) <= window_days) | (last == UNDATED)
+               for qday in query_days]
+    sums = _centroid_sums(index, vectors, codes, order, np.logical_or.reduce(windows), len(names))
     norms = np.linalg.norm(sums, axis=1)
     norms[norms == 0] = 1.0
     out: list[str] = []
-    for vector, qday in zip(index._centre(queries), query_days, strict=False):
+    for vector, near in zip(index._centre(queries), windows, strict=False):
         cos = (sums @ vector) / norms
-        near = np.ones(len(names), dtype=bool) if qday == UNDATED else (np.abs(last - qday) <= window_days) | (last == UNDATED)
         rows = np.flatnonzero(near & (cos >= min_similarity))
         rows = rows[np.argsort(-cos[rows], kind="stable")][:limit]
         out += [str(names[r]) for r in rows if str(names[r]) not in out]
@@ -176,3 +177,20 @@ def nearest_events(
         rows = np.unique(codes[np.flatnonzero(plain @ query >= copy_similarity)])
         out += [str(names[r]) for r in rows if str(names[r]) not in out]
     return out
+
+
+def _centroid_sums(index: EventIndex, vectors: np.ndarray, codes: np.ndarray, order: np.ndarray,
+                   wanted: np.ndarray, count: int) -> np.ndarray:
+    """Each event's sum of centred member rows (`order`: rows by event code, members in stored
+    order), computed for the `wanted` events only (those within a query's date window); the
+    others are zero rows, never compared.  A wanted event's sum is the one `np.add.reduceat`
+    gives over all rows, bit for bit: the same rows, centred alike (row by row), summed in the
+    same order; and the matrix keeps every event's row where it was, so the cosine products
+    (BLAS, row by row) are unchanged.  Centring only the wanted rows saves two passes over the
+    store's kept vectors and the reduction over all events (~25 ms per cold add at 10,000)."""
+    sums = np.zeros((count, vectors.shape[1]), dtype=np.float32)
+    members = order[wanted[codes[order]]]
+    if members.size:
+        starts = np.flatnonzero(np.r_[True, np.diff(codes[members]) != 0])
+        sums[np.flatnonzero(wanted)] = np.add.reduceat(index._centre(vectors[members]), starts, axis=0)
+    return sums
