@@ -164,3 +164,29 @@ def test_paused_collector_runs_no_pass_in_the_incremental_path_only(tmp_path, mo
         gc.callbacks.remove(counted)
         gc.set_threshold(*threshold)
         gc.unfreeze()
+
+
+def test_a_warm_process_stacks_the_added_vectors_only_when_it_searches_again(tmp_path):
+    """After an add, a process's kept vectors (`incremental._WARM`) take the new article's row
+    without copying the store's matrix (a CLI add ends there); the next search stacks it, and the
+    rows equal the ones a fresh process reads from the store."""
+    import numpy as np
+
+    from storyweave.engines import incremental
+
+    articles = sorted(read_paths([CORPUS / "jsonl"])[0], key=lambda a: a.id)
+    conn = store.connect(tmp_path / "s.db")
+    ingest(conn, articles)
+    incremental._WARM.clear()
+    ingest(conn, [Article(id="harlow-budget", text=NEW, published="2024-05-07")], command="add", incremental=True)
+    (warm,) = incremental._WARM.values()
+    assert len(warm._added) == 1 and len(warm._matrix) == len(warm.ids) - 1  # not stacked yet
+    searched = incremental._vectors(conn)
+    assert searched is warm and len(warm.matrix) == len(warm.ids) and warm._added == []
+    incremental._WARM.clear()
+    fresh = incremental._vectors(conn)
+    rows = {i: warm.matrix[k].tobytes() for k, i in enumerate(warm.ids)}
+    assert rows == {i: fresh.matrix[k].tobytes() for k, i in enumerate(fresh.ids)}
+    assert dict(zip(warm.ids, warm.events, strict=True)) == dict(zip(fresh.ids, fresh.events, strict=True))
+    assert np.array_equal(warm.matrix[warm.row["harlow-budget"]], fresh.matrix[fresh.row["harlow-budget"]])
+    conn.close()

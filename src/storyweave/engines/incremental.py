@@ -260,8 +260,16 @@ class _Vectors:
     """A store's kept vectors as arrays, with each article's event id and day."""
 
     def __init__(self, version: int, ids: list[str], events: list[str], days: list[int], matrix: np.ndarray):
-        self.version, self.ids, self.events, self.days, self.matrix = version, ids, events, days, matrix
+        self.version, self.ids, self.events, self.days, self._matrix = version, ids, events, days, matrix
         self.row = {i: k for k, i in enumerate(ids)}
+        self._added: list[bytes] = []  # rows saved since, stacked on the next use (a CLI add never uses them)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        if self._added:
+            rows = np.frombuffer(b"".join(self._added), dtype=np.float32).reshape(len(self._added), -1)
+            self._matrix, self._added = np.vstack([self._matrix, rows]), []
+        return self._matrix
 
     def update(self, version: int, articles: list[Article], added: list[tuple[Article, int, bytes]]) -> None:
         """After this process's save: the working set's event ids, the new articles' rows."""
@@ -269,15 +277,13 @@ class _Vectors:
             k = self.row.get(article.id)
             if k is not None and article.event_id is not None:
                 self.events[k] = article.event_id
-        fresh = [(a, day, blob) for a, day, blob in added if a.id not in self.row and a.event_id]
-        if fresh:
-            rows = np.frombuffer(b"".join(blob for _, _, blob in fresh), dtype=np.float32).reshape(len(fresh), -1)
-            self.matrix = np.vstack([self.matrix, rows])
-            for a, day, _ in fresh:
+        for a, day, blob in added:
+            if a.id not in self.row and a.event_id:
                 self.row[a.id] = len(self.ids)
                 self.ids.append(a.id)
-                self.events.append(a.event_id or "")  # never empty: `fresh` keeps assigned ones
+                self.events.append(a.event_id)
                 self.days.append(day)
+                self._added.append(blob)
         self.version = version
 
 
@@ -296,7 +302,8 @@ def _vectors(conn: sqlite3.Connection) -> _Vectors:
         _refresh_vectors(conn)
         ids, events, days, blobs = store.load_vectors(conn)
         width = len(blobs[0]) // 4 if blobs else 0
-        matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), width).copy()
+        # read-only (nothing writes it: the search and `update` make new arrays), not copied again
+        matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), width)
         warm = _WARM[key] = _Vectors(store.store_version(conn), ids, events, days, matrix)
     return warm
 
