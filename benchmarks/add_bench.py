@@ -340,10 +340,11 @@ def cold(trees: dict[str, str], stores: list[str], rounds: int, fresh_cache: boo
 
     results: dict = {"machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at start", "rounds": []}
     rows = new_articles(rounds * len(stores) + 1, seed=7)
-    for label, src in trees.items():  # each tree's copy of each store, opened once by that tree: its
-        for name in stores:           # schema migrations (one-time, per store) are no part of an add
+    for label, src in trees.items():  # each tree's copy of each store, opened once by that tree: its schema
+        for name in stores:           # migrations and kept-vector upkeep (one-time, per store) are no part of an add
             shutil.copy(WORK / STORES[name], WORK / f"opened-{label}-{name}.db")
-            opened = "import sys; from storyweave.io import store; store.connect(sys.argv[1]).close()"
+            opened = ("import sys; from storyweave.io import store; from storyweave.engines import incremental\n"
+                      "conn = store.connect(sys.argv[1]); incremental._refresh_vectors(conn); conn.close()")
             proc, _, _ = child(src, sys.executable, "-c", opened, str(WORK / f"opened-{label}-{name}.db"))
             if proc.returncode != 0:
                 raise SystemExit(proc.stderr[-2000:])

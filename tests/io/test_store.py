@@ -274,12 +274,16 @@ def test_migration_drops_the_kept_vectors_of_changed_or_removed_articles(db):
             conn.execute(statement)
     conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(before),))
     for ident, digest in (("a1", "h1"), ("a2", "h2")):
-        conn.execute("INSERT INTO articles(id, text, raw_text, content_hash, first_seen, updated) "
-                     "VALUES (?, 'text', 'text', ?, 't', 't')", (ident, digest))
-    conn.executemany("INSERT INTO article_vectors VALUES (?, ?, 1, x'00')",
+        conn.execute("INSERT INTO articles(id, text, raw_text, content_hash, first_seen, updated, event_id) "
+                     "VALUES (?, 'text', 'text', ?, 't', 't', 'e1')", (ident, digest))
+    conn.executemany("INSERT INTO article_vectors VALUES (?, ?, 1, x'0000803f')",
                      [("a1", "h1"), ("a2", "an older content"), ("gone", "h3")])
     conn.close()
     migrated = store.connect(db)
     assert store.schema_version(migrated) == store.SCHEMA_VERSION
     assert _vectors_of(migrated) == {"a1": "h1"} and store.stale_vector_ids(migrated) == ["a2"]
+    # the kept vectors' snapshot (`io/vectors.py`) starts empty, every kept vector logged
+    assert [tuple(r) for r in migrated.execute("SELECT id FROM vector_log")] == [("a1",)]
+    ids, events, days, matrix = store.load_vectors(migrated)
+    assert (ids, events, days, matrix.tolist()) == (["a1"], ["e1"], [1], [[1.0]])
     migrated.close()

@@ -300,10 +300,7 @@ def _vectors(conn: sqlite3.Connection) -> _Vectors:
     warm = _WARM.get(key)
     if warm is None or warm.version != store.store_version(conn):
         _refresh_vectors(conn)
-        ids, events, days, blobs = store.load_vectors(conn)
-        width = len(blobs[0]) // 4 if blobs else 0
-        # read-only (nothing writes it: the search and `update` make new arrays), not copied again
-        matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), width)
+        ids, events, days, matrix = store.load_vectors(conn)  # may be read-only: nothing writes it
         warm = _WARM[key] = _Vectors(store.store_version(conn), ids, events, days, matrix)
     return warm
 
@@ -318,6 +315,7 @@ def _refresh_vectors(conn: sqlite3.Connection, chunk: int = 500) -> None:
         articles = list(store.get_articles(conn, stale[start:start + chunk]).values())
         with store.transaction(conn):
             store.save_vectors(conn, _vector_rows(articles))
+    store.compact_vectors(conn)  # their snapshot written again once enough rows changed since
 
 
 def _vector_rows(articles: list[Article]) -> list[tuple[Article, int, bytes]]:
