@@ -12,6 +12,7 @@ from storyweave.stages.events.event_index import (
     _centroid_sums,
     _row_norms,
     nearest_events,
+    segment_sums,
 )
 
 
@@ -109,3 +110,16 @@ def test_nearest_events_sums_only_the_events_in_a_query_window_with_the_same_res
     wanted = np.random.default_rng(seed).random(len(names)) < 0.3
     part = _centroid_sums(EventIndex(24, mean=vectors.mean(axis=0)), vectors, codes, order, wanted, len(names))
     assert part[wanted].tobytes() == sums[wanted].tobytes() and not part[~wanted].any()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_segment_sums_equal_reduceat_bit_for_bit(dtype):
+    """Segments of 1 to 300 rows and one of 9,000 (numpy sums more than 8 and than 128 values
+    pairwise), values of very different sizes and signed zeros: `np.add.reduceat`'s bytes."""
+    rng = np.random.default_rng(11)
+    sizes = np.r_[rng.integers(1, 12, 400), np.arange(1, 301), [9000]]
+    rng.shuffle(sizes)
+    rows = (rng.normal(size=(sizes.sum(), 6)) * 10.0 ** rng.uniform(-4, 4, (sizes.sum(), 1))).astype(dtype)
+    rows[::17] = -0.0
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    assert segment_sums(rows, starts).tobytes() == np.add.reduceat(rows, starts, axis=0).tobytes()

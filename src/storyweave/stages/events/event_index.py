@@ -192,5 +192,47 @@ def _centroid_sums(index: EventIndex, vectors: np.ndarray, codes: np.ndarray, or
     members = order[wanted[codes[order]]]
     if members.size:
         starts = np.flatnonzero(np.r_[True, np.diff(codes[members]) != 0])
-        sums[np.flatnonzero(wanted)] = np.add.reduceat(index._centre(vectors[members]), starts, axis=0)
+        sums[np.flatnonzero(wanted)] = segment_sums(index._centre(vectors[members]), starts)
     return sums
+
+
+def segment_sums(rows: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """`np.add.reduceat(rows, starts, axis=0)` of a 2-D float array with increasing `starts`, bit
+    for bit, in one vectorised pass per segment size instead of one reduction per segment and
+    column (reduceat spent ~15 ms on the 6,600 events of a 10,000 store).  reduceat sums a
+    segment as its first row plus numpy's pairwise sum of the others (`_pairwise`)."""
+    sizes = np.diff(np.r_[starts, len(rows)])
+    out = np.empty((len(starts), rows.shape[1]), dtype=rows.dtype)
+    for size in np.unique(sizes):
+        which = np.flatnonzero(sizes == size)
+        first = starts[which]
+        if size == 1:
+            out[which] = rows[first]
+        else:
+            out[which] = rows[first] + _pairwise(rows[first[:, None] + np.arange(1, size)])
+    return out
+
+
+def _pairwise(block: np.ndarray) -> np.ndarray:
+    """Sums over axis 1 of `block` (segments x n x columns) as numpy's `pairwise_sum` adds the n
+    values of one column (numpy/_core/src/umath/loops_utils.h.src): fewer than 8 one by one from
+    -0.0; up to 128 in 8 interleaved partial sums, combined as ((0+1)+(2+3))+((4+5)+(6+7)), the
+    rest one by one; more split in two at a multiple of 8 below the half."""
+    n = block.shape[1]
+    if n < 8:
+        total = np.full((block.shape[0], block.shape[2]), -0.0, dtype=block.dtype)
+        for i in range(n):
+            total += block[:, i]
+        return total
+    if n <= 128:
+        partial = block[:, :8].copy()
+        end = n - n % 8
+        for i in range(8, end, 8):
+            partial += block[:, i:i + 8]
+        total = ((partial[:, 0] + partial[:, 1]) + (partial[:, 2] + partial[:, 3])) + \
+            ((partial[:, 4] + partial[:, 5]) + (partial[:, 6] + partial[:, 7]))
+        for i in range(end, n):
+            total += block[:, i]
+        return total
+    half = n // 2 - (n // 2) % 8
+    return _pairwise(block[:, :half]) + _pairwise(block[:, half:])
