@@ -100,3 +100,23 @@ def test_the_snapshot_is_written_again_once_enough_rows_changed(tmp_path):
         store.save_vectors(conn, [(extra[256], 3, _vector(1))])
     assert store.compact_vectors(conn) and vectors.log_size(conn) == 0 and _loaded(conn) == _joined(conn)
     conn.close()
+
+
+def test_an_incremental_add_logs_its_vector_and_reads_as_the_join(tmp_path):
+    from pathlib import Path
+
+    from storyweave.engines.local import ingest
+    from storyweave.io.readers import read_paths
+
+    corpus = Path(__file__).resolve().parents[2] / "examples" / "corpus" / "jsonl"
+    articles = sorted(read_paths([corpus])[0], key=lambda a: a.id)
+    conn = store.connect(tmp_path / "s.db")
+    ingest(conn, articles[2:])
+    ingest(conn, [articles[1]], command="add", incremental=True)  # fills the kept vectors, then the add
+    assert vectors.log_size(conn) == len(articles) - 1  # a small store: no snapshot yet, all read as rows
+    with store.transaction(conn):
+        vectors.compact(conn)
+    ingest(conn, [articles[0]], command="add", incremental=True)
+    assert [r[0] for r in conn.execute("SELECT id FROM vector_log")] == [articles[0].id]
+    assert _loaded(conn) == _joined(conn) and articles[0].id in _loaded(conn)[0]
+    conn.close()
