@@ -40,15 +40,16 @@ def read(conn: sqlite3.Connection) -> tuple[list[str], np.ndarray, np.ndarray]:
     ids: list[str] = [i for b in blocks for i in json.loads(b[0])]
     days = np.frombuffer(_joined([b[1] for b in blocks]), dtype=np.int64)
     matrix = np.frombuffer(_joined([b[2] for b in blocks]), dtype=np.float32)
-    width = len(fresh[0][2]) // 4 if fresh else (len(matrix) // len(ids) if ids else 0)
-    matrix = matrix.reshape(len(ids), width)
+    matrix = matrix.reshape(len(ids), len(matrix) // len(ids) if ids else 0)
     if logged:
         keep = np.array([i not in logged for i in ids], dtype=bool)
         if not keep.all():
             ids, days, matrix = [i for i, k in zip(ids, keep, strict=True) if k], days[keep], matrix[keep]
     if fresh:  # each logged row inserted at its place in the id order (np.insert: one copy)
         at = [bisect.bisect_left(ids, r[0]) for r in fresh]
-        rows = np.frombuffer(b"".join(r[2] for r in fresh), dtype=np.float32).reshape(len(fresh), width)
+        rows = np.frombuffer(b"".join(r[2] for r in fresh), dtype=np.float32).reshape(len(fresh), -1)
+        if not ids:
+            matrix = matrix.reshape(0, rows.shape[1])
         matrix = np.insert(matrix, at, rows, axis=0)
         days = np.insert(days, at, np.array([r[1] for r in fresh], dtype=np.int64))
         merged: list[str] = []
