@@ -220,19 +220,20 @@ def _pairwise(block: np.ndarray) -> np.ndarray:
     rest one by one; more split in two at a multiple of 8 below the half."""
     n = block.shape[1]
     if n < 8:
-        total = np.full((block.shape[0], block.shape[2]), -0.0, dtype=block.dtype)
+        ordered = np.full((block.shape[0], block.shape[2]), -0.0, dtype=block.dtype)
         for i in range(n):
-            total += block[:, i]
-        return total
+            ordered += block[:, i]
+        return ordered
     if n <= 128:
         partial = block[:, :8].copy()
         end = n - n % 8
         for i in range(8, end, 8):
             partial += block[:, i:i + 8]
-        total = ((partial[:, 0] + partial[:, 1]) + (partial[:, 2] + partial[:, 3])) + \
+        total: np.ndarray = ((partial[:, 0] + partial[:, 1]) + (partial[:, 2] + partial[:, 3])) + \
             ((partial[:, 4] + partial[:, 5]) + (partial[:, 6] + partial[:, 7]))
         for i in range(end, n):
             total += block[:, i]
         return total
     half = n // 2 - (n // 2) % 8
-    return _pairwise(block[:, :half]) + _pairwise(block[:, half:])
+    halves: np.ndarray = _pairwise(block[:, :half]) + _pairwise(block[:, half:])
+    return halves
