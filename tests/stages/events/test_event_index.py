@@ -99,7 +99,7 @@ def test_nearest_events_sums_only_the_events_in_a_query_window_with_the_same_res
     args = (vectors, days, event_ids, queries, query_days, 45, 0.1, 40, 0.95)
     centred: list[int] = []
     real = EventIndex._centre
-    monkeypatch.setattr(EventIndex, "_centre", lambda self, rows: centred.append(len(rows)) or real(self, rows))
+    monkeypatch.setattr(EventIndex, "_centre", lambda self, rows, **kw: centred.append(len(rows)) or real(self, rows, **kw))
     got = nearest_events(*args)
     monkeypatch.setattr(EventIndex, "_centre", real)
     want, sums = _nearest_over_all_events(*args)
