@@ -257,34 +257,43 @@ def _nearest(conn: sqlite3.Connection, new: list[Article], settings: Config) -> 
 
 
 class _Vectors:
-    """A store's kept vectors as arrays, with each article's event id and day."""
+    """A store's kept vectors as arrays, with each article's event id and day.  What an add saved
+    is recorded by `update` and applied by `settled` when the next add of the process searches
+    (a CLI add ends first: it neither indexes the ids nor copies the matrix)."""
 
     def __init__(self, version: int, ids: list[str], events: list[str], days: list[int], matrix: np.ndarray):
-        self.version, self.ids, self.events, self.days, self._matrix = version, ids, events, days, matrix
-        self.row = {i: k for k, i in enumerate(ids)}
-        self._added: list[bytes] = []  # rows saved since, stacked on the next use (a CLI add never uses them)
-
-    @property
-    def matrix(self) -> np.ndarray:
-        if self._added:
-            rows = np.frombuffer(b"".join(self._added), dtype=np.float32).reshape(len(self._added), -1)
-            self._matrix, self._added = np.vstack([self._matrix, rows]), []
-        return self._matrix
+        self.version, self.ids, self.events, self.days, self.matrix = version, ids, events, days, matrix
+        self._row: dict[str, int] | None = None
+        self._pending: list[tuple[list[tuple[str, str]], list[tuple[Article, int, bytes]]]] = []
 
     def update(self, version: int, articles: list[Article], added: list[tuple[Article, int, bytes]]) -> None:
         """After this process's save: the working set's event ids, the new articles' rows."""
-        for article in articles:
-            k = self.row.get(article.id)
-            if k is not None and article.event_id is not None:
-                self.events[k] = article.event_id
-        for a, day, blob in added:
-            if a.id not in self.row and a.event_id:
-                self.row[a.id] = len(self.ids)
-                self.ids.append(a.id)
-                self.events.append(a.event_id)
-                self.days.append(day)
-                self._added.append(blob)
+        self._pending.append(([(a.id, a.event_id) for a in articles if a.event_id is not None], added))
         self.version = version
+
+    def settled(self) -> _Vectors:
+        """Itself with every `update` applied."""
+        if self._row is None and self._pending:
+            self._row = {i: k for k, i in enumerate(self.ids)}
+        rows: list[bytes] = []
+        for events, added in self._pending:
+            row = self._row or {}
+            for article_id, event_id in events:
+                k = row.get(article_id)
+                if k is not None:
+                    self.events[k] = event_id
+            for a, day, blob in added:
+                if a.id not in row and a.event_id:
+                    row[a.id] = len(self.ids)
+                    self.ids.append(a.id)
+                    self.events.append(a.event_id)
+                    self.days.append(day)
+                    rows.append(blob)
+        if rows:
+            stacked = np.frombuffer(b"".join(rows), dtype=np.float32).reshape(len(rows), -1)
+            self.matrix = np.vstack([self.matrix, stacked])
+        self._pending = []
+        return self
 
 
 # A warm process (server, Python API) keeps each store's vectors between adds: they are read
@@ -302,7 +311,7 @@ def _vectors(conn: sqlite3.Connection) -> _Vectors:
         _refresh_vectors(conn)
         ids, events, days, matrix = store.load_vectors(conn)  # may be read-only: nothing writes it
         warm = _WARM[key] = _Vectors(store.store_version(conn), ids, events, days, matrix)
-    return warm
+    return warm.settled()
 
 
 def _refresh_vectors(conn: sqlite3.Connection, chunk: int = 500) -> None:
