@@ -164,3 +164,30 @@ def test_paused_collector_runs_no_pass_in_the_incremental_path_only(tmp_path, mo
         gc.callbacks.remove(counted)
         gc.set_threshold(*threshold)
         gc.unfreeze()
+
+
+def test_a_warm_process_applies_the_saved_vectors_only_when_it_searches_again(tmp_path):
+    """After an add, a process's kept vectors (`incremental._WARM`) only record what it saved (a
+    CLI add ends there: no index of the ids, no copy of the store's matrix); the next search
+    applies it, and the rows and events equal the ones a fresh process reads from the store."""
+    from storyweave.engines import incremental
+
+    articles = sorted(read_paths([CORPUS / "jsonl"])[0], key=lambda a: a.id)
+    conn = store.connect(tmp_path / "s.db")
+    ingest(conn, articles[1:])
+    incremental._WARM.clear()
+    ingest(conn, [articles[0]], command="add", incremental=True)
+    (warm,) = incremental._WARM.values()
+    stored = len(warm.ids)
+    assert len(warm._pending) == 1 and warm._row is None and len(warm.matrix) == stored  # recorded only
+    ingest(conn, [Article(id="harlow-budget", text=NEW, published="2024-05-07")], command="add", incremental=True)
+    assert incremental._WARM[next(iter(incremental._WARM))] is warm and len(warm.ids) == stored + 1  # applied
+    assert len(warm._pending) == 1 and len(warm.matrix) == stored + 1  # the second add's rows: recorded only
+    searched = incremental._vectors(conn)
+    assert searched is warm and warm._pending == [] and len(warm.ids) == len(warm.matrix) == stored + 2
+    incremental._WARM.clear()
+    fresh = incremental._vectors(conn)
+    assert ({i: warm.matrix[k].tobytes() for k, i in enumerate(warm.ids)}
+            == {i: fresh.matrix[k].tobytes() for k, i in enumerate(fresh.ids)})
+    assert dict(zip(warm.ids, warm.events, strict=True)) == dict(zip(fresh.ids, fresh.events, strict=True))
+    conn.close()

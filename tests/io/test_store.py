@@ -225,3 +225,65 @@ def test_using_closes_only_the_connections_it_opened(tmp_path):
         assert same is own
     assert own.execute("SELECT 1").fetchone()[0] == 1  # the caller's connection stays open
     own.close()
+
+
+def _vectors_of(conn) -> dict[str, str]:
+    return dict(conn.execute("SELECT id, content_hash FROM article_vectors").fetchall())
+
+
+def test_kept_vectors_follow_their_articles_and_the_stale_check_reads_two_counts(db):
+    """A vector is dropped when its article's content changes or the article goes, whatever writes
+    the row (the schema's triggers); kept when the article is written again unchanged or the
+    transaction is rolled back; so as many vectors as articles means none is stale and
+    `stale_vector_ids` answers from two counts without joining the articles."""
+    store.save_corpus(db, _processed(_batch()))
+    conn = store.connect(db)
+    articles = store.load_corpus(conn).by_id()
+    store.save_vectors(conn, [(a, 1, b"\0" * 8) for a in articles.values()])
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    assert store.stale_vector_ids(conn) == [] and not any("JOIN" in s for s in statements)
+    conn.set_trace_callback(None)
+    with store.transaction(conn):
+        store._upsert_article(conn, articles["a1"], "t")  # the same content again
+    assert set(_vectors_of(conn)) == {"a1", "a2", "a3"}
+    changed = replace(articles["a2"], raw_text="Floods hit Kelm; 400 people were evacuated.")
+    with pytest.raises(RuntimeError), store.transaction(conn):
+        store._upsert_article(conn, changed, "t")
+        assert "a2" not in _vectors_of(conn)
+        raise RuntimeError("crash before the commit")
+    assert set(_vectors_of(conn)) == {"a1", "a2", "a3"} and store.stale_vector_ids(conn) == []
+    with store.transaction(conn):
+        store._upsert_article(conn, changed, "t")
+    assert set(_vectors_of(conn)) == {"a1", "a3"} and store.stale_vector_ids(conn) == ["a2"]
+    conn.execute("DELETE FROM articles WHERE id = 'a3'")
+    assert set(_vectors_of(conn)) == {"a1"} and store.stale_vector_ids(conn) == ["a2"]
+    stored = dict(conn.execute("SELECT id, content_hash FROM articles").fetchall())
+    assert _vectors_of(conn) == {"a1": stored["a1"]}
+    conn.close()
+
+
+def test_migration_drops_the_kept_vectors_of_changed_or_removed_articles(db):
+    """A store of the schema before the triggers, with a vector of an older content and one of a
+    removed article: the migration drops both (their articles are then stale, recomputed by the
+    next add) and keeps the current one."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    before = store.MIGRATIONS.index(next(m for m in store.MIGRATIONS if "articles_vector_insert" in m))
+    for script in store.MIGRATIONS[:before]:
+        for statement in store._statements(script):
+            conn.execute(statement)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(before),))
+    for ident, digest in (("a1", "h1"), ("a2", "h2")):
+        conn.execute("INSERT INTO articles(id, text, raw_text, content_hash, first_seen, updated, event_id) "
+                     "VALUES (?, 'text', 'text', ?, 't', 't', 'e1')", (ident, digest))
+    conn.executemany("INSERT INTO article_vectors VALUES (?, ?, 1, x'0000803f')",
+                     [("a1", "h1"), ("a2", "an older content"), ("gone", "h3")])
+    conn.close()
+    migrated = store.connect(db)
+    assert store.schema_version(migrated) == store.SCHEMA_VERSION
+    assert _vectors_of(migrated) == {"a1": "h1"} and store.stale_vector_ids(migrated) == ["a2"]
+    # the kept vectors' snapshot (`io/vectors.py`) starts empty, every kept vector logged
+    assert [tuple(r) for r in migrated.execute("SELECT id FROM vector_log")] == [("a1",)]
+    ids, events, days, matrix = store.load_vectors(migrated)
+    assert (ids, events, days, matrix.tolist()) == (["a1"], ["e1"], [1], [[1.0]])
+    migrated.close()

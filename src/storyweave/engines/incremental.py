@@ -257,28 +257,43 @@ def _nearest(conn: sqlite3.Connection, new: list[Article], settings: Config) -> 
 
 
 class _Vectors:
-    """A store's kept vectors as arrays, with each article's event id and day."""
+    """A store's kept vectors as arrays, with each article's event id and day.  What an add saved
+    is recorded by `update` and applied by `settled` when the next add of the process searches
+    (a CLI add ends first: it neither indexes the ids nor copies the matrix)."""
 
     def __init__(self, version: int, ids: list[str], events: list[str], days: list[int], matrix: np.ndarray):
         self.version, self.ids, self.events, self.days, self.matrix = version, ids, events, days, matrix
-        self.row = {i: k for k, i in enumerate(ids)}
+        self._row: dict[str, int] | None = None
+        self._pending: list[tuple[list[tuple[str, str]], list[tuple[Article, int, bytes]]]] = []
 
     def update(self, version: int, articles: list[Article], added: list[tuple[Article, int, bytes]]) -> None:
         """After this process's save: the working set's event ids, the new articles' rows."""
-        for article in articles:
-            k = self.row.get(article.id)
-            if k is not None and article.event_id is not None:
-                self.events[k] = article.event_id
-        fresh = [(a, day, blob) for a, day, blob in added if a.id not in self.row and a.event_id]
-        if fresh:
-            rows = np.frombuffer(b"".join(blob for _, _, blob in fresh), dtype=np.float32).reshape(len(fresh), -1)
-            self.matrix = np.vstack([self.matrix, rows])
-            for a, day, _ in fresh:
-                self.row[a.id] = len(self.ids)
-                self.ids.append(a.id)
-                self.events.append(a.event_id or "")  # never empty: `fresh` keeps assigned ones
-                self.days.append(day)
+        self._pending.append(([(a.id, a.event_id) for a in articles if a.event_id is not None], added))
         self.version = version
+
+    def settled(self) -> _Vectors:
+        """Itself with every `update` applied."""
+        if self._row is None and self._pending:
+            self._row = {i: k for k, i in enumerate(self.ids)}
+        rows: list[bytes] = []
+        for events, added in self._pending:
+            row = self._row or {}
+            for article_id, event_id in events:
+                k = row.get(article_id)
+                if k is not None:
+                    self.events[k] = event_id
+            for a, day, blob in added:
+                if a.id not in row and a.event_id:
+                    row[a.id] = len(self.ids)
+                    self.ids.append(a.id)
+                    self.events.append(a.event_id)
+                    self.days.append(day)
+                    rows.append(blob)
+        if rows:
+            stacked = np.frombuffer(b"".join(rows), dtype=np.float32).reshape(len(rows), -1)
+            self.matrix = np.vstack([self.matrix, stacked])
+        self._pending = []
+        return self
 
 
 # A warm process (server, Python API) keeps each store's vectors between adds: they are read
@@ -294,11 +309,9 @@ def _vectors(conn: sqlite3.Connection) -> _Vectors:
     warm = _WARM.get(key)
     if warm is None or warm.version != store.store_version(conn):
         _refresh_vectors(conn)
-        ids, events, days, blobs = store.load_vectors(conn)
-        width = len(blobs[0]) // 4 if blobs else 0
-        matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), width).copy()
+        ids, events, days, matrix = store.load_vectors(conn)  # may be read-only: nothing writes it
         warm = _WARM[key] = _Vectors(store.store_version(conn), ids, events, days, matrix)
-    return warm
+    return warm.settled()
 
 
 def _refresh_vectors(conn: sqlite3.Connection, chunk: int = 500) -> None:
@@ -311,6 +324,7 @@ def _refresh_vectors(conn: sqlite3.Connection, chunk: int = 500) -> None:
         articles = list(store.get_articles(conn, stale[start:start + chunk]).values())
         with store.transaction(conn):
             store.save_vectors(conn, _vector_rows(articles))
+    store.compact_vectors(conn)  # their snapshot written again once enough rows changed since
 
 
 def _vector_rows(articles: list[Article]) -> list[tuple[Article, int, bytes]]:

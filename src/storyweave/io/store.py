@@ -22,11 +22,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyweave.faults import checkpoint
 from storyweave.model import Article, Corpus, DuplicateLink, Event, ReadError, Story, to_dict
 from storyweave.serialize import from_dict  # noqa: F401  (store.from_dict: its old home, used by callers)
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_DB = "storyweave.db"
 
@@ -132,6 +135,40 @@ MIGRATIONS: list[str] = [
     # without reading the article rows and their texts
     """
     CREATE INDEX IF NOT EXISTS articles_keys ON articles(id, content_hash, event_id);
+    """,
+    # a kept vector is of its article's current content, whatever writes the article: a new
+    # content or a removed article drops it (recomputed by the next add), so an add learns that
+    # no vector is stale from two counts (`stale_vector_ids`) instead of joining every article
+    """
+    DELETE FROM article_vectors WHERE NOT EXISTS (SELECT 1 FROM articles a
+        WHERE a.id = article_vectors.id AND a.content_hash = article_vectors.content_hash);
+    CREATE TRIGGER articles_vector_insert AFTER INSERT ON articles BEGIN
+        DELETE FROM article_vectors WHERE id = new.id AND content_hash != new.content_hash;
+    END;
+    CREATE TRIGGER articles_vector_update AFTER UPDATE OF id, content_hash ON articles BEGIN
+        DELETE FROM article_vectors WHERE id = old.id AND (old.id != new.id OR content_hash != new.content_hash);
+        DELETE FROM article_vectors WHERE id = new.id AND content_hash != new.content_hash;
+    END;
+    CREATE TRIGGER articles_vector_delete AFTER DELETE ON articles BEGIN
+        DELETE FROM article_vectors WHERE id = old.id;
+    END;
+    """,
+    # the kept vectors also as a snapshot in a few blocks plus a log of the rows changed since,
+    # kept by triggers (`io/vectors.py`): a cold add reads them without a look-up per article
+    """
+    CREATE TABLE vector_blocks (block INTEGER PRIMARY KEY, ids TEXT NOT NULL, days BLOB NOT NULL, vectors BLOB NOT NULL);
+    CREATE TABLE vector_log (id TEXT PRIMARY KEY);
+    INSERT INTO vector_log SELECT id FROM article_vectors;
+    CREATE TRIGGER article_vectors_logged_insert AFTER INSERT ON article_vectors BEGIN
+        INSERT OR IGNORE INTO vector_log VALUES (new.id);
+    END;
+    CREATE TRIGGER article_vectors_logged_update AFTER UPDATE ON article_vectors BEGIN
+        INSERT OR IGNORE INTO vector_log VALUES (old.id);
+        INSERT OR IGNORE INTO vector_log VALUES (new.id);
+    END;
+    CREATE TRIGGER article_vectors_logged_delete AFTER DELETE ON article_vectors BEGIN
+        INSERT OR IGNORE INTO vector_log VALUES (old.id);
+    END;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -997,7 +1034,12 @@ _FAILED = """instr(extra, '"status": "failed"') > 0"""
 
 def stale_vector_ids(conn: sqlite3.Connection) -> list[str]:
     """Ids of stored articles without an `article_vectors` row of their content (failed ones
-    included: they are in no event, so no search reaches them)."""
+    included: they are in no event, so no search reaches them).  The schema's triggers drop a
+    vector whose article changed or went, so as many vectors as articles means none is stale:
+    two counts, not a join over the store, in the usual case."""
+    counts = conn.execute("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_vectors)").fetchone()
+    if counts[0] == counts[1]:
+        return []
     return [r[0] for r in conn.execute(
         "SELECT a.id FROM articles a INDEXED BY articles_keys LEFT JOIN article_vectors v ON v.id = a.id "
         "WHERE v.id IS NULL OR v.content_hash != a.content_hash")]
@@ -1011,16 +1053,52 @@ def save_vectors(conn: sqlite3.Connection, rows: list[tuple[Article, int, bytes]
                      [(day, blob, a.id) for a, day, blob in rows])
 
 
-def load_vectors(conn: sqlite3.Connection) -> tuple[list[str], list[str], list[int], list[bytes]]:
-    """(article ids, their event ids, day ordinals, vector bytes) of every stored article in an event."""
-    ids, events, days, blobs = [], [], [], []
-    for r in conn.execute("SELECT a.id, a.event_id, v.day, v.vector FROM article_vectors v "
-                          "JOIN articles a INDEXED BY articles_keys ON a.id = v.id WHERE a.event_id IS NOT NULL"):
-        ids.append(r[0])
-        events.append(r[1])
-        days.append(r[2])
-        blobs.append(r[3])
-    return ids, events, days, blobs
+def load_vectors(conn: sqlite3.Connection) -> tuple[list[str], list[str], list[int], np.ndarray]:
+    """(article ids, their event ids, day ordinals, float32 rows) of every stored article in an
+    event that has a kept vector, in id order: the kept vectors' snapshot blocks (`io/vectors.py`)
+    and each article's event, read in one transaction (a few blocks and one index scan instead of
+    a look-up per article)."""
+    from storyweave.io import vectors
+
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    with nullcontext() if conn.in_transaction else _read_transaction(conn):
+        ids, days, matrix = vectors.read(conn)
+        rows = cursor.execute("SELECT id, event_id FROM articles INDEXED BY articles_keys ORDER BY id").fetchall()
+    stored, events = (list(c) for c in zip(*rows, strict=True)) if rows else ([], [])
+    if stored != ids:  # an article without a vector (not refreshed yet): matched by id
+        event_of = dict(rows)
+        ids, days, matrix = _rows_of(ids, days, matrix, [k for k, i in enumerate(ids) if i in event_of])
+        events = [event_of[i] for i in ids]
+    if None in events:  # articles in no event (failed ones) are no part of any search
+        ids, days, matrix = _rows_of(ids, days, matrix, [k for k, e in enumerate(events) if e is not None])
+        events = [e for e in events if e is not None]
+    return ids, events, days.tolist(), matrix
+
+
+def _rows_of(ids: list[str], days: np.ndarray, matrix: np.ndarray, keep: list[int]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    return [ids[k] for k in keep], days[keep], matrix[keep]
+
+
+@contextmanager
+def _read_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
+def compact_vectors(conn: sqlite3.Connection) -> bool:
+    """Write the kept vectors' snapshot again when enough of them changed since (`vectors.due`);
+    True when it did."""
+    from storyweave.io import vectors
+
+    if not vectors.due(conn):
+        return False
+    with transaction(conn):
+        vectors.compact(conn)
+    return True
 
 
 def load_neighbourhood(conn: sqlite3.Connection, event_ids: list[str]) -> Corpus:

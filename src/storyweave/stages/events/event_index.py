@@ -103,8 +103,9 @@ class EventIndex:
         return event_id, True
 
     # ------------------------------------------------------------------ internals
-    def _centre(self, vectors: np.ndarray) -> np.ndarray:
-        centred = vectors - self.mean
+    def _centre(self, vectors: np.ndarray, in_place: bool = False) -> np.ndarray:
+        """The rows centred and L2-normalised; `in_place`: in `vectors` itself (a temporary of the caller)."""
+        centred = np.subtract(vectors, self.mean, out=vectors) if in_place else vectors - self.mean
         norms = _row_norms(centred)
         norms[norms == 0] = 1.0
         np.divide(centred, norms, out=centred)  # in place: the store's 10,000 x 256 rows are not copied again
@@ -157,17 +158,18 @@ def nearest_events(
     names, codes = np.unique(np.asarray(event_ids, dtype=str), return_inverse=True)
     order = np.argsort(codes, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])  # every event has a row
-    sums = np.add.reduceat(index._centre(vectors)[order], starts, axis=0)
     day = np.asarray(days, dtype=np.int64)
     dated = np.where(day == UNDATED, np.iinfo(np.int64).min, day)
     last = np.maximum.reduceat(dated[order], starts)
     last[last == np.iinfo(np.int64).min] = UNDATED
+    windows = [np.ones(len(names), dtype=bool) if qday == UNDATED else (np.abs(last - qday) <= window_days) | (last == UNDATED)
+               for qday in query_days]
+    sums = _centroid_sums(index, vectors, codes, order, np.logical_or.reduce(windows), len(names))
     norms = np.linalg.norm(sums, axis=1)
     norms[norms == 0] = 1.0
     out: list[str] = []
-    for vector, qday in zip(index._centre(queries), query_days, strict=False):
+    for vector, near in zip(index._centre(queries), windows, strict=False):
         cos = (sums @ vector) / norms
-        near = np.ones(len(names), dtype=bool) if qday == UNDATED else (np.abs(last - qday) <= window_days) | (last == UNDATED)
         rows = np.flatnonzero(near & (cos >= min_similarity))
         rows = rows[np.argsort(-cos[rows], kind="stable")][:limit]
         out += [str(names[r]) for r in rows if str(names[r]) not in out]
@@ -176,3 +178,63 @@ def nearest_events(
         rows = np.unique(codes[np.flatnonzero(plain @ query >= copy_similarity)])
         out += [str(names[r]) for r in rows if str(names[r]) not in out]
     return out
+
+
+def _centroid_sums(index: EventIndex, vectors: np.ndarray, codes: np.ndarray, order: np.ndarray,
+                   wanted: np.ndarray, count: int) -> np.ndarray:
+    """Each event's sum of centred member rows (`order`: rows by event code, members in stored
+    order), computed for the `wanted` events only (those within a query's date window); the
+    others are zero rows, never compared.  A wanted event's sum is the one `np.add.reduceat`
+    gives over all rows, bit for bit: the same rows, centred alike (row by row), summed in the
+    same order; and the matrix keeps every event's row where it was, so the cosine products
+    (BLAS, row by row) are unchanged.  Centring only the wanted rows saves two passes over the
+    store's kept vectors and the reduction over all events (~25 ms per cold add at 10,000)."""
+    sums = np.zeros((count, vectors.shape[1]), dtype=np.float32)
+    members = order[wanted[codes[order]]]
+    if members.size:
+        starts = np.flatnonzero(np.r_[True, np.diff(codes[members]) != 0])
+        sums[np.flatnonzero(wanted)] = segment_sums(index._centre(vectors[members], in_place=True), starts)
+    return sums
+
+
+def segment_sums(rows: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """`np.add.reduceat(rows, starts, axis=0)` of a 2-D float array with increasing `starts`, bit
+    for bit, in one vectorised pass per segment size instead of one reduction per segment and
+    column (reduceat spent ~15 ms on the 6,600 events of a 10,000 store).  reduceat sums a
+    segment as its first row plus numpy's pairwise sum of the others (`_pairwise`)."""
+    sizes = np.diff(np.r_[starts, len(rows)])
+    out = np.empty((len(starts), rows.shape[1]), dtype=rows.dtype)
+    for size in np.unique(sizes):
+        which = np.flatnonzero(sizes == size)
+        first = starts[which]
+        if size == 1:
+            out[which] = rows[first]
+        else:
+            out[which] = rows[first] + _pairwise(rows[first[:, None] + np.arange(1, size)])
+    return out
+
+
+def _pairwise(block: np.ndarray) -> np.ndarray:
+    """Sums over axis 1 of `block` (segments x n x columns) as numpy's `pairwise_sum` adds the n
+    values of one column (numpy/_core/src/umath/loops_utils.h.src): fewer than 8 one by one from
+    -0.0; up to 128 in 8 interleaved partial sums, combined as ((0+1)+(2+3))+((4+5)+(6+7)), the
+    rest one by one; more split in two at a multiple of 8 below the half."""
+    n = block.shape[1]
+    if n < 8:
+        ordered = np.full((block.shape[0], block.shape[2]), -0.0, dtype=block.dtype)
+        for i in range(n):
+            ordered += block[:, i]
+        return ordered
+    if n <= 128:
+        partial = block[:, :8].copy()
+        end = n - n % 8
+        for i in range(8, end, 8):
+            partial += block[:, i:i + 8]
+        total: np.ndarray = ((partial[:, 0] + partial[:, 1]) + (partial[:, 2] + partial[:, 3])) + \
+            ((partial[:, 4] + partial[:, 5]) + (partial[:, 6] + partial[:, 7]))
+        for i in range(end, n):
+            total += block[:, i]
+        return total
+    half = n // 2 - (n // 2) % 8
+    halves: np.ndarray = _pairwise(block[:, :half]) + _pairwise(block[:, half:])
+    return halves
