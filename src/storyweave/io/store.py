@@ -279,6 +279,9 @@ def connect(db: str | Path) -> sqlite3.Connection:
         _migrate(conn)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not a usable storyweave database ({exc})") from exc
+    except StoreError as exc:  # a newer schema, a broken migration: the message names the file too
+        conn.close()
+        raise StoreError(f"{path}: {exc}") from exc
     return conn
 
 
