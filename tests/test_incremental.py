@@ -19,6 +19,10 @@ from storyweave.nlp import spacy_model as nlp
 from storyweave.stages.analysis.parsed import ARTICLE, text_key
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+NEWS = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "news_cluster" / "articles.jsonl"
+# two reports of one news_cluster event whose summary `brief.sentences.news_sentences` changes
+COLOGNE = ("3f94467f3893d1dc56675530cdb8a1896d632c817b6da32401fefb08",
+           "b936ebab44bf4c9920ab8e48205030fe7c81d872482190001fa505da")
 
 
 def _articles():
@@ -148,3 +152,32 @@ def test_store_cache_round_trip_drops_unused_entries(tmp_path):
     assert store.load_corpus(db).cache == {"k": {"a": {"x": 1}, "b": [1, 2]}, "other": {"z": "keep"}}
     store.save_corpus(db, Corpus(cache={"k": {"b": [1, 2], "c": None}}))
     assert store.load_corpus(db).cache == {"k": {"b": [1, 2], "c": None}, "other": {"z": "keep"}}
+
+
+@pytest.mark.skipif(not NEWS.exists(), reason="../shared/benchmarks not present")
+def test_briefs_cached_before_news_sentences_are_not_reused(tmp_path, monkeypatch):
+    """A store briefed by the release before `news_sentences` (commits f0b7d3f, 3705edf), which ran
+    under ANALYSIS_VERSION 5, then re-run by this code (`--force`, nothing new) equals a fresh run:
+    its cached briefs must not be taken for this code's."""
+    import importlib
+
+    from storyweave.stages.brief import sentences
+
+    parsed = importlib.import_module("storyweave.stages.analysis.parsed")  # the package exports a function of that name
+
+    def articles():
+        return sorted((a for a in read_paths([NEWS])[0] if a.id in COLOGNE), key=lambda a: a.id)
+
+    conn = store.connect(tmp_path / "s.db")
+    with monkeypatch.context() as old:
+        old.setattr(parsed, "ANALYSIS_VERSION", 5)
+        old.setattr(sentences, "news_sentences", lambda sents: sents)
+        parsed.fingerprint.cache_clear()
+        before = ingest(conn, articles())
+    parsed.fingerprint.cache_clear()
+    upgraded = ingest(conn, articles(), force=True)
+    fresh = run_pipeline(Corpus(articles=articles())).corpus
+    assert [len(e.article_ids) for e in fresh.events] == [2]
+    assert _results(before.corpus) != _results(fresh)  # the old code's brief differs ...
+    assert _results(upgraded.corpus) == _results(fresh)  # ... and is not what the new code shows
+    conn.close()
