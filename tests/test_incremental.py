@@ -14,7 +14,7 @@ import pytest
 from storyweave.engines.local import ingest, run_pipeline
 from storyweave.io import store
 from storyweave.io.readers import read_paths
-from storyweave.model import Corpus, to_dict
+from storyweave.model import Article, Corpus, to_dict
 from storyweave.nlp import spacy_model as nlp
 from storyweave.stages.analysis.parsed import ARTICLE, text_key
 
@@ -186,7 +186,7 @@ def test_briefs_cached_before_news_sentences_are_not_reused(tmp_path, monkeypatc
 def test_a_changed_knob_or_analysis_version_runs_the_stages_with_nothing_new(tmp_path, monkeypatch):
     """README: changing a knob recomputes what it affects; parsed.py: an upgrade reuses no old result.
     A re-run on the same input with `--words 40` gave the stored 120-word summaries (stages skipped:
-    nothing new); so did a store made by an older ANALYSIS_VERSION, which the next add only extended."""
+    nothing new); so did a store made by an older ANALYSIS_VERSION."""
     import importlib
 
     from storyweave.config import Config
@@ -201,6 +201,10 @@ def test_a_changed_knob_or_analysis_version_runs_the_stages_with_nothing_new(tmp
     assert _results(rerun.corpus) == _results(run_pipeline(Corpus(articles=_articles()), short).corpus)
     assert not ingest(conn, _articles(), settings=short).processed
     assert not ingest(conn, _articles(), settings=short.replace("run.processes", 1)).processed  # how, not what
+    # an incremental add under other knobs stays bounded (it redoes only the events it touches)
+    added = ingest(conn, [Article(id="late", text=_articles()[0].text + " Late paragraph.", published="2024-05-07")],
+                   command="add", incremental=True)
+    assert added.totals is not None
     monkeypatch.setattr(parsed, "ANALYSIS_VERSION", parsed.ANALYSIS_VERSION + 1)
     parsed.fingerprint.cache_clear()
     assert ingest(conn, _articles(), settings=short).processed

@@ -241,7 +241,9 @@ def results_key(settings: Config) -> str:
 
 
 def _made_by(conn: sqlite3.Connection, settings: Config) -> tuple[str, bool]:
-    """(`results_key` of `settings`, whether other knobs or an older analysis made the stored results)."""
+    """(`results_key` of `settings`, whether other knobs or an older analysis made the stored results:
+    then a run with nothing new runs the stages; an incremental add keeps its bounded work, redoing
+    only the events it touches, and leaves the key as it was)."""
     from storyweave.io import store
 
     made_by, stored = results_key(settings), store.results_made_by(conn)
@@ -278,7 +280,7 @@ def ingest(
     from storyweave.io import store
 
     made_by, stale = _made_by(conn, settings or Config())
-    if incremental and runner is None and not (force or fresh or stale):
+    if incremental and runner is None and not (force or fresh):
         from storyweave.engines.incremental import ingest_incremental
 
         with _collector_paused(pause_collector):
