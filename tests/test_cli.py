@@ -308,3 +308,24 @@ def test_progress_counts_articles_and_events_in_plain_lines_when_not_a_terminal(
     quiet = runner.invoke(app, ["--quiet", *args, "--force", "--fresh"])
     assert quiet.exit_code == 3 and not _progress_lines(quiet.stderr, "analyze", "articles")
     assert "stage " not in quiet.stderr and "broken.txt" in quiet.stderr  # errors still shown
+
+
+@pytest.mark.parametrize("damage", ["not a database", "newer schema"])
+def test_unusable_store_is_one_line_naming_it_once_for_every_command(runner, inputs, tmp_path, damage):
+    """README exit codes: a file that is not a storyweave store, or one this version cannot read, is a
+    usage error (2) in one line that names the file once, for every command that opens a store."""
+    db = tmp_path / "s.db"
+    if damage == "not a database":
+        db.write_bytes(b"this is a text file, not SQLite\n" * 40)
+    else:
+        assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 3
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(store.SCHEMA_VERSION + 1),))
+    for args in (["add", str(inputs)], ["run", str(inputs), "--out", str(tmp_path / "o")],
+                 ["report", "--out", str(tmp_path / "o")], ["events"], ["show", "ev-x"], ["search", "Valdoria"],
+                 ["runs"]):
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exit_code == 2, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+        lines = [line for line in result.stderr.strip().splitlines() if line.startswith("error:")]
+        assert len(lines) == 1 and lines[0].count(str(db)) == 1, (args, result.stderr)

@@ -14,11 +14,15 @@ import pytest
 from storyweave.engines.local import ingest, run_pipeline
 from storyweave.io import store
 from storyweave.io.readers import read_paths
-from storyweave.model import Corpus, to_dict
+from storyweave.model import Article, Corpus, to_dict
 from storyweave.nlp import spacy_model as nlp
 from storyweave.stages.analysis.parsed import ARTICLE, text_key
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+NEWS = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "news_cluster" / "articles.jsonl"
+# two reports of one news_cluster event whose summary `brief.sentences.news_sentences` changes
+COLOGNE = ("3f94467f3893d1dc56675530cdb8a1896d632c817b6da32401fefb08",
+           "b936ebab44bf4c9920ab8e48205030fe7c81d872482190001fa505da")
 
 
 def _articles():
@@ -148,3 +152,62 @@ def test_store_cache_round_trip_drops_unused_entries(tmp_path):
     assert store.load_corpus(db).cache == {"k": {"a": {"x": 1}, "b": [1, 2]}, "other": {"z": "keep"}}
     store.save_corpus(db, Corpus(cache={"k": {"b": [1, 2], "c": None}}))
     assert store.load_corpus(db).cache == {"k": {"b": [1, 2], "c": None}, "other": {"z": "keep"}}
+
+
+@pytest.mark.skipif(not NEWS.exists(), reason="../shared/benchmarks not present")
+def test_briefs_cached_before_news_sentences_are_not_reused(tmp_path, monkeypatch):
+    """A store briefed by the release before `news_sentences` (commits f0b7d3f, 3705edf), which ran
+    under ANALYSIS_VERSION 5, then re-run by this code (`--force`, nothing new) equals a fresh run:
+    its cached briefs must not be taken for this code's."""
+    import importlib
+
+    from storyweave.stages.brief import sentences
+
+    parsed = importlib.import_module("storyweave.stages.analysis.parsed")  # the package exports a function of that name
+
+    def articles():
+        return sorted((a for a in read_paths([NEWS])[0] if a.id in COLOGNE), key=lambda a: a.id)
+
+    conn = store.connect(tmp_path / "s.db")
+    with monkeypatch.context() as old:
+        old.setattr(parsed, "ANALYSIS_VERSION", 5)
+        old.setattr(sentences, "news_sentences", lambda sents: sents)
+        parsed.fingerprint.cache_clear()
+        before = ingest(conn, articles())
+    parsed.fingerprint.cache_clear()
+    upgraded = ingest(conn, articles(), force=True)
+    fresh = run_pipeline(Corpus(articles=articles())).corpus
+    assert [len(e.article_ids) for e in fresh.events] == [2]
+    assert _results(before.corpus) != _results(fresh)  # the old code's brief differs ...
+    assert _results(upgraded.corpus) == _results(fresh)  # ... and is not what the new code shows
+    conn.close()
+
+
+def test_a_changed_knob_or_analysis_version_runs_the_stages_with_nothing_new(tmp_path, monkeypatch):
+    """README: changing a knob recomputes what it affects; parsed.py: an upgrade reuses no old result.
+    A re-run on the same input with `--words 40` gave the stored 120-word summaries (stages skipped:
+    nothing new); so did a store made by an older ANALYSIS_VERSION."""
+    import importlib
+
+    from storyweave.config import Config
+
+    parsed = importlib.import_module("storyweave.stages.analysis.parsed")  # the package exports a function of that name
+    conn = store.connect(tmp_path / "s.db")
+    assert ingest(conn, _articles()).processed
+    assert not ingest(conn, _articles()).processed  # same input, same knobs: nothing to do
+    short = Config().replace("brief.summary_words", 40)
+    rerun = ingest(conn, _articles(), settings=short)
+    assert rerun.processed
+    assert _results(rerun.corpus) == _results(run_pipeline(Corpus(articles=_articles()), short).corpus)
+    assert not ingest(conn, _articles(), settings=short).processed
+    assert not ingest(conn, _articles(), settings=short.replace("run.processes", 1)).processed  # how, not what
+    # an incremental add under other knobs stays bounded (it redoes only the events it touches)
+    added = ingest(conn, [Article(id="late", text=_articles()[0].text + " Late paragraph.", published="2024-05-07")],
+                   command="add", incremental=True)
+    assert added.totals is not None
+    monkeypatch.setattr(parsed, "ANALYSIS_VERSION", parsed.ANALYSIS_VERSION + 1)
+    parsed.fingerprint.cache_clear()
+    assert ingest(conn, _articles(), settings=short).processed
+    assert not ingest(conn, _articles(), settings=short).processed
+    parsed.fingerprint.cache_clear()
+    conn.close()

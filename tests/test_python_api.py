@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date, datetime
 
 import pytest
 
@@ -63,3 +64,30 @@ def test_import_is_cheap():
                                          + ")"], capture_output=True, text=True, check=True).stdout)
     assert loaded == ["storyweave"]
     assert set(storyweave.__all__) <= set(dir(storyweave))
+
+
+def test_records_are_read_as_the_json_reader_reads_the_same_object(tmp_path):
+    """A record's `published` goes through the readers' date parsing (a written date is a date, an
+    unreadable one is kept as `metadata.unparsed_published`, not taken as the event's date) and its
+    strings through their normalisation; a Python date or datetime is a date, not a failed article."""
+    text = RECORDS[0]["text"] + "\x07"
+    records = [{"id": f"d{i}", "text": text, "published": value, "source": "Post"}
+               for i, value in enumerate(["March 4, 2024", "2024-13-45", "soon", "2024-03-04T09:30:00Z"])]
+    (tmp_path / "same.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    from storyweave.io.readers import read_paths
+
+    read, problems = read_paths([tmp_path / "same.jsonl"])
+    assert problems == [] and read[0].published == "2024-03-04"
+    result = storyweave.run([*records, {"id": "py-date", "text": text, "published": date(2024, 3, 4)},
+                             {"id": "py-datetime", "text": text, "published": datetime(2024, 3, 4, 9, 30)}])
+    assert result.errors == []
+    by_id = {a.id: a for a in result.articles}
+    for reader_article in read:
+        article = by_id[reader_article.id]
+        assert article.published == reader_article.published, article.id
+        assert article.metadata == reader_article.metadata, article.id
+        assert article.raw_text == reader_article.raw_text, article.id
+    assert by_id["d1"].published is None and by_id["d1"].metadata == {"unparsed_published": "2024-13-45"}
+    assert by_id["py-date"].date == by_id["py-datetime"].date == "2024-03-04"
+    monday = [d.value for d in by_id["d0"].dates if d.text.endswith("Monday")]
+    assert monday == ["2024-03-04"]  # resolved against the record's date (a Monday)

@@ -77,6 +77,8 @@ class Result:
 def _articles(inputs: Record | Iterable[Record]) -> tuple[list[Article], list[ReadError]]:
     if isinstance(inputs, (str, Path, Mapping, Article)):
         inputs = [inputs]
+    from storyweave.io.readers._common import record_article
+
     articles: list[Article] = []
     errors: list[ReadError] = []
     paths: list[str] = []
@@ -84,9 +86,9 @@ def _articles(inputs: Record | Iterable[Record]) -> tuple[list[Article], list[Re
         if isinstance(item, Article):
             articles.append(item)
         elif isinstance(item, Mapping):
-            try:
-                articles.append(Article.from_dict(dict(item)))
-            except (ValueError, TypeError) as exc:
+            try:  # fields as the JSON reader reads them (a date object, "March 4, 2024", control characters)
+                articles.append(record_article(Article.from_dict(dict(item))))
+            except (ValueError, TypeError) as exc:  # InputError (BadInput) is a ValueError
                 errors.append(ReadError(f"record {number}", str(exc)))
         elif isinstance(item, (str, Path)):
             paths.append(str(item))

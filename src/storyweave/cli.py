@@ -80,6 +80,13 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _fail_store(db: Path, exc: Exception) -> None:
+    """An unusable store (not SQLite, damaged, a newer schema): one line naming it once (the
+    store's own errors name the file, SQLite's do not), exit 2."""
+    message = (str(exc).splitlines() or [type(exc).__name__])[0]
+    _fail(message if str(db) in message else f"{db}: {message}", EXIT_USAGE)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"storyweave {__version__}")
@@ -329,7 +336,7 @@ def _ingest_locked(db: Path, articles: list[Article], errors: list[ReadError], s
     try:
         conn = store.connect(db)
     except store.StoreError as exc:
-        _fail(str(exc), EXIT_USAGE)
+        _fail_store(db, exc)
     try:
         with _progress() as bar:
             shown = _StageProgress(bar, len(STAGES))
@@ -539,7 +546,7 @@ def report(
     try:
         conn = store.connect(db)
     except store.StoreError as exc:
-        _fail(str(exc), 2)
+        _fail_store(db, exc)
     try:
         corpus = store.load_corpus(conn, with_cache=False)
         last = store.runs(conn, limit=1)
@@ -648,8 +655,13 @@ def search(
 ) -> None:
     """Full-text search over the stored articles (matched words in [brackets]); exit 1 when nothing matches."""
     fmt = _output_format(fmt, as_json)
-    _load_store(db) if not db.exists() else None
-    hits = store.search(db, query, limit)
+    if not db.exists():
+        _fail(f"{db}: no such store")
+    try:
+        hits = store.search(db, query, limit)
+    except (store.StoreError, sqlite3.Error) as exc:
+        _fail_store(db, exc)
+        raise  # unreachable
     rows = [{"id": h.id, "event_id": h.event_id, "source": h.source, "title": h.title, "snippet": h.snippet}
             for h in hits]
     if not hits and fmt == "table":
@@ -667,7 +679,7 @@ def _load_store(db: Path) -> Corpus:
     try:
         return store.load_corpus(db, with_cache=False)
     except (store.StoreError, sqlite3.Error) as exc:
-        _fail(f"{db}: {exc}", 2)
+        _fail_store(db, exc)
         raise  # unreachable
 
 
@@ -689,7 +701,7 @@ def list_events(
             total = store.count_events(conn)
             rows = store.list_events(conn, limit or max(total, 1), offset)
     except (store.StoreError, sqlite3.Error) as exc:
-        _fail(f"{db}: {exc}", 2)
+        _fail_store(db, exc)
     data = [{"id": r.id, "date": r.date, "title": r.title, "story_id": r.story_id, "articles": r.articles,
              "outlets": r.outlets, "unknown_outlet_articles": r.unknown_outlet_articles,
              "independent_sources": r.independent_sources, "discrepancies": r.discrepancies} for r in rows]
@@ -726,7 +738,11 @@ def list_runs(db: DbOption = DEFAULT_DB, limit: Annotated[int, typer.Option("--l
     fmt = _output_format(fmt, as_json)
     if not db.exists():
         _fail(f"{db}: no such store")
-    records = store.runs(db, limit)
+    try:
+        records = store.runs(db, limit)
+    except (store.StoreError, sqlite3.Error) as exc:
+        _fail_store(db, exc)
+        raise  # unreachable
     if fmt in ("json", "jsonl"):
         _emit([r.__dict__ for r in records], [], fmt)
         return

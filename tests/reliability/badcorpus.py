@@ -228,10 +228,12 @@ def build(root: Path, *, huge: bool = True) -> Expect:  # noqa: C901, PLR0915 - 
     feed("truncated.atom", full[: full.rindex("</entry>") - 5], "truncated Atom", ["atrunc-0"], True)
     feed("not-a-feed.xml", "<?xml version='1.0'?><catalog><book/></catalog>", "XML that is no feed", [], True)
     feed("empty.rss", "", "empty feed", [], True)
+    # an item with neither guid nor link is read (id from its content: test_reader_feeds); one with
+    # neither guid, link, title nor description has nothing to read
     feed("no-ids.rss", '<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
-         "<item><description>no id and no link here at all</description></item>"
+         "<item><category>no id, no link and no text here at all</category></item>"
          f"<item><guid>ok-entry</guid><description>{prose(next(n))}</description></item></channel></rss>",
-         "feed entry without id", ["ok-entry"], True)
+         "feed entry without id, link or text", ["ok-entry"], True)
 
     # --- the file system ---------------------------------------------------------------------
     loop_a, loop_b = d / "loop-a.txt", d / "loop-b.txt"

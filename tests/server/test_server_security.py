@@ -95,3 +95,28 @@ def test_unknown_keys_go_to_metadata(small):
 
     conn = small.app.state.readers.get()
     assert store.get_article(conn, "a1").metadata == {"section": "city"}
+
+
+def test_impossible_dates_are_refused_like_malformed_ones(small):
+    """`published` must be a date the readers accept: "2024-13-45" matches the field's pattern but is
+    no date (it was stored as the article's date, and read as the event's)."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    posted = [ONE, {"id": "y", "text": "t", "published": "2024-13-45"}, {"id": "z", "text": "t", "published": "2024-02-30"},
+              {"id": "ok", "text": "t", "published": "2024-02-29T10:00:00Z"}]
+    response = small.post("/api/v1/articles", json=posted, headers=auth)
+    assert response.status_code == 422, response.text
+    assert [e["loc"] for e in response.json()["detail"]] == [["body", 1, "published"], ["body", 2, "published"]]
+
+
+def test_posted_text_is_normalised_as_the_readers_do(small):
+    """Control characters go as they go from files; a text of nothing else is a 422 naming the field."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    empty = small.post("/api/v1/articles", json=[ONE, {"id": "c", "text": "\u0000\u0007"}], headers=auth)
+    assert empty.status_code == 422 and [e["loc"] for e in empty.json()["detail"]] == [["body", 1, "text"]]
+    job = wait_job(small, small.post("/api/v1/articles", json={**ONE, "text": ONE["text"] + "\u0007\u0000"},
+                                     headers=auth).json()["url"])
+    assert job["status"] == "done"
+    from storyweave.io import store
+
+    stored = store.get_article(small.app.state.readers.get(), "a1")
+    assert stored.raw_text == ONE["text"]

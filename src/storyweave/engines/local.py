@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC
+from functools import partial
 
 from storyweave.config import Config
 from storyweave.faults import checkpoint
@@ -226,6 +227,29 @@ class IngestResult:
     totals: dict[str, int] | None = None  # whole-store counts when `corpus` holds only a part (incremental add)
 
 
+def results_key(settings: Config) -> str:
+    """What decides the stored results besides the articles: `ANALYSIS_VERSION` and every config
+    section but `run` (how the stages run, never what they give) and `readers` (what was read
+    shows in the articles' content).  A run on a store whose results another key made runs the
+    stages even when no article is new (the cache keeps what the change does not touch)."""
+    from dataclasses import fields
+
+    from storyweave.stages.analysis.parsed import ANALYSIS_VERSION, digest
+
+    sections = [(f.name, getattr(settings, f.name)) for f in fields(settings) if f.name not in ("run", "readers")]
+    return digest(ANALYSIS_VERSION, sections)[:16]
+
+
+def _made_by(conn: sqlite3.Connection, settings: Config) -> tuple[str, bool]:
+    """(`results_key` of `settings`, whether other knobs or an older analysis made the stored results:
+    then a run with nothing new runs the stages; an incremental add keeps its bounded work, redoing
+    only the events it touches, and leaves the key as it was)."""
+    from storyweave.io import store
+
+    made_by, stored = results_key(settings), store.results_made_by(conn)
+    return made_by, stored is not None and stored != made_by
+
+
 def ingest(
     conn: sqlite3.Connection,
     articles: list[Article],
@@ -243,19 +267,19 @@ def ingest(
 ) -> IngestResult:
     """Merge `articles` into the store behind `conn`, run the stages, save: one transaction.
 
-    When no article is new or changed the stages are skipped (unless `force`): the stored
-    events and stories are the result, so a re-run on the same input changes nothing.
-    Stages reuse the stored cache of per-article parses and per-event results whose inputs did
-    not change; `fresh` drops it first (everything recomputed, implies `force`).  A failing
-    stage raises `StageError` before anything is written.  `incremental`: a few new articles
-    are folded in through the events near them only (`engines/incremental.py`; the result's
-    `corpus` is then that working set and `totals` counts the store); any other batch takes the
-    full path.  `pause_collector`: see `_collector_paused` (a process that ends after the call).
-    """
+    When no article is new or changed and the same `results_key` made the stored results, the stages
+    are skipped (unless `force`): a re-run on the same input and settings changes nothing.
+    Stages reuse the stored cache of per-article parses and per-event results whose inputs did not
+    change; `fresh` drops it first (everything recomputed, implies `force`).  A failing stage raises
+    `StageError` before anything is written.  `incremental`: a few new articles are folded in through
+    the events near them only (`engines/incremental.py`; the result's `corpus` is then that working
+    set and `totals` counts the store); any other batch takes the full path.  `pause_collector`: see
+    `_collector_paused` (a process that ends after the call)."""
     from datetime import datetime
 
     from storyweave.io import store
 
+    made_by, stale = _made_by(conn, settings or Config())
     if incremental and runner is None and not (force or fresh):
         from storyweave.engines.incremental import ingest_incremental
 
@@ -270,7 +294,7 @@ def ingest(
     checkpoint("ingest:loaded")
     corpus, merge = store.merge_articles(stored, articles)
     corpus.errors = list(errors or []) + corpus.errors
-    processed = bool(merge.new or merge.updated or merge.retried) or force or fresh
+    processed = bool(merge.new or merge.updated or merge.retried) or force or fresh or stale
     failed_before = {a.id for a in corpus.failed}
     if processed and not fresh:
         corpus.cache = store.load_cache(conn)  # only when the stages run (a kind left out is kept as stored)
@@ -283,6 +307,6 @@ def ingest(
               "unchanged": len(merge.unchanged), "skipped": len(corpus.errors),
               "retried": len(merge.retried), "failed": sum(a.id not in failed_before for a in corpus.failed),
               "seconds": {name: round(t, 3) for name, t in seconds.items()}}
-    save = store.save_corpus if processed else store.save_run  # nothing changed: only the run is recorded
+    save = partial(store.save_corpus, made_by=made_by) if processed else store.save_run  # else only the run
     run_id = save(conn, corpus, command=command, inputs=inputs or [], counts=counts, started=started)
     return IngestResult(corpus, merge, processed, run_id, seconds, work)

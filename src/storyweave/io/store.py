@@ -279,7 +279,19 @@ def connect(db: str | Path) -> sqlite3.Connection:
         _migrate(conn)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not a usable storyweave database ({exc})") from exc
+    except StoreError as exc:  # a newer schema, a broken migration: the message names the file too
+        conn.close()
+        raise StoreError(f"{path}: {exc}") from exc
     return conn
+
+
+def results_made_by(conn: sqlite3.Connection) -> str | None:
+    """The key saved with the stored results (`save_corpus(made_by=...)`); None for a store that holds
+    no article, and "" for one whose results were saved without a key (by an older storyweave)."""
+    if conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None:
+        return None
+    row = conn.execute("SELECT value FROM meta WHERE key='results_made_by'").fetchone()
+    return row["value"] if row else ""
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -507,16 +519,21 @@ def save_corpus(
     inputs: list[str] | None = None,
     counts: dict[str, Any] | None = None,
     started: str | None = None,
+    made_by: str | None = None,
 ) -> int:
     """Write the processed corpus and a run record in one transaction; returns the run id.
 
     Articles are upserted (first_seen kept); duplicate links, events and stories are
     recomputed over the whole corpus by every run, so they are replaced as a whole; cached
     derived results (`corpus.cache`) are synced per kind (unused entries dropped, new added).
+    `made_by`: the key of what made these results besides the articles (`results_made_by`).
     """
     with using(db) as conn:
         with transaction(conn):
             checkpoint("save:begin")
+            if made_by is not None:
+                conn.execute("INSERT INTO meta(key, value) VALUES('results_made_by', ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (made_by,))
             now = _now()
             stored = _stored_rows(conn)
             for index, article in enumerate(corpus.articles):

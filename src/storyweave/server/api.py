@@ -239,9 +239,11 @@ def to_article(item: m.ArticleIn) -> ArticleModel:
     """The Article of a posted item (unknown keys kept in metadata, like the readers do)."""
     metadata = dict(item.metadata)
     metadata.update(item.model_extra or {})
-    return ArticleModel(id=item.id, text=item.text, raw_text=item.text, source=item.source, url=item.url,
-                        title=item.title, published=item.published, language=item.language, metadata=metadata,
-                        path="api")
+    from storyweave.io.readers._common import record_article
+
+    return record_article(ArticleModel(id=item.id, text=item.text, raw_text=item.text, source=item.source,
+                                       url=item.url, title=item.title, published=item.published,
+                                       language=item.language, metadata=metadata, path="api"))
 
 
 def parse_articles(body: bytes) -> list[ArticleModel]:
@@ -263,7 +265,16 @@ def parse_articles(body: bytes) -> list[ArticleModel]:
         if isinstance(payload, dict):  # one object posted: report it as `body.field`, not `body.0.field`
             errors = [{**e, "loc": e["loc"][1:]} for e in errors]
         raise HTTPException(422, [{**e, "loc": ["body", *e["loc"]]} for e in errors]) from exc
-    return [to_article(i) for i in parsed]
+    from storyweave.errors import InputError
+
+    articles = []
+    for index, item in enumerate(parsed):
+        try:
+            articles.append(to_article(item))
+        except InputError as exc:  # nothing but control characters
+            loc = ["body", "text"] if isinstance(payload, dict) else ["body", index, "text"]
+            raise HTTPException(422, [{"loc": loc, "msg": str(exc), "type": "value_error"}]) from exc
+    return articles
 
 
 @router.post("/articles", status_code=202, response_model=m.Job, dependencies=[Depends(require_token)],

@@ -12,7 +12,7 @@ from __future__ import annotations
 from types import GenericAlias
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from storyweave.io.render.contract import schema as _contract_schema
@@ -219,3 +219,16 @@ class ArticleIn(BaseModel):
     published: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}")
     language: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("published")
+    @classmethod
+    def _a_real_date(cls, value: str | None) -> str | None:
+        """The pattern lets "2024-13-45" through: it must also be a date the readers accept."""
+        from storyweave.io.readers._common import normalize_date
+
+        if value is None:
+            return None
+        date = normalize_date(value)
+        if date is None:
+            raise ValueError("not a date (YYYY-MM-DD, or an ISO 8601 date and time)")
+        return date

@@ -54,3 +54,28 @@ def test_xml_that_is_not_a_feed(tmp_path):
     path.write_text("<?xml version='1.0'?><config><a>1</a></config>", encoding="utf-8")
     articles, errors = read_paths([path])
     assert articles == [] and "not an RSS/Atom feed" in errors[0].reason
+
+
+LINKLESS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Town Notices</title><link>https://town.example</link>
+<description>Notices</description>
+<item><title>Bridge closed</title><description>The Kestrel bridge closed on Friday for repairs, the council said.</description></item>
+<item><description>Bins will be collected on Tuesday instead of Monday next week.</description></item>
+</channel></rss>
+"""
+
+
+def test_rss_items_without_guid_or_link_are_read_with_a_stable_id(tmp_path):
+    """RSS 2.0 makes every item element optional but a title or a description: an item with neither
+    guid nor link is news all the same (it was refused). Its id comes from its content, so reading
+    the feed again, or after items were added before it, gives the same id (not stored twice)."""
+    path = tmp_path / "notices.rss"
+    path.write_text(LINKLESS, encoding="utf-8")
+    first, errors = read_paths([path])
+    assert errors == [] and len(first) == 2 and len({a.id for a in first}) == 2
+    assert first[0].title == "Bridge closed" and first[1].text.startswith("Bins will be collected")
+    extra = "<item><title>Fair</title><description>The fair opens on Saturday at noon.</description></item>"
+    path.write_text(LINKLESS.replace("<description>Notices</description>", "<description>Notices</description>" + extra),
+                    encoding="utf-8")
+    again, errors = read_paths([path])
+    assert errors == [] and [a.id for a in again[1:]] == [a.id for a in first]

@@ -233,6 +233,27 @@ def new_article(id: str, text: str, path: Path, **fields: Any) -> Article:
     return article
 
 
+def record_article(article: Article) -> Article:
+    """A caller's record (`storyweave.run` dicts, REST posts) made as the JSON reader makes an
+    article (in place; returned): `published` through `normalize_date` (a `date`/`datetime`, epoch
+    seconds or a written date become ISO; an unreadable value is kept as metadata
+    `unparsed_published`, as the reader keeps it, instead of being taken as a date), the other
+    header fields as strings, every string normalised; `BadInput` when no text is left."""
+    raw = article.published
+    published = normalize_date(raw) if raw not in (None, "") else None
+    if published is None and raw not in (None, ""):
+        article.metadata["unparsed_published"] = raw if isinstance(raw, (str, int, float)) else str(raw)
+    article.published = published
+    for name in ("source", "url", "title", "language"):
+        value = getattr(article, name)
+        if value is not None and not isinstance(value, str):
+            setattr(article, name, str(value))
+    normalize_article(article)
+    if not article.text.strip():
+        raise BadInput(f"article {article.id!r}: empty text (nothing left after removing control characters)")
+    return article
+
+
 def normalize_article(article: Article) -> Article:
     """Normalise (in place) every string field and the metadata of `article`; returns it."""
     for name in ("id", "text", "raw_text", "source", "url", "title", "published", "language"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,10 +91,13 @@ def _entry_article(entry: FeedParserDict, path: Path, feed_title: str | None, fe
     text = html_fragment_to_text(html)
     if not text.strip():
         raise BadInput("entry has no content or summary text")
-    raw_id = entry.get("id") or entry.get("link")
-    if not raw_id:
-        raise BadInput("entry has neither id/guid nor link")
+    title = html_fragment_to_text(entry.get("title", "")) or None
     metadata: dict[str, object] = {}
+    raw_id = entry.get("id") or entry.get("link")
+    if not raw_id:  # RSS 2.0 needs only a title or a description: an id from the content, stable on re-reads
+        digest = hashlib.sha1(f"{title or ''}\n{text}".encode()).hexdigest()[:12]
+        raw_id = f"{path.stem}-{digest}"
+        metadata["id_from"] = "content (no guid or link)"
     if entry.get("id"):
         metadata["guid"] = entry.get("id")
     source = None
@@ -118,7 +122,7 @@ def _entry_article(entry: FeedParserDict, path: Path, feed_title: str | None, fe
         path,
         source=source,
         url=entry.get("link"),
-        title=html_fragment_to_text(entry.get("title", "")) or None,
+        title=title,
         published=published,
         metadata=metadata,
     )
