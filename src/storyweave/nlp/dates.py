@@ -41,6 +41,7 @@ from storyweave.nlp.date_patterns import (
     WEEKDAY_NAMES,
     WEEKDAY_WORD,
 )
+from storyweave.nlp.fastre import guarded
 
 MONTHS = MONTH_NUMBER  # "january"/"jan"/"sept" -> 1..12
 WEEKDAYS = {name: number for number, name in enumerate(WEEKDAY_NAMES)}  # "monday" -> 0 (date.weekday())
@@ -108,6 +109,10 @@ _RELATIVE = re.compile(
 )
 _START_VERBS = re.compile(r"\b(began|begun|started|launched|invaded|broke out|erupted|opened|since|start|beginning)\b",
                           re.IGNORECASE)
+# Every pattern above scans whole texts: behind a first-character guard (same matches, about 2x
+# faster; `nlp.fastre`).
+_EXPLICIT, _MONTH_ORD, _MONTH_YEAR, _MONTH, _YEARS, _RELATIVE, _START_VERBS = map(
+    guarded, (_EXPLICIT, _MONTH_ORD, _MONTH_YEAR, _MONTH, _YEARS, _RELATIVE, _START_VERBS))
 
 # --- tense of a clause (general English grammar) ---------------------------------------------
 # future: modal/periphrastic future and scheduling words ("is due", "expected to", "plans to")
