@@ -105,3 +105,41 @@ def test_case_folding_corner_cases_match_as_before():
         result = guarded(pattern)
         assert result is not pattern
         assert _matches(result, texts) == _matches(pattern, texts)
+
+
+def _flat(words: list[str], capital_first: bool = False) -> str:
+    """The alternation `word_alternation` replaces: the words longest first, one after the other."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "(?:" + "|".join(f"[{w[0]}{w[0].upper()}]{re.escape(w[1:])}" if capital_first else re.escape(w)
+                            for w in ordered) + ")"
+
+
+def test_the_reporting_verbs_trie_matches_as_the_flat_alternation():
+    from storyweave.stages.analysis import quotes
+
+    words = quotes._SAY_WORDS
+    assert [len(w) for w in words] == sorted(map(len, words), reverse=True)  # longest first, as the trie tries
+    flat = re.compile(r"(?<![\w-])" + _flat(words, capital_first=True) + r"\b(?!-)")
+    assert quotes._VERB.pattern != flat.pattern
+    found = _matches(quotes._VERB, PIECES)
+    assert found == _matches(flat, PIECES) and sum(map(len, found)) > 100
+    for text in TEXTS[:40]:  # the stage scans slices (pos, endpos) and matches single tokens
+        for lo in range(0, len(text), 97):
+            assert [m.span() for m in quotes._VERB.finditer(text, lo, lo + 200)] == \
+                [m.span() for m in flat.finditer(text, lo, lo + 200)]
+    for token in ["said", "Said", "SAID", "pointed out", "pointed", "says-", "told", "tells"]:
+        assert bool(quotes._VERB.fullmatch(token)) == bool(flat.fullmatch(token))
+
+
+@pytest.mark.parametrize("words, follow", [
+    (["go", "go on", "going", "going on", "goes"], r"(?: on)?\b"),  # a prefix word, a continuation that backtracks
+    (["a", "ab", "abc", "b", "ba"], r"c?"),
+    (["said", "sa", "s"], r"(?:id)?x?"),
+])
+def test_word_alternation_equals_the_longest_first_alternation(words, follow):
+    from storyweave.nlp.fastre import word_alternation
+
+    trie = re.compile(word_alternation(words) + follow)
+    flat = re.compile(_flat(words) + follow)
+    texts = ["go on going on goes", "abcabc ab a bac ba", "saidx said sax sx s", "going", "go onwards"]
+    assert _matches(trie, texts) == _matches(flat, texts)

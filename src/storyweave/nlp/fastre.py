@@ -99,3 +99,30 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return pattern
     guard = "(?=[" + "".join(dict.fromkeys(chars)) + "])"
     return re.compile(guard + "(?:" + pattern.pattern + ")", pattern.flags)
+
+
+def word_alternation(words: list[str], capital_first: bool = False) -> str:
+    """`(?:w1|w2|...)` of `words` tried longest first, as a trie: "(?:s(?:a(?:id|ys?)|...)|...)".
+
+    The same matches as the flat alternation of the words sorted by length (longest first): at
+    a position the words the text can match form a chain of prefixes, and the trie tries them
+    deepest first, with the same backtracking into what follows; but each character is compared
+    once instead of once per word (the reporting verbs: 465 words, ~10x faster a scan).
+    `capital_first`: each word's first letter in either case ("[sS]aid"), the rest as given."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: dict[str, dict], top: bool) -> str:
+        branches = []
+        for ch in sorted(k for k in node if k):
+            head = f"[{ch}{ch.upper()}]" if top and capital_first and ch.upper() != ch else re.escape(ch)
+            branches.append(head + emit(node[ch], False))
+        if not branches:
+            return ""
+        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")  # greedy: longer words first
+
+    return emit(trie, True)
