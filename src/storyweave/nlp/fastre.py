@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from re import _constants as C  # type: ignore[attr-defined]  # the standard library's sre opcodes
 from re import _parser as P  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, TypeAlias
 
 _CATEGORY_CLASS = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
                    C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
@@ -101,6 +101,9 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(guard + "(?:" + pattern.pattern + ")", pattern.flags)
 
 
+_Trie: TypeAlias = dict[str, "_Trie"]  # a character -> the rest; "" marks the end of a word
+
+
 def word_alternation(words: list[str], capital_first: bool = False) -> str:
     """`(?:w1|w2|...)` of `words` tried longest first, as a trie: "(?:s(?:a(?:id|ys?)|...)|...)".
 
@@ -109,14 +112,14 @@ def word_alternation(words: list[str], capital_first: bool = False) -> str:
     deepest first, with the same backtracking into what follows; but each character is compared
     once instead of once per word (the reporting verbs: 465 words, ~10x faster a scan).
     `capital_first`: each word's first letter in either case ("[sS]aid"), the rest as given."""
-    trie: dict[str, dict] = {}
+    trie: _Trie = {}
     for word in words:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}  # a word ends here
 
-    def emit(node: dict[str, dict], top: bool) -> str:
+    def emit(node: _Trie, top: bool) -> str:
         branches = []
         for ch in sorted(k for k in node if k):
             head = f"[{ch}{ch.upper()}]" if top and capital_first and ch.upper() != ch else re.escape(ch)
