@@ -143,3 +143,18 @@ def test_word_alternation_equals_the_longest_first_alternation(words, follow):
     flat = re.compile(_flat(words) + follow)
     texts = ["go on going on goes", "abcabc ab a bac ba", "saidx said sax sx s", "going", "go onwards"]
     assert _matches(trie, texts) == _matches(flat, texts)
+
+
+def test_the_date_number_word_tries_match_as_the_flat_alternations():
+    flat_ord = "|".join(sorted(dates.ORDINALS, key=len, reverse=True))
+    flat_numw = "|".join(sorted([*dates._UNITS, *dates._TENS], key=len, reverse=True))
+    for name in ("_RELATIVE", "_MONTH_ORD", "_YEARS"):
+        pattern = _unguarded(getattr(dates, name))
+        flat = re.compile(pattern.pattern.replace(dates._ORD, flat_ord).replace(dates._NUMW, flat_numw), pattern.flags)
+        assert flat.pattern != pattern.pattern
+        assert _matches(pattern, TEXTS) == _matches(flat, TEXTS)
+    spelled = ["nineteen eighty-four", "the twenty-first day of the siege", "three weeks ago", "the 3rd day of talks",
+               "twenty two days ago", "Nineteen Ninety Nine", "an hour ago", "seventy-seven years earlier"]
+    pattern = _unguarded(dates._RELATIVE)
+    flat = re.compile(pattern.pattern.replace(dates._ORD, flat_ord).replace(dates._NUMW, flat_numw), pattern.flags)
+    assert _matches(pattern, spelled) == _matches(flat, spelled) and sum(map(len, _matches(pattern, spelled))) >= 4
