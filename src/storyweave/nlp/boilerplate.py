@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from storyweave.nlp.fastre import guarded
+
 # Found anywhere, these mark site furniture at every granularity (regex alternatives).
 SITE_PHRASES = (r"www\.", "©", "all rights reserved", "click here", "newsletter")
 
@@ -56,6 +58,9 @@ SENTENCE_NOTICE = re.compile(
     r"\byou (?:agree|accept|consent)\b|\bclick (?:on )?the link\b[^.]{0,30}\bto (?:activate|confirm|verify)\b",
     re.IGNORECASE,
 )
+# Searched in every candidate sentence of every brief: behind a first-character guard (same matches,
+# about 1.5x faster; `nlp.fastre`).
+SENTENCE_ANYWHERE, SENTENCE_NOTICE = guarded(SENTENCE_ANYWHERE), guarded(SENTENCE_NOTICE)
 # Promotions and section labels glued to a sentence, for timeline sentences (not folded into the
 # summary patterns above, whose reach is tuned on the summary benchmark): "... subscribe today.",
 # "LIVE BLOG On Monday, ...".

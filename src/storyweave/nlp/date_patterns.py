@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from storyweave.nlp.fastre import guarded
+
 # Calendar order, lower case.
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
@@ -93,6 +95,9 @@ YEAR_WORD = re.compile(r"\b((?:19|20)\d\d)\b")
 # - any date or year expression, masked out before figures are compared (`brief.facts`).
 DATE_OR_YEAR = re.compile(rf"\b{MONTH}\s+{DAY}(?:,?\s+\d{{4}})?|"
                           rf"\b{DAY}\s+{MONTH}(?:,?\s+\d{{4}})?|\b(?:19|20)\d\d\b", re.IGNORECASE)
+# Searched in whole texts or every sentence: behind a first-character guard (same matches, faster; `nlp.fastre`).
+FULL_DATE_MDY, STATED_DATE_MDY, STATED_DATE_DMY, DATE_OR_YEAR = map(
+    guarded, (FULL_DATE_MDY, STATED_DATE_MDY, STATED_DATE_DMY, DATE_OR_YEAR))
 
 # Dateline openings the stages strip or read, each as measured where it is used:
 # - "PLACE, <anything> —" before a first sentence used as a title (`represent.title_or_first_sentence`);

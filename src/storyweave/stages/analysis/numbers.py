@@ -17,6 +17,7 @@ import numpy as np
 from storyweave.config import DiscrepancyParams
 from storyweave.model import Discrepancy, DiscrepancyValue
 from storyweave.nlp.date_patterns import MONTH_NAMES, MONTH_WORD, WEEKDAY_NAMES
+from storyweave.nlp.fastre import guarded
 from storyweave.nlp.stop_words import FIGURE_CONTEXT, NOUN_PHRASE_END
 from storyweave.nlp.stop_words import english as english_stop_words
 from storyweave.stages.analysis.lexicon import currency_signs, currency_words, is_verb_form, lemma_of
@@ -40,7 +41,7 @@ def _num_re() -> re.Pattern[str]:
     """Figures with an optional currency sign (Babel's ISO 4217 signs, `lexicon.currency_signs`),
     a scale word and a percent sign."""
     signs = "".join(re.escape(c) for c in currency_signs())
-    return re.compile(
+    return guarded(re.compile(  # searched in every sentence: first-character guard, same matches (`nlp.fastre`)
         rf"(?P<cur>US\$|[{signs}])?\s?"
         r"(?P<num>(?<![\w.,/:-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=(?:bn|mn|m|k)\b|[^\w,/:-]|$)(?!\.\d)"
         r"|(?<![\w.,/:-])\d+(?:\.\d+)?(?=(?:bn|mn|m|k)\b|[^\w/:-]|$)(?![.,]\d)"
@@ -48,7 +49,7 @@ def _num_re() -> re.Pattern[str]:
         r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|dozen|mn|bn|m|k)\b)?"
         r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b))?",
         re.IGNORECASE,
-    )
+    ))
 
 
 _SKIP_BEFORE_NOUN = {"more", "than", "other", "additional", "further", "new", "about",
@@ -64,7 +65,7 @@ _MEASURE_NOUNS = _TIME_NOUNS | {
 _IRREGULAR = {"people": "people", "persons": "people", "person": "people", "children": "child",
               "men": "man", "women": "woman", "casualties": "casualty", "lives": "life",
               "aircraft": "aircraft", "troops": "troop", "police": "police", "data": "data"}
-_AGE = re.compile(r"\baged?\b|\bage of\b|\byears? old\b|-year-old", re.IGNORECASE)
+_AGE = guarded(re.compile(r"\baged?\b|\bage of\b|\byears? old\b|-year-old", re.IGNORECASE))  # `nlp.fastre`
 
 
 @dataclass
@@ -164,6 +165,7 @@ def _counted_noun(sentence: str, end: int, allow_of: bool = False) -> tuple[str 
 _SUBJECT_BEFORE = re.compile(
     r"\b(?:number|total|tally|count|toll) of (?:[a-z]+ ){0,2}?([a-z]+)\b(?=[^.;,]{0,50}$)"
     r"|\b(death) toll\b(?=[^.;,]{0,50}$)", re.IGNORECASE)
+_SUBJECT_BEFORE = guarded(_SUBJECT_BEFORE)  # first-character guard, same matches (`nlp.fastre`)
 
 
 def _subject_before(prefix: str) -> str | None:

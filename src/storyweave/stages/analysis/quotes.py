@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from storyweave.config import AnalyzeConfig
 from storyweave.model import Quote
 from storyweave.nlp import tfidf
+from storyweave.nlp.fastre import word_alternation
 from storyweave.nlp.stop_words import QUOTE_OVERLAP, spacy_english
 from storyweave.nlp.text import content_words, paragraphs, split_sentences
 from storyweave.stages.analysis.doc import AnyDoc, Ent, ents_of, text_of
@@ -150,8 +151,9 @@ _SAY_WORDS = sorted({f for v in _REGULAR_SAY.split() for f in _forms(v)}
                     | set(re.findall(r"(?:went|goes|going|go|point|points|pointed|pointing) (?:on|out)|[a-z]+",
                                      _IRREGULAR_SAY)), key=len, reverse=True)
 _SAY_WORDS = [w for w in _SAY_WORDS if w not in {"on", "out", "go", "point", "points", "pointed", "pointing"}]
-_VERB = re.compile(r"(?<![\w-])(?:" + "|".join(f"[{w[0]}{w[0].upper()}]{re.escape(w[1:])}" for w in _SAY_WORDS)
-                   + r")\b(?!-)")
+# "(?:[sS]aid|[sS]ays|...)" of the words longest first, written as a trie (same matches, ~10x faster
+# a scan: the flat alternation of 465 words was the analysis's costliest regex; `nlp.fastre`).
+_VERB = re.compile(r"(?<![\w-])" + word_alternation(_SAY_WORDS, capital_first=True) + r"\b(?!-)")
 SPEECH_VERBS = "|".join(_SAY_WORDS)
 # Forms of "tell": their object is the person told ("X told Station Nine News: “...”"), never the speaker.
 _TELL = {"tell", "tells", "told", "telling"}
