@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from storyweave.nlp import boilerplate, date_patterns, dates
+from storyweave.nlp import boilerplate, date_patterns, dates, fastre
 from storyweave.nlp.fastre import guarded
 from storyweave.nlp.text import split_sentences
 from storyweave.stages import clean
@@ -158,3 +158,20 @@ def test_the_date_number_word_tries_match_as_the_flat_alternations():
     pattern = _unguarded(dates._RELATIVE)
     flat = re.compile(pattern.pattern.replace(dates._ORD, flat_ord).replace(dates._NUMW, flat_numw), pattern.flags)
     assert _matches(pattern, spelled) == _matches(flat, spelled) and sum(map(len, _matches(pattern, spelled))) >= 4
+
+
+def test_without_the_standard_parser_patterns_come_back_unchanged(monkeypatch):
+    """`re._parser` is private: a Python without it (or with another tree layout) gets every
+    pattern as it was, never an error."""
+    pattern = re.compile(r"\b(?:said|told)\b", re.IGNORECASE)
+    assert fastre.guarded(pattern) is not pattern  # guarded here
+    monkeypatch.setattr(fastre, "P", None)
+    assert fastre.guarded(pattern) is pattern
+
+    class Odd:
+        @staticmethod
+        def parse(*_args):
+            raise TypeError("another layout")
+
+    monkeypatch.setattr(fastre, "P", Odd)
+    assert fastre.guarded(pattern) is pattern

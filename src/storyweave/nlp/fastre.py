@@ -18,13 +18,20 @@ returned unchanged.
 from __future__ import annotations
 
 import re
-from re import _constants as C  # type: ignore[attr-defined]  # the standard library's sre opcodes
-from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any, TypeAlias
 
+# `re._parser` / `re._constants` are the standard library's own regex parser (Python >= 3.11), not a
+# public API: if a Python lacks them or lays the tree out otherwise, `guarded` returns every
+# pattern unchanged (the same matches, only without the speed-up).
+try:
+    from re import _constants as C  # type: ignore[attr-defined]  # the standard library's sre opcodes
+    from re import _parser as P  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - every supported Python has them
+    C = P = None
+
 _CATEGORY_CLASS = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
-                   C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
-_ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
+                   C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"} if C else {}
+_ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT) if C else ()
 
 
 class _Unbounded(Exception):
@@ -85,7 +92,7 @@ def _first(items: Any, ignorecase: bool, out: list[str]) -> bool:
 def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """`pattern` behind a lookahead for its possible first characters (same matches), or
     `pattern` itself when its first character cannot be bounded."""
-    if pattern.flags & re.VERBOSE:  # a trailing comment would swallow the closing parenthesis
+    if P is None or pattern.flags & re.VERBOSE:  # VERBOSE: a trailing comment would swallow the closing parenthesis
         return pattern
     if pattern.pattern.startswith("(?") and not pattern.pattern.startswith(("(?:", "(?P", "(?=", "(?!", "(?<")):
         return pattern  # global inline flags must stay first
@@ -96,6 +103,8 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
         if _first(tree.data, ignorecase, chars):
             return pattern  # can match the empty string: every position is a start
     except _Unbounded:
+        return pattern
+    except (AttributeError, TypeError, ValueError, IndexError, re.error):  # another Python's tree layout
         return pattern
     guard = "(?=[" + "".join(dict.fromkeys(chars)) + "])"
     return re.compile(guard + "(?:" + pattern.pattern + ")", pattern.flags)
