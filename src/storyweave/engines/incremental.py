@@ -273,11 +273,13 @@ class _Vectors:
 
     def settled(self) -> _Vectors:
         """Itself with every `update` applied."""
-        if self._row is None and self._pending:
+        if not self._pending:
+            return self
+        if self._row is None:
             self._row = {i: k for k, i in enumerate(self.ids)}
+        row = self._row
         rows: list[bytes] = []
         for events, added in self._pending:
-            row = self._row or {}
             for article_id, event_id in events:
                 k = row.get(article_id)
                 if k is not None:
