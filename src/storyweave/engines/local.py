@@ -279,17 +279,16 @@ def ingest(
 
     from storyweave.io import store
 
-    settings = settings or Config()
     if incremental and runner is None and not (force or fresh):
         from storyweave.engines.incremental import ingest_incremental
 
         with _collector_paused(pause_collector):
-            outcome = ingest_incremental(conn, articles, errors, settings, command=command, inputs=inputs,
+            outcome = ingest_incremental(conn, articles, errors, settings or Config(), command=command, inputs=inputs,
                                          progress=progress, run_pipeline=run_pipeline, result=IngestResult)
         if outcome is not None:
             return outcome
 
-    made_by, stale = _made_by(conn, settings)  # the full path only: an incremental add leaves the key as it was
+    made_by, stale = _made_by(conn, settings or Config())  # the full path only: an incremental add leaves the key as it was
     started = datetime.now(UTC).isoformat(timespec="seconds")
     stored = store.load_corpus(conn, with_cache=False)
     checkpoint("ingest:loaded")
