@@ -90,3 +90,30 @@ def test_damaged_store_is_one_line_for_every_command(tmp_path):
         assert len(lines) == 1 and str(db) in lines[0], (args, result.stderr)
         if args[0] == "add":
             (tmp_path / "in").rename(tmp_path / f"in-{time.monotonic_ns()}")
+
+
+COUNT = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from storyweave.io import store
+    counter = Path(sys.argv[2])
+    for _ in range(int(sys.argv[3])):
+        with store.write_lock(sys.argv[1], timeout=60, poll=0.001):
+            value = int(counter.read_text())
+            counter.write_text(str(value + 1))
+""")
+
+
+def test_the_lock_file_goes_with_the_lock_and_still_excludes(tmp_path):
+    """The quick start left `storyweave.db.lock` beside the store.  It is removed on release; four
+    processes counting under the lock (read, then write the count) must lose no increment, which
+    they would if one of them locked a lock file another had already removed."""
+    db, counter = tmp_path / "s.db", tmp_path / "count"
+    with store.write_lock(db, timeout=0):
+        assert (tmp_path / "s.db.lock").exists()
+    assert not (tmp_path / "s.db.lock").exists()
+    counter.write_text("0")
+    procs = [subprocess.Popen([sys.executable, "-c", COUNT, str(db), str(counter), "40"]) for _ in range(4)]
+    assert [proc.wait(timeout=120) for proc in procs] == [0, 0, 0, 0]
+    assert counter.read_text() == "160"
+    assert not (tmp_path / "s.db.lock").exists()

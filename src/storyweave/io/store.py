@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -205,25 +206,42 @@ def write_lock(db: str | Path, timeout: float = 60.0, on_wait: Callable[[], None
 
     path = Path(f"{db}.lock")
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+b")
+    deadline = time.monotonic() + max(0.0, timeout)
+    waited = False
+    while True:
+        handle = path.open("a+b")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            if not waited and on_wait:
+                on_wait()
+            waited = True
+            if time.monotonic() >= deadline:
+                raise StoreBusy(f"{db}: another storyweave process is still writing this store "
+                                f"after {timeout:g} s; try again later or raise --lock-timeout") from None
+            time.sleep(poll)
+            continue
+        if _still_linked(handle.fileno(), path):
+            break
+        handle.close()  # the holder we waited for removed this file on release: lock the new one
     try:
-        deadline = time.monotonic() + max(0.0, timeout)
-        waited = False
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if not waited and on_wait:
-                    on_wait()
-                waited = True
-                if time.monotonic() >= deadline:
-                    raise StoreBusy(f"{db}: another storyweave process is still writing this store "
-                                    f"after {timeout:g} s; try again later or raise --lock-timeout") from None
-                time.sleep(poll)
         yield
     finally:
+        # The lock file goes with the lock (no `<db>.lock` left beside the store).  Unlinking
+        # before closing, with `_still_linked` on the taking side, is the usual flock pattern:
+        # a process that opened the old file re-opens instead of locking a removed inode.
+        path.unlink(missing_ok=True)
         handle.close()  # closing the file releases the lock
+
+
+def _still_linked(fd: int, path: Path) -> bool:
+    """Whether the open lock file `fd` is still the file at `path`."""
+    try:
+        before, now = os.fstat(fd), os.stat(path)
+        return (before.st_dev, before.st_ino) == (now.st_dev, now.st_ino)
+    except FileNotFoundError:
+        return False
 
 
 def check(db: str | Path) -> None:
