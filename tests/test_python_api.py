@@ -91,3 +91,18 @@ def test_records_are_read_as_the_json_reader_reads_the_same_object(tmp_path):
     assert by_id["py-date"].date == by_id["py-datetime"].date == "2024-03-04"
     monday = [d.value for d in by_id["d0"].dates if d.text.endswith("Monday")]
     assert monday == ["2024-03-04"]  # resolved against the record's date (a Monday)
+
+
+def test_article_objects_are_read_as_records_are_without_changing_the_callers(tmp_path):
+    """`Article` objects went in as given: a written date stayed a string the events took as is,
+    control characters stayed in the text.  They are read as dicts are; the caller's object is
+    left unchanged."""
+    text = RECORDS[0]["text"] + "\x07"
+    given = Article(id="obj", text=text, published="March 4, 2024", source="Post")
+    result = storyweave.run([given, {"id": "rec", "text": text, "published": "March 4, 2024", "source": "Post"}])
+    assert result.errors == []
+    by_id = {a.id: a for a in result.articles}
+    assert by_id["obj"].published == by_id["rec"].published == "2024-03-04"
+    assert by_id["obj"].raw_text == by_id["rec"].raw_text and "\x07" not in by_id["obj"].raw_text
+    assert given.published == "March 4, 2024" and given.text == text
+    assert storyweave.run([Article(id="blank", text="\x07\x07")]).errors[0].path == "record 0"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,11 +83,11 @@ def _articles(inputs: Record | Iterable[Record]) -> tuple[list[Article], list[Re
     errors: list[ReadError] = []
     paths: list[str] = []
     for number, item in enumerate(inputs):
-        if isinstance(item, Article):
-            articles.append(item)
-        elif isinstance(item, Mapping):
-            try:  # fields as the JSON reader reads them (a date object, "March 4, 2024", control characters)
-                articles.append(record_article(Article.from_dict(dict(item))))
+        if isinstance(item, (Article, Mapping)):
+            try:  # fields as the JSON reader reads them (a date object, "March 4, 2024", control characters);
+                # an Article is copied first: the caller's object is left as it was given
+                record = replace(item, metadata=dict(item.metadata)) if isinstance(item, Article) else Article.from_dict(dict(item))
+                articles.append(record_article(record))
             except (ValueError, TypeError) as exc:  # InputError (BadInput) is a ValueError
                 errors.append(ReadError(f"record {number}", str(exc)))
         elif isinstance(item, (str, Path)):

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import os
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
