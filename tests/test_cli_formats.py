@@ -98,3 +98,14 @@ def test_quiet_silences_messages_not_data(db, tmp_path):
     quiet = runner.invoke(app, ["--quiet", "report", "--db", str(db), "-o", str(tmp_path / "b")])
     assert "wrote" in loud.stderr and "wrote" not in quiet.stderr
     assert json.loads(runner.invoke(app, ["--quiet", "events", "--db", str(db), "--json"]).stdout)
+
+
+def test_quiet_is_taken_after_the_command_too(db, tmp_path):
+    """`storyweave report --db X -o Y --quiet` was refused ("No such option"): click reads a group's
+    options only before the command."""
+    runner = CliRunner()
+    after = runner.invoke(app, ["report", "--db", str(db), "-o", str(tmp_path / "a"), "--quiet"])
+    assert after.exit_code == 0 and "wrote" not in after.stderr and (tmp_path / "a" / "briefings.json").exists()
+    short = runner.invoke(app, ["events", "--db", str(db), "-q", "--json"])
+    assert short.exit_code == 0 and json.loads(short.stdout)
+

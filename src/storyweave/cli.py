@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from storyweave import __version__
 from storyweave import progress as item_progress
@@ -37,7 +38,22 @@ if TYPE_CHECKING:
     from storyweave.engines.local import IngestResult, Runner
     from storyweave.model import Article
 
+_GLOBAL_FLAGS = ("--quiet", "-q")
+
+
+class _Group(TyperGroup):
+    """click reads a group's options only before the command name, so `storyweave run in --quiet`
+    was refused: the global flags are taken anywhere before a `--` separator."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        end = args.index("--") if "--" in args else len(args)
+        flags = [a for a in args[:end] if a in _GLOBAL_FLAGS]
+        rest = [a for a in args[:end] if a not in _GLOBAL_FLAGS]
+        return super().parse_args(ctx, [*flags, *rest, *args[end:]])
+
+
 app = typer.Typer(
+    cls=_Group,
     name="storyweave",
     help="News event intelligence: many reports from many outlets -> one verified, cited briefing per event.",
     no_args_is_help=True,
@@ -97,7 +113,7 @@ def _version(value: bool) -> None:
 def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no messages on stderr (errors still "
-                                        "shown); data on stdout is unchanged.")] = False,
+                                        "shown); data on stdout is unchanged. Also taken after the command.")] = False,
 ) -> None:
     """storyweave: duplicates, events, stories and a cited briefing per event, from news reports."""
     _console.quiet = quiet
