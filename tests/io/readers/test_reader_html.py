@@ -70,3 +70,15 @@ def test_html_without_text_is_an_error(tmp_path):
     articles, errors = read_paths([path])
     assert articles == []
     assert len(errors) == 1 and errors[0].path == str(path)
+
+
+def test_the_page_date_wins_over_a_date_in_its_url(tmp_path):
+    """A page filed under yesterday's URL but published today gave yesterday (htmldate reads the URL
+    first unless told to defer it); the URL's date is the fallback when the markup has none."""
+    late = PAGE.replace("2026-03-03T10:00:00Z", "2026-03-04T01:00:00Z")
+    (tmp_path / "late.html").write_text(late, encoding="utf-8")
+    bare = PAGE.replace('<meta property="article:published_time" content="2026-03-03T10:00:00Z">', "")
+    (tmp_path / "bare.html").write_text(bare, encoding="utf-8")
+    articles, errors = read_paths([tmp_path / "late.html", tmp_path / "bare.html"])
+    assert errors == []
+    assert {a.id: a.published for a in articles} == {"late": "2026-03-04", "bare": "2026-03-03"}

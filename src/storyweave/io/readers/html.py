@@ -174,7 +174,10 @@ def _find_date(html: str, url: str | None) -> str | None:
     from htmldate import find_date
 
     try:
-        found = find_date(html, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+        # deferred_url_extractor: a date in the URL (often the day a page was made or filed) only when
+        # the markup has none; by default htmldate returns it before reading article:published_time
+        found = find_date(html, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d",
+                          deferred_url_extractor=True)
     except Exception:  # htmldate may choke on unusual markup; a missing date is fine
         return None
     return normalize_date(found) if found else None
