@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from datetime import date
 
 import numpy as np
@@ -144,3 +147,17 @@ def test_shipped_model_loads_as_model2vecs_own_loader_loads_it():
     texts = ["Dockworkers strike at the port, halting ships", "", "Ünïcode — and numbers: 1,200 (3.5%)",
              " ".join(["a long text"] * 400)]
     assert ours.encode(texts).tobytes() == theirs.encode(texts).tobytes()
+
+
+def test_encoding_starts_no_progress_monitor_thread():
+    """model2vec's encode built a tqdm bar, whose monitor thread (taking tqdm's lock every 10 s) a
+    forked worker could inherit mid-lock and then hang on its own next encode: a forked run of
+    tests/reliability/test_crash_safety.py hung for good.  No such thread is started now."""
+    code = textwrap.dedent("""
+        import threading
+        from storyweave.nlp import represent
+        assert represent.encode(["one text", "another text"]) is not None
+        print(sorted(t.name for t in threading.enumerate()))
+    """)
+    names = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "MainThread" in names and "tqdm_monitor" not in names

@@ -117,7 +117,23 @@ def static_model() -> StaticModel | None:
     """The shipped model2vec StaticModel, or None when the model folder is absent."""
     if not (MODEL_DIR / "config.json").exists():
         return None
+    _no_progress_monitor()
     return load_static_model(MODEL_DIR)
+
+
+def _no_progress_monitor() -> None:
+    """Keep tqdm's monitor thread out of storyweave's processes.  model2vec builds a (disabled)
+    tqdm bar on every `encode`, and tqdm's first bar starts a thread that takes tqdm's write lock
+    every 10 s; a process forked while that thread holds the lock (the stages' `fork_map` workers
+    fork after the events stage has encoded) hangs for ever on its own next `encode`.  Seen as a
+    hung forked run in tests/reliability/test_crash_safety.py.  `monitor_interval = 0` is tqdm's
+    documented switch; a monitor some other library already started is stopped."""
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
+    if tqdm.monitor is not None:
+        tqdm.monitor.exit()
+        tqdm.monitor = None
 
 
 def load_static_model(folder: Path) -> StaticModel:
