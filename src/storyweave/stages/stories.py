@@ -213,7 +213,8 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
     units, owner = story_units(active, by_id)
     timed = timed_events(active, by_id, cfg)
     if units and len(units) <= cfg.max_articles:
-        labels = _article_level_labels(timed, units, owner, by_id, previous, settings)
+        undated = np.array([not e.date for e in active], dtype=bool)  # shown dates, before any timing by text
+        labels = _article_level_labels(timed, units, owner, by_id, previous, settings, undated)
     else:
         labels = _event_level_labels(timed, by_id, cfg, settings.events.dense_max_units, settings.events.block_cells)
     release_text_cache()  # the events stage's matrices are no longer needed: free their memory
@@ -243,12 +244,15 @@ def timed_events(events: list[Event], by_id: dict[str, Article], cfg: StoryConfi
 
 def _article_level_labels(
     active: list[Event], units: list[Article], owner: list[int], by_id: dict[str, Article],
-    previous: dict[str, str], settings: Config,
+    previous: dict[str, str], settings: Config, undated: np.ndarray | None = None,
 ) -> list[int]:
     """The story label of each event of `active`, clustering their original reports (`units`, of
-    event `owner[k]`) with each event a must-link group; an event takes its reports' majority label."""
+    event `owner[k]`) with each event a must-link group; an event takes its reports' majority label.
+    `undated`: per event, no date of its own (`cohesion_veto`)."""
     cfg = config_from(settings)
     sim = _unit_similarity(active, units, owner, by_id, settings)
+    if cfg.cohesion > 0 and undated is not None and not (cfg.keep_stored and previous):
+        cohesion_veto(sim, owner, undated, cfg.cohesion)
     must_link = stored_story_groups(active, owner, previous, sim) if cfg.keep_stored and previous else owner
     strict = None
     if cfg.group_threshold > cfg.threshold and not (cfg.keep_stored and previous):
@@ -260,6 +264,34 @@ def _article_level_labels(
     for k, label in zip(owner, unit_labels, strict=False):
         votes[k][label] += 1
     return [votes[k].most_common(1)[0][0] if votes[k] else -1 - k for k in range(len(active))]
+
+
+def cohesion_veto(sim: np.ndarray, owner: list[int], undated: np.ndarray, ratio: float) -> None:
+    """Keep apart (in place: -1) the reports of two events of 2+ reports each, one of them undated,
+    whose mean similarity across is below `ratio` x the geometric mean of each event's own mean
+    similarity: one matter told twice reads nearly as alike across as within; two happenings of one
+    theme (two budget fights, a missile launch and a peace offer) are each tight and loosely alike.
+    Relative, not absolute: a tight event needs more to join than a loose one (the relative closeness
+    of Chameleon clustering, Karypis, Han & Kumar, IEEE Computer 1999).  Dated pairs are left to
+    their days (a batch with every event dated is linked as before)."""
+    own = np.asarray(owner)
+    n = int(own.max()) + 1 if own.size else 0
+    sizes = np.bincount(own, minlength=n)
+    if n < 2 or np.count_nonzero(sizes >= 2) < 2:
+        return
+    member = sparse.csr_matrix((np.ones(own.size), (np.arange(own.size), own)), shape=(own.size, n))
+    clipped = np.clip(sim, 0.0, None).astype(np.float64)  # a vetoed pair (placeholder page) counts as unlike
+    np.fill_diagonal(clipped, 0.0)
+    totals = np.asarray((member.T @ np.asarray(member.T @ clipped).T))  # event x event sums of report pairs
+    counts = np.outer(sizes, sizes).astype(np.float64)
+    own_pairs = sizes * (sizes - 1.0)
+    within = np.divide(np.diag(totals), own_pairs, out=np.zeros(n), where=own_pairs > 0)
+    across = totals / np.maximum(counts, 1.0)
+    multi = sizes >= 2
+    apart = (across < ratio * np.sqrt(np.outer(within, within))) & np.outer(multi, multi)
+    apart &= undated[:, None] | undated[None, :]
+    np.fill_diagonal(apart, False)
+    sim[apart[np.ix_(own, own)]] = -1.0
 
 
 def _unit_similarity(
