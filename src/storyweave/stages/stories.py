@@ -12,7 +12,9 @@ reports (`events.placeholder_ids`) links no story.  A report without a date take
 event's day; one whose event is undated too counts `undated_factor` (0.9) of its similarity (no
 date evidence that the matter is still the same), and two undated events of two or more
 reports each join only above `group_threshold` (without days nothing says they are the same
-weeks: undated happenings sharing a theme read alike).  An optional rule (`shared_names`, off: it
+weeks: undated happenings sharing a theme read alike).  Two events of two or more reports, one of
+them undated, join only when their reports are nearly as alike across as within each
+(`cohesion_veto`: one matter, not two happenings of one theme).  An optional rule (`shared_names`, off: it
 raised Multi-News story precision but cost news_cluster story F1) keeps undated events that
 share too few names apart.  Very large batches fall back to one
 TF-IDF document per event (titles and leads) plus shared named entities.  Ids are stable: a
@@ -282,7 +284,7 @@ def cohesion_veto(sim: np.ndarray, owner: list[int], undated: np.ndarray, ratio:
     member = sparse.csr_matrix((np.ones(own.size), (np.arange(own.size), own)), shape=(own.size, n))
     clipped = np.clip(sim, 0.0, None).astype(np.float64)  # a vetoed pair (placeholder page) counts as unlike
     np.fill_diagonal(clipped, 0.0)
-    totals = np.asarray((member.T @ np.asarray(member.T @ clipped).T))  # event x event sums of report pairs
+    totals = np.asarray(member.T @ np.asarray(member.T @ clipped).T)  # event x event sums of report pairs
     counts = np.outer(sizes, sizes).astype(np.float64)
     own_pairs = sizes * (sizes - 1.0)
     within = np.divide(np.diag(totals), own_pairs, out=np.zeros(n), where=own_pairs > 0)
