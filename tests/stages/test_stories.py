@@ -255,3 +255,20 @@ def test_cohesion_veto_compares_across_with_within():
     assert vetoed([True] * 5) == {(0, 1)}
     assert vetoed([False, True, False, False, False]) == {(0, 1)}  # one of the two undated is enough
     assert vetoed([False] * 5) == set()  # dated events are kept apart by their days
+
+
+def test_cohesion_veto_sums_row_blocks_as_one(monkeypatch):
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    owner = [k for k in range(6) for _ in range(k % 3 + 1)]
+    sim = rng.uniform(0.0, 0.5, (len(owner), len(owner))).astype(np.float32)
+    sim = (sim + sim.T) / 2
+    np.fill_diagonal(sim, 1.0)
+    undated = np.ones(6, dtype=bool)
+    whole = sim.copy()
+    stories.cohesion_veto(whole, owner, undated, 0.9)
+    monkeypatch.setattr(stories, "_COHESION_BLOCK", 3)
+    parts = sim.copy()
+    stories.cohesion_veto(parts, owner, undated, 0.9)
+    assert (whole == -1.0).any() and np.array_equal(whole, parts)

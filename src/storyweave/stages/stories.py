@@ -277,23 +277,28 @@ def cohesion_veto(sim: np.ndarray, owner: list[int], undated: np.ndarray, ratio:
     of Chameleon clustering, Karypis, Han & Kumar, IEEE Computer 1999).  Dated pairs are left to
     their days (a batch with every event dated is linked as before)."""
     own = np.asarray(owner)
-    n = int(own.max()) + 1 if own.size else 0
-    sizes = np.bincount(own, minlength=n)
-    if n < 2 or np.count_nonzero(sizes >= 2) < 2:
+    sizes = np.bincount(own) if own.size else np.zeros(0, dtype=int)
+    multi = np.flatnonzero(sizes >= 2)  # only these events have a cohesion of their own
+    if multi.size < 2 or not undated[multi].any():
         return
-    member = sparse.csr_matrix((np.ones(own.size), (np.arange(own.size), own)), shape=(own.size, n))
-    clipped = np.clip(sim, 0.0, None).astype(np.float64)  # a vetoed pair (placeholder page) counts as unlike
-    np.fill_diagonal(clipped, 0.0)
-    totals = np.asarray(member.T @ np.asarray(member.T @ clipped).T)  # event x event sums of report pairs
-    counts = np.outer(sizes, sizes).astype(np.float64)
-    own_pairs = sizes * (sizes - 1.0)
-    within = np.divide(np.diag(totals), own_pairs, out=np.zeros(n), where=own_pairs > 0)
-    across = totals / np.maximum(counts, 1.0)
-    multi = sizes >= 2
-    apart = (across < ratio * np.sqrt(np.outer(within, within))) & np.outer(multi, multi)
-    apart &= undated[:, None] | undated[None, :]
-    np.fill_diagonal(apart, False)
-    sim[apart[np.ix_(own, own)]] = -1.0
+    rows = np.flatnonzero(sizes[own] >= 2)
+    local = np.searchsorted(multi, own[rows])  # each row's event among `multi`
+    member = sparse.csr_matrix((np.ones(rows.size), (np.arange(rows.size), local)), shape=(rows.size, multi.size))
+    totals = np.zeros((multi.size, multi.size))
+    for start in range(0, rows.size, _COHESION_BLOCK):  # row blocks: no second matrix of the batch's size
+        block = np.clip(sim[np.ix_(rows[start:start + _COHESION_BLOCK], rows)], 0.0, None)  # a veto counts as unlike
+        block[np.arange(block.shape[0]), np.arange(start, start + block.shape[0])] = 0.0  # not a report with itself
+        totals += np.asarray(member[start:start + _COHESION_BLOCK].T @ (block @ member))
+    size = sizes[multi].astype(np.float64)
+    within = np.diag(totals) / (size * (size - 1.0))
+    across = totals / np.outer(size, size)
+    apart = (across < ratio * np.sqrt(np.outer(within, within))) & (undated[multi][:, None] | undated[multi][None, :])
+    for a, b in zip(*np.nonzero(np.triu(apart, 1)), strict=True):
+        left, right = np.flatnonzero(own == multi[a]), np.flatnonzero(own == multi[b])
+        sim[np.ix_(left, right)] = sim[np.ix_(right, left)] = -1.0
+
+
+_COHESION_BLOCK = 1024  # rows of the report similarity summed at a time by `cohesion_veto`
 
 
 def _unit_similarity(
