@@ -226,6 +226,7 @@ class StoriesConfig:
     names_undated_only: bool = True  # ... when one of them is undated
     placeholders_alone: bool = True  # a page copied verbatim under many stories (`events.placeholder_ids`) links none
     group_threshold: float = 0.12  # two undated events of 2+ reports each join only above this (<= threshold: off; 2-fold, bare.md "bare4")
+    cohesion: float = 0.41  # two events of 2+ reports, one undated, join only when alike across >= this x within (0: off; 2-fold, bare.md ninth session)
     keep_stored: bool = False  # stored stories neither merge nor split: new events join one or open their own (set by the incremental add)
     fit_size: int = 0  # reports the TF-IDF views stand for (0: those compared; set by the incremental add, as events.fit_size)
     lead_words: int = 80  # words of body that count as the lead (title + lead view)

@@ -199,3 +199,76 @@ def test_event_level_linkage_part_by_part_gives_the_same_stories():
     assert len(dense.stories) < len(corpus.events)  # events were linked
     assert parts.stories == dense.stories
     assert [e.story_id for e in parts.events] == [e.story_id for e in dense.events]
+
+
+def bare(id: str, text: str) -> Article:
+    return Article(id=id, text=text, raw_text=text, title="", published=None, source=id.split("-")[0])
+
+
+# Two undated dock strikes at two ports: one theme, different participants and causes.
+SALTMERE = [
+    bare("a-s1", "Dockworkers at the port of Saltmere walked off the job over 12-hour shifts, union leader Viktor "
+                 "Halloran said. Ships queued outside the harbour as the strike began."),
+    bare("b-s1", "The port of Saltmere was paralysed as dockworkers struck over 12-hour shifts. Union leader Viktor "
+                 "Halloran said the walkout would last until the port authority negotiates."),
+]
+CORVENNA = [
+    bare("a-s2", "Dockworkers at the port of Corvenna walked off the job over unpaid overtime, union chief Lena Marsh "
+                 "said. Cargo piled up on the quays as the strike began."),
+    bare("b-s2", "The port of Corvenna came to a halt as dockworkers struck over unpaid overtime. Union chief Lena "
+                 "Marsh said the stoppage would go on until the port authority pays."),
+]
+
+
+def test_undated_events_of_one_theme_stay_apart_by_cohesion():
+    def stories_of(cohesion: float) -> set[str | None]:
+        settings = Config()
+        settings = replace(settings, stories=replace(settings.stories, cohesion=cohesion))
+        corpus = events.cluster_events(Corpus(articles=[replace(a) for a in SALTMERE + CORVENNA]), settings)
+        assert len(corpus.events) == 2 and not any(e.date for e in corpus.events)
+        return {e.story_id for e in stories.link_stories(corpus, settings).events}
+
+    assert len(stories_of(0.0)) == 1  # alike enough across for the plain threshold: one theme
+    assert len(stories_of(stories.StoryConfig().cohesion)) == 2  # each strike far tighter than the pair
+
+
+def test_cohesion_veto_compares_across_with_within():
+    import numpy as np
+
+    # events 0 and 1 tight (0.6 within) and loosely alike (0.2 across: ratio 0.33); events 2 and 3
+    # loose (0.2 within) and as alike across (0.15: ratio 0.75); event 4 a single report
+    owner = [0, 0, 1, 1, 2, 2, 3, 3, 4]
+    within = {0: 0.6, 1: 0.6, 2: 0.2, 3: 0.2}
+    sim = np.full((9, 9), 0.15)
+    sim[:4, :4] = 0.2
+    for k, value in within.items():
+        rows = [i for i, o in enumerate(owner) if o == k]
+        sim[np.ix_(rows, rows)] = value
+    sim[8, :] = sim[:, 8] = 0.2
+    np.fill_diagonal(sim, 1.0)
+
+    def vetoed(undated: list[bool]) -> set[tuple[int, int]]:
+        out = sim.copy()
+        stories.cohesion_veto(out, owner, np.array(undated), 0.41)
+        return {(owner[i], owner[j]) for i in range(9) for j in range(9) if out[i, j] == -1.0 and i < j}
+
+    assert vetoed([True] * 5) == {(0, 1)}
+    assert vetoed([False, True, False, False, False]) == {(0, 1)}  # one of the two undated is enough
+    assert vetoed([False] * 5) == set()  # dated events are kept apart by their days
+
+
+def test_cohesion_veto_sums_row_blocks_as_one(monkeypatch):
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    owner = [k for k in range(6) for _ in range(k % 3 + 1)]
+    sim = rng.uniform(0.0, 0.5, (len(owner), len(owner))).astype(np.float32)
+    sim = (sim + sim.T) / 2
+    np.fill_diagonal(sim, 1.0)
+    undated = np.ones(6, dtype=bool)
+    whole = sim.copy()
+    stories.cohesion_veto(whole, owner, undated, 0.9)
+    monkeypatch.setattr(stories, "_COHESION_BLOCK", 3)
+    parts = sim.copy()
+    stories.cohesion_veto(parts, owner, undated, 0.9)
+    assert (whole == -1.0).any() and np.array_equal(whole, parts)

@@ -12,7 +12,9 @@ reports (`events.placeholder_ids`) links no story.  A report without a date take
 event's day; one whose event is undated too counts `undated_factor` (0.9) of its similarity (no
 date evidence that the matter is still the same), and two undated events of two or more
 reports each join only above `group_threshold` (without days nothing says they are the same
-weeks: undated happenings sharing a theme read alike).  An optional rule (`shared_names`, off: it
+weeks: undated happenings sharing a theme read alike).  Two events of two or more reports, one of
+them undated, join only when their reports are nearly as alike across as within each
+(`cohesion_veto`: one matter, not two happenings of one theme).  An optional rule (`shared_names`, off: it
 raised Multi-News story precision but cost news_cluster story F1) keeps undated events that
 share too few names apart.  Very large batches fall back to one
 TF-IDF document per event (titles and leads) plus shared named entities.  Ids are stable: a
@@ -213,7 +215,8 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
     units, owner = story_units(active, by_id)
     timed = timed_events(active, by_id, cfg)
     if units and len(units) <= cfg.max_articles:
-        labels = _article_level_labels(timed, units, owner, by_id, previous, settings)
+        undated = np.array([not e.date for e in active], dtype=bool)  # shown dates, before any timing by text
+        labels = _article_level_labels(timed, units, owner, by_id, previous, settings, undated)
     else:
         labels = _event_level_labels(timed, by_id, cfg, settings.events.dense_max_units, settings.events.block_cells)
     release_text_cache()  # the events stage's matrices are no longer needed: free their memory
@@ -243,12 +246,15 @@ def timed_events(events: list[Event], by_id: dict[str, Article], cfg: StoryConfi
 
 def _article_level_labels(
     active: list[Event], units: list[Article], owner: list[int], by_id: dict[str, Article],
-    previous: dict[str, str], settings: Config,
+    previous: dict[str, str], settings: Config, undated: np.ndarray | None = None,
 ) -> list[int]:
     """The story label of each event of `active`, clustering their original reports (`units`, of
-    event `owner[k]`) with each event a must-link group; an event takes its reports' majority label."""
+    event `owner[k]`) with each event a must-link group; an event takes its reports' majority label.
+    `undated`: per event, no date of its own (`cohesion_veto`)."""
     cfg = config_from(settings)
     sim = _unit_similarity(active, units, owner, by_id, settings)
+    if cfg.cohesion > 0 and undated is not None and not (cfg.keep_stored and previous):
+        cohesion_veto(sim, owner, undated, cfg.cohesion)
     must_link = stored_story_groups(active, owner, previous, sim) if cfg.keep_stored and previous else owner
     strict = None
     if cfg.group_threshold > cfg.threshold and not (cfg.keep_stored and previous):
@@ -260,6 +266,39 @@ def _article_level_labels(
     for k, label in zip(owner, unit_labels, strict=False):
         votes[k][label] += 1
     return [votes[k].most_common(1)[0][0] if votes[k] else -1 - k for k in range(len(active))]
+
+
+def cohesion_veto(sim: np.ndarray, owner: list[int], undated: np.ndarray, ratio: float) -> None:
+    """Keep apart (in place: -1) the reports of two events of 2+ reports each, one of them undated,
+    whose mean similarity across is below `ratio` x the geometric mean of each event's own mean
+    similarity: one matter told twice reads nearly as alike across as within; two happenings of one
+    theme (two budget fights, a missile launch and a peace offer) are each tight and loosely alike.
+    Relative, not absolute: a tight event needs more to join than a loose one (the relative closeness
+    of Chameleon clustering, Karypis, Han & Kumar, IEEE Computer 1999).  Dated pairs are left to
+    their days (a batch with every event dated is linked as before)."""
+    own = np.asarray(owner)
+    sizes = np.bincount(own) if own.size else np.zeros(0, dtype=int)
+    multi = np.flatnonzero(sizes >= 2)  # only these events have a cohesion of their own
+    if multi.size < 2 or not undated[multi].any():
+        return
+    rows = np.flatnonzero(sizes[own] >= 2)
+    local = np.searchsorted(multi, own[rows])  # each row's event among `multi`
+    member = sparse.csr_matrix((np.ones(rows.size), (np.arange(rows.size), local)), shape=(rows.size, multi.size))
+    totals = np.zeros((multi.size, multi.size))
+    for start in range(0, rows.size, _COHESION_BLOCK):  # row blocks: no second matrix of the batch's size
+        block = np.clip(sim[np.ix_(rows[start:start + _COHESION_BLOCK], rows)], 0.0, None)  # a veto counts as unlike
+        block[np.arange(block.shape[0]), np.arange(start, start + block.shape[0])] = 0.0  # not a report with itself
+        totals += np.asarray(member[start:start + _COHESION_BLOCK].T @ (block @ member))
+    size = sizes[multi].astype(np.float64)
+    within = np.diag(totals) / (size * (size - 1.0))
+    across = totals / np.outer(size, size)
+    apart = (across < ratio * np.sqrt(np.outer(within, within))) & (undated[multi][:, None] | undated[multi][None, :])
+    for a, b in zip(*np.nonzero(np.triu(apart, 1)), strict=True):
+        left, right = np.flatnonzero(own == multi[a]), np.flatnonzero(own == multi[b])
+        sim[np.ix_(left, right)] = sim[np.ix_(right, left)] = -1.0
+
+
+_COHESION_BLOCK = 1024  # rows of the report similarity summed at a time by `cohesion_veto`
 
 
 def _unit_similarity(
