@@ -293,9 +293,12 @@ def cohesion_veto(sim: np.ndarray, owner: list[int], undated: np.ndarray, ratio:
     within = np.diag(totals) / (size * (size - 1.0))
     across = totals / np.outer(size, size)
     apart = (across < ratio * np.sqrt(np.outer(within, within))) & (undated[multi][:, None] | undated[multi][None, :])
-    for a, b in zip(*np.nonzero(np.triu(apart, 1)), strict=True):
-        left, right = np.flatnonzero(own == multi[a]), np.flatnonzero(own == multi[b])
-        sim[np.ix_(left, right)] = sim[np.ix_(right, left)] = -1.0
+    pairs = np.nonzero(np.triu(apart, 1))
+    if not pairs[0].size:
+        return
+    rows_of = np.split(rows[np.argsort(local, kind="stable")], np.cumsum(sizes[multi])[:-1])  # each event's rows, once
+    for a, b in zip(*pairs, strict=True):
+        sim[np.ix_(rows_of[a], rows_of[b])] = sim[np.ix_(rows_of[b], rows_of[a])] = -1.0
 
 
 _COHESION_BLOCK = 1024  # rows of the report similarity summed at a time by `cohesion_veto`
