@@ -91,3 +91,18 @@ def test_a_damaged_table_falls_back_to_the_standard_compile(tmp_path, text):
     path.write_text("{not json", encoding="utf-8")
     unreadable = _run(tmp_path, text)
     assert unreadable["table"] == 0 and unreadable["matches"] == fresh["matches"]
+
+
+def test_the_cli_add_keeps_its_patterns_and_serves_them_next_time(tmp_path):
+    """`storyweave add` installs the table before its imports: the first call writes storyweave's
+    rule patterns, a second add (another article) finds them all and leaves the file as it was."""
+    files = sorted(str(p) for p in (EXAMPLE / "corpus" / "txt").rglob("*.txt"))[:2]
+    env = {**os.environ, "PYTHONPATH": str(SRC), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for path in files:
+        subprocess.run([sys.executable, "-m", "storyweave.cli", "add", path, "--db", str(tmp_path / "s.db")],
+                       capture_output=True, text=True, env=env, check=True)
+        if path == files[0]:
+            [table] = _tables(tmp_path / "cache")
+            written = table.read_bytes()
+    assert len(json.loads(written)["data"]) > 100
+    assert _tables(tmp_path / "cache") == [table] and table.read_bytes() == written
