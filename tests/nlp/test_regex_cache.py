@@ -106,3 +106,19 @@ def test_the_cli_add_keeps_its_patterns_and_serves_them_next_time(tmp_path):
             written = table.read_bytes()
     assert len(json.loads(written)["data"]) > 100
     assert _tables(tmp_path / "cache") == [table] and table.read_bytes() == written
+
+
+def test_patterns_no_longer_compiled_drop_out_when_the_table_is_rewritten(tmp_path, text):
+    """An entry the code no longer compiles (e.g. a rule edited since) is not carried over when
+    a process writes the table again, so edits do not fill it up."""
+    fresh = _run(tmp_path, text)
+    [path] = _tables(tmp_path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    kept = dict(doc["data"])
+    stale_key = "0:an edited rule that no module compiles any more"
+    doc["data"] = {stale_key: kept.popitem()[1], **kept}  # one pattern missing (compiled anew), one stale
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    again = _run(tmp_path, text)
+    assert again["new"] == 1 and again["matches"] == fresh["matches"]
+    rewritten = json.loads(path.read_text(encoding="utf-8"))["data"]
+    assert stale_key not in rewritten and len(rewritten) == fresh["new"]

@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - CPython always has it
 
 BUILD_VERSION = 1  # bump when the kept form changes
 MAX_PATTERNS = 4000  # data-built patterns (if any) cannot grow the file without bound
-_STATE: dict[str, Any] = {"installed": False, "table": None, "new": {}}
+_STATE: dict[str, Any] = {"installed": False, "table": None, "new": {}, "used": set()}
 
 
 def _identity() -> dict[str, Any] | None:
@@ -106,7 +106,9 @@ def _compile_with(standard: Any) -> Any:
         args = table.get(key)
         if args is not None:
             try:
-                return _build(p, args)
+                made = _build(p, args)
+                _STATE["used"].add(key)
+                return made
             except Exception:  # noqa: BLE001  (malformed entry: compiled as always, and dropped)
                 table.pop(key, None)
         made = standard(p, flags)
@@ -123,11 +125,14 @@ def _compile_with(standard: Any) -> Any:
 
 
 def _save() -> None:
-    """At exit: the kept table plus what this process compiled anew (nothing when nothing is new)."""
+    """At exit, when this process compiled patterns anew: the table becomes the patterns this
+    process used plus the new ones (patterns an older version of the code compiled drop out,
+    so edits do not fill the table up to `MAX_PATTERNS`).  Nothing is written otherwise."""
     new, identity = _STATE["new"], _identity()
     if not new or identity is None:
         return
-    derived_cache.save("regex", identity, {**_table(), **new})
+    table = _table()
+    derived_cache.save("regex", identity, {**{k: table[k] for k in _STATE["used"] if k in table}, **new})
     _STATE["new"] = {}
 
 
