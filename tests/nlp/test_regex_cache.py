@@ -122,3 +122,22 @@ def test_patterns_no_longer_compiled_drop_out_when_the_table_is_rewritten(tmp_pa
     assert again["new"] == 1 and again["matches"] == fresh["matches"]
     rewritten = json.loads(path.read_text(encoding="utf-8"))["data"]
     assert stale_key not in rewritten and len(rewritten) == fresh["new"]
+
+
+def test_a_pattern_json_cannot_hold_is_compiled_as_always_and_not_kept(tmp_path):
+    """A lone surrogate in a pattern's text (UTF-8 refuses it) is never kept (`_storable`); such a
+    pattern compiles and matches as always, and the process still writes the table and exits
+    without a word on stderr."""
+    script = (
+        "import re, sys\n"
+        "from storyweave.nlp import regex_cache\n"
+        "regex_cache.install()\n"
+        "from storyweave.nlp import normalize  # noqa\n"
+        "assert not regex_cache._storable('[\\ud800]') and regex_cache._storable('[\\\\ud800-\\\\udfff]')\n"
+        "p = re.compile('x\\ud800y')\n"
+        "assert p.search('ax\\ud800yb') and not any('\\ud800' in k for k in regex_cache._STATE['new'])\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC), "XDG_CACHE_HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert proc.stderr == ""
+    assert len(_tables(tmp_path)) == 1

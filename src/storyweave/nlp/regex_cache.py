@@ -95,6 +95,15 @@ def _ours(frame: Any) -> bool:
     return False
 
 
+def _storable(pattern: str) -> bool:
+    """A text the JSON file can hold as it is (no lone surrogate: UTF-8 refuses it)."""
+    try:
+        pattern.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _compile_with(standard: Any) -> Any:
     """`re._compiler.compile` served from the kept table (`standard`: the original)."""
 
@@ -112,7 +121,7 @@ def _compile_with(standard: Any) -> Any:
             except Exception:  # noqa: BLE001  (malformed entry: compiled as always, and dropped)
                 table.pop(key, None)
         made = standard(p, flags)
-        if len(table) + len(_STATE["new"]) < MAX_PATTERNS and _ours(sys._getframe(1)):
+        if len(table) + len(_STATE["new"]) < MAX_PATTERNS and _storable(p) and _ours(sys._getframe(1)):
             try:
                 args = _arguments(p, int(flags))
                 if _build(p, args) == made:
@@ -132,8 +141,12 @@ def _save() -> None:
     if not new or identity is None:
         return
     table = _table()
-    derived_cache.save("regex", identity, {**{k: table[k] for k in _STATE["used"] if k in table}, **new})
-    _STATE["new"] = {}
+    try:
+        derived_cache.save("regex", identity, {**{k: table[k] for k in _STATE["used"] if k in table}, **new})
+    except (TypeError, ValueError):  # not JSON after all: the next process compiles as always
+        return
+    finally:
+        _STATE["new"] = {}
 
 
 def install() -> bool:
