@@ -166,6 +166,42 @@ def test_paused_collector_runs_no_pass_in_the_incremental_path_only(tmp_path, mo
         gc.unfreeze()
 
 
+def test_paused_collector_stays_off_when_a_library_turns_it_on():
+    """srsly's msgpack readers (spaCy's model loading reads through them) call `gc.enable()`
+    whatever the state was: inside the pause no pass runs all the same, and after it the
+    thresholds and the collector are as they were."""
+    import gc
+
+    import srsly
+
+    from storyweave.engines.local import _collector_paused
+
+    passes: list[int] = []
+
+    def counted(phase: str, info: dict) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(100, 10, 10)
+    gc.callbacks.append(counted)
+    try:
+        with _collector_paused(True):
+            assert srsly.msgpack_loads(srsly.msgpack_dumps({"a": [1, 2]})) == {"a": [1, 2]}
+            assert gc.isenabled()  # srsly turned it on
+            cycles = []
+            for _ in range(5_000):
+                cycle: list = []
+                cycle.append(cycle)
+                cycles.append(cycle)
+        assert passes == []
+        assert gc.get_threshold() == (100, 10, 10) and gc.isenabled()
+    finally:
+        gc.callbacks.remove(counted)
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 def test_a_warm_process_applies_the_saved_vectors_only_when_it_searches_again(tmp_path):
     """After an add, a process's kept vectors (`incremental._WARM`) only record what it saved (a
     CLI add ends there: no index of the ids, no copy of the store's matrix); the next search

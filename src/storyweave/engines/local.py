@@ -202,15 +202,21 @@ def _collector_paused(pause: bool) -> Iterator[None]:
     CPU-s of a ~3 CPU-s cold add and freed little (what the add makes stays alive to its end), and
     re-enabled, the collector would at once scan the ~10^6 objects the add loaded (spaCy, the
     models) in one pass, as the interpreter's exit does.  Memory freed by reference counting is
-    unaffected; only cycles made inside are never collected."""
+    unaffected; only cycles made inside are never collected.  The first threshold is 0 inside too
+    (no automatic pass even when enabled): srsly's msgpack readers call `gc.enable()` whatever the
+    state was, and spaCy's model loading reads through them, so the collector came back on halfway
+    through the first model load (one middle pass of ~0.08 CPU-s over the loaded heap)."""
     paused = pause and gc.isenabled()
+    threshold = gc.get_threshold()
     if paused:
         gc.disable()
+        gc.set_threshold(0)
     try:
         yield
     finally:
         if paused:
             gc.freeze()
+            gc.set_threshold(*threshold)
             gc.enable()
 
 

@@ -79,22 +79,32 @@ def _read(path: Path, identity: dict[str, Any], decode: Callable[[Any], T | None
         return None
 
 
+def read(name: str, identity: dict[str, Any], decode: Callable[[Any], T | None]) -> T | None:
+    """`decode(data)` of table `name`'s file when it holds this identity and `decode` accepts it
+    (returns not None; it may raise on malformed data), else None."""
+    enabled = gc.isenabled()
+    gc.disable()  # a table of ~10^5 new objects: full collections of a large heap (spaCy loaded) would triple the time
+    try:
+        return _read(cache_path(name, identity), identity, decode)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def save(name: str, identity: dict[str, Any], data: Any) -> None:
+    """Write table `name` (`data` JSON-serialisable) with its identity, for the next process."""
+    import orjson
+
+    _write(cache_path(name, identity), orjson.dumps({"identity": identity, "data": data}))
+
+
 def load(name: str, identity: dict[str, Any], build: Callable[[], T], encode: Callable[[T], Any],
          decode: Callable[[Any], T | None]) -> T:
     """Table `name`: `decode(data)` of its cache file when that file holds this identity and
     `decode` accepts it (returns not None; it may raise on malformed data), else `build()`,
     written as `encode(table)` (JSON-serialisable) for the next process."""
-    import orjson
-
-    path = cache_path(name, identity)
-    enabled = gc.isenabled()
-    gc.disable()  # a table of ~10^5 new objects: full collections of a large heap (spaCy loaded) would triple the time
-    try:
-        table = _read(path, identity, decode)
-    finally:
-        if enabled:
-            gc.enable()
+    table = read(name, identity, decode)
     if table is None:
         table = build()
-        _write(path, orjson.dumps({"identity": identity, "data": encode(table)}))
+        save(name, identity, encode(table))
     return table
