@@ -89,6 +89,19 @@ def test_second_run_on_same_input_adds_nothing(runner, inputs, tmp_path):
     assert last_two[0].counts["events"] == last_two[1].counts["events"]
 
 
+def test_an_add_under_other_knobs_says_the_events_it_did_not_touch_keep_their_results(runner, inputs, tmp_path):
+    db = tmp_path / "s.db"
+    assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 3
+    late, later = tmp_path / "late.txt", tmp_path / "later.txt"  # one new file each: the incremental add
+    late.write_text(FOOTBALL + "\nThe captain lifted the trophy.\n", encoding="utf-8")
+    result = runner.invoke(app, ["add", str(late), "--db", str(db), "--words", "40"])
+    assert result.exit_code == 0 and "(1 new, 0 updated, 0 unchanged)" in result.stdout, result.output
+    assert "note:" in result.stderr and "did not touch keep them" in result.stderr
+    later.write_text(QUAKE + "\nPower came back on Tuesday.\n", encoding="utf-8")
+    same = runner.invoke(app, ["add", str(later), "--db", str(db)])  # the knobs that made the stored results
+    assert same.exit_code == 0 and "(1 new, 0 updated, 0 unchanged)" in same.stdout and "note:" not in same.stderr
+
+
 def test_changed_file_is_updated_and_recorded(runner, inputs, tmp_path):
     db = tmp_path / "s.db"
     assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 3

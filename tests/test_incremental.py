@@ -204,7 +204,10 @@ def test_a_changed_knob_or_analysis_version_runs_the_stages_with_nothing_new(tmp
     # an incremental add under other knobs stays bounded (it redoes only the events it touches)
     added = ingest(conn, [Article(id="late", text=_articles()[0].text + " Late paragraph.", published="2024-05-07")],
                    command="add", incremental=True)
-    assert added.totals is not None
+    assert added.totals is not None and added.stale_results  # the events it did not touch keep the 40-word results
+    again = ingest(conn, [Article(id="later", text=_articles()[1].text + " Later paragraph.", published="2024-05-08")],
+                   settings=short, command="add", incremental=True)
+    assert again.totals is not None and not again.stale_results
     monkeypatch.setattr(parsed, "ANALYSIS_VERSION", parsed.ANALYSIS_VERSION + 1)
     parsed.fingerprint.cache_clear()
     assert ingest(conn, _articles(), settings=short).processed

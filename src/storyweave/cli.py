@@ -530,6 +530,9 @@ def add(
                       incremental=True)  # a few new articles: only the events near them (engines/incremental.py)
     gc.freeze()  # the process ends: its exit does not scan the ~10^6 objects of the models (~0.3 CPU-s)
     typer.echo(summary_line(outcome))
+    if outcome.stale_results:
+        typer.echo(f"note: {db}: other settings or another storyweave version made the stored results; the events "
+                   "this add did not touch keep them (add with --force, or run, to redo every event)", err=True)
     _exit_for(outcome)
 
 

@@ -225,7 +225,7 @@ def failure_error(article: Article) -> ReadError:
     """The one-line error that names a failed article (its file, id, stage and reason)."""
     return ReadError(article.path or article.id,
                      f"article {article.id!r} failed: {article.failure or 'unknown reason'}; "
-                     "stored as failed, retried by the next run that reads it")
+                     "left out of the results (a store keeps it as failed and retries it when it is read again)")
 
 
 @dataclass

@@ -47,6 +47,8 @@ def test_the_culprits_are_found_and_the_rest_goes_on(poisoned):
         assert a.event_id is None and POISON in a.raw_text
     assert len(result.errors) == len(poisoned)
     assert all(str(e).startswith("/in/a") and "failed" in str(e) and "\n" not in str(e) for e in result.errors)
+    # without a store (Python API, in memory) the line must not claim the article was stored
+    assert all("left out of the results" in str(e) and "stored as failed," not in str(e) for e in result.errors)
 
 
 def test_a_stage_that_fails_without_any_new_article_still_stops_the_run():

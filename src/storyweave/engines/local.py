@@ -231,6 +231,9 @@ class IngestResult:
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
     work: dict[str, int] = field(default_factory=dict)  # RunResult.work (empty when the stages did not run)
     totals: dict[str, int] | None = None  # whole-store counts when `corpus` holds only a part (incremental add)
+    # an incremental add on a store whose results other knobs or an older analysis made: the
+    # events it did not touch keep those results (`--force` or a `run` redoes every event)
+    stale_results: bool = False
 
 
 # Installed packages whose upgrade can change results: the parser and its model, the language
@@ -312,7 +315,7 @@ def ingest(
             outcome = ingest_incremental(conn, articles, errors, settings or Config(), command=command, inputs=inputs,
                                          progress=progress, run_pipeline=run_pipeline, result=IngestResult)
         if outcome is not None:
-            return outcome
+            return replace(outcome, stale_results=_made_by(conn, settings or Config())[1])
 
     made_by, stale = _made_by(conn, settings or Config())  # the full path only: an incremental add leaves the key as it was
     started = datetime.now(UTC).isoformat(timespec="seconds")
