@@ -66,3 +66,59 @@ def test_undated_timeline_entries_are_null(corpus):
     doc = to_briefings(corpus)
     assert doc["stories"][0]["timeline"][0]["date"] is None
     validate(doc)
+
+
+def _mutations(doc):
+    """Every place of `doc` (a path of keys) with each value of the wrong kinds put there, and each
+    object key removed: one broken (or still valid) copy each."""
+    values = [None, "", "x", "2020-1-1", "2020-01-01\n", -1, 1, 1.0, 0.5, True, [], {}, ["x"], [1], {"a": 1}, "wire"]
+    places: list[list] = []
+
+    def walk(x, path):
+        if path:
+            places.append(path)
+        items = x.items() if isinstance(x, dict) else enumerate(x) if isinstance(x, list) else ()
+        for k, v in items:
+            walk(v, [*path, k])
+
+    walk(doc, [])
+    for path in places:
+        for value in [*values, "remove"]:
+            broken = copy.deepcopy(doc)
+            parent = broken
+            for k in path[:-1]:
+                parent = parent[k]
+            if value == "remove":
+                if not isinstance(parent, dict):
+                    continue
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = value
+            yield broken
+
+
+def test_the_compiled_check_is_never_more_lenient_than_jsonschema(example_run, monkeypatch):
+    """The compiled validator's yes is trusted (`contract._valid`): on the example corpus' real
+    briefings (a few of each kind of object), every copy with one value replaced by one of the wrong
+    kind, or one key removed, that jsonschema rejects is rejected by it too; and a rejected document's
+    report is jsonschema's, the same lines as without the compiled check."""
+    from storyweave.io.render import contract
+
+    full = to_briefings(example_run[0])
+    doc = {**full, **{k: full[k][:3] for k in ("articles", "events", "stories", "duplicates")}}
+    assert contract._valid(doc) and validation_errors(doc) == []
+    rejected = agreed = 0
+    for broken in _mutations(doc):
+        wrong = contract._violations(broken)
+        if wrong:
+            rejected += 1
+            assert not contract._valid(broken), wrong
+        agreed += contract._valid(broken) == (not wrong)
+    assert rejected > 1000  # the mutations reach every kind of field
+    assert agreed > 0.9 * rejected  # and the two agree on nearly all (the rest: stricter compiled check)
+    broken = copy.deepcopy(doc)
+    broken["events"][0]["summary"][0]["article_ids"] = []
+    broken["articles"][1]["published"] = "04/03/2024"
+    found = validation_errors(broken)
+    monkeypatch.setattr(contract, "_valid", lambda document: False)
+    assert found == validation_errors(broken) and len(found) == 2
