@@ -11,7 +11,7 @@ Field names mirror the output contract in `render/briefings.schema.json`.
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal
 
 DuplicateKind = Literal["exact", "near", "rewrite", "translation"]
@@ -262,7 +262,7 @@ def to_dict(obj: Any) -> Any:
     if isinstance(obj, list):
         return [to_dict(o) for o in obj]
     if isinstance(obj, type) or not is_dataclass(obj):
-        return asdict(obj)  # not a dataclass instance: asdict's TypeError
+        raise TypeError("to_dict() takes dataclass instances (or lists of them)")  # as asdict() refuses
     return _plain(obj)
 
 

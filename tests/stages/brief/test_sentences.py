@@ -4,9 +4,8 @@ from __future__ import annotations
 
 
 def test_sure_verb_forms_skip_the_tagger_and_agree_with_it(monkeypatch):
-    from storyweave.stages.brief import sentences
-
     from storyweave.nlp.spacy_model import load_pipeline
+    from storyweave.stages.brief import sentences
 
     sure = ["Officials said the bridge would reopen next week.", "The talks were cut short by the storm."]
     other = ["The minister resigned on Monday.", "The minister of finance, in a grey suit."]
