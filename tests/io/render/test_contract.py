@@ -71,11 +71,14 @@ def test_undated_timeline_entries_are_null(corpus):
 def _mutations(doc):
     """Every place of `doc` (a path of keys) with each value of the wrong kinds put there, and each
     object key removed: one broken (or still valid) copy each."""
-    values = [None, "", "x", "2020-1-1", "2020-01-01\n", -1, 1, 1.0, 0.5, True, [], {}, ["x"], [1], {"a": 1}, "wire"]
+    values = [None, "x", "2020-1-1", -1, 0.5, True, [], {}, [1]]
     places: list[list] = []
+    kinds: set[tuple] = set()
 
     def walk(x, path):
-        if path:
+        kind = tuple("*" if isinstance(k, int) else k for k in path)  # one place of each kind (the schema's view)
+        if path and kind not in kinds:
+            kinds.add(kind)
             places.append(path)
         items = x.items() if isinstance(x, dict) else enumerate(x) if isinstance(x, list) else ()
         for k, v in items:
@@ -83,8 +86,16 @@ def _mutations(doc):
 
     walk(doc, [])
     for path in places:
+        # the mutated item alone in its top-level array, the other arrays empty: a small document
+        # (jsonschema takes ~20 ms for a whole one), the same checks on the mutated item
+        base = {k: ([] if isinstance(v, list) else v) for k, v in doc.items()}
+        if isinstance(doc[path[0]], list) and len(path) > 1:
+            base[path[0]] = [doc[path[0]][path[1]]]
+            path = [path[0], 0, *path[2:]]
+        else:
+            base[path[0]] = doc[path[0]]
         for value in [*values, "remove"]:
-            broken = copy.deepcopy(doc)
+            broken = copy.deepcopy(base)
             parent = broken
             for k in path[:-1]:
                 parent = parent[k]
@@ -105,7 +116,7 @@ def test_the_compiled_check_is_never_more_lenient_than_jsonschema(example_run, m
     from storyweave.io.render import contract
 
     full = to_briefings(example_run[0])
-    doc = {**full, **{k: full[k][:3] for k in ("articles", "events", "stories", "duplicates")}}
+    doc = {**full, **{k: full[k][:2] for k in ("articles", "events", "stories", "duplicates")}}
     assert contract._valid(doc) and validation_errors(doc) == []
     rejected = agreed = 0
     for broken in _mutations(doc):
@@ -114,7 +125,7 @@ def test_the_compiled_check_is_never_more_lenient_than_jsonschema(example_run, m
             rejected += 1
             assert not contract._valid(broken), wrong
         agreed += contract._valid(broken) == (not wrong)
-    assert rejected > 1000  # the mutations reach every kind of field
+    assert rejected > 800  # the mutations reach every kind of field
     assert agreed > 0.9 * rejected  # and the two agree on nearly all (the rest: stricter compiled check)
     broken = copy.deepcopy(doc)
     broken["events"][0]["summary"][0]["article_ids"] = []
