@@ -35,7 +35,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int, *, min_it
     the workers finish together. `done(x)` is called here (in this process) as each item's
     result is in: for progress reports."""
     processes = min(processes, len(items) // max(1, min_items))
-    if processes <= 1 or "fork" not in mp.get_all_start_methods():
+    if not forks(len(items), processes, min_items):
         results = []
         for x in items:
             results.append(fn(x))
@@ -56,6 +56,12 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int, *, min_it
     finally:
         _JOB[0] = None
     return out
+
+
+def forks(items: int, processes: int, min_items: int = 16) -> bool:
+    """True when `fork_map` over `items` items with these settings runs in forked workers (so
+    models it reads are best loaded before, once, in this process)."""
+    return min(processes, items // max(1, min_items)) > 1 and "fork" in mp.get_all_start_methods()
 
 
 def default_processes(configured: int = 0) -> int:

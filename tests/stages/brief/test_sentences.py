@@ -4,11 +4,13 @@ from __future__ import annotations
 
 
 def test_sure_verb_forms_skip_the_tagger_and_agree_with_it(monkeypatch):
+    from storyweave.nlp.spacy_model import load_pipeline
     from storyweave.stages.brief import sentences
 
     sure = ["Officials said the bridge would reopen next week.", "The talks were cut short by the storm."]
     other = ["The minister resigned on Monday.", "The minister of finance, in a grey suit."]
-    tagged = [any(t.pos_ in ("VERB", "AUX") for t in sentences._tagger()(s)) for s in sure + other]
+    ruled = load_pipeline(sentences.TAGGER | {"attribute_ruler"})  # coarse tags (pos_) too
+    tagged = [any(t.pos_ in ("VERB", "AUX") for t in ruled(s)) for s in sure + other]
     assert tagged == [True, True, True, False]
     sentences.has_verb.cache_clear()
     calls: list[str] = []
@@ -47,3 +49,26 @@ def test_candidates_skip_a_notice_paragraph_and_a_subheading_question():
         "With twelve hundred residents evacuated and the main road closed for days, could the town "
         "afford another flood before the new levee is finished next year?",
     ]
+
+
+def test_verb_tags_are_the_coarse_verb_and_aux_on_real_sentences():
+    """`VERB_TAGS` (fine tags, no attribute ruler) marks the same tokens as the model's coarse
+    VERB/AUX (after its attribute ruler) on every sentence of the example corpus' articles, and
+    has_verb agrees with a check by coarse tags on each sentence."""
+    from storyweave.io.readers import read_paths
+    from storyweave.nlp.spacy_model import load_pipeline
+    from storyweave.nlp.text import sentence_texts
+    from storyweave.stages.brief import sentences
+    from tests.conftest import EXAMPLE_CORPUS
+
+    articles, _ = read_paths([str(EXAMPLE_CORPUS)])
+    texts = [s for a in articles for s in sentence_texts(a.text)]
+    assert len(texts) > 300
+    fine, ruled = sentences._tagger(), load_pipeline(sentences.TAGGER | {"attribute_ruler"})
+    marked = [[t.tag_ in sentences.VERB_TAGS and not t.is_space for t in doc] for doc in fine.pipe(texts)]
+    coarse = [[t.pos_ in ("VERB", "AUX") for t in doc] for doc in ruled.pipe(texts)]
+    assert marked == coarse
+    assert sum(not any(m) for m in marked) > 5  # some sentences have no verb: both sides are exercised
+    sentences.has_verb.cache_clear()
+    assert [sentences.has_verb(s) for s in texts] == [any(c) for c in coarse]
+    sentences.has_verb.cache_clear()

@@ -119,9 +119,13 @@ def validation_errors(document: dict[str, Any], limit: int = 20, processes: int 
     With `processes` > 1 a large document is validated in parts by forked workers: the top-level
     arrays in slices of `_SLICE` items (each slice as the only items of a document of its own,
     its indices shifted back), the rest with those arrays emptied; the same violations, sorted by
-    path in the same order, as one pass over the whole document."""
+    path in the same order, as one pass over the whole document.  A valid document (the usual
+    case) is found valid by a compiled validator first (`_valid`): ≈ 0.4 against ≈ 7 CPU-s on
+    2,180 articles."""
     from storyweave.parallel import fork_map
 
+    if _valid(document):
+        return []
     plain = {k for k, v in schema().get("properties", {}).items() if set(v) <= {"type", "items", "description"}}
     arrays = [k for k, v in document.items() if k in plain and isinstance(v, list) and len(v) > _SLICE]
     parts: list[tuple[str, int]] = [("", 0)] + [(k, i) for k in arrays for i in range(0, len(document[k]), _SLICE)]
@@ -149,6 +153,32 @@ _SLICE = 256  # items of a top-level array validated together (`validation_error
 def _violations(document: dict[str, Any]) -> list[tuple[list[Any], str]]:
     """(path, message) of every schema violation of `document`, in the validator's order."""
     return [(list(e.absolute_path), e.message) for e in _validator().iter_errors(document)]
+
+
+def _valid(document: dict[str, Any]) -> bool:
+    """True when `document` meets the schema, by the schema compiled to Python code (fastjsonschema).
+    Only its yes is used: a document it rejects is validated again by `jsonschema`, whose violations
+    and messages are the ones reported (so they are the same as before).  For this schema's keywords
+    (type, properties, required, items, $ref, enum, pattern, minimum, minLength, minItems,
+    additionalProperties) it is no more lenient than `jsonschema` on JSON data: plain dicts, lists,
+    strings, numbers, booleans and None, which is what `to_briefings` gives (no tuples: fastjsonschema
+    takes a tuple for an array, `jsonschema` does not; tests/io/render/test_contract.py)."""
+    import fastjsonschema
+
+    try:
+        _compiled()(document)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> Any:
+    import fastjsonschema
+
+    # the 2020-12 schema is read as draft 2019-09 (fastjsonschema's newest): the keywords it uses
+    # mean the same in both; no defaults are filled in (the document is not changed)
+    return fastjsonschema.compile(schema(), use_default=False, detailed_exceptions=False)
 
 
 @lru_cache(maxsize=1)

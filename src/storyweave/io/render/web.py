@@ -53,6 +53,9 @@ def make_environment(url: Callable[[str, str], str], nav: Callable[[str], str], 
         loader=jinja2.PackageLoader("storyweave.io.render", "templates"),
         autoescape=True,  # every article-derived string is escaped; only our own SVG is marked |safe
         undefined=jinja2.StrictUndefined,
+        # the static report renders ~20,000 pages from one environment: without this every
+        # get_template (the page's, its `extends` and `import`s) stats the template file again
+        auto_reload=not static,
     )
     env.globals.update(url=url, nav=nav, static=static, cite_label=cite_label,
                        safe_url=lambda u: bool(_SAFE_URL.match(u or "")), snippet_parts=snippet_parts,

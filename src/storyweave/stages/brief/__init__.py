@@ -29,6 +29,7 @@ from storyweave.serialize import from_dict
 from storyweave.stages.analysis.parsed import digest, fingerprint, text_key
 from storyweave.stages.brief.facts import extract_facts, sentence_embeddings
 from storyweave.stages.brief.outlets import UNKNOWN, compare_outlets
+from storyweave.stages.brief.sentences import warm_tagger
 from storyweave.stages.brief.summary import EventSentences, analyse, summarize
 from storyweave.stages.brief.titles import best_title
 from storyweave.stages.dedup import count_independent
@@ -75,10 +76,11 @@ def _summary_articles(articles: list[Article]) -> list[Article]:
     return [a for a in articles if a.language in (None, main)]
 
 
-def brief_event(event: Event, corpus: Corpus, settings: Config) -> Event:
-    """The briefing fields of one event (a new Event; the input is not modified)."""
+def brief_event(event: Event, corpus: Corpus, settings: Config, by_id: dict[str, Article] | None = None) -> Event:
+    """The briefing fields of one event (a new Event; the input is not modified).  `by_id`:
+    `corpus.by_id()` when the caller has it (made once per stage, not once per event)."""
     cfg = settings.brief
-    by_id = corpus.by_id()
+    by_id = corpus.by_id() if by_id is None else by_id
     articles = [by_id[i] for i in event.article_ids if i in by_id]
     articles.sort(key=lambda a: (a.date or "9999", a.id))
     readable = _summary_articles(articles)
@@ -89,13 +91,13 @@ def brief_event(event: Event, corpus: Corpus, settings: Config) -> Event:
     dense = sentence_embeddings([c.text for c in es.cands])
     summary = summarize(es, cfg.summary_words, cfg.summary, preferred, dense)
     wire_mostly = settings.dedup.wire_mostly
-    facts, groups = extract_facts(es, lambda ids: count_independent(ids, corpus, True, wire_mostly), preferred,
+    facts, groups = extract_facts(es, lambda ids: count_independent(ids, corpus, True, wire_mostly, by_id), preferred,
                                   limit=cfg.max_facts, dense=dense, params=cfg.facts)
     outlet_of = {a.id: a.source or f"{UNKNOWN} ({a.id})" for a in readable}  # each unnamed report: an outlet of its own
     outlets = compare_outlets(es, groups, facts, outlet_of, preferred, cfg.max_only_here)
     title = event.title or best_title(articles, summary, settings.events.headline)
     return replace(event, summary=summary, facts=facts, outlets=outlets, title=title,
-                   independent_sources=count_independent(event.article_ids, corpus, False, wire_mostly) if articles else 0)
+                   independent_sources=count_independent(event.article_ids, corpus, False, wire_mostly, by_id) if articles else 0)
 
 
 EVENT_BRIEF = "event_brief"  # Corpus.cache kind: an event's briefing fields by its signature
@@ -135,7 +137,7 @@ def _from_record(event: Event, record: dict[str, Any]) -> Event:
 def build_briefings(corpus: Corpus, settings: Config) -> Corpus:
     """Fill summary, facts, outlets, title and independent_sources of every event (events
     whose signature is in `corpus.cache["event_brief"]` take the cached briefing)."""
-    from storyweave.parallel import default_processes, fork_map
+    from storyweave.parallel import default_processes, fork_map, forks
 
     by_id = corpus.by_id()
     cached = corpus.cache.get(EVENT_BRIEF, {})
@@ -146,8 +148,11 @@ def build_briefings(corpus: Corpus, settings: Config) -> Corpus:
             todo[sig] = e
     # events are briefed independently: over forked workers when there are many (same records)
     progress.start(len(todo), "events")
-    records = fork_map(lambda e: _brief_record(brief_event(e, corpus, settings)), list(todo.values()),
-                       default_processes(settings.run.processes), weight=lambda e: len(e.article_ids),
+    processes = default_processes(settings.run.processes)
+    if settings.brief.summary.check_verb and forks(len(todo), processes):
+        warm_tagger()  # loaded here once, not once in each forked worker
+    records = fork_map(lambda e: _brief_record(brief_event(e, corpus, settings, by_id)), list(todo.values()),
+                       processes, weight=lambda e: len(e.article_ids),
                        done=lambda e: progress.advance())
     computed = dict(zip(todo, records, strict=False))
     fresh: dict[str, dict[str, Any]] = {}

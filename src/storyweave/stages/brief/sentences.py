@@ -97,7 +97,13 @@ def junk_reason(text: str, min_words: int = _BRIEF.sentence_min_words,
     return None
 
 
-TAGGER = frozenset({"tok2vec", "tagger", "attribute_ruler"})  # part-of-speech tags (pos_ from the attribute ruler)
+TAGGER = frozenset({"tok2vec", "tagger"})  # fine-grained (Penn Treebank) tags, read by `has_verb`
+# The tags the model's attribute ruler maps to the coarse VERB or AUX (en_core_web_sm 3.8: its tag
+# map sends VB, VBD, VBG, VBN, VBP, VBZ, BES, HVS to VERB and MD to AUX; its word rules only move
+# some of these between VERB and AUX, except that a whitespace token becomes SPACE, and its rules
+# that need a dependency label never match without the parser).  The ruler was a fifth of the
+# check's cost; tests/stages/brief/test_sentences.py compares both on real sentences.
+VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD", "BES", "HVS"})
 
 
 @lru_cache(maxsize=1)
@@ -109,6 +115,12 @@ def _tagger() -> Language | None:
         return load_pipeline(TAGGER)
     except Exception:  # model not installed: the verb check is skipped, the other rules stay
         return None
+
+
+def warm_tagger() -> None:
+    """Load the verb check's tagger now (before the stage forks its workers: they share this copy
+    instead of each loading its own, ≈ 0.5 CPU-s each)."""
+    _tagger()
 
 
 # English verb forms that are verbs wherever they stand (closed class, general English): the
@@ -125,13 +137,13 @@ _SURE_VERB = re.compile(r"\b(?:" + "|".join(sorted(_SURE_VERBS)) + r")\b")
 @lru_cache(maxsize=20000)
 def has_verb(text: str) -> bool:
     """True when `text` holds a sure verb form (`_SURE_VERB`) or spaCy tags a verb or auxiliary in
-    it (True if no tagger is available)."""
+    it (`VERB_TAGS`, the coarse VERB or AUX; True if no tagger is available)."""
     if _SURE_VERB.search(text):
         return True
     nlp = _tagger()
     if nlp is None:
         return True
-    return any(t.pos_ in ("VERB", "AUX") for t in nlp(text))
+    return any(t.tag_ in VERB_TAGS and not t.is_space for t in nlp(text))
 
 
 @dataclass

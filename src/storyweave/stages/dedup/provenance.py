@@ -166,7 +166,7 @@ _WIRE_MOSTLY = DedupConfig.wire_mostly  # the default; the brief stage passes `c
 
 
 def independent_groups(article_ids: Iterable[str], corpus: Corpus, wire_as_one: bool = False,
-                       wire_mostly: float = _WIRE_MOSTLY) -> list[list[str]]:
+                       wire_mostly: float = _WIRE_MOSTLY, by_id: dict[str, Article] | None = None) -> list[list[str]]:
     """Group articles that are not independent of each other.
 
     Copies (exact/near/rewrite/translation) collapse onto their original; originals of one
@@ -174,10 +174,11 @@ def independent_groups(article_ids: Iterable[str], corpus: Corpus, wire_as_one: 
     shorter one (link score >= `wire_mostly`: one agency report carried twice, trimmed and lightly
     edited) count once.  Articles that only share a wire passage stay separate (each adds its
     own reporting) unless `wire_as_one`, which is for counting support of a statement that sits
-    inside the shared wire passage.
+    inside the shared wire passage.  `by_id`: `corpus.by_id()` when the caller has it (the brief
+    stage counts sources ~3,000 times per 2,180 articles).
     """
     ids = list(dict.fromkeys(article_ids))
-    by_id = corpus.by_id()
+    by_id = corpus.by_id() if by_id is None else by_id
     keys: dict[str, str] = {}
     for i in ids:
         root = copy_root(i, by_id)
@@ -211,6 +212,6 @@ def independent_groups(article_ids: Iterable[str], corpus: Corpus, wire_as_one: 
 
 
 def count_independent(article_ids: list[str], corpus: Corpus, wire_as_one: bool = False,
-                      wire_mostly: float = _WIRE_MOSTLY) -> int:
+                      wire_mostly: float = _WIRE_MOSTLY, by_id: dict[str, Article] | None = None) -> int:
     """Number of independent sources among `article_ids` (see `independent_groups`)."""
-    return len(independent_groups(article_ids, corpus, wire_as_one, wire_mostly))
+    return len(independent_groups(article_ids, corpus, wire_as_one, wire_mostly, by_id))
