@@ -8,6 +8,8 @@ store (`<stage>_input`); see BENCHMARKS.md, section Speed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from storyweave.engines.local import ingest
@@ -130,14 +132,12 @@ def test_incremental_add_falls_back_to_the_full_path(tmp_path):
     conn.close()
 
 
-def test_paused_collector_runs_no_pass_in_the_incremental_path_only(tmp_path, monkeypatch):
-    """`ingest(..., pause_collector=True)` (the CLI's `add`): no cyclic-collector pass while the
-    incremental path runs nor when it ends (what is alive is frozen), the collector on again after
-    it; the full path (here: an empty store) collects as usual.  Counted by `gc.callbacks` with a low threshold that would otherwise
-    collect many times."""
+@contextmanager
+def _collector_passes() -> Iterator[list[int]]:
+    """The generations of the cyclic collector's passes inside, under a low threshold (100) that
+    would otherwise collect many times; the thresholds restored and anything frozen unfrozen after."""
     import gc
 
-    articles = sorted(read_paths([CORPUS / "jsonl"])[0], key=lambda a: a.id)
     passes: list[int] = []
 
     def counted(phase: str, info: dict) -> None:
@@ -148,6 +148,22 @@ def test_paused_collector_runs_no_pass_in_the_incremental_path_only(tmp_path, mo
     gc.set_threshold(100, 10, 10)
     gc.callbacks.append(counted)
     try:
+        yield passes
+    finally:
+        gc.callbacks.remove(counted)
+        gc.set_threshold(*threshold)
+        gc.unfreeze()  # what a paused collector froze inside
+
+
+def test_paused_collector_runs_no_pass_in_the_incremental_path_only(tmp_path, monkeypatch):
+    """`ingest(..., pause_collector=True)` (the CLI's `add`): no cyclic-collector pass while the
+    incremental path runs nor when it ends (what is alive is frozen), the collector on again after
+    it; the full path (here: an empty store) collects as usual.  Counted by `gc.callbacks` with a low threshold that would otherwise
+    collect many times."""
+    import gc
+
+    articles = sorted(read_paths([CORPUS / "jsonl"])[0], key=lambda a: a.id)
+    with _collector_passes() as passes:
         conn = store.connect(tmp_path / "s.db")
         full = ingest(conn, articles[:-1], command="add", incremental=True, pause_collector=True)
         assert full.totals is None and passes  # the full path: collected
@@ -160,10 +176,6 @@ def test_paused_collector_runs_no_pass_in_the_incremental_path_only(tmp_path, mo
                        incremental=True)
         assert again.totals is not None and passes  # not asked: collected as before
         conn.close()
-    finally:
-        gc.callbacks.remove(counted)
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 def test_paused_collector_stays_off_when_a_library_turns_it_on():
@@ -176,16 +188,7 @@ def test_paused_collector_stays_off_when_a_library_turns_it_on():
 
     from storyweave.engines.local import _collector_paused
 
-    passes: list[int] = []
-
-    def counted(phase: str, info: dict) -> None:
-        if phase == "start":
-            passes.append(info["generation"])
-
-    threshold = gc.get_threshold()
-    gc.set_threshold(100, 10, 10)
-    gc.callbacks.append(counted)
-    try:
+    with _collector_passes() as passes:
         with _collector_paused(True):
             assert srsly.msgpack_loads(srsly.msgpack_dumps({"a": [1, 2]})) == {"a": [1, 2]}
             assert gc.isenabled()  # srsly turned it on
@@ -196,10 +199,6 @@ def test_paused_collector_stays_off_when_a_library_turns_it_on():
                 cycles.append(cycle)
         assert passes == []
         assert gc.get_threshold() == (100, 10, 10) and gc.isenabled()
-    finally:
-        gc.callbacks.remove(counted)
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 def test_a_warm_process_applies_the_saved_vectors_only_when_it_searches_again(tmp_path):
