@@ -192,6 +192,11 @@ class EventsConfig:
     group_threshold: float = 0.13  # (<= threshold: off, every merge at `threshold`)
     group_undated_only: bool = True  # count only undated reports towards "2+" (false: every report)
     single_threshold: float = 0.10
+    # a report the linkage left alone joins the cluster it is clearly closest to (events/lone.py): mean
+    # similarity at least `lone_threshold` and `lone_ratio` times that to any other cluster (0: off)
+    lone_threshold: float = 0.07
+    lone_ratio: float = 1.5
+    lone_undated_only: bool = True  # ... only a report with no date (a dated one has the dates' evidence)
     size_cut_rows: int = 3000  # ... above this many rows the plain linkage tree is cut by size instead (speed: 3,000 rows take ~4 s)
     lead_words: int = 80  # words of body that count as the lead (title + lead view, embeddings)
     embed_words: int = 400  # words of body fed to the static model (mean pooling dilutes long texts)

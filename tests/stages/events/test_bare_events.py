@@ -343,7 +343,8 @@ def test_one_more_undated_angle_joins_under_the_single_threshold():
     reports = [FERRY[0], FERRY[1], PROTEST]
     got = cluster([bare(a.id, a.text) for a in reports])
     assert len(set(got.values())) == 1
-    alone = cluster([bare(a.id, a.text) for a in reports], **{"events.single_threshold": 0.11})
+    alone = cluster([bare(a.id, a.text) for a in reports],
+                    **{"events.single_threshold": 0.11, "events.lone_threshold": 0.0})  # the linkage alone
     assert alone["sonar-a"] == alone["sonar-b"] != alone["protest"]
 
 
@@ -402,7 +403,8 @@ def test_a_refused_group_merge_leaves_the_next_report_free_to_join():
     reports = [*FERRY, angle]
     got = cluster([bare(a.id, a.text) for a in reports])
     assert got["angle"] == got["sonar-a"] == got["sonar-b"] != got["wreck-a"] == got["wreck-b"]
-    tree = cluster([bare(a.id, a.text) for a in reports], **{"events.size_cut_rows": 0})
+    # the linkage alone (the lone pass would add the report to the search by its margin: test_lone.py)
+    tree = cluster([bare(a.id, a.text) for a in reports], **{"events.size_cut_rows": 0, "events.lone_threshold": 0.0})
     assert tree["sonar-a"] == tree["sonar-b"] != tree["angle"] != tree["wreck-a"]
 
 

@@ -72,7 +72,7 @@ from storyweave.model import Article, Corpus, Event
 from storyweave.nlp import represent, stop_words
 from storyweave.nlp.text import paragraphs, split_sentences
 from storyweave.stages.dedup.provenance import copy_root
-from storyweave.stages.events import headline, linkage, report_date
+from storyweave.stages.events import headline, linkage, lone, report_date
 
 EventConfig = EventsConfig  # the stage's knobs: `Config.events` (storyweave/config.py)
 
@@ -721,6 +721,9 @@ def _cluster_units(
     labels = agglomerate(sim, cfg.threshold, groups=must_link, veto_penalty=cfg.veto_penalty,
                          group_threshold=cfg.group_threshold if must_link is None else None, strict_rows=strict,
                          single_threshold=cfg.single_threshold, size_cut_rows=cfg.size_cut_rows, batch=batch)
+    movable = ~alone & np.array([(must_link is None or a.id not in previous) and (day is None or not cfg.lone_undated_only)
+                                 for a, day in zip(units, days, strict=True)], dtype=bool)
+    labels = lone.attach_lone(sim, labels, movable, cfg.lone_threshold, cfg.lone_ratio)
     return sim, labels
 
 

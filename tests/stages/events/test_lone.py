@@ -1,0 +1,89 @@
+"""stages/events/lone.py: a report the linkage left alone joins the cluster it is clearly closest to."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from test_bare_events import FERRY, PROTEST, bare, cluster
+
+from storyweave.stages.events.lone import attach_lone
+
+
+def _sim(rows: list[list[float]]) -> np.ndarray:
+    sim = np.array(rows, dtype=np.float32)
+    assert (sim == sim.T).all()
+    return sim
+
+
+def _groups(labels: list[int]) -> set[frozenset[int]]:
+    out: dict[int, set[int]] = {}
+    for row, label in enumerate(labels):
+        out.setdefault(label, set()).add(row)
+    return {frozenset(g) for g in out.values()}
+
+
+
+
+
+
+def _matrix(to_first: float, to_second: float) -> np.ndarray:
+    return _sim([[1.0, 0.4, 0.02, 0.03, to_first],
+                 [0.4, 1.0, 0.01, 0.02, to_first],
+                 [0.02, 0.01, 1.0, 0.5, to_second],
+                 [0.03, 0.02, 0.5, 1.0, to_second],
+                 [to_first, to_first, to_second, to_second, 1.0]])
+
+
+EVERY_ROW = np.ones(5, dtype=bool)
+
+
+def test_a_lone_row_clearly_closest_to_one_cluster_joins_it():
+    labels = attach_lone(_matrix(0.08, 0.02), [0, 0, 1, 1, 2], EVERY_ROW, threshold=0.07, ratio=1.5)
+    assert _groups(labels) == {frozenset({0, 1, 4}), frozenset({2, 3})}
+
+
+def test_a_lone_row_between_two_clusters_or_far_from_all_stays_alone():
+    for to_first, to_second in ((0.09, 0.08), (0.06, 0.0)):  # no margin; under the threshold
+        labels = attach_lone(_matrix(to_first, to_second), [0, 0, 1, 1, 2], EVERY_ROW, threshold=0.07, ratio=1.5)
+        assert _groups(labels) == {frozenset({0, 1}), frozenset({2, 3}), frozenset({4})}
+
+
+def test_a_vetoed_member_keeps_a_lone_row_out_and_rows_not_eligible_stay():
+    sim = _matrix(0.09, 0.0)
+    sim[4, 1] = sim[1, 4] = -1.0  # a veto against one member: mean (0.09 - 1) / 2
+    assert len(_groups(attach_lone(sim, [0, 0, 1, 1, 2], EVERY_ROW, 0.07, 1.5))) == 3
+    fixed = EVERY_ROW.copy()
+    fixed[4] = False
+    assert len(_groups(attach_lone(_matrix(0.2, 0.0), [0, 0, 1, 1, 2], fixed, 0.07, 1.5))) == 3
+    assert len(_groups(attach_lone(_matrix(0.2, 0.0), [0, 0, 1, 1, 2], EVERY_ROW, 0.0, 1.5))) == 3  # off
+
+
+def test_two_lone_rows_that_choose_each_other_form_one_cluster():
+    sim = _sim([[1.0, 0.5, 0.0, 0.0],
+                [0.5, 1.0, 0.01, 0.0],
+                [0.0, 0.01, 1.0, 0.09],
+                [0.0, 0.0, 0.09, 1.0]])
+    assert _groups(attach_lone(sim, [0, 0, 1, 2], np.ones(4, dtype=bool), 0.07, 1.5)) == {
+        frozenset({0, 1}), frozenset({2, 3})}
+
+
+def test_an_undated_angle_under_the_single_threshold_joins_its_event_by_its_margin():
+    """The protest report (mean similarity 0.103 to the two sonar reports, 0.035 to the two wreck
+    reports): with `single_threshold` raised to 0.11 the linkage leaves it alone and the lone pass
+    adds it to the search; with the pass off it stays alone; the wreck phase stays apart."""
+    reports = [bare(a.id, a.text) for a in [*FERRY, PROTEST]]
+    got = cluster(reports, **{"events.single_threshold": 0.11})
+    assert got["protest"] == got["sonar-a"] == got["sonar-b"] != got["wreck-a"] == got["wreck-b"]
+    off = cluster(reports, **{"events.single_threshold": 0.11, "events.lone_threshold": 0.0})
+    assert off["protest"] not in {off["sonar-a"], off["wreck-a"]}
+
+
+def test_dated_reports_are_left_as_the_linkage_put_them():
+    """Every report dated the same day: the batch is cut at `threshold` (0.11) and the protest
+    report (0.103) stays alone; the lone pass moves only undated reports (`lone_undated_only`)."""
+    reports = [replace(bare(a.id, a.text), published="2021-03-04") for a in [*FERRY, PROTEST]]
+    got = cluster(reports)
+    assert got["protest"] not in {got["sonar-a"], got["wreck-a"]}
+    moved = cluster(reports, **{"events.lone_undated_only": False})
+    assert moved["protest"] == moved["sonar-a"]
