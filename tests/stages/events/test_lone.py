@@ -87,3 +87,22 @@ def test_dated_reports_are_left_as_the_linkage_put_them():
     assert got["protest"] not in {got["sonar-a"], got["wreck-a"]}
     moved = cluster(reports, **{"events.lone_undated_only": False})
     assert moved["protest"] == moved["sonar-a"]
+
+
+def test_a_stored_lone_report_stays_where_it_is_when_stored_events_are_kept():
+    """`keep_stored` (the incremental add): stored events neither merge nor split, so a stored
+    lone report is not moved; a new one with the same margin is."""
+    from storyweave.config import Config
+    from storyweave.model import Corpus
+    from storyweave.stages import events
+
+    knobs = Config().with_values({"events.single_threshold": 0.11})
+    stored = events.cluster_events(Corpus(articles=[bare(a.id, a.text) for a in [*FERRY, PROTEST]]),
+                                   knobs.with_values({"events.lone_threshold": 0.0}))
+    kept = events.cluster_events(stored, knobs.with_values({"events.keep_stored": True}))
+    got = {a.id: a.event_id for a in kept.articles}
+    assert got["protest"] not in {got["sonar-a"], got["wreck-a"]}
+    first = events.cluster_events(Corpus(articles=[bare(a.id, a.text) for a in FERRY]), knobs)
+    added = replace(first, articles=[*first.articles, bare(PROTEST.id, PROTEST.text)])
+    now = {a.id: a.event_id for a in events.cluster_events(added, knobs.with_values({"events.keep_stored": True})).articles}
+    assert now["protest"] == now["sonar-a"] != now["wreck-a"]
