@@ -25,8 +25,12 @@ EXAMPLES = ROOT / "examples" / "corpus"
 NEWS = ROOT.parent / "shared" / "benchmarks" / "news_cluster" / "articles.jsonl"
 
 
-def _before_events(paths: list[Path]) -> Corpus:
+def _before_events(paths: list[Path], bare: bool = False) -> Corpus:
+    """The corpus the events stage gets; `bare`: text only (no title, date, outlet or address),
+    as scraped text files are read."""
     articles, _ = read_paths(paths)
+    if bare:
+        articles = [Article(id=a.id, text=a.raw_text or a.text, raw_text=a.raw_text or a.text) for a in articles]
     corpus = Corpus(articles=articles)
     for stage in STAGES:
         if stage.name == "events":
@@ -35,11 +39,13 @@ def _before_events(paths: list[Path]) -> Corpus:
     raise AssertionError("no events stage")
 
 
-@pytest.fixture(scope="module", params=["examples", "news_cluster"])
+@pytest.fixture(scope="module", params=["examples", "news_cluster", "news_cluster bare"])
 def batch(request) -> Corpus:
-    if request.param == "news_cluster" and not NEWS.exists():
+    """Bare news_cluster: undated reports, where the greedy linkage by size and the lone pass
+    (`events/lone.py`) act; with metadata every report is dated."""
+    if request.param != "examples" and not NEWS.exists():
         pytest.skip("../shared/benchmarks not present")
-    return _before_events([EXAMPLES] if request.param == "examples" else [NEWS])
+    return _before_events([EXAMPLES] if request.param == "examples" else [NEWS], bare=request.param.endswith("bare"))
 
 
 def _forced(cells: int = 5000) -> Config:

@@ -106,3 +106,28 @@ def test_a_stored_lone_report_stays_where_it_is_when_stored_events_are_kept():
     added = replace(first, articles=[*first.articles, bare(PROTEST.id, PROTEST.text)])
     now = {a.id: a.event_id for a in events.cluster_events(added, knobs.with_values({"events.keep_stored": True})).articles}
     assert now["protest"] == now["sonar-a"] != now["wreck-a"]
+
+
+def test_the_blocked_path_reads_a_lone_reports_rows_across_every_part():
+    """Above `events.dense_max_units` a batch is clustered part by part (`blocks.py`: parts linked
+    by pairs at or above the lowest merge threshold).  With every merge threshold at 0.2 the
+    protest report (pairs 0.10 to the search reports) is a part of its own, yet the lone pass
+    reads its rows against every unit: the same events as the whole matrix."""
+    import warnings
+
+    from storyweave.config import Config
+    from storyweave.model import Corpus
+    from storyweave.stages import events
+    from storyweave.stages.events import blocks
+
+    knobs = Config().with_values({"events.threshold": 0.2, "events.single_threshold": 0.2,
+                                  "events.group_threshold": 0.2})
+    reports = [bare(a.id, a.text) for a in [*FERRY, PROTEST]]
+    dense = events.cluster_events(Corpus(articles=reports), knobs)
+    events.release_text_cache()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", blocks.LargeComponentWarning)
+        blocked = events.cluster_events(Corpus(articles=reports), knobs.with_values({"events.dense_max_units": 1}))
+    got = {a.id: a.event_id for a in blocked.articles}
+    assert got["protest"] == got["sonar-a"] != got["wreck-a"]
+    assert blocked.events == dense.events

@@ -57,7 +57,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -658,6 +658,7 @@ def _cluster(
     strict = cfg.group_threshold > cfg.threshold and cfg.group_undated_only
     batch = (n, not strict or any(d is None for d in sig.days))
     alone = np.array([a.id in repeated and not own_title(a) for a in units], dtype=bool)
+    source: PairSource | None = None
     if n <= cfg.dense_max_units:
         every = np.arange(n)
         parts = iter([(every, similarity_matrix(view, cfg, sig))])
@@ -668,10 +669,13 @@ def _cluster(
                  for p in linked_parts(source, cfg, alone, stored))
     labels = [0] * n
     sims: _ClusterSims = {}
+    whole: np.ndarray | None = None  # the dense path's matrix as clustered (the lone pass reads its rows)
     for part, part_sim in parts:
         local = [int(i) for i in part]
         sim, part_labels = _cluster_units([units[i] for i in local], part_sim, [sig.days[i] for i in local],
                                           alone[part], previous, cfg, batch)
+        if source is None:
+            whole = sim
         members: dict[int, list[int]] = defaultdict(list)
         for k, label in enumerate(part_labels):
             members[label].append(k)
@@ -680,7 +684,55 @@ def _cluster(
             for k in ks:
                 labels[local[k]] = label
             sims[label] = (sim[np.ix_(ks, ks)], {units[local[k]].id: m for m, k in enumerate(ks)})
+    if cfg.lone_threshold > 0:
+        def rows_as_clustered(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+            if whole is not None:
+                dense: np.ndarray = whole[np.ix_(rows, cols)]
+                return dense
+            assert source is not None
+            block = scaled_similarity(source, cfg, rows, cols, text_block(source, rows, cols))
+            return as_clustered(block, rows, cols, units, alone, previous, cfg)
+        labels, sims = _attach_lone(labels, sims, units, sig, alone, previous, cfg, rows_as_clustered)
     return labels, sims
+
+
+def _attach_lone(
+    labels: list[int], sims: _ClusterSims, units: list[Article], sig: Signals, alone: np.ndarray,
+    previous: dict[str, str], cfg: EventConfig, rows_as_clustered: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> tuple[list[int], _ClusterSims]:
+    """`events/lone.py` over the whole batch: each movable unit the linkage left alone (not a
+    placeholder kept alone, not a stored report under `keep_stored`, undated unless
+    `lone_undated_only` is off) joins the cluster it is clearly closest to.  Its rows of the
+    similarity as clustered are read `block_cells` pairs at a time (`rows_as_clustered`: the dense
+    matrix, or a large batch's blocks), so both paths give the same labels."""
+    codes = np.asarray(labels)
+    movable = ~alone & np.array([(not (previous and cfg.keep_stored) or a.id not in previous)
+                                 and (day is None or not cfg.lone_undated_only)
+                                 for a, day in zip(units, sig.days, strict=True)], dtype=bool)
+    rows = lone.lone_rows(codes, movable)
+    if not rows.size:
+        return labels, sims
+    members, size = lone.membership(codes)
+    every = np.arange(len(units))
+    step = max(1, cfg.block_cells // max(len(units), 1))
+    targets = np.concatenate([
+        lone.choose(rows_as_clustered(r, every), codes[r], members, size, cfg.lone_threshold, cfg.lone_ratio)
+        for r in (rows[k:k + step] for k in range(0, rows.size, step))])
+    if (targets < 0).all():
+        return labels, sims
+    joined = lone.join(codes, rows, targets)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, label in enumerate(joined):
+        groups[label].append(i)
+    out: _ClusterSims = {}
+    for label, members_of in groups.items():
+        old = {labels[i] for i in members_of}
+        if len(old) == 1:
+            out[label] = sims[old.pop()]
+            continue
+        idx = np.array(members_of)
+        out[label] = (rows_as_clustered(idx, idx), {units[i].id: m for m, i in enumerate(members_of)})
+    return joined, out
 
 
 def linked_parts(source: PairSource, cfg: EventConfig, alone: np.ndarray,
@@ -707,13 +759,8 @@ def _cluster_units(
     """(similarity as clustered, cluster label of each unit): a repeated placeholder without a
     title of its own (`alone`) stays alone, stored events are sticky (`stickiness`) or kept
     (`keep_stored`), undated units join groups only above `group_threshold`.  `batch`: see `agglomerate`."""
-    if alone.any():  # a placeholder with no title of its own has nothing to cluster on: it stays alone
-        sim[alone, :] = sim[:, alone] = -1.0
-        np.fill_diagonal(sim, 1.0)
-    if previous and cfg.stickiness:
-        old = [previous.get(a.id) for a in units]
-        same = np.array([[x is not None and x == y for y in old] for x in old], dtype=bool)
-        sim = np.where(same & (sim > -1), np.minimum(sim + cfg.stickiness, 1.0), sim)
+    every = np.arange(len(units))
+    sim = as_clustered(sim, every, every, units, alone, previous, cfg)
     must_link = stored_groups(units, previous, sim) if previous and cfg.keep_stored else None
     strict = None
     if cfg.group_threshold > cfg.threshold and cfg.group_undated_only:
@@ -721,10 +768,29 @@ def _cluster_units(
     labels = agglomerate(sim, cfg.threshold, groups=must_link, veto_penalty=cfg.veto_penalty,
                          group_threshold=cfg.group_threshold if must_link is None else None, strict_rows=strict,
                          single_threshold=cfg.single_threshold, size_cut_rows=cfg.size_cut_rows, batch=batch)
-    movable = ~alone & np.array([(must_link is None or a.id not in previous) and (day is None or not cfg.lone_undated_only)
-                                 for a, day in zip(units, days, strict=True)], dtype=bool)
-    labels = lone.attach_lone(sim, labels, movable, cfg.lone_threshold, cfg.lone_ratio)
     return sim, labels
+
+
+def as_clustered(sim: np.ndarray, rows: np.ndarray, cols: np.ndarray, units: Sequence[Article], alone: np.ndarray,
+                 previous: dict[str, str], cfg: EventConfig) -> np.ndarray:
+    """The similarity of units `rows` x `cols` (indices into `units`) as the linkage clusters it:
+    a placeholder kept `alone` is -1 to every other unit; with `stickiness`, pairs stored in one
+    event are raised; with `keep_stored`, pairs stored in different events are vetoed (-1).
+    Per pair, so a block of rows gets the values of the whole matrix."""
+    lone_rows, lone_cols = alone[rows], alone[cols]
+    if lone_rows.any() or lone_cols.any():  # a placeholder with no title of its own has nothing to cluster on
+        sim[lone_rows, :] = -1.0
+        sim[:, lone_cols] = -1.0
+        represent.set_self_pairs(sim, rows, cols)
+    if previous and (cfg.stickiness or cfg.keep_stored):
+        stored = np.array([previous.get(a.id) or "" for a in units], dtype=object)
+        a, b = stored[rows], stored[cols]
+        same = (a[:, None] == b[None, :]) & (a[:, None] != "")
+        if cfg.stickiness:
+            sim = np.where(same & (sim > -1), np.minimum(sim + cfg.stickiness, 1.0), sim)
+        if cfg.keep_stored:
+            sim[(a[:, None] != "") & (b[None, :] != "") & ~same] = -1.0
+    return sim
 
 
 def _member_groups(

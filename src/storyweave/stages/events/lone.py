@@ -9,44 +9,70 @@ report whose mean similarity to one cluster is at least `threshold` and `ratio` 
 similarity to any other cluster joins it (2-fold, benchmarks/results/bare.md "Tenth session").
 A vetoed pair (-1) counts as such in the mean, so a cluster with a member vetoed against the
 report is out of reach.
+
+The choice reads only the lone reports' rows of the similarity matrix, a block of rows at a time
+(`choose`), so the events stage gives the same answer from the whole matrix and from a large
+batch's blocks of rows (`events._attach_lone`).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
 from storyweave.graph import UnionFind
 
 
+def lone_rows(labels: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Indices of the eligible rows that are alone in their cluster."""
+    size = np.bincount(labels)
+    return np.flatnonzero(np.asarray(eligible, dtype=bool) & (size[labels] == 1))
+
+
+def membership(labels: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """(rows x clusters one-hot, cluster sizes): the means of a block of rows are one sparse
+    product, the same per row whatever the block (no BLAS blocking in the sum)."""
+    n, k = len(labels), int(labels.max()) + 1
+    members = sparse.csr_matrix((np.ones(n), (np.arange(n), labels)), shape=(n, k))
+    return members, np.bincount(labels, minlength=k).astype(np.float64)
+
+
+def choose(rows_sim: np.ndarray, own: np.ndarray, members: sparse.csr_matrix, size: np.ndarray,
+           threshold: float, ratio: float) -> np.ndarray:
+    """The cluster each lone row joins, or -1: `rows_sim` is their rows of the similarity matrix
+    (vetoes -1), `own` their own cluster labels."""
+    if members.shape[1] < 2:
+        return np.full(len(own), -1)
+    mean = np.asarray(rows_sim.astype(np.float64) @ members) / size
+    mean[np.arange(len(own)), own] = -np.inf  # not its own
+    order = np.argsort(-mean, axis=1, kind="stable")
+    top = mean[np.arange(len(own)), order[:, 0]]
+    second = mean[np.arange(len(own)), order[:, 1]] if members.shape[1] > 2 else np.full(len(own), -np.inf)
+    joins = (top >= threshold) & (top >= ratio * np.maximum(second, 0.0))
+    return np.where(joins, order[:, 0], -1)
+
+
+def join(labels: np.ndarray, rows: np.ndarray, targets: np.ndarray) -> list[int]:
+    """`labels` with each row's cluster joined to its target's (-1: none), renumbered in order of
+    first appearance; every choice was made against the clusters as given (two lone reports that
+    choose each other form one event)."""
+    sets = UnionFind(int(labels.max()) + 1)
+    for row, target in zip(rows.tolist(), targets.tolist(), strict=True):
+        if target >= 0:
+            sets.union(int(labels[row]), int(target))
+    roots = {r: i for i, r in enumerate(dict.fromkeys(sets.find(int(c)) for c in labels))}
+    return [roots[sets.find(int(c))] for c in labels]
+
+
 def attach_lone(sim: np.ndarray, labels: list[int], eligible: np.ndarray, threshold: float,
                 ratio: float) -> list[int]:
-    """`labels` with each eligible single-row cluster joined to its clearly nearest cluster.
-
-    `sim`: the similarity the linkage clustered (rows x rows, vetoes -1); `eligible`: rows that may
-    move (a placeholder or a stored report may not).  Every choice is made against the clusters as
-    given, then applied at once (two lone reports that choose each other form one event)."""
-    n = len(labels)
-    if threshold <= 0 or n < 2:
-        return list(labels)
+    """`labels` with each eligible single-row cluster joined to its clearly nearest cluster, from
+    the whole similarity matrix `sim` (the events stage reads the rows block by block instead)."""
     codes = np.asarray(labels)
-    k = int(codes.max()) + 1
-    members = np.zeros((n, k))
-    members[np.arange(n), codes] = 1.0
-    size = members.sum(axis=0)
-    lone = np.flatnonzero(np.asarray(eligible, dtype=bool) & (size[codes] == 1))
-    if not lone.size or k < 2:
+    if threshold <= 0 or len(codes) < 2:
         return list(labels)
-    mean = (sim[lone].astype(np.float64) @ members) / size  # lone rows x clusters
-    mean[np.arange(lone.size), codes[lone]] = -np.inf  # not its own
-    order = np.argsort(-mean, axis=1, kind="stable")
-    best = order[:, 0]
-    top = mean[np.arange(lone.size), best]
-    second = mean[np.arange(lone.size), order[:, 1]] if k > 2 else np.full(lone.size, -np.inf)
-    joins = (top >= threshold) & (top >= ratio * np.maximum(second, 0.0))
-    if not joins.any():
+    rows = lone_rows(codes, eligible)
+    if not rows.size:
         return list(labels)
-    sets = UnionFind(k)
-    for row, target in zip(lone[joins].tolist(), best[joins].tolist(), strict=True):
-        sets.union(int(codes[row]), int(target))
-    roots = {r: i for i, r in enumerate(dict.fromkeys(sets.find(int(c)) for c in codes))}
-    return [roots[sets.find(int(c))] for c in codes]
+    members, size = membership(codes)
+    return join(codes, rows, choose(sim[rows], codes[rows], members, size, threshold, ratio))
