@@ -705,7 +705,9 @@ def _attach_lone(
     `lone_undated_only` is off) joins the cluster it is clearly closest to.  Its rows of the
     similarity as clustered are read `block_cells` pairs at a time (`rows_as_clustered`: the dense
     matrix, or a large batch's blocks), so both paths give the same labels."""
-    codes = np.asarray(labels)
+    if len(units) < 2:
+        return labels, sims
+    codes = np.asarray(labels, dtype=np.int64)
     movable = ~alone & np.array([(not (previous and cfg.keep_stored) or a.id not in previous)
                                  and (day is None or not cfg.lone_undated_only)
                                  for a, day in zip(units, sig.days, strict=True)], dtype=bool)

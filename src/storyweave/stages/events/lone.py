@@ -68,7 +68,7 @@ def attach_lone(sim: np.ndarray, labels: list[int], eligible: np.ndarray, thresh
                 ratio: float) -> list[int]:
     """`labels` with each eligible single-row cluster joined to its clearly nearest cluster, from
     the whole similarity matrix `sim` (the events stage reads the rows block by block instead)."""
-    codes = np.asarray(labels)
+    codes = np.asarray(labels, dtype=np.int64)
     if threshold <= 0 or len(codes) < 2:
         return list(labels)
     rows = lone_rows(codes, eligible)
