@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from storyweave import versions
 from storyweave.engines.local import ingest, run_pipeline
 from storyweave.io import store
 from storyweave.io.readers import read_paths
@@ -170,7 +171,7 @@ def test_briefs_cached_before_news_sentences_are_not_reused(tmp_path, monkeypatc
 
     conn = store.connect(tmp_path / "s.db")
     with monkeypatch.context() as old:
-        old.setattr(parsed, "ANALYSIS_VERSION", 5)
+        old.setattr(versions, "ANALYSIS_VERSION", 5)
         old.setattr(sentences, "news_sentences", lambda sents: sents)
         parsed.fingerprint.cache_clear()
         before = ingest(conn, articles())
@@ -208,7 +209,7 @@ def test_a_changed_knob_or_analysis_version_runs_the_stages_with_nothing_new(tmp
     again = ingest(conn, [Article(id="later", text=_articles()[1].text + " Later paragraph.", published="2024-05-08")],
                    settings=short, command="add", incremental=True)
     assert again.totals is not None and not again.stale_results
-    monkeypatch.setattr(parsed, "ANALYSIS_VERSION", parsed.ANALYSIS_VERSION + 1)
+    monkeypatch.setattr(versions, "ANALYSIS_VERSION", versions.ANALYSIS_VERSION + 1)
     parsed.fingerprint.cache_clear()
     assert ingest(conn, _articles(), settings=short).processed
     assert not ingest(conn, _articles(), settings=short).processed

@@ -79,3 +79,30 @@ def test_add_imports_neither_scikit_learn_nor_scipy_clustering(tmp_path):
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["codes"] == [0, 0, 0, 0]
     assert result["heavy"] == []
+
+
+RERUN_SCRIPT = """
+import json, sys
+from typer.testing import CliRunner
+from storyweave.cli import app
+code = CliRunner().invoke(app, ["run", *sys.argv[3:], "--db", sys.argv[1], "--out", sys.argv[2], "-q"]).exit_code
+print(json.dumps({"code": code, "heavy": sorted(m for m in ["spacy", "thinc", "sklearn"] if m in sys.modules)}))
+"""
+
+
+def test_an_unchanged_rerun_imports_no_nlp_library(tmp_path):
+    """`storyweave run` again on the same input and store (nothing new, same knobs) skips the stages
+    and imports neither spaCy nor thinc (~1 s of a ~2 s re-run: its results key once imported the
+    analysis stage, issue 12's "unchanged re-run" row); the first run, which parses, does."""
+    corpus = Path(__file__).resolve().parents[1] / "examples" / "corpus" / "txt"
+    files = sorted(str(p) for p in corpus.rglob("*.txt"))[:4]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+
+    def run() -> dict:
+        proc = subprocess.run([sys.executable, "-c", RERUN_SCRIPT, str(tmp_path / "s.db"), str(tmp_path / "out"), *files],
+                              capture_output=True, text=True, env=env, check=True)
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    first, again = run(), run()
+    assert first == {"code": 0, "heavy": ["spacy", "thinc"]}
+    assert again == {"code": 0, "heavy": []}

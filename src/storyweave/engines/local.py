@@ -263,7 +263,7 @@ def results_key(settings: Config) -> str:
     runs the stages even when no article is new (the cache keeps what the change does not touch)."""
     from dataclasses import fields
 
-    from storyweave.stages.analysis.parsed import ANALYSIS_VERSION, digest
+    from storyweave.versions import ANALYSIS_VERSION, digest
 
     sections = [(f.name, getattr(settings, f.name)) for f in fields(settings) if f.name not in ("run", "readers")]
     return digest(ANALYSIS_VERSION, package_versions(), sections)[:16]

@@ -5,13 +5,13 @@ model version); no key reads the package's source files."""
 from __future__ import annotations
 
 import builtins
-import importlib
 import io
 import pathlib
 
 import pytest
 
 import storyweave
+from storyweave import versions
 from storyweave.config import Config
 from storyweave.stages.analysis import EVENT_ANALYSIS
 from storyweave.stages.analysis.parsed import ARTICLE, fingerprint, text_key
@@ -19,7 +19,6 @@ from storyweave.stages.brief import EVENT_BRIEF
 from storyweave.stages.language import LANGUAGE
 
 PACKAGE = pathlib.Path(storyweave.__file__).resolve().parent
-parsed = importlib.import_module("storyweave.stages.analysis.parsed")  # the package exports a function of that name
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def fresh_keys():
 def test_a_new_analysis_version_changes_every_key(fresh_keys, monkeypatch):
     section = Config().analyze
     before = (fingerprint(EVENT_ANALYSIS, section), text_key("Talks resumed in Geneva on Monday."))
-    monkeypatch.setattr(parsed, "ANALYSIS_VERSION", parsed.ANALYSIS_VERSION + 1)
+    monkeypatch.setattr(versions, "ANALYSIS_VERSION", versions.ANALYSIS_VERSION + 1)
     fingerprint.cache_clear()
     after = (fingerprint(EVENT_ANALYSIS, section), text_key("Talks resumed in Geneva on Monday."))
     assert before[0] != after[0] and before[1] != after[1]

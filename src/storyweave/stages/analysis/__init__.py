@@ -41,9 +41,10 @@ from storyweave.parallel import fork_map
 from storyweave.serialize import from_dict
 from storyweave.stages.analysis.entities import EntityIndex, link_across_events, mentions_of, missed_surnames
 from storyweave.stages.analysis.numbers import Figure, extract_quantities, figure_context, find_discrepancies
-from storyweave.stages.analysis.parsed import ARTICLE, digest, fingerprint, parse_missing, parsed, text_key
+from storyweave.stages.analysis.parsed import ARTICLE, fingerprint, parse_missing, parsed, text_key
 from storyweave.stages.analysis.quotes import match_quotes, quotes_of
 from storyweave.stages.dedup.provenance import copy_root
+from storyweave.versions import digest
 
 __all__ = ["analyze_events", "article_dates"]
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from storyweave import versions
 from storyweave.config import AnalyzeConfig, RunConfig
 from storyweave.nlp import spacy_model as nlp  # nlp.get_nlp looked up on each use (tests count the parses)
 from storyweave.nlp.stop_words import NLTK_CLASSIC
@@ -39,10 +40,7 @@ __all__ = ["Ent", "ParsedText"]  # their home is analysis/doc.py; imported from 
 ARTICLE = "article"  # Corpus.cache kind: ParsedText records by text_key
 FORMAT = 1  # bump when the record layout changes
 
-# Bump by hand when a code change alters cached parse / analysis / language / brief results
-# (a rule, a word list, a model): every cache entry made by the old code is then recomputed.
-# Knobs need no bump: the config sections that decide a result are part of its key.
-ANALYSIS_VERSION = 6  # 2: quote rules, discrepancy pair groups, timeline furniture filter (branch targets); 3: discrepancies a report explains, names and places; bare-text date anchors (branch disc); 4: quote attribution rules (branch quotes3); 5: the recogniser sees only the tokens near capitalised words (parsed._fragments, branch speed2); 6: no summary/fact candidate from page-furniture paragraphs (brief.sentences.news_sentences, branch noise8; briefs cached by 5 were shown after the upgrade, branch hunt8)
+# `versions.ANALYSIS_VERSION` (bumped by hand) is part of every key made here; `digest` lives there too.
 
 _PIECE_CHARS = AnalyzeConfig.piece_chars  # the defaults; the analyze stage passes its config
 _MIN_TEXTS_PER_PROCESS = RunConfig.min_texts_per_process
@@ -54,7 +52,7 @@ def fingerprint(kind: str, section: Any = None) -> str:
     `section` (the frozen config section that decides the result, by its repr) and, for parses,
     the spaCy model version (keys of later results contain `text_key`, so they follow it)."""
     model = _model_version() if kind == ARTICLE else ""
-    h = hashlib.sha1(f"{kind}\0{FORMAT}\0{ANALYSIS_VERSION}\0{model}\0{section!r}".encode())
+    h = hashlib.sha1(f"{kind}\0{FORMAT}\0{versions.ANALYSIS_VERSION}\0{model}\0{section!r}".encode())
     return h.hexdigest()[:12]
 
 
@@ -67,15 +65,6 @@ def _model_version() -> str:
         return f"{spacy_version}/{nlp.MODEL}/{meta.get('version', '')}"
     except (ImportError, OSError):  # model missing: parsing will fail loudly elsewhere
         return "no-model"
-
-
-def digest(*parts: Any) -> str:
-    """Stable hash of JSON-like parts (strings, numbers, None, nested tuples/lists)."""
-    h = hashlib.sha1()
-    for part in parts:
-        h.update(repr(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return h.hexdigest()
 
 
 def text_key(text: str, piece_chars: int = _PIECE_CHARS) -> str:

@@ -228,7 +228,16 @@ _CLAUSE_WORDS = _PREPOSITIONS | _CONNECTORS | {
 _LABELS_SPEAKING = {"PERSON", "ORG", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LOC"}
 
 
-_STOPS = spacy_english()
+class _SpacyStops:
+    """spaCy's English stop words (`spacy_english`), read on first use: importing them imports
+    spaCy (~0.7 s), which a run with nothing new to parse never needs (its results key imports
+    this package)."""
+
+    def __contains__(self, word: object) -> bool:
+        return word in spacy_english()
+
+
+_STOPS = _SpacyStops()
 
 
 @dataclass

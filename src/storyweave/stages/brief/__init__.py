@@ -26,7 +26,7 @@ from storyweave.config import Config, SummaryParams
 from storyweave.model import Article, Corpus, Event, Fact, OutletCoverage, SummarySentence, to_dict
 from storyweave.nlp.text import count_words
 from storyweave.serialize import from_dict
-from storyweave.stages.analysis.parsed import digest, fingerprint, text_key
+from storyweave.stages.analysis.parsed import fingerprint, text_key
 from storyweave.stages.brief.facts import extract_facts, sentence_embeddings
 from storyweave.stages.brief.outlets import UNKNOWN, compare_outlets
 from storyweave.stages.brief.sentences import warm_tagger
@@ -34,6 +34,7 @@ from storyweave.stages.brief.summary import EventSentences, analyse, summarize
 from storyweave.stages.brief.titles import best_title
 from storyweave.stages.dedup import count_independent
 from storyweave.stages.dedup.provenance import copy_root
+from storyweave.versions import digest
 
 __all__ = ["SummaryParams", "brief_cluster", "brief_event", "build_briefings"]
 
