@@ -175,6 +175,7 @@ class EventsConfig:
     # undated (`represent.article_day`'s fallback: mostly history it recalls; off since bare5: 20 -> 9 wrong event
     # dates on news_cluster bare, clustering unchanged; the clustering still reads those days, see bare.md)
     date_from_text: bool = False
+    weak_event_dates: bool = False  # ... or from a report day inferred from far down its text ("body": often a day it recalls)
     veto_date_sources: str = "strong"  # days that may veto a pair: "all", "strong" (not inferred from far down the text), "header"
     confident_report_dates: bool = True  # bare text: the "latest stated date" is the report's date only when the text corroborates it
     weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)

@@ -11,7 +11,7 @@ from typing import Any
 # Bump by hand when a code change alters cached parse / analysis / language / brief results
 # (a rule, a word list, a model): every cache entry made by the old code is then recomputed.
 # Knobs need no bump: the config sections that decide a result are part of its key.
-ANALYSIS_VERSION = 6  # 2: quote rules, discrepancy pair groups, timeline furniture filter (branch targets); 3: discrepancies a report explains, names and places; bare-text date anchors (branch disc); 4: quote attribution rules (branch quotes3); 5: the recogniser sees only the tokens near capitalised words (parsed._fragments, branch speed2); 6: no summary/fact candidate from page-furniture paragraphs (brief.sentences.news_sentences, branch noise8; briefs cached by 5 were shown after the upgrade, branch hunt8)
+ANALYSIS_VERSION = 7  # 2: quote rules, discrepancy pair groups, timeline furniture filter (branch targets); 3: discrepancies a report explains, names and places; bare-text date anchors (branch disc); 4: quote attribution rules (branch quotes3); 5: the recogniser sees only the tokens near capitalised words (parsed._fragments, branch speed2); 6: no summary/fact candidate from page-furniture paragraphs (brief.sentences.news_sentences, branch noise8; briefs cached by 5 were shown after the upgrade, branch hunt8); 7: an event left undated by the events stage is not dated from a report day inferred from far down its text ("body"), tenth session
 
 
 def digest(*parts: Any) -> str:

@@ -375,8 +375,9 @@ def _warm_models(cfg: AnalyzeConfig) -> None:
 
 def _own_day_known(reads: list[_Read], ctx: _RunContext) -> bool:
     """Some report of the event has a day of its own to read its lead against: a `published` it came
-    with or that `report_date` read from its text (not a photo caption's day nor one read only from
-    lines the cleaner removed), or the run's `reference_date`.  Otherwise an event the events stage
+    with or that `report_date` read from its text (not a photo caption's day, nor one read only from
+    lines the cleaner removed, nor the latest date written far down the text, "body": mostly a day the
+    report recalls, bare.md "Tenth session"), or the run's `reference_date`.  Otherwise an event the events stage
     left undated stays undated: the anchors left are another event's (the story's first date) or a
     photo's, and the dates read against them were wrong more often than right (news_cluster bare:
     9 right, 14 wrong; benchmarks/results/bare.md "bare5")."""
@@ -384,7 +385,7 @@ def _own_day_known(reads: list[_Read], ctx: _RunContext) -> bool:
         return True
     for r in reads:
         how = str((r.article.metadata.get("inferred") or {}).get("published", "")) if r.article.published_inferred else ""
-        if dates_mod.parse_iso(r.article.published) and not how.endswith(("caption", "removed lines")):
+        if dates_mod.parse_iso(r.article.published) and not how.endswith(("caption", "removed lines", "body")):
             return True
     return False
 

@@ -821,7 +821,8 @@ def _clustered_events(
         if as_stored is not None and set(as_stored.article_ids) == set(group):
             events.append(replace(as_stored))  # `keep_stored`: an event the new reports left alone stays as stored
             continue
-        event = build_event(event_id, group, by_id, sim, unit_index, sig, cfg.headline, cfg.date_from_text)
+        event = build_event(event_id, group, by_id, sim, unit_index, sig, cfg.headline, cfg.date_from_text,
+                            cfg.weak_event_dates)
         if event_id in stored_events:  # the stories stage decides whether it still holds
             event.story_id = stored_events[event_id].story_id
         events.append(event)
@@ -1058,6 +1059,7 @@ def build_event(
     sig: Signals,
     limits: HeadlineParams = _HEADLINE,
     date_from_text: bool = False,
+    weak_dates: bool = True,
 ) -> Event:
     """The Event of `article_ids`: members by date, the title of its most central (titled) report, and
     its date from the members' dates (dates recalled far down a text only when there is no other)."""
@@ -1066,18 +1068,20 @@ def build_event(
     titled = [i for i in units if (by_id[i].title or "").strip()]
     central = most_central(titled or units, sim, unit_index)
     title = _title(central, units, by_id, limits) if central else ""
-    return Event(id=event_id, article_ids=ordered, title=title, date=members_day([by_id[i] for i in ordered], date_from_text))
+    return Event(id=event_id, article_ids=ordered, title=title,
+                 date=members_day([by_id[i] for i in ordered], date_from_text, weak=weak_dates))
 
 
-def members_day(members: Sequence[Article], from_text: bool = True, photos: bool = False) -> str | None:
+def members_day(members: Sequence[Article], from_text: bool = True, photos: bool = False, weak: bool = True) -> str | None:
     """The day of the happening `members` report (ISO), from every report's own day (also one the
     clustering left out, `body_dates`; a day recalled far down a text only when there is no other),
     never from removed lines.  Without `from_text`, only days the reports came with or `report_date`
-    read; without `photos`, no photo caption's day.  The stories stage times an undated event for
+    read; without `photos`, no photo caption's day; without `weak`, no day `report_date` read from
+    far down a text (`weak_inferred_date`: the event's shown date, `events.weak_event_dates`).  The stories stage times an undated event for
     linking only with both on (the event's date before bare5: weak evidence, not shown)."""
     days = [(_own_day(a, from_text, photos), weak_inferred_date(a)) for a in members]
-    strong = [d for d, weak in days if d and not weak]
-    return event_date(strong or [d for d, _ in days if d])
+    strong = [d for d, is_weak in days if d and not is_weak]
+    return event_date(strong or ([d for d, _ in days if d] if weak else []))
 
 
 def _own_day(article: Article, from_text: bool = True, photos: bool = False) -> date | None:
