@@ -653,7 +653,9 @@ def _cluster(
     Up to `dense_max_units` units one similarity matrix is clustered.  Above, memory would grow
     with the square of the batch (39 bytes per pair, speed.md): the batch is split into the parts
     that pairs of similarity at or above the lowest merge threshold link (`blocks.py`, computed in
-    blocks of rows), and each part is clustered alone, with the same labels as the whole."""
+    blocks of rows), and each part is clustered alone, with the same labels as the whole.  Then
+    reports left alone may join the cluster they are clearly closest to (`_attach_lone`), read
+    over the whole batch on both paths."""
     n = len(units)
     strict = cfg.group_threshold > cfg.threshold and cfg.group_undated_only
     batch = (n, not strict or any(d is None for d in sig.days))
