@@ -78,6 +78,8 @@ NOISE = [
     ("By submitting your registration information, you agree to our Terms of Service and Privacy Policy.",
      "subscribe"),
     ("Please check your inbox and click on the link to activate your account.", "subscribe"),
+    ("Flood Alerts Get our flood alerts and special reports. The stories that matter, delivered weekday mornings.",
+     "subscribe"),
     ("Newsletter Sign Up Continue reading the main story The Morning Flood Brief " + "Get the news. " * 40
      + "Please verify you're not a robot by clicking the box. Invalid email address. Please re-enter.",
      "signup_form"),
@@ -105,6 +107,7 @@ REAL = [
     "More than 40 people were injured, hospital officials said.",
     "Photographs of the suspects were not released amid the ongoing investigation.",
     "Subscribers to the service will receive refunds, the company said.",
+    "Meals are delivered daily to 300 residents, and alerts go out by e-mail when roads close, the council said.",
     '"We will not give up," she told reporters in Valmora.',
     "Reuters reported that the talks had stalled.",
     "The newspaper reported:",

@@ -270,7 +270,10 @@ RULES: list[Rule] = [
         # account and registration notices: "By submitting your registration information, you agree to ..."
         r"^by (?:submitting|signing up|registering|subscribing|clicking|creating an account|continuing)\b.{0,120}"
         r"\b(?:you (?:agree|accept|consent)|terms of (?:service|use)|privacy policy)|"
-        r"\bclick (?:on )?the link (?:in (?:that|the|this) e-?mail )?to (?:activate|confirm|verify|complete)\b",
+        r"\bclick (?:on )?the link (?:in (?:that|the|this) e-?mail )?to (?:activate|confirm|verify|complete)\b|"
+        # an e-mail / alert promotion that ends on its delivery cadence: "... alerts ..., delivered weekday mornings."
+        r"^(?=.*\b(?:e-?mails?|newsletters?|alerts|inbox)\b).*\bdelivered (?:(?:every|each) )?"
+        r"(?:weekday|weekend|daily|weekly|morning|evening|afternoon)s?(?: (?:mornings?|evenings?|afternoons?))?[.!]?\s*$",
         "subscription and newsletter sign-up prompts, paywall and registration notices",
         90,
     ),
