@@ -79,7 +79,7 @@ NOISE = [
      "subscribe"),
     ("Please check your inbox and click on the link to activate your account.", "subscribe"),
     ("Flood Alerts Get our flood alerts and special reports. The stories that matter, delivered weekday mornings.",
-     "subscribe"),
+     "alert_promo"),
     ("Newsletter Sign Up Continue reading the main story The Morning Flood Brief " + "Get the news. " * 40
      + "Please verify you're not a robot by clicking the box. Invalid email address. Please re-enter.",
      "signup_form"),

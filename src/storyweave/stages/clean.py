@@ -270,11 +270,18 @@ RULES: list[Rule] = [
         # account and registration notices: "By submitting your registration information, you agree to ..."
         r"^by (?:submitting|signing up|registering|subscribing|clicking|creating an account|continuing)\b.{0,120}"
         r"\b(?:you (?:agree|accept|consent)|terms of (?:service|use)|privacy policy)|"
-        r"\bclick (?:on )?the link (?:in (?:that|the|this) e-?mail )?to (?:activate|confirm|verify|complete)\b|"
-        # an e-mail / alert promotion that ends on its delivery cadence: "... alerts ..., delivered weekday mornings."
+        r"\bclick (?:on )?the link (?:in (?:that|the|this) e-?mail )?to (?:activate|confirm|verify|complete)\b",
+        "subscription and newsletter sign-up prompts, paywall and registration notices",
+        90,
+    ),
+    _rule(
+        "alert_promo",
+        # a line naming e-mails, newsletters, alerts or an inbox that ends on its delivery cadence; a rule of
+        # its own: the lookahead lets every first character through, so it cannot share `subscribe`'s guard
         r"^(?=.*\b(?:e-?mails?|newsletters?|alerts|inbox)\b).*\bdelivered (?:(?:every|each) )?"
         r"(?:weekday|weekend|daily|weekly|morning|evening|afternoon)s?(?: (?:mornings?|evenings?|afternoons?))?[.!]?\s*$",
-        "subscription and newsletter sign-up prompts, paywall and registration notices",
+        "e-mail and alert promotions ('... alerts and special reports. The stories that matter, delivered weekday "
+        "mornings.')",
         90,
     ),
     _rule(
