@@ -236,3 +236,29 @@ def test_an_undated_event_takes_no_date_from_a_photo_or_another_event():
     assert photo_only.events[0].date is None
     dated = analyze_events(Corpus(articles=[own], events=[Event(id="e", article_ids=["o"])]), Config())
     assert dated.events[0].date == "2027-11-02"  # the Tuesday before the report's own day
+
+
+
+def test_a_timeline_shows_weekdays_only_against_a_trusted_anchor():
+    """A bare report dated only by a date written far down its text ("body", mostly a recalled
+    day) keeps its calendar date ("On March 3 ...") in the timeline but not its weekday ("... on
+    Monday"): against such an anchor weekdays and "yesterday" resolved wrong more often than right
+    on bare news_cluster, calendar dates stayed right (bare.md "Tenth session, timeline10").  With
+    its date given, or dated by its dateline, the weekday is shown."""
+    from storyweave.config import Config
+    from storyweave.engines.local import run_pipeline
+    from storyweave.model import Article, Corpus
+
+    story = ("Dockers at the port of Tessel walked out on Monday over pay, union leader Arno Veld said. "
+             "On March 3 the port authority had rejected their demand.")
+    rest = " Ships queued outside the harbour as the strike went on, and the union said it would hold out." * 6
+
+    def timeline(text: str, published: str | None = None) -> dict[str, str]:
+        corpus = run_pipeline(Corpus(articles=[Article(id="a", text=text, raw_text=text, published=published)]),
+                              Config()).corpus
+        return {t.text.split()[0]: t.date for e in corpus.events for t in e.timeline}
+
+    body = timeline(story + rest + " The union first filed its demand on February 20, 2026.")
+    assert body == {"On": "2026-03-03", "The": "2026-02-20"}  # no "Dockers ... on Monday"
+    assert timeline(story + rest, published="2026-03-05")["Dockers"] == "2026-03-02"
+    assert timeline("TESSEL, March 5, 2026 - " + story + rest)["TESSEL,"] == "2026-03-02"
