@@ -1104,8 +1104,9 @@ def _title(central: str, units: list[str], by_id: dict[str, Article], limits: He
         title = headline.headline_from_text(sentence.text, limits)  # the lead gave none: a later sentence
         if title:
             break
-    if not title and not any(headline.news_paragraphs(by_id[i].text) for i in candidates):
-        title = f"Report with no readable text ({central})"  # every line was scrape noise or a site notice
+    if not title:  # never an empty title: say what the report is instead
+        readable = any(headline.news_paragraphs(by_id[i].text) for i in candidates)
+        title = f"Untitled report ({central})" if readable else f"Report with no readable text ({central})"
     return title
 
 
