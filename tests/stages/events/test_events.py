@@ -268,16 +268,17 @@ def test_a_report_of_site_notices_only_is_titled_as_having_no_readable_text():
     assert event.title == "Report with no readable text (notice)"
 
 
-def test_a_readable_report_no_headline_can_be_made_from_is_titled_untitled_never_empty(monkeypatch):
+def test_a_readable_report_no_headline_can_be_made_from_says_so_in_its_title_never_empty(monkeypatch):
     """When neither the report's title nor any of its first sentences gives a headline (a page of
-    service text did, in bare Multi-News), the event is "Untitled report (id)", never an empty title."""
+    service text did, in bare Multi-News), the event is "Report with no headline in its text (id)",
+    never an empty title."""
     from storyweave.stages.events import headline
 
     monkeypatch.setattr(headline, "headline_from_text", lambda *args, **kwargs: "")
     page = Article(id="page", text="The new address may take up to a day to work for every visitor, the help "
                    "page says. Visitors who need more help can write to the team that runs the service.")
     event = run([page]).events[0]
-    assert event.title == "Untitled report (page)"
+    assert event.title == "Report with no headline in its text (page)"
 
 
 def test_view_memo_serves_a_subset_of_the_same_reports_and_not_a_changed_one():

@@ -1106,7 +1106,8 @@ def _title(central: str, units: list[str], by_id: dict[str, Article], limits: He
             break
     if not title:  # never an empty title: say what the report is instead
         readable = any(headline.news_paragraphs(by_id[i].text) for i in candidates)
-        title = f"Untitled report ({central})" if readable else f"Report with no readable text ({central})"
+        title = (f"Report with no headline in its text ({central})" if readable
+                 else f"Report with no readable text ({central})")
     return title
 
 
