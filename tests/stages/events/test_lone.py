@@ -7,7 +7,12 @@ from dataclasses import replace
 import numpy as np
 from test_bare_events import FERRY, PROTEST, bare, cluster
 
-from storyweave.stages.events.lone import attach_lone
+from storyweave.stages.events.lone import attach
+
+
+def attach_lone(sim: np.ndarray, labels: list[int], eligible: np.ndarray, threshold: float, ratio: float) -> list[int]:
+    """The pass over a whole matrix, its lone rows read two at a time (as the stage reads blocks)."""
+    return attach(labels, eligible, lambda rows: sim[rows], threshold, ratio, rows_per_block=2)
 
 
 def _sim(rows: list[list[float]]) -> np.ndarray:

@@ -707,24 +707,14 @@ def _attach_lone(
     `lone_undated_only` is off) joins the cluster it is clearly closest to.  Its rows of the
     similarity as clustered are read `block_cells` pairs at a time (`rows_as_clustered`: the dense
     matrix, or a large batch's blocks), so both paths give the same labels."""
-    if len(units) < 2:
-        return labels, sims
-    codes = np.asarray(labels, dtype=np.int64)
     movable = ~alone & np.array([(not (previous and cfg.keep_stored) or a.id not in previous)
                                  and (day is None or not cfg.lone_undated_only)
                                  for a, day in zip(units, sig.days, strict=True)], dtype=bool)
-    rows = lone.lone_rows(codes, movable)
-    if not rows.size:
-        return labels, sims
-    members, size = lone.membership(codes)
     every = np.arange(len(units))
-    step = max(1, cfg.block_cells // max(len(units), 1))
-    targets = np.concatenate([
-        lone.choose(rows_as_clustered(r, every), codes[r], members, size, cfg.lone_threshold, cfg.lone_ratio)
-        for r in (rows[k:k + step] for k in range(0, rows.size, step))])
-    if (targets < 0).all():
+    joined = lone.attach(labels, movable, lambda rows: rows_as_clustered(rows, every), cfg.lone_threshold,
+                         cfg.lone_ratio, cfg.block_cells // max(len(units), 1))
+    if joined == labels:
         return labels, sims
-    joined = lone.join(codes, rows, targets)
     groups: dict[int, list[int]] = defaultdict(list)
     for i, label in enumerate(joined):
         groups[label].append(i)
@@ -781,10 +771,10 @@ def as_clustered(sim: np.ndarray, rows: np.ndarray, cols: np.ndarray, units: Seq
     a placeholder kept `alone` is -1 to every other unit; with `stickiness`, pairs stored in one
     event are raised; with `keep_stored`, pairs stored in different events are vetoed (-1).
     Per pair, so a block of rows gets the values of the whole matrix."""
-    lone_rows, lone_cols = alone[rows], alone[cols]
-    if lone_rows.any() or lone_cols.any():  # a placeholder with no title of its own has nothing to cluster on
-        sim[lone_rows, :] = -1.0
-        sim[:, lone_cols] = -1.0
+    alone_rows, alone_cols = alone[rows], alone[cols]
+    if alone_rows.any() or alone_cols.any():  # a placeholder with no title of its own has nothing to cluster on
+        sim[alone_rows, :] = -1.0
+        sim[:, alone_cols] = -1.0
         represent.set_self_pairs(sim, rows, cols)
     if previous and (cfg.stickiness or cfg.keep_stored):
         stored = np.array([previous.get(a.id) or "" for a in units], dtype=object)

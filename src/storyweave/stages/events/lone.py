@@ -17,6 +17,8 @@ batch's blocks of rows (`events._attach_lone`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import sparse
 
@@ -64,10 +66,14 @@ def join(labels: np.ndarray, rows: np.ndarray, targets: np.ndarray) -> list[int]
     return [roots[sets.find(int(c))] for c in labels]
 
 
-def attach_lone(sim: np.ndarray, labels: list[int], eligible: np.ndarray, threshold: float,
-                ratio: float) -> list[int]:
-    """`labels` with each eligible single-row cluster joined to its clearly nearest cluster, from
-    the whole similarity matrix `sim` (the events stage reads the rows block by block instead)."""
+def attach(labels: list[int], eligible: np.ndarray, rows_sim: Callable[[np.ndarray], np.ndarray], threshold: float,
+           ratio: float, rows_per_block: int) -> list[int]:
+    """`labels` with each eligible single-row cluster joined to its clearly nearest cluster.
+
+    `rows_sim(rows)`: those rows of the similarity (vetoes -1), read `rows_per_block` lone rows at
+    a time (the events stage: from the whole matrix or from a large batch's blocks, the same
+    values); `eligible`: rows that may move (a placeholder or a stored report may not).  `labels`
+    come back as given when nothing joins."""
     codes = np.asarray(labels, dtype=np.int64)
     if threshold <= 0 or len(codes) < 2:
         return list(labels)
@@ -75,4 +81,7 @@ def attach_lone(sim: np.ndarray, labels: list[int], eligible: np.ndarray, thresh
     if not rows.size:
         return list(labels)
     members, size = membership(codes)
-    return join(codes, rows, choose(sim[rows], codes[rows], members, size, threshold, ratio))
+    step = max(1, rows_per_block)
+    targets = np.concatenate([choose(rows_sim(rows[k:k + step]), codes[rows[k:k + step]], members, size, threshold,
+                                     ratio) for k in range(0, rows.size, step)])
+    return list(labels) if (targets < 0).all() else join(codes, rows, targets)
