@@ -44,6 +44,7 @@ from storyweave.stages.analysis.numbers import Figure, extract_quantities, figur
 from storyweave.stages.analysis.parsed import ARTICLE, fingerprint, parse_missing, parsed, text_key
 from storyweave.stages.analysis.quotes import match_quotes, quotes_of
 from storyweave.stages.dedup.provenance import copy_root
+from storyweave.stages.events import dated_by_header, inferred_how
 from storyweave.versions import digest
 
 __all__ = ["analyze_events", "article_dates"]
@@ -91,25 +92,16 @@ def _anchors(reads: list[_Read], story_anchor: date | None, fallback: date | Non
     """Anchor of each article: publication, dateline/stated date, else the event's, story's, setting's."""
     for r in reads:
         r.anchor = dates_mod.article_anchor(r.article.text, r.article.published)
-        r.trusted = r.anchor is not None and _given_or_headed(r.article)
+        # a timeline shows weekdays and relative days ("on Monday", "yesterday") only against a trusted
+        # anchor: against any other (a day read further down the text, another report's, the story's)
+        # most of those resolved wrong on bare news_cluster, calendar dates stayed right (bare.md "timeline10")
+        r.trusted = r.anchor is not None and dated_by_header(r.article)
     known = Counter(r.anchor for r in reads if r.anchor)
     event_anchor = known.most_common(1)[0][0] if known else (story_anchor or fallback)
     for r in reads:
         if r.anchor is None:
             r.anchor = event_anchor
             r.trusted = not known and story_anchor is None and fallback is not None  # the user's reference date
-
-
-def _given_or_headed(article: Article) -> bool:
-    """The report came with its date, or `report_date` read it from its header or dateline: the
-    anchors against which a timeline shows weekdays and relative days ("on Monday", "yesterday").
-    Against any other anchor (a day read further down the text, another report's, the story's)
-    most of those resolved wrong on bare news_cluster, while calendar dates ("Jan. 26", with or
-    without a year) stayed right (timeline10, bare.md "Tenth session")."""
-    if not article.published_inferred:
-        return True
-    how = str((article.metadata.get("inferred") or {}).get("published", ""))
-    return how.endswith("header") or how.startswith(("date line", "dateline"))
 
 
 def _is_dateline(m: dates_mod.DateMention, text: str) -> bool:
@@ -400,7 +392,7 @@ def _own_day_known(reads: list[_Read], ctx: _RunContext) -> bool:
     if ctx.fallback is not None:
         return True
     for r in reads:
-        how = str((r.article.metadata.get("inferred") or {}).get("published", "")) if r.article.published_inferred else ""
+        how = inferred_how(r.article)
         if dates_mod.parse_iso(r.article.published) and not how.endswith(("caption", "removed lines", "body")):
             return True
     return False

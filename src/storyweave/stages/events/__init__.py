@@ -138,32 +138,44 @@ def name_words(names: frozenset[str]) -> frozenset[str]:
     return frozenset(w for n in names for w in re.sub(r"['’]s\b", "", n).split() if len(w) > 2)
 
 
-def _inferred_how(article: Article) -> str:
+def inferred_how(article: Article) -> str:
+    """Where the report's `published` was read from its text ("header", "lead", "body", "caption", the
+    same from removed lines, a dateline; `report_date`); "" for a date the report came with."""
     return str((article.metadata.get("inferred") or {}).get("published", "")) if article.published_inferred else ""
+
+
+def _from_header(how: str) -> bool:
+    return how.endswith("header") or how.startswith(("date line", "dateline"))
+
+
+def dated_by_header(article: Article) -> bool:
+    """The report came with its date, or its header or dateline gave it: the report dates a reader
+    can lean on (day vetoes with `veto_date_sources` "header"; the analysis' timeline weekdays)."""
+    return not article.published_inferred or _from_header(inferred_how(article))
 
 
 def _veto_source(article: Article, sources: str) -> bool:
     """May this report's day veto a pair?  "all": any day; "strong": not one inferred from far
     down the text or from removed lines (about half of those are a past day the report
     recalls); "header": only a day the report came with or wrote in its header/dateline."""
-    how = _inferred_how(article)
+    how = inferred_how(article)
     if sources == "all" or not how:
         return True
     if sources == "strong":
         return not weak_inferred_date(article)
-    return how.endswith("header") or how.startswith(("date line", "dateline"))
+    return _from_header(how)
 
 
 def weak_inferred_date(article: Article) -> bool:
     """The report's date was inferred from a date far down its text (`report_date` "body"), or
     only from lines the cleaner removed: about half of these are a past day the report recalls."""
-    return _inferred_how(article).endswith(("body", "removed lines"))
+    return inferred_how(article).endswith(("body", "removed lines"))
 
 
 def _from_removed_lines(article: Article) -> bool:
     """Dated only by a line the cleaner removed (a caption): shown as `published`, but the
     clustering does not lean on it (measured: it moved news_cluster/Multi-News figures both ways)."""
-    return _inferred_how(article).endswith("removed lines")
+    return inferred_how(article).endswith("removed lines")
 
 
 def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signals | None = None) -> np.ndarray:
@@ -1081,7 +1093,7 @@ def _own_day(article: Article, from_text: bool = True, photos: bool = False) -> 
     read from a photo caption (`report_date` "caption": the photo's day, for the clustering a
     clue like any stated date, but an event's date is the day of the happening, never a photo's:
     the caption of an older launch dated a report of talks weeks later, bare.md "bare5")."""
-    if _from_removed_lines(article) or (not photos and _inferred_how(article).endswith("caption")):
+    if _from_removed_lines(article) or (not photos and inferred_how(article).endswith("caption")):
         return None
     return represent.article_day(article, from_text)
 
