@@ -34,7 +34,6 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int, *, min_it
     `min_items` items per worker; chunks of `chunk` items, heaviest first (`weight`), so that
     the workers finish together. `done(x)` is called here (in this process) as each item's
     result is in: for progress reports."""
-    processes = min(processes, len(items) // max(1, min_items))
     if not forks(len(items), processes, min_items):
         results = []
         for x in items:
@@ -42,6 +41,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int, *, min_it
             if done:
                 done(x)
         return results
+    processes = _workers(len(items), processes, min_items)
     order = sorted(range(len(items)), key=lambda i: -weight(items[i])) if weight else list(range(len(items)))
     chunks = [order[i:i + chunk] for i in range(0, len(order), chunk)]
     out: list[Any] = [None] * len(items)
@@ -61,7 +61,12 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int, *, min_it
 def forks(items: int, processes: int, min_items: int = 16) -> bool:
     """True when `fork_map` over `items` items with these settings runs in forked workers (so
     models it reads are best loaded before, once, in this process)."""
-    return min(processes, items // max(1, min_items)) > 1 and "fork" in mp.get_all_start_methods()
+    return _workers(items, processes, min_items) > 1 and "fork" in mp.get_all_start_methods()
+
+
+def _workers(items: int, processes: int, min_items: int) -> int:
+    """At most `processes` workers, each with at least `min_items` items."""
+    return min(processes, items // max(1, min_items))
 
 
 def default_processes(configured: int = 0) -> int:
