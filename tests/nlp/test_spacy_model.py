@@ -6,11 +6,12 @@ import ast
 from pathlib import Path
 
 import storyweave
-from storyweave.nlp.spacy_model import NER, get_nlp, load_pipeline
+from storyweave.nlp.spacy_model import MODEL, NER, get_nlp, load_pipeline, one_blas_thread
 from storyweave.stages.brief.sentences import TAGGER, has_verb
 from storyweave.stages.events.headline import PARSER
 
 PACKAGE = Path(storyweave.__file__).resolve().parent
+EXAMPLES = PACKAGE.parents[1] / "examples" / "corpus" / "txt"
 
 
 def test_spacy_models_are_loaded_in_one_place():
@@ -37,3 +38,38 @@ def test_the_sentence_splitter_uses_the_shared_blank_pipeline():
 
     assert sentencizer() is sentencizer() and sentencizer().pipe_names == ["sentencizer"]
     assert [s.text for s in split_sentences("Talks resumed. They ended at noon.")] == ["Talks resumed.", "They ended at noon."]
+
+
+def test_the_models_multiply_through_numpys_blas_and_find_the_entities_blis_finds():
+    import spacy
+    from thinc.api import NumpyOps
+
+    layers = [node for _, pipe in get_nlp().pipeline for node in pipe.model.walk() if node.name == "maxout"]
+    assert layers and all(isinstance(node.ops, NumpyOps) and not node.ops.use_blis for node in layers)
+    with_blis = spacy.load(MODEL, exclude=[name for name in spacy.util.get_model_meta(spacy.util.get_package_path(MODEL))
+                                           ["pipeline"] if name != "ner"])
+    assert not [node for _, pipe in with_blis.pipeline for node in pipe.model.walk()
+                if node.name == "maxout" and not node.ops.use_blis]  # thinc's default: blis
+    texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.rglob("*.txt"))]
+    assert len(texts) >= 10
+
+    def ents(nlp: spacy.language.Language) -> list[list[tuple[int, int, str]]]:
+        with one_blas_thread():
+            return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
+
+    found = ents(get_nlp())
+    assert sum(map(len, found)) > 100 and found == ents(with_blis)
+
+
+def test_models_run_on_one_blas_thread_and_the_process_gets_its_setting_back():
+    import numpy  # noqa: F401  (its BLAS is the one the models use)
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> list[int]:
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before
+    with one_blas_thread():
+        assert set(blas_threads()) == {1}
+    assert blas_threads() == before

@@ -126,13 +126,14 @@ def _recognise(texts: list[str], batch_size: int, piece_chars: int = _PIECE_CHAR
     pipeline = nlp.get_nlp()
     docs = [pipeline.make_doc(t) for t in texts]
     where = [(d, start, end) for d, doc in enumerate(docs) for start, end in _fragments(doc, piece_chars)]
-    pieces = pipeline.pipe((texts[d][start:end] for d, start, end in where), batch_size=batch_size)
     spans: list[list[Span]] = [[] for _ in docs]
-    for (d, start, _), piece in zip(where, pieces, strict=True):
-        for e in piece.ents:
-            span = docs[d].char_span(start + e.start_char, start + e.end_char, label=e.label_)
-            if span is not None:  # always: a fragment starts and ends at whitespace, so its tokens are the text's
-                spans[d].append(span)
+    with nlp.one_blas_thread():
+        pieces = pipeline.pipe((texts[d][start:end] for d, start, end in where), batch_size=batch_size)
+        for (d, start, _), piece in zip(where, pieces, strict=True):
+            for e in piece.ents:
+                span = docs[d].char_span(start + e.start_char, start + e.end_char, label=e.label_)
+                if span is not None:  # always: a fragment starts and ends at whitespace, so its tokens are the text's
+                    spans[d].append(span)
     for doc, ents in zip(docs, spans, strict=True):
         doc.ents = ents
     return docs

@@ -143,7 +143,11 @@ def has_verb(text: str) -> bool:
     nlp = _tagger()
     if nlp is None:
         return True
-    return any(t.tag_ in VERB_TAGS and not t.is_space for t in nlp(text))
+    from storyweave.nlp.spacy_model import one_blas_thread
+
+    with one_blas_thread():
+        doc = nlp(text)
+    return any(t.tag_ in VERB_TAGS and not t.is_space for t in doc)
 
 
 @dataclass

@@ -89,6 +89,14 @@ def _parser() -> Language:
     return load_pipeline(PARSER)
 
 
+def _parse(text: str) -> Doc:
+    """`text` tagged and parsed by `_parser()`, its products on one BLAS thread (`spacy_model`)."""
+    from storyweave.nlp.spacy_model import one_blas_thread
+
+    with one_blas_thread():
+        return _parser()(text)
+
+
 PARSER = frozenset({"tok2vec", "tagger", "parser", "attribute_ruler"})
 
 
@@ -110,7 +118,7 @@ def headline_from_text(text: str, limits: HeadlineParams = _LIMITS) -> str:
         return _finish(lead)
     if len(lead.split()) < min_words:
         return ""
-    doc = _parser()(lead)
+    doc = _parse(lead)
     keep = compress(doc, max_chars)
     short = _render(doc, keep)
     if fits(short, whole_sentence=False, limits=limits):
@@ -120,7 +128,7 @@ def headline_from_text(text: str, limits: HeadlineParams = _LIMITS) -> str:
         if fits(sentence, limits=limits) and _has_verb(sentence):
             return _finish(sentence)
     for sentence in others[:2]:  # ... or one that compresses well
-        other = _parser()(sentence)
+        other = _parse(sentence)
         shorter = _render(other, compress(other, max_chars))
         if fits(shorter, whole_sentence=False, limits=limits) and _has_verb(shorter):
             return _finish(shorter)
@@ -195,7 +203,7 @@ def _balanced(s: str) -> bool:
 
 
 def _has_verb(sentence: str) -> bool:
-    return any(t.tag_.startswith("VB") and t.dep_ in {"ROOT", "ccomp"} for t in _parser()(sentence))
+    return any(t.tag_.startswith("VB") and t.dep_ in {"ROOT", "ccomp"} for t in _parse(sentence))
 
 
 def _finish(s: str) -> str:
