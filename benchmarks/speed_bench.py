@@ -23,6 +23,8 @@ Usage:
                                    [--add-store 10000] [--limit N] [--out benchmarks/results/speed.md]
   python benchmarks/speed_bench.py profile --src SRC [--limit N]   # cProfile of one fresh run
   python benchmarks/speed_bench.py ner                           # spaCy NER CPU cost alone
+  python benchmarks/speed_bench.py fragments [N]                 # the recogniser over every text's fragments:
+                                                                 # its products through blis vs numpy's BLAS
   python benchmarks/speed_bench.py summarize PROFILE.folded      # py-spy raw profile -> tables
   python benchmarks/speed_bench.py report NAME=RESULT.json ...   # result JSON -> Markdown table
 Data: ../shared/benchmarks/ from the project root, or $STORYWEAVE_BENCH_DATA.
@@ -441,6 +443,46 @@ def ner_rate(n: int = 120) -> dict:
             "projected_cpu_s_all_shared": round(sum(len(r["text"]) for r in records) / (chars / used))}
 
 
+def fragment_ner(n: int | None = None) -> dict:
+    """The recogniser over the fragments the analyze stage gives it (`parsed._fragments`) of the
+    shared texts (all, or a seeded sample of `n`), on one BLAS thread: CPU with the loaded
+    pipeline (products through numpy's BLAS, `spacy_model`) and with thinc's default blis ops on
+    every layer, and how many fragments get different entities."""
+    import importlib
+
+    from thinc.api import NumpyOps
+
+    from storyweave.nlp.spacy_model import get_nlp, one_blas_thread
+
+    parsed = importlib.import_module("storyweave.stages.analysis.parsed")
+    texts = list(dict.fromkeys(r["text"] for r in shared_records()))
+    if n:
+        random.Random(2).shuffle(texts)
+        texts = texts[:n]
+    nlp = get_nlp()
+    fragments = [text[s:e] for text in texts for s, e in parsed._fragments(nlp.make_doc(text))]
+
+    def entities() -> tuple[float, list[list[tuple[int, int, str]]]]:
+        start = cpu()
+        with one_blas_thread():
+            found = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(fragments, batch_size=64)]
+        return cpu() - start, found
+
+    numpy_cpu, numpy_ents = entities()
+    layers = [node for _, pipe in nlp.pipeline for node in pipe.model.walk()]
+    kept = [node.ops for node in layers]
+    for node in layers:
+        node.ops = NumpyOps(use_blis=True)
+    try:
+        blis_cpu, blis_ents = entities()
+    finally:
+        for node, ops in zip(layers, kept, strict=True):
+            node.ops = ops
+    return {"texts": len(texts), "fragments": len(fragments), "chars": sum(map(len, fragments)),
+            "cpu_blis": round(blis_cpu, 2), "cpu_numpy_blas": round(numpy_cpu, 2),
+            "fragments_with_other_entities": sum(a != b for a, b in zip(numpy_ents, blis_ents, strict=True))}
+
+
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "report":  # report LABEL=RESULT.json ... (tree "candidate" of each)
         pairs = [arg.split("=", 1) for arg in sys.argv[2:]]
@@ -448,6 +490,9 @@ def main() -> None:
         return
     if len(sys.argv) > 1 and sys.argv[1] == "ner":  # NER throughput alone
         print(json.dumps(ner_rate()))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "fragments":  # the recogniser's fragments: blis vs numpy's BLAS
+        print(json.dumps(fragment_ner(int(sys.argv[2]) if len(sys.argv) > 2 else None)))
         return
     if len(sys.argv) > 2 and sys.argv[1] == "summarize":  # summarize PROFILE.folded
         print(summarize_profile(Path(sys.argv[2])))

@@ -10,7 +10,7 @@ running it only cost time (same entities without it, about a third less CPU).
 
 The models' matrix products go through numpy's BLAS (the OpenBLAS in numpy's wheels) instead of
 the `blis` package thinc uses by default (`NumpyOps(use_blis=False)`): on the 2,180 shared texts
-the recogniser gives the same entities for a quarter less CPU (benchmarks/results/speed.md,
+the recogniser gives the same entities for about a quarter less CPU (benchmarks/results/speed.md,
 eleventh session).  OpenBLAS would spread each product over every core, which costs more than it
 gains on these small matrices and fights the forked workers for the cores, so the models run
 inside `one_blas_thread()`.
