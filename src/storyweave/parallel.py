@@ -23,8 +23,24 @@ def _run_chunk(indices: list[int]) -> list[Any]:
     from storyweave import progress
 
     progress.silence()  # the parent reports the items as their results come back
+    _one_blas_thread_here()
     fn, items = _JOB[0]
     return [fn(items[i]) for i in indices]
+
+
+_LIMITED: list[Any] = [None, None]  # (pid, limiter) of the worker whose BLAS runs on one thread
+
+
+def _one_blas_thread_here() -> None:
+    """In a forked worker: numpy's BLAS uses one thread for the worker's life.  The workers are
+    already one per core, so a BLAS thread pool in each only oversubscribes the cores (joblib's
+    process workers limit their inner thread pools the same way)."""
+    import os
+
+    if _LIMITED[0] != os.getpid():
+        from threadpoolctl import ThreadpoolController
+
+        _LIMITED[:] = [os.getpid(), ThreadpoolController().limit(limits=1, user_api="blas")]
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int, *, min_items: int = 16,
