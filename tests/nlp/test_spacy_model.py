@@ -6,9 +6,10 @@ import ast
 from pathlib import Path
 
 import storyweave
-from storyweave.nlp.spacy_model import MODEL, NER, get_nlp, load_pipeline, one_blas_thread
-from storyweave.stages.brief.sentences import TAGGER, has_verb
-from storyweave.stages.events.headline import PARSER
+from storyweave.nlp.spacy_model import MODEL, NER, PARSER, TAGGER, get_nlp, load_pipeline, one_blas_thread
+from storyweave.stages.brief import sentences
+from storyweave.stages.brief.sentences import has_verb
+from storyweave.stages.events import headline
 
 PACKAGE = Path(storyweave.__file__).resolve().parent
 EXAMPLES = PACKAGE.parents[1] / "examples" / "corpus" / "txt"
@@ -27,7 +28,7 @@ def test_each_user_gets_only_its_components_once():
     assert get_nlp() is load_pipeline(NER)
     assert get_nlp().pipe_names == ["ner"]  # tok2vec dropped: the recogniser does not listen to it
     assert load_pipeline(PARSER).pipe_names == ["tok2vec", "tagger", "parser", "attribute_ruler"]
-    assert load_pipeline(TAGGER).pipe_names == ["tok2vec", "tagger"]  # fine tags only (has_verb)
+    assert sentences._tagger() is headline._parser() is load_pipeline(PARSER)  # the verb check runs its tagger only
     assert [e.label_ for e in get_nlp()("Ministers met in Paris on Monday.").ents] == ["GPE", "DATE"]
     assert has_verb("The minister resigned on Monday.") and not has_verb("The minister of finance.")
 
@@ -73,3 +74,19 @@ def test_models_run_on_one_blas_thread_and_the_process_gets_its_setting_back():
     with one_blas_thread():
         assert set(blas_threads()) == {1}
     assert blas_threads() == before
+
+
+def test_the_verb_check_tags_as_a_tagger_only_copy_of_the_model():
+    from storyweave.io.readers import read_paths
+    from storyweave.nlp.text import sentence_texts
+
+    articles, _ = read_paths([str(EXAMPLES.parent)])  # the whole example corpus
+    texts = [s for a in articles for s in sentence_texts(a.text)]
+    assert len(texts) > 300
+    shared = sentences._tagger()
+    assert shared is not None and set(shared.pipe_names) > TAGGER
+    skipped = [name for name in shared.pipe_names if name not in TAGGER]
+    alone = load_pipeline(TAGGER)
+    assert alone.pipe_names == ["tok2vec", "tagger"]
+    with one_blas_thread():
+        assert [[t.tag_ for t in shared(s, disable=skipped)] for s in texts] == [[t.tag_ for t in alone(s)] for s in texts]

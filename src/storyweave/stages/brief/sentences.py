@@ -20,6 +20,7 @@ from storyweave.config import BriefConfig, HeadlineParams
 from storyweave.graph import components
 from storyweave.nlp import tfidf
 from storyweave.nlp.boilerplate import SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
+from storyweave.nlp.spacy_model import TAGGER
 from storyweave.nlp.stop_words import REPORTING_VERBS, SUMMARY
 from storyweave.nlp.text import Sentence, count_words, split_sentences, words
 
@@ -97,7 +98,7 @@ def junk_reason(text: str, min_words: int = _BRIEF.sentence_min_words,
     return None
 
 
-TAGGER = frozenset({"tok2vec", "tagger"})  # fine-grained (Penn Treebank) tags, read by `has_verb`
+# `TAGGER` (spacy_model): the pipes `has_verb` runs, for fine-grained (Penn Treebank) tags.
 # The tags the model's attribute ruler maps to the coarse VERB or AUX (en_core_web_sm 3.8: its tag
 # map sends VB, VBD, VBG, VBN, VBP, VBZ, BES, HVS to VERB and MD to AUX; its word rules only move
 # some of these between VERB and AUX, except that a whitespace token becomes SPACE, and its rules
@@ -108,11 +109,13 @@ VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD", "BES", "HV
 
 @lru_cache(maxsize=1)
 def _tagger() -> Language | None:
-    """spaCy's small English tagger, used only to check shortlisted sentences for a verb."""
-    from storyweave.nlp.spacy_model import load_pipeline
+    """spaCy's small English model as the headlines load it (`spacy_model.PARSER`), of which the
+    verb check runs only the tagger and its token vectors (`TAGGER`): the same tags as a
+    tagger-only copy, one model load fewer in a process that makes headlines too."""
+    from storyweave.nlp.spacy_model import PARSER, load_pipeline
 
     try:
-        return load_pipeline(TAGGER)
+        return load_pipeline(PARSER)
     except Exception:  # model not installed: the verb check is skipped, the other rules stay
         return None
 
@@ -146,7 +149,7 @@ def has_verb(text: str) -> bool:
     from storyweave.nlp.spacy_model import one_blas_thread
 
     with one_blas_thread():
-        doc = nlp(text)
+        doc = nlp(text, disable=[name for name in nlp.pipe_names if name not in TAGGER])
     return any(t.tag_ in VERB_TAGS and not t.is_space for t in doc)
 
 

@@ -84,7 +84,7 @@ _DANGLING_START = re.compile(r"^(?:he|she|it|they|this|that|these|those|his|her|
 
 def _parser() -> Language:
     """spaCy's English model with tagger and parser only (loaded the first time a lead needs it)."""
-    from storyweave.nlp.spacy_model import load_pipeline
+    from storyweave.nlp.spacy_model import PARSER, load_pipeline
 
     return load_pipeline(PARSER)
 
@@ -97,7 +97,6 @@ def _parse(text: str) -> Doc:
         return _parser()(text)
 
 
-PARSER = frozenset({"tok2vec", "tagger", "parser", "attribute_ruler"})
 
 
 def title_of(article: Article, limits: HeadlineParams = _LIMITS) -> str:
