@@ -37,8 +37,8 @@ def load_pipeline(components: frozenset[str]) -> Language:
 
     Every other component of the model is excluded (not loaded at all), and the shared
     `tok2vec` is dropped when no kept component listens to it.  Every user of spaCy's English
-    model goes through here: the analysis (`get_nlp`, NER), headlines (tagger and parser) and
-    the summary's verb check (tagger)."""
+    model goes through here: the analysis (`get_nlp`, NER), headlines (`PARSER`: tagger and
+    parser) and the summary's verb check (the same pipeline, only its `TAGGER` pipes run)."""
     import spacy
     from spacy.util import get_model_meta, get_package_path
     from thinc.api import use_ops

@@ -97,8 +97,6 @@ def _parse(text: str) -> Doc:
         return _parser()(text)
 
 
-
-
 def title_of(article: Article, limits: HeadlineParams = _LIMITS) -> str:
     """The article's own title, else a headline made from its text (`headline_from_text`)."""
     if article.title and article.title.strip():
