@@ -28,19 +28,21 @@ def _run_chunk(indices: list[int]) -> list[Any]:
     return [fn(items[i]) for i in indices]
 
 
-_LIMITED: list[Any] = [None, None]  # (pid, limiter) of the worker whose BLAS runs on one thread
+_LIMITED: list[int | None] = [None]  # the pid of the worker whose BLAS already runs on one thread
 
 
 def _one_blas_thread_here() -> None:
-    """In a forked worker: numpy's BLAS uses one thread for the worker's life.  The workers are
-    already one per core, so a BLAS thread pool in each only oversubscribes the cores (joblib's
-    process workers limit their inner thread pools the same way)."""
+    """In a forked worker: numpy's BLAS uses one thread for the worker's life (the limit the models
+    run under, `spacy_model.one_blas_thread`, entered and never left).  The workers are already
+    one per core, so a BLAS thread pool in each only oversubscribes the cores (joblib's process
+    workers limit their inner thread pools the same way)."""
     import os
 
     if _LIMITED[0] != os.getpid():
-        from threadpoolctl import ThreadpoolController
+        from storyweave.nlp.spacy_model import one_blas_thread
 
-        _LIMITED[:] = [os.getpid(), ThreadpoolController().limit(limits=1, user_api="blas")]
+        one_blas_thread().__enter__()  # threadpoolctl sets the limit here; nothing restores it in this worker
+        _LIMITED[0] = os.getpid()
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int, *, min_items: int = 16,
