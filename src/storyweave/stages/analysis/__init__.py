@@ -44,7 +44,7 @@ from storyweave.stages.analysis.numbers import Figure, extract_quantities, figur
 from storyweave.stages.analysis.parsed import ARTICLE, fingerprint, parse_missing, parsed, text_key
 from storyweave.stages.analysis.quotes import match_quotes, quotes_of
 from storyweave.stages.dedup.provenance import copy_root
-from storyweave.stages.events import dated_by_header, inferred_how
+from storyweave.stages.events import dated_by_header, inferred_how, weak_inferred_date
 from storyweave.versions import digest
 
 __all__ = ["analyze_events", "article_dates"]
@@ -391,11 +391,8 @@ def _own_day_known(reads: list[_Read], ctx: _RunContext) -> bool:
     9 right, 14 wrong; benchmarks/results/bare.md "bare5")."""
     if ctx.fallback is not None:
         return True
-    for r in reads:
-        how = inferred_how(r.article)
-        if dates_mod.parse_iso(r.article.published) and not how.endswith(("caption", "removed lines", "body")):
-            return True
-    return False
+    return any(dates_mod.parse_iso(r.article.published) and not inferred_how(r.article).endswith("caption")
+               and not weak_inferred_date(r.article) for r in reads)  # weak: "body" or "removed lines"
 
 
 def _analyze_event(ev: Event, reads: list[_Read], cache: dict[str, Any], ctx: _RunContext, cfg: AnalyzeConfig) -> Event:
