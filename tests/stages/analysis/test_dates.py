@@ -238,7 +238,6 @@ def test_an_undated_event_takes_no_date_from_a_photo_or_another_event():
     assert dated.events[0].date == "2027-11-02"  # the Tuesday before the report's own day
 
 
-
 def test_a_timeline_shows_weekdays_only_against_a_trusted_anchor():
     """A bare report dated only by a date written far down its text ("body", mostly a recalled
     day) keeps its calendar date ("On March 3 ...") in the timeline but not its weekday ("... on
