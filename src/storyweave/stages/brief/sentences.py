@@ -20,7 +20,7 @@ from storyweave.config import BriefConfig, HeadlineParams
 from storyweave.graph import components
 from storyweave.nlp import tfidf
 from storyweave.nlp.boilerplate import SENTENCE_ANYWHERE, SENTENCE_NOTICE, SENTENCE_START
-from storyweave.nlp.spacy_model import TAGGER
+from storyweave.nlp.spacy_model import TAGGER, one_blas_thread
 from storyweave.nlp.stop_words import REPORTING_VERBS, SUMMARY
 from storyweave.nlp.text import Sentence, count_words, split_sentences, words
 
@@ -146,8 +146,6 @@ def has_verb(text: str) -> bool:
     nlp = _tagger()
     if nlp is None:
         return True
-    from storyweave.nlp.spacy_model import one_blas_thread
-
     with one_blas_thread():
         doc = nlp(text, disable=[name for name in nlp.pipe_names if name not in TAGGER])
     return any(t.tag_ in VERB_TAGS and not t.is_space for t in doc)
