@@ -1,4 +1,4 @@
-"""The data model's conversion to plain data (`model.to_dict`)."""
+"""The data model: its conversion to plain data (`model.to_dict`) and what an article says of itself."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import pytest
 
-from storyweave.model import to_dict
+from storyweave.model import Article, to_dict
 
 
 def test_to_dict_equals_asdict_on_a_whole_pipeline_run(example_run):
@@ -43,3 +43,17 @@ def test_to_dict_takes_asdicts_path_for_other_containers_and_refuses_non_datacla
         to_dict(_Odd)
     with pytest.raises(TypeError):
         to_dict({"a": 1})
+
+
+def test_inferred_from_names_only_fields_still_holding_an_inferred_value():
+    """A title the clean stage dropped again, or a date the report came with, is not reported as
+    inferred even if a reader once recorded evidence for it."""
+    evidence = {"title": "first line (short, headline-like)", "published": "date line: 'Updated: March 3, 2026'",
+                "source": "credit line: '(Wire)'"}
+    a = Article(id="a", text="x", title=None, published="2026-03-03", published_inferred=False,
+                source="Wire", source_inferred=True, metadata={"inferred": evidence})
+    assert a.inferred_from == {"source": "credit line: '(Wire)'"}
+    b = Article(id="b", text="x", title="Port reopens", published="2026-03-03", published_inferred=True,
+                metadata={"inferred": evidence})
+    assert b.inferred_from == {"title": evidence["title"], "published": evidence["published"]}
+    assert Article(id="c", text="x").inferred_from == {}

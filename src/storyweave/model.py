@@ -29,6 +29,27 @@ class DateRef:
     granularity: str  # "day" | "month" | "year"
 
 
+# What a report date inferred by `stages.events.report_date` rests on ("report_date: <key>" in
+# `Article.inferred_from`), in words for readers of the output.  Right within a day
+# (`benchmarks/report_dates_bench.py`): news_cluster, where the rule was tuned, header 6/6, lead
+# 9/10, body 7/17, caption 1/3, removed lines 35/50; PolNeAR and TimeBank, held out, header 5/8,
+# lead 6/13, body 7/28, removed lines 5/6.
+REPORT_DATE_SOURCES = {
+    "header": "a labelled date or a dated dateline at the top",
+    "lead": "the latest date written near the top or beside its weekday",
+    "body": "the latest date written further down (often a past day the report recalls)",
+    "caption": "a photo caption's date (the day of the photo)",
+    "removed lines": "a date in lines removed as noise (a caption, an embedded post)",
+}
+
+
+def describe_inferred(how: str) -> str:
+    """`how` (an `Article.inferred_from` value) in words: the report-date keys through
+    `REPORT_DATE_SOURCES`, anything else (a reader's evidence line) as it is."""
+    prefix = "report_date: "
+    return REPORT_DATE_SOURCES.get(how[len(prefix):], how) if how.startswith(prefix) else how
+
+
 @dataclass
 class Article:
     """One news report.  `text` is the cleaned text once the clean stage has run."""
@@ -65,6 +86,17 @@ class Article:
     def date(self) -> str | None:
         """Publication date as `YYYY-MM-DD`, or None."""
         return self.published[:10] if self.published else None
+
+    @property
+    def inferred_from(self) -> dict[str, str]:
+        """Where each value read off the text itself (no metadata came with it) was found, by field:
+        {"published": "report_date: body", "source": "credit line: '(Reuters)'", ...}
+        (`metadata["inferred"]`, written by the plain-text reader and the report-date rule), for
+        the fields that still hold such a value."""
+        found = self.metadata.get("inferred") or {}
+        held = {"published": self.published_inferred and bool(self.published), "source": self.source_inferred,
+                "title": bool(self.title), "agency": bool(self.metadata.get("agency"))}
+        return {name: str(how) for name, how in found.items() if held.get(name)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:

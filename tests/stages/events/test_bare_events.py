@@ -452,3 +452,24 @@ def test_a_slideshow_caption_never_dates_a_report():
                            Config()).articles
     fill_report_dates([other])
     assert other.published == "2026-03-03"
+
+
+def test_an_inferred_report_date_says_where_it_was_read():
+    """An undated report's inferred `published` names what it rests on (`Article.inferred_from`),
+    in words through `describe_inferred`: a day found far down a text is often a past day the
+    report recalls, and a reader of the output should be able to tell it from a dateline."""
+    from storyweave.model import REPORT_DATE_SOURCES, describe_inferred
+
+    lead = "Dock workers in Valmora ended their strike after a long week of talks, the union said in a statement.\n"
+    articles = [bare("line", "VALMORA, March 3, 2026 — The port reopened."),
+                bare("top", "The port reopened on March 3, 2026, officials said."),
+                bare("down", lead * 7 + "The strike had begun on March 3, 2026, over pay and hours."),
+                bare("none", lead),
+                Article(id="given", text="The port reopened on March 3, 2026.", published="2026-03-04")]
+    fill_report_dates(articles)
+    how = {a.id: a.inferred_from.get("published") for a in articles}
+    assert how == {"line": "report_date: header", "top": "report_date: lead", "down": "report_date: body",
+                   "none": None, "given": None}
+    assert describe_inferred("report_date: body") == REPORT_DATE_SOURCES["body"]
+    assert "recalls" in describe_inferred("report_date: body")
+    assert describe_inferred("dateline: 'VALMORA, March 3, 2026 —'") == "dateline: 'VALMORA, March 3, 2026 —'"

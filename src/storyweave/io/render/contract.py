@@ -46,11 +46,12 @@ def story_dict(story: Story) -> dict[str, Any]:
 
 
 def article_dict(article: Article) -> dict[str, Any]:
-    """The briefings.json form of an article: internal fields dropped, `published` as a date and
-    `published_at` when a time is known."""
+    """The briefings.json form of an article: internal fields dropped, `published` as a date,
+    `published_at` when a time is known, and where values read off the text came from."""
     data = {k: v for k, v in to_dict(article).items() if k not in _ARTICLE_INTERNAL}
     data["published"] = article.date
     data["published_at"] = article.published if article.published and len(article.published) > 10 else None
+    data["inferred_from"] = article.inferred_from
     return data
 
 
