@@ -140,3 +140,25 @@ def test_pages_of_objects_gone_are_removed(corpus, tmp_path):
     write_reports(corpus, out, plots=False)
     assert not (out / "articles" / "a5.html").exists() and (out / "articles" / "a4.html").is_file()
     assert dead_links(out) == []
+
+
+def test_an_inferred_date_is_marked_with_what_it_rests_on(corpus, tmp_path):
+    """A date read off the text is shown as inferred, with its evidence in words, on the article
+    page and in briefings.json; a date that came with the report is shown plainly."""
+    import json
+    from dataclasses import replace
+
+    from storyweave.model import REPORT_DATE_SOURCES
+
+    inferred = replace(corpus.articles[3], published_inferred=True,
+                       metadata={"inferred": {"published": "report_date: body"}})
+    corpus = replace(corpus, articles=[*corpus.articles[:3], inferred, *corpus.articles[4:]])
+    out = _site(corpus, tmp_path)
+    page = _read(out, "articles", inferred.id)
+    badge = re.search(r'<span class="badge warn" id="date-inferred" title="([^"]*)">([^<]*)</span>', page)
+    assert badge and badge.group(1) == "report_date: body"
+    assert badge.group(2) == "inferred: " + REPORT_DATE_SOURCES["body"].replace("'", "&#39;")
+    assert 'id="date-inferred"' not in _read(out, "articles", corpus.articles[0].id)
+    doc = json.loads((out / "briefings.json").read_text(encoding="utf-8"))
+    found = {a["id"]: a["inferred_from"] for a in doc["articles"]}
+    assert found[inferred.id] == {"published": "report_date: body"} and found[corpus.articles[0].id] == {}

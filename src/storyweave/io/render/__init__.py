@@ -14,7 +14,7 @@ STAMP = ".storyweave-render.json"  # in the report folder: what the last write v
 # Bump by hand when a change to the renderers, their templates or the JSON Schema changes the
 # pages, the charts or what validation reports for the same document: the stamp's key is this
 # version plus the document, never a hash of the package's files (docs/architecture.md).
-RENDER_VERSION = 1
+RENDER_VERSION = 2  # 2: inferred dates and outlets marked on the pages (`inferred_from`)
 
 
 @dataclass

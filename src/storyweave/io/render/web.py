@@ -21,7 +21,7 @@ import jinja2
 from storyweave import __version__
 from storyweave.io import store
 from storyweave.io.render.view import event_view
-from storyweave.model import Article, Quote
+from storyweave.model import Article, Quote, describe_inferred
 
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$")
 _HASH_LIKE = re.compile(r"[0-9a-fA-F-]{20,}")
@@ -59,7 +59,7 @@ def make_environment(url: Callable[[str, str], str], nav: Callable[[str], str], 
     )
     env.globals.update(url=url, nav=nav, static=static, cite_label=cite_label,
                        safe_url=lambda u: bool(_SAFE_URL.match(u or "")), snippet_parts=snippet_parts,
-                       version=__version__)
+                       version=__version__, describe_inferred=describe_inferred)
     return env
 
 
