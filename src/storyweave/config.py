@@ -206,6 +206,9 @@ class EventsConfig:
     date_header_lines: int = 6  # lines at the top where a labelled date or a dateline counts as the report's own
     date_max_ahead_days: int = 14  # a date this far after every other stated date is a schedule, not "today"
     date_not_now_chars: int = 40  # how far before a date a span/deadline cue ("due", "until") is looked for
+    # a date found only far down the text dates the report only when it is the date of something dated
+    # inside it (an embedded post, a photo caption, a correction note), not a day its narrative names
+    date_body_self_dated: bool = True
     headline: HeadlineParams = field(default_factory=HeadlineParams)
 
 

@@ -31,13 +31,13 @@ class DateRef:
 
 # What a report date inferred by `stages.events.report_date` rests on ("report_date: <key>" in
 # `Article.inferred_from`), in words for readers of the output.  Right within a day
-# (`benchmarks/report_dates_bench.py`): news_cluster, where the rule was tuned, header 6/6, lead
-# 9/10, body 7/17, caption 1/3, removed lines 35/50; PolNeAR and TimeBank, held out, header 5/8,
-# lead 6/13, body 7/28, removed lines 5/6.
+# (`benchmarks/report_dates_bench.py`, bare.md "Twelfth session"): news_cluster header 6/6, lead
+# 9/10, body 6/9, caption 1/3, removed lines 35/50; PolNeAR and TimeBank header 5/8, lead 6/13,
+# body 7/8, removed lines 5/6.
 REPORT_DATE_SOURCES = {
     "header": "a labelled date or a dated dateline at the top",
     "lead": "the latest date written near the top or beside its weekday",
-    "body": "the latest date written further down (often a past day the report recalls)",
+    "body": "a date written further down: an embedded post's, a caption's or a correction note's",
     "caption": "a photo caption's date (the day of the photo)",
     "removed lines": "a date in lines removed as noise (a caption, an embedded post)",
 }

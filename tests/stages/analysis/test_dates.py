@@ -239,7 +239,7 @@ def test_an_undated_event_takes_no_date_from_a_photo_or_another_event():
 
 
 def test_a_timeline_shows_weekdays_only_against_a_trusted_anchor():
-    """A bare report dated only by a date written far down its text ("body", mostly a recalled
+    """A bare report dated only by a date written far down its text ("body", often a recalled
     day) keeps its calendar date ("On March 3 ...") in the timeline but not its weekday ("... on
     Monday"): against such an anchor weekdays and "yesterday" resolved wrong more often than right
     on bare news_cluster, calendar dates stayed right (bare.md "Tenth session, timeline10").  With
@@ -257,7 +257,8 @@ def test_a_timeline_shows_weekdays_only_against_a_trusted_anchor():
                               Config()).corpus
         return {t.text.split()[0]: t.date for e in corpus.events for t in e.timeline}
 
-    body = timeline(story + rest + " The union first filed its demand on February 20, 2026.")
-    assert body == {"On": "2026-03-03", "The": "2026-02-20"}  # no "Dockers ... on Monday"
+    post = " The union said: Our demand goes in today. — Tessel Dockers (@tesseldockers) February 20, 2026"
+    body = timeline(story + rest + post)  # dated by the embedded post's day, far down ("body")
+    assert body == {"On": "2026-03-03"}  # no "Dockers ... on Monday" (and the post's signature is no timeline entry)
     assert timeline(story + rest, published="2026-03-05")["Dockers"] == "2026-03-02"
     assert timeline("TESSEL, March 5, 2026 - " + story + rest)["TESSEL,"] == "2026-03-02"

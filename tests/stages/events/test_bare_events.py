@@ -262,19 +262,20 @@ def test_a_past_day_recalled_far_down_the_text_does_not_veto():
     b = bare("flood-b", "Twelve hundred residents of Tollbridge were evacuated after flood water broke through the "
              "Marrow river levee, the regional fire service said. Pumps and sandbags arrived overnight. " + other
              + "The levee was rebuilt after a storm on October 21, 2004.")
-    got = cluster([a, b])
+    narrative_days = {"events.date_body_self_dated": False}  # days a narrative names count as "body" dates here
+    got = cluster([a, b], **narrative_days)
     assert got["flood-a"] == got["flood-b"]
-    split = cluster([bare(x.id, x.text) for x in (a, b)], **{"events.veto_date_sources": "all"})
+    split = cluster([bare(x.id, x.text) for x in (a, b)], **{"events.veto_date_sources": "all", **narrative_days})
     assert split["flood-a"] != split["flood-b"]
 
 
 def test_an_event_is_not_dated_by_a_day_found_far_down_the_text():
-    """A report whose only stated date lies far down its text ("The work began on May 2, 2024.")
-    gets it as its inferred `published` ("body"), but its event is not dated by it: such days are
+    """A report whose only stated date lies far down its text (an embedded post's "— Council
+    (@handle) May 2, 2024") gets it as its inferred `published` ("body"), but its event is not dated by it: such days are
     mostly days the report recalls (news_cluster bare: 5 of the 14 event dates they gave were
     wrong, benchmarks/results/bare.md "Tenth session"); `events.weak_event_dates` shows them."""
     text = ("Volunteers rebuilt the footbridge over the Marrow river at Tollbridge this week, the town "
-            "council said, and it reopened to walkers and cyclists. ") * 8 + "The work began on May 2, 2024."
+            "council said, and it reopened to walkers and cyclists. ") * 8 + "Work starts today! — Town Council (@towncouncil) May 2, 2024"
     article = bare("bridge", text)
     corpus = events.cluster_events(Corpus(articles=[article]), Config())
     assert corpus.articles[0].published == "2024-05-02"
@@ -456,14 +457,14 @@ def test_a_slideshow_caption_never_dates_a_report():
 
 def test_an_inferred_report_date_says_where_it_was_read():
     """An undated report's inferred `published` names what it rests on (`Article.inferred_from`),
-    in words through `describe_inferred`: a day found far down a text is often a past day the
-    report recalls, and a reader of the output should be able to tell it from a dateline."""
+    in words through `describe_inferred`: a date found far down a text is weaker evidence than a
+    dateline, and a reader of the output should be able to tell them apart."""
     from storyweave.model import REPORT_DATE_SOURCES, describe_inferred
 
     lead = "Dock workers in Valmora ended their strike after a long week of talks, the union said in a statement.\n"
     articles = [bare("line", "VALMORA, March 3, 2026 — The port reopened."),
                 bare("top", "The port reopened on March 3, 2026, officials said."),
-                bare("down", lead * 7 + "The strike had begun on March 3, 2026, over pay and hours."),
+                bare("down", lead * 7 + "This article was amended on March 3, 2026, to correct a name."),
                 bare("none", lead),
                 Article(id="given", text="The port reopened on March 3, 2026.", published="2026-03-04")]
     fill_report_dates(articles)
@@ -471,5 +472,24 @@ def test_an_inferred_report_date_says_where_it_was_read():
     assert how == {"line": "report_date: header", "top": "report_date: lead", "down": "report_date: body",
                    "none": None, "given": None}
     assert describe_inferred("report_date: body") == REPORT_DATE_SOURCES["body"]
-    assert "recalls" in describe_inferred("report_date: body")
+    assert "embedded post" in describe_inferred("report_date: body")
     assert describe_inferred("dateline: 'VALMORA, March 3, 2026 —'") == "dateline: 'VALMORA, March 3, 2026 —'"
+
+
+def test_a_day_named_far_down_the_narrative_does_not_date_the_report():
+    """The latest date written far down a text dates the report only when it is the date of
+    something dated inside it (an embedded post's signature, a markup attribute, a correction note,
+    a credited photo caption); a day the narrative names is history more often than not."""
+    lead = "Dock workers in Valmora ended their strike after a long week of talks, the union said in a statement.\n"
+    narrative = lead * 7 + "The union was founded on March 3, 2001, after an earlier strike."
+    assert report_date_how(narrative) is None
+    assert report_date_how(narrative, replace(Config().events, date_body_self_dated=False)) == (date(2001, 3, 3), "body")
+    dated_inside = {
+        "post": "We are back at work tomorrow. — Dock Union (@dockunion) March 3, 2026",
+        "shared post": "A post shared by Dock Union (@dock_union_valmora) on Mar 3, 2026 at 9:50pm PST",
+        "attribute": '<tweet author="@dockunion" datetime="2026-03-03">We are back at work tomorrow.</tweet>',
+        "note": "This article was amended on 3 March 2026 to correct a name.",
+        "caption": "Workers leave the harbour gates in Valmora, March 3, 2026. REUTERS/Jane Doe",
+    }
+    for kind, line in dated_inside.items():
+        assert report_date_how(lead * 7 + line) == (date(2026, 3, 3), "body"), kind

@@ -16,7 +16,10 @@
    "April 5, 2009" mentions 2016), and the clause before it is not a span, a deadline or a
    forecast ("due March 1, 2011", "until Dec. 31, 1994", "the year ending June 30", "born on",
    "as of January 1"); otherwise no date is given (measured on TimeBank bare text: this fallback
-   was right for 1 of 16 reports; see BENCHMARKS.md, Dates).
+   was right for 1 of 16 reports; see BENCHMARKS.md, Dates).  A latest date found only far down the
+   text ("body") also has to be the date of something dated inside the report (`_self_dated`: an
+   embedded post's signature, a markup attribute, a correction note, a credited photo caption),
+   not a day the narrative names (`date_body_self_dated`; `benchmarks/report_dates_bench.py`).
 Hand-written because no library resolves "the date of this document" (dateparser and
 htmldate parse one expression or an HTML page; a bare text has neither); month and weekday names
 are general English.  The interface is one function so a fuller resolver can replace it.
@@ -94,10 +97,37 @@ def report_date_how(text: str, cfg: EventsConfig = _EVENTS, confident: bool = Tr
     while len(mentions) > 1 and (mentions[-1].day - mentions[-2].day).days > cfg.date_max_ahead_days:
         mentions.pop()
     latest = mentions[-1].day
-    if confident and not _corroborated(text, [m for m in mentions if m.day == latest], cfg.date_not_now_chars):
+    at_latest = [m for m in mentions if m.day == latest]
+    if confident and not _corroborated(text, at_latest, cfg.date_not_now_chars):
         return None
-    near_top = any(m.day == latest and (m.offset < cfg.date_lead_chars or m.weekday) for m in mentions)
+    near_top = any(m.offset < cfg.date_lead_chars or m.weekday for m in at_latest)
+    if (confident and not near_top and source is None and cfg.date_body_self_dated
+            and not any(_self_dated(text, m.offset) for m in at_latest)):
+        return None
     return latest, source or ("lead" if near_top else "body")
+
+
+# What dates a thing inside a report, written on or near the day it was embedded (general forms of
+# scraped embeds and notes, no names): a post's signature ("— Jane Doe (@handle) March 3, 2018",
+# "A post shared by X (@handle) on Mar 3, 2018"), a markup attribute (`datetime="2018-03-03"`), a
+# correction or amendment note ("This article was amended on 4 November 2016").  Looked for in the
+# characters just before the date; a photo caption or credit anywhere in its sentence.
+_DATED_BEFORE = re.compile(r"\(@\w{1,30}\)\s*(?:on\s+)?$|\b[\w-]+=[\"']$|"
+                           r"\b(?:amended|corrected|correction|revised|updated)\b[^.\n]{0,30}$", re.IGNORECASE)
+_CREDIT = re.compile(r"\bpicture taken\b|\b[A-Z]{3,}/\s?[A-Z][a-z]")  # "A picture taken on", "REUTERS/Jane Doe"
+
+
+def _self_dated(text: str, offset: int) -> bool:
+    """The date at `offset` is the date of something dated inside the report (`_DATED_BEFORE`, a
+    photo caption or credit), not a day its narrative names.  Of the latest dates found far down
+    the text of the shared sets' bare reports (news_cluster, PolNeAR, TimeBank), self-dated ones
+    are right within a day 14 times of 18, the others ("the attacks of Sept. 11, 2001", "closing
+    price on Nov. 2, 2017") once of 28 (bare.md "Twelfth session")."""
+    if _DATED_BEFORE.search(text[max(0, offset - 40): offset]):
+        return True
+    start = max(text.rfind("\n", 0, offset), text.rfind(". ", 0, offset), 0)
+    sentence = text[start: offset + 80]
+    return bool(PHOTO_CAPTION.search(sentence) or _CREDIT.search(sentence))
 
 
 def _corroborated(text: str, latest: list[Mention], not_now_chars: int) -> bool:
