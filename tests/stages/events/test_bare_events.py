@@ -89,6 +89,9 @@ def test_report_date_from_a_dateline():
     text = ("VALMORA, March 3, 2026 (Wire) — The port reopened on Tuesday after a week of strikes.\n"
             "The strike began on Feb. 24, 2026, over pay.")
     assert report_date(text) == date(2026, 3, 3)
+    # a capitalised word and a comma at the top, then a day the text looks back to: no dateline
+    assert report_date("Today, for the first time since June 25, 2007, the port of Valmora is closed.\n"
+                       "Dock workers walked out over pay.") is None
 
 
 def test_report_date_from_an_updated_line_and_not_a_file_photo():

@@ -153,6 +153,8 @@ def _header_date(text: str, header_lines: int) -> date | None:
             continue
         start = hit.end()
         found = [m for m in date_mentions(line) if m.offset >= start - 1 and m.offset <= start + 40]
+        if dateline and not label:  # "Today, for the first time since June 25, 2007, ..." opens no dateline
+            found = [m for m in found if not _NOT_NOW.search(line[start: m.offset])]
         found = [m for m in found if m.had_year] or ([] if dateline and not label else found)
         if found:
             return found[0].day
