@@ -9,7 +9,15 @@ def lines(text: str) -> list[str]:
 
 def test_dateline_credit_names_the_publisher():
     source, credits, evidence = infer_credits(lines("KASTEL (Valnews) — The talks resumed on Monday.\nMore text."))
-    assert source == "Valnews" and credits == ["Valnews"] and evidence.startswith("KASTEL")
+    assert source == "Valnews" and credits == ["Valnews"] and evidence == "KASTEL (Valnews)"
+
+
+def test_the_evidence_is_the_credit_not_the_lead_paragraph():
+    lead = "(Valnews) The talks between the two delegations resumed on Monday in the lakeside city, officials said."
+    assert infer_credits(lines(lead + "\nMore text."))[2] == "(Valnews)"
+    far = "KASTEL HARBOUR BASE, Estria, near the border with the north (Valnews) — The talks resumed on Monday."
+    evidence = infer_credits(lines(far + "\nMore text."))[2]
+    assert evidence.startswith("…") and evidence.endswith("(Valnews)") and len(evidence) <= 61
 
 
 def test_lead_credit_and_wire_style_dateline():

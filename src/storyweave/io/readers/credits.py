@@ -81,7 +81,8 @@ def _clean(name: str) -> str | None:
 
 
 def infer_credits(lines: list[str]) -> tuple[str | None, list[str], str | None]:
-    """(publisher, credited organisations, the line the publisher came from) for bare text."""
+    """(publisher, credited organisations, the credit the publisher came from: its line up to the
+    credit, `_evidence`) for bare text."""
     first = lines[:EDGE_LINES]
     last = lines[-EDGE_LINES:] if len(lines) > EDGE_LINES else []
     found: list[tuple[str, str, str]] = []  # (kind, name, line)
@@ -95,10 +96,24 @@ def infer_credits(lines: list[str]) -> tuple[str | None, list[str], str | None]:
                 continue
             if kind == "signature" and len(name.split()) > 1 and not any(w.isalpha() and w.isupper() and len(w) > 1 for w in name.split()):
                 continue  # "— Jane R. Doe" signs a person; an agency signs "— AFP", "— Reuters"
-            found.append((kind, name, line))
+            found.append((kind, name, _evidence(line, m)))
     credits = list(dict.fromkeys(name for _, name, _ in found))
     for kind in _SOURCE_ORDER:
         hit = next((f for f in found if f[0] == kind), None)
         if hit:
             return hit[1], credits, hit[2]
     return None, credits, None
+
+
+def _evidence(line: str, m: re.Match[str], reach: int = 60) -> str:
+    """The credit as evidence: `line` up to the credited name (and its closing bracket), or, when
+    the name ends further in, "…" and the `reach` characters before that ("(CNN) Boko Haram
+    militants handed over ..." gives "(CNN)": a lead paragraph is not repeated in the output)."""
+    group = "name" if m.group("name") is not None else "name2"
+    end = m.end(group)
+    end += line[end:end + 1] == ")"
+    if end <= reach:
+        return line[:end].strip()
+    tail = line[end - reach:end]
+    cut_word = not line[end - reach - 1].isspace() and " " in tail
+    return "…" + (tail.split(" ", 1)[1] if cut_word else tail).strip()
