@@ -287,3 +287,24 @@ def test_migration_drops_the_kept_vectors_of_changed_or_removed_articles(db):
     ids, events, days, matrix = store.load_vectors(migrated)
     assert (ids, events, days, matrix.tolist()) == (["a1"], ["e1"], [1], [[1.0]])
     migrated.close()
+
+
+def test_events_of_one_day_and_undated_ones_are_listed_largest_first(db):
+    """Newest first and undated last; within a day and among the undated (most events of a
+    bare-text corpus), the event with more independent sources, then more reports, comes first,
+    not the one whose id happens to sort first."""
+    articles = [_article(f"a{k}", f"Report {k}.") for k in range(7)]
+    sizes = {"E-a": (["a0"], 1, None), "E-b": (["a1", "a2", "a3"], 3, None), "E-c": (["a4", "a5"], 1, None),
+             "E-d": (["a6"], 1, "2024-05-06")}
+    events = [Event(id=ident, article_ids=ids, independent_sources=indep, date=day) for ident, (ids, indep, day) in sizes.items()]
+    for e in events:
+        for a in e.article_ids:
+            next(x for x in articles if x.id == a).event_id = e.id
+    conn = store.connect(db)
+    store.save_corpus(conn, Corpus(articles=articles, events=events))
+    assert [r.id for r in store.list_events(conn, 10, 0)] == ["E-d", "E-b", "E-c", "E-a"]
+    assert [r.id for r in store.list_events(conn, 2, 1)] == ["E-b", "E-c"]
+    plan = " ".join(str(tuple(r)) for r in conn.execute(
+        f"EXPLAIN QUERY PLAN SELECT e.id FROM event_summaries e ORDER BY {store._EVENT_ORDER} LIMIT 5"))
+    assert "event_summaries_order" in plan and "TEMP B-TREE" not in plan  # the page read off the index
+    conn.close()

@@ -171,6 +171,13 @@ MIGRATIONS: list[str] = [
         INSERT OR IGNORE INTO vector_log VALUES (old.id);
     END;
     """,
+    # events of one day, and the undated ones (most of a bare-text corpus), listed largest first:
+    # by independent sources, then reports, instead of by id (a hash: no order a reader can use)
+    """
+    DROP INDEX IF EXISTS event_summaries_order;
+    CREATE INDEX event_summaries_order ON event_summaries((date IS NULL), date DESC, independent_sources DESC,
+                                                          articles DESC, id);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -765,7 +772,7 @@ class StoryRow:
 
 
 # newest first, undated last, then by id: the order of every event listing
-_EVENT_ORDER = "(e.date IS NULL), e.date DESC, e.id"
+_EVENT_ORDER = "(e.date IS NULL), e.date DESC, e.independent_sources DESC, e.articles DESC, e.id"
 
 
 def _in(ids: list[str]) -> str:
@@ -808,7 +815,8 @@ def event_rows(conn: sqlite3.Connection, ids: list[str]) -> list[EventRow]:
 
 def list_events(conn: sqlite3.Connection, limit: int = 50, offset: int = 0,
                 story_id: str | None = None) -> list[EventRow]:
-    """A page of events, newest first and undated last (`count_events` gives the total)."""
+    """A page of events, newest first and undated last, the largest first among events of one
+    day and among the undated (independent sources, then reports; `count_events` gives the total)."""
     where, args = ("WHERE e.story_id = ?", [story_id]) if story_id is not None else ("", [])
     # the page's ids first, from the covering order index alone (the rows OFFSET skips cost no
     # table lookups), then their listing rows
