@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import replace
 
@@ -292,17 +293,21 @@ def test_migration_drops_the_kept_vectors_of_changed_or_removed_articles(db):
 def test_events_of_one_day_and_undated_ones_are_listed_largest_first(db):
     """Newest first and undated last; within a day and among the undated (most events of a
     bare-text corpus), the event with more independent sources, then more reports, comes first,
-    not the one whose id happens to sort first; stories likewise by their number of events."""
-    articles = [_article(f"a{k}", f"Report {k}.") for k in range(7)]
-    sizes = {"E-a": (["a0"], 1, None), "E-b": (["a1", "a2", "a3"], 3, None), "E-c": (["a4", "a5"], 1, None),
-             "E-d": (["a6"], 1, "2024-05-06")}
-    events = [Event(id=ident, article_ids=ids, independent_sources=indep, date=day) for ident, (ids, indep, day) in sizes.items()]
+    not the one whose id happens to sort first; an event without a summary (a page with no news
+    text) after all the others; stories likewise by their number of events."""
+    articles = [_article(f"a{k}", f"Report {k}.") for k in range(8)]
+    said = [SummarySentence("Report 0.", ["a0"])]
+    sizes = {"E-a": (["a0"], 1, None, said), "E-b": (["a1", "a2", "a3"], 3, None, said),
+             "E-c": (["a4", "a5"], 1, None, said), "E-d": (["a6"], 1, "2024-05-06", said),
+             "E-e": (["a7"], 1, "2024-05-09", [])}
+    events = [Event(id=ident, article_ids=ids, independent_sources=indep, date=day, summary=summary)
+              for ident, (ids, indep, day, summary) in sizes.items()]
     for e in events:
         for a in e.article_ids:
             next(x for x in articles if x.id == a).event_id = e.id
     conn = store.connect(db)
     store.save_corpus(conn, Corpus(articles=articles, events=events))
-    assert [r.id for r in store.list_events(conn, 10, 0)] == ["E-d", "E-b", "E-c", "E-a"]
+    assert [r.id for r in store.list_events(conn, 10, 0)] == ["E-d", "E-b", "E-c", "E-a", "E-e"]
     assert [r.id for r in store.list_events(conn, 2, 1)] == ["E-b", "E-c"]
     store.save_corpus(conn, Corpus(articles=articles, events=events,
                                    stories=[Story("S-a", ["E-a"]), Story("S-b", ["E-b", "E-c"])]))
@@ -311,3 +316,24 @@ def test_events_of_one_day_and_undated_ones_are_listed_largest_first(db):
         f"EXPLAIN QUERY PLAN SELECT e.id FROM event_summaries e ORDER BY {store._EVENT_ORDER} LIMIT 5"))
     assert "event_summaries_order" in plan and "TEMP B-TREE" not in plan  # the page read off the index
     conn.close()
+
+
+def test_migration_fills_the_summary_count_of_stored_events(db):
+    """A store made before events were ordered by their summary: the migration counts each stored
+    event's summary sentences, and later writes keep the count (the triggers were re-made)."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    before = store.MIGRATIONS.index(next(m for m in store.MIGRATIONS if "ADD COLUMN summary" in m))
+    for script in store.MIGRATIONS[:before]:
+        for statement in store._statements(script):
+            conn.execute(statement)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(before),))
+    data = {"id": "E1", "article_ids": ["a1"], "summary": [{"text": "x", "article_ids": ["a1"]}] * 2}
+    conn.execute("INSERT INTO events VALUES ('E1', NULL, NULL, ?)", (json.dumps(data),))
+    conn.execute("INSERT INTO events VALUES ('E2', NULL, NULL, ?)", (json.dumps({**data, "id": "E2", "summary": []}),))
+    conn.close()
+    migrated = store.connect(db)
+    assert store.schema_version(migrated) == store.SCHEMA_VERSION
+    assert dict(migrated.execute("SELECT id, summary FROM event_summaries").fetchall()) == {"E1": 2, "E2": 0}
+    migrated.execute("UPDATE events SET data = ? WHERE id = 'E2'", (json.dumps({**data, "id": "E2"}),))
+    assert dict(migrated.execute("SELECT id, summary FROM event_summaries").fetchall()) == {"E1": 2, "E2": 2}
+    migrated.close()

@@ -171,12 +171,34 @@ MIGRATIONS: list[str] = [
         INSERT OR IGNORE INTO vector_log VALUES (old.id);
     END;
     """,
-    # events of one day, and the undated ones (most of a bare-text corpus), listed largest first:
-    # by independent sources, then reports, instead of by id (a hash: no order a reader can use)
+    # events listed for a reader (`_EVENT_ORDER`): the ones with a summary before the ones without
+    # (pages with no news text: crawl notices, video and sign-in pages), and within a day and among
+    # the undated (most of a bare-text corpus) the largest first, by independent sources then
+    # reports, instead of by id (a hash: no order a reader can use)
     """
+    ALTER TABLE event_summaries ADD COLUMN summary INTEGER NOT NULL DEFAULT 0;
+    UPDATE event_summaries SET summary = coalesce((SELECT json_array_length(e.data, '$.summary') FROM events e
+                                                   WHERE e.id = event_summaries.id), 0);
+    DROP TRIGGER events_summary_insert;
+    DROP TRIGGER events_summary_update;
+    CREATE TRIGGER events_summary_insert AFTER INSERT ON events BEGIN
+        INSERT OR REPLACE INTO event_summaries VALUES (new.id, new.story_id, substr(new.date, 1, 10),
+            coalesce(json_extract(new.data, '$.title'), ''), coalesce(json_array_length(new.data, '$.article_ids'), 0),
+            coalesce(json_extract(new.data, '$.independent_sources'), 0),
+            coalesce(json_array_length(new.data, '$.discrepancies'), 0),
+            coalesce(json_array_length(new.data, '$.summary'), 0));
+    END;
+    CREATE TRIGGER events_summary_update AFTER UPDATE ON events BEGIN
+        DELETE FROM event_summaries WHERE id = old.id;
+        INSERT OR REPLACE INTO event_summaries VALUES (new.id, new.story_id, substr(new.date, 1, 10),
+            coalesce(json_extract(new.data, '$.title'), ''), coalesce(json_array_length(new.data, '$.article_ids'), 0),
+            coalesce(json_extract(new.data, '$.independent_sources'), 0),
+            coalesce(json_array_length(new.data, '$.discrepancies'), 0),
+            coalesce(json_array_length(new.data, '$.summary'), 0));
+    END;
     DROP INDEX IF EXISTS event_summaries_order;
-    CREATE INDEX event_summaries_order ON event_summaries((date IS NULL), date DESC, independent_sources DESC,
-                                                          articles DESC, id);
+    CREATE INDEX event_summaries_order ON event_summaries((summary = 0), (date IS NULL), date DESC,
+                                                          independent_sources DESC, articles DESC, id);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -772,7 +794,7 @@ class StoryRow:
 
 
 # newest first, undated last, then by id: the order of every event listing
-_EVENT_ORDER = "(e.date IS NULL), e.date DESC, e.independent_sources DESC, e.articles DESC, e.id"
+_EVENT_ORDER = "(e.summary = 0), (e.date IS NULL), e.date DESC, e.independent_sources DESC, e.articles DESC, e.id"
 
 
 def _in(ids: list[str]) -> str:
@@ -816,7 +838,8 @@ def event_rows(conn: sqlite3.Connection, ids: list[str]) -> list[EventRow]:
 def list_events(conn: sqlite3.Connection, limit: int = 50, offset: int = 0,
                 story_id: str | None = None) -> list[EventRow]:
     """A page of events, newest first and undated last, the largest first among events of one
-    day and among the undated (independent sources, then reports; `count_events` gives the total)."""
+    day and among the undated (independent sources, then reports), events without a summary (pages
+    with no news text) after all the others (`count_events` gives the total)."""
     where, args = ("WHERE e.story_id = ?", [story_id]) if story_id is not None else ("", [])
     # the page's ids first, from the covering order index alone (the rows OFFSET skips cost no
     # table lookups), then their listing rows

@@ -6,7 +6,7 @@ except the explicit export `GET /api/v1/briefings.json`. The three hot reads (on
 article, a page of events) are answered by `server.fast` before FastAPI's routing, with the same
 bytes and headers as the FastAPI endpoints, which document them.
 
-    GET  /api/v1/events?limit&offset&story_id   page of events (newest first, undated last, largest first within a day)
+    GET  /api/v1/events?limit&offset&story_id   page of events (`store.list_events` order)
     GET  /api/v1/events/{id}                    one event's briefing and its articles
     GET  /api/v1/stories, /stories/{id}         stories
     GET  /api/v1/articles?..., /articles/{id}   articles (filters: outlet, language, date range)

@@ -110,7 +110,9 @@ def article_body(conn: sqlite3.Connection, article_id: str) -> bytes | None:
 
 @router.get("/events", response_model=m.Page[m.EventSummary], summary="List events, newest first")
 async def list_events(request: Request, limit: Limit = PAGE_SIZE, offset: Offset = 0, story_id: str | None = None) -> Response:
-    """A page of events, newest first (optionally one story's)."""
+    """A page of events, newest first (optionally one story's): undated ones after the dated, the
+    largest first within a day and among the undated, events with no summary (pages with no news
+    text) at the end."""
     # async: a few ms of SQLite on the event loop beats a thread-pool hop per request
     return fast_json(events_page_body(db(request), limit, offset, story_id))
 

@@ -1,6 +1,6 @@
 """The web UI: server-rendered pages (jinja2, autoescaped), one stable URL per object.
 
-    /                       events (paginated, newest first, undated last, largest first within a day) and latest stories
+    /                       events (paginated, `store.list_events` order) and latest stories
     /stories, /stories/ID   stories; one story with its events and timeline
     /events/ID              one event: summary with citations, facts, discrepancies side by side,
                             quotes by speaker, entities, outlet comparison, duplicates, articles

@@ -1,6 +1,6 @@
 """Corpus -> the static HTML report: a folder of pages with the web UI's structure and templates.
 
-    index.html                 stories and events (newest first, undated last, largest first within a day), charts, a filter box
+    index.html                 stories and events (`store.list_events` order), charts, a filter box
     stories.html, outlets.html all stories; all outlets
     run.html                   the last run's changes and unreadable inputs
     style.css                  the pages' style sheet (the server inlines the same file)
