@@ -228,6 +228,17 @@ def test_using_closes_only_the_connections_it_opened(tmp_path):
     own.close()
 
 
+def _store_before(db, marker: str) -> sqlite3.Connection:
+    """A store at the schema version before the first migration containing `marker`."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    before = store.MIGRATIONS.index(next(m for m in store.MIGRATIONS if marker in m))
+    for script in store.MIGRATIONS[:before]:
+        for statement in store._statements(script):
+            conn.execute(statement)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(before),))
+    return conn
+
+
 def _vectors_of(conn) -> dict[str, str]:
     return dict(conn.execute("SELECT id, content_hash FROM article_vectors").fetchall())
 
@@ -268,12 +279,7 @@ def test_migration_drops_the_kept_vectors_of_changed_or_removed_articles(db):
     """A store of the schema before the triggers, with a vector of an older content and one of a
     removed article: the migration drops both (their articles are then stale, recomputed by the
     next add) and keeps the current one."""
-    conn = sqlite3.connect(db, isolation_level=None)
-    before = store.MIGRATIONS.index(next(m for m in store.MIGRATIONS if "articles_vector_insert" in m))
-    for script in store.MIGRATIONS[:before]:
-        for statement in store._statements(script):
-            conn.execute(statement)
-    conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(before),))
+    conn = _store_before(db, "articles_vector_insert")
     for ident, digest in (("a1", "h1"), ("a2", "h2")):
         conn.execute("INSERT INTO articles(id, text, raw_text, content_hash, first_seen, updated, event_id) "
                      "VALUES (?, 'text', 'text', ?, 't', 't', 'e1')", (ident, digest))
@@ -321,12 +327,7 @@ def test_events_of_one_day_and_undated_ones_are_listed_largest_first(db):
 def test_migration_fills_the_summary_count_of_stored_events(db):
     """A store made before events were ordered by their summary: the migration counts each stored
     event's summary sentences, and later writes keep the count (the triggers were re-made)."""
-    conn = sqlite3.connect(db, isolation_level=None)
-    before = store.MIGRATIONS.index(next(m for m in store.MIGRATIONS if "ADD COLUMN summary" in m))
-    for script in store.MIGRATIONS[:before]:
-        for statement in store._statements(script):
-            conn.execute(statement)
-    conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(before),))
+    conn = _store_before(db, "ADD COLUMN summary")
     data = {"id": "E1", "article_ids": ["a1"], "summary": [{"text": "x", "article_ids": ["a1"]}] * 2}
     conn.execute("INSERT INTO events VALUES ('E1', NULL, NULL, ?)", (json.dumps(data),))
     conn.execute("INSERT INTO events VALUES ('E2', NULL, NULL, ?)", (json.dumps({**data, "id": "E2", "summary": []}),))

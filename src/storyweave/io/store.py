@@ -174,7 +174,8 @@ MIGRATIONS: list[str] = [
     # events listed for a reader (`_EVENT_ORDER`): the ones with a summary before the ones without
     # (pages with no news text: crawl notices, video and sign-in pages), and within a day and among
     # the undated (most of a bare-text corpus) the largest first, by independent sources then
-    # reports, instead of by id (a hash: no order a reader can use)
+    # reports, instead of by id (a hash: no order a reader can use).  The triggers are those of the
+    # event_summaries migration above plus the new column, written again: migrations are append-only
     """
     ALTER TABLE event_summaries ADD COLUMN summary INTEGER NOT NULL DEFAULT 0;
     UPDATE event_summaries SET summary = coalesce((SELECT json_array_length(e.data, '$.summary') FROM events e
