@@ -300,7 +300,7 @@ def test_events_of_one_day_and_undated_ones_are_listed_largest_first(db):
     """Newest first and undated last; within a day and among the undated (most events of a
     bare-text corpus), the event with more independent sources, then more reports, comes first,
     not the one whose id happens to sort first; an event without a summary (a page with no news
-    text) after all the others; stories likewise by their number of events."""
+    text) after all the others."""
     articles = [_article(f"a{k}", f"Report {k}.") for k in range(8)]
     said = [SummarySentence("Report 0.", ["a0"])]
     sizes = {"E-a": (["a0"], 1, None, said), "E-b": (["a1", "a2", "a3"], 3, None, said),
@@ -315,9 +315,6 @@ def test_events_of_one_day_and_undated_ones_are_listed_largest_first(db):
     store.save_corpus(conn, Corpus(articles=articles, events=events))
     assert [r.id for r in store.list_events(conn, 10, 0)] == ["E-d", "E-b", "E-c", "E-a", "E-e"]
     assert [r.id for r in store.list_events(conn, 2, 1)] == ["E-b", "E-c"]
-    store.save_corpus(conn, Corpus(articles=articles, events=events,
-                                   stories=[Story("S-a", ["E-a"]), Story("S-b", ["E-b", "E-c"])]))
-    assert [r.id for r in store.list_stories(conn, 10, 0)] == ["S-b", "S-a"]  # both undated: more events first
     plan = " ".join(str(tuple(r)) for r in conn.execute(
         f"EXPLAIN QUERY PLAN SELECT e.id FROM event_summaries e ORDER BY {store._EVENT_ORDER} LIMIT 5"))
     assert "event_summaries_order" in plan and "TEMP B-TREE" not in plan  # the page read off the index
