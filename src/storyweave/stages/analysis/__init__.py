@@ -384,8 +384,10 @@ def _warm_models(cfg: AnalyzeConfig) -> None:
 def _own_day_known(reads: list[_Read], ctx: _RunContext) -> bool:
     """Some report of the event has a day of its own to read its lead against: a `published` it came
     with or that `report_date` read from its text (not a photo caption's day, nor one read only from
-    lines the cleaner removed, nor the latest date written far down the text, "body": mostly a day the
-    report recalls, bare.md "Tenth session"), or the run's `reference_date`.  Otherwise an event the events stage
+    lines the cleaner removed, nor the latest date written far down the text, "body": an embedded
+    post's or a caption's day, which dates the event through the events stage,
+    `events.weak_event_dates`, but is no anchor for the timeline's relative days; bare.md "Tenth
+    session"), or the run's `reference_date`.  Otherwise an event the events stage
     left undated stays undated: the anchors left are another event's (the story's first date) or a
     photo's, and the dates read against them were wrong more often than right (news_cluster bare:
     9 right, 14 wrong; benchmarks/results/bare.md "bare5")."""
