@@ -12,7 +12,9 @@ been looked at for it ("held_out" in the output) until the twelfth session, whos
 (`report_date._self_dated`) was written reading the errors of all four sets: since then no set is
 strictly held out for that part (benchmarks/results/bare.md).  Also reported per set: of the reports whose
 text writes their own date (with its year, within a day: `bare_bench.states_own_date`), how many
-get it — the issue's row — and how many reports that do not write it get a wrong date.
+get it — the issue's row — and how many reports that do not write it get a wrong date; and the
+events stage's shown event dates (events clustered in process from the cleaned reports) against
+their members' real days (right: within the first day - 2 and the last + 1).
 
     STORYWEAVE_BENCH_DATA=../shared/benchmarks python benchmarks/report_dates_bench.py --out benchmarks/results/report_dates.json
 
@@ -26,7 +28,8 @@ import json
 import os
 import tempfile
 from collections import Counter
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 from bare_bench import states_own_date
@@ -35,6 +38,7 @@ from storyweave.config import Config
 from storyweave.io.readers import read_paths
 from storyweave.model import Corpus
 from storyweave.stages.clean import clean_corpus
+from storyweave.stages.events import cluster_events
 from storyweave.stages.events.report_date import fill_report_dates
 
 SETS = {  # name: (file, not used to build the report-date rule before the twelfth session)
@@ -58,6 +62,7 @@ def measure(rows: list[dict], work: Path) -> dict:
     articles, errors = read_paths([work])
     cfg = Config()
     articles = clean_corpus(Corpus(articles=articles), cfg).articles
+    events = cluster_events(Corpus(articles=[replace(a) for a in articles]), cfg).events
     fill_report_dates(articles, cfg.events)
     real = {f"{i:05d}": date.fromisoformat(row["published"][:10]) for i, row in enumerate(rows)}
     text = {f"{i:05d}": row["text"] for i, row in enumerate(rows)}
@@ -73,12 +78,19 @@ def measure(rows: list[dict], work: Path) -> dict:
         how = (article.metadata.get("inferred") or {}).get("published", "")  # `inferred_from`, in older trees too
         by_kind[(kind_of(how), "right" if right else "wrong")] += 1
         issue_row[("states, " if states else "does not state, ") + ("right" if right else "wrong")] += 1
+    event_dates: Counter[str] = Counter()
+    for event in events:  # right: within the members' first real day - 2 and last + 1 (bare.md "Tenth session")
+        days = [real[i] for i in event.article_ids]
+        shown = date.fromisoformat(event.date[:10]) if event.date else None
+        event_dates["undated" if shown is None else "right" if min(days) - timedelta(days=2) <= shown <= max(days)
+                    + timedelta(days=1) else "wrong"] += 1
     kinds = sorted({k for k, _ in by_kind})
     return {"reports": len(rows), "read_errors": len(errors),
             "by_source": {k: {"right": by_kind[(k, "right")], "wrong": by_kind[(k, "wrong")]} for k in kinds},
             "inferred": {"right": sum(v for (_, r), v in by_kind.items() if r == "right"),
                          "wrong": sum(v for (_, r), v in by_kind.items() if r == "wrong")},
-            "issue_row": dict(sorted(issue_row.items()))}
+            "issue_row": dict(sorted(issue_row.items())),
+            "event_dates": {k: event_dates[k] for k in ("right", "wrong", "undated")}}
 
 
 def main() -> None:
@@ -96,7 +108,7 @@ def main() -> None:
         print(f"{name:14s} held out {held_out!s:5s} reports {r['reports']:4d}  inferred right/wrong "
               f"{r['inferred']['right']}/{r['inferred']['wrong']}  by source "
               + ", ".join(f"{k} {v['right']}/{v['right'] + v['wrong']}" for k, v in r["by_source"].items())
-              + f"  | {r['issue_row']}", flush=True)
+              + f"  | {r['issue_row']}  | event dates (events stage) {r['event_dates']}", flush=True)
     if args.out:
         args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
