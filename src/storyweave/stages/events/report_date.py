@@ -125,8 +125,7 @@ def _self_dated(text: str, offset: int) -> bool:
     price on Nov. 2, 2017") once of 28 (bare.md "Twelfth session")."""
     if _DATED_BEFORE.search(text[max(0, offset - 40): offset]):
         return True
-    start = max(text.rfind("\n", 0, offset), text.rfind(". ", 0, offset), 0)
-    sentence = text[start: offset + 80]
+    sentence = _sentence_at(text, offset, after=80)
     return bool(PHOTO_CAPTION.search(sentence) or _CREDIT.search(sentence))
 
 
@@ -165,8 +164,14 @@ def _in_caption(text: str, offset: int, pattern: re.Pattern[str] = FILE_PHOTO_CA
     """The date sits in a file-photo caption: "FILE - In this <date> file photo" (the caption
     word comes before the date in its sentence or within a few words after it); with
     `PHOTO_CAPTION`, in any photo caption."""
+    return bool(pattern.search(_sentence_at(text, offset)))
+
+
+def _sentence_at(text: str, offset: int, after: int = 40) -> str:
+    """The text from the start of the sentence (or line) holding `offset` to `after` characters
+    past it: where a caption's or a credit's words sit around a date."""
     start = max(text.rfind("\n", 0, offset), text.rfind(". ", 0, offset), 0)
-    return bool(pattern.search(text[start: offset + 40]))
+    return text[start: offset + after]
 
 
 def date_mentions(text: str) -> list[Mention]:
