@@ -28,6 +28,7 @@ from storyweave.config import HeadlineParams
 from storyweave.model import Article
 from storyweave.nlp.boilerplate import is_furniture, is_photo_caption
 from storyweave.nlp.date_patterns import HEADLINE_DATELINE, MONTH_NAMES, MONTH_SHORT, WEEKDAY_NAMES
+from storyweave.nlp.spacy_model import PARSER, load_pipeline, one_blas_thread  # light: spaCy loads on use
 from storyweave.nlp.text import paragraphs, split_sentences
 
 if TYPE_CHECKING:
@@ -84,15 +85,11 @@ _DANGLING_START = re.compile(r"^(?:he|she|it|they|this|that|these|those|his|her|
 
 def _parser() -> Language:
     """spaCy's English model with tagger and parser only (loaded the first time a lead needs it)."""
-    from storyweave.nlp.spacy_model import PARSER, load_pipeline
-
     return load_pipeline(PARSER)
 
 
 def _parse(text: str) -> Doc:
     """`text` tagged and parsed by `_parser()`, its products on one BLAS thread (`spacy_model`)."""
-    from storyweave.nlp.spacy_model import one_blas_thread
-
     with one_blas_thread():
         return _parser()(text)
 
