@@ -2,8 +2,8 @@
 
 Every shared set whose reports carry a real publication date is written out as bare `.txt` files
 (text only), read by storyweave's plain-text reader, cleaned (`clean_corpus`, which records the
-removed lines) and dated by the events stage's rule (`report_date.fill_report_dates`), exactly as
-`storyweave run` does.  Each inferred `published` is compared with the real date (right: within
+removed lines) and clustered by the events stage (`cluster_events`), which dates them by its rule
+(`report_date.fill_report_dates`), exactly as `storyweave run` does.  Each inferred `published` is compared with the real date (right: within
 one day), grouped by `Article.inferred_from["published"]` ("dateline: ...", "date line: ..." from
 the reader; "report_date: header / lead / body / caption / removed lines" from the rule).
 
@@ -28,7 +28,6 @@ import json
 import os
 import tempfile
 from collections import Counter
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -39,7 +38,6 @@ from storyweave.io.readers import read_paths
 from storyweave.model import Corpus
 from storyweave.stages.clean import clean_corpus
 from storyweave.stages.events import cluster_events
-from storyweave.stages.events.report_date import fill_report_dates
 
 SETS = {  # name: (file, not used to build the report-date rule before the twelfth session)
     "news_cluster": ("news_cluster/articles.jsonl", False),
@@ -61,9 +59,8 @@ def measure(rows: list[dict], work: Path) -> dict:
         (work / f"{i:05d}.txt").write_text(row["text"], encoding="utf-8")
     articles, errors = read_paths([work])
     cfg = Config()
-    articles = clean_corpus(Corpus(articles=articles), cfg).articles
-    events = cluster_events(Corpus(articles=[replace(a) for a in articles]), cfg).events
-    fill_report_dates(articles, cfg.events)
+    clustered = cluster_events(clean_corpus(Corpus(articles=articles), cfg), cfg)  # dates them (fill_report_dates)
+    articles, events = clustered.articles, clustered.events
     real = {f"{i:05d}": date.fromisoformat(row["published"][:10]) for i, row in enumerate(rows)}
     text = {f"{i:05d}": row["text"] for i, row in enumerate(rows)}
     by_kind: Counter[tuple[str, str]] = Counter()
