@@ -176,6 +176,8 @@ MIGRATIONS: list[str] = [
     # the undated (most of a bare-text corpus) the largest first, by independent sources then
     # reports, instead of by id (a hash: no order a reader can use).  The triggers are those of the
     # event_summaries migration above plus the new column, written again: migrations are append-only
+    # literal history (built from a shared helper, a later edit of it would silently change what an
+    # older migration creates on a fresh store)
     """
     ALTER TABLE event_summaries ADD COLUMN summary INTEGER NOT NULL DEFAULT 0;
     UPDATE event_summaries SET summary = coalesce((SELECT json_array_length(e.data, '$.summary') FROM events e
