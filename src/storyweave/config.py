@@ -179,7 +179,7 @@ class EventsConfig:
     # the report recalls), on again since the twelfth, where a body date must be an embedded post's, a caption's or a
     # correction note's (`date_body_self_dated`): news_cluster bare 11 -> 19 right event dates, 0 wrong (bare.md)
     weak_event_dates: bool = True
-    veto_date_sources: str = "strong"  # days that may veto a pair: "all", "strong" (not inferred from far down the text), "header"
+    veto_date_sources: str = "strong"  # days that may veto a pair: "all", "strong" (not inferred from far down the text, not an undated report's), "header"
     confident_report_dates: bool = True  # bare text: the "latest stated date" is the report's date only when the text corroborates it
     weekday_veto: bool = False  # look-alike leads naming different weekdays (off: precision up, F1 not, 2-fold)
     weekday_factor: float = 0.7  # similarity kept when the first sentences name different weekdays (2-fold: bare.md)

@@ -251,10 +251,9 @@ def test_has_sentence_reads_paragraph_ends():
     assert not events.has_sentence("Local News More>>\nWeather | Traffic | Sports")
 
 
-def test_a_past_day_recalled_far_down_the_text_does_not_veto():
-    """Two undated reports of one (invented) happening; each recalls a different past day far down
-    its text, which becomes its inferred date ("body").  Those days feed the date decay but do
-    not veto the pair; letting every inferred day veto ("all") splits the one happening in two."""
+def flood_reports() -> tuple[Article, Article]:
+    """Two undated reports of one (invented) happening, each recalling a different past day far
+    down its text."""
     filler = ("Residents described the scene to reporters and officials promised a full review of the "
               "response in the coming weeks. ") * 6
     other = ("Shop owners on the main square counted their losses while volunteers handed out blankets "
@@ -265,10 +264,32 @@ def test_a_past_day_recalled_far_down_the_text_does_not_veto():
     b = bare("flood-b", "Twelve hundred residents of Tollbridge were evacuated after flood water broke through the "
              "Marrow river levee, the regional fire service said. Pumps and sandbags arrived overnight. " + other
              + "The levee was rebuilt after a storm on October 21, 2004.")
+    return a, b
+
+
+def test_a_past_day_recalled_far_down_the_text_does_not_veto():
+    """With narrative days counted as report dates ("body"), the two reports' inferred days feed
+    the date decay but do not veto the pair; letting every inferred day veto ("all") splits the
+    one happening in two."""
     narrative_days = {"events.date_body_self_dated": False}  # days a narrative names count as "body" dates here
-    got = cluster([a, b], **narrative_days)
+    got = cluster(list(flood_reports()), **narrative_days)
     assert got["flood-a"] == got["flood-b"]
-    split = cluster([bare(x.id, x.text) for x in (a, b)], **{"events.veto_date_sources": "all", **narrative_days})
+    split = cluster(list(flood_reports()), **{"events.veto_date_sources": "all", **narrative_days})
+    assert split["flood-a"] != split["flood-b"]
+
+
+def test_a_past_day_in_an_undated_report_does_not_veto():
+    """The same two reports with the defaults: `report_date` dates neither (a day the narrative names
+    far down the text is no report date), so each report's day is only what its text recalls
+    (`represent.article_day`): it feeds the date decay but does not veto the pair (bare
+    Multi-News: 9 same-event pairs had been vetoed by days such as 1865 and 1901 recalled in two
+    reports of one happening; bare.md "Thirteenth session")."""
+    corpus = events.cluster_events(Corpus(articles=list(flood_reports())), Config())
+    assert [x.published for x in corpus.articles] == [None, None]
+    assert [represent.article_day(x) for x in corpus.articles] == [date(1998, 3, 3), date(2004, 10, 21)]
+    got = {x.id: x.event_id for x in corpus.articles}
+    assert got["flood-a"] == got["flood-b"]
+    split = cluster(list(flood_reports()), **{"events.veto_date_sources": "all"})
     assert split["flood-a"] != split["flood-b"]
 
 

@@ -24,8 +24,8 @@ or no place or person named in common; first sentences naming different weekdays
 of it ends like a sentence (a crawl's seed list), is a placeholder:
 it stays alone instead of joining everything it was stored under (a title read off its own first
 line is part of the placeholder, not a title of its own).  Only days a report came with or states
-near its top veto a pair (`veto_date_sources`): a day found far down a text is often a past day it
-recalls, so it feeds the date decay only.  The linkage is cut by group size where reports are
+near its top veto a pair (`veto_date_sources`): a day found far down a text, or the latest date an
+undated report writes, is often a past day it recalls, so it feeds the date decay only.  The linkage is cut by group size where reports are
 undated (`group_threshold`, `single_threshold`): two groups of two or more undated reports each are
 one matter at two times (two phases of a search, two court nominations) unless their mean
 similarity clears the higher `group_threshold`; a single undated report (one more outlet's angle)
@@ -157,9 +157,15 @@ def dated_by_header(article: Article) -> bool:
 def _veto_source(article: Article, sources: str) -> bool:
     """May this report's day veto a pair?  "all": any day; "strong": not one inferred from far
     down the text or from removed lines (about half of those are a past day the report
-    recalls); "header": only a day the report came with or wrote in its header/dateline."""
+    recalls), nor the day of a report `report_date` left undated (`represent.article_day` then
+    reads the latest date its text writes: history it recalls); "header": only a day the report
+    came with or wrote in its header/dateline."""
+    if sources == "all":
+        return True
+    if not article.published:
+        return False
     how = inferred_how(article)
-    if sources == "all" or not how:
+    if not how:
         return True
     if sources == "strong":
         return not weak_inferred_date(article)
