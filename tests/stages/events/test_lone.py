@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import numpy as np
 from test_bare_events import FERRY, PROTEST, bare, cluster
 
+from storyweave.config import Config
+from storyweave.model import Corpus
+from storyweave.nlp import represent
+from storyweave.stages import events
 from storyweave.stages.events.lone import attach
 
 
@@ -94,13 +99,22 @@ def test_dated_reports_are_left_as_the_linkage_put_them():
     assert moved["protest"] == moved["sonar-a"]
 
 
+def test_a_report_whose_text_only_recalls_a_day_counts_as_undated():
+    """The protest report recalling a past day ("since May 4, 1952"): `report_date` gives it no
+    date (a span is no "now"), so the lone pass moves it as an undated report, though
+    `represent.article_day` reads that day for the date decay."""
+    recalled = bare(PROTEST.id, PROTEST.text + " The ferry line has sailed since May 4, 1952.")
+    corpus = events.cluster_events(Corpus(articles=[bare(a.id, a.text) for a in FERRY] + [recalled]),
+                                   Config().with_values({"events.single_threshold": 0.11}))
+    got = {a.id: a.event_id for a in corpus.articles}
+    assert corpus.by_id()["protest"].published is None
+    assert represent.article_day(corpus.by_id()["protest"]) == date(1952, 5, 4)
+    assert got["protest"] == got["sonar-a"] == got["sonar-b"] != got["wreck-a"] == got["wreck-b"]
+
+
 def test_a_stored_lone_report_stays_where_it_is_when_stored_events_are_kept():
     """`keep_stored` (the incremental add): stored events neither merge nor split, so a stored
     lone report is not moved; a new one with the same margin is."""
-    from storyweave.config import Config
-    from storyweave.model import Corpus
-    from storyweave.stages import events
-
     knobs = Config().with_values({"events.single_threshold": 0.11})
     stored = events.cluster_events(Corpus(articles=[bare(a.id, a.text) for a in [*FERRY, PROTEST]]),
                                    knobs.with_values({"events.lone_threshold": 0.0}))

@@ -722,11 +722,12 @@ def _attach_lone(
 ) -> tuple[list[int], _ClusterSims]:
     """`events/lone.py` over the whole batch: each movable unit the linkage left alone (not a
     placeholder kept alone, not a stored report under `keep_stored`, undated unless
-    `lone_undated_only` is off) joins the cluster it is clearly closest to.  Its rows of the
+    `lone_undated_only` is off: no day, or no `published` — the day `represent.article_day` reads
+    off the text of a report `report_date` left undated is history it recalls) joins the cluster it is clearly closest to.  Its rows of the
     similarity as clustered are read `block_cells` pairs at a time (`rows_as_clustered`: the dense
     matrix, or a large batch's blocks), so both paths give the same labels."""
     movable = ~alone & np.array([(not (previous and cfg.keep_stored) or a.id not in previous)
-                                 and (day is None or not cfg.lone_undated_only)
+                                 and (day is None or not a.published or not cfg.lone_undated_only)
                                  for a, day in zip(units, sig.days, strict=True)], dtype=bool)
     every = np.arange(len(units))
     joined = lone.attach(labels, movable, lambda rows: rows_as_clustered(rows, every), cfg.lone_threshold,
