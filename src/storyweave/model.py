@@ -98,6 +98,10 @@ class Article:
                 "title": bool(self.title), "agency": bool(self.metadata.get("agency"))}
         return {name: str(how) for name, how in found.items() if held.get(name)}
 
+    def removed_by(self, rule: str) -> list[str]:
+        """The lines `clean` removed under `rule` (a name in `removed_reasons`, e.g. "gallery")."""
+        return [line for line, why in zip(self.removed, self.removed_reasons, strict=False) if why == rule]
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
         """An article from a plain dict (e.g. one line of a JSON Lines file).

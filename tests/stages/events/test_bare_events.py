@@ -521,3 +521,25 @@ def test_a_day_named_far_down_the_narrative_does_not_date_the_report():
     }
     for kind, line in dated_inside.items():
         assert report_date_how(lead * 7 + line) == (date(2026, 3, 3), "body"), kind
+
+
+def test_a_page_that_was_all_photo_gallery_joins_its_event_by_the_captions():
+    """A "Photos: ..." page of captions only: the cleaner removes every line (captions stay out of
+    summaries and facts), and the events stage compares the page by its gallery's captions, so
+    it joins the search it shows instead of standing alone (bare news_cluster: four such pages)."""
+    from storyweave.stages.clean import clean_corpus
+
+    captions = "\n".join(f"Photos: search for the ferry Aurora Vale {line} Hide Caption {k} of 3" for k, line in enumerate([
+        "Sonar crews on a coast guard ship sweep the Kessel Sea floor for the missing vessel.",
+        "Relatives of the 112 passengers wait for news at the harbour in Lindmark.",
+        "Aircraft from three countries join the search for the ferry lost in a storm.",
+    ], start=1))
+    reports = [bare(a.id, a.text) for a in FERRY] + [bare("photos", captions)]
+    cleaned = clean_corpus(Corpus(articles=reports), Config())
+    page = cleaned.by_id()["photos"]
+    assert page.text == "" and len(page.removed_by("gallery")) == 3
+    got = {a.id: a.event_id for a in events.cluster_events(cleaned, Config()).articles}
+    assert got["photos"] == got["sonar-a"] == got["sonar-b"] != got["wreck-a"]
+    page.removed_reasons = ["caption"] * len(page.removed)  # the same lines, not a gallery: nothing to compare
+    alone = {a.id: a.event_id for a in events.cluster_events(cleaned, Config()).articles}
+    assert alone["photos"] not in {alone["sonar-a"], alone["wreck-a"]}

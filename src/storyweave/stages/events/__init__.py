@@ -5,7 +5,8 @@ An event is one happening.  Articles are grouped by average-linkage agglomerativ
 bigrams, headline + lead, headline alone; each view memoised for the stories stage), damped softly by the gap between publication days.
 Copies found by the dedup stage are not clustered on their own: they join their original's event.
 A report whose body the dedup stage found under an unrelated headline (a scraper placeholder
-such as "Chat with us in Facebook Messenger") is compared by its title only.
+such as "Chat with us in Facebook Messenger") is compared by its title only; a page that was all
+photo gallery (which the cleaner removes) by its gallery's captions.
 
 Reports whose leads give days three or more apart are *vetoed* (cannot-link, as a large
 distance), unless their texts are near-copies or close follow-ups less than a week apart.
@@ -959,8 +960,24 @@ def placeholder_bodies(articles: Sequence[Article], by_id: dict[str, Article]) -
 
 def clustering_view(articles: Sequence[Article], placeholders: set[str]) -> list[Article]:
     """`articles` as the similarity sees them: reports with a placeholder body keep only their
-    title (their text would otherwise tie unrelated stories together)."""
-    return [replace(a, text="") if a.id in placeholders and a.title else a for a in articles]
+    title (their text would otherwise tie unrelated stories together); a page the cleaner
+    emptied because it was all photo gallery is compared by its gallery's captions (`gallery_text`)."""
+    view = []
+    for article in articles:
+        if article.id in placeholders and article.title:
+            article = replace(article, text="")
+        elif not article.text.strip() and (captions := gallery_text(article)):
+            article = replace(article, text=captions)
+        view.append(article)
+    return view
+
+
+def gallery_text(article: Article) -> str:
+    """The lines the cleaner removed from `article` as a photo gallery or slideshow, one per line.
+    They stay out of every summary, fact and timeline (captions date and describe pictures), but a
+    page that was nothing else ("Photos: <happening>" and its captions) tells by them which
+    happening it shows: bare news_cluster has four such pages, each left alone without them."""
+    return "\n".join(article.removed_by("gallery"))
 
 
 def _headlines_disjoint(a: Article, b: Article) -> bool:

@@ -246,7 +246,6 @@ def fill_report_dates(articles: list[Article], cfg: EventsConfig = _EVENTS) -> N
 def _without_galleries(article: Article) -> str:
     """The raw text less the lines the cleaner removed as a photo gallery or slideshow."""
     raw = article.raw_text or ""
-    for line, why in zip(article.removed, article.removed_reasons, strict=False):
-        if why == "gallery":
-            raw = raw.replace(line, "")
+    for line in article.removed_by("gallery"):
+        raw = raw.replace(line, "")
     return raw
