@@ -295,3 +295,21 @@ def test_view_memo_serves_a_subset_of_the_same_reports_and_not_a_changed_one():
     assert refitted.shape == (3, 3)
     assert refitted[1, 2] != sliced[1, 2]  # fitted on three reports, not sliced from the memo
     events.release_text_cache()
+
+
+def test_the_events_stage_does_not_read_an_earlier_calls_memo():
+    """The memo serves the stories stage a subset of the reports the events stage just fitted; a
+    later events call on a subset of an earlier call's reports (without the stories stage in
+    between, which releases the memo) is fitted on its own reports, as in a fresh process."""
+    reports = ROUND_ONE + ROUND_TWO + FIRE
+    fresh = {a.id: a.event_id for a in run([replace(a) for a in ROUND_ONE]).articles}
+    events.cluster_events(Corpus(articles=[replace(a) for a in reports]), Config())
+    again = {a.id: a.event_id for a in events.cluster_events(Corpus(articles=[replace(a) for a in ROUND_ONE]),
+                                                               Config()).articles}
+    assert again == fresh
+    subset = [replace(a) for a in ROUND_ONE]
+    whole = events.view_similarity(reports, "body")
+    assert events.view_similarity(subset, "body").tolist() == whole[:len(subset)][:, :len(subset)].tolist()
+    events.cluster_events(Corpus(articles=subset), Config())
+    assert events.view_similarity(subset, "body").tolist() != whole[:len(subset)][:, :len(subset)].tolist()
+    events.release_text_cache()

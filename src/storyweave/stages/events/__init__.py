@@ -624,6 +624,7 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     # pure: dates and event ids are set on copies of the articles; the input corpus is left as it was
     corpus = replace(corpus, articles=[replace(a) for a in corpus.articles], changes=list(corpus.changes))
     articles = corpus.articles
+    release_text_cache()  # a memo of an earlier call's reports would serve a superset's fit: start afresh
     if not articles:
         return replace(corpus, events=[])
     report_date.fill_report_dates(articles, cfg)
