@@ -543,3 +543,21 @@ def test_a_page_that_was_all_photo_gallery_joins_its_event_by_the_captions():
     page.removed_reasons = ["caption"] * len(page.removed)  # the same lines, not a gallery: nothing to compare
     alone = {a.id: a.event_id for a in events.cluster_events(cleaned, Config()).articles}
     assert alone["photos"] not in {alone["sonar-a"], alone["wreck-a"]}
+
+
+def test_a_gallery_page_added_to_a_large_store_finds_its_event_by_the_captions():
+    """The large-store path (`events.max_batch`) re-clusters only the stored events near the new
+    reports (`narrow_to_candidates`): a gallery page is looked up by its captions there too."""
+    from storyweave.stages.clean import clean_corpus
+
+    captions = "\n".join(f"Photos: search for the ferry Aurora Vale {line} Hide Caption {k} of 2" for k, line in enumerate([
+        "Sonar crews on a coast guard ship sweep the Kessel Sea floor for the missing vessel and its 112 passengers.",
+        "Relatives wait for news at the harbour in Lindmark as ships and aircraft from three countries search.",
+    ], start=1))
+    stored = events.cluster_events(Corpus(articles=[bare(a.id, a.text) for a in FERRY]), Config())
+    page = clean_corpus(Corpus(articles=[bare("photos", captions)]), Config()).articles[0]
+    assert page.text == ""
+    batch = replace(stored, articles=[replace(a, is_new=False) for a in stored.articles] + [page])
+    out = events.cluster_events(batch, Config().with_values({"events.max_batch": 3}))
+    got = {a.id: a.event_id for a in out.articles}
+    assert got["photos"] == got["sonar-a"] != got["wreck-a"]

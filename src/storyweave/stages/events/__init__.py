@@ -1011,9 +1011,10 @@ def narrow_to_candidates(
 
     stored = [a for a in units if previous.get(a.id)]
     fresh = [a for a in units if not previous.get(a.id)]
-    index = EventIndex.from_articles(stored, [previous[a.id] for a in stored], window_days=cfg.candidate_window_days)
+    index = EventIndex.from_articles(clustering_view(stored, set()), [previous[a.id] for a in stored],
+                                     window_days=cfg.candidate_window_days)
     wanted: set[str] = set()
-    for article in fresh:
+    for article in clustering_view(fresh, set()):  # a gallery page is looked up by its captions, as it is clustered
         wanted.update(index.candidates(article, cfg.candidate_similarity))
     keep = [a for a in stored if previous[a.id] in wanted] + fresh
     frozen: dict[str, list[str]] = defaultdict(list)
