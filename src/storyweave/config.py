@@ -236,7 +236,7 @@ class StoriesConfig:
     undated_factor: float = 0.9  # similarity kept for reports with a date unknown (no date evidence; 2-fold tuned)
     shared_names: float = -1.0  # events whose names (`story_names`) overlap below this Jaccard never join ...
     names_undated_only: bool = True  # ... when one of them is undated
-    placeholders_alone: bool = True  # a page copied verbatim under many stories (`events.placeholder_ids`) links none
+    placeholders_alone: bool = True  # a page copied verbatim under many stories (`events.view.placeholder_ids`) links none
     group_threshold: float = 0.12  # two undated events of 2+ reports each join only above this (<= threshold: off; 2-fold, bare.md "bare4")
     cohesion: float = 0.41  # two events of 2+ reports, one undated, join only when alike across >= this x within (0: off; 2-fold, bare.md ninth session)
     keep_stored: bool = False  # stored stories neither merge nor split: new events join one or open their own (set by the incremental add)

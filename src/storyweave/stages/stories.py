@@ -8,7 +8,7 @@ The similarity is the event stage's TF-IDF views with story weights (mostly body
 one story change wording), a slower date decay, no vetoes (events of one story are different
 happenings), plus a bonus for key names shared by events of the same weeks.  Reports whose
 body is a scraper placeholder count by their title only; a placeholder page copied under many
-reports (`events.placeholder_ids`) links no story.  A report without a date takes its
+reports (`events.view.placeholder_ids`) links no story.  A report without a date takes its
 event's day; one whose event is undated too counts `undated_factor` (0.9) of its similarity (no
 date evidence that the matter is still the same), and two undated events of two or more
 reports each join only above `group_threshold` (without days nothing says they are the same
@@ -73,7 +73,8 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
     """Story similarity of reports: the event stage's TF-IDF views with the story weights (title
     and body: a story keeps its subject, its headlines change wording), damped by the date gap
     with the story half-life; no vetoes (events of one story are different happenings)."""
-    from storyweave.stages.events import clustering_view, placeholder_bodies, weighted_views
+    from storyweave.stages.events import weighted_views
+    from storyweave.stages.events.view import clustering_view, placeholder_bodies
 
     view = clustering_view(articles, placeholder_bodies(list(by_id.values()), by_id))
     sim = weighted_views(view, {"body": cfg.weight_body, "headline": cfg.weight_headline, "title": cfg.weight_title,
@@ -312,7 +313,7 @@ def _unit_similarity(
     cfg = config_from(settings)
     sim = article_level_similarity(units, by_id, cfg, [active[k].date for k in owner])  # undated: its event's day
     if cfg.placeholders_alone:  # a page stored under many stories (archive notice) links none of them
-        from storyweave.stages.events import placeholder_ids
+        from storyweave.stages.events.view import placeholder_ids
 
         alone = placeholder_ids(list(by_id.values()), settings.events)
         lone = np.array([a.id in alone for a in units], dtype=bool)

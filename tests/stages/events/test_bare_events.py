@@ -16,6 +16,7 @@ from storyweave.model import Article, Corpus
 from storyweave.nlp import represent
 from storyweave.stages import events, stories
 from storyweave.stages.events.report_date import fill_report_dates, report_date, report_date_how
+from storyweave.stages.events.view import has_sentence
 
 
 def bare(id: str, text: str) -> Article:
@@ -228,7 +229,7 @@ def test_two_copies_of_a_page_with_no_sentence_stay_apart():
     wire = ("Flood water broke through the Marrow river levee at Tollbridge on Tuesday, forcing the evacuation "
             "of twelve hundred residents, the regional fire service said.\nPumps and sandbags were brought in "
             "overnight and the main road was closed.")
-    assert not events.has_sentence(notice) and events.has_sentence(wire)
+    assert not has_sentence(notice) and has_sentence(wire)
     pages = _copies(notice, 2, "page") + _copies(wire, 2, "wire")
     corpus = dedup.find_duplicates(Corpus(articles=pages), Config())
     assert sum(a.duplicate_of is not None for a in corpus.articles) == 2
@@ -244,11 +245,11 @@ def test_two_copies_of_a_page_with_no_sentence_stay_apart():
 
 
 def test_has_sentence_reads_paragraph_ends():
-    assert events.has_sentence("Tweet with a location\nYou can add a location to your posts. Learn more") is False
-    assert events.has_sentence('Talks ended on Thursday.\nMore to follow')
-    assert events.has_sentence('"We will rebuild," the mayor said (in a statement).')
-    assert events.has_sentence("Was the levee checked?")
-    assert not events.has_sentence("Local News More>>\nWeather | Traffic | Sports")
+    assert has_sentence("Tweet with a location\nYou can add a location to your posts. Learn more") is False
+    assert has_sentence('Talks ended on Thursday.\nMore to follow')
+    assert has_sentence('"We will rebuild," the mayor said (in a statement).')
+    assert has_sentence("Was the levee checked?")
+    assert not has_sentence("Local News More>>\nWeather | Traffic | Sports")
 
 
 def flood_reports() -> tuple[Article, Article]:
