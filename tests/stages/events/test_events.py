@@ -279,6 +279,10 @@ def test_a_readable_report_no_headline_can_be_made_from_says_so_in_its_title_nev
                    "page says. Visitors who need more help can write to the team that runs the service.")
     event = run([page]).events[0]
     assert event.title == "Report with no headline in its text (page)"
+    hashed = "bbb4e8558b8c036cd94962b2259b82e9614ce4dd7d0170a89a04b46c"  # a 56-character hash id, as news_cluster's
+    event = run([replace(page, id=hashed)]).events[0]
+    assert event.title == "Report with no headline in its text (bbb4e8558b8c036c…)" and len(event.title) <= 90
+    assert event.article_ids == [hashed]
 
 
 def test_view_memo_serves_a_subset_of_the_same_reports_and_not_a_changed_one():

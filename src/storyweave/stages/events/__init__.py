@@ -1039,9 +1039,16 @@ def _title(central: str, units: list[str], by_id: dict[str, Article], limits: He
             break
     if not title:  # never an empty title: say what the report is instead
         readable = any(headline.news_paragraphs(by_id[i].text) for i in candidates)
-        title = (f"Report with no headline in its text ({central})" if readable
-                 else f"Report with no readable text ({central})")
+        title = (f"Report with no headline in its text ({_short_id(central)})" if readable
+                 else f"Report with no readable text ({_short_id(central)})")
     return title
+
+
+def _short_id(article_id: str, keep: int = 16) -> str:
+    """`article_id`, or its first `keep` characters and an ellipsis when longer: a title stays
+    within `HeadlineParams.max_chars` (90) whatever the ids (hashes of 56 characters on
+    news_cluster), and the event still lists the full ids of its reports."""
+    return article_id if len(article_id) <= keep + 1 else article_id[:keep] + "…"
 
 
 def most_central(unit_ids: list[str], sim: np.ndarray, unit_index: dict[str, int]) -> str | None:
