@@ -70,6 +70,17 @@ def test_sentence_first_line_is_not_a_title(tmp_path):
     assert "inferred" not in a.metadata
 
 
+def test_a_caption_and_its_credit_on_the_first_line_is_not_a_title(tmp_path):
+    """A caption sentence closed by its credit ("... the old bridge. (University of Valmora)") has a
+    sentence break inside: no title (a bare news_cluster report had one as its event and story title)."""
+    body = "Sandbag walls went up along the river at dawn, the council said on Monday.\nThe old bridge was closed.\n"
+    caption = "Sandbag walls along the river, at left, and the old bridge. (University of Valmora)"
+    [a], _ = read_paths([write(tmp_path, "cap.txt", caption + "\n" + body)])
+    assert a.title is None
+    [b], _ = read_paths([write(tmp_path, "head.txt", "Sandbag walls go up along the river as the old bridge closes\n" + body)])
+    assert b.title == "Sandbag walls go up along the river as the old bridge closes"
+
+
 def test_date_line_under_title(tmp_path):
     path = write(
         tmp_path,
