@@ -26,11 +26,12 @@ of it ends like a sentence (a crawl's seed list), is a placeholder:
 it stays alone instead of joining everything it was stored under (a title read off its own first
 line is part of the placeholder, not a title of its own).  Only days a report came with or states
 near its top veto a pair (`veto_date_sources`): a day found far down a text, or the latest date an
-undated report writes, is often a past day it recalls, so it feeds the date decay only.  The linkage is cut by group size where reports are
-undated (`group_threshold`, `single_threshold`): two groups of two or more undated reports each are
-one matter at two times (two phases of a search, two court nominations) unless their mean
-similarity clears the higher `group_threshold`; a single undated report (one more outlet's angle)
-joins at the lower `single_threshold`.  A batch with every report dated is cut at `threshold`.
+undated report writes, is often a past day it recalls, so it feeds the date decay only.  The
+linkage is cut by group size where reports are undated (`group_threshold`, `single_threshold`):
+two groups of two or more undated reports each are one matter at two times (two phases of a
+search, two court nominations) unless their mean similarity clears the higher `group_threshold`;
+a single undated report (one more outlet's angle) joins at the lower `single_threshold`.  A batch
+with every report dated is cut at `threshold`.
 
 An event's date is the day its reports came with or `report_date` read (a day recalled far down a
 text only when nothing better): never a date a report merely writes when `report_date` left it
@@ -731,9 +732,10 @@ def _attach_lone(
     """`events/lone.py` over the whole batch: each movable unit the linkage left alone (not a
     placeholder kept alone, not a stored report under `keep_stored`, undated unless
     `lone_undated_only` is off: no day, or no `published` — the day `represent.article_day` reads
-    off the text of a report `report_date` left undated is history it recalls) joins the cluster it is clearly closest to.  Its rows of the
-    similarity as clustered are read `block_cells` pairs at a time (`rows_as_clustered`: the dense
-    matrix, or a large batch's blocks), so both paths give the same labels."""
+    off the text of a report `report_date` left undated is history it recalls) joins the cluster it
+    is clearly closest to.  Its rows of the similarity as clustered are read `block_cells` pairs
+    at a time (`rows_as_clustered`: the dense matrix, or a large batch's blocks), so both paths
+    give the same labels."""
     movable = ~alone & np.array([(not (previous and cfg.keep_stored) or a.id not in previous)
                                  and (day is None or not a.published or not cfg.lone_undated_only)
                                  for a, day in zip(units, sig.days, strict=True)], dtype=bool)
