@@ -1041,8 +1041,8 @@ def _title(central: str, units: list[str], by_id: dict[str, Article], limits: He
             break
     if not title:  # never an empty title: say what the report is instead
         readable = any(headline.news_paragraphs(by_id[i].text) for i in candidates)
-        title = (f"Report with no headline in its text ({_short_id(central)})" if readable
-                 else f"Report with no readable text ({_short_id(central)})")
+        what = "no headline in its text" if readable else "no readable text"
+        title = f"Report with {what} ({_short_id(central)})"
     return title
 
 

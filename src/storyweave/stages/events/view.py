@@ -30,7 +30,7 @@ def original_roots(articles: Sequence[Article], by_id: dict[str, Article]) -> di
     not a translation) is clustered on its own: the texts matched, but e.g. a scraper stored
     the same placeholder page ("Chat with us in Facebook Messenger...") under two stories."""
     def follow(copy: Article, original: Article) -> bool:
-        return copy.duplicate_kind == "translation" or not headlines_disjoint(copy, original)
+        return not placeholder_copy(copy, original)
 
     return {article.id: copy_root(article.id, by_id, follow) for article in articles}
 
@@ -89,9 +89,15 @@ def placeholder_bodies(articles: Sequence[Article], by_id: dict[str, Article]) -
     out: set[str] = set()
     for article in articles:
         original = by_id.get(article.duplicate_of or "")
-        if original is not None and article.duplicate_kind != "translation" and headlines_disjoint(article, original):
+        if original is not None and placeholder_copy(article, original):
             out.update((article.id, original.id))
     return out
+
+
+def placeholder_copy(copy: Article, original: Article) -> bool:
+    """`copy` repeats `original`'s body (not as a translation) under a headline sharing no content
+    word with it: the body is a scraper's placeholder, stored under two unrelated stories."""
+    return copy.duplicate_kind != "translation" and headlines_disjoint(copy, original)
 
 
 def clustering_view(articles: Sequence[Article], placeholders: set[str]) -> list[Article]:
