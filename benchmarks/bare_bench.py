@@ -148,11 +148,7 @@ def gold_of(path: Path) -> dict[str, str]:
 
 def fold_scores(gold: dict[str, str], pred: dict[str, str]) -> dict[str, tuple[float, float, float]]:
     """Pairwise P/R/F1 restricted to the articles of each fold (gold clusters split by hash)."""
-    out = {}
-    for fold in "AB":
-        ids = sorted(i for i, g in gold.items() if fold_of(str(g)) == fold)
-        out[fold] = pairwise([pred.get(i, f"_single_{i}") for i in ids], [gold[i] for i in ids])
-    return out
+    return {fold: restricted(gold, pred, {i for i, g in gold.items() if fold_of(str(g)) == fold}) for fold in "AB"}
 
 
 PAGE_LABELS = ROOT / "benchmarks" / "data" / "multinews_dev_pages.jsonl"
@@ -398,7 +394,8 @@ def main() -> None:
             continue
         runs = [(key, texts, gold)]
         if key == "mn_bare":
-            reporting = [k for k, i in enumerate(mn_gold) if page_labels()[i] == "event"]
+            labels = page_labels()
+            reporting = [k for k, i in enumerate(mn_gold) if labels[i] == "event"]
             runs.append((f"{key}, the {len(reporting)} pages reporting the event", [texts[k] for k in reporting],
                          [gold[k] for k in reporting]))
         for label, part_texts, part_gold in runs:
