@@ -107,8 +107,8 @@ def infer_credits(lines: list[str]) -> tuple[str | None, list[str], str | None]:
 
 def _evidence(line: str, m: re.Match[str], reach: int = 60) -> str:
     """The credit as evidence: `line` up to the credited name (and its closing bracket), or, when
-    the name ends further in, "…" and the `reach` characters before that ("(CNN) Boko Haram
-    militants handed over ..." gives "(CNN)": a lead paragraph is not repeated in the output)."""
+    the name ends further in, "…" and the `reach` characters before that ("(Wire) Flood
+    water broke through the levee ..." gives "(Wire)": a lead paragraph is not repeated in the output)."""
     group = "name" if m.group("name") is not None else "name2"
     end = m.end(group)
     end += line[end:end + 1] == ")"

@@ -5,7 +5,7 @@ An event is one happening.  Articles are grouped by average-linkage agglomerativ
 bigrams, headline + lead, headline alone; each view memoised for the stories stage), damped softly by the gap between publication days.
 Copies found by the dedup stage are not clustered on their own: they join their original's event.
 A report whose body the dedup stage found under an unrelated headline (a scraper placeholder
-such as "Chat with us in Facebook Messenger") is compared by its title only; a page that was all
+such as a chat widget's notice) is compared by its title only; a page that was all
 photo gallery (which the cleaner removes) by its gallery's captions.
 
 Reports whose leads give days three or more apart are *vetoed* (cannot-link, as a large

@@ -121,8 +121,8 @@ def _self_dated(text: str, offset: int) -> bool:
     """The date at `offset` is the date of something dated inside the report (`_DATED_BEFORE`, a
     photo caption or credit), not a day its narrative names.  Of the latest dates found far down
     the text of the shared sets' bare reports (news_cluster, PolNeAR, TimeBank), self-dated ones
-    are right within a day 14 times of 18, the others ("the attacks of Sept. 11, 2001", "closing
-    price on Nov. 2, 2017") once of 28 (bare.md "Twelfth session")."""
+    are right within a day 14 times of 18, the others (the day of an attack years before, a
+    closing price's day) once of 28 (bare.md "Twelfth session")."""
     if _DATED_BEFORE.search(text[max(0, offset - 40): offset]):
         return True
     sentence = _sentence_at(text, offset, after=80)

@@ -28,7 +28,7 @@ def original_roots(articles: Sequence[Article], by_id: dict[str, Article]) -> di
 
     A copy whose headline shares no content word with its original's headline (both titled,
     not a translation) is clustered on its own: the texts matched, but e.g. a scraper stored
-    the same placeholder page ("Chat with us in Facebook Messenger...") under two stories."""
+    the same placeholder page (a chat widget's notice) under two stories."""
     def follow(copy: Article, original: Article) -> bool:
         return not placeholder_copy(copy, original)
 
