@@ -41,6 +41,7 @@ from storyweave.nlp import represent
 from storyweave.stages import events as ev
 from storyweave.stages import stories
 from storyweave.stages.events.event_index import EventIndex
+from storyweave.stages.events.linkage import agglomerate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,7 +130,7 @@ def baseline_labels(corpus: Corpus, gold: list, thresholds: np.ndarray) -> tuple
     sim = represent.cosine_matrix(represent.tfidf([represent.full_text(a) for a in corpus.articles]))
     best: tuple[float, list, float] = (-1.0, [], 0.0)
     for t in thresholds:
-        labels = ev.agglomerate(sim, float(t))
+        labels = agglomerate(sim, float(t))
         f = pairwise(labels, gold)[2]
         if f > best[0]:
             best = (f, labels, float(t))

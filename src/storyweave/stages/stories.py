@@ -35,7 +35,8 @@ from storyweave.config import Config, StoriesConfig
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event, Story, TimelineEntry
 from storyweave.nlp import represent
-from storyweave.stages.events import agglomerate, keep_stored_groups, members_day, release_text_cache
+from storyweave.stages.events import keep_stored_groups, members_day, release_text_cache
+from storyweave.stages.events.linkage import agglomerate
 
 StoryConfig = StoriesConfig  # the stage's knobs: `Config.stories` (storyweave/config.py)
 

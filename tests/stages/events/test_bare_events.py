@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from storyweave.config import Config
@@ -402,35 +401,6 @@ def test_undated_events_of_several_reports_join_a_story_only_when_close():
     assert len({e.story_id for e in joined.events}) == 1
 
 
-def test_the_size_rule_leaves_dated_batches_as_they_were():
-    """A batch with every report dated is cut at the plain threshold (metadata runs unchanged);
-    the cut by size needs undated reports.  Checked against scipy's own cut on a random matrix."""
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
-    rng = np.random.default_rng(7)
-    sim = rng.uniform(0.0, 0.3, size=(40, 40)).astype(np.float32)
-    sim = (sim + sim.T) / 2
-    np.fill_diagonal(sim, 1.0)
-    dated = events.agglomerate(sim, 0.11, group_threshold=0.13, strict_rows=np.zeros(40, dtype=bool),
-                               single_threshold=0.10)
-    dist = np.clip(1.0 - sim.astype(np.float64), 0.0, None)
-    np.fill_diagonal(dist, 0.0)
-    ref = fcluster(linkage(squareform(dist, checks=False), method="average"), t=1.0 - 0.11, criterion="distance")
-    assert _partition(dated) == _partition(list(ref))
-    # every row undated and the thresholds equal: the same cut as scipy's
-    same = events._cut_by_size(linkage(squareform(dist, checks=False), method="average"), 40, 0.11, 0.11,
-                               None, 0.11)
-    assert _partition(same) == _partition(list(ref))
-
-
-def _partition(labels) -> set[frozenset[int]]:
-    groups: dict = {}
-    for i, label in enumerate(labels):
-        groups.setdefault(label, set()).add(i)
-    return {frozenset(g) for g in groups.values()}
-
-
 def test_a_refused_group_merge_leaves_the_next_report_free_to_join():
     """Both phases plus one more report on the search (mean similarity 0.12 to the search reports,
     0.06 to the wreck reports): average linkage would first try to merge the two phases (refused,
@@ -445,22 +415,6 @@ def test_a_refused_group_merge_leaves_the_next_report_free_to_join():
     # the linkage alone (the lone pass would add the report to the search by its margin: test_lone.py)
     tree = cluster([bare(a.id, a.text) for a in reports], **{"events.size_cut_rows": 0, "events.lone_threshold": 0.0})
     assert tree["sonar-a"] == tree["sonar-b"] != tree["angle"] != tree["wreck-a"]
-
-
-def test_greedy_linkage_by_size_equals_average_linkage_with_one_threshold():
-    """With every threshold equal the greedy linkage is plain average linkage (scipy's cut)."""
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
-    rng = np.random.default_rng(11)
-    sim = rng.uniform(0.0, 0.4, size=(30, 30))
-    sim = (sim + sim.T) / 2
-    np.fill_diagonal(sim, 1.0)
-    greedy = events._greedy_by_size(sim, 0.2, 0.2, np.ones(30, dtype=bool), 0.2)
-    dist = 1.0 - sim
-    np.fill_diagonal(dist, 0.0)
-    ref = fcluster(linkage(squareform(dist, checks=False), method="average"), t=0.8, criterion="distance")
-    assert _partition(greedy) == _partition(list(ref))
 
 
 def test_a_slideshow_caption_never_dates_a_report():

@@ -244,23 +244,6 @@ def test_placeholder_body_under_unrelated_headlines_is_compared_by_title():
     assert event_of["ph-fire"] == event_of["fire-a"]
 
 
-def test_agglomerate_keeps_must_link_groups_whole_and_weighs_rows():
-    import numpy as np
-
-    # rows 0-2: one group whose members barely resemble each other; row 3 resembles row 0 only
-    sim = np.array([
-        [1.0, 0.0, 0.0, 0.9],
-        [0.0, 1.0, 0.0, 0.0],
-        [0.0, 0.0, 1.0, 0.0],
-        [0.9, 0.0, 0.0, 1.0],
-    ])
-    free = events.agglomerate(sim, 0.5)
-    assert free[0] == free[3] and len(set(free)) == 3
-    grouped = events.agglomerate(sim, 0.5, groups=[0, 0, 0, 1])
-    assert grouped[0] == grouped[1] == grouped[2] != grouped[3]  # mean 0.3 over the group's rows < 0.5
-    assert len(set(events.agglomerate(sim, 0.25, groups=[0, 0, 0, 1]))) == 1  # 0.3 > 0.25
-
-
 def test_a_report_of_site_notices_only_is_titled_as_having_no_readable_text():
     notice = Article(id="notice", text="Starting in 2001, the crawler has been donating its crawl data to the "
                      "archive. Flowing in every day, these data are added to the Wayback Machine after an embargo.")
