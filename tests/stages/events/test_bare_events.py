@@ -14,6 +14,7 @@ from storyweave.config import Config
 from storyweave.model import Article, Corpus
 from storyweave.nlp import represent
 from storyweave.stages import events, stories
+from storyweave.stages.events import veto
 from storyweave.stages.events.report_date import fill_report_dates, report_date, report_date_how
 from storyweave.stages.events.view import has_sentence
 
@@ -328,7 +329,7 @@ def test_latest_date_fallback_only_when_the_text_corroborates_it():
 
 
 def test_leads_naming_different_weekdays_weigh_less():
-    assert events.weekday_conflicts(["monday", "thursday", None, "monday"]).tolist() == [
+    assert veto.weekday_conflicts(["monday", "thursday", None, "monday"]).tolist() == [
         [False, True, False, False], [True, False, False, True], [False, False, False, False], [False, True, False, False]]
     # the rounds without their ordinals: only the weekdays (Thursday / Monday) still differ
     second, third = [bare(a.id, a.text.replace("second ", "").replace("third ", "")) for a in (ROUNDS[0], ROUNDS[2])]

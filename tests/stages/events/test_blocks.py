@@ -19,6 +19,7 @@ from storyweave.model import Article, Corpus
 from storyweave.pipeline import STAGES
 from storyweave.stages import events
 from storyweave.stages.events import blocks
+from storyweave.stages.events.veto import Signals
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "examples" / "corpus"
@@ -53,7 +54,7 @@ def _forced(cells: int = 5000) -> Config:
     return Config().replace("events.dense_max_units", 1).replace("events.block_cells", cells)
 
 
-def _units(corpus: Corpus) -> tuple[list[Article], events.Signals]:
+def _units(corpus: Corpus) -> tuple[list[Article], Signals]:
     by_id = corpus.by_id()
     root = events.original_roots(corpus.articles, by_id)
     units = [a for a in corpus.articles if root[a.id] == a.id]

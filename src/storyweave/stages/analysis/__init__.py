@@ -44,7 +44,7 @@ from storyweave.stages.analysis.numbers import Figure, extract_quantities, figur
 from storyweave.stages.analysis.parsed import ARTICLE, fingerprint, parse_missing, parsed, text_key
 from storyweave.stages.analysis.quotes import match_quotes, quotes_of
 from storyweave.stages.dedup.provenance import copy_root
-from storyweave.stages.events import dated_by_header, inferred_how, weak_inferred_date
+from storyweave.stages.events.veto import dated_by_header, inferred_how, weak_inferred_date
 from storyweave.versions import digest
 
 __all__ = ["analyze_events", "article_dates"]

@@ -8,7 +8,7 @@ A report whose body the dedup stage found under an unrelated headline (a scraper
 such as a chat widget's notice) is compared by its title only; a page that was all
 photo gallery (which the cleaner removes) by its gallery's captions.
 
-Reports whose leads give days three or more apart are *vetoed* (cannot-link, as a large
+Reports whose leads give days three or more apart are *vetoed* (`veto.py`: cannot-link, as a large
 distance), unless their texts are near-copies or close follow-ups less than a week apart.
 Look-alike events of one story (two rounds of talks, two missile launches days apart) read
 alike, so a pair is also vetoed when the days the leads report differ by two days or more AND
@@ -74,6 +74,16 @@ from storyweave.nlp import represent
 from storyweave.nlp.text import split_sentences
 from storyweave.stages.events import headline, lone, report_date
 from storyweave.stages.events.linkage import agglomerate
+from storyweave.stages.events.veto import (
+    Signals,
+    day_ordinals,
+    from_removed_lines,
+    inferred_how,
+    veto_block,
+    veto_ordinals,
+    veto_source,
+    weak_inferred_date,
+)
 from storyweave.stages.events.view import (
     clustering_view,
     original_roots,
@@ -93,32 +103,17 @@ def config_from(settings: Config) -> EventConfig:
 # ---------------------------------------------------------------------------- similarity
 
 
-@dataclass
-class Signals:
-    """Per-article features the similarity and the vetoes use."""
-
-    days: list[date | None]
-    happened: list[date | None]
-    numbers: list[frozenset[str]]
-    lead_dates: list[frozenset[date]]
-    ordinals: list[frozenset[tuple[str, int]]]
-    lead_names: list[frozenset[str]]
-    names: list[frozenset[str]]
-    lead_weekdays: list[str | None]
-    veto_days: list[date | None] | None = None  # `happened` restricted to the vetoes' date sources
-
-
 def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Signals:
     """Per-article features (dates, numbers, ordinals, names, weekdays) of `articles`, in their order."""
     trust_body = cfg.body_dates if cfg else True
-    days = [None if (not trust_body and weak_inferred_date(a)) or _from_removed_lines(a) else represent.article_day(a)
+    days = [None if (not trust_body and weak_inferred_date(a)) or from_removed_lines(a) else represent.article_day(a)
             for a in articles]
     happened = [represent.happening_day(a, d) for a, d in zip(articles, days, strict=False)]
     sources = cfg.veto_date_sources if cfg else "all"
     return Signals(
         days=days,
         happened=happened,
-        veto_days=[d if _veto_source(a, sources) else None for a, d in zip(articles, happened, strict=False)],
+        veto_days=[d if veto_source(a, sources) else None for a, d in zip(articles, happened, strict=False)],
         numbers=[_numbers_of(represent.full_text(a)) for a in articles],
         lead_dates=[frozenset(represent.text_dates(represent.body_lead(a.text, 60))) for a in articles],
         ordinals=[represent.ordinal_set(represent.title_or_first_sentence(a, limit=400)) for a in articles],
@@ -144,52 +139,6 @@ def name_words(names: frozenset[str]) -> frozenset[str]:
     """The words of `names` without possessives ("meredith kercher", "kercher's" share "kercher"):
     names are compared word by word, so a shorter or longer form of one name still meets."""
     return frozenset(w for n in names for w in re.sub(r"['’]s\b", "", n).split() if len(w) > 2)
-
-
-def inferred_how(article: Article) -> str:
-    """Where the report's `published` was read from its text ("header", "lead", "body", "caption", the
-    same from removed lines, a dateline; `report_date`); "" for a date the report came with."""
-    return str((article.metadata.get("inferred") or {}).get("published", "")) if article.published_inferred else ""
-
-
-def _from_header(how: str) -> bool:
-    return how.endswith("header") or how.startswith(("date line", "dateline"))
-
-
-def dated_by_header(article: Article) -> bool:
-    """The report came with its date, or its header or dateline gave it: the report dates a reader
-    can lean on (day vetoes with `veto_date_sources` "header"; the analysis' timeline weekdays)."""
-    return not article.published_inferred or _from_header(inferred_how(article))
-
-
-def _veto_source(article: Article, sources: str) -> bool:
-    """May this report's day veto a pair?  "all": any day; "strong": not one inferred from far
-    down the text or from removed lines (about half of those are a past day the report
-    recalls), nor the day of a report `report_date` left undated (`represent.article_day` then
-    reads the latest date its text writes: history it recalls); "header": only a day the report
-    came with or wrote in its header/dateline."""
-    if sources == "all":
-        return True
-    if not article.published:
-        return False
-    how = inferred_how(article)
-    if not how:
-        return True
-    if sources == "strong":
-        return not weak_inferred_date(article)
-    return _from_header(how)
-
-
-def weak_inferred_date(article: Article) -> bool:
-    """The report's date was inferred from a date far down its text (`report_date` "body"), or
-    only from lines the cleaner removed: about half of these are a past day the report recalls."""
-    return inferred_how(article).endswith(("body", "removed lines"))
-
-
-def _from_removed_lines(article: Article) -> bool:
-    """Dated only by a line the cleaner removed (a caption): shown as `published`, but the
-    clustering does not lean on it (measured: it moved news_cluster/Multi-News figures both ways)."""
-    return inferred_how(article).endswith("removed lines")
 
 
 def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signals | None = None) -> np.ndarray:
@@ -225,8 +174,7 @@ def pair_source(articles: Sequence[Article], cfg: EventConfig, sig: Signals, fea
             views.append((share, rows, rows.T if isinstance(rows, np.ndarray) else rows.T.tocsr()))
     weekdays = sig.lead_weekdays
     code = {w: k + 1 for k, w in enumerate(sorted({w for w in weekdays if w}))}
-    return PairSource(sig=sig, views=views, days=_ordinals(sig.days),
-                      veto_days=_ordinals(sig.veto_days if sig.veto_days is not None else sig.happened),
+    return PairSource(sig=sig, views=views, days=day_ordinals(sig.days), veto_days=veto_ordinals(sig),
                       undated=np.array([d is None for d in sig.days], dtype=bool),
                       weekdays=np.array([code.get(w, 0) if w else 0 for w in weekdays], dtype=np.int64))
 
@@ -252,7 +200,7 @@ def scaled_similarity(source: PairSource, cfg: EventConfig, rows: np.ndarray, co
     vetoed pairs -1, a report with itself 1.  Every factor is per pair: a block of rows gets the
     values of the whole matrix.  None raises a pair: only the must-links and the stickiness of
     stored events do (`_cluster_units`), which `blocks.py` links on its own."""
-    veto = _veto_block(source, cfg, text, rows, cols)
+    veto = veto_block(source.sig, source.veto_days, cfg, text, rows, cols)
     gap = represent.day_gaps(source.days, rows, cols)
     text *= represent.date_decay(gap, cfg.half_life_days, cfg.date_floor).astype(np.float32)
     if cfg.undated_factor != 1.0:
@@ -263,16 +211,6 @@ def scaled_similarity(source: PairSource, cfg: EventConfig, rows: np.ndarray, co
     text[veto] = -1.0
     represent.set_self_pairs(text, rows, cols)
     return text.astype(np.float32)
-
-
-def weekday_conflicts(weekdays: Sequence[str | None]) -> np.ndarray:
-    """True where both first sentences name a weekday and the weekdays differ ("... on Tuesday" /
-    "... on Thursday"): two happenings of one matter, days apart, when the texts carry no date."""
-    code = {w: k + 1 for k, w in enumerate(sorted({w for w in weekdays if w}))}
-    codes = np.array([code.get(w, 0) if w else 0 for w in weekdays], dtype=np.int64)
-    named = codes != 0
-    out: np.ndarray = named[:, None] & named[None, :] & (codes[:, None] != codes[None, :])
-    return out
 
 
 _Fingerprint = tuple[str, str | None, int]  # id, title, hash of the text
@@ -394,67 +332,6 @@ def text_similarity(articles: Sequence[Article], cfg: EventConfig) -> np.ndarray
     """Weighted cosine of the event stage's views (title+body 1-2 grams, title+lead, title,
     optionally the static embedding)."""
     return weighted_views(articles, _event_weights(cfg), cfg.lead_words, cfg.embed_words, cfg.fit_size)
-
-
-def _ordinals(days: Sequence[date | None]) -> np.ndarray:
-    return np.array([d.toordinal() if d else np.nan for d in days], dtype=np.float64)
-
-
-def veto_matrix(sig: Signals, cfg: EventConfig, text_sim: np.ndarray) -> np.ndarray:
-    """True where two reports describe different happenings: the days they report lie
-    `veto_gap_days` apart (unless the texts are near-copies, or close follow-ups fewer than
-    `follow_up_days` apart), or look-alike reports a few days apart whose specifics (salient
-    numbers, explicit dates in the lead) diverge."""
-    every = np.arange(len(sig.days))
-    return _veto_block(pair_source([], cfg, sig, features=False), cfg, text_sim, every, every)
-
-
-def _veto_block(source: PairSource, cfg: EventConfig, text_sim: np.ndarray, rows: np.ndarray,
-                cols: np.ndarray) -> np.ndarray:
-    """`veto_matrix` of the pairs `rows` x `cols` (their text similarity `text_sim`)."""
-    gap = represent.day_gaps(source.veto_days, rows, cols)
-    veto: np.ndarray = (gap >= cfg.veto_gap_days) & (text_sim < cfg.same_report_similarity)  # NaN compares False
-    veto &= ~((gap < cfg.follow_up_days) & (text_sim >= cfg.follow_up_similarity))  # follow-ups: look-alike check
-    near = (gap >= cfg.lookalike_gap_days) & (gap <= cfg.lookalike_max_gap_days) & ~veto
-    near &= text_sim > cfg.threshold  # a veto only matters where the texts would otherwise merge
-    # Without a day on both sides nothing above applies: look-alike happenings (two rounds of
-    # talks, two quakes in different places) are told apart by their specifics alone.
-    undated = np.isnan(gap) & (text_sim > cfg.threshold * cfg.undated_factor)
-    square = rows is cols
-    for mask, numbers in ((near, True), (undated, cfg.undated_specifics)):
-        # the whole matrix: each pair once (upper triangle), mirrored; a block: each cell (the
-        # similarity is symmetric, and so is `specifics_diverge`)
-        pairs = np.nonzero(np.triu(mask, 1) if square else mask & (rows[:, None] != cols[None, :]))
-        for a, b in zip(*pairs, strict=False):
-            i, j = int(rows[a]), int(cols[b])
-            if specifics_diverge(source.sig, cfg, min(i, j), max(i, j), numbers=numbers):
-                veto[a, b] = True
-                if square:
-                    veto[b, a] = True
-    return veto
-
-
-def specifics_diverge(sig: Signals, cfg: EventConfig, i: int, j: int, numbers: bool = True) -> bool:
-    """Two look-alike reports tell of different happenings: their first sentences number
-    different rounds/phases of one thing ("second round" / "third round"), they name no place or
-    person in common (`disjoint_names`), (with `numbers`) they give disjoint salient numbers, or
-    their leads give explicit dates days apart."""
-    oa, ob = sig.ordinals[i], sig.ordinals[j]
-    if oa and ob and {n for n, _ in oa} & {n for n, _ in ob} and not (oa & ob):
-        return True
-    la, lb = sig.lead_names[i], sig.lead_names[j]
-    na, nb = sig.names[i], sig.names[j]
-    if cfg.disjoint_names and la and lb and min(len(na), len(nb)) >= cfg.min_names and not (na & nb):
-        return True  # not one place, person or organisation in common: another happening
-    wa, wb = sig.lead_weekdays[i], sig.lead_weekdays[j]
-    if cfg.weekday_veto and wa and wb and wa != wb:
-        return True  # the first sentences put the happening on different weekdays
-    if numbers:
-        a, b = sig.numbers[i], sig.numbers[j]
-        if len(a) >= cfg.min_numbers and len(b) >= cfg.min_numbers and not (a & b):
-            return True
-    da, db = sig.lead_dates[i], sig.lead_dates[j]
-    return bool(da and db) and min(abs((x - y).days) for x in da for y in db) >= cfg.lookalike_gap_days
 
 
 # ---------------------------------------------------------------------------- the stage
@@ -861,7 +738,7 @@ def _own_day(article: Article, from_text: bool = True, photos: bool = False) -> 
     read from a photo caption (`report_date` "caption": the photo's day, for the clustering a
     clue like any stated date, but an event's date is the day of the happening, never a photo's:
     the caption of an older launch dated a report of talks weeks later, bare.md "bare5")."""
-    if _from_removed_lines(article) or (not photos and inferred_how(article).endswith("caption")):
+    if from_removed_lines(article) or (not photos and inferred_how(article).endswith("caption")):
         return None
     return represent.article_day(article, from_text)
 
