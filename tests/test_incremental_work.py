@@ -44,8 +44,8 @@ def test_add_of_one_article_only_works_on_that_article(tmp_path, monkeypatch):
     assert first.work["parse"] > 1 and first.work["brief"] == len(first.corpus.events)
 
     written: list[str] = []
-    real = store._upsert_article
-    monkeypatch.setattr(store, "_upsert_article", lambda c, a, now: written.append(a.id) or real(c, a, now))
+    real = store.tables.upsert_article
+    monkeypatch.setattr(store.tables, "upsert_article", lambda c, a, now: written.append(a.id) or real(c, a, now))
     dated = count_calls(monkeypatch, analysis_mod, "_date_refs")  # an article's dates (`dates.date_refs`' mentions)
     named = count_calls(monkeypatch, represent, "proper_names")
     added = ingest(conn, [Article(id="harlow-budget", text=NEW, published="2024-05-07")], command="add")
@@ -86,11 +86,11 @@ def test_incremental_add_works_on_the_events_near_the_new_article_only(tmp_path,
     assert reference.work["clean_input"] == stored + 1  # the full path: every stage sees the store
 
     written: list[str] = []
-    real = store._upsert_article
-    monkeypatch.setattr(store, "_upsert_article", lambda c, a, now: written.append(a.id) or real(c, a, now))
+    real = store.tables.upsert_article
+    monkeypatch.setattr(store.tables, "upsert_article", lambda c, a, now: written.append(a.id) or real(c, a, now))
     event_rows: list[str] = []
-    real_rows = store._event_rows
-    monkeypatch.setattr(store, "_event_rows", lambda events: event_rows.extend(e.id for e in events) or real_rows(events))
+    real_rows = store.tables.event_values
+    monkeypatch.setattr(store.tables, "event_values", lambda events: event_rows.extend(e.id for e in events) or real_rows(events))
     built = count_calls(monkeypatch, events_mod, "build_event")  # event ids rebuilt by the events stage
     loaded = store.load_corpus(dbs[True], with_cache=False)
     added = ingest(dbs[True], [Article(**held.__dict__)], command="add", incremental=True)

@@ -133,7 +133,7 @@ def test_failed_save_rolls_back_everything(db, monkeypatch):
     for a in grown.articles[:3]:
         a.event_id = "E9"  # changed, so written (unchanged rows are skipped)
     calls = {"n": 0}
-    real_upsert = store._upsert_article
+    real_upsert = store.tables.upsert_article
 
     def crash_on_fourth(conn, article, now):
         calls["n"] += 1
@@ -141,7 +141,7 @@ def test_failed_save_rolls_back_everything(db, monkeypatch):
             raise RuntimeError("disk on fire")
         real_upsert(conn, article, now)
 
-    monkeypatch.setattr(store, "_upsert_article", crash_on_fourth)
+    monkeypatch.setattr(store.tables, "upsert_article", crash_on_fourth)
     with pytest.raises(RuntimeError, match="disk on fire"):
         store.save_corpus(db, grown)
     assert calls["n"] == 4  # three articles were written before the crash ...
@@ -154,8 +154,8 @@ def test_failed_save_rolls_back_everything(db, monkeypatch):
 def test_unchanged_articles_are_not_rewritten(db, monkeypatch):
     store.save_corpus(db, _processed(_batch()))
     written = []
-    real_upsert = store._upsert_article
-    monkeypatch.setattr(store, "_upsert_article", lambda conn, a, now: written.append(a.id) or real_upsert(conn, a, now))
+    real_upsert = store.tables.upsert_article
+    monkeypatch.setattr(store.tables, "upsert_article", lambda conn, a, now: written.append(a.id) or real_upsert(conn, a, now))
     grown = _processed(_batch() + [_article("a4", "A fourth report.")])
     grown.articles[2].event_id = "E7"
     store.save_corpus(db, grown)
@@ -172,7 +172,7 @@ def test_new_database_has_current_schema_and_old_one_is_migrated(db):
 
     old = db.with_name("old.db")
     conn = sqlite3.connect(old, isolation_level=None)
-    for statement in store._statements(store.MIGRATIONS[0]):
+    for statement in store.schema.statements(store.MIGRATIONS[0]):
         conn.execute(statement)
     conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
     conn.execute(
@@ -233,7 +233,7 @@ def _store_before(db, marker: str) -> sqlite3.Connection:
     conn = sqlite3.connect(db, isolation_level=None)
     before = store.MIGRATIONS.index(next(m for m in store.MIGRATIONS if marker in m))
     for script in store.MIGRATIONS[:before]:
-        for statement in store._statements(script):
+        for statement in store.schema.statements(script):
             conn.execute(statement)
     conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(before),))
     return conn
@@ -257,16 +257,16 @@ def test_kept_vectors_follow_their_articles_and_the_stale_check_reads_two_counts
     assert store.stale_vector_ids(conn) == [] and not any("JOIN" in s for s in statements)
     conn.set_trace_callback(None)
     with store.transaction(conn):
-        store._upsert_article(conn, articles["a1"], "t")  # the same content again
+        store.tables.upsert_article(conn, articles["a1"], "t")  # the same content again
     assert set(_vectors_of(conn)) == {"a1", "a2", "a3"}
     changed = replace(articles["a2"], raw_text="Floods hit Kelm; 400 people were evacuated.")
     with pytest.raises(RuntimeError), store.transaction(conn):
-        store._upsert_article(conn, changed, "t")
+        store.tables.upsert_article(conn, changed, "t")
         assert "a2" not in _vectors_of(conn)
         raise RuntimeError("crash before the commit")
     assert set(_vectors_of(conn)) == {"a1", "a2", "a3"} and store.stale_vector_ids(conn) == []
     with store.transaction(conn):
-        store._upsert_article(conn, changed, "t")
+        store.tables.upsert_article(conn, changed, "t")
     assert set(_vectors_of(conn)) == {"a1", "a3"} and store.stale_vector_ids(conn) == ["a2"]
     conn.execute("DELETE FROM articles WHERE id = 'a3'")
     assert set(_vectors_of(conn)) == {"a1"} and store.stale_vector_ids(conn) == ["a2"]
@@ -316,7 +316,7 @@ def test_events_of_one_day_and_undated_ones_are_listed_largest_first(db):
     assert [r.id for r in store.list_events(conn, 10, 0)] == ["E-d", "E-b", "E-c", "E-a", "E-e"]
     assert [r.id for r in store.list_events(conn, 2, 1)] == ["E-b", "E-c"]
     plan = " ".join(str(tuple(r)) for r in conn.execute(
-        f"EXPLAIN QUERY PLAN SELECT e.id FROM event_summaries e ORDER BY {store._EVENT_ORDER} LIMIT 5"))
+        f"EXPLAIN QUERY PLAN SELECT e.id FROM event_summaries e ORDER BY {store.queries._EVENT_ORDER} LIMIT 5"))
     assert "event_summaries_order" in plan and "TEMP B-TREE" not in plan  # the page read off the index
     conn.close()
 

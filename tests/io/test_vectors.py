@@ -34,7 +34,7 @@ def _store(tmp_path, count: int = 40):
                         event_id=f"e{k % 9}") for k in range(count)]
     store.save_corpus(conn, Corpus(articles=articles))
     with store.transaction(conn):
-        store._upsert_article(conn, Article(id="failed", text="x", raw_text="x", status="failed"), "t")
+        store.tables.upsert_article(conn, Article(id="failed", text="x", raw_text="x", status="failed"), "t")
         store.save_vectors(conn, [(a, 700_000 + k, _vector(k)) for k, a in enumerate(articles)])
         store.save_vectors(conn, [(Article(id="failed", text="x"), 1, _vector(99))])
     return conn, articles
@@ -61,7 +61,7 @@ def test_snapshot_and_log_read_as_the_join_after_every_kind_of_write(tmp_path, m
     assert vectors.log_size(conn) == 6 and _loaded(conn) == _joined(conn)
     changed = Article(**{**articles[7].__dict__, "raw_text": "A new text."})
     with store.transaction(conn):
-        store._upsert_article(conn, changed, "t")  # a new content: its vector dropped, stale
+        store.tables.upsert_article(conn, changed, "t")  # a new content: its vector dropped, stale
     assert store.stale_vector_ids(conn) == [changed.id] and _loaded(conn) == _joined(conn)
     ids = _loaded(conn)[0]
     assert ids == sorted(ids) and len(ids) == 40  # 44 articles less the deleted, no-event, stale and failed ones
