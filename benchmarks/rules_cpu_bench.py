@@ -30,8 +30,13 @@ def main(rows: list[str]) -> None:
     from storyweave.nlp import dates
     from storyweave.nlp.text import split_sentences
     from storyweave.stages import clean
-    from storyweave.stages.analysis import numbers, quotes
+    from storyweave.stages.analysis import numbers
     from storyweave.stages.brief import sentences
+
+    try:  # the quote rules' package; a tree before it had them in one module, `quotes.py`
+        from storyweave.stages.analysis.quotes.verbs import _say_matches
+    except ImportError:
+        from storyweave.stages.analysis.quotes import _say_matches
 
     records = shared_records()
     texts = [r.get("text") or "" for r in records]
@@ -50,7 +55,7 @@ def main(rows: list[str]) -> None:
         "dates": lambda: sum(len(dates.resolve_dates(r.get("text") or "", r.get("published"))) for r in records),
         "lines": lambda: sum(clean._first_rule(line) is not None for line in lines),
         "figures": lambda: sum(len(numbers.extract_quantities(s)) for s in sents),
-        "verbs": lambda: sum(1 for t in texts for _ in quotes._say_matches(t, 0, len(t))),
+        "verbs": lambda: sum(1 for t in texts for _ in _say_matches(t, 0, len(t))),
     }
     print(f"split\t{split_cpu:.2f}\t{len(sents)} sentences of {len(texts)} texts")
     for name in rows or list(table):

@@ -115,20 +115,20 @@ def _flat(words: list[str], capital_first: bool = False) -> str:
 
 
 def test_the_reporting_verbs_trie_matches_as_the_flat_alternation():
-    from storyweave.stages.analysis import quotes
+    from storyweave.stages.analysis.quotes import verbs
 
-    words = quotes._SAY_WORDS
+    words = verbs._SAY_WORDS
     assert [len(w) for w in words] == sorted(map(len, words), reverse=True)  # longest first, as the trie tries
     flat = re.compile(r"(?<![\w-])" + _flat(words, capital_first=True) + r"\b(?!-)")
-    assert quotes._VERB.pattern != flat.pattern
-    found = _matches(quotes._VERB, PIECES)
+    assert verbs._VERB.pattern != flat.pattern
+    found = _matches(verbs._VERB, PIECES)
     assert found == _matches(flat, PIECES) and sum(map(len, found)) > 100
     for text in TEXTS[:40]:  # the stage scans slices (pos, endpos) and matches single tokens
         for lo in range(0, len(text), 97):
-            assert [m.span() for m in quotes._VERB.finditer(text, lo, lo + 200)] == \
+            assert [m.span() for m in verbs._VERB.finditer(text, lo, lo + 200)] == \
                 [m.span() for m in flat.finditer(text, lo, lo + 200)]
     for token in ["said", "Said", "SAID", "pointed out", "pointed", "says-", "told", "tells"]:
-        assert bool(quotes._VERB.fullmatch(token)) == bool(flat.fullmatch(token))
+        assert bool(verbs._VERB.fullmatch(token)) == bool(flat.fullmatch(token))
 
 
 @pytest.mark.parametrize("words, follow", [

@@ -75,7 +75,7 @@ def test_tokenizer_and_stop_list_equal_scikit_learn(texts):
 
 @pytest.mark.parametrize("texts", [TEXTS[:8], SENTENCES[:40]], ids=["reports", "sentences"])
 def test_char_wb_equals_scikit_learn(texts):
-    """analysis.quotes._char_cosines: char_wb 3-5-grams, lower-cased, float64."""
+    """analysis.quotes.matching._char_cosines: char_wb 3-5-grams, lower-cased, float64."""
     texts = [*texts, "a b  cd\tefg", "x"]  # short words (shorter than n), runs of white space
     theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True,
                              sublinear_tf=True).fit_transform(texts)

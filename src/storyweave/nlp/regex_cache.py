@@ -82,7 +82,7 @@ def _ours(frame: Any) -> bool:
     """Whether the compile is part of importing one of storyweave's modules: the first caller
     outside `re` is storyweave's code and the nearest module body on the stack is a storyweave
     module's.  Only those patterns are kept: a pattern built at run time may hold the data
-    (a speaker's name in `stages/analysis/quotes.py`), and other libraries build some of theirs
+    (a speaker's name in `stages/analysis/quotes/`), and other libraries build some of theirs
     from sets (the standard `tokenize`'s string prefixes), a new text in every process."""
     caller: str | None = None
     while frame is not None:

@@ -108,7 +108,7 @@ def test_quote_after_an_attribution_clause_continues_the_speaker(example_corpus)
 
 
 def test_a_new_attribution_is_not_a_continuation():
-    from storyweave.stages.analysis.quotes import _ATTRIBUTION_ONLY
+    from storyweave.stages.analysis.quotes.attribution import _ATTRIBUTION_ONLY
 
     assert _ATTRIBUTION_ONLY.fullmatch('," he said. "') is not None
     assert _ATTRIBUTION_ONLY.fullmatch("said the minister, who") is None
@@ -197,7 +197,7 @@ def test_speaker_second_round_rules(text, speakers):
 
 
 def test_verb_words_inside_names_and_before_infinitives():
-    from storyweave.stages.analysis.quotes import _before_infinitive, _say_matches
+    from storyweave.stages.analysis.quotes.verbs import _before_infinitive, _say_matches
 
     text = "The Daily Post reported it. Post your view. They continue to win; she continued, smiling."
     assert [m.group() for m in _say_matches(text, 0, len(text))] == ["reported", "Post", "continue", "continued"]
@@ -206,7 +206,7 @@ def test_verb_words_inside_names_and_before_infinitives():
 
 
 def test_reporting_verbs_are_verbs_not_nouns():
-    from storyweave.stages.analysis.quotes import _VERB
+    from storyweave.stages.analysis.quotes.verbs import _VERB
 
     assert _VERB.search("officials said") and _VERB.search("Said Ellis") and _VERB.search("she went on")
     assert not _VERB.search("the so-called plan") and not _VERB.search("statesman")
