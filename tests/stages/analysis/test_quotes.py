@@ -107,14 +107,6 @@ def test_quote_after_an_attribution_clause_continues_the_speaker(example_corpus)
     assert follow_on.speaker == "Viktor Halloran"
 
 
-def test_a_new_attribution_is_not_a_continuation():
-    from storyweave.stages.analysis.quotes.attribution import _ATTRIBUTION_ONLY
-
-    assert _ATTRIBUTION_ONLY.fullmatch('," he said. "') is not None
-    assert _ATTRIBUTION_ONLY.fullmatch("said the minister, who") is None
-    assert _ATTRIBUTION_ONLY.fullmatch("But the union") is None
-
-
 # ---- attribution on news-style sentences (written for these tests; names invented) --------------
 
 # Each of these failed before the reporting-clause rules (speaker None, an outlet, or dropped).

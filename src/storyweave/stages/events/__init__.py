@@ -83,6 +83,7 @@ from storyweave.stages.events.veto import (
     veto_ordinals,
     veto_source,
     weak_inferred_date,
+    weekday_codes,
 )
 from storyweave.stages.events.view import (
     clustering_view,
@@ -172,11 +173,9 @@ def pair_source(articles: Sequence[Article], cfg: EventConfig, sig: Signals, fea
         for view, share in _view_shares(_event_weights(cfg)).items():
             rows = view_rows(articles, view, cfg.lead_words, cfg.embed_words, cfg.fit_size)
             views.append((share, rows, rows.T if isinstance(rows, np.ndarray) else rows.T.tocsr()))
-    weekdays = sig.lead_weekdays
-    code = {w: k + 1 for k, w in enumerate(sorted({w for w in weekdays if w}))}
     return PairSource(sig=sig, views=views, days=day_ordinals(sig.days), veto_days=veto_ordinals(sig),
                       undated=np.array([d is None for d in sig.days], dtype=bool),
-                      weekdays=np.array([code.get(w, 0) if w else 0 for w in weekdays], dtype=np.int64))
+                      weekdays=weekday_codes(sig.lead_weekdays))
 
 
 def text_block(source: PairSource, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -554,7 +553,7 @@ def _clustered_events(
         if as_stored is not None and set(as_stored.article_ids) == set(group):
             events.append(replace(as_stored))  # `keep_stored`: an event the new reports left alone stays as stored
             continue
-        event = build_event(event_id, group, by_id, sim, unit_index, sig, cfg.headline, cfg.date_from_text,
+        event = build_event(event_id, group, by_id, sim, unit_index, cfg.headline, cfg.date_from_text,
                             cfg.weak_event_dates)
         if event_id in stored_events:  # the stories stage decides whether it still holds
             event.story_id = stored_events[event_id].story_id
@@ -705,7 +704,6 @@ def build_event(
     by_id: dict[str, Article],
     sim: np.ndarray,
     unit_index: dict[str, int],
-    sig: Signals,
     limits: HeadlineParams = _HEADLINE,
     date_from_text: bool = False,
     weak_dates: bool = True,

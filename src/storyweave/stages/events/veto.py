@@ -151,11 +151,9 @@ def specifics_diverge(sig: Signals, cfg: EventsConfig, i: int, j: int, numbers: 
     return bool(da and db) and min(abs((x - y).days) for x in da for y in db) >= cfg.lookalike_gap_days
 
 
-def weekday_conflicts(weekdays: Sequence[str | None]) -> np.ndarray:
-    """True where both first sentences name a weekday and the weekdays differ ("... on Tuesday" /
-    "... on Thursday"): two happenings of one matter, days apart, when the texts carry no date."""
+def weekday_codes(weekdays: Sequence[str | None]) -> np.ndarray:
+    """A code per weekday named in a report's first sentence (0: none), for the damping of pairs
+    whose first sentences put the happening on different weekdays ("... on Tuesday" / "... on
+    Thursday": two happenings of one matter, days apart, when the texts carry no date)."""
     code = {w: k + 1 for k, w in enumerate(sorted({w for w in weekdays if w}))}
-    codes = np.array([code.get(w, 0) if w else 0 for w in weekdays], dtype=np.int64)
-    named = codes != 0
-    out: np.ndarray = named[:, None] & named[None, :] & (codes[:, None] != codes[None, :])
-    return out
+    return np.array([code.get(w, 0) if w else 0 for w in weekdays], dtype=np.int64)

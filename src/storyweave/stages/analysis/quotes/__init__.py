@@ -8,8 +8,8 @@ speaker from the reporting clause around it (`quotes_of`), reading the reporting
 
 from __future__ import annotations
 
-from storyweave.stages.analysis.quotes.attribution import QuoteRecord, attribute, quotes_of
+from storyweave.stages.analysis.quotes.attribution import QuoteRecord, quotes_of
 from storyweave.stages.analysis.quotes.matching import match_quotes
 from storyweave.stages.analysis.quotes.spans import QuoteSpan, find_quotes
 
-__all__ = ["QuoteRecord", "QuoteSpan", "attribute", "find_quotes", "match_quotes", "quotes_of"]
+__all__ = ["QuoteRecord", "QuoteSpan", "find_quotes", "match_quotes", "quotes_of"]

@@ -384,16 +384,6 @@ def _previous_sentence_speaker(art: _Article, q: QuoteSpan) -> str | None:
     return art.resolve(cand, prev.end) if cand else None
 
 
-def attribute(doc: AnyDoc, q: QuoteSpan, article_id: str, index: EntityIndex, quotes: list[QuoteSpan]) -> str | None:
-    """Speaker of quote `q` from the words around it, or None."""
-    return _attribute(_Article(doc, article_id, index, quotes), q)[0]
-
-
-_ATTRIBUTION_ONLY = re.compile(
-    r"[^\w]*(?:[\w.'’-]+\s+){0,3}(?:said|says|added|adds|told\s+\w+|continued|went on|explained|"
-    r"stressed|insisted|noted|wrote|tweeted)[^\w]*", re.IGNORECASE)
-
-
 def _attribution_between(text: str, end: int, start: int) -> bool:
     """The words between two quotations of a paragraph are one short attribution sentence and
     nothing else (",” said Jane Roe. “"), so the second quotation goes on with the same speaker."""

@@ -44,7 +44,6 @@ _SAY_WORDS = [w for w in _SAY_WORDS if w not in {"on", "out", "go", "point", "po
 # "(?:[sS]aid|[sS]ays|...)" of the words longest first, written as a trie (same matches, ~10x faster
 # a scan: the flat alternation of 465 words was the analysis's costliest regex; `nlp.fastre`).
 _VERB = re.compile(r"(?<![\w-])" + word_alternation(_SAY_WORDS, capital_first=True) + r"\b(?!-)")
-SPEECH_VERBS = "|".join(_SAY_WORDS)
 # Forms of "tell": their object is the person told ("X told Station Nine News: “...”"), never the speaker.
 _TELL = {"tell", "tells", "told", "telling"}
 
