@@ -29,10 +29,13 @@ def cpu() -> float:
 def main(rows: list[str]) -> None:
     from storyweave.nlp import dates
     from storyweave.nlp.text import split_sentences
-    from storyweave.stages import clean
     from storyweave.stages.analysis import numbers
     from storyweave.stages.brief import sentences
 
+    try:  # the clean stage's package; a tree before it had the rules in one module, `clean.py`
+        from storyweave.stages.clean.rules import _first_rule
+    except ImportError:
+        from storyweave.stages.clean import _first_rule
     try:  # the quote rules' package; a tree before it had them in one module, `quotes.py`
         from storyweave.stages.analysis.quotes.verbs import _say_matches
     except ImportError:
@@ -53,7 +56,7 @@ def main(rows: list[str]) -> None:
         "candidates": candidates,  # per 5-article event, sentences already split
         "junk": lambda: sum(sentences.junk_reason(s) is None for s in sents),
         "dates": lambda: sum(len(dates.resolve_dates(r.get("text") or "", r.get("published"))) for r in records),
-        "lines": lambda: sum(clean._first_rule(line) is not None for line in lines),
+        "lines": lambda: sum(_first_rule(line) is not None for line in lines),
         "figures": lambda: sum(len(numbers.extract_quantities(s)) for s in sents),
         "verbs": lambda: sum(1 for t in texts for _ in _say_matches(t, 0, len(t))),
     }

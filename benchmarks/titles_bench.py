@@ -55,7 +55,7 @@ def bench_dir() -> Path | None:
 
 def problems(title: str, source_lines: set[str]) -> list[str]:
     """What is wrong with a title: empty, over_90, cut, menu, caption (empty list: fine)."""
-    from storyweave.stages.clean import rule_for
+    from storyweave.stages.clean.rules import rule_for
 
     t = title.strip()
     if not t:

@@ -41,7 +41,7 @@ SITE_PHRASE_LINES = {
 def test_clean_removes_a_line_built_around_each_shared_phrase(phrase):
     """The third granularity: clean's line rules anchor the shared phrases their own way, but
     still take the line each marks (a new shared phrase needs its line here)."""
-    from storyweave.stages.clean import rule_for
+    from storyweave.stages.clean.rules import rule_for
 
     line = SITE_PHRASE_LINES[phrase]
     assert rule_for(line) is not None

@@ -14,8 +14,8 @@ import pytest
 from storyweave.nlp import boilerplate, date_patterns, dates, fastre
 from storyweave.nlp.fastre import guarded
 from storyweave.nlp.text import split_sentences
-from storyweave.stages import clean
 from storyweave.stages.analysis import numbers
+from storyweave.stages.clean import rules as clean_rules
 
 CORPUS = Path(__file__).resolve().parents[2] / "examples" / "corpus"
 # The shared benchmark's news_cluster scrapes (furniture, captions, notices), when present
@@ -56,7 +56,7 @@ GUARDED = {
     **{name: getattr(date_patterns, name) for name in
        ("FULL_DATE_MDY", "STATED_DATE_MDY", "STATED_DATE_DMY", "DATE_OR_YEAR")},
     "_num_re": numbers._num_re(), "_AGE": numbers._AGE, "_SUBJECT_BEFORE": numbers._SUBJECT_BEFORE,
-    **{f"rule {r.name}": r.pattern for r in clean.RULES if r.name in clean._GUARDED},
+    **{f"rule {r.name}": r.pattern for r in clean_rules.RULES if r.name in clean_rules._GUARDED},
 }
 
 

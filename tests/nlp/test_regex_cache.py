@@ -25,7 +25,7 @@ from re import _compiler
 from storyweave.nlp import regex_cache
 standard = _compiler.compile
 regex_cache.install()
-from storyweave.stages import clean  # noqa
+from storyweave.stages.clean import captions, chrome, lines, rules, top  # noqa
 from storyweave.nlp import dates, date_patterns  # noqa
 from storyweave.stages.analysis import numbers  # noqa
 from storyweave.stages.analysis.quotes import article, attribution, candidates, matching, spans, verbs  # noqa
@@ -33,7 +33,7 @@ def made_at_run_time(name):
     return re.compile(re.escape(name) + r"\\s+said")
 made_at_run_time("Zebulon Quintavalle")
 import fractions  # noqa  (another library's module-level patterns)
-served = [value for module in (clean, dates, date_patterns, spans, verbs, candidates, article, attribution, matching, numbers) for value in vars(module).values()
+served = [value for module in (rules, captions, top, chrome, lines, dates, date_patterns, spans, verbs, candidates, article, attribution, matching, numbers) for value in vars(module).values()
           if isinstance(value, re.Pattern) and isinstance(value.pattern, str)]
 table, new = regex_cache._table(), regex_cache._STATE["new"]
 equal = all(p == standard(p.pattern, p.flags) for p in served)

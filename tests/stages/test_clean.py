@@ -7,7 +7,9 @@ import pytest
 
 from storyweave.config import Config
 from storyweave.model import Article, Corpus
-from storyweave.stages.clean import RULES, clean_corpus, looks_like_reporting, rule_for
+from storyweave.stages.clean import clean_corpus
+from storyweave.stages.clean.chrome import looks_like_reporting
+from storyweave.stages.clean.rules import RULES, rule_for
 
 NOISE = [
     ("Your browser doesn't support HTML5 video", "media_player"),
@@ -161,7 +163,7 @@ def test_reporting_line_inside_an_article_is_kept(line):
 
 
 def test_rules_are_named_and_explained():
-    from storyweave.stages.clean import rules_markdown
+    from storyweave.stages.clean.rules import rules_markdown
 
     table = rules_markdown()
     assert all(f"`{r.name}`" in table for r in RULES)
@@ -444,7 +446,7 @@ def test_inferred_title_that_is_site_chrome_is_dropped():
 
 def test_sharing_lines_picks_the_articles_holding_a_line_of_the_new_ones():
     from storyweave.model import Article
-    from storyweave.stages.clean import sharing_lines
+    from storyweave.stages.clean.chrome import sharing_lines
 
     new = [Article(id="n", text="Storm hits the coast.\n\nSUBSCRIBE   to our newsletter\n\nMore to come.")]
     stored = [Article(id="a", text="Other news.\n\nSubscribe to our  NEWSLETTER"),

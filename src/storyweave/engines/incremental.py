@@ -148,7 +148,7 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipe
 
     # clean + limit: the working set's reports sharing a line with a new one give clean its
     # statistics (the others cannot change them); stored articles keep their text
-    from storyweave.stages.clean import sharing_lines
+    from storyweave.stages.clean.chrome import sharing_lines
 
     cleaned = step(["clean", "limit"], Corpus(articles=sharing_lines(part.articles, new) + list(new)))
     fresh = step(["language"], Corpus(articles=[a for a in cleaned.articles if a.id in new_ids])).articles

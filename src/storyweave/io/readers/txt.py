@@ -14,7 +14,7 @@ from storyweave.io.readers._common import BadInput, new_article, normalize_date,
 from storyweave.io.readers.credits import infer_credits
 from storyweave.model import Article
 from storyweave.nlp.date_patterns import DATE_LINE, DATELINE_AGENCY, DATELINE_WITH_DATE
-from storyweave.stages.clean import rule_for
+from storyweave.stages.clean.rules import rule_for
 from storyweave.stages.events.headline import CLOSED_WORDS
 
 _TERMINAL = tuple(".!?:;,…\"”’'")

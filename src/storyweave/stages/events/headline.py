@@ -216,7 +216,7 @@ def _lead_sentences(text: str, min_words: int) -> tuple[str, list[str]]:
     lines = news_paragraphs(text)
     if not lines:
         return "", []
-    from storyweave.stages.clean import rule_for  # noise lines (menus, captions) never lead
+    from storyweave.stages.clean.rules import rule_for  # noise lines (menus, captions) never lead
 
     first = next(
         (i for i, ln in enumerate(lines) if len(ln.split()) >= 12 and ln.rstrip()[-1] in ".!?\"'”’"),
