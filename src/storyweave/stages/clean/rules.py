@@ -46,11 +46,11 @@ def _rule(
 # A credit name, by its shape only (no list of agencies): one to four capitalised words or an
 # acronym, maybe "Name/Agency" or "Agency - Contributor"; e.g. "(Jane Doe/Agency)", "AGENCY".
 _CREDIT_NAME = r"(?:[A-Z][\w.&'’-]*(?:[ /:-]{1,3}[A-Z][\w.&'’-]*){0,4})"
-# Capitalised interface labels that can open a line like a credit does (general English).
 # The messages of a newsletter sign-up form (`signup_form`: two of them in one line).
 _FORM_MESSAGE = (r"invalid e-?mail|e-?mail address is invalid|please (?:re-?enter|enter an? (?:valid )?e-?mail)|"
                  r"not a robot|you must select a newsletter|you agree to receive|thank you for subscribing|"
                  r"\* ?required field|an error has occurred|enter your e-?mail address")
+# Capitalised interface labels that can open a line like a credit does (general English).
 _UI_WORDS = r"(?:READ|WATCH|MORE|RELATED|VIDEO|LIVE|BREAKING|UPDATE|UPDATED|LISTEN|PHOTOS?|CLOSE|PLAY|NEW|EXCLUSIVE|SEE|ALSO)"
 # Words that name a picture and its credit in a caption (general English).
 _PICTURE = r"(?:photo|photos|photograph|image|images|picture|pictures|pic|video|footage|illustration|graphic)"
