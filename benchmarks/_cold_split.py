@@ -59,6 +59,13 @@ def _phases(phases: dict[str, float], spent: dict[str, float]) -> None:
                  "stages.limits", "stages.language", "stages.dedup", "stages.events", "stages.stories",
                  "stages.analysis", "stages.brief"):  # what an add imports, first (imports apart from work)
         importlib.import_module(f"storyweave.{name}")
+    try:  # the cli package: `add` looks up load_config and gc in cli.processing, and imports cli.ingest when it runs
+        from storyweave.cli import ingest as cli_ingest
+        from storyweave.cli import processing as cli_add
+        ingest_name = "ingest_inputs"
+    except ImportError:  # a tree before the cli package: all in cli.py
+        from storyweave import cli as cli_ingest
+        cli_add, ingest_name = cli_ingest, "_ingest"
     phases["imports"] = cpu() - start - (sum(spent.values()) - loading)
     from storyweave import pipeline
     from storyweave.engines import incremental
@@ -84,13 +91,12 @@ def _phases(phases: dict[str, float], spent: dict[str, float]) -> None:
     store.connect = timed("connect", store.connect)
     import typer.main
 
-    from storyweave import cli
-    cli.load_config = timed("load_config", cli.load_config)
-    cli._ingest = timed("cli_ingest", cli._ingest)
-    cli.summary_line = timed("summary_line", cli.summary_line)
+    cli_add.load_config = timed("load_config", cli_add.load_config)
+    setattr(cli_ingest, ingest_name, timed("cli_ingest", getattr(cli_ingest, ingest_name)))
+    cli_ingest.summary_line = timed("summary_line", cli_ingest.summary_line)
     typer.main.get_command = timed("typer_get_command", typer.main.get_command)
     import gc
-    cli.gc = type("G", (), {"freeze": staticmethod(timed("gc_freeze", gc.freeze)), "set_threshold": gc.set_threshold})
+    cli_add.gc = type("G", (), {"freeze": staticmethod(timed("gc_freeze", gc.freeze)), "set_threshold": gc.set_threshold})
 
 
 def main() -> None:

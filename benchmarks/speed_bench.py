@@ -163,9 +163,12 @@ def worker_run(data: Path, db: Path, out: Path) -> dict:
     conn.close()
     ingest_cpu = cpu_all() - t0
     t0 = cpu_all()
-    from storyweave.cli import _write_reports
+    try:
+        from storyweave.cli.reports import write_reports
+    except ImportError:  # a tree before the cli package
+        from storyweave.cli import _write_reports as write_reports
 
-    _write_reports(result.corpus, out)
+    write_reports(result.corpus, out)
     render_cpu = cpu_all() - t0
     return {"articles": len(articles), "events": len(result.corpus.events), "read_cpu": round(read_cpu, 2),
             "stage_cpu": stages, "save_cpu": round(ingest_cpu - sum(stages.values()), 2),

@@ -305,9 +305,9 @@ def _progress_lines(stderr: str, stage: str, unit: str) -> list[tuple[int, int]]
 
 
 def test_progress_counts_articles_and_events_in_plain_lines_when_not_a_terminal(runner, inputs, tmp_path, monkeypatch):
-    from storyweave import cli
+    from storyweave.cli import progress
 
-    monkeypatch.setattr(cli, "PLAIN_PROGRESS_SECONDS", 0.0)  # every update a line (the default: every 5 s)
+    monkeypatch.setattr(progress, "PLAIN_PROGRESS_SECONDS", 0.0)  # every update a line (the default: every 5 s)
     args = ["run", str(inputs), "--out", str(tmp_path / "out"), "--db", str(tmp_path / "s.db")]
     result = runner.invoke(app, args)
     assert result.exit_code == 3, result.output

@@ -1,4 +1,4 @@
-"""cli._plain_table must print exactly what Rich prints for `_emit`'s tables when stdout is not a
+"""cli.output._plain_table must print exactly what Rich prints for `emit`'s tables when stdout is not a
 terminal (it replaces Rich there for speed), whatever the cells hold."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from storyweave.cli import _plain_table
+from storyweave.cli.output import _plain_table
 
 CELLS = ["plain", "", "“curly” – dash … ± ‘q’", "naïve café", "e\u0303 combining", "zero\u200bwidth", "東京 wide",
          "emoji 🙂 here", "c1 \x92 control", "bell\x07 and cr\r", "line\nbreak", "[not markup]", "x" * 80, "Ünïcödé"]

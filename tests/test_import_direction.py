@@ -156,7 +156,7 @@ def test_the_graph_is_read(graph):
     """The reader finds known imports (so an empty graph cannot pass the tests below)."""
     assert "storyweave.model" in graph["storyweave.stages.clean"]
     assert "storyweave.stages.analysis.parsed" in graph["storyweave.stages.analysis"]  # from storyweave.stages.analysis.parsed import ...
-    assert "storyweave.io.readers" in graph["storyweave.cli"]  # a lazy import inside a function
+    assert "storyweave.io.readers" in graph["storyweave.cli.ingest"]  # a lazy import inside a function
     assert "storyweave.stages.stories" in graph["storyweave.pipeline"]
     assert "storyweave.nlp.text" in graph["storyweave.stages.clean"]
     assert {"storyweave.stages.clean", "storyweave.stages.dedup", "storyweave.stages.analysis.quotes", "storyweave.stages.brief.summary"} <= stage_modules()
