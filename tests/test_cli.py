@@ -323,20 +323,25 @@ def test_progress_counts_articles_and_events_in_plain_lines_when_not_a_terminal(
     assert "stage " not in quiet.stderr and "broken.txt" in quiet.stderr  # errors still shown
 
 
-@pytest.mark.parametrize("damage", ["not a database", "newer schema"])
+@pytest.mark.parametrize("damage", ["not a database", "newer schema", "folder is a file"])
 def test_unusable_store_is_one_line_naming_it_once_for_every_command(runner, inputs, tmp_path, damage):
-    """README exit codes: a file that is not a storyweave store, or one this version cannot read, is a
-    usage error (2) in one line that names the file once, for every command that opens a store."""
+    """README exit codes: a file that is not a storyweave store, or one this version cannot read, or a
+    store path that cannot be made (its folder is a file), is a usage error (2) in one line that names
+    the file once, for every command that opens a store."""
     db = tmp_path / "s.db"
-    if damage == "not a database":
+    if damage == "folder is a file":
+        (tmp_path / "blocker").write_text("a file where the store's folder should be\n")
+        db = tmp_path / "blocker" / "s.db"
+    elif damage == "not a database":
         db.write_bytes(b"this is a text file, not SQLite\n" * 40)
     else:
         assert runner.invoke(app, ["add", str(inputs), "--db", str(db)]).exit_code == 3
         with sqlite3.connect(db) as conn:
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(store.SCHEMA_VERSION + 1),))
-    for args in (["add", str(inputs)], ["run", str(inputs), "--out", str(tmp_path / "o")],
-                 ["report", "--out", str(tmp_path / "o")], ["events"], ["show", "ev-x"], ["search", "Valdoria"],
-                 ["runs"]):
+    commands = [["add", str(inputs)], ["run", str(inputs), "--out", str(tmp_path / "o")],
+                ["report", "--out", str(tmp_path / "o")], ["events"], ["show", "ev-x"], ["search", "Valdoria"],
+                ["runs"]]
+    for args in commands[:2] if damage == "folder is a file" else commands:  # readers: "no such store"
         result = runner.invoke(app, [*args, "--db", str(db)])
         assert result.exit_code == 2, (args, result.output)
         assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)

@@ -69,6 +69,8 @@ def ingest_inputs(paths: list[Path], db: Path, settings: Config, command: str, f
             result = _ingest_locked(db, articles, errors, settings, command, paths, force, fresh, runner, incremental)
     except store.StoreBusy as exc:
         fail(str(exc), EXIT_FAILED)
+    except store.StoreError as exc:  # its folder or lock file cannot be made
+        fail_store(db, exc)
     for error in result.corpus.errors[len(errors):]:  # e.g. the same id twice in the batch
         error_line(str(error))
     if verbose:

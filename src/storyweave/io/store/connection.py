@@ -20,21 +20,30 @@ DEFAULT_DB = "storyweave.db"
 def connect(db: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) the store and bring its schema up to date."""
     path = Path(db)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path)
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves; wait up to 30 s for another writer
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
     try:
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves; wait up to 30 s for another writer
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode = WAL")  # readers (e.g. the server) never block a run
         conn.execute("PRAGMA foreign_keys = ON")
         _migrate(conn)
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise StoreError(f"{path}: not a usable storyweave database ({exc})") from exc
     except StoreError as exc:  # a newer schema, a broken migration: the message names the file too
         conn.close()
         raise StoreError(f"{path}: {exc}") from exc
     return conn
+
+
+def make_folder(db: Path) -> None:
+    """Create the folder the store `db` (or its lock file) goes in; a folder that cannot be made (a
+    file in its place, no permission) is a `StoreError` naming the store and the reason."""
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{db}: cannot make its folder {db.parent} ({exc.strerror or exc})") from exc
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -102,11 +111,14 @@ def write_lock(db: str | Path, timeout: float = 60.0, on_wait: Callable[[], None
     import fcntl
 
     path = Path(f"{db}.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(Path(db))
     deadline = time.monotonic() + max(0.0, timeout)
     waited = False
     while True:
-        handle = path.open("a+b")
+        try:
+            handle = path.open("a+b")
+        except OSError as exc:
+            raise StoreError(f"{db}: cannot write its lock file {path} ({exc.strerror or exc})") from exc
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
