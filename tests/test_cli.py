@@ -323,15 +323,17 @@ def test_progress_counts_articles_and_events_in_plain_lines_when_not_a_terminal(
     assert "stage " not in quiet.stderr and "broken.txt" in quiet.stderr  # errors still shown
 
 
-@pytest.mark.parametrize("damage", ["not a database", "newer schema", "folder is a file"])
+@pytest.mark.parametrize("damage", ["not a database", "newer schema", "folder is a file", "a folder"])
 def test_unusable_store_is_one_line_naming_it_once_for_every_command(runner, inputs, tmp_path, damage):
     """README exit codes: a file that is not a storyweave store, or one this version cannot read, or a
-    store path that cannot be made (its folder is a file), is a usage error (2) in one line that names
+    store path that cannot be made (its folder is a file) or that is a folder, is a usage error (2) in one line that names
     the file once, for every command that opens a store."""
     db = tmp_path / "s.db"
     if damage == "folder is a file":
         (tmp_path / "blocker").write_text("a file where the store's folder should be\n")
         db = tmp_path / "blocker" / "s.db"
+    elif damage == "a folder":
+        db.mkdir()
     elif damage == "not a database":
         db.write_bytes(b"this is a text file, not SQLite\n" * 40)
     else:

@@ -21,8 +21,11 @@ def connect(db: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) the store and bring its schema up to date."""
     path = Path(db)
     make_folder(path)
-    # isolation_level=None: we issue BEGIN/COMMIT ourselves; wait up to 30 s for another writer
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
+    try:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves; wait up to 30 s for another writer
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
+    except sqlite3.DatabaseError as exc:  # a folder in its place, no permission
+        raise StoreError(f"{path}: not a usable storyweave database ({exc})") from exc
     try:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode = WAL")  # readers (e.g. the server) never block a run
