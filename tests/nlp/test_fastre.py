@@ -14,7 +14,7 @@ import pytest
 from storyweave.nlp import boilerplate, date_patterns, dates, fastre
 from storyweave.nlp.fastre import guarded
 from storyweave.nlp.text import split_sentences
-from storyweave.stages.analysis import numbers
+from storyweave.stages.analysis.numbers import quantities
 from storyweave.stages.clean import rules as clean_rules
 
 CORPUS = Path(__file__).resolve().parents[2] / "examples" / "corpus"
@@ -55,7 +55,7 @@ GUARDED = {
        ("_EXPLICIT", "_MONTH_ORD", "_MONTH_YEAR", "_MONTH", "_YEARS", "_RELATIVE", "_START_VERBS")},
     **{name: getattr(date_patterns, name) for name in
        ("FULL_DATE_MDY", "STATED_DATE_MDY", "STATED_DATE_DMY", "DATE_OR_YEAR")},
-    "_num_re": numbers._num_re(), "_AGE": numbers._AGE, "_SUBJECT_BEFORE": numbers._SUBJECT_BEFORE,
+    "_num_re": quantities._num_re(), "_AGE": quantities._AGE, "_SUBJECT_BEFORE": quantities._SUBJECT_BEFORE,
     **{f"rule {r.name}": r.pattern for r in clean_rules.RULES if r.name in clean_rules._GUARDED},
 }
 

@@ -27,13 +27,13 @@ standard = _compiler.compile
 regex_cache.install()
 from storyweave.stages.clean import captions, chrome, lines, rules, top  # noqa
 from storyweave.nlp import dates, date_patterns  # noqa
-from storyweave.stages.analysis import numbers  # noqa
+from storyweave.stages.analysis.numbers import discrepancies, quantities  # noqa
 from storyweave.stages.analysis.quotes import article, attribution, candidates, matching, spans, verbs  # noqa
 def made_at_run_time(name):
     return re.compile(re.escape(name) + r"\\s+said")
 made_at_run_time("Zebulon Quintavalle")
 import fractions  # noqa  (another library's module-level patterns)
-served = [value for module in (rules, captions, top, chrome, lines, dates, date_patterns, spans, verbs, candidates, article, attribution, matching, numbers) for value in vars(module).values()
+served = [value for module in (rules, captions, top, chrome, lines, dates, date_patterns, spans, verbs, candidates, article, attribution, matching, quantities, discrepancies) for value in vars(module).values()
           if isinstance(value, re.Pattern) and isinstance(value.pattern, str)]
 table, new = regex_cache._table(), regex_cache._STATE["new"]
 equal = all(p == standard(p.pattern, p.flags) for p in served)

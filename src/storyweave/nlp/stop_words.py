@@ -80,7 +80,7 @@ QUOTE_OVERLAP = frozenset({"the", "a", "an", "and", "of", "to", "in", "on", "is"
                            "this", "it", "for", "with", "as", "at", "by", "we", "i", "you", "they", "our", "us",
                            "will", "have", "has"})
 
-# The quantity finder (`stages/analysis/numbers.py`), two lists of its own:
+# The quantity finder (`stages/analysis/numbers/`), two lists of its own:
 # the words that end the search for the noun a figure counts ("1.7 million Ukrainian people have
 # fled": 'people'; "$2 billion in aid": none before 'in'): function words of the base list plus the
 # reporting and hedging words "said", "says", "according", "nearly", "far", "ago";
