@@ -126,7 +126,7 @@ def _last_word(line: str) -> str:
 
 HEADLINE_MAX_CHARS = 90
 _HEADLINE_WORDS = (4, 16)
-# A sentence ends inside the line ("... marijuana. Jason Bean", "... the old bridge. (City
+# A sentence ends inside the line ("... the harvest. Maren Tulk", "... the old bridge. (City
 # Archive)": a caption and its credit); not after an initial ("U.S. Fast").
 _INNER_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.!?]\s+[(\"“‘']?[A-Z]")
 _NOT_A_HEADLINE = re.compile(

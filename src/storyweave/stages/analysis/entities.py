@@ -110,7 +110,7 @@ def place_of(name: str, label: str, titles: list[str], cfg: AnalyzeConfig = _ANA
     return hit[0]
 
 
-# photo credits: 'Steve Parsons/PA', 'REUTERS/Name' (a slash joins photographer and agency) and
+# photo credits: 'Dana Holt/PA', 'REUTERS/Name' (a slash joins photographer and agency) and
 # names ending in an English word for pictures ('Getty Images', 'AFP Photo')
 _CREDIT_WORDS = {"images", "image", "photo", "photos", "pictures", "picture", "photography"}
 

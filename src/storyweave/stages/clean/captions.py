@@ -13,7 +13,7 @@ from storyweave.nlp import stop_words
 from storyweave.nlp.date_patterns import MONTH_NAMES, WEEKDAY_NAMES
 from storyweave.stages.clean.lines import _TERMINAL
 
-# A slide's caption opened by its counter: "2/30 Frosty slopes of Mars This image ..."
+# A slide's caption opened by its counter: "2/30 Frosty slopes of the ridge This image ..."
 _SLIDE = re.compile(r"^(\d{1,3})\s?/\s?(\d{1,3})\s+[A-Z\"“‘']")
 
 

@@ -121,8 +121,8 @@ def _trim(key: str) -> str:
 
 
 def publisher_family(source: str | None, url: str | None = None) -> str | None:
-    """One key per organisation, by rule, with no list of outlets: bbc.co.uk, www.bbc.com,
-    'BBC News' and 'BBC' all give 'bbc'; theguardian.com and 'The Guardian' give 'guardian'."""
+    """One key per organisation, by rule, with no list of outlets: valmora.co.uk, www.valmora.com,
+    'Valmora News' and 'Valmora' all give 'valmora'; theledgerwick.com and 'The Ledgerwick' give 'ledgerwick'."""
     raw = (source or "").strip()
     if not raw and url:
         raw = urlparse(url if "//" in url else "//" + url).hostname or ""

@@ -47,7 +47,7 @@ def figure_context(sentence: str, q: Quantity, window: int = 70) -> set[str]:
             and lemma(w) != q.lemma}
 
 
-# a capitalised or all-capital word, its possessive "'s" left out ('St George's Hospital', 'FURIOUS 7')
+# a capitalised or all-capital word, its possessive "'s" left out ('St Odrun's Hospital', 'ORBIT 7')
 _NAME_WORD = re.compile(r"\b([A-Z][a-z]+|[A-Z]{2,})(?:['’]s)?\b")
 
 
@@ -55,7 +55,7 @@ _TIME_NAMES = set(MONTH_NAMES) | set(WEEKDAY_NAMES)
 
 
 def _names(sentence: str) -> list[tuple[str, ...]]:
-    """Runs of capitalised words ('Croydon University Hospital', 'Costa Rica'), title-cased so an
+    """Runs of capitalised words ('Valmora University Hospital', 'Tarsk Valley'), title-cased so an
     all-capital word matches its usual form.  A word opening the sentence is capitalised anyway: it
     counts only when a run goes on after it and it is not an English stop word ('The UN' -> 'Un')."""
     runs: list[list[str]] = []
@@ -86,8 +86,8 @@ def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
 
 
 def _share_a_name(a: str, b: str) -> bool | None:
-    """Do two sentences name one thing (one run of capitalised words inside the other: 'Chibok'
-    in 'Chibok girls', but not 'Hospital' of 'St George's Hospital' in 'Croydon University
+    """Do two sentences name one thing (one run of capitalised words inside the other: 'Tarsk'
+    in 'Tarsk miners', but not 'Hospital' of 'St Odrun's Hospital' in 'Valmora University
     Hospital')?  None when either names nothing."""
     na, nb = _names(a), _names(b)
     if not na or not nb:
@@ -188,10 +188,6 @@ def same_quantity(a: Figure, b: Figure, predicate_sim: float | None = None, noun
     return na is not None and na == nb and len(a.context & b.context) >= p.min_shared_context
 
 
-def _same_subject(a: Figure, b: Figure) -> bool:
-    return same_quantity(a, b)
-
-
 _LOWER_BOUND = re.compile(r"\b(at least|more than|more-than|over|upwards of|in excess of)\s*$", re.IGNORECASE)
 _UPPER_BOUND = re.compile(r"\b(up to|fewer than|less than|at most|under|as many as)\s*$", re.IGNORECASE)
 _APPROX = re.compile(r"\b(nearly|almost|about|around|some|roughly|approximately|close to|an estimated|"
@@ -261,12 +257,6 @@ def _usable(f: Figure, p: DiscrepancyParams = _DEFAULT) -> bool:
         return False
     return (q.unit not in {"percent", "rate"} and q.value >= p.min_value and (q.lemma is None or q.lemma not in MEASURE_NOUNS)
             and bool(q.lemma or q.predicate_lemma))
-
-
-def discrepant(a: Figure, b: Figure, p: DiscrepancyParams = _DEFAULT) -> bool:
-    """One pair of figures of different articles: same quantity, values that disagree."""
-    return (a.article_id != b.article_id and _usable(a, p) and _usable(b, p) and same_quantity(a, b, p=p)
-            and values_disagree(a, b, p))
 
 
 # an increment, not a part: 'an additional 2.5 million', 'another 40', '12 more' (an update of a total)

@@ -180,14 +180,14 @@ _NOT_NAMES = {"at", "about", "some", "nearly", "almost", "over", "around", "only
 
 
 def _after_name(sentence: str, pos: int) -> bool:
-    """Is the figure at `pos` glued to a capitalised word mid-sentence (a name like 'Falcon 9')?"""
+    """Is the figure at `pos` glued to a capitalised word mid-sentence (a name like 'Kestrel 9')?"""
     m = re.search(r"(\S+)\s+(\S+)\s$|(?:^|\s)(\S+)\s$", sentence[:pos])
     if not m:
         return False
     prev = m.group(2) or m.group(3)
     prev2 = m.group(1)
     if prev and prev.lower() in {"no.", "#", "number"}:
-        return True  # "No. 10 Downing Street"
+        return True  # "No. 10 Varrow Road"
     if not prev or not prev[0].isupper() or not prev.isalpha() or prev.lower() in _NOT_NAMES:
         return False
     return prev2 is None or not re.search(r"[.!?:\"“”]$", prev2)
@@ -203,7 +203,7 @@ def extract_quantities(sentence_text: str) -> list[Quantity]:
         if _is_date_or_year(sentence_text, m):
             continue
         if not m.group("cur") and not m.group("scale") and _after_name(sentence_text, m.start("num")):
-            continue  # model or series number: Boeing 747, Falcon 9, Apollo 11, Article 5
+            continue  # model or series number: Aerion 420, Kestrel 9, Article 5
         window = sentence_text[max(0, m.start() - 12) : m.end() + 12]
         if _AGE.search(window):
             continue

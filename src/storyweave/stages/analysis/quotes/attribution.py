@@ -101,7 +101,7 @@ def _sentence_subject(art: _Article, lo: int, hi: int) -> str | None:
     if not toks:
         return None
     first = toks[0].text.lower()
-    second_cap = len(toks) > 1 and toks[1].cap  # "Carly Fiorina threw": a name, not "Clearly," / "Speaking at"
+    second_cap = len(toks) > 1 and toks[1].cap  # "Shelly Norden threw": a name, not "Clearly," / "Speaking at"
     if first not in _INTRO and (not first.endswith(("ing", "ly")) or second_cap):
         who = _subject_at(art, toks, 0, person_only=False)
         if who:
@@ -255,7 +255,7 @@ def _left_verb_speaker(art: _Article, q: QuoteSpan, lo: int, open_pos: int) -> t
         who = art.resolve(cand, open_pos) if cand else None
         if who:
             return who, True
-        cand = _name_after(text, v.end(), open_pos)  # “...,” said Rep. X, adding “...” / Said Ellis: “...”
+        cand = _name_after(text, v.end(), open_pos)  # “...,” said Rep. X, adding “...” / Said Roe: “...”
         if cand and cand.kind == "name" and v.group().lower() not in _TELL and (
                 re.match(r"[\s(]*(?:\([^)]*\))?\s*[,:]|\s*$", text[cand.end : open_pos])
                 or _adverbial_then_participle(text, cand.end, verbs[-1])):
