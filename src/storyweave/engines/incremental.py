@@ -330,11 +330,15 @@ def _refresh_vectors(conn: sqlite3.Connection, chunk: int = 500) -> None:
 
 
 def _vector_rows(articles: list[Article]) -> list[tuple[Article, int, bytes]]:
+    """Each article's kept vector (title and lead), of the text the events stage compares it by
+    (`events.view.clustering_view`: a page the cleaner emptied because it was all photo gallery
+    by its captions; an empty text would leave it out of every later add's working set)."""
     from storyweave.nlp import represent
+    from storyweave.stages.events.view import clustering_view
 
     if not articles:
         return []
-    vectors = represent.embed([represent.headline_text(a) for a in articles]).astype(np.float32)
+    vectors = represent.embed([represent.headline_text(a) for a in clustering_view(articles, set())]).astype(np.float32)
     return [(a, _day(a), v.tobytes()) for a, v in zip(articles, vectors, strict=False)]
 
 
