@@ -501,6 +501,27 @@ def test_a_page_that_was_all_photo_gallery_joins_its_event_by_the_captions():
     assert alone["photos"] not in {alone["sonar-a"], alone["wreck-a"]}
 
 
+def test_a_gallery_page_carried_by_two_outlets_is_no_placeholder():
+    """Two outlets carry the same gallery page: both come out of the cleaner empty, one a copy of
+    the other.  A short copied page with no sentence is a scraper's placeholder (`repeated_placeholders`),
+    but a page that was all gallery is not: its captions tell a happening, and the two join the
+    search they show."""
+    from storyweave.stages.clean import clean_corpus
+    from storyweave.stages.dedup import find_duplicates
+
+    captions = "\n".join(f"Photos: search for the ferry Aurora Vale {line} Hide Caption {k} of 3" for k, line in enumerate([
+        "Sonar crews on a coast guard ship sweep the Kessel Sea floor for the missing vessel.",
+        "Relatives of the 112 passengers wait for news at the harbour in Lindmark.",
+        "Aircraft from three countries join the search for the ferry lost in a storm.",
+    ], start=1))
+    pages = find_duplicates(clean_corpus(Corpus(articles=[bare("photos", captions), bare("photos-copy", captions)]),
+                                         Config()), Config()).articles
+    assert pages[1].duplicate_of == "photos" and pages[0].text == pages[1].text == ""
+    cleaned = Corpus(articles=[bare(a.id, a.text) for a in FERRY] + pages)
+    got = {a.id: a.event_id for a in events.cluster_events(cleaned, Config()).articles}
+    assert got["photos"] == got["photos-copy"] == got["sonar-a"] != got["wreck-a"]
+
+
 def test_a_gallery_page_added_to_a_large_store_finds_its_event_by_the_captions():
     """The large-store path (`events.max_batch`) re-clusters only the stored events near the new
     reports (`narrow_to_candidates`): a gallery page is looked up by its captions there too."""
