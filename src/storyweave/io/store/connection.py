@@ -23,19 +23,18 @@ def connect(db: str | Path) -> sqlite3.Connection:
     make_folder(path)
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves; wait up to 30 s for another writer
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
-    except sqlite3.DatabaseError as exc:  # a folder in its place, no permission
-        raise StoreError(f"{path}: not a usable storyweave database ({exc})") from exc
-    try:
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode = WAL")  # readers (e.g. the server) never block a run
-        conn.execute("PRAGMA foreign_keys = ON")
-        _migrate(conn)
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)  # fails for a folder in its place
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode = WAL")  # readers (e.g. the server) never block a run
+            conn.execute("PRAGMA foreign_keys = ON")
+            _migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
     except sqlite3.DatabaseError as exc:
-        conn.close()
         raise StoreError(f"{path}: not a usable storyweave database ({exc})") from exc
     except StoreError as exc:  # a newer schema, a broken migration: the message names the file too
-        conn.close()
         raise StoreError(f"{path}: {exc}") from exc
     return conn
 
