@@ -323,6 +323,35 @@ def replicate(source: Path, target: Path, size: int) -> dict:
     return out
 
 
+# The events stage's findings per stored report (`stages.events.features`), as the runs and adds
+# that write a store keep them: `replicate` copies rows in SQL with moved days, which changes the
+# copies' keys, so a tree that keeps findings gets them for every stored report here (its own code
+# computes them; a tree without the module skips this).  One-time per store, like the vectors.
+KEEP_FINDINGS = """
+try:
+    from storyweave.stages.events import features
+except ImportError:
+    features = None
+if features is not None:
+    from storyweave.config import Config
+    from storyweave.io.store import tables
+    cfg = Config().events
+    articles = [a for a in store.load_corpus(conn, with_cache=False).articles if a.status != "failed"]
+    keys = [features.signals_key(a, cfg) for a in articles]
+    have = store.load_cache_entries(conn, features.SIGNALS, keys)
+    todo = [(a, k) for a, k in zip(articles, keys) if k not in have]
+    entries = features.signal_entries([k for _, k in todo], features.signals([a for a, _ in todo], cfg))
+    undated = [a for a in articles if not a.published]
+    dates = features.fill_report_dates(undated, cfg, store.load_cache_entries(
+        conn, features.REPORT_DATES, [features.date_key(a, cfg) for a in undated]))
+    with conn:
+        for kind, found in ((features.SIGNALS, entries), (features.REPORT_DATES, dates)):
+            conn.executemany("INSERT OR IGNORE INTO cache(kind, key, data) VALUES (?,?,?)",
+                             [(kind, k, tables.dumps(v)) for k, v in found.items()])
+    print(len(entries), "signals and", len(dates), "report dates kept", file=sys.stderr)
+"""
+
+
 def cold_cli(src: str, db: Path, row: dict, split: bool = False) -> dict:
     """One cold CLI add; with `split`, through `_cold_split.py`, which times the model loading
     inside the same call (its docstring says exactly what that counts)."""
@@ -353,7 +382,8 @@ def cold(trees: dict[str, str], stores: list[str], rounds: int, fresh_cache: boo
         for name in stores:           # migrations and kept-vector upkeep (one-time, per store) are no part of an add
             shutil.copy(WORK / STORES[name], WORK / f"opened-{label}-{name}.db")
             opened = ("import sys; from storyweave.io import store; from storyweave.engines import incremental\n"
-                      "conn = store.connect(sys.argv[1]); incremental._refresh_vectors(conn); conn.close()")
+                      "conn = store.connect(sys.argv[1]); incremental._refresh_vectors(conn)\n" + KEEP_FINDINGS
+                      + "conn.close()")
             proc, _, _ = child(src, sys.executable, "-c", opened, str(WORK / f"opened-{label}-{name}.db"))
             if proc.returncode != 0:
                 raise SystemExit(proc.stderr[-2000:])

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from storyweave.config import Config
 from storyweave.engines.local import ingest
 from storyweave.io import store
 from storyweave.io.readers import read_paths
@@ -115,6 +116,43 @@ def test_incremental_add_works_on_the_events_near_the_new_article_only(tmp_path,
     stories_before = {s.id: s for s in loaded.stories}
     rewritten = [s.id for s in after.stories if stories_before.get(s.id) != s]
     assert added.work["stories_written"] == len(rewritten) <= 1  # only the story of the touched event changed
+    for conn in dbs.values():
+        conn.close()
+
+
+def test_a_cold_add_reads_only_the_new_report_off_its_text(tmp_path, monkeypatch):
+    """A new process (CLI `add`) has no per-text results in memory: the events stage takes what
+    it read off the stored reports (their report dates and signals) from the store's cache, and
+    clusters as it does when it reads them all again."""
+    from storyweave.stages.events import features, report_date
+
+    articles = sorted(read_paths([CORPUS / "txt"])[0], key=lambda a: a.id)  # bare reports: dates read off the text
+    held = next(a for a in articles if a.id == "ct-strike-day-eight")  # its working set holds undated reports
+    dbs = {}
+    for kept in (True, False):
+        conn = store.connect(tmp_path / f"{kept}.db")
+        ingest(conn, [a for a in articles if a is not held])
+        if not kept:  # as a store written before the findings were kept
+            with conn:
+                conn.execute("DELETE FROM cache WHERE kind IN (?, ?)", (features.REPORT_DATES, features.SIGNALS))
+        dbs[kept] = conn
+    assert dbs[True].execute("SELECT count(*) FROM cache WHERE kind = ?", (features.SIGNALS,)).fetchone()[0] > 0
+    read, stated = count_calls(monkeypatch, features, "_read_signals"), count_calls(monkeypatch, report_date, "stated_date")
+    added = {}
+    for kept, conn in dbs.items():
+        read.clear()
+        stated.clear()
+        added[kept] = ingest(conn, [Article(**held.__dict__)], command="add", incremental=True)
+        assert added[kept].totals is not None  # the incremental path
+        if kept:
+            assert [a.id for a in read] == [held.id] and {a.id for a in stated} <= {held.id}
+        else:  # every report of the working set read again, the undated ones' dates too
+            assert len(read) == added[kept].work["events_input"] > 1 and {a.id for a in stated} - {held.id}
+    assert _partition(dbs[True]) == _partition(dbs[False])
+    assert added[True].corpus.by_id()[held.id].published == added[False].corpus.by_id()[held.id].published
+    # the new report's findings are kept for the next add
+    again = features.cache_keys([added[True].corpus.by_id()[held.id]], Config().events)
+    assert store.load_cache_entries(dbs[True], features.SIGNALS, again[features.SIGNALS])
     for conn in dbs.values():
         conn.close()
 

@@ -14,6 +14,12 @@ from typing import Any
 ANALYSIS_VERSION = 8  # 2: quote rules, discrepancy pair groups, timeline furniture filter (branch targets); 3: discrepancies a report explains, names and places; bare-text date anchors (branch disc); 4: quote attribution rules (branch quotes3); 5: the recogniser sees only the tokens near capitalised words (parsed._fragments, branch speed2); 6: no summary/fact candidate from page-furniture paragraphs (brief.sentences.news_sentences, branch noise8; briefs cached by 5 were shown after the upgrade, branch hunt8); 7: an event left undated by the events stage is not dated from a report day inferred from far down its text ("body"), tenth session; 8: a timeline shows a weekday or relative day only when read against a trusted anchor (the given date, a header or dateline, the reference date), tenth session
 
 
+# Bump by hand when a code change alters what the events stage reads off a report and keeps
+# (`stages.events.features`: `report_date`, `represent`'s day, number, name, ordinal and weekday
+# rules, `nlp.dates.infer_article_date`): every kept entry is then read afresh.
+EVENT_FEATURES_VERSION = 1
+
+
 def digest(*parts: Any) -> str:
     """Stable hash of JSON-like parts (strings, numbers, None, nested tuples/lists)."""
     h = hashlib.sha1()

@@ -131,6 +131,7 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipe
     (stored articles, events and stories outside what the new articles touched as they were) and
     the duplicate links that involve a new article (they replace the stored links of their copies)."""
     from storyweave.stages.analysis.parsed import ARTICLE, text_key
+    from storyweave.stages.events import features as event_features
 
     # the working set's similarities are fitted on it alone: re-clustering its stored reports
     # would move them for that reason only, so stored events are kept and only new reports move
@@ -159,7 +160,11 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipe
     # events and stories over the working set (stored ids kept by overlap)
     corpus.events = [copy.copy(e) for e in part.events]
     corpus.stories = [copy.copy(s) for s in part.stories]
+    # what the events stage read off the stored reports before (their texts are stored as they were read)
+    corpus.cache = {kind: cache(kind, keys) for kind, keys in event_features.cache_keys(part.articles, settings.events).items()
+                    } if cache else {}
     corpus = step(["events", "stories"], corpus)  # settings with events.keep_stored (see below)
+    found = corpus.cache
     touched, events = _touched_events(corpus.events, stored_events)
     # analyze + brief: the touched events only, from the cached parses of their articles
     by_id = corpus.by_id()
@@ -174,7 +179,7 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipe
     read = {a.id: a for a in done.articles}
     corpus.articles = [read.get(a.id, a) for a in corpus.articles]
     corpus = step(["timelines"], corpus)
-    corpus.cache = done.cache
+    corpus.cache = {**found, **done.cache}
     corpus.failed = step.failed
     corpus.changes = step.changes
     step.work["touched_events"] = len(touched)

@@ -56,13 +56,11 @@ blocks of rows with the same per-pair function (`scaled_similarity`), and give t
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -72,7 +70,7 @@ from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event
 from storyweave.nlp import represent
 from storyweave.nlp.text import split_sentences
-from storyweave.stages.events import headline, lone, report_date
+from storyweave.stages.events import features, headline, lone
 from storyweave.stages.events.linkage import agglomerate
 from storyweave.stages.events.veto import (
     Signals,
@@ -81,7 +79,6 @@ from storyweave.stages.events.veto import (
     inferred_how,
     veto_block,
     veto_ordinals,
-    veto_source,
     weak_inferred_date,
     weekday_codes,
 )
@@ -106,40 +103,7 @@ def config_from(settings: Config) -> EventConfig:
 
 def signals(articles: Sequence[Article], cfg: EventConfig | None = None) -> Signals:
     """Per-article features (dates, numbers, ordinals, names, weekdays) of `articles`, in their order."""
-    trust_body = cfg.body_dates if cfg else True
-    days = [None if (not trust_body and weak_inferred_date(a)) or from_removed_lines(a) else represent.article_day(a)
-            for a in articles]
-    happened = [represent.happening_day(a, d) for a, d in zip(articles, days, strict=False)]
-    sources = cfg.veto_date_sources if cfg else "all"
-    return Signals(
-        days=days,
-        happened=happened,
-        veto_days=[d if veto_source(a, sources) else None for a, d in zip(articles, happened, strict=False)],
-        numbers=[_numbers_of(represent.full_text(a)) for a in articles],
-        lead_dates=[frozenset(represent.text_dates(represent.body_lead(a.text, 60))) for a in articles],
-        ordinals=[represent.ordinal_set(represent.title_or_first_sentence(a, limit=400)) for a in articles],
-        lead_names=[_name_words_of(represent.title_or_first_sentence(a, limit=400)) for a in articles],
-        names=[_name_words_of(represent.full_text(a)) for a in articles],
-        lead_weekdays=[represent.lead_weekday(a) for a in articles],
-    )
-
-
-# Pure in the text and kept in the process: an `add` computes the signals of every stored
-# article again, and in a warm process (server, Python API) only the new texts are read.
-@lru_cache(maxsize=100_000)
-def _numbers_of(text: str) -> frozenset[str]:
-    return represent.number_set(text)
-
-
-@lru_cache(maxsize=100_000)
-def _name_words_of(text: str) -> frozenset[str]:
-    return name_words(represent.proper_names(text))
-
-
-def name_words(names: frozenset[str]) -> frozenset[str]:
-    """The words of `names` without possessives ("meredith kercher", "kercher's" share "kercher"):
-    names are compared word by word, so a shorter or longer form of one name still meets."""
-    return frozenset(w for n in names for w in re.sub(r"['’]s\b", "", n).split() if len(w) > 2)
+    return features.signals(articles, cfg)
 
 
 def similarity_matrix(articles: Sequence[Article], cfg: EventConfig, sig: Signals | None = None) -> np.ndarray:
@@ -345,7 +309,7 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     release_text_cache()  # a memo of an earlier call's reports would serve a superset's fit: start afresh
     if not articles:
         return replace(corpus, events=[])
-    report_date.fill_report_dates(articles, cfg)
+    stated = features.fill_report_dates(articles, cfg, corpus.cache.get(features.REPORT_DATES, {}))
     by_id = corpus.by_id()
     root = original_roots(articles, by_id)
     repeated = repeated_placeholders(articles, root, by_id, cfg)
@@ -358,7 +322,8 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     if previous and len(units) > cfg.max_batch:
         units, frozen = narrow_to_candidates(units, previous, cfg)
 
-    sig = signals(units, cfg)
+    keys = [features.signals_key(a, cfg) for a in units]
+    sig = features.signals(units, cfg, corpus.cache.get(features.SIGNALS), keys)
     placeholders = placeholder_bodies(articles, by_id) | repeated
     labels, cluster_sims = _cluster(clustering_view(units, placeholders), units, sig, repeated, previous, cfg)
     unit_index = {a.id: i for i, a in enumerate(units)}
@@ -375,6 +340,7 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
             by_id[article_id].event_id = event.id
     events.sort(key=lambda e: (e.date or "9999", e.id))
     corpus.events = events
+    corpus.cache = {**corpus.cache, features.REPORT_DATES: stated, features.SIGNALS: features.signal_entries(keys, sig)}
     corpus.changes.extend(changes)
     return corpus
 

@@ -229,18 +229,30 @@ def fill_report_dates(articles: list[Article], cfg: EventsConfig = _EVENTS) -> N
             if "published" in (article.metadata.get("inferred") or {}):
                 article.published_inferred = True
             continue
-        header = _header_date(article.raw_text, cfg.date_header_lines) if article.raw_text else None  # cleaning drops "Updated:" lines
-        found = (header, "header") if header else report_date_how(article.text, cfg, cfg.confident_report_dates)
-        if found is None and article.raw_text and report_date_how(article.text, cfg, confident=False) is None:
-            # a date only in lines the cleaner removed (timestamps, captions): a weak clue; never a
-            # slideshow's, whose captions date pictures of any year
-            found = report_date_how(_without_galleries(article), cfg, confident=False)
-            found = (found[0], "removed lines") if found else None
+        found = stated_date(article, cfg)
         if found is not None:
-            article.published = found[0].isoformat()
-            article.published_inferred = True
-            inferred = {**(article.metadata.get("inferred") or {}), "published": f"report_date: {found[1]}"}
-            article.metadata = {**article.metadata, "inferred": inferred}  # a new dict: the caller's is kept
+            apply_date(article, *found)
+
+
+def stated_date(article: Article, cfg: EventsConfig = _EVENTS) -> tuple[date, str] | None:
+    """(the date `article`'s text states, where it was read: a `REPORT_DATE_SOURCES` key); None
+    when it states none.  Reads the text, the raw text and the removed lines, not `published`."""
+    header = _header_date(article.raw_text, cfg.date_header_lines) if article.raw_text else None  # cleaning drops "Updated:" lines
+    found = (header, "header") if header else report_date_how(article.text, cfg, cfg.confident_report_dates)
+    if found is None and article.raw_text and report_date_how(article.text, cfg, confident=False) is None:
+        # a date only in lines the cleaner removed (timestamps, captions): a weak clue; never a
+        # slideshow's, whose captions date pictures of any year
+        found = report_date_how(_without_galleries(article), cfg, confident=False)
+        found = (found[0], "removed lines") if found else None
+    return found
+
+
+def apply_date(article: Article, day: date, how: str) -> None:
+    """Date `article` (in place) with `day`, read off its text at `how` (`stated_date`)."""
+    article.published = day.isoformat()
+    article.published_inferred = True
+    inferred = {**(article.metadata.get("inferred") or {}), "published": f"report_date: {how}"}
+    article.metadata = {**article.metadata, "inferred": inferred}  # a new dict: the caller's is kept
 
 
 def _without_galleries(article: Article) -> str:
