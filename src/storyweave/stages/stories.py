@@ -25,6 +25,7 @@ short hash of their first event id.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -35,7 +36,7 @@ from storyweave.config import Config, StoriesConfig
 from storyweave.ids import hashed_id, stable_ids
 from storyweave.model import Article, Corpus, Event, Story, TimelineEntry
 from storyweave.nlp import represent
-from storyweave.stages.events import keep_stored_groups, members_day, release_text_cache
+from storyweave.stages.events import features, keep_stored_groups, members_day, release_text_cache
 from storyweave.stages.events.linkage import agglomerate
 
 StoryConfig = StoriesConfig  # the stage's knobs: `Config.stories` (storyweave/config.py)
@@ -73,16 +74,20 @@ def article_level_similarity(articles: list[Article], by_id: dict[str, Article],
                              event_days: list[str | None] | None = None) -> np.ndarray:
     """Story similarity of reports: the event stage's TF-IDF views with the story weights (title
     and body: a story keeps its subject, its headlines change wording), damped by the date gap
-    with the story half-life; no vetoes (events of one story are different happenings)."""
+    with the story half-life; no vetoes (events of one story are different happenings).
+    `event_days`: the day of each report's event as `timed_events` gives it, for undated reports."""
     from storyweave.stages.events import weighted_views
     from storyweave.stages.events.view import clustering_view, placeholder_bodies
 
     view = clustering_view(articles, placeholder_bodies(list(by_id.values()), by_id))
     sim = weighted_views(view, {"body": cfg.weight_body, "headline": cfg.weight_headline, "title": cfg.weight_title,
                                  "names": cfg.weight_names}, cfg.lead_words, fit_size=cfg.fit_size)
-    event_days = event_days or [None] * len(articles)
-    ordinals = np.array([_ordinal(a.date) if a.date else _ordinal(d) if d else _day_ordinal(a, cfg.day_from_text)
-                         for a, d in zip(articles, event_days, strict=False)], dtype=np.float64)
+    if event_days is None:  # each report's own day (with `day_from_text`, its text's when it came undated)
+        ordinals = np.array([_ordinal(a.date) if a.date else _day_ordinal(a, cfg.day_from_text) for a in articles],
+                            dtype=np.float64)
+    else:  # an undated report of an event `timed_events` left without a day gives none either (its text gives
+        # none: the event would have taken it), so its text is not read again
+        ordinals = np.array([_ordinal(a.date or d) for a, d in zip(articles, event_days, strict=True)], dtype=np.float64)
     decay = represent.date_decay(represent.day_gaps(ordinals), cfg.half_life_days, cfg.date_floor, cfg.undated_factor)
     sim *= decay.astype(np.float32)
     np.fill_diagonal(sim, 1.0)
@@ -215,7 +220,9 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
 
     active, frozen = _working_set(corpus, previous, cfg)
     units, owner = story_units(active, by_id)
-    timed = timed_events(active, by_id, cfg)
+    undated_members = [by_id[i] for e in active if not e.date for i in e.article_ids if i in by_id]
+    timed = timed_events(active, by_id, cfg, features.text_days(undated_members, settings.events,
+                                                                corpus.cache.get(features.SIGNALS, {})))
     if units and len(units) <= cfg.max_articles:
         undated = np.array([not e.date for e in active], dtype=bool)  # shown dates, before any timing by text
         labels = _article_level_labels(timed, units, owner, by_id, previous, settings, undated)
@@ -234,15 +241,18 @@ def link_stories(corpus: Corpus, settings: Config) -> Corpus:
     return corpus
 
 
-def timed_events(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig) -> list[Event]:
+def timed_events(events: list[Event], by_id: dict[str, Article], cfg: StoryConfig,
+                 text_days: Mapping[str, date | None] | None = None) -> list[Event]:
     """`events` as the linkage times them: with `day_from_text`, an undated event takes the day its
     reports' texts give (a date they write, a photo caption's: weak evidence of when, often a day
     they recall), for linking only; its shown date stays empty (the events stage does not take such
     days, `events.date_from_text`).  Without it, an undated event's reports are timed by their own
-    dates only (measured: news_cluster bare story F1 0.869 -> 0.830, bare.md "bare5")."""
+    dates only (measured: news_cluster bare story F1 0.869 -> 0.830, bare.md "bare5").
+    `text_days`: the days already read off undated reports' texts, by id (`members_day`)."""
     if not cfg.day_from_text:
         return events
-    return [e if e.date else replace(e, date=members_day([by_id[i] for i in e.article_ids if i in by_id], True, True))
+    return [e if e.date else replace(e, date=members_day([by_id[i] for i in e.article_ids if i in by_id], True, True,
+                                                         text_days=text_days))
             for e in events]
 
 

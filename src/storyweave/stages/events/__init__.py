@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -685,25 +685,30 @@ def build_event(
                  date=members_day([by_id[i] for i in ordered], date_from_text, weak=weak_dates))
 
 
-def members_day(members: Sequence[Article], from_text: bool = True, photos: bool = False, weak: bool = True) -> str | None:
+def members_day(members: Sequence[Article], from_text: bool = True, photos: bool = False, weak: bool = True,
+                text_days: Mapping[str, date | None] | None = None) -> str | None:
     """The day of the happening `members` report (ISO), from every report's own day (also one the
     clustering left out, `body_dates`; a day recalled far down a text only when there is no other),
     never from removed lines.  Without `from_text`, only days the reports came with or `report_date`
     read; without `photos`, no photo caption's day; without `weak`, no day `report_date` read from
     far down a text (`weak_inferred_date`: the event's shown date, `events.weak_event_dates`).  The stories stage times an undated event for
-    linking only with both on (the event's date before bare5: weak evidence, not shown)."""
-    days = [(_own_day(a, from_text, photos), weak_inferred_date(a)) for a in members]
+    linking only with both on (the event's date before bare5: weak evidence, not shown).
+    `text_days`: the day an undated report's text gives, by id, where already read (`features.text_days`)."""
+    days = [(_own_day(a, from_text, photos, text_days), weak_inferred_date(a)) for a in members]
     strong = [d for d, is_weak in days if d and not is_weak]
     return event_date(strong or ([d for d, _ in days if d] if weak else []))
 
 
-def _own_day(article: Article, from_text: bool = True, photos: bool = False) -> date | None:
+def _own_day(article: Article, from_text: bool = True, photos: bool = False,
+             text_days: Mapping[str, date | None] | None = None) -> date | None:
     """The report's day as its event's date may use it: not one read from removed lines, nor one
     read from a photo caption (`report_date` "caption": the photo's day, for the clustering a
     clue like any stated date, but an event's date is the day of the happening, never a photo's:
     the caption of an older launch dated a report of talks weeks later, bare.md "bare5")."""
     if from_removed_lines(article) or (not photos and inferred_how(article).endswith("caption")):
         return None
+    if from_text and not article.date and text_days and article.id in text_days:
+        return text_days[article.id]
     return represent.article_day(article, from_text)
 
 

@@ -124,6 +124,17 @@ def signal_entries(keys: Sequence[str], sig: Signals) -> dict[str, Record]:
             for i, key in enumerate(keys)}
 
 
+def text_days(articles: Sequence[Article], cfg: EventsConfig, known: Mapping[str, Record]) -> dict[str, date | None]:
+    """The day each undated article's text gives (`represent.article_day`, the signals' `day`)
+    where `known` holds its signals: the stories stage times undated events by it, and so reads
+    no text the events stage read (by id)."""
+    days: dict[str, date | None] = {}
+    for article in articles:
+        if not article.date and (record := known.get(signals_key(article, cfg))) is not None:
+            days[article.id] = _day(record["day"])
+    return days
+
+
 _Row = tuple[date | None, date | None, frozenset[str], frozenset[date], frozenset[tuple[str, int]],
              frozenset[str], frozenset[str], str | None, date | None]  # in the order of `Signals`' fields
 
