@@ -98,8 +98,8 @@ class _Article:
             return person
         if ents:
             best = max(ents, key=lambda x: x.end_char - x.start_char)
-            if best.start_char < s:  # "Gazette’s Lena Hart" tagged as one organisation: the name
-                return self.index.resolve(name, person_only=True) or name
+            if best.start_char < s:  # "Gazette’s Lena Hart" tagged as one organisation: the name as written
+                return name  # (no person of the event is called so: `resolve` gave nothing above)
             return self.index.canonical_at(self.article_id, best.start_char) or name
         # no entity there: a name the event knows, or a word this article capitalises mid-sentence
         # too (a proper noun); "Wait", "Speaking", "Transcript" opening a sentence are no one
