@@ -10,7 +10,9 @@
     STORYWEAVE_BENCH_DATA=../shared/benchmarks python benchmarks/add_bench.py quality --src src
     # cold CLI adds only, trees alternated, with the model loading of each tree measured apart
     STORYWEAVE_BENCH_DATA=../shared/benchmarks python benchmarks/add_bench.py cold \
-        --baseline /tmp/main/src --src src --stores 2k,10k --rounds 3 [--fresh-cache]
+        --baseline /tmp/main/src --src src --stores 2k,10k --rounds 3 [--fresh-cache] [--split]
+    # ... with --split and SPLIT_PHASES=1: each call's CPU per phase too (imports, each stage, the
+    # nearest-event search, the working set's load, the save; `_cold_split.py`)
 
 Warm adds: one warm-up add in the worker process (loads spaCy and the static model), then one
 add each of several different new articles (a shared text plus a line, so a new text: it is
@@ -366,6 +368,8 @@ def cold_cli(src: str, db: Path, row: dict, split: bool = False) -> dict:
         loading = json.loads(out.read_text(encoding="utf-8"))
         got.update(loading=loading["loading"], loading_all=loading["loading_all"],
                    rest=round(used - loading["loading_all"], 3))
+        if loading.get("phases") and os.environ.get("SPLIT_PHASES"):  # CPU per phase, model loading left out
+            got["phases"] = loading["phases"]
     return got
 
 
