@@ -12,6 +12,7 @@ import pytest
 from storyweave.config import Config
 from storyweave.model import Article, Corpus
 from storyweave.stages import events
+from storyweave.stages.events import features
 from storyweave.stages.events.event_index import EventIndex
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -195,6 +196,12 @@ def test_large_store_narrows_to_candidate_events_and_keeps_the_rest():
     assert event_of["r1-late"] == event_of["r1-a"]
     assert event_of["r2-a"] == event_of["r2-b"] != event_of["r1-a"]
     assert next(e for e in out.events if e.id == fire_event.id) is fire_event  # untouched, not re-clustered
+    # the untouched event's reports keep what was read off them (a later call comparing them reads no text)
+    narrow = Config().replace("events.max_batch", 3)  # the knobs are part of the keys: both calls with the same
+    kept = events.cluster_events(Corpus(articles=[replace(a) for a in ROUND_ONE + FIRE]), narrow).cache
+    out = events.cluster_events(replace(batch, cache=kept), narrow)
+    fire_keys = {features.signals_key(a, narrow.events) for a in first.articles if a.id in fire_event.article_ids}
+    assert fire_keys and fire_keys <= set(kept[features.SIGNALS]) and fire_keys <= set(out.cache[features.SIGNALS])
 
 
 def test_streaming_split_pass_moves_a_wrongly_stored_article_out():

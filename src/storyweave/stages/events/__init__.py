@@ -319,11 +319,15 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
     stored_events = {e.id: e for e in corpus.events}
 
     frozen: dict[str, list[str]] = {}  # stored events left untouched (large stores)
+    known = corpus.cache.get(features.SIGNALS, {})
+    carried: dict[str, features.Record] = {}  # the kept signals of reports left out by the narrowing
     if previous and len(units) > cfg.max_batch:
-        units, frozen = narrow_to_candidates(units, previous, cfg)
+        compared, frozen = narrow_to_candidates(units, previous, cfg)
+        carried = features.kept_entries([a for a in units if a.id not in {c.id for c in compared}], cfg, known)
+        units = compared
 
     keys = [features.signals_key(a, cfg) for a in units]
-    sig = features.signals(units, cfg, corpus.cache.get(features.SIGNALS), keys)
+    sig = features.signals(units, cfg, known, keys)
     placeholders = placeholder_bodies(articles, by_id) | repeated
     labels, cluster_sims = _cluster(clustering_view(units, placeholders), units, sig, repeated, previous, cfg)
     unit_index = {a.id: i for i, a in enumerate(units)}
@@ -340,7 +344,8 @@ def cluster_events(corpus: Corpus, settings: Config) -> Corpus:
             by_id[article_id].event_id = event.id
     events.sort(key=lambda e: (e.date or "9999", e.id))
     corpus.events = events
-    corpus.cache = {**corpus.cache, features.REPORT_DATES: stated, features.SIGNALS: features.signal_entries(keys, sig)}
+    corpus.cache = {**corpus.cache, features.REPORT_DATES: stated,
+                    features.SIGNALS: {**carried, **features.signal_entries(keys, sig)}}
     corpus.changes.extend(changes)
     return corpus
 

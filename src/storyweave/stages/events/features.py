@@ -124,6 +124,13 @@ def signal_entries(keys: Sequence[str], sig: Signals) -> dict[str, Record]:
             for i, key in enumerate(keys)}
 
 
+def kept_entries(articles: Sequence[Article], cfg: EventsConfig, known: Mapping[str, Record]) -> dict[str, Record]:
+    """The entries of `known` that belong to `articles` as they are now (reports a call did not
+    compare keep theirs, so a later call that compares them does not read their texts again)."""
+    keys = (signals_key(a, cfg) for a in articles)
+    return {key: known[key] for key in keys if key in known}
+
+
 def text_days(articles: Sequence[Article], cfg: EventsConfig, known: Mapping[str, Record]) -> dict[str, date | None]:
     """The day each undated article's text gives (`represent.article_day`, the signals' `day`)
     where `known` holds its signals: the stories stage times undated events by it, and so reads
