@@ -7,9 +7,9 @@ expressions over its whole text (about 1.5 ms a report):
 - the signals its similarity and vetoes use (`Signals`: days, salient numbers, lead dates,
   ordinals, names, weekdays).
 
-An incremental `add` re-clusters a working set of about a hundred stored reports whose texts
-have not changed, and a cold CLI call would read them all again (0.18 of its 1.38 CPU-s,
-issue 12).  So each report's findings are kept in `Corpus.cache`, the way the analysis keeps
+An incremental `add` re-clusters a working set of 100-200 stored reports whose texts have not
+changed, and a cold CLI call read them all again (0.04-0.12 of its ~1.4 CPU-s, issue 12;
+benchmarks/results/add.md, fifteenth session).  So each report's findings are kept in `Corpus.cache`, the way the analysis keeps
 its parses: `REPORT_DATES` by `date_key` (the inputs `report_date` reads) and `SIGNALS` by
 `signals_key` (the report as the similarity reads it, its date filled).  A later call, or the
 store for an add's working set, hands them back, and the stage returns the entries of its own
@@ -39,7 +39,7 @@ from storyweave.versions import EVENT_FEATURES_VERSION
 
 REPORT_DATES = "report_date"  # Corpus.cache kind: what `report_date` read off an undated report, by `date_key`
 SIGNALS = "event_signals"  # Corpus.cache kind: one report's `Signals` values, by `signals_key`
-FORMAT = 1  # the layout of an entry (`_signals_record`)
+FORMAT = 1  # the layout of an entry (`signal_entries`)
 
 Record = dict[str, Any]
 
@@ -186,6 +186,6 @@ def _name_words_of(text: str) -> frozenset[str]:
 
 
 def name_words(names: frozenset[str]) -> frozenset[str]:
-    """The words of `names` without possessives ("meredith kercher", "kercher's" share "kercher"):
+    """The words of `names` without possessives ("lena marash", "marash's" share "marash"):
     names are compared word by word, so a shorter or longer form of one name still meets."""
     return frozenset(w for n in names for w in re.sub(r"['’]s\b", "", n).split() if len(w) > 2)
