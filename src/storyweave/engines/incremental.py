@@ -131,7 +131,6 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipe
     (stored articles, events and stories outside what the new articles touched as they were) and
     the duplicate links that involve a new article (they replace the stored links of their copies)."""
     from storyweave.stages.analysis.parsed import ARTICLE, text_key
-    from storyweave.stages.events import features as event_features
 
     # the working set's similarities are fitted on it alone: re-clustering its stored reports
     # would move them for that reason only, so stored events are kept and only new reports move
@@ -160,9 +159,7 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipe
     # events and stories over the working set (stored ids kept by overlap)
     corpus.events = [copy.copy(e) for e in part.events]
     corpus.stories = [copy.copy(s) for s in part.stories]
-    # what the events stage read off the stored reports before (their texts are stored as they were read)
-    corpus.cache = {kind: cache(kind, keys) for kind, keys in event_features.cache_keys(part.articles, settings.events).items()
-                    } if cache else {}
+    corpus.cache = _stored_findings(part.articles, settings, cache)
     corpus = step(["events", "stories"], corpus)  # settings with events.keep_stored (see below)
     found = corpus.cache
     touched, events = _touched_events(corpus.events, stored_events)
@@ -184,6 +181,17 @@ def run_working_set(part: Corpus, new: list[Article], settings: Config, run_pipe
     corpus.changes = step.changes
     step.work["touched_events"] = len(touched)
     return WorkingSetRun(corpus, new_links, step.work, step.seconds)
+
+
+def _stored_findings(stored: list[Article], settings: Config,
+                     cache: Callable[[str, list[str]], Any] | None) -> dict[str, dict[str, Any]]:
+    """What the events stage read off the `stored` reports before, from the store's cache (their
+    texts are stored as they were read): it does not read them again."""
+    from storyweave.stages.events import features
+
+    if cache is None:
+        return {}
+    return {kind: cache(kind, keys) for kind, keys in features.cache_keys(stored, settings.events).items()}
 
 
 class _Steps:
