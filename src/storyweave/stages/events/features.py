@@ -109,7 +109,10 @@ def signals(articles: Sequence[Article], cfg: EventsConfig | None = None, known:
     `signals_key`) is in `known` gets the values found there instead of reading its text."""
     rows = [_read_signals(article, cfg) if not known or key is None or key not in known else _from_record(known[key])
             for article, key in zip(articles, keys if keys is not None else [None] * len(articles), strict=True)]
-    return Signals(*map(list, zip(*rows, strict=True))) if rows else Signals([], [], [], [], [], [], [], [], [])
+    columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(9)]
+    days, happened, numbers, lead_dates, ordinals, lead_names, names, lead_weekdays, veto_days = columns
+    return Signals(days=days, happened=happened, numbers=numbers, lead_dates=lead_dates, ordinals=ordinals,
+                   lead_names=lead_names, names=names, lead_weekdays=lead_weekdays, veto_days=veto_days)
 
 
 def signal_entries(keys: Sequence[str], sig: Signals) -> dict[str, Record]:
@@ -143,7 +146,7 @@ def text_days(articles: Sequence[Article], cfg: EventsConfig, known: Mapping[str
 
 
 _Row = tuple[date | None, date | None, frozenset[str], frozenset[date], frozenset[tuple[str, int]],
-             frozenset[str], frozenset[str], str | None, date | None]  # in the order of `Signals`' fields
+             frozenset[str], frozenset[str], str | None, date | None]  # the columns unpacked in `signals`
 
 
 def _read_signals(article: Article, cfg: EventsConfig | None) -> _Row:
