@@ -22,7 +22,6 @@ knobs an add sets for its working set), so a knob change or a bumped version rea
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -35,7 +34,7 @@ from storyweave.model import Article
 from storyweave.nlp import represent
 from storyweave.stages.events import report_date
 from storyweave.stages.events.veto import Signals, from_removed_lines, veto_source, weak_inferred_date
-from storyweave.versions import EVENT_FEATURES_VERSION
+from storyweave.versions import EVENT_FEATURES_VERSION, digest
 
 REPORT_DATES = "report_date"  # Corpus.cache kind: what `report_date` read off an undated report, by `date_key`
 SIGNALS = "event_signals"  # Corpus.cache kind: one report's `Signals` values, by `signals_key`
@@ -48,16 +47,11 @@ Record = dict[str, Any]
 def _config_key(cfg: EventsConfig) -> str:
     """The config part of every key: every knob but the two an add sets for its working set
     (`fit_size`, `keep_stored`), which change no report's findings."""
-    plain = replace(cfg, fit_size=0, keep_stored=False)
-    return hashlib.sha1(f"{FORMAT}\0{EVENT_FEATURES_VERSION}\0{plain!r}".encode()).hexdigest()[:12]
+    return digest(FORMAT, EVENT_FEATURES_VERSION, replace(cfg, fit_size=0, keep_stored=False))
 
 
 def _key(cfg: EventsConfig, *parts: Any) -> str:
-    h = hashlib.sha1(_config_key(cfg).encode())
-    for part in parts:
-        h.update(repr(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+    return digest(_config_key(cfg), *parts)
 
 
 def date_key(article: Article, cfg: EventsConfig) -> str:
